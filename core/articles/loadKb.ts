@@ -1,0 +1,90 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { Lang } from '../contracts/api.ts';
+import { parseArticle } from './parseArticle.ts';
+import type { Article, ArticleProblem } from './types.ts';
+
+export interface KnowledgeBase {
+  root: string;
+  articles: Article[];
+  problems: ArticleProblem[];
+  /** Groups of interchangeable terms from `_synonyms.yml`. */
+  synonyms: string[][];
+}
+
+const SYNONYMS_FILE = '_synonyms.yml';
+
+/**
+ * Read, parse and validate every article under `root`. A broken file is
+ * reported and left out; it never stops the others. Folders starting with
+ * "_" or "." and folders named "includes" hold partials, not articles.
+ * Symbolic links are not followed, so nothing outside the root is read.
+ */
+export async function loadKnowledgeBase(root: string, options: { defaultLang: Lang }): Promise<KnowledgeBase> {
+  const files = (await listMarkdown(root, '')).sort();
+  const problems: ArticleProblem[] = [];
+  const byId = new Map<string, Article>();
+  for (const file of files) {
+    const source = await fs.readFile(path.join(root, file), 'utf8');
+    const result = parseArticle(file, source, options);
+    problems.push(...result.problems);
+    const a = result.article;
+    if (!a) continue;
+    const other = byId.get(a.id);
+    if (other) {
+      problems.push({ file, line: 1, field: 'id', severity: 'error', message: `duplicate id '${a.id}': already used by ${other.file}` });
+      continue;
+    }
+    byId.set(a.id, a);
+  }
+  for (const a of byId.values()) {
+    for (const [lang, target] of Object.entries(a.translations)) {
+      const t = byId.get(target!);
+      if (!t) {
+        problems.push({ file: a.file, line: 1, field: 'translations', severity: 'error', message: `translations.${lang} points to '${target}', which is not an article in the KB` });
+        delete a.translations[lang as Lang];
+      } else if (t.lang !== lang) {
+        problems.push({ file: a.file, line: 1, field: 'translations', severity: 'error', message: `translations.${lang} points to '${target}', which is written in '${t.lang}'` });
+        delete a.translations[lang as Lang];
+      }
+    }
+  }
+  const synonyms = await loadSynonyms(root, problems);
+  return { root, articles: [...byId.values()], problems, synonyms };
+}
+
+async function listMarkdown(root: string, rel: string): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });
+  for (const e of entries) {
+    const childRel = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) {
+      if (e.name.startsWith('_') || e.name.startsWith('.') || e.name === 'includes' || e.name === 'node_modules') continue;
+      out.push(...(await listMarkdown(root, childRel)));
+    } else if (e.isFile() && e.name.toLowerCase().endsWith('.md') && !e.name.startsWith('_') && !/^readme\.md$/i.test(e.name)) {
+      out.push(childRel);
+    }
+  }
+  return out;
+}
+
+async function loadSynonyms(root: string, problems: ArticleProblem[]): Promise<string[][]> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(root, SYNONYMS_FILE), 'utf8');
+  } catch {
+    return [];
+  }
+  try {
+    const data = parseYaml(text, { schema: 'core' }) as unknown;
+    if (!Array.isArray(data)) throw new Error('must be a list of groups, e.g. - [password, contraseña, clave]');
+    return data.map((group, i) => {
+      if (!Array.isArray(group) || group.some((w) => typeof w !== 'string' && typeof w !== 'number')) throw new Error(`group ${i + 1} must be a list of words`);
+      return group.map(String);
+    });
+  } catch (error) {
+    problems.push({ file: SYNONYMS_FILE, line: 1, severity: 'error', message: (error as Error).message });
+    return [];
+  }
+}

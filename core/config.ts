@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every setting has a doc line, a rule and a
+ * default; `loadConfig` returns a frozen object or throws ConfigError listing
+ * every problem at once, and `configFromEnv` prints them and exits.
+ */
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const num = (def: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(def);
+
+export const configSchema = z.object({
+  /** TCP port of the HTTP server. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface to listen on; 0.0.0.0 for every interface. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Folder of Markdown articles. */
+  KB_DIR: z.string().min(1).default('kb-content'),
+  /** Folder for the database, event logs and index snapshots. */
+  DATA_DIR: z.string().min(1).default('data'),
+  /** Public base URL of this server, used in links sent to channels (bot cards). Defaults to http://localhost:PORT. */
+  PUBLIC_URL: z.url().optional(),
+  /** debug | info | warn | error. */
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Write e-mail addresses to logs in clear (default: masked). */
+  LOG_EMAILS: bool.default(false),
+  /** Language assumed when a question gives no clue and none is sent: es | en. */
+  DEFAULT_LANG: z.enum(['es', 'en']).default('en'),
+  /** Confidence (0–1) needed to answer. "auto" calibrates it from the KB's own example questions at index time. */
+  ANSWER_THRESHOLD: z.union([z.literal('auto'), z.coerce.number().min(0).max(1)]).default('auto'),
+  /** Confidence (0–1) below which nothing is offered and a ticket is suggested. "auto" derives it from the answer threshold. */
+  CLARIFY_THRESHOLD: z.union([z.literal('auto'), z.coerce.number().min(0).max(1)]).default('auto'),
+  /** Embedder for the vector index: hashing (offline, deterministic). */
+  EMBEDDER: z.enum(['hashing']).default('hashing'),
+  /** Comma-separated origins allowed to call the public API from a browser; * for any. */
+  CORS_ORIGINS: z.string().default('*'),
+  /** Days after an answer during which a ticket from the same conversation or user still counts as escalated. */
+  DEFLECTION_WINDOW_DAYS: num(7, 0, 365),
+  /** Largest JSON body accepted on public routes, in bytes. */
+  MAX_BODY_BYTES: num(16_384, 1024, 10_000_000),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  kbDir: string;
+  dataDir: string;
+  publicUrl: string;
+  logLevel: RawConfig['LOG_LEVEL'];
+  logEmails: boolean;
+  defaultLang: RawConfig['DEFAULT_LANG'];
+  answerThreshold: number | 'auto';
+  clarifyThreshold: number | 'auto';
+  embedder: RawConfig['EMBEDDER'];
+  corsOrigins: string[] | '*';
+  deflectionWindowDays: number;
+  maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parse and validate an environment; empty strings count as unset. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') input[key] = value.trim();
+  }
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(input[String(i.path[0])])})`));
+  }
+  const c = parsed.data;
+  return Object.freeze({
+    port: c.PORT,
+    host: c.HOST,
+    kbDir: c.KB_DIR,
+    dataDir: c.DATA_DIR,
+    publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
+    logLevel: c.LOG_LEVEL,
+    logEmails: c.LOG_EMAILS,
+    defaultLang: c.DEFAULT_LANG,
+    answerThreshold: c.ANSWER_THRESHOLD,
+    clarifyThreshold: c.CLARIFY_THRESHOLD,
+    embedder: c.EMBEDDER,
+    corsOrigins: c.CORS_ORIGINS === '*' ? '*' : c.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    deflectionWindowDays: c.DEFLECTION_WINDOW_DAYS,
+    maxBodyBytes: c.MAX_BODY_BYTES,
+  });
+}
+
+/** For entry points: load the config or print every problem and exit non-zero. */
+export function configFromEnv(): Readonly<Config> {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}

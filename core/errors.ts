@@ -1,0 +1,60 @@
+/**
+ * The named errors of Deflect. Each has a stable `code` that clients can rely
+ * on; HTTP statuses are chosen in one place (server/errors.ts), not here.
+ */
+export class DeflectError extends Error {
+  override name = 'DeflectError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The caller sent something we cannot use (bad field, bad value). */
+export class ValidationError extends DeflectError {
+  override name = 'ValidationError';
+  constructor(message: string, details?: unknown, code = 'invalid_request') {
+    super(code, message, details);
+  }
+}
+
+export class NotFoundError extends DeflectError {
+  override name = 'NotFoundError';
+  constructor(what: string, id: string) {
+    super('not_found', `${what} '${id}' was not found`, { what, id });
+  }
+}
+
+export class UnauthorizedError extends DeflectError {
+  override name = 'UnauthorizedError';
+  constructor(message = 'A valid API key is required') {
+    super('unauthorized', message);
+  }
+}
+
+export class ForbiddenError extends DeflectError {
+  override name = 'ForbiddenError';
+  constructor(message = 'This key may not do that') {
+    super('forbidden', message);
+  }
+}
+
+/** The index on disk was built by another embedder; mixing vectors would give nonsense. */
+export class IndexMismatchError extends DeflectError {
+  override name = 'IndexMismatchError';
+  constructor(message: string) {
+    super('index_mismatch', message);
+  }
+}
+
+/** A dependency (disk, search engine) cannot take the request now; retrying later may work. */
+export class UnavailableError extends DeflectError {
+  override name = 'UnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unavailable', message, undefined, options);
+  }
+}

@@ -1,0 +1,68 @@
+import type {
+  AskRequest,
+  AskResponse,
+  CreateTicketRequest,
+  CreateTicketResponse,
+  FeedbackRequest,
+  FeedbackResponse,
+  Lang,
+  SearchResponse,
+} from '../../../core/contracts/api.ts';
+
+const TIMEOUT_MS = 20000;
+
+/** A request that did not produce a usable answer; `kind` picks the message the user sees. */
+export class RequestFailed extends Error {
+  override name = 'RequestFailed';
+  constructor(
+    readonly kind: 'network' | 'server',
+    readonly status: number,
+    readonly code?: string,
+  ) {
+    super(`Deflect request failed (${kind} ${status}${code ? ' ' + code : ''})`);
+  }
+}
+
+export type Client = ReturnType<typeof createClient>;
+
+/** The widget's HTTP client for the server contract in core/contracts/api.ts. */
+export function createClient(base: string) {
+  return {
+    ask: (body: AskRequest) => call<AskResponse>(base, 'POST', '/api/ask', body),
+    feedback: (body: FeedbackRequest) => call<FeedbackResponse>(base, 'POST', '/api/feedback', body),
+    createTicket: (body: CreateTicketRequest) => call<CreateTicketResponse>(base, 'POST', '/api/tickets', body),
+    search: (q: string, lang: Lang, signal: AbortSignal) =>
+      call<SearchResponse>(base, 'GET', `/api/search?q=${encodeURIComponent(q)}&lang=${lang}&limit=5`, undefined, signal),
+  };
+}
+
+async function call<T>(base: string, method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  if (signal) signal.addEventListener('abort', () => controller.abort());
+  let response: Response;
+  try {
+    response = await fetch(base + path, {
+      method,
+      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'omit',
+      signal: controller.signal,
+    });
+  } catch {
+    throw new RequestFailed('network', 0);
+  } finally {
+    clearTimeout(timer);
+  }
+  let data: unknown;
+  try {
+    data = await response.json();
+  } catch {
+    data = undefined;
+  }
+  if (!response.ok || !data || typeof data !== 'object') {
+    const error = data && typeof data === 'object' ? (data as { error?: { code?: unknown } }).error : undefined;
+    throw new RequestFailed('server', response.status, error && typeof error.code === 'string' ? error.code : undefined);
+  }
+  return data as T;
+}

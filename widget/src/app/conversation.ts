@@ -1,0 +1,154 @@
+import type { AskResponse, UserIdentity } from '../../../core/contracts/api.ts';
+import type { WidgetConfig, WidgetEvent } from '../shared/types.ts';
+import { RequestFailed, type Client } from './client.ts';
+import { h } from './dom.ts';
+import { firstFocusable } from './focusTrap.ts';
+import { renderMessage, type MessageActions } from './messages.ts';
+import type { ConversationState, Msg, Retry } from './state.ts';
+
+export interface ConversationDeps {
+  config: WidgetConfig;
+  client: Client;
+  log: HTMLElement;
+  state: ConversationState;
+  user(): UserIdentity | undefined;
+  save(): void;
+  emit(event: WidgetEvent, detail?: unknown): void;
+  setBusy(busy: boolean): void;
+  /** Moves focus to `target`, or to the question box when focus was lost. */
+  settleFocus(target?: HTMLElement): void;
+  openTicket(): void;
+}
+
+/** The conversation flow: ask → answer card → feedback → suggestions → ticket offer. */
+export function createConversation(d: ConversationDeps) {
+  const { strings, base, lang } = d.config;
+  const els: HTMLElement[] = [];
+  const typing = h('div', { class: 'd-msg d-bot d-typing' }, h('p', { class: 'd-bubble' }, h('span', { class: 'd-dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')), h('span', { class: 'd-sr' }, strings.typing)));
+
+  const actions: MessageActions = {
+    feedback(i, helpful) {
+      const msg = d.state.msgs[i];
+      if (msg?.t !== 'card' || msg.fb) return;
+      update(i, { fb: helpful ? 'yes' : 'no' });
+      void sendFeedback(msg.card.articleId, helpful);
+    },
+    choose(i, suggestion) {
+      update(i, { done: true });
+      void ask(String(suggestion.title));
+    },
+    none(i) {
+      update(i, { done: true });
+      d.settleFocus(offer());
+    },
+    openTicket(i) {
+      update(i, { done: true });
+      d.openTicket();
+    },
+    retry(i) {
+      const msg = d.state.msgs[i];
+      if (msg?.t !== 'error') return;
+      update(i, { done: true });
+      const r = msg.retry;
+      void (r.op === 'ask' ? ask(r.text, false) : sendFeedback(r.articleId, r.helpful));
+    },
+  };
+
+  function render(msg: Msg, i: number) {
+    return renderMessage(msg, i, base, strings, actions);
+  }
+  function push(msg: Msg): HTMLElement {
+    d.state.msgs.push(msg);
+    const el = render(msg, d.state.msgs.length - 1);
+    els.push(el);
+    d.log.insertBefore(el, typing.isConnected ? typing : null);
+    d.save();
+    scroll();
+    d.emit('message', msg);
+    return el;
+  }
+  function update(i: number, patch: Partial<Msg>) {
+    const msg = Object.assign(d.state.msgs[i] as Msg, patch);
+    const el = render(msg, i);
+    els[i]?.replaceWith(el);
+    els[i] = el;
+    d.save();
+  }
+  function scroll() {
+    d.log.scrollTop = d.log.scrollHeight;
+  }
+  function offer(): HTMLElement | undefined {
+    return firstFocusable(push({ t: 'offer', text: strings.offerTicket }));
+  }
+  async function run<T>(retry: Retry, request: () => Promise<T>, present: (res: T) => HTMLElement | undefined) {
+    d.setBusy(true);
+    d.log.appendChild(typing);
+    scroll();
+    let focusTarget: HTMLElement | undefined;
+    try {
+      focusTarget = present(await request());
+    } catch (error) {
+      const kind = error instanceof RequestFailed ? error.kind : 'server';
+      const el = push({ t: 'error', text: kind === 'network' ? strings.errorNetwork : strings.errorServer, retry });
+      focusTarget = firstFocusable(el);
+      d.emit('error', { code: kind, status: error instanceof RequestFailed ? error.status : 0 });
+    } finally {
+      typing.remove();
+      d.setBusy(false);
+    }
+    d.settleFocus(focusTarget);
+  }
+
+  async function ask(text: string, echo = true) {
+    if (echo) push({ t: 'user', text });
+    await run({ op: 'ask', text }, () => d.client.ask({ question: text, conversationId: d.state.conversationId, lang, user: d.user() }), (res) => {
+      d.state.conversationId = res.conversationId || d.state.conversationId;
+      d.emit('answer', res);
+      return present(res);
+    });
+  }
+  function present(res: AskResponse): HTMLElement | undefined {
+    if (res.action === 'answer' && res.answer) {
+      push({ t: 'card', card: res.answer, otherLang: res.notice === 'other_language' });
+      return undefined;
+    }
+    if (res.action === 'clarify' && res.suggestions && res.suggestions.length) {
+      push({ t: 'choices', text: strings.clarify, items: res.suggestions, none: true });
+      return undefined;
+    }
+    push({ t: 'bot', text: strings.noAnswer });
+    d.openTicket();
+    return undefined;
+  }
+  async function sendFeedback(articleId: string, helpful: boolean) {
+    const conversationId = d.state.conversationId || '';
+    await run({ op: 'feedback', articleId, helpful }, () => d.client.feedback({ conversationId, articleId, helpful }), (res) => {
+      d.emit('feedback', { articleId, helpful, next: res.next });
+      if (res.next === 'resolved') {
+        push({ t: 'bot', text: strings.resolved });
+        return undefined;
+      }
+      if (res.next === 'suggestions' && res.suggestions && res.suggestions.length) {
+        return firstFocusable(push({ t: 'choices', text: strings.moreSuggestions, items: res.suggestions, none: true }));
+      }
+      return offer();
+    });
+  }
+
+  return {
+    ask,
+    push,
+    /** Draws the whole log from state (first open, page navigation, restart). */
+    renderAll() {
+      d.log.textContent = '';
+      els.length = 0;
+      d.log.appendChild(render({ t: 'bot', text: d.config.greeting }, -1));
+      d.state.msgs.forEach((msg, i) => {
+        const el = render(msg, i);
+        els.push(el);
+        d.log.appendChild(el);
+      });
+      scroll();
+    },
+  };
+}
