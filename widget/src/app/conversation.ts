@@ -1,4 +1,5 @@
 import type { AskResponse, UserIdentity } from '../../../core/contracts/api.ts';
+import type { Strings } from '../i18n/strings.ts';
 import type { WidgetConfig, WidgetEvent } from '../shared/types.ts';
 import { RequestFailed, type Client } from './client.ts';
 import { h } from './dom.ts';
@@ -8,6 +9,7 @@ import type { ConversationState, Msg, Retry } from './state.ts';
 
 export interface ConversationDeps {
   config: WidgetConfig;
+  strings: Strings;
   client: Client;
   log: HTMLElement;
   state: ConversationState;
@@ -22,7 +24,8 @@ export interface ConversationDeps {
 
 /** The conversation flow: ask → answer card → feedback → suggestions → ticket offer. */
 export function createConversation(d: ConversationDeps) {
-  const { strings, base, lang } = d.config;
+  const { strings } = d;
+  const { base, lang } = d.config;
   const els: HTMLElement[] = [];
   const typing = h('div', { class: 'd-msg d-bot d-typing' }, h('p', { class: 'd-bubble' }, h('span', { class: 'd-dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')), h('span', { class: 'd-sr' }, strings.typing)));
 
@@ -142,7 +145,7 @@ export function createConversation(d: ConversationDeps) {
     renderAll() {
       d.log.textContent = '';
       els.length = 0;
-      d.log.appendChild(render({ t: 'bot', text: d.config.greeting }, -1));
+      d.log.appendChild(render({ t: 'bot', text: d.config.greeting || strings.greeting }, -1));
       d.state.msgs.forEach((msg, i) => {
         const el = render(msg, i);
         els.push(el);

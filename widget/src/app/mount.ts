@@ -1,4 +1,5 @@
 import type { UserIdentity } from '../../../core/contracts/api.ts';
+import { stringsFor } from '../i18n/index.ts';
 import { adoptStyles } from '../shared/dom.ts';
 import type { AppHandle, MountContext } from '../shared/types.ts';
 import { createClient } from './client.ts';
@@ -13,7 +14,7 @@ import { renderTicketForm } from './ticketForm.ts';
 /** Builds the conversation panel inside the loader's shadow root and returns its controls. */
 export function mountApp(ctx: MountContext): AppHandle {
   const { config, root } = ctx;
-  const { strings } = config;
+  const strings = stringsFor(config.lang);
   adoptStyles(root, css);
   const client = createClient(config.base);
   let user: UserIdentity | undefined = ctx.user;
@@ -21,7 +22,7 @@ export function mountApp(ctx: MountContext): AppHandle {
   let lastPointer = '';
   const save = () => saveState(config.base, state);
 
-  const parts = renderPanel(config, {
+  const parts = renderPanel(config, strings, {
     close: () => ctx.onClosed(),
     restart: () => restart(),
     human: () => showTicket(),
@@ -38,6 +39,7 @@ export function mountApp(ctx: MountContext): AppHandle {
   };
   const convo = createConversation({
     config,
+    strings,
     client,
     log: parts.log,
     get state() {

@@ -1,3 +1,4 @@
+import type { Strings } from '../i18n/strings.ts';
 import type { WidgetConfig } from '../shared/types.ts';
 import { icon, icons } from '../shared/dom.ts';
 import { button, h } from './dom.ts';
@@ -13,15 +14,14 @@ export interface PanelParts {
 }
 
 /** The panel's fixed frame: header, conversation log, slot for the composer, ticket view, footer. */
-export function renderPanel(config: WidgetConfig, on: { close(): void; restart(): void; human(): void }): PanelParts {
-  const { strings } = config;
+export function renderPanel(config: WidgetConfig, strings: Strings, on: { close(): void; restart(): void; human(): void }): PanelParts {
   const logo = config.logo ? h('img', { class: 'd-logo', src: config.logo, alt: '' }) : h('span', { class: 'd-logo d-logo-default' }, icon(icons.chat));
   const restart = button(icon(icons.restart), on.restart, { class: 'd-icon-btn', 'aria-label': strings.restart, title: strings.restart });
   const header = h(
     'header',
     { class: 'd-head' },
     logo,
-    h('div', { class: 'd-head-text' }, h('h2', { id: 'deflect-title', class: 'd-title' }, config.title), h('p', { class: 'd-subtitle' }, strings.subtitle)),
+    h('div', { class: 'd-head-text' }, h('h2', { id: 'deflect-title', class: 'd-title' }, config.title || strings.title), h('p', { class: 'd-subtitle' }, strings.subtitle)),
     restart,
     button(icon(icons.close), on.close, { class: 'd-icon-btn', 'aria-label': strings.close, title: strings.close }),
   );

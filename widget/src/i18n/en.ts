@@ -1,10 +1,15 @@
-import type { Strings } from './strings.ts';
+import type { LauncherStrings, Strings } from './strings.ts';
 
-/** English strings. */
-export const en: Strings = {
+/** English strings of the launcher (widget.js). */
+export const enLauncher: LauncherStrings = {
   launcher: 'Help',
   openChat: 'Open help chat',
   closeChat: 'Close help chat',
+  loadError: 'Help is unavailable right now. Please try again in a moment.',
+};
+
+/** English strings of the conversation panel (widget-app.js). */
+export const en: Strings = {
   title: 'How can we help?',
   subtitle: 'Instant answers from our help center',
   greeting: 'Hi! Ask me a question and I will look for the answer in our help center.',
@@ -36,7 +41,7 @@ export const en: Strings = {
   ticketIntro: 'Tell us how to reach you and we will reply by e-mail.',
   email: 'E-mail',
   name: 'Name',
-  description: 'How can we help?',
+  description: 'Describe the problem',
   optional: '(optional)',
   submit: 'Send request',
   sending: 'Sending…',
@@ -48,6 +53,5 @@ export const en: Strings = {
   errorNetwork: 'Sorry, I could not reach the help desk. Check your connection and try again.',
   errorServer: 'Sorry, something went wrong on our side. Please try again.',
   retry: 'Try again',
-  loadError: 'Help is unavailable right now. Please try again in a moment.',
   poweredBy: 'Powered by Deflect',
 };

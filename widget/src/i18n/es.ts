@@ -1,10 +1,15 @@
-import type { Strings } from './strings.ts';
+import type { LauncherStrings, Strings } from './strings.ts';
 
-/** Spanish strings. */
-export const es: Strings = {
+/** Spanish strings of the launcher (widget.js). */
+export const esLauncher: LauncherStrings = {
   launcher: 'Ayuda',
   openChat: 'Abrir el chat de ayuda',
   closeChat: 'Cerrar el chat de ayuda',
+  loadError: 'La ayuda no está disponible ahora mismo. Inténtalo de nuevo en un momento.',
+};
+
+/** Spanish strings of the conversation panel (widget-app.js). */
+export const es: Strings = {
   title: '¿En qué podemos ayudarte?',
   subtitle: 'Respuestas al instante de nuestro centro de ayuda',
   greeting: '¡Hola! Escribe tu pregunta y buscaré la respuesta en nuestro centro de ayuda.',
@@ -36,7 +41,7 @@ export const es: Strings = {
   ticketIntro: 'Dinos cómo contactarte y te responderemos por correo electrónico.',
   email: 'Correo electrónico',
   name: 'Nombre',
-  description: '¿En qué podemos ayudarte?',
+  description: 'Describe el problema',
   optional: '(opcional)',
   submit: 'Enviar solicitud',
   sending: 'Enviando…',
@@ -48,6 +53,5 @@ export const es: Strings = {
   errorNetwork: 'Lo siento, no he podido contactar con el servicio de ayuda. Comprueba tu conexión e inténtalo de nuevo.',
   errorServer: 'Lo siento, algo ha fallado por nuestra parte. Inténtalo de nuevo.',
   retry: 'Reintentar',
-  loadError: 'La ayuda no está disponible ahora mismo. Inténtalo de nuevo en un momento.',
   poweredBy: 'Con la tecnología de Deflect',
 };

@@ -1,9 +1,7 @@
 import type { Lang } from '../../../core/contracts/api.ts';
-import { en } from './en.ts';
-import { es } from './es.ts';
-import type { Strings } from './strings.ts';
-
-const tables: Record<Lang, Strings> = { en, es };
+import { en, enLauncher } from './en.ts';
+import { es, esLauncher } from './es.ts';
+import type { LauncherStrings, Strings } from './strings.ts';
 
 /**
  * Picks the widget language: the explicit option, else the page's `lang`,
@@ -17,9 +15,14 @@ export function resolveLang(option: string | undefined, pageLang: string | undef
   return 'en';
 }
 
-/** The string table for a language. */
+/** The launcher's strings for a language (kept apart so widget.js stays small). */
+export function launcherStrings(lang: Lang): LauncherStrings {
+  return lang === 'es' ? esLauncher : enLauncher;
+}
+
+/** The conversation panel's strings for a language. */
 export function stringsFor(lang: Lang): Strings {
-  return tables[lang];
+  return lang === 'es' ? es : en;
 }
 
 function toLang(tag: string | undefined): Lang | undefined {

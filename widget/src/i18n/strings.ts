@@ -1,8 +1,16 @@
-/** Every user-visible string of the widget; one object per language (en.ts, es.ts). */
-export interface Strings {
+/**
+ * Every user-visible string of the widget lives in one file per language
+ * (en.ts, es.ts), split in two objects so the small loader carries only its own.
+ */
+export interface LauncherStrings {
   launcher: string;
   openChat: string;
   closeChat: string;
+  loadError: string;
+}
+
+/** Strings of the conversation panel (loaded with the app chunk). */
+export interface Strings {
   title: string;
   subtitle: string;
   greeting: string;
@@ -46,6 +54,5 @@ export interface Strings {
   errorNetwork: string;
   errorServer: string;
   retry: string;
-  loadError: string;
   poweredBy: string;
 }

@@ -1,4 +1,4 @@
-import { resolveLang, stringsFor } from '../i18n/index.ts';
+import { launcherStrings, resolveLang } from '../i18n/index.ts';
 import type { WidgetConfig, WidgetOptions } from '../shared/types.ts';
 
 const DATA_KEYS = ['lang', 'color', 'position', 'label', 'title', 'greeting', 'logo'] as const;
@@ -16,18 +16,18 @@ export function readScriptOptions(script: HTMLScriptElement | null): WidgetOptio
   return options;
 }
 
-/** Applies defaults, picks the language and its strings, and normalises the server URL. */
+/** Applies defaults, picks the language and the launcher's strings, and normalises the server URL. */
 export function resolveConfig(options: WidgetOptions): WidgetConfig {
   const lang = resolveLang(options.lang, document.documentElement.lang, navigator.languages || [navigator.language]);
-  const strings = stringsFor(lang);
+  const launcher = launcherStrings(lang);
   return {
     base: new URL(options.url || '/', location.href).href.replace(/\/+$/, ''),
     lang,
-    strings,
+    launcher,
     position: options.position === 'left' ? 'left' : 'right',
-    title: options.title || strings.title,
-    greeting: options.greeting || strings.greeting,
-    label: options.label || strings.launcher,
+    title: options.title,
+    greeting: options.greeting,
+    label: options.label || launcher.launcher,
     logo: safeImageUrl(options.logo),
   };
 }

@@ -24,7 +24,7 @@ export interface WidgetInstance {
  */
 export function createWidget(options: WidgetOptions, emit: (e: WidgetEvent, d?: unknown) => void): WidgetInstance {
   const config = resolveConfig(options);
-  const { strings } = config;
+  const strings = config.launcher;
   const host = document.createElement('deflect-widget');
   const root = host.attachShadow({ mode: 'open' });
   adoptStyles(root, themeCss(options.color) + css);

@@ -1,6 +1,6 @@
 /** Internal types shared by the loader and the lazily loaded app (types only). */
 import type { Lang, UserIdentity } from '../../../core/contracts/api.ts';
-import type { Strings } from '../i18n/strings.ts';
+import type { LauncherStrings } from '../i18n/strings.ts';
 
 export type Position = 'right' | 'left';
 
@@ -22,10 +22,12 @@ export interface WidgetOptions {
 export interface WidgetConfig {
   base: string;
   lang: Lang;
-  strings: Strings;
+  /** The launcher's strings; the panel looks its own up with stringsFor(lang). */
+  launcher: LauncherStrings;
   position: Position;
-  title: string;
-  greeting: string;
+  /** Panel title and greeting when the site overrides the defaults. */
+  title?: string;
+  greeting?: string;
   label: string;
   logo?: string;
 }

@@ -1,0 +1,166 @@
+import type { Lang } from '../contracts/api.ts';
+import { loadKnowledgeBase, type KnowledgeBase } from '../articles/loadKb.ts';
+import type { Article, ArticleProblem } from '../articles/types.ts';
+import { calibrate } from '../answers/calibration.ts';
+import { IndexMismatchError } from '../errors.ts';
+import { HnswVectorIndex } from '../search/hnswVectorIndex.ts';
+import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
+import type { Embedder, SearchDocument, VectorItem } from '../search/ports.ts';
+import { markdownToText } from '../articles/markdown.ts';
+import { indexFromData, type KbIndex } from './kbIndex.ts';
+import { currentSnapshotDir, publishSnapshot, readSnapshot, type Manifest, type SnapshotData } from './snapshot.ts';
+
+export interface BuildOptions {
+  kbDir: string;
+  /** Where to publish the snapshot; omit to build in memory only (eval, tests). */
+  dataDir?: string;
+  embedder: Embedder;
+  defaultLang: Lang;
+  /** Ignore the previous snapshot: re-embed everything (and allow a new embedder). */
+  rebuild?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface BuildSummary {
+  articles: number;
+  chunks: number;
+  vectors: number;
+  embedded: number;
+  reused: number;
+  removed: number;
+  problems: ArticleProblem[];
+  ms: number;
+  snapshotDir: string | null;
+  index: KbIndex;
+}
+
+const EMBED_BATCH = 64;
+
+/**
+ * KB folder → validated articles → chunks → vectors → full-text and vector
+ * indexes → calibration → a published snapshot. Articles whose content hash
+ * is unchanged keep their vectors from the previous snapshot.
+ */
+export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
+  const started = performance.now();
+  const kb = await loadKnowledgeBase(options.kbDir, { defaultLang: options.defaultLang });
+  const previous = options.rebuild || !options.dataDir ? null : await previousVectors(options.dataDir, options.embedder);
+
+  const items: (VectorItem & { hash: string })[] = [];
+  for (const a of kb.articles) {
+    for (const unit of unitsOf(a)) items.push({ label: items.length, articleId: a.id, hash: a.hash, ...unit });
+  }
+  const vectors: Float32Array[] = new Array(items.length);
+  const toEmbed: number[] = [];
+  items.forEach((item, i) => {
+    const old = previous?.get(`${item.articleId}\u0000${item.hash}\u0000${item.kind}\u0000${item.text}`);
+    if (old) vectors[i] = old;
+    else toEmbed.push(i);
+  });
+  for (let start = 0; start < toEmbed.length; start += EMBED_BATCH) {
+    const batch = toEmbed.slice(start, start + EMBED_BATCH);
+    // Embed per language so stemming matches the article's language.
+    for (const lang of ['es', 'en'] as const) {
+      const ids = batch.filter((i) => kb.articles.find((a) => a.id === items[i]!.articleId)?.lang === lang);
+      if (!ids.length) continue;
+      const out = await options.embedder.embed(ids.map((i) => items[i]!.text), 'passage', lang);
+      ids.forEach((i, k) => (vectors[i] = out[k]!));
+    }
+    options.onProgress?.(Math.min(start + EMBED_BATCH, toEmbed.length), toEmbed.length);
+  }
+
+  const graph = HnswVectorIndex.build(options.embedder.dimensions, items, vectors);
+  const fullText = MiniSearchIndex.build(kb.articles.map(searchDocumentOf), kb.synonyms);
+  const manifest: Manifest = {
+    format: 1,
+    createdAt: new Date().toISOString(),
+    kbRoot: options.kbDir,
+    embedder: { id: options.embedder.id, dimensions: options.embedder.dimensions },
+    articleCount: kb.articles.length,
+    itemCount: items.length,
+    hashes: Object.fromEntries(kb.articles.map((a) => [a.id, a.hash])),
+    synonyms: kb.synonyms,
+    calibration: { unanswerable: [], samples: 0 },
+  };
+  const data: SnapshotData = { manifest, articles: kb.articles, items, vectors, fullTextJson: fullText.toJSON() };
+  const index = await indexFromData(data, options.embedder, null, graph);
+  manifest.calibration = await calibrate(index, options.defaultLang);
+
+  let snapshotDir: string | null = null;
+  if (options.dataDir) {
+    snapshotDir = await publishSnapshot(options.dataDir, data, (file) => graph.write(file));
+    index.snapshotDir = snapshotDir;
+  }
+  const previousIds = previous ? new Set([...previous.keys()].map((k) => k.split('\u0000')[0])) : new Set<string>();
+  const currentIds = new Set(kb.articles.map((a) => a.id));
+  return {
+    articles: kb.articles.length,
+    chunks: kb.articles.reduce((n, a) => n + a.chunks.length, 0),
+    vectors: items.length,
+    embedded: toEmbed.length,
+    reused: items.length - toEmbed.length,
+    removed: [...previousIds].filter((id) => !currentIds.has(id!)).length,
+    problems: kb.problems,
+    ms: Math.round(performance.now() - started),
+    snapshotDir,
+    index,
+  };
+}
+
+/** Is the published snapshot out of date with the KB folder (or missing)? */
+export async function isIndexStale(kb: KnowledgeBase, dataDir: string, embedder: Embedder): Promise<boolean> {
+  const dir = await currentSnapshotDir(dataDir);
+  if (!dir) return true;
+  try {
+    const { manifest } = await readSnapshot(dir);
+    if (manifest.embedder.id !== embedder.id) return true;
+    const ids = Object.keys(manifest.hashes);
+    if (ids.length !== kb.articles.length) return true;
+    if (JSON.stringify(manifest.synonyms) !== JSON.stringify(kb.synonyms)) return true;
+    return kb.articles.some((a) => manifest.hashes[a.id] !== a.hash);
+  } catch {
+    return true;
+  }
+}
+
+/** The texts we embed for one article: its title, each question, each chunk (with the title for context). */
+export function unitsOf(a: Article): { kind: VectorItem['kind']; text: string }[] {
+  const units: { kind: VectorItem['kind']; text: string }[] = [{ kind: 'title', text: a.title }];
+  for (const q of a.questions) units.push({ kind: 'question', text: q });
+  for (const c of a.chunks) units.push({ kind: 'chunk', text: [a.title, c.heading, c.text].filter(Boolean).join('\n') });
+  return units;
+}
+
+export function searchDocumentOf(a: Article): SearchDocument {
+  return {
+    id: a.id,
+    lang: a.lang,
+    title: a.title,
+    questions: a.questions,
+    headings: a.headings,
+    body: a.chunks.map((c) => c.text).join('\n') || markdownToText(a.body),
+    tags: a.tags,
+    category: a.category,
+    status: a.status,
+    audience: a.audience,
+  };
+}
+
+async function previousVectors(dataDir: string, embedder: Embedder): Promise<Map<string, Float32Array> | null> {
+  const dir = await currentSnapshotDir(dataDir).catch(() => null);
+  if (!dir) return null;
+  let data: SnapshotData;
+  try {
+    data = await readSnapshot(dir);
+  } catch {
+    return null; // unreadable: rebuild from the KB, nothing to reuse
+  }
+  if (data.manifest.embedder.id !== embedder.id) {
+    throw new IndexMismatchError(
+      `the current index was built with embedder '${data.manifest.embedder.id}' and '${embedder.id}' is configured; vectors of different embedders cannot be mixed: re-index with \`npm run index -- --rebuild\``,
+    );
+  }
+  const map = new Map<string, Float32Array>();
+  data.items.forEach((item, i) => map.set(`${item.articleId}\u0000${item.hash}\u0000${item.kind}\u0000${item.text}`, data.vectors[i]!));
+  return map;
+}

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import type { Article } from '../articles/types.ts';
+import { IndexMismatchError } from '../errors.ts';
+import { HnswVectorIndex } from '../search/hnswVectorIndex.ts';
+import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
+import type { Embedder, VectorItem } from '../search/ports.ts';
+import type { RetrievalIndex } from '../answers/retrieve.ts';
+import { FILES, readSnapshot, type Manifest, type SnapshotData } from './snapshot.ts';
+
+/** A loaded, searchable index: what the answer engine works on. */
+export interface KbIndex extends RetrievalIndex {
+  manifest: Manifest;
+  snapshotDir: string | null;
+}
+
+/** Centroid of an article: its title and questions, or its chunks when it lists few questions. */
+export function centroidsOf(items: VectorItem[], vectors: Float32Array[], dims: number): Map<string, Float32Array> {
+  const sums = new Map<string, { q: Float32Array; qn: number; c: Float32Array; cn: number }>();
+  items.forEach((item, i) => {
+    let s = sums.get(item.articleId);
+    if (!s) sums.set(item.articleId, (s = { q: new Float32Array(dims), qn: 0, c: new Float32Array(dims), cn: 0 }));
+    const v = vectors[i]!;
+    const target = item.kind === 'chunk' ? s.c : s.q;
+    for (let d = 0; d < dims; d++) target[d]! += v[d]!;
+    if (item.kind === 'chunk') s.cn++;
+    else s.qn++;
+  });
+  const out = new Map<string, Float32Array>();
+  for (const [id, s] of sums) {
+    const v = s.q;
+    if (s.qn < 4) for (let d = 0; d < dims; d++) v[d]! += s.c[d]! * 0.5;
+    let n = 0;
+    for (const x of v) n += x * x;
+    n = Math.sqrt(n) || 1;
+    for (let d = 0; d < dims; d++) v[d]! /= n;
+    out.set(id, v);
+  }
+  return out;
+}
+
+/** Build the in-memory index from snapshot data (fresh from a build, or read from disk). */
+export async function indexFromData(data: SnapshotData, embedder: Embedder, snapshotDir: string | null, graph?: HnswVectorIndex): Promise<KbIndex> {
+  const { manifest } = data;
+  if (manifest.embedder.id !== embedder.id || manifest.embedder.dimensions !== embedder.dimensions) {
+    throw new IndexMismatchError(
+      `the index was built with embedder '${manifest.embedder.id}' (${manifest.embedder.dimensions} dimensions) but '${embedder.id}' (${embedder.dimensions}) is configured: re-index with \`npm run index -- --rebuild\``,
+    );
+  }
+  const vectors = graph ?? (await HnswVectorIndex.read(path.join(snapshotDir!, FILES.hnsw), manifest.embedder.dimensions, data.items));
+  return {
+    manifest,
+    snapshotDir,
+    articles: new Map<string, Article>(data.articles.map((a) => [a.id, a])),
+    fullText: MiniSearchIndex.fromJSON(data.fullTextJson, manifest.synonyms),
+    vectors,
+    centroids: centroidsOf(data.items, data.vectors, manifest.embedder.dimensions),
+    embedder,
+  };
+}
+
+/** Open the snapshot in `dir`. */
+export async function openSnapshot(dir: string, embedder: Embedder): Promise<KbIndex> {
+  const data = await readSnapshot(dir);
+  return indexFromData(data, embedder, dir);
+}

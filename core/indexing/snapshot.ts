@@ -1,0 +1,134 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Article } from '../articles/types.ts';
+import { DeflectError } from '../errors.ts';
+import type { Calibration } from '../answers/calibration.ts';
+import type { VectorItem } from '../search/ports.ts';
+import { fsyncDir, fsyncFile, writeFileAtomic } from '../storage/atomicFile.ts';
+
+/**
+ * An index snapshot is a folder under DATA_DIR/index, written whole and then
+ * named in the CURRENT file. Readers follow CURRENT; a crash while building
+ * leaves a stray temp folder and the old snapshot still current.
+ */
+export interface Manifest {
+  format: 1;
+  createdAt: string;
+  kbRoot: string;
+  embedder: { id: string; dimensions: number };
+  articleCount: number;
+  itemCount: number;
+  /** Per-article content hashes: what the next incremental build may reuse. */
+  hashes: Record<string, string>;
+  /** The KB's synonym groups, applied at query time. */
+  synonyms: string[][];
+  calibration: Calibration;
+}
+
+export interface SnapshotData {
+  manifest: Manifest;
+  articles: Article[];
+  items: (VectorItem & { hash: string })[];
+  vectors: Float32Array[];
+  fullTextJson: string;
+}
+
+export class IndexCorruptError extends DeflectError {
+  override name = 'IndexCorruptError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('index_corrupt', message, undefined, options);
+  }
+}
+
+export const FILES = { manifest: 'manifest.json', articles: 'articles.json', items: 'items.json', vectors: 'vectors.f32', hnsw: 'vectors.hnsw', fullText: 'fulltext.json' };
+
+export function indexRoot(dataDir: string): string {
+  return path.join(dataDir, 'index');
+}
+
+/** The folder of the current snapshot, or null when none was ever published. */
+export async function currentSnapshotDir(dataDir: string): Promise<string | null> {
+  try {
+    const name = (await fs.readFile(path.join(indexRoot(dataDir), 'CURRENT'), 'utf8')).trim();
+    if (!/^snap-[\w.-]+$/.test(name)) throw new IndexCorruptError(`CURRENT names '${name}', which is not a snapshot`);
+    return path.join(indexRoot(dataDir), name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** Write a snapshot beside the current one, then switch CURRENT to it. */
+export async function publishSnapshot(dataDir: string, data: SnapshotData, writeGraph: (file: string) => Promise<void>): Promise<string> {
+  const root = indexRoot(dataDir);
+  await fs.mkdir(root, { recursive: true });
+  const name = `snap-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+  const building = path.join(root, `.building-${name}`);
+  await fs.mkdir(building);
+  const write = async (file: string, content: string | Uint8Array) => {
+    const h = await fs.open(path.join(building, file), 'w');
+    try {
+      await h.writeFile(content);
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+  };
+  await write(FILES.articles, JSON.stringify(data.articles));
+  await write(FILES.items, JSON.stringify(data.items));
+  await write(FILES.vectors, packVectors(data.vectors, data.manifest.embedder.dimensions));
+  await write(FILES.fullText, data.fullTextJson);
+  await writeGraph(path.join(building, FILES.hnsw));
+  await fsyncFile(path.join(building, FILES.hnsw));
+  // The manifest goes last: a folder without one is never a snapshot.
+  await write(FILES.manifest, JSON.stringify(data.manifest, null, 2));
+  await fsyncDir(building);
+  await fs.rename(building, path.join(root, name));
+  await fsyncDir(root);
+  await writeFileAtomic(path.join(root, 'CURRENT'), `${name}\n`);
+  await pruneSnapshots(root, name);
+  return path.join(root, name);
+}
+
+/** Read a snapshot's files; any missing or unreadable file is IndexCorruptError. */
+export async function readSnapshot(dir: string): Promise<SnapshotData> {
+  try {
+    const manifest = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8')) as Manifest;
+    if (manifest.format !== 1) throw new Error(`unknown snapshot format ${String(manifest.format)}`);
+    const articles = JSON.parse(await fs.readFile(path.join(dir, FILES.articles), 'utf8')) as Article[];
+    const items = JSON.parse(await fs.readFile(path.join(dir, FILES.items), 'utf8')) as SnapshotData['items'];
+    const vectors = unpackVectors(await fs.readFile(path.join(dir, FILES.vectors)), manifest.embedder.dimensions);
+    if (vectors.length !== items.length || articles.length !== manifest.articleCount) throw new Error('snapshot files disagree on their sizes');
+    const fullTextJson = await fs.readFile(path.join(dir, FILES.fullText), 'utf8');
+    return { manifest, articles, items, vectors, fullTextJson };
+  } catch (error) {
+    if (error instanceof IndexCorruptError) throw error;
+    throw new IndexCorruptError(`index snapshot ${dir} is unreadable: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function packVectors(vectors: Float32Array[], dims: number): Uint8Array {
+  const out = new Float32Array(vectors.length * dims);
+  vectors.forEach((v, i) => out.set(v, i * dims));
+  return new Uint8Array(out.buffer);
+}
+
+function unpackVectors(buf: Buffer, dims: number): Float32Array[] {
+  if (buf.byteLength % (dims * 4) !== 0) throw new Error('vector file is truncated');
+  const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const out: Float32Array[] = [];
+  for (let i = 0; i < all.length; i += dims) out.push(all.subarray(i, i + dims));
+  return out;
+}
+
+/** Keep the current and the previous snapshot; remove older ones and stray temp folders. */
+async function pruneSnapshots(root: string, current: string): Promise<void> {
+  const entries = (await fs.readdir(root)).filter((n) => n.startsWith('snap-') || n.startsWith('.building-')).sort();
+  const snaps = entries.filter((n) => n.startsWith('snap-') && n !== current);
+  const keep = new Set([current, snaps[snaps.length - 1]]);
+  for (const n of entries) {
+    if (keep.has(n)) continue;
+    if (n.startsWith('.building-') && n.endsWith(`-${process.pid}`)) continue;
+    await fs.rm(path.join(root, n), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,136 @@
+import MiniSearch from 'minisearch';
+import type { Lang } from '../contracts/api.ts';
+import { terms } from '../text/analyze.ts';
+import type { FullTextHit, FullTextIndex, SearchDocument, SearchFilter } from './ports.ts';
+import { SynonymTable } from './synonyms.ts';
+
+interface StoredDoc {
+  id: string;
+  lang: Lang;
+  title: string;
+  questions: string;
+  headings: string;
+  body: string;
+  tags: string;
+  titleRaw: string;
+  tagList: string[];
+  status: string;
+  audience: string;
+}
+
+const FIELDS = ['title', 'questions', 'headings', 'body', 'tags'];
+const STORE = ['lang', 'titleRaw', 'tagList', 'status', 'audience'];
+const BOOST = { title: 3, questions: 2, headings: 1.5, body: 1, tags: 1.5 };
+
+/**
+ * The in-process full-text engine (MiniSearch, BM25). Articles are analysed
+ * in their own language before they reach MiniSearch (stems, folded accents),
+ * and a question is analysed once per language present, each analysis
+ * searching only the articles of that language.
+ */
+export class MiniSearchIndex implements FullTextIndex {
+  readonly kind = 'minisearch';
+  private readonly langs: Set<Lang>;
+  private readonly synonyms: SynonymTable;
+
+  private constructor(private readonly ms: MiniSearch<StoredDoc>, synonyms: string[][]) {
+    this.synonyms = new SynonymTable(synonyms);
+    this.langs = new Set<Lang>();
+    // Stored fields of every document are reachable through the internal map; languages are few, so a scan at load is cheap.
+    for (const lang of ['es', 'en'] as const) if (ms.search(MiniSearch.wildcard, { filter: (r) => r.lang === lang }).length) this.langs.add(lang);
+  }
+
+  static build(docs: SearchDocument[], synonyms: string[][] = []): MiniSearchIndex {
+    const ms = new MiniSearch<StoredDoc>(options());
+    ms.addAll(docs.map(toStored));
+    return new MiniSearchIndex(ms, synonyms);
+  }
+
+  static fromJSON(json: string, synonyms: string[][] = []): MiniSearchIndex {
+    return new MiniSearchIndex(MiniSearch.loadJSON<StoredDoc>(json, options()), synonyms);
+  }
+
+  toJSON(): string {
+    return JSON.stringify(this.ms);
+  }
+
+  count(): number {
+    return this.ms.documentCount;
+  }
+
+  async search(query: string, opts: { lang: Lang; filter?: SearchFilter; limit: number; synonyms?: boolean }): Promise<FullTextHit[]> {
+    const hits: FullTextHit[] = [];
+    for (const lang of this.langs) {
+      if (opts.filter?.langs && !opts.filter.langs.includes(lang)) continue;
+      const qTerms = terms(query, lang);
+      if (!qTerms.length) continue;
+      const extra = opts.synonyms === false ? [] : this.synonyms.expand(qTerms, lang);
+      const all = [...qTerms, ...extra];
+      const results = this.ms.search(all.join(' '), {
+        filter: (r) => r.lang === lang && accepts(r as unknown as StoredDoc, opts.filter),
+        fuzzy: (term) => (term.length > 5 ? 0.2 : term.length > 3 ? 1 : false) as number | false,
+        prefix: (_term, i, ts) => i === ts.length - 1 && i < qTerms.length,
+        boostTerm: (term) => (extra.includes(term) && !qTerms.includes(term) ? 0.5 : 1),
+        weights: { fuzzy: 0.35, prefix: 0.4 },
+      });
+      for (const r of results.slice(0, opts.limit)) hits.push({ id: String(r.id), score: r.score, matched: r.terms });
+    }
+    return hits.sort((a, b) => b.score - a.score).slice(0, opts.limit);
+  }
+
+  async suggest(prefix: string, opts: { lang?: Lang; filter?: SearchFilter; limit: number }): Promise<FullTextHit[]> {
+    const langs = opts.lang ? [opts.lang] : [...this.langs];
+    const hits: FullTextHit[] = [];
+    for (const lang of langs) {
+      const qTerms = terms(prefix, lang);
+      if (!qTerms.length) continue;
+      const results = this.ms.search(qTerms.join(' '), {
+        fields: ['title', 'questions'],
+        combineWith: 'AND',
+        prefix: true,
+        fuzzy: (term) => (term.length > 4 ? 1 : false) as number | false,
+        filter: (r) => r.lang === lang && accepts(r as unknown as StoredDoc, opts.filter),
+      });
+      for (const r of results.slice(0, opts.limit)) hits.push({ id: String(r.id), score: r.score, matched: r.terms });
+    }
+    return hits.sort((a, b) => b.score - a.score).slice(0, opts.limit);
+  }
+}
+
+function options() {
+  return {
+    fields: FIELDS,
+    storeFields: STORE,
+    idField: 'id',
+    // Fields arrive already analysed (per article language), space-separated.
+    tokenize: (text: string) => text.split(' '),
+    processTerm: (term: string) => term || null,
+    searchOptions: { boost: BOOST },
+  };
+}
+
+function toStored(d: SearchDocument): StoredDoc {
+  const a = (text: string) => terms(text, d.lang).join(' ');
+  return {
+    id: d.id,
+    lang: d.lang,
+    title: a(d.title),
+    questions: a(d.questions.join('\n')),
+    headings: a(d.headings.join('\n')),
+    body: a(d.body),
+    tags: a([...d.tags, d.category ?? ''].join(' ')),
+    titleRaw: d.title,
+    tagList: d.tags,
+    status: d.status,
+    audience: d.audience,
+  };
+}
+
+function accepts(doc: Pick<StoredDoc, 'id' | 'status' | 'audience' | 'tagList'>, f?: SearchFilter): boolean {
+  if (!f) return doc.status === 'published';
+  if (f.publishedOnly !== false && doc.status !== 'published') return false;
+  if (f.audiences && !f.audiences.includes(doc.audience as never)) return false;
+  if (f.tags?.length && !f.tags.some((t) => doc.tagList.includes(t))) return false;
+  if (f.excludeIds?.has(doc.id)) return false;
+  return true;
+}
