@@ -6,7 +6,9 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written 
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
 }, 'is not a real calendar date');
 
-const lang = z.string().refine((v) => (SUPPORTED_LANGS as readonly string[]).includes(v), (v) => ({ message: `unknown language '${v}' (supported: ${SUPPORTED_LANGS.join(', ')})` }));
+const lang = z.string().refine((v) => (SUPPORTED_LANGS as readonly string[]).includes(v), {
+  error: (issue) => `unknown language '${String(issue.input)}' (supported: ${SUPPORTED_LANGS.join(', ')})`,
+});
 
 const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string().trim().min(1, 'must not contain empty entries'))]);
 

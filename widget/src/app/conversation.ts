@@ -66,7 +66,7 @@ export function createConversation(d: ConversationDeps) {
     els.push(el);
     d.log.insertBefore(el, typing.isConnected ? typing : null);
     d.save();
-    scroll();
+    scroll(el);
     d.emit('message', msg);
     return el;
   }
@@ -77,8 +77,10 @@ export function createConversation(d: ConversationDeps) {
     els[i] = el;
     d.save();
   }
-  function scroll() {
-    d.log.scrollTop = d.log.scrollHeight;
+  /** Follows the conversation, but shows a long answer from its first line. */
+  function scroll(added?: HTMLElement) {
+    const tall = added && added.offsetHeight > d.log.clientHeight - 48;
+    d.log.scrollTop = tall ? added.offsetTop - 12 : d.log.scrollHeight;
   }
   function offer(): HTMLElement | undefined {
     return firstFocusable(push({ t: 'offer', text: strings.offerTicket }));

@@ -12,17 +12,18 @@ export function themeCss(color: string | undefined): string {
   // Text on the accent and accent-coloured text on white must both reach WCAG AA (4.5:1).
   const onAccent = rgb && contrast(rgb, [255, 255, 255]) < 4.5 ? '#111827' : '#ffffff';
   const ink = rgb && contrast(rgb, [255, 255, 255]) < 4.5 ? darken(rgb) : accent;
-  return (
-    ':host{' +
-    `--d-accent:var(--deflect-accent,${accent});` +
-    `--d-on-accent:var(--deflect-accent-text,${onAccent});` +
-    `--d-ink:var(--deflect-accent-ink,${ink});` +
-    '--d-font:var(--deflect-font,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif);' +
-    '--d-radius:var(--deflect-radius,16px);' +
-    '--d-z:var(--deflect-z-index,2147483000);' +
-    '--d-bottom:var(--deflect-offset-bottom,20px);' +
-    '--d-side:var(--deflect-offset-side,20px)}'
-  );
+  const vars: Array<[string, string, string]> = [
+    ['accent', 'accent', accent],
+    ['on-accent', 'accent-text', onAccent],
+    ['ink', 'accent-ink', ink],
+    ['font', 'font', 'system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif'],
+    ['radius', 'radius', '16px'],
+    ['z', 'z-index', '2147483000'],
+    ['bottom', 'offset-bottom', '20px'],
+    ['side', 'offset-side', '20px'],
+  ];
+  // !important keeps the private --d-* names out of the page's reach; the public --deflect-* ones stay open.
+  return ':host{' + vars.map(([own, pub, value]) => `--d-${own}:var(--deflect-${pub},${value})!important;`).join('') + '}';
 }
 
 /** Only plain colour syntaxes reach the stylesheet, so an option cannot inject CSS. */

@@ -1,0 +1,103 @@
+import type { Action, Lang } from '../contracts/api.ts';
+import type { Article, Audience } from '../articles/types.ts';
+import { detectLang, isLang } from '../text/analyze.ts';
+import { decide, DEFAULT_THRESHOLDS, type ScoredCandidate, type Thresholds } from './decide.ts';
+import { retrieve, type RetrievalIndex } from './retrieve.ts';
+import type { Calibration } from './calibration.ts';
+
+export interface EngineIndex extends RetrievalIndex {
+  manifest: { calibration: Calibration };
+}
+
+export interface EngineQuery {
+  question: string;
+  /** The user's language when known (widget option, channel locale). */
+  lang?: string;
+  /** The conversation's language so far: a fallback when the text says nothing. */
+  conversationLang?: Lang;
+  tags?: string[];
+  /** Who may see what: anonymous users get public articles only. */
+  audiences?: Audience[];
+}
+
+export interface RankedArticle {
+  article: Article;
+  confidence: number;
+  score: number;
+}
+
+export interface EngineResult {
+  action: Action;
+  lang: Lang;
+  /** The article answered, in the user's language when a translation exists. */
+  answer?: RankedArticle;
+  /** Best first, one per translation family, each shown in the user's language when possible. */
+  ranked: RankedArticle[];
+  /** For clarify: the options. */
+  options: RankedArticle[];
+  /** The answer exists only in another language than the user's. */
+  otherLanguage: boolean;
+}
+
+/**
+ * The answer engine: question → retrieval → calibrated confidence → answer,
+ * clarify or ticket. Pure: it reads the index and records nothing; callers
+ * (API, bot, eval) record what they need.
+ */
+export class AnswerEngine {
+  constructor(
+    private readonly getIndex: () => EngineIndex,
+    private readonly options: { thresholds?: Thresholds; defaultLang: Lang },
+  ) {}
+
+  get thresholds(): Thresholds {
+    return this.options.thresholds ?? DEFAULT_THRESHOLDS;
+  }
+
+  async answer(q: EngineQuery): Promise<EngineResult> {
+    const index = this.getIndex();
+    const lang = resolveLang(q, this.options.defaultLang);
+    const candidates = await retrieve(index, q.question, {
+      lang,
+      filter: { publishedOnly: true, audiences: q.audiences ?? ['public'], tags: q.tags },
+    });
+    const decision = decide(collapseFamilies(candidates, index.articles), index.manifest.calibration, this.thresholds);
+    const present = (c: ScoredCandidate): RankedArticle => ({ article: inLanguage(index.articles.get(c.articleId)!, lang, index.articles, q.audiences ?? ['public']), confidence: c.confidence, score: c.score });
+    const ranked = decision.ranked.slice(0, 10).map(present);
+    const answer = decision.action === 'answer' ? ranked[0] : undefined;
+    return {
+      action: decision.action,
+      lang,
+      answer,
+      ranked,
+      options: decision.options.map(present),
+      otherLanguage: !!answer && answer.article.lang !== lang,
+    };
+  }
+}
+
+export function resolveLang(q: Pick<EngineQuery, 'question' | 'lang' | 'conversationLang'>, fallback: Lang): Lang {
+  if (isLang(q.lang)) return q.lang;
+  const base = q.lang?.slice(0, 2).toLowerCase();
+  if (isLang(base)) return base;
+  return detectLang(q.question) ?? q.conversationLang ?? fallback;
+}
+
+/** Translations are one answer: keep the best-scoring member of each family. */
+function collapseFamilies<T extends { articleId: string }>(candidates: T[], articles: ReadonlyMap<string, Article>): T[] {
+  const seen = new Set<string>();
+  return candidates.filter((c) => {
+    const a = articles.get(c.articleId);
+    const family = [c.articleId, ...Object.values(a?.translations ?? {})].sort()[0]!;
+    if (seen.has(family)) return false;
+    seen.add(family);
+    return true;
+  });
+}
+
+/** The translation of `a` in `lang` when one exists and may be shown; else `a`. */
+function inLanguage(a: Article, lang: Lang, articles: ReadonlyMap<string, Article>, audiences: Audience[]): Article {
+  if (a.lang === lang) return a;
+  const t = a.translations[lang] ? articles.get(a.translations[lang]!) : undefined;
+  return t && t.status === 'published' && audiences.includes(t.audience) ? t : a;
+}

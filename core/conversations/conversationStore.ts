@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Channel, Lang, UserIdentity } from '../contracts/api.ts';
+import type { EventLog } from '../events/eventLog.ts';
+import type { DeflectEvent } from '../events/types.ts';
+import type { Conversation } from './types.ts';
+
+const MAX_TURNS = 200;
+
+/**
+ * Live conversations, in memory. The event log is the durable record: every
+ * change arrives here as an event after it was persisted, and at start the
+ * recent days of the log are replayed, so a restart loses no transcript.
+ */
+export class ConversationStore {
+  private readonly byId = new Map<string, Conversation>();
+
+  constructor(private readonly options: { ttlMs: number; maxConversations: number } = { ttlMs: 2 * 86_400_000, maxConversations: 100_000 }) {}
+
+  /** Replay the last days of events. */
+  async restore(events: EventLog, titleOf: (articleId: string) => string): Promise<number> {
+    const since = new Date(Date.now() - this.options.ttlMs).toISOString();
+    let n = 0;
+    for await (const e of events.read(since)) {
+      this.apply(e, titleOf);
+      n++;
+    }
+    return n;
+  }
+
+  get(id: string): Conversation | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The conversation with this id, or a new one (a client may not invent ids that exist elsewhere: they are random UUIDs). */
+  open(id: string | undefined, init: { channel: Channel; lang: Lang; user?: UserIdentity }): Conversation {
+    const existing = id ? this.byId.get(id) : undefined;
+    if (existing) {
+      if (init.user && !existing.user) existing.user = init.user;
+      return existing;
+    }
+    const now = new Date().toISOString();
+    const c: Conversation = { id: id ?? randomUUID(), channel: init.channel, lang: init.lang, user: init.user, startedAt: now, updatedAt: now, turns: [], shown: [], lastRanked: [], lastUnanswered: false };
+    return c;
+  }
+
+  /** Fold a persisted event into its conversation. `titleOf` names articles for transcripts. */
+  apply(e: DeflectEvent, titleOf: (articleId: string) => string): void {
+    if (e.type === 'erasure') return;
+    let c = this.byId.get(e.conversationId);
+    if (!c) {
+      c = { id: e.conversationId, channel: e.channel, lang: e.lang, user: e.user, startedAt: e.at, updatedAt: e.at, turns: [], shown: [], lastRanked: [], lastUnanswered: false };
+      this.byId.set(c.id, c);
+      this.evict();
+    }
+    c.updatedAt = e.at;
+    c.lang = e.lang;
+    if (e.user && !c.user) c.user = e.user;
+    if (e.type === 'question') {
+      c.turns.push({ role: 'user', text: e.question, at: e.at }, { role: 'bot', text: e.reply, at: e.at });
+      c.lastQuestion = e.question;
+      c.lastRanked = e.ranked;
+      c.lastUnanswered = e.action === 'ticket';
+      for (const s of e.shown) {
+        if (!c.shown.some((x) => x.articleId === s.articleId)) c.shown.push({ ...s, title: titleOf(s.articleId) });
+      }
+    } else if (e.type === 'feedback') {
+      c.turns.push({ role: 'user', text: e.helpful ? '👍' : '👎', at: e.at }, { role: 'bot', text: e.reply, at: e.at });
+      const s = c.shown.find((x) => x.articleId === e.articleId);
+      if (s) s.helpful = e.helpful;
+      for (const x of e.shown) if (!c.shown.some((y) => y.articleId === x.articleId)) c.shown.push({ ...x, title: titleOf(x.articleId) });
+    }
+    if (c.turns.length > MAX_TURNS) c.turns.splice(0, c.turns.length - MAX_TURNS);
+  }
+
+  /** Forget personal data of conversations matching a predicate. */
+  eraseUser(match: (c: Conversation) => boolean): number {
+    let n = 0;
+    for (const c of this.byId.values()) {
+      if (!match(c)) continue;
+      c.user = undefined;
+      n++;
+    }
+    return n;
+  }
+
+  size(): number {
+    return this.byId.size;
+  }
+
+  private evict(): void {
+    if (this.byId.size <= this.options.maxConversations) return;
+    // Maps iterate in insertion order: the first entries are the oldest conversations.
+    const drop = this.byId.size - this.options.maxConversations;
+    let i = 0;
+    for (const id of this.byId.keys()) {
+      if (i++ >= drop) break;
+      this.byId.delete(id);
+    }
+  }
+}

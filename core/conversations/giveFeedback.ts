@@ -1,0 +1,46 @@
+import type { FeedbackResponse } from '../contracts/api.ts';
+import { NotFoundError } from '../errors.ts';
+import { replies } from '../answers/replies.ts';
+import type { CoreServices } from '../services.ts';
+import { suggestion } from './presentArticle.ts';
+
+/**
+ * "Did this help?" Yes ends the conversation well. No offers the next
+ * articles the engine ranked for the same question (those not yet rejected
+ * and still above the clarify threshold), and when none is left, a ticket.
+ */
+export async function giveFeedback(core: CoreServices, input: { conversationId: string; articleId: string; helpful: boolean }): Promise<FeedbackResponse> {
+  const conversation = core.conversations.get(input.conversationId);
+  if (!conversation) throw new NotFoundError('conversation', input.conversationId);
+  const index = core.index.get();
+  if (!index.articles.has(input.articleId)) throw new NotFoundError('article', input.articleId);
+  const t = replies(conversation.lang);
+
+  let next: FeedbackResponse['next'] = 'resolved';
+  let offered: { articleId: string; confidence: number }[] = [];
+  if (!input.helpful) {
+    const rejected = new Set(conversation.shown.filter((s) => s.helpful === false).map((s) => s.articleId));
+    rejected.add(input.articleId);
+    const family = (id: string) => [id, ...Object.values(index.articles.get(id)?.translations ?? {})];
+    offered = conversation.lastRanked
+      .filter((r) => !family(r.articleId).some((id) => rejected.has(id)) && r.confidence >= core.engine.thresholds.clarify && index.articles.get(r.articleId)?.status === 'published')
+      .slice(0, 3);
+    next = offered.length ? 'suggestions' : 'offer_ticket';
+  }
+  const suggestions = offered.map((o) => suggestion(index.articles.get(o.articleId)!, o.confidence));
+  const reply = next === 'resolved' ? t.resolved : next === 'suggestions' ? t.suggestions(suggestions.map((s) => s.title)) : t.offerTicket;
+  const event = await core.events.append({
+    type: 'feedback',
+    conversationId: conversation.id,
+    channel: conversation.channel,
+    lang: conversation.lang,
+    user: conversation.user,
+    articleId: input.articleId,
+    helpful: input.helpful,
+    next,
+    shown: offered,
+    reply,
+  });
+  core.conversations.apply(event, (id) => index.articles.get(id)?.title ?? id);
+  return { conversationId: conversation.id, next, suggestions, lang: conversation.lang };
+}

@@ -1,0 +1,28 @@
+import type { AnswerCard, Suggestion } from '../contracts/api.ts';
+import type { Article } from '../articles/types.ts';
+import { markdownToText, renderMarkdown } from '../articles/markdown.ts';
+
+/** Path of an article's page on the server. */
+export function articlePath(id: string): string {
+  return `/articles/${encodeURIComponent(id)}`;
+}
+
+export function answerCard(article: Article, confidence: number): AnswerCard {
+  return {
+    articleId: article.id,
+    title: article.title,
+    text: markdownToText(article.answer),
+    html: renderMarkdown(article.answer),
+    url: articlePath(article.id),
+    confidence: round(confidence),
+    lang: article.lang,
+  };
+}
+
+export function suggestion(article: Article, score: number): Suggestion {
+  return { articleId: article.id, title: article.title, score: round(score), lang: article.lang };
+}
+
+export function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import type { Config } from './config.ts';
+import { AnswerEngine } from './answers/answerEngine.ts';
+import { DEFAULT_THRESHOLDS } from './answers/decide.ts';
+import { loadKnowledgeBase } from './articles/loadKb.ts';
+import { ConversationStore } from './conversations/conversationStore.ts';
+import { EventLog } from './events/eventLog.ts';
+import { buildIndex, isIndexStale } from './indexing/buildIndex.ts';
+import { openSnapshot, type KbIndex } from './indexing/kbIndex.ts';
+import { currentSnapshotDir } from './indexing/snapshot.ts';
+import { log } from './logger.ts';
+import { HashingEmbedder } from './search/hashingEmbedder.ts';
+import type { Embedder } from './search/ports.ts';
+import { lockDataDir } from './storage/dataDirLock.ts';
+import { TicketStore } from './tickets/ticketStore.ts';
+import { IndexHolder, type CoreServices } from './services.ts';
+
+export interface Core extends CoreServices {
+  embedder: Embedder;
+  close(): Promise<void>;
+}
+
+/** The configured embedder. */
+export function createEmbedder(config: Pick<Config, 'embedder'>): Embedder {
+  switch (config.embedder) {
+    case 'hashing':
+      return new HashingEmbedder();
+  }
+}
+
+/**
+ * Open everything the transports need: lock the data directory, open the
+ * stores, replay recent conversations, and load the index — building it
+ * first when it is missing, stale or unreadable.
+ */
+export async function createCore(config: Config): Promise<Core> {
+  const unlock = await lockDataDir(config.dataDir);
+  try {
+    const embedder = createEmbedder(config);
+    const index = await loadOrBuildIndex(config, embedder);
+    const events = new EventLog(path.join(config.dataDir, 'events'));
+    await events.init();
+    const tickets = await TicketStore.open(config.dataDir);
+    const conversations = new ConversationStore();
+    await conversations.restore(events, (id) => index.articles.get(id)?.title ?? id);
+    const holder = new IndexHolder(index);
+    const engine = new AnswerEngine(() => holder.get(), { defaultLang: config.defaultLang, thresholds: thresholdsOf(config) });
+    return { engine, index: holder, events, conversations, tickets, sinks: [], defaultLang: config.defaultLang, embedder, close: unlock };
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+}
+
+export function thresholdsOf(config: Pick<Config, 'answerThreshold' | 'clarifyThreshold'>) {
+  return {
+    ...DEFAULT_THRESHOLDS,
+    ...(typeof config.answerThreshold === 'number' ? { answer: config.answerThreshold } : {}),
+    ...(typeof config.clarifyThreshold === 'number' ? { clarify: config.clarifyThreshold } : {}),
+  };
+}
+
+async function loadOrBuildIndex(config: Config, embedder: Embedder): Promise<KbIndex> {
+  const kb = await loadKnowledgeBase(config.kbDir, { defaultLang: config.defaultLang });
+  const stale = await isIndexStale(kb, config.dataDir, embedder);
+  const dir = await currentSnapshotDir(config.dataDir).catch(() => null);
+  if (!stale && dir) {
+    try {
+      return await openSnapshot(dir, embedder);
+    } catch (error) {
+      log.error('index', 'current index is unreadable; rebuilding from the KB', { dir, error });
+    }
+  }
+  log.info('index', dir ? 'index is out of date; rebuilding' : 'no index yet; building', { kbDir: config.kbDir });
+  const summary = await buildIndex({ kbDir: config.kbDir, dataDir: config.dataDir, embedder, defaultLang: config.defaultLang, rebuild: !!dir && !stale });
+  for (const p of summary.problems) log.warn('kb', `${p.file}:${p.line} ${p.message}`, { severity: p.severity });
+  log.info('index', 'index ready', { articles: summary.articles, vectors: summary.vectors, ms: summary.ms });
+  return summary.index;
+}

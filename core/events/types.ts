@@ -1,0 +1,60 @@
+import type { Action, Channel, Lang } from '../contracts/api.ts';
+
+/** An article shown to a user, with the engine's confidence in it. */
+export interface Shown {
+  articleId: string;
+  confidence: number;
+}
+
+interface Base {
+  id: string;
+  /** ISO time. */
+  at: string;
+  conversationId: string;
+  channel: Channel;
+  lang: Lang;
+  /** Known identity of the asker; e-mail and name are erasable. */
+  user?: { id?: string; email?: string; name?: string };
+}
+
+/** A question and the engine's decision on it. */
+export interface QuestionEvent extends Base {
+  type: 'question';
+  question: string;
+  action: Action;
+  /** The article answered (action answer). */
+  articleId?: string;
+  /** Articles displayed to the user: the answer and suggestions, or the clarify options. */
+  shown: Shown[];
+  /** The engine's best candidates, displayed or not (nearest article for gap reports, next suggestions after a "No"). */
+  ranked: Shown[];
+  /** What the user was told, as plain text (for transcripts). */
+  reply: string;
+}
+
+export interface FeedbackEvent extends Base {
+  type: 'feedback';
+  articleId: string;
+  helpful: boolean;
+  next: 'resolved' | 'suggestions' | 'offer_ticket';
+  shown: Shown[];
+  reply: string;
+}
+
+export interface TicketEvent extends Base {
+  type: 'ticket';
+  ticketId: string;
+  /** user: asked for a person; not_helpful: after a "No"; no_answer: nothing fitted. */
+  reason: 'user' | 'not_helpful' | 'no_answer';
+}
+
+/** A user's personal data was erased on request; kept so the erase itself is on record. */
+export interface ErasureEvent extends Omit<Base, 'user'> {
+  type: 'erasure';
+  subjectHash: string;
+  counts: Record<string, number>;
+}
+
+export type DeflectEvent = QuestionEvent | FeedbackEvent | TicketEvent | ErasureEvent;
+export type NewEvent = DistributiveOmit<DeflectEvent, 'id' | 'at'> & { at?: string };
+type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;

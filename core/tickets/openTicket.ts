@@ -1,0 +1,53 @@
+import type { Channel, CreateTicketResponse, Lang } from '../contracts/api.ts';
+import { log } from '../logger.ts';
+import type { CoreServices } from '../services.ts';
+import type { Ticket } from './types.ts';
+
+export interface OpenTicketInput {
+  conversationId?: string;
+  channel: Channel;
+  email: string;
+  name?: string;
+  userId?: string;
+  subject?: string;
+  description?: string;
+  lang?: Lang;
+}
+
+/**
+ * Hand a conversation over to a person: the ticket carries the transcript,
+ * the articles shown with their scores and the user's feedback, so the agent
+ * starts where the bot stopped. Stored first (acknowledged once on disk),
+ * then passed to the configured sinks, whose failures never lose the ticket.
+ */
+export async function openTicket(core: CoreServices, input: OpenTicketInput): Promise<CreateTicketResponse & { ticket: Ticket }> {
+  const c = input.conversationId ? core.conversations.get(input.conversationId) : undefined;
+  const lang = input.lang ?? c?.lang ?? core.defaultLang;
+  const helpfulNo = c?.shown.some((s) => s.helpful === false);
+  const reason: Ticket['reason'] = c?.lastUnanswered ? 'no_answer' : helpfulNo ? 'not_helpful' : 'user';
+  const subject = (input.subject?.trim() || c?.lastQuestion || input.description?.trim() || (lang === 'es' ? 'Solicitud de ayuda' : 'Help request')).slice(0, 200);
+
+  const ticket = await core.tickets.create({
+    channel: c?.channel ?? input.channel,
+    lang,
+    email: input.email.trim(),
+    name: input.name?.trim() || c?.user?.name,
+    userId: input.userId ?? c?.user?.id,
+    subject,
+    description: input.description?.trim() || undefined,
+    reason,
+    conversationId: c?.id ?? input.conversationId,
+    transcript: c ? [...c.turns] : [],
+    shown: c ? c.shown.map((s) => ({ ...s })) : [],
+    failedQuestion: c?.lastQuestion,
+  });
+  if (c) {
+    await core.events.append({ type: 'ticket', conversationId: c.id, channel: c.channel, lang, user: { ...c.user, email: ticket.email, name: ticket.name }, ticketId: ticket.id, reason });
+  } else {
+    await core.events.append({ type: 'ticket', conversationId: input.conversationId ?? `ticket:${ticket.id}`, channel: input.channel, lang, user: { id: input.userId, email: ticket.email, name: ticket.name }, ticketId: ticket.id, reason });
+  }
+  for (const sink of core.sinks) {
+    sink.deliver(ticket).catch((error: Error) => log.error('tickets', 'sink failed', { sink: sink.name, ticketId: ticket.id, error }));
+  }
+  return { id: ticket.id, status: ticket.status, ticket };
+}

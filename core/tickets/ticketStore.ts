@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { Low } from 'lowdb';
+import { NotFoundError } from '../errors.ts';
+import { DurableJsonFile } from '../storage/durableJsonFile.ts';
+import type { Ticket } from './types.ts';
+
+interface TicketData {
+  seq: number;
+  tickets: Ticket[];
+}
+
+export interface TicketQuery {
+  status?: Ticket['status'];
+  tag?: string;
+  lang?: string;
+  channel?: string;
+  from?: string;
+  to?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+/** The built-in ticket store: lowdb over a durable JSON file in the data directory. */
+export class TicketStore {
+  private constructor(private readonly db: Low<TicketData>, readonly adapter: DurableJsonFile<TicketData>) {}
+
+  static async open(dataDir: string): Promise<TicketStore> {
+    const adapter = new DurableJsonFile<TicketData>(path.join(dataDir, 'tickets.json'));
+    const db = new Low<TicketData>(adapter, { seq: 0, tickets: [] });
+    await db.read();
+    return new TicketStore(db, adapter);
+  }
+
+  /** Persist a new ticket; resolves once it is on disk. */
+  async create(draft: Omit<Ticket, 'id' | 'createdAt' | 'updatedAt' | 'status' | 'tags' | 'notes'> & Partial<Pick<Ticket, 'tags'>>): Promise<Ticket> {
+    const now = new Date().toISOString();
+    this.db.data.seq += 1;
+    const ticket: Ticket = { tags: [], notes: [], ...draft, id: `T-${String(this.db.data.seq).padStart(6, '0')}`, status: 'open', createdAt: now, updatedAt: now };
+    this.db.data.tickets.push(ticket);
+    try {
+      await this.db.write();
+    } catch (error) {
+      // Not acknowledged: take it back so memory matches disk.
+      this.db.data.tickets.pop();
+      this.db.data.seq -= 1;
+      throw error;
+    }
+    return ticket;
+  }
+
+  get(id: string): Ticket {
+    const t = this.db.data.tickets.find((x) => x.id === id);
+    if (!t) throw new NotFoundError('ticket', id);
+    return t;
+  }
+
+  list(q: TicketQuery = {}): { tickets: Ticket[]; total: number; page: number; pageSize: number } {
+    const pageSize = q.pageSize ?? 50;
+    const page = q.page ?? 1;
+    const all = this.db.data.tickets
+      .filter((t) => (!q.status || t.status === q.status) && (!q.tag || t.tags.includes(q.tag)) && (!q.lang || t.lang === q.lang) && (!q.channel || t.channel === q.channel) && (!q.from || t.createdAt >= q.from) && (!q.to || t.createdAt < q.to))
+      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    return { tickets: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, page, pageSize };
+  }
+
+  /** Apply a change and persist it; on failure nothing changes. */
+  async update(id: string, change: (t: Ticket) => void): Promise<Ticket> {
+    const t = this.get(id);
+    const before = structuredClone(t);
+    change(t);
+    t.updatedAt = new Date().toISOString();
+    try {
+      await this.db.write();
+    } catch (error) {
+      Object.assign(t, before);
+      throw error;
+    }
+    return t;
+  }
+
+  all(): readonly Ticket[] {
+    return this.db.data.tickets;
+  }
+
+  async save(): Promise<void> {
+    await this.db.write();
+  }
+}

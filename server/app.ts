@@ -1,0 +1,61 @@
+import express, { type Express } from 'express';
+import cors from 'cors';
+import helmet from 'helmet';
+import type { Config } from '../core/config.ts';
+import type { CoreServices } from '../core/services.ts';
+import { notFound, onError, requireJson } from './errors.ts';
+import { articleRoutes } from './routes/articles.ts';
+import { askRoutes } from './routes/ask.ts';
+import { healthRoutes } from './routes/health.ts';
+import { pageRoutes } from './routes/pages.ts';
+import { searchRoutes } from './routes/search.ts';
+import { ticketRoutes } from './routes/tickets.ts';
+
+export interface AppDeps {
+  core: CoreServices;
+  config: Pick<Config, 'corsOrigins' | 'maxBodyBytes'>;
+  /** Extra routers mounted before the 404 handler (bot endpoint, reports…). */
+  extraRoutes?: express.Router[];
+}
+
+/** The HTTP app, without listen(), so tests can drive it. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          frameAncestors: ["'self'"],
+          formAction: ["'self'"],
+        },
+      },
+      // The widget script and its API are meant to be used from other sites.
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
+  );
+  const origins = deps.config.corsOrigins;
+  app.use('/api', cors({ origin: origins === '*' ? '*' : origins, methods: ['GET', 'POST', 'PATCH'], allowedHeaders: ['Content-Type', 'Authorization'], maxAge: 600 }));
+  app.use('/api', requireJson, express.json({ limit: deps.config.maxBodyBytes, strict: true }));
+
+  app.use(healthRoutes(deps.core));
+  app.use(askRoutes(deps.core));
+  app.use(ticketRoutes(deps.core));
+  app.use(searchRoutes(deps.core));
+  app.use(articleRoutes(deps.core));
+  for (const r of deps.extraRoutes ?? []) app.use(r);
+  app.use(pageRoutes());
+
+  app.use(notFound);
+  app.use(onError);
+  return app;
+}

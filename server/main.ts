@@ -1,0 +1,31 @@
+import { configFromEnv } from '../core/config.ts';
+import { createCore } from '../core/createCore.ts';
+import { configureLogger, log } from '../core/logger.ts';
+import { createApp } from './app.ts';
+
+/** `npm start`: validate the config, open the core (building the index if needed), serve. */
+const config = configFromEnv();
+configureLogger({ level: config.logLevel, redactEmails: !config.logEmails });
+const core = await createCore(config).catch((error: Error) => {
+  log.error('start', error.message);
+  process.exit(1);
+});
+const app = createApp({ core, config });
+const server = app.listen(config.port, config.host, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info('start', `Deflect is serving on http://localhost:${port}`, { kbDir: config.kbDir, dataDir: config.dataDir, articles: core.index.get().articles.size });
+  // A line for people and for scripts that wait for readiness.
+  process.stdout.write(`Deflect ready on http://localhost:${port}\n`);
+});
+
+let closing = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    server.close();
+    server.closeAllConnections();
+    void core.close().finally(() => process.exit(0));
+  });
+}

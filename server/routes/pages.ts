@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router } from 'express';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const PUBLIC = path.join(ROOT, 'server/public');
+const WIDGET_DIST = path.join(ROOT, 'widget/dist');
+const WIDGET_PAGES = path.join(ROOT, 'widget/pages');
+
+/** Static pages and assets: the demo site, the widget bundle and its playground. */
+export function pageRoutes(): Router {
+  const router = Router();
+  const widgetPage = (name: string, fallback?: string) => (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const file = [path.join(WIDGET_PAGES, name), fallback].find((f) => f && existsSync(f));
+    if (!file) return next();
+    res.sendFile(file);
+  };
+  router.get('/', widgetPage('index.html', path.join(PUBLIC, 'index.html')));
+  router.get('/demo/ask', (_req, res) => res.sendFile(path.join(PUBLIC, 'index.html')));
+  router.get('/widget/playground', widgetPage('playground.html'));
+  router.get('/widget.js', (_req, res, next) => {
+    const file = path.join(WIDGET_DIST, 'widget.js');
+    if (!existsSync(file)) return next();
+    res.set('Cache-Control', 'public, max-age=300');
+    res.sendFile(file);
+  });
+  router.use('/widget/pages', express.static(WIDGET_PAGES, { index: false }));
+  router.use('/widget', express.static(WIDGET_DIST, { index: false, maxAge: '5m' }));
+  router.use('/assets', express.static(PUBLIC, { index: false }));
+  return router;
+}
