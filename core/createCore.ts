@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Config } from './config.ts';
+import type { Config } from './config/index.ts';
 import { AnswerEngine } from './answers/answerEngine.ts';
 import { DEFAULT_THRESHOLDS } from './answers/decide.ts';
 import { loadKnowledgeBase } from './articles/loadKb.ts';

@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
-import type { Config } from '../core/config.ts';
+import type { Config } from '../core/config/index.ts';
 import type { CoreServices } from '../core/services.ts';
 import { notFound, onError, requireJson } from './errors.ts';
 import { articleRoutes } from './routes/articles.ts';

@@ -1,4 +1,4 @@
-import { configFromEnv } from '../core/config.ts';
+import { configFromEnv } from '../core/config/index.ts';
 import { createCore } from '../core/createCore.ts';
 import { configureLogger, log } from '../core/logger.ts';
 import { createApp } from './app.ts';

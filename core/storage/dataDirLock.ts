@@ -13,9 +13,9 @@ export class DataDirLockedError extends DeflectError {
  * One writer per data directory: a lock file holding the owner's pid,
  * created exclusively. A lock left by a process that no longer runs is taken over.
  */
-export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
+export async function lockDataDir(dir: string, name = 'deflect'): Promise<() => Promise<void>> {
   await fs.mkdir(dir, { recursive: true });
-  const file = path.join(dir, 'deflect.lock');
+  const file = path.join(dir, `${name}.lock`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await fs.open(file, 'wx');
@@ -27,7 +27,7 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim());
-      if (pid && pid !== process.pid && isAlive(pid)) throw new DataDirLockedError(dir, pid);
+      if (pid && isAlive(pid)) throw new DataDirLockedError(dir, pid);
       await fs.rm(file, { force: true });
     }
   }

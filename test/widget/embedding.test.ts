@@ -62,7 +62,9 @@ describe('widget embedding', function () {
     await page.evaluate(() => window.Deflect!.destroy());
     expect(await page.locator('deflect-widget').count()).to.equal(0);
     await page.evaluate(() => window.Deflect!.init({ lang: 'es' }));
-    expect(await page.locator('.d-launcher').innerText()).to.equal('Ayuda');
+    // The conversation was open when destroyed, so it comes back open, now in Spanish.
+    expect(await page.locator('.d-label').textContent()).to.equal('Ayuda');
+    expect(await page.locator('.d-title').innerText()).to.equal('¿En qué podemos ayudarte?');
     expect(problems).to.deep.equal([]);
     await context.close();
   });

@@ -18,6 +18,8 @@ export class RequestFailed extends Error {
     readonly kind: 'network' | 'server',
     readonly status: number,
     readonly code?: string,
+    /** Fields the server named as invalid (400 details), e.g. ['email']. */
+    readonly fields: string[] = [],
   ) {
     super(`Deflect request failed (${kind} ${status}${code ? ' ' + code : ''})`);
   }
@@ -61,8 +63,10 @@ async function call<T>(base: string, method: string, path: string, body?: unknow
     data = undefined;
   }
   if (!response.ok || !data || typeof data !== 'object') {
-    const error = data && typeof data === 'object' ? (data as { error?: { code?: unknown } }).error : undefined;
-    throw new RequestFailed('server', response.status, error && typeof error.code === 'string' ? error.code : undefined);
+    const error = data && typeof data === 'object' ? (data as { error?: { code?: unknown; details?: unknown } }).error : undefined;
+    const details = error && Array.isArray(error.details) ? (error.details as Array<{ field?: unknown }>) : [];
+    const fields = details.map((d) => String(d && d.field));
+    throw new RequestFailed('server', response.status, error && typeof error.code === 'string' ? error.code : undefined, fields);
   }
   return data as T;
 }

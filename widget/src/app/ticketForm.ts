@@ -1,5 +1,6 @@
 import type { CreateTicketResponse } from '../../../core/contracts/api.ts';
 import type { Strings } from '../i18n/strings.ts';
+import { RequestFailed } from './client.ts';
 import { button, h, uid } from './dom.ts';
 import type { TicketDraft } from './state.ts';
 
@@ -56,9 +57,11 @@ export function renderTicketForm(p: TicketFormProps): { el: HTMLElement; focus()
     submit.textContent = strings.sending;
     p.submit(draft).then(
       (ticket) => p.onCreated(ticket, draft),
-      () => {
+      (error: unknown) => {
         submit.disabled = false;
         submit.textContent = strings.submit;
+        // The server's e-mail rule is stricter than ours: show its verdict on the field.
+        if (error instanceof RequestFailed && error.fields.includes('email')) return email.check(strings.emailInvalid)?.focus();
         alert.textContent = strings.ticketFailed;
         submit.focus();
       },

@@ -93,7 +93,9 @@ function cleanUser(value: UserIdentity | null | undefined): UserIdentity | undef
   const out: UserIdentity = {};
   for (const key of ['id', 'email', 'name', 'hash'] as const) {
     const v = value[key];
-    if (typeof v === 'string' && v.trim()) out[key] = v.trim().slice(0, 320);
+    if (typeof v === 'string' && v.trim()) out[key] = v.trim().slice(0, 200);
   }
+  // The server rejects a malformed e-mail, which would make every question fail.
+  if (out.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(out.email)) delete out.email;
   return out;
 }

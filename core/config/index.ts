@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { bool, num } from './shared.ts';
+import { botConfig, botEnv, type BotConfig } from './bot.ts';
+import { accessConfig, accessEnv, type AccessConfig } from './access.ts';
 
 /**
  * The only reader of process.env. Every setting has a doc line, a rule and a
@@ -6,10 +9,8 @@ import { z } from 'zod';
  * every problem at once, and `configFromEnv` prints them and exits.
  */
 
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
-const num = (def: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(def);
-
-export const configSchema = z.object({
+/** One zod object per concern; the server's own settings first. */
+const serverEnv = z.object({
   /** TCP port of the HTTP server. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Interface to listen on; 0.0.0.0 for every interface. */
@@ -40,6 +41,8 @@ export const configSchema = z.object({
   MAX_BODY_BYTES: num(16_384, 1024, 10_000_000),
 });
 
+export const configSchema = serverEnv.extend(botEnv.shape).extend(accessEnv.shape);
+
 export type RawConfig = z.infer<typeof configSchema>;
 
 export interface Config {
@@ -57,6 +60,8 @@ export interface Config {
   corsOrigins: string[] | '*';
   deflectionWindowDays: number;
   maxBodyBytes: number;
+  bot: BotConfig;
+  access: AccessConfig;
 }
 
 export class ConfigError extends Error {
@@ -75,7 +80,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(input[String(i.path[0])])})`));
+    // Echo the offending value to help, except for secrets, which never reach a log.
+    const shown = (key: string) => (/KEY|PASSWORD|SECRET|TOKEN/.test(key) ? '' : ` (got ${JSON.stringify(input[key])})`);
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}${shown(String(i.path[0]))}`));
   }
   const c = parsed.data;
   return Object.freeze({
@@ -93,6 +100,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: c.CORS_ORIGINS === '*' ? '*' : c.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     deflectionWindowDays: c.DEFLECTION_WINDOW_DAYS,
     maxBodyBytes: c.MAX_BODY_BYTES,
+    bot: botConfig(c),
+    access: accessConfig(c),
   });
 }
 
