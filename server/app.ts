@@ -7,14 +7,16 @@ import { notFound, onError, requireJson } from './errors.ts';
 import { articleRoutes } from './routes/articles.ts';
 import { askRoutes } from './routes/ask.ts';
 import { healthRoutes } from './routes/health.ts';
+import { messagesRoutes } from './routes/messages.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { searchRoutes } from './routes/search.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 
 export interface AppDeps {
   core: CoreServices;
-  config: Pick<Config, 'corsOrigins' | 'maxBodyBytes'>;
-  /** Extra routers mounted before the 404 handler (bot endpoint, reports…). */
+  config: Config;
+  /** Extra routers mounted before the 404 handler (tests use this). */
   extraRoutes?: express.Router[];
 }
 
@@ -52,6 +54,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(ticketRoutes(deps.core));
   app.use(searchRoutes(deps.core));
   app.use(articleRoutes(deps.core));
+  app.use(messagesRoutes(deps.core, deps.config));
+  app.use(adminRoutes(deps.core, deps.config));
   for (const r of deps.extraRoutes ?? []) app.use(r);
   app.use(pageRoutes());
 
