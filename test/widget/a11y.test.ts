@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { buildWidget } from '../../widget/build.ts';
 import { askWidget, hostPage, launchChromium, openPage, openWidget, screenshot, startHostSite, type HostSite } from './browser.ts';
-import { startWidgetApi, type WidgetApi } from './widgetApi.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 /** Class names of the focused element, looking through the widget's shadow root. */
 function focused(page: Page): Promise<string> {
@@ -56,13 +56,13 @@ const CONTRAST_SCRIPT = `(() => {
 describe('widget accessibility', function () {
   this.timeout(60000);
   let browser: Browser;
-  let api: WidgetApi;
+  let api: TestServer;
   let site: HostSite;
 
   before(async () => {
     await buildWidget();
     browser = await launchChromium();
-    api = await startWidgetApi();
+    api = await startTestServer();
     site = await startHostSite(api.url, { '/': hostPage(api.url) });
   });
   after(async () => {
@@ -80,7 +80,7 @@ describe('widget accessibility', function () {
     await page.locator('.d-input').waitFor();
     expect(await focused(page)).to.contain('d-input');
 
-    await page.keyboard.type('I forgot my password');
+    await page.keyboard.type('how do I set up the VPN?');
     await page.keyboard.press('Enter');
     await page.locator('.d-card').waitFor();
     await page.keyboard.press('Shift+Tab');

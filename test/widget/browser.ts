@@ -67,7 +67,7 @@ export interface HostSite {
  * Serves host pages from http://northwind.test:PORT with a strict CSP that only
  * allows the API's origin for the widget script, its requests and images.
  */
-export async function startHostSite(apiUrl: string, files: Record<string, string>): Promise<HostSite> {
+export async function startHostSite(apiUrl: string, files: Record<string, string>, opts: { extraCsp?: string[] } = {}): Promise<HostSite> {
   const csp = [
     "default-src 'self'",
     `script-src 'self' ${apiUrl}`,
@@ -76,6 +76,7 @@ export async function startHostSite(apiUrl: string, files: Record<string, string
     `connect-src 'self' ${apiUrl}`,
     "base-uri 'none'",
     "object-src 'none'",
+    ...(opts.extraCsp ?? []),
   ].join('; ');
   const server = createServer((req, res) => {
     const path = new URL(req.url || '/', 'http://host').pathname;

@@ -1,5 +1,9 @@
 import { expect } from 'chai';
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { startTestServer } from '../helpers/server.ts';
+import { tempDir } from '../helpers/tempDir.ts';
 import { buildWidget } from '../../widget/build.ts';
 import { askWidget, hostPage, launchChromium, openPage, openWidget, screenshot, startHostSite, type HostSite } from './browser.ts';
 import { startFakeApi, type FakeApi } from './fakeApi.ts';
@@ -16,6 +20,21 @@ div, section, header, footer, form, p, ul, li, span, button, input, textarea, a,
 button, input { all: unset !important; }
 deflect-widget { display: none !important; --d-on-accent: #0f0; }
 body > * { filter: blur(3px) !important; }
+`;
+
+/** A knowledge-base article written by someone trying to attack the widget. */
+const HOSTILE_ARTICLE = `---
+id: hostile-en
+title: Hostile <script>window.__pwned='title'</script> <img src=x onerror="window.__pwned='title-img'"> article
+lang: en
+questions:
+  - how do I break the help widget
+answer: |
+  Try <script>window.__pwned = 'answer'</script> and <img src=x onerror="window.__pwned='img'"> and [click me](javascript:window.__pwned='link') and [safe link](https://example.com/ok).
+---
+# Hostile
+
+<iframe src="javascript:alert(1)"></iframe> <svg onload="window.__pwned='svg'"></svg>
 `;
 
 /** Computed styles that reveal any leak, for the widget's main parts. */
@@ -139,5 +158,57 @@ describe('widget isolation and safety', function () {
     expect(panelPos).to.equal('fixed');
     expect(problems).to.deep.equal([]);
     await context.close();
+  });
+
+  it('works on a site that enforces Trusted Types, with its `deflect` policy', async () => {
+    const tt = await startHostSite(api.url, { '/': hostPage(api.url) }, { extraCsp: ["require-trusted-types-for 'script'", 'trusted-types deflect'] });
+    const { page, problems, context } = await openPage(browser);
+    await page.goto(tt.url + '/');
+    await openWidget(page);
+    await askWidget(page, 'I forgot my password');
+    await page.locator('.d-card').waitFor();
+    expect(await page.locator('.d-card-body strong').innerText(), 'the answer keeps its formatting').to.equal('id.example');
+    expect(problems).to.deep.equal([]);
+    await context.close();
+    await tt.close();
+  });
+
+  it('shows a knowledge-base article full of <script>, <img onerror> and javascript: links as text (real server)', async () => {
+    const kb = tempDir('deflect-hostile-kb-');
+    cpSync('kb-content/network', join(kb.dir, 'network'), { recursive: true });
+    writeFileSync(join(kb.dir, 'hostile-en.md'), HOSTILE_ARTICLE);
+    const server = await startTestServer({ kbDir: kb.dir });
+    const host = await startHostSite(server.url, { '/': hostPage(server.url) });
+    try {
+      const { page, problems, context } = await openPage(browser);
+      await page.goto(host.url + '/');
+      await openWidget(page);
+      await askWidget(page, 'how do I break the help widget');
+      await page.locator('.d-card').waitFor();
+      expect(await page.locator('.d-card-title').innerText()).to.contain("<script>window.__pwned='title'</script>");
+      const body = await page.locator('.d-card-body').innerText();
+      expect(body).to.contain("<script>window.__pwned = 'answer'</script>");
+      expect(body).to.contain('<img src=x onerror=');
+      const found = await page.evaluate(() => {
+        const root = document.querySelector('deflect-widget')!.shadowRoot!;
+        return {
+          pwned: (window as unknown as { __pwned?: unknown }).__pwned ?? null,
+          dangerous: root.querySelectorAll('script, img:not(.d-logo), iframe, svg:not(.d-icon), [onerror], [onload]').length,
+          hrefs: Array.from(root.querySelectorAll('.d-card a')).map((a) => a.getAttribute('href')),
+        };
+      });
+      expect(found.pwned).to.equal(null);
+      expect(found.dangerous).to.equal(0);
+      for (const href of found.hrefs) expect(href).to.match(/^https?:/);
+      await page.locator('.d-card-body').getByText('click me').click();
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null)).to.equal(null);
+      expect(problems).to.deep.equal([]);
+      await screenshot(page, 'hostile-article');
+      await context.close();
+    } finally {
+      await host.close();
+      await server.close();
+      kb.cleanup();
+    }
   });
 });

@@ -17,7 +17,11 @@ export interface CardProps {
 export function renderCard({ card, otherLang, fb, base, strings, onFeedback }: CardProps): HTMLElement {
   const titleId = uid('card');
   const body = h('div', { class: 'd-card-body' });
-  body.appendChild(safeFragment(String(card.html || ''), base));
+  try {
+    body.appendChild(safeFragment(String(card.html || ''), base));
+  } catch {
+    /* a Trusted Types CSP without our policy: show the plain-text answer instead */
+  }
   if (!body.textContent?.trim()) body.textContent = String(card.text || '');
   const href = articleHref(card.url, base);
   const link =

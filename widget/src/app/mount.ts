@@ -9,6 +9,7 @@ import { trapFocus } from './focusTrap.ts';
 import css from './panel.css';
 import { renderPanel } from './panel.ts';
 import { freshState, loadState, saveState, type TicketDraft } from './state.ts';
+import { useTrustedPolicy } from './sanitize.ts';
 import { renderTicketForm } from './ticketForm.ts';
 
 /** Builds the conversation panel inside the loader's shadow root and returns its controls. */
@@ -16,6 +17,7 @@ export function mountApp(ctx: MountContext): AppHandle {
   const { config, root } = ctx;
   const strings = stringsFor(config.lang);
   adoptStyles(root, css);
+  useTrustedPolicy(ctx.policy);
   const client = createClient(config.base);
   let user: UserIdentity | undefined = ctx.user;
   let state = loadState(config.base);

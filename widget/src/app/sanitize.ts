@@ -1,3 +1,5 @@
+import type { TrustedPolicy } from '../shared/trusted.ts';
+
 /**
  * Rebuilds server-rendered answer HTML from an allow-list. The server already
  * renders Markdown with raw HTML disabled; this is the second wall, so even a
@@ -9,9 +11,17 @@ const KEEP = new Set('P BR STRONG EM B I U S DEL CODE PRE UL OL LI BLOCKQUOTE HR
 const HEADINGS = new Set(['H1', 'H2', 'H3', 'H4', 'H5', 'H6']);
 const DROP = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'NOSCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'TITLE', 'HEAD']);
 
-/** A fragment safe to insert, built from untrusted HTML. */
+let policy: TrustedPolicy | null = null;
+
+/** Hands over the loader's Trusted Types policy (see shared/trusted.ts); DOMParser needs it under such a CSP. */
+export function useTrustedPolicy(p: TrustedPolicy | null): void {
+  policy = p;
+}
+
+/** A fragment safe to insert, built from untrusted HTML; throws if the page forbids parsing HTML. */
 export function safeFragment(html: string, base: string): DocumentFragment {
-  const parsed = new DOMParser().parseFromString(disarm(html), 'text/html');
+  const source = disarm(html);
+  const parsed = new DOMParser().parseFromString((policy ? policy.createHTML(source) : source) as string, 'text/html');
   const out = document.createDocumentFragment();
   copyChildren(parsed.body, out, base);
   return out;

@@ -53,5 +53,5 @@ export const es: Strings = {
   errorNetwork: 'Lo siento, no he podido contactar con el servicio de ayuda. Comprueba tu conexión e inténtalo de nuevo.',
   errorServer: 'Lo siento, algo ha fallado por nuestra parte. Inténtalo de nuevo.',
   retry: 'Reintentar',
-  poweredBy: 'Con la tecnología de Deflect',
+  poweredBy: 'Funciona con Deflect',
 };

@@ -1,3 +1,4 @@
+import { trustedPolicy } from '../shared/trusted.ts';
 import type { MountApp } from '../shared/types.ts';
 
 /** Event the app chunk fires with its mount function once it has run. */
@@ -21,7 +22,8 @@ export function loadApp(src: string): Promise<MountApp> {
     };
     document.addEventListener(APP_EVENT, onApp);
     script.async = true;
-    script.src = src;
+    const policy = trustedPolicy();
+    script.src = (policy ? policy.createScriptURL(src) : src) as string;
     script.onload = () => {
       done();
       reject(new Error('Deflect: the widget app did not register'));

@@ -1,6 +1,7 @@
 import type { UserIdentity } from '../../../core/contracts/api.ts';
 import { adoptStyles, deepActiveElement, icon, icons } from '../shared/dom.ts';
 import { readStored, storageKey } from '../shared/storage.ts';
+import { trustedPolicy } from '../shared/trusted.ts';
 import type { AppHandle, WidgetEvent, WidgetOptions } from '../shared/types.ts';
 import css from './launcher.css';
 import { loadApp } from './loadApp.ts';
@@ -73,7 +74,7 @@ export function createWidget(options: WidgetOptions, emit: (e: WidgetEvent, d?: 
       (mount) => {
         launcher.removeAttribute('aria-busy');
         if (destroyed) return;
-        app = mount({ config, root, container, user, emit, onClosed: () => instance.close() });
+        app = mount({ config, root, container, user, policy: trustedPolicy(), emit, onClosed: () => instance.close() });
         for (const next of queue.splice(0)) next(app);
       },
       (error: Error) => {

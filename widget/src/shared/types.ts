@@ -1,6 +1,7 @@
 /** Internal types shared by the loader and the lazily loaded app (types only). */
 import type { Lang, UserIdentity } from '../../../core/contracts/api.ts';
 import type { LauncherStrings } from '../i18n/strings.ts';
+import type { TrustedPolicy } from './trusted.ts';
 
 export type Position = 'right' | 'left';
 
@@ -41,6 +42,8 @@ export interface MountContext {
   /** The element the panel is placed in (already styled and positioned). */
   container: HTMLElement;
   user: UserIdentity | undefined;
+  /** The page's Trusted Types policy for the widget, when the site requires one. */
+  policy: TrustedPolicy | null;
   emit(event: WidgetEvent, detail?: unknown): void;
   /** Called by the app when the panel closes itself (close button, Escape). */
   onClosed(): void;

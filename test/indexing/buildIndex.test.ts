@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildIndex } from '../../core/indexing/buildIndex.ts';
+import { openSnapshot } from '../../core/indexing/kbIndex.ts';
+import { currentSnapshotDir, indexRoot } from '../../core/indexing/snapshot.ts';
+import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
+import { buildArticle, writeKb } from '../helpers/articles.ts';
+import { tempDir } from '../helpers/tempDir.ts';
+
+describe('buildIndex', () => {
+  let kb: ReturnType<typeof tempDir>;
+  let data: ReturnType<typeof tempDir>;
+  const embedder = new HashingEmbedder();
+  const build = (extra: { rebuild?: boolean; embedder?: HashingEmbedder } = {}) => buildIndex({ kbDir: kb.dir, dataDir: data.dir, embedder, defaultLang: 'en', ...extra });
+
+  beforeEach(() => {
+    kb = tempDir();
+    data = tempDir();
+    writeKb(kb.dir, {
+      'a.md': buildArticle({ id: 'a', title: 'Reset your password', questions: ['forgot password'] }),
+      'b.md': buildArticle({ id: 'b', title: 'Set up the VPN', questions: ['vpn setup'], answer: 'Install the VPN client.' }, '# Set up the VPN\n\n## Windows\n\nOpen the client.\n'),
+    });
+  });
+  afterEach(() => {
+    kb.cleanup();
+    data.cleanup();
+  });
+
+  it('publishes a snapshot named in CURRENT, with a manifest naming the embedder', async () => {
+    const s = await build();
+    expect(s.articles).to.equal(2);
+    expect(s.embedded).to.equal(s.vectors);
+    const dir = await currentSnapshotDir(data.dir);
+    expect(dir).to.equal(s.snapshotDir);
+    const manifest = JSON.parse(readFileSync(path.join(dir!, 'manifest.json'), 'utf8'));
+    expect(manifest.embedder).to.deep.equal({ id: embedder.id, dimensions: embedder.dimensions });
+    expect(manifest.articleCount).to.equal(2);
+  });
+
+  it('re-embeds only changed articles and drops deleted ones from every index', async () => {
+    await build();
+    writeKb(kb.dir, { 'a.md': buildArticle({ id: 'a', title: 'Reset your password', questions: ['forgot password', 'locked out'] }) });
+    rmSync(path.join(kb.dir, 'b.md'));
+    const s = await build();
+    expect(s.removed).to.equal(1);
+    expect(s.embedded).to.equal(s.vectors); // a changed: all its units are new
+    writeKb(kb.dir, { 'c.md': buildArticle({ id: 'c', title: 'Printer jam' }) });
+    const s2 = await build();
+    expect(s2.reused).to.be.greaterThan(0);
+    expect(s2.embedded).to.be.lessThan(s2.vectors);
+    const index = await openSnapshot(s2.snapshotDir!, embedder);
+    expect([...index.articles.keys()].sort()).to.deep.equal(['a', 'c']);
+    expect((await index.fullText.search('vpn client', { lang: 'en', limit: 5 })).map((h) => h.id)).to.not.include('b');
+    expect(index.vectors.search((await embedder.embed(['vpn setup'], 'query'))[0]!, 10).map((h) => h.item.articleId)).to.not.include('b');
+  });
+
+  it('keeps the old snapshot current when a build dies before publishing', async () => {
+    const first = await build();
+    // Simulate a crash mid-build: a half-written folder beside the current snapshot.
+    mkdirSync(path.join(indexRoot(data.dir), '.building-snap-crashed-1'));
+    writeFileSync(path.join(indexRoot(data.dir), '.building-snap-crashed-1', 'articles.json'), '[{"id":');
+    expect(await currentSnapshotDir(data.dir)).to.equal(first.snapshotDir);
+    const index = await openSnapshot(first.snapshotDir!, embedder);
+    expect(index.articles.size).to.equal(2);
+    // The next successful build cleans the debris and moves CURRENT.
+    const second = await build();
+    expect(await currentSnapshotDir(data.dir)).to.equal(second.snapshotDir);
+    expect(existsSync(path.join(indexRoot(data.dir), '.building-snap-crashed-1'))).to.equal(false);
+  });
+
+  it('refuses to mix vectors of different embedders unless asked to rebuild', async () => {
+    await build();
+    const other = new HashingEmbedder(256);
+    let error: Error | undefined;
+    await build({ embedder: other }).catch((e: Error) => (error = e));
+    expect(error?.name).to.equal('IndexMismatchError');
+    expect(error?.message).to.match(/--rebuild/);
+    const s = await build({ embedder: other, rebuild: true });
+    expect(s.embedded).to.equal(s.vectors);
+    let openError: Error | undefined;
+    await openSnapshot(s.snapshotDir!, embedder).catch((e: Error) => (openError = e));
+    expect(openError?.message).to.match(/hashing-v1-d256.*re-index/);
+  });
+
+  it('detects a truncated vector file instead of serving garbage', async () => {
+    const s = await build();
+    const file = path.join(s.snapshotDir!, 'vectors.hnsw');
+    writeFileSync(file, readFileSync(file).subarray(0, 100));
+    let error: Error | undefined;
+    await openSnapshot(s.snapshotDir!, embedder).catch((e: Error) => (error = e));
+    expect(error, 'a truncated graph must not load').to.be.instanceOf(Error);
+  });
+});
