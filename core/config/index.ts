@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { bool, num } from './shared.ts';
 import { botConfig, botEnv, type BotConfig } from './bot.ts';
 import { accessConfig, accessEnv, type AccessConfig } from './access.ts';
+import { checkSearchEnv, searchBackendsConfig, searchEnv, type SearchBackendsConfig } from './search.ts';
 
 /**
  * The only reader of process.env. Every setting has a doc line, a rule and a
@@ -31,8 +32,8 @@ const serverEnv = z.object({
   ANSWER_THRESHOLD: z.union([z.literal('auto'), z.coerce.number().min(0).max(1)]).default('auto'),
   /** Confidence (0–1) below which nothing is offered and a ticket is suggested. "auto" derives it from the answer threshold. */
   CLARIFY_THRESHOLD: z.union([z.literal('auto'), z.coerce.number().min(0).max(1)]).default('auto'),
-  /** Embedder for the vector index: hashing (offline, deterministic). */
-  EMBEDDER: z.enum(['hashing']).default('hashing'),
+  /** Embedder for the vector index: hashing (offline, deterministic), openai (OpenAI or any OpenAI-compatible server), azure-openai, local (ONNX model folder). */
+  EMBEDDER: z.enum(['hashing', 'openai', 'azure-openai', 'local']).default('hashing'),
   /** Comma-separated origins allowed to call the public API from a browser; * for any. */
   CORS_ORIGINS: z.string().default('*'),
   /** Days after an answer during which a ticket from the same conversation or user still counts as escalated. */
@@ -41,7 +42,7 @@ const serverEnv = z.object({
   MAX_BODY_BYTES: num(16_384, 1024, 10_000_000),
 });
 
-export const configSchema = serverEnv.extend(botEnv.shape).extend(accessEnv.shape);
+export const configSchema = serverEnv.extend(botEnv.shape).extend(accessEnv.shape).extend(searchEnv.shape).superRefine(checkSearchEnv);
 
 export type RawConfig = z.infer<typeof configSchema>;
 
@@ -62,6 +63,8 @@ export interface Config {
   maxBodyBytes: number;
   bot: BotConfig;
   access: AccessConfig;
+  /** Meilisearch, embedding models, generative fallback (core/config/search.ts). */
+  backends: SearchBackendsConfig;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +105,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: c.MAX_BODY_BYTES,
     bot: botConfig(c),
     access: accessConfig(c),
+    backends: searchBackendsConfig(c),
   });
 }
 

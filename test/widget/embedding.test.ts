@@ -137,6 +137,17 @@ describe('widget embedding', function () {
     await context.close();
   });
 
+  it('says so when the best answer is only in another language', async () => {
+    const { page, context } = await openPage(browser);
+    await page.goto(site.url + '/es');
+    await openWidget(page);
+    await askWidget(page, 'añadir impresora');
+    await page.locator('.d-card').waitFor();
+    expect(await page.locator('.d-notice').innerText()).to.equal('Esta respuesta solo está disponible en otro idioma.');
+    expect(await page.locator('.d-card').getAttribute('lang'), 'screen readers read the card in its own language').to.equal('en');
+    await context.close();
+  });
+
   it('creates one widget when the snippet is pasted twice', async () => {
     const { page, context } = await openPage(browser);
     await page.goto(site.url + '/twice');

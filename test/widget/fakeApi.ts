@@ -113,6 +113,7 @@ function ask(body: AskRequest): AskResponse {
   if (q.includes('hostile')) return { ...base, action: 'answer', answer: card('hostile', 'Hostile <b>title</b> <img src=x onerror="window.__pwned=1">', 'en', HOSTILE_HTML) };
   if (q.includes('password')) return { ...base, action: 'answer', answer: card('reset-password-en', 'Reset your password', 'en', '<p>Go to <strong>id.example</strong> and follow the link.</p>') };
   if (q.includes('vpn')) return { ...base, action: 'answer', answer: card('vpn-setup-en', 'Set up the VPN', 'en', '<p>Install the client.</p>') };
+  if (q.includes('impresora')) return { ...base, action: 'answer', notice: 'other_language', answer: card('add-printer-en', 'Add a printer', 'en', '<p>Open Settings.</p>') };
   if (q.includes('printer')) return { ...base, action: 'clarify', suggestions: [suggestion('printer-en', 'Add a printer'), suggestion('printer-jam-en', 'Clear a paper jam')] };
   return { ...base, action: 'ticket' };
 }
