@@ -1,5 +1,6 @@
 import type { Action, Lang } from '../contracts/api.ts';
 import type { Article, Audience } from '../articles/types.ts';
+import { NotFoundError } from '../errors.ts';
 import { detectLang, isLang } from '../text/analyze.ts';
 import { decide, DEFAULT_THRESHOLDS, type ScoredCandidate, type Thresholds } from './decide.ts';
 import { retrieve, type RetrievalIndex } from './retrieve.ts';
@@ -54,6 +55,10 @@ export class AnswerEngine {
     return this.options.thresholds ?? DEFAULT_THRESHOLDS;
   }
 
+  pick(articleId: string, q: EngineQuery, confidence: number): EngineResult {
+    return chosenArticle(this.getIndex(), articleId, q, this.options.defaultLang, confidence);
+  }
+
   async answer(q: EngineQuery): Promise<EngineResult> {
     const index = this.getIndex();
     const lang = resolveLang(q, this.options.defaultLang);
@@ -74,6 +79,20 @@ export class AnswerEngine {
       otherLanguage: !!answer && answer.article.lang !== lang,
     };
   }
+}
+
+/**
+ * The user picked an article from a list we showed: answer with it (in the
+ * user's language when a translation exists). Unknown, draft or hidden
+ * articles are not found, whatever the client sends.
+ */
+export function chosenArticle(index: EngineIndex, articleId: string, q: EngineQuery, defaultLang: Lang, confidence: number): EngineResult {
+  const lang = resolveLang(q, defaultLang);
+  const audiences = q.audiences ?? ['public'];
+  const a = index.articles.get(articleId);
+  if (!a || a.status !== 'published' || !audiences.includes(a.audience)) throw new NotFoundError('article', articleId);
+  const answer = { article: inLanguage(a, lang, index.articles, audiences), confidence, score: 0 };
+  return { action: 'answer', lang, answer, ranked: [answer], options: [], otherLanguage: answer.article.lang !== lang };
 }
 
 export function resolveLang(q: Pick<EngineQuery, 'question' | 'lang' | 'conversationLang'>, fallback: Lang): Lang {

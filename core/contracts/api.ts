@@ -22,6 +22,8 @@ export interface AskRequest {
   lang?: string;
   tags?: string[];
   user?: UserIdentity;
+  /** The user picked this article from the options or suggestions shown; `question` is its title as displayed. */
+  articleId?: string;
 }
 
 export interface AnswerCard {

@@ -10,6 +10,8 @@ export interface AskInput extends Asker {
   tags?: string[];
   /** Verified staff may see internal articles; everyone else sees public ones. */
   audiences?: Audience[];
+  /** The user picked this article from a list we showed. */
+  articleId?: string;
 }
 
 const MAX_SUGGESTIONS = 3;
@@ -21,7 +23,11 @@ const MAX_SUGGESTIONS = 3;
 export async function askQuestion(core: CoreServices, input: AskInput): Promise<AskResponse> {
   const question = input.question.trim();
   const previous = input.conversationId ? core.conversations.get(input.conversationId) : undefined;
-  const result = await core.engine.answer({ question, lang: input.lang, conversationLang: previous?.lang, tags: input.tags, audiences: input.audiences });
+  const query = { question, lang: input.lang, conversationLang: previous?.lang, tags: input.tags, audiences: input.audiences };
+  // A pick keeps the confidence the engine gave the article when it offered it.
+  const result = input.articleId
+    ? core.engine.pick(input.articleId, query, previous?.lastRanked.find((r) => r.articleId === input.articleId)?.confidence ?? 1)
+    : await core.engine.answer(query);
   const lang: Lang = result.lang;
   const conversation = core.conversations.open(input.conversationId, { channel: input.channel, lang, user: input.user });
   const t = replies(lang);
@@ -42,6 +48,7 @@ export async function askQuestion(core: CoreServices, input: AskInput): Promise<
     lang,
     user: input.user ?? conversation.user,
     question,
+    ...(input.articleId ? { selected: true as const } : {}),
     action: result.action,
     articleId: result.answer?.article.id,
     shown: [...(result.answer ? [result.answer] : []), ...offered.slice(0, MAX_SUGGESTIONS)].map(shownOf),

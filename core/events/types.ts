@@ -21,6 +21,8 @@ interface Base {
 export interface QuestionEvent extends Base {
   type: 'question';
   question: string;
+  /** The user picked the article from a list; `question` is its title. */
+  selected?: true;
   action: Action;
   /** The article answered (action answer). */
   articleId?: string;

@@ -12,6 +12,7 @@ const askSchema = z.strictObject({
   lang: langField.optional(),
   tags: z.array(z.string().trim().min(1).max(60)).max(10).optional(),
   user: userField.optional(),
+  articleId: z.string().min(1).max(300).optional(),
 });
 
 const feedbackSchema = z.strictObject({

@@ -30,6 +30,26 @@ describe('HTTP API', function () {
       expect(s.core.conversations.get(first.body.conversationId)!.turns).to.have.length(4);
     });
 
+    it('answers with the article the user picked from the options, and records the pick', async () => {
+      const ask = await postJson(`${s.url}/api/ask`, { question: 'wifi' });
+      expect(ask.body.action).to.equal('clarify');
+      const option = ask.body.suggestions[1];
+      const pick = await postJson(`${s.url}/api/ask`, { question: option.title, articleId: option.articleId, conversationId: ask.body.conversationId });
+      expect(pick.body.action).to.equal('answer');
+      expect(pick.body.answer.articleId).to.equal(option.articleId);
+      expect(pick.body.answer.confidence).to.equal(option.score);
+      const day = new Date().toISOString().slice(0, 10);
+      const events = await s.core.events.readDay(day);
+      expect(events.filter((e) => e.conversationId === ask.body.conversationId && e.type === 'question').map((e) => (e as { selected?: boolean }).selected)).to.deep.equal([undefined, true]);
+    });
+
+    it('refuses a pick of an unknown, draft or internal article', async () => {
+      for (const articleId of ['nope', 'cancel-order-en', 'wipe-device-en']) {
+        const r = await postJson(`${s.url}/api/ask`, { question: 'x', articleId });
+        expect(r.status, articleId).to.equal(404);
+      }
+    });
+
     const bad: { description: string; body: unknown; status: number; code: string; contentType?: string }[] = [
       { description: 'an empty question', body: { question: '  ' }, status: 400, code: 'invalid_request' },
       { description: 'a missing question', body: {}, status: 400, code: 'invalid_request' },

@@ -38,7 +38,7 @@ export function createConversation(d: ConversationDeps) {
     },
     choose(i, suggestion) {
       update(i, { done: true });
-      void ask(String(suggestion.title));
+      void ask(String(suggestion.title), true, suggestion.articleId);
     },
     none(i) {
       update(i, { done: true });
@@ -53,7 +53,7 @@ export function createConversation(d: ConversationDeps) {
       if (msg?.t !== 'error') return;
       update(i, { done: true });
       const r = msg.retry;
-      void (r.op === 'ask' ? ask(r.text, false) : sendFeedback(r.articleId, r.helpful));
+      void (r.op === 'ask' ? ask(r.text, false, r.articleId) : sendFeedback(r.articleId, r.helpful));
     },
   };
 
@@ -104,9 +104,10 @@ export function createConversation(d: ConversationDeps) {
     d.settleFocus(focusTarget);
   }
 
-  async function ask(text: string, echo = true) {
+  /** Ask a question; `articleId` when the user picked an article from a list. */
+  async function ask(text: string, echo = true, articleId?: string) {
     if (echo) push({ t: 'user', text });
-    await run({ op: 'ask', text }, () => d.client.ask({ question: text, conversationId: d.state.conversationId, lang, user: d.user() }), (res) => {
+    await run({ op: 'ask', text, articleId }, () => d.client.ask({ question: text, articleId, conversationId: d.state.conversationId, lang, user: d.user() }), (res) => {
       d.state.conversationId = res.conversationId || d.state.conversationId;
       d.emit('answer', res);
       return present(res);
