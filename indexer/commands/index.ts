@@ -1,3 +1,4 @@
+import { watch } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { configFromEnv } from '../../core/config/index.ts';
@@ -6,40 +7,70 @@ import { buildIndex } from '../../core/indexing/buildIndex.ts';
 import { lockDataDir } from '../../core/storage/dataDirLock.ts';
 import { printProblems } from '../present.ts';
 
-export const summary = 'Validate, chunk, embed and publish the KB to the search indexes (--rebuild to re-embed everything)';
+export const summary = 'Validate, chunk, embed and publish the KB (--rebuild: re-embed everything; --watch: republish on every change)';
+
+/** Edits arrive as bursts of file events; wait this long for the burst to end. */
+const WATCH_DEBOUNCE_MS = 150;
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { rebuild: { type: 'boolean', default: false }, kb: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { rebuild: { type: 'boolean', default: false }, watch: { type: 'boolean', default: false }, kb: { type: 'string' } } });
   const config = configFromEnv();
   const kbDir = values.kb ?? config.kbDir;
-  // One index builder at a time per data directory; the server may keep serving meanwhile.
+  const embedder = createEmbedder(config);
+  // One index builder at a time per data directory; the server keeps serving and follows CURRENT.
   const unlock = await lockDataDir(config.dataDir, 'indexer');
-  const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'Embedding [{bar}] {value}/{total} vectors', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
-  try {
+
+  const buildOnce = async (rebuild: boolean) => {
+    const bar = process.stderr.isTTY && !values.watch ? new cliProgress.SingleBar({ format: 'Embedding [{bar}] {value}/{total} vectors', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
     let started = false;
-    const result = await buildIndex({
-      kbDir,
-      dataDir: config.dataDir,
-      embedder: createEmbedder(config),
-      defaultLang: config.defaultLang,
-      rebuild: values.rebuild,
-      onProgress: (done, total) => {
-        if (!bar) return;
-        if (!started) bar.start(total, 0);
-        started = true;
-        bar.update(done);
-      },
+    try {
+      const result = await buildIndex({
+        kbDir,
+        dataDir: config.dataDir,
+        embedder,
+        defaultLang: config.defaultLang,
+        rebuild,
+        onProgress: (done, total) => {
+          if (!bar) return;
+          if (!started) bar.start(total, 0);
+          started = true;
+          bar.update(done);
+        },
+      });
+      bar?.stop();
+      printProblems(result.problems);
+      const skipped = new Set(result.problems.filter((p) => p.severity === 'error').map((p) => p.file)).size;
+      process.stdout.write(
+        `Indexed ${result.articles} articles (${result.chunks} chunks, ${result.vectors} vectors: ${result.embedded} embedded, ${result.reused} reused), ${result.removed} removed, ${skipped} skipped, in ${(result.ms / 1000).toFixed(2)} s\n` +
+          `Snapshot: ${result.snapshotDir}\n`,
+      );
+    } finally {
+      bar?.stop();
+    }
+  };
+
+  try {
+    await buildOnce(values.rebuild);
+    if (!values.watch) return 0;
+    process.stdout.write(`Watching ${kbDir} for changes (Ctrl-C to stop)\n`);
+    await new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let running: Promise<void> = Promise.resolve();
+      const watcher = watch(kbDir, { recursive: true }, () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          running = running.then(() => buildOnce(false)).catch((error: Error) => {
+            process.stderr.write(`index failed: ${error.message}\n`);
+          });
+        }, WATCH_DEBOUNCE_MS);
+      });
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => {
+        watcher.close();
+        void running.finally(resolve);
+      });
     });
-    bar?.stop();
-    printProblems(result.problems);
-    const skipped = new Set(result.problems.filter((p) => p.severity === 'error').map((p) => p.file)).size;
-    process.stdout.write(
-      `Indexed ${result.articles} articles (${result.chunks} chunks, ${result.vectors} vectors: ${result.embedded} embedded, ${result.reused} reused), ${result.removed} removed, ${skipped} skipped, in ${(result.ms / 1000).toFixed(2)} s\n` +
-        `Snapshot: ${result.snapshotDir}\n`,
-    );
     return 0;
   } finally {
-    bar?.stop();
     await unlock();
   }
 }
