@@ -50,6 +50,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   for (const a of kb.articles) {
     for (const unit of unitsOf(a)) items.push({ label: items.length, articleId: a.id, hash: a.hash, ...unit });
   }
+  const langOf = new Map(kb.articles.map((a) => [a.id, a.lang]));
   const vectors: Float32Array[] = new Array(items.length);
   const toEmbed: number[] = [];
   items.forEach((item, i) => {
@@ -61,7 +62,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     const batch = toEmbed.slice(start, start + EMBED_BATCH);
     // Embed per language so stemming matches the article's language.
     for (const lang of ['es', 'en'] as const) {
-      const ids = batch.filter((i) => kb.articles.find((a) => a.id === items[i]!.articleId)?.lang === lang);
+      const ids = batch.filter((i) => langOf.get(items[i]!.articleId) === lang);
       if (!ids.length) continue;
       const out = await options.embedder.embed(ids.map((i) => items[i]!.text), 'passage', lang);
       ids.forEach((i, k) => (vectors[i] = out[k]!));

@@ -25,7 +25,8 @@ export class HnswVectorIndex implements VectorIndex {
 
   static build(dimensions: number, items: VectorItem[], vectors: Float32Array[]): HnswVectorIndex {
     const index = new HierarchicalNSW('cosine', dimensions);
-    index.initIndex({ maxElements: Math.max(1, items.length), m: 16, efConstruction: 200, randomSeed: 42 });
+    // efConstruction 100 keeps recall near exact at query-time ef 200 while building several times faster than 200.
+    index.initIndex({ maxElements: Math.max(1, items.length), m: 16, efConstruction: 100, randomSeed: 42 });
     items.forEach((item, i) => {
       const v = vectors[i]!;
       if (v.length !== dimensions) throw new IndexMismatchError(`vector for ${item.articleId} has ${v.length} dimensions, the index expects ${dimensions}`);
