@@ -1,0 +1,58 @@
+import path from 'node:path';
+import type { Activity, StoreItem } from 'botbuilder';
+import type { Config } from '../core/config/index.ts';
+import { log } from '../core/logger.ts';
+import type { CoreServices } from '../core/services.ts';
+import { KeyValueStore } from '../core/storage/keyValueStore.ts';
+import { BotAdapter } from './adapter.ts';
+import { botFrameworkAuthentication, requireLocalServiceUrl, requireTokenShape } from './auth.ts';
+import { createDeflectBot } from './createBot.ts';
+import { StateStorage } from './stateStorage.ts';
+
+export interface BotEndpoint {
+  /**
+   * One activity POSTed by a channel (JSON, with at least type, channelId,
+   * serviceUrl, conversation.id and from.id) → the HTTP status and body to
+   * answer with. Throws our named errors (401, 403, 503). Plain JSON in and
+   * out, so the server knows nothing of botbuilder.
+   */
+  handle(request: { activity: Record<string, unknown>; authorization?: string }): Promise<{ status: number; body?: unknown }>;
+}
+
+/**
+ * Everything behind POST /api/messages: the bot, its durable state in the
+ * data directory, and CloudAdapter with authentication from our config.
+ */
+export function createBotEndpoint(core: CoreServices, config: Pick<Config, 'bot' | 'dataDir' | 'publicUrl'>): BotEndpoint {
+  const storage = new StateStorage(() => KeyValueStore.open<StoreItem>(path.join(config.dataDir, 'bot-state.json'), { ttlDays: config.bot.stateTtlDays }));
+  const authenticated = !!config.bot.appId;
+  const { bot, onTurnError } = createDeflectBot(core, { storage, publicUrl: config.publicUrl, authenticated });
+  const adapter = new BotAdapter(botFrameworkAuthentication(config.bot));
+  adapter.onTurnError = onTurnError;
+  let warned = false;
+
+  return {
+    async handle({ activity: json, authorization }) {
+      const activity = withDates(json);
+      if (authenticated) {
+        requireTokenShape(authorization);
+      } else {
+        // Said on first use rather than at start, so servers that never serve the bot stay quiet.
+        if (!warned) log.warn('bot', 'MICROSOFT_APP_ID is not set: /api/messages accepts unauthenticated requests (Bot Framework Emulator mode); set it to serve Teams or Web Chat');
+        warned = true;
+        requireLocalServiceUrl(activity);
+      }
+      const response = await adapter.processRequest(authorization ?? '', activity, (context) => bot.run(context));
+      return { status: response?.status ?? 200, body: response?.body };
+    },
+  };
+}
+
+/** JSON carries times as strings; botbuilder's activities carry Dates and keep the raw text (as CloudAdapter.process does). */
+function withDates(json: Record<string, unknown>): Activity {
+  for (const [field, raw] of [['timestamp', 'rawTimestamp'], ['localTimestamp', 'rawLocalTimestamp'], ['expiration', 'rawExpiration']] as const) {
+    const value = json[field];
+    if (typeof value === 'string') Object.assign(json, { [raw]: value, [field]: new Date(value) });
+  }
+  return json as unknown as Activity;
+}

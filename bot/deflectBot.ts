@@ -1,0 +1,183 @@
+import { ActivityHandler, TurnContext, type PrivateConversationState, type StatePropertyAccessor, type UserState } from 'botbuilder';
+import type { Lang } from '../core/contracts/api.ts';
+import { askQuestion } from '../core/conversations/askQuestion.ts';
+import { giveFeedback } from '../core/conversations/giveFeedback.ts';
+import type { CoreServices } from '../core/services.ts';
+import { detectLang } from '../core/text/analyze.ts';
+import { openTicket } from '../core/tickets/openTicket.ts';
+import { answerReply, choicesReply, promptReply } from './cards.ts';
+import { channelOf, conversationIdOf, identityOf, localeLang, teamsEmail } from './channel.ts';
+import { isNo, isNoneOfThese, isYes, normalise, personLang, wantsPerson } from './intents.ts';
+import { strings } from './strings.ts';
+import type { ConversationData, UserData } from './state.ts';
+import { continueTicket, startTicket, ticketPrompt } from './ticketFlow.ts';
+
+export interface BotDeps {
+  core: CoreServices;
+  /** Per person and conversation, so people in a group chat each have their own flow. */
+  conversationState: PrivateConversationState;
+  userState: UserState;
+  /** Base of the "Open article" links. */
+  publicUrl: string;
+  /** Requests carry a valid Bot Framework token (MICROSOFT_APP_ID set). */
+  authenticated: boolean;
+}
+
+const MAX_QUESTION = 2000;
+
+/**
+ * The Bot Framework face of Deflect: each message becomes one core call
+ * (askQuestion, giveFeedback, openTicket) and its result a card or a prompt.
+ * What the bot must remember between turns lives in botbuilder's state.
+ */
+export class DeflectBot extends ActivityHandler {
+  private readonly conversationData: StatePropertyAccessor<ConversationData>;
+  private readonly userData: StatePropertyAccessor<UserData>;
+
+  constructor(private readonly deps: BotDeps) {
+    super();
+    this.conversationData = deps.conversationState.createProperty<ConversationData>('deflect');
+    this.userData = deps.userState.createProperty<UserData>('deflect');
+    this.onMembersAdded(async (context, next) => {
+      await this.welcome(context);
+      await next();
+    });
+    this.onMessage(async (context, next) => {
+      await this.message(context);
+      await next();
+    });
+  }
+
+  /** Run the turn, then save state: only a turn that completed changes it (onTurnError clears it otherwise). */
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.deps.conversationState.saveChanges(context);
+    await this.deps.userState.saveChanges(context);
+  }
+
+  /** Greet once per conversation: when the bot is added, or a user opens a one-to-one chat (Emulator). */
+  private async welcome(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const added = a.membersAdded ?? [];
+    const botAdded = added.some((m) => m.id === a.recipient?.id);
+    const userInDirectChat = !a.conversation.isGroup && added.some((m) => m.id !== a.recipient?.id);
+    if (!botAdded && !userInDirectChat) return;
+    const data = await this.conversationData.get(context, {});
+    if (data.welcomed) return;
+    const user = await this.userData.get(context, {});
+    data.lang = localeLang(a.locale) ?? user.lang ?? data.lang ?? this.deps.core.defaultLang;
+    data.welcomed = true;
+    await context.sendActivity(promptReply(strings(data.lang).welcome));
+  }
+
+  private async message(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const text = (a.text ? TurnContext.removeRecipientMention(a) ?? a.text : '').trim();
+    const data = await this.conversationData.get(context, {});
+    const lang = data.lang ?? localeLang(a.locale) ?? this.deps.core.defaultLang;
+    if (!text) {
+      await context.sendActivity(promptReply(strings(lang).typeSomething));
+      return;
+    }
+    if (data.ticket) return this.ticketStep(context, data, text, lang);
+
+    const { pendingAnswer, ticketOffered, offered } = data;
+    data.pendingAnswer = undefined;
+    data.ticketOffered = undefined;
+    data.offered = undefined;
+    if (wantsPerson(text) || (ticketOffered && isYes(text))) {
+      return this.startTicketFlow(context, data, detectLang(text) ?? personLang(text) ?? lang);
+    }
+    if (pendingAnswer && (isYes(text) || isNo(text))) return this.feedback(context, data, pendingAnswer, isYes(text));
+    if (ticketOffered && isNo(text)) {
+      await context.sendActivity(promptReply(strings(lang).askAnother));
+      return;
+    }
+    if (isNoneOfThese(text)) return this.offerTicket(context, data, strings(lang).offerTicket);
+    const picked = offered?.find((o) => normalise(o.title) === normalise(text));
+    return this.ask(context, data, text, picked?.articleId);
+  }
+
+  /** A question, or the pick of an article we offered (its title, with its id). */
+  private async ask(context: TurnContext, data: ConversationData, text: string, articleId?: string): Promise<void> {
+    const a = context.activity;
+    const res = await askQuestion(this.deps.core, {
+      question: text.slice(0, MAX_QUESTION),
+      articleId,
+      conversationId: conversationIdOf(a),
+      channel: channelOf(a),
+      user: this.identity(a),
+      // The text is the best clue; then what was spoken so far; the client's locale last (Teams sends en-US to many Spanish speakers).
+      // A title says nothing about the user's language: a pick stays in the conversation's.
+      lang: (articleId ? undefined : detectLang(text)) ?? data.lang ?? localeLang(a.locale),
+    });
+    data.lang = res.lang;
+    await this.rememberLang(context, res.lang);
+    const s = strings(res.lang);
+    if (res.action === 'answer' && res.answer) {
+      data.pendingAnswer = res.answer.articleId;
+      await context.sendActivity(answerReply(res.answer, s, this.deps.publicUrl, res.notice === 'other_language'));
+    } else if (res.action === 'clarify' && res.suggestions.length) {
+      data.offered = res.suggestions.map(({ articleId, title }) => ({ articleId, title }));
+      await context.sendActivity(choicesReply(s.clarifyPrompt, res.suggestions, s));
+    } else {
+      await this.offerTicket(context, data, s.noAnswer);
+    }
+  }
+
+  private async feedback(context: TurnContext, data: ConversationData, articleId: string, helpful: boolean): Promise<void> {
+    const res = await giveFeedback(this.deps.core, { conversationId: conversationIdOf(context.activity), articleId, helpful, user: this.identity(context.activity) });
+    const s = strings(res.lang);
+    if (res.next === 'resolved') {
+      await context.sendActivity(promptReply(s.resolved));
+    } else if (res.next === 'suggestions') {
+      data.offered = res.suggestions.map(({ articleId, title }) => ({ articleId, title }));
+      await context.sendActivity(choicesReply(s.moreSuggestions, res.suggestions, s));
+    } else {
+      await this.offerTicket(context, data, s.offerTicket);
+    }
+  }
+
+  private async offerTicket(context: TurnContext, data: ConversationData, sentence: string): Promise<void> {
+    const s = strings(data.lang ?? this.deps.core.defaultLang);
+    data.ticketOffered = true;
+    await context.sendActivity(promptReply(sentence, [s.openTicket, s.noThanks]));
+  }
+
+  private async startTicketFlow(context: TurnContext, data: ConversationData, lang: Lang): Promise<void> {
+    const identity = this.identity(context.activity);
+    const email = await teamsEmail(context);
+    const hasQuestion = !!this.deps.core.conversations.get(conversationIdOf(context.activity))?.lastQuestion;
+    data.lang = lang;
+    data.ticket = startTicket({ name: identity.name, userId: identity.id, email }, hasQuestion);
+    await context.sendActivity(ticketPrompt({ kind: 'ask', draft: data.ticket }, strings(lang)));
+  }
+
+  private async ticketStep(context: TurnContext, data: ConversationData, text: string, lang: Lang): Promise<void> {
+    const s = strings(lang);
+    const step = continueTicket(data.ticket!, text);
+    if (step.kind === 'ask') {
+      data.ticket = step.draft;
+      await context.sendActivity(ticketPrompt(step, s));
+      return;
+    }
+    data.ticket = undefined;
+    if (step.kind === 'cancel') {
+      await context.sendActivity(promptReply(s.cancelled));
+      return;
+    }
+    const { email, name, userId, description } = step.draft;
+    const a = context.activity;
+    const created = await openTicket(this.deps.core, { conversationId: conversationIdOf(a), channel: channelOf(a), email: email!, name, userId, description, lang, asker: this.identity(a) });
+    await context.sendActivity(promptReply(s.ticketCreated(created.id)));
+  }
+
+  private identity(activity: TurnContext['activity']) {
+    return identityOf(activity, this.deps.authenticated);
+  }
+
+  private async rememberLang(context: TurnContext, lang: Lang): Promise<void> {
+    const user = await this.userData.get(context, {});
+    user.lang = lang;
+  }
+}

@@ -1,0 +1,20 @@
+import type { Lang } from '../core/contracts/api.ts';
+import type { TicketDraft } from './ticketFlow.ts';
+
+/** What the bot remembers of a person's conversation between turns (botbuilder PrivateConversationState). */
+export interface ConversationData {
+  lang?: Lang;
+  welcomed?: boolean;
+  /** The article of the last answer card, awaiting "Yes, solved" / "No". */
+  pendingAnswer?: string;
+  /** A ticket was offered: a plain "yes" accepts it. */
+  ticketOffered?: boolean;
+  /** Articles last shown as buttons: pressing one (its title comes back as text) picks that article. */
+  offered?: { articleId: string; title: string }[];
+  ticket?: TicketDraft;
+}
+
+/** Remembered across conversations (botbuilder UserState): the language the user last spoke, for the next welcome. */
+export interface UserData {
+  lang?: Lang;
+}
