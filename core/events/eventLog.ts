@@ -92,6 +92,18 @@ export class EventLog {
     return out;
   }
 
+  /**
+   * Run `fn` while no append is being written (appends wait, then go out in
+   * one batch), so erasure can read and rewrite today's file without losing
+   * an event appended meanwhile.
+   */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.flushing) await this.flushing;
+    const run = fn();
+    this.flushing = run.then(() => undefined, () => undefined).then(() => this.flush());
+    return run;
+  }
+
   /** Rewrite one day's file (retention and erasure only), atomically. */
   async rewriteDay(day: string, events: DeflectEvent[]): Promise<void> {
     await writeFileAtomic(this.fileOf(day), events.map((e) => `${JSON.stringify(e)}\n`).join(''));

@@ -2,6 +2,7 @@ import type { Channel, CreateTicketResponse, Lang } from '../contracts/api.ts';
 import { log } from '../logger.ts';
 import type { CoreServices } from '../services.ts';
 import type { Ticket } from './types.ts';
+import { assertOwner } from '../conversations/assertOwner.ts';
 
 export interface OpenTicketInput {
   conversationId?: string;
@@ -12,6 +13,8 @@ export interface OpenTicketInput {
   subject?: string;
   description?: string;
   lang?: Lang;
+  /** Who asks for the ticket; must own the conversation when it belongs to a verified user. */
+  asker?: { id?: string; verified?: boolean };
 }
 
 /**
@@ -22,6 +25,7 @@ export interface OpenTicketInput {
  */
 export async function openTicket(core: CoreServices, input: OpenTicketInput): Promise<CreateTicketResponse & { ticket: Ticket }> {
   const c = input.conversationId ? core.conversations.get(input.conversationId) : undefined;
+  if (c) assertOwner(c, input.asker);
   const lang = input.lang ?? c?.lang ?? core.defaultLang;
   const helpfulNo = c?.shown.some((s) => s.helpful === false);
   const reason: Ticket['reason'] = c?.lastUnanswered ? 'no_answer' : helpfulNo ? 'not_helpful' : 'user';

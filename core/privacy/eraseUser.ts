@@ -1,0 +1,151 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { ConversationStore } from '../conversations/conversationStore.ts';
+import type { Lang } from '../contracts/api.ts';
+import { ValidationError } from '../errors.ts';
+import type { EventLog } from '../events/eventLog.ts';
+import type { DeflectEvent } from '../events/types.ts';
+import { log } from '../logger.ts';
+import type { FactStore } from '../reports/factStore.ts';
+import type { DeadLetterFile } from '../tickets/deadLetter.ts';
+import type { TicketStore } from '../tickets/ticketStore.ts';
+import type { Ticket } from '../tickets/types.ts';
+
+export interface EraseDeps {
+  events: EventLog;
+  tickets: TicketStore;
+  /** Live conversations of a running server (absent in the CLI). */
+  conversations?: ConversationStore;
+  deadLetters?: DeadLetterFile;
+  facts?: FactStore;
+  defaultLang: Lang;
+}
+
+export interface EraseResult {
+  subjectHash: string;
+  counts: { events: number; tickets: number; conversations: number; deadLetters: number; days: number };
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/**
+ * Erase one person's personal data on request. Everywhere the e-mail address
+ * appears — events, tickets, live conversations, undelivered webhooks — the
+ * address and the name are removed, the user id (and every id seen with that
+ * address) becomes one random pseudonym, and the address is cut out of
+ * question and transcript texts. What remains still counts in reports (the
+ * pseudonym keeps the person's questions and tickets linked) but no longer
+ * says who asked. The erasure itself is recorded as an event holding only a
+ * hash of the address, so it can later be shown that the request was met.
+ */
+export async function eraseUser(deps: EraseDeps, email: string): Promise<EraseResult> {
+  const target = email.trim().toLowerCase();
+  if (!EMAIL.test(target)) throw new ValidationError('email: must be an e-mail address', [{ field: 'email', message: 'must be an e-mail address' }]);
+  const pseudonym = `erased-${randomUUID().slice(0, 8)}`;
+  const ids = await idsOf(deps, target);
+  const isSubject = (u?: { id?: string; email?: string }) => !!u && ((!!u.email && u.email.trim().toLowerCase() === target) || (!!u.id && ids.has(u.id)));
+  const scrub = scrubber(target);
+  const counts = { events: 0, tickets: 0, conversations: 0, deadLetters: 0, days: 0 };
+
+  for (const day of await deps.events.days()) {
+    // Today's file is still being appended to: read and rewrite it with appends held back.
+    const changed = await deps.events.exclusive(async () => {
+      const events = await deps.events.readDay(day);
+      let n = 0;
+      const out = events.map((e) => {
+        const next = eraseInEvent(e, isSubject, pseudonym, scrub);
+        if (next !== e) n++;
+        return next;
+      });
+      if (n) await deps.events.rewriteDay(day, out);
+      return n;
+    });
+    if (changed) {
+      counts.events += changed;
+      counts.days++;
+      await deps.facts?.invalidate(day);
+    }
+  }
+
+  for (const t of deps.tickets.all()) {
+    if (!isSubject({ id: t.userId, email: t.email }) && !JSON.stringify(t).toLowerCase().includes(target)) continue;
+    await deps.tickets.update(t.id, (x) => eraseInTicket(x, isSubject({ id: x.userId, email: x.email }), pseudonym, scrub));
+    counts.tickets++;
+  }
+
+  counts.conversations =
+    deps.conversations?.eraseUser((c) => {
+      if (!isSubject(c.user)) return false;
+      // The predicate is the only way into the live conversations: scrub their transcripts on the way.
+      for (const turn of c.turns) turn.text = scrub(turn.text);
+      if (c.lastQuestion) c.lastQuestion = scrub(c.lastQuestion);
+      return true;
+    }) ?? 0;
+
+  if (deps.deadLetters) {
+    counts.deadLetters = await deps.deadLetters.update(async (entries) => {
+      let n = 0;
+      const keep = entries.map((e) => {
+        const body = JSON.parse(e.body) as { ticket: Ticket };
+        const subject = isSubject({ id: body.ticket.userId, email: body.ticket.email });
+        if (!subject && !e.body.toLowerCase().includes(target)) return e;
+        n++;
+        eraseInTicket(body.ticket, subject, pseudonym, scrub);
+        return { ...e, body: JSON.stringify(body) };
+      });
+      return { keep, result: n };
+    });
+  }
+
+  const subjectHash = hashSubject(target);
+  await deps.events.append({ type: 'erasure', conversationId: `erasure:${randomUUID()}`, channel: 'api', lang: deps.defaultLang, subjectHash, counts });
+  log.info('privacy', 'personal data erased', { subjectHash, ...counts });
+  return { subjectHash, counts };
+}
+
+/** The hash recorded for an erasure: the same address always gives the same hash, and the hash does not give the address back. */
+export function hashSubject(email: string): string {
+  return createHash('sha256').update(`deflect-erasure:${email.trim().toLowerCase()}`).digest('hex');
+}
+
+/** Every user id that appeared with this address, in events and tickets. */
+async function idsOf(deps: EraseDeps, target: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for await (const e of deps.events.read()) {
+    if (e.type !== 'erasure' && e.user?.id && e.user.email?.trim().toLowerCase() === target) ids.add(e.user.id);
+  }
+  for (const t of deps.tickets.all()) if (t.userId && t.email.trim().toLowerCase() === target) ids.add(t.userId);
+  return ids;
+}
+
+function scrubber(target: string): (text: string) => string {
+  const pattern = new RegExp(target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi');
+  return (text) => text.replace(pattern, '[erased]');
+}
+
+function eraseInEvent(e: DeflectEvent, isSubject: (u?: { id?: string; email?: string }) => boolean, pseudonym: string, scrub: (s: string) => string): DeflectEvent {
+  if (e.type === 'erasure') return e;
+  const subject = isSubject(e.user);
+  const question = e.type === 'question' ? scrub(e.question) : undefined;
+  const reply = 'reply' in e ? scrub(e.reply) : undefined;
+  const textChanged = (e.type === 'question' && question !== e.question) || ('reply' in e && reply !== e.reply);
+  if (!subject && !textChanged) return e;
+  const next = { ...e } as Exclude<DeflectEvent, { type: 'erasure' }> & { question?: string; reply?: string };
+  if (subject) next.user = { id: pseudonym };
+  if (e.type === 'question') next.question = question;
+  if ('reply' in e) next.reply = reply;
+  return next;
+}
+
+function eraseInTicket(t: Ticket, subject: boolean, pseudonym: string, scrub: (s: string) => string): Ticket {
+  if (subject) {
+    t.email = '';
+    t.name = undefined;
+    t.userId = pseudonym;
+  }
+  t.subject = scrub(t.subject);
+  if (t.description) t.description = scrub(t.description);
+  if (t.failedQuestion) t.failedQuestion = scrub(t.failedQuestion);
+  for (const turn of t.transcript) turn.text = scrub(turn.text);
+  for (const n of t.notes) n.text = scrub(n.text);
+  return t;
+}

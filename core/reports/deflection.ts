@@ -1,0 +1,250 @@
+import type { Article } from '../articles/types.ts';
+import { CONFIRMED, DAY_MS, ESCALATED, NOT_HELPFUL, type Outcomes } from './outcomes.ts';
+
+export const GROUP_BY = ['day', 'week', 'tag', 'category', 'article', 'lang', 'channel'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
+/** Counts per the definitions in docs/reports.md; every question is exactly one of selfServed, escalated, abandoned. */
+export interface DeflectionRow {
+  key: string;
+  questions: number;
+  /** An article's answer was shown. */
+  answered: number;
+  /** No answer, but articles were offered to choose from. */
+  suggested: number;
+  /** No article above the threshold: nothing was shown. */
+  unanswered: number;
+  /** The user said an article helped. */
+  confirmed: number;
+  notHelpful: number;
+  /** Answered or offered, and no ticket followed within the window. */
+  selfServed: number;
+  /** Self-served and confirmed. */
+  selfServedConfirmed: number;
+  /** A ticket followed within the window (from the conversation or the same person). */
+  escalated: number;
+  escalatedByUser: number;
+  escalatedAfterNotHelpful: number;
+  escalatedNoAnswer: number;
+  /** Nothing shown and no ticket: the user gave up. */
+  abandoned: number;
+  /** Self-served questions whose window has not closed yet: they may still escalate. */
+  windowOpen: number;
+  /** Tickets opened in this period/language/channel; for article, tag and category: tickets that followed a question about it. */
+  tickets: number;
+  deflectionRate: number;
+  confirmedDeflectionRate: number;
+}
+
+export interface DeflectionReport {
+  from: string;
+  to: string;
+  windowDays: number;
+  groupBy: GroupBy;
+  totals: DeflectionRow;
+  rows: DeflectionRow[];
+}
+
+const NONE = '(none)';
+const NOT_IN_KB = '(not in KB)';
+
+/** Deflection counts and rates, in total and per group. */
+export function deflectionReport(o: Outcomes, groupBy: GroupBy, articles: ReadonlyMap<string, Article>): DeflectionReport {
+  const rows = new Map<string, Counter>();
+  const row = (key: string) => {
+    let r = rows.get(key);
+    if (!r) rows.set(key, (r = new Counter(key)));
+    return r;
+  };
+  const total = new Counter('total');
+  const keysOf = questionKeys(o, groupBy, articles);
+  const windowMs = o.period.windowDays * DAY_MS;
+  for (let i = 0; i < o.q.t.length; i++) {
+    const outcome = classify(o, i, windowMs);
+    total.add(outcome);
+    for (const k of keysOf(i)) row(k).add(outcome);
+  }
+
+  const fromMs = Date.parse(o.period.from);
+  const toMs = Date.parse(o.period.to);
+  const byTicketAttributes = groupBy === 'day' || groupBy === 'week' || groupBy === 'lang' || groupBy === 'channel';
+  for (let k = 0; k < o.tickets.t.length; k++) {
+    const t = o.tickets.t[k]!;
+    if (t < fromMs || t >= toMs) continue;
+    total.tickets++;
+    if (!byTicketAttributes) continue;
+    const key = groupBy === 'day' ? dayKey(t) : groupBy === 'week' ? weekKey(t) : (o.strings[groupBy === 'lang' ? o.tickets.lang[k]! : o.tickets.channel[k]!] ?? NONE);
+    row(key).tickets++;
+  }
+  if (!byTicketAttributes) {
+    // A ticket counts once per group it followed, however many of the group's questions it escalated.
+    const seen = new Map<string, Set<number>>();
+    for (let i = 0; i < o.q.t.length; i++) {
+      const k = o.q.ticket[i]!;
+      if (k < 0) continue;
+      for (const key of keysOf(i)) {
+        const s = seen.get(key) ?? new Set<number>();
+        seen.set(key, s);
+        if (!s.has(k)) {
+          s.add(k);
+          row(key).tickets++;
+        }
+      }
+    }
+  }
+
+  if (groupBy === 'day' || groupBy === 'week') {
+    for (const key of periodKeys(fromMs, toMs, groupBy)) row(key);
+  }
+  const list = [...rows.values()].map((c) => c.toRow());
+  list.sort(groupBy === 'day' || groupBy === 'week' ? (a, b) => a.key.localeCompare(b.key) : (a, b) => b.questions - a.questions || a.key.localeCompare(b.key));
+  return { from: o.period.from, to: o.period.to, windowDays: o.period.windowDays, groupBy, totals: total.toRow(), rows: list };
+}
+
+interface Outcome {
+  answered: boolean;
+  suggested: boolean;
+  confirmed: boolean;
+  notHelpful: boolean;
+  escalated: boolean;
+  reason: number;
+  windowOpen: boolean;
+}
+
+/** One question, per the definitions. */
+export function classify(o: Outcomes, i: number, windowMs: number): Outcome {
+  const flags = o.q.flags[i]!;
+  const answered = o.q.action[i] === 0;
+  const escalated = (flags & ESCALATED) !== 0;
+  return {
+    answered,
+    suggested: !answered && o.q.shownCount[i]! > 0,
+    confirmed: (flags & CONFIRMED) !== 0,
+    notHelpful: (flags & NOT_HELPFUL) !== 0,
+    escalated,
+    reason: o.q.reason[i]!,
+    windowOpen: !escalated && o.q.t[i]! + windowMs > o.now,
+  };
+}
+
+class Counter {
+  questions = 0;
+  answered = 0;
+  suggested = 0;
+  confirmed = 0;
+  notHelpful = 0;
+  selfServed = 0;
+  selfServedConfirmed = 0;
+  escalated = 0;
+  byReason = [0, 0, 0];
+  abandoned = 0;
+  windowOpen = 0;
+  tickets = 0;
+  constructor(readonly key: string) {}
+
+  add(x: Outcome): void {
+    this.questions++;
+    if (x.answered) this.answered++;
+    if (x.suggested) this.suggested++;
+    if (x.confirmed) this.confirmed++;
+    if (x.notHelpful) this.notHelpful++;
+    if (x.escalated) {
+      this.escalated++;
+      this.byReason[x.reason]!++;
+    } else if (x.answered || x.suggested) {
+      this.selfServed++;
+      if (x.confirmed) this.selfServedConfirmed++;
+      if (x.windowOpen) this.windowOpen++;
+    } else {
+      this.abandoned++;
+    }
+  }
+
+  toRow(): DeflectionRow {
+    return {
+      key: this.key,
+      questions: this.questions,
+      answered: this.answered,
+      suggested: this.suggested,
+      unanswered: this.questions - this.answered - this.suggested,
+      confirmed: this.confirmed,
+      notHelpful: this.notHelpful,
+      selfServed: this.selfServed,
+      selfServedConfirmed: this.selfServedConfirmed,
+      escalated: this.escalated,
+      escalatedByUser: this.byReason[0]!,
+      escalatedAfterNotHelpful: this.byReason[1]!,
+      escalatedNoAnswer: this.byReason[2]!,
+      abandoned: this.abandoned,
+      windowOpen: this.windowOpen,
+      tickets: this.tickets,
+      deflectionRate: rate(this.selfServed, this.questions),
+      confirmedDeflectionRate: rate(this.selfServedConfirmed, this.questions),
+    };
+  }
+}
+
+/** The group(s) of each question; tags overlap, so a question counts once under each of its article's tags. Arrays are cached per value: no allocation per question. */
+function questionKeys(o: Outcomes, groupBy: GroupBy, articles: ReadonlyMap<string, Article>): (i: number) => string[] {
+  const cache = new Map<number, string[]>();
+  const cached = (k: number, make: () => string[]) => {
+    let v = cache.get(k);
+    if (!v) cache.set(k, (v = make()));
+    return v;
+  };
+  switch (groupBy) {
+    case 'day':
+      return (i) => cached(Math.floor(o.q.t[i]! / DAY_MS), () => [dayKey(o.q.t[i]!)]);
+    case 'week':
+      return (i) => cached(Math.floor(o.q.t[i]! / DAY_MS), () => [weekKey(o.q.t[i]!)]);
+    case 'lang':
+      return (i) => cached(o.q.lang[i]!, () => [o.strings[o.q.lang[i]!] ?? NONE]);
+    case 'channel':
+      return (i) => cached(o.q.channel[i]!, () => [o.strings[o.q.channel[i]!] ?? NONE]);
+    case 'article':
+      return (i) => cached(o.q.article[i]!, () => [o.strings[o.q.article[i]!] ?? NONE]);
+    case 'tag':
+    case 'category':
+      return (i) =>
+        cached(o.q.article[i]!, () => {
+          const id = o.strings[o.q.article[i]!];
+          if (!id) return [NONE];
+          const a = articles.get(id);
+          if (!a) return [NOT_IN_KB];
+          if (groupBy === 'category') return [a.category ?? NONE];
+          return a.tags.length ? [...a.tags] : [NONE];
+        });
+  }
+}
+
+export function rate(part: number, whole: number): number {
+  return whole ? Math.round((part / whole) * 10_000) / 10_000 : 0;
+}
+
+const dayCache = new Map<number, string>();
+/** YYYY-MM-DD (UTC) of a time. */
+export function dayKey(t: number): string {
+  const d = Math.floor(t / DAY_MS);
+  let s = dayCache.get(d);
+  if (!s) {
+    s = new Date(d * DAY_MS).toISOString().slice(0, 10);
+    if (dayCache.size > 100_000) dayCache.clear();
+    dayCache.set(d, s);
+  }
+  return s;
+}
+
+/** The Monday (UTC) of the ISO week of a time, as YYYY-MM-DD. */
+export function weekKey(t: number): string {
+  const d = Math.floor(t / DAY_MS);
+  // Day 0 (1970-01-01) was a Thursday: shift so that Monday is 0.
+  return dayKey((d - ((d + 3) % 7)) * DAY_MS);
+}
+
+function* periodKeys(fromMs: number, toMs: number, unit: 'day' | 'week'): Generator<string> {
+  const step = unit === 'day' ? DAY_MS : 7 * DAY_MS;
+  const first = unit === 'day' ? Math.floor(fromMs / DAY_MS) * DAY_MS : Date.parse(`${weekKey(fromMs)}T00:00:00Z`);
+  // Enough for a chart; a longer period still gets a row for every day with questions.
+  let n = 0;
+  for (let t = first; t < toMs && n < 2000; t += step, n++) yield unit === 'day' ? dayKey(t) : weekKey(t);
+}

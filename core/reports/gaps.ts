@@ -1,0 +1,209 @@
+import { createHash } from 'node:crypto';
+import { DEFAULT_THRESHOLDS } from '../answers/decide.ts';
+import type { Article } from '../articles/types.ts';
+import type { Lang } from '../contracts/api.ts';
+import { HashingEmbedder } from '../search/hashingEmbedder.ts';
+import { isLang, isStopword, words } from '../text/analyze.ts';
+import { CONFIRMED, ESCALATED, NOT_HELPFUL, type Outcomes } from './outcomes.ts';
+
+export interface GapCluster {
+  /** Stable while the cluster's most frequent phrasing stays the same. */
+  id: string;
+  lang: Lang;
+  /** Failed questions in the cluster. */
+  count: number;
+  /** Why they failed (a question can have several reasons). */
+  unanswered: number;
+  notHelpful: number;
+  ticket: number;
+  /** Distinct phrasings, most frequent first. */
+  phrasings: { text: string; count: number }[];
+  nearest?: { articleId: string; title: string; confidence: number };
+  suggestedTags: string[];
+  keywords: string[];
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface GapsReport {
+  from: string;
+  to: string;
+  clusters: GapCluster[];
+}
+
+export interface GapOptions {
+  /** Cosine similarity needed to join a cluster (hashing vectors of the phrasings). */
+  similarity?: number;
+  /** Clusters returned, biggest first. */
+  limit?: number;
+  /** Distinct phrasings clustered per language, most frequent first (the rest are rare and left out). */
+  maxPhrasings?: number;
+}
+
+/**
+ * Tuned on the paraphrase sets of test/reports/gaps.test.ts (Spanish and
+ * English): every threshold from 0.28 to 0.32 gives the intended clusters.
+ */
+export const DEFAULT_SIMILARITY = 0.3;
+/** Stems weigh 1 and character grams 0.2: grams still catch typos, but shared endings ("…ción") do not glue topics together. */
+const CHAR_WEIGHT = 0.2;
+/** Mean confidence from which the nearest articles' tags are suggested for a gap: the engine's default threshold for offering an article. */
+const RELATED = DEFAULT_THRESHOLDS.clarify;
+
+interface Phrase {
+  key: string;
+  text: string;
+  lang: Lang;
+  count: number;
+  unanswered: number;
+  notHelpful: number;
+  ticket: number;
+  near: Map<number, { n: number; confidence: number }>;
+  first: number;
+  last: number;
+  vector?: Float32Array;
+}
+
+/**
+ * The questions the knowledge base did not settle — nothing above the
+ * threshold, a "not helpful", or a ticket afterwards — grouped into clusters
+ * of similar phrasings, biggest first.
+ *
+ * Clustering is greedy and explainable: phrasings (most frequent first) are
+ * embedded with the hashing embedder, and each joins the cluster whose mean
+ * vector is most similar when that similarity reaches the threshold, or starts
+ * a new one; clusters whose means end up similar are then merged. Languages
+ * are clustered apart, since a draft article is written in one language.
+ */
+export function gapsReport(o: Outcomes, articles: ReadonlyMap<string, Article>, options: GapOptions = {}): GapsReport {
+  const threshold = options.similarity ?? DEFAULT_SIMILARITY;
+  const phrases = new Map<string, Phrase>();
+  for (let i = 0; i < o.q.t.length; i++) {
+    const flags = o.q.flags[i]!;
+    const unanswered = o.q.action[i] !== 0 && o.q.shownCount[i] === 0;
+    const notHelpful = (flags & NOT_HELPFUL) !== 0 && (flags & CONFIRMED) === 0;
+    const ticket = (flags & ESCALATED) !== 0;
+    if (!unanswered && !notHelpful && !ticket) continue;
+    const text = o.textOf(i);
+    const langName = o.strings[o.q.lang[i]!];
+    const lang: Lang = isLang(langName) ? langName : 'en';
+    const norm = words(text).join(' ');
+    if (!norm) continue;
+    const key = `${lang}\n${norm}`;
+    let p = phrases.get(key);
+    if (!p) phrases.set(key, (p = { key: norm, text: text.trim(), lang, count: 0, unanswered: 0, notHelpful: 0, ticket: 0, near: new Map(), first: o.q.t[i]!, last: o.q.t[i]! }));
+    p.count++;
+    if (unanswered) p.unanswered++;
+    if (notHelpful) p.notHelpful++;
+    if (ticket) p.ticket++;
+    p.last = Math.max(p.last, o.q.t[i]!);
+    p.first = Math.min(p.first, o.q.t[i]!);
+    const near = o.q.near[i]!;
+    if (near >= 0) {
+      const v = p.near.get(near) ?? { n: 0, confidence: 0 };
+      v.n++;
+      v.confidence += o.q.nearConfidence[i]!;
+      p.near.set(near, v);
+    }
+  }
+
+  const embedder = new HashingEmbedder(1024, CHAR_WEIGHT);
+  const clusters: GapCluster[] = [];
+  for (const lang of ['es', 'en'] as const) {
+    const list = [...phrases.values()].filter((p) => p.lang === lang).sort(byFrequency).slice(0, options.maxPhrasings ?? 5000);
+    for (const p of list) p.vector = embedder.embedOne(p.text, lang);
+    for (const group of cluster(list, threshold)) clusters.push(describe(group, lang, o, articles));
+  }
+  clusters.sort((a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen) || a.id.localeCompare(b.id));
+  return { from: o.period.from, to: o.period.to, clusters: clusters.slice(0, options.limit ?? 100) };
+}
+
+function byFrequency(a: Phrase, b: Phrase): number {
+  return b.count - a.count || a.key.localeCompare(b.key);
+}
+
+/** Leader clustering against running means, then one merge pass over the means. */
+function cluster(list: Phrase[], threshold: number): Phrase[][] {
+  const groups: { members: Phrase[]; sum: Float32Array; mean: Float32Array }[] = [];
+  for (const p of list) {
+    let best = -1;
+    let bestSim = threshold;
+    groups.forEach((g, i) => {
+      const s = cosine(p.vector!, g.mean);
+      if (s >= bestSim) [best, bestSim] = [i, s];
+    });
+    if (best < 0) groups.push({ members: [p], sum: Float32Array.from(p.vector!), mean: Float32Array.from(p.vector!) });
+    else join(groups[best]!, [p], p.vector!);
+  }
+  // Early leaders may have been too specific: merge groups whose means now agree.
+  const kept: typeof groups = [];
+  for (const g of groups.sort((a, b) => total(b.members) - total(a.members))) {
+    const into = kept.find((k) => cosine(k.mean, g.mean) >= threshold);
+    if (into) join(into, g.members, g.sum);
+    else kept.push(g);
+  }
+  return kept.map((g) => g.members.sort(byFrequency));
+}
+
+function join(g: { members: Phrase[]; sum: Float32Array; mean: Float32Array }, members: Phrase[], vector: Float32Array): void {
+  g.members.push(...members);
+  for (let d = 0; d < vector.length; d++) g.sum[d]! += vector[d]!;
+  let n = 0;
+  for (const x of g.sum) n += x * x;
+  n = Math.sqrt(n) || 1;
+  for (let d = 0; d < vector.length; d++) g.mean[d] = g.sum[d]! / n;
+}
+
+function total(members: Phrase[]): number {
+  return members.reduce((s, p) => s + p.count, 0);
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+function describe(members: Phrase[], lang: Lang, o: Outcomes, articles: ReadonlyMap<string, Article>): GapCluster {
+  const lead = members[0]!;
+  const votes = new Map<number, { n: number; confidence: number }>();
+  for (const p of members) {
+    for (const [a, v] of p.near) {
+      const x = votes.get(a) ?? { n: 0, confidence: 0 };
+      x.n += v.n;
+      x.confidence += v.confidence;
+      votes.set(a, x);
+    }
+  }
+  const ranked = [...votes.entries()].sort((a, b) => b[1].n - a[1].n || b[1].confidence - a[1].confidence);
+  const top = ranked[0];
+  const nearestId = top ? o.strings[top[0]]! : undefined;
+  const nearestArticle = nearestId ? articles.get(nearestId) : undefined;
+  const tags = new Map<string, number>();
+  // Only articles the engine found somewhat close lend their tags; otherwise the cluster's own words stand in.
+  for (const [a, v] of ranked.slice(0, 3)) if (v.confidence / v.n >= RELATED) for (const t of articles.get(o.strings[a]!)?.tags ?? []) tags.set(t, (tags.get(t) ?? 0) + v.n);
+  const terms = new Map<string, number>();
+  for (const p of members) for (const w of new Set(words(p.text))) if (w.length > 2 && !isStopword(w, lang) && !/^\d+$/.test(w)) terms.set(w, (terms.get(w) ?? 0) + p.count);
+  return {
+    id: `gap-${createHash('sha1').update(`${lang}\n${lead.key}`).digest('hex').slice(0, 10)}`,
+    lang,
+    count: total(members),
+    unanswered: sum(members, 'unanswered'),
+    notHelpful: sum(members, 'notHelpful'),
+    ticket: sum(members, 'ticket'),
+    phrasings: members.map((p) => ({ text: p.text, count: p.count })),
+    nearest: top && nearestId ? { articleId: nearestId, title: nearestArticle?.title ?? nearestId, confidence: Math.round((top[1].confidence / top[1].n) * 1000) / 1000 } : undefined,
+    suggestedTags: tags.size ? topKeys(tags, 4) : topKeys(terms, 3),
+    keywords: topKeys(terms, 5),
+    firstSeen: new Date(Math.min(...members.map((p) => p.first))).toISOString(),
+    lastSeen: new Date(Math.max(...members.map((p) => p.last))).toISOString(),
+  };
+}
+
+function sum(members: Phrase[], field: 'unanswered' | 'notHelpful' | 'ticket'): number {
+  return members.reduce((s, p) => s + p[field], 0);
+}
+
+function topKeys(counts: Map<string, number>, n: number): string[] {
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, n).map(([k]) => k);
+}

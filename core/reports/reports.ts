@@ -1,0 +1,81 @@
+import type { Article } from '../articles/types.ts';
+import { NotFoundError } from '../errors.ts';
+import type { EventLog } from '../events/eventLog.ts';
+import { articleDates } from './articleDates.ts';
+import { articlesReport, type ArticlesReport } from './articles.ts';
+import { deflectionReport, type DeflectionReport, type GroupBy } from './deflection.ts';
+import { FactStore } from './factStore.ts';
+import { gapsReport, type GapCluster, type GapOptions, type GapsReport } from './gaps.ts';
+import { DAY_MS, scanOutcomes, type Outcomes } from './outcomes.ts';
+import { periodOf, type PeriodInput } from './period.ts';
+
+export interface ReportsDeps {
+  store: FactStore;
+  /** The articles currently indexed (titles, tags, categories, review dates). */
+  articles: () => ReadonlyMap<string, Article>;
+  kbDir: string;
+  windowDays: number;
+  now?: () => number;
+}
+
+const MEMO_MS = 60_000;
+
+/**
+ * The reports a lead reads, over the event log. Each report is a pure
+ * function of the period's outcomes; the outcomes are computed once per
+ * period and reused while no event file of that period changes (the
+ * dashboard asks for several reports of the same period at once).
+ */
+export class Reports {
+  private readonly memo = new Map<string, { at: number; value: Promise<Outcomes> }>();
+
+  constructor(private readonly deps: ReportsDeps) {}
+
+  deflection(input: PeriodInput, groupBy: GroupBy): Promise<DeflectionReport> {
+    return this.outcomes(input).then((o) => deflectionReport(o, groupBy, this.deps.articles()));
+  }
+
+  async articles(input: PeriodInput): Promise<ArticlesReport> {
+    const o = await this.outcomes(input);
+    const articles = this.deps.articles();
+    return articlesReport(o, articles, await articleDates(this.deps.kbDir, articles.values()));
+  }
+
+  gaps(input: PeriodInput, options?: GapOptions): Promise<GapsReport> {
+    return this.outcomes(input).then((o) => gapsReport(o, this.deps.articles(), options));
+  }
+
+  /** One gap cluster by id, from the same period the gaps report used. */
+  async gap(id: string, input: PeriodInput): Promise<GapCluster> {
+    const found = (await this.gaps(input, { limit: Number.MAX_SAFE_INTEGER })).clusters.find((c) => c.id === id);
+    if (!found) throw new NotFoundError('gap', id);
+    return found;
+  }
+
+  /** The settled questions of a period (memoised while its event files are unchanged). */
+  async outcomes(input: PeriodInput): Promise<Outcomes> {
+    const now = this.deps.now?.() ?? Date.now();
+    const period = periodOf(input, { windowDays: this.deps.windowDays, now });
+    const first = period.from.slice(0, 10);
+    const last = new Date(Date.parse(period.to) + period.windowDays * DAY_MS).toISOString().slice(0, 10);
+    const days = (await this.deps.store.days()).filter((d) => d >= first && d <= last);
+    const key = `${period.from}|${period.to}|${period.windowDays}|${await this.deps.store.fingerprint(days)}`;
+    for (const [k, v] of this.memo) if (now - v.at > MEMO_MS) this.memo.delete(k);
+    const hit = this.memo.get(key);
+    if (hit) return hit.value;
+    const value = scanOutcomes(this.deps.store, period, now);
+    this.memo.set(key, { at: now, value });
+    value.catch(() => this.memo.delete(key));
+    if (this.memo.size > 8) this.memo.delete(this.memo.keys().next().value!);
+    return value;
+  }
+}
+
+const stores = new WeakMap<EventLog, FactStore>();
+
+/** The one FactStore of a served data directory, so background warming and requests share one cache writer. */
+export function sharedFactStore(events: EventLog, dataDir: string): FactStore {
+  let s = stores.get(events);
+  if (!s) stores.set(events, (s = FactStore.forDataDir(events, dataDir, { cache: true })));
+  return s;
+}

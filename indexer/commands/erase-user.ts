@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { configFromEnv } from '../../core/config/index.ts';
+import { EventLog } from '../../core/events/eventLog.ts';
+import { eraseUser } from '../../core/privacy/eraseUser.ts';
+import { FactStore } from '../../core/reports/factStore.ts';
+import { DataDirLockedError, lockDataDir } from '../../core/storage/dataDirLock.ts';
+import { DeadLetterFile } from '../../core/tickets/deadLetter.ts';
+import { TicketStore } from '../../core/tickets/ticketStore.ts';
+
+export const summary = "Erase a person's e-mail and name from events, tickets and undelivered webhooks: erase-user <email> (server stopped; else use the admin API)";
+
+export async function run(args: string[]): Promise<number> {
+  const email = args[0]?.trim();
+  if (!email || args.length > 1) {
+    process.stderr.write('Usage: npm run kb -- erase-user <email>\n');
+    return 2;
+  }
+  const config = configFromEnv();
+  // One writer per file: the events and tickets belong to whoever holds the data directory.
+  let unlock: () => Promise<void>;
+  try {
+    unlock = await lockDataDir(config.dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    process.stderr.write(
+      `${error.message}.\nWhile the server runs, ask it to erase instead:\n  curl -X POST -H "Authorization: Bearer $ADMIN_KEY" -H "Content-Type: application/json" -d '{"email":"${email}"}' ${config.publicUrl}/api/admin/erase-user\n`,
+    );
+    return 1;
+  }
+  try {
+    const events = new EventLog(path.join(config.dataDir, 'events'));
+    await events.init();
+    const tickets = await TicketStore.open(config.dataDir);
+    const result = await eraseUser(
+      { events, tickets, deadLetters: DeadLetterFile.forDataDir(config.dataDir), facts: FactStore.forDataDir(events, config.dataDir, { cache: true }), defaultLang: config.defaultLang },
+      email,
+    );
+    const c = result.counts;
+    process.stdout.write(`Erased: ${c.events} events on ${c.days} days, ${c.tickets} tickets, ${c.deadLetters} undelivered webhooks. Recorded as erasure ${result.subjectHash.slice(0, 16)}…\n`);
+    return 0;
+  } finally {
+    await unlock();
+  }
+}

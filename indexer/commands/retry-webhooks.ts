@@ -1,0 +1,35 @@
+import { configFromEnv } from '../../core/config/index.ts';
+import { DataDirLockedError, lockDataDir } from '../../core/storage/dataDirLock.ts';
+import { DeadLetterFile } from '../../core/tickets/deadLetter.ts';
+import { WebhookSink } from '../../core/tickets/webhookSink.ts';
+
+export const summary = 'Resend the tickets in the webhook dead-letter file (server stopped; else use the admin API)';
+
+export async function run(args: string[]): Promise<number> {
+  if (args.length) {
+    process.stderr.write('Usage: npm run kb -- retry-webhooks\n');
+    return 2;
+  }
+  const config = configFromEnv();
+  if (!config.tickets.webhook) {
+    process.stderr.write('No webhook is configured: set WEBHOOK_URL and WEBHOOK_SECRET\n');
+    return 2;
+  }
+  let unlock: () => Promise<void>;
+  try {
+    unlock = await lockDataDir(config.dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    process.stderr.write(`${error.message}.\nWhile the server runs, ask it to resend instead:\n  curl -X POST -H "Authorization: Bearer $ADMIN_KEY" ${config.publicUrl}/api/admin/webhooks/retry\n`);
+    return 1;
+  }
+  try {
+    const sink = new WebhookSink(config.tickets.webhook, DeadLetterFile.forDataDir(config.dataDir));
+    const r = await sink.retryDeadLetters();
+    for (const e of r.errors) process.stderr.write(`${e.ticketId}: ${e.error}\n`);
+    process.stdout.write(`Resent ${r.resent} ticket(s); ${r.remaining} still undeliverable.\n`);
+    return r.remaining ? 1 : 0;
+  } finally {
+    await unlock();
+  }
+}

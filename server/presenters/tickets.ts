@@ -1,0 +1,35 @@
+import type { Ticket } from '../../core/tickets/types.ts';
+
+/** A ticket in a list: enough to triage, without the transcript. */
+export function ticketSummary(t: Ticket) {
+  return {
+    id: t.id,
+    status: t.status,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    channel: t.channel,
+    lang: t.lang,
+    email: t.email,
+    name: t.name,
+    subject: t.subject,
+    reason: t.reason,
+    assignee: t.assignee,
+    tags: t.tags,
+    failedQuestion: t.failedQuestion,
+    notes: t.notes.length,
+  };
+}
+
+/** One ticket for the agent: where the bot stopped — transcript, articles shown with scores, feedback, the question that failed. */
+export function ticketDetail(t: Ticket) {
+  return {
+    ...ticketSummary(t),
+    userId: t.userId,
+    description: t.description,
+    conversationId: t.conversationId,
+    transcript: t.transcript,
+    articlesShown: t.shown.map((s) => ({ articleId: s.articleId, title: s.title, confidence: s.confidence, helpful: s.helpful ?? null })),
+    feedback: t.shown.filter((s) => s.helpful !== undefined).map((s) => ({ articleId: s.articleId, title: s.title, helpful: s.helpful! })),
+    notes: t.notes,
+  };
+}

@@ -1,0 +1,57 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { CoreServices } from '../../core/services.ts';
+import { updateTicket } from '../../core/tickets/updateTicket.ts';
+import type { authenticator } from '../auth.ts';
+import { ticketDetail, ticketSummary } from '../presenters/tickets.ts';
+import { validate } from '../validate.ts';
+
+const status = z.enum(['open', 'pending', 'solved']);
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, 'must be a date (YYYY-MM-DD) or an ISO time (UTC)');
+
+const listSchema = z.strictObject({
+  status: status.optional(),
+  tag: z.string().trim().min(1).max(60).optional(),
+  lang: z.enum(['es', 'en']).optional(),
+  channel: z.enum(['widget', 'msteams', 'emulator', 'webchat', 'api']).optional(),
+  from: day.optional(),
+  to: day.optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const patchSchema = z
+  .strictObject({
+    status: status.optional(),
+    assignee: z.string().trim().min(1).max(200).nullable().optional(),
+    tags: z.array(z.string().trim().min(1).max(60)).max(20).optional(),
+    note: z.string().trim().min(1).max(5000).optional(),
+    /** Who wrote the note; defaults to the key's role. */
+    author: z.string().trim().min(1).max(200).optional(),
+  })
+  .refine((b) => b.status !== undefined || b.assignee !== undefined || b.tags !== undefined || b.note !== undefined, 'give at least one of status, assignee, tags, note');
+
+const ticketId = z.string().regex(/^T-\d{6,}$/, 'must be a ticket id such as T-000001');
+
+/** Agents work tickets: list with filters, open one with its context, change status, assignee, tags, notes. */
+export function agentTicketRoutes(core: CoreServices, requireRole: ReturnType<typeof authenticator>): Router {
+  const router = Router();
+  router.get('/api/tickets', requireRole('agent'), (req, res) => {
+    const q = validate(listSchema, req.query);
+    // A date `to` includes that day.
+    const to = q.to && q.to.length === 10 ? new Date(Date.parse(`${q.to}T00:00:00Z`) + 86_400_000).toISOString() : q.to;
+    const page = core.tickets.list({ ...q, to });
+    res.json({ tickets: page.tickets.map(ticketSummary), total: page.total, page: page.page, pageSize: page.pageSize });
+  });
+  router.get('/api/tickets/:id', requireRole('agent'), (req, res) => {
+    const id = validate(ticketId, req.params.id);
+    res.json(ticketDetail(core.tickets.get(id)));
+  });
+  router.patch('/api/tickets/:id', requireRole('agent'), async (req, res) => {
+    const id = validate(ticketId, req.params.id);
+    const body = validate(patchSchema, req.body);
+    const t = await updateTicket(core, id, body, body.author ?? String(res.locals.role));
+    res.json(ticketDetail(t));
+  });
+  return router;
+}

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Config } from '../../core/config/index.ts';
+import { toCsv } from '../../core/reports/csv.ts';
+import { GROUP_BY } from '../../core/reports/deflection.ts';
+import { draftFromGap } from '../../core/reports/draftFromGap.ts';
+import type { Reports } from '../../core/reports/reports.ts';
+import type { CoreServices } from '../../core/services.ts';
+import type { authenticator } from '../auth.ts';
+import { dashboardData } from '../presenters/dashboard.ts';
+import { gapRows } from '../presenters/gapRows.ts';
+import { validate } from '../validate.ts';
+
+const period = {
+  from: z.string().max(40).optional(),
+  to: z.string().max(40).optional(),
+  windowDays: z.coerce.number().int().min(0).max(365).optional(),
+  format: z.enum(['json', 'csv']).optional(),
+};
+const deflectionSchema = z.strictObject({ ...period, groupBy: z.enum(GROUP_BY).default('day') });
+const periodSchema = z.strictObject(period);
+const gapsSchema = z.strictObject({ ...period, limit: z.coerce.number().int().min(1).max(500).default(50) });
+const draftSchema = z.strictObject({ from: period.from, to: period.to, windowDays: period.windowDays });
+const gapId = z.string().regex(/^gap-[0-9a-f]{10}$/, 'must be a gap id such as gap-0123456789');
+
+/** Leads' reports (JSON or CSV), drafts from gaps, and the dashboard's data. */
+export function reportRoutes(core: CoreServices, config: Config, reports: Reports, requireRole: ReturnType<typeof authenticator>): Router {
+  const router = Router();
+  const lead = requireRole('lead');
+
+  router.get('/api/reports/deflection', lead, async (req, res) => {
+    const q = validate(deflectionSchema, req.query);
+    const r = await reports.deflection(q, q.groupBy);
+    send(req, res, q.format, r, () => toCsv([...r.rows, r.totals]), `deflection-by-${q.groupBy}`);
+  });
+
+  router.get('/api/reports/articles', lead, async (req, res) => {
+    const q = validate(periodSchema, req.query);
+    const r = await reports.articles(q);
+    send(req, res, q.format, r, () => toCsv(r.rows), 'articles');
+  });
+
+  router.get('/api/reports/gaps', lead, async (req, res) => {
+    const q = validate(gapsSchema, req.query);
+    const r = await reports.gaps(q, { limit: q.limit });
+    send(req, res, q.format, r, () => toCsv(gapRows(r.clusters)), 'gaps');
+  });
+
+  router.post('/api/reports/gaps/:id/draft', lead, async (req, res) => {
+    const id = validate(gapId, req.params.id);
+    const body = validate(draftSchema, req.body);
+    const gap = await reports.gap(id, body);
+    const draft = await draftFromGap(gap, { draftsDir: config.reports.draftsDir, kbDir: config.kbDir, articles: core.index.get().articles });
+    res.status(201).json({ gapId: id, articleId: draft.id, file: path.relative(process.cwd(), draft.file).split(path.sep).join('/'), questions: gap.phrasings.length });
+  });
+
+  router.get('/api/reports/dashboard', lead, async (req, res) => {
+    const q = validate(periodSchema, req.query);
+    res.json(await dashboardData(reports, q));
+  });
+  return router;
+}
+
+/** JSON by default; CSV for ?format=csv or an Accept header asking for text/csv. */
+function send(req: Request, res: Response, format: string | undefined, json: unknown, csv: () => string, name: string): void {
+  const wantsCsv = format === 'csv' || (format !== 'json' && (req.get('accept') ?? '').split(',').some((p) => p.trim().toLowerCase().startsWith('text/csv')));
+  if (!wantsCsv) {
+    res.json(json);
+    return;
+  }
+  res.type('text/csv; charset=utf-8');
+  res.set('Content-Disposition', `attachment; filename="${name}.csv"`);
+  res.send(csv());
+}

@@ -1,0 +1,101 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { hashSubject } from '../../core/privacy/eraseUser.ts';
+import { Reports, sharedFactStore } from '../../core/reports/reports.ts';
+import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
+import { runKb } from '../tickets/cli.ts';
+
+const ADMIN = 'admin-key-0123456789';
+const LEAD = 'lead-key-0123456789';
+const admin = { Authorization: `Bearer ${ADMIN}` };
+
+function eventText(dataDir: string): string {
+  const dir = path.join(dataDir, 'events');
+  return readdirSync(dir).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('');
+}
+
+/** Ana asks twice (identified by id, then by e-mail), writes her address in a question, and opens a ticket; Bob opens one too. */
+async function seed(s: TestServer) {
+  const first = await postJson(`${s.url}/api/ask`, { question: 'how do I set up the VPN?', user: { id: 'u-ana', email: 'Ana.Garcia@example.com', name: 'Ana García' } });
+  await postJson(`${s.url}/api/ask`, { question: 'please write to ana.garcia@example.com about the VPN', conversationId: first.body.conversationId });
+  const ticket = await postJson(`${s.url}/api/tickets`, { conversationId: first.body.conversationId, email: 'ana.garcia@example.com', name: 'Ana García' });
+  await postJson(`${s.url}/api/ask`, { question: 'olvidé mi contraseña', user: { email: 'bob@example.com', name: 'Bob' } });
+  const bob = await postJson(`${s.url}/api/tickets`, { email: 'bob@example.com', name: 'Bob', description: 'monitor' });
+  return { anaTicket: ticket.body.id as string, bobTicket: bob.body.id as string, conversationId: first.body.conversationId as string };
+}
+
+describe('erasing a person on request', function () {
+  this.timeout(60_000);
+  let s: TestServer;
+  afterEach(async () => s?.close().catch(() => undefined));
+
+  it('POST /api/admin/erase-user removes the e-mail and name everywhere, keeps the counts, and records the erasure', async () => {
+    s = await startTestServer({ env: { DEFLECT_API_KEYS: `admin=${ADMIN},lead=${LEAD}` } });
+    const { anaTicket, bobTicket, conversationId } = await seed(s);
+    const reportBefore = (await getJson(`${s.url}/api/reports/deflection`, { Authorization: `Bearer ${LEAD}` })).body.totals;
+
+    const r = await postJson(`${s.url}/api/admin/erase-user`, { email: 'ANA.GARCIA@example.com' }, admin);
+    expect(r.status).to.equal(200);
+    expect(r.body.subjectHash).to.equal(hashSubject('ana.garcia@example.com'));
+    expect(r.body.counts).to.include({ tickets: 1, conversations: 1 });
+    expect(r.body.counts.events).to.be.at.least(3);
+
+    const log = eventText(s.config.dataDir);
+    expect(log.toLowerCase()).to.not.contain('ana.garcia@example.com');
+    expect(log).to.not.contain('Ana García');
+    expect(log).to.not.contain('u-ana');
+    expect(log).to.contain('please write to [erased] about the VPN');
+    expect(log).to.contain('bob@example.com');
+    const erasure = log.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.type === 'erasure');
+    expect(erasure).to.include({ subjectHash: r.body.subjectHash });
+
+    const ticket = s.deps.tickets.get(anaTicket);
+    expect(ticket).to.include({ email: '' });
+    expect(ticket.name).to.equal(undefined);
+    expect(ticket.userId).to.match(/^erased-/);
+    expect(JSON.stringify(ticket).toLowerCase()).to.not.contain('ana.garcia@example.com');
+    expect(s.deps.tickets.get(bobTicket).email).to.equal('bob@example.com');
+    expect(readFileSync(path.join(s.config.dataDir, 'tickets.json'), 'utf8').toLowerCase()).to.not.contain('ana.garcia');
+    expect(s.core.conversations.get(conversationId)?.user).to.equal(undefined);
+
+    // The questions still count, and still link to her ticket through the pseudonym.
+    const reportAfter = (await getJson(`${s.url}/api/reports/deflection`, { Authorization: `Bearer ${LEAD}` })).body.totals;
+    expect(reportAfter).to.deep.equal(reportBefore);
+  });
+
+  it('the report cache of an erased day is rebuilt without the address', async () => {
+    s = await startTestServer({ env: { DEFLECT_API_KEYS: `admin=${ADMIN}` } });
+    await seed(s);
+    const store = sharedFactStore(s.core.events, s.config.dataDir);
+    const reports = new Reports({ store, articles: () => s.core.index.get().articles, kbDir: s.config.kbDir, windowDays: 7, now: () => Date.now() + 2 * 86_400_000 });
+    // Two days later today's file is closed, so its facts are cached.
+    await reports.deflection({}, 'day');
+    const cacheDir = path.join(s.config.dataDir, 'reports', 'facts');
+    expect(readdirSync(cacheDir).map((f) => readFileSync(path.join(cacheDir, f), 'utf8')).join('')).to.contain('ana.garcia@example.com');
+    await postJson(`${s.url}/api/admin/erase-user`, { email: 'ana.garcia@example.com' }, admin);
+    expect(readdirSync(cacheDir).map((f) => readFileSync(path.join(cacheDir, f), 'utf8')).join('')).to.not.contain('ana.garcia');
+  });
+
+  it('validates the address', async () => {
+    s = await startTestServer({ env: { DEFLECT_API_KEYS: `admin=${ADMIN}` } });
+    const r = await postJson(`${s.url}/api/admin/erase-user`, { email: 'not an address' }, admin);
+    expect(r.status).to.equal(400);
+  });
+
+  it('npm run kb -- erase-user refuses while the server owns the data, and erases once it is stopped', async () => {
+    s = await startTestServer();
+    await seed(s);
+    const env = { DATA_DIR: s.config.dataDir, KB_DIR: 'kb-content' };
+    const refused = await runKb(['erase-user', 'ana.garcia@example.com'], env);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain('/api/admin/erase-user');
+
+    await s.core.close();
+    const r = await runKb(['erase-user', 'ana.garcia@example.com'], env);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/Erased: \d+ events on 1 days, 1 tickets/);
+    expect(eventText(s.config.dataDir).toLowerCase()).to.not.contain('ana.garcia@example.com');
+    expect(readFileSync(path.join(s.config.dataDir, 'tickets.json'), 'utf8').toLowerCase()).to.not.contain('ana.garcia');
+  });
+});

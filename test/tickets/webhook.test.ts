@@ -1,0 +1,133 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { DeadLetterFile } from '../../core/tickets/deadLetter.ts';
+import { signWebhook, WebhookSink } from '../../core/tickets/webhookSink.ts';
+import type { Ticket } from '../../core/tickets/types.ts';
+import { postJson, startTestServer, type TestServer } from '../helpers/server.ts';
+import { tempDir } from '../helpers/tempDir.ts';
+import { runKb } from './cli.ts';
+import { eventually, startReceiver } from './receiver.ts';
+
+const SECRET = 'webhook-secret-0123456789';
+const ADMIN = 'admin-key-0123456789';
+
+function webhookEnv(url: string, extra: Record<string, string> = {}) {
+  return { WEBHOOK_URL: url, WEBHOOK_SECRET: SECRET, WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_BACKOFF_MS: '20', DEFLECT_API_KEYS: `admin=${ADMIN}`, ...extra };
+}
+
+function deadLetters(dataDir: string): { ticketId: string; attempts: number; lastError: string; body: string }[] {
+  const file = path.join(dataDir, 'webhooks', 'dead-letter.jsonl');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+}
+
+/** The check a receiver makes: recompute the HMAC over "<timestamp>.<body>". */
+function verifies(r: { headers: Record<string, unknown>; body: string }): boolean {
+  return r.headers['x-deflect-signature'] === signWebhook(SECRET, String(r.headers['x-deflect-timestamp']), r.body);
+}
+
+describe('webhook ticket sink against a real receiver on 127.0.0.1', function () {
+  this.timeout(60_000);
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let s: TestServer | undefined;
+
+  afterEach(async () => {
+    await s?.close().catch(() => undefined);
+    s = undefined;
+    await receiver?.close();
+  });
+
+  it('retries with backoff after failures and delivers the ticket once, signed, with the same delivery id', async () => {
+    receiver = await startReceiver({ failures: 2 });
+    s = await startTestServer({ env: webhookEnv(receiver.url) });
+    const created = await postJson(`${s.url}/api/tickets`, { email: 'ana@example.com', description: 'My badge does not open the door' });
+    expect(created.status).to.equal(201);
+    const [ok] = await receiver.delivered(1);
+    expect(receiver.received.map((r) => r.status)).to.deep.equal([503, 503, 200]);
+    expect(new Set(receiver.received.map((r) => r.headers['x-deflect-delivery'])).size).to.equal(1);
+    expect(verifies(ok!)).to.equal(true);
+    expect(ok!.headers['x-deflect-event']).to.equal('ticket.created');
+    const body = JSON.parse(ok!.body);
+    expect(body).to.include({ event: 'ticket.created' });
+    expect(body.ticket).to.include({ id: created.body.id, email: 'ana@example.com', status: 'open' });
+    expect(deadLetters(s.config.dataDir)).to.deep.equal([]);
+  });
+
+  it('a signature made with another secret, or over another body, does not verify', async () => {
+    const ts = '1700000000';
+    expect(signWebhook(SECRET, ts, '{"a":1}')).to.match(/^sha256=[0-9a-f]{64}$/);
+    expect(signWebhook('another-secret-0123456', ts, '{"a":1}')).to.not.equal(signWebhook(SECRET, ts, '{"a":1}'));
+    expect(signWebhook(SECRET, ts, '{"a":2}')).to.not.equal(signWebhook(SECRET, ts, '{"a":1}'));
+  });
+
+  it('keeps a ticket it could not deliver in the dead-letter file, and the admin API resends it', async () => {
+    receiver = await startReceiver({ failures: 1000 });
+    s = await startTestServer({ env: webhookEnv(receiver.url) });
+    const created = await postJson(`${s.url}/api/tickets`, { email: 'bob@example.com', description: 'VPN down' });
+    const dataDir = s.config.dataDir;
+    const [letter] = await eventually(() => deadLetters(dataDir).length === 1 && deadLetters(dataDir));
+    expect(letter).to.include({ ticketId: created.body.id, attempts: 3, lastError: 'HTTP 503' });
+    expect(receiver.received).to.have.length(3);
+    // The ticket is safe in the built-in store whatever the webhook does.
+    expect(s.deps.tickets.get(created.body.id).email).to.equal('bob@example.com');
+
+    receiver.failNext(0);
+    const retried = await postJson(`${s.url}/api/admin/webhooks/retry`, {}, { Authorization: `Bearer ${ADMIN}` });
+    expect(retried.status).to.equal(200);
+    expect(retried.body).to.include({ resent: 1, remaining: 0 });
+    const [ok] = await receiver.delivered(1);
+    expect(verifies(ok!)).to.equal(true);
+    expect(JSON.parse(ok!.body).ticket.id).to.equal(created.body.id);
+    expect(deadLetters(dataDir)).to.deep.equal([]);
+  });
+
+  it('does not retry a request the receiver refuses (4xx other than 408/429)', async () => {
+    receiver = await startReceiver({ failures: 1000, failStatus: 400 });
+    s = await startTestServer({ env: webhookEnv(receiver.url) });
+    await postJson(`${s.url}/api/tickets`, { email: 'carla@example.com', description: 'Printer' });
+    const dataDir = s.config.dataDir;
+    const [letter] = await eventually(() => deadLetters(dataDir).length === 1 && deadLetters(dataDir));
+    expect(letter).to.include({ attempts: 1, lastError: 'HTTP 400' });
+    expect(receiver.received).to.have.length(1);
+  });
+
+  it('npm run kb -- retry-webhooks resends the dead letters once the server is stopped, and refuses while it runs', async () => {
+    receiver = await startReceiver({ failures: 1000 });
+    s = await startTestServer({ env: webhookEnv(receiver.url) });
+    await postJson(`${s.url}/api/tickets`, { email: 'dan@example.com', description: 'Laptop' });
+    const dataDir = s.config.dataDir;
+    await eventually(() => deadLetters(dataDir).length === 1);
+    const env = { DATA_DIR: dataDir, ...webhookEnv(receiver.url) };
+
+    const whileRunning = await runKb(['retry-webhooks'], env);
+    expect(whileRunning.code).to.equal(1);
+    expect(whileRunning.stderr).to.contain('/api/admin/webhooks/retry');
+
+    // Keep the temp dir: close only the server and the core.
+    const { core } = s;
+    const cleanupLater = s;
+    s = undefined;
+    await core.close();
+    receiver.failNext(0);
+    const r = await runKb(['retry-webhooks'], env);
+    expect(r.stdout, r.stderr).to.contain('Resent 1 ticket(s); 0 still undeliverable.');
+    expect(r.code).to.equal(0);
+    await receiver.delivered(1);
+    expect(deadLetters(dataDir)).to.deep.equal([]);
+    await cleanupLater.close().catch(() => undefined);
+  });
+
+  it('a delivery waiting for its next attempt goes to the dead-letter file when the server stops', async () => {
+    receiver = await startReceiver({ failures: 1000 });
+    const tmp = tempDir();
+    const sink = new WebhookSink({ url: receiver.url, secret: SECRET, maxAttempts: 5, backoffMs: 60_000, timeoutMs: 5000 }, DeadLetterFile.forDataDir(tmp.dir));
+    const delivering = sink.deliver({ id: 'T-000042', email: 'eva@example.com' } as Ticket);
+    await eventually(() => receiver.received.length === 1);
+    await sink.close();
+    await delivering;
+    const [letter] = deadLetters(tmp.dir);
+    expect(letter).to.include({ ticketId: 'T-000042', attempts: 1 });
+    expect(letter!.lastError).to.contain('server stopped');
+    tmp.cleanup();
+  });
+});
