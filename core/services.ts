@@ -31,5 +31,6 @@ export class IndexHolder {
 export interface Asker {
   conversationId?: string;
   channel: Channel;
-  user?: { id?: string; email?: string; name?: string };
+  /** `verified` when the channel or the host site vouched for the id. */
+  user?: { id?: string; email?: string; name?: string; verified?: boolean };
 }

@@ -7,6 +7,7 @@ const STATUS: Record<string, number> = {
   invalid_request: 400,
   invalid_json: 400,
   unauthorized: 401,
+  identity_invalid: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

@@ -62,6 +62,8 @@ export interface FeedbackRequest {
   conversationId: string;
   articleId: string;
   helpful: boolean;
+  /** The same identity as on /api/ask: a verified user's conversation is theirs alone. */
+  user?: UserIdentity;
 }
 
 export interface FeedbackResponse {
@@ -78,6 +80,7 @@ export interface CreateTicketRequest {
   name?: string;
   subject?: string;
   description?: string;
+  user?: UserIdentity;
 }
 
 export interface CreateTicketResponse {

@@ -3,6 +3,7 @@ import type { Audience } from '../articles/types.ts';
 import { replies } from '../answers/replies.ts';
 import type { Asker, CoreServices } from '../services.ts';
 import { answerCard, round, suggestion } from './presentArticle.ts';
+import { assertOwner } from './assertOwner.ts';
 
 export interface AskInput extends Asker {
   question: string;
@@ -23,6 +24,7 @@ const MAX_SUGGESTIONS = 3;
 export async function askQuestion(core: CoreServices, input: AskInput): Promise<AskResponse> {
   const question = input.question.trim();
   const previous = input.conversationId ? core.conversations.get(input.conversationId) : undefined;
+  if (previous) assertOwner(previous, input.user);
   const query = { question, lang: input.lang, conversationLang: previous?.lang, tags: input.tags, audiences: input.audiences };
   // A pick keeps the confidence the engine gave the article when it offered it.
   const result = input.articleId

@@ -3,15 +3,17 @@ import { NotFoundError } from '../errors.ts';
 import { replies } from '../answers/replies.ts';
 import type { CoreServices } from '../services.ts';
 import { suggestion } from './presentArticle.ts';
+import { assertOwner } from './assertOwner.ts';
 
 /**
  * "Did this help?" Yes ends the conversation well. No offers the next
  * articles the engine ranked for the same question (those not yet rejected
  * and still above the clarify threshold), and when none is left, a ticket.
  */
-export async function giveFeedback(core: CoreServices, input: { conversationId: string; articleId: string; helpful: boolean }): Promise<FeedbackResponse> {
+export async function giveFeedback(core: CoreServices, input: { conversationId: string; articleId: string; helpful: boolean; user?: { id?: string; verified?: boolean } }): Promise<FeedbackResponse> {
   const conversation = core.conversations.get(input.conversationId);
   if (!conversation) throw new NotFoundError('conversation', input.conversationId);
+  assertOwner(conversation, input.user);
   const index = core.index.get();
   if (!index.articles.has(input.articleId)) throw new NotFoundError('article', input.articleId);
   const t = replies(conversation.lang);

@@ -12,7 +12,8 @@ export interface Conversation {
   id: string;
   channel: Channel;
   lang: Lang;
-  user?: UserIdentity;
+  /** The asker; `verified` when the host site vouched for the id (HMAC). */
+  user?: UserIdentity & { verified?: boolean };
   startedAt: string;
   updatedAt: string;
   turns: Turn[];

@@ -1,13 +1,15 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type { SecurityConfig } from '../../core/config/security.ts';
 import type { CoreServices } from '../../core/services.ts';
 import { askQuestion } from '../../core/conversations/askQuestion.ts';
 import { giveFeedback } from '../../core/conversations/giveFeedback.ts';
+import { verifyUser } from '../../core/identity/verifyUser.ts';
 import { validate } from '../validate.ts';
-import { conversationId, langField, userField } from './fields.ts';
+import { conversationId, langField, userField, userText } from './fields.ts';
 
 const askSchema = z.strictObject({
-  question: z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters'),
+  question: userText(2000).pipe(z.string().min(1, 'must not be empty')),
   conversationId: conversationId.optional(),
   lang: langField.optional(),
   tags: z.array(z.string().trim().min(1).max(60)).max(10).optional(),
@@ -19,18 +21,21 @@ const feedbackSchema = z.strictObject({
   conversationId,
   articleId: z.string().min(1).max(300),
   helpful: z.boolean(),
+  user: userField.optional(),
 });
 
 /** The public conversation routes used by the widget. */
-export function askRoutes(core: CoreServices): Router {
+export function askRoutes(core: CoreServices, security: SecurityConfig): Router {
   const router = Router();
+  const identify = (user: z.infer<typeof userField> | undefined) => verifyUser(user, { secret: security.identitySecret, required: security.identityRequired });
   router.post('/api/ask', async (req, res) => {
-    const body = validate(askSchema, req.body);
-    res.json(await askQuestion(core, { ...body, channel: 'widget' }));
+    const { user, ...body } = validate(askSchema, req.body);
+    const asker = identify(user);
+    res.json(await askQuestion(core, { ...body, user: asker.user, audiences: asker.audiences, channel: 'widget' }));
   });
   router.post('/api/feedback', async (req, res) => {
-    const body = validate(feedbackSchema, req.body);
-    res.json(await giveFeedback(core, body));
+    const { user, ...body } = validate(feedbackSchema, req.body);
+    res.json(await giveFeedback(core, { ...body, user: identify(user).user }));
   });
   return router;
 }

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { cleanText } from '../../core/text/clean.ts';
+
+/** Free text from users: cleaned (control characters, bidi overrides, lone surrogates), then trimmed and bounded. */
+export const userText = (max: number) => z.string().transform(cleanText).pipe(z.string().trim().max(max, `must be at most ${max} characters`));
 
 /** Field rules shared by several routes. */
 export const conversationId = z.string().regex(/^[A-Za-z0-9_:.-]{8,100}$/, 'must be the id returned by /api/ask');

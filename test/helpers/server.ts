@@ -20,7 +20,8 @@ export interface TestServer {
  */
 export async function startTestServer(opts: { kbDir?: string; env?: Record<string, string>; extraRoutes?: (core: Core, config: Config) => Router[] } = {}): Promise<TestServer> {
   const tmp = tempDir();
-  const config = loadConfig({ KB_DIR: opts.kbDir ?? 'kb-content', DATA_DIR: tmp.dir, PORT: '0', ...opts.env });
+  // Tests send many requests from one address: rate limits are tested on their own, with low values.
+  const config = loadConfig({ KB_DIR: opts.kbDir ?? 'kb-content', DATA_DIR: tmp.dir, PORT: '0', RATE_LIMIT_ASK_PER_MINUTE: '100000', RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000', RATE_LIMIT_TICKETS_PER_HOUR: '100000', ...opts.env });
   const core = await createCore(config);
   const deps = { core, config, extraRoutes: opts.extraRoutes?.(core, config) };
   const app = createApp(deps);

@@ -128,7 +128,7 @@ export function createConversation(d: ConversationDeps) {
   }
   async function sendFeedback(articleId: string, helpful: boolean) {
     const conversationId = d.state.conversationId || '';
-    await run({ op: 'feedback', articleId, helpful }, () => d.client.feedback({ conversationId, articleId, helpful }), (res) => {
+    await run({ op: 'feedback', articleId, helpful }, () => d.client.feedback({ conversationId, articleId, helpful, user: d.user() }), (res) => {
       d.emit('feedback', { articleId, helpful, next: res.next });
       if (res.next === 'resolved') {
         push({ t: 'bot', text: strings.resolved });

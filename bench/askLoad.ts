@@ -1,0 +1,113 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { startServerProcess } from '../test/helpers/child.ts';
+import { tempDir } from '../test/helpers/tempDir.ts';
+import { writeSyntheticKb, type SynthArticle } from './synthKb.ts';
+
+export interface LoadResult {
+  articles: number;
+  coldStartSeconds: number;
+  warmStartSeconds: number;
+  rssMb: number;
+  fixedRate: { rate: number; p50: number; p95: number; p99: number; errors: number };
+  max: { rps: number; p50: number; p95: number; p99: number; errors: number };
+  health: { rps: number; p99: number };
+  requestsSent: number;
+  requestsAnswered: number;
+  eventsCounted: number;
+}
+
+/**
+ * POST /api/ask under load on loopback, next to GET /healthz on the same
+ * server: a fixed-rate run (latency at a realistic load), a saturating run
+ * (throughput), and the event count afterwards (nothing lost).
+ */
+export async function benchAskLoad(articles: number, seconds = 10): Promise<LoadResult> {
+  const kb = tempDir('deflect-bench-kb-');
+  const data = tempDir('deflect-bench-data-');
+  const synth = writeSyntheticKb(kb.dir, articles);
+  const env = { KB_DIR: kb.dir, DATA_DIR: data.dir, LOG_LEVEL: 'error' };
+  try {
+    let t = performance.now();
+    let server = await startServerProcess(env, 3_600_000);
+    const coldStartSeconds = (performance.now() - t) / 1000;
+    server.child.kill('SIGTERM');
+    await server.exited;
+    t = performance.now();
+    server = await startServerProcess(env, 600_000);
+    const warmStartSeconds = (performance.now() - t) / 1000;
+    try {
+      const fixed = await run(server.url, synth, { duration: seconds, connections: 10, overallRate: 200 });
+      const max = await run(server.url, synth, { duration: seconds, connections: 32 });
+      const health = await autocannon({ url: `${server.url}/healthz`, duration: Math.max(3, seconds / 2), connections: 32 });
+      const rssMb = Number(readFileSync(`/proc/${server.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
+      // Requests cut off in flight when a run's time is up may or may not have reached the engine:
+      // no event may be missing for an answered one, and none may exist beyond what was sent.
+      const requestsAnswered = fixed['2xx'] + max['2xx'];
+      const requestsSent = fixed.requests.sent + max.requests.sent;
+      return {
+        articles,
+        coldStartSeconds,
+        warmStartSeconds,
+        rssMb,
+        fixedRate: { rate: 200, ...lat(fixed), errors: fixed.errors + fixed.non2xx },
+        max: { rps: max.requests.average, ...lat(max), errors: max.errors + max.non2xx },
+        health: { rps: health.requests.average, p99: health.latency.p99 },
+        requestsSent,
+        requestsAnswered,
+        eventsCounted: countQuestionEvents(path.join(data.dir, 'events')),
+      };
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  } finally {
+    kb.cleanup();
+    data.cleanup();
+  }
+}
+
+type Measured = autocannon.Result & { times: number[] };
+
+/** One autocannon run; response times are collected one by one, for exact percentiles. */
+async function run(url: string, synth: SynthArticle[], opts: { duration: number; connections: number; overallRate?: number }): Promise<Measured> {
+  let i = 0;
+  const times: number[] = [];
+  const instance = autocannon({
+    url,
+    ...opts,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/ask',
+        headers: { 'content-type': 'application/json' },
+        // A different real question each time, so caches do not flatter the figures.
+        setupRequest: (req) => ({ ...req, body: JSON.stringify({ question: synth[(i++ * 7919) % synth.length]!.question }) }),
+      },
+    ],
+  });
+  (instance as unknown as { on(event: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void }).on('response', (_c, _s, _b, ms) => times.push(ms));
+  const result = await instance;
+  return Object.assign(result, { times });
+}
+
+function lat(r: Measured) {
+  const sorted = [...r.times].sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+  return { p50: round(q(0.5)), p95: round(q(0.95)), p99: round(q(0.99)) };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function countQuestionEvents(dir: string): number {
+  let n = 0;
+  for (const f of readdirSync(dir)) for (const line of readFileSync(path.join(dir, f), 'utf8').split('\n')) if (line.includes('"type":"question"')) n++;
+  return n;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const n of process.argv.slice(2).map(Number)) console.log(JSON.stringify(await benchAskLoad(n), null, 2));
+}

@@ -1,0 +1,33 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { rateLimit, ipKeyGenerator, type Options } from 'express-rate-limit';
+import type { SecurityConfig } from '../core/config/security.ts';
+
+/**
+ * Rate limits of the public routes (express-rate-limit, in memory: one
+ * process owns a data directory, so one process sees all its traffic).
+ * Per client address for asking and for tickets, and per conversation so one
+ * chat cannot flood the engine from many addresses.
+ */
+export function rateLimits(limits: SecurityConfig['rateLimits']): { ask: RequestHandler[]; tickets: RequestHandler } {
+  const common: Partial<Options> = { standardHeaders: 'draft-7', legacyHeaders: false, handler: tooMany };
+  return {
+    ask: [
+      rateLimit({ ...common, windowMs: 60_000, limit: limits.askPerMinute, keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}` }),
+      rateLimit({
+        ...common,
+        windowMs: 60_000,
+        limit: limits.conversationPerMinute,
+        skip: (req) => typeof req.body?.conversationId !== 'string',
+        keyGenerator: (req) => `conversation:${String(req.body.conversationId)}`,
+      }),
+    ],
+    tickets: rateLimit({ ...common, windowMs: 3_600_000, limit: limits.ticketsPerHour, keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}` }),
+  };
+}
+
+function tooMany(req: Request, res: Response): void {
+  const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+  const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 60;
+  res.set('Retry-After', String(seconds));
+  res.status(429).json({ error: { code: 'rate_limited', message: `Too many requests; try again in ${seconds} s` } });
+}
