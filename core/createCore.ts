@@ -8,11 +8,18 @@ import { EventLog } from './events/eventLog.ts';
 import { buildIndex, isIndexStale } from './indexing/buildIndex.ts';
 import { openSnapshot, type KbIndex } from './indexing/kbIndex.ts';
 import { currentSnapshotDir } from './indexing/snapshot.ts';
+import { followSnapshots } from './indexing/followSnapshots.ts';
+import { openSearchBackend } from './indexing/meiliBackend.ts';
 import { log } from './logger.ts';
 import { HashingEmbedder } from './search/hashingEmbedder.ts';
+import { LocalModelEmbedder } from './search/localModelEmbedder.ts';
+import { OpenAiEmbedder } from './search/openAiEmbedder.ts';
 import type { Embedder } from './search/ports.ts';
 import { lockDataDir } from './storage/dataDirLock.ts';
 import { TicketStore } from './tickets/ticketStore.ts';
+import { closeSinks, createSinks } from './tickets/createSinks.ts';
+import { startMaintenance } from './privacy/maintenance.ts';
+import { sharedFactStore } from './reports/reports.ts';
 import { IndexHolder, type CoreServices } from './services.ts';
 
 export interface Core extends CoreServices {
@@ -21,11 +28,23 @@ export interface Core extends CoreServices {
 }
 
 /** The configured embedder. */
-export function createEmbedder(config: Pick<Config, 'embedder'>): Embedder {
+export function createEmbedder(config: Pick<Config, 'embedder'> & Partial<Pick<Config, 'backends'>>): Embedder {
+  const e = config.backends?.embeddings;
   switch (config.embedder) {
     case 'hashing':
       return new HashingEmbedder();
+    case 'openai':
+    case 'azure-openai':
+      return new OpenAiEmbedder({ ...e!, provider: config.embedder, model: e!.model! });
+    case 'local':
+      return new LocalModelEmbedder(e!.localDir!, { queryPrefix: e!.queryPrefix, passagePrefix: e!.passagePrefix });
   }
+}
+
+/** Load a model or learn its dimensions now, so a misconfigured model fails at start. */
+export async function initEmbedder(embedder: Embedder): Promise<Embedder> {
+  await (embedder as Embedder & { init?: () => Promise<void> }).init?.();
+  return embedder;
 }
 
 /**
@@ -36,16 +55,33 @@ export function createEmbedder(config: Pick<Config, 'embedder'>): Embedder {
 export async function createCore(config: Config): Promise<Core> {
   const unlock = await lockDataDir(config.dataDir);
   try {
-    const embedder = createEmbedder(config);
+    const embedder = await initEmbedder(createEmbedder(config));
     const index = await loadOrBuildIndex(config, embedder);
+    // MEILI_HOST set: full-text search through Meilisearch, the in-process index behind it.
+    const search = await openSearchBackend(config.backends.meili, embedder, index);
     const events = new EventLog(path.join(config.dataDir, 'events'));
     await events.init();
     const tickets = await TicketStore.open(config.dataDir);
     const conversations = new ConversationStore();
     await conversations.restore(events, (id) => index.articles.get(id)?.title ?? id);
-    const holder = new IndexHolder(index);
+    const holder = new IndexHolder(search.wrap(index));
     const engine = new AnswerEngine(() => holder.get(), { defaultLang: config.defaultLang, thresholds: thresholdsOf(config) });
-    return { engine, index: holder, events, conversations, tickets, sinks: [], defaultLang: config.defaultLang, embedder, close: unlock };
+    // Serve what the indexer publishes (npm run index, or its --watch mode) without a restart.
+    const stopFollowing = followSnapshots(config.dataDir, index.snapshotDir, async (dir) => {
+      holder.swap(search.wrap(await openSnapshot(dir, embedder)));
+      log.info('index', 'serving a new index snapshot', { dir, articles: holder.get().articles.size });
+    });
+    const sinks = createSinks(config);
+    // Retention and report caches, in the background (core/privacy/maintenance.ts).
+    const stopMaintenance = startMaintenance({ events, facts: sharedFactStore(events, config.dataDir), retentionDays: config.reports.retentionDays });
+    const close = async () => {
+      await stopMaintenance();
+      await closeSinks(sinks);
+      stopFollowing();
+      search.close();
+      await unlock();
+    };
+    return { engine, index: holder, events, conversations, tickets, sinks, defaultLang: config.defaultLang, embedder, close };
   } catch (error) {
     await unlock();
     throw error;

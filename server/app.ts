@@ -6,12 +6,15 @@ import type { CoreServices } from '../core/services.ts';
 import { notFound, onError, requireJson } from './errors.ts';
 import { articleRoutes } from './routes/articles.ts';
 import { askRoutes } from './routes/ask.ts';
+import { generateRoutes } from './routes/generate.ts';
+import { createGenerativeFallback } from '../core/answers/generative/createGenerativeFallback.ts';
 import { healthRoutes } from './routes/health.ts';
 import { messagesRoutes } from './routes/messages.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { searchRoutes } from './routes/search.ts';
 import { ticketRoutes } from './routes/tickets.ts';
+import { rateLimits } from './rateLimits.ts';
 
 export interface AppDeps {
   core: CoreServices;
@@ -47,14 +50,21 @@ export function createApp(deps: AppDeps): Express {
   );
   const origins = deps.config.corsOrigins;
   app.use('/api', cors({ origin: origins === '*' ? '*' : origins, methods: ['GET', 'POST', 'PATCH'], allowedHeaders: ['Content-Type', 'Authorization'], maxAge: 600 }));
+  // Before the /api JSON parser: Bot Framework activities can exceed MAX_BODY_BYTES, so the bot route parses its own body.
+  app.use(messagesRoutes(deps.core, deps.config));
   app.use('/api', requireJson, express.json({ limit: deps.config.maxBodyBytes, strict: true }));
 
+  const limits = rateLimits(deps.config.security.rateLimits);
+  app.use(['/api/ask', '/api/feedback'], limits.ask);
+  app.post('/api/tickets', limits.tickets);
+
   app.use(healthRoutes(deps.core));
-  app.use(askRoutes(deps.core));
-  app.use(ticketRoutes(deps.core));
+  app.use(askRoutes(deps.core, deps.config.security));
+  // Off by default (GENERATIVE_FALLBACK): without it there is no /api/generate at all.
+  if (deps.config.backends.generative.enabled) app.use(generateRoutes(deps.core, createGenerativeFallback(deps.config)));
+  app.use(ticketRoutes(deps.core, deps.config.security));
   app.use(searchRoutes(deps.core));
   app.use(articleRoutes(deps.core));
-  app.use(messagesRoutes(deps.core, deps.config));
   app.use(adminRoutes(deps.core, deps.config));
   for (const r of deps.extraRoutes ?? []) app.use(r);
   app.use(pageRoutes());

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { bool, num } from './shared.ts';
-import { botConfig, botEnv, type BotConfig } from './bot.ts';
+import { botConfig, botEnv, checkBotEnv, type BotConfig } from './bot.ts';
 import { accessConfig, accessEnv, type AccessConfig } from './access.ts';
 import { checkSearchEnv, searchBackendsConfig, searchEnv, type SearchBackendsConfig } from './search.ts';
+import { checkTicketsEnv, ticketsConfig, ticketsEnv, type TicketsConfig } from './tickets.ts';
+import { reportsConfig, reportsEnv, type ReportsConfig } from './reports.ts';
+import { checkSecurityEnv, securityConfig, securityEnv, type SecurityConfig } from './security.ts';
 
 /**
  * The only reader of process.env. Every setting has a doc line, a rule and a
@@ -42,7 +45,7 @@ const serverEnv = z.object({
   MAX_BODY_BYTES: num(16_384, 1024, 10_000_000),
 });
 
-export const configSchema = serverEnv.extend(botEnv.shape).extend(accessEnv.shape).extend(searchEnv.shape).superRefine(checkSearchEnv);
+export const configSchema = serverEnv.extend(botEnv.shape).extend(accessEnv.shape).extend(searchEnv.shape).extend(ticketsEnv.shape).extend(reportsEnv.shape).extend(securityEnv.shape).superRefine(checkSearchEnv).superRefine(checkSecurityEnv).superRefine(checkTicketsEnv).superRefine(checkBotEnv);
 
 export type RawConfig = z.infer<typeof configSchema>;
 
@@ -65,6 +68,12 @@ export interface Config {
   access: AccessConfig;
   /** Meilisearch, embedding models, generative fallback (core/config/search.ts). */
   backends: SearchBackendsConfig;
+  /** Ticket sinks: the signed webhook (core/config/tickets.ts). */
+  tickets: TicketsConfig;
+  /** Retention and drafts from gaps (core/config/reports.ts). */
+  reports: ReportsConfig;
+  /** Widget identity verification and rate limits (core/config/security.ts). */
+  security: SecurityConfig;
 }
 
 export class ConfigError extends Error {
@@ -106,6 +115,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bot: botConfig(c),
     access: accessConfig(c),
     backends: searchBackendsConfig(c),
+    tickets: ticketsConfig(c),
+    reports: reportsConfig(c),
+    security: securityConfig(c),
   });
 }
 

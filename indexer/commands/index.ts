@@ -2,8 +2,9 @@ import { watch } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { configFromEnv } from '../../core/config/index.ts';
-import { createEmbedder } from '../../core/createCore.ts';
+import { createEmbedder, initEmbedder } from '../../core/createCore.ts';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
+import { pushToMeili } from '../../core/indexing/publishMeili.ts';
 import { lockDataDir } from '../../core/storage/dataDirLock.ts';
 import { printProblems } from '../present.ts';
 
@@ -16,7 +17,7 @@ export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { rebuild: { type: 'boolean', default: false }, watch: { type: 'boolean', default: false }, kb: { type: 'string' } } });
   const config = configFromEnv();
   const kbDir = values.kb ?? config.kbDir;
-  const embedder = createEmbedder(config);
+  const embedder = await initEmbedder(createEmbedder(config));
   // One index builder at a time per data directory; the server keeps serving and follows CURRENT.
   const unlock = await lockDataDir(config.dataDir, 'indexer');
 
@@ -44,6 +45,8 @@ export async function run(args: string[]): Promise<number> {
         `Indexed ${result.articles} articles (${result.chunks} chunks, ${result.vectors} vectors: ${result.embedded} embedded, ${result.reused} reused), ${result.removed} removed, ${skipped} skipped, in ${(result.ms / 1000).toFixed(2)} s\n` +
           `Snapshot: ${result.snapshotDir}\n`,
       );
+      // MEILI_HOST set: the same KB goes to Meilisearch (incremental; --rebuild swaps in a fresh index).
+      if (config.backends.meili) process.stdout.write(`${await pushToMeili(config.backends.meili, result.index, rebuild)}\n`);
     } finally {
       bar?.stop();
     }
