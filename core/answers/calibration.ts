@@ -1,67 +1,139 @@
 import type { Lang } from '../contracts/api.ts';
-import { retrieve, type RetrievalIndex } from './retrieve.ts';
+import { fitLogistic, predict } from './logistic.ts';
+import { retrieve, type Candidate, type RetrievalIndex } from './retrieve.ts';
 
 /**
  * How sure the engine may be, learnt from the KB itself. Real help desks have
  * no labelled questions, but every article's own questions can play two
- * parts: asked with the article removed, they are questions the KB cannot
- * answer (same domain, the hardest case), and their top scores show how high
- * "nothing fits" can score on this KB.
+ * parts. Asked with that one phrasing left out, a question is a new
+ * answerable question: does the best article turn out to be its own? Asked
+ * with its whole article left out, it is a question the KB cannot answer
+ * (same domain, the hardest case). A small logistic model fitted on both
+ * turns a retrieval score and its margin into "probability the best article
+ * answers this", which means the same on every KB.
  */
 export interface Calibration {
-  /** Sorted top scores of the KB's questions asked with their own article left out. */
-  unanswerable: number[];
+  version: 2;
+  /** Weights over [1, best score, best − runner-up, share of the question the best covers] for "the best article answers it". */
+  answer: number[];
+  /** Weights over [1, best score] for "one of the first three answers it". */
+  clarify: number[];
+  /** Best scores of the questions asked without their article, sorted: what "nothing fits" scores on this KB. */
+  orphanScores: number[];
+  /** Questions asked to fit it (each asked twice). */
   samples: number;
 }
 
-const MAX_SAMPLES = 400;
-/** Below this many samples the empirical curve is too coarse; blend with a fixed prior. */
-const MIN_SAMPLES = 30;
-const PRIOR = { mid: 0.42, spread: 0.08 };
+/** Where a KB with no questions to ask starts, and what small KBs are pulled towards (fitted on the dev sets, docs/quality.md). */
+export const PRIOR: Pick<Calibration, 'answer' | 'clarify'> = { answer: [-4.4, 5.2, 6.6, 0], clarify: [-4.5, 8.8] };
+const PRIOR_STRENGTH = 5;
+/** About this many questions are asked (fewer on a KB so large that each costs more); more would cost index time without changing the fit much. */
+const TARGET_PROBES = 300;
+const MIN_PROBES = 100;
+/** Phrasings beyond which each question asked costs noticeably more. */
+const LARGE_KB_UNITS = 3000;
+const COSTLY_CLASSIFIER = 30_000;
+const FOLDS = 5;
+const CLARIFY_OPTIONS = 3;
+const MAX_ORPHAN_SCORES = 200;
 
 export async function calibrate(index: RetrievalIndex, defaultLang: Lang): Promise<Calibration> {
-  const probes: { articleId: string; text: string; lang: Lang }[] = [];
-  for (const a of index.articles.values()) {
-    if (a.status !== 'published') continue;
-    const texts = a.questions.length ? a.questions : [a.title];
-    for (const text of texts) probes.push({ articleId: a.id, text, lang: a.lang ?? defaultLang });
+  const { terms } = index;
+  // Phrasings worth asking: the questions, or the title of an article that lists none.
+  const askable = terms.units.flatMap((u, i) => {
+    const a = index.articles.get(terms.ids[u.article]!);
+    if (!a || a.status !== 'published') return [];
+    return u.kind === 'question' || (u.kind === 'title' && !a.questions.length) ? [i] : [];
+  });
+  const target = Math.max(MIN_PROBES, Math.round(TARGET_PROBES * Math.min(1, LARGE_KB_UNITS / terms.units.length)));
+  const perFold = askable.length / FOLDS;
+  // Each fold retrains the classifier: on a costly KB, two are enough.
+  const maxFolds = terms.classifierCost > COSTLY_CLASSIFIER ? 2 : FOLDS;
+  const folds = Math.min(maxFolds, Math.max(1, Math.ceil(target / Math.max(1, perFold))));
+  const answerX: number[][] = [], answerY: number[] = [], clarifyX: number[][] = [], clarifyY: number[] = [];
+  let samples = 0;
+  const orphanScores: number[] = [];
+  for (let f = 0; f < folds; f++) {
+    // Every FOLDS-th phrasing, at most `target` in all: spread over the whole KB.
+    const fold = askable.filter((_, k) => k % FOLDS === f);
+    const held = fold.filter((_, k) => k % Math.max(1, Math.floor(fold.length / target)) === 0).slice(0, target);
+    if (!held.length) continue;
+    // A classifier that never saw these phrasings, so asking them is like asking new questions.
+    const view: RetrievalIndex = { ...index, terms: terms.withoutUnits(new Set(held)) };
+    for (const unit of held) {
+      const u = terms.units[unit]!;
+      const article = index.articles.get(terms.ids[u.article]!)!;
+      const lang = article.lang ?? defaultLang;
+      const filter = { publishedOnly: true };
+      const asked = await retrieve(view, u.text, { lang, filter, leaveOut: unit });
+      // Leave out the article and its translations: they would answer it.
+      const exclude = new Set([article.id, ...Object.values(article.translations).filter((x): x is string => !!x)]);
+      const orphan = await retrieve(view, u.text, { lang, filter: { ...filter, excludeIds: exclude }, leaveOut: unit });
+      answerX.push(answerFeatures(asked), answerFeatures(orphan));
+      answerY.push(asked[0]?.articleId === article.id ? 1 : 0, 0);
+      clarifyX.push(clarifyFeatures(asked), clarifyFeatures(orphan));
+      clarifyY.push(asked.slice(0, CLARIFY_OPTIONS).some((c) => c.articleId === article.id) ? 1 : 0, 0);
+      orphanScores.push(orphan[0]?.score ?? 0);
+      samples++;
+    }
   }
-  const step = Math.max(1, probes.length / MAX_SAMPLES);
-  const unanswerable: number[] = [];
-  for (let i = 0; i < probes.length; i += step) {
-    const p = probes[Math.floor(i)]!;
-    const article = index.articles.get(p.articleId)!;
-    // Leave out the article and its translations: they would answer it.
-    const exclude = new Set([p.articleId, ...Object.values(article.translations).filter((x): x is string => !!x)]);
-    const [top] = await retrieve(index, p.text, { lang: p.lang, filter: { excludeIds: exclude, publishedOnly: true } });
-    unanswerable.push(top?.score ?? 0);
-  }
-  unanswerable.sort((a, b) => a - b);
-  return { unanswerable, samples: unanswerable.length };
+  return {
+    version: 2,
+    answer: fitLogistic(answerX, answerY, PRIOR.answer, PRIOR_STRENGTH),
+    clarify: fitLogistic(clarifyX, clarifyY, PRIOR.clarify, PRIOR_STRENGTH),
+    orphanScores: quantiles(orphanScores, MAX_ORPHAN_SCORES),
+    samples,
+  };
+}
+
+function answerFeatures(ranked: Pick<Candidate, 'score' | 'features'>[]): number[] {
+  const best = ranked[0]?.score ?? 0;
+  return [1, best, best - (ranked[1]?.score ?? 0), ranked[0]?.features.coverage ?? 0];
+}
+
+function clarifyFeatures(ranked: Pick<Candidate, 'score'>[]): number[] {
+  return [1, ranked[0]?.score ?? 0];
+}
+
+/** Snapshots from before version 2 carry another shape: fall back to the prior. */
+function usable(c: Partial<Calibration> | undefined): Pick<Calibration, 'answer' | 'clarify'> & { orphanScores: number[] } {
+  return c?.version === 2 && Array.isArray(c.answer) && Array.isArray(c.clarify) && Array.isArray(c.orphanScores) ? (c as Calibration) : { ...PRIOR, orphanScores: [] };
 }
 
 /**
- * Confidence of a score: the share of unanswerable probes it beats, so 0.9
- * means "scores higher than 90 % of questions this KB cannot answer".
- * Blended with a logistic prior when the KB is too small to say.
+ * Probability that `candidate` answers the question, when the best other
+ * article scores `rival`: for the best article the rival is the runner-up.
  */
-export function confidenceOf(score: number, calibration: Calibration): number {
-  const prior = 1 / (1 + Math.exp(-(score - PRIOR.mid) / PRIOR.spread));
-  const n = calibration.unanswerable.length;
-  if (n === 0) return prior;
-  const below = lowerBound(calibration.unanswerable, score);
-  const empirical = below / n;
-  const w = Math.min(1, n / MIN_SAMPLES);
-  return w * empirical + (1 - w) * prior;
+export function answerConfidence(candidate: Pick<Candidate, 'score' | 'features'>, rival: number, calibration: Partial<Calibration> | undefined): number {
+  return predict(usable(calibration).answer, [1, candidate.score, candidate.score - rival, candidate.features.coverage]);
 }
 
-function lowerBound(sorted: number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** Probability that one of the first few articles answers a question whose best article scores `best`. */
+export function clarifyConfidence(best: number, calibration: Partial<Calibration> | undefined): number {
+  return predict(usable(calibration).clarify, [1, best]);
 }
+
+/**
+ * How relevant an article scoring `score` is on its own: the share of
+ * unanswerable questions whose best match it beats. Ranks the runners-up
+ * worth suggesting when the best article did not help.
+ */
+export function relevance(score: number, calibration: Partial<Calibration> | undefined): number {
+  const { orphanScores } = usable(calibration);
+  if (orphanScores.length < MIN_ORPHAN_SCORES) return clarifyConfidence(score, calibration);
+  let below = 0;
+  while (below < orphanScores.length && orphanScores[below]! < score) below++;
+  return below / orphanScores.length;
+}
+
+const MIN_ORPHAN_SCORES = 20;
+
+/** `count` evenly spaced order statistics of `values` (all of them when fewer), ascending. */
+function quantiles(values: number[], count: number): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length <= count) return sorted;
+  return Array.from({ length: count }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / (count - 1))]!);
+}
+
+/** The calibration of a KB not yet calibrated (or with nothing to ask): the prior. */
+export const UNCALIBRATED: Calibration = { version: 2, ...PRIOR, orphanScores: [], samples: 0 };

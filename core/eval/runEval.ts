@@ -69,6 +69,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
         articles: built.articles,
         vectors: built.vectors,
         index_ms: built.ms,
+        calibration: index.manifest.calibration,
       },
     };
   } finally {

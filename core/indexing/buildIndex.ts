@@ -1,7 +1,7 @@
 import type { Lang } from '../contracts/api.ts';
 import { loadKnowledgeBase, type KnowledgeBase } from '../articles/loadKb.ts';
 import type { Article, ArticleProblem } from '../articles/types.ts';
-import { calibrate } from '../answers/calibration.ts';
+import { calibrate, UNCALIBRATED } from '../answers/calibration.ts';
 import { IndexMismatchError } from '../errors.ts';
 import { HnswVectorIndex } from '../search/hnswVectorIndex.ts';
 import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
@@ -81,7 +81,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     itemCount: items.length,
     hashes: Object.fromEntries(kb.articles.map((a) => [a.id, a.hash])),
     synonyms: kb.synonyms,
-    calibration: { unanswerable: [], samples: 0 },
+    calibration: UNCALIBRATED,
   };
   const data: SnapshotData = { manifest, articles: kb.articles, items, vectors, fullTextJson: fullText.toJSON() };
   const index = await indexFromData(data, options.embedder, null, graph);

@@ -5,6 +5,8 @@ import { HnswVectorIndex } from '../search/hnswVectorIndex.ts';
 import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
 import type { Embedder, VectorItem } from '../search/ports.ts';
 import type { RetrievalIndex } from '../answers/retrieve.ts';
+import { TermModel, termDocOf } from '../answers/termModel.ts';
+import { SynonymTable } from '../search/synonyms.ts';
 import { FILES, readSnapshot, type Manifest, type SnapshotData } from './snapshot.ts';
 
 /** A loaded, searchable index: what the answer engine works on. */
@@ -55,6 +57,9 @@ export async function indexFromData(data: SnapshotData, embedder: Embedder, snap
     vectors,
     centroids: centroidsOf(data.items, data.vectors, manifest.embedder.dimensions),
     embedder,
+    // Fitted from the articles on every load (deterministic), so snapshots need not store it.
+    terms: TermModel.build(data.articles.map(termDocOf)),
+    synonyms: new SynonymTable(manifest.synonyms),
   };
 }
 

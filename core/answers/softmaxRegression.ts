@@ -1,0 +1,126 @@
+/** A sparse vector: feature ids and their weights. */
+export interface SparseVector {
+  ids: Int32Array;
+  w: Float32Array;
+}
+
+export interface SoftmaxModel {
+  classes: number;
+  /** Row of each feature id in `weights`, or -1 when the model never saw it. */
+  rowOf: Int32Array;
+  /** rows × classes, row-major. */
+  weights: Float32Array;
+}
+
+export interface TrainOptions {
+  epochs: number;
+  /** Learning rate at epoch e is rate / (1 + decay · e). */
+  rate: number;
+  decay: number;
+  /** Largest weight matrix allowed (rows × classes); the rarest features are dropped beyond it. */
+  maxCells: number;
+  seed: number;
+}
+
+export const TRAIN_DEFAULTS: TrainOptions = { epochs: 6, rate: 3, decay: 0.5, maxCells: 4_000_000, seed: 1 };
+
+/**
+ * Multinomial logistic regression trained by plain SGD on the KB's own
+ * phrasings (each labelled with its article). It learns which words tell
+ * near-duplicate articles apart ("pending" vs "failed" transfer), which
+ * similarity alone cannot. Deterministic: the same KB gives the same model,
+ * so a snapshot can rebuild it on load instead of storing it.
+ */
+export function trainSoftmax(examples: { x: SparseVector; y: number; shortlist?: Int32Array }[], classes: number, featureCount: number, options: Partial<TrainOptions> = {}): SoftmaxModel {
+  const o = { ...TRAIN_DEFAULTS, ...options };
+  // Rows only for features seen in training, most shared first, within the budget.
+  const seen = new Int32Array(featureCount);
+  for (const e of examples) for (const id of e.x.ids) seen[id]!++;
+  const used = [...seen.keys()].filter((id) => seen[id]! > 0).sort((a, b) => seen[b]! - seen[a]! || a - b);
+  const rows = Math.min(used.length, Math.floor(o.maxCells / Math.max(1, classes)));
+  const rowOf = new Int32Array(featureCount).fill(-1);
+  for (let r = 0; r < rows; r++) rowOf[used[r]!] = r;
+  const W = new Float32Array(rows * classes);
+  const model = { classes, rowOf, weights: W };
+  if (classes < 2 || !examples.length) return model;
+
+  const z = new Float64Array(classes);
+  let seed = o.seed;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const order = examples.map((_, i) => i);
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    const rate = o.rate / (1 + o.decay * epoch);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const index of order) {
+      const { x, y, shortlist } = examples[index]!;
+      if (shortlist) {
+        stepOnShortlist(model, x, y, shortlist, rate);
+        continue;
+      }
+      logits(model, x, z);
+      softmaxInPlace(z);
+      z[y]! -= 1;
+      for (let k = 0; k < x.ids.length; k++) {
+        const r = rowOf[x.ids[k]!]!;
+        if (r < 0) continue;
+        const step = rate * x.w[k]!;
+        const base = r * classes;
+        for (let c = 0; c < classes; c++) W[base + c]! -= step * z[c]!;
+      }
+    }
+  }
+  return model;
+}
+
+/**
+ * One SGD step with the softmax over a shortlist of classes (the gold one and
+ * its closest rivals) instead of all: on a KB of thousands of articles the
+ * full softmax costs classes × features per phrasing, the shortlist a few dozen.
+ */
+function stepOnShortlist(model: SoftmaxModel, x: SparseVector, y: number, shortlist: Int32Array, rate: number): void {
+  const { classes, rowOf, weights: W } = model;
+  const z = new Float64Array(shortlist.length);
+  for (let k = 0; k < x.ids.length; k++) {
+    const r = rowOf[x.ids[k]!]!;
+    if (r < 0) continue;
+    const base = r * classes;
+    for (let j = 0; j < shortlist.length; j++) z[j]! += W[base + shortlist[j]!]! * x.w[k]!;
+  }
+  softmaxInPlace(z);
+  for (let j = 0; j < shortlist.length; j++) if (shortlist[j] === y) z[j]! -= 1;
+  for (let k = 0; k < x.ids.length; k++) {
+    const r = rowOf[x.ids[k]!]!;
+    if (r < 0) continue;
+    const step = rate * x.w[k]!;
+    const base = r * classes;
+    for (let j = 0; j < shortlist.length; j++) W[base + shortlist[j]!]! -= step * z[j]!;
+  }
+}
+
+/** Raw scores of every class for `x`, written into `out`. */
+export function logits(model: SoftmaxModel, x: SparseVector, out: Float64Array): Float64Array {
+  out.fill(0);
+  const { classes, rowOf, weights } = model;
+  for (let k = 0; k < x.ids.length; k++) {
+    const r = x.ids[k]! < rowOf.length ? rowOf[x.ids[k]!]! : -1;
+    if (r < 0) continue;
+    const v = x.w[k]!;
+    const base = r * classes;
+    for (let c = 0; c < classes; c++) out[c]! += weights[base + c]! * v;
+  }
+  return out;
+}
+
+export function softmaxInPlace(z: Float64Array, allowed?: (c: number) => boolean): void {
+  let max = -Infinity;
+  for (let c = 0; c < z.length; c++) if ((!allowed || allowed(c)) && z[c]! > max) max = z[c]!;
+  let sum = 0;
+  for (let c = 0; c < z.length; c++) {
+    z[c] = !allowed || allowed(c) ? Math.exp(z[c]! - max) : 0;
+    sum += z[c]!;
+  }
+  for (let c = 0; c < z.length; c++) z[c]! /= sum || 1;
+}

@@ -1,0 +1,26 @@
+import { expect } from 'chai';
+import { oneEditApart, Speller } from '../../core/answers/spelling.ts';
+
+describe('spelling against the KB’s own words', () => {
+  const speller = new Speller(new Map([['verify', 5], ['verified', 2], ['delivery', 4], ['refund', 3], ['deliver', 1], ['card', 9]]));
+  const cases = [
+    { word: 'verfiy', expects: 'verify', description: 'two letters swapped' },
+    { word: 'delivary', expects: 'delivery', description: 'one letter wrong' },
+    { word: 'refnd', expects: 'refund', description: 'one letter missing' },
+    { word: 'refundd', expects: 'refund', description: 'one letter too many' },
+    { word: 'delivr', expects: 'deliver', description: 'the only word one edit away, however rare' },
+    { word: 'refund', expects: null, description: 'a word the KB uses is left alone' },
+    { word: 'crd', expects: null, description: 'short words have too many neighbours to guess' },
+    { word: 'zebra', expects: null, description: 'nothing close enough' },
+    { word: 'ref4nd', expects: null, description: 'numbers are not misspellings' },
+  ];
+  for (const c of cases) it(`${c.word} → ${c.expects} (${c.description})`, () => expect(speller.correct(c.word)).to.equal(c.expects));
+
+  it('counts one edit exactly', () => {
+    expect(oneEditApart('form', 'from')).to.equal(true);
+    expect(oneEditApart('form', 'farm')).to.equal(true);
+    expect(oneEditApart('form', 'forms')).to.equal(true);
+    expect(oneEditApart('form', 'form')).to.equal(false);
+    expect(oneEditApart('form', 'fame')).to.equal(false);
+  });
+});
