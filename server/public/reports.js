@@ -17,7 +17,8 @@ const isoDay = (d) => d.toISOString().slice(0, 10);
 class AuthError extends Error {}
 
 async function api(path, options = {}) {
-  const res = await fetch(path, { ...options, headers: { ...(options.headers || {}), Authorization: `Bearer ${sessionStorage.getItem(KEY) || ''}` } });
+  const key = sessionStorage.getItem(KEY);
+  const res = await fetch(path, { ...options, headers: { ...(options.headers || {}), ...(key ? { Authorization: `Bearer ${key}` } : {}) } });
   if (res.status === 401 || res.status === 403) {
     const body = await res.json().catch(() => ({}));
     throw new AuthError(body.error?.message || 'This key may not see reports');
@@ -196,13 +197,16 @@ function start() {
   });
   $('logout').addEventListener('click', () => showLogin());
   for (const b of document.querySelectorAll('button.csv')) b.addEventListener('click', () => download(b));
-  if (sessionStorage.getItem(KEY)) {
-    $('app').hidden = false;
-    $('logout').hidden = false;
-    load();
-  } else {
-    showLogin();
-  }
+  // A server without DEFLECT_API_KEYS lets this machine in without a key (local mode).
+  fetch('/api/access')
+    .then((res) => res.json())
+    .catch(() => ({ keyRequired: true }))
+    .then(({ keyRequired }) => {
+      if (keyRequired && !sessionStorage.getItem(KEY)) return showLogin();
+      $('app').hidden = false;
+      $('logout').hidden = !keyRequired;
+      load();
+    });
 }
 
 start();

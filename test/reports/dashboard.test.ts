@@ -133,6 +133,23 @@ describe('reports end to end: conversations → dashboard → draft → agent', 
     await context.close();
   });
 
+  it('opens without a key on a server without DEFLECT_API_KEYS, from this machine (the npm start demo)', async () => {
+    const local = await startTestServer();
+    const context = await browser.newContext();
+    try {
+      await postJson(`${local.url}/api/ask`, { question: 'how do I set up the VPN?' });
+      const page = await context.newPage();
+      await page.goto(`${local.url}/reports`);
+      await page.waitForFunction(() => /Updated/.test(document.getElementById('status')?.textContent ?? ''));
+      expect(await page.isVisible('#login')).to.equal(false);
+      expect(await page.isVisible('#logout')).to.equal(false);
+      expect(await page.locator('#app').textContent()).to.match(/questions/i);
+    } finally {
+      await context.close();
+      await local.close();
+    }
+  });
+
   it('an agent works the ticket through the API: context, pending with a note, solved', async () => {
     const list = await getJson(`${s.url}/api/tickets?status=open`, as('agent'));
     expect(list.body.total).to.equal(2);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
+import { isLocalRequest } from '../../server/auth.ts';
 
 const KEYS = { agent: 'agent-key-0123456789', lead: 'lead-key-0123456789', admin: 'admin-key-0123456789' };
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -101,15 +102,38 @@ describe('agent ticket routes and API keys', function () {
   });
 });
 
-describe('API keys when none are configured', () => {
-  it('every protected route answers 401 with a hint to set DEFLECT_API_KEYS', async () => {
+describe('API keys when none are configured (local mode)', () => {
+  it('lets a request made on this machine in, so the demo dashboard works after npm start', async () => {
     const s = await startTestServer();
     try {
-      const r = await getJson(`${s.url}/api/tickets`, bearer('anything-0123456789'));
-      expect(r.status).to.equal(401);
-      expect(r.body.error.message).to.contain('DEFLECT_API_KEYS');
+      expect((await getJson(`${s.url}/api/tickets`, {})).status).to.equal(200);
+      expect((await getJson(`${s.url}/api/reports/deflection`, {})).status).to.equal(200);
     } finally {
       await s.close();
     }
+  });
+
+  it('answers 401 with a hint to set DEFLECT_API_KEYS when a proxy relayed the request', async () => {
+    const s = await startTestServer();
+    try {
+      const relayed: Record<string, string>[] = [{ 'X-Forwarded-For': '203.0.113.7' }, { Forwarded: 'for=203.0.113.7' }, { 'X-Real-IP': '203.0.113.7' }];
+      for (const h of relayed) {
+        const r = await getJson(`${s.url}/api/tickets`, h);
+        expect(r.status).to.equal(401);
+        expect(r.body.error.message).to.contain('DEFLECT_API_KEYS');
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('counts only a loopback peer without proxy headers as local', () => {
+    const req = (remoteAddress: string, headers: Record<string, string> = {}) => ({ socket: { remoteAddress }, headers }) as unknown as Parameters<typeof isLocalRequest>[0];
+    expect(isLocalRequest(req('127.0.0.1'))).to.equal(true);
+    expect(isLocalRequest(req('::1'))).to.equal(true);
+    expect(isLocalRequest(req('::ffff:127.0.0.1'))).to.equal(true);
+    expect(isLocalRequest(req('10.0.0.5'))).to.equal(false);
+    expect(isLocalRequest(req('::ffff:192.168.1.20'))).to.equal(false);
+    expect(isLocalRequest(req('127.0.0.1', { 'x-forwarded-for': '203.0.113.7' }))).to.equal(false);
   });
 });
