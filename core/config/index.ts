@@ -31,9 +31,9 @@ const serverEnv = z.object({
   LOG_EMAILS: bool.default(false),
   /** Language assumed when a question gives no clue and none is sent: es | en. */
   DEFAULT_LANG: z.enum(['es', 'en']).default('en'),
-  /** Confidence (0–1) needed to answer. "auto" calibrates it from the KB's own example questions at index time. */
+  /** Confidence (0–1) needed to answer: the probability, calibrated on the KB's own questions at index time, that the best article answers. "auto" = 0.55. */
   ANSWER_THRESHOLD: z.union([z.literal('auto'), z.coerce.number().min(0).max(1)]).default('auto'),
-  /** Confidence (0–1) below which nothing is offered and a ticket is suggested. "auto" derives it from the answer threshold. */
+  /** Confidence (0–1) that one of the first three articles answers, needed to offer them as options; below it a ticket is proposed. "auto" = 0.4. */
   CLARIFY_THRESHOLD: z.union([z.literal('auto'), z.coerce.number().min(0).max(1)]).default('auto'),
   /** Embedder for the vector index: hashing (offline, deterministic), openai (OpenAI or any OpenAI-compatible server), azure-openai, local (ONNX model folder). */
   EMBEDDER: z.enum(['hashing', 'openai', 'azure-openai', 'local']).default('hashing'),
