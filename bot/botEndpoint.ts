@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Activity, StoreItem } from 'botbuilder';
 import type { Config } from '../core/config/index.ts';
 import { log } from '../core/logger.ts';
@@ -24,7 +23,9 @@ export interface BotEndpoint {
  * data directory, and CloudAdapter with authentication from our config.
  */
 export function createBotEndpoint(core: CoreServices, config: Pick<Config, 'bot' | 'dataDir' | 'publicUrl'>): BotEndpoint {
-  const storage = new StateStorage(() => KeyValueStore.open<StoreItem>(path.join(config.dataDir, 'bot-state.json'), { ttlDays: config.bot.stateTtlDays }));
+  // The core's shared store when it has one, so an erasure request reaches what the bot keeps.
+  const open = core.channelState ?? (() => KeyValueStore.open<Record<string, unknown>>(KeyValueStore.channelStateFile(config.dataDir), { ttlDays: config.bot.stateTtlDays }));
+  const storage = new StateStorage(open as () => Promise<KeyValueStore<StoreItem>>);
   const authenticated = !!config.bot.appId;
   const { bot, onTurnError } = createDeflectBot(core, { storage, publicUrl: config.publicUrl, authenticated });
   const adapter = new BotAdapter(botFrameworkAuthentication(config.bot));

@@ -16,6 +16,7 @@ import { LocalModelEmbedder } from './search/localModelEmbedder.ts';
 import { OpenAiEmbedder } from './search/openAiEmbedder.ts';
 import type { Embedder } from './search/ports.ts';
 import { lockDataDir } from './storage/dataDirLock.ts';
+import { KeyValueStore } from './storage/keyValueStore.ts';
 import { TicketStore } from './tickets/ticketStore.ts';
 import { closeSinks, createSinks } from './tickets/createSinks.ts';
 import { startMaintenance } from './privacy/maintenance.ts';
@@ -72,6 +73,12 @@ export async function createCore(config: Config): Promise<Core> {
       log.info('index', 'serving a new index snapshot', { dir, articles: holder.get().articles.size });
     });
     const sinks = createSinks(config);
+    let state: Promise<KeyValueStore<Record<string, unknown>>> | undefined;
+    const channelState = () =>
+      (state ??= KeyValueStore.open<Record<string, unknown>>(KeyValueStore.channelStateFile(config.dataDir), { ttlDays: config.bot.stateTtlDays }).catch((error: unknown) => {
+        state = undefined; // a failed open is retried on next use rather than remembered
+        throw error;
+      }));
     // Retention and report caches, in the background (core/privacy/maintenance.ts).
     const stopMaintenance = startMaintenance({ events, facts: sharedFactStore(events, config.dataDir), retentionDays: config.reports.retentionDays });
     const close = async () => {
@@ -81,7 +88,7 @@ export async function createCore(config: Config): Promise<Core> {
       search.close();
       await unlock();
     };
-    return { engine, index: holder, events, conversations, tickets, sinks, defaultLang: config.defaultLang, embedder, close };
+    return { engine, index: holder, events, conversations, tickets, sinks, defaultLang: config.defaultLang, channelState, embedder, close };
   } catch (error) {
     await unlock();
     throw error;

@@ -5,6 +5,7 @@ import type { EventLog } from './events/eventLog.ts';
 import type { TicketStore } from './tickets/ticketStore.ts';
 import type { TicketSink } from './tickets/types.ts';
 import type { KbIndex } from './indexing/kbIndex.ts';
+import type { KeyValueStore } from './storage/keyValueStore.ts';
 
 /** The core, wired: what transports (server, bot, CLI) call into. */
 export interface CoreServices {
@@ -15,6 +16,12 @@ export interface CoreServices {
   tickets: TicketStore;
   sinks: TicketSink[];
   defaultLang: Lang;
+  /**
+   * The channels' durable state (the bot's half-finished ticket flows), opened
+   * on first use and shared, so an erasure reaches the same store the bot
+   * writes. Absent where a test wires the core by hand: the bot opens its own.
+   */
+  channelState?: () => Promise<KeyValueStore<Record<string, unknown>>>;
 }
 
 /** Holds the current index; a rebuild swaps it in without a restart. */

@@ -7,6 +7,7 @@ import type { DeflectEvent } from '../events/types.ts';
 import { log } from '../logger.ts';
 import type { FactStore } from '../reports/factStore.ts';
 import type { DeadLetterFile } from '../tickets/deadLetter.ts';
+import type { KeyValueStore } from '../storage/keyValueStore.ts';
 import type { TicketStore } from '../tickets/ticketStore.ts';
 import type { Ticket } from '../tickets/types.ts';
 
@@ -16,13 +17,15 @@ export interface EraseDeps {
   /** Live conversations of a running server (absent in the CLI). */
   conversations?: ConversationStore;
   deadLetters?: DeadLetterFile;
+  /** The channels' durable state (the bot's ticket flows hold names and addresses). */
+  channelState?: KeyValueStore<Record<string, unknown>>;
   facts?: FactStore;
   defaultLang: Lang;
 }
 
 export interface EraseResult {
   subjectHash: string;
-  counts: { events: number; tickets: number; conversations: number; deadLetters: number; days: number };
+  counts: { events: number; tickets: number; conversations: number; deadLetters: number; channelStates: number; days: number };
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -44,7 +47,7 @@ export async function eraseUser(deps: EraseDeps, email: string): Promise<EraseRe
   const ids = await idsOf(deps, target);
   const isSubject = (u?: { id?: string; email?: string }) => !!u && ((!!u.email && u.email.trim().toLowerCase() === target) || (!!u.id && ids.has(u.id)));
   const scrub = scrubber(target);
-  const counts = { events: 0, tickets: 0, conversations: 0, deadLetters: 0, days: 0 };
+  const counts = { events: 0, tickets: 0, conversations: 0, deadLetters: 0, channelStates: 0, days: 0 };
 
   for (const day of await deps.events.days()) {
     // Today's file is still being appended to: read and rewrite it with appends held back.
@@ -93,6 +96,16 @@ export async function eraseUser(deps: EraseDeps, email: string): Promise<EraseRe
         return { ...e, body: JSON.stringify(body) };
       });
       return { keep, result: n };
+    });
+  }
+
+  // Channel state is working memory (a half-finished ticket flow, a language):
+  // an entry that names the person, or is keyed by one of their ids, is dropped whole.
+  if (deps.channelState) {
+    const idList = [...ids];
+    counts.channelStates = await deps.channelState.eraseWhere((key, value) => {
+      const text = JSON.stringify(value).toLowerCase();
+      return text.includes(target) || idList.some((id) => key.includes(id) || text.includes(JSON.stringify(id).toLowerCase()));
     });
   }
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Low } from 'lowdb';
 import { DeflectError } from '../errors.ts';
 import { DurableJsonFile } from './durableJsonFile.ts';
@@ -36,6 +37,12 @@ export interface KeyValueChange<T> {
  * are dropped when the store opens.
  */
 export class KeyValueStore<T> {
+  /** Where a channel's state lives in a data directory (the bot's ConversationState/UserState). */
+  static channelStateFile(dataDir: string): string {
+    return path.join(dataDir, 'bot-state.json');
+  }
+
+
   private constructor(
     private readonly db: Low<KeyValueData<T>>,
     private readonly map: Map<string, Entry<T>>,
@@ -89,6 +96,13 @@ export class KeyValueStore<T> {
     await this.persist(() => {
       for (const [k, e] of removed) if (!this.map.has(k)) this.map.set(k, e);
     });
+  }
+
+  /** Delete every entry the predicate matches (a person's data on an erasure request); resolves with how many once on disk. */
+  async eraseWhere(match: (key: string, value: T) => boolean): Promise<number> {
+    const keys = [...this.map].filter(([key, e]) => match(key, e.value)).map(([key]) => key);
+    await this.delete(keys);
+    return keys.length;
   }
 
   size(): number {

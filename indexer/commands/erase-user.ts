@@ -4,6 +4,7 @@ import { EventLog } from '../../core/events/eventLog.ts';
 import { eraseUser } from '../../core/privacy/eraseUser.ts';
 import { FactStore } from '../../core/reports/factStore.ts';
 import { DataDirLockedError, lockDataDir } from '../../core/storage/dataDirLock.ts';
+import { KeyValueStore } from '../../core/storage/keyValueStore.ts';
 import { DeadLetterFile } from '../../core/tickets/deadLetter.ts';
 import { TicketStore } from '../../core/tickets/ticketStore.ts';
 
@@ -32,11 +33,18 @@ export async function run(args: string[]): Promise<number> {
     await events.init();
     const tickets = await TicketStore.open(config.dataDir);
     const result = await eraseUser(
-      { events, tickets, deadLetters: DeadLetterFile.forDataDir(config.dataDir), facts: FactStore.forDataDir(events, config.dataDir, { cache: true }), defaultLang: config.defaultLang },
+      {
+        events,
+        tickets,
+        deadLetters: DeadLetterFile.forDataDir(config.dataDir),
+        facts: FactStore.forDataDir(events, config.dataDir, { cache: true }),
+        channelState: await KeyValueStore.open<Record<string, unknown>>(KeyValueStore.channelStateFile(config.dataDir), { ttlDays: config.bot.stateTtlDays }),
+        defaultLang: config.defaultLang,
+      },
       email,
     );
     const c = result.counts;
-    process.stdout.write(`Erased: ${c.events} events on ${c.days} days, ${c.tickets} tickets, ${c.deadLetters} undelivered webhooks. Recorded as erasure ${result.subjectHash.slice(0, 16)}…\n`);
+    process.stdout.write(`Erased: ${c.events} events on ${c.days} days, ${c.tickets} tickets, ${c.deadLetters} undelivered webhooks, ${c.channelStates} bot states. Recorded as erasure ${result.subjectHash.slice(0, 16)}…\n`);
     return 0;
   } finally {
     await unlock();

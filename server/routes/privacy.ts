@@ -20,7 +20,8 @@ export function privacyRoutes(core: CoreServices, config: Config, facts: FactSto
   router.post('/api/admin/erase-user', admin, async (req, res) => {
     const { email } = validate(eraseSchema, req.body);
     const deadLetters = webhookSinkOf(core.sinks)?.deadLetters ?? DeadLetterFile.forDataDir(config.dataDir);
-    const result = await eraseUser({ events: core.events, tickets: core.tickets, conversations: core.conversations, deadLetters, facts, defaultLang: core.defaultLang }, email);
+    const channelState = await core.channelState?.();
+    const result = await eraseUser({ events: core.events, tickets: core.tickets, conversations: core.conversations, deadLetters, facts, channelState, defaultLang: core.defaultLang }, email);
     res.json(result);
   });
   router.post('/api/admin/webhooks/retry', admin, async (_req, res) => {

@@ -5,6 +5,7 @@ import { hashSubject } from '../../core/privacy/eraseUser.ts';
 import { Reports, sharedFactStore } from '../../core/reports/reports.ts';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 import { runKb } from '../tickets/cli.ts';
+import { activity } from '../bot/fakeChannel.ts';
 
 const ADMIN = 'admin-key-0123456789';
 const LEAD = 'lead-key-0123456789';
@@ -75,6 +76,24 @@ describe('erasing a person on request', function () {
     expect(readdirSync(cacheDir).map((f) => readFileSync(path.join(cacheDir, f), 'utf8')).join('')).to.contain('ana.garcia@example.com');
     await postJson(`${s.url}/api/admin/erase-user`, { email: 'ana.garcia@example.com' }, admin);
     expect(readdirSync(cacheDir).map((f) => readFileSync(path.join(cacheDir, f), 'utf8')).join('')).to.not.contain('ana.garcia');
+  });
+
+  it('drops the bot state that holds the person (a ticket flow left half-way), and the bot starts afresh', async () => {
+    s = await startTestServer({ env: { DEFLECT_API_KEYS: `admin=${ADMIN}` } });
+    const conversation = { id: 'erase-bot-flow' };
+    const say = async (text: string) => (await postJson(`${s.url}/api/messages`, activity({ deliveryMode: 'expectReplies', conversation, text }))).body.activities[0];
+    await say('How do I reset my password?');
+    await say('Talk to a person');
+    expect((await say('carla.ruiz@example.com'))?.text).to.match(/^I'll open a ticket/);
+    const stateFile = path.join(s.config.dataDir, 'bot-state.json');
+    expect(readFileSync(stateFile, 'utf8')).to.contain('carla.ruiz@example.com');
+
+    const r = await postJson(`${s.url}/api/admin/erase-user`, { email: 'carla.ruiz@example.com' }, admin);
+    expect(r.body.counts.channelStates).to.be.at.least(1);
+    expect(readFileSync(stateFile, 'utf8')).to.not.contain('carla.ruiz');
+    // The confirmation step is gone with the state: "Open the ticket" is now a question like any other.
+    await say('Open the ticket');
+    expect(s.core.tickets.all()).to.have.length(0);
   });
 
   it('validates the address', async () => {
