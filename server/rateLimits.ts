@@ -8,7 +8,7 @@ import type { SecurityConfig } from '../core/config/security.ts';
  * Per client address for asking and for tickets, and per conversation so one
  * chat cannot flood the engine from many addresses.
  */
-export function rateLimits(limits: SecurityConfig['rateLimits']): { ask: RequestHandler[]; tickets: RequestHandler } {
+export function rateLimits(limits: SecurityConfig['rateLimits']): { ask: RequestHandler[]; tickets: RequestHandler; bot: (authenticated: boolean) => RequestHandler[] } {
   const common: Partial<Options> = { standardHeaders: 'draft-7', legacyHeaders: false, handler: tooMany };
   return {
     ask: [
@@ -22,6 +22,19 @@ export function rateLimits(limits: SecurityConfig['rateLimits']): { ask: Request
       }),
     ],
     tickets: rateLimit({ ...common, windowMs: 3_600_000, limit: limits.ticketsPerHour, keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}` }),
+    // Bot activities: per person and conversation always (a Teams channel is one
+    // conversation shared by many people). Per address only when unauthenticated:
+    // with an app id every activity comes, signed, from the Bot Framework's own
+    // few addresses, and limiting those would throttle every Teams user at once.
+    bot: (authenticated) => [
+      ...(authenticated ? [] : [rateLimit({ ...common, windowMs: 60_000, limit: limits.askPerMinute, keyGenerator: (req) => `bot-ip:${ipKeyGenerator(req.ip ?? 'unknown')}` })]),
+      rateLimit({
+        ...common,
+        windowMs: 60_000,
+        limit: limits.conversationPerMinute,
+        keyGenerator: (req) => `bot:${String(req.body?.channelId)}:${String(req.body?.conversation?.id)}:${String(req.body?.from?.id)}`,
+      }),
+    ],
   };
 }
 

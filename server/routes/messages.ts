@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../core/config/index.ts';
 import type { CoreServices } from '../../core/services.ts';
@@ -21,10 +21,10 @@ const activitySchema = z.looseObject({
  * activities are larger than widget requests, so it is mounted before the
  * /api JSON parser with its own limit (BOT_MAX_BODY_BYTES).
  */
-export function messagesRoutes(core: CoreServices, config: Config): Router {
+export function messagesRoutes(core: CoreServices, config: Config, limits: RequestHandler[] = []): Router {
   const router = Router();
   const bot = createBotEndpoint(core, config);
-  router.post('/api/messages', requireJson, express.json({ limit: config.bot.maxBodyBytes, strict: true }), async (req, res) => {
+  router.post('/api/messages', requireJson, express.json({ limit: config.bot.maxBodyBytes, strict: true }), ...limits, async (req, res) => {
     const activity = validate(activitySchema, req.body);
     const result = await bot.handle({ activity, authorization: req.get('authorization') });
     if (result.body === undefined) res.status(result.status).end();

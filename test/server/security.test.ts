@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { activity } from '../bot/fakeChannel.ts';
 import { identityHash } from '../../core/identity/verifyUser.ts';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -77,6 +78,18 @@ describe('rate limits', function () {
     expect((await postJson(`${s.url}/api/ask`, { question: 'vpn' })).status).to.equal(429);
     // Reading stays open.
     expect((await getJson(`${s.url}/healthz`)).status).to.equal(200);
+  });
+
+  it('limits bot activities per person and conversation, and per client while the bot is unauthenticated', async () => {
+    const say = (conversation: string, from = 'user-1') => postJson(`${s.url}/api/messages`, activity({ deliveryMode: 'expectReplies', conversation: { id: conversation }, from: { id: from, name: 'Ana' }, text: 'vpn' }));
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await say('rl-bot-1')).status);
+    expect(statuses).to.deep.equal([200, 200, 200, 429]);
+    // Another person in the same (group) conversation has a budget of their own, until the client's runs out (5 a minute).
+    expect((await say('rl-bot-1', 'user-2')).status).to.equal(200);
+    const limited = await say('rl-bot-2');
+    expect(limited.status).to.equal(429);
+    expect(limited.headers.get('retry-after')).to.match(/^\d+$/);
   });
 
   it('limits tickets per client', async () => {
