@@ -20,6 +20,30 @@ export class Speller {
     }
   }
 
+  /**
+   * KB words a question writes apart or together ("time zone" for the KB's
+   * timezone, "payday" for its "pay day"). `known` says whether the KB uses a
+   * word (in any form: the caller compares stems). A word is split only
+   * when the KB does not know it, into the first two known parts found.
+   */
+  compounds(ws: readonly string[], known: (word: string) => boolean): string[] {
+    const out: string[] = [];
+    for (let i = 0; i + 1 < ws.length; i++) {
+      const joined = ws[i]! + ws[i + 1]!;
+      if (joined.length >= MIN_LENGTH + 2 && known(joined)) out.push(joined);
+    }
+    for (const w of ws) {
+      if (w.length < 2 * MIN_PART || /\d/.test(w) || known(w)) continue;
+      for (let k = MIN_PART; k + MIN_PART <= w.length; k++) {
+        if (known(w.slice(0, k)) && known(w.slice(k))) {
+          out.push(w.slice(0, k), w.slice(k));
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
   /** The KB word one edit from `word`, or null when `word` is known, too short, or has no such neighbour. */
   correct(word: string): string | null {
     if (word.length < MIN_LENGTH || this.frequency.has(word) || /\d/.test(word)) return null;
@@ -36,6 +60,8 @@ export class Speller {
 
 /** Shorter words have too many neighbours one edit away to guess. */
 const MIN_LENGTH = 4;
+/** Parts of a split compound: shorter ones ("a", "to") would split almost any word. */
+const MIN_PART = 3;
 
 function deletions(w: string): string[] {
   const out: string[] = [];

@@ -23,4 +23,17 @@ describe('spelling against the KB’s own words', () => {
     expect(oneEditApart('form', 'form')).to.equal(false);
     expect(oneEditApart('form', 'fame')).to.equal(false);
   });
+
+  describe('compound words', () => {
+    const kb = new Set(['timezone', 'pay', 'day', 'card', 'not']);
+    const known = (w: string) => kb.has(w);
+    const cases = [
+      { words: ['what', 'time', 'zone'], expects: ['timezone'], description: 'two words the KB writes as one' },
+      { words: ['next', 'payday'], expects: ['pay', 'day'], description: 'one word the KB writes as two' },
+      { words: ['card', 'not'], expects: [], description: 'known words are not split, and pairs join only into KB words' },
+      { words: ['payto'], expects: [], description: 'parts shorter than three letters are not guessed' },
+      { words: ['pay2day'], expects: [], description: 'numbers are left alone' },
+    ];
+    for (const c of cases) it(`${c.words.join(' ')} → ${c.expects.join(' ') || 'nothing'} (${c.description})`, () => expect(speller.compounds(c.words, known)).to.deep.equal(c.expects));
+  });
 });
