@@ -80,7 +80,7 @@ export async function createCore(config: Config): Promise<Core> {
         throw error;
       }));
     // Retention and report caches, in the background (core/privacy/maintenance.ts).
-    const stopMaintenance = startMaintenance({ events, facts: sharedFactStore(events, config.dataDir), retentionDays: config.reports.retentionDays });
+    const stopMaintenance = startMaintenance({ events, facts: sharedFactStore(events, config.dataDir), retentionDays: config.reports.retentionDays, tickets, ticketRetentionDays: config.reports.ticketRetentionDays });
     const close = async () => {
       await stopMaintenance();
       await closeSinks(sinks);

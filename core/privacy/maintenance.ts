@@ -1,18 +1,19 @@
 import type { EventLog } from '../events/eventLog.ts';
 import { log } from '../logger.ts';
 import type { FactStore } from '../reports/factStore.ts';
-import { applyRetention } from './retention.ts';
+import type { TicketStore } from '../tickets/ticketStore.ts';
+import { applyRetention, applyTicketRetention } from './retention.ts';
 
 const FIRST_RUN_MS = 5_000;
 const EVERY_MS = 3_600_000;
 
 /**
  * Housekeeping of a served data directory, shortly after start and then
- * hourly: delete events past retention, and build the report caches of days
+ * hourly: delete events and solved tickets past retention, and build the report caches of days
  * that have closed, so the first report of the morning does not pay for them.
  * Timers are unref'd: they never keep the process alive.
  */
-export function startMaintenance(deps: { events: EventLog; facts: FactStore; retentionDays: number }): () => Promise<void> {
+export function startMaintenance(deps: { events: EventLog; facts: FactStore; retentionDays: number; tickets?: TicketStore; ticketRetentionDays?: number }): () => Promise<void> {
   let running: Promise<void> | null = null;
   let stopped = false;
   const run = () => {
@@ -23,6 +24,8 @@ export function startMaintenance(deps: { events: EventLog; facts: FactStore; ret
     try {
       const removed = await applyRetention(deps.events, deps.retentionDays, { facts: deps.facts });
       if (removed.length) log.info('privacy', 'deleted events past retention', { days: removed.length, oldest: removed[0], newest: removed.at(-1) });
+      const tickets = deps.tickets ? await applyTicketRetention(deps.tickets, deps.ticketRetentionDays ?? 0) : [];
+      if (tickets.length) log.info('privacy', 'deleted solved tickets past retention', { tickets: tickets.length });
       if (stopped) return;
       const built = await deps.facts.warm(new Date().toISOString().slice(0, 10), () => stopped);
       if (built) log.info('reports', 'report caches built', { days: built });

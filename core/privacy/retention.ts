@@ -1,5 +1,6 @@
 import type { EventLog } from '../events/eventLog.ts';
 import type { FactStore } from '../reports/factStore.ts';
+import type { TicketStore } from '../tickets/ticketStore.ts';
 
 /**
  * Delete the event files of days older than the retention period (and their
@@ -17,4 +18,18 @@ export async function applyRetention(events: EventLog, days: number, options: { 
     removed.push(day);
   }
   return removed;
+}
+
+/**
+ * Delete solved tickets whose last change is older than `days` days, so the
+ * ticket file (rewritten whole on each change) does not grow for ever and
+ * closed cases do not keep people's addresses longer than needed. Open and
+ * pending tickets are work in progress and always kept. 0 keeps everything.
+ * Events about those tickets follow the event retention, and reports keep
+ * counting them until then.
+ */
+export async function applyTicketRetention(tickets: TicketStore, days: number, options: { now?: number } = {}): Promise<string[]> {
+  if (!days) return [];
+  const cutoff = new Date((options.now ?? Date.now()) - days * 86_400_000).toISOString();
+  return tickets.removeWhere((t) => t.status === 'solved' && t.updatedAt < cutoff);
 }

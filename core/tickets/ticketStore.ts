@@ -78,6 +78,21 @@ export class TicketStore {
     return t;
   }
 
+  /** Delete the tickets the predicate matches; resolves with their ids once on disk (on failure nothing is deleted). */
+  async removeWhere(match: (t: Ticket) => boolean): Promise<string[]> {
+    const before = this.db.data.tickets;
+    const removed = before.filter(match).map((t) => t.id);
+    if (!removed.length) return [];
+    this.db.data.tickets = before.filter((t) => !match(t));
+    try {
+      await this.db.write();
+    } catch (error) {
+      this.db.data.tickets = before;
+      throw error;
+    }
+    return removed;
+  }
+
   all(): readonly Ticket[] {
     return this.db.data.tickets;
   }

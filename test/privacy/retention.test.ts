@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { applyRetention } from '../../core/privacy/retention.ts';
+import { applyRetention, applyTicketRetention } from '../../core/privacy/retention.ts';
+import { TicketStore } from '../../core/tickets/ticketStore.ts';
+import { tempDir } from '../helpers/tempDir.ts';
 import { asked, logWith } from '../reports/builders.ts';
 
 describe('event retention', () => {
@@ -28,6 +30,51 @@ describe('event retention', () => {
       expect(await f.events.days()).to.deep.equal(['2020-01-01']);
     } finally {
       f.cleanup();
+    }
+  });
+});
+
+const draft = (email: string) => ({ email, subject: email, channel: 'widget' as const, lang: 'en' as const, reason: 'user' as const, transcript: [], shown: [] });
+
+describe('ticket retention', () => {
+  it('deletes solved tickets untouched for longer than the period, keeps open and pending ones, and writes it to disk', async () => {
+    const tmp = tempDir();
+    try {
+      const store = await TicketStore.open(tmp.dir);
+      const make = async (status: 'open' | 'pending' | 'solved', updatedAt: string) => {
+        const t = await store.create(draft(`${status}@example.com`));
+        await store.update(t.id, (x) => void (x.status = status));
+        // update() stamps the time; age it by hand, as if it had been solved back then.
+        (store.get(t.id) as { updatedAt: string }).updatedAt = updatedAt;
+        return t.id;
+      };
+      const oldSolved = await make('solved', '2026-01-10T00:00:00.000Z');
+      const recentSolved = await make('solved', '2026-06-20T00:00:00.000Z');
+      const oldOpen = await make('open', '2026-01-10T00:00:00.000Z');
+      const oldPending = await make('pending', '2026-01-10T00:00:00.000Z');
+      await store.save();
+
+      const removed = await applyTicketRetention(store, 90, { now: Date.parse('2026-06-30T12:00:00.000Z') });
+      expect(removed).to.deep.equal([oldSolved]);
+      const reopened = await TicketStore.open(tmp.dir);
+      expect(reopened.all().map((t) => t.id)).to.deep.equal([recentSolved, oldOpen, oldPending]);
+      // Numbering goes on: a deleted ticket's number is never given again.
+      expect((await reopened.create(draft('new@example.com'))).id).to.equal('T-000005');
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('0 keeps every ticket', async () => {
+    const tmp = tempDir();
+    try {
+      const store = await TicketStore.open(tmp.dir);
+      const t = await store.create(draft('a@example.com'));
+      await store.update(t.id, (x) => void (x.status = 'solved'));
+      expect(await applyTicketRetention(store, 0, { now: Date.parse('2099-01-01T00:00:00.000Z') })).to.deep.equal([]);
+      expect(store.all()).to.have.length(1);
+    } finally {
+      tmp.cleanup();
     }
   });
 });
