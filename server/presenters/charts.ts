@@ -1,9 +1,12 @@
+import type { ChartLocale } from './chartStrings.ts';
 import { escapeHtml } from './html.ts';
 
 /**
  * Charts as standalone SVG, drawn on the server: no chart library, no build
  * step, nothing fetched. Only presentation attributes (fill, stroke…), no
- * style attributes, so they also pass a strict CSP when inlined.
+ * style attributes, so they also pass a strict CSP when inlined. Every text
+ * (titles, legends, labels, numbers) goes through escapeHtml, including the
+ * locale's own output, since labels can be user text (tags, article titles).
  */
 
 export interface Series {
@@ -21,9 +24,9 @@ const TEXT = `${FONT} font-size="11"`;
 export const COLORS = { primary: '#2563eb', secondary: '#16a34a', warn: '#dc2626', muted: '#9ca3af', amber: '#d97706' };
 
 /** Lines over time (values 0–1 shown as percentages, or counts). */
-export function lineChart(opts: { title: string; labels: string[]; series: Series[]; percent?: boolean }): string {
-  const { labels, series } = opts;
-  if (!labels.length) return empty(opts.title);
+export function lineChart(opts: { title: string; labels: string[]; series: Series[]; percent?: boolean; locale: ChartLocale }): string {
+  const { labels, series, locale } = opts;
+  if (!labels.length) return empty(opts.title, locale);
   const max = opts.percent ? 1 : niceMax(maxOf(series));
   const x = (i: number) => PAD.left + (labels.length === 1 ? (W - PAD.left - PAD.right) / 2 : (i * (W - PAD.left - PAD.right)) / (labels.length - 1));
   const y = (v: number) => H - PAD.bottom - (v / (max || 1)) * (H - PAD.top - PAD.bottom);
@@ -32,16 +35,16 @@ export function lineChart(opts: { title: string; labels: string[]; series: Serie
     const runs: string[][] = [[]];
     s.values.forEach((v, i) => (v === null ? runs.push([]) : runs.at(-1)!.push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`)));
     const paths = runs.filter((r) => r.length > 1).map((r) => `<polyline points="${r.join(' ')}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
-    const dots = s.values.map((v, i) => (v === null ? '' : `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${s.color}"><title>${escapeHtml(`${labels[i]}: ${s.name} ${opts.percent ? pct(v) : v}`)}</title></circle>`));
+    const dots = s.values.map((v, i) => (v === null ? '' : `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${s.color}"><title>${escapeHtml(`${locale.date(labels[i]!, true)}: ${s.name} ${opts.percent ? locale.percent(v) : locale.number(v)}`)}</title></circle>`));
     return paths.join('') + dots.join('');
   });
-  return frame(opts.title, series, [yAxis(max, opts.percent), xLabels(labels, x), ...lines].join(''));
+  return frame(opts.title, series, [yAxis(max, locale, opts.percent), xLabels(labels, x, locale), ...lines].join(''));
 }
 
 /** Grouped vertical bars per label (e.g. questions and tickets per day). */
-export function barChart(opts: { title: string; labels: string[]; series: Series[] }): string {
-  const { labels, series } = opts;
-  if (!labels.length) return empty(opts.title);
+export function barChart(opts: { title: string; labels: string[]; series: Series[]; locale: ChartLocale }): string {
+  const { labels, series, locale } = opts;
+  if (!labels.length) return empty(opts.title, locale);
   const max = niceMax(maxOf(series));
   const slot = (W - PAD.left - PAD.right) / labels.length;
   const bar = Math.max(1, (slot * 0.8) / series.length);
@@ -50,16 +53,16 @@ export function barChart(opts: { title: string; labels: string[]; series: Series
     s.values.map((value, i) => {
       const v = value ?? 0;
       const bx = PAD.left + i * slot + slot * 0.1 + si * bar;
-      return `<rect x="${bx.toFixed(1)}" y="${y(v).toFixed(1)}" width="${bar.toFixed(1)}" height="${(H - PAD.bottom - y(v)).toFixed(1)}" fill="${s.color}"><title>${escapeHtml(`${labels[i]}: ${s.name} ${v}`)}</title></rect>`;
+      return `<rect x="${bx.toFixed(1)}" y="${y(v).toFixed(1)}" width="${bar.toFixed(1)}" height="${(H - PAD.bottom - y(v)).toFixed(1)}" fill="${s.color}"><title>${escapeHtml(`${locale.date(labels[i]!, true)}: ${s.name} ${locale.number(v)}`)}</title></rect>`;
     }),
   );
-  return frame(opts.title, series, [yAxis(max, false), xLabels(labels, (i) => PAD.left + i * slot + slot / 2), ...bars].join(''));
+  return frame(opts.title, series, [yAxis(max, locale, false), xLabels(labels, (i) => PAD.left + i * slot + slot / 2, locale), ...bars].join(''));
 }
 
 /** Horizontal bars, one row per label, series side by side (breakdowns, top articles). */
-export function hbarChart(opts: { title: string; labels: string[]; series: Series[]; percent?: boolean }): string {
-  const { labels, series } = opts;
-  if (!labels.length) return empty(opts.title);
+export function hbarChart(opts: { title: string; labels: string[]; series: Series[]; percent?: boolean; locale: ChartLocale }): string {
+  const { labels, series, locale } = opts;
+  if (!labels.length) return empty(opts.title, locale);
   const left = 180;
   const bar = 11;
   const rowH = series.length * bar + 8;
@@ -71,8 +74,8 @@ export function hbarChart(opts: { title: string; labels: string[]; series: Serie
     const bars = series.map((s, si) => {
       const v = s.values[i] ?? 0;
       const w = (v / (max || 1)) * width;
-      const text = opts.percent ? pct(v) : String(v);
-      return `<rect x="${left}" y="${(top + si * bar).toFixed(1)}" width="${w.toFixed(1)}" height="${(bar - 1).toFixed(1)}" fill="${s.color}"/><text x="${(left + w + 4).toFixed(1)}" y="${(top + si * bar + bar - 2).toFixed(1)}" ${FONT} font-size="10">${text}</text>`;
+      const text = opts.percent ? locale.percent(v) : locale.number(v);
+      return `<rect x="${left}" y="${(top + si * bar).toFixed(1)}" width="${w.toFixed(1)}" height="${(bar - 1).toFixed(1)}" fill="${s.color}"/><text x="${(left + w + 4).toFixed(1)}" y="${(top + si * bar + bar - 2).toFixed(1)}" ${FONT} font-size="10">${escapeHtml(text)}</text>`;
     });
     return `<text x="${left - 6}" y="${(top + (series.length * bar) / 2 + 4).toFixed(1)}" text-anchor="end" ${TEXT}>${escapeHtml(truncate(label, 26))}</text>${bars.join('')}`;
   });
@@ -84,22 +87,25 @@ function frame(title: string, series: Series[], body: string, h = H): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${h}" width="${W}" height="${h}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title><rect width="${W}" height="${h}" fill="#ffffff"/>${legend}${body}</svg>`;
 }
 
-function empty(title: string): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} 80" width="${W}" height="80" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title><rect width="${W}" height="80" fill="#ffffff"/><text x="${W / 2}" y="44" text-anchor="middle" ${TEXT}>No questions in this period</text></svg>`;
+function empty(title: string, locale: ChartLocale): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} 80" width="${W}" height="80" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title><rect width="${W}" height="80" fill="#ffffff"/><text x="${W / 2}" y="44" text-anchor="middle" ${TEXT}>${escapeHtml(locale.text.noData)}</text></svg>`;
 }
 
-function yAxis(max: number, percent?: boolean): string {
+function yAxis(max: number, locale: ChartLocale, percent?: boolean): string {
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
     const v = f * max;
     const y = H - PAD.bottom - f * (H - PAD.top - PAD.bottom);
-    return `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y}" y2="${y}" stroke="#e5e7eb"/><text x="${PAD.left - 6}" y="${y + 4}" text-anchor="end" ${TEXT}>${percent ? pct(v) : Math.round(v)}</text>`;
+    return `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y}" y2="${y}" stroke="#e5e7eb"/><text x="${PAD.left - 6}" y="${y + 4}" text-anchor="end" ${TEXT}>${escapeHtml(percent ? locale.percent(v) : locale.number(Math.round(v)))}</text>`;
   });
   return ticks.join('');
 }
 
-function xLabels(labels: string[], x: (i: number) => number): string {
+function xLabels(labels: string[], x: (i: number) => number, locale: ChartLocale): string {
   const every = Math.max(1, Math.ceil(labels.length / 10));
-  return labels.map((l, i) => (i % every === 0 || i === labels.length - 1 ? `<text x="${x(i).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" ${TEXT}>${escapeHtml(shortDate(l))}</text>` : '')).join('');
+  const last = labels.length - 1;
+  // The last label is always shown, so a regular one too close before it would overlap it.
+  const shown = (i: number) => i === last || (i % every === 0 && last - i >= every);
+  return labels.map((l, i) => (shown(i) ? `<text x="${x(i).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" ${TEXT}>${escapeHtml(locale.date(l))}</text>` : '')).join('');
 }
 
 /** A top for the axis with four round steps (0, 2, 4, 6, 8 rather than 0, 2.5, 5…). */
@@ -112,14 +118,6 @@ function niceMax(v: number): number {
 
 function maxOf(series: Series[]): number {
   return Math.max(0, ...series.flatMap((s) => s.values.map((v) => v ?? 0)));
-}
-
-function pct(v: number): string {
-  return `${Math.round(v * 100)}%`;
-}
-
-function shortDate(s: string): string {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? s.slice(5) : s;
 }
 
 function truncate(s: string, n: number): string {

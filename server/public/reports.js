@@ -1,8 +1,15 @@
 // The leads' dashboard. Data comes from /api/reports/* with the key from
 // sessionStorage as a Bearer token; everything is rendered with textContent,
 // and charts (SVG drawn by the server) are shown as images, which cannot run scripts.
+// Words and formats come from reports.i18n.js; the server draws the charts' text
+// in the same language (?lang= on the dashboard API).
+import { applyStrings, fillWith, localeFor, resolveLang } from './reports.i18n.js';
+
 const KEY = 'deflect.reportsKey';
 const $ = (id) => document.getElementById(id);
+let L = localeFor(resolveLang(location.search, navigator.languages));
+// Each load gets a number, so a slow answer in the old language cannot overwrite a newer one.
+let loads = 0;
 
 function el(tag, text, cls) {
   const e = document.createElement(tag);
@@ -11,7 +18,6 @@ function el(tag, text, cls) {
   return e;
 }
 
-const pct = (x) => `${Math.round(x * 1000) / 10}%`;
 const isoDay = (d) => d.toISOString().slice(0, 10);
 
 class AuthError extends Error {}
@@ -21,7 +27,7 @@ async function api(path, options = {}) {
   const res = await fetch(path, { ...options, headers: { ...(options.headers || {}), ...(key ? { Authorization: `Bearer ${key}` } : {}) } });
   if (res.status === 401 || res.status === 403) {
     const body = await res.json().catch(() => ({}));
-    throw new AuthError(body.error?.message || 'This key may not see reports');
+    throw new AuthError(body.error?.message || L.t('noAccess'));
   }
   if (!res.ok) {
     const body = await res.json().catch(() => ({}));
@@ -45,37 +51,45 @@ function period() {
 }
 
 async function load() {
-  $('status').textContent = 'Loading…';
+  const mine = ++loads;
+  $('status').textContent = L.t('loading');
   try {
-    const data = await (await api(`/api/reports/dashboard?${period()}`)).json();
+    const query = period();
+    query.set('lang', L.lang);
+    const data = await (await api(`/api/reports/dashboard?${query}`)).json();
+    if (mine !== loads) return;
     render(data);
-    $('status').textContent = `Updated ${new Date().toLocaleTimeString()}`;
+    $('status').textContent = L.t('updated', { time: L.time(new Date()) });
   } catch (error) {
+    if (mine !== loads) return;
     if (error instanceof AuthError) return showLogin(error.message);
-    $('status').textContent = `Could not load the reports: ${error.message}`;
+    $('status').textContent = L.t('loadFailed', { error: error.message });
   }
 }
 
 function render(d) {
   const t = d.totals;
+  // [stable name, label key, value]: data-kpi keeps the English name in every
+  // language, a hook for tests and scripts that does not move with the words.
   const kpis = [
-    ['Questions', t.questions],
-    ['Deflection rate', pct(t.deflectionRate)],
-    ['Confirmed only', pct(t.confirmedDeflectionRate)],
-    ['Self-served', t.selfServed],
-    ['Escalated', t.escalated],
-    ['Tickets', t.tickets],
-    ['Unanswered', t.unanswered],
+    ['Questions', 'kpiQuestions', L.number(t.questions)],
+    ['Deflection rate', 'kpiDeflectionRate', L.percent(t.deflectionRate)],
+    ['Confirmed only', 'kpiConfirmed', L.percent(t.confirmedDeflectionRate)],
+    ['Self-served', 'kpiSelfServed', L.number(t.selfServed)],
+    ['Escalated', 'kpiEscalated', L.number(t.escalated)],
+    ['Tickets', 'kpiTickets', L.number(t.tickets)],
+    ['Unanswered', 'kpiUnanswered', L.number(t.unanswered)],
   ];
   $('kpis').replaceChildren(
-    ...kpis.map(([label, value]) => {
+    ...kpis.map(([name, label, value]) => {
       const box = el('div');
-      box.dataset.kpi = label;
-      box.append(el('dt', label), el('dd', value));
+      box.dataset.kpi = name;
+      box.append(el('dt', L.t(label)), el('dd', value));
       return box;
     }),
   );
-  $('definitions').textContent = `Self-served: answered or offered articles, and no ticket from the conversation or the same person within ${d.period.windowDays} days. ${t.windowOpen ? `${t.windowOpen} self-served questions are still inside their window.` : ''}`;
+  const open = t.windowOpen ? ` ${L.t('windowOpen', { n: t.windowOpen })}` : '';
+  $('definitions').textContent = L.t('definitions', { n: d.period.windowDays }) + open;
   for (const [name, svg] of Object.entries(d.charts)) {
     $(`chart-${name}`).src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
   }
@@ -87,7 +101,7 @@ function renderGaps(gaps) {
   const body = $('gaps').tBodies[0];
   if (!gaps.length) {
     const row = el('tr');
-    const cell = el('td', 'No gaps in this period.', 'muted');
+    const cell = el('td', L.t('noGaps'), 'muted');
     cell.colSpan = 7;
     row.append(cell);
     return body.replaceChildren(row);
@@ -98,15 +112,16 @@ function renderGaps(gaps) {
       row.dataset.gap = g.id;
       const examples = el('ul', null, 'examples');
       for (const x of g.examples) examples.append(el('li', x));
-      const why = [g.unanswered && `${g.unanswered} unanswered`, g.notHelpful && `${g.notHelpful} not helpful`, g.ticket && `${g.ticket} ticket`].filter(Boolean).join(', ');
+      const why = [g.unanswered && L.t('whyUnanswered', { n: g.unanswered }), g.notHelpful && L.t('whyNotHelpful', { n: g.notHelpful }), g.ticket && L.t('whyTicket', { n: g.ticket })].filter(Boolean).join(', ');
       const tags = el('td');
       for (const tag of g.suggestedTags.length ? g.suggestedTags : g.keywords) tags.append(el('span', tag, 'tag'));
-      const button = el('button', 'Make draft', 'secondary');
+      const button = el('button', L.t('makeDraft'), 'secondary');
       button.type = 'button';
       button.addEventListener('click', () => makeDraft(g, button));
       const action = el('td');
       action.append(button);
-      row.append(el('td', g.count, 'num'), el('td', g.lang), cellWith(examples), el('td', why), el('td', g.nearestTitle ? `${g.nearestTitle} (${g.nearestConfidence})` : '—'), tags, action);
+      const nearest = g.nearestTitle ? `${g.nearestTitle} (${L.number(g.nearestConfidence)})` : '—';
+      row.append(el('td', L.number(g.count), 'num'), el('td', g.lang), cellWith(examples), el('td', why), el('td', nearest), tags, action);
       return row;
     }),
   );
@@ -116,7 +131,7 @@ function renderHealth(rows) {
   const body = $('health').tBodies[0];
   if (!rows.length) {
     const row = el('tr');
-    const cell = el('td', 'Every article is in good health.', 'muted');
+    const cell = el('td', L.t('allHealthy'), 'muted');
     cell.colSpan = 7;
     row.append(cell);
     return body.replaceChildren(row);
@@ -126,12 +141,12 @@ function renderHealth(rows) {
       const row = el('tr');
       row.append(
         el('td', a.title || a.articleId),
-        el('td', a.shown, 'num'),
-        el('td', a.confirmed, 'num'),
-        el('td', a.notHelpful, a.notHelpful > a.confirmed ? 'num bad' : 'num'),
-        el('td', a.ticketsAfterShown, 'num'),
-        el('td', a.lastUpdated || '—'),
-        el('td', a.reviewBy ? `${a.reviewBy}${a.reviewOverdue ? ' (overdue)' : ''}` : '—', a.reviewOverdue ? 'overdue' : ''),
+        el('td', L.number(a.shown), 'num'),
+        el('td', L.number(a.confirmed), 'num'),
+        el('td', L.number(a.notHelpful), a.notHelpful > a.confirmed ? 'num bad' : 'num'),
+        el('td', L.number(a.ticketsAfterShown), 'num'),
+        el('td', L.day(a.lastUpdated) || '—'),
+        el('td', a.reviewBy ? (a.reviewOverdue ? L.t('overdue', { date: L.day(a.reviewBy) }) : L.day(a.reviewBy)) : '—', a.reviewOverdue ? 'overdue' : ''),
       );
       return row;
     }),
@@ -150,11 +165,11 @@ async function makeDraft(gap, button) {
     const p = period();
     const res = await api(`/api/reports/gaps/${encodeURIComponent(gap.id)}/draft`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ from: p.get('from'), to: p.get('to') }) });
     const draft = await res.json();
-    $('draft-result').textContent = `Draft written: ${draft.file} (${draft.questions} questions). Finish the answer, then commit it.`;
-    button.textContent = 'Draft made';
+    $('draft-result').textContent = L.t('draftWritten', { file: draft.file, n: draft.questions });
+    button.textContent = L.t('draftMade');
   } catch (error) {
     if (error instanceof AuthError) return showLogin(error.message);
-    $('draft-result').textContent = `Could not make the draft: ${error.message}`;
+    $('draft-result').textContent = L.t('draftFailed', { error: error.message });
     button.disabled = false;
   }
 }
@@ -174,11 +189,32 @@ async function download(button) {
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   } catch (error) {
     if (error instanceof AuthError) return showLogin(error.message);
-    $('status').textContent = `Could not download: ${error.message}`;
+    $('status').textContent = L.t('downloadFailed', { error: error.message });
   }
 }
 
+/** Words the static page in the current language (the rendered data is redone by load()). */
+function word() {
+  applyStrings(document, L);
+  const role = (name) => () => el('strong', name);
+  // Role names stay as written in DEFLECT_API_KEYS, whatever the language.
+  fillWith($('login-help'), L.t('signInHelp'), { lead: role('lead'), admin: role('admin') });
+  $('lang').value = L.lang;
+}
+
+/** The language switch: no reload, so the key and the period stay; the URL keeps the choice. */
+function switchLang(lang) {
+  L = localeFor(lang);
+  word();
+  const url = new URL(location.href);
+  url.searchParams.set('lang', lang);
+  history.replaceState(null, '', url);
+  if (!$('app').hidden) load();
+}
+
 function start() {
+  word();
+  $('lang').addEventListener('change', () => switchLang($('lang').value));
   const today = new Date();
   $('period').from.value = isoDay(new Date(today.getTime() - 29 * 86_400_000));
   $('period').to.value = isoDay(today);

@@ -20,6 +20,8 @@ const period = {
 };
 const deflectionSchema = z.strictObject({ ...period, groupBy: z.enum(GROUP_BY).default('day') });
 const periodSchema = z.strictObject(period);
+// Only the charts' text depends on it; the CSV reports stay in machine names.
+const dashboardSchema = z.strictObject({ ...period, lang: z.enum(['es', 'en']).default('en') });
 const gapsSchema = z.strictObject({ ...period, limit: z.coerce.number().int().min(1).max(500).default(50) });
 const draftSchema = z.strictObject({ from: period.from, to: period.to, windowDays: period.windowDays });
 const gapId = z.string().regex(/^gap-[0-9a-f]{10}$/, 'must be a gap id such as gap-0123456789');
@@ -56,8 +58,8 @@ export function reportRoutes(core: CoreServices, config: Config, reports: Report
   });
 
   router.get('/api/reports/dashboard', lead, async (req, res) => {
-    const q = validate(periodSchema, req.query);
-    res.json(await dashboardData(reports, q));
+    const q = validate(dashboardSchema, req.query);
+    res.json(await dashboardData(reports, q, q.lang));
   });
   return router;
 }

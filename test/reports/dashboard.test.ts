@@ -81,7 +81,8 @@ describe('reports end to end: conversations → dashboard → draft → agent', 
   });
 
   it('the dashboard, opened with a lead key, shows the numbers, the charts and the gap; its button writes a draft', async () => {
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    // English whatever the machine's language: these specs read the English words (Spanish: dashboardLang.test.ts).
+    const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
@@ -123,7 +124,7 @@ describe('reports end to end: conversations → dashboard → draft → agent', 
   });
 
   it('without a key the dashboard asks for one, and an agent key may not read reports', async () => {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     await page.goto(`${s.url}/reports`);
     await page.fill('#key', KEYS.agent);
@@ -135,7 +136,7 @@ describe('reports end to end: conversations → dashboard → draft → agent', 
 
   it('opens without a key on a server without DEFLECT_API_KEYS, from this machine (the npm start demo)', async () => {
     const local = await startTestServer();
-    const context = await browser.newContext();
+    const context = await browser.newContext({ locale: 'en-US' });
     try {
       await postJson(`${local.url}/api/ask`, { question: 'how do I set up the VPN?' });
       const page = await context.newPage();

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { expect } from 'chai';
+import { hbarChart, lineChart } from '../../server/presenters/charts.ts';
+import { CHART_STRINGS, chartLocale } from '../../server/presenters/chartStrings.ts';
+
+const PUBLIC = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../server/public');
+type Entry = string | Record<string, string>;
+interface Locale {
+  lang: string;
+  t(key: string, values?: Record<string, unknown>): string;
+  percent(v: number): string;
+  day(s: string): string;
+}
+interface I18n {
+  STRINGS: Record<'en' | 'es', Record<string, Entry>>;
+  resolveLang(search: string, browser: readonly string[]): 'en' | 'es';
+  localeFor(lang: string): Locale;
+}
+// The page's modules are plain browser JavaScript (no build step), imported by
+// URL so the type checker does not look for declarations it has no need of.
+const load = async (): Promise<I18n> => (await import(pathToFileURL(path.join(PUBLIC, 'reports.i18n.js')).href)) as I18n;
+const forms = (entry: Entry) => (typeof entry === 'string' ? [entry] : Object.values(entry));
+const placeholders = (entry: Entry) => [...new Set(forms(entry).flatMap((f) => f.match(/\{\w+\}/g) ?? []))].sort();
+
+describe('dashboard strings: the page', () => {
+  let i18n: I18n;
+  before(async () => {
+    i18n = await load();
+  });
+
+  it('has the same keys in every language, none empty, with the same placeholders', () => {
+    const { en, es } = i18n.STRINGS;
+    expect(Object.keys(es).sort()).to.deep.equal(Object.keys(en).sort());
+    for (const [key, entry] of Object.entries(en)) {
+      expect(typeof es[key], key).to.equal(typeof entry);
+      expect(placeholders(es[key]!), key).to.deep.equal(placeholders(entry));
+    }
+    for (const table of [en, es]) {
+      for (const [key, entry] of Object.entries(table)) {
+        if (typeof entry !== 'string') expect(Object.keys(entry), key).to.include.members(['one', 'other']);
+        for (const text of forms(entry)) expect(text, key).to.be.a('string').and.not.empty;
+      }
+    }
+  });
+
+  it('names only keys the tables have in reports.html', () => {
+    const html = readFileSync(path.join(PUBLIC, 'reports.html'), 'utf8');
+    const keys = [...html.matchAll(/data-i18n(?:-alt|-label)?="([^"]+)"/g)].map((m) => m[1]!);
+    expect(keys.length).to.be.greaterThan(30);
+    for (const key of keys) expect(i18n.STRINGS.en, key).to.have.property(key);
+  });
+
+  const cases: Array<{ search: string; browser: string[]; expects: 'es' | 'en'; description: string }> = [
+    { search: '?lang=es', browser: ['en-US'], expects: 'es', description: '?lang= wins over the browser' },
+    { search: '?lang=en', browser: ['es-ES'], expects: 'en', description: '?lang=en wins over a Spanish browser' },
+    { search: '?lang=fr', browser: ['es-MX', 'en'], expects: 'es', description: 'a ?lang= we do not speak falls through to the browser' },
+    { search: '', browser: ['de-DE', 'es-419'], expects: 'es', description: "the browser's first language we speak" },
+    { search: '', browser: ['de-DE'], expects: 'en', description: 'English when nothing matches' },
+    { search: '?from=2026-01-01&lang=ES_es', browser: [], expects: 'es', description: 'tags are matched case-insensitively, with - or _' },
+  ];
+  for (const c of cases) {
+    it(`language choice: ${c.description}`, () => {
+      expect(i18n.resolveLang(c.search, c.browser)).to.equal(c.expects);
+    });
+  }
+
+  it('fills placeholders, picks plural forms and formats with Intl for the language', () => {
+    const en = i18n.localeFor('en');
+    const es = i18n.localeFor('es');
+    expect(en.t('whyTicket', { n: 1 })).to.equal('1 ticket');
+    expect(en.t('whyTicket', { n: 2 })).to.equal('2 tickets');
+    expect(es.t('whyTicket', { n: 2 })).to.equal('2 incidencias');
+    expect(es.t('loadFailed', { error: '{n} <b>' })).to.equal('No se han podido cargar los informes: {n} <b>');
+    expect(en.percent(0.3333)).to.equal('33.3%');
+    expect(es.percent(0.3333)).to.equal('33,3\u00a0%');
+    expect(en.day('2026-03-05')).to.equal('Mar 5, 2026');
+    // ICU writes Spanish short months with or without a dot depending on its version.
+    expect(es.day('2026-03-05')).to.match(/^5 mar\.? 2026$/);
+  });
+});
+
+describe('dashboard strings: the charts', () => {
+  it('has the same keys in every language, none empty', () => {
+    expect(Object.keys(CHART_STRINGS.es).sort()).to.deep.equal(Object.keys(CHART_STRINGS.en).sort());
+    for (const table of Object.values(CHART_STRINGS)) {
+      for (const [key, text] of Object.entries(table)) expect(text, key).to.be.a('string').and.not.empty;
+    }
+  });
+
+  it('draws numbers, dates, language names and "no data" in the chosen language', () => {
+    const es = chartLocale('es');
+    const line = lineChart({ title: 'Tasa de desvío', labels: ['2026-03-05', '2026-03-06'], percent: true, series: [{ name: 'Autoservicio', values: [0.5, null], color: '#000' }], locale: es });
+    expect(line).to.contain('>50\u00a0%</text>').and.match(/>5 mar\.?<\/text>/);
+    expect(line).to.match(/<title>5 mar\.? 2026: Autoservicio 50\u00a0%<\/title>/);
+    expect(es.language('en')).to.equal('inglés');
+    expect(es.key('(none)')).to.equal('(ninguno)');
+    expect(hbarChart({ title: 'x', labels: [], series: [], locale: es })).to.contain('No hay preguntas en este periodo');
+    expect(chartLocale('en').date('2026-03-05')).to.equal('Mar 5');
+  });
+
+  it('escapes hostile labels, series names and titles in every language', () => {
+    for (const lang of ['en', 'es'] as const) {
+      const svg = hbarChart({ title: '<script>alert(1)</script>', labels: ['<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>'], series: [{ name: '</text><script>x</script>', values: [1, 2], color: '#000' }], locale: chartLocale(lang) });
+      expect(svg).not.to.match(/<script|<img|<svg onload/i);
+      expect(svg).to.contain('&lt;script&gt;');
+    }
+  });
+});
