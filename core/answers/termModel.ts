@@ -2,7 +2,7 @@ import type { Lang } from '../contracts/api.ts';
 import type { Article } from '../articles/types.ts';
 import { words } from '../text/analyze.ts';
 import { Csr } from './csr.ts';
-import { PhraseClassifier } from './phraseClassifier.ts';
+import { PhraseClassifier, type SavedClassifier } from './phraseClassifier.ts';
 import type { SparseVector } from './softmaxRegression.ts';
 import { Speller } from './spelling.ts';
 import { CHAR_WEIGHT, featureCodes, featureWeight, KIND, kindOf, SPELLING_WEIGHT, stemCode, SYNONYM_WEIGHT, wordCode } from './textFeatures.ts';
@@ -74,6 +74,9 @@ export class TermModel {
   private unitCounts: Map<number, number>[] = [];
   private classifier: PhraseClassifier | null = null;
   private kinds!: Uint8Array;
+  /** Each unit's article and whether it is matched, as flat arrays: `score` reads them for every unit per question. */
+  private unitArticle!: Int32Array;
+  private unitMatched!: Uint8Array;
   private speller!: Speller;
 
   private constructor(docs: TermDoc[]) {
@@ -87,10 +90,16 @@ export class TermModel {
     });
   }
 
-  static build(docs: TermDoc[], options: { classifier?: boolean } = {}): TermModel {
+  /** `saved`: a classifier stored with the index, used when it was trained on these same docs (else it is retrained). */
+  static build(docs: TermDoc[], options: { classifier?: boolean; saved?: SavedClassifier } = {}): TermModel {
     const model = new TermModel(docs);
-    model.fit(docs, options.classifier ?? true);
+    model.fit(docs, options.classifier ?? true, options.saved);
     return model;
+  }
+
+  /** The trained classifier, for the index snapshot to store. */
+  saveClassifier(): SavedClassifier | null {
+    return this.classifier?.save() ?? null;
   }
 
   get size(): number {
@@ -102,8 +111,10 @@ export class TermModel {
     return this.units.filter((u) => u.matched).length * this.ids.length;
   }
 
-  private fit(docs: TermDoc[], withClassifier: boolean): void {
+  private fit(docs: TermDoc[], withClassifier: boolean, saved?: SavedClassifier): void {
     const N = docs.length;
+    this.unitArticle = Int32Array.from(this.units, (u) => u.article);
+    this.unitMatched = Uint8Array.from(this.units, (u) => (u.matched ? 1 : 0));
     this.unitCounts = this.units.map((u) => {
       const counts = new Map<number, number>();
       for (const code of featureCodes(u.text, docs[u.article]!.lang)) {
@@ -153,7 +164,7 @@ export class TermModel {
     this.bags = new WordBags(N, F, this.unitCounts, (i) => this.units[i]!.article, (id) => this.weightOf(id));
     if (withClassifier) {
       const inputs = this.units.map((u, i) => (u.matched ? this.forClassifier(this.unitVectors[i]!, u.kind === 'passage' ? MAX_PASSAGE_FEATURES : Infinity) : null));
-      this.classifier = new PhraseClassifier(inputs, (i) => this.units[i]!.article, N, F, { postings: this.centroidPostings, sums: this.centroidSums });
+      this.classifier = new PhraseClassifier(inputs, (i) => this.units[i]!.article, N, F, { postings: this.centroidPostings, sums: this.centroidSums }, undefined, undefined, saved);
     }
   }
 
@@ -228,6 +239,11 @@ export class TermModel {
       counts.set(id, 1);
       boost.set(id, SPELLING_WEIGHT);
     }
+    for (const w of this.speller.compounds(words(text), (x) => this.vocab.has(wordCode(x, lang)))) {
+      const id = this.vocab.get(wordCode(w, lang));
+      if (id === undefined || counts.has(id)) continue;
+      counts.set(id, 1);
+    }
     for (const s of synonymStems) {
       const id = this.vocab.get(stemCode(s));
       if (id === undefined || counts.has(id)) continue;
@@ -246,14 +262,17 @@ export class TermModel {
     const out: TermScores = { nearest: new Float32Array(N), second: new Float32Array(N), centroid: new Float32Array(N), coverage: new Float32Array(N), bm25: new Float32Array(N), probability: new Float32Array(N) };
     const sims = new Float32Array(this.units.length);
     this.unitPostings.accumulate(q, sims);
-    sims.forEach((s, i) => {
-      const a = this.units[i]!.article;
-      if (i === leaveOut || !this.units[i]!.matched) return;
+    // A plain loop over flat arrays, not forEach over the unit objects: it runs over every unit of the KB per question.
+    const { unitArticle, unitMatched } = this;
+    for (let i = 0; i < sims.length; i++) {
+      const s = sims[i]!;
+      if (i === leaveOut || !unitMatched[i]) continue;
+      const a = unitArticle[i]!;
       if (s > out.nearest[a]!) {
         out.second[a] = out.nearest[a]!;
         out.nearest[a] = s;
       } else if (s > out.second[a]!) out.second[a] = s;
-    });
+    }
 
     this.centroidPostings.accumulate(q, out.centroid);
     const left = leaveOut === undefined ? undefined : this.units[leaveOut]!;

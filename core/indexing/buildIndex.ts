@@ -1,3 +1,6 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Lang } from '../contracts/api.ts';
 import { loadKnowledgeBase, type KnowledgeBase } from '../articles/loadKb.ts';
 import type { Article, ArticleProblem } from '../articles/types.ts';
@@ -7,8 +10,9 @@ import { HnswVectorIndex } from '../search/hnswVectorIndex.ts';
 import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
 import type { Embedder, SearchDocument, VectorItem } from '../search/ports.ts';
 import { markdownToText } from '../articles/markdown.ts';
+import { log } from '../logger.ts';
 import { indexFromData, type KbIndex } from './kbIndex.ts';
-import { currentSnapshotDir, publishSnapshot, readSnapshot, type Manifest, type SnapshotData } from './snapshot.ts';
+import { currentSnapshotDir, indexRoot, publishSnapshot, readSnapshot, type Manifest, type SnapshotData } from './snapshot.ts';
 
 export interface BuildOptions {
   kbDir: string;
@@ -70,7 +74,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     options.onProgress?.(Math.min(start + EMBED_BATCH, toEmbed.length), toEmbed.length);
   }
 
-  const graph = HnswVectorIndex.build(options.embedder.dimensions, items, vectors);
+  // The vector graph builds on another core while this one builds the full-text index and fits the term model.
+  const graphFile = await graphFileFor(options.dataDir);
+  const graphBuild = HnswVectorIndex.buildInWorker(options.embedder.dimensions, items, vectors, graphFile).catch((error: unknown) => {
+    log.warn('index', 'building the vector index on a worker thread failed; building it here', { error });
+    return null;
+  });
   const fullText = MiniSearchIndex.build(kb.articles.map(searchDocumentOf), kb.synonyms);
   const manifest: Manifest = {
     format: 1,
@@ -84,12 +93,18 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     calibration: UNCALIBRATED,
   };
   const data: SnapshotData = { manifest, articles: kb.articles, items, vectors, fullTextJson: fullText.toJSON() };
-  const index = await indexFromData(data, options.embedder, null, graph);
+  const graphOrNull = Promise.resolve(graphBuild).then((g) => g ?? HnswVectorIndex.build(options.embedder.dimensions, items, vectors));
+  const index = await indexFromData(data, options.embedder, null, graphOrNull);
+  const graph = index.vectors as HnswVectorIndex;
+  const graphInFile = (await graphBuild) !== null;
+  if (!options.dataDir) await fs.rm(graphFile, { force: true });
   manifest.calibration = await calibrate(index, options.defaultLang);
+  data.classifier = index.terms.saveClassifier() ?? undefined;
 
   let snapshotDir: string | null = null;
   if (options.dataDir) {
-    snapshotDir = await publishSnapshot(options.dataDir, data, (file) => graph.write(file));
+    // The worker already wrote the graph: move its file in rather than writing hundreds of megabytes again.
+    snapshotDir = await publishSnapshot(options.dataDir, data, (file) => (graphInFile ? fs.rename(graphFile, file) : graph.write(file)));
     index.snapshotDir = snapshotDir;
   }
   const previousIds = previous ? new Set([...previous.keys()].map((k) => k.split('\u0000')[0])) : new Set<string>();
@@ -145,6 +160,14 @@ export function searchDocumentOf(a: Article): SearchDocument {
     status: a.status,
     audience: a.audience,
   };
+}
+
+/** Where the worker writes the graph: beside the snapshots (a crash leaves it for the next publish to prune), else a temp file. */
+async function graphFileFor(dataDir: string | undefined): Promise<string> {
+  const name = `${Date.now()}-${Math.random().toString(36).slice(2)}-${process.pid}`;
+  if (!dataDir) return path.join(os.tmpdir(), `deflect-graph-${name}.hnsw`);
+  await fs.mkdir(indexRoot(dataDir), { recursive: true });
+  return path.join(indexRoot(dataDir), `.building-graph-${name}`);
 }
 
 async function previousVectors(dataDir: string, embedder: Embedder): Promise<Map<string, Float32Array> | null> {

@@ -41,26 +41,27 @@ export function centroidsOf(items: VectorItem[], vectors: Float32Array[], dims: 
 }
 
 /** Build the in-memory index from snapshot data (fresh from a build, or read from disk). */
-export async function indexFromData(data: SnapshotData, embedder: Embedder, snapshotDir: string | null, graph?: HnswVectorIndex): Promise<KbIndex> {
+export async function indexFromData(data: SnapshotData, embedder: Embedder, snapshotDir: string | null, graph?: HnswVectorIndex | Promise<HnswVectorIndex>): Promise<KbIndex> {
   const { manifest } = data;
   if (manifest.embedder.id !== embedder.id || manifest.embedder.dimensions !== embedder.dimensions) {
     throw new IndexMismatchError(
       `the index was built with embedder '${manifest.embedder.id}' (${manifest.embedder.dimensions} dimensions) but '${embedder.id}' (${embedder.dimensions}) is configured: re-index with \`npm run index -- --rebuild\``,
     );
   }
-  const vectors = graph ?? (await HnswVectorIndex.read(path.join(snapshotDir!, FILES.hnsw), manifest.embedder.dimensions, data.items));
-  return {
+  // The graph loads (or builds, in a worker) while this thread fits the models below: awaited last.
+  const vectors = graph ?? HnswVectorIndex.read(path.join(snapshotDir!, FILES.hnsw), manifest.embedder.dimensions, data.items);
+  const index = {
     manifest,
     snapshotDir,
     articles: new Map<string, Article>(data.articles.map((a) => [a.id, a])),
     fullText: MiniSearchIndex.fromJSON(data.fullTextJson, manifest.synonyms),
-    vectors,
     centroids: centroidsOf(data.items, data.vectors, manifest.embedder.dimensions),
     embedder,
-    // Fitted from the articles on every load (deterministic), so snapshots need not store it.
-    terms: TermModel.build(data.articles.map(termDocOf)),
+    // Fitted from the articles on every load (deterministic); the classifier, the costly part, comes trained from the snapshot.
+    terms: TermModel.build(data.articles.map(termDocOf), { saved: data.classifier }),
     synonyms: new SynonymTable(manifest.synonyms),
   };
+  return { ...index, vectors: await vectors };
 }
 
 /** Open the snapshot in `dir`. */

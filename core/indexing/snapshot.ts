@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Article } from '../articles/types.ts';
 import { DeflectError } from '../errors.ts';
 import type { Calibration } from '../answers/calibration.ts';
+import { decodeClassifier, encodeClassifier } from '../answers/classifierCodec.ts';
+import type { SavedClassifier } from '../answers/phraseClassifier.ts';
 import type { VectorItem } from '../search/ports.ts';
 import { fsyncDir, fsyncFile, writeFileAtomic } from '../storage/atomicFile.ts';
 
@@ -31,6 +33,8 @@ export interface SnapshotData {
   items: (VectorItem & { hash: string })[];
   vectors: Float32Array[];
   fullTextJson: string;
+  /** The trained phrase classifier: loading uses it instead of retraining. Absent in older snapshots. */
+  classifier?: SavedClassifier;
 }
 
 export class IndexCorruptError extends DeflectError {
@@ -40,7 +44,7 @@ export class IndexCorruptError extends DeflectError {
   }
 }
 
-export const FILES = { manifest: 'manifest.json', articles: 'articles.json', items: 'items.json', vectors: 'vectors.f32', hnsw: 'vectors.hnsw', fullText: 'fulltext.json' };
+export const FILES = { manifest: 'manifest.json', articles: 'articles.json', items: 'items.json', vectors: 'vectors.f32', hnsw: 'vectors.hnsw', fullText: 'fulltext.json', classifier: 'classifier.bin' };
 
 export function indexRoot(dataDir: string): string {
   return path.join(dataDir, 'index');
@@ -78,6 +82,7 @@ export async function publishSnapshot(dataDir: string, data: SnapshotData, write
   await write(FILES.items, JSON.stringify(data.items));
   await write(FILES.vectors, packVectors(data.vectors, data.manifest.embedder.dimensions));
   await write(FILES.fullText, data.fullTextJson);
+  if (data.classifier) await write(FILES.classifier, encodeClassifier(data.classifier));
   await writeGraph(path.join(building, FILES.hnsw));
   await fsyncFile(path.join(building, FILES.hnsw));
   // The manifest goes last: a folder without one is never a snapshot.
@@ -100,10 +105,19 @@ export async function readSnapshot(dir: string): Promise<SnapshotData> {
     const vectors = unpackVectors(await fs.readFile(path.join(dir, FILES.vectors)), manifest.embedder.dimensions);
     if (vectors.length !== items.length || articles.length !== manifest.articleCount) throw new Error('snapshot files disagree on their sizes');
     const fullTextJson = await fs.readFile(path.join(dir, FILES.fullText), 'utf8');
-    return { manifest, articles, items, vectors, fullTextJson };
+    return { manifest, articles, items, vectors, fullTextJson, classifier: await readClassifier(dir) };
   } catch (error) {
     if (error instanceof IndexCorruptError) throw error;
     throw new IndexCorruptError(`index snapshot ${dir} is unreadable: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** The stored classifier, or undefined when there is none or it is unreadable: it is retrained then, so a bad file costs time, not answers. */
+async function readClassifier(dir: string): Promise<SavedClassifier | undefined> {
+  try {
+    return decodeClassifier(await fs.readFile(path.join(dir, FILES.classifier)));
+  } catch {
+    return undefined;
   }
 }
 
