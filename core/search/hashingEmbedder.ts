@@ -1,5 +1,6 @@
 import type { Lang } from '../contracts/api.ts';
-import { terms, words } from '../text/analyze.ts';
+import { words } from '../text/analyze.ts';
+import { cachedTerms } from './cachedTerms.ts';
 import type { Embedder } from './ports.ts';
 
 /**
@@ -23,7 +24,7 @@ export class HashingEmbedder implements Embedder {
   embedOne(text: string, lang: Lang): Float32Array {
     const v = new Float32Array(this.dimensions);
     const counts = new Map<string, number>();
-    for (const t of terms(text, lang)) counts.set(`w:${t}`, (counts.get(`w:${t}`) ?? 0) + 1);
+    for (const t of cachedTerms(text, lang)) counts.set(`w:${t}`, (counts.get(`w:${t}`) ?? 0) + 1);
     for (const w of words(text)) {
       const s = ` ${w} `;
       for (const n of [3, 4]) for (let i = 0; i + n <= s.length; i++) {

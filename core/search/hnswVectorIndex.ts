@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
 import { IndexMismatchError } from '../errors.ts';
 import type { VectorHit, VectorIndex, VectorItem } from './ports.ts';
@@ -24,15 +25,32 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   static build(dimensions: number, items: VectorItem[], vectors: Float32Array[]): HnswVectorIndex {
-    const index = new HierarchicalNSW('cosine', dimensions);
-    // efConstruction 100 keeps recall near exact at query-time ef 200 while building several times faster than 200.
-    index.initIndex({ maxElements: Math.max(1, items.length), m: 16, efConstruction: 100, randomSeed: 42 });
     items.forEach((item, i) => {
-      const v = vectors[i]!;
-      if (v.length !== dimensions) throw new IndexMismatchError(`vector for ${item.articleId} has ${v.length} dimensions, the index expects ${dimensions}`);
-      index.addPoint(Array.from(v), item.label);
+      if (vectors[i]!.length !== dimensions) throw new IndexMismatchError(`vector for ${item.articleId} has ${vectors[i]!.length} dimensions, the index expects ${dimensions}`);
     });
+    const index = buildGraph(dimensions, Int32Array.from(items, (item) => item.label), (i) => vectors[i]!);
     return new HnswVectorIndex(index, items, dimensions);
+  }
+
+  /**
+   * The same graph as `build`, built on another thread and handed over
+   * through `file` (where it stays, for the snapshot to take): inserting
+   * thousands of 1024-dimension vectors is the longest step of indexing, and
+   * the caller fits its other models meanwhile on the main thread.
+   */
+  static async buildInWorker(dimensions: number, items: VectorItem[], vectors: Float32Array[], file: string): Promise<HnswVectorIndex> {
+    const shared = new Float32Array(new SharedArrayBuffer(items.length * dimensions * 4));
+    items.forEach((item, i) => {
+      if (vectors[i]!.length !== dimensions) throw new IndexMismatchError(`vector for ${item.articleId} has ${vectors[i]!.length} dimensions, the index expects ${dimensions}`);
+      shared.set(vectors[i]!, i * dimensions);
+    });
+    const workerData = { dimensions, labels: Int32Array.from(items, (item) => item.label), vectors: shared, file, params: GRAPH };
+    await new Promise<void>((resolve, reject) => {
+      const worker = new Worker(new URL('./hnswBuildWorker.mjs', import.meta.url), { workerData });
+      worker.once('error', reject);
+      worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the vector index worker exited with code ${code}`))));
+    });
+    return HnswVectorIndex.read(file, dimensions, items);
   }
 
   /** Load a graph written by `write`; a truncated or foreign file throws, and the caller rebuilds from the KB. */
@@ -62,4 +80,15 @@ export class HnswVectorIndex implements VectorIndex {
     const { neighbors, distances } = this.index.searchKnn(Array.from(vector), n, accept);
     return neighbors.map((label, i) => ({ item: this.items[label]!, similarity: 1 - distances[i]! }));
   }
+}
+
+/** The graph's parameters, for this file and the build worker. efConstruction 100 keeps recall near exact at query-time ef 200 while building several times faster than 200. */
+const GRAPH = { m: 16, efConstruction: 100, randomSeed: 42 };
+
+/** Insert every vector into a new graph, in order (hnswBuildWorker.mjs does the same): the seed and the order make the same vectors give the same graph. */
+function buildGraph(dimensions: number, labels: Int32Array, vectorAt: (i: number) => Float32Array): InstanceType<typeof HierarchicalNSW> {
+  const index = new HierarchicalNSW('cosine', dimensions);
+  index.initIndex({ maxElements: Math.max(1, labels.length), ...GRAPH });
+  for (let i = 0; i < labels.length; i++) index.addPoint(Array.from(vectorAt(i)), labels[i]!);
+  return index;
 }
