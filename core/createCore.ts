@@ -86,6 +86,7 @@ export async function createCore(config: Config): Promise<Core> {
       await closeSinks(sinks);
       stopFollowing();
       search.close();
+      await events.close();
       await unlock();
     };
     return { engine, index: holder, events, conversations, tickets, sinks, defaultLang: config.defaultLang, channelState, embedder, close };

@@ -5,6 +5,8 @@ import { UnavailableError } from '../errors.ts';
 import { writeFileAtomic } from '../storage/atomicFile.ts';
 import type { DeflectEvent, NewEvent } from './types.ts';
 
+const IDLE_CLOSE_MS = 1000;
+
 /**
  * Append-only event log, one JSON Lines file per UTC day. An append resolves
  * only after its line is fsynced, and concurrent appends share one write and
@@ -15,6 +17,9 @@ import type { DeflectEvent, NewEvent } from './types.ts';
 export class EventLog {
   private queue: { line: string; day: string; resolve: () => void; reject: (e: Error) => void }[] = [];
   private flushing: Promise<void> | null = null;
+  /** Today's file stays open while appends keep coming: opening and closing it per batch cost as much as the write. */
+  private open: { day: string; handle: fs.FileHandle } | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly dir: string) {}
 
@@ -35,15 +40,21 @@ export class EventLog {
       const batch = this.queue;
       this.queue = [];
       const byDay = new Map<string, typeof batch>();
-      for (const item of batch) byDay.set(item.day, [...(byDay.get(item.day) ?? []), item]);
+      for (const item of batch) {
+        const items = byDay.get(item.day);
+        if (items) items.push(item);
+        else byDay.set(item.day, [item]);
+      }
       for (const [day, items] of byDay) {
         try {
-          const handle = await fs.open(this.fileOf(day), 'a');
+          const handle = await this.handleFor(day);
           try {
             await handle.write(items.map((i) => i.line).join(''));
             await handle.sync();
-          } finally {
-            await handle.close();
+          } catch (error) {
+            // A handle that failed once is not trusted again: the next batch reopens the file.
+            await this.closeFile();
+            throw error;
           }
           items.forEach((i) => i.resolve());
         } catch (error) {
@@ -53,6 +64,35 @@ export class EventLog {
       }
     }
     this.flushing = null;
+    // Closed after a quiet second, so an idle log (or one its owner forgot) holds no file open.
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (!this.flushing) void this.closeFile();
+    }, IDLE_CLOSE_MS);
+    this.idleTimer.unref();
+  }
+
+  /** Wait for pending appends, then close the open file. */
+  async close(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    await this.closeFile();
+  }
+
+  private async handleFor(day: string): Promise<fs.FileHandle> {
+    if (this.open?.day === day) return this.open.handle;
+    await this.closeFile();
+    const handle = await fs.open(this.fileOf(day), 'a');
+    this.open = { day, handle };
+    return handle;
+  }
+
+  private async closeFile(): Promise<void> {
+    const open = this.open;
+    this.open = null;
+    await open?.handle.close().catch(() => undefined);
   }
 
   private fileOf(day: string): string {
@@ -106,10 +146,13 @@ export class EventLog {
 
   /** Rewrite one day's file (retention and erasure only), atomically. */
   async rewriteDay(day: string, events: DeflectEvent[]): Promise<void> {
+    // The file is replaced by a rename: an open handle would keep appending to the old one.
+    if (this.open?.day === day) await this.closeFile();
     await writeFileAtomic(this.fileOf(day), events.map((e) => `${JSON.stringify(e)}\n`).join(''));
   }
 
   async removeDay(day: string): Promise<void> {
+    if (this.open?.day === day) await this.closeFile();
     await fs.rm(this.fileOf(day), { force: true });
   }
 }
