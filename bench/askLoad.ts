@@ -3,6 +3,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { startServerProcess } from '../test/helpers/child.ts';
 import { tempDir } from '../test/helpers/tempDir.ts';
+import { benchEngine } from './engineLatency.ts';
 import { writeSyntheticKb, type SynthArticle } from './synthKb.ts';
 
 export interface LoadResult {
@@ -13,6 +14,8 @@ export interface LoadResult {
   fixedRate: { rate: number; p50: number; p95: number; p99: number; errors: number };
   max: { rps: number; p50: number; p95: number; p99: number; errors: number };
   health: { rps: number; p99: number };
+  /** engine.answer() alone, in-process, on the same snapshot (after the server stopped). */
+  engine: { mean: number; p50: number; p95: number; p99: number };
   requestsSent: number;
   requestsAnswered: number;
   eventsCounted: number;
@@ -46,6 +49,9 @@ export async function benchAskLoad(articles: number, seconds = 10): Promise<Load
       // no event may be missing for an answered one, and none may exist beyond what was sent.
       const requestsAnswered = fixed['2xx'] + max['2xx'];
       const requestsSent = fixed.requests.sent + max.requests.sent;
+      const eventsCounted = countQuestionEvents(path.join(data.dir, 'events'));
+      server.child.kill('SIGTERM');
+      await server.exited;
       return {
         articles,
         coldStartSeconds,
@@ -56,7 +62,8 @@ export async function benchAskLoad(articles: number, seconds = 10): Promise<Load
         health: { rps: health.requests.average, p99: health.latency.p99 },
         requestsSent,
         requestsAnswered,
-        eventsCounted: countQuestionEvents(path.join(data.dir, 'events')),
+        eventsCounted,
+        engine: await benchEngine(data.dir, synth),
       };
     } finally {
       server.child.kill('SIGTERM');

@@ -34,6 +34,7 @@ for (const n of sizes) {
   const p95Goal = n >= 100_000 ? 40 : 15;
   row(`/api/ask at 200 req/s, ${k}`, `p50 ${r.fixedRate.p50} ms, p95 ${r.fixedRate.p95} ms, p99 ${r.fixedRate.p99} ms, ${r.fixedRate.errors} errors`, `p95 ≤ ${p95Goal} ms`, yes(r.fixedRate.p95 <= p95Goal && r.fixedRate.errors === 0));
   row(`/api/ask saturated (32 connections), ${k}`, `${r.max.rps.toFixed(0)} req/s, p50 ${r.max.p50} ms, p99 ${r.max.p99} ms, ${r.max.errors} errors`, n >= 100_000 ? '' : '≥ 1,500 req/s at p99 < 100 ms', n >= 100_000 ? '' : yes(r.max.rps >= 1500 && r.max.p99 < 100));
+  row(`engine.answer() alone, in-process, ${k}`, `mean ${r.engine.mean} ms, p50 ${r.engine.p50} ms, p95 ${r.engine.p95} ms, p99 ${r.engine.p99} ms (the rest of a request is Express, validation, the event log and the conversation store)`);
   row(`GET /healthz on the same server, ${k}`, `${r.health.rps.toFixed(0)} req/s, p99 ${r.health.p99} ms (ask/healthz throughput ${(r.max.rps / r.health.rps).toFixed(2)})`);
   row(`events after the runs, ${k}`, `${r.eventsCounted} events for ${r.requestsAnswered} answered of ${r.requestsSent} sent`, 'none lost', yes(r.eventsCounted >= r.requestsAnswered && r.eventsCounted <= r.requestsSent));
 }
