@@ -1,5 +1,6 @@
 import type { Lang } from '../contracts/api.ts';
-import { stem, words } from '../text/analyze.ts';
+import { words } from '../text/analyze.ts';
+import { cachedStem } from '../text/cachedTerms.ts';
 
 /**
  * The sparse features the lexical model compares, as 32-bit codes: every
@@ -14,7 +15,7 @@ export const KIND = { word: 0, char3: 1, char4: 2, char5: 3 } as const;
 export function featureCodes(text: string, lang: Lang): number[] {
   const out: number[] = [];
   for (const w of words(text)) {
-    out.push(withKind(hashString(stemOf(w, lang), 0x9e3779b9), KIND.word));
+    out.push(withKind(hashString(cachedStem(w, lang), 0x9e3779b9), KIND.word));
     const padded = ` ${w} `;
     for (let i = 0; i + 3 <= padded.length; i++) {
       let h = 0x811c9dc5;
@@ -30,7 +31,7 @@ export function featureCodes(text: string, lang: Lang): number[] {
 
 /** The code of a (folded) word: the code of its stem. */
 export function wordCode(word: string, lang: Lang): number {
-  return stemCode(stemOf(word, lang));
+  return stemCode(cachedStem(word, lang));
 }
 
 /** The code of a word's stem (synonyms from `_synonyms.yml` arrive as stems). */
@@ -63,17 +64,3 @@ function hashString(s: string, seed: number): number {
   return h;
 }
 
-// Help-desk text repeats the same few thousand words: stem each once.
-const stems = { es: new Map<string, string>(), en: new Map<string, string>() };
-const MAX_CACHED = 100_000;
-
-function stemOf(word: string, lang: Lang): string {
-  const cache = stems[lang];
-  let s = cache.get(word);
-  if (s === undefined) {
-    if (cache.size >= MAX_CACHED) cache.clear();
-    s = stem(word, lang);
-    cache.set(word, s);
-  }
-  return s;
-}

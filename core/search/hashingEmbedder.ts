@@ -1,6 +1,6 @@
 import type { Lang } from '../contracts/api.ts';
 import { words } from '../text/analyze.ts';
-import { cachedTerms } from './cachedTerms.ts';
+import { cachedTerms } from '../text/cachedTerms.ts';
 import type { Embedder } from './ports.ts';
 
 /**

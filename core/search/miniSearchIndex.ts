@@ -1,6 +1,6 @@
 import MiniSearch from 'minisearch';
 import type { Lang } from '../contracts/api.ts';
-import { cachedTerms as terms } from './cachedTerms.ts';
+import { cachedTerms as terms } from '../text/cachedTerms.ts';
 import type { FullTextHit, FullTextIndex, SearchDocument, SearchFilter } from './ports.ts';
 import { SynonymTable } from './synonyms.ts';
 

@@ -1,5 +1,5 @@
 import type { Lang } from '../contracts/api.ts';
-import { isStopword, stem, words } from '../text/analyze.ts';
+import { isStopword, stem, words } from './analyze.ts';
 
 /**
  * The same terms as analyze.ts `terms()`, with each word stemmed once per
@@ -10,7 +10,7 @@ export function cachedTerms(text: string, lang: Lang): string[] {
   const out: string[] = [];
   for (const w of words(text)) {
     if (isStopword(w, lang)) continue;
-    out.push(stemOf(w, lang));
+    out.push(cachedStem(w, lang));
   }
   return out;
 }
@@ -19,7 +19,8 @@ const stems = { es: new Map<string, string>(), en: new Map<string, string>() };
 /** Bounds the cache on a KB with an unusual vocabulary. */
 const MAX_CACHED_STEMS = 100_000;
 
-function stemOf(word: string, lang: Lang): string {
+/** `stem()`, remembered per process (the embedder, the full-text index and the answer engine's features all stem the same words). */
+export function cachedStem(word: string, lang: Lang): string {
   const cache = stems[lang];
   let s = cache.get(word);
   if (s === undefined) {
