@@ -180,7 +180,7 @@ describe('HTTP API', function () {
     it('reports status, article count and index info', async () => {
       const r = await getJson(`${s.url}/healthz`);
       expect(r.body.status).to.equal('ok');
-      expect(r.body.articles).to.equal(60);
+      expect(r.body.articles).to.equal(63);
       expect(r.body.index.vectors.embedder).to.match(/^hashing/);
     });
     it('answers unknown routes with a JSON 404', async () => {
