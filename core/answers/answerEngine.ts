@@ -3,6 +3,7 @@ import type { Article, Audience } from '../articles/types.ts';
 import { NotFoundError } from '../errors.ts';
 import { detectLang, isLang } from '../text/analyze.ts';
 import { decide, DEFAULT_THRESHOLDS, type ScoredCandidate, type Thresholds } from './decide.ts';
+import { languageOfWords } from './kbLanguage.ts';
 import { retrieve, type RetrievalIndex } from './retrieve.ts';
 import type { Calibration } from './calibration.ts';
 
@@ -61,7 +62,8 @@ export class AnswerEngine {
 
   async answer(q: EngineQuery): Promise<EngineResult> {
     const index = this.getIndex();
-    const lang = resolveLang(q, this.options.defaultLang);
+    // A question too short to detect is taken in the language whose articles use its words, before the site's.
+    const lang = resolveLang(q, () => languageOfWords(q.question, index.articles) ?? this.options.defaultLang);
     const candidates = await retrieve(index, q.question, {
       lang,
       filter: { publishedOnly: true, audiences: q.audiences ?? ['public'], tags: q.tags },
@@ -95,11 +97,11 @@ export function chosenArticle(index: EngineIndex, articleId: string, q: EngineQu
   return { action: 'answer', lang, answer, ranked: [answer], options: [], otherLanguage: answer.article.lang !== lang };
 }
 
-export function resolveLang(q: Pick<EngineQuery, 'question' | 'lang' | 'conversationLang'>, fallback: Lang): Lang {
+export function resolveLang(q: Pick<EngineQuery, 'question' | 'lang' | 'conversationLang'>, fallback: Lang | (() => Lang)): Lang {
   if (isLang(q.lang)) return q.lang;
   const base = q.lang?.slice(0, 2).toLowerCase();
   if (isLang(base)) return base;
-  return detectLang(q.question) ?? q.conversationLang ?? fallback;
+  return detectLang(q.question) ?? q.conversationLang ?? (typeof fallback === 'function' ? fallback() : fallback);
 }
 
 /** Translations are one answer: keep the best-scoring member of each family. */

@@ -51,6 +51,16 @@ describe('AnswerEngine on the sample KB', () => {
     expect(r.answer?.article.id).to.equal('configurar-vpn');
   });
 
+  it('takes a question too short to detect in the language whose articles use its words, else the site language', async () => {
+    const jam = await engine.answer({ question: 'impresora atascada' });
+    expect(jam.lang).to.equal('es');
+    expect([jam.answer, ...jam.options].filter(Boolean).map((r) => r!.article.id)).to.include('atasco-papel');
+    expect((await engine.answer({ question: 'factura' })).lang).to.equal('es');
+    // "vpn" is a word of both languages: the site's language (en here) decides.
+    expect((await engine.answer({ question: 'vpn' })).lang).to.equal('en');
+    expect((await engine.answer({ question: 'vpn', conversationLang: 'es' })).lang).to.equal('es');
+  });
+
   it('says so when the answer exists only in another language', async () => {
     const r = await engine.answer({ question: 'how do I report a phishing email', lang: 'es' });
     expect(r.answer?.article.id).to.equal('phishing-report-en');
