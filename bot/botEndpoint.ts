@@ -24,7 +24,7 @@ export interface BotEndpoint {
  */
 export function createBotEndpoint(core: CoreServices, config: Pick<Config, 'bot' | 'dataDir' | 'publicUrl'>): BotEndpoint {
   // The core's shared store when it has one, so an erasure request reaches what the bot keeps.
-  const open = core.channelState ?? (() => KeyValueStore.open<Record<string, unknown>>(KeyValueStore.channelStateFile(config.dataDir), { ttlDays: config.bot.stateTtlDays }));
+  const open = core.channelState ?? (() => KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays));
   const storage = new StateStorage(open as () => Promise<KeyValueStore<StoreItem>>);
   const authenticated = !!config.bot.appId;
   const { bot, onTurnError } = createDeflectBot(core, { storage, publicUrl: config.publicUrl, authenticated });

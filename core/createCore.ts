@@ -75,7 +75,7 @@ export async function createCore(config: Config): Promise<Core> {
     const sinks = createSinks(config);
     let state: Promise<KeyValueStore<Record<string, unknown>>> | undefined;
     const channelState = () =>
-      (state ??= KeyValueStore.open<Record<string, unknown>>(KeyValueStore.channelStateFile(config.dataDir), { ttlDays: config.bot.stateTtlDays }).catch((error: unknown) => {
+      (state ??= KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays).catch((error: unknown) => {
         state = undefined; // a failed open is retried on next use rather than remembered
         throw error;
       }));

@@ -32,7 +32,7 @@ export function authenticator(access: AccessConfig) {
     for (const k of keys) if (timingSafeEqual(k.digest, given) && (!role || RANK[k.role] > RANK[role])) role = k.role;
     return role;
   };
-  return function requireRole(min: Role): RequestHandler {
+  const requireRole = (min: Role): RequestHandler => {
     return (req, res, next) => {
       const role = roleOf(req);
       if (!role) {
@@ -44,6 +44,9 @@ export function authenticator(access: AccessConfig) {
       next();
     };
   };
+  /** Whether this request needs a key at all (the dashboard asks before showing its key form). */
+  const keyRequired = (req: Request): boolean => !(localMode && isLocalRequest(req));
+  return Object.assign(requireRole, { keyRequired });
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;

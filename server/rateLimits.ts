@@ -12,7 +12,7 @@ export function rateLimits(limits: SecurityConfig['rateLimits']): { ask: Request
   const common: Partial<Options> = { standardHeaders: 'draft-7', legacyHeaders: false, handler: tooMany };
   return {
     ask: [
-      rateLimit({ ...common, windowMs: 60_000, limit: limits.askPerMinute, keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}` }),
+      rateLimit({ ...common, windowMs: 60_000, limit: limits.askPerMinute, keyGenerator: byAddress('ip') }),
       rateLimit({
         ...common,
         windowMs: 60_000,
@@ -21,13 +21,13 @@ export function rateLimits(limits: SecurityConfig['rateLimits']): { ask: Request
         keyGenerator: (req) => `conversation:${String(req.body.conversationId)}`,
       }),
     ],
-    tickets: rateLimit({ ...common, windowMs: 3_600_000, limit: limits.ticketsPerHour, keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}` }),
+    tickets: rateLimit({ ...common, windowMs: 3_600_000, limit: limits.ticketsPerHour, keyGenerator: byAddress('ip') }),
     // Bot activities: per person and conversation always (a Teams channel is one
     // conversation shared by many people). Per address only when unauthenticated:
     // with an app id every activity comes, signed, from the Bot Framework's own
     // few addresses, and limiting those would throttle every Teams user at once.
     bot: (authenticated) => [
-      ...(authenticated ? [] : [rateLimit({ ...common, windowMs: 60_000, limit: limits.askPerMinute, keyGenerator: (req) => `bot-ip:${ipKeyGenerator(req.ip ?? 'unknown')}` })]),
+      ...(authenticated ? [] : [rateLimit({ ...common, windowMs: 60_000, limit: limits.askPerMinute, keyGenerator: byAddress('bot-ip') })]),
       rateLimit({
         ...common,
         windowMs: 60_000,
@@ -36,6 +36,11 @@ export function rateLimits(limits: SecurityConfig['rateLimits']): { ask: Request
       }),
     ],
   };
+}
+
+/** A limiter key per client address (IPv6 grouped by prefix, as express-rate-limit advises). */
+function byAddress(prefix: string): (req: Request) => string {
+  return (req) => `${prefix}:${ipKeyGenerator(req.ip ?? 'unknown')}`;
 }
 
 function tooMany(req: Request, res: Response): void {

@@ -69,9 +69,9 @@ export async function calibrate(index: RetrievalIndex, defaultLang: Lang): Promi
       // Leave out the article and its translations: they would answer it.
       const exclude = new Set([article.id, ...Object.values(article.translations).filter((x): x is string => !!x)]);
       const orphan = await retrieve(view, u.text, { lang, filter: { ...filter, excludeIds: exclude }, leaveOut: unit });
-      answerX.push(answerFeatures(asked), answerFeatures(orphan));
+      answerX.push(answerFeatures(asked[0], asked[1]?.score ?? 0), answerFeatures(orphan[0], orphan[1]?.score ?? 0));
       answerY.push(asked[0]?.articleId === article.id ? 1 : 0, 0);
-      clarifyX.push(clarifyFeatures(asked), clarifyFeatures(orphan));
+      clarifyX.push(clarifyFeatures(asked[0]?.score ?? 0), clarifyFeatures(orphan[0]?.score ?? 0));
       clarifyY.push(asked.slice(0, CLARIFY_OPTIONS).some((c) => c.articleId === article.id) ? 1 : 0, 0);
       orphanScores.push(orphan[0]?.score ?? 0);
       samples++;
@@ -86,13 +86,15 @@ export async function calibrate(index: RetrievalIndex, defaultLang: Lang): Promi
   };
 }
 
-function answerFeatures(ranked: Pick<Candidate, 'score' | 'features'>[]): number[] {
-  const best = ranked[0]?.score ?? 0;
-  return [1, best, best - (ranked[1]?.score ?? 0), ranked[0]?.features.coverage ?? 0];
+/** What the answer model reads, the same when fitting and when predicting: [1, score, margin over the rival, coverage]. */
+function answerFeatures(candidate: Pick<Candidate, 'score' | 'features'> | undefined, rival: number): number[] {
+  const score = candidate?.score ?? 0;
+  return [1, score, score - rival, candidate?.features.coverage ?? 0];
 }
 
-function clarifyFeatures(ranked: Pick<Candidate, 'score'>[]): number[] {
-  return [1, ranked[0]?.score ?? 0];
+/** What the clarify model reads: [1, best score]. */
+function clarifyFeatures(best: number): number[] {
+  return [1, best];
 }
 
 /** Snapshots from before version 2 carry another shape: fall back to the prior. */
@@ -105,12 +107,12 @@ function usable(c: Partial<Calibration> | undefined): Pick<Calibration, 'answer'
  * article scores `rival`: for the best article the rival is the runner-up.
  */
 export function answerConfidence(candidate: Pick<Candidate, 'score' | 'features'>, rival: number, calibration: Partial<Calibration> | undefined): number {
-  return predict(usable(calibration).answer, [1, candidate.score, candidate.score - rival, candidate.features.coverage]);
+  return predict(usable(calibration).answer, answerFeatures(candidate, rival));
 }
 
 /** Probability that one of the first few articles answers a question whose best article scores `best`. */
 export function clarifyConfidence(best: number, calibration: Partial<Calibration> | undefined): number {
-  return predict(usable(calibration).clarify, [1, best]);
+  return predict(usable(calibration).clarify, clarifyFeatures(best));
 }
 
 /**

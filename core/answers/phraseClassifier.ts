@@ -18,6 +18,7 @@ const SHORTLIST = 40;
  */
 export class PhraseClassifier {
   private model: SoftmaxModel;
+  private readonly rivalsOf: Map<number, Int32Array>;
 
   constructor(
     private readonly inputs: (SparseVector | null)[],
@@ -25,12 +26,17 @@ export class PhraseClassifier {
     private readonly articles: number,
     private readonly features: number,
     private readonly centroids: { postings: Csr; sums: SparseVector[] },
-    without: ReadonlySet<number> = new Set(),
-    /** Rivals depend on the centroids only: shared by every retraining (calibration retrains per fold). */
-    private readonly rivalsOf = new Map<number, Int32Array>(),
-    /** A model saved with the index: used instead of training when it was trained on exactly these inputs. */
-    saved?: SavedClassifier,
+    options: {
+      /** Phrasings to train without. */
+      without?: ReadonlySet<number>;
+      /** Rivals depend on the centroids only: shared by every retraining (calibration retrains per fold). */
+      rivalsOf?: Map<number, Int32Array>;
+      /** A model saved with the index: used instead of training when it was trained on exactly these inputs. */
+      saved?: SavedClassifier;
+    } = {},
   ) {
+    const { without = new Set<number>(), saved } = options;
+    this.rivalsOf = options.rivalsOf ?? new Map();
     this.model = saved && !without.size && saved.fingerprint === this.fingerprint() ? saved.model : this.train(without);
   }
 
@@ -65,7 +71,7 @@ export class PhraseClassifier {
 
   /** The same classifier, retrained without `units`. */
   without(units: ReadonlySet<number>): PhraseClassifier {
-    return new PhraseClassifier(this.inputs, this.articleOf, this.articles, this.features, this.centroids, units, this.rivalsOf);
+    return new PhraseClassifier(this.inputs, this.articleOf, this.articles, this.features, this.centroids, { without: units, rivalsOf: this.rivalsOf });
   }
 
   /** Probability of each article for `q` (projected), over the allowed articles only. */

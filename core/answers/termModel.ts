@@ -53,8 +53,9 @@ const MAX_PASSAGE_FEATURES = 64;
 /**
  * The lexical model of a KB, fitted on the KB alone: idf from its articles,
  * sparse vectors of every title, question and passage, each article's
- * centroid and word bag, and a classifier trained on its phrasings. Built in
- * memory from the articles (deterministic), so snapshots need not store it.
+ * centroid and word bag, and a classifier trained on its phrasings. Fitted in
+ * memory from the articles (deterministic) on every load; only the classifier,
+ * the costly part, is stored with the snapshot.
  */
 export class TermModel {
   readonly ids: string[];
@@ -164,7 +165,7 @@ export class TermModel {
     this.bags = new WordBags(N, F, this.unitCounts, (i) => this.units[i]!.article, (id) => this.weightOf(id));
     if (withClassifier) {
       const inputs = this.units.map((u, i) => (u.matched ? this.forClassifier(this.unitVectors[i]!, u.kind === 'passage' ? MAX_PASSAGE_FEATURES : Infinity) : null));
-      this.classifier = new PhraseClassifier(inputs, (i) => this.units[i]!.article, N, F, { postings: this.centroidPostings, sums: this.centroidSums }, undefined, undefined, saved);
+      this.classifier = new PhraseClassifier(inputs, (i) => this.units[i]!.article, N, F, { postings: this.centroidPostings, sums: this.centroidSums }, { saved });
     }
   }
 
@@ -232,14 +233,15 @@ export class TermModel {
     }
     for (const [f, c] of unknownCounts) unknown += ((1 + Math.log(c)) * this.unknownIdf * featureWeight(f)) ** 2;
     const boost = new Map<number, number>();
-    for (const w of words(text)) {
+    const questionWords = words(text);
+    for (const w of questionWords) {
       const fixed = this.speller.correct(w);
       const id = fixed === null ? undefined : this.vocab.get(wordCode(fixed, lang));
       if (id === undefined || counts.has(id)) continue;
       counts.set(id, 1);
       boost.set(id, SPELLING_WEIGHT);
     }
-    for (const w of this.speller.compounds(words(text), (x) => this.vocab.has(wordCode(x, lang)))) {
+    for (const w of this.speller.compounds(questionWords, (x) => this.vocab.has(wordCode(x, lang)))) {
       const id = this.vocab.get(wordCode(w, lang));
       if (id === undefined || counts.has(id)) continue;
       counts.set(id, 1);

@@ -76,7 +76,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 
   // The vector graph builds on another core while this one builds the full-text index and fits the term model.
   const graphFile = await graphFileFor(options.dataDir);
-  const graphBuild = HnswVectorIndex.buildInWorker(options.embedder.dimensions, items, vectors, graphFile).catch((error: unknown) => {
+  const workerGraph = HnswVectorIndex.buildInWorker(options.embedder.dimensions, items, vectors, graphFile).catch((error: unknown) => {
     log.warn('index', 'building the vector index on a worker thread failed; building it here', { error });
     return null;
   });
@@ -93,10 +93,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     calibration: UNCALIBRATED,
   };
   const data: SnapshotData = { manifest, articles: kb.articles, items, vectors, fullTextJson: fullText.toJSON() };
-  const graphOrNull = Promise.resolve(graphBuild).then((g) => g ?? HnswVectorIndex.build(options.embedder.dimensions, items, vectors));
-  const index = await indexFromData(data, options.embedder, null, graphOrNull);
+  const index = await indexFromData(data, options.embedder, null, workerGraph.then((g) => g ?? HnswVectorIndex.build(options.embedder.dimensions, items, vectors)));
   const graph = index.vectors as HnswVectorIndex;
-  const graphInFile = (await graphBuild) !== null;
+  const graphInFile = (await workerGraph) !== null;
   if (!options.dataDir) await fs.rm(graphFile, { force: true });
   manifest.calibration = await calibrate(index, options.defaultLang);
   data.classifier = index.terms.saveClassifier() ?? undefined;

@@ -25,9 +25,7 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   static build(dimensions: number, items: VectorItem[], vectors: Float32Array[]): HnswVectorIndex {
-    items.forEach((item, i) => {
-      if (vectors[i]!.length !== dimensions) throw new IndexMismatchError(`vector for ${item.articleId} has ${vectors[i]!.length} dimensions, the index expects ${dimensions}`);
-    });
+    checkDimensions(dimensions, items, vectors);
     const index = buildGraph(dimensions, Int32Array.from(items, (item) => item.label), (i) => vectors[i]!);
     return new HnswVectorIndex(index, items, dimensions);
   }
@@ -39,11 +37,9 @@ export class HnswVectorIndex implements VectorIndex {
    * the caller fits its other models meanwhile on the main thread.
    */
   static async buildInWorker(dimensions: number, items: VectorItem[], vectors: Float32Array[], file: string): Promise<HnswVectorIndex> {
+    checkDimensions(dimensions, items, vectors);
     const shared = new Float32Array(new SharedArrayBuffer(items.length * dimensions * 4));
-    items.forEach((item, i) => {
-      if (vectors[i]!.length !== dimensions) throw new IndexMismatchError(`vector for ${item.articleId} has ${vectors[i]!.length} dimensions, the index expects ${dimensions}`);
-      shared.set(vectors[i]!, i * dimensions);
-    });
+    vectors.forEach((v, i) => shared.set(v, i * dimensions));
     const workerData = { dimensions, labels: Int32Array.from(items, (item) => item.label), vectors: shared, file, params: GRAPH };
     await new Promise<void>((resolve, reject) => {
       const worker = new Worker(new URL('./hnswBuildWorker.mjs', import.meta.url), { workerData });
@@ -89,6 +85,12 @@ export class HnswVectorIndex implements VectorIndex {
  * their best article (999 their action; the eval sets did not change at all).
  */
 const GRAPH = { m: 16, efConstruction: 40, randomSeed: 42 };
+
+function checkDimensions(dimensions: number, items: VectorItem[], vectors: Float32Array[]): void {
+  items.forEach((item, i) => {
+    if (vectors[i]!.length !== dimensions) throw new IndexMismatchError(`vector for ${item.articleId} has ${vectors[i]!.length} dimensions, the index expects ${dimensions}`);
+  });
+}
 
 /** Insert every vector into a new graph, in order (hnswBuildWorker.mjs does the same): the seed and the order make the same vectors give the same graph. */
 function buildGraph(dimensions: number, labels: Int32Array, vectorAt: (i: number) => Float32Array): InstanceType<typeof HierarchicalNSW> {

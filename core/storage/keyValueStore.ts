@@ -37,11 +37,10 @@ export interface KeyValueChange<T> {
  * are dropped when the store opens.
  */
 export class KeyValueStore<T> {
-  /** Where a channel's state lives in a data directory (the bot's ConversationState/UserState). */
-  static channelStateFile(dataDir: string): string {
-    return path.join(dataDir, 'bot-state.json');
+  /** The channels' state in a data directory (the bot's ConversationState/UserState). */
+  static openChannelState(dataDir: string, ttlDays: number): Promise<KeyValueStore<Record<string, unknown>>> {
+    return KeyValueStore.open(path.join(dataDir, 'bot-state.json'), { ttlDays });
   }
-
 
   private constructor(
     private readonly db: Low<KeyValueData<T>>,

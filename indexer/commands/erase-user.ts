@@ -38,7 +38,7 @@ export async function run(args: string[]): Promise<number> {
         tickets,
         deadLetters: DeadLetterFile.forDataDir(config.dataDir),
         facts: FactStore.forDataDir(events, config.dataDir, { cache: true }),
-        channelState: await KeyValueStore.open<Record<string, unknown>>(KeyValueStore.channelStateFile(config.dataDir), { ttlDays: config.bot.stateTtlDays }),
+        channelState: await KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays),
         defaultLang: config.defaultLang,
       },
       email,

@@ -17,6 +17,6 @@ export function adminRoutes(core: CoreServices, config: Config): Router {
   router.use(agentTicketRoutes(core, requireRole));
   router.use(reportRoutes(core, config, reports, requireRole));
   router.use(privacyRoutes(core, config, facts, requireRole));
-  router.use(dashboardRoutes(config.access));
+  router.use(dashboardRoutes(requireRole));
   return router;
 }

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
-import type { AccessConfig } from '../../core/config/access.ts';
-import { isLocalRequest } from '../auth.ts';
+import type { authenticator } from '../auth.ts';
 
 const PAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../public/reports.html');
 
@@ -13,11 +12,11 @@ const PAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../publ
  * `GET /api/access` tells the page whether it needs a key at all (local mode,
  * see server/auth.ts), so it neither asks for one nor fails a request first.
  */
-export function dashboardRoutes(access: AccessConfig): Router {
+export function dashboardRoutes(requireRole: ReturnType<typeof authenticator>): Router {
   const router = Router();
   router.get('/api/access', (req, res) => {
     res.set('Cache-Control', 'no-store');
-    res.json({ keyRequired: !(access.apiKeys.length === 0 && isLocalRequest(req)) });
+    res.json({ keyRequired: requireRole.keyRequired(req) });
   });
   router.get('/reports', (_req, res) => {
     res.set('Cache-Control', 'no-store');
