@@ -15,6 +15,8 @@ import { HashingEmbedder } from './search/hashingEmbedder.ts';
 import { LocalModelEmbedder } from './search/localModelEmbedder.ts';
 import { OpenAiEmbedder } from './search/openAiEmbedder.ts';
 import type { Embedder } from './search/ports.ts';
+import { GLOVE_PACKAGE, loadGloveWordVectors } from './search/gloveWordVectors.ts';
+import type { WordVectors } from './answers/wordVectors.ts';
 import { lockDataDir } from './storage/dataDirLock.ts';
 import { KeyValueStore } from './storage/keyValueStore.ts';
 import { TicketStore } from './tickets/ticketStore.ts';
@@ -25,6 +27,7 @@ import { IndexHolder, type CoreServices } from './services.ts';
 
 export interface Core extends CoreServices {
   embedder: Embedder;
+  wordVectors: WordVectors | null;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,14 @@ export function createEmbedder(config: Pick<Config, 'embedder'> & Partial<Pick<C
   }
 }
 
+/** The configured word vectors: null when off or not installed (the engine is then lexical only, and says so once). */
+export async function createWordVectors(config: Pick<Config, 'wordVectors'>): Promise<WordVectors | null> {
+  if (config.wordVectors === 'off') return null;
+  const vectors = await loadGloveWordVectors();
+  if (!vectors) log.info('index', `word vectors not installed (optional package ${GLOVE_PACKAGE}): answering from the KB's words alone`);
+  return vectors;
+}
+
 /** Load a model or learn its dimensions now, so a misconfigured model fails at start. */
 export async function initEmbedder(embedder: Embedder): Promise<Embedder> {
   await (embedder as Embedder & { init?: () => Promise<void> }).init?.();
@@ -57,7 +68,8 @@ export async function createCore(config: Config): Promise<Core> {
   const unlock = await lockDataDir(config.dataDir);
   try {
     const embedder = await initEmbedder(createEmbedder(config));
-    const index = await loadOrBuildIndex(config, embedder);
+    const wordVectors = await createWordVectors(config);
+    const index = await loadOrBuildIndex(config, embedder, wordVectors);
     // MEILI_HOST set: full-text search through Meilisearch, the in-process index behind it.
     const search = await openSearchBackend(config.backends.meili, embedder, index);
     const events = new EventLog(path.join(config.dataDir, 'events'));
@@ -69,7 +81,7 @@ export async function createCore(config: Config): Promise<Core> {
     const engine = new AnswerEngine(() => holder.get(), { defaultLang: config.defaultLang, thresholds: thresholdsOf(config) });
     // Serve what the indexer publishes (npm run index, or its --watch mode) without a restart.
     const stopFollowing = followSnapshots(config.dataDir, index.snapshotDir, async (dir) => {
-      holder.swap(search.wrap(await openSnapshot(dir, embedder)));
+      holder.swap(search.wrap(await openSnapshot(dir, embedder, wordVectors)));
       log.info('index', 'serving a new index snapshot', { dir, articles: holder.get().articles.size });
     });
     const sinks = createSinks(config);
@@ -89,7 +101,7 @@ export async function createCore(config: Config): Promise<Core> {
       await events.close();
       await unlock();
     };
-    return { engine, index: holder, events, conversations, tickets, sinks, defaultLang: config.defaultLang, channelState, embedder, close };
+    return { engine, index: holder, events, conversations, tickets, sinks, defaultLang: config.defaultLang, channelState, embedder, wordVectors, close };
   } catch (error) {
     await unlock();
     throw error;
@@ -104,19 +116,19 @@ export function thresholdsOf(config: Pick<Config, 'answerThreshold' | 'clarifyTh
   };
 }
 
-async function loadOrBuildIndex(config: Config, embedder: Embedder): Promise<KbIndex> {
+async function loadOrBuildIndex(config: Config, embedder: Embedder, wordVectors: WordVectors | null): Promise<KbIndex> {
   const kb = await loadKnowledgeBase(config.kbDir, { defaultLang: config.defaultLang });
-  const stale = await isIndexStale(kb, config.dataDir, embedder);
+  const stale = await isIndexStale(kb, config.dataDir, embedder, wordVectors);
   const dir = await currentSnapshotDir(config.dataDir).catch(() => null);
   if (!stale && dir) {
     try {
-      return await openSnapshot(dir, embedder);
+      return await openSnapshot(dir, embedder, wordVectors);
     } catch (error) {
       log.error('index', 'current index is unreadable; rebuilding from the KB', { dir, error });
     }
   }
   log.info('index', dir ? 'index is out of date; rebuilding' : 'no index yet; building', { kbDir: config.kbDir });
-  const summary = await buildIndex({ kbDir: config.kbDir, dataDir: config.dataDir, embedder, defaultLang: config.defaultLang, rebuild: !!dir && !stale });
+  const summary = await buildIndex({ kbDir: config.kbDir, dataDir: config.dataDir, embedder, wordVectors, defaultLang: config.defaultLang, rebuild: !!dir && !stale });
   for (const p of summary.problems) log.warn('kb', `${p.file}:${p.line} ${p.message}`, { severity: p.severity });
   log.info('index', 'index ready', { articles: summary.articles, vectors: summary.vectors, ms: summary.ms });
   return summary.index;

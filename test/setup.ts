@@ -1,4 +1,5 @@
 import { configureLogger } from '../core/logger.ts';
+import { loadGloveWordVectors } from '../core/search/gloveWordVectors.ts';
 import { buildWidget } from '../widget/build.ts';
 
 // Tests print failures, not the info lines a running server writes.
@@ -11,4 +12,6 @@ configureLogger({ level: 'error' });
  */
 export async function mochaGlobalSetup(): Promise<void> {
   await buildWidget();
+  // The same for the word vectors' cache (node_modules/.cache/deflect): its first conversion takes seconds, not a spec's business.
+  await loadGloveWordVectors();
 }

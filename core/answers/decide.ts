@@ -7,7 +7,10 @@ export interface Thresholds {
   answer: number;
   /** Probability that one of the first few articles answers it, needed to offer them (else a ticket). */
   clarify: number;
-  /** If the runner-up scores within this of the best, ask instead of guessing (the confidence already weighs the margin; 0 turns this off). */
+  /**
+   * If the runner-up scores within this of the best, ask instead of guessing (the confidence already weighs the margin).
+   * 0 still asks on an exact tie: two articles with the same evidence are not a confident answer, whatever the confidence says.
+   */
   margin: number;
 }
 
@@ -35,7 +38,7 @@ export function decide(candidates: Candidate[], calibration: Partial<Calibration
   const ranked = scoreConfidence(candidates, calibration);
   const best = ranked[0];
   if (!best) return { action: 'ticket', ranked, options: [] };
-  const close = ranked[1] !== undefined && best.score - ranked[1].score < t.margin;
+  const close = ranked[1] !== undefined && best.score - ranked[1].score <= t.margin;
   if (best.confidence >= t.answer && !close) return { action: 'answer', ranked, options: [] };
   if (clarifyConfidence(best.score, calibration) < t.clarify) return { action: 'ticket', ranked, options: [] };
   const options = ranked.slice(0, MAX_OPTIONS).filter((c) => c.score >= best.score * OPTION_SHARE);

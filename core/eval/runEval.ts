@@ -7,6 +7,7 @@ import type { Thresholds } from '../answers/decide.ts';
 import { buildIndex } from '../indexing/buildIndex.ts';
 import { openSnapshot } from '../indexing/kbIndex.ts';
 import type { Embedder } from '../search/ports.ts';
+import type { WordVectors } from '../answers/wordVectors.ts';
 import { computeMetrics, riskCoverage, type CurvePoint, type EvalMetrics, type Prediction } from './metrics.ts';
 import type { QueryRow } from './queries.ts';
 
@@ -14,6 +15,8 @@ export interface EvalOptions {
   kbDir: string;
   queries: QueryRow[];
   embedder: Embedder;
+  /** Pre-trained word vectors, as the server is configured (null: lexical only). */
+  wordVectors?: WordVectors | null;
   /** The site's language; defaults to the language most of the KB is written in. */
   defaultLang?: Lang;
   /** Operating thresholds; omit for the engine's defaults (what a fresh install runs). */
@@ -35,10 +38,10 @@ export interface EvalReport {
 export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'deflect-eval-'));
   try {
-    const built = await buildIndex({ kbDir: options.kbDir, dataDir, embedder: options.embedder, defaultLang: options.defaultLang ?? 'en' });
+    const built = await buildIndex({ kbDir: options.kbDir, dataDir, embedder: options.embedder, wordVectors: options.wordVectors, defaultLang: options.defaultLang ?? 'en' });
     const defaultLang = options.defaultLang ?? majorityLang([...built.index.articles.values()].map((a) => a.lang));
     // Read the snapshot back, as the server does after a restart.
-    const index = await openSnapshot(built.snapshotDir!, options.embedder);
+    const index = await openSnapshot(built.snapshotDir!, options.embedder, options.wordVectors ?? null);
     const engine = new AnswerEngine(() => index, { defaultLang, thresholds: options.thresholds });
 
     const predictions: Prediction[] = [];
@@ -64,6 +67,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
       curve: riskCoverage(options.queries, byQid),
       settings: {
         embedder: options.embedder.id,
+        word_vectors: options.wordVectors?.id ?? null,
         default_lang: defaultLang,
         thresholds: engine.thresholds,
         articles: built.articles,

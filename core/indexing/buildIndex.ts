@@ -5,6 +5,7 @@ import type { Lang } from '../contracts/api.ts';
 import { loadKnowledgeBase, type KnowledgeBase } from '../articles/loadKb.ts';
 import type { Article, ArticleProblem } from '../articles/types.ts';
 import { calibrate, UNCALIBRATED } from '../answers/calibration.ts';
+import type { WordVectors } from '../answers/wordVectors.ts';
 import { IndexMismatchError } from '../errors.ts';
 import { HnswVectorIndex } from '../search/hnswVectorIndex.ts';
 import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
@@ -19,6 +20,8 @@ export interface BuildOptions {
   /** Where to publish the snapshot; omit to build in memory only (eval, tests). */
   dataDir?: string;
   embedder: Embedder;
+  /** Pre-trained word vectors for the lexical model (optional). */
+  wordVectors?: WordVectors | null;
   defaultLang: Lang;
   /** Ignore the previous snapshot: re-embed everything (and allow a new embedder). */
   rebuild?: boolean;
@@ -91,9 +94,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     hashes: Object.fromEntries(kb.articles.map((a) => [a.id, a.hash])),
     synonyms: kb.synonyms,
     calibration: UNCALIBRATED,
+    wordVectors: options.wordVectors?.id ?? null,
   };
   const data: SnapshotData = { manifest, articles: kb.articles, items, vectors, fullTextJson: fullText.toJSON() };
-  const index = await indexFromData(data, options.embedder, null, workerGraph.then((g) => g ?? HnswVectorIndex.build(options.embedder.dimensions, items, vectors)));
+  const index = await indexFromData(data, options, null, workerGraph.then((g) => g ?? HnswVectorIndex.build(options.embedder.dimensions, items, vectors)));
   const graph = index.vectors as HnswVectorIndex;
   const graphInFile = (await workerGraph) !== null;
   if (!options.dataDir) await fs.rm(graphFile, { force: true });
@@ -123,12 +127,14 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 }
 
 /** Is the published snapshot out of date with the KB folder (or missing)? */
-export async function isIndexStale(kb: KnowledgeBase, dataDir: string, embedder: Embedder): Promise<boolean> {
+export async function isIndexStale(kb: KnowledgeBase, dataDir: string, embedder: Embedder, wordVectors: WordVectors | null = null): Promise<boolean> {
   const dir = await currentSnapshotDir(dataDir);
   if (!dir) return true;
   try {
     const { manifest } = await readSnapshot(dir);
     if (manifest.embedder.id !== embedder.id) return true;
+    // Calibration was fitted with the model's word vectors: other vectors (or none) need it fitted again.
+    if ((manifest.wordVectors ?? null) !== (wordVectors?.id ?? null)) return true;
     const ids = Object.keys(manifest.hashes);
     if (ids.length !== kb.articles.length) return true;
     if (JSON.stringify(manifest.synonyms) !== JSON.stringify(kb.synonyms)) return true;

@@ -6,6 +6,7 @@ import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
 import type { Embedder, VectorItem } from '../search/ports.ts';
 import type { RetrievalIndex } from '../answers/retrieve.ts';
 import { TermModel, termDocOf } from '../answers/termModel.ts';
+import type { WordVectors } from '../answers/wordVectors.ts';
 import { SynonymTable } from '../search/synonyms.ts';
 import { FILES, readSnapshot, type Manifest, type SnapshotData } from './snapshot.ts';
 
@@ -40,9 +41,16 @@ export function centroidsOf(items: VectorItem[], vectors: Float32Array[], dims: 
   return out;
 }
 
+export interface IndexModels {
+  embedder: Embedder;
+  /** Pre-trained word vectors for the lexical model, when configured and installed. */
+  wordVectors?: WordVectors | null;
+}
+
 /** Build the in-memory index from snapshot data (fresh from a build, or read from disk). */
-export async function indexFromData(data: SnapshotData, embedder: Embedder, snapshotDir: string | null, graph?: HnswVectorIndex | Promise<HnswVectorIndex>): Promise<KbIndex> {
+export async function indexFromData(data: SnapshotData, models: IndexModels, snapshotDir: string | null, graph?: HnswVectorIndex | Promise<HnswVectorIndex>): Promise<KbIndex> {
   const { manifest } = data;
+  const { embedder } = models;
   if (manifest.embedder.id !== embedder.id || manifest.embedder.dimensions !== embedder.dimensions) {
     throw new IndexMismatchError(
       `the index was built with embedder '${manifest.embedder.id}' (${manifest.embedder.dimensions} dimensions) but '${embedder.id}' (${embedder.dimensions}) is configured: re-index with \`npm run index -- --rebuild\``,
@@ -58,14 +66,14 @@ export async function indexFromData(data: SnapshotData, embedder: Embedder, snap
     centroids: centroidsOf(data.items, data.vectors, manifest.embedder.dimensions),
     embedder,
     // Fitted from the articles on every load (deterministic); the classifier, the costly part, comes trained from the snapshot.
-    terms: TermModel.build(data.articles.map(termDocOf), { saved: data.classifier }),
+    terms: TermModel.build(data.articles.map(termDocOf), { saved: data.classifier, wordVectors: models.wordVectors }),
     synonyms: new SynonymTable(manifest.synonyms),
   };
   return { ...index, vectors: await vectors };
 }
 
 /** Open the snapshot in `dir`. */
-export async function openSnapshot(dir: string, embedder: Embedder): Promise<KbIndex> {
+export async function openSnapshot(dir: string, embedder: Embedder, wordVectors: WordVectors | null = null): Promise<KbIndex> {
   const data = await readSnapshot(dir);
-  return indexFromData(data, embedder, dir);
+  return indexFromData(data, { embedder, wordVectors }, dir);
 }

@@ -25,6 +25,8 @@ export interface Manifest {
   /** The KB's synonym groups, applied at query time. */
   synonyms: string[][];
   calibration: Calibration;
+  /** Id of the word vectors the lexical model and its calibration were fitted with (absent: none). */
+  wordVectors?: string | null;
 }
 
 export interface SnapshotData {

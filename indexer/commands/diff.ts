@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AnswerEngine } from '../../core/answers/answerEngine.ts';
 import { configFromEnv } from '../../core/config/index.ts';
-import { createEmbedder, thresholdsOf } from '../../core/createCore.ts';
+import { createEmbedder, createWordVectors, thresholdsOf } from '../../core/createCore.ts';
 import { diffAnswers, pastQuestions, replayQuestions, type AnswerChange } from '../../core/eval/answerDiff.ts';
 import { kbAtRevision } from '../../core/eval/kbAtRevision.ts';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
@@ -23,8 +23,9 @@ export async function run(args: string[]): Promise<number> {
   try {
     await kbAtRevision(kbDir, ref, tmp);
     const embedder = createEmbedder(config);
+    const wordVectors = await createWordVectors(config);
     const engine = async (dir: string) => {
-      const { index } = await buildIndex({ kbDir: dir, embedder, defaultLang: config.defaultLang });
+      const { index } = await buildIndex({ kbDir: dir, embedder, wordVectors, defaultLang: config.defaultLang });
       return { index, engine: new AnswerEngine(() => index, { defaultLang: config.defaultLang, thresholds: thresholdsOf(config) }) };
     };
     const before = await engine(tmp);

@@ -2,7 +2,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { configFromEnv } from '../../core/config/index.ts';
-import { createEmbedder, thresholdsOf } from '../../core/createCore.ts';
+import { createEmbedder, createWordVectors, thresholdsOf } from '../../core/createCore.ts';
 import { parseQueries } from '../../core/eval/queries.ts';
 import { runEval, type EvalReport } from '../../core/eval/runEval.ts';
 import { cdrAtRisk, metricsTable, plotCurve } from '../../core/eval/present.ts';
@@ -28,7 +28,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.lang !== undefined && !isLang(values.lang)) return usage(`--lang must be es or en`);
   if (!values.all && !(values.kb && values.queries)) return usage('give --kb and --queries, or --all');
   const config = configFromEnv();
-  const base = { embedder: createEmbedder(config), thresholds: thresholdsOf(config), defaultLang: isLang(values.lang) ? values.lang : undefined };
+  const base = { embedder: createEmbedder(config), wordVectors: await createWordVectors(config), thresholds: thresholdsOf(config), defaultLang: isLang(values.lang) ? values.lang : undefined };
 
   const sets = values.all ? await setsIn(values.all, values.file) : [{ name: path.basename(path.resolve(values.kb!, values.kb!.endsWith('kb') ? '..' : '.')), kbDir: values.kb!, queries: values.queries! }];
   if (!sets.length) return usage(`no folder in ${values.all} has kb/ and ${values.file}`);

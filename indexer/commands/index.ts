@@ -2,7 +2,7 @@ import { watch } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { configFromEnv } from '../../core/config/index.ts';
-import { createEmbedder, initEmbedder } from '../../core/createCore.ts';
+import { createEmbedder, createWordVectors, initEmbedder } from '../../core/createCore.ts';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
 import { pushToMeili } from '../../core/indexing/publishMeili.ts';
 import { lockDataDir } from '../../core/storage/dataDirLock.ts';
@@ -18,6 +18,7 @@ export async function run(args: string[]): Promise<number> {
   const config = configFromEnv();
   const kbDir = values.kb ?? config.kbDir;
   const embedder = await initEmbedder(createEmbedder(config));
+  const wordVectors = await createWordVectors(config);
   // One index builder at a time per data directory; the server keeps serving and follows CURRENT.
   const unlock = await lockDataDir(config.dataDir, 'indexer');
 
@@ -29,6 +30,7 @@ export async function run(args: string[]): Promise<number> {
         kbDir,
         dataDir: config.dataDir,
         embedder,
+        wordVectors,
         defaultLang: config.defaultLang,
         rebuild,
         onProgress: (done, total) => {

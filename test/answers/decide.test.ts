@@ -25,6 +25,13 @@ describe('decide', () => {
     });
   }
 
+  it('asks instead of answering on an exact tie, even when confident', () => {
+    const tie = decide(candidates(0.95, 0.95), calibration, t);
+    expect(tie.ranked[0]!.confidence).to.be.above(t.answer);
+    expect(tie.action).to.equal('clarify');
+    expect(decide(candidates(0.95, 0.9499), calibration, t).action).to.equal('answer');
+  });
+
   it('asks instead of answering when the runner-up is within the margin', () => {
     expect(decide(candidates(0.95, 0.9), calibration, { ...t, margin: 0.1 }).action).to.equal('clarify');
     expect(decide(candidates(0.95, 0.9), calibration, t).action).to.equal('answer');

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildIndex } from '../../core/indexing/buildIndex.ts';
+import { buildIndex, isIndexStale } from '../../core/indexing/buildIndex.ts';
+import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
+import type { WordVectors } from '../../core/answers/wordVectors.ts';
 import { openSnapshot } from '../../core/indexing/kbIndex.ts';
 import { currentSnapshotDir, indexRoot } from '../../core/indexing/snapshot.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
@@ -12,7 +14,7 @@ describe('buildIndex', () => {
   let kb: ReturnType<typeof tempDir>;
   let data: ReturnType<typeof tempDir>;
   const embedder = new HashingEmbedder();
-  const build = (extra: { rebuild?: boolean; embedder?: HashingEmbedder } = {}) => buildIndex({ kbDir: kb.dir, dataDir: data.dir, embedder, defaultLang: 'en', ...extra });
+  const build = (extra: { rebuild?: boolean; embedder?: HashingEmbedder; wordVectors?: WordVectors } = {}) => buildIndex({ kbDir: kb.dir, dataDir: data.dir, embedder, defaultLang: 'en', ...extra });
 
   beforeEach(() => {
     kb = tempDir();
@@ -36,6 +38,17 @@ describe('buildIndex', () => {
     const manifest = JSON.parse(readFileSync(path.join(dir!, 'manifest.json'), 'utf8'));
     expect(manifest.embedder).to.deep.equal({ id: embedder.id, dimensions: embedder.dimensions });
     expect(manifest.articleCount).to.equal(2);
+  });
+
+  it('records the word vectors it was fitted with, and counts as stale when other vectors (or none) are configured', async () => {
+    const vectors: WordVectors = { id: 'tiny-v1', lang: 'en', dimensions: 2, vector: (w) => (w === 'vpn' ? Float32Array.of(1, 0) : null), weight: () => 1 };
+    const s = await build({ wordVectors: vectors });
+    const manifest = JSON.parse(readFileSync(path.join(s.snapshotDir!, 'manifest.json'), 'utf8'));
+    expect(manifest.wordVectors).to.equal('tiny-v1');
+    const kbNow = await loadKnowledgeBase(kb.dir, { defaultLang: 'en' });
+    expect(await isIndexStale(kbNow, data.dir, embedder, vectors)).to.equal(false);
+    expect(await isIndexStale(kbNow, data.dir, embedder, { ...vectors, id: 'tiny-v2' })).to.equal(true);
+    expect(await isIndexStale(kbNow, data.dir, embedder, null)).to.equal(true);
   });
 
   it('re-embeds only changed articles and drops deleted ones from every index', async () => {

@@ -1,0 +1,97 @@
+import type { Lang } from '../contracts/api.ts';
+
+/**
+ * Pre-trained word vectors (port): what a word means, learnt from a large
+ * corpus rather than from the KB. The lexical model knows spelling only;
+ * with these it also relates "booking" to "reservation" and "furry
+ * companions" to "pets". One language: other languages' text gets none.
+ */
+export interface WordVectors {
+  /** Names the source and its version; a classifier trained with other vectors is retrained. */
+  readonly id: string;
+  readonly lang: Lang;
+  readonly dimensions: number;
+  /** Unit-length vector of a folded word, or null when the source does not know it. */
+  vector(word: string): Float32Array | null;
+  /**
+   * How much the word says, 0..1, from its corpus frequency (smooth inverse
+   * frequency: a / (a + p(word))): "the" ≈ 0, rare words ≈ 1.
+   */
+  weight(word: string): number;
+}
+
+/**
+ * A text as one unit vector: the frequency-weighted mean of its words'
+ * vectors (Arora et al.'s SIF, without the common-component removal, which
+ * needs a corpus of questions). Null when no word has a vector.
+ */
+export function textVector(vectors: WordVectors, ws: readonly string[]): Float32Array | null {
+  const out = new Float32Array(vectors.dimensions);
+  let any = false;
+  for (const w of ws) {
+    const v = vectors.vector(w);
+    if (!v) continue;
+    const weight = vectors.weight(w);
+    for (let d = 0; d < out.length; d++) out[d]! += weight * v[d]!;
+    any = true;
+  }
+  return any ? normalise(out) : null;
+}
+
+/** Unit length in place (a zero vector stays zero). */
+export function normalise(v: Float32Array): Float32Array {
+  let n = 0;
+  for (const x of v) n += x * x;
+  n = Math.sqrt(n);
+  if (n > 0) for (let d = 0; d < v.length; d++) v[d]! /= n;
+  return v;
+}
+
+/**
+ * The KB's own words nearest in meaning to a word the KB never uses, so a
+ * question in other words still reaches the article ("furry" → pets).
+ * Only words the vectors know count; lookups are cached per word.
+ */
+export class WordNeighbours {
+  private readonly kbWords: string[] = [];
+  private readonly matrix: Float32Array;
+  private readonly cache = new Map<string, [word: string, similarity: number][]>();
+
+  constructor(
+    private readonly vectors: WordVectors,
+    kbWords: Iterable<string>,
+    private readonly options: { k: number; minSimilarity: number },
+  ) {
+    const rows: Float32Array[] = [];
+    for (const w of kbWords) {
+      const v = vectors.vector(w);
+      if (!v) continue;
+      this.kbWords.push(w);
+      rows.push(v);
+    }
+    this.matrix = new Float32Array(rows.length * vectors.dimensions);
+    rows.forEach((v, i) => this.matrix.set(v, i * vectors.dimensions));
+  }
+
+  /** Up to k KB words with cosine ≥ minSimilarity to `word`, most similar first. */
+  of(word: string): [word: string, similarity: number][] {
+    const hit = this.cache.get(word);
+    if (hit) return hit;
+    const v = this.vectors.vector(word);
+    const found: [string, number][] = [];
+    if (v) {
+      const D = this.vectors.dimensions;
+      for (let i = 0; i < this.kbWords.length; i++) {
+        let dot = 0;
+        for (let d = 0; d < D; d++) dot += v[d]! * this.matrix[i * D + d]!;
+        if (dot >= this.options.minSimilarity) found.push([this.kbWords[i]!, dot]);
+      }
+      found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    }
+    const out = found.slice(0, this.options.k);
+    // Questions repeat their words; the cache is bounded so a flood of made-up words cannot grow it without end.
+    if (this.cache.size >= 50_000) this.cache.clear();
+    this.cache.set(word, out);
+    return out;
+  }
+}

