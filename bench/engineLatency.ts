@@ -2,6 +2,7 @@ import { AnswerEngine } from '../core/answers/answerEngine.ts';
 import { openSnapshot } from '../core/indexing/kbIndex.ts';
 import { currentSnapshotDir } from '../core/indexing/snapshot.ts';
 import { HashingEmbedder } from '../core/search/hashingEmbedder.ts';
+import { configuredWordVectors } from './wordVectors.ts';
 import type { SynthArticle } from './synthKb.ts';
 
 /**
@@ -12,7 +13,7 @@ import type { SynthArticle } from './synthKb.ts';
 export async function benchEngine(dataDir: string, synth: SynthArticle[], questions = 2000): Promise<{ mean: number; p50: number; p95: number; p99: number }> {
   const dir = await currentSnapshotDir(dataDir);
   if (!dir) throw new Error(`no snapshot in ${dataDir}`);
-  const index = await openSnapshot(dir, new HashingEmbedder());
+  const index = await openSnapshot(dir, new HashingEmbedder(), await configuredWordVectors());
   const engine = new AnswerEngine(() => index, { defaultLang: 'en' });
   // The same questions, in the same order, as the load runs.
   const question = (i: number) => synth[(i * 7919) % synth.length]!.question;

@@ -6,15 +6,16 @@ import { textVector, WordNeighbours, type WordVectors } from './wordVectors.ts';
 /**
  * What the lexical model takes from pre-trained word vectors, with the
  * settings chosen on the dev sets (docs/quality.md): the classifier also
- * reads each phrasing's mean word vector, and a question word the KB never
- * uses brings in the KB words nearest in meaning.
+ * reads each phrasing's mean word vector, and each question word brings in
+ * the KB words nearest in meaning.
  */
 export const MEANING = {
   /** Weight of the mean-vector block beside the unit-length sparse input (1.2–2 helps CLINC150 more and hurts the HINT3 bots). */
   classifierWeight: 0.8,
-  /** KB words brought in per unknown question word, and how close they must be (cosine). */
+  /** KB words brought in per question word, and how close they must be (cosine) to a word the KB never uses, and to one it uses. */
   neighbours: 3,
   minSimilarity: 0.45,
+  minSimilarityKnown: 0.6,
 } as const;
 
 /** A text's mean word vector, when the vectors speak its language. */

@@ -2,7 +2,7 @@ import type { Lang } from '../contracts/api.ts';
 import type { Article } from '../articles/types.ts';
 import { words } from '../text/analyze.ts';
 import { Csr } from './csr.ts';
-import { isContentWord, kbNeighbours, meaningOf, withMeaning } from './meaningFeatures.ts';
+import { isContentWord, kbNeighbours, MEANING, meaningOf, withMeaning } from './meaningFeatures.ts';
 import { PhraseClassifier, type SavedClassifier } from './phraseClassifier.ts';
 import type { SparseVector } from './softmaxRegression.ts';
 import { Speller } from './spelling.ts';
@@ -265,12 +265,14 @@ export class TermModel {
       if (id === undefined || counts.has(id)) continue;
       counts.set(id, 1);
     }
-    // A word the KB never uses (nor a misspelling of one) brings in the KB words nearest in meaning, weighted by how near.
+    // Each content word brings in the KB words nearest in meaning, weighted by how near ("reimbursement" → refund):
+    // any near word for one the KB never uses (and cannot spell-correct), only close ones for a word it knows.
     if (this.neighbours && lang === this.vectors!.lang) for (const w of questionWords) {
-      if (!isContentWord(w, lang) || this.vocab.has(wordCode(w, lang)) || this.speller.correct(w) !== null) continue;
+      if (!isContentWord(w, lang) || this.speller.correct(w) !== null) continue;
+      const min = this.vocab.has(wordCode(w, lang)) ? MEANING.minSimilarityKnown : MEANING.minSimilarity;
       for (const [near, similarity] of this.neighbours.of(w)) {
         const id = this.vocab.get(wordCode(near, lang));
-        if (id === undefined || counts.has(id)) continue;
+        if (similarity < min || id === undefined || counts.has(id)) continue;
         counts.set(id, 1);
         boost.set(id, similarity);
       }
