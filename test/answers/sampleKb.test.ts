@@ -3,6 +3,7 @@ import { AnswerEngine } from '../../core/answers/answerEngine.ts';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
 import type { KbIndex } from '../../core/indexing/kbIndex.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
+import { loadGloveWordVectors } from '../../core/search/gloveWordVectors.ts';
 
 describe('the answer engine on the sample KB', function () {
   this.timeout(60000);
@@ -10,7 +11,7 @@ describe('the answer engine on the sample KB', function () {
   let engine: AnswerEngine;
 
   before(async () => {
-    index = (await buildIndex({ kbDir: 'kb-content', embedder: new HashingEmbedder(), defaultLang: 'en' })).index;
+    index = (await buildIndex({ kbDir: 'kb-content', embedder: new HashingEmbedder(), wordVectors: await loadGloveWordVectors(), defaultLang: 'en' })).index;
     engine = new AnswerEngine(() => index, { defaultLang: 'en' });
   });
 
