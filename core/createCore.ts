@@ -48,9 +48,15 @@ export function createEmbedder(config: Pick<Config, 'embedder'> & Partial<Pick<C
 /** The configured word vectors: null when off or not installed (the engine is then lexical only, and says so once). */
 export async function createWordVectors(config: Pick<Config, 'wordVectors'>): Promise<WordVectors | null> {
   if (config.wordVectors === 'off') return null;
-  const vectors = await loadGloveWordVectors();
-  if (!vectors) log.info('index', `word vectors not installed (optional package ${GLOVE_PACKAGE}): answering from the KB's words alone`);
-  return vectors;
+  try {
+    const vectors = await loadGloveWordVectors();
+    if (!vectors) log.info('index', `word vectors not installed (optional package ${GLOVE_PACKAGE}): answering from the KB's words alone`);
+    return vectors;
+  } catch (error) {
+    // A damaged install, or too little memory for the first conversion: serve without them rather than not at all.
+    log.warn('index', `could not load the word vectors (${GLOVE_PACKAGE}): answering from the KB's words alone`, { error });
+    return null;
+  }
 }
 
 /** Load a model or learn its dimensions now, so a misconfigured model fails at start. */

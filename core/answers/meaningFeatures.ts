@@ -1,6 +1,6 @@
 import type { Lang } from '../contracts/api.ts';
 import { isStopword, words } from '../text/analyze.ts';
-import type { SparseVector } from './softmaxRegression.ts';
+import type { ClassifierInput, SparseVector } from './softmaxRegression.ts';
 import { textVector, WordNeighbours, type WordVectors } from './wordVectors.ts';
 
 /**
@@ -23,19 +23,9 @@ export function meaningOf(vectors: WordVectors | null, text: string, lang: Lang)
   return vectors && lang === vectors.lang ? textVector(vectors, words(text)) : null;
 }
 
-/** The classifier's input: the sparse features, then the meaning as `dimensions` more features numbered from `offset`. */
-export function withMeaning(v: SparseVector, offset: number, meaning: Float32Array | null): SparseVector {
-  if (!meaning) return v;
-  const n = v.ids.length;
-  const ids = new Int32Array(n + meaning.length);
-  const w = new Float32Array(n + meaning.length);
-  ids.set(v.ids);
-  w.set(v.w);
-  for (let d = 0; d < meaning.length; d++) {
-    ids[n + d] = offset + d;
-    w[n + d] = MEANING.classifierWeight * meaning[d]!;
-  }
-  return { ids, w };
+/** The classifier's input: the sparse features, and the meaning (scaled) as a dense block beside them. */
+export function withMeaning(v: SparseVector, meaning: Float32Array | null): ClassifierInput {
+  return meaning ? { ids: v.ids, w: v.w, dense: meaning.map((x) => MEANING.classifierWeight * x) } : v;
 }
 
 /** Neighbour lookups over the KB's content words in the vectors' language (function words have no useful neighbours). */

@@ -1,5 +1,5 @@
 import type { Csr } from './csr.ts';
-import { logits, softmaxInPlace, trainSoftmax, TRAIN_DEFAULTS, type SoftmaxModel, type SparseVector } from './softmaxRegression.ts';
+import { logits, softmaxInPlace, trainSoftmax, TRAIN_DEFAULTS, type ClassifierInput, type SoftmaxModel, type SparseVector } from './softmaxRegression.ts';
 
 /** A trained classifier and the fingerprint of what it was trained on (see `PhraseClassifier.fingerprint`). */
 export interface SavedClassifier {
@@ -21,7 +21,7 @@ export class PhraseClassifier {
   private readonly rivalsOf: Map<number, Int32Array>;
 
   constructor(
-    private readonly inputs: (SparseVector | null)[],
+    private readonly inputs: (ClassifierInput | null)[],
     private readonly articleOf: (unit: number) => number,
     private readonly articles: number,
     private readonly features: number,
@@ -65,6 +65,8 @@ export class PhraseClassifier {
       mix(x.ids.length);
       for (let k = 0; k < x.ids.length; k++) mix(x.ids[k]!);
       for (const bits of new Int32Array(x.w.buffer, x.w.byteOffset, x.w.length)) mix(bits);
+      mix(x.dense?.length ?? 0);
+      if (x.dense) for (const bits of new Int32Array(x.dense.buffer, x.dense.byteOffset, x.dense.length)) mix(bits);
     });
     return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
   }
@@ -75,7 +77,7 @@ export class PhraseClassifier {
   }
 
   /** Probability of each article for `q` (projected), over the allowed articles only. */
-  probabilities(q: SparseVector, allowed: (article: number) => boolean): Float64Array {
+  probabilities(q: ClassifierInput, allowed: (article: number) => boolean): Float64Array {
     const z = logits(this.model, q, new Float64Array(this.articles));
     softmaxInPlace(z, allowed);
     return z;

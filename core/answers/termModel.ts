@@ -181,10 +181,9 @@ export class TermModel {
       const inputs = this.units.map((u, i) => {
         if (!u.matched) return null;
         const sparse = this.forClassifier(this.unitVectors[i]!, u.kind === 'passage' ? MAX_PASSAGE_FEATURES : Infinity);
-        return withMeaning(sparse, F, meaningOf(this.vectors, u.text, docs[u.article]!.lang));
+        return withMeaning(sparse, meaningOf(this.vectors, u.text, docs[u.article]!.lang));
       });
-      // Word vectors add their dimensions as features F, F+1, …: the classifier's weights for them are shared by every phrasing.
-      this.classifier = new PhraseClassifier(inputs, (i) => this.units[i]!.article, N, F + (this.vectors?.dimensions ?? 0), { postings: this.centroidPostings, sums: this.centroidSums }, { saved });
+      this.classifier = new PhraseClassifier(inputs, (i) => this.units[i]!.article, N, F, { postings: this.centroidPostings, sums: this.centroidSums }, { saved });
     }
   }
 
@@ -316,7 +315,7 @@ export class TermModel {
       } else out.centroid[a]! /= this.centroidNorm[a]! || 1;
     }
     this.bags.score(q, out.coverage, out.bm25, left ? { article: left.article, counts: this.unitCounts[leaveOut!]! } : undefined);
-    if (this.classifier) out.probability.set(this.classifier.probabilities(withMeaning(this.forClassifier(q, Infinity), this.idf.length, q.meaning), allowed));
+    if (this.classifier) out.probability.set(this.classifier.probabilities(withMeaning(this.forClassifier(q, Infinity), q.meaning), allowed));
     for (let a = 0; a < N; a++) if (!allowed(a)) out.nearest[a] = out.second[a] = out.centroid[a] = out.coverage[a] = out.bm25[a] = out.probability[a] = 0;
     return out;
   }

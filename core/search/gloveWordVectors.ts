@@ -75,14 +75,11 @@ interface CacheHeader {
  * (a few seconds, about a gigabyte of memory, given back) into a 40 MB cache
  * under node_modules/.cache/deflect; later loads read the cache.
  */
-export async function loadGloveWordVectors(options: { cacheDir?: string; packageName?: string } = {}): Promise<GloveWordVectors | null> {
-  let manifestFile: string;
-  try {
-    manifestFile = createRequire(import.meta.url).resolve(`${options.packageName ?? GLOVE_PACKAGE}/package.json`);
-  } catch {
-    return null;
-  }
-  const packageDir = path.dirname(manifestFile);
+export async function loadGloveWordVectors(options: { cacheDir?: string; packageDir?: string } = {}): Promise<GloveWordVectors | null> {
+  const packageDir = options.packageDir ?? installedPackageDir();
+  if (!packageDir) return null;
+  const manifestFile = path.join(packageDir, 'package.json');
+  if (!(await fs.stat(manifestFile).catch(() => null))) return null;
   const { version, main } = JSON.parse(await fs.readFile(manifestFile, 'utf8')) as { version: string; main: string };
   const cacheDir = options.cacheDir ?? path.join(path.dirname(packageDir), '.cache', 'deflect');
   const cacheFile = path.join(cacheDir, `glove-sg-100d-${version}-${VOCABULARY}.bin`);
@@ -96,6 +93,14 @@ export async function loadGloveWordVectors(options: { cacheDir?: string; package
   }
   const bytes = await convertInWorker({ jsonFile: path.join(packageDir, main), vocabulary: VOCABULARY, cacheFile, version });
   return GloveWordVectors.fromBytes(bytes);
+}
+
+function installedPackageDir(): string | null {
+  try {
+    return path.dirname(createRequire(import.meta.url).resolve(`${GLOVE_PACKAGE}/package.json`));
+  } catch {
+    return null;
+  }
 }
 
 function convertInWorker(workerData: { jsonFile: string; vocabulary: number; cacheFile: string; version: string }): Promise<Uint8Array> {

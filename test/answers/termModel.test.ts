@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { fitLogistic, predict } from '../../core/answers/logistic.ts';
-import { trainSoftmax } from '../../core/answers/softmaxRegression.ts';
+import { logits, trainSoftmax } from '../../core/answers/softmaxRegression.ts';
 import { TermModel, type TermDoc } from '../../core/answers/termModel.ts';
 
 const doc = (id: string, title: string, questions: string[], passages: string[] = []): TermDoc => ({ id, lang: 'en', title, questions, passages });
@@ -85,6 +85,24 @@ describe('trainSoftmax', () => {
     expect([...m.rowOf].filter((r) => r >= 0)).to.have.length(2);
     expect(m.rowOf[0]).to.be.at.least(0);
     expect(m.rowOf[3]).to.be.at.least(0);
+  });
+
+  it('learns from a dense block beside the sparse features, outside the size budget, and with a shortlist of classes', () => {
+    // One shared sparse feature says nothing; the dense block tells the classes apart.
+    const dense = (a: number, b: number) => ({ ids: Int32Array.of(0), w: Float32Array.of(1), dense: Float32Array.of(a, b) });
+    const data = [
+      { x: dense(1, 0), y: 0, shortlist: Int32Array.of(0, 1) },
+      { x: dense(0.9, 0.1), y: 0, shortlist: Int32Array.of(0, 1) },
+      { x: dense(0, 1), y: 1, shortlist: Int32Array.of(1, 0) },
+      { x: dense(0.1, 0.9), y: 1, shortlist: Int32Array.of(1, 0) },
+    ];
+    for (const examples of [data, data.map(({ x, y }) => ({ x, y }))]) {
+      const m = trainSoftmax(examples, 3, 1, { maxCells: 3 });
+      expect(m.denseWeights).to.have.length(6);
+      const z = logits(m, dense(0.8, 0.2), new Float64Array(3));
+      expect(z[0]).to.be.above(z[1]!);
+      expect(logits(m, dense(0.2, 0.8), new Float64Array(3))[1]).to.be.above(logits(m, dense(0.2, 0.8), new Float64Array(3))[0]!);
+    }
   });
 });
 

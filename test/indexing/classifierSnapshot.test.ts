@@ -72,12 +72,16 @@ describe('the phrase classifier stored in the index snapshot', () => {
   });
 
   it('round-trips through its file format, which refuses truncated files', () => {
-    const saved = { fingerprint: '0123456789abcdef', model: { classes: 2, rowOf: Int32Array.from([1, -1, 0]), weights: Float32Array.from([0.5, -0.25, 2, 3]) } };
+    const saved = {
+      fingerprint: '0123456789abcdef',
+      model: { classes: 2, rowOf: Int32Array.from([1, -1, 0]), weights: Float32Array.from([0.5, -0.25, 2, 3]), denseWeights: Float32Array.from([0.125, -1, 4, 8, 16, 0]) },
+    };
     const bytes = encodeClassifier(saved);
     const back = decodeClassifier(Buffer.from(bytes));
     expect(back.fingerprint).to.equal(saved.fingerprint);
     expect([...back.model.rowOf]).to.deep.equal([1, -1, 0]);
     expect([...back.model.weights]).to.deep.equal([0.5, -0.25, 2, 3]);
+    expect([...back.model.denseWeights]).to.deep.equal([0.125, -1, 4, 8, 16, 0]);
     expect(() => decodeClassifier(bytes.subarray(0, bytes.length - 4))).to.throw(/truncated/);
   });
 });

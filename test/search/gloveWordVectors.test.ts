@@ -50,6 +50,18 @@ describe('GloVe word vectors (the optional package, as installed)', function () 
   });
 
   it('are null when the package is not installed (the engine is then lexical only)', async () => {
-    expect(await loadGloveWordVectors({ cacheDir, packageName: 'deflect-no-such-vectors' })).to.equal(null);
+    expect(await loadGloveWordVectors({ cacheDir, packageDir: path.join(cacheDir, 'no-such-package') })).to.equal(null);
+  });
+
+  it('fail with the parse error when the package is damaged, and write no cache', async () => {
+    const broken = path.join(cacheDir, 'broken-package');
+    await fs.mkdir(broken);
+    await fs.writeFile(path.join(broken, 'package.json'), JSON.stringify({ version: '9.9.9', main: 'vectors.json' }));
+    await fs.writeFile(path.join(broken, 'vectors.json'), '{"words": ["the"], "vect');
+    const brokenCache = path.join(cacheDir, 'broken-cache');
+    let error: Error | undefined;
+    await loadGloveWordVectors({ cacheDir: brokenCache, packageDir: broken }).catch((e: Error) => (error = e));
+    expect(error?.name).to.equal('SyntaxError');
+    expect(await fs.readdir(brokenCache).catch(() => [])).to.deep.equal([]);
   });
 });
