@@ -116,6 +116,11 @@ export class TermModel {
     return this.classifier?.save() ?? null;
   }
 
+  /** Id of the word vectors this model reads, or null when it is lexical only. */
+  get wordVectors(): string | null {
+    return this.vectors?.id ?? null;
+  }
+
   get size(): number {
     return this.ids.length;
   }

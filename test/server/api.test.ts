@@ -183,6 +183,7 @@ describe('HTTP API', function () {
       expect(r.body.status).to.equal('ok');
       expect(r.body.articles).to.equal(63);
       expect(r.body.index.vectors.embedder).to.match(/^hashing/);
+      expect(r.body.index.wordVectors, 'the optional word vectors, as npm install brings them').to.match(/^glove-sg-100d@/);
     });
     it('answers unknown routes with a JSON 404', async () => {
       const r = await getJson(`${s.url}/api/nothing-here`);
