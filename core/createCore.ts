@@ -87,7 +87,12 @@ export async function createCore(config: Config): Promise<Core> {
     const engine = new AnswerEngine(() => holder.get(), { defaultLang: config.defaultLang, thresholds: thresholdsOf(config) });
     // Serve what the indexer publishes (npm run index, or its --watch mode) without a restart.
     const stopFollowing = followSnapshots(config.dataDir, index.snapshotDir, async (dir) => {
-      holder.swap(search.wrap(await openSnapshot(dir, embedder, wordVectors)));
+      const next = await openSnapshot(dir, embedder, wordVectors);
+      // Published by an indexer run with another WORD_VECTORS (or without the package): its calibration fits another model.
+      if ((next.manifest.wordVectors ?? null) !== (wordVectors?.id ?? null)) {
+        log.warn('index', 'the new snapshot was calibrated with other word vectors than this server reads: confidences may be off until it is indexed with the same WORD_VECTORS', { dir, snapshot: next.manifest.wordVectors ?? null, server: wordVectors?.id ?? null });
+      }
+      holder.swap(search.wrap(next));
       log.info('index', 'serving a new index snapshot', { dir, articles: holder.get().articles.size });
     });
     const sinks = createSinks(config);

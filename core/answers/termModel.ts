@@ -102,7 +102,7 @@ export class TermModel {
 
   /**
    * `saved`: a classifier stored with the index, used when it was trained on these same docs (else it is retrained).
-   * `wordVectors`: pre-trained vectors for the classifier and for question words the KB never uses (optional).
+   * `wordVectors`: pre-trained vectors for the classifier and for bringing in KB words near a question's words (optional).
    */
   static build(docs: TermDoc[], options: { classifier?: boolean; saved?: SavedClassifier; wordVectors?: WordVectors | null } = {}): TermModel {
     const model = new TermModel(docs);
