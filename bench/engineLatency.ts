@@ -1,5 +1,5 @@
 import { AnswerEngine } from '../core/answers/answerEngine.ts';
-import { openSnapshot } from '../core/indexing/kbIndex.ts';
+import { openSnapshot, type KbIndex } from '../core/indexing/kbIndex.ts';
 import { currentSnapshotDir } from '../core/indexing/snapshot.ts';
 import { HashingEmbedder } from '../core/search/hashingEmbedder.ts';
 import { configuredWordVectors } from './wordVectors.ts';
@@ -10,10 +10,21 @@ import type { SynthArticle } from './synthKb.ts';
  * beside the HTTP figures it shows how much of a request is the answer engine
  * and how much is Express, validation, the event log and the conversation store.
  */
-export async function benchEngine(dataDir: string, synth: SynthArticle[], questions = 2000): Promise<{ mean: number; p50: number; p95: number; p99: number }> {
+export async function benchEngine(dataDir: string, synth: SynthArticle[], questions = 2000): Promise<EngineTimes> {
   const dir = await currentSnapshotDir(dataDir);
   if (!dir) throw new Error(`no snapshot in ${dataDir}`);
-  const index = await openSnapshot(dir, new HashingEmbedder(), await configuredWordVectors());
+  return timeEngine(await openSnapshot(dir, new HashingEmbedder(), await configuredWordVectors()), synth, questions);
+}
+
+export interface EngineTimes {
+  mean: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/** `engine.answer()` on `index`, in ms, after 200 questions of warm-up. */
+export async function timeEngine(index: KbIndex, synth: SynthArticle[], questions = 2000): Promise<EngineTimes> {
   const engine = new AnswerEngine(() => index, { defaultLang: 'en' });
   // The same questions, in the same order, as the load runs.
   const question = (i: number) => synth[(i * 7919) % synth.length]!.question;

@@ -7,7 +7,7 @@ import { ConversationStore } from './conversations/conversationStore.ts';
 import { EventLog } from './events/eventLog.ts';
 import { buildIndex, isIndexStale } from './indexing/buildIndex.ts';
 import { openSnapshot, type KbIndex } from './indexing/kbIndex.ts';
-import { currentSnapshotDir } from './indexing/snapshot.ts';
+import { calibratedWith, currentSnapshotDir } from './indexing/snapshot.ts';
 import { followSnapshots } from './indexing/followSnapshots.ts';
 import { openSearchBackend } from './indexing/meiliBackend.ts';
 import { log } from './logger.ts';
@@ -89,7 +89,7 @@ export async function createCore(config: Config): Promise<Core> {
     const stopFollowing = followSnapshots(config.dataDir, index.snapshotDir, async (dir) => {
       const next = await openSnapshot(dir, embedder, wordVectors);
       // Published by an indexer run with another WORD_VECTORS (or without the package): its calibration fits another model.
-      if ((next.manifest.wordVectors ?? null) !== (wordVectors?.id ?? null)) {
+      if (!calibratedWith(next.manifest, wordVectors)) {
         log.warn('index', 'the new snapshot was calibrated with other word vectors than this server reads: confidences may be off until it is indexed with the same WORD_VECTORS', { dir, snapshot: next.manifest.wordVectors ?? null, server: wordVectors?.id ?? null });
       }
       holder.swap(search.wrap(next));

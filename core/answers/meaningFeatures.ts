@@ -18,9 +18,9 @@ export const MEANING = {
   minSimilarityKnown: 0.6,
 } as const;
 
-/** A text's mean word vector, when the vectors speak its language. */
-export function meaningOf(vectors: WordVectors | null, text: string, lang: Lang): Float32Array | null {
-  return vectors && lang === vectors.lang ? textVector(vectors, words(text)) : null;
+/** The mean word vector of a text's words, when the vectors speak its language. */
+export function meaningOf(vectors: WordVectors | null, ws: readonly string[], lang: Lang): Float32Array | null {
+  return vectors && lang === vectors.lang ? textVector(vectors, ws) : null;
 }
 
 /** The classifier's input: the sparse features, and the meaning (scaled) as a dense block beside them. */

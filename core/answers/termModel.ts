@@ -186,7 +186,7 @@ export class TermModel {
       const inputs = this.units.map((u, i) => {
         if (!u.matched) return null;
         const sparse = this.forClassifier(this.unitVectors[i]!, u.kind === 'passage' ? MAX_PASSAGE_FEATURES : Infinity);
-        return withMeaning(sparse, meaningOf(this.vectors, u.text, docs[u.article]!.lang));
+        return withMeaning(sparse, meaningOf(this.vectors, words(u.text), docs[u.article]!.lang));
       });
       this.classifier = new PhraseClassifier(inputs, (i) => this.units[i]!.article, N, F, { postings: this.centroidPostings, sums: this.centroidSums }, { saved });
     }
@@ -287,7 +287,7 @@ export class TermModel {
       counts.set(id, 1);
       boost.set(id, SYNONYM_WEIGHT);
     }
-    return { ...this.weigh(counts, unknown, boost), meaning: meaningOf(this.vectors, text, lang) };
+    return { ...this.weigh(counts, unknown, boost), meaning: meaningOf(this.vectors, questionWords, lang) };
   }
 
   /**

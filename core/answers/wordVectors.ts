@@ -39,7 +39,7 @@ export function textVector(vectors: WordVectors, ws: readonly string[]): Float32
 }
 
 /** Unit length in place (a zero vector stays zero). */
-export function normalise(v: Float32Array): Float32Array {
+function normalise(v: Float32Array): Float32Array {
   let n = 0;
   for (const x of v) n += x * x;
   n = Math.sqrt(n);

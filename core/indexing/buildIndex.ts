@@ -13,7 +13,7 @@ import type { Embedder, SearchDocument, VectorItem } from '../search/ports.ts';
 import { markdownToText } from '../articles/markdown.ts';
 import { log } from '../logger.ts';
 import { indexFromData, type KbIndex } from './kbIndex.ts';
-import { currentSnapshotDir, indexRoot, publishSnapshot, readSnapshot, type Manifest, type SnapshotData } from './snapshot.ts';
+import { calibratedWith, currentSnapshotDir, indexRoot, publishSnapshot, readSnapshot, type Manifest, type SnapshotData } from './snapshot.ts';
 
 export interface BuildOptions {
   kbDir: string;
@@ -134,7 +134,7 @@ export async function isIndexStale(kb: KnowledgeBase, dataDir: string, embedder:
     const { manifest } = await readSnapshot(dir);
     if (manifest.embedder.id !== embedder.id) return true;
     // Calibration was fitted with the model's word vectors: other vectors (or none) need it fitted again.
-    if ((manifest.wordVectors ?? null) !== (wordVectors?.id ?? null)) return true;
+    if (!calibratedWith(manifest, wordVectors)) return true;
     const ids = Object.keys(manifest.hashes);
     if (ids.length !== kb.articles.length) return true;
     if (JSON.stringify(manifest.synonyms) !== JSON.stringify(kb.synonyms)) return true;

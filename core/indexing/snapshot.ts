@@ -13,6 +13,11 @@ import { fsyncDir, fsyncFile, writeFileAtomic } from '../storage/atomicFile.ts';
  * named in the CURRENT file. Readers follow CURRENT; a crash while building
  * leaves a stray temp folder and the old snapshot still current.
  */
+/** Was this snapshot's model calibrated with `vectors` (null: none)? Otherwise its confidences fit another model. */
+export function calibratedWith(manifest: Manifest, vectors: { id: string } | null): boolean {
+  return (manifest.wordVectors ?? null) === (vectors?.id ?? null);
+}
+
 export interface Manifest {
   format: 1;
   createdAt: string;

@@ -11,10 +11,14 @@ const { jsonFile, vocabulary, cacheFile, version } = workerData;
 const source = JSON.parse(readFileSync(jsonFile, 'utf8'));
 const D = source.dimensions;
 const words = [];
-for (const w of source.words) {
+// Each word's place in the source, which is ordered by corpus frequency: the frequency weights need it.
+const ranks = [];
+for (let rank = 0; rank < source.words.length && words.length < vocabulary; rank++) {
+  const w = source.words[rank];
   // Only words as the text analyser folds them (lower case, letters and digits, no accents) can ever be looked up.
-  if (words.length >= vocabulary) break;
-  if (/^[a-z0-9]+$/.test(w) && source.vectors[w]) words.push(w);
+  if (!/^[a-z0-9]+$/.test(w) || !source.vectors[w]) continue;
+  words.push(w);
+  ranks.push(rank);
 }
 const rows = new Float32Array(words.length * D);
 words.forEach((w, i) => {
@@ -24,9 +28,6 @@ words.forEach((w, i) => {
   n = Math.sqrt(n) || 1;
   for (let d = 0; d < D; d++) rows[i * D + d] = v[d] / n;
 });
-// Ranks are kept as in the source (its words are ordered by corpus frequency) for the frequency weights.
-const rankOf = new Map(source.words.map((w, i) => [w, i]));
-const ranks = words.map((w) => rankOf.get(w));
 const header = Buffer.from(JSON.stringify({ format: 1, version, dimensions: D, sourceSize: source.size, words, ranks }));
 const pad = (4 - ((4 + header.length) % 4)) % 4;
 const bytes = Buffer.concat([Buffer.from(Uint32Array.of(header.length + pad).buffer), header, Buffer.alloc(pad, 0x20), Buffer.from(rows.buffer)]);

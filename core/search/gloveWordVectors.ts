@@ -78,9 +78,9 @@ interface CacheHeader {
 export async function loadGloveWordVectors(options: { cacheDir?: string; packageDir?: string } = {}): Promise<GloveWordVectors | null> {
   const packageDir = options.packageDir ?? installedPackageDir();
   if (!packageDir) return null;
-  const manifestFile = path.join(packageDir, 'package.json');
-  if (!(await fs.stat(manifestFile).catch(() => null))) return null;
-  const { version, main } = JSON.parse(await fs.readFile(manifestFile, 'utf8')) as { version: string; main: string };
+  const manifest = await fs.readFile(path.join(packageDir, 'package.json'), 'utf8').catch(() => null);
+  if (manifest === null) return null;
+  const { version, main } = JSON.parse(manifest) as { version: string; main: string };
   const cacheDir = options.cacheDir ?? path.join(path.dirname(packageDir), '.cache', 'deflect');
   const cacheFile = path.join(cacheDir, `glove-sg-100d-${version}-${VOCABULARY}.bin`);
   const cached = await fs.readFile(cacheFile).catch(() => null);
