@@ -10,9 +10,10 @@ import type { BotStrings } from './strings.ts';
 
 const reply = (title: string): CardAction => ({ type: ActionTypes.ImBack, title, value: title });
 
-/** The canned answer: title, answer, a link to the article, and "did it help?". */
+/** The canned answer: title, answer, a link to the article (public ones have a page), and "did it help?". */
 export function answerReply(answer: AnswerCard, s: BotStrings, publicUrl: string, otherLanguage: boolean): Partial<Activity> {
-  const card = CardFactory.heroCard(answer.title, answer.text, undefined, [{ type: ActionTypes.OpenUrl, title: s.openArticle, value: `${publicUrl}${answer.url}` }]);
+  const open = answer.url ? [{ type: ActionTypes.OpenUrl, title: s.openArticle, value: `${publicUrl}${answer.url}` }] : [];
+  const card = CardFactory.heroCard(answer.title, answer.text, undefined, open);
   const activity = MessageFactory.attachment(card, otherLanguage ? s.otherLanguage : undefined);
   activity.suggestedActions = { to: [], actions: [reply(s.solved), reply(s.notSolved)] };
   return activity;

@@ -33,8 +33,11 @@ export interface AnswerCard {
   text: string;
   /** The canned answer rendered from Markdown with raw HTML disabled. */
   html: string;
-  /** Path of the full article, relative to the server root (e.g. /articles/reset-password). */
-  url: string;
+  /**
+   * Path of the full article, relative to the server root (e.g. /articles/reset-password);
+   * null for an internal article, which has no public page (the answer is all a client can show of it).
+   */
+  url: string | null;
   confidence: number;
   lang: Lang;
 }

@@ -13,7 +13,8 @@ export function answerCard(article: Article, confidence: number): AnswerCard {
     title: article.title,
     text: markdownToText(article.answer),
     html: renderMarkdown(article.answer),
-    url: articlePath(article.id),
+    // Internal articles are served to no browser (a link would show a 404): the answer stands alone.
+    url: article.audience === 'public' ? articlePath(article.id) : null,
     confidence: round(confidence),
     lang: article.lang,
   };

@@ -5,9 +5,12 @@ import { escapeHtml } from './html.ts';
 
 const LABELS = { es: { other: 'Also in English', back: 'Volver' }, en: { other: 'También en español', back: 'Back' } };
 
-/** The full article as a page (the link target of answer cards). Article HTML comes from markdown-it with raw HTML off. */
-export function articlePage(a: Article): string {
-  const other = Object.entries(a.translations)[0];
+/**
+ * The full article as a page (the link target of answer cards). Article HTML comes from markdown-it with raw HTML off.
+ * `hasPage` says which translations have a page of their own (an internal or draft one would be a dead link).
+ */
+export function articlePage(a: Article, hasPage: (id: string) => boolean): string {
+  const other = Object.entries(a.translations).find(([, id]) => id && hasPage(id));
   const l = LABELS[a.lang];
   return `<!doctype html>
 <html lang="${a.lang}">
