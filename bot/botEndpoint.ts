@@ -27,7 +27,7 @@ export function createBotEndpoint(core: CoreServices, config: Pick<Config, 'bot'
   const open = core.channelState ?? (() => KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays));
   const storage = new StateStorage(open as () => Promise<KeyValueStore<StoreItem>>);
   const authenticated = !!config.bot.appId;
-  const { bot, onTurnError } = createDeflectBot(core, { storage, publicUrl: config.publicUrl, authenticated });
+  const { bot, onTurnError } = createDeflectBot(core, { storage, publicUrl: config.publicUrl, authenticated, internalTenants: config.bot.internalTenants });
   const adapter = new BotAdapter(botFrameworkAuthentication(config.bot));
   adapter.onTurnError = onTurnError;
   let warned = false;

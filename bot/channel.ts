@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { TeamsInfo, type Activity, type TurnContext } from 'botbuilder';
+import { TeamsInfo, teamsGetTenant, type Activity, type TeamsChannelAccount, type TurnContext } from 'botbuilder';
+import type { Audience } from '../core/articles/types.ts';
 import type { Channel, Lang, UserIdentity } from '../core/contracts/api.ts';
 import { log } from '../core/logger.ts';
 import { isLang } from '../core/text/analyze.ts';
@@ -49,24 +50,48 @@ export function identityOf(activity: Pick<Activity, 'from' | 'channelId'>, authe
 
 const MEMBER_LOOKUP_MS = 5000;
 
+/** Who the user is in Teams' member list (e-mail, role in the tenant); undefined when that is unknown. */
+export type MemberLookup = (context: TurnContext) => Promise<TeamsChannelAccount | undefined>;
+
 /**
- * The user's e-mail in Teams, which the activity does not carry but the
- * conversation's member list does (one call to the Teams connector). Best
- * effort: any other channel, a failure or a slow answer means "unknown", and
- * the bot asks.
+ * The Teams member list's entry for the user, which carries what the activity
+ * does not (e-mail, member or guest): one call to the Teams connector. Best
+ * effort: any other channel, a failure or a slow answer means "unknown".
  */
-export async function teamsEmail(context: TurnContext): Promise<string | undefined> {
+export const teamsMember: MemberLookup = async (context) => {
   if (context.activity.channelId !== 'msteams' || !context.activity.from?.id) return undefined;
   const stop = new AbortController();
   const timeout = delay(MEMBER_LOOKUP_MS, undefined, { signal: stop.signal }).catch(() => undefined);
   try {
-    const member = await Promise.race([TeamsInfo.getMember(context, context.activity.from.id), timeout]);
-    const address = member?.email ?? member?.userPrincipalName;
-    return address && emailIn(address);
+    return await Promise.race([TeamsInfo.getMember(context, context.activity.from.id), timeout]);
   } catch (error) {
-    log.info('bot', 'Teams member lookup failed; asking for the e-mail', { reason: (error as Error).message });
+    log.info('bot', 'Teams member lookup failed', { reason: (error as Error).message });
     return undefined;
   } finally {
     stop.abort();
   }
+};
+
+/** The user's e-mail in Teams, or undefined (the bot then asks for it). */
+export async function teamsEmail(context: TurnContext, lookup: MemberLookup): Promise<string | undefined> {
+  const member = await lookup(context);
+  const address = member?.email ?? member?.userPrincipalName;
+  return address ? emailIn(address) : undefined;
+}
+
+/**
+ * Could this person be shown internal articles? Only a Teams user Microsoft
+ * vouches for (authenticated requests, AAD object id) writing from one of the
+ * organisation's tenants; whether they are a member rather than a guest is
+ * the member list's to say (`audiencesFor`).
+ */
+export function inInternalTenant(activity: Activity, authenticated: boolean, internalTenants: readonly string[]): boolean {
+  if (!identityOf(activity, authenticated).verified) return false;
+  const tenant = teamsGetTenant(activity)?.id ?? activity.conversation?.tenantId;
+  return !!tenant && internalTenants.includes(tenant.toLowerCase());
+}
+
+/** What a person may read, from their role in the tenant: members see internal articles too; guests, anonymous users and unknown roles public ones only. */
+export function audiencesFor(role: string | undefined): Audience[] {
+  return role === 'user' ? ['public', 'internal'] : ['public'];
 }

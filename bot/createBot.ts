@@ -1,7 +1,7 @@
 import { PrivateConversationState, UserState, type Storage, type TurnContext } from 'botbuilder';
 import type { CoreServices } from '../core/services.ts';
 import { log } from '../core/logger.ts';
-import { conversationIdOf, localeLang } from './channel.ts';
+import { conversationIdOf, localeLang, teamsMember, type MemberLookup } from './channel.ts';
 import { DeflectBot } from './deflectBot.ts';
 import { strings } from './strings.ts';
 import type { ConversationData } from './state.ts';
@@ -14,10 +14,14 @@ export interface DeflectBotParts {
 }
 
 /** The bot and its state over a storage, with the one error handler for its turns. */
-export function createDeflectBot(core: CoreServices, options: { storage: Storage; publicUrl: string; authenticated: boolean }): DeflectBotParts {
+export function createDeflectBot(
+  core: CoreServices,
+  options: { storage: Storage; publicUrl: string; authenticated: boolean; internalTenants?: readonly string[]; members?: MemberLookup },
+): DeflectBotParts {
   const conversationState = new PrivateConversationState(options.storage);
   const userState = new UserState(options.storage);
-  const bot = new DeflectBot({ core, conversationState, userState, publicUrl: options.publicUrl, authenticated: options.authenticated });
+  const { publicUrl, authenticated, internalTenants = [], members = teamsMember } = options;
+  const bot = new DeflectBot({ core, conversationState, userState, publicUrl, authenticated, internalTenants, members });
   return { bot, conversationState, onTurnError: turnErrorHandler(core, conversationState) };
 }
 

@@ -1,4 +1,5 @@
 import { ActivityHandler, TurnContext, type PrivateConversationState, type StatePropertyAccessor, type UserState } from 'botbuilder';
+import type { Audience } from '../core/articles/types.ts';
 import type { Lang } from '../core/contracts/api.ts';
 import { askQuestion } from '../core/conversations/askQuestion.ts';
 import { giveFeedback } from '../core/conversations/giveFeedback.ts';
@@ -6,7 +7,7 @@ import type { CoreServices } from '../core/services.ts';
 import { detectLang } from '../core/text/analyze.ts';
 import { openTicket } from '../core/tickets/openTicket.ts';
 import { answerReply, choicesReply, promptReply } from './cards.ts';
-import { channelOf, conversationIdOf, identityOf, localeLang, teamsEmail } from './channel.ts';
+import { audiencesFor, channelOf, conversationIdOf, identityOf, inInternalTenant, localeLang, teamsEmail, type MemberLookup } from './channel.ts';
 import { isNo, isNoneOfThese, isYes, normalise, personLang, wantsPerson } from './intents.ts';
 import { strings } from './strings.ts';
 import type { ConversationData, UserData } from './state.ts';
@@ -21,6 +22,10 @@ export interface BotDeps {
   publicUrl: string;
   /** Requests carry a valid Bot Framework token (MICROSOFT_APP_ID set). */
   authenticated: boolean;
+  /** Tenants whose Teams members also see internal articles (BOT_INTERNAL_TENANTS). */
+  internalTenants: readonly string[];
+  /** The Teams member list's entry for the user (e-mail, member or guest). */
+  members: MemberLookup;
 }
 
 const MAX_QUESTION = 2000;
@@ -107,6 +112,7 @@ export class DeflectBot extends ActivityHandler {
       conversationId: conversationIdOf(a),
       channel: channelOf(a),
       user: this.identity(a),
+      audiences: await this.audiences(context),
       // The text is the best clue; then what was spoken so far; the client's locale last (Teams sends en-US to many Spanish speakers).
       // A title says nothing about the user's language: a pick stays in the conversation's.
       lang: (articleId ? undefined : detectLang(text)) ?? data.lang ?? localeLang(a.locale),
@@ -146,7 +152,7 @@ export class DeflectBot extends ActivityHandler {
 
   private async startTicketFlow(context: TurnContext, data: ConversationData, lang: Lang): Promise<void> {
     const identity = this.identity(context.activity);
-    const email = await teamsEmail(context);
+    const email = await teamsEmail(context, this.deps.members);
     const hasQuestion = !!this.deps.core.conversations.get(conversationIdOf(context.activity))?.lastQuestion;
     data.lang = lang;
     data.ticket = startTicket({ name: identity.name, userId: identity.id, email }, hasQuestion);
@@ -174,6 +180,17 @@ export class DeflectBot extends ActivityHandler {
 
   private identity(activity: TurnContext['activity']) {
     return identityOf(activity, this.deps.authenticated);
+  }
+
+  /**
+   * Internal articles too for a member of the organisation's tenant. The role is looked up once and
+   * remembered with the user; a lookup that fails is tried again next time (public articles meanwhile).
+   */
+  private async audiences(context: TurnContext): Promise<Audience[]> {
+    if (!inInternalTenant(context.activity, this.deps.authenticated, this.deps.internalTenants)) return ['public'];
+    const user = await this.userData.get(context, {});
+    user.teamsRole ??= (await this.deps.members(context))?.userRole;
+    return audiencesFor(user.teamsRole);
   }
 
   private async rememberLang(context: TurnContext, lang: Lang): Promise<void> {

@@ -14,7 +14,10 @@ export interface ConversationData {
   ticket?: TicketDraft;
 }
 
-/** Remembered across conversations (botbuilder UserState): the language the user last spoke, for the next welcome. */
+/** Remembered across conversations (botbuilder UserState). */
 export interface UserData {
+  /** The language the user last spoke, for the next welcome. */
   lang?: Lang;
+  /** Their role in the Teams tenant ("user" for a member, "guest"), once looked up: members of an internal tenant see internal articles. */
+  teamsRole?: string;
 }

@@ -17,6 +17,12 @@ export const botEnv = z.object({
   BOT_MAX_BODY_BYTES: num(262_144, 1024, 10_000_000),
   /** Days an idle bot conversation's state (such as a half-finished ticket) is kept. */
   BOT_STATE_TTL_DAYS: num(30, 1, 3650),
+  /** Microsoft Entra tenant ids (comma-separated) whose Teams members (not guests) also see internal articles. */
+  BOT_INTERNAL_TENANTS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be tenant ids (GUIDs), comma-separated'))),
 });
 
 type BotEnv = z.infer<typeof botEnv>;
@@ -30,6 +36,8 @@ export function checkBotEnv(env: BotEnv, ctx: z.RefinementCtx): void {
   const problem = (path: keyof BotEnv, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   if (!env.MICROSOFT_APP_ID) {
     if (env.MICROSOFT_APP_PASSWORD || env.MICROSOFT_APP_TENANT_ID) problem('MICROSOFT_APP_ID', 'is required when MICROSOFT_APP_PASSWORD or MICROSOFT_APP_TENANT_ID is set (without it the bot would accept unauthenticated requests)');
+    // Unauthenticated requests can claim any tenant: internal articles would be open to anyone.
+    if (env.BOT_INTERNAL_TENANTS.length) problem('BOT_INTERNAL_TENANTS', 'needs MICROSOFT_APP_ID: without it requests are not authenticated and anyone could claim the tenant');
     return;
   }
   if (env.MICROSOFT_APP_TYPE === 'UserAssignedMSI') {
@@ -48,6 +56,8 @@ export interface BotConfig {
   openIdMetadataUrl?: string;
   maxBodyBytes: number;
   stateTtlDays: number;
+  /** Lower-case tenant ids whose Teams members may read internal articles. */
+  internalTenants: string[];
 }
 
 export function botConfig(env: BotEnv): BotConfig {
@@ -59,5 +69,6 @@ export function botConfig(env: BotEnv): BotConfig {
     openIdMetadataUrl: env.BOT_OPENID_METADATA_URL,
     maxBodyBytes: env.BOT_MAX_BODY_BYTES,
     stateTtlDays: env.BOT_STATE_TTL_DAYS,
+    internalTenants: env.BOT_INTERNAL_TENANTS,
   };
 }

@@ -124,6 +124,9 @@ describe('Bot settings', () => {
     { env: { MICROSOFT_APP_ID: APP_ID }, problem: /^MICROSOFT_APP_PASSWORD: is required for MultiTenant/ },
     { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_TYPE: 'SingleTenant', MICROSOFT_APP_PASSWORD: SECRET }, problem: /^MICROSOFT_APP_TENANT_ID: is required for SingleTenant/ },
     { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_TENANT_ID: 't', MICROSOFT_APP_PASSWORD: SECRET }, problem: /^MICROSOFT_APP_PASSWORD: must not be set for UserAssignedMSI/ },
+    { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: SECRET, BOT_INTERNAL_TENANTS: '72F988BF-86F1-41AF-91AB-2D7CD011DB47, 0b1c2d3e-0000-4000-8000-000000000001' } },
+    { env: { BOT_INTERNAL_TENANTS: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, problem: /^BOT_INTERNAL_TENANTS: needs MICROSOFT_APP_ID/ },
+    { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: SECRET, BOT_INTERNAL_TENANTS: 'northwind.example' }, problem: /^BOT_INTERNAL_TENANTS.*must be tenant ids/ },
   ];
   for (const { env, problem } of cases) {
     it(`${JSON.stringify(env)} → ${problem ? problem.source : 'valid'}`, () => {
@@ -133,6 +136,11 @@ describe('Bot settings', () => {
       expect(found.join(' '), 'secrets are not echoed').to.not.include(SECRET);
     });
   }
+
+  it('keeps internal tenants as lower-case ids', () => {
+    const c = loadConfig({ MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: SECRET, BOT_INTERNAL_TENANTS: '72F988BF-86F1-41AF-91AB-2D7CD011DB47, 0b1c2d3e-0000-4000-8000-000000000001,' });
+    expect(c.bot.internalTenants).to.deep.equal(['72f988bf-86f1-41af-91ab-2d7cd011db47', '0b1c2d3e-0000-4000-8000-000000000001']);
+  });
 });
 
 function b64(value: unknown): string {

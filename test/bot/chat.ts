@@ -5,6 +5,7 @@ import type { CoreServices } from '../../core/services.ts';
 import { loadConfig, type Config } from '../../core/config/index.ts';
 import { createCore, type Core } from '../../core/createCore.ts';
 import { createDeflectBot } from '../../bot/createBot.ts';
+import type { MemberLookup } from '../../bot/channel.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 export const PUBLIC_URL = 'https://help.example.com';
@@ -61,6 +62,9 @@ export interface ChatOptions {
   isGroup?: boolean;
   /** As if requests carried a valid Bot Framework token. */
   authenticated?: boolean;
+  internalTenants?: string[];
+  /** The Teams member list, as the connector would answer (default: unknown). */
+  members?: MemberLookup;
 }
 
 let conversations = 0;
@@ -70,7 +74,13 @@ let conversations = 0;
  * a message (or any activity) and returns the bot's replies to it.
  */
 export function chat(core: CoreServices, options: ChatOptions = {}) {
-  const parts = createDeflectBot(core, { storage: options.storage ?? new MemoryStorage(), publicUrl: PUBLIC_URL, authenticated: options.authenticated ?? false });
+  const parts = createDeflectBot(core, {
+    storage: options.storage ?? new MemoryStorage(),
+    publicUrl: PUBLIC_URL,
+    authenticated: options.authenticated ?? false,
+    internalTenants: options.internalTenants,
+    members: options.members ?? (async () => undefined),
+  });
   const adapter = new TestAdapter((context) => parts.bot.run(context));
   adapter.onTurnError = parts.onTurnError;
   adapter.conversation.channelId = options.channelId ?? 'emulator';
