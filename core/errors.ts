@@ -38,8 +38,8 @@ export class UnauthorizedError extends DeflectError {
 
 export class ForbiddenError extends DeflectError {
   override name = 'ForbiddenError';
-  constructor(message = 'This key may not do that') {
-    super('forbidden', message);
+  constructor(message = 'This key may not do that', details?: unknown) {
+    super('forbidden', message, details);
   }
 }
 

@@ -39,7 +39,7 @@ export function authenticator(access: AccessConfig) {
         res.set('WWW-Authenticate', 'Bearer realm="deflect"');
         return next(new UnauthorizedError(localMode ? 'No API keys are configured: set DEFLECT_API_KEYS (until then only this machine may use these routes)' : 'Send a valid API key as "Authorization: Bearer KEY"'));
       }
-      if (RANK[role] < RANK[min]) return next(new ForbiddenError(`This needs the ${min} role; the key given has the ${role} role`));
+      if (RANK[role] < RANK[min]) return next(new ForbiddenError(`This needs the ${min} role; the key given has the ${role} role`, { needs: min, role }));
       res.locals.role = role;
       next();
     };

@@ -51,6 +51,36 @@ export function localeFor(lang) {
   return locale;
 }
 
+const ERROR_KEYS = {
+  unauthorized: 'errorUnauthorized',
+  forbidden: 'errorForbidden',
+  invalid_request: 'errorInvalidRequest',
+  not_found: 'errorNotFound',
+  conflict: 'errorConflict',
+  rate_limited: 'errorRateLimited',
+  unavailable: 'errorUnavailable',
+  internal: 'errorInternal',
+};
+
+/**
+ * A server error (`{ code, message, details }`) in the page's language: the
+ * server writes its messages in English, but its codes are stable. Unknown
+ * codes keep the server's words, and no error at all the HTTP status text.
+ */
+export function errorText(locale, error, statusText) {
+  const key = error && ERROR_KEYS[error.code];
+  if (!key) return (error && error.message) || statusText || '';
+  const details = error.details;
+  if (error.code === 'conflict' && details && details.file) return locale.t('errorDraftExists', { file: details.file });
+  if (error.code === 'forbidden' && details && details.needs && details.role) return locale.t('errorRole', { needs: details.needs, role: details.role });
+  if (error.code === 'invalid_request' && Array.isArray(details) && details.length) {
+    // The one rule about a period the dashboard can break with its own date fields.
+    if (details.every((d) => d.message === 'must be before to')) return locale.t('errorPeriod');
+    return locale.t(key, { fields: [...new Set(details.map((d) => d.field))].join(', ') });
+  }
+  return error.code === 'invalid_request' ? (error.message || statusText || '') : locale.t(key);
+}
+
 /** Fills {name} with values; numbers are written in the locale. */
 export function format(text, values, locale) {
   return String(text).replace(/\{(\w+)\}/g, (whole, name) => {

@@ -3,7 +3,7 @@
 // and charts (SVG drawn by the server) are shown as images, which cannot run scripts.
 // Words and formats come from reports.i18n.js; the server draws the charts' text
 // in the same language (?lang= on the dashboard API).
-import { applyStrings, fillWith, localeFor, resolveLang } from './reports.i18n.js';
+import { applyStrings, errorText, fillWith, localeFor, resolveLang } from './reports.i18n.js';
 
 const KEY = 'deflect.reportsKey';
 const $ = (id) => document.getElementById(id);
@@ -27,11 +27,11 @@ async function api(path, options = {}) {
   const res = await fetch(path, { ...options, headers: { ...(options.headers || {}), ...(key ? { Authorization: `Bearer ${key}` } : {}) } });
   if (res.status === 401 || res.status === 403) {
     const body = await res.json().catch(() => ({}));
-    throw new AuthError(body.error?.message || L.t('noAccess'));
+    throw new AuthError(body.error ? errorText(L, body.error) : L.t('noAccess'));
   }
   if (!res.ok) {
     const body = await res.json().catch(() => ({}));
-    throw new Error(body.error?.message || res.statusText);
+    throw new Error(errorText(L, body.error, res.statusText));
   }
   return res;
 }

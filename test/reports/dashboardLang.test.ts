@@ -123,6 +123,26 @@ describe('the dashboard in Spanish and English', function () {
     await page.context().close();
   });
 
+  it("tells a Spanish reader what went wrong in Spanish, from the server's stable error codes", async () => {
+    const page = await (await browser.newContext({ locale: 'es-ES' })).newPage();
+    await page.goto(`${s.url}/reports`);
+    await page.getByLabel('Clave de API').fill('not-a-key-of-this-server');
+    await page.getByRole('button', { name: 'Ver informes' }).click();
+    await page.waitForFunction(() => !!document.getElementById('login-error')?.textContent);
+    expect(await page.textContent('#login-error')).to.equal('esta clave no es válida');
+
+    await page.getByLabel('Clave de API').fill(LEAD);
+    await page.getByRole('button', { name: 'Ver informes' }).click();
+    await page.waitForFunction(() => /^Actualizado/.test(document.getElementById('status')?.textContent ?? ''));
+    // An end before the start: the server answers 400 invalid_request, in English.
+    await page.fill('#period input[name=from]', '2026-03-10');
+    await page.fill('#period input[name=to]', '2026-03-01');
+    await page.getByRole('button', { name: 'Actualizar' }).click();
+    await page.waitForFunction(() => /^No se han podido/.test(document.getElementById('status')?.textContent ?? ''));
+    expect(await page.textContent('#status')).to.equal('No se han podido cargar los informes: el inicio debe ser anterior al final');
+    await page.context().close();
+  });
+
   it('the switch changes the language in place: no reload, no new key prompt, the URL keeps the choice', async () => {
     const { page, problems } = await openDashboard('', { locale: 'en-US' });
     expect(await page.textContent('h1')).to.equal('Deflection reports');

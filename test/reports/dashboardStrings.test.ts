@@ -15,6 +15,7 @@ interface Locale {
 }
 interface I18n {
   STRINGS: Record<'en' | 'es', Record<string, Entry>>;
+  errorText(locale: Locale, error: unknown, statusText?: string): string;
   resolveLang(search: string, browser: readonly string[]): 'en' | 'es';
   localeFor(lang: string): Locale;
 }
@@ -78,6 +79,29 @@ describe('dashboard strings: the page', () => {
     expect(en.day('2026-03-05')).to.equal('Mar 5, 2026');
     // ICU writes Spanish short months with or without a dot depending on its version.
     expect(es.day('2026-03-05')).to.match(/^5 mar\.? 2026$/);
+  });
+
+  describe('server errors, by their stable code (the server writes English)', () => {
+    const cases: { error: unknown; status?: string; en: string; es: string }[] = [
+      { error: { code: 'unauthorized', message: 'A valid API key is required' }, en: 'this key is not valid', es: 'esta clave no es válida' },
+      { error: { code: 'forbidden', message: 'This key may not do that' }, en: 'this key may not do that', es: 'esta clave no permite hacer eso' },
+      { error: { code: 'forbidden', message: 'This needs the lead role; the key given has the agent role', details: { needs: 'lead', role: 'agent' } }, en: 'this needs the lead role; this key has the agent role', es: 'hace falta el rol lead; esta clave tiene el rol agent' },
+      { error: { code: 'invalid_request', message: 'from: must be before to', details: [{ field: 'from', message: 'must be before to' }] }, en: 'the start must be before the end', es: 'el inicio debe ser anterior al final' },
+      { error: { code: 'invalid_request', message: 'x', details: [{ field: 'from', message: 'must be a date' }, { field: 'to', message: 'must be a date' }, { field: 'from', message: 'y' }] }, en: 'check from, to', es: 'revisa from, to' },
+      { error: { code: 'invalid_request', message: 'Bad thing' }, en: 'Bad thing', es: 'Bad thing' },
+      { error: { code: 'conflict', message: 'a draft for this gap already exists: kb-content/drafts/x.md', details: { file: 'kb-content/drafts/x.md' } }, en: 'a draft for this gap already exists: kb-content/drafts/x.md', es: 'ya existe un borrador para esta laguna: kb-content/drafts/x.md' },
+      { error: { code: 'rate_limited', message: 'Too many requests' }, en: 'too many requests; try again in a minute', es: 'demasiadas solicitudes; vuelve a intentarlo dentro de un minuto' },
+      { error: { code: 'unavailable', message: 'Index is rebuilding' }, en: 'the service is unavailable right now; try again shortly', es: 'el servicio no está disponible ahora mismo; vuelve a intentarlo en breve' },
+      { error: { code: 'internal', message: 'Internal error' }, en: 'internal error on the server (its log has the details)', es: 'error interno del servidor (su registro tiene los detalles)' },
+      { error: { code: 'something_new', message: 'Words from a newer server' }, en: 'Words from a newer server', es: 'Words from a newer server' },
+      { error: undefined, status: 'Bad Gateway', en: 'Bad Gateway', es: 'Bad Gateway' },
+    ];
+    for (const c of cases) {
+      it(`${JSON.stringify(c.error ?? c.status)} → "${c.es}"`, () => {
+        expect(i18n.errorText(i18n.localeFor('en'), c.error, c.status)).to.equal(c.en);
+        expect(i18n.errorText(i18n.localeFor('es'), c.error, c.status)).to.equal(c.es);
+      });
+    }
   });
 });
 
