@@ -7,8 +7,8 @@ export const botEnv = z.object({
   MICROSOFT_APP_ID: z.string().optional(),
   /** Client secret of the app registration (MultiTenant, SingleTenant). */
   MICROSOFT_APP_PASSWORD: z.string().optional(),
-  /** MultiTenant | SingleTenant | UserAssignedMSI. */
-  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  /** SingleTenant | UserAssignedMSI | MultiTenant. Azure creates no multi-tenant bots since August 2025, so that one must be asked for. */
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
   /** Tenant id, for SingleTenant and UserAssignedMSI. */
   MICROSOFT_APP_TENANT_ID: z.string().optional(),
   /** OpenID metadata document that signs channel tokens; default: the Bot Framework public cloud. For private clouds and offline tests. */
@@ -45,7 +45,10 @@ export function checkBotEnv(env: BotEnv, ctx: z.RefinementCtx): void {
   } else if (!env.MICROSOFT_APP_PASSWORD) {
     problem('MICROSOFT_APP_PASSWORD', `is required for ${env.MICROSOFT_APP_TYPE} when MICROSOFT_APP_ID is set`);
   }
-  if (env.MICROSOFT_APP_TYPE !== 'MultiTenant' && !env.MICROSOFT_APP_TENANT_ID) problem('MICROSOFT_APP_TENANT_ID', `is required for ${env.MICROSOFT_APP_TYPE}`);
+  if (env.MICROSOFT_APP_TYPE !== 'MultiTenant' && !env.MICROSOFT_APP_TENANT_ID) {
+    const hint = env.MICROSOFT_APP_TYPE === 'SingleTenant' ? ' (the default type; a bot registered as multi-tenant before August 2025 sets MICROSOFT_APP_TYPE=MultiTenant)' : '';
+    problem('MICROSOFT_APP_TENANT_ID', `is required for ${env.MICROSOFT_APP_TYPE}${hint}`);
+  }
 }
 
 export interface BotConfig {

@@ -9,6 +9,7 @@ import { attackerKey, channelClaims, signJwt, startFakeTokenIssuer } from './fak
 import { captureLogs } from './logs.ts';
 
 const APP_ID = '00000000-0000-4000-8000-0000000000a1';
+const TENANT_ID = '00000000-0000-4000-8000-0000000000b2';
 const APP_PASSWORD = 'test-secret-never-logged';
 // Replies come back in the response (expectReplies): nothing is sent here, and it is this machine anyway.
 const SERVICE_URL = 'http://127.0.0.1:9/';
@@ -19,7 +20,8 @@ describe('Bot authentication (MICROSOFT_APP_ID set)', function () {
   let s: TestServer;
   before(async () => {
     issuer = await startFakeTokenIssuer();
-    s = await startTestServer({ env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: APP_PASSWORD, BOT_OPENID_METADATA_URL: issuer.metadataUrl } });
+    // The default app type, SingleTenant (Azure's only choice for new bots with a secret).
+    s = await startTestServer({ env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: APP_PASSWORD, MICROSOFT_APP_TENANT_ID: TENANT_ID, BOT_OPENID_METADATA_URL: issuer.metadataUrl } });
   });
   after(async () => {
     await s?.close();
@@ -117,16 +119,19 @@ describe('Bot settings', () => {
   };
   const cases: { env: Record<string, string>; problem?: RegExp }[] = [
     { env: {} },
-    { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: SECRET } },
+    { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: SECRET, MICROSOFT_APP_TENANT_ID: 'tenant' } },
+    { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_TYPE: 'MultiTenant', MICROSOFT_APP_PASSWORD: SECRET } },
+    { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: SECRET }, problem: /^MICROSOFT_APP_TENANT_ID: is required for SingleTenant \(the default type; a bot registered as multi-tenant before August 2025 sets MICROSOFT_APP_TYPE=MultiTenant\)/ },
     { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_TYPE: 'SingleTenant', MICROSOFT_APP_PASSWORD: SECRET, MICROSOFT_APP_TENANT_ID: 'tenant' } },
     { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_TENANT_ID: 'tenant' } },
     { env: { MICROSOFT_APP_PASSWORD: SECRET }, problem: /^MICROSOFT_APP_ID: is required when MICROSOFT_APP_PASSWORD/ },
-    { env: { MICROSOFT_APP_ID: APP_ID }, problem: /^MICROSOFT_APP_PASSWORD: is required for MultiTenant/ },
+    { env: { MICROSOFT_APP_ID: APP_ID }, problem: /^MICROSOFT_APP_PASSWORD: is required for SingleTenant/ },
+    { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_TYPE: 'MultiTenant' }, problem: /^MICROSOFT_APP_PASSWORD: is required for MultiTenant/ },
     { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_TYPE: 'SingleTenant', MICROSOFT_APP_PASSWORD: SECRET }, problem: /^MICROSOFT_APP_TENANT_ID: is required for SingleTenant/ },
     { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_TENANT_ID: 't', MICROSOFT_APP_PASSWORD: SECRET }, problem: /^MICROSOFT_APP_PASSWORD: must not be set for UserAssignedMSI/ },
-    { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: SECRET, BOT_INTERNAL_TENANTS: '72F988BF-86F1-41AF-91AB-2D7CD011DB47, 0b1c2d3e-0000-4000-8000-000000000001' } },
+    { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: SECRET, MICROSOFT_APP_TENANT_ID: 'tenant', BOT_INTERNAL_TENANTS: '72F988BF-86F1-41AF-91AB-2D7CD011DB47, 0b1c2d3e-0000-4000-8000-000000000001' } },
     { env: { BOT_INTERNAL_TENANTS: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, problem: /^BOT_INTERNAL_TENANTS: needs MICROSOFT_APP_ID/ },
-    { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: SECRET, BOT_INTERNAL_TENANTS: 'northwind.example' }, problem: /^BOT_INTERNAL_TENANTS.*must be tenant ids/ },
+    { env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: SECRET, MICROSOFT_APP_TENANT_ID: 'tenant', BOT_INTERNAL_TENANTS: 'northwind.example' }, problem: /^BOT_INTERNAL_TENANTS.*must be tenant ids/ },
   ];
   for (const { env, problem } of cases) {
     it(`${JSON.stringify(env)} → ${problem ? problem.source : 'valid'}`, () => {
@@ -138,7 +143,7 @@ describe('Bot settings', () => {
   }
 
   it('keeps internal tenants as lower-case ids', () => {
-    const c = loadConfig({ MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: SECRET, BOT_INTERNAL_TENANTS: '72F988BF-86F1-41AF-91AB-2D7CD011DB47, 0b1c2d3e-0000-4000-8000-000000000001,' });
+    const c = loadConfig({ MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: SECRET, MICROSOFT_APP_TENANT_ID: 'tenant', BOT_INTERNAL_TENANTS: '72F988BF-86F1-41AF-91AB-2D7CD011DB47, 0b1c2d3e-0000-4000-8000-000000000001,' });
     expect(c.bot.internalTenants).to.deep.equal(['72f988bf-86f1-41af-91ab-2d7cd011db47', '0b1c2d3e-0000-4000-8000-000000000001']);
   });
 });
