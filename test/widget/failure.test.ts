@@ -46,6 +46,24 @@ describe('widget when the server fails', function () {
     await context.close();
   });
 
+  it('tells a user who asks too fast to wait, rather than that something broke, and the retry gets the answer', async () => {
+    const { page, problems, context } = await openPage(browser);
+    await page.goto(site.url + '/');
+    await openWidget(page);
+    api.setMode('rateLimited');
+    await askWidget(page, 'I forgot my password');
+    const error = page.locator('.d-error');
+    await error.waitFor();
+    expect(await error.innerText()).to.contain('Wait a few seconds').and.not.contain('went wrong');
+    expect(await page.locator('.d-panel').innerText()).not.to.match(RAW_ERROR);
+    api.setMode('ok');
+    await error.locator('button').click();
+    await page.locator('.d-card').waitFor();
+    expect(await page.locator('.d-card-title').innerText()).to.equal('Reset your password');
+    expect(problems).to.deep.equal([]);
+    await context.close();
+  });
+
   it('explains a network failure (server down) and keeps the panel usable', async () => {
     const { page, context } = await openPage(browser);
     await page.goto(site.url + '/');

@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import type { AnswerCard, AskRequest, AskResponse, CreateTicketRequest, FeedbackResponse, Lang, SearchResponse, Suggestion } from '../../core/contracts/api.ts';
 import { DIST_DIR } from '../../widget/build.ts';
 
-export type FakeMode = 'ok' | 'error500' | 'down';
+export type FakeMode = 'ok' | 'error500' | 'rateLimited' | 'down';
 
 export interface FakeApi {
   url: string;
-  /** ok: normal answers; error500: every /api call fails with 500; down: connections are dropped. */
+  /** ok: normal answers; error500: every /api call fails with 500; rateLimited: 429 as the server's limits answer; down: connections are dropped. */
   setMode(mode: FakeMode): void;
   requests: Array<{ method: string; path: string; body: unknown }>;
   tickets: Array<CreateTicketRequest & { id: string }>;
@@ -66,6 +66,10 @@ export async function startFakeApi(): Promise<FakeApi> {
     const body = req.method === 'POST' ? JSON.parse((await readBody(req)) || '{}') : undefined;
     requests.push({ method: req.method || 'GET', path: url.pathname + url.search, body });
     if (mode === 'error500' && url.pathname.startsWith('/api/')) return send(res, 500, { error: { code: 'internal', message: 'Internal error' } });
+    if (mode === 'rateLimited' && url.pathname.startsWith('/api/')) {
+      res.setHeader('Retry-After', '5');
+      return send(res, 429, { error: { code: 'rate_limited', message: 'Too many requests; try again in 5 s' } });
+    }
     if (url.pathname === '/api/ask') return send(res, 200, ask(body as AskRequest));
     if (url.pathname === '/api/feedback') {
       const next: FeedbackResponse = body.helpful

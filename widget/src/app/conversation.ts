@@ -94,7 +94,8 @@ export function createConversation(d: ConversationDeps) {
       focusTarget = present(await request());
     } catch (error) {
       const kind = error instanceof RequestFailed ? error.kind : 'server';
-      const el = push({ t: 'error', text: kind === 'network' ? strings.errorNetwork : strings.errorServer, retry });
+      const busy = error instanceof RequestFailed && error.status === 429;
+      const el = push({ t: 'error', text: kind === 'network' ? strings.errorNetwork : busy ? strings.errorBusy : strings.errorServer, retry });
       focusTarget = firstFocusable(el);
       d.emit('error', { code: kind, status: error instanceof RequestFailed ? error.status : 0 });
     } finally {

@@ -52,6 +52,7 @@ export const en: Strings = {
   ticketFailed: 'We could not send your request. Please try again.',
   errorNetwork: 'Sorry, I could not reach the help desk. Check your connection and try again.',
   errorServer: 'Sorry, something went wrong on our side. Please try again.',
+  errorBusy: 'You are sending messages faster than I can answer. Wait a few seconds and try again.',
   retry: 'Try again',
   poweredBy: 'Powered by Deflect',
 };

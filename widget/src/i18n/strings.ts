@@ -53,6 +53,8 @@ export interface Strings {
   ticketFailed: string;
   errorNetwork: string;
   errorServer: string;
+  /** The server's rate limit (429): the user is asking too fast, nothing is broken. */
+  errorBusy: string;
   retry: string;
   poweredBy: string;
 }
