@@ -79,6 +79,7 @@ export class DeflectBot extends ActivityHandler {
     const a = context.activity;
     const text = (a.text ? TurnContext.removeRecipientMention(a) ?? a.text : '').trim();
     const data = await this.conversationData.get(context, {});
+    data.userId = this.identity(a).id;
     const lang = data.lang ?? localeLang(a.locale) ?? this.deps.core.defaultLang;
     if (!text) {
       await context.sendActivity(promptReply(strings(lang).typeSomething));
@@ -196,5 +197,6 @@ export class DeflectBot extends ActivityHandler {
   private async rememberLang(context: TurnContext, lang: Lang): Promise<void> {
     const user = await this.userData.get(context, {});
     user.lang = lang;
+    user.userId = this.identity(context.activity).id;
   }
 }

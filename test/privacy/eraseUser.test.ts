@@ -96,6 +96,25 @@ describe('erasing a person on request', function () {
     expect(s.core.tickets.all()).to.have.length(0);
   });
 
+  it("drops a Teams user's remembered language too, though its key holds their Teams id and the events their AAD id", async () => {
+    s = await startTestServer({ env: { DEFLECT_API_KEYS: `admin=${ADMIN}` } });
+    const from = { id: '29:1erase-me', name: 'Carla Ruiz', aadObjectId: '3f2e1d0c-0000-4000-8000-00000000e7a5' };
+    const conversation = { id: 'a:erase-teams', conversationType: 'personal' };
+    const say = async (text: string) => (await postJson(`${s.url}/api/messages`, activity({ channelId: 'msteams', deliveryMode: 'expectReplies', conversation, from, text }))).body.activities[0];
+    await say('How do I reset my password?');
+    await say('Talk to a person');
+    await say('carla.ruiz@example.com');
+    await say('yes');
+    expect(s.core.tickets.all()[0]).to.include({ userId: from.aadObjectId, email: 'carla.ruiz@example.com' });
+    const stateFile = path.join(s.config.dataDir, 'bot-state.json');
+    expect(readFileSync(stateFile, 'utf8')).to.contain('29:1erase-me');
+
+    await postJson(`${s.url}/api/admin/erase-user`, { email: 'carla.ruiz@example.com' }, admin);
+    const state = readFileSync(stateFile, 'utf8');
+    expect(state).to.not.contain('29:1erase-me');
+    expect(state).to.not.contain(from.aadObjectId);
+  });
+
   it('validates the address', async () => {
     s = await startTestServer({ env: { DEFLECT_API_KEYS: `admin=${ADMIN}` } });
     const r = await postJson(`${s.url}/api/admin/erase-user`, { email: 'not an address' }, admin);
