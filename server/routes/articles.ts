@@ -9,11 +9,15 @@ import { articlePage } from '../presenters/articlePage.ts';
 /** Published public articles, as JSON for clients and as a page for people. */
 export function articleRoutes(core: CoreServices): Router {
   const router = Router();
-  const visible = (a: Article | undefined): a is Article => !!a && a.status === 'published' && a.audience === 'public';
-  const find = (id: string): Article => {
+  /** The article, if the public may read it: drafts and internal articles do not exist for the public. */
+  const visible = (id: string): Article | undefined => {
     const a = core.index.get().articles.get(id);
-    // Drafts and internal articles do not exist for the public: 404, not 403, so ids do not leak.
-    if (!visible(a)) throw new NotFoundError('article', id);
+    return a && a.status === 'published' && a.audience === 'public' ? a : undefined;
+  };
+  const find = (id: string): Article => {
+    const a = visible(id);
+    // 404, not 403, so ids do not leak.
+    if (!a) throw new NotFoundError('article', id);
     return a;
   };
   router.get('/api/articles/:id', (req, res) => {
@@ -28,13 +32,13 @@ export function articleRoutes(core: CoreServices): Router {
       answer: a.answer,
       answerHtml: renderMarkdown(a.answer),
       // Only translations the public may read: an internal one's id would leak, and its link would 404.
-      translations: Object.fromEntries(Object.entries(a.translations).filter(([, id]) => id && visible(core.index.get().articles.get(id)))) as Record<string, string>,
+      translations: Object.fromEntries(Object.entries(a.translations).filter(([, id]) => id && visible(id))) as Record<string, string>,
       updatedAt: core.index.get().manifest.createdAt,
     };
     res.json(body);
   });
   router.get('/articles/:id', (req, res) => {
-    res.type('html').send(articlePage(find(String(req.params.id)), (id) => visible(core.index.get().articles.get(id))));
+    res.type('html').send(articlePage(find(String(req.params.id)), (id) => !!visible(id)));
   });
   return router;
 }
