@@ -16,12 +16,12 @@ export interface DeflectBotParts {
 /** The bot and its state over a storage, with the one error handler for its turns. */
 export function createDeflectBot(
   core: CoreServices,
-  options: { storage: Storage; publicUrl: string; authenticated: boolean; internalTenants?: readonly string[]; members?: MemberLookup },
+  options: { storage: Storage; publicUrl: string; authenticated: boolean; internalTenants?: readonly string[]; members?: MemberLookup; now?: () => number },
 ): DeflectBotParts {
   const conversationState = new PrivateConversationState(options.storage);
   const userState = new UserState(options.storage);
-  const { publicUrl, authenticated, internalTenants = [], members = teamsMember } = options;
-  const bot = new DeflectBot({ core, conversationState, userState, publicUrl, authenticated, internalTenants, members });
+  const { publicUrl, authenticated, internalTenants = [], members = teamsMember, now = Date.now } = options;
+  const bot = new DeflectBot({ core, conversationState, userState, publicUrl, authenticated, internalTenants, members, now });
   return { bot, conversationState, onTurnError: turnErrorHandler(core, conversationState) };
 }
 

@@ -26,7 +26,12 @@ export interface BotDeps {
   internalTenants: readonly string[];
   /** The Teams member list's entry for the user (e-mail, member or guest). */
   members: MemberLookup;
+  /** Milliseconds since the epoch (tests move it). */
+  now: () => number;
 }
+
+/** A member's role is looked up again after a day: a member made a guest loses internal articles by then, however active. */
+const ROLE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 const MAX_QUESTION = 2000;
 
@@ -184,13 +189,17 @@ export class DeflectBot extends ActivityHandler {
   }
 
   /**
-   * Internal articles too for a member of the organisation's tenant. The role is looked up once and
-   * remembered with the user; a lookup that fails is tried again next time (public articles meanwhile).
+   * Internal articles too for a member of the organisation's tenant. The role is remembered with the
+   * user for a day; a lookup that fails leaves it unknown (public articles) and is tried again next time.
    */
   private async audiences(context: TurnContext): Promise<Audience[]> {
     if (!inInternalTenant(context.activity, this.deps.authenticated, this.deps.internalTenants)) return ['public'];
     const user = await this.userData.get(context, {});
-    user.teamsRole ??= (await this.deps.members(context))?.userRole;
+    const now = this.deps.now();
+    if (!user.teamsRole || now - (user.teamsRoleAt ?? 0) > ROLE_MAX_AGE_MS) {
+      user.teamsRole = (await this.deps.members(context))?.userRole;
+      user.teamsRoleAt = user.teamsRole ? now : undefined;
+    }
     return audiencesFor(user.teamsRole);
   }
 

@@ -25,6 +25,7 @@ export interface UserData {
   userId?: string;
   /** The language the user last spoke, for the next welcome. */
   lang?: Lang;
-  /** Their role in the Teams tenant ("user" for a member, "guest"), once looked up: members of an internal tenant see internal articles. */
+  /** Their role in the Teams tenant ("user" for a member, "guest"), and when it was looked up: members of an internal tenant see internal articles. */
   teamsRole?: string;
+  teamsRoleAt?: number;
 }

@@ -65,6 +65,7 @@ export interface ChatOptions {
   internalTenants?: string[];
   /** The Teams member list, as the connector would answer (default: unknown). */
   members?: MemberLookup;
+  now?: () => number;
 }
 
 let conversations = 0;
@@ -80,6 +81,7 @@ export function chat(core: CoreServices, options: ChatOptions = {}) {
     authenticated: options.authenticated ?? false,
     internalTenants: options.internalTenants,
     members: options.members ?? (async () => undefined),
+    now: options.now,
   });
   const adapter = new TestAdapter((context) => parts.bot.run(context));
   adapter.onTurnError = parts.onTurnError;

@@ -49,6 +49,22 @@ describe('Bot: internal articles for members of the organisation in Teams', func
     });
   }
 
+  it('looks the role up again after a day: a member made a guest loses internal articles', async () => {
+    let role = 'user';
+    let lookups = 0;
+    const members = async () => (lookups++, { id: from.id, userRole: role } as TeamsChannelAccount);
+    let now = Date.parse('2026-12-01T09:00:00Z');
+    const c = teams({ members, now: () => now, from: { ...from, id: '29:1demoted', aadObjectId: '5e0b4c7a-0000-4000-8000-0000000000dd' } });
+    expect((await ask(c))?.title).to.equal(INTERNAL_TITLE);
+    role = 'guest';
+    now += 23 * 3600_000;
+    expect((await ask(c))?.title, 'within the day, the role is remembered').to.equal(INTERNAL_TITLE);
+    expect(lookups).to.equal(1);
+    now += 2 * 3600_000;
+    expect((await ask(c))?.title).to.not.equal(INTERNAL_TITLE);
+    expect(lookups).to.equal(2);
+  });
+
   it('looks the role up once per user, and again after a lookup that failed', async () => {
     const members = memberList('user');
     const c = teams({ members });
