@@ -144,9 +144,11 @@ export class TermModel {
       return counts;
     });
     const frequency = new Map<string, number>();
-    for (const u of this.units) for (const w of words(u.text)) frequency.set(w, (frequency.get(w) ?? 0) + 1);
+    // Each unit's words, split once: the speller, the neighbour lookups and the classifier's meaning all read them.
+    const unitWords = this.units.map((u) => words(u.text));
+    for (const ws of unitWords) for (const w of ws) frequency.set(w, (frequency.get(w) ?? 0) + 1);
     this.speller = new Speller(frequency);
-    if (this.vectors) this.neighbours = kbNeighbours(this.vectors, this.units.map((u) => ({ text: u.text, lang: docs[u.article]!.lang })));
+    if (this.vectors) this.neighbours = kbNeighbours(this.vectors, this.units.map((u, i) => ({ words: unitWords[i]!, lang: docs[u.article]!.lang })));
     const F = this.vocab.size;
     this.kinds = new Uint8Array(F);
     for (const [code, id] of this.vocab) this.kinds[id] = kindOf(code);
@@ -186,7 +188,7 @@ export class TermModel {
       const inputs = this.units.map((u, i) => {
         if (!u.matched) return null;
         const sparse = this.forClassifier(this.unitVectors[i]!, u.kind === 'passage' ? MAX_PASSAGE_FEATURES : Infinity);
-        return withMeaning(sparse, meaningOf(this.vectors, words(u.text), docs[u.article]!.lang));
+        return withMeaning(sparse, meaningOf(this.vectors, unitWords[i]!, docs[u.article]!.lang));
       });
       this.classifier = new PhraseClassifier(inputs, (i) => this.units[i]!.article, N, F, { postings: this.centroidPostings, sums: this.centroidSums }, { saved });
     }

@@ -13,11 +13,6 @@ import { fsyncDir, fsyncFile, writeFileAtomic } from '../storage/atomicFile.ts';
  * named in the CURRENT file. Readers follow CURRENT; a crash while building
  * leaves a stray temp folder and the old snapshot still current.
  */
-/** Was this snapshot's model calibrated with `vectors` (null: none)? Otherwise its confidences fit another model. */
-export function calibratedWith(manifest: Manifest, vectors: { id: string } | null): boolean {
-  return (manifest.wordVectors ?? null) === (vectors?.id ?? null);
-}
-
 export interface Manifest {
   format: 1;
   createdAt: string;
@@ -32,6 +27,11 @@ export interface Manifest {
   calibration: Calibration;
   /** Id of the word vectors the lexical model and its calibration were fitted with (absent: none). */
   wordVectors?: string | null;
+}
+
+/** Was this snapshot's model calibrated with `vectors` (null: none)? Otherwise its confidences fit another model. */
+export function calibratedWith(manifest: Manifest, vectors: { id: string } | null): boolean {
+  return (manifest.wordVectors ?? null) === (vectors?.id ?? null);
 }
 
 export interface SnapshotData {
