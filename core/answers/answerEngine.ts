@@ -68,7 +68,7 @@ export class AnswerEngine {
       lang,
       filter: { publishedOnly: true, audiences: q.audiences ?? ['public'], tags: q.tags },
     });
-    const decision = decide(collapseFamilies(candidates, index.articles), index.manifest.calibration, this.thresholds);
+    const decision = decide(collapseFamilies(candidates, index.articles), index.manifest.calibration, this.thresholds, (a, b) => documentationSimilarity(index, a, b));
     const present = (c: ScoredCandidate): RankedArticle => ({ article: inLanguage(index.articles.get(c.articleId)!, lang, index.articles, q.audiences ?? ['public']), confidence: c.confidence, score: c.score });
     const ranked = decision.ranked.slice(0, 10).map(present);
     const answer = decision.action === 'answer' ? ranked[0] : undefined;
@@ -102,6 +102,16 @@ export function resolveLang(q: Pick<EngineQuery, 'question' | 'lang' | 'conversa
   const base = q.lang?.slice(0, 2).toLowerCase();
   if (isLang(base)) return base;
   return detectLang(q.question) ?? q.conversationLang ?? (typeof fallback === 'function' ? fallback() : fallback);
+}
+
+/**
+ * How alike two articles are, when both are documentation (they list no
+ * questions): articles that list questions were told apart by the
+ * classifier trained on them, so their likeness is no reason to ask.
+ */
+function documentationSimilarity(index: EngineIndex, a: string, b: string): number {
+  const documentation = (id: string) => index.articles.get(id)?.questions.length === 0;
+  return documentation(a) && documentation(b) ? index.terms.articleSimilarity(a, b) : 0;
 }
 
 /** Translations are one answer: keep the best-scoring member of each family. */
