@@ -40,6 +40,9 @@ const CONNECTORS = new Set(['and', 'but', 'from', 'with', 'i', 'im', 'my', 'y', 
 // What is left of "my e-mail is <address>" once the address is gone ("the link <url> expired" keeps "the link").
 const LEAD_IN = new RegExp(`\\b(?:my|mi|our|nuestro|el|la|the)?\\s*(?:e-?mail(?:\\s+address)?|correo(?:\\s+electr[oó]nico)?|address|direcci[oó]n|phone(?:\\s+number)?|(?:n[uú]mero\\s+de\\s+)?tel[eé]fono|m[oó]vil|mobile|cell|number|n[uú]mero|link|enlace|url|id)?\\s*(?:is|es|:|=)\\s*${MARK}`, 'giu');
 
+// "call me at <number>", "escríbeme a <address>": nothing is left to say once the number is gone.
+const CONTACT = new RegExp(`\\b(?:(?:call|text|phone|ring|reach|contact|email|e-mail|write to)\\s+me(?:\\s+back)?\\s+(?:at|on)?|ll[aá]m[ae]me(?:\\s+al?)?|escr[ií]b[ae]me(?:\\s+al?)?|cont[aá]ct[ae]me(?:\\s+(?:al?|en))?)\\s*${MARK}`, 'giu');
+
 /**
  * A user's question with the personal data taken out, ready to become a
  * phrasing in an article that everyone reads: e-mail addresses, URLs (a link
@@ -60,7 +63,7 @@ export function stripPersonalData(text: string, asker: Asker = {}, lang?: Lang):
   for (const name of askerWords(asker)) s = s.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escape(name)}(?![\\p{L}\\p{N}])`, 'giu'), MARK);
   // Also in folded form: "Jose" written for "José".
   s = foldedRemove(s, askerWords(asker));
-  s = s.replace(LEAD_IN, ' ').replace(new RegExp(MARK, 'g'), ' ');
+  s = s.replace(LEAD_IN, ' ').replace(CONTACT, ' ').replace(new RegExp(MARK, 'g'), ' ');
   s = tidy(s);
   return worthKeeping(s, lang) ? s : null;
 }
