@@ -63,6 +63,8 @@ interface Resolved {
  */
 export function phrasingCandidates(events: Iterable<DeflectEvent>, articles: ReadonlyMap<string, Article>, options: PhrasingOptions = {}): PhrasingsReport {
   const resolved = resolvedQuestions(events);
+  const known = new Map<string, Set<string>>();
+  const listedIn = (a: Article) => known.get(a.id) ?? known.set(a.id, listed(a)).get(a.id)!;
   const byArticle = new Map<string, Map<string, { variants: Map<string, number>; count: number; sources: Record<PhrasingSource, number>; lastSeen: string }>>();
   let droppedPersonal = 0;
   for (const r of resolved) {
@@ -74,7 +76,7 @@ export function phrasingCandidates(events: Iterable<DeflectEvent>, articles: Rea
       continue;
     }
     const key = normalisedPhrasing(text);
-    if (listed(article).has(key)) continue;
+    if (listedIn(article).has(key)) continue;
     let groups = byArticle.get(article.id);
     if (!groups) byArticle.set(article.id, (groups = new Map()));
     let g = groups.get(key);

@@ -22,6 +22,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.help) return process.stdout.write(USAGE), 0;
   const minCount = values['min-count'] === undefined ? 1 : Number(values['min-count']);
   if (!Number.isInteger(minCount) || minCount < 1) return process.stderr.write(`--min-count must be a whole number from 1\n${USAGE}`), 2;
+  if (values.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.since)) return process.stderr.write(`--since must be a date (YYYY-MM-DD)\n${USAGE}`), 2;
   const config = configFromEnv();
   const kbDir = values.kb ?? config.kbDir;
   const kb = await loadKnowledgeBase(kbDir, { defaultLang: config.defaultLang });

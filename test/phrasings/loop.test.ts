@@ -9,7 +9,7 @@ import { getJson, postJson, startTestServer, type TestServer } from '../helpers/
 import { runKb } from '../tickets/cli.ts';
 import { smallKb } from './smallKb.ts';
 
-const KEYS = { agent: 'agent-key-0123456789', lead: 'lead-key-0123456789' };
+const KEYS = { agent: 'agent-key-0123456789', lead: 'lead-key-0123456789', admin: 'admin-key-0123456789' };
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 async function patch(url: string, body: unknown, key = KEYS.agent) {
@@ -25,7 +25,7 @@ describe('the phrasings loop: traffic → candidates → reviewed change → ans
 
   before(async () => {
     kb = smallKb();
-    s = await startTestServer({ kbDir: kb.dir, env: { DEFLECT_API_KEYS: `agent=${KEYS.agent},lead=${KEYS.lead}` } });
+    s = await startTestServer({ kbDir: kb.dir, env: { DEFLECT_API_KEYS: `agent=${KEYS.agent},lead=${KEYS.lead},admin=${KEYS.admin}` } });
     // 1. Answered, and the user said it helped.
     const a = await postJson(`${s.url}/api/ask`, { question: 'I forgot my password yesterday', user: { id: 'u-1', name: 'Laura Gómez' } });
     expect(a.body.action, JSON.stringify(a.body)).to.equal('answer');
@@ -103,5 +103,22 @@ describe('the phrasings loop: traffic → candidates → reviewed change → ans
       const r = await engine.answer({ question: question! });
       expect([r.action, r.answer?.article.id], question).to.deep.equal(['answer', articleId]);
     }
+  });
+
+  it("erasing the asker also erases them from the solved record (its questions included)", async () => {
+    const asked = await postJson(`${s.url}/api/ask`, { question: 'the copier rejects pat@example.com as a user' });
+    const second = (await postJson(`${s.url}/api/tickets`, { conversationId: asked.body.conversationId, email: 'pat@example.com', name: 'Pat Lee' })).body.id;
+    expect((await patch(`${s.url}/api/tickets/${second}`, { status: 'solved', solvedWith: 'printer-jam' })).status).to.equal(200);
+
+    const erased = await postJson(`${s.url}/api/admin/erase-user`, { email: 'pat@example.com' }, bearer(KEYS.admin));
+    expect(erased.status).to.equal(200);
+    const records = [];
+    for await (const e of s.core.events.read()) if (e.type === 'solved') records.push(e);
+    expect(records.map((r) => [r.ticketId, r.articleId, r.questions])).to.deep.equal([
+      [ticketId, 'vpn-setup', ['the tunnel will not come up']],
+      [second, 'printer-jam', ['the copier rejects [erased] as a user']],
+    ]);
+    expect(JSON.stringify(records)).not.to.match(/pat@example\.com|Pat Lee/);
+    expect((await getJson(`${s.url}/api/reports/phrasings`, bearer(KEYS.lead))).body.articles.map((a: { articleId: string }) => a.articleId)).to.include('vpn-setup');
   });
 });
