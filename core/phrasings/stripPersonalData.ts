@@ -29,7 +29,10 @@ const PATTERNS: RegExp[] = [
 ];
 
 // "ticket 4521", "incidencia nº 88", "pedido 1234": the number after a word that introduces a reference.
-const REFERENCE = /\b(ticket|tiquet|tique|incidencia|incidente|caso|case|order|pedido|orden|solicitud|request|referencia|reference|ref|n[uú]mero|number|no\.|n[ºo°])\s*(?:n[ºo°.]\s*)?[:#]?\s*(?=[\p{L}\p{N}-]*\d)[\p{L}\p{N}-]+/giu;
+const REFERENCE_WORDS = 'ticket|tiquet|tique|incidencia|incidente|caso|case|order|pedido|orden|solicitud|request|referencia|reference|ref|n[uú]mero|number|no\\.|n[ºo°]';
+const REFERENCE = new RegExp(`\\b(${REFERENCE_WORDS})\\s*(?:n[ºo°.]\\s*)?[:#]?\\s*(?=[\\p{L}\\p{N}-]*\\d)[\\p{L}\\p{N}-]+`, 'giu');
+// "…, order #4481." says nothing once the number is gone; "pedido nº 4521 no ha llegado" keeps "pedido".
+const DANGLING_REFERENCE = new RegExp(`\\b(?:${REFERENCE_WORDS})\\s*${MARK}(?=\\s*(?:[,.;:!?]|${MARK}|$))`, 'giu');
 
 // Introductions: the words after them are a name. Up to three words, stopping at punctuation or a connector.
 const INTRODUCTION = /\b(my name is|my name's|i am called|i'm called|me llamo|mi nombre es)\s+((?:[\p{L}'-]+\s*){1,3})/giu;
@@ -63,7 +66,7 @@ export function stripPersonalData(text: string, asker: Asker = {}, lang?: Lang):
   for (const name of askerWords(asker)) s = s.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escape(name)}(?![\\p{L}\\p{N}])`, 'giu'), MARK);
   // Also in folded form: "Jose" written for "José".
   s = foldedRemove(s, askerWords(asker));
-  s = s.replace(LEAD_IN, ' ').replace(CONTACT, ' ').replace(new RegExp(MARK, 'g'), ' ');
+  s = s.replace(DANGLING_REFERENCE, MARK).replace(LEAD_IN, ' ').replace(CONTACT, ' ').replace(new RegExp(MARK, 'g'), ' ');
   s = tidy(s);
   return worthKeeping(s, lang) ? s : null;
 }
@@ -109,6 +112,8 @@ function tidy(s: string): string {
     .replace(/([(¿¡])\s+/g, '$1')
     .replace(/([,;:])(?=[,;:.!?])/g, '')
     .replace(/^[\s,;:.)-]+/, '')
+    // What an introduction leaves at the start: "[Soy Carla,] y la VPN no conecta".
+    .replace(/^(?:(?:y|e|and|but|pero|so|and then)\b[\s,]*)+/iu, '')
     .replace(/[\s,;:(-]+$/, '')
     .replace(/\(\)/g, '')
     .trim();
