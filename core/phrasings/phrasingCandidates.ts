@@ -1,7 +1,7 @@
 import type { Article } from '../articles/types.ts';
 import type { Lang } from '../contracts/api.ts';
 import type { DeflectEvent } from '../events/types.ts';
-import { words } from '../text/analyze.ts';
+import { detectLang, words } from '../text/analyze.ts';
 import { stripPersonalData, type Asker } from './stripPersonalData.ts';
 
 /** Why a question counts as resolved by an article. */
@@ -68,13 +68,14 @@ export function phrasingCandidates(events: Iterable<DeflectEvent>, articles: Rea
   const byArticle = new Map<string, Map<string, { variants: Map<string, number>; count: number; sources: Record<PhrasingSource, number>; lastSeen: string }>>();
   let droppedPersonal = 0;
   for (const r of resolved) {
-    const article = articles.get(r.articleId);
-    if (!article) continue;
+    const resolvedBy = articles.get(r.articleId);
+    if (!resolvedBy) continue;
     const text = stripPersonalData(r.question, r.asker, r.lang);
     if (!text) {
       droppedPersonal++;
       continue;
     }
+    const article = inQuestionLanguage(resolvedBy, text, articles);
     const key = normalisedPhrasing(text);
     if (listedIn(article).has(key)) continue;
     let groups = byArticle.get(article.id);
@@ -157,6 +158,18 @@ function resolvedQuestions(events: Iterable<DeflectEvent>): Resolved[] {
   for (const s of open.values()) settle(s);
   for (const list of solved.values()) out.push(...list);
   return out;
+}
+
+/**
+ * A question clearly written in the other language belongs to the article's
+ * translation in that language when there is one (translations count as one
+ * article for answers); otherwise to the article that resolved it.
+ */
+function inQuestionLanguage(article: Article, text: string, articles: ReadonlyMap<string, Article>): Article {
+  const lang = detectLang(text);
+  if (!lang || lang === article.lang) return article;
+  const id = article.translations[lang];
+  return (id && articles.get(id)) || article;
 }
 
 function mostFrequent(variants: Map<string, number>): string {

@@ -73,6 +73,15 @@ describe('phrasing candidates: the questions an article resolved', () => {
     });
   });
 
+  it("a question in the other language goes to the article's translation in that language, when there is one", () => {
+    const articles = articleMap();
+    const es = { ...articles.get('reset-password-en')!, id: 'restablecer-contrasena', file: 'restablecer-contrasena.md', lang: 'es' as const, translations: { en: 'reset-password-en' } };
+    articles.set(es.id, es);
+    articles.get('reset-password-en')!.translations = { es: es.id };
+    const got = candidatesOf([asked(at(0), { question: 'no puedo entrar a mi cuenta' }), judged(at(1), true), asked(at(2), { question: 'la VPN no conecta desde casa', conversationId: 'b', articleId: 'vpn-setup-en', shown: [{ articleId: 'vpn-setup-en', confidence: 0.9 }] }), judged(at(3), true, { conversationId: 'b', articleId: 'vpn-setup-en' })], articles);
+    expect(Object.fromEntries(Object.entries(got).map(([id, list]) => [id, list.map((c) => c.text)]))).to.deep.equal({ 'restablecer-contrasena': ['no puedo entrar a mi cuenta'], 'vpn-setup-en': ['la VPN no conecta desde casa'] });
+  });
+
   it('groups wordings that differ only in case, accents and punctuation, counting each source', () => {
     const got = candidatesOf([
       asked(at(0), { question: 'Cannot sign in anymore', conversationId: 'a' }),
