@@ -49,8 +49,10 @@ export function languageTag(tag: string | undefined): Lang | undefined {
  * The text's language when it is sure: each distinct word votes once — by its
  * Spanish letters or as a stopword of one language, else as a word only one
  * language's articles use — and ¿ or ¡ adds a Spanish vote. Sure means a lead
- * of SURE_MARGIN votes that the best guess agrees with, so a lone word, a
- * product name or a code never is.
+ * of SURE_MARGIN votes, so a lone word, a product name or a code never is,
+ * and agreement with the weaker guess (detectLang, else the KB's words), so
+ * a question with no page and no conversation (the eval sets, API clients)
+ * gets the language it always got.
  */
 function sureLanguageOf(text: string, articles: ReadonlyMap<string, Article> | undefined, guess: () => Lang | null): Lang | null {
   const votes: Record<Lang, number> = { es: hasSpanishMarks(text) ? 1 : 0, en: 0 };
