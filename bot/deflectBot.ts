@@ -1,13 +1,13 @@
 import { ActivityHandler, TurnContext, type PrivateConversationState, type StatePropertyAccessor, type UserState } from 'botbuilder';
 import type { Audience } from '../core/articles/types.ts';
 import type { Lang } from '../core/contracts/api.ts';
+import { chooseLanguage } from '../core/answers/chooseLanguage.ts';
 import { askQuestion } from '../core/conversations/askQuestion.ts';
 import { giveFeedback } from '../core/conversations/giveFeedback.ts';
 import type { CoreServices } from '../core/services.ts';
-import { detectLang } from '../core/text/analyze.ts';
 import { openTicket } from '../core/tickets/openTicket.ts';
 import { answerReply, choicesReply, promptReply } from './cards.ts';
-import { audiencesFor, channelOf, conversationIdOf, identityOf, inInternalTenant, localeLang, teamsEmail, type MemberLookup } from './channel.ts';
+import { audiencesFor, channelOf, conversationIdOf, identityOf, inInternalTenant, teamsEmail, type MemberLookup } from './channel.ts';
 import { isNo, isNoneOfThese, isYes, normalise, personLang, wantsPerson } from './intents.ts';
 import { strings } from './strings.ts';
 import type { ConversationData, UserData } from './state.ts';
@@ -75,7 +75,8 @@ export class DeflectBot extends ActivityHandler {
     const data = await this.conversationData.get(context, {});
     if (data.welcomed) return;
     const user = await this.userData.get(context, {});
-    data.lang = localeLang(a.locale) ?? user.lang ?? data.lang ?? this.deps.core.defaultLang;
+    // What the person last spoke to us beats the client's locale (Teams sends en-US to many Spanish speakers).
+    data.lang = chooseLanguage({ conversation: data.lang ?? user.lang, requested: a.locale }, { defaultLang: this.deps.core.defaultLang });
     data.welcomed = true;
     await context.sendActivity(promptReply(strings(data.lang).welcome));
   }
@@ -85,7 +86,7 @@ export class DeflectBot extends ActivityHandler {
     const text = (a.text ? TurnContext.removeRecipientMention(a) ?? a.text : '').trim();
     const data = await this.conversationData.get(context, {});
     data.userId = this.identity(a).id;
-    const lang = data.lang ?? localeLang(a.locale) ?? this.deps.core.defaultLang;
+    const lang = chooseLanguage({ conversation: data.lang, requested: a.locale }, { defaultLang: this.deps.core.defaultLang });
     if (!text) {
       await context.sendActivity(promptReply(strings(lang).typeSomething));
       return;
@@ -97,7 +98,9 @@ export class DeflectBot extends ActivityHandler {
     data.ticketOffered = undefined;
     data.offered = undefined;
     if (wantsPerson(text) || (ticketOffered && isYes(text))) {
-      return this.startTicketFlow(context, data, detectLang(text) ?? personLang(text) ?? lang);
+      // The word used to ask for a person ("agente") is the latest clue to the conversation's language.
+      const articles = this.deps.core.index.get().articles;
+      return this.startTicketFlow(context, data, chooseLanguage({ text, conversation: personLang(text) ?? lang, requested: a.locale }, { articles, defaultLang: this.deps.core.defaultLang }));
     }
     if (pendingAnswer && (isYes(text) || isNo(text))) return this.feedback(context, data, pendingAnswer, isYes(text));
     if (ticketOffered && isNo(text)) {
@@ -119,9 +122,9 @@ export class DeflectBot extends ActivityHandler {
       channel: channelOf(a),
       user: this.identity(a),
       audiences: await this.audiences(context),
-      // The text is the best clue; then what was spoken so far; the client's locale last (Teams sends en-US to many Spanish speakers).
-      // A title says nothing about the user's language: a pick stays in the conversation's.
-      lang: (articleId ? undefined : detectLang(text)) ?? data.lang ?? localeLang(a.locale),
+      // The channel's language: what this chat has spoken, else the client's locale (Teams sends en-US to many
+      // Spanish speakers). The engine's chooseLanguage lets a clear sentence in the other language override it.
+      lang: data.lang ?? a.locale,
     });
     data.lang = res.lang;
     await this.rememberLang(context, res.lang);

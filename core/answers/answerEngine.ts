@@ -1,9 +1,8 @@
 import type { Action, Lang } from '../contracts/api.ts';
 import type { Article, Audience } from '../articles/types.ts';
 import { NotFoundError } from '../errors.ts';
-import { detectLang, isLang } from '../text/analyze.ts';
 import { decide, DEFAULT_THRESHOLDS, type ScoredCandidate, type Thresholds } from './decide.ts';
-import { languageOfWords } from './kbLanguage.ts';
+import { chooseLanguage } from './chooseLanguage.ts';
 import { retrieve, type RetrievalIndex } from './retrieve.ts';
 import type { Calibration } from './calibration.ts';
 
@@ -13,9 +12,9 @@ export interface EngineIndex extends RetrievalIndex {
 
 export interface EngineQuery {
   question: string;
-  /** The user's language when known (widget option, channel locale). */
+  /** The page's or channel's language (widget option, channel locale): a clear sentence in the other language overrides it. */
   lang?: string;
-  /** The conversation's language so far: a fallback when the text says nothing. */
+  /** The conversation's language so far: kept when the question does not clearly say another. */
   conversationLang?: Lang;
   tags?: string[];
   /** Who may see what: anonymous users get public articles only. */
@@ -62,8 +61,7 @@ export class AnswerEngine {
 
   async answer(q: EngineQuery): Promise<EngineResult> {
     const index = this.getIndex();
-    // A question too short to detect is taken in the language whose articles use its words, before the site's.
-    const lang = resolveLang(q, () => languageOfWords(q.question, index.articles) ?? this.options.defaultLang);
+    const lang = chooseLanguage({ text: q.question, requested: q.lang, conversation: q.conversationLang }, { articles: index.articles, defaultLang: this.options.defaultLang });
     const candidates = await retrieve(index, q.question, {
       lang,
       filter: { publishedOnly: true, audiences: q.audiences ?? ['public'], tags: q.tags },
@@ -89,19 +87,13 @@ export class AnswerEngine {
  * articles are not found, whatever the client sends.
  */
 export function chosenArticle(index: EngineIndex, articleId: string, q: EngineQuery, defaultLang: Lang, confidence: number): EngineResult {
-  const lang = resolveLang(q, defaultLang);
+  // The question of a pick is the article's title: it says nothing about who picked it.
+  const lang = chooseLanguage({ requested: q.lang, conversation: q.conversationLang }, { defaultLang });
   const audiences = q.audiences ?? ['public'];
   const a = index.articles.get(articleId);
   if (!a || a.status !== 'published' || !audiences.includes(a.audience)) throw new NotFoundError('article', articleId);
   const answer = { article: inLanguage(a, lang, index.articles, audiences), confidence, score: 0 };
   return { action: 'answer', lang, answer, ranked: [answer], options: [], otherLanguage: answer.article.lang !== lang };
-}
-
-export function resolveLang(q: Pick<EngineQuery, 'question' | 'lang' | 'conversationLang'>, fallback: Lang | (() => Lang)): Lang {
-  if (isLang(q.lang)) return q.lang;
-  const base = q.lang?.slice(0, 2).toLowerCase();
-  if (isLang(base)) return base;
-  return detectLang(q.question) ?? q.conversationLang ?? (typeof fallback === 'function' ? fallback() : fallback);
 }
 
 /**
