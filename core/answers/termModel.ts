@@ -207,20 +207,15 @@ export class TermModel {
     return copy;
   }
 
-  /**
-   * Cosine between two articles' centroids (their phrasings, or their passages
-   * when they list few questions): near 1 for near-duplicates such as the
-   * same how-to written once per platform.
-   */
+  /** Cosine between two articles' centroids: near 1 for near-duplicates (the same how-to per platform). */
   articleSimilarity(a: string, b: string): number {
     this.numbers ??= new Map(this.ids.map((id, k) => [id, k]));
-    const x = this.centroidSums[this.numbers.get(a) ?? -1], y = this.centroidSums[this.numbers.get(b) ?? -1];
-    if (!x || !y) return 0;
-    const weights = new Map<number, number>();
-    for (let k = 0; k < x.ids.length; k++) weights.set(x.ids[k]!, x.w[k]!);
+    const [i, j] = [this.numbers.get(a), this.numbers.get(b)];
+    if (i === undefined || j === undefined) return 0;
+    const [x, y] = [this.centroidSums[i]!, this.centroidSums[j]!], weights = new Map(Array.from(x.ids, (id, k) => [id, x.w[k]!] as const));
     let d = 0;
     for (let k = 0; k < y.ids.length; k++) d += (weights.get(y.ids[k]!) ?? 0) * y.w[k]!;
-    return d / ((this.centroidNorm[this.numbers.get(a)!] || 1) * (this.centroidNorm[this.numbers.get(b)!] || 1));
+    return d / ((this.centroidNorm[i]! || 1) * (this.centroidNorm[j]! || 1));
   }
 
   private idfOf(id: number): number {
