@@ -33,6 +33,19 @@ export interface Calibration {
   samples: number;
   /** What was asked: the KB's listed questions (titles where none), or reworded sentences of documentation. */
   probes?: 'questions' | 'passages';
+  /** How the KB's own probes fared with the fitted model: an estimate of self-service for the operator. */
+  selfService?: SelfService;
+}
+
+/** Where the KB answers least by itself, from how its own probes fared. */
+export interface SelfService {
+  /**
+   * The articles whose probes got the lowest confidence that they answer
+   * them, weakest first (at most 20): listing the questions users ask there
+   * would help most. (The probes' own answer rate is no estimate of real
+   * traffic's: reworded passages are harder than what users type.)
+   */
+  weakest: string[];
 }
 
 /** Where a KB with no questions to ask starts, and what small KBs are pulled towards (fitted on the dev sets, docs/quality.md). */
@@ -63,6 +76,7 @@ export async function calibrate(index: RetrievalIndex, defaultLang: Lang): Promi
   const answerX: number[][] = [], answerY: number[] = [], clarifyX: number[][] = [], clarifyY: number[] = [];
   let samples = 0;
   const orphanScores: number[] = [];
+  const probed: string[] = [];
   for (let f = 0; f < folds; f++) {
     // Every FOLDS-th probe, at most `target` in all: spread over the whole KB.
     const fold = probes.filter((_, k) => k % FOLDS === f);
@@ -81,6 +95,7 @@ export async function calibrate(index: RetrievalIndex, defaultLang: Lang): Promi
       const exclude = new Set([article.id, ...Object.values(article.translations).filter((x): x is string => !!x)]);
       const orphan = await retrieve(view, probe.text, { lang, filter: { ...filter, excludeIds: exclude }, leaveOut });
       answerX.push(answerFeatures(asked[0], asked[1]), answerFeatures(orphan[0], orphan[1]));
+      probed.push(article.id);
       answerY.push(asked[0]?.articleId === article.id ? 1 : 0, 0);
       clarifyX.push(clarifyFeatures(asked[0]?.score ?? 0), clarifyFeatures(orphan[0]?.score ?? 0));
       clarifyY.push(asked.slice(0, CLARIFY_OPTIONS).some((c) => c.articleId === article.id) ? 1 : 0, 0);
@@ -89,14 +104,31 @@ export async function calibrate(index: RetrievalIndex, defaultLang: Lang): Promi
     }
   }
   const prior = documentation ? DOCS_PRIOR : PRIOR;
+  const answer = fitLogistic(answerX, answerY, prior.answer, PRIOR_STRENGTH);
   return {
     version: 2,
-    answer: fitLogistic(answerX, answerY, prior.answer, PRIOR_STRENGTH),
+    answer,
     clarify: fitLogistic(clarifyX, clarifyY, prior.clarify, PRIOR_STRENGTH),
     orphanScores: quantiles(orphanScores, MAX_ORPHAN_SCORES),
     samples,
     probes: documentation ? 'passages' : 'questions',
+    selfService: selfServiceOf(probed, (k) => (answerY[2 * k] === 1 ? predict(answer, answerX[2 * k]!) : 0)),
   };
+}
+
+const MAX_WEAKEST = 20;
+
+/** `probed[k]`: the article probe k was asked for; `confidence(k)`: how sure the model is that it answered it with that article (0 when it did not). */
+function selfServiceOf(probed: string[], confidence: (k: number) => number): SelfService {
+  const totals = new Map<string, { asked: number; sum: number }>();
+  probed.forEach((id, k) => {
+    const t = totals.get(id) ?? totals.set(id, { asked: 0, sum: 0 }).get(id)!;
+    t.asked++;
+    t.sum += confidence(k);
+  });
+  const mean = ([, t]: [string, { asked: number; sum: number }]) => t.sum / t.asked;
+  const weakest = [...totals].sort((x, y) => mean(x) - mean(y) || (x[0] < y[0] ? -1 : 1));
+  return { weakest: weakest.slice(0, MAX_WEAKEST).map(([id]) => id) };
 }
 
 interface Probe {

@@ -1,3 +1,4 @@
+import type { SelfService } from '../../core/answers/calibration.ts';
 import { watch } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -45,7 +46,8 @@ export async function run(args: string[]): Promise<number> {
       const skipped = new Set(result.problems.filter((p) => p.severity === 'error').map((p) => p.file)).size;
       process.stdout.write(
         `Indexed ${result.articles} articles (${result.chunks} chunks, ${result.vectors} vectors: ${result.embedded} embedded, ${result.reused} reused), ${result.removed} removed, ${skipped} skipped, in ${(result.ms / 1000).toFixed(2)} s\n` +
-          `Snapshot: ${result.snapshotDir}\n`,
+          `Snapshot: ${result.snapshotDir}\n` +
+          selfServiceLine(result.index.manifest.calibration.selfService),
       );
       // MEILI_HOST set: the same KB goes to Meilisearch (incremental; --rebuild swaps in a fresh index).
       if (config.backends.meili) process.stdout.write(`${await pushToMeili(config.backends.meili, result.index, rebuild)}\n`);
@@ -78,4 +80,10 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     await unlock();
   }
+}
+
+/** Where the operator's effort pays most: the articles the engine is least sure it can answer from. */
+function selfServiceLine(s: SelfService | undefined): string {
+  if (!s?.weakest.length) return '';
+  return `Articles that would gain most from listed questions (the engine is least sure it can answer them): ${s.weakest.slice(0, 10).join(', ')}${s.weakest.length > 10 ? ', …' : ''}\n`;
 }

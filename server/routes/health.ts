@@ -20,6 +20,7 @@ export function healthRoutes(core: CoreServices): Router {
         ...(search ? { search } : {}),
         vectors: { kind: index.vectors.kind, count: index.vectors.size(), embedder: index.manifest.embedder.id, dimensions: index.manifest.embedder.dimensions },
         calibrationSamples: index.manifest.calibration.samples,
+        selfService: index.manifest.calibration.selfService ?? null,
         wordVectors: index.terms.wordVectors,
       },
       conversations: core.conversations.size(),

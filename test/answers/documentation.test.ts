@@ -76,6 +76,12 @@ describe('A KB of documentation (articles that list no questions)', () => {
     expect(calibration.answer).to.have.length(5);
   });
 
+  it('names the articles it is least sure it can answer, for the operator to add questions to', () => {
+    const { weakest } = index.manifest.calibration.selfService!;
+    expect(weakest.length).to.be.within(1, Object.keys(DOCS).length);
+    expect(Object.keys(DOCS)).to.include.members(weakest);
+  });
+
   it('answers a question typed about what an article says, in words of its own', async () => {
     const r = await engine.answer({ question: 'my laptop says windows 10 home has no bitlocker, how do I get the encryption the company wants?' });
     expect(r.action).to.equal('answer');

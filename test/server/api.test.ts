@@ -184,6 +184,7 @@ describe('HTTP API', function () {
       expect(r.body.articles).to.equal(65);
       expect(r.body.index.vectors.embedder).to.match(/^hashing/);
       expect(r.body.index.wordVectors, 'the optional word vectors, as npm install brings them').to.match(/^glove-sg-100d@/);
+      expect(r.body.index.selfService.weakest, 'where listing questions would help most').to.be.an('array').that.is.not.empty;
     });
     it('answers unknown routes with a JSON 404', async () => {
       const r = await getJson(`${s.url}/api/nothing-here`);
