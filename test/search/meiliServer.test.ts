@@ -4,6 +4,7 @@ import { searchDocumentOf } from '../../core/indexing/buildIndex.ts';
 import { MiniSearchIndex } from '../../core/search/miniSearchIndex.ts';
 import { startMeiliStub, type MeiliStub } from '../fakes/meiliStub.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 
 /**
@@ -18,7 +19,7 @@ describe('Server with Meilisearch configured (local stub)', function () {
 
   before(async () => {
     stub = await startMeiliStub();
-    const kb = await loadKnowledgeBase('kb-content', { defaultLang: 'en' });
+    const kb = await loadKnowledgeBase(FIXTURE_KB, { defaultLang: 'en' });
     const engine = MiniSearchIndex.build(kb.articles.map(searchDocumentOf), kb.synonyms);
     stub.onSearch = async (_uid, body) => {
       if (!body.q) return [];
