@@ -1,11 +1,17 @@
-import { KIND, REASONS, type DayFacts } from './dayFacts.ts';
+import { ACTIONS, KIND, REASONS, type DayFacts } from './dayFacts.ts';
 import type { FactStore } from './factStore.ts';
+import { ConversationChains, DisplayedArticles, FIRST_KEY, IdentityChains, SECOND_KEY } from './questionLinks.ts';
 import { SlotTable, slotsOf } from './slotTable.ts';
+import { StringTable, type DayStrings } from './stringTable.ts';
 
 export const DAY_MS = 86_400_000;
+/** Bits of `Outcomes.q.flags`. */
 export const CONFIRMED = 1;
 export const NOT_HELPFUL = 2;
 export const ESCALATED = 4;
+
+/** The action code of a question the engine answered (`ACTIONS`). */
+const ACTION_ANSWER = ACTIONS.indexOf('answer');
 
 /** A period to report on: [from, to) as ISO times, and the deflection window in days. */
 export interface Period {
@@ -42,8 +48,11 @@ export interface Outcomes {
   now: number;
   /** Article ids, languages and channels, by the numbers used in the columns. */
   strings: string[];
+  /** The questions of the period, one entry per question in every column. */
   q: {
+    /** When it was asked (ms since the epoch). */
     t: Float64Array;
+    /** Its language and channel, as numbers in `strings`. */
     lang: Int32Array;
     channel: Int32Array;
     /** 0 answer, 1 clarify, 2 ticket (nothing above the threshold). */
@@ -52,8 +61,10 @@ export interface Outcomes {
     article: Int32Array;
     /** How many articles were displayed with the question. */
     shownCount: Int32Array;
+    /** The engine's best article (in `strings`, -1 if none) and its confidence, answered or not. */
     near: Int32Array;
     nearConfidence: Float32Array;
+    /** CONFIRMED, NOT_HELPFUL (feedback on it), ESCALATED (a ticket in the window). */
     flags: Uint8Array;
     /** Reason of the first ticket that escalated it (index in REASONS), -1 if none. */
     reason: Int8Array;
@@ -62,203 +73,283 @@ export interface Outcomes {
   };
   /** The text of question i. */
   textOf(i: number): string;
-  /** Tickets opened from `from` until `to` plus the window (later ones cannot escalate a question of the period). */
+  /** Tickets opened from `from` until `to` plus the window (later ones cannot escalate a question of the period), as columns. */
   tickets: { t: number[]; lang: number[]; channel: number[]; reason: number[] };
   articles: Map<number, ArticleTally>;
 }
 
 /** Read the period's events (and the window after it) once, and settle every question. */
 export async function scanOutcomes(store: FactStore, period: Period, now = Date.now()): Promise<Outcomes> {
-  const fromMs = Date.parse(period.from);
+  const range = timeRangeOf(period);
+  const loaded = await loadDays(store, period, range, now);
+  const scan = new OutcomeScan(range, loaded);
+  loaded.days.forEach((day, dayNumber) => scan.readDay(day, dayNumber));
+  return scan.outcomes(period, now);
+}
+
+/** The period in milliseconds, and how far past its end tickets still count. */
+interface TimeRange {
+  fromMs: number;
+  toMs: number;
+  windowMs: number;
+  /** The last moment a ticket can escalate a question of the period: `to` plus the window. */
+  ticketsUntilMs: number;
+}
+
+function timeRangeOf(period: Period): TimeRange {
   const toMs = Date.parse(period.to);
   const windowMs = period.windowDays * DAY_MS;
-  const endMs = toMs + windowMs;
+  return { fromMs: Date.parse(period.from), toMs, windowMs, ticketsUntilMs: toMs + windowMs };
+}
+
+function inPeriod(range: TimeRange, t: number): boolean {
+  return t >= range.fromMs && t < range.toMs;
+}
+
+/** The days that hold the period and its window, and the sizes the scan allocates up front. */
+interface LoadedDays {
+  days: DayFacts[];
+  questionsInPeriod: number;
+  /** Upper bounds of the distinct conversations and identity keys (each day's count, summed). */
+  conversationSlots: number;
+  identitySlots: number;
+}
+
+async function loadDays(store: FactStore, period: Period, range: TimeRange, now: number): Promise<LoadedDays> {
   const today = new Date(now).toISOString().slice(0, 10);
   const firstDay = period.from.slice(0, 10);
-  const lastDay = new Date(Math.min(endMs, 8.64e15)).toISOString().slice(0, 10);
-
-  const days: DayFacts[] = [];
-  let n = 0;
-  let convSlots = 0;
-  let whoSlots = 0;
+  // 8.64e15 ms is the largest valid Date: a huge window must not make an invalid one.
+  const lastDay = new Date(Math.min(range.ticketsUntilMs, 8.64e15)).toISOString().slice(0, 10);
+  const loaded: LoadedDays = { days: [], questionsInPeriod: 0, conversationSlots: 0, identitySlots: 0 };
   for (const day of await store.days()) {
     if (day < firstDay || day > lastDay) continue;
-    const f = await store.load(day, today);
-    days.push(f);
-    convSlots += f.convs.length;
-    whoSlots += f.whos.length;
-    const start = Date.parse(`${day}T00:00:00.000Z`);
-    for (let i = 0; i < f.kind.length; i++) {
-      const t = start + f.t[i]!;
-      if (f.kind[i] === KIND.question && t >= fromMs && t < toMs) n++;
+    const facts = await store.load(day, today);
+    loaded.days.push(facts);
+    loaded.conversationSlots += facts.convs.length;
+    loaded.identitySlots += facts.whos.length;
+    const dayStart = startOfDay(facts.day);
+    for (let e = 0; e < facts.kind.length; e++) {
+      if (facts.kind[e] === KIND.question && inPeriod(range, dayStart + facts.t[e]!)) loaded.questionsInPeriod++;
+    }
+  }
+  return loaded;
+}
+
+function startOfDay(day: string): number {
+  return Date.parse(`${day}T00:00:00.000Z`);
+}
+
+/**
+ * The single pass: questions, feedback and tickets in time order, day after
+ * day. Everything is indexed by dense numbers — questions by their position in
+ * the period, conversations and identity keys by "slots" — so per-event work is
+ * array reads and writes, with no object and no map lookup per event.
+ */
+class OutcomeScan {
+  private readonly questions: QuestionColumns;
+  private readonly displayed: DisplayedArticles;
+  private readonly conversations: ConversationChains;
+  private readonly people: IdentityChains;
+  /** Conversation ids and identity keys are hashes in the facts; these number them densely across days. */
+  private readonly conversationSlots: SlotTable;
+  private readonly identitySlots: SlotTable;
+  private readonly tickets: Outcomes['tickets'] = { t: [], lang: [], channel: [], reason: [] };
+  private readonly tallies = new Tallies();
+  private readonly strings = new StringTable();
+  private readonly days: DayFacts[];
+  /** Which ticket last tried to escalate each question: a ticket reaches a question through its conversation and up to two identity keys, and counts once. */
+  private readonly lastTicketSeen: Int32Array;
+  private questionCount = 0;
+
+  constructor(
+    private readonly range: TimeRange,
+    loaded: LoadedDays,
+  ) {
+    const n = loaded.questionsInPeriod;
+    this.days = loaded.days;
+    this.questions = new QuestionColumns(n);
+    this.displayed = new DisplayedArticles(n);
+    this.conversations = new ConversationChains(loaded.conversationSlots, n);
+    this.people = new IdentityChains(loaded.identitySlots, n);
+    this.conversationSlots = new SlotTable(loaded.conversationSlots);
+    this.identitySlots = new SlotTable(loaded.identitySlots);
+    this.lastTicketSeen = new Int32Array(n).fill(-1);
+  }
+
+  readDay(facts: DayFacts, dayNumber: number): void {
+    const dayStart = startOfDay(facts.day);
+    const strings = this.strings.forDay(facts.strings);
+    const conversationOf = slotsOf(facts.convs, this.conversationSlots);
+    const identityOf = slotsOf(facts.whos, this.identitySlots);
+    const event: EventRef = { facts, dayNumber, strings, index: 0, t: 0, conversation: 0, shownFrom: 0, shownTo: 0, identityA: -1, identityB: -1 };
+    let shownEnd = 0;
+    for (let e = 0; e < facts.kind.length; e++) {
+      // The articles displayed with each event follow one another in `shown`.
+      event.shownFrom = shownEnd;
+      shownEnd += facts.shownCount[e]!;
+      event.shownTo = shownEnd;
+      event.index = e;
+      event.t = dayStart + facts.t[e]!;
+      event.conversation = conversationOf[facts.conv[e]!]!;
+      event.identityA = facts.whoA[e]! >= 0 ? identityOf[facts.whoA[e]!]! : -1;
+      event.identityB = facts.whoB[e]! >= 0 ? identityOf[facts.whoB[e]!]! : -1;
+      const kind = facts.kind[e];
+      if (kind === KIND.question) this.readQuestion(event);
+      else if (kind === KIND.feedback) this.readFeedback(event);
+      else this.readTicket(event);
     }
   }
 
-  const strings: string[] = [];
-  const ids = new Map<string, number>();
-  const intern = (s: string): number => {
-    let g = ids.get(s);
-    if (g === undefined) {
-      g = strings.length;
-      strings.push(s);
-      ids.set(s, g);
+  private readQuestion(e: EventRef): void {
+    if (!inPeriod(this.range, e.t)) {
+      // Read only for its conversation: feedback after it is about it, not about an earlier question of the period.
+      this.conversations.askedOutsidePeriod(e.conversation);
+      return;
     }
-    return g;
-  };
-  const q = {
-    t: new Float64Array(n),
-    lang: new Int32Array(n),
-    channel: new Int32Array(n),
-    action: new Uint8Array(n),
-    article: new Int32Array(n),
-    shownCount: new Int32Array(n),
-    near: new Int32Array(n),
-    nearConfidence: new Float32Array(n),
-    flags: new Uint8Array(n),
-    reason: new Int8Array(n).fill(-1),
-    ticket: new Int32Array(n).fill(-1),
-    textDay: new Int32Array(n),
-    textAt: new Int32Array(n),
-  };
-  // Articles displayed per question (with the question, or as suggestions after a "No"), as a linked list.
-  const shownArticle: number[] = [];
-  const shownNext: number[] = [];
-  const shownHead = new Int32Array(n).fill(-1);
-  const addShown = (i: number, a: number) => {
-    shownArticle.push(a);
-    shownNext.push(shownHead[i]!);
-    shownHead[i] = shownArticle.length - 1;
-  };
-  // Questions of the period by conversation and by identity key, newest first (linked lists through prev*).
-  // Per conversation: v ≥ 0, its newest question is v (of the period); v ≤ -2, its newest question is outside the
-  // period (feedback attaches to nothing) and its newest of the period is -v - 2; -1, none of the period.
-  // Conversations and identity keys get dense numbers ("slots") across days: one map lookup per day they appear in, not per event.
-  const convSlot = new SlotTable(convSlots);
-  const whoSlot = new SlotTable(whoSlots);
-  const lastInConv = new Int32Array(convSlots).fill(-1);
-  const lastByKey = new Int32Array(whoSlots).fill(-1);
-  const prevConv = new Int32Array(n).fill(-1);
-  const keyA = new Int32Array(n).fill(-1);
-  const keyB = new Int32Array(n).fill(-1);
-  const prevA = new Int32Array(n).fill(-1);
-  const prevB = new Int32Array(n).fill(-1);
-  const seen = new Int32Array(n).fill(-1);
-  const tickets = { t: [] as number[], lang: [] as number[], channel: [] as number[], reason: [] as number[] };
-  const tallies = new Tallies();
-
-  const escalate = (i: number, k: number, kt: number): void => {
-    if (seen[i] === k) return;
-    seen[i] = k;
-    if (kt < q.t[i]! || kt > q.t[i]! + windowMs) return;
-    if (q.ticket[i] === -1) {
-      q.ticket[i] = k;
-      q.reason[i] = Math.max(0, Math.min(REASONS.length - 1, tickets.reason[k]!));
-      q.flags[i]! |= ESCALATED;
+    const { facts, strings, index } = e;
+    const question = this.questionCount++;
+    const answered = strings.global(facts.ref[index]!);
+    const action = facts.code[index]!;
+    const q = this.questions.columns;
+    q.t[question] = e.t;
+    q.lang[question] = strings.global(facts.lang[index]!);
+    q.channel[question] = strings.global(facts.channel[index]!);
+    q.action[question] = action;
+    q.shownCount[question] = e.shownTo - e.shownFrom;
+    q.article[question] = answered >= 0 ? answered : e.shownTo > e.shownFrom ? strings.global(facts.shown[e.shownFrom]!) : -1;
+    q.near[question] = strings.global(facts.near[index]!);
+    q.nearConfidence[question] = facts.nearConfidence[index]! / 1000;
+    this.questions.textDay[question] = e.dayNumber;
+    this.questions.textAt[question] = facts.text[index]!;
+    for (let x = e.shownFrom; x < e.shownTo; x++) {
+      const article = strings.global(facts.shown[x]!);
+      this.displayed.add(question, article);
+      this.tallies.of(article).shown++;
     }
-    for (let x = shownHead[i]!; x >= 0; x = shownNext[x]!) tallies.ticketAfter(shownArticle[x]!, k);
-  };
-  /** Walk a person's questions back from the newest, until they are older than the window. */
-  const walkKey = (key: number, k: number, kt: number) => {
-    for (let i = lastByKey[key]!; i >= 0 && q.t[i]! >= kt - windowMs; i = keyA[i] === key ? prevA[i]! : prevB[i]!) escalate(i, k, kt);
-  };
+    if (answered >= 0 && action === ACTION_ANSWER) this.tallies.of(answered).answered++;
+    this.conversations.asked(e.conversation, question);
+    if (e.identityA >= 0) this.people.asked(e.identityA, question, FIRST_KEY);
+    if (e.identityB >= 0) this.people.asked(e.identityB, question, SECOND_KEY);
+  }
 
-  let qi = 0;
-  days.forEach((f, d) => {
-    const start = Date.parse(`${f.day}T00:00:00.000Z`);
-    const local = new Int32Array(f.strings.length).fill(-1);
-    const G = (i: number) => (i < 0 ? -1 : local[i]! >= 0 ? local[i]! : (local[i] = intern(f.strings[i]!)));
-    const convs = slotsOf(f.convs, convSlot);
-    const whos = slotsOf(f.whos, whoSlot);
-    let s = 0;
-    for (let i = 0; i < f.kind.length; i++) {
-      const t = start + f.t[i]!;
-      const s0 = s;
-      s += f.shownCount[i]!;
-      const conv = convs[f.conv[i]!]!;
-      const inPeriod = t >= fromMs && t < toMs;
-      const kind = f.kind[i];
-      if (kind === KIND.question) {
-        if (!inPeriod) {
-          const v = lastInConv[conv]!;
-          if (v >= 0) lastInConv[conv] = -v - 2;
-          continue;
-        }
-        const ref = G(f.ref[i]!);
-        const action = f.code[i]!;
-        q.t[qi] = t;
-        q.lang[qi] = G(f.lang[i]!);
-        q.channel[qi] = G(f.channel[i]!);
-        q.action[qi] = action;
-        q.shownCount[qi] = s - s0;
-        q.article[qi] = ref >= 0 ? ref : s > s0 ? G(f.shown[s0]!) : -1;
-        q.near[qi] = G(f.near[i]!);
-        q.nearConfidence[qi] = f.nearConfidence[i]! / 1000;
-        q.textDay[qi] = d;
-        q.textAt[qi] = f.text[i]!;
-        for (let x = s0; x < s; x++) {
-          const a = G(f.shown[x]!);
-          addShown(qi, a);
-          tallies.of(a).shown++;
-        }
-        if (ref >= 0 && action === 0) tallies.of(ref).answered++;
-        prevConv[qi] = headOf(lastInConv[conv]!);
-        lastInConv[conv] = qi;
-        if (f.whoA[i]! >= 0) {
-          const a = (keyA[qi] = whos[f.whoA[i]!]!);
-          prevA[qi] = lastByKey[a]!;
-          lastByKey[a] = qi;
-        }
-        if (f.whoB[i]! >= 0) {
-          const b = (keyB[qi] = whos[f.whoB[i]!]!);
-          prevB[qi] = lastByKey[b]!;
-          lastByKey[b] = qi;
-        }
-        qi++;
-      } else if (kind === KIND.feedback) {
-        const article = G(f.ref[i]!);
-        const helpful = f.code[i] === 1;
-        if (inPeriod) {
-          const x = tallies.of(article);
-          if (helpful) x.confirmed++;
-          else x.notHelpful++;
-          for (let y = s0; y < s; y++) tallies.of(G(f.shown[y]!)).shown++;
-        }
-        const at = lastInConv[conv]!;
-        if (at >= 0) {
-          q.flags[at]! |= helpful ? CONFIRMED : NOT_HELPFUL;
-          for (let y = s0; y < s; y++) addShown(at, G(f.shown[y]!));
-        }
-      } else if (t >= fromMs && t <= endMs) {
-        // Events are in time order: every question this ticket can escalate is already linked.
-        const k = tickets.t.length;
-        tickets.t.push(t);
-        tickets.lang.push(G(f.lang[i]!));
-        tickets.channel.push(G(f.channel[i]!));
-        tickets.reason.push(f.code[i]!);
-        for (let j = headOf(lastInConv[conv]!); j >= 0 && q.t[j]! >= t - windowMs; j = prevConv[j]!) escalate(j, k, t);
-        if (f.whoA[i]! >= 0) walkKey(whos[f.whoA[i]!]!, k, t);
-        if (f.whoB[i]! >= 0) walkKey(whos[f.whoB[i]!]!, k, t);
-      }
+  private readFeedback(e: EventRef): void {
+    const { facts, strings, index } = e;
+    const helpful = facts.code[index] === 1;
+    // Numbered before the period check, as every report's string numbers depend on this order.
+    const judgedArticle = strings.global(facts.ref[index]!);
+    // Article tallies count the feedback of the period, whatever question it follows.
+    if (inPeriod(this.range, e.t)) {
+      const judged = this.tallies.of(judgedArticle);
+      if (helpful) judged.confirmed++;
+      else judged.notHelpful++;
+      // After a "No", the widget suggests other articles: they were displayed too.
+      for (let x = e.shownFrom; x < e.shownTo; x++) this.tallies.of(strings.global(facts.shown[x]!)).shown++;
     }
-  });
+    const question = this.conversations.feedbackTarget(e.conversation);
+    if (question < 0) return;
+    this.questions.columns.flags[question]! |= helpful ? CONFIRMED : NOT_HELPFUL;
+    // The suggestions belong to the question: a ticket after it also counts against them.
+    for (let x = e.shownFrom; x < e.shownTo; x++) this.displayed.add(question, strings.global(facts.shown[x]!));
+  }
 
-  return {
-    period,
-    now,
-    strings,
-    q: { t: q.t, lang: q.lang, channel: q.channel, action: q.action, article: q.article, shownCount: q.shownCount, near: q.near, nearConfidence: q.nearConfidence, flags: q.flags, reason: q.reason, ticket: q.ticket },
-    textOf: (i) => {
-      const at = q.textAt[i]!;
-      return at < 0 ? '' : (days[q.textDay[i]!]!.strings[at] ?? '');
-    },
-    tickets,
-    articles: tallies.toMap(),
-  };
+  private readTicket(e: EventRef): void {
+    if (e.t < this.range.fromMs || e.t > this.range.ticketsUntilMs) return;
+    const { facts, strings, index } = e;
+    const ticket = this.tickets.t.length;
+    this.tickets.t.push(e.t);
+    this.tickets.lang.push(strings.global(facts.lang[index]!));
+    this.tickets.channel.push(strings.global(facts.channel[index]!));
+    this.tickets.reason.push(facts.code[index]!);
+    // Events are in time order, so every question this ticket can escalate is already chained; walk back
+    // from the newest until questions are older than the window.
+    const oldest = e.t - this.range.windowMs;
+    const t = this.questions.columns.t;
+    for (let q = this.conversations.newest(e.conversation); q >= 0 && t[q]! >= oldest; q = this.conversations.previous(q)) this.escalate(q, ticket, e.t);
+    if (e.identityA >= 0) this.escalatePerson(e.identityA, ticket, e.t);
+    if (e.identityB >= 0) this.escalatePerson(e.identityB, ticket, e.t);
+  }
+
+  /** The same walk through the questions of one identity key, whatever their conversation. */
+  private escalatePerson(key: number, ticket: number, ticketTime: number): void {
+    const oldest = ticketTime - this.range.windowMs;
+    const t = this.questions.columns.t;
+    for (let q = this.people.newest(key); q >= 0 && t[q]! >= oldest; q = this.people.previous(key, q)) this.escalate(q, ticket, ticketTime);
+  }
+
+  /** A ticket opened at `ticketTime` escalates question `q` if it falls within the question's window. */
+  private escalate(q: number, ticket: number, ticketTime: number): void {
+    if (this.lastTicketSeen[q] === ticket) return;
+    this.lastTicketSeen[q] = ticket;
+    const asked = this.questions.columns.t[q]!;
+    if (ticketTime < asked || ticketTime > asked + this.range.windowMs) return;
+    const columns = this.questions.columns;
+    // The first ticket decides the question's outcome and reason; every one counts against the articles displayed.
+    if (columns.ticket[q] === -1) {
+      columns.ticket[q] = ticket;
+      // Clamped to a known reason, whatever the cached facts hold (the column is an Int8Array).
+      columns.reason[q] = Math.max(0, Math.min(REASONS.length - 1, this.tickets.reason[ticket]!));
+      columns.flags[q]! |= ESCALATED;
+    }
+    for (let x = this.displayed.first(q); x >= 0; x = this.displayed.next(x)) this.tallies.ticketAfter(this.displayed.article(x), ticket);
+  }
+
+  outcomes(period: Period, now: number): Outcomes {
+    const { textDay, textAt, columns } = this.questions;
+    const days = this.days;
+    return {
+      period,
+      now,
+      strings: this.strings.list,
+      q: columns,
+      textOf: (i) => {
+        const at = textAt[i]!;
+        return at < 0 ? '' : (days[textDay[i]!]!.strings[at] ?? '');
+      },
+      tickets: this.tickets,
+      articles: this.tallies.toMap(),
+    };
+  }
 }
 
-/** The newest question of the period in a conversation, from its lastInConv value. */
-function headOf(v: number): number {
-  return v >= -1 ? v : -v - 2;
+/** The event being read: its day, its position in the day's columns, and what the scan resolved about it. One object per day, reused. */
+interface EventRef {
+  facts: DayFacts;
+  dayNumber: number;
+  strings: DayStrings;
+  index: number;
+  t: number;
+  conversation: number;
+  /** Its displayed articles: facts.shown[shownFrom .. shownTo). */
+  shownFrom: number;
+  shownTo: number;
+  /** Identity slots, -1 for none. */
+  identityA: number;
+  identityB: number;
+}
+
+/** The question columns the reports read, and where each question's text is (read only on demand, by gaps). */
+class QuestionColumns {
+  readonly columns: Outcomes['q'];
+  /** Day number and index in that day's strings of each question's text (-1: none). */
+  readonly textDay: Int32Array;
+  readonly textAt: Int32Array;
+  constructor(n: number) {
+    this.columns = {
+      t: new Float64Array(n),
+      lang: new Int32Array(n),
+      channel: new Int32Array(n),
+      action: new Uint8Array(n),
+      article: new Int32Array(n),
+      shownCount: new Int32Array(n),
+      near: new Int32Array(n),
+      nearConfidence: new Float32Array(n),
+      flags: new Uint8Array(n),
+      reason: new Int8Array(n).fill(-1),
+      ticket: new Int32Array(n).fill(-1),
+    };
+    this.textDay = new Int32Array(n);
+    this.textAt = new Int32Array(n);
+  }
 }
 
 /** Article tallies by string number, and which ticket last credited each (a ticket counts once per article). */

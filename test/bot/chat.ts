@@ -6,14 +6,15 @@ import { loadConfig, type Config } from '../../core/config/index.ts';
 import { createCore, type Core } from '../../core/createCore.ts';
 import { createDeflectBot } from '../../bot/createBot.ts';
 import type { MemberLookup } from '../../bot/channel.ts';
+import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 export const PUBLIC_URL = 'https://help.example.com';
 
-/** The real core over the sample KB, in a temporary data directory. */
+/** The real core over the fixture KB, in a temporary data directory. */
 export async function openCore(env: Record<string, string> = {}): Promise<{ core: Core; config: Config; dir: string; close(): Promise<void> }> {
   const tmp = tempDir();
-  const config = loadConfig({ KB_DIR: 'kb-content', DATA_DIR: tmp.dir, PUBLIC_URL: PUBLIC_URL, ...env });
+  const config = loadConfig({ KB_DIR: FIXTURE_KB, DATA_DIR: tmp.dir, PUBLIC_URL: PUBLIC_URL, ...env });
   const core = await createCore(config);
   return {
     core,

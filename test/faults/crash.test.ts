@@ -26,6 +26,7 @@ describe('crashes', function () {
     writeSyntheticKb(kb, 200, 99);
     for (const delay of [50, 300, 900, 1500].map((d) => d + Math.floor(Math.random() * 200))) {
       const run = runProcess(['indexer/cli.ts', 'index'], env);
+      // A deliberate sleep: the kill must land at an arbitrary point of the build, not after a condition.
       await new Promise((r) => setTimeout(r, delay));
       run.child.kill('SIGKILL');
       await run.done;
@@ -66,6 +67,7 @@ describe('crashes', function () {
       }
     };
     const writers = [1, 2, 3, 4].map(writer);
+    // A deliberate sleep: let the writers run for a while, then kill at an arbitrary point of their writes.
     await new Promise((r) => setTimeout(r, 1500 + Math.floor(Math.random() * 1000)));
     server.child.kill('SIGKILL');
     stop = true;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { FIXTURE_KB } from './fixtureKb.ts';
 
 export interface ServerProcess {
   url: string;
@@ -8,9 +9,9 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Run `npm start`'s entry point as a child process and wait until it serves. */
+/** Run `npm start`'s entry point as a child process (on the fixture KB unless `env` names another) and wait until it serves. */
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 45_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_ASK_PER_MINUTE: '100000', RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000', RATE_LIMIT_TICKETS_PER_HOUR: '100000', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: { ...process.env, KB_DIR: FIXTURE_KB, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_ASK_PER_MINUTE: '100000', RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000', RATE_LIMIT_TICKETS_PER_HOUR: '100000', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

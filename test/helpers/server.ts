@@ -3,6 +3,7 @@ import type { Router } from 'express';
 import { loadConfig, type Config } from '../../core/config/index.ts';
 import { createCore, type Core } from '../../core/createCore.ts';
 import { createApp, type AppDeps } from '../../server/app.ts';
+import { FIXTURE_KB } from './fixtureKb.ts';
 import { tempDir } from './tempDir.ts';
 
 export interface TestServer {
@@ -15,13 +16,13 @@ export interface TestServer {
 }
 
 /**
- * The real server on 127.0.0.1 and a random port, over a KB (the sample KB by
+ * The real server on 127.0.0.1 and a random port, over a KB (the fixture KB by
  * default) indexed into a fresh temporary data directory.
  */
 export async function startTestServer(opts: { kbDir?: string; env?: Record<string, string>; extraRoutes?: (core: Core, config: Config) => Router[] } = {}): Promise<TestServer> {
   const tmp = tempDir();
   // Tests send many requests from one address: rate limits are tested on their own, with low values.
-  const config = loadConfig({ KB_DIR: opts.kbDir ?? 'kb-content', DATA_DIR: tmp.dir, PORT: '0', RATE_LIMIT_ASK_PER_MINUTE: '100000', RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000', RATE_LIMIT_TICKETS_PER_HOUR: '100000', ...opts.env });
+  const config = loadConfig({ KB_DIR: opts.kbDir ?? FIXTURE_KB, DATA_DIR: tmp.dir, PORT: '0', RATE_LIMIT_ASK_PER_MINUTE: '100000', RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000', RATE_LIMIT_TICKETS_PER_HOUR: '100000', ...opts.env });
   const core = await createCore(config);
   const deps = { core, config, extraRoutes: opts.extraRoutes?.(core, config) };
   const app = createApp(deps);

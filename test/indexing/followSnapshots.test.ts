@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
 import { buildArticle, writeKb } from '../helpers/articles.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { postJson, startTestServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
@@ -21,12 +22,8 @@ describe('a running server and the indexer', function () {
       writeKb(kb.dir, { 'c.md': buildArticle({ id: 'c', title: 'Book a meeting room', questions: ['how do I book a meeting room'], answer: 'Use the Rooms tab in Outlook.' }) });
       // What `npm run index` does in another process.
       await buildIndex({ kbDir: kb.dir, dataDir: s.config.dataDir, embedder: new HashingEmbedder(), defaultLang: 'en' });
-      let after: { body: { answer?: { articleId: string } } } | undefined;
-      for (let i = 0; i < 100 && after?.body.answer?.articleId !== 'c'; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        after = await postJson(`${s.url}/api/ask`, { question: 'how do I book a meeting room?' });
-      }
-      expect(after!.body.answer?.articleId).to.equal('c');
+      const answered = async () => (await postJson(`${s.url}/api/ask`, { question: 'how do I book a meeting room?' })).body.answer?.articleId;
+      await eventually(async () => (await answered()) === 'c', { timeoutMs: 10_000, intervalMs: 100, what: 'the new snapshot to answer' });
     } finally {
       await s.close();
       kb.cleanup();

@@ -5,6 +5,7 @@ import { UnavailableError } from '../../core/errors.ts';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
 import { OpenAiEmbedder, type OpenAiEmbedderOptions } from '../../core/search/openAiEmbedder.ts';
 import { guardNetwork, startFakeOpenAi, type FakeOpenAi } from '../fakes/fakeOpenAi.ts';
+import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 
 describe('OpenAI-compatible embedder (against a fake server on 127.0.0.1)', () => {
   let fake: FakeOpenAi;
@@ -120,7 +121,7 @@ describe('OpenAI-compatible embedder (against a fake server on 127.0.0.1)', () =
     this.timeout(60_000);
     const config = loadConfig({ EMBEDDER: 'openai', EMBEDDINGS_BASE_URL: fake.baseUrl, EMBEDDINGS_MODEL: 'fake-embed', EMBEDDINGS_API_KEY: 'sk-x' });
     const embedder = await initEmbedder(createEmbedder(config));
-    const built = await buildIndex({ kbDir: 'kb-content', embedder, defaultLang: 'en' });
+    const built = await buildIndex({ kbDir: FIXTURE_KB, embedder, defaultLang: 'en' });
     expect(built.index.manifest.embedder).to.deep.equal({ id: 'openai:fake-embed', dimensions: 24 });
     expect(built.vectors).to.be.greaterThan(100);
     expect(fake.requests.every((r) => r.body.encoding_format === 'float')).to.equal(true);

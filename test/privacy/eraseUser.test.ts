@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { hashSubject } from '../../core/privacy/eraseUser.ts';
 import { Reports, sharedFactStore } from '../../core/reports/reports.ts';
+import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 import { runKb } from '../tickets/cli.ts';
 import { activity } from '../bot/fakeChannel.ts';
@@ -124,7 +125,7 @@ describe('erasing a person on request', function () {
   it('npm run kb -- erase-user refuses while the server owns the data, and erases once it is stopped', async () => {
     s = await startTestServer();
     await seed(s);
-    const env = { DATA_DIR: s.config.dataDir, KB_DIR: 'kb-content' };
+    const env = { DATA_DIR: s.config.dataDir, KB_DIR: FIXTURE_KB };
     const refused = await runKb(['erase-user', 'ana.garcia@example.com'], env);
     expect(refused.code).to.equal(1);
     expect(refused.stderr).to.contain('/api/admin/erase-user');

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { postJson, startTestServer } from '../helpers/server.ts';
+import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { runKb } from '../tickets/cli.ts';
 
@@ -13,7 +14,7 @@ describe('npm run kb -- draft-from-gap', function () {
     const drafts = tempDir('deflect-drafts-');
     try {
       for (const question of ['where can I park my bike at the office?', 'is there bike parking at the office?']) await postJson(`${s.url}/api/ask`, { question });
-      const env = { DATA_DIR: s.config.dataDir, KB_DIR: 'kb-content', DRAFTS_DIR: drafts.dir };
+      const env = { DATA_DIR: s.config.dataDir, KB_DIR: FIXTURE_KB, DRAFTS_DIR: drafts.dir };
       const list = await runKb(['draft-from-gap'], env);
       expect(list.code, list.stderr).to.equal(0);
       const id = /^(gap-[0-9a-f]{10})\s+2\s+en\s/m.exec(list.stdout)?.[1];

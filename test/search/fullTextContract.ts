@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
 import { searchDocumentOf } from '../../core/indexing/buildIndex.ts';
 import type { FullTextIndex, SearchDocument } from '../../core/search/ports.ts';
+import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 
 /**
  * What every FullTextIndex adapter must do, as one suite: the in-process
@@ -36,11 +37,11 @@ export function fullTextContract(name: string, open: OpenSubject, opts: { skip?:
         console.log(`      skipped: ${reason}`);
         this.skip();
       }
-      const kb = await loadKnowledgeBase('kb-content', { defaultLang: 'en' });
+      const kb = await loadKnowledgeBase(FIXTURE_KB, { defaultLang: 'en' });
       const list = kb.articles.map(searchDocumentOf);
       docs = new Map(list.map((d) => [d.id, d]));
-      expect(docs.get('cancel-order-en')?.status, 'the sample KB keeps a draft').to.equal('draft');
-      expect(docs.get('new-hire-accounts-en')?.audience, 'the sample KB keeps an internal article').to.equal('internal');
+      expect(docs.get('cancel-order-en')?.status, 'the fixture KB keeps a draft').to.equal('draft');
+      expect(docs.get('new-hire-accounts-en')?.audience, 'the fixture KB keeps an internal article').to.equal('internal');
       subject = await open(list, kb.synonyms);
     });
 

@@ -3,6 +3,7 @@ import { Meilisearch } from 'meilisearch';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
 import { meiliPayloadOf, publishToMeili, pushToMeili } from '../../core/indexing/publishMeili.ts';
 import { ValidationError } from '../../core/errors.ts';
+import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { meiliDocument, meiliKey, meiliSettings, synonymMap } from '../../core/search/meiliDocuments.ts';
 import { MeiliFullTextIndex } from '../../core/search/meiliFullTextIndex.ts';
@@ -158,7 +159,7 @@ describe('Meilisearch adapter: protocol (against a local stub)', () => {
     const tmp = tempDir();
     try {
       const embedder = new HashingEmbedder(64);
-      const built = await buildIndex({ kbDir: 'kb-content', dataDir: tmp.dir, embedder, defaultLang: 'en' });
+      const built = await buildIndex({ kbDir: FIXTURE_KB, dataDir: tmp.dir, embedder, defaultLang: 'en' });
       const { docs, settings } = await meiliPayloadOf(built.index, { hybrid: true });
       const a = built.index.articles.get('reset-password-en')!;
       const d = docs.find((x) => x.articleId === a.id)!;

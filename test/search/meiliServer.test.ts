@@ -3,6 +3,8 @@ import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
 import { searchDocumentOf } from '../../core/indexing/buildIndex.ts';
 import { MiniSearchIndex } from '../../core/search/miniSearchIndex.ts';
 import { startMeiliStub, type MeiliStub } from '../fakes/meiliStub.ts';
+import { eventually } from '../helpers/eventually.ts';
+import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 
 /**
@@ -17,7 +19,7 @@ describe('Server with Meilisearch configured (local stub)', function () {
 
   before(async () => {
     stub = await startMeiliStub();
-    const kb = await loadKnowledgeBase('kb-content', { defaultLang: 'en' });
+    const kb = await loadKnowledgeBase(FIXTURE_KB, { defaultLang: 'en' });
     const engine = MiniSearchIndex.build(kb.articles.map(searchDocumentOf), kb.synonyms);
     stub.onSearch = async (_uid, body) => {
       if (!body.q) return [];
@@ -35,13 +37,7 @@ describe('Server with Meilisearch configured (local stub)', function () {
   const ask = (question: string) => postJson(`${server.url}/api/ask`, { question, lang: 'en' });
   const search = (q: string) => getJson(`${server.url}/api/search?q=${encodeURIComponent(q)}&lang=en`);
   const searches = () => stub.calls(/\/search$/).length;
-  async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-    for (let i = 0; i < 200; i++) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    expect.fail(`timed out waiting until ${what}`);
-  }
+  const until = (check: () => Promise<boolean>, what: string) => eventually(check, { timeoutMs: 5_000, intervalMs: 25, what });
 
   it('pushes the KB at start and searches with a search-only key, never the admin key', async () => {
     expect(stub.indexes.get('deflect-articles')?.size).to.equal(server.core.index.get().articles.size);
@@ -125,8 +121,7 @@ describe('Server started while Meilisearch is down', function () {
       expect(res.status).to.equal(200);
       expect(res.body.hits[0]?.articleId).to.equal('reset-password-en');
       stub.mode = 'ok';
-      for (let i = 0; i < 200 && (await health()).status !== 'ok'; i++) await new Promise((r) => setTimeout(r, 25));
-      expect((await health()).status).to.equal('ok');
+      await eventually(async () => (await health()).status === 'ok', { timeoutMs: 5_000, intervalMs: 25, what: '/healthz to say ok' });
       expect(stub.indexes.get('deflect-articles')?.size).to.equal(server.core.index.get().articles.size);
     } finally {
       await server.close();

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { FullTextHit, FullTextIndex } from '../../core/search/ports.ts';
 import { ResilientFullTextIndex, SearchHealth, type AbortableFullTextIndex } from '../../core/search/resilientFullTextIndex.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 /** A remote engine the test steers: answer, fail, or hang until aborted. */
 function remote(): AbortableFullTextIndex & { mode: 'ok' | 'fail' | 'hang'; calls: number; aborted: number } {
@@ -35,10 +36,7 @@ const local: FullTextIndex = {
   suggest: async () => [{ id: 'from-local', score: 1, matched: [] }],
 };
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(check(), what).to.equal(true);
-}
+const until = (check: () => boolean, what: string) => eventually(check, { timeoutMs: 5_000, intervalMs: 10, what });
 
 describe('ResilientFullTextIndex: a remote engine with the in-process index behind it', () => {
   const ask = (index: FullTextIndex) => index.search('q', { lang: 'en', limit: 5 });

@@ -59,7 +59,8 @@ describe('hostile Markdown and user text in the browser', function () {
   }
 
   async function expectInert(page: Page, dialogs: string[]) {
-    // Give event handlers a moment to fire if anything was injected.
+    // A deliberate pause, not a wait for an event: this proves that nothing happens, so there is nothing to poll for;
+    // it gives an injected handler or timer (onerror, onload, a script) time to fire before we look for its traces.
     await page.waitForTimeout(300);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).to.equal(undefined);
     expect(dialogs).to.deep.equal([]);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import path from 'node:path';
 import { identityHash } from '../../core/identity/verifyUser.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/child.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 const SECRETS = {
@@ -57,7 +58,8 @@ describe('secrets', function () {
     for (const p of ['/healthz', '/', '/widget.js', '/widget/playground', '/reports', '/api/nothing']) await call(p);
     const widgetFiles = await Promise.all(['/widget/widget-app.js'].map((p) => call(p)));
     expect(widgetFiles[0]!.status).to.equal(200);
-    await new Promise((r) => setTimeout(r, 500)); // let the webhook retries log
+    // The webhook retries in the background: wait until its last attempt is logged, so every retry's log line is checked.
+    await eventually(() => /dead-letter file/.test(server.output()), { timeoutMs: 20_000, what: 'the webhook to give up and log it' });
 
     const logs = server.output();
     expect(logs, 'the server did log (webhook failures, unauthenticated bot calls)').to.match(/webhook/i);

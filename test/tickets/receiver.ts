@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eventually } from '../helpers/eventually.ts';
 
 export interface Received {
   headers: Record<string, string | string[] | undefined>;
@@ -36,24 +37,14 @@ export async function startReceiver(opts: { failures?: number; failStatus?: numb
     },
     /** Resolve once `n` requests have been answered 200. */
     async delivered(n: number, timeoutMs = 10_000): Promise<Received[]> {
-      const until = Date.now() + timeoutMs;
-      while (received.filter((r) => r.status === 200).length < n) {
-        if (Date.now() > until) throw new Error(`expected ${n} successful deliveries, got ${received.filter((r) => r.status === 200).length} (of ${received.length} requests)`);
-        await new Promise((r) => setTimeout(r, 20));
+      const ok = () => received.filter((r) => r.status === 200);
+      try {
+        await eventually(() => ok().length >= n, { timeoutMs });
+      } catch {
+        throw new Error(`expected ${n} successful deliveries, got ${ok().length} (of ${received.length} requests)`);
       }
-      return received.filter((r) => r.status === 200);
+      return ok();
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/** Wait until a condition holds (a background delivery finished). */
-export async function eventually<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

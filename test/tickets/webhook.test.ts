@@ -7,7 +7,8 @@ import type { Ticket } from '../../core/tickets/types.ts';
 import { postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { runKb } from './cli.ts';
-import { eventually, startReceiver } from './receiver.ts';
+import { eventually } from '../helpers/eventually.ts';
+import { startReceiver } from './receiver.ts';
 
 const SECRET = 'webhook-secret-0123456789';
 const ADMIN = 'admin-key-0123456789';

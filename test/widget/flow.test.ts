@@ -170,6 +170,7 @@ describe('widget conversation with the real server', function () {
     page.on('request', (r) => {
       if (r.url().includes('/api/search')) searches.push(r.url());
     });
+    // Typed key by key at a person's pace (not a sleep), so the debounce between keystrokes is exercised.
     await page.locator('.d-input').pressSequentially('contraseña', { delay: 40 });
     const item = page.locator('.d-sugg-item', { hasText: 'Restablecer la contraseña' });
     await item.waitFor();

@@ -3,6 +3,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer } from '../helpers/server.ts';
+import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { buildWidget } from '../../widget/build.ts';
 import { askWidget, hostPage, launchChromium, openPage, openWidget, screenshot, startHostSite, type HostSite } from './browser.ts';
@@ -175,7 +176,7 @@ describe('widget isolation and safety', function () {
 
   it('shows a knowledge-base article full of <script>, <img onerror> and javascript: links as text (real server)', async () => {
     const kb = tempDir('deflect-hostile-kb-');
-    cpSync('kb-content/network', join(kb.dir, 'network'), { recursive: true });
+    cpSync(join(FIXTURE_KB, 'network'), join(kb.dir, 'network'), { recursive: true });
     writeFileSync(join(kb.dir, 'hostile-en.md'), HOSTILE_ARTICLE);
     const server = await startTestServer({ kbDir: kb.dir });
     const host = await startHostSite(server.url, { '/': hostPage(server.url) });
