@@ -17,7 +17,7 @@ export class StateStorage implements Storage {
     // No prototype: a key such as "__proto__" (keys embed channel-supplied ids) stays a plain key.
     const items: StoreItems = Object.create(null);
     for (const key of keys) {
-      const entry = store.get(key);
+      const entry = await store.get(key);
       if (entry) items[key] = { ...entry.value, eTag: entry.eTag };
     }
     return items;
