@@ -1,5 +1,5 @@
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
-import type { KeyValueStore } from '../core/storage/keyValueStore.ts';
+import type { KeyValueRepository } from '../core/storage/ports.ts';
 
 /**
  * botbuilder's Storage over our durable key-value store, so ConversationState
@@ -8,9 +8,9 @@ import type { KeyValueStore } from '../core/storage/keyValueStore.ts';
  * use, so a server whose bot is never called never creates the file.
  */
 export class StateStorage implements Storage {
-  private store?: Promise<KeyValueStore<StoreItem>>;
+  private store?: Promise<KeyValueRepository<StoreItem>>;
 
-  constructor(private readonly open: () => Promise<KeyValueStore<StoreItem>>) {}
+  constructor(private readonly open: () => Promise<KeyValueRepository<StoreItem>>) {}
 
   async read(keys: string[]): Promise<StoreItems> {
     const store = await this.opened();
@@ -38,7 +38,7 @@ export class StateStorage implements Storage {
     await (await this.opened()).delete(keys);
   }
 
-  private opened(): Promise<KeyValueStore<StoreItem>> {
+  private opened(): Promise<KeyValueRepository<StoreItem>> {
     // A failed open is retried on the next turn rather than remembered.
     this.store ??= this.open().catch((error: unknown) => {
       this.store = undefined;
