@@ -63,9 +63,10 @@ export class TicketStore implements TicketRepository {
   async update(id: string, change: (t: Ticket) => void): Promise<Ticket> {
     const t = this.find(id);
     const before = structuredClone(t);
-    change(t);
-    t.updatedAt = new Date().toISOString();
     try {
+      // A change that throws half-way is undone too, as in the database adapter's transaction.
+      change(t);
+      t.updatedAt = new Date().toISOString();
       await this.db.write();
     } catch (error) {
       Object.assign(t, before);
