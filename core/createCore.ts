@@ -16,6 +16,7 @@ import { GLOVE_PACKAGE, loadGloveWordVectors } from './search/gloveWordVectors.t
 import type { WordVectors } from './answers/wordVectors.ts';
 import { lockDataDir } from './storage/dataDirLock.ts';
 import { needsDataDirLock, openStores } from './storage/openStores.ts';
+import type { Stores } from './storage/ports.ts';
 import { closeSinks, createSinks } from './tickets/createSinks.ts';
 import { startMaintenance } from './privacy/maintenance.ts';
 import { sharedFactStore } from './reports/reports.ts';
@@ -69,13 +70,15 @@ export async function initEmbedder(embedder: Embedder): Promise<Embedder> {
 export async function createCore(config: Config): Promise<Core> {
   // DATABASE_URL and REDIS_URL set: the instances share the stores, and each its own DATA_DIR with no lock.
   const unlock = needsDataDirLock(config) ? await lockDataDir(config.dataDir) : async () => {};
+  let stores: Stores | undefined;
   try {
+    // First, so an unreachable database or Redis stops the start before the index is built.
+    stores = await openStores(config);
     const embedder = await initEmbedder(createEmbedder(config));
     const wordVectors = await createWordVectors(config);
     const index = await loadOrBuildIndex(config, embedder, wordVectors);
     // MEILI_HOST set: full-text search through Meilisearch, the in-process index behind it.
     const search = await openSearchBackend(config.backends.meili, embedder, index);
-    const stores = await openStores(config);
     const { events, tickets, conversations, channelState, redis } = stores;
     await conversations.restore(events, (id) => index.articles.get(id)?.title ?? id);
     const holder = new IndexHolder(search.wrap(index));
@@ -98,11 +101,12 @@ export async function createCore(config: Config): Promise<Core> {
       await closeSinks(sinks);
       stopFollowing();
       search.close();
-      await stores.close();
+      await stores!.close();
       await unlock();
     };
     return { engine, index: holder, events, conversations, tickets, sinks, defaultLang: config.defaultLang, channelState, ...(redis ? { redis } : {}), embedder, wordVectors, close };
   } catch (error) {
+    await stores?.close().catch(() => undefined);
     await unlock();
     throw error;
   }

@@ -4,6 +4,7 @@ import type { Config } from '../config/index.ts';
 import { describeUrl } from '../config/storage.ts';
 import { ConversationStore } from '../conversations/conversationStore.ts';
 import { EventLog } from '../events/eventLog.ts';
+import { UnavailableError } from '../errors.ts';
 import { log } from '../logger.ts';
 import { TicketStore } from '../tickets/ticketStore.ts';
 import { KeyValueStore } from './keyValueStore.ts';
@@ -73,7 +74,7 @@ async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stor
     await migrate(pool);
   } catch (error) {
     await pool.end();
-    throw error;
+    throw new UnavailableError(`could not prepare the PostgreSQL database ${describeUrl(url)}: ${(error as Error).message}`, { cause: error });
   }
   log.info('storage', 'tickets, events, conversations and bot state in postgres', { database: describeUrl(url) });
   const events = new PgEventStore(pool);
