@@ -14,6 +14,7 @@ import { migrate } from './postgres/migrate.ts';
 import { PgEventStore } from './postgres/pgEventStore.ts';
 import { PgKeyValueStore } from './postgres/pgKeyValueStore.ts';
 import { PgTicketStore } from './postgres/pgTicketStore.ts';
+import { reportUnavailable } from './postgres/unavailable.ts';
 import { openRedis } from './redis/openRedis.ts';
 
 type StoreConfig = Pick<Config, 'dataDir' | 'storage'> & { bot: Pick<Config['bot'], 'stateTtlDays'> };
@@ -67,7 +68,7 @@ async function openEmbedded(config: StoreConfig): Promise<Omit<Stores, 'needsDat
 }
 
 async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stores, 'needsDataDirLock' | 'redis'>> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = reportUnavailable(new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 }));
   // An idle connection dropped by the server must not crash the process; the pool opens a new one.
   pool.on('error', (error) => log.warn('storage', 'postgres connection error', { database: describeUrl(url), error: error.message }));
   try {
