@@ -162,7 +162,7 @@ export class DeflectBot extends ActivityHandler {
   private async startTicketFlow(context: TurnContext, data: ConversationData, lang: Lang): Promise<void> {
     const identity = this.identity(context.activity);
     const email = await teamsEmail(context, this.deps.members);
-    const hasQuestion = !!this.deps.core.conversations.get(conversationIdOf(context.activity))?.lastQuestion;
+    const hasQuestion = !!(await this.deps.core.conversations.get(conversationIdOf(context.activity)))?.lastQuestion;
     data.lang = lang;
     data.ticket = startTicket({ name: identity.name, userId: identity.id, email }, hasQuestion);
     await context.sendActivity(ticketPrompt({ kind: 'ask', draft: data.ticket }, strings(lang)));

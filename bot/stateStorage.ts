@@ -1,5 +1,5 @@
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
-import type { KeyValueStore } from '../core/storage/keyValueStore.ts';
+import type { KeyValueRepository } from '../core/storage/ports.ts';
 
 /**
  * botbuilder's Storage over our durable key-value store, so ConversationState
@@ -8,16 +8,16 @@ import type { KeyValueStore } from '../core/storage/keyValueStore.ts';
  * use, so a server whose bot is never called never creates the file.
  */
 export class StateStorage implements Storage {
-  private store?: Promise<KeyValueStore<StoreItem>>;
+  private store?: Promise<KeyValueRepository<StoreItem>>;
 
-  constructor(private readonly open: () => Promise<KeyValueStore<StoreItem>>) {}
+  constructor(private readonly open: () => Promise<KeyValueRepository<StoreItem>>) {}
 
   async read(keys: string[]): Promise<StoreItems> {
     const store = await this.opened();
     // No prototype: a key such as "__proto__" (keys embed channel-supplied ids) stays a plain key.
     const items: StoreItems = Object.create(null);
     for (const key of keys) {
-      const entry = store.get(key);
+      const entry = await store.get(key);
       if (entry) items[key] = { ...entry.value, eTag: entry.eTag };
     }
     return items;
@@ -38,7 +38,7 @@ export class StateStorage implements Storage {
     await (await this.opened()).delete(keys);
   }
 
-  private opened(): Promise<KeyValueStore<StoreItem>> {
+  private opened(): Promise<KeyValueRepository<StoreItem>> {
     // A failed open is retried on the next turn rather than remembered.
     this.store ??= this.open().catch((error: unknown) => {
       this.store = undefined;

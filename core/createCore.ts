@@ -1,10 +1,7 @@
-import path from 'node:path';
 import type { Config } from './config/index.ts';
 import { AnswerEngine } from './answers/answerEngine.ts';
 import { DEFAULT_THRESHOLDS } from './answers/decide.ts';
 import { loadKnowledgeBase } from './articles/loadKb.ts';
-import { ConversationStore } from './conversations/conversationStore.ts';
-import { EventLog } from './events/eventLog.ts';
 import { buildIndex, isIndexStale } from './indexing/buildIndex.ts';
 import { openSnapshot, type KbIndex } from './indexing/kbIndex.ts';
 import { calibratedWith, currentSnapshotDir } from './indexing/snapshot.ts';
@@ -18,8 +15,8 @@ import type { Embedder } from './search/ports.ts';
 import { GLOVE_PACKAGE, loadGloveWordVectors } from './search/gloveWordVectors.ts';
 import type { WordVectors } from './answers/wordVectors.ts';
 import { lockDataDir } from './storage/dataDirLock.ts';
-import { KeyValueStore } from './storage/keyValueStore.ts';
-import { TicketStore } from './tickets/ticketStore.ts';
+import { needsDataDirLock, openStores } from './storage/openStores.ts';
+import type { Stores } from './storage/ports.ts';
 import { closeSinks, createSinks } from './tickets/createSinks.ts';
 import { startMaintenance } from './privacy/maintenance.ts';
 import { sharedFactStore } from './reports/reports.ts';
@@ -71,17 +68,18 @@ export async function initEmbedder(embedder: Embedder): Promise<Embedder> {
  * first when it is missing, stale or unreadable.
  */
 export async function createCore(config: Config): Promise<Core> {
-  const unlock = await lockDataDir(config.dataDir);
+  // DATABASE_URL and REDIS_URL set: the instances share the stores, and each its own DATA_DIR with no lock.
+  const unlock = needsDataDirLock(config) ? await lockDataDir(config.dataDir) : async () => {};
+  let stores: Stores | undefined;
   try {
+    // First, so an unreachable database or Redis stops the start before the index is built.
+    stores = await openStores(config);
     const embedder = await initEmbedder(createEmbedder(config));
     const wordVectors = await createWordVectors(config);
     const index = await loadOrBuildIndex(config, embedder, wordVectors);
     // MEILI_HOST set: full-text search through Meilisearch, the in-process index behind it.
     const search = await openSearchBackend(config.backends.meili, embedder, index);
-    const events = new EventLog(path.join(config.dataDir, 'events'));
-    await events.init();
-    const tickets = await TicketStore.open(config.dataDir);
-    const conversations = new ConversationStore();
+    const { events, tickets, conversations, channelState, redis } = stores;
     await conversations.restore(events, (id) => index.articles.get(id)?.title ?? id);
     const holder = new IndexHolder(search.wrap(index));
     const engine = new AnswerEngine(() => holder.get(), { defaultLang: config.defaultLang, thresholds: thresholdsOf(config) });
@@ -96,12 +94,6 @@ export async function createCore(config: Config): Promise<Core> {
       log.info('index', 'serving a new index snapshot', { dir, articles: holder.get().articles.size });
     });
     const sinks = createSinks(config);
-    let state: Promise<KeyValueStore<Record<string, unknown>>> | undefined;
-    const channelState = () =>
-      (state ??= KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays).catch((error: unknown) => {
-        state = undefined; // a failed open is retried on next use rather than remembered
-        throw error;
-      }));
     // Retention and report caches, in the background (core/privacy/maintenance.ts).
     const stopMaintenance = startMaintenance({ events, facts: sharedFactStore(events, config.dataDir), retentionDays: config.reports.retentionDays, tickets, ticketRetentionDays: config.reports.ticketRetentionDays });
     const close = async () => {
@@ -109,11 +101,12 @@ export async function createCore(config: Config): Promise<Core> {
       await closeSinks(sinks);
       stopFollowing();
       search.close();
-      await events.close();
+      await stores!.close();
       await unlock();
     };
-    return { engine, index: holder, events, conversations, tickets, sinks, defaultLang: config.defaultLang, channelState, embedder, wordVectors, close };
+    return { engine, index: holder, events, conversations, tickets, sinks, defaultLang: config.defaultLang, channelState, ...(redis ? { redis } : {}), embedder, wordVectors, close };
   } catch (error) {
+    await stores?.close().catch(() => undefined);
     await unlock();
     throw error;
   }

@@ -1,19 +1,16 @@
 import type { Channel, Lang } from './contracts/api.ts';
 import type { AnswerEngine, EngineIndex } from './answers/answerEngine.ts';
-import type { ConversationStore } from './conversations/conversationStore.ts';
-import type { EventLog } from './events/eventLog.ts';
-import type { TicketStore } from './tickets/ticketStore.ts';
 import type { TicketSink } from './tickets/types.ts';
 import type { KbIndex } from './indexing/kbIndex.ts';
-import type { KeyValueStore } from './storage/keyValueStore.ts';
+import type { ConversationRepository, EventStore, KeyValueRepository, RedisCommands, TicketRepository } from './storage/ports.ts';
 
 /** The core, wired: what transports (server, bot, CLI) call into. */
 export interface CoreServices {
   engine: AnswerEngine;
   index: IndexHolder;
-  events: EventLog;
-  conversations: ConversationStore;
-  tickets: TicketStore;
+  events: EventStore;
+  conversations: ConversationRepository;
+  tickets: TicketRepository;
   sinks: TicketSink[];
   defaultLang: Lang;
   /**
@@ -21,7 +18,9 @@ export interface CoreServices {
    * on first use and shared, so an erasure reaches the same store the bot
    * writes. Absent where a test wires the core by hand: the bot opens its own.
    */
-  channelState?: () => Promise<KeyValueStore<Record<string, unknown>>>;
+  channelState?: () => Promise<KeyValueRepository<Record<string, unknown>>>;
+  /** Redis, when REDIS_URL is set: the rate limits are then one count across instances. */
+  redis?: RedisCommands;
 }
 
 /** Holds the current index; a rebuild swaps it in without a restart. */

@@ -6,6 +6,7 @@ import { checkSearchEnv, searchBackendsConfig, searchEnv, type SearchBackendsCon
 import { checkTicketsEnv, ticketsConfig, ticketsEnv, type TicketsConfig } from './tickets.ts';
 import { reportsConfig, reportsEnv, type ReportsConfig } from './reports.ts';
 import { checkSecurityEnv, securityConfig, securityEnv, type SecurityConfig } from './security.ts';
+import { storageConfig, storageEnv, type StorageConfig } from './storage.ts';
 
 /**
  * The only reader of process.env. Every setting has a doc line, a rule and a
@@ -47,7 +48,7 @@ const serverEnv = z.object({
   MAX_BODY_BYTES: num(16_384, 1024, 10_000_000),
 });
 
-export const configSchema = serverEnv.extend(botEnv.shape).extend(accessEnv.shape).extend(searchEnv.shape).extend(ticketsEnv.shape).extend(reportsEnv.shape).extend(securityEnv.shape).superRefine(checkSearchEnv).superRefine(checkSecurityEnv).superRefine(checkTicketsEnv).superRefine(checkBotEnv);
+export const configSchema = serverEnv.extend(botEnv.shape).extend(accessEnv.shape).extend(searchEnv.shape).extend(ticketsEnv.shape).extend(reportsEnv.shape).extend(securityEnv.shape).extend(storageEnv.shape).superRefine(checkSearchEnv).superRefine(checkSecurityEnv).superRefine(checkTicketsEnv).superRefine(checkBotEnv);
 
 export type RawConfig = z.infer<typeof configSchema>;
 
@@ -77,6 +78,8 @@ export interface Config {
   reports: ReportsConfig;
   /** Widget identity verification and rate limits (core/config/security.ts). */
   security: SecurityConfig;
+  /** PostgreSQL and Redis for running several instances (core/config/storage.ts); absent or empty = embedded. */
+  storage?: StorageConfig;
 }
 
 export class ConfigError extends Error {
@@ -96,7 +99,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
     // Echo the offending value to help, except for secrets, which never reach a log.
-    const shown = (key: string) => (/KEY|PASSWORD|SECRET|TOKEN/.test(key) ? '' : ` (got ${JSON.stringify(input[key])})`);
+    const shown = (key: string) => (/KEY|PASSWORD|SECRET|TOKEN|DATABASE_URL|REDIS_URL/.test(key) ? '' : ` (got ${JSON.stringify(input[key])})`);
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}${shown(String(i.path[0]))}`));
   }
   const c = parsed.data;
@@ -122,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tickets: ticketsConfig(c),
     reports: reportsConfig(c),
     security: securityConfig(c),
+    storage: storageConfig(c),
   });
 }
 

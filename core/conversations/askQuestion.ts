@@ -23,7 +23,7 @@ const MAX_SUGGESTIONS = 3;
  */
 export async function askQuestion(core: CoreServices, input: AskInput): Promise<AskResponse> {
   const question = input.question.trim();
-  const previous = input.conversationId ? core.conversations.get(input.conversationId) : undefined;
+  const previous = input.conversationId ? await core.conversations.get(input.conversationId) : undefined;
   if (previous) assertOwner(previous, input.user);
   const query = { question, lang: input.lang, conversationLang: previous?.lang, tags: input.tags, audiences: input.audiences };
   // A pick keeps the confidence the engine gave the article when it offered it.
@@ -31,7 +31,7 @@ export async function askQuestion(core: CoreServices, input: AskInput): Promise<
     ? core.engine.pick(input.articleId, query, previous?.lastRanked.find((r) => r.articleId === input.articleId)?.confidence ?? 1)
     : await core.engine.answer(query);
   const lang: Lang = result.lang;
-  const conversation = core.conversations.open(input.conversationId, { channel: input.channel, lang, user: input.user });
+  const conversation = await core.conversations.open(input.conversationId, { channel: input.channel, lang, user: input.user });
   const t = replies(lang);
 
   const offered = result.action === 'clarify' ? result.options : result.ranked.slice(result.action === 'answer' ? 1 : 0).filter((r) => r.confidence >= core.engine.thresholds.clarify);
@@ -57,7 +57,7 @@ export async function askQuestion(core: CoreServices, input: AskInput): Promise<
     ranked: result.ranked.slice(0, 5).map(shownOf),
     reply,
   });
-  core.conversations.apply(event, (id) => core.index.get().articles.get(id)?.title ?? id);
+  await core.conversations.apply(event, (id) => core.index.get().articles.get(id)?.title ?? id);
 
   return {
     conversationId: conversation.id,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, Lang, UserIdentity } from '../contracts/api.ts';
-import type { EventLog } from '../events/eventLog.ts';
+import type { ConversationRepository, EventStore } from '../storage/ports.ts';
 import type { DeflectEvent } from '../events/types.ts';
 import type { Conversation } from './types.ts';
 
@@ -11,28 +11,28 @@ const MAX_TURNS = 200;
  * change arrives here as an event after it was persisted, and at start the
  * recent days of the log are replayed, so a restart loses no transcript.
  */
-export class ConversationStore {
+export class ConversationStore implements ConversationRepository {
   private readonly byId = new Map<string, Conversation>();
 
   constructor(private readonly options: { ttlMs: number; maxConversations: number } = { ttlMs: 2 * 86_400_000, maxConversations: 100_000 }) {}
 
   /** Replay the last days of events. */
-  async restore(events: EventLog, titleOf: (articleId: string) => string): Promise<number> {
+  async restore(events: EventStore, titleOf: (articleId: string) => string): Promise<number> {
     const since = new Date(Date.now() - this.options.ttlMs).toISOString();
     let n = 0;
     for await (const e of events.read(since)) {
-      this.apply(e, titleOf);
+      this.fold(e, titleOf);
       n++;
     }
     return n;
   }
 
-  get(id: string): Conversation | undefined {
+  async get(id: string): Promise<Conversation | undefined> {
     return this.byId.get(id);
   }
 
   /** The conversation with this id, or a new one (a client may not invent ids that exist elsewhere: they are random UUIDs). */
-  open(id: string | undefined, init: { channel: Channel; lang: Lang; user?: UserIdentity }): Conversation {
+  async open(id: string | undefined, init: { channel: Channel; lang: Lang; user?: UserIdentity }): Promise<Conversation> {
     const existing = id ? this.byId.get(id) : undefined;
     if (existing) {
       if (init.user && !existing.user) existing.user = init.user;
@@ -44,7 +44,11 @@ export class ConversationStore {
   }
 
   /** Fold a persisted event into its conversation. `titleOf` names articles for transcripts. */
-  apply(e: DeflectEvent, titleOf: (articleId: string) => string): void {
+  async apply(e: DeflectEvent, titleOf: (articleId: string) => string): Promise<void> {
+    this.fold(e, titleOf);
+  }
+
+  private fold(e: DeflectEvent, titleOf: (articleId: string) => string): void {
     if (e.type === 'erasure' || e.type === 'solved') return;
     let c = this.byId.get(e.conversationId);
     if (!c) {
@@ -73,7 +77,7 @@ export class ConversationStore {
   }
 
   /** Forget personal data of conversations matching a predicate. */
-  eraseUser(match: (c: Conversation) => boolean): number {
+  async eraseUser(match: (c: Conversation) => boolean): Promise<number> {
     let n = 0;
     for (const c of this.byId.values()) {
       if (!match(c)) continue;

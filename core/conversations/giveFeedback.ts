@@ -11,7 +11,7 @@ import { assertOwner } from './assertOwner.ts';
  * and still above the clarify threshold), and when none is left, a ticket.
  */
 export async function giveFeedback(core: CoreServices, input: { conversationId: string; articleId: string; helpful: boolean; user?: { id?: string; verified?: boolean } }): Promise<FeedbackResponse> {
-  const conversation = core.conversations.get(input.conversationId);
+  const conversation = await core.conversations.get(input.conversationId);
   if (!conversation) throw new NotFoundError('conversation', input.conversationId);
   assertOwner(conversation, input.user);
   const index = core.index.get();
@@ -43,6 +43,6 @@ export async function giveFeedback(core: CoreServices, input: { conversationId: 
     shown: offered,
     reply,
   });
-  core.conversations.apply(event, (id) => index.articles.get(id)?.title ?? id);
+  await core.conversations.apply(event, (id) => index.articles.get(id)?.title ?? id);
   return { conversationId: conversation.id, next, suggestions, lang: conversation.lang };
 }

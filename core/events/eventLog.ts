@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { UnavailableError } from '../errors.ts';
 import { writeFileAtomic } from '../storage/atomicFile.ts';
+import type { EventStore } from '../storage/ports.ts';
 import type { DeflectEvent, NewEvent } from './types.ts';
 
 const IDLE_CLOSE_MS = 1000;
@@ -14,7 +15,7 @@ const IDLE_CLOSE_MS = 1000;
  * and throughput holds under load. A torn last line (a crash mid-write) is
  * skipped when reading.
  */
-export class EventLog {
+export class EventLog implements EventStore {
   private queue: { line: string; day: string; resolve: () => void; reject: (e: Error) => void }[] = [];
   private flushing: Promise<void> | null = null;
   /** Today's file stays open while appends keep coming: opening and closing it per batch cost as much as the write. */

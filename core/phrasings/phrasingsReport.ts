@@ -1,5 +1,5 @@
 import type { Article } from '../articles/types.ts';
-import type { EventLog } from '../events/eventLog.ts';
+import type { EventStore } from '../storage/ports.ts';
 import { periodOf, type PeriodInput } from '../reports/period.ts';
 import { phrasingCandidates, type PhrasingsReport } from './phrasingCandidates.ts';
 
@@ -13,7 +13,7 @@ export interface PhrasingsQuery extends Pick<PeriodInput, 'from' | 'to'> {
  * not the reports' day caches: those keep neither picks nor the asker's name,
  * and the name is what lets it be removed from the question.
  */
-export async function phrasingsReport(deps: { events: EventLog; articles: ReadonlyMap<string, Article>; now?: number }, query: PhrasingsQuery): Promise<PhrasingsReport & { from: string; to: string }> {
+export async function phrasingsReport(deps: { events: Pick<EventStore, 'read'>; articles: ReadonlyMap<string, Article>; now?: number }, query: PhrasingsQuery): Promise<PhrasingsReport & { from: string; to: string }> {
   const period = periodOf(query, { windowDays: 0, now: deps.now ?? Date.now() });
   const events = [];
   for await (const e of deps.events.read(period.from, period.to)) events.push(e);

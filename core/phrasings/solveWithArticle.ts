@@ -14,7 +14,7 @@ export async function solveWithArticle(core: Pick<CoreServices, 'tickets' | 'eve
   if (change.status !== 'solved') throw new ValidationError('solvedWith: give it with "status": "solved"', [{ field: 'solvedWith', message: 'only with status solved' }]);
   const articles = core.index.get().articles;
   if (!articles.has(change.solvedWith)) throw new ValidationError(`solvedWith: no article '${change.solvedWith}' in the knowledge base`, [{ field: 'solvedWith', message: 'unknown article id' }]);
-  core.tickets.get(id); // a missing ticket is a 404 before anything is written
+  await core.tickets.get(id); // a missing ticket is a 404 before anything is written
   const ticket = await updateTicket(core, id, change, author);
   const titles = new Set([...articles.values()].map((a) => fold(a.title).trim()));
   await core.events.append({

@@ -1,24 +1,21 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { ConversationStore } from '../conversations/conversationStore.ts';
 import type { Lang } from '../contracts/api.ts';
 import { ValidationError } from '../errors.ts';
-import type { EventLog } from '../events/eventLog.ts';
 import type { DeflectEvent } from '../events/types.ts';
 import { log } from '../logger.ts';
 import type { FactStore } from '../reports/factStore.ts';
 import type { DeadLetterFile } from '../tickets/deadLetter.ts';
-import type { KeyValueStore } from '../storage/keyValueStore.ts';
-import type { TicketStore } from '../tickets/ticketStore.ts';
+import type { ConversationRepository, EventStore, KeyValueRepository, TicketRepository } from '../storage/ports.ts';
 import type { Ticket } from '../tickets/types.ts';
 
 export interface EraseDeps {
-  events: EventLog;
-  tickets: TicketStore;
+  events: EventStore;
+  tickets: TicketRepository;
   /** Live conversations of a running server (absent in the CLI). */
-  conversations?: ConversationStore;
+  conversations?: ConversationRepository;
   deadLetters?: DeadLetterFile;
   /** The channels' durable state (the bot's ticket flows hold names and addresses). */
-  channelState?: KeyValueStore<Record<string, unknown>>;
+  channelState?: KeyValueRepository<Record<string, unknown>>;
   facts?: FactStore;
   defaultLang: Lang;
 }
@@ -69,20 +66,20 @@ export async function eraseUser(deps: EraseDeps, email: string): Promise<EraseRe
     }
   }
 
-  for (const t of deps.tickets.all()) {
+  for (const t of await deps.tickets.all()) {
     if (!isSubject({ id: t.userId, email: t.email }) && !JSON.stringify(t).toLowerCase().includes(target)) continue;
     await deps.tickets.update(t.id, (x) => eraseInTicket(x, isSubject({ id: x.userId, email: x.email }), pseudonym, scrub));
     counts.tickets++;
   }
 
   counts.conversations =
-    deps.conversations?.eraseUser((c) => {
+    (await deps.conversations?.eraseUser((c) => {
       if (!isSubject(c.user)) return false;
       // The predicate is the only way into the live conversations: scrub their transcripts on the way.
       for (const turn of c.turns) turn.text = scrub(turn.text);
       if (c.lastQuestion) c.lastQuestion = scrub(c.lastQuestion);
       return true;
-    }) ?? 0;
+    })) ?? 0;
 
   if (deps.deadLetters) {
     counts.deadLetters = await deps.deadLetters.update(async (entries) => {
@@ -126,7 +123,7 @@ async function idsOf(deps: EraseDeps, target: string): Promise<Set<string>> {
   for await (const e of deps.events.read()) {
     if (e.type !== 'erasure' && e.user?.id && e.user.email?.trim().toLowerCase() === target) ids.add(e.user.id);
   }
-  for (const t of deps.tickets.all()) if (t.userId && t.email.trim().toLowerCase() === target) ids.add(t.userId);
+  for (const t of await deps.tickets.all()) if (t.userId && t.email.trim().toLowerCase() === target) ids.add(t.userId);
   return ids;
 }
 

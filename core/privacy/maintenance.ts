@@ -1,7 +1,6 @@
-import type { EventLog } from '../events/eventLog.ts';
 import { log } from '../logger.ts';
 import type { FactStore } from '../reports/factStore.ts';
-import type { TicketStore } from '../tickets/ticketStore.ts';
+import type { EventStore, TicketRepository } from '../storage/ports.ts';
 import { applyRetention, applyTicketRetention } from './retention.ts';
 
 const FIRST_RUN_MS = 5_000;
@@ -13,7 +12,7 @@ const EVERY_MS = 3_600_000;
  * that have closed, so the first report of the morning does not pay for them.
  * Timers are unref'd: they never keep the process alive.
  */
-export function startMaintenance(deps: { events: EventLog; facts: FactStore; retentionDays: number; tickets?: TicketStore; ticketRetentionDays?: number }): () => Promise<void> {
+export function startMaintenance(deps: { events: EventStore; facts: FactStore; retentionDays: number; tickets?: TicketRepository; ticketRetentionDays?: number }): () => Promise<void> {
   let running: Promise<void> | null = null;
   let stopped = false;
   const run = () => {

@@ -1,13 +1,12 @@
-import type { EventLog } from '../events/eventLog.ts';
 import type { FactStore } from '../reports/factStore.ts';
-import type { TicketStore } from '../tickets/ticketStore.ts';
+import type { EventStore, TicketRepository } from '../storage/ports.ts';
 
 /**
  * Delete the event files of days older than the retention period (and their
  * report caches). Whole days only: a day is kept until all of it is older
  * than `days` days. 0 keeps everything.
  */
-export async function applyRetention(events: EventLog, days: number, options: { facts?: FactStore; now?: number } = {}): Promise<string[]> {
+export async function applyRetention(events: EventStore, days: number, options: { facts?: FactStore; now?: number } = {}): Promise<string[]> {
   if (!days) return [];
   const cutoff = new Date((options.now ?? Date.now()) - days * 86_400_000).toISOString().slice(0, 10);
   const removed: string[] = [];
@@ -28,7 +27,7 @@ export async function applyRetention(events: EventLog, days: number, options: { 
  * Events about those tickets follow the event retention, and reports keep
  * counting them until then.
  */
-export async function applyTicketRetention(tickets: TicketStore, days: number, options: { now?: number } = {}): Promise<string[]> {
+export async function applyTicketRetention(tickets: TicketRepository, days: number, options: { now?: number } = {}): Promise<string[]> {
   if (!days) return [];
   const cutoff = new Date((options.now ?? Date.now()) - days * 86_400_000).toISOString();
   return tickets.removeWhere((t) => t.status === 'solved' && t.updatedAt < cutoff);

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { EventLog } from '../events/eventLog.ts';
+import type { EventStore } from '../storage/ports.ts';
 import { log } from '../logger.ts';
 import { writeFileAtomic } from '../storage/atomicFile.ts';
 import { buildDayFacts, type DayFacts } from './dayFacts.ts';
@@ -20,13 +20,13 @@ export class FactStore {
   private readonly pending = new Map<string, Promise<DayFacts>>();
 
   constructor(
-    readonly events: EventLog,
+    readonly events: EventStore,
     private readonly eventsDir: string,
     private readonly cacheDir: string | null,
   ) {}
 
   /** For a data directory laid out by createCore: events in DATA_DIR/events, caches in DATA_DIR/reports/facts. */
-  static forDataDir(events: EventLog, dataDir: string, options: { cache: boolean }): FactStore {
+  static forDataDir(events: EventStore, dataDir: string, options: { cache: boolean }): FactStore {
     return new FactStore(events, path.join(dataDir, 'events'), options.cache ? path.join(dataDir, 'reports', 'facts') : null);
   }
 
@@ -36,6 +36,8 @@ export class FactStore {
 
   /** A string that changes whenever any of these days' event files changes (for memoising reports). */
   async fingerprint(days: string[]): Promise<string> {
+    // A shared event log (PostgreSQL) has no day files: it says itself what changed.
+    if (this.events.fingerprint) return this.events.fingerprint(days);
     const parts = await Promise.all(days.map(async (d) => {
       const st = await fs.stat(this.dayFile(d)).catch(() => null);
       return st ? `${d}:${st.size}:${st.mtimeMs}` : `${d}:-`;

@@ -1,6 +1,6 @@
 import type { Article } from '../articles/types.ts';
 import { NotFoundError } from '../errors.ts';
-import type { EventLog } from '../events/eventLog.ts';
+import type { EventStore } from '../storage/ports.ts';
 import { articleDates } from './articleDates.ts';
 import { articlesReport, type ArticlesReport } from './articles.ts';
 import { deflectionReport, type DeflectionReport, type GroupBy } from './deflection.ts';
@@ -71,10 +71,10 @@ export class Reports {
   }
 }
 
-const stores = new WeakMap<EventLog, FactStore>();
+const stores = new WeakMap<EventStore, FactStore>();
 
 /** The one FactStore of a served data directory, so background warming and requests share one cache writer. */
-export function sharedFactStore(events: EventLog, dataDir: string): FactStore {
+export function sharedFactStore(events: EventStore, dataDir: string): FactStore {
   let s = stores.get(events);
   if (!s) stores.set(events, (s = FactStore.forDataDir(events, dataDir, { cache: true })));
   return s;

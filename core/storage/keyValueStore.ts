@@ -2,6 +2,9 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import { DeflectError } from '../errors.ts';
 import { DurableJsonFile } from './durableJsonFile.ts';
+import type { KeyValueChange, KeyValueRepository } from './ports.ts';
+
+export type { KeyValueChange } from './ports.ts';
 
 /** A write expected a version (eTag) that another write has replaced. */
 export class ETagConflictError extends DeflectError {
@@ -22,13 +25,6 @@ interface KeyValueData<T> {
   entries: [string, Entry<T>][];
 }
 
-export interface KeyValueChange<T> {
-  key: string;
-  value: T;
-  /** Write only if the stored entry still has this eTag; unset or '*' overwrites. */
-  ifMatch?: string;
-}
-
 /**
  * Small durable key-value records with optimistic concurrency (eTags), for
  * state a channel keeps between turns (the bot's conversation state). The
@@ -36,7 +32,7 @@ export interface KeyValueChange<T> {
  * an acknowledged write survives a crash; entries idle longer than the TTL
  * are dropped when the store opens.
  */
-export class KeyValueStore<T> {
+export class KeyValueStore<T> implements KeyValueRepository<T> {
   /** The channels' state in a data directory (the bot's ConversationState/UserState). */
   static openChannelState(dataDir: string, ttlDays: number): Promise<KeyValueStore<Record<string, unknown>>> {
     return KeyValueStore.open(path.join(dataDir, 'bot-state.json'), { ttlDays });
@@ -56,7 +52,7 @@ export class KeyValueStore<T> {
     return new KeyValueStore(db, map);
   }
 
-  get(key: string): { value: T; eTag: string } | undefined {
+  async get(key: string): Promise<{ value: T; eTag: string } | undefined> {
     const e = this.map.get(key);
     return e ? { value: structuredClone(e.value), eTag: e.eTag } : undefined;
   }

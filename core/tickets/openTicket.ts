@@ -24,7 +24,7 @@ export interface OpenTicketInput {
  * then passed to the configured sinks, whose failures never lose the ticket.
  */
 export async function openTicket(core: CoreServices, input: OpenTicketInput): Promise<CreateTicketResponse & { ticket: Ticket }> {
-  const c = input.conversationId ? core.conversations.get(input.conversationId) : undefined;
+  const c = input.conversationId ? await core.conversations.get(input.conversationId) : undefined;
   if (c) assertOwner(c, input.asker);
   const lang = input.lang ?? c?.lang ?? core.defaultLang;
   const helpfulNo = c?.shown.some((s) => s.helpful === false);

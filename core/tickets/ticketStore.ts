@@ -2,26 +2,18 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import { NotFoundError } from '../errors.ts';
 import { DurableJsonFile } from '../storage/durableJsonFile.ts';
+import type { TicketDraft, TicketPage, TicketQuery, TicketRepository } from '../storage/ports.ts';
 import type { Ticket } from './types.ts';
+
+export type { TicketQuery } from '../storage/ports.ts';
 
 interface TicketData {
   seq: number;
   tickets: Ticket[];
 }
 
-export interface TicketQuery {
-  status?: Ticket['status'];
-  tag?: string;
-  lang?: string;
-  channel?: string;
-  from?: string;
-  to?: string;
-  page?: number;
-  pageSize?: number;
-}
-
 /** The built-in ticket store: lowdb over a durable JSON file in the data directory. */
-export class TicketStore {
+export class TicketStore implements TicketRepository {
   private constructor(private readonly db: Low<TicketData>, readonly adapter: DurableJsonFile<TicketData>) {}
 
   static async open(dataDir: string): Promise<TicketStore> {
@@ -32,7 +24,7 @@ export class TicketStore {
   }
 
   /** Persist a new ticket; resolves once it is on disk. */
-  async create(draft: Omit<Ticket, 'id' | 'createdAt' | 'updatedAt' | 'status' | 'tags' | 'notes'> & Partial<Pick<Ticket, 'tags'>>): Promise<Ticket> {
+  async create(draft: TicketDraft): Promise<Ticket> {
     const now = new Date().toISOString();
     this.db.data.seq += 1;
     const ticket: Ticket = { tags: [], notes: [], ...draft, id: `T-${String(this.db.data.seq).padStart(6, '0')}`, status: 'open', createdAt: now, updatedAt: now };
@@ -48,13 +40,17 @@ export class TicketStore {
     return ticket;
   }
 
-  get(id: string): Ticket {
+  async get(id: string): Promise<Ticket> {
+    return this.find(id);
+  }
+
+  private find(id: string): Ticket {
     const t = this.db.data.tickets.find((x) => x.id === id);
     if (!t) throw new NotFoundError('ticket', id);
     return t;
   }
 
-  list(q: TicketQuery = {}): { tickets: Ticket[]; total: number; page: number; pageSize: number } {
+  async list(q: TicketQuery = {}): Promise<TicketPage> {
     const pageSize = q.pageSize ?? 50;
     const page = q.page ?? 1;
     const all = this.db.data.tickets
@@ -65,11 +61,12 @@ export class TicketStore {
 
   /** Apply a change and persist it; on failure nothing changes. */
   async update(id: string, change: (t: Ticket) => void): Promise<Ticket> {
-    const t = this.get(id);
+    const t = this.find(id);
     const before = structuredClone(t);
-    change(t);
-    t.updatedAt = new Date().toISOString();
     try {
+      // A change that throws half-way is undone too, as in the database adapter's transaction.
+      change(t);
+      t.updatedAt = new Date().toISOString();
       await this.db.write();
     } catch (error) {
       Object.assign(t, before);
@@ -93,8 +90,8 @@ export class TicketStore {
     return removed;
   }
 
-  all(): readonly Ticket[] {
-    return this.db.data.tickets;
+  async all(): Promise<Ticket[]> {
+    return [...this.db.data.tickets];
   }
 
   async save(): Promise<void> {

@@ -1,12 +1,9 @@
-import path from 'node:path';
 import { configFromEnv } from '../../core/config/index.ts';
-import { EventLog } from '../../core/events/eventLog.ts';
 import { eraseUser } from '../../core/privacy/eraseUser.ts';
 import { FactStore } from '../../core/reports/factStore.ts';
 import { DataDirLockedError, lockDataDir } from '../../core/storage/dataDirLock.ts';
-import { KeyValueStore } from '../../core/storage/keyValueStore.ts';
+import { needsDataDirLock, openStores } from '../../core/storage/openStores.ts';
 import { DeadLetterFile } from '../../core/tickets/deadLetter.ts';
-import { TicketStore } from '../../core/tickets/ticketStore.ts';
 
 export const summary = "Erase a person's e-mail and name from events, tickets and undelivered webhooks: erase-user <email> (server stopped; else use the admin API)";
 
@@ -17,10 +14,10 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const config = configFromEnv();
-  // One writer per file: the events and tickets belong to whoever holds the data directory.
-  let unlock: () => Promise<void>;
+  // One writer per file: the events and tickets belong to whoever holds the data directory (embedded stores only).
+  let unlock: () => Promise<void> = async () => {};
   try {
-    unlock = await lockDataDir(config.dataDir);
+    if (needsDataDirLock(config)) unlock = await lockDataDir(config.dataDir);
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error;
     process.stderr.write(
@@ -28,17 +25,20 @@ export async function run(args: string[]): Promise<number> {
     );
     return 1;
   }
+  // DATABASE_URL set: the shared stores every instance uses.
+  const stores = await openStores(config).catch(async (error: unknown) => {
+    await unlock();
+    throw error;
+  });
   try {
-    const events = new EventLog(path.join(config.dataDir, 'events'));
-    await events.init();
-    const tickets = await TicketStore.open(config.dataDir);
+    const { events, tickets } = stores;
     const result = await eraseUser(
       {
         events,
         tickets,
         deadLetters: DeadLetterFile.forDataDir(config.dataDir),
         facts: FactStore.forDataDir(events, config.dataDir, { cache: true }),
-        channelState: await KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays),
+        channelState: await stores.channelState(),
         defaultLang: config.defaultLang,
       },
       email,
@@ -47,6 +47,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(`Erased: ${c.events} events on ${c.days} days, ${c.tickets} tickets, ${c.deadLetters} undelivered webhooks, ${c.channelStates} bot states. Recorded as erasure ${result.subjectHash.slice(0, 16)}…\n`);
     return 0;
   } finally {
+    await stores.close();
     await unlock();
   }
 }

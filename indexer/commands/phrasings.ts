@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
 import { configFromEnv } from '../../core/config/index.ts';
 import { EventLog } from '../../core/events/eventLog.ts';
+import { openStores } from '../../core/storage/openStores.ts';
 import { applyPhrasings } from '../../core/phrasings/applyPhrasings.ts';
 import { phrasingsReport } from '../../core/phrasings/phrasingsReport.ts';
 
@@ -26,9 +27,10 @@ export async function run(args: string[]): Promise<number> {
   const config = configFromEnv();
   const kbDir = values.kb ?? config.kbDir;
   const kb = await loadKnowledgeBase(kbDir, { defaultLang: config.defaultLang });
-  // Read-only on the data directory: it can run beside the server.
-  const events = new EventLog(path.join(config.dataDir, 'events'));
-  const report = await phrasingsReport({ events, articles: new Map(kb.articles.map((a) => [a.id, a])) }, { from: values.since ?? '2000-01-01', minCount });
+  // Read-only: it can run beside the server. DATABASE_URL set: the events every instance shares.
+  const shared = config.storage?.databaseUrl ? await openStores({ ...config, storage: { ...config.storage, redisUrl: undefined } }) : undefined;
+  const events = shared?.events ?? new EventLog(path.join(config.dataDir, 'events'));
+  const report = await phrasingsReport({ events, articles: new Map(kb.articles.map((a) => [a.id, a])) }, { from: values.since ?? '2000-01-01', minCount }).finally(() => shared?.close());
   const applied = values.apply ? await applyPhrasings(kbDir, report, { defaultLang: config.defaultLang }) : undefined;
 
   if (values.json) {

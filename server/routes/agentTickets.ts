@@ -39,16 +39,16 @@ const ticketId = z.string().regex(/^T-\d{6,}$/, 'must be a ticket id such as T-0
 /** Agents work tickets: list with filters, open one with its context, change status, assignee, tags, notes. */
 export function agentTicketRoutes(core: CoreServices, requireRole: ReturnType<typeof authenticator>): Router {
   const router = Router();
-  router.get('/api/tickets', requireRole('agent'), (req, res) => {
+  router.get('/api/tickets', requireRole('agent'), async (req, res) => {
     const q = validate(listSchema, req.query);
     // A date `to` includes that day.
     const to = q.to && q.to.length === 10 ? new Date(Date.parse(`${q.to}T00:00:00Z`) + 86_400_000).toISOString() : q.to;
-    const page = core.tickets.list({ ...q, to });
+    const page = await core.tickets.list({ ...q, to });
     res.json({ tickets: page.tickets.map(ticketSummary), total: page.total, page: page.page, pageSize: page.pageSize });
   });
-  router.get('/api/tickets/:id', requireRole('agent'), (req, res) => {
+  router.get('/api/tickets/:id', requireRole('agent'), async (req, res) => {
     const id = validate(ticketId, req.params.id);
-    res.json(ticketDetail(core.tickets.get(id)));
+    res.json(ticketDetail(await core.tickets.get(id)));
   });
   router.patch('/api/tickets/:id', requireRole('agent'), async (req, res) => {
     const id = validate(ticketId, req.params.id);

@@ -34,7 +34,7 @@ describe('Bot authentication (MICROSOFT_APP_ID set)', function () {
     const conversation = { id: `auth-${++n}` };
     const body = activity({ channelId: 'msteams', serviceUrl: SERVICE_URL, deliveryMode: 'expectReplies', conversation, text: 'How do I reset my password?' });
     const res = await postJson(`${s.url}/api/messages`, body, authorization ? { Authorization: authorization } : {});
-    const botRan = s.core.conversations.get(conversationIdOf({ channelId: 'msteams', conversation })) !== undefined;
+    const botRan = (await s.core.conversations.get(conversationIdOf({ channelId: 'msteams', conversation }))) !== undefined;
     return { ...res, botRan };
   }
 

@@ -16,7 +16,7 @@ describe('Bot conversation (TestAdapter)', function () {
   after(async () => {
     await h?.close();
   });
-  const ticketsOf = (conversationId: string) => h.core.tickets.all().filter((t) => t.conversationId === conversationId);
+  const ticketsOf = async (conversationId: string) => (await h.core.tickets.all()).filter((t) => t.conversationId === conversationId);
   /** "How do I reset my password?" always answers with that one article, whatever the engine's tuning. */
   const fixed = () => withDecisions(h.core, { 'How do I reset my password?': { action: 'answer', ranked: [['reset-password-en', 1]] } });
 
@@ -53,7 +53,7 @@ describe('Bot conversation (TestAdapter)', function () {
       await c.say('How do I reset my password?');
       const [reply] = await c.say('Yes, solved');
       expect(reply?.text).to.equal('Glad I could help!');
-      const conversation = h.core.conversations.get(conversationIdOf({ channelId: 'emulator', conversation: { id: 'yes-solved' } }));
+      const conversation = (await h.core.conversations.get(conversationIdOf({ channelId: 'emulator', conversation: { id: 'yes-solved' } })));
       expect(conversation?.shown.find((s) => s.articleId === 'reset-password-en')?.helpful).to.equal(true);
     });
   });
@@ -130,7 +130,7 @@ describe('Bot conversation (TestAdapter)', function () {
       expect(confirm?.text).to.equal("I'll open a ticket for Ana García (replies to ana@example.com) with our conversation so far. Shall I go ahead?");
       expect(quickReplies(confirm)).to.deep.equal(['Open the ticket', 'Cancel']);
       const [done] = await c.say('Open the ticket');
-      const [ticket, ...others] = ticketsOf(conversationIdOf({ channelId: 'emulator', conversation: { id: 'full-ticket' } }));
+      const [ticket, ...others] = await ticketsOf(conversationIdOf({ channelId: 'emulator', conversation: { id: 'full-ticket' } }));
       expect(others).to.deep.equal([]);
       expect(done?.text).to.equal(`I've opened ticket ${ticket!.id}. We'll reply by e-mail.`);
       expect(ticket).to.include({ channel: 'emulator', email: 'ana@example.com', name: 'Ana García', userId: 'emulator-user', reason: 'not_helpful', subject: 'How do I reset my password?' });
@@ -147,8 +147,8 @@ describe('Bot conversation (TestAdapter)', function () {
       await c.say('luis@example.com');
       await c.say('yes');
       const id = conversationIdOf({ channelId: 'msteams', conversation: { id: 'teams-ticket' } });
-      expect(h.core.conversations.get(id)?.user).to.include({ id: from.aadObjectId, verified: true });
-      const [ticket] = ticketsOf(id);
+      expect((await h.core.conversations.get(id))?.user).to.include({ id: from.aadObjectId, verified: true });
+      const [ticket] = await ticketsOf(id);
       expect(ticket).to.include({ channel: 'msteams', userId: from.aadObjectId, name: 'Luis Pérez', email: 'luis@example.com', reason: 'not_helpful' });
     });
 
@@ -165,10 +165,10 @@ describe('Bot conversation (TestAdapter)', function () {
       expect((await say(ana, 'yes'))?.text).to.match(/^I've opened ticket/);
 
       const idOf = (from: typeof ana) => conversationIdOf({ channelId: 'msteams', conversation: { id: '19:room@thread.v2', isGroup: true }, from });
-      const [ticket] = ticketsOf(idOf(ana));
+      const [ticket] = await ticketsOf(idOf(ana));
       expect(ticket).to.include({ name: 'Ana García', email: 'ana@example.com' });
-      expect(ticketsOf(idOf(luis))).to.deep.equal([]);
-      expect(h.core.conversations.get(idOf(luis))?.turns[0]).to.include({ role: 'user', text: 'How do I reset my password?' });
+      expect(await ticketsOf(idOf(luis))).to.deep.equal([]);
+      expect((await h.core.conversations.get(idOf(luis)))?.turns[0]).to.include({ role: 'user', text: 'How do I reset my password?' });
     });
 
     it('asks for a description first when the user wants a person before asking anything', async () => {
@@ -178,7 +178,7 @@ describe('Bot conversation (TestAdapter)', function () {
       await c.say('My monitor flickers since this morning');
       await c.say('ana@example.com');
       await c.say('Open the ticket');
-      const [ticket] = ticketsOf(conversationIdOf({ channelId: 'emulator', conversation: { id: 'describe-first' } }));
+      const [ticket] = await ticketsOf(conversationIdOf({ channelId: 'emulator', conversation: { id: 'describe-first' } }));
       expect(ticket).to.include({ channel: 'emulator', subject: 'My monitor flickers since this morning', reason: 'user' });
     });
 
@@ -205,7 +205,7 @@ describe('Bot conversation (TestAdapter)', function () {
         let last;
         for (const a of answers) [last] = await c.say(a);
         expect(last?.text).to.match(/^(Cancelled: no ticket was opened|Cancelado: no se ha abierto)/);
-        expect(ticketsOf(conversationIdOf({ channelId: 'emulator', conversation: { id } }))).to.deep.equal([]);
+        expect(await ticketsOf(conversationIdOf({ channelId: 'emulator', conversation: { id } }))).to.deep.equal([]);
         const [next] = await c.say('How do I reset my password?');
         expect(heroOf(next)?.title, 'after cancelling, questions are answered again').to.equal('Reset your password');
       });

@@ -50,7 +50,7 @@ describe('Bot over HTTP (POST /api/messages, Emulator mode)', function () {
     const done = await say('Open the ticket');
 
     const id = conversationIdOf({ channelId: 'emulator', conversation });
-    const [ticket] = s.core.tickets.all().filter((t) => t.conversationId === id);
+    const [ticket] = (await s.core.tickets.all()).filter((t) => t.conversationId === id);
     expect(done?.text).to.equal(`I've opened ticket ${ticket?.id}. We'll reply by e-mail.`);
     expect(ticket).to.include({ channel: 'emulator', email: 'ana@example.com', name: 'Ana García', userId: 'user-1', reason: 'not_helpful' });
     expect(ticket!.transcript.map((t) => t.role)).to.deep.equal(['user', 'bot', 'user', 'bot']);
@@ -94,7 +94,7 @@ describe('Bot over HTTP (POST /api/messages, Emulator mode)', function () {
       const [done] = await say('Open the ticket');
       expect(done?.text).to.match(/^I've opened ticket T-\d+/);
       const id = conversationIdOf({ channelId: 'msteams', conversation });
-      const [ticket] = s.core.tickets.all().filter((t) => t.conversationId === id);
+      const [ticket] = (await s.core.tickets.all()).filter((t) => t.conversationId === id);
       expect(ticket).to.include({ channel: 'msteams', email: 'luis.perez@example.com', name: 'Luis Pérez', userId: from.aadObjectId });
       expect(ticket!.transcript[0]).to.include({ role: 'user', text: 'How do I reset my password?' });
     } finally {
@@ -140,6 +140,6 @@ describe('Bot over HTTP (POST /api/messages, Emulator mode)', function () {
     const res = await postJson(`${s.url}/api/messages`, activity({ serviceUrl: 'http://10.0.0.1:8080/', conversation, text: 'How do I reset my password?' }));
     expect(res.status).to.equal(403);
     expect(res.body.error.code).to.equal('forbidden');
-    expect(s.core.conversations.get(conversationIdOf({ channelId: 'emulator', conversation })), 'the bot did not run').to.equal(undefined);
+    expect(await s.core.conversations.get(conversationIdOf({ channelId: 'emulator', conversation })), 'the bot did not run').to.equal(undefined);
   });
 });

@@ -38,6 +38,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads DATABASE_URL and REDIS_URL, unset by default, and never echoes them (they may hold a password)', () => {
+    expect(loadConfig({}).storage).to.deep.equal({ databaseUrl: undefined, redisUrl: undefined, redisKeyPrefix: 'deflect:' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://deflect:pw@db/deflect', REDIS_URL: 'redis://cache:6379', REDIS_KEY_PREFIX: 'desk1:' }).storage).to.deep.equal({ databaseUrl: 'postgres://deflect:pw@db/deflect', redisUrl: 'redis://cache:6379', redisKeyPrefix: 'desk1:' });
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://deflect:hunter22@db/deflect', REDIS_URL: 'http://:hunter33@cache' });
+      expect.fail('should throw');
+    } catch (e) {
+      expect((e as Error).message).to.match(/DATABASE_URL: must be a postgres/).and.match(/REDIS_URL: must be a redis/);
+      expect((e as Error).message).to.not.include('hunter');
+    }
+  });
+
   it('splits the CORS allow-list', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins).to.deep.equal(['https://a.example', 'https://b.example']);
   });

@@ -52,14 +52,14 @@ describe('erasing a person on request', function () {
     const erasure = log.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.type === 'erasure');
     expect(erasure).to.include({ subjectHash: r.body.subjectHash });
 
-    const ticket = s.deps.tickets.get(anaTicket);
+    const ticket = await s.deps.tickets.get(anaTicket);
     expect(ticket).to.include({ email: '' });
     expect(ticket.name).to.equal(undefined);
     expect(ticket.userId).to.match(/^erased-/);
     expect(JSON.stringify(ticket).toLowerCase()).to.not.contain('ana.garcia@example.com');
-    expect(s.deps.tickets.get(bobTicket).email).to.equal('bob@example.com');
+    expect((await s.deps.tickets.get(bobTicket)).email).to.equal('bob@example.com');
     expect(readFileSync(path.join(s.config.dataDir, 'tickets.json'), 'utf8').toLowerCase()).to.not.contain('ana.garcia');
-    expect(s.core.conversations.get(conversationId)?.user).to.equal(undefined);
+    expect((await s.core.conversations.get(conversationId))?.user).to.equal(undefined);
 
     // The questions still count, and still link to her ticket through the pseudonym.
     const reportAfter = (await getJson(`${s.url}/api/reports/deflection`, { Authorization: `Bearer ${LEAD}` })).body.totals;
@@ -94,7 +94,7 @@ describe('erasing a person on request', function () {
     expect(readFileSync(stateFile, 'utf8')).to.not.contain('carla.ruiz');
     // The confirmation step is gone with the state: "Open the ticket" is now a question like any other.
     await say('Open the ticket');
-    expect(s.core.tickets.all()).to.have.length(0);
+    expect(await s.core.tickets.all()).to.have.length(0);
   });
 
   it("drops a Teams user's remembered language too, though its key holds their Teams id and the events their AAD id", async () => {
@@ -106,7 +106,7 @@ describe('erasing a person on request', function () {
     await say('Talk to a person');
     await say('carla.ruiz@example.com');
     await say('yes');
-    expect(s.core.tickets.all()[0]).to.include({ userId: from.aadObjectId, email: 'carla.ruiz@example.com' });
+    expect((await s.core.tickets.all())[0]).to.include({ userId: from.aadObjectId, email: 'carla.ruiz@example.com' });
     const stateFile = path.join(s.config.dataDir, 'bot-state.json');
     expect(readFileSync(stateFile, 'utf8')).to.contain('29:1erase-me');
 

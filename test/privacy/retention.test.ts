@@ -45,7 +45,7 @@ describe('ticket retention', () => {
         const t = await store.create(draft(`${status}@example.com`));
         await store.update(t.id, (x) => void (x.status = status));
         // update() stamps the time; age it by hand, as if it had been solved back then.
-        (store.get(t.id) as { updatedAt: string }).updatedAt = updatedAt;
+        (await store.get(t.id)).updatedAt = updatedAt;
         return t.id;
       };
       const oldSolved = await make('solved', '2026-01-10T00:00:00.000Z');
@@ -57,7 +57,7 @@ describe('ticket retention', () => {
       const removed = await applyTicketRetention(store, 90, { now: Date.parse('2026-06-30T12:00:00.000Z') });
       expect(removed).to.deep.equal([oldSolved]);
       const reopened = await TicketStore.open(tmp.dir);
-      expect(reopened.all().map((t) => t.id)).to.deep.equal([recentSolved, oldOpen, oldPending]);
+      expect((await reopened.all()).map((t) => t.id)).to.deep.equal([recentSolved, oldOpen, oldPending]);
       // Numbering goes on: a deleted ticket's number is never given again.
       expect((await reopened.create(draft('new@example.com'))).id).to.equal('T-000005');
     } finally {
@@ -72,7 +72,7 @@ describe('ticket retention', () => {
       const t = await store.create(draft('a@example.com'));
       await store.update(t.id, (x) => void (x.status = 'solved'));
       expect(await applyTicketRetention(store, 0, { now: Date.parse('2099-01-01T00:00:00.000Z') })).to.deep.equal([]);
-      expect(store.all()).to.have.length(1);
+      expect(await store.all()).to.have.length(1);
     } finally {
       tmp.cleanup();
     }

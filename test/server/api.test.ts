@@ -34,7 +34,7 @@ describe('HTTP API', function () {
       const second = await postJson(`${s.url}/api/ask`, { question: 'what is the capital of Mongolia?', conversationId: first.body.conversationId });
       expect(second.body.conversationId).to.equal(first.body.conversationId);
       expect(second.body.action).to.equal('ticket');
-      expect(s.core.conversations.get(first.body.conversationId)!.turns).to.have.length(4);
+      expect((await s.core.conversations.get(first.body.conversationId))!.turns).to.have.length(4);
     });
 
     it('answers with the article the user picked from the options, and records the pick', async () => {
@@ -122,7 +122,7 @@ describe('HTTP API', function () {
       expect(r.status).to.equal(201);
       expect(r.body.id).to.match(/^T-\d{6}$/);
       expect(r.body.status).to.equal('open');
-      const t = s.deps.tickets.get(r.body.id);
+      const t = await s.deps.tickets.get(r.body.id);
       expect(t.transcript.map((x) => x.role)).to.deep.equal(['user', 'bot', 'user', 'bot']);
       expect(t.transcript[0]!.text).to.equal('how do I set up the VPN?');
       expect(t.shown[0]).to.include({ articleId: 'vpn-setup-en', helpful: false });

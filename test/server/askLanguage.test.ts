@@ -33,7 +33,7 @@ describe('HTTP API: the language of the reply', function () {
     expect(vpn.body.answer?.articleId ?? vpn.body.suggestions[0]?.articleId).to.equal('configurar-vpn');
     const feedback = await postJson(`${s.url}/api/feedback`, { conversationId, articleId: 'configurar-vpn', helpful: true });
     expect(feedback.body.lang).to.equal('es');
-    expect(s.core.conversations.get(conversationId)!.lang).to.equal('es');
+    expect((await s.core.conversations.get(conversationId))!.lang).to.equal('es');
   });
 
   it('keeps the page language for a question that does not say its own', async () => {

@@ -40,7 +40,7 @@ describe('widget identity verification', function () {
       }
       const ok = await postJson(`${s.url}/api/tickets`, { conversationId: cid, email: staff.email, user: staff });
       expect(ok.status).to.equal(201);
-      expect(s.deps.tickets.get(ok.body.id).userId).to.equal('u-42');
+      expect((await s.deps.tickets.get(ok.body.id)).userId).to.equal('u-42');
     });
   });
 

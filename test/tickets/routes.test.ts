@@ -98,7 +98,7 @@ describe('agent ticket routes and API keys', function () {
     expect((await patch(`${s.url}/api/tickets/${ticketId}`, { status: 'closed' }, bearer(KEYS.agent))).status).to.equal(400);
     expect((await patch(`${s.url}/api/tickets/${ticketId}`, { priority: 'high' }, bearer(KEYS.agent))).status).to.equal(400);
     expect((await patch(`${s.url}/api/tickets/${ticketId}`, { status: 'solved' }, {})).status).to.equal(401);
-    expect(s.deps.tickets.get(ticketId).status).to.equal('pending');
+    expect((await s.deps.tickets.get(ticketId)).status).to.equal('pending');
   });
 });
 

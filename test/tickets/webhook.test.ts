@@ -70,7 +70,7 @@ describe('webhook ticket sink against a real receiver on 127.0.0.1', function ()
     expect(letter).to.include({ ticketId: created.body.id, attempts: 3, lastError: 'HTTP 503' });
     expect(receiver.received).to.have.length(3);
     // The ticket is safe in the built-in store whatever the webhook does.
-    expect(s.deps.tickets.get(created.body.id).email).to.equal('bob@example.com');
+    expect((await s.deps.tickets.get(created.body.id)).email).to.equal('bob@example.com');
 
     receiver.failNext(0);
     const retried = await postJson(`${s.url}/api/admin/webhooks/retry`, {}, { Authorization: `Bearer ${ADMIN}` });

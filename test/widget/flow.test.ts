@@ -83,12 +83,12 @@ describe('widget conversation with the real server', function () {
       expect(await page.locator('.d-card-title').nth(1).innerText()).to.equal(suggested);
 
       await page.getByRole('button', { name: j.human }).click();
-      const ticketsBefore = server.deps.tickets.list().total;
+      const ticketsBefore = (await server.deps.tickets.list()).total;
       await page.getByLabel(j.email).fill('not-an-email');
       await page.getByRole('button', { name: j.submit }).click();
       await page.locator('.d-field-error', { hasText: j.emailError }).waitFor();
       expect(await page.getByLabel(j.email).getAttribute('aria-invalid')).to.equal('true');
-      expect(server.deps.tickets.list().total, 'nothing is sent before the form is valid').to.equal(ticketsBefore);
+      expect((await server.deps.tickets.list()).total, 'nothing is sent before the form is valid').to.equal(ticketsBefore);
       await page.getByLabel(j.email).fill(j.person.email);
       await page.getByLabel(j.name, { exact: true }).fill(j.person.name);
       expect(await page.locator('textarea').inputValue(), 'the description is pre-filled from the conversation').to.contain(j.question);
@@ -101,7 +101,7 @@ describe('widget conversation with the real server', function () {
       expect(id, await success.innerText()).to.be.a('string');
       await screenshot(page, `${j.lang}-5-ticket-created`);
 
-      const ticket = server.deps.tickets.get(id!);
+      const ticket = await server.deps.tickets.get(id!);
       expect(ticket).to.include({ email: j.person.email, name: j.person.name, channel: 'widget' });
       expect(ticket.conversationId).to.be.a('string');
       const userTurns = ticket.transcript.filter((t) => t.role === 'user').map((t) => t.text);

@@ -46,7 +46,7 @@ export class GenerativeFallback {
   ) {}
 
   async *generate(core: CoreServices, input: { conversationId: string; signal: AbortSignal }): AsyncGenerator<GenerationEvent> {
-    const conversation = core.conversations.get(input.conversationId);
+    const conversation = await core.conversations.get(input.conversationId);
     if (!conversation?.lastQuestion) throw new NotFoundError('conversation', input.conversationId);
     const question = conversation.lastQuestion;
     // One generation per question: the endpoint is no free proxy to a paid model.

@@ -1,0 +1,100 @@
+import path from 'node:path';
+import pg from 'pg';
+import type { Config } from '../config/index.ts';
+import { describeUrl } from '../config/storage.ts';
+import { ConversationStore } from '../conversations/conversationStore.ts';
+import { EventLog } from '../events/eventLog.ts';
+import { UnavailableError } from '../errors.ts';
+import { log } from '../logger.ts';
+import { TicketStore } from '../tickets/ticketStore.ts';
+import { KeyValueStore } from './keyValueStore.ts';
+import type { KeyValueRepository, Stores } from './ports.ts';
+import { EventSourcedConversations } from './postgres/eventSourcedConversations.ts';
+import { migrate } from './postgres/migrate.ts';
+import { PgEventStore } from './postgres/pgEventStore.ts';
+import { PgKeyValueStore } from './postgres/pgKeyValueStore.ts';
+import { PgTicketStore } from './postgres/pgTicketStore.ts';
+import { reportUnavailable } from './postgres/unavailable.ts';
+import { openRedis } from './redis/openRedis.ts';
+
+type StoreConfig = Pick<Config, 'dataDir' | 'storage'> & { bot: Pick<Config['bot'], 'stateTtlDays'> };
+
+/**
+ * With DATABASE_URL and REDIS_URL both set, every instance shares everything
+ * that must be shared, and the data directory holds only this instance's
+ * index snapshots and caches: no lock. Otherwise one process owns it.
+ */
+export function needsDataDirLock(config: Pick<Config, 'storage'>): boolean {
+  return !(config.storage?.databaseUrl && config.storage.redisUrl);
+}
+
+/**
+ * Open the configured stores: PostgreSQL (schema migrated first) when
+ * DATABASE_URL is set, else the embedded files in DATA_DIR; and Redis for
+ * the rate limits when REDIS_URL is set.
+ */
+export async function openStores(config: StoreConfig): Promise<Stores> {
+  const { databaseUrl, redisUrl, redisKeyPrefix = 'deflect:' } = config.storage ?? {};
+  const redis = redisUrl ? await openRedis(redisUrl, redisKeyPrefix) : undefined;
+  try {
+    const stores = databaseUrl ? await openPostgres(databaseUrl, config) : await openEmbedded(config);
+    return {
+      ...stores,
+      ...(redis ? { redis } : {}),
+      needsDataDirLock: needsDataDirLock(config),
+      async close() {
+        await stores.close();
+        await redis?.close();
+      },
+    };
+  } catch (error) {
+    await redis?.close();
+    throw error;
+  }
+}
+
+async function openEmbedded(config: StoreConfig): Promise<Omit<Stores, 'needsDataDirLock' | 'redis'>> {
+  const events = new EventLog(path.join(config.dataDir, 'events'));
+  await events.init();
+  const tickets = await TicketStore.open(config.dataDir);
+  return {
+    kind: 'embedded',
+    events,
+    tickets,
+    conversations: new ConversationStore(),
+    channelState: once(() => KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays)),
+    close: () => events.close(),
+  };
+}
+
+async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stores, 'needsDataDirLock' | 'redis'>> {
+  const pool = reportUnavailable(new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 }));
+  // An idle connection dropped by the server must not crash the process; the pool opens a new one.
+  pool.on('error', (error) => log.warn('storage', 'postgres connection error', { database: describeUrl(url), error: error.message }));
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end();
+    throw new UnavailableError(`could not prepare the PostgreSQL database ${describeUrl(url)}: ${(error as Error).message}`, { cause: error });
+  }
+  log.info('storage', 'tickets, events, conversations and bot state in postgres', { database: describeUrl(url) });
+  const events = new PgEventStore(pool);
+  return {
+    kind: 'postgres',
+    events,
+    tickets: new PgTicketStore(pool),
+    conversations: new EventSourcedConversations(events),
+    channelState: once(() => PgKeyValueStore.open<Record<string, unknown>>(pool, { ttlDays: config.bot.stateTtlDays })),
+    close: () => pool.end(),
+  };
+}
+
+/** Open on first use and share; a failed open is retried on next use rather than remembered. */
+function once<T>(open: () => Promise<KeyValueRepository<T>>): () => Promise<KeyValueRepository<T>> {
+  let opened: Promise<KeyValueRepository<T>> | undefined;
+  return () =>
+    (opened ??= open().catch((error: unknown) => {
+      opened = undefined;
+      throw error;
+    }));
+}

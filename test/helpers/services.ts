@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createClient } from 'redis';
+
+/**
+ * The PostgreSQL and Redis servers the *.int.test.ts specs use (CI starts
+ * them; see .ci/run). Each spec gets its own database or key prefix and
+ * drops it. When a server is unreachable, the reason is returned so the
+ * spec can print it and skip.
+ */
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+let postgresProbe: Promise<string | null> | undefined;
+let redisProbe: Promise<string | null> | undefined;
+
+/** Null when PostgreSQL answers, else why not (asked once per run). */
+export function postgresUnavailable(): Promise<string | null> {
+  return (postgresProbe ??= (async () => {
+    const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return null;
+    } catch (error) {
+      return `PostgreSQL not reachable at ${new URL(ADMIN_URL).host} (${(error as Error).message || (error as NodeJS.ErrnoException).code})`;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  })());
+}
+
+/** Null when Redis answers, else why not (asked once per run). */
+export function redisUnavailable(): Promise<string | null> {
+  return (redisProbe ??= (async () => {
+    const client = createClient({ url: REDIS_URL, socket: { connectTimeout: 3000, reconnectStrategy: false } });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.ping();
+      return null;
+    } catch (error) {
+      return `Redis not reachable at ${new URL(REDIS_URL).host} (${(error as Error).message || (error as NodeJS.ErrnoException).code})`;
+    } finally {
+      if (client.isOpen) await client.close().catch(() => undefined);
+    }
+  })());
+}
+
+/** A new empty database, deflect_test_<random>, and how to drop it. */
+export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `deflect_test_${randomBytes(6).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    // WITH (FORCE): a pool a failed spec left open must not keep the database alive.
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/** A Redis URL and a fresh key prefix, and how to delete the keys written under it. */
+export function freshRedisPrefix(): { url: string; prefix: string; drop(): Promise<void> } {
+  const prefix = `deflect_test_${randomBytes(6).toString('hex')}:`;
+  return {
+    url: REDIS_URL,
+    prefix,
+    async drop() {
+      const client = createClient({ url: REDIS_URL });
+      client.on('error', () => undefined);
+      await client.connect();
+      try {
+        for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 })) if (keys.length) await client.del(keys);
+      } finally {
+        await client.close();
+      }
+    },
+  };
+}
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}

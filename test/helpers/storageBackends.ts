@@ -1,0 +1,91 @@
+import type { Stores } from '../../core/storage/ports.ts';
+import { openStores } from '../../core/storage/openStores.ts';
+import { freshDatabase, freshRedisPrefix, postgresUnavailable } from './services.ts';
+import { tempDir } from './tempDir.ts';
+
+/**
+ * Two "instances" of one deployment's stores. Embedded: one process owns the
+ * data directory, so both are the same stores. PostgreSQL: two separately
+ * opened sets (own pools, migrations run by both at once) on one fresh
+ * database, so a case passes only if what one writes the other reads.
+ */
+export interface StorePair {
+  a: Stores;
+  b: Stores;
+  close(): Promise<void>;
+}
+
+export interface StorageBackend {
+  name: 'embedded' | 'postgres';
+  /** Null when it can run here, else the reason it is skipped. */
+  unavailable(): Promise<string | null>;
+  open(): Promise<StorePair>;
+}
+
+const bot = { stateTtlDays: 30 };
+
+export const storageBackends: StorageBackend[] = [
+  {
+    name: 'embedded',
+    unavailable: async () => null,
+    async open() {
+      const tmp = tempDir();
+      const stores = await openStores({ dataDir: tmp.dir, bot });
+      return {
+        a: stores,
+        b: stores,
+        async close() {
+          await stores.close();
+          tmp.cleanup();
+        },
+      };
+    },
+  },
+  {
+    name: 'postgres',
+    unavailable: postgresUnavailable,
+    async open() {
+      const db = await freshDatabase();
+      const storage = { databaseUrl: db.url, redisKeyPrefix: freshRedisPrefix().prefix };
+      const dirs = [tempDir(), tempDir()];
+      const [a, b] = await Promise.all(dirs.map((d) => openStores({ dataDir: d.dir, bot, storage })));
+      return {
+        a: a!,
+        b: b!,
+        async close() {
+          await Promise.all([a!.close(), b!.close()]);
+          await db.drop();
+          for (const d of dirs) d.cleanup();
+        },
+      };
+    },
+  },
+];
+
+/**
+ * The same cases against every storage backend: `cases` receives a getter
+ * for the current test's pair of instances, opened before and closed after
+ * each test. A backend whose server is unreachable is skipped with its reason printed.
+ */
+export function describeStorageContract(title: string, cases: (pair: () => StorePair) => void): void {
+  for (const backend of storageBackends) {
+    describe(`${title} (${backend.name})`, function () {
+      let pair: StorePair | undefined;
+      before(async function () {
+        const reason = await backend.unavailable();
+        if (reason) {
+          console.log(`      skipped: ${reason}`);
+          this.skip();
+        }
+      });
+      beforeEach(async () => {
+        pair = await backend.open();
+      });
+      afterEach(async () => {
+        await pair?.close();
+        pair = undefined;
+      });
+      cases(() => pair!);
+    });
+  }
+}
