@@ -1,11 +1,12 @@
 import { ActivityHandler, TurnContext, type PrivateConversationState, type StatePropertyAccessor, type UserState } from 'botbuilder';
 import type { Audience } from '../core/articles/types.ts';
 import type { Lang } from '../core/contracts/api.ts';
-import { askQuestion } from '../core/conversations/askQuestion.ts';
-import { giveFeedback } from '../core/conversations/giveFeedback.ts';
+import { askQuestion } from '../core/commands/askQuestion.ts';
+import { conversationStatus } from '../core/commands/conversationStatus.ts';
+import { giveFeedback } from '../core/commands/giveFeedback.ts';
+import { openTicket } from '../core/commands/openTicket.ts';
 import type { CoreServices } from '../core/services.ts';
 import { detectLang } from '../core/text/analyze.ts';
-import { openTicket } from '../core/tickets/openTicket.ts';
 import { answerReply, choicesReply, promptReply } from './cards.ts';
 import { audiencesFor, channelOf, conversationIdOf, identityOf, inInternalTenant, localeLang, teamsEmail, type MemberLookup } from './channel.ts';
 import { isNo, isNoneOfThese, isYes, normalise, personLang, wantsPerson } from './intents.ts';
@@ -138,7 +139,7 @@ export class DeflectBot extends ActivityHandler {
   }
 
   private async feedback(context: TurnContext, data: ConversationData, articleId: string, helpful: boolean): Promise<void> {
-    const res = await giveFeedback(this.deps.core, { conversationId: conversationIdOf(context.activity), articleId, helpful, user: this.identity(context.activity) });
+    const res = await giveFeedback(this.deps.core, { conversationId: conversationIdOf(context.activity), articleId, helpful, user: this.identity(context.activity), audiences: await this.audiences(context) });
     const s = strings(res.lang);
     if (res.next === 'resolved') {
       await context.sendActivity(promptReply(s.resolved));
@@ -159,7 +160,7 @@ export class DeflectBot extends ActivityHandler {
   private async startTicketFlow(context: TurnContext, data: ConversationData, lang: Lang): Promise<void> {
     const identity = this.identity(context.activity);
     const email = await teamsEmail(context, this.deps.members);
-    const hasQuestion = !!this.deps.core.conversations.get(conversationIdOf(context.activity))?.lastQuestion;
+    const { hasQuestion } = conversationStatus(this.deps.core, { conversationId: conversationIdOf(context.activity) });
     data.lang = lang;
     data.ticket = startTicket({ name: identity.name, userId: identity.id, email }, hasQuestion);
     await context.sendActivity(ticketPrompt({ kind: 'ask', draft: data.ticket }, strings(lang)));

@@ -1,10 +1,6 @@
-import path from 'node:path';
 import type { Config } from './config/index.ts';
 import { AnswerEngine } from './answers/answerEngine.ts';
-import { DEFAULT_THRESHOLDS } from './answers/decide.ts';
 import { loadKnowledgeBase } from './articles/loadKb.ts';
-import { ConversationStore } from './conversations/conversationStore.ts';
-import { EventLog } from './events/eventLog.ts';
 import { buildIndex, isIndexStale } from './indexing/buildIndex.ts';
 import { openSnapshot, type KbIndex } from './indexing/kbIndex.ts';
 import { calibratedWith, currentSnapshotDir } from './indexing/snapshot.ts';
@@ -18,12 +14,10 @@ import type { Embedder } from './search/ports.ts';
 import { GLOVE_PACKAGE, loadGloveWordVectors } from './search/gloveWordVectors.ts';
 import type { WordVectors } from './answers/wordVectors.ts';
 import { lockDataDir } from './storage/dataDirLock.ts';
-import { KeyValueStore } from './storage/keyValueStore.ts';
-import { TicketStore } from './tickets/ticketStore.ts';
-import { closeSinks, createSinks } from './tickets/createSinks.ts';
 import { startMaintenance } from './privacy/maintenance.ts';
-import { sharedFactStore } from './reports/reports.ts';
 import { IndexHolder, type CoreServices } from './services.ts';
+import { openStores, reportsOver } from './openStores.ts';
+import { thresholdsOf } from './thresholds.ts';
 
 export interface Core extends CoreServices {
   embedder: Embedder;
@@ -78,10 +72,8 @@ export async function createCore(config: Config): Promise<Core> {
     const index = await loadOrBuildIndex(config, embedder, wordVectors);
     // MEILI_HOST set: full-text search through Meilisearch, the in-process index behind it.
     const search = await openSearchBackend(config.backends.meili, embedder, index);
-    const events = new EventLog(path.join(config.dataDir, 'events'));
-    await events.init();
-    const tickets = await TicketStore.open(config.dataDir);
-    const conversations = new ConversationStore();
+    const stores = await openStores(config);
+    const { events, tickets, facts, conversations } = stores;
     await conversations.restore(events, (id) => index.articles.get(id)?.title ?? id);
     const holder = new IndexHolder(search.wrap(index));
     const engine = new AnswerEngine(() => holder.get(), { defaultLang: config.defaultLang, thresholds: thresholdsOf(config) });
@@ -95,36 +87,23 @@ export async function createCore(config: Config): Promise<Core> {
       holder.swap(search.wrap(next));
       log.info('index', 'serving a new index snapshot', { dir, articles: holder.get().articles.size });
     });
-    const sinks = createSinks(config);
-    let state: Promise<KeyValueStore<Record<string, unknown>>> | undefined;
-    const channelState = () =>
-      (state ??= KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays).catch((error: unknown) => {
-        state = undefined; // a failed open is retried on next use rather than remembered
-        throw error;
-      }));
+    const articles = () => holder.get().articles;
+    const reports = reportsOver(config, facts, articles);
     // Retention and report caches, in the background (core/privacy/maintenance.ts).
-    const stopMaintenance = startMaintenance({ events, facts: sharedFactStore(events, config.dataDir), retentionDays: config.reports.retentionDays, tickets, ticketRetentionDays: config.reports.ticketRetentionDays });
+    const stopMaintenance = startMaintenance({ events, facts, retentionDays: config.reports.retentionDays, tickets, ticketRetentionDays: config.reports.ticketRetentionDays });
     const close = async () => {
       await stopMaintenance();
-      await closeSinks(sinks);
       stopFollowing();
       search.close();
-      await events.close();
+      await stores.close();
       await unlock();
     };
-    return { engine, index: holder, events, conversations, tickets, sinks, defaultLang: config.defaultLang, channelState, embedder, wordVectors, close };
+    const drafts = { dir: config.reports.draftsDir, kbDir: config.kbDir, articles };
+    return { ...stores, engine, index: holder, reports, drafts, embedder, wordVectors, close };
   } catch (error) {
     await unlock();
     throw error;
   }
-}
-
-export function thresholdsOf(config: Pick<Config, 'answerThreshold' | 'clarifyThreshold'>) {
-  return {
-    ...DEFAULT_THRESHOLDS,
-    ...(typeof config.answerThreshold === 'number' ? { answer: config.answerThreshold } : {}),
-    ...(typeof config.clarifyThreshold === 'number' ? { clarify: config.clarifyThreshold } : {}),
-  };
 }
 
 async function loadOrBuildIndex(config: Config, embedder: Embedder, wordVectors: WordVectors | null): Promise<KbIndex> {

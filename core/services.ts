@@ -1,13 +1,20 @@
 import type { Channel, Lang } from './contracts/api.ts';
+import type { Article } from './articles/types.ts';
 import type { AnswerEngine, EngineIndex } from './answers/answerEngine.ts';
 import type { ConversationStore } from './conversations/conversationStore.ts';
 import type { EventLog } from './events/eventLog.ts';
+import type { FactStore } from './reports/factStore.ts';
+import type { Reports } from './reports/reports.ts';
 import type { TicketStore } from './tickets/ticketStore.ts';
+import type { DeadLetterFile } from './tickets/deadLetter.ts';
 import type { TicketSink } from './tickets/types.ts';
 import type { KbIndex } from './indexing/kbIndex.ts';
 import type { KeyValueStore } from './storage/keyValueStore.ts';
 
-/** The core, wired: what transports (server, bot, CLI) call into. */
+/**
+ * The core, wired once by createCore: the service bag that only
+ * core/commands/ reads. Transports (server, bot, CLI) hand it to commands.
+ */
 export interface CoreServices {
   engine: AnswerEngine;
   index: IndexHolder;
@@ -15,13 +22,26 @@ export interface CoreServices {
   conversations: ConversationStore;
   tickets: TicketStore;
   sinks: TicketSink[];
+  /** Undelivered webhooks: the one file the webhook sink writes and an erasure scrubs. */
+  deadLetters: DeadLetterFile;
+  /** Report facts per day, with the data directory's cache: one writer for requests and background warming. */
+  facts: FactStore;
+  reports: Reports;
+  drafts: DraftSettings;
   defaultLang: Lang;
   /**
-   * The channels' durable state (the bot's half-finished ticket flows), opened
-   * on first use and shared, so an erasure reaches the same store the bot
-   * writes. Absent where a test wires the core by hand: the bot opens its own.
+   * The channels' durable state (the bot's half-finished ticket flows),
+   * opened on first use and shared, so an erasure reaches the same store the
+   * bot writes.
    */
-  channelState?: () => Promise<KeyValueStore<Record<string, unknown>>>;
+  channelState: () => Promise<KeyValueStore<Record<string, unknown>>>;
+}
+
+/** Where draft articles made from gaps go, and the articles they must not collide with. */
+export interface DraftSettings {
+  dir: string;
+  kbDir: string;
+  articles: () => ReadonlyMap<string, Article>;
 }
 
 /** Holds the current index; a rebuild swaps it in without a restart. */

@@ -4,15 +4,16 @@ import { isLang } from '../text/analyze.ts';
 import type { CoreServices } from '../services.ts';
 import { round } from '../conversations/presentArticle.ts';
 import { resolveLang } from './answerEngine.ts';
+import { PUBLIC, visibleFilter } from '../articles/visibility.ts';
 
 /**
  * Search published public articles by title and questions, prefix-aware:
  * what the widget shows while a user is still typing.
  */
-export async function searchArticles(core: CoreServices, input: { q: string; lang?: string; tags?: string[]; limit: number }): Promise<SearchResponse> {
+export async function searchArticles(core: Pick<CoreServices, 'index' | 'defaultLang'>, input: { q: string; lang?: string; tags?: string[]; limit: number }): Promise<SearchResponse> {
   const index = core.index.get();
   const lang = resolveLang({ question: input.q, lang: input.lang }, core.defaultLang);
-  const filter = { publishedOnly: true, audiences: ['public' as const], tags: input.tags };
+  const filter = { ...visibleFilter(PUBLIC), tags: input.tags };
   let hits = await index.fullText.suggest(input.q, { filter, limit: input.limit, ...(isLang(input.lang) ? { lang } : {}) });
   if (!hits.length) hits = await index.fullText.search(input.q, { lang, filter, limit: input.limit });
   const top = hits[0]?.score || 1;

@@ -38,6 +38,11 @@ export interface GapOptions {
   limit?: number;
   /** Distinct phrasings clustered per language, most frequent first (the rest are rare and left out). */
   maxPhrasings?: number;
+  /**
+   * Mean confidence from which the nearest articles lend a gap their tags:
+   * the operator's CLARIFY_THRESHOLD, the confidence from which the engine offers an article.
+   */
+  related?: number;
 }
 
 /**
@@ -47,8 +52,6 @@ export interface GapOptions {
 export const DEFAULT_SIMILARITY = 0.3;
 /** Stems weigh 1 and character grams 0.2: grams still catch typos, but shared endings ("…ción") do not glue topics together. */
 const CHAR_WEIGHT = 0.2;
-/** Mean confidence from which the nearest articles' tags are suggested for a gap: the engine's default threshold for offering an article. */
-const RELATED = DEFAULT_THRESHOLDS.clarify;
 
 interface Phrase {
   key: string;
@@ -112,7 +115,7 @@ export function gapsReport(o: Outcomes, articles: ReadonlyMap<string, Article>, 
   for (const lang of ['es', 'en'] as const) {
     const list = [...phrases.values()].filter((p) => p.lang === lang).sort(byFrequency).slice(0, options.maxPhrasings ?? 5000);
     for (const p of list) p.vector = embedder.embedOne(p.text, lang);
-    for (const group of cluster(list, threshold)) clusters.push(describe(group, lang, o, articles));
+    for (const group of cluster(list, threshold)) clusters.push(describe(group, lang, o, articles, options.related ?? DEFAULT_THRESHOLDS.clarify));
   }
   clusters.sort((a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen) || a.id.localeCompare(b.id));
   return { from: o.period.from, to: o.period.to, clusters: clusters.slice(0, options.limit ?? 100) };
@@ -164,7 +167,7 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-function describe(members: Phrase[], lang: Lang, o: Outcomes, articles: ReadonlyMap<string, Article>): GapCluster {
+function describe(members: Phrase[], lang: Lang, o: Outcomes, articles: ReadonlyMap<string, Article>, related: number): GapCluster {
   const lead = members[0]!;
   const votes = new Map<number, { n: number; confidence: number }>();
   for (const p of members) {
@@ -181,7 +184,7 @@ function describe(members: Phrase[], lang: Lang, o: Outcomes, articles: Readonly
   const nearestArticle = nearestId ? articles.get(nearestId) : undefined;
   const tags = new Map<string, number>();
   // Only articles the engine found somewhat close lend their tags; otherwise the cluster's own words stand in.
-  for (const [a, v] of ranked.slice(0, 3)) if (v.confidence / v.n >= RELATED) for (const t of articles.get(o.strings[a]!)?.tags ?? []) tags.set(t, (tags.get(t) ?? 0) + v.n);
+  for (const [a, v] of ranked.slice(0, 3)) if (v.confidence / v.n >= related) for (const t of articles.get(o.strings[a]!)?.tags ?? []) tags.set(t, (tags.get(t) ?? 0) + v.n);
   const terms = new Map<string, number>();
   for (const p of members) for (const w of new Set(words(p.text))) if (w.length > 2 && !isStopword(w, lang) && !/^\d+$/.test(w)) terms.set(w, (terms.get(w) ?? 0) + p.count);
   return {

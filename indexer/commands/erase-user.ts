@@ -1,12 +1,7 @@
-import path from 'node:path';
+import { eraseUser } from '../../core/commands/eraseUser.ts';
 import { configFromEnv } from '../../core/config/index.ts';
-import { EventLog } from '../../core/events/eventLog.ts';
-import { eraseUser } from '../../core/privacy/eraseUser.ts';
-import { FactStore } from '../../core/reports/factStore.ts';
+import { openStores, type Stores } from '../../core/openStores.ts';
 import { DataDirLockedError, lockDataDir } from '../../core/storage/dataDirLock.ts';
-import { KeyValueStore } from '../../core/storage/keyValueStore.ts';
-import { DeadLetterFile } from '../../core/tickets/deadLetter.ts';
-import { TicketStore } from '../../core/tickets/ticketStore.ts';
 
 export const summary = "Erase a person's e-mail and name from events, tickets and undelivered webhooks: erase-user <email> (server stopped; else use the admin API)";
 
@@ -28,25 +23,15 @@ export async function run(args: string[]): Promise<number> {
     );
     return 1;
   }
+  let stores: Stores | undefined;
   try {
-    const events = new EventLog(path.join(config.dataDir, 'events'));
-    await events.init();
-    const tickets = await TicketStore.open(config.dataDir);
-    const result = await eraseUser(
-      {
-        events,
-        tickets,
-        deadLetters: DeadLetterFile.forDataDir(config.dataDir),
-        facts: FactStore.forDataDir(events, config.dataDir, { cache: true }),
-        channelState: await KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays),
-        defaultLang: config.defaultLang,
-      },
-      email,
-    );
+    stores = await openStores(config);
+    const result = await eraseUser(stores, { email });
     const c = result.counts;
     process.stdout.write(`Erased: ${c.events} events on ${c.days} days, ${c.tickets} tickets, ${c.deadLetters} undelivered webhooks, ${c.channelStates} bot states. Recorded as erasure ${result.subjectHash.slice(0, 16)}…\n`);
     return 0;
   } finally {
+    await stores?.close();
     await unlock();
   }
 }
