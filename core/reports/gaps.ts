@@ -4,7 +4,9 @@ import type { Article } from '../articles/types.ts';
 import type { Lang } from '../contracts/api.ts';
 import { HashingEmbedder } from '../search/hashingEmbedder.ts';
 import { isLang, isStopword, words } from '../text/analyze.ts';
-import { CONFIRMED, ESCALATED, NOT_HELPFUL, type Outcomes } from './outcomes.ts';
+import { ACTION } from './dayFacts.ts';
+import { ESCALATED, type Outcomes } from './outcomes.ts';
+import { leftNotHelpful } from './verdicts.ts';
 
 export interface GapCluster {
   /** Stable while the cluster's most frequent phrasing stays the same. */
@@ -83,8 +85,8 @@ export function gapsReport(o: Outcomes, articles: ReadonlyMap<string, Article>, 
   const phrases = new Map<string, Phrase>();
   for (let i = 0; i < o.q.t.length; i++) {
     const flags = o.q.flags[i]!;
-    const unanswered = o.q.action[i] !== 0 && o.q.shownCount[i] === 0;
-    const notHelpful = (flags & NOT_HELPFUL) !== 0 && (flags & CONFIRMED) === 0;
+    const unanswered = o.q.action[i] !== ACTION.answer && o.q.shownCount[i] === 0;
+    const notHelpful = leftNotHelpful(flags);
     const ticket = (flags & ESCALATED) !== 0;
     if (!unanswered && !notHelpful && !ticket) continue;
     const text = o.textOf(i);
