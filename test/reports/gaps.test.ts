@@ -87,6 +87,22 @@ describe('gaps report: clustering what the knowledge base did not settle', () =>
     }
   });
 
+  it("lends the nearest articles' tags only from the operator's CLARIFY_THRESHOLD, else uses the cluster's own words", async () => {
+    const events = [asked(T0, { conversationId: 'x', action: 'ticket', shown: [], question: 'vpn keeps dropping at home', ranked: [{ articleId: 'vpn-not-connecting-en', confidence: 0.45 }] })];
+    const cases = [
+      { clarifyThreshold: 0.4, tags: ['vpn'], description: 'at the default, an article offered at 0.45 is related' },
+      { clarifyThreshold: 0.5, tags: ['dropping', 'home', 'keeps'], description: 'with CLARIFY_THRESHOLD=0.5 it is not' },
+    ];
+    for (const c of cases) {
+      const f = await logWith(events, { now: '2026-05-01T00:00:00.000Z', clarifyThreshold: c.clarifyThreshold });
+      try {
+        expect((await f.reports.gaps(PERIOD)).clusters[0]!.suggestedTags, c.description).to.deep.equal(c.tags);
+      } finally {
+        f.cleanup();
+      }
+    }
+  });
+
   it('a cluster id stays the same while its most frequent phrasing does', async () => {
     const a = await logWith(unanswered(), { now: '2026-05-01T00:00:00.000Z' });
     const b = await logWith([...unanswered(), asked(plus(T0, 2), { conversationId: 'new', action: 'ticket', question: 'no parking spaces left at the office' })], { now: '2026-05-01T00:00:00.000Z' });
