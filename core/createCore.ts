@@ -1,5 +1,6 @@
 import type { Config } from './config/index.ts';
 import { AnswerEngine } from './answers/answerEngine.ts';
+import { createGenerativeFallback } from './answers/generative/createGenerativeFallback.ts';
 import { loadKnowledgeBase } from './articles/loadKb.ts';
 import { buildIndex, isIndexStale } from './indexing/buildIndex.ts';
 import { openSnapshot, type KbIndex } from './indexing/kbIndex.ts';
@@ -99,7 +100,9 @@ export async function createCore(config: Config): Promise<Core> {
       await unlock();
     };
     const drafts = { dir: config.reports.draftsDir, kbDir: config.kbDir, articles };
-    return { ...stores, engine, index: holder, reports, drafts, embedder, wordVectors, close };
+    // Off by default (GENERATIVE_FALLBACK): then there is no /api/generate at all.
+    const generative = config.backends.generative.enabled ? createGenerativeFallback(config) : null;
+    return { ...stores, engine, index: holder, reports, drafts, generative, embedder, wordVectors, close };
   } catch (error) {
     await unlock();
     throw error;

@@ -1,6 +1,7 @@
 import type { Channel, Lang } from './contracts/api.ts';
 import type { Article } from './articles/types.ts';
 import type { AnswerEngine, EngineIndex } from './answers/answerEngine.ts';
+import type { GenerativeFallback } from './answers/generative/generateAnswer.ts';
 import type { ConversationStore } from './conversations/conversationStore.ts';
 import type { EventLog } from './events/eventLog.ts';
 import type { FactStore } from './reports/factStore.ts';
@@ -28,6 +29,8 @@ export interface CoreServices {
   facts: FactStore;
   reports: Reports;
   drafts: DraftSettings;
+  /** The generative fallback (GENERATIVE_FALLBACK), or null when off. */
+  generative: GenerativeFallback | null;
   defaultLang: Lang;
   /**
    * The channels' durable state (the bot's half-finished ticket flows),
