@@ -45,7 +45,7 @@ export async function openStores(config: StoresConfig): Promise<Stores> {
   return { events, tickets, conversations: new ConversationStore(), sinks, deadLetters, facts, channelState, defaultLang: config.defaultLang, close };
 }
 
-/** The reports over a data directory, for the indexed articles or (`articles` unset) the KB folder's. */
+/** The reports over a data directory's facts, naming the `articles` given (the index's, or the KB folder's), at the configured clarify threshold. */
 export function reportsOver(config: Pick<Config, 'kbDir' | 'deflectionWindowDays' | 'answerThreshold' | 'clarifyThreshold'>, facts: FactStore, articles: () => ReadonlyMap<string, Article>): Reports {
   return new Reports({ store: facts, articles, kbDir: config.kbDir, windowDays: config.deflectionWindowDays, clarifyThreshold: thresholdsOf(config).clarify });
 }
