@@ -3,12 +3,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { TeamsInfo, teamsGetTenant, type Activity, type TeamsChannelAccount, type TurnContext } from 'botbuilder';
 import type { Audience } from '../core/articles/types.ts';
 import { audiencesOf } from '../core/articles/visibility.ts';
-import type { Channel, Lang, UserIdentity } from '../core/contracts/api.ts';
+import type { Channel, UserIdentity } from '../core/contracts/api.ts';
 import { log } from '../core/logger.ts';
-import { isLang } from '../core/text/analyze.ts';
 import { emailIn } from './intents.ts';
 
-/** Bot Framework vocabulary → Deflect's: which channel, which conversation, who, in what language. */
+/** Bot Framework vocabulary → Deflect's: which channel, which conversation, who. */
 
 const CHANNELS: Record<string, Channel> = { msteams: 'msteams', emulator: 'emulator', webchat: 'webchat' };
 
@@ -27,12 +26,6 @@ export function conversationIdOf(activity: { channelId: string; conversation: { 
   const who = activity.conversation.isGroup ? `\n${activity.from?.aadObjectId || activity.from?.id || ''}` : '';
   const digest = createHash('sha256').update(`${activity.channelId}\n${activity.conversation.id}${who}`).digest('hex');
   return `bf-${digest.slice(0, 32)}`;
-}
-
-/** es or en from a locale such as "es-ES" or "en-US"; undefined for anything else. */
-export function localeLang(locale: string | undefined): Lang | undefined {
-  const base = locale?.slice(0, 2).toLowerCase();
-  return isLang(base) ? base : undefined;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { PrivateConversationState, UserState, type Storage, type TurnContext } from 'botbuilder';
 import type { CoreServices } from '../core/services.ts';
 import { log } from '../core/logger.ts';
-import { conversationIdOf, localeLang, teamsMember, type MemberLookup } from './channel.ts';
+import { chooseLanguage } from '../core/answers/chooseLanguage.ts';
+import { conversationIdOf, teamsMember, type MemberLookup } from './channel.ts';
 import { DeflectBot } from './deflectBot.ts';
 import { strings } from './strings.ts';
 import type { ConversationData } from './state.ts';
@@ -37,7 +38,7 @@ function turnErrorHandler(core: CoreServices, conversationState: PrivateConversa
     const conversationId = a?.conversation?.id ? conversationIdOf(a) : undefined;
     log.error('bot', 'turn failed', { conversationId, channel: a?.channelId, activity: a?.type, error, stack: error?.stack?.split('\n').slice(0, 5) });
     const known = await data.get(context).catch(() => undefined);
-    const lang = known?.lang ?? localeLang(a?.locale) ?? core.defaultLang;
+    const lang = chooseLanguage({ conversation: known?.lang, requested: a?.locale }, { defaultLang: core.defaultLang });
     try {
       await context.sendActivity(strings(lang).error);
     } catch (sendError) {

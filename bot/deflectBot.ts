@@ -1,14 +1,14 @@
 import { ActivityHandler, TurnContext, type PrivateConversationState, type StatePropertyAccessor, type UserState } from 'botbuilder';
 import type { Audience } from '../core/articles/types.ts';
 import type { Lang } from '../core/contracts/api.ts';
+import { chooseLanguage } from '../core/answers/chooseLanguage.ts';
 import { askQuestion } from '../core/commands/askQuestion.ts';
 import { conversationStatus } from '../core/commands/conversationStatus.ts';
 import { giveFeedback } from '../core/commands/giveFeedback.ts';
 import { openTicket } from '../core/commands/openTicket.ts';
 import type { CoreServices } from '../core/services.ts';
-import { detectLang } from '../core/text/analyze.ts';
 import { answerReply, choicesReply, promptReply } from './cards.ts';
-import { audiencesFor, channelOf, conversationIdOf, identityOf, inInternalTenant, localeLang, teamsEmail, type MemberLookup } from './channel.ts';
+import { audiencesFor, channelOf, conversationIdOf, identityOf, inInternalTenant, teamsEmail, type MemberLookup } from './channel.ts';
 import { isNo, isNoneOfThese, isYes, normalise, personLang, wantsPerson } from './intents.ts';
 import { strings } from './strings.ts';
 import { legacyAwaiting, type Awaiting, type ConversationData, type UserData } from './state.ts';
@@ -77,7 +77,8 @@ export class DeflectBot extends ActivityHandler {
     const data = await this.conversationData.get(context, {});
     if (data.welcomed) return;
     const user = await this.userData.get(context, {});
-    data.lang = localeLang(a.locale) ?? user.lang ?? data.lang ?? this.deps.core.defaultLang;
+    // What the person last spoke to us beats the client's locale (Teams sends en-US to many Spanish speakers).
+    data.lang = chooseLanguage({ conversation: data.lang ?? user.lang, requested: a.locale }, { defaultLang: this.deps.core.defaultLang });
     data.welcomed = true;
     await context.sendActivity(promptReply(strings(data.lang).welcome));
   }
@@ -87,7 +88,7 @@ export class DeflectBot extends ActivityHandler {
     const text = (a.text ? TurnContext.removeRecipientMention(a) ?? a.text : '').trim();
     const data = await this.conversationData.get(context, {});
     data.userId = this.identity(a).id;
-    const lang = data.lang ?? localeLang(a.locale) ?? this.deps.core.defaultLang;
+    const lang = chooseLanguage({ conversation: data.lang, requested: a.locale }, { defaultLang: this.deps.core.defaultLang });
     if (!text) {
       await context.sendActivity(promptReply(strings(lang).typeSomething));
       return;
@@ -99,7 +100,9 @@ export class DeflectBot extends ActivityHandler {
 
     const ticketOffered = awaiting?.kind === 'ticketOffer';
     if (wantsPerson(text) || (ticketOffered && isYes(text))) {
-      return this.startTicketFlow(context, data, detectLang(text) ?? personLang(text) ?? lang);
+      // The word used to ask for a person ("agente") is the latest clue to the conversation's language.
+      const articles = this.deps.core.index.get().articles;
+      return this.startTicketFlow(context, data, chooseLanguage({ text, conversation: personLang(text) ?? lang, requested: a.locale }, { articles, defaultLang: this.deps.core.defaultLang }));
     }
     if (awaiting?.kind === 'verdict' && (isYes(text) || isNo(text))) return this.feedback(context, data, awaiting.articleId, isYes(text));
     if (ticketOffered && isNo(text)) {
@@ -121,9 +124,9 @@ export class DeflectBot extends ActivityHandler {
       channel: channelOf(a),
       user: this.identity(a),
       audiences: await this.audiences(context),
-      // The text is the best clue; then what was spoken so far; the client's locale last (Teams sends en-US to many Spanish speakers).
-      // A title says nothing about the user's language: a pick stays in the conversation's.
-      lang: (articleId ? undefined : detectLang(text)) ?? data.lang ?? localeLang(a.locale),
+      // The channel's language: what this chat has spoken, else the client's locale (Teams sends en-US to many
+      // Spanish speakers). The engine's chooseLanguage lets a clear sentence in the other language override it.
+      lang: data.lang ?? a.locale,
     });
     data.lang = res.lang;
     await this.rememberLang(context, res.lang);

@@ -2,9 +2,8 @@ import type { Action, Lang } from '../contracts/api.ts';
 import type { Article, Audience } from '../articles/types.ts';
 import { isVisible, PUBLIC, visibleFilter } from '../articles/visibility.ts';
 import { NotFoundError } from '../errors.ts';
-import { detectLang, isLang } from '../text/analyze.ts';
 import { decide, DEFAULT_THRESHOLDS, type ScoredCandidate, type Thresholds } from './decide.ts';
-import { languageOfWords } from './kbLanguage.ts';
+import { chooseLanguage } from './chooseLanguage.ts';
 import { retrieve, type RetrievalIndex } from './retrieve.ts';
 import type { Calibration } from './calibration.ts';
 
@@ -14,9 +13,9 @@ export interface EngineIndex extends RetrievalIndex {
 
 export interface EngineQuery {
   question: string;
-  /** The user's language when known (widget option, channel locale). */
+  /** The page's or channel's language (widget option, channel locale): a clear sentence in the other language overrides it. */
   lang?: string;
-  /** The conversation's language so far: a fallback when the text says nothing. */
+  /** The conversation's language so far: kept when the question does not clearly say another. */
   conversationLang?: Lang;
   tags?: string[];
   /** Who may see what: anonymous users get public articles only. */
@@ -63,13 +62,12 @@ export class AnswerEngine {
 
   async answer(q: EngineQuery): Promise<EngineResult> {
     const index = this.getIndex();
-    // A question too short to detect is taken in the language whose articles use its words, before the site's.
-    const lang = resolveLang(q, () => languageOfWords(q.question, index.articles) ?? this.options.defaultLang);
+    const lang = chooseLanguage({ text: q.question, requested: q.lang, conversation: q.conversationLang }, { articles: index.articles, defaultLang: this.options.defaultLang });
     const candidates = await retrieve(index, q.question, {
       lang,
       filter: { ...visibleFilter(q.audiences ?? PUBLIC), tags: q.tags },
     });
-    const decision = decide(collapseFamilies(candidates, index.articles), index.manifest.calibration, this.thresholds);
+    const decision = decide(collapseFamilies(candidates, index.articles), index.manifest.calibration, this.thresholds, (a, b) => documentationSimilarity(index, a, b));
     const present = (c: ScoredCandidate): RankedArticle => ({ article: inLanguage(index.articles.get(c.articleId)!, lang, index.articles, q.audiences ?? PUBLIC), confidence: c.confidence, score: c.score });
     const ranked = decision.ranked.slice(0, 10).map(present);
     const answer = decision.action === 'answer' ? ranked[0] : undefined;
@@ -90,7 +88,8 @@ export class AnswerEngine {
  * articles are not found, whatever the client sends.
  */
 export function chosenArticle(index: EngineIndex, articleId: string, q: EngineQuery, defaultLang: Lang, confidence: number): EngineResult {
-  const lang = resolveLang(q, defaultLang);
+  // The question of a pick is the article's title: it says nothing about who picked it.
+  const lang = chooseLanguage({ requested: q.lang, conversation: q.conversationLang }, { defaultLang });
   const audiences = q.audiences ?? PUBLIC;
   const a = index.articles.get(articleId);
   if (!isVisible(a, audiences)) throw new NotFoundError('article', articleId);
@@ -98,11 +97,14 @@ export function chosenArticle(index: EngineIndex, articleId: string, q: EngineQu
   return { action: 'answer', lang, answer, ranked: [answer], options: [], otherLanguage: answer.article.lang !== lang };
 }
 
-export function resolveLang(q: Pick<EngineQuery, 'question' | 'lang' | 'conversationLang'>, fallback: Lang | (() => Lang)): Lang {
-  if (isLang(q.lang)) return q.lang;
-  const base = q.lang?.slice(0, 2).toLowerCase();
-  if (isLang(base)) return base;
-  return detectLang(q.question) ?? q.conversationLang ?? (typeof fallback === 'function' ? fallback() : fallback);
+/**
+ * How alike two articles are, when both are documentation (they list no
+ * questions): articles that list questions were told apart by the
+ * classifier trained on them, so their likeness is no reason to ask.
+ */
+function documentationSimilarity(index: EngineIndex, a: string, b: string): number {
+  const documentation = (id: string) => index.articles.get(id)?.questions.length === 0;
+  return documentation(a) && documentation(b) ? index.terms.articleSimilarity(a, b) : 0;
 }
 
 /** Translations are one answer: keep the best-scoring member of each family. */

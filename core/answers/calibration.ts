@@ -1,4 +1,5 @@
 import type { Lang } from '../contracts/api.ts';
+import type { Article } from '../articles/types.ts';
 import { fitLogistic, predict } from './logistic.ts';
 import { retrieve, type Candidate, type RetrievalIndex } from './retrieve.ts';
 
@@ -11,6 +12,14 @@ import { retrieve, type Candidate, type RetrievalIndex } from './retrieve.ts';
  * (same domain, the hardest case). A small logistic model fitted on both
  * turns a retrieval score and its margin into "probability the best article
  * answers this", which means the same on every KB.
+ *
+ * Documentation (articles that list no questions and are not titled as one)
+ * has no phrasing to ask: its titles, left out, are far harder to match than
+ * what users type, and a calibration fitted on them answered nothing. There
+ * the probes are sentences of the articles, reworded the way users reword
+ * them (most content words replaced by words of their own), asked with the
+ * article in place — users ask about what the article says — and again
+ * without it, as a question the KB cannot answer.
  */
 export interface Calibration {
   version: 2;
@@ -22,10 +31,14 @@ export interface Calibration {
   orphanScores: number[];
   /** Questions asked to fit it (each asked twice). */
   samples: number;
+  /** What was asked: the KB's listed questions (titles where none), or reworded sentences of documentation. */
+  probes?: 'questions' | 'passages';
 }
 
 /** Where a KB with no questions to ask starts, and what small KBs are pulled towards (fitted on the dev sets, docs/quality.md). */
 export const PRIOR: Pick<Calibration, 'answer' | 'clarify'> = { answer: [-4.4, 5.2, 6.6, 0], clarify: [-4.5, 8.8] };
+/** Documentation also reads whether the question names something the runner-up lacks (the platform of a per-platform how-to). */
+const DOCS_PRIOR: Pick<Calibration, 'answer' | 'clarify'> = { answer: [...PRIOR.answer, 0], clarify: PRIOR.clarify };
 const PRIOR_STRENGTH = 5;
 /** About this many questions are asked (fewer on a KB so large that each costs more); more would cost index time without changing the fit much. */
 const TARGET_PROBES = 300;
@@ -39,14 +52,11 @@ const MAX_ORPHAN_SCORES = 200;
 
 export async function calibrate(index: RetrievalIndex, defaultLang: Lang): Promise<Calibration> {
   const { terms } = index;
-  // Phrasings worth asking: the questions, or the title of an article that lists none.
-  const askable = terms.units.flatMap((u, i) => {
-    const a = index.articles.get(terms.ids[u.article]!);
-    if (!a || a.status !== 'published') return [];
-    return u.kind === 'question' || (u.kind === 'title' && !a.questions.length) ? [i] : [];
-  });
-  const target = Math.max(MIN_PROBES, Math.round(TARGET_PROBES * Math.min(1, LARGE_KB_UNITS / terms.units.length)));
-  const perFold = askable.length / FOLDS;
+  const documentation = isDocumentation([...index.articles.values()]);
+  const probes = probesOf(index, documentation);
+  // Reworded passages need no retraining, and twice as many keep the fit steady.
+  const target = Math.max(MIN_PROBES, Math.round(TARGET_PROBES * (documentation ? 2 : 1) * Math.min(1, LARGE_KB_UNITS / terms.units.length)));
+  const perFold = probes.length / FOLDS;
   // Each fold retrains the classifier: on a costly KB, two are enough.
   const maxFolds = terms.classifierCost > COSTLY_CLASSIFIER ? 2 : FOLDS;
   const folds = Math.min(maxFolds, Math.max(1, Math.ceil(target / Math.max(1, perFold))));
@@ -54,22 +64,23 @@ export async function calibrate(index: RetrievalIndex, defaultLang: Lang): Promi
   let samples = 0;
   const orphanScores: number[] = [];
   for (let f = 0; f < folds; f++) {
-    // Every FOLDS-th phrasing, at most `target` in all: spread over the whole KB.
-    const fold = askable.filter((_, k) => k % FOLDS === f);
+    // Every FOLDS-th probe, at most `target` in all: spread over the whole KB.
+    const fold = probes.filter((_, k) => k % FOLDS === f);
     const held = fold.filter((_, k) => k % Math.max(1, Math.floor(fold.length / target)) === 0).slice(0, target);
     if (!held.length) continue;
-    // A classifier that never saw these phrasings, so asking them is like asking new questions.
-    const view: RetrievalIndex = { ...index, terms: terms.withoutUnits(new Set(held)) };
-    for (const unit of held) {
-      const u = terms.units[unit]!;
-      const article = index.articles.get(terms.ids[u.article]!)!;
+    // A classifier that never saw the phrasings left out, so asking them is like asking new questions.
+    const leftOut = new Set(held.filter((p) => p.leaveOut).map((p) => p.unit));
+    const view: RetrievalIndex = leftOut.size ? { ...index, terms: terms.withoutUnits(leftOut) } : index;
+    for (const probe of held) {
+      const article = index.articles.get(terms.ids[terms.units[probe.unit]!.article]!)!;
       const lang = article.lang ?? defaultLang;
       const filter = { publishedOnly: true };
-      const asked = await retrieve(view, u.text, { lang, filter, leaveOut: unit });
+      const leaveOut = probe.leaveOut ? probe.unit : undefined;
+      const asked = await retrieve(view, probe.text, { lang, filter, leaveOut });
       // Leave out the article and its translations: they would answer it.
       const exclude = new Set([article.id, ...Object.values(article.translations).filter((x): x is string => !!x)]);
-      const orphan = await retrieve(view, u.text, { lang, filter: { ...filter, excludeIds: exclude }, leaveOut: unit });
-      answerX.push(answerFeatures(asked[0], asked[1]?.score ?? 0), answerFeatures(orphan[0], orphan[1]?.score ?? 0));
+      const orphan = await retrieve(view, probe.text, { lang, filter: { ...filter, excludeIds: exclude }, leaveOut });
+      answerX.push(answerFeatures(asked[0], asked[1]), answerFeatures(orphan[0], orphan[1]));
       answerY.push(asked[0]?.articleId === article.id ? 1 : 0, 0);
       clarifyX.push(clarifyFeatures(asked[0]?.score ?? 0), clarifyFeatures(orphan[0]?.score ?? 0));
       clarifyY.push(asked.slice(0, CLARIFY_OPTIONS).some((c) => c.articleId === article.id) ? 1 : 0, 0);
@@ -77,20 +88,108 @@ export async function calibrate(index: RetrievalIndex, defaultLang: Lang): Promi
       samples++;
     }
   }
+  const prior = documentation ? DOCS_PRIOR : PRIOR;
   return {
     version: 2,
-    answer: fitLogistic(answerX, answerY, PRIOR.answer, PRIOR_STRENGTH),
-    clarify: fitLogistic(clarifyX, clarifyY, PRIOR.clarify, PRIOR_STRENGTH),
+    answer: fitLogistic(answerX, answerY, prior.answer, PRIOR_STRENGTH),
+    clarify: fitLogistic(clarifyX, clarifyY, prior.clarify, PRIOR_STRENGTH),
     orphanScores: quantiles(orphanScores, MAX_ORPHAN_SCORES),
     samples,
+    probes: documentation ? 'passages' : 'questions',
   };
 }
 
-/** What the answer model reads, the same when fitting and when predicting: [1, score, margin over the rival, coverage]. */
-function answerFeatures(candidate: Pick<Candidate, 'score' | 'features'> | undefined, rival: number): number[] {
-  const score = candidate?.score ?? 0;
-  return [1, score, score - rival, candidate?.features.coverage ?? 0];
+interface Probe {
+  /** The phrasing or passage it comes from. */
+  unit: number;
+  text: string;
+  /** Asked with `unit` left out of the KB (a listed phrasing), or with everything in place (a reworded passage). */
+  leaveOut: boolean;
 }
+
+/**
+ * What to ask: every listed question, the title of an article listing none;
+ * on documentation, reworded sentences of the articles that list none.
+ */
+function probesOf(index: RetrievalIndex, documentation: boolean): Probe[] {
+  const { terms } = index;
+  return terms.units.flatMap((u, unit): Probe[] => {
+    const a = index.articles.get(terms.ids[u.article]!);
+    if (!a || a.status !== 'published') return [];
+    if (u.kind === 'question') return [{ unit, text: u.text, leaveOut: true }];
+    if (a.questions.length) return [];
+    if (!documentation) return u.kind === 'title' ? [{ unit, text: u.text, leaveOut: true }] : [];
+    if (u.kind !== 'passage') return [];
+    return sentencesOf(u.text)
+      .slice(0, SENTENCES_PER_PASSAGE)
+      .map((sentence, k) => ({ unit, text: reword(sentence, unit * SENTENCES_PER_PASSAGE + k), leaveOut: false }));
+  });
+}
+
+/** Titles written as a question ("How do I …?", "¿Cómo …?") are phrasings users type; documentation titles are not. */
+const ASKING = /^(¿|(how|what|why|when|where|which|who|can|could|is|are|does|do|should|cómo|como|qué|por qué|cuándo|dónde|cuál|quién|puedo|se puede)\b)/i;
+
+/** Most articles list no question and are not titled as one: documentation, written to be read rather than asked. */
+export function isDocumentation(articles: readonly Article[]): boolean {
+  const published = articles.filter((a) => a.status === 'published');
+  const docs = published.filter((a) => !a.questions.length && !/\?\s*(\[[^\]]*\])?\s*$/.test(a.title) && !ASKING.test(a.title.trim()));
+  return docs.length > 0 && docs.length >= published.length / 2;
+}
+
+/** The sentences of a passage's text (after its heading) of a length users type. */
+function sentencesOf(passage: string): string[] {
+  const lines = passage.split('\n');
+  const body = lines.length > 1 ? lines.slice(1).join('\n') : passage;
+  return body
+    .split(/(?<=[.!?:])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter((s) => {
+      const n = s.split(/\s+/).length;
+      return n >= MIN_SENTENCE_WORDS && n <= MAX_SENTENCE_WORDS;
+    });
+}
+
+const MIN_SENTENCE_WORDS = 4;
+const MAX_SENTENCE_WORDS = 40;
+/** Share of a sentence's content words a user keeps when asking about it (chosen on intune dev-users; docs/quality.md). */
+const KEPT_WORDS = 0.4;
+/** Two sentences of each passage: one reworded sentence a passage left the fit at the mercy of which words were kept. */
+const SENTENCES_PER_PASSAGE = 2;
+
+/**
+ * A sentence as a user might ask about it: each content word kept with
+ * probability KEPT_WORDS, else replaced by a word the KB never uses (users
+ * write their own words, which dilute every match). Deterministic per unit.
+ */
+function reword(sentence: string, seed: number): string {
+  let state = (seed * 2654435761) >>> 0 || 1;
+  const random = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+  return sentence
+    .split(/\s+/)
+    .map((w) => (w.replace(/[^\p{L}\p{N}]/gu, '').length <= 3 || random() < KEPT_WORDS ? w : `zq${Math.floor(random() * 1e6).toString(36)}`))
+    .join(' ');
+}
+
+type Scored = Pick<Candidate, 'score' | 'features'>;
+
+/**
+ * What the answer model reads, the same when fitting and when predicting:
+ * [1, score, margin over the rival, coverage, whether the question's words
+ * cover more of it than of the rival]. A model with four weights reads the first four.
+ */
+function answerFeatures(candidate: Scored | undefined, rival: Scored | undefined): number[] {
+  const score = candidate?.score ?? 0;
+  const coverage = candidate?.features.coverage ?? 0;
+  return [1, score, score - (rival?.score ?? 0), coverage, coverage - (rival?.features.coverage ?? 0) > DISTINCT_COVERAGE ? 1 : 0];
+}
+
+/** Coverage beyond the rival's that says the question names something only the best article has. */
+export const DISTINCT_COVERAGE = 0.01;
 
 /** What the clarify model reads: [1, best score]. */
 function clarifyFeatures(best: number): number[] {
@@ -103,10 +202,10 @@ function usable(c: Partial<Calibration> | undefined): Pick<Calibration, 'answer'
 }
 
 /**
- * Probability that `candidate` answers the question, when the best other
- * article scores `rival`: for the best article the rival is the runner-up.
+ * Probability that `candidate` answers the question, next to the best other
+ * article `rival`: for the best article the rival is the runner-up.
  */
-export function answerConfidence(candidate: Pick<Candidate, 'score' | 'features'>, rival: number, calibration: Partial<Calibration> | undefined): number {
+export function answerConfidence(candidate: Scored, rival: Scored | undefined, calibration: Partial<Calibration> | undefined): number {
   return predict(usable(calibration).answer, answerFeatures(candidate, rival));
 }
 

@@ -1,5 +1,5 @@
 import type { Action } from '../contracts/api.ts';
-import { answerConfidence, clarifyConfidence, relevance, type Calibration } from './calibration.ts';
+import { answerConfidence, clarifyConfidence, DISTINCT_COVERAGE, relevance, type Calibration } from './calibration.ts';
 import type { Candidate } from './retrieve.ts';
 
 export interface Thresholds {
@@ -33,15 +33,20 @@ const MAX_OPTIONS = 3;
 /** Options must score at least this share of the best: a distant third is noise, not a choice. */
 const OPTION_SHARE = 0.8;
 
-/** Answer, clarify or ticket, from the ranked candidates and the KB's calibration. */
-export function decide(candidates: Candidate[], calibration: Partial<Calibration> | undefined, t: Thresholds): Decision {
+/**
+ * Answer, clarify or ticket, from the ranked candidates and the KB's calibration.
+ * `similarity(a, b)`: how alike two articles are (0..1), to ask between near-duplicates the question does not tell apart.
+ */
+export function decide(candidates: Candidate[], calibration: Partial<Calibration> | undefined, t: Thresholds, similarity?: (a: string, b: string) => number): Decision {
   const ranked = scoreConfidence(candidates, calibration);
   const best = ranked[0];
   if (!best) return { action: 'ticket', ranked, options: [] };
-  const close = ranked[1] !== undefined && best.score - ranked[1].score <= t.margin;
+  const twin = ranked[1] !== undefined && !!similarity && indistinct(best, ranked[1], similarity);
+  const close = ranked[1] !== undefined && (best.score - ranked[1].score <= t.margin || twin);
   if (best.confidence >= t.answer && !close) return { action: 'answer', ranked, options: [] };
   if (clarifyConfidence(best.score, calibration) < t.clarify) return { action: 'ticket', ranked, options: [] };
-  const options = ranked.slice(0, MAX_OPTIONS).filter((c) => c.score >= best.score * OPTION_SHARE);
+  // A near-duplicate runner-up is always offered: it is the other half of the question asked.
+  const options = ranked.slice(0, MAX_OPTIONS).filter((c, i) => c.score >= best.score * OPTION_SHARE || (twin && i === 1));
   return { action: 'clarify', ranked, options };
 }
 
@@ -53,6 +58,19 @@ export function decide(candidates: Candidate[], calibration: Partial<Calibration
 function scoreConfidence(candidates: Candidate[], calibration: Partial<Calibration> | undefined): ScoredCandidate[] {
   const [first, second] = candidates;
   if (!first) return [];
-  const top = answerConfidence(first, second?.score ?? 0, calibration);
+  const top = answerConfidence(first, second, calibration);
   return candidates.map((c, i) => ({ ...c, confidence: i === 0 ? top : Math.min(top, relevance(c.score, calibration)) }));
+}
+
+/** Articles this alike (centroid cosine) are one how-to written twice, per platform or per product. */
+export const NEAR_DUPLICATE = 0.55;
+
+/**
+ * The runner-up is a near-duplicate of the best article and the question
+ * names nothing only the best one has ("encrypt my device" beside the
+ * Android and iOS versions): which one is a guess, so ask.
+ */
+function indistinct(best: Candidate, rival: Candidate, similarity: (a: string, b: string) => number): boolean {
+  if (best.features.coverage - rival.features.coverage > DISTINCT_COVERAGE) return false;
+  return similarity(best.articleId, rival.articleId) >= NEAR_DUPLICATE;
 }

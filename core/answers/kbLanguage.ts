@@ -14,17 +14,21 @@ const vocabularies = new WeakMap<ReadonlyMap<string, Article>, Vocabulary>();
  * the caller falls back to the site's language.
  */
 export function languageOfWords(question: string, articles: ReadonlyMap<string, Article>): Lang | null {
-  let vocabulary = vocabularies.get(articles);
-  if (!vocabulary) vocabularies.set(articles, (vocabulary = vocabularyOf(articles)));
   const votes = new Map<Lang, number>();
   for (const w of new Set(words(question))) {
-    const langs = vocabulary.get(w);
-    if (langs?.size !== 1) continue;
-    const [lang] = langs;
-    votes.set(lang!, (votes.get(lang!) ?? 0) + 1);
+    const lang = kbWordLang(w, articles);
+    if (lang) votes.set(lang, (votes.get(lang) ?? 0) + 1);
   }
   const ranked = [...votes].sort((a, b) => b[1] - a[1]);
   return ranked[0] && ranked[0][1] > (ranked[1]?.[1] ?? 0) ? ranked[0][0] : null;
+}
+
+/** The one language whose articles use this folded word; null when both do, or none. */
+export function kbWordLang(word: string, articles: ReadonlyMap<string, Article>): Lang | null {
+  let vocabulary = vocabularies.get(articles);
+  if (!vocabulary) vocabularies.set(articles, (vocabulary = vocabularyOf(articles)));
+  const langs = vocabulary.get(word);
+  return langs?.size === 1 ? [...langs][0]! : null;
 }
 
 function vocabularyOf(articles: ReadonlyMap<string, Article>): Vocabulary {

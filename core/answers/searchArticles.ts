@@ -1,10 +1,9 @@
 import type { SearchResponse } from '../contracts/api.ts';
 import { markdownToText } from '../articles/markdown.ts';
-import { isLang } from '../text/analyze.ts';
 import type { CoreServices } from '../services.ts';
 import { round } from '../conversations/presentArticle.ts';
-import { resolveLang } from './answerEngine.ts';
 import { PUBLIC, visibleFilter } from '../articles/visibility.ts';
+import { chooseLanguage, languageTag } from './chooseLanguage.ts';
 
 /**
  * Search published public articles by title and questions, prefix-aware:
@@ -12,9 +11,10 @@ import { PUBLIC, visibleFilter } from '../articles/visibility.ts';
  */
 export async function searchArticles(core: Pick<CoreServices, 'index' | 'defaultLang'>, input: { q: string; lang?: string; tags?: string[]; limit: number }): Promise<SearchResponse> {
   const index = core.index.get();
-  const lang = resolveLang({ question: input.q, lang: input.lang }, core.defaultLang);
+  const lang = chooseLanguage({ text: input.q, requested: input.lang }, { articles: index.articles, defaultLang: core.defaultLang });
   const filter = { ...visibleFilter(PUBLIC), tags: input.tags };
-  let hits = await index.fullText.suggest(input.q, { filter, limit: input.limit, ...(isLang(input.lang) ? { lang } : {}) });
+  // Suggestions keep to one language only when the page says one (else both).
+  let hits = await index.fullText.suggest(input.q, { filter, limit: input.limit, ...(languageTag(input.lang) ? { lang } : {}) });
   if (!hits.length) hits = await index.fullText.search(input.q, { lang, filter, limit: input.limit });
   const top = hits[0]?.score || 1;
   return {

@@ -88,6 +88,7 @@ export class TermModel {
   private speller!: Speller;
   private vectors: WordVectors | null = null;
   private neighbours: WordNeighbours | null = null;
+  private numbers: Map<string, number> | undefined;
 
   private constructor(docs: TermDoc[]) {
     this.ids = docs.map((d) => d.id);
@@ -204,6 +205,22 @@ export class TermModel {
     Object.assign(copy, this);
     if (this.classifier) copy.classifier = this.classifier.without(units);
     return copy;
+  }
+
+  /**
+   * Cosine between two articles' centroids (their phrasings, or their passages
+   * when they list few questions): near 1 for near-duplicates such as the
+   * same how-to written once per platform.
+   */
+  articleSimilarity(a: string, b: string): number {
+    this.numbers ??= new Map(this.ids.map((id, k) => [id, k]));
+    const x = this.centroidSums[this.numbers.get(a) ?? -1], y = this.centroidSums[this.numbers.get(b) ?? -1];
+    if (!x || !y) return 0;
+    const weights = new Map<number, number>();
+    for (let k = 0; k < x.ids.length; k++) weights.set(x.ids[k]!, x.w[k]!);
+    let d = 0;
+    for (let k = 0; k < y.ids.length; k++) d += (weights.get(y.ids[k]!) ?? 0) * y.w[k]!;
+    return d / ((this.centroidNorm[this.numbers.get(a)!] || 1) * (this.centroidNorm[this.numbers.get(b)!] || 1));
   }
 
   private idfOf(id: number): number {

@@ -10,6 +10,8 @@ export interface TicketChange {
   tags?: string[];
   /** An internal note, never shown to the user. */
   note?: string;
+  /** The article that solved it (validated by core/phrasings/solveWithArticle.ts). */
+  solvedWith?: string;
 }
 
 /** An agent works a ticket: status, assignee, tags and internal notes; persisted before it resolves. */
@@ -18,6 +20,7 @@ export function updateTicket(core: Pick<CoreServices, 'tickets'>, id: string, ch
     if (change.status) t.status = change.status;
     if (change.assignee !== undefined) t.assignee = change.assignee ?? undefined;
     if (change.tags) t.tags = [...new Set(change.tags.map((s) => s.trim().toLowerCase()).filter(Boolean))];
+    if (change.solvedWith) t.solvedWith = change.solvedWith;
     if (change.note?.trim()) t.notes.push({ at: new Date().toISOString(), text: change.note.trim(), author });
   });
 }

@@ -45,7 +45,7 @@ export class ConversationStore {
 
   /** Fold a persisted event into its conversation. `titleOf` names articles for transcripts. */
   apply(e: DeflectEvent, titleOf: (articleId: string) => string): void {
-    if (e.type === 'erasure') return;
+    if (e.type === 'erasure' || e.type === 'solved') return;
     let c = this.byId.get(e.conversationId);
     if (!c) {
       c = { id: e.conversationId, channel: e.channel, lang: e.lang, user: e.user, startedAt: e.at, updatedAt: e.at, turns: [], shown: [], lastRanked: [], lastUnanswered: false };

@@ -50,6 +50,19 @@ export interface TicketEvent extends Base {
   reason: 'user' | 'not_helpful' | 'no_answer';
 }
 
+/**
+ * An agent solved a ticket with an article: the questions that led to the
+ * ticket are candidate phrasings of that article (core/phrasings). Not a
+ * ticket and not a question: reports of deflection leave it out.
+ */
+export interface SolvedEvent extends Base {
+  type: 'solved';
+  ticketId: string;
+  articleId: string;
+  /** The ticket's failed question(s), as the user typed them. */
+  questions: string[];
+}
+
 /** A user's personal data was erased on request; kept so the erase itself is on record. */
 export interface ErasureEvent extends Omit<Base, 'user'> {
   type: 'erasure';
@@ -57,6 +70,6 @@ export interface ErasureEvent extends Omit<Base, 'user'> {
   counts: Record<string, number>;
 }
 
-export type DeflectEvent = QuestionEvent | FeedbackEvent | TicketEvent | ErasureEvent;
+export type DeflectEvent = QuestionEvent | FeedbackEvent | TicketEvent | SolvedEvent | ErasureEvent;
 export type NewEvent = DistributiveOmit<DeflectEvent, 'id' | 'at'> & { at?: string };
 type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;

@@ -140,11 +140,13 @@ function eraseInEvent(e: DeflectEvent, isSubject: (u?: { id?: string; email?: st
   const subject = isSubject(e.user);
   const question = e.type === 'question' ? scrub(e.question) : undefined;
   const reply = 'reply' in e ? scrub(e.reply) : undefined;
-  const textChanged = (e.type === 'question' && question !== e.question) || ('reply' in e && reply !== e.reply);
+  const questions = e.type === 'solved' ? e.questions.map(scrub) : undefined;
+  const textChanged = (e.type === 'question' && question !== e.question) || ('reply' in e && reply !== e.reply) || (e.type === 'solved' && questions!.some((q, i) => q !== e.questions[i]));
   if (!subject && !textChanged) return e;
-  const next = { ...e } as Exclude<DeflectEvent, { type: 'erasure' }> & { question?: string; reply?: string };
+  const next = { ...e } as Exclude<DeflectEvent, { type: 'erasure' }> & { question?: string; reply?: string; questions?: string[] };
   if (subject) next.user = { id: pseudonym };
   if (e.type === 'question') next.question = question;
+  if (e.type === 'solved') next.questions = questions;
   if ('reply' in e) next.reply = reply;
   return next;
 }

@@ -53,10 +53,10 @@ export const KIND = { question: 0, feedback: 1, ticket: 2 } as const;
 export const ACTION = { answer: 0, clarify: 1, ticket: 2 } as const satisfies Record<Action, number>;
 export const REASONS = ['user', 'not_helpful', 'no_answer'] as const;
 
-/** Condense one day's events (in any order) into facts. Erasure records carry no report data and are left out. */
+/** Condense one day's events (in any order) into facts. Erasure records and solved-with records carry no deflection data and are left out. */
 export function buildDayFacts(day: string, events: Iterable<DeflectEvent>): DayFacts {
   const start = Date.parse(`${day}T00:00:00.000Z`);
-  const sorted = [...events].filter((e) => e.type !== 'erasure').sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const sorted = [...events].filter((e) => e.type !== 'erasure' && e.type !== 'solved').sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const f = { strings: [] as string[], ...(Object.fromEntries([...HASH_COLUMNS, ...INT_COLUMNS].map((c) => [c, [] as number[]])) as Record<(typeof HASH_COLUMNS)[number] | (typeof INT_COLUMNS)[number], number[]>) };
   const ids = new Map<string, number>();
   const s = (value: string | undefined): number => {

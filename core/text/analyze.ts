@@ -67,6 +67,27 @@ export function detectLang(text: string): Lang | null {
   return es > en ? 'es' : 'en';
 }
 
+const ES_LETTERS = /[ñáéíóúü]/i;
+const ES_MARKS = /[¿¡]/;
+
+/**
+ * The language one word shows by itself, whatever the KB: a word spelt with
+ * Spanish letters ("contraseña", "olvidé"), or a stopword of one language
+ * only ("mi", "my"). Null for anything else ("vpn", "wifi", "ok", "a").
+ */
+export function wordLang(word: string): Lang | null {
+  if (ES_LETTERS.test(word)) return 'es';
+  const w = fold(word);
+  const es = STOP.es.has(w);
+  const en = STOP.en.has(w);
+  return es === en ? null : es ? 'es' : 'en';
+}
+
+/** Whether a text uses Spanish's opening question or exclamation marks. */
+export function hasSpanishMarks(text: string): boolean {
+  return ES_MARKS.test(text);
+}
+
 export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (SUPPORTED_LANGS as readonly string[]).includes(value);
 }

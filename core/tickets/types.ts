@@ -22,6 +22,8 @@ export interface Ticket {
   /** The question the knowledge base could not settle. */
   failedQuestion?: string;
   assignee?: string;
+  /** The article an agent named as the solution (core/phrasings/solveWithArticle.ts). */
+  solvedWith?: string;
   tags: string[];
   notes: { at: string; text: string; author?: string }[];
 }

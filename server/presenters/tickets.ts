@@ -14,6 +14,7 @@ export function ticketSummary(t: Ticket) {
     subject: t.subject,
     reason: t.reason,
     assignee: t.assignee,
+    solvedWith: t.solvedWith,
     tags: t.tags,
     failedQuestion: t.failedQuestion,
     notes: t.notes.length,

@@ -4,6 +4,7 @@
 // Words and formats come from reports.i18n.js; the server draws the charts' text
 // in the same language (?lang= on the dashboard API).
 import { applyStrings, errorText, fillWith, localeFor, resolveLang } from './reports.i18n.js';
+import { renderPhrasings } from './reports.phrasings.js';
 
 const KEY = 'deflect.reportsKey';
 const $ = (id) => document.getElementById(id);
@@ -56,9 +57,10 @@ async function load() {
   try {
     const query = period();
     query.set('lang', L.lang);
-    const data = await (await api(`/api/reports/dashboard?${query}`)).json();
+    const [data, phrasings] = await Promise.all([api(`/api/reports/dashboard?${query}`).then((r) => r.json()), api(`/api/reports/phrasings?${period()}`).then((r) => r.json())]);
     if (mine !== loads) return;
     render(data);
+    renderPhrasings($('phrasings').tBodies[0], phrasings.articles, L);
     $('status').textContent = L.t('updated', { time: L.time(new Date()) });
   } catch (error) {
     if (mine !== loads) return;

@@ -4,6 +4,7 @@ import type { CoreServices } from '../../core/services.ts';
 import { authenticator } from '../auth.ts';
 import { agentTicketRoutes } from './agentTickets.ts';
 import { dashboardRoutes } from './dashboard.ts';
+import { phrasingRoutes } from './phrasings.ts';
 import { privacyRoutes } from './privacy.ts';
 import { reportRoutes } from './reports.ts';
 
@@ -13,6 +14,7 @@ export function adminRoutes(core: CoreServices, config: Config): Router {
   const router = Router();
   router.use(agentTicketRoutes(core, requireRole));
   router.use(reportRoutes(core, requireRole));
+  router.use(phrasingRoutes(core, requireRole));
   router.use(privacyRoutes(core, requireRole));
   router.use(dashboardRoutes(requireRole));
   return router;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CoreServices } from '../../core/services.ts';
 import { listTickets } from '../../core/commands/listTickets.ts';
 import { showTicket } from '../../core/commands/showTicket.ts';
+import { solveWithArticle } from '../../core/phrasings/solveWithArticle.ts';
 import { updateTicket } from '../../core/commands/updateTicket.ts';
 import type { authenticator } from '../auth.ts';
 import { ticketDetail, ticketSummary } from '../presenters/tickets.ts';
@@ -30,6 +31,8 @@ const patchSchema = z
     note: z.string().trim().min(1).max(5000).optional(),
     /** Who wrote the note; defaults to the key's role. */
     author: z.string().trim().min(1).max(200).optional(),
+    /** The article that solved it (with status solved): its questions become candidate phrasings. */
+    solvedWith: z.string().trim().min(1).max(300).optional(),
   })
   .refine((b) => b.status !== undefined || b.assignee !== undefined || b.tags !== undefined || b.note !== undefined, 'give at least one of status, assignee, tags, note');
 
@@ -49,7 +52,8 @@ export function agentTicketRoutes(core: CoreServices, requireRole: ReturnType<ty
   router.patch('/api/tickets/:id', requireRole('agent'), async (req, res) => {
     const id = validate(ticketId, req.params.id);
     const body = validate(patchSchema, req.body);
-    const t = await updateTicket(core, id, body, body.author ?? String(res.locals.role));
+    const author = body.author ?? String(res.locals.role);
+    const t = body.solvedWith ? await solveWithArticle(core, id, { ...body, solvedWith: body.solvedWith }, author) : await updateTicket(core, id, body, author);
     res.json(ticketDetail(t));
   });
   return router;

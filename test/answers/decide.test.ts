@@ -37,6 +37,28 @@ describe('decide', () => {
     expect(decide(candidates(0.95, 0.9), calibration, t).action).to.equal('answer');
   });
 
+  describe('between near-duplicate articles (the same how-to per platform)', () => {
+    const covering = (coverages: number[]) => candidates(0.9, 0.7).map((c, i) => ({ ...c, features: { ...features, coverage: coverages[i]! } }));
+    const alike = () => 0.8;
+    const unalike = () => 0.2;
+
+    it('asks which one when the question covers both alike, however confident, offering both', () => {
+      const d = decide(covering([0.9, 0.9]), calibration, t, alike);
+      expect(d.ranked[0]!.confidence).to.be.above(t.answer);
+      expect(d.action).to.equal('clarify');
+      expect(d.options.map((o) => o.articleId)).to.deep.equal(['a1', 'a2']);
+    });
+
+    it('answers when the question names something only the best one has', () => {
+      expect(decide(covering([0.9, 0.6]), calibration, t, alike).action).to.equal('answer');
+    });
+
+    it('answers when the two articles are not alike', () => {
+      expect(decide(covering([0.9, 0.9]), calibration, t, unalike).action).to.equal('answer');
+      expect(decide(covering([0.9, 0.9]), calibration, t).action).to.equal('answer');
+    });
+  });
+
   it('leaves out options scoring far below the best', () => {
     expect(decide(candidates(0.6, 0.58, 0.3), calibration, t).options.map((o) => o.articleId)).to.deep.equal(['a1', 'a2']);
   });

@@ -46,10 +46,16 @@ describe('AnswerEngine on the sample KB', () => {
     expect(r.options.map((o) => o.article.id)).to.include.members(['vpn-setup-en', 'vpn-not-connecting-en']);
   });
 
-  it('answers in the user language through the translations link', async () => {
-    const r = await engine.answer({ question: 'how do I set up the VPN?', lang: 'es' });
+  it("answers a question that does not say its language in the page's, through the translations link", async () => {
+    const r = await engine.answer({ question: 'VPN setup', lang: 'es' });
     expect(r.lang).to.equal('es');
     expect(r.answer?.article.id).to.equal('configurar-vpn');
+  });
+
+  it("answers a clear sentence in its own language, whatever the page's", async () => {
+    const r = await engine.answer({ question: 'olvidé mi contraseña', lang: 'en' });
+    expect(r.lang).to.equal('es');
+    expect(r.answer?.article.id).to.equal('reset-password');
   });
 
   it('takes a question too short to detect in the language whose articles use its words, else the site language', async () => {
@@ -63,7 +69,7 @@ describe('AnswerEngine on the sample KB', () => {
   });
 
   it('says so when the answer exists only in another language', async () => {
-    const r = await engine.answer({ question: 'how do I report a phishing email', lang: 'es' });
+    const r = await engine.answer({ question: 'phishing email', lang: 'es' });
     expect(r.answer?.article.id).to.equal('phishing-report-en');
     expect(r.otherLanguage).to.equal(true);
   });

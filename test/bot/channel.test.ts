@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { channelOf, conversationIdOf, identityOf, localeLang } from '../../bot/channel.ts';
+import { channelOf, conversationIdOf, identityOf } from '../../bot/channel.ts';
 import { conversationId as apiConversationId } from '../../server/routes/fields.ts';
 
 describe('Bot Framework activity → Deflect', () => {
@@ -39,19 +39,6 @@ describe('Bot Framework activity → Deflect', () => {
       expect(ids.size).to.equal(3);
     });
   });
-
-  for (const { locale, lang } of [
-    { locale: 'es-ES', lang: 'es' },
-    { locale: 'es-419', lang: 'es' },
-    { locale: 'en-US', lang: 'en' },
-    { locale: 'EN-gb', lang: 'en' },
-    { locale: 'fr-FR', lang: undefined },
-    { locale: undefined, lang: undefined },
-  ]) {
-    it(`locale ${locale} → ${lang ?? 'no language (text and conversation decide)'}`, () => {
-      expect(localeLang(locale)).to.equal(lang);
-    });
-  }
 
   it("takes Teams' AAD object id over the channel's user id, and the display name", () => {
     expect(identityOf({ channelId: 'msteams', from: { id: '29:1abc', name: ' Luis Pérez ', aadObjectId: 'aad-1' } }, false)).to.deep.equal({ id: 'aad-1', name: 'Luis Pérez' });

@@ -246,6 +246,25 @@ describe('Bot conversation (TestAdapter)', function () {
       const [ticket] = await c.say('agente');
       expect(ticket?.text).to.match(/^Gracias, Ana García\. ¿A qué dirección de correo/);
     });
+
+    it('answers a clear Spanish sentence in Spanish on an English client, and an ambiguous follow-up stays Spanish', async () => {
+      const c = chat(h.core, { locale: 'en-US' });
+      const [es] = await c.say('olvidé mi contraseña');
+      expect(heroOf(es)?.title).to.equal('Restablecer la contraseña');
+      expect(quickReplies(es)).to.deep.equal(['Sí, resuelto', 'No']);
+      const [vpn] = await c.say('vpn');
+      // An answer or a choice, whichever the engine's tuning gives today, but in Spanish.
+      expect([said(vpn), ...quickReplies(vpn)].join('\n')).to.match(/Configurar el VPN|El VPN no conecta|He encontrado varios artículos/);
+      expect([said(vpn), ...quickReplies(vpn)].join('\n')).not.to.match(/Set up the VPN|VPN not connecting|I found a few articles/);
+    });
+
+    it('greets a returning user in the language they last spoke, over the client locale', async () => {
+      const storage = new MemoryStorage();
+      const first = chat(h.core, { locale: 'en-US', storage });
+      await first.say('¿Cómo configuro la VPN?');
+      const [hello] = await chat(h.core, { locale: 'en-US', storage }).added();
+      expect(hello?.text).to.match(/^¡Hola! Soy el asistente/);
+    });
   });
 
   describe('state', () => {

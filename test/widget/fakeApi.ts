@@ -45,6 +45,8 @@ export async function startFakeApi(): Promise<FakeApi> {
   let mode: FakeMode = 'ok';
   const requests: FakeApi['requests'] = [];
   const tickets: FakeApi['tickets'] = [];
+  // Like the server, a conversation keeps the language it was answered in (here: the page's, which the widget sends).
+  const conversationLangs = new Map<string, Lang>();
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => send(res, 500, { error: { code: 'internal', message: 'fake failed' } }));
   });
@@ -70,11 +72,16 @@ export async function startFakeApi(): Promise<FakeApi> {
       res.setHeader('Retry-After', '5');
       return send(res, 429, { error: { code: 'rate_limited', message: 'Too many requests; try again in 5 s' } });
     }
-    if (url.pathname === '/api/ask') return send(res, 200, ask(body as AskRequest));
+    if (url.pathname === '/api/ask') {
+      const answer = ask(body as AskRequest);
+      conversationLangs.set(answer.conversationId, answer.lang);
+      return send(res, 200, answer);
+    }
     if (url.pathname === '/api/feedback') {
+      const lang = conversationLangs.get(body.conversationId) ?? 'en';
       const next: FeedbackResponse = body.helpful
-        ? { conversationId: body.conversationId, next: 'resolved', suggestions: [], lang: 'en' }
-        : { conversationId: body.conversationId, next: 'suggestions', suggestions: [suggestion('vpn-setup-en', 'Set up the VPN')], lang: 'en' };
+        ? { conversationId: body.conversationId, next: 'resolved', suggestions: [], lang }
+        : { conversationId: body.conversationId, next: 'suggestions', suggestions: [suggestion('vpn-setup-en', 'Set up the VPN')], lang };
       return send(res, 200, next);
     }
     if (url.pathname === '/api/tickets') {
@@ -113,7 +120,7 @@ export async function startFakeApi(): Promise<FakeApi> {
 
 function ask(body: AskRequest): AskResponse {
   const q = body.question.toLowerCase();
-  const base = { conversationId: body.conversationId || 'c-fake-1', suggestions: [], lang: 'en' as Lang };
+  const base = { conversationId: body.conversationId || 'c-fake-1', suggestions: [], lang: (body.lang === 'es' ? 'es' : 'en') as Lang };
   if (q.includes('hostile')) return { ...base, action: 'answer', answer: card('hostile', 'Hostile <b>title</b> <img src=x onerror="window.__pwned=1">', 'en', HOSTILE_HTML) };
   if (q.includes('password')) return { ...base, action: 'answer', answer: card('reset-password-en', 'Reset your password', 'en', '<p>Go to <strong>id.example</strong> and follow the link.</p>') };
   if (q.includes('vpn')) return { ...base, action: 'answer', answer: card('vpn-setup-en', 'Set up the VPN', 'en', '<p>Install the client.</p>') };

@@ -151,6 +151,19 @@ describe('widget conversation with the real server', function () {
     await close();
   });
 
+  it('answers a Spanish question on an English page in Spanish, the replies around the answer included', async () => {
+    const { page, close } = await start('en');
+    await askWidget(page, 'olvidé mi contraseña');
+    const card = page.locator('.d-card');
+    await card.waitFor();
+    expect(await card.locator('.d-card-title').innerText()).to.equal('Restablecer la contraseña');
+    expect(await card.locator('.d-fb-q').innerText()).to.equal('¿Te ha servido?');
+    await card.getByRole('button', { name: 'Sí' }).click();
+    await page.locator('.d-bot .d-bubble', { hasText: 'me alegro' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Send' }).count(), "the page's own controls stay in English").to.equal(1);
+    await close();
+  });
+
   it('suggests article titles while the user types, and a suggestion answers without typing more', async () => {
     const { page, close } = await start('es');
     const searches: string[] = [];

@@ -1,4 +1,5 @@
-import type { AskResponse, UserIdentity } from '../../../core/contracts/api.ts';
+import type { AskResponse, Lang, UserIdentity } from '../../../core/contracts/api.ts';
+import { stringsFor } from '../i18n/index.ts';
 import type { Strings } from '../i18n/strings.ts';
 import type { WidgetConfig, WidgetEvent } from '../shared/types.ts';
 import { RequestFailed, type Client } from './client.ts';
@@ -82,8 +83,14 @@ export function createConversation(d: ConversationDeps) {
     const tall = added && added.offsetHeight > d.log.clientHeight - 48;
     d.log.scrollTop = tall ? added.offsetTop - 12 : d.log.scrollHeight;
   }
+  /** The conversation's language: what the server last answered in (the page's until then). */
+  function replyLang(answered?: Lang): Lang {
+    if (answered === 'es' || answered === 'en') d.state.lang = answered;
+    return d.state.lang ?? lang;
+  }
   function offer(): HTMLElement | undefined {
-    return firstFocusable(push({ t: 'offer', text: strings.offerTicket }));
+    const l = replyLang();
+    return firstFocusable(push({ t: 'offer', text: stringsFor(l).offerTicket, lang: l }));
   }
   async function run<T>(retry: Retry, request: () => Promise<T>, present: (res: T) => HTMLElement | undefined) {
     d.setBusy(true);
@@ -115,15 +122,17 @@ export function createConversation(d: ConversationDeps) {
     });
   }
   function present(res: AskResponse): HTMLElement | undefined {
+    const l = replyLang(res.lang);
+    const s = stringsFor(l);
     if (res.action === 'answer' && res.answer) {
-      push({ t: 'card', card: res.answer, otherLang: res.notice === 'other_language' });
+      push({ t: 'card', card: res.answer, otherLang: res.notice === 'other_language', lang: l });
       return undefined;
     }
     if (res.action === 'clarify' && res.suggestions && res.suggestions.length) {
-      push({ t: 'choices', text: strings.clarify, items: res.suggestions, none: true });
+      push({ t: 'choices', text: s.clarify, items: res.suggestions, none: true, lang: l });
       return undefined;
     }
-    push({ t: 'bot', text: strings.noAnswer });
+    push({ t: 'bot', text: s.noAnswer, lang: l });
     d.openTicket();
     return undefined;
   }
@@ -131,12 +140,13 @@ export function createConversation(d: ConversationDeps) {
     const conversationId = d.state.conversationId || '';
     await run({ op: 'feedback', articleId, helpful }, () => d.client.feedback({ conversationId, articleId, helpful, user: d.user() }), (res) => {
       d.emit('feedback', { articleId, helpful, next: res.next });
+      const l = replyLang(res.lang);
       if (res.next === 'resolved') {
-        push({ t: 'bot', text: strings.resolved });
+        push({ t: 'bot', text: stringsFor(l).resolved, lang: l });
         return undefined;
       }
       if (res.next === 'suggestions' && res.suggestions && res.suggestions.length) {
-        return firstFocusable(push({ t: 'choices', text: strings.moreSuggestions, items: res.suggestions, none: true }));
+        return firstFocusable(push({ t: 'choices', text: stringsFor(l).moreSuggestions, items: res.suggestions, none: true, lang: l }));
       }
       return offer();
     });

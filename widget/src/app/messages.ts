@@ -1,4 +1,5 @@
 import type { Suggestion } from '../../../core/contracts/api.ts';
+import { stringsFor } from '../i18n/index.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { icon, icons } from '../shared/dom.ts';
 import { renderCard } from './card.ts';
@@ -15,7 +16,9 @@ export interface MessageActions {
 }
 
 /** Renders one conversation entry; the same message always renders the same way. */
-export function renderMessage(msg: Msg, index: number, base: string, strings: Strings, act: MessageActions): HTMLElement {
+export function renderMessage(msg: Msg, index: number, base: string, pageStrings: Strings, act: MessageActions): HTMLElement {
+  // A reply speaks the language the server answered in; everything else, the page's.
+  const strings = 'lang' in msg && msg.lang ? stringsFor(msg.lang) : pageStrings;
   switch (msg.t) {
     case 'user':
       return row('user', strings.you, h('p', { class: 'd-bubble' }, msg.text));

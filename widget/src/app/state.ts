@@ -1,16 +1,20 @@
-import type { AnswerCard, Suggestion } from '../../../core/contracts/api.ts';
+import type { AnswerCard, Lang, Suggestion } from '../../../core/contracts/api.ts';
 import { readStored, storageKey, writeStored } from '../shared/storage.ts';
 
 /** What can be retried after a failed request; plain data so it survives navigation. */
 export type Retry = { op: 'ask'; text: string; articleId?: string } | { op: 'feedback'; articleId: string; helpful: boolean };
 
-/** One entry of the conversation as the widget shows it. */
+/**
+ * One entry of the conversation as the widget shows it. A reply carries the
+ * language the server answered in (`lang`): its buttons are in that language,
+ * which may not be the page's ("olvidé mi contraseña" on an English page).
+ */
 export type Msg =
   | { t: 'user'; text: string }
-  | { t: 'bot'; text: string }
-  | { t: 'card'; card: AnswerCard; otherLang?: boolean; fb?: 'yes' | 'no' }
-  | { t: 'choices'; text: string; items: Suggestion[]; none?: boolean; done?: boolean }
-  | { t: 'offer'; text: string; done?: boolean }
+  | { t: 'bot'; text: string; lang?: Lang }
+  | { t: 'card'; card: AnswerCard; otherLang?: boolean; fb?: 'yes' | 'no'; lang?: Lang }
+  | { t: 'choices'; text: string; items: Suggestion[]; none?: boolean; done?: boolean; lang?: Lang }
+  | { t: 'offer'; text: string; done?: boolean; lang?: Lang }
   | { t: 'ticket'; id: string; email: string }
   | { t: 'error'; text: string; retry: Retry; done?: boolean };
 
@@ -24,6 +28,8 @@ export interface TicketDraft {
 export interface ConversationState {
   v: 1;
   conversationId?: string;
+  /** The conversation's language, as the server last answered: the replies' strings follow it. */
+  lang?: Lang;
   open: boolean;
   view: 'chat' | 'ticket';
   msgs: Msg[];
