@@ -18,6 +18,7 @@ import { loadKnowledgeBase } from '../core/articles/loadKb.ts';
 import { EventLog } from '../core/events/eventLog.ts';
 import { FactStore } from '../core/reports/factStore.ts';
 import { Reports } from '../core/reports/reports.ts';
+import { DEFAULT_THRESHOLDS } from '../core/answers/decide.ts';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '1000000' }, days: { type: 'string', default: '60' }, keep: { type: 'boolean', default: false } } });
 const TOTAL = Number(values.events);
@@ -100,7 +101,7 @@ const genS = (Date.now() - start) / 1000;
 const events = new EventLog(eventsDir);
 const period = { from: new Date(t0).toISOString().slice(0, 10), to: new Date(t0 + (DAYS - 1) * DAY_MS).toISOString().slice(0, 10) };
 const run = async () => {
-  const reports = new Reports({ store: FactStore.forDataDir(events, dir, { cache: true }), articles: () => articles, kbDir: 'kb-content', windowDays: 7 });
+  const reports = new Reports({ store: FactStore.forDataDir(events, dir, { cache: true }), articles: () => articles, kbDir: 'kb-content', windowDays: 7, clarifyThreshold: DEFAULT_THRESHOLDS.clarify });
   const t = performance.now();
   const cpu = process.cpuUsage();
   const r = await reports.deflection(period, 'day');
@@ -113,7 +114,7 @@ const warm = [await run(), await run(), await run()];
 const best = Math.min(...warm.map((w) => w.ms));
 const t = cold.totals;
 const other = async (name: string, f: (r: Reports) => Promise<unknown>) => {
-  const fresh = new Reports({ store: FactStore.forDataDir(events, dir, { cache: true }), articles: () => articles, kbDir: 'kb-content', windowDays: 7 });
+  const fresh = new Reports({ store: FactStore.forDataDir(events, dir, { cache: true }), articles: () => articles, kbDir: 'kb-content', windowDays: 7, clarifyThreshold: DEFAULT_THRESHOLDS.clarify });
   const s = performance.now();
   await f(fresh);
   return `${name} ${((performance.now() - s) / 1000).toFixed(2)} s`;

@@ -2,7 +2,6 @@ import type { Activity, StoreItem } from 'botbuilder';
 import type { Config } from '../core/config/index.ts';
 import { log } from '../core/logger.ts';
 import type { CoreServices } from '../core/services.ts';
-import { KeyValueStore } from '../core/storage/keyValueStore.ts';
 import type { KeyValueRepository } from '../core/storage/ports.ts';
 import { BotAdapter } from './adapter.ts';
 import { botFrameworkAuthentication, requireLocalServiceUrl, requireTokenShape } from './auth.ts';
@@ -23,10 +22,9 @@ export interface BotEndpoint {
  * Everything behind POST /api/messages: the bot, its durable state in the
  * data directory, and CloudAdapter with authentication from our config.
  */
-export function createBotEndpoint(core: CoreServices, config: Pick<Config, 'bot' | 'dataDir' | 'publicUrl'>): BotEndpoint {
-  // The core's shared store when it has one, so an erasure request reaches what the bot keeps.
-  const open = core.channelState ?? (() => KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays));
-  const storage = new StateStorage(open as () => Promise<KeyValueRepository<StoreItem>>);
+export function createBotEndpoint(core: CoreServices, config: Pick<Config, 'bot' | 'publicUrl'>): BotEndpoint {
+  // The core's one store of channel state, so an erasure request reaches what the bot keeps.
+  const storage = new StateStorage(core.channelState as () => Promise<KeyValueRepository<StoreItem>>);
   const authenticated = !!config.bot.appId;
   const { bot, onTurnError } = createDeflectBot(core, { storage, publicUrl: config.publicUrl, authenticated, internalTenants: config.bot.internalTenants });
   const adapter = new BotAdapter(botFrameworkAuthentication(config.bot));

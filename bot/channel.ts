@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { TeamsInfo, teamsGetTenant, type Activity, type TeamsChannelAccount, type TurnContext } from 'botbuilder';
 import type { Audience } from '../core/articles/types.ts';
+import { audiencesOf } from '../core/articles/visibility.ts';
 import type { Channel, UserIdentity } from '../core/contracts/api.ts';
 import { log } from '../core/logger.ts';
 import { emailIn } from './intents.ts';
@@ -86,5 +87,5 @@ export function inInternalTenant(activity: Activity, authenticated: boolean, int
 
 /** What a person may read, from their role in the tenant: members see internal articles too; guests, anonymous users and unknown roles public ones only. */
 export function audiencesFor(role: string | undefined): Audience[] {
-  return role === 'user' ? ['public', 'internal'] : ['public'];
+  return audiencesOf({ staff: role === 'user' });
 }

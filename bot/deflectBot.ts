@@ -2,16 +2,17 @@ import { ActivityHandler, TurnContext, type PrivateConversationState, type State
 import type { Audience } from '../core/articles/types.ts';
 import type { Lang } from '../core/contracts/api.ts';
 import { chooseLanguage } from '../core/answers/chooseLanguage.ts';
-import { askQuestion } from '../core/conversations/askQuestion.ts';
-import { giveFeedback } from '../core/conversations/giveFeedback.ts';
+import { askQuestion } from '../core/commands/askQuestion.ts';
+import { conversationStatus } from '../core/commands/conversationStatus.ts';
+import { giveFeedback } from '../core/commands/giveFeedback.ts';
+import { openTicket } from '../core/commands/openTicket.ts';
 import type { CoreServices } from '../core/services.ts';
-import { openTicket } from '../core/tickets/openTicket.ts';
 import { answerReply, choicesReply, promptReply } from './cards.ts';
 import { audiencesFor, channelOf, conversationIdOf, identityOf, inInternalTenant, teamsEmail, type MemberLookup } from './channel.ts';
 import { isNo, isNoneOfThese, isYes, normalise, personLang, wantsPerson } from './intents.ts';
 import { strings } from './strings.ts';
-import type { ConversationData, UserData } from './state.ts';
-import { continueTicket, startTicket, ticketPrompt } from './ticketFlow.ts';
+import { legacyAwaiting, type Awaiting, type ConversationData, type UserData } from './state.ts';
+import { continueTicket, startTicket, ticketPrompt, type TicketDraft } from './ticketFlow.ts';
 
 export interface BotDeps {
   core: CoreServices;
@@ -36,9 +37,10 @@ const ROLE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 const MAX_QUESTION = 2000;
 
 /**
- * The Bot Framework face of Deflect: each message becomes one core call
+ * The Bot Framework face of Deflect: each message becomes one command
  * (askQuestion, giveFeedback, openTicket) and its result a card or a prompt.
- * What the bot must remember between turns lives in botbuilder's state.
+ * What the bot must remember between turns lives in botbuilder's state:
+ * above all what it is `awaiting` from the user (bot/state.ts).
  */
 export class DeflectBot extends ActivityHandler {
   private readonly conversationData: StatePropertyAccessor<ConversationData>;
@@ -91,24 +93,24 @@ export class DeflectBot extends ActivityHandler {
       await context.sendActivity(promptReply(strings(lang).typeSomething));
       return;
     }
-    if (data.ticket) return this.ticketStep(context, data, text, lang);
+    // What was awaited is answered now (or set aside): each reply below says what it awaits next.
+    const awaiting: Awaiting | undefined = data.awaiting ?? legacyAwaiting(data);
+    data.awaiting = undefined;
+    if (awaiting?.kind === 'ticket') return this.ticketStep(context, data, awaiting.draft, text, lang);
 
-    const { pendingAnswer, ticketOffered, offered } = data;
-    data.pendingAnswer = undefined;
-    data.ticketOffered = undefined;
-    data.offered = undefined;
+    const ticketOffered = awaiting?.kind === 'ticketOffer';
     if (wantsPerson(text) || (ticketOffered && isYes(text))) {
       // The word used to ask for a person ("agente") is the latest clue to the conversation's language.
       const articles = this.deps.core.index.get().articles;
       return this.startTicketFlow(context, data, chooseLanguage({ text, conversation: personLang(text) ?? lang, requested: a.locale }, { articles, defaultLang: this.deps.core.defaultLang }));
     }
-    if (pendingAnswer && (isYes(text) || isNo(text))) return this.feedback(context, data, pendingAnswer, isYes(text));
+    if (awaiting?.kind === 'verdict' && (isYes(text) || isNo(text))) return this.feedback(context, data, awaiting.articleId, isYes(text));
     if (ticketOffered && isNo(text)) {
       await context.sendActivity(promptReply(strings(lang).askAnother));
       return;
     }
     if (isNoneOfThese(text)) return this.offerTicket(context, data, strings(lang).offerTicket);
-    const picked = offered?.find((o) => normalise(o.title) === normalise(text));
+    const picked = awaiting?.kind === 'choice' ? awaiting.offered.find((o) => normalise(o.title) === normalise(text)) : undefined;
     return this.ask(context, data, text, picked?.articleId);
   }
 
@@ -130,10 +132,10 @@ export class DeflectBot extends ActivityHandler {
     await this.rememberLang(context, res.lang);
     const s = strings(res.lang);
     if (res.action === 'answer' && res.answer) {
-      data.pendingAnswer = res.answer.articleId;
+      data.awaiting = { kind: 'verdict', articleId: res.answer.articleId };
       await context.sendActivity(answerReply(res.answer, s, this.deps.publicUrl, res.notice === 'other_language'));
     } else if (res.action === 'clarify' && res.suggestions.length) {
-      data.offered = res.suggestions.map(({ articleId, title }) => ({ articleId, title }));
+      data.awaiting = { kind: 'choice', offered: res.suggestions.map(({ articleId, title }) => ({ articleId, title })) };
       await context.sendActivity(choicesReply(s.clarifyPrompt, res.suggestions, s));
     } else {
       await this.offerTicket(context, data, s.noAnswer);
@@ -141,12 +143,12 @@ export class DeflectBot extends ActivityHandler {
   }
 
   private async feedback(context: TurnContext, data: ConversationData, articleId: string, helpful: boolean): Promise<void> {
-    const res = await giveFeedback(this.deps.core, { conversationId: conversationIdOf(context.activity), articleId, helpful, user: this.identity(context.activity) });
+    const res = await giveFeedback(this.deps.core, { conversationId: conversationIdOf(context.activity), articleId, helpful, user: this.identity(context.activity), audiences: await this.audiences(context) });
     const s = strings(res.lang);
     if (res.next === 'resolved') {
       await context.sendActivity(promptReply(s.resolved));
     } else if (res.next === 'suggestions') {
-      data.offered = res.suggestions.map(({ articleId, title }) => ({ articleId, title }));
+      data.awaiting = { kind: 'choice', offered: res.suggestions.map(({ articleId, title }) => ({ articleId, title })) };
       await context.sendActivity(choicesReply(s.moreSuggestions, res.suggestions, s));
     } else {
       await this.offerTicket(context, data, s.offerTicket);
@@ -155,28 +157,28 @@ export class DeflectBot extends ActivityHandler {
 
   private async offerTicket(context: TurnContext, data: ConversationData, sentence: string): Promise<void> {
     const s = strings(data.lang ?? this.deps.core.defaultLang);
-    data.ticketOffered = true;
+    data.awaiting = { kind: 'ticketOffer' };
     await context.sendActivity(promptReply(sentence, [s.openTicket, s.noThanks]));
   }
 
   private async startTicketFlow(context: TurnContext, data: ConversationData, lang: Lang): Promise<void> {
     const identity = this.identity(context.activity);
     const email = await teamsEmail(context, this.deps.members);
-    const hasQuestion = !!(await this.deps.core.conversations.get(conversationIdOf(context.activity)))?.lastQuestion;
+    const { hasQuestion } = await conversationStatus(this.deps.core, { conversationId: conversationIdOf(context.activity) });
+    const draft = startTicket({ name: identity.name, userId: identity.id, email }, hasQuestion);
     data.lang = lang;
-    data.ticket = startTicket({ name: identity.name, userId: identity.id, email }, hasQuestion);
-    await context.sendActivity(ticketPrompt({ kind: 'ask', draft: data.ticket }, strings(lang)));
+    data.awaiting = { kind: 'ticket', draft };
+    await context.sendActivity(ticketPrompt({ kind: 'ask', draft }, strings(lang)));
   }
 
-  private async ticketStep(context: TurnContext, data: ConversationData, text: string, lang: Lang): Promise<void> {
+  private async ticketStep(context: TurnContext, data: ConversationData, draft: TicketDraft, text: string, lang: Lang): Promise<void> {
     const s = strings(lang);
-    const step = continueTicket(data.ticket!, text);
+    const step = continueTicket(draft, text);
     if (step.kind === 'ask') {
-      data.ticket = step.draft;
+      data.awaiting = { kind: 'ticket', draft: step.draft };
       await context.sendActivity(ticketPrompt(step, s));
       return;
     }
-    data.ticket = undefined;
     if (step.kind === 'cancel') {
       await context.sendActivity(promptReply(s.cancelled));
       return;

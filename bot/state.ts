@@ -7,13 +7,32 @@ export interface ConversationData {
   userId?: string;
   lang?: Lang;
   welcomed?: boolean;
-  /** The article of the last answer card, awaiting "Yes, solved" / "No". */
-  pendingAnswer?: string;
-  /** A ticket was offered: a plain "yes" accepts it. */
-  ticketOffered?: boolean;
-  /** Articles last shown as buttons: pressing one (its title comes back as text) picks that article. */
-  offered?: { articleId: string; title: string }[];
-  ticket?: TicketDraft;
+  /** What the bot's last message asked of the user; the next message is read as its answer. */
+  awaiting?: Awaiting;
+}
+
+/**
+ * What the bot waits for, one thing at a time:
+ * - `verdict`: an answer card was shown; "Yes, solved" or "No" judges that article;
+ * - `choice`: articles were shown as buttons; a button posts its title back, which picks the article;
+ * - `ticketOffer`: a ticket was offered; a plain "yes" accepts it, "no" declines;
+ * - `ticket`: a ticket is being put together, one step at a time.
+ * Anything else the user types is a new question.
+ */
+export type Awaiting =
+  | { kind: 'verdict'; articleId: string }
+  | { kind: 'choice'; offered: { articleId: string; title: string }[] }
+  | { kind: 'ticketOffer' }
+  | { kind: 'ticket'; draft: TicketDraft };
+
+/** State saved before `awaiting` (three flags and a draft, kept up to BOT_STATE_TTL_DAYS): read once as the one state. */
+export function legacyAwaiting(data: ConversationData & { pendingAnswer?: string; ticketOffered?: boolean; offered?: { articleId: string; title: string }[]; ticket?: TicketDraft }): Awaiting | undefined {
+  const { pendingAnswer, ticketOffered, offered, ticket } = data;
+  for (const key of ['pendingAnswer', 'ticketOffered', 'offered', 'ticket'] as const) delete data[key];
+  if (ticket) return { kind: 'ticket', draft: ticket };
+  if (pendingAnswer) return { kind: 'verdict', articleId: pendingAnswer };
+  if (offered) return { kind: 'choice', offered };
+  return ticketOffered ? { kind: 'ticketOffer' } : undefined;
 }
 
 /** Remembered across conversations (botbuilder UserState, keyed by the channel's user id). */

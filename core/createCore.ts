@@ -1,6 +1,6 @@
 import type { Config } from './config/index.ts';
 import { AnswerEngine } from './answers/answerEngine.ts';
-import { DEFAULT_THRESHOLDS } from './answers/decide.ts';
+import { createGenerativeFallback } from './answers/generative/createGenerativeFallback.ts';
 import { loadKnowledgeBase } from './articles/loadKb.ts';
 import { buildIndex, isIndexStale } from './indexing/buildIndex.ts';
 import { openSnapshot, type KbIndex } from './indexing/kbIndex.ts';
@@ -15,12 +15,11 @@ import type { Embedder } from './search/ports.ts';
 import { GLOVE_PACKAGE, loadGloveWordVectors } from './search/gloveWordVectors.ts';
 import type { WordVectors } from './answers/wordVectors.ts';
 import { lockDataDir } from './storage/dataDirLock.ts';
-import { needsDataDirLock, openStores } from './storage/openStores.ts';
-import type { Stores } from './storage/ports.ts';
-import { closeSinks, createSinks } from './tickets/createSinks.ts';
+import { needsDataDirLock } from './storage/openStores.ts';
 import { startMaintenance } from './privacy/maintenance.ts';
-import { sharedFactStore } from './reports/reports.ts';
 import { IndexHolder, type CoreServices } from './services.ts';
+import { openServices, reportsOver, type Services } from './openServices.ts';
+import { thresholdsOf } from './thresholds.ts';
 
 export interface Core extends CoreServices {
   embedder: Embedder;
@@ -70,16 +69,16 @@ export async function initEmbedder(embedder: Embedder): Promise<Embedder> {
 export async function createCore(config: Config): Promise<Core> {
   // DATABASE_URL and REDIS_URL set: the instances share the stores, and each its own DATA_DIR with no lock.
   const unlock = needsDataDirLock(config) ? await lockDataDir(config.dataDir) : async () => {};
-  let stores: Stores | undefined;
+  let stores: Services | undefined;
   try {
     // First, so an unreachable database or Redis stops the start before the index is built.
-    stores = await openStores(config);
+    stores = await openServices(config);
     const embedder = await initEmbedder(createEmbedder(config));
     const wordVectors = await createWordVectors(config);
     const index = await loadOrBuildIndex(config, embedder, wordVectors);
     // MEILI_HOST set: full-text search through Meilisearch, the in-process index behind it.
     const search = await openSearchBackend(config.backends.meili, embedder, index);
-    const { events, tickets, conversations, channelState, redis } = stores;
+    const { events, tickets, facts, conversations } = stores;
     await conversations.restore(events, (id) => index.articles.get(id)?.title ?? id);
     const holder = new IndexHolder(search.wrap(index));
     const engine = new AnswerEngine(() => holder.get(), { defaultLang: config.defaultLang, thresholds: thresholdsOf(config) });
@@ -93,31 +92,27 @@ export async function createCore(config: Config): Promise<Core> {
       holder.swap(search.wrap(next));
       log.info('index', 'serving a new index snapshot', { dir, articles: holder.get().articles.size });
     });
-    const sinks = createSinks(config);
+    const articles = () => holder.get().articles;
+    const reports = reportsOver(config, facts, articles);
     // Retention and report caches, in the background (core/privacy/maintenance.ts).
-    const stopMaintenance = startMaintenance({ events, facts: sharedFactStore(events, config.dataDir), retentionDays: config.reports.retentionDays, tickets, ticketRetentionDays: config.reports.ticketRetentionDays });
+    const stopMaintenance = startMaintenance({ events, facts, retentionDays: config.reports.retentionDays, tickets, ticketRetentionDays: config.reports.ticketRetentionDays });
     const close = async () => {
       await stopMaintenance();
-      await closeSinks(sinks);
       stopFollowing();
       search.close();
       await stores!.close();
       await unlock();
     };
-    return { engine, index: holder, events, conversations, tickets, sinks, defaultLang: config.defaultLang, channelState, ...(redis ? { redis } : {}), embedder, wordVectors, close };
+    const drafts = { dir: config.reports.draftsDir, kbDir: config.kbDir, articles };
+    // Off by default (GENERATIVE_FALLBACK): then there is no /api/generate at all.
+    const generative = config.backends.generative.enabled ? createGenerativeFallback(config) : null;
+    const { needsDataDirLock: _lock, ...services } = stores;
+    return { ...services, engine, index: holder, reports, drafts, generative, embedder, wordVectors, close };
   } catch (error) {
     await stores?.close().catch(() => undefined);
     await unlock();
     throw error;
   }
-}
-
-export function thresholdsOf(config: Pick<Config, 'answerThreshold' | 'clarifyThreshold'>) {
-  return {
-    ...DEFAULT_THRESHOLDS,
-    ...(typeof config.answerThreshold === 'number' ? { answer: config.answerThreshold } : {}),
-    ...(typeof config.clarifyThreshold === 'number' ? { clarify: config.clarifyThreshold } : {}),
-  };
 }
 
 async function loadOrBuildIndex(config: Config, embedder: Embedder, wordVectors: WordVectors | null): Promise<KbIndex> {

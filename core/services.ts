@@ -1,10 +1,18 @@
 import type { Channel, Lang } from './contracts/api.ts';
+import type { Article } from './articles/types.ts';
 import type { AnswerEngine, EngineIndex } from './answers/answerEngine.ts';
+import type { GenerativeFallback } from './answers/generative/generateAnswer.ts';
+import type { FactStore } from './reports/factStore.ts';
+import type { Reports } from './reports/reports.ts';
+import type { DeadLetterFile } from './tickets/deadLetter.ts';
 import type { TicketSink } from './tickets/types.ts';
 import type { KbIndex } from './indexing/kbIndex.ts';
 import type { ConversationRepository, EventStore, KeyValueRepository, RedisCommands, TicketRepository } from './storage/ports.ts';
 
-/** The core, wired: what transports (server, bot, CLI) call into. */
+/**
+ * The core, wired once by createCore: the service bag that only
+ * core/commands/ reads. Transports (server, bot, CLI) hand it to commands.
+ */
 export interface CoreServices {
   engine: AnswerEngine;
   index: IndexHolder;
@@ -12,15 +20,30 @@ export interface CoreServices {
   conversations: ConversationRepository;
   tickets: TicketRepository;
   sinks: TicketSink[];
+  /** Undelivered webhooks: the one file the webhook sink writes and an erasure scrubs. */
+  deadLetters: DeadLetterFile;
+  /** Report facts per day, with the data directory's cache: one writer for requests and background warming. */
+  facts: FactStore;
+  reports: Reports;
+  drafts: DraftSettings;
+  /** The generative fallback (GENERATIVE_FALLBACK), or null when off. */
+  generative: GenerativeFallback | null;
   defaultLang: Lang;
   /**
-   * The channels' durable state (the bot's half-finished ticket flows), opened
-   * on first use and shared, so an erasure reaches the same store the bot
-   * writes. Absent where a test wires the core by hand: the bot opens its own.
+   * The channels' durable state (the bot's half-finished ticket flows),
+   * opened on first use and shared, so an erasure reaches the same store the
+   * bot writes.
    */
-  channelState?: () => Promise<KeyValueRepository<Record<string, unknown>>>;
+  channelState: () => Promise<KeyValueRepository<Record<string, unknown>>>;
   /** Redis, when REDIS_URL is set: the rate limits are then one count across instances. */
   redis?: RedisCommands;
+}
+
+/** Where draft articles made from gaps go, and the articles they must not collide with. */
+export interface DraftSettings {
+  dir: string;
+  kbDir: string;
+  articles: () => ReadonlyMap<string, Article>;
 }
 
 /** Holds the current index; a rebuild swaps it in without a restart. */

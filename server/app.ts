@@ -7,7 +7,6 @@ import { notFound, onError, requireJson } from './errors.ts';
 import { articleRoutes } from './routes/articles.ts';
 import { askRoutes } from './routes/ask.ts';
 import { generateRoutes } from './routes/generate.ts';
-import { createGenerativeFallback } from '../core/answers/generative/createGenerativeFallback.ts';
 import { healthRoutes } from './routes/health.ts';
 import { messagesRoutes } from './routes/messages.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -61,7 +60,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(deps.core));
   app.use(askRoutes(deps.core, deps.config.security));
   // Off by default (GENERATIVE_FALLBACK): without it there is no /api/generate at all.
-  if (deps.config.backends.generative.enabled) app.use(generateRoutes(deps.core, createGenerativeFallback(deps.config)));
+  if (deps.core.generative) app.use(generateRoutes(deps.core));
   app.use(ticketRoutes(deps.core, deps.config.security));
   app.use(searchRoutes(deps.core));
   app.use(articleRoutes(deps.core));

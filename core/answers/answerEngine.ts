@@ -1,5 +1,6 @@
 import type { Action, Lang } from '../contracts/api.ts';
 import type { Article, Audience } from '../articles/types.ts';
+import { isVisible, PUBLIC, visibleFilter } from '../articles/visibility.ts';
 import { NotFoundError } from '../errors.ts';
 import { decide, DEFAULT_THRESHOLDS, type ScoredCandidate, type Thresholds } from './decide.ts';
 import { chooseLanguage } from './chooseLanguage.ts';
@@ -18,7 +19,7 @@ export interface EngineQuery {
   conversationLang?: Lang;
   tags?: string[];
   /** Who may see what: anonymous users get public articles only. */
-  audiences?: Audience[];
+  audiences?: readonly Audience[];
 }
 
 export interface RankedArticle {
@@ -64,10 +65,10 @@ export class AnswerEngine {
     const lang = chooseLanguage({ text: q.question, requested: q.lang, conversation: q.conversationLang }, { articles: index.articles, defaultLang: this.options.defaultLang });
     const candidates = await retrieve(index, q.question, {
       lang,
-      filter: { publishedOnly: true, audiences: q.audiences ?? ['public'], tags: q.tags },
+      filter: { ...visibleFilter(q.audiences ?? PUBLIC), tags: q.tags },
     });
     const decision = decide(collapseFamilies(candidates, index.articles), index.manifest.calibration, this.thresholds, (a, b) => documentationSimilarity(index, a, b));
-    const present = (c: ScoredCandidate): RankedArticle => ({ article: inLanguage(index.articles.get(c.articleId)!, lang, index.articles, q.audiences ?? ['public']), confidence: c.confidence, score: c.score });
+    const present = (c: ScoredCandidate): RankedArticle => ({ article: inLanguage(index.articles.get(c.articleId)!, lang, index.articles, q.audiences ?? PUBLIC), confidence: c.confidence, score: c.score });
     const ranked = decision.ranked.slice(0, 10).map(present);
     const answer = decision.action === 'answer' ? ranked[0] : undefined;
     return {
@@ -89,9 +90,9 @@ export class AnswerEngine {
 export function chosenArticle(index: EngineIndex, articleId: string, q: EngineQuery, defaultLang: Lang, confidence: number): EngineResult {
   // The question of a pick is the article's title: it says nothing about who picked it.
   const lang = chooseLanguage({ requested: q.lang, conversation: q.conversationLang }, { defaultLang });
-  const audiences = q.audiences ?? ['public'];
+  const audiences = q.audiences ?? PUBLIC;
   const a = index.articles.get(articleId);
-  if (!a || a.status !== 'published' || !audiences.includes(a.audience)) throw new NotFoundError('article', articleId);
+  if (!isVisible(a, audiences)) throw new NotFoundError('article', articleId);
   const answer = { article: inLanguage(a, lang, index.articles, audiences), confidence, score: 0 };
   return { action: 'answer', lang, answer, ranked: [answer], options: [], otherLanguage: answer.article.lang !== lang };
 }
@@ -119,8 +120,8 @@ function collapseFamilies<T extends { articleId: string }>(candidates: T[], arti
 }
 
 /** The translation of `a` in `lang` when one exists and may be shown; else `a`. */
-function inLanguage(a: Article, lang: Lang, articles: ReadonlyMap<string, Article>, audiences: Audience[]): Article {
+function inLanguage(a: Article, lang: Lang, articles: ReadonlyMap<string, Article>, audiences: readonly Audience[]): Article {
   if (a.lang === lang) return a;
   const t = a.translations[lang] ? articles.get(a.translations[lang]!) : undefined;
-  return t && t.status === 'published' && audiences.includes(t.audience) ? t : a;
+  return isVisible(t, audiences) ? t : a;
 }

@@ -2,16 +2,17 @@ import type { SearchResponse } from '../contracts/api.ts';
 import { markdownToText } from '../articles/markdown.ts';
 import type { CoreServices } from '../services.ts';
 import { round } from '../conversations/presentArticle.ts';
+import { PUBLIC, visibleFilter } from '../articles/visibility.ts';
 import { chooseLanguage, languageTag } from './chooseLanguage.ts';
 
 /**
  * Search published public articles by title and questions, prefix-aware:
  * what the widget shows while a user is still typing.
  */
-export async function searchArticles(core: CoreServices, input: { q: string; lang?: string; tags?: string[]; limit: number }): Promise<SearchResponse> {
+export async function searchArticles(core: Pick<CoreServices, 'index' | 'defaultLang'>, input: { q: string; lang?: string; tags?: string[]; limit: number }): Promise<SearchResponse> {
   const index = core.index.get();
   const lang = chooseLanguage({ text: input.q, requested: input.lang }, { articles: index.articles, defaultLang: core.defaultLang });
-  const filter = { publishedOnly: true, audiences: ['public' as const], tags: input.tags };
+  const filter = { ...visibleFilter(PUBLIC), tags: input.tags };
   // Suggestions keep to one language only when the page says one (else both).
   let hits = await index.fullText.suggest(input.q, { filter, limit: input.limit, ...(languageTag(input.lang) ? { lang } : {}) });
   if (!hits.length) hits = await index.fullText.search(input.q, { lang, filter, limit: input.limit });

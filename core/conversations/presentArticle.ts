@@ -1,6 +1,7 @@
 import type { AnswerCard, Suggestion } from '../contracts/api.ts';
 import type { Article } from '../articles/types.ts';
 import { markdownToText, renderMarkdown } from '../articles/markdown.ts';
+import { isVisible, PUBLIC } from '../articles/visibility.ts';
 
 /** Path of an article's page on the server. */
 export function articlePath(id: string): string {
@@ -14,7 +15,7 @@ export function answerCard(article: Article, confidence: number): AnswerCard {
     text: markdownToText(article.answer),
     html: renderMarkdown(article.answer),
     // Internal articles are served to no browser (a link would show a 404): the answer stands alone.
-    url: article.audience === 'public' ? articlePath(article.id) : null,
+    url: isVisible(article, PUBLIC) ? articlePath(article.id) : null,
     confidence: round(confidence),
     lang: article.lang,
   };

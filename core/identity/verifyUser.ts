@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { UserIdentity } from '../contracts/api.ts';
 import type { Audience } from '../articles/types.ts';
 import { DeflectError } from '../errors.ts';
+import { audiencesOf } from '../articles/visibility.ts';
 
 export class IdentityError extends DeflectError {
   override name = 'IdentityError';
@@ -26,12 +27,12 @@ export interface Asker {
 export function verifyUser(user: UserIdentity | undefined, options: { secret?: string; required: boolean }): Asker {
   if (!user || (!user.id && !user.email && !user.name)) {
     if (options.required && user) throw new IdentityError('a user id and its hash are required');
-    return { audiences: ['public'] };
+    return { audiences: audiencesOf({ staff: false }) };
   }
   const { hash, ...rest } = user;
   const verified = !!(options.secret && user.id && hash && hashMatches(options.secret, user.id, hash));
   if (options.required && !verified) throw new IdentityError('the user could not be verified: hash must be HMAC-SHA256(secret, id), hex');
-  return { user: { ...rest, verified }, audiences: verified ? ['public', 'internal'] : ['public'] };
+  return { user: { ...rest, verified }, audiences: audiencesOf({ staff: verified }) };
 }
 
 /** The hash a host site must send for a user id. */

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import { fold } from '../text/analyze.ts';
 import type { CoreServices } from '../services.ts';
-import { updateTicket, type TicketChange } from '../tickets/updateTicket.ts';
+import { updateTicket, type TicketChange } from '../commands/updateTicket.ts';
 import type { Ticket } from '../tickets/types.ts';
 
 /**

@@ -1,3 +1,4 @@
+import type { Action } from '../contracts/api.ts';
 import type { DeflectEvent } from '../events/types.ts';
 
 /**
@@ -29,7 +30,7 @@ export interface DayFacts {
   whoB: Int32Array;
   lang: Int32Array;
   channel: Int32Array;
-  /** Question: action (0 answer, 1 clarify, 2 ticket). Feedback: 1 helpful, 0 not. Ticket: reason (0 user, 1 not_helpful, 2 no_answer). */
+  /** Question: action (ACTION: 0 answer, 1 clarify, 2 ticket). Feedback: 1 helpful, 0 not. Ticket: reason (0 user, 1 not_helpful, 2 no_answer). */
   code: Int32Array;
   /** Question: the article answered. Feedback: the article judged. Ticket: -1. */
   ref: Int32Array;
@@ -48,7 +49,8 @@ export const INT_COLUMNS = ['kind', 't', 'conv', 'whoA', 'whoB', 'lang', 'channe
 
 export const FACTS_VERSION = 4;
 export const KIND = { question: 0, feedback: 1, ticket: 2 } as const;
-export const ACTIONS = ['answer', 'clarify', 'ticket'] as const;
+/** The engine's decision for a question, by its code in the facts, their cache files and the outcomes. */
+export const ACTION = { answer: 0, clarify: 1, ticket: 2 } as const satisfies Record<Action, number>;
 export const REASONS = ['user', 'not_helpful', 'no_answer'] as const;
 
 /** Condense one day's events (in any order) into facts. Erasure records and solved-with records carry no deflection data and are left out. */
@@ -87,7 +89,7 @@ export function buildDayFacts(day: string, events: Iterable<DeflectEvent>): DayF
     f.channel.push(s(e.channel));
     if (e.type === 'question') {
       f.kind.push(KIND.question);
-      f.code.push(Math.max(0, ACTIONS.indexOf(e.action)));
+      f.code.push(ACTION[e.action] ?? ACTION.answer);
       f.ref.push(s(e.articleId));
       pushShown(f, e.shown.map((x) => s(x.articleId)));
       f.text.push(s(e.question));

@@ -1,5 +1,7 @@
 import type { Article } from '../articles/types.ts';
-import { CONFIRMED, DAY_MS, ESCALATED, NOT_HELPFUL, type Outcomes } from './outcomes.ts';
+import { ACTION } from './dayFacts.ts';
+import { DAY_MS, ESCALATED, type Outcomes } from './outcomes.ts';
+import { confirmed, notHelpful } from './verdicts.ts';
 
 export const GROUP_BY = ['day', 'week', 'tag', 'category', 'article', 'lang', 'channel'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -114,13 +116,13 @@ interface Outcome {
 /** One question, per the definitions. */
 export function classify(o: Outcomes, i: number, windowMs: number): Outcome {
   const flags = o.q.flags[i]!;
-  const answered = o.q.action[i] === 0;
+  const answered = o.q.action[i] === ACTION.answer;
   const escalated = (flags & ESCALATED) !== 0;
   return {
     answered,
     suggested: !answered && o.q.shownCount[i]! > 0,
-    confirmed: (flags & CONFIRMED) !== 0,
-    notHelpful: (flags & NOT_HELPFUL) !== 0,
+    confirmed: confirmed(flags),
+    notHelpful: notHelpful(flags),
     escalated,
     reason: o.q.reason[i]!,
     windowOpen: !escalated && o.q.t[i]! + windowMs > o.now,

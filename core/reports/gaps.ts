@@ -4,7 +4,9 @@ import type { Article } from '../articles/types.ts';
 import type { Lang } from '../contracts/api.ts';
 import { HashingEmbedder } from '../search/hashingEmbedder.ts';
 import { isLang, isStopword, words } from '../text/analyze.ts';
-import { CONFIRMED, ESCALATED, NOT_HELPFUL, type Outcomes } from './outcomes.ts';
+import { ACTION } from './dayFacts.ts';
+import { ESCALATED, type Outcomes } from './outcomes.ts';
+import { leftNotHelpful } from './verdicts.ts';
 
 export interface GapCluster {
   /** Stable while the cluster's most frequent phrasing stays the same. */
@@ -38,6 +40,11 @@ export interface GapOptions {
   limit?: number;
   /** Distinct phrasings clustered per language, most frequent first (the rest are rare and left out). */
   maxPhrasings?: number;
+  /**
+   * Mean confidence from which the nearest articles lend a gap their tags:
+   * the operator's CLARIFY_THRESHOLD, the confidence from which the engine offers an article.
+   */
+  related?: number;
 }
 
 /**
@@ -47,8 +54,6 @@ export interface GapOptions {
 export const DEFAULT_SIMILARITY = 0.3;
 /** Stems weigh 1 and character grams 0.2: grams still catch typos, but shared endings ("…ción") do not glue topics together. */
 const CHAR_WEIGHT = 0.2;
-/** Mean confidence from which the nearest articles' tags are suggested for a gap: the engine's default threshold for offering an article. */
-const RELATED = DEFAULT_THRESHOLDS.clarify;
 
 interface Phrase {
   key: string;
@@ -80,8 +85,8 @@ export function gapsReport(o: Outcomes, articles: ReadonlyMap<string, Article>, 
   const phrases = new Map<string, Phrase>();
   for (let i = 0; i < o.q.t.length; i++) {
     const flags = o.q.flags[i]!;
-    const unanswered = o.q.action[i] !== 0 && o.q.shownCount[i] === 0;
-    const notHelpful = (flags & NOT_HELPFUL) !== 0 && (flags & CONFIRMED) === 0;
+    const unanswered = o.q.action[i] !== ACTION.answer && o.q.shownCount[i] === 0;
+    const notHelpful = leftNotHelpful(flags);
     const ticket = (flags & ESCALATED) !== 0;
     if (!unanswered && !notHelpful && !ticket) continue;
     const text = o.textOf(i);
@@ -112,7 +117,7 @@ export function gapsReport(o: Outcomes, articles: ReadonlyMap<string, Article>, 
   for (const lang of ['es', 'en'] as const) {
     const list = [...phrases.values()].filter((p) => p.lang === lang).sort(byFrequency).slice(0, options.maxPhrasings ?? 5000);
     for (const p of list) p.vector = embedder.embedOne(p.text, lang);
-    for (const group of cluster(list, threshold)) clusters.push(describe(group, lang, o, articles));
+    for (const group of cluster(list, threshold)) clusters.push(describe(group, lang, o, articles, options.related ?? DEFAULT_THRESHOLDS.clarify));
   }
   clusters.sort((a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen) || a.id.localeCompare(b.id));
   return { from: o.period.from, to: o.period.to, clusters: clusters.slice(0, options.limit ?? 100) };
@@ -164,7 +169,7 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-function describe(members: Phrase[], lang: Lang, o: Outcomes, articles: ReadonlyMap<string, Article>): GapCluster {
+function describe(members: Phrase[], lang: Lang, o: Outcomes, articles: ReadonlyMap<string, Article>, related: number): GapCluster {
   const lead = members[0]!;
   const votes = new Map<number, { n: number; confidence: number }>();
   for (const p of members) {
@@ -181,7 +186,7 @@ function describe(members: Phrase[], lang: Lang, o: Outcomes, articles: Readonly
   const nearestArticle = nearestId ? articles.get(nearestId) : undefined;
   const tags = new Map<string, number>();
   // Only articles the engine found somewhat close lend their tags; otherwise the cluster's own words stand in.
-  for (const [a, v] of ranked.slice(0, 3)) if (v.confidence / v.n >= RELATED) for (const t of articles.get(o.strings[a]!)?.tags ?? []) tags.set(t, (tags.get(t) ?? 0) + v.n);
+  for (const [a, v] of ranked.slice(0, 3)) if (v.confidence / v.n >= related) for (const t of articles.get(o.strings[a]!)?.tags ?? []) tags.set(t, (tags.get(t) ?? 0) + v.n);
   const terms = new Map<string, number>();
   for (const p of members) for (const w of new Set(words(p.text))) if (w.length > 2 && !isStopword(w, lang) && !/^\d+$/.test(w)) terms.set(w, (terms.get(w) ?? 0) + p.count);
   return {

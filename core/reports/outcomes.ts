@@ -1,4 +1,4 @@
-import { ACTIONS, KIND, REASONS, type DayFacts } from './dayFacts.ts';
+import { ACTION, KIND, REASONS, type DayFacts } from './dayFacts.ts';
 import type { FactStore } from './factStore.ts';
 import { ConversationChains, DisplayedArticles, FIRST_KEY, IdentityChains, SECOND_KEY } from './questionLinks.ts';
 import { SlotTable, slotsOf } from './slotTable.ts';
@@ -10,8 +10,8 @@ export const CONFIRMED = 1;
 export const NOT_HELPFUL = 2;
 export const ESCALATED = 4;
 
-/** The action code of a question the engine answered (`ACTIONS`). */
-const ACTION_ANSWER = ACTIONS.indexOf('answer');
+/** The action code of a question the engine answered (`ACTION`). */
+const ACTION_ANSWER = ACTION.answer;
 
 /** A period to report on: [from, to) as ISO times, and the deflection window in days. */
 export interface Period {

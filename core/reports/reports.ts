@@ -1,10 +1,9 @@
 import type { Article } from '../articles/types.ts';
 import { NotFoundError } from '../errors.ts';
-import type { EventStore } from '../storage/ports.ts';
 import { articleDates } from './articleDates.ts';
 import { articlesReport, type ArticlesReport } from './articles.ts';
 import { deflectionReport, type DeflectionReport, type GroupBy } from './deflection.ts';
-import { FactStore } from './factStore.ts';
+import type { FactStore } from './factStore.ts';
 import { gapsReport, type GapCluster, type GapOptions, type GapsReport } from './gaps.ts';
 import { DAY_MS, scanOutcomes, type Outcomes } from './outcomes.ts';
 import { periodOf, type PeriodInput } from './period.ts';
@@ -15,6 +14,8 @@ export interface ReportsDeps {
   articles: () => ReadonlyMap<string, Article>;
   kbDir: string;
   windowDays: number;
+  /** The operator's CLARIFY_THRESHOLD: from this confidence an article is close enough to lend a gap its tags. */
+  clarifyThreshold: number;
   now?: () => number;
 }
 
@@ -42,7 +43,7 @@ export class Reports {
   }
 
   gaps(input: PeriodInput, options?: GapOptions): Promise<GapsReport> {
-    return this.outcomes(input).then((o) => gapsReport(o, this.deps.articles(), options));
+    return this.outcomes(input).then((o) => gapsReport(o, this.deps.articles(), { related: this.deps.clarifyThreshold, ...options }));
   }
 
   /** One gap cluster by id, from the same period the gaps report used. */
@@ -69,13 +70,4 @@ export class Reports {
     if (this.memo.size > 8) this.memo.delete(this.memo.keys().next().value!);
     return value;
   }
-}
-
-const stores = new WeakMap<EventStore, FactStore>();
-
-/** The one FactStore of a served data directory, so background warming and requests share one cache writer. */
-export function sharedFactStore(events: EventStore, dataDir: string): FactStore {
-  let s = stores.get(events);
-  if (!s) stores.set(events, (s = FactStore.forDataDir(events, dataDir, { cache: true })));
-  return s;
 }

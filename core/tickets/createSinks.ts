@@ -1,12 +1,12 @@
 import type { Config } from '../config/index.ts';
-import { DeadLetterFile } from './deadLetter.ts';
+import type { DeadLetterFile } from './deadLetter.ts';
 import type { TicketSink } from './types.ts';
 import { WebhookSink } from './webhookSink.ts';
 
-/** The sinks configured besides the built-in store (which always keeps every ticket). */
-export function createSinks(config: Pick<Config, 'tickets' | 'dataDir'>): TicketSink[] {
+/** The sinks configured besides the built-in store (which always keeps every ticket); a webhook parks what it cannot deliver in `deadLetters`. */
+export function createSinks(config: Pick<Config, 'tickets'>, deadLetters: DeadLetterFile): TicketSink[] {
   const sinks: TicketSink[] = [];
-  if (config.tickets.webhook) sinks.push(new WebhookSink(config.tickets.webhook, DeadLetterFile.forDataDir(config.dataDir)));
+  if (config.tickets.webhook) sinks.push(new WebhookSink(config.tickets.webhook, deadLetters));
   return sinks;
 }
 

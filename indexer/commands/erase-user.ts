@@ -1,9 +1,8 @@
+import { eraseUser } from '../../core/commands/eraseUser.ts';
 import { configFromEnv } from '../../core/config/index.ts';
-import { eraseUser } from '../../core/privacy/eraseUser.ts';
-import { FactStore } from '../../core/reports/factStore.ts';
+import { openServices, type Services } from '../../core/openServices.ts';
 import { DataDirLockedError, lockDataDir } from '../../core/storage/dataDirLock.ts';
-import { needsDataDirLock, openStores } from '../../core/storage/openStores.ts';
-import { DeadLetterFile } from '../../core/tickets/deadLetter.ts';
+import { needsDataDirLock } from '../../core/storage/openStores.ts';
 
 export const summary = "Erase a person's e-mail and name from events, tickets and undelivered webhooks: erase-user <email> (server stopped; else use the admin API)";
 
@@ -25,29 +24,15 @@ export async function run(args: string[]): Promise<number> {
     );
     return 1;
   }
-  // DATABASE_URL set: the shared stores every instance uses.
-  const stores = await openStores(config).catch(async (error: unknown) => {
-    await unlock();
-    throw error;
-  });
+  let stores: Services | undefined;
   try {
-    const { events, tickets } = stores;
-    const result = await eraseUser(
-      {
-        events,
-        tickets,
-        deadLetters: DeadLetterFile.forDataDir(config.dataDir),
-        facts: FactStore.forDataDir(events, config.dataDir, { cache: true }),
-        channelState: await stores.channelState(),
-        defaultLang: config.defaultLang,
-      },
-      email,
-    );
+    stores = await openServices(config); // DATABASE_URL set: the shared stores every instance uses
+    const result = await eraseUser(stores, { email });
     const c = result.counts;
     process.stdout.write(`Erased: ${c.events} events on ${c.days} days, ${c.tickets} tickets, ${c.deadLetters} undelivered webhooks, ${c.channelStates} bot states. Recorded as erasure ${result.subjectHash.slice(0, 16)}…\n`);
     return 0;
   } finally {
-    await stores.close();
+    await stores?.close();
     await unlock();
   }
 }

@@ -1,7 +1,7 @@
+import { retryWebhooks } from '../../core/commands/retryWebhooks.ts';
 import { configFromEnv } from '../../core/config/index.ts';
+import { openServices, type Services } from '../../core/openServices.ts';
 import { DataDirLockedError, lockDataDir } from '../../core/storage/dataDirLock.ts';
-import { DeadLetterFile } from '../../core/tickets/deadLetter.ts';
-import { WebhookSink } from '../../core/tickets/webhookSink.ts';
 
 export const summary = 'Resend the tickets in the webhook dead-letter file (server stopped; else use the admin API)';
 
@@ -23,13 +23,15 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${error.message}.\nWhile the server runs, ask it to resend instead:\n  curl -X POST -H "Authorization: Bearer $ADMIN_KEY" ${config.publicUrl}/api/admin/webhooks/retry\n`);
     return 1;
   }
+  let stores: Services | undefined;
   try {
-    const sink = new WebhookSink(config.tickets.webhook, DeadLetterFile.forDataDir(config.dataDir));
-    const r = await sink.retryDeadLetters();
+    stores = await openServices(config);
+    const r = await retryWebhooks(stores);
     for (const e of r.errors) process.stderr.write(`${e.ticketId}: ${e.error}\n`);
     process.stdout.write(`Resent ${r.resent} ticket(s); ${r.remaining} still undeliverable.\n`);
     return r.remaining ? 1 : 0;
   } finally {
+    await stores?.close();
     await unlock();
   }
 }

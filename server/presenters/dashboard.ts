@@ -1,23 +1,17 @@
 import type { Lang } from '../../core/contracts/api.ts';
 import { needsAttention } from '../../core/reports/articles.ts';
-import type { PeriodInput } from '../../core/reports/period.ts';
-import type { Reports } from '../../core/reports/reports.ts';
+import type { DashboardReports } from '../../core/commands/readDashboard.ts';
 import { barChart, COLORS, hbarChart, lineChart } from './charts.ts';
 import { chartLocale } from './chartStrings.ts';
 import { gapRows } from './gapRows.ts';
 
-const WEEKLY_AFTER_DAYS = 62;
-
 /**
  * Everything the /reports page shows for a period, charts drawn as SVG with
- * their text in `lang`. All from one pass over the events. Only the charts are
- * translated: the rest is data the page words itself.
+ * their text in `lang`. Only the charts are translated: the rest is data the
+ * page words itself.
  */
-export async function dashboardData(reports: Reports, input: PeriodInput, lang: Lang = 'en') {
-  const byDay = await reports.deflection(input, 'day');
-  const long = (Date.parse(byDay.to) - Date.parse(byDay.from)) / 86_400_000 > WEEKLY_AFTER_DAYS;
-  const trend = long ? await reports.deflection(input, 'week') : byDay;
-  const [byTag, byLang, articles, gaps] = await Promise.all([reports.deflection(input, 'tag'), reports.deflection(input, 'lang'), reports.articles(input), reports.gaps(input, { limit: 20 })]);
+export function dashboardData(reports: DashboardReports, lang: Lang = 'en') {
+  const { byDay, trend, unit, byTag, byLang, articles, gaps } = reports;
   const labels = trend.rows.map((r) => r.key);
   const tags = byTag.rows.slice(0, 10);
   const top = articles.rows.filter((r) => r.shown > 0).slice(0, 10);
@@ -25,7 +19,7 @@ export async function dashboardData(reports: Reports, input: PeriodInput, lang: 
   const t = locale.text;
   return {
     lang,
-    period: { from: byDay.from, to: byDay.to, windowDays: byDay.windowDays, unit: long ? 'week' : 'day' },
+    period: { from: byDay.from, to: byDay.to, windowDays: byDay.windowDays, unit },
     totals: byDay.totals,
     trend: trend.rows,
     byTag: byTag.rows,

@@ -1,8 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { CoreServices } from '../../core/services.ts';
+import { listTickets } from '../../core/commands/listTickets.ts';
+import { showTicket } from '../../core/commands/showTicket.ts';
 import { solveWithArticle } from '../../core/phrasings/solveWithArticle.ts';
-import { updateTicket } from '../../core/tickets/updateTicket.ts';
+import { updateTicket } from '../../core/commands/updateTicket.ts';
 import type { authenticator } from '../auth.ts';
 import { ticketDetail, ticketSummary } from '../presenters/tickets.ts';
 import { validate } from '../validate.ts';
@@ -40,15 +42,12 @@ const ticketId = z.string().regex(/^T-\d{6,}$/, 'must be a ticket id such as T-0
 export function agentTicketRoutes(core: CoreServices, requireRole: ReturnType<typeof authenticator>): Router {
   const router = Router();
   router.get('/api/tickets', requireRole('agent'), async (req, res) => {
-    const q = validate(listSchema, req.query);
-    // A date `to` includes that day.
-    const to = q.to && q.to.length === 10 ? new Date(Date.parse(`${q.to}T00:00:00Z`) + 86_400_000).toISOString() : q.to;
-    const page = await core.tickets.list({ ...q, to });
+    const page = await listTickets(core, validate(listSchema, req.query));
     res.json({ tickets: page.tickets.map(ticketSummary), total: page.total, page: page.page, pageSize: page.pageSize });
   });
   router.get('/api/tickets/:id', requireRole('agent'), async (req, res) => {
     const id = validate(ticketId, req.params.id);
-    res.json(ticketDetail(await core.tickets.get(id)));
+    res.json(ticketDetail(await showTicket(core, { id })));
   });
   router.patch('/api/tickets/:id', requireRole('agent'), async (req, res) => {
     const id = validate(ticketId, req.params.id);

@@ -2,8 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { SecurityConfig } from '../../core/config/security.ts';
 import type { CoreServices } from '../../core/services.ts';
-import { askQuestion } from '../../core/conversations/askQuestion.ts';
-import { giveFeedback } from '../../core/conversations/giveFeedback.ts';
+import { askQuestion } from '../../core/commands/askQuestion.ts';
+import { giveFeedback } from '../../core/commands/giveFeedback.ts';
 import { verifyUser } from '../../core/identity/verifyUser.ts';
 import { validate } from '../validate.ts';
 import { conversationId, langField, userField, userText } from './fields.ts';
@@ -35,7 +35,8 @@ export function askRoutes(core: CoreServices, security: SecurityConfig): Router 
   });
   router.post('/api/feedback', async (req, res) => {
     const { user, ...body } = validate(feedbackSchema, req.body);
-    res.json(await giveFeedback(core, { ...body, user: identify(user).user }));
+    const asker = identify(user);
+    res.json(await giveFeedback(core, { ...body, user: asker.user, audiences: asker.audiences }));
   });
   return router;
 }

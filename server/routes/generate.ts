@@ -1,7 +1,8 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { CoreServices } from '../../core/services.ts';
-import type { GenerationEvent, GenerativeFallback } from '../../core/answers/generative/generateAnswer.ts';
+import type { GenerationEvent } from '../../core/answers/generative/generateAnswer.ts';
+import { streamGeneratedAnswer } from '../../core/commands/streamGeneratedAnswer.ts';
 import { validate } from '../validate.ts';
 import { conversationId } from './fields.ts';
 
@@ -13,13 +14,13 @@ const generateSchema = z.strictObject({ conversationId });
  * delta…, done | none | error). Mounted only when GENERATIVE_FALLBACK is on.
  * Problems found before the stream starts are ordinary JSON errors.
  */
-export function generateRoutes(core: CoreServices, fallback: GenerativeFallback): Router {
+export function generateRoutes(core: CoreServices): Router {
   const router = Router();
   router.post('/api/generate', async (req, res) => {
     const body = validate(generateSchema, req.body);
     const controller = new AbortController();
     res.on('close', () => controller.abort());
-    const events = fallback.generate(core, { conversationId: body.conversationId, signal: controller.signal });
+    const events = streamGeneratedAnswer(core, { conversationId: body.conversationId, signal: controller.signal });
     const first = await events.next();
     res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();

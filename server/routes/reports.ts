@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Config } from '../../core/config/index.ts';
+import { draftFromGap } from '../../core/commands/draftFromGap.ts';
+import { readDashboard } from '../../core/commands/readDashboard.ts';
+import { reportArticles } from '../../core/commands/reportArticles.ts';
+import { reportDeflection } from '../../core/commands/reportDeflection.ts';
+import { reportGaps } from '../../core/commands/reportGaps.ts';
 import { toCsv } from '../../core/reports/csv.ts';
 import { GROUP_BY } from '../../core/reports/deflection.ts';
-import { draftFromGap } from '../../core/reports/draftFromGap.ts';
-import type { Reports } from '../../core/reports/reports.ts';
 import type { CoreServices } from '../../core/services.ts';
 import type { authenticator } from '../auth.ts';
 import { dashboardData } from '../presenters/dashboard.ts';
@@ -27,39 +29,38 @@ const draftSchema = z.strictObject({ from: period.from, to: period.to, windowDay
 const gapId = z.string().regex(/^gap-[0-9a-f]{10}$/, 'must be a gap id such as gap-0123456789');
 
 /** Leads' reports (JSON or CSV), drafts from gaps, and the dashboard's data. */
-export function reportRoutes(core: CoreServices, config: Config, reports: Reports, requireRole: ReturnType<typeof authenticator>): Router {
+export function reportRoutes(core: CoreServices, requireRole: ReturnType<typeof authenticator>): Router {
   const router = Router();
   const lead = requireRole('lead');
 
   router.get('/api/reports/deflection', lead, async (req, res) => {
     const q = validate(deflectionSchema, req.query);
-    const r = await reports.deflection(q, q.groupBy);
+    const r = await reportDeflection(core, q);
     send(req, res, q.format, r, () => toCsv([...r.rows, r.totals]), `deflection-by-${q.groupBy}`);
   });
 
   router.get('/api/reports/articles', lead, async (req, res) => {
     const q = validate(periodSchema, req.query);
-    const r = await reports.articles(q);
+    const r = await reportArticles(core, q);
     send(req, res, q.format, r, () => toCsv(r.rows), 'articles');
   });
 
   router.get('/api/reports/gaps', lead, async (req, res) => {
     const q = validate(gapsSchema, req.query);
-    const r = await reports.gaps(q, { limit: q.limit });
+    const r = await reportGaps(core, q);
     send(req, res, q.format, r, () => toCsv(gapRows(r.clusters)), 'gaps');
   });
 
   router.post('/api/reports/gaps/:id/draft', lead, async (req, res) => {
     const id = validate(gapId, req.params.id);
     const body = validate(draftSchema, req.body);
-    const gap = await reports.gap(id, body);
-    const draft = await draftFromGap(gap, { draftsDir: config.reports.draftsDir, kbDir: config.kbDir, articles: core.index.get().articles });
-    res.status(201).json({ gapId: id, articleId: draft.id, file: path.relative(process.cwd(), draft.file).split(path.sep).join('/'), questions: gap.phrasings.length });
+    const draft = await draftFromGap(core, { ...body, gapId: id });
+    res.status(201).json({ ...draft, file: path.relative(process.cwd(), draft.file).split(path.sep).join('/') });
   });
 
   router.get('/api/reports/dashboard', lead, async (req, res) => {
     const q = validate(dashboardSchema, req.query);
-    res.json(await dashboardData(reports, q, q.lang));
+    res.json(dashboardData(await readDashboard(core, q), q.lang));
   });
   return router;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { SecurityConfig } from '../../core/config/security.ts';
 import type { CoreServices } from '../../core/services.ts';
 import { verifyUser } from '../../core/identity/verifyUser.ts';
-import { openTicket } from '../../core/tickets/openTicket.ts';
+import { openTicket } from '../../core/commands/openTicket.ts';
 import { validate } from '../validate.ts';
 import { conversationId, emailField, userField, userText } from './fields.ts';
 

@@ -2,29 +2,15 @@ import { MemoryStorage, TestAdapter, type Activity, type ChannelAccount, type He
 import type { Action } from '../../core/contracts/api.ts';
 import type { AnswerEngine, EngineResult } from '../../core/answers/answerEngine.ts';
 import type { CoreServices } from '../../core/services.ts';
-import { loadConfig, type Config } from '../../core/config/index.ts';
-import { createCore, type Core } from '../../core/createCore.ts';
 import { createDeflectBot } from '../../bot/createBot.ts';
 import type { MemberLookup } from '../../bot/channel.ts';
-import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
-import { tempDir } from '../helpers/tempDir.ts';
+import { openTestCore, withServices, type TestCore } from '../helpers/core.ts';
 
 export const PUBLIC_URL = 'https://help.example.com';
 
 /** The real core over the fixture KB, in a temporary data directory. */
-export async function openCore(env: Record<string, string> = {}): Promise<{ core: Core; config: Config; dir: string; close(): Promise<void> }> {
-  const tmp = tempDir();
-  const config = loadConfig({ KB_DIR: FIXTURE_KB, DATA_DIR: tmp.dir, PUBLIC_URL: PUBLIC_URL, ...env });
-  const core = await createCore(config);
-  return {
-    core,
-    config,
-    dir: tmp.dir,
-    async close() {
-      await core.close();
-      tmp.cleanup();
-    },
-  };
+export function openCore(env: Record<string, string> = {}): Promise<TestCore> {
+  return openTestCore({ env: { PUBLIC_URL, ...env } });
 }
 
 /** A fixed engine decision: the article ids ranked, best first, with their confidence. */
@@ -50,7 +36,7 @@ export function withDecisions(core: CoreServices, decisions: Record<string, Deci
       return { action: d.action, lang, answer: d.action === 'answer' ? ranked[0] : undefined, ranked, options: d.action === 'clarify' ? ranked : [], otherLanguage: false };
     },
   };
-  return { ...core, engine: engine as unknown as AnswerEngine };
+  return withServices(core, { engine: engine as unknown as AnswerEngine });
 }
 
 export interface ChatOptions {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { MemoryStorage, type StoreItem } from 'botbuilder';
+import type { Awaiting } from '../../bot/state.ts';
 import { KeyValueStore } from '../../core/storage/keyValueStore.ts';
 import { conversationIdOf } from '../../bot/channel.ts';
 import { StateStorage } from '../../bot/stateStorage.ts';
@@ -279,6 +280,33 @@ describe('Bot conversation (TestAdapter)', function () {
       expect(confirm?.text).to.match(/^I'll open a ticket/);
       const [done] = await after.say('yes');
       expect(done?.text).to.match(/^I've opened ticket T-\d+/);
+    });
+
+    /** Rewrite the saved conversation state as the bot wrote it before `awaiting`: flags and a draft beside each other. */
+    const asSavedBefore = (memory: Record<string, string>, legacy: (awaiting: Awaiting) => Record<string, unknown>) => {
+      const key = Object.keys(memory).find((k) => k.includes('/conversations/'))!;
+      const item = JSON.parse(memory[key]!) as { deflect: { awaiting: Awaiting } };
+      const { awaiting, ...rest } = item.deflect;
+      memory[key] = JSON.stringify({ ...item, deflect: { ...rest, ...legacy(awaiting) } });
+    };
+
+    it('state saved before `awaiting` carries on: a half-finished ticket', async () => {
+      const memory: Record<string, string> = {};
+      const c = chat(fixed(), { conversationId: 'legacy-ticket', storage: new MemoryStorage(memory) });
+      await c.say('How do I reset my password?');
+      await c.say('agent');
+      asSavedBefore(memory, (awaiting) => ({ ticket: (awaiting as Extract<Awaiting, { kind: 'ticket' }>).draft }));
+      const [confirm] = await c.say('ana@example.com');
+      expect(confirm?.text).to.match(/^I'll open a ticket/);
+    });
+
+    it('state saved before `awaiting` carries on: an answer awaiting "Yes, solved"', async () => {
+      const memory: Record<string, string> = {};
+      const c = chat(fixed(), { conversationId: 'legacy-verdict', storage: new MemoryStorage(memory) });
+      await c.say('How do I reset my password?');
+      asSavedBefore(memory, () => ({ pendingAnswer: 'reset-password-en' }));
+      const [reply] = await c.say('Yes, solved');
+      expect(reply?.text).to.equal('Glad I could help!');
     });
   });
 

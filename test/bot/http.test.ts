@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import type { Activity, HeroCard } from 'botbuilder';
 import { createBotEndpoint } from '../../bot/botEndpoint.ts';
 import { conversationIdOf } from '../../bot/channel.ts';
-import { tempDir } from '../helpers/tempDir.ts';
 import { captureLogs } from './logs.ts';
 import { postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 import { activity, startFakeConnector } from './fakeChannel.ts';
@@ -120,19 +119,15 @@ describe('Bot over HTTP (POST /api/messages, Emulator mode)', function () {
   });
 
   it('without an app id, warns once, on first use, that requests are not authenticated', async () => {
-    const tmp = tempDir();
-    try {
-      const endpoint = createBotEndpoint(s.core, { ...s.config, dataDir: tmp.dir });
-      const welcome = activity({ type: 'conversationUpdate', deliveryMode: 'expectReplies', conversation: { id: 'http-warning' }, membersAdded: [{ id: 'bot-1' }] });
-      const { logs } = await captureLogs(async () => {
-        await endpoint.handle({ activity: welcome });
-        await endpoint.handle({ activity: { ...welcome, id: 'again' } });
-      });
-      const warnings = logs.filter((l) => l.category === 'bot' && l.level === 'warn');
-      expect(warnings.map((w) => w.message)).to.deep.equal(['MICROSOFT_APP_ID is not set: /api/messages accepts unauthenticated requests (Bot Framework Emulator mode); set it to serve Teams or Web Chat']);
-    } finally {
-      tmp.cleanup();
-    }
+    // A second endpoint over the same core: the server's has already warned, this one has not.
+    const endpoint = createBotEndpoint(s.core, s.config);
+    const welcome = activity({ type: 'conversationUpdate', deliveryMode: 'expectReplies', conversation: { id: 'http-warning' }, membersAdded: [{ id: 'bot-1' }] });
+    const { logs } = await captureLogs(async () => {
+      await endpoint.handle({ activity: welcome });
+      await endpoint.handle({ activity: { ...welcome, id: 'again' } });
+    });
+    const warnings = logs.filter((l) => l.category === 'bot' && l.level === 'warn');
+    expect(warnings.map((w) => w.message)).to.deep.equal(['MICROSOFT_APP_ID is not set: /api/messages accepts unauthenticated requests (Bot Framework Emulator mode); set it to serve Teams or Web Chat']);
   });
 
   it('without an app id, refuses to post replies to a serviceUrl that is not on this machine', async () => {

@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { hashSubject } from '../../core/privacy/eraseUser.ts';
-import { Reports, sharedFactStore } from '../../core/reports/reports.ts';
+import { hashSubject } from '../../core/privacy/erasePersonalData.ts';
+import { Reports } from '../../core/reports/reports.ts';
 import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 import { runKb } from '../tickets/cli.ts';
@@ -69,8 +69,8 @@ describe('erasing a person on request', function () {
   it('the report cache of an erased day is rebuilt without the address', async () => {
     s = await startTestServer({ env: { DEFLECT_API_KEYS: `admin=${ADMIN}` } });
     await seed(s);
-    const store = sharedFactStore(s.core.events, s.config.dataDir);
-    const reports = new Reports({ store, articles: () => s.core.index.get().articles, kbDir: s.config.kbDir, windowDays: 7, now: () => Date.now() + 2 * 86_400_000 });
+    // The server's own fact store (its cache is what an erasure must reach), read as if two days later.
+    const reports = new Reports({ store: s.core.facts, articles: () => s.core.index.get().articles, kbDir: s.config.kbDir, windowDays: 7, clarifyThreshold: 0.4, now: () => Date.now() + 2 * 86_400_000 });
     // Two days later today's file is closed, so its facts are cached.
     await reports.deflection({}, 'day');
     const cacheDir = path.join(s.config.dataDir, 'reports', 'facts');

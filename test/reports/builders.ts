@@ -3,6 +3,7 @@ import { EventLog } from '../../core/events/eventLog.ts';
 import type { FeedbackEvent, NewEvent, QuestionEvent, TicketEvent } from '../../core/events/types.ts';
 import { FactStore } from '../../core/reports/factStore.ts';
 import { Reports } from '../../core/reports/reports.ts';
+import { DEFAULT_THRESHOLDS } from '../../core/answers/decide.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 /** Builders for hand-made event sequences: each returns a valid event with overrides. */
@@ -50,12 +51,12 @@ export interface LogFixture {
 }
 
 /** An event log in a temp folder holding these events (appended in order), and Reports over it. */
-export async function logWith(list: NewEvent[], opts: { now: string; windowDays?: number; cache?: boolean }): Promise<LogFixture> {
+export async function logWith(list: NewEvent[], opts: { now: string; windowDays?: number; cache?: boolean; clarifyThreshold?: number }): Promise<LogFixture> {
   const tmp = tempDir('deflect-reports-');
   const events = new EventLog(`${tmp.dir}/events`);
   await events.init();
   for (const e of list) await events.append(e);
   const store = FactStore.forDataDir(events, tmp.dir, { cache: opts.cache ?? false });
-  const reports = new Reports({ store, articles: articleMap, kbDir: tmp.dir, windowDays: opts.windowDays ?? 7, now: () => Date.parse(opts.now) });
+  const reports = new Reports({ store, articles: articleMap, kbDir: tmp.dir, windowDays: opts.windowDays ?? 7, clarifyThreshold: opts.clarifyThreshold ?? DEFAULT_THRESHOLDS.clarify, now: () => Date.parse(opts.now) });
   return { events, store, reports, dataDir: tmp.dir, cleanup: tmp.cleanup };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { parseArticle } from '../../core/articles/parseArticle.ts';
 import type { Lang } from '../../core/contracts/api.ts';
-import { draftFromGap } from '../../core/reports/draftFromGap.ts';
+import { draftArticle } from '../../core/reports/draftArticle.ts';
 import { DEFAULT_SIMILARITY, type GapCluster } from '../../core/reports/gaps.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { articleMap, asked, judged, logWith, plus, ticketed } from './builders.ts';
@@ -87,6 +87,22 @@ describe('gaps report: clustering what the knowledge base did not settle', () =>
     }
   });
 
+  it("lends the nearest articles' tags only from the operator's CLARIFY_THRESHOLD, else uses the cluster's own words", async () => {
+    const events = [asked(T0, { conversationId: 'x', action: 'ticket', shown: [], question: 'vpn keeps dropping at home', ranked: [{ articleId: 'vpn-not-connecting-en', confidence: 0.45 }] })];
+    const cases = [
+      { clarifyThreshold: 0.4, tags: ['vpn'], description: 'at the default, an article offered at 0.45 is related' },
+      { clarifyThreshold: 0.5, tags: ['dropping', 'home', 'keeps'], description: 'with CLARIFY_THRESHOLD=0.5 it is not' },
+    ];
+    for (const c of cases) {
+      const f = await logWith(events, { now: '2026-05-01T00:00:00.000Z', clarifyThreshold: c.clarifyThreshold });
+      try {
+        expect((await f.reports.gaps(PERIOD)).clusters[0]!.suggestedTags, c.description).to.deep.equal(c.tags);
+      } finally {
+        f.cleanup();
+      }
+    }
+  });
+
   it('a cluster id stays the same while its most frequent phrasing does', async () => {
     const a = await logWith(unanswered(), { now: '2026-05-01T00:00:00.000Z' });
     const b = await logWith([...unanswered(), asked(plus(T0, 2), { conversationId: 'new', action: 'ticket', question: 'no parking spaces left at the office' })], { now: '2026-05-01T00:00:00.000Z' });
@@ -124,7 +140,7 @@ describe('a draft article from a gap', () => {
   it('has the real phrasings as questions, status draft, and parses as a valid article', async () => {
     const tmp = tempDir();
     try {
-      const { file, id } = await draftFromGap(gap, { draftsDir: path.join(tmp.dir, 'kb/drafts'), kbDir: path.join(tmp.dir, 'kb'), articles: articleMap(), now: new Date(T0) });
+      const { file, id } = await draftArticle(gap, { draftsDir: path.join(tmp.dir, 'kb/drafts'), kbDir: path.join(tmp.dir, 'kb'), articles: articleMap(), now: new Date(T0) });
       expect(id).to.equal('donde-puedo-aparcar-el-coche');
       const parsed = parseArticle('drafts/donde-puedo-aparcar-el-coche.md', readFileSync(file, 'utf8'), { defaultLang: 'en' });
       expect(parsed.problems).to.deep.equal([]);
@@ -141,9 +157,9 @@ describe('a draft article from a gap', () => {
     const tmp = tempDir();
     try {
       const opts = { draftsDir: tmp.dir, kbDir: tmp.dir, articles: articleMap() };
-      await draftFromGap(gap, opts);
+      await draftArticle(gap, opts);
       let error: unknown;
-      await draftFromGap(gap, opts).catch((e) => (error = e));
+      await draftArticle(gap, opts).catch((e) => (error = e));
       expect(error).to.have.property('code', 'conflict');
     } finally {
       tmp.cleanup();
@@ -154,7 +170,7 @@ describe('a draft article from a gap', () => {
     const tmp = tempDir();
     try {
       const clash = { ...gap, lang: 'en' as const, phrasings: [{ text: 'reset password en', count: 1 }] };
-      const { id } = await draftFromGap(clash, { draftsDir: tmp.dir, kbDir: tmp.dir, articles: articleMap() });
+      const { id } = await draftArticle(clash, { draftsDir: tmp.dir, kbDir: tmp.dir, articles: articleMap() });
       expect(id).to.equal('reset-password-en-012345');
     } finally {
       tmp.cleanup();

@@ -37,7 +37,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
  * says who asked. The erasure itself is recorded as an event holding only a
  * hash of the address, so it can later be shown that the request was met.
  */
-export async function eraseUser(deps: EraseDeps, email: string): Promise<EraseResult> {
+export async function erasePersonalData(deps: EraseDeps, email: string): Promise<EraseResult> {
   const target = email.trim().toLowerCase();
   if (!EMAIL.test(target)) throw new ValidationError('email: must be an e-mail address', [{ field: 'email', message: 'must be an e-mail address' }]);
   const pseudonym = `erased-${randomUUID().slice(0, 8)}`;

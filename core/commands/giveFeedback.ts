@@ -1,16 +1,27 @@
 import type { FeedbackResponse } from '../contracts/api.ts';
 import { NotFoundError } from '../errors.ts';
 import { replies } from '../answers/replies.ts';
+import type { Audience } from '../articles/types.ts';
+import { isVisible, PUBLIC } from '../articles/visibility.ts';
 import type { CoreServices } from '../services.ts';
-import { suggestion } from './presentArticle.ts';
-import { assertOwner } from './assertOwner.ts';
+import { suggestion } from '../conversations/presentArticle.ts';
+import { assertOwner } from '../conversations/assertOwner.ts';
+
+export interface FeedbackInput {
+  conversationId: string;
+  articleId: string;
+  helpful: boolean;
+  user?: { id?: string; verified?: boolean };
+  /** What the user may see, as for the question: the next articles offered must be visible to them. */
+  audiences?: readonly Audience[];
+}
 
 /**
  * "Did this help?" Yes ends the conversation well. No offers the next
- * articles the engine ranked for the same question (those not yet rejected
- * and still above the clarify threshold), and when none is left, a ticket.
+ * articles the engine ranked for the same question (those not yet rejected,
+ * still above the clarify threshold and still visible), and when none is left, a ticket.
  */
-export async function giveFeedback(core: CoreServices, input: { conversationId: string; articleId: string; helpful: boolean; user?: { id?: string; verified?: boolean } }): Promise<FeedbackResponse> {
+export async function giveFeedback(core: Pick<CoreServices, 'conversations' | 'index' | 'engine' | 'events'>, input: FeedbackInput): Promise<FeedbackResponse> {
   const conversation = await core.conversations.get(input.conversationId);
   if (!conversation) throw new NotFoundError('conversation', input.conversationId);
   assertOwner(conversation, input.user);
@@ -25,7 +36,7 @@ export async function giveFeedback(core: CoreServices, input: { conversationId: 
     rejected.add(input.articleId);
     const family = (id: string) => [id, ...Object.values(index.articles.get(id)?.translations ?? {})];
     offered = conversation.lastRanked
-      .filter((r) => !family(r.articleId).some((id) => rejected.has(id)) && r.confidence >= core.engine.thresholds.clarify && index.articles.get(r.articleId)?.status === 'published')
+      .filter((r) => !family(r.articleId).some((id) => rejected.has(id)) && r.confidence >= core.engine.thresholds.clarify && isVisible(index.articles.get(r.articleId), input.audiences ?? PUBLIC))
       .slice(0, 3);
     next = offered.length ? 'suggestions' : 'offer_ticket';
   }

@@ -1,6 +1,6 @@
 import type { TicketStatus } from '../contracts/api.ts';
 import type { CoreServices } from '../services.ts';
-import type { Ticket } from './types.ts';
+import type { Ticket } from '../tickets/types.ts';
 
 export interface TicketChange {
   status?: TicketStatus;

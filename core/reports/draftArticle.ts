@@ -36,7 +36,7 @@ export class DraftExistsError extends DeflectError {
  * `questions:`, `status: draft` keeps it out of answers until an agent writes
  * the answer, reviews it and commits it. Never overwrites a file.
  */
-export async function draftFromGap(gap: GapCluster, opts: { draftsDir: string; kbDir: string; articles: ReadonlyMap<string, Article>; now?: Date }): Promise<{ file: string; id: string }> {
+export async function draftArticle(gap: GapCluster, opts: { draftsDir: string; kbDir: string; articles: ReadonlyMap<string, Article>; now?: Date }): Promise<{ file: string; id: string }> {
   const lead = gap.phrasings[0]?.text ?? gap.id;
   const base = fold(lead).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || gap.id;
   const id = opts.articles.has(base) ? `${base}-${gap.id.slice(4, 10)}` : base;

@@ -2,8 +2,8 @@ import type { AskResponse, Lang } from '../contracts/api.ts';
 import type { Audience } from '../articles/types.ts';
 import { replies } from '../answers/replies.ts';
 import type { Asker, CoreServices } from '../services.ts';
-import { answerCard, round, suggestion } from './presentArticle.ts';
-import { assertOwner } from './assertOwner.ts';
+import { answerCard, round, suggestion } from '../conversations/presentArticle.ts';
+import { assertOwner } from '../conversations/assertOwner.ts';
 
 export interface AskInput extends Asker {
   question: string;

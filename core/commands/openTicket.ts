@@ -1,7 +1,7 @@
 import type { Channel, CreateTicketResponse, Lang } from '../contracts/api.ts';
 import { log } from '../logger.ts';
 import type { CoreServices } from '../services.ts';
-import type { Ticket } from './types.ts';
+import type { Ticket } from '../tickets/types.ts';
 import { assertOwner } from '../conversations/assertOwner.ts';
 
 export interface OpenTicketInput {

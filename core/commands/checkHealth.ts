@@ -1,0 +1,25 @@
+import { ResilientFullTextIndex } from '../search/resilientFullTextIndex.ts';
+import type { CoreServices } from '../services.ts';
+
+/** Liveness and what is being served: the index, its engines, the live conversations. */
+export function checkHealth(core: Pick<CoreServices, 'index' | 'conversations'>) {
+  const index = core.index.get();
+  const published = [...index.articles.values()].filter((a) => a.status === 'published').length;
+  // A remote search engine that is down leaves the server answering from its own index: degraded, still 200.
+  const search = index.fullText instanceof ResilientFullTextIndex ? index.fullText.health.report() : undefined;
+  return {
+    status: search?.state === 'degraded' ? ('degraded' as const) : ('ok' as const),
+    articles: index.articles.size,
+    published,
+    index: {
+      createdAt: index.manifest.createdAt,
+      fullText: index.fullText.kind,
+      ...(search ? { search } : {}),
+      vectors: { kind: index.vectors.kind, count: index.vectors.size(), embedder: index.manifest.embedder.id, dimensions: index.manifest.embedder.dimensions },
+      calibrationSamples: index.manifest.calibration.samples,
+      selfService: index.manifest.calibration.selfService ?? null,
+      wordVectors: index.terms.wordVectors,
+    },
+    conversations: core.conversations.size(),
+  };
+}

@@ -1,0 +1,29 @@
+import type { ArticlesReport } from '../reports/articles.ts';
+import type { DeflectionReport } from '../reports/deflection.ts';
+import type { GapsReport } from '../reports/gaps.ts';
+import type { PeriodInput } from '../reports/period.ts';
+import type { CoreServices } from '../services.ts';
+
+const WEEKLY_AFTER_DAYS = 62;
+const GAPS_SHOWN = 20;
+
+export interface DashboardReports {
+  byDay: DeflectionReport;
+  /** By day, or by week when the period is longer than two months. */
+  trend: DeflectionReport;
+  unit: 'day' | 'week';
+  byTag: DeflectionReport;
+  byLang: DeflectionReport;
+  articles: ArticlesReport;
+  gaps: GapsReport;
+}
+
+/** Every report the leads' dashboard shows for a period, from one pass over the events. */
+export async function readDashboard(core: Pick<CoreServices, 'reports'>, input: PeriodInput): Promise<DashboardReports> {
+  const { reports } = core;
+  const byDay = await reports.deflection(input, 'day');
+  const long = (Date.parse(byDay.to) - Date.parse(byDay.from)) / 86_400_000 > WEEKLY_AFTER_DAYS;
+  const trend = long ? await reports.deflection(input, 'week') : byDay;
+  const [byTag, byLang, articles, gaps] = await Promise.all([reports.deflection(input, 'tag'), reports.deflection(input, 'lang'), reports.articles(input), reports.gaps(input, { limit: GAPS_SHOWN })]);
+  return { byDay, trend, unit: long ? 'week' : 'day', byTag, byLang, articles, gaps };
+}
