@@ -23,6 +23,6 @@ describe('createCore: every store built once, in the service bag', function () {
     await state.put([{ key: 'emulator/users/u-1', value: { userId: 'u-1', email: 'ines@example.com' } }]);
     const result = await eraseUser(h.core, { email: 'ines@example.com' });
     expect(result.counts.channelStates).to.equal(1);
-    expect(state.get('emulator/users/u-1')).to.equal(undefined);
+    expect(await state.get('emulator/users/u-1')).to.equal(undefined);
   });
 });
