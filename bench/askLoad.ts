@@ -43,7 +43,11 @@ export async function benchAskLoad(articles: number, seconds = 10): Promise<Load
     try {
       const fixed = await run(server.url, synth, { duration: seconds, connections: 10, overallRate: 200 });
       const max = await run(server.url, synth, { duration: seconds, connections: 32 });
-      const health = await autocannon({ url: `${server.url}/healthz`, duration: Math.max(3, seconds / 2), connections: 32 });
+      const health = await autocannon({
+        url: `${server.url}/healthz`,
+        duration: Math.max(3, seconds / 2),
+        connections: 32,
+      });
       const rssMb = Number(readFileSync(`/proc/${server.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
       // Requests cut off in flight when a run's time is up may or may not have reached the engine:
       // no event may be missing for an answered one, and none may exist beyond what was sent.
@@ -78,7 +82,11 @@ export async function benchAskLoad(articles: number, seconds = 10): Promise<Load
 type Measured = autocannon.Result & { times: number[] };
 
 /** One autocannon run; response times are collected one by one, for exact percentiles. */
-async function run(url: string, synth: SynthArticle[], opts: { duration: number; connections: number; overallRate?: number }): Promise<Measured> {
+async function run(
+  url: string,
+  synth: SynthArticle[],
+  opts: { duration: number; connections: number; overallRate?: number },
+): Promise<Measured> {
   let i = 0;
   const times: number[] = [];
   const instance = autocannon({
@@ -90,11 +98,18 @@ async function run(url: string, synth: SynthArticle[], opts: { duration: number;
         path: '/api/ask',
         headers: { 'content-type': 'application/json' },
         // A different real question each time, so caches do not flatter the figures.
-        setupRequest: (req) => ({ ...req, body: JSON.stringify({ question: synth[(i++ * 7919) % synth.length]!.question }) }),
+        setupRequest: (req) => ({
+          ...req,
+          body: JSON.stringify({ question: synth[(i++ * 7919) % synth.length]!.question }),
+        }),
       },
     ],
   });
-  (instance as unknown as { on(event: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void }).on('response', (_c, _s, _b, ms) => times.push(ms));
+  (
+    instance as unknown as {
+      on(event: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+    }
+  ).on('response', (_c, _s, _b, ms) => times.push(ms));
   const result = await instance;
   return Object.assign(result, { times });
 }
@@ -111,7 +126,8 @@ function round(x: number): number {
 
 function countQuestionEvents(dir: string): number {
   let n = 0;
-  for (const f of readdirSync(dir)) for (const line of readFileSync(path.join(dir, f), 'utf8').split('\n')) if (line.includes('"type":"question"')) n++;
+  for (const f of readdirSync(dir))
+    for (const line of readFileSync(path.join(dir, f), 'utf8').split('\n')) if (line.includes('"type":"question"')) n++;
   return n;
 }
 

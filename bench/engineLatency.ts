@@ -37,5 +37,10 @@ export async function timeEngine(index: KbIndex, synth: SynthArticle[], question
   }
   times.sort((a, b) => a - b);
   const q = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor(p * times.length))]! * 100) / 100;
-  return { mean: Math.round((times.reduce((a, b) => a + b, 0) / times.length) * 100) / 100, p50: q(0.5), p95: q(0.95), p99: q(0.99) };
+  return {
+    mean: Math.round((times.reduce((a, b) => a + b, 0) / times.length) * 100) / 100,
+    p50: q(0.5),
+    p95: q(0.95),
+    p99: q(0.99),
+  };
 }

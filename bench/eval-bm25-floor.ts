@@ -23,7 +23,11 @@ for (const name of (await fs.readdir(root)).sort()) {
   const lang: Lang = kb.articles.filter((a) => a.lang === 'es').length > kb.articles.length / 2 ? 'es' : 'en';
   const rows = parseQueries(await fs.readFile(file, 'utf8'), file).filter((r) => r.gold);
   const accuracy = (tokenize?: (text: string) => string[]) => {
-    const ms = new MiniSearch({ fields: ['title', 'body'], idField: 'id', ...(tokenize ? { tokenize, processTerm: (t: string) => t } : {}) });
+    const ms = new MiniSearch({
+      fields: ['title', 'body'],
+      idField: 'id',
+      ...(tokenize ? { tokenize, processTerm: (t: string) => t } : {}),
+    });
     ms.addAll(kb.articles.map((a) => ({ id: a.id, title: a.title, body: a.body })));
     return rows.filter((r) => ms.search(r.text)[0]?.id === r.gold).length / rows.length;
   };

@@ -12,7 +12,13 @@ import { benchWatchLatency } from './watchLatency.ts';
  * `--sizes 1000,10000` picks the synthetic KB sizes (add 100000 for the large
  * run: it takes long); `--seconds` the length of each load run.
  */
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000' }, seconds: { type: 'string', default: '10' }, events: { type: 'string', default: '1000000' } } });
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,10000' },
+    seconds: { type: 'string', default: '10' },
+    events: { type: 'string', default: '1000000' },
+  },
+});
 const sizes = values.sizes.split(',').map(Number);
 const rows: string[] = [];
 const row = (what: string, figure: string, goal = '', met = '') => {
@@ -23,7 +29,12 @@ const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
 
 for (const n of sizes) {
   const ix = await benchIndexing(n);
-  row(`index build, ${n.toLocaleString('en')} articles`, `${ix.seconds.toFixed(1)} s (${ix.perThousand.toFixed(2)} s per 1k), ${ix.vectors.toLocaleString('en')} vectors`, '≤ 1 s per 1k', yes(ix.perThousand <= 1));
+  row(
+    `index build, ${n.toLocaleString('en')} articles`,
+    `${ix.seconds.toFixed(1)} s (${ix.perThousand.toFixed(2)} s per 1k), ${ix.vectors.toLocaleString('en')} vectors`,
+    '≤ 1 s per 1k',
+    yes(ix.perThousand <= 1),
+  );
 }
 for (const n of sizes) {
   const r = await benchAskLoad(n, Number(values.seconds));
@@ -32,28 +43,69 @@ for (const n of sizes) {
   row(`warm start (load snapshot + serve), ${k}`, `${r.warmStartSeconds.toFixed(1)} s`);
   row(`RSS after load, ${k}`, `${r.rssMb.toFixed(0)} MB`);
   const p95Goal = n >= 100_000 ? 40 : 15;
-  row(`/api/ask at 200 req/s, ${k}`, `p50 ${r.fixedRate.p50} ms, p95 ${r.fixedRate.p95} ms, p99 ${r.fixedRate.p99} ms, ${r.fixedRate.errors} errors`, `p95 ≤ ${p95Goal} ms`, yes(r.fixedRate.p95 <= p95Goal && r.fixedRate.errors === 0));
-  row(`/api/ask saturated (32 connections), ${k}`, `${r.max.rps.toFixed(0)} req/s, p50 ${r.max.p50} ms, p99 ${r.max.p99} ms, ${r.max.errors} errors`, n >= 100_000 ? '' : '≥ 1,500 req/s at p99 < 100 ms', n >= 100_000 ? '' : yes(r.max.rps >= 1500 && r.max.p99 < 100));
-  row(`engine.answer() alone, in-process, ${k}`, `mean ${r.engine.mean} ms, p50 ${r.engine.p50} ms, p95 ${r.engine.p95} ms, p99 ${r.engine.p99} ms (the rest of a request is Express, validation, the event log and the conversation store)`);
-  row(`GET /healthz on the same server, ${k}`, `${r.health.rps.toFixed(0)} req/s, p99 ${r.health.p99} ms (ask/healthz throughput ${(r.max.rps / r.health.rps).toFixed(2)})`);
-  row(`events after the runs, ${k}`, `${r.eventsCounted} events for ${r.requestsAnswered} answered of ${r.requestsSent} sent`, 'none lost', yes(r.eventsCounted >= r.requestsAnswered && r.eventsCounted <= r.requestsSent));
+  row(
+    `/api/ask at 200 req/s, ${k}`,
+    `p50 ${r.fixedRate.p50} ms, p95 ${r.fixedRate.p95} ms, p99 ${r.fixedRate.p99} ms, ${r.fixedRate.errors} errors`,
+    `p95 ≤ ${p95Goal} ms`,
+    yes(r.fixedRate.p95 <= p95Goal && r.fixedRate.errors === 0),
+  );
+  row(
+    `/api/ask saturated (32 connections), ${k}`,
+    `${r.max.rps.toFixed(0)} req/s, p50 ${r.max.p50} ms, p99 ${r.max.p99} ms, ${r.max.errors} errors`,
+    n >= 100_000 ? '' : '≥ 1,500 req/s at p99 < 100 ms',
+    n >= 100_000 ? '' : yes(r.max.rps >= 1500 && r.max.p99 < 100),
+  );
+  row(
+    `engine.answer() alone, in-process, ${k}`,
+    `mean ${r.engine.mean} ms, p50 ${r.engine.p50} ms, p95 ${r.engine.p95} ms, p99 ${r.engine.p99} ms (the rest of a request is Express, validation, the event log and the conversation store)`,
+  );
+  row(
+    `GET /healthz on the same server, ${k}`,
+    `${r.health.rps.toFixed(0)} req/s, p99 ${r.health.p99} ms (ask/healthz throughput ${(r.max.rps / r.health.rps).toFixed(2)})`,
+  );
+  row(
+    `events after the runs, ${k}`,
+    `${r.eventsCounted} events for ${r.requestsAnswered} answered of ${r.requestsSent} sent`,
+    'none lost',
+    yes(r.eventsCounted >= r.requestsAnswered && r.eventsCounted <= r.requestsSent),
+  );
 }
 const watch = await benchWatchLatency(1000);
 row('edited article answerable (indexer --watch, 1,000 articles)', `${watch.toFixed(2)} s`, '≤ 2 s', yes(watch <= 2));
 
-const reports = execFileSync(process.execPath, ['--import', 'tsx', 'bench/reports.ts', '--events', values.events], { encoding: 'utf8' });
+const reports = execFileSync(process.execPath, ['--import', 'tsx', 'bench/reports.ts', '--events', values.events], {
+  encoding: 'utf8',
+});
 const best = reports.match(/best ([\d.]+) s/)?.[1];
 const first = reports.match(/first run[^:]*: ([\d.]+) s/)?.[1];
-row(`deflection report over ${Number(values.events).toLocaleString('en')} events`, `${best} s warm, ${first} s first run`, '< 2 s', yes(Number(best) < 2));
+row(
+  `deflection report over ${Number(values.events).toLocaleString('en')} events`,
+  `${best} s warm, ${first} s first run`,
+  '< 2 s',
+  yes(Number(best) < 2),
+);
 
 const files = await buildWidget();
 const loader = files.find((f) => f.file.endsWith('widget.js'))!;
 const total = files.filter((f) => !f.file.includes('playground')).reduce((s, f) => s + f.gzipBytes, 0);
-row('widget loader, gzipped', `${(loader.gzipBytes / 1024).toFixed(1)} KB`, '≤ 6 KB', yes(loader.gzipBytes <= 6 * 1024));
+row(
+  'widget loader, gzipped',
+  `${(loader.gzipBytes / 1024).toFixed(1)} KB`,
+  '≤ 6 KB',
+  yes(loader.gzipBytes <= 6 * 1024),
+);
 row('widget total, gzipped', `${(total / 1024).toFixed(1)} KB`, '≤ 25 KB', yes(total <= 25 * 1024));
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-const machine = `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(', ')}`;
-const table = [`Machine: ${machine}`, '', '| Measure | Figure | Goal | Met |', '|---|---|---|---|', ...rows, ''].join('\n');
-writeFileSync('bench/RESULTS.md', `# Benchmark results\n\nProduced by \`npm run bench -- --sizes ${values.sizes}\`.\n\n${table}`);
+const machine = `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average at the end ${os
+  .loadavg()
+  .map((x) => x.toFixed(1))
+  .join(', ')}`;
+const table = [`Machine: ${machine}`, '', '| Measure | Figure | Goal | Met |', '|---|---|---|---|', ...rows, ''].join(
+  '\n',
+);
+writeFileSync(
+  'bench/RESULTS.md',
+  `# Benchmark results\n\nProduced by \`npm run bench -- --sizes ${values.sizes}\`.\n\n${table}`,
+);
 process.stdout.write(`\n${table}`);

@@ -22,9 +22,16 @@ export async function benchWatchLatency(articles = 1000): Promise<number> {
     for (let i = 0; i < 6000 && !/Watching/.test(watcherOutput); i++) await new Promise((r) => setTimeout(r, 100));
     const file = path.join(kb.dir, 'part-0', 'new-article.md');
     const t = performance.now();
-    writeFileSync(file, `---\nid: bench-new\ntitle: Book the rooftop terrace for a team event\nlang: en\nquestions:\n  - how do I book the rooftop terrace\nanswer: Use the Spaces app and pick Rooftop.\n---\n# Book the rooftop terrace\n\nUse the Spaces app.\n`);
+    writeFileSync(
+      file,
+      `---\nid: bench-new\ntitle: Book the rooftop terrace for a team event\nlang: en\nquestions:\n  - how do I book the rooftop terrace\nanswer: Use the Spaces app and pick Rooftop.\n---\n# Book the rooftop terrace\n\nUse the Spaces app.\n`,
+    );
     for (;;) {
-      const res = await fetch(`${server.url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: 'how do I book the rooftop terrace?' }) });
+      const res = await fetch(`${server.url}/api/ask`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ question: 'how do I book the rooftop terrace?' }),
+      });
       const body = (await res.json()) as { answer?: { articleId: string } };
       if (body.answer?.articleId === 'bench-new') return (performance.now() - t) / 1000;
       if (performance.now() - t > 120_000) throw new Error('the edited article never became answerable');
@@ -39,4 +46,7 @@ export async function benchWatchLatency(articles = 1000): Promise<number> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(`edited article answerable after ${(await benchWatchLatency(Number(process.argv[2] ?? 1000))).toFixed(2)} s`);
+if (import.meta.url === `file://${process.argv[1]}`)
+  console.log(
+    `edited article answerable after ${(await benchWatchLatency(Number(process.argv[2] ?? 1000))).toFixed(2)} s`,
+  );

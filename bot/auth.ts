@@ -23,10 +23,17 @@ const PUBLIC_CLOUD = {
 /** botbuilder's authentication from our validated config, never from process.env. */
 export function botFrameworkAuthentication(bot: BotConfig): ConfigurationBotFrameworkAuthentication {
   const credentials = bot.appId
-    ? { MicrosoftAppId: bot.appId, MicrosoftAppPassword: bot.appPassword ?? '', MicrosoftAppType: bot.appType, MicrosoftAppTenantId: bot.tenantId ?? '' }
+    ? {
+        MicrosoftAppId: bot.appId,
+        MicrosoftAppPassword: bot.appPassword ?? '',
+        MicrosoftAppType: bot.appType,
+        MicrosoftAppTenantId: bot.tenantId ?? '',
+      }
     : // Local mode: botbuilder's SingleTenant/MSI checks would demand an app id, and none is used.
       { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' };
-  const endpoints = bot.openIdMetadataUrl ? { ...PUBLIC_CLOUD, ToBotFromChannelOpenIdMetadataUrl: bot.openIdMetadataUrl } : {};
+  const endpoints = bot.openIdMetadataUrl
+    ? { ...PUBLIC_CLOUD, ToBotFromChannelOpenIdMetadataUrl: bot.openIdMetadataUrl }
+    : {};
   return new ConfigurationBotFrameworkAuthentication({ ...credentials, ...endpoints });
 }
 
@@ -88,5 +95,8 @@ export function requireLocalServiceUrl(activity: Pick<Activity, 'serviceUrl' | '
   } catch {
     // Not a URL: refused below.
   }
-  if (!LOOPBACK.has(host)) throw new ForbiddenError('Without MICROSOFT_APP_ID the bot only replies to a Bot Framework Emulator on this machine (serviceUrl on localhost)');
+  if (!LOOPBACK.has(host))
+    throw new ForbiddenError(
+      'Without MICROSOFT_APP_ID the bot only replies to a Bot Framework Emulator on this machine (serviceUrl on localhost)',
+    );
 }

@@ -15,7 +15,10 @@ export interface BotEndpoint {
    * answer with. Throws our named errors (401, 403, 503). Plain JSON in and
    * out, so the server knows nothing of botbuilder.
    */
-  handle(request: { activity: Record<string, unknown>; authorization?: string }): Promise<{ status: number; body?: unknown }>;
+  handle(request: {
+    activity: Record<string, unknown>;
+    authorization?: string;
+  }): Promise<{ status: number; body?: unknown }>;
 }
 
 /**
@@ -26,7 +29,12 @@ export function createBotEndpoint(core: CoreServices, config: Pick<Config, 'bot'
   // The core's one store of channel state, so an erasure request reaches what the bot keeps.
   const storage = new StateStorage(core.channelState as () => Promise<KeyValueRepository<StoreItem>>);
   const authenticated = !!config.bot.appId;
-  const { bot, onTurnError } = createDeflectBot(core, { storage, publicUrl: config.publicUrl, authenticated, internalTenants: config.bot.internalTenants });
+  const { bot, onTurnError } = createDeflectBot(core, {
+    storage,
+    publicUrl: config.publicUrl,
+    authenticated,
+    internalTenants: config.bot.internalTenants,
+  });
   const adapter = new BotAdapter(botFrameworkAuthentication(config.bot));
   adapter.onTurnError = onTurnError;
   let warned = false;
@@ -38,7 +46,11 @@ export function createBotEndpoint(core: CoreServices, config: Pick<Config, 'bot'
         requireTokenShape(authorization);
       } else {
         // Said on first use rather than at start, so servers that never serve the bot stay quiet.
-        if (!warned) log.warn('bot', 'MICROSOFT_APP_ID is not set: /api/messages accepts unauthenticated requests (Bot Framework Emulator mode); set it to serve Teams or Web Chat');
+        if (!warned)
+          log.warn(
+            'bot',
+            'MICROSOFT_APP_ID is not set: /api/messages accepts unauthenticated requests (Bot Framework Emulator mode); set it to serve Teams or Web Chat',
+          );
         warned = true;
         requireLocalServiceUrl(activity);
       }
@@ -50,7 +62,11 @@ export function createBotEndpoint(core: CoreServices, config: Pick<Config, 'bot'
 
 /** JSON carries times as strings; botbuilder's activities carry Dates and keep the raw text (as CloudAdapter.process does). */
 function withDates(json: Record<string, unknown>): Activity {
-  for (const [field, raw] of [['timestamp', 'rawTimestamp'], ['localTimestamp', 'rawLocalTimestamp'], ['expiration', 'rawExpiration']] as const) {
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+    ['expiration', 'rawExpiration'],
+  ] as const) {
     const value = json[field];
     if (typeof value === 'string') Object.assign(json, { [raw]: value, [field]: new Date(value) });
   }

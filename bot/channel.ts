@@ -22,7 +22,11 @@ export function channelOf(activity: Pick<Activity, 'channelId'>): Channel {
  * chat or a Teams channel each person has their own: their questions,
  * feedback and ticket are theirs, not the room's.
  */
-export function conversationIdOf(activity: { channelId: string; conversation: { id: string; isGroup?: boolean }; from?: { id: string; aadObjectId?: string } }): string {
+export function conversationIdOf(activity: {
+  channelId: string;
+  conversation: { id: string; isGroup?: boolean };
+  from?: { id: string; aadObjectId?: string };
+}): string {
   const who = activity.conversation.isGroup ? `\n${activity.from?.aadObjectId || activity.from?.id || ''}` : '';
   const digest = createHash('sha256').update(`${activity.channelId}\n${activity.conversation.id}${who}`).digest('hex');
   return `bf-${digest.slice(0, 32)}`;
@@ -34,7 +38,10 @@ export function conversationIdOf(activity: { channelId: string; conversation: { 
  * authenticated requests (Microsoft vouches for the AAD user); Web Chat ids
  * are whatever the embedding page chose.
  */
-export function identityOf(activity: Pick<Activity, 'from' | 'channelId'>, authenticated: boolean): UserIdentity & { verified?: boolean } {
+export function identityOf(
+  activity: Pick<Activity, 'from' | 'channelId'>,
+  authenticated: boolean,
+): UserIdentity & { verified?: boolean } {
   const from = activity.from ?? { id: '', name: '' };
   const id = from.aadObjectId || from.id || undefined;
   const name = from.name?.trim() || undefined;
@@ -79,7 +86,11 @@ export async function teamsEmail(context: TurnContext, lookup: MemberLookup): Pr
  * organisation's tenants; whether they are a member rather than a guest is
  * the member list's to say (`audiencesFor`).
  */
-export function inInternalTenant(activity: Activity, authenticated: boolean, internalTenants: readonly string[]): boolean {
+export function inInternalTenant(
+  activity: Activity,
+  authenticated: boolean,
+  internalTenants: readonly string[],
+): boolean {
   if (!identityOf(activity, authenticated).verified) return false;
   const tenant = teamsGetTenant(activity)?.id ?? activity.conversation?.tenantId;
   return !!tenant && internalTenants.includes(tenant.toLowerCase());

@@ -17,12 +17,28 @@ export interface DeflectBotParts {
 /** The bot and its state over a storage, with the one error handler for its turns. */
 export function createDeflectBot(
   core: CoreServices,
-  options: { storage: Storage; publicUrl: string; authenticated: boolean; internalTenants?: readonly string[]; members?: MemberLookup; now?: () => number },
+  options: {
+    storage: Storage;
+    publicUrl: string;
+    authenticated: boolean;
+    internalTenants?: readonly string[];
+    members?: MemberLookup;
+    now?: () => number;
+  },
 ): DeflectBotParts {
   const conversationState = new PrivateConversationState(options.storage);
   const userState = new UserState(options.storage);
   const { publicUrl, authenticated, internalTenants = [], members = teamsMember, now = Date.now } = options;
-  const bot = new DeflectBot({ core, conversationState, userState, publicUrl, authenticated, internalTenants, members, now });
+  const bot = new DeflectBot({
+    core,
+    conversationState,
+    userState,
+    publicUrl,
+    authenticated,
+    internalTenants,
+    members,
+    now,
+  });
   return { bot, conversationState, onTurnError: turnErrorHandler(core, conversationState) };
 }
 
@@ -36,7 +52,13 @@ function turnErrorHandler(core: CoreServices, conversationState: PrivateConversa
   return async (context: TurnContext, error: Error): Promise<void> => {
     const a = context.activity;
     const conversationId = a?.conversation?.id ? conversationIdOf(a) : undefined;
-    log.error('bot', 'turn failed', { conversationId, channel: a?.channelId, activity: a?.type, error, stack: error?.stack?.split('\n').slice(0, 5) });
+    log.error('bot', 'turn failed', {
+      conversationId,
+      channel: a?.channelId,
+      activity: a?.type,
+      error,
+      stack: error?.stack?.split('\n').slice(0, 5),
+    });
     const known = await data.get(context).catch(() => undefined);
     const lang = chooseLanguage({ conversation: known?.lang, requested: a?.locale }, { defaultLang: core.defaultLang });
     try {

@@ -1,4 +1,10 @@
-import { ActivityHandler, TurnContext, type PrivateConversationState, type StatePropertyAccessor, type UserState } from 'botbuilder';
+import {
+  ActivityHandler,
+  TurnContext,
+  type PrivateConversationState,
+  type StatePropertyAccessor,
+  type UserState,
+} from 'botbuilder';
 import type { Audience } from '../core/articles/types.ts';
 import type { Lang } from '../core/contracts/api.ts';
 import { chooseLanguage } from '../core/answers/chooseLanguage.ts';
@@ -8,7 +14,15 @@ import { giveFeedback } from '../core/commands/giveFeedback.ts';
 import { openTicket } from '../core/commands/openTicket.ts';
 import type { CoreServices } from '../core/services.ts';
 import { answerReply, choicesReply, promptReply } from './cards.ts';
-import { audiencesFor, channelOf, conversationIdOf, identityOf, inInternalTenant, teamsEmail, type MemberLookup } from './channel.ts';
+import {
+  audiencesFor,
+  channelOf,
+  conversationIdOf,
+  identityOf,
+  inInternalTenant,
+  teamsEmail,
+  type MemberLookup,
+} from './channel.ts';
 import { isNo, isNoneOfThese, isYes, normalise, personLang, wantsPerson } from './intents.ts';
 import { strings } from './strings.ts';
 import { legacyAwaiting, type Awaiting, type ConversationData, type UserData } from './state.ts';
@@ -78,17 +92,23 @@ export class DeflectBot extends ActivityHandler {
     if (data.welcomed) return;
     const user = await this.userData.get(context, {});
     // What the person last spoke to us beats the client's locale (Teams sends en-US to many Spanish speakers).
-    data.lang = chooseLanguage({ conversation: data.lang ?? user.lang, requested: a.locale }, { defaultLang: this.deps.core.defaultLang });
+    data.lang = chooseLanguage(
+      { conversation: data.lang ?? user.lang, requested: a.locale },
+      { defaultLang: this.deps.core.defaultLang },
+    );
     data.welcomed = true;
     await context.sendActivity(promptReply(strings(data.lang).welcome));
   }
 
   private async message(context: TurnContext): Promise<void> {
     const a = context.activity;
-    const text = (a.text ? TurnContext.removeRecipientMention(a) ?? a.text : '').trim();
+    const text = (a.text ? (TurnContext.removeRecipientMention(a) ?? a.text) : '').trim();
     const data = await this.conversationData.get(context, {});
     data.userId = this.identity(a).id;
-    const lang = chooseLanguage({ conversation: data.lang, requested: a.locale }, { defaultLang: this.deps.core.defaultLang });
+    const lang = chooseLanguage(
+      { conversation: data.lang, requested: a.locale },
+      { defaultLang: this.deps.core.defaultLang },
+    );
     if (!text) {
       await context.sendActivity(promptReply(strings(lang).typeSomething));
       return;
@@ -102,15 +122,24 @@ export class DeflectBot extends ActivityHandler {
     if (wantsPerson(text) || (ticketOffered && isYes(text))) {
       // The word used to ask for a person ("agente") is the latest clue to the conversation's language.
       const articles = this.deps.core.index.get().articles;
-      return this.startTicketFlow(context, data, chooseLanguage({ text, conversation: personLang(text) ?? lang, requested: a.locale }, { articles, defaultLang: this.deps.core.defaultLang }));
+      return this.startTicketFlow(
+        context,
+        data,
+        chooseLanguage(
+          { text, conversation: personLang(text) ?? lang, requested: a.locale },
+          { articles, defaultLang: this.deps.core.defaultLang },
+        ),
+      );
     }
-    if (awaiting?.kind === 'verdict' && (isYes(text) || isNo(text))) return this.feedback(context, data, awaiting.articleId, isYes(text));
+    if (awaiting?.kind === 'verdict' && (isYes(text) || isNo(text)))
+      return this.feedback(context, data, awaiting.articleId, isYes(text));
     if (ticketOffered && isNo(text)) {
       await context.sendActivity(promptReply(strings(lang).askAnother));
       return;
     }
     if (isNoneOfThese(text)) return this.offerTicket(context, data, strings(lang).offerTicket);
-    const picked = awaiting?.kind === 'choice' ? awaiting.offered.find((o) => normalise(o.title) === normalise(text)) : undefined;
+    const picked =
+      awaiting?.kind === 'choice' ? awaiting.offered.find((o) => normalise(o.title) === normalise(text)) : undefined;
     return this.ask(context, data, text, picked?.articleId);
   }
 
@@ -135,20 +164,37 @@ export class DeflectBot extends ActivityHandler {
       data.awaiting = { kind: 'verdict', articleId: res.answer.articleId };
       await context.sendActivity(answerReply(res.answer, s, this.deps.publicUrl, res.notice === 'other_language'));
     } else if (res.action === 'clarify' && res.suggestions.length) {
-      data.awaiting = { kind: 'choice', offered: res.suggestions.map(({ articleId, title }) => ({ articleId, title })) };
+      data.awaiting = {
+        kind: 'choice',
+        offered: res.suggestions.map(({ articleId, title }) => ({ articleId, title })),
+      };
       await context.sendActivity(choicesReply(s.clarifyPrompt, res.suggestions, s));
     } else {
       await this.offerTicket(context, data, s.noAnswer);
     }
   }
 
-  private async feedback(context: TurnContext, data: ConversationData, articleId: string, helpful: boolean): Promise<void> {
-    const res = await giveFeedback(this.deps.core, { conversationId: conversationIdOf(context.activity), articleId, helpful, user: this.identity(context.activity), audiences: await this.audiences(context) });
+  private async feedback(
+    context: TurnContext,
+    data: ConversationData,
+    articleId: string,
+    helpful: boolean,
+  ): Promise<void> {
+    const res = await giveFeedback(this.deps.core, {
+      conversationId: conversationIdOf(context.activity),
+      articleId,
+      helpful,
+      user: this.identity(context.activity),
+      audiences: await this.audiences(context),
+    });
     const s = strings(res.lang);
     if (res.next === 'resolved') {
       await context.sendActivity(promptReply(s.resolved));
     } else if (res.next === 'suggestions') {
-      data.awaiting = { kind: 'choice', offered: res.suggestions.map(({ articleId, title }) => ({ articleId, title })) };
+      data.awaiting = {
+        kind: 'choice',
+        offered: res.suggestions.map(({ articleId, title }) => ({ articleId, title })),
+      };
       await context.sendActivity(choicesReply(s.moreSuggestions, res.suggestions, s));
     } else {
       await this.offerTicket(context, data, s.offerTicket);
@@ -164,14 +210,22 @@ export class DeflectBot extends ActivityHandler {
   private async startTicketFlow(context: TurnContext, data: ConversationData, lang: Lang): Promise<void> {
     const identity = this.identity(context.activity);
     const email = await teamsEmail(context, this.deps.members);
-    const { hasQuestion } = await conversationStatus(this.deps.core, { conversationId: conversationIdOf(context.activity) });
+    const { hasQuestion } = await conversationStatus(this.deps.core, {
+      conversationId: conversationIdOf(context.activity),
+    });
     const draft = startTicket({ name: identity.name, userId: identity.id, email }, hasQuestion);
     data.lang = lang;
     data.awaiting = { kind: 'ticket', draft };
     await context.sendActivity(ticketPrompt({ kind: 'ask', draft }, strings(lang)));
   }
 
-  private async ticketStep(context: TurnContext, data: ConversationData, draft: TicketDraft, text: string, lang: Lang): Promise<void> {
+  private async ticketStep(
+    context: TurnContext,
+    data: ConversationData,
+    draft: TicketDraft,
+    text: string,
+    lang: Lang,
+  ): Promise<void> {
     const s = strings(lang);
     const step = continueTicket(draft, text);
     if (step.kind === 'ask') {
@@ -185,7 +239,16 @@ export class DeflectBot extends ActivityHandler {
     }
     const { email, name, userId, description } = step.draft;
     const a = context.activity;
-    const created = await openTicket(this.deps.core, { conversationId: conversationIdOf(a), channel: channelOf(a), email: email!, name, userId, description, lang, asker: this.identity(a) });
+    const created = await openTicket(this.deps.core, {
+      conversationId: conversationIdOf(a),
+      channel: channelOf(a),
+      email: email!,
+      name,
+      userId,
+      description,
+      lang,
+      asker: this.identity(a),
+    });
     await context.sendActivity(promptReply(s.ticketCreated(created.id)));
   }
 

@@ -8,9 +8,36 @@ import { labels } from './strings.ts';
  * suggested actions only support imBack), so labels in both languages are
  * recognised next to the words people type.
  */
-const YES = ['yes', 'y', 'yeah', 'yep', 'sure', 'ok', 'okay', 'si', 'vale', 'claro', 'de acuerdo', 'por favor', 'go ahead', 'adelante'];
+const YES = [
+  'yes',
+  'y',
+  'yeah',
+  'yep',
+  'sure',
+  'ok',
+  'okay',
+  'si',
+  'vale',
+  'claro',
+  'de acuerdo',
+  'por favor',
+  'go ahead',
+  'adelante',
+];
 const NO = ['no', 'n', 'nope', 'not really', 'no thanks', 'no gracias', 'para nada'];
-const CANCEL = ['cancel', 'cancelar', 'stop', 'quit', 'exit', 'salir', 'parar', 'olvidalo', 'forget it', 'never mind', 'nevermind'];
+const CANCEL = [
+  'cancel',
+  'cancelar',
+  'stop',
+  'quit',
+  'exit',
+  'salir',
+  'parar',
+  'olvidalo',
+  'forget it',
+  'never mind',
+  'nevermind',
+];
 /** Asking for a person: these words in a short message (a long one is a question that happens to contain them). */
 const PERSON = new Map<string, Lang>([
   ...(['agent', 'agents', 'human', 'humans', 'person', 'operator'] as const).map((w) => [w, 'en'] as const),
@@ -22,7 +49,9 @@ const email = z.email().max(254);
 
 /** Lower case, no accents, no punctuation or spaces at the ends. */
 export function normalise(text: string): string {
-  return fold(text).replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '').replace(/\s+/g, ' ');
+  return fold(text)
+    .replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '')
+    .replace(/\s+/g, ' ');
 }
 
 const is = (text: string, list: string[]) => list.map(normalise).includes(normalise(text));
@@ -46,6 +75,9 @@ export function personLang(text: string): Lang | undefined {
 
 /** The address when the text is one e-mail address (Teams may wrap it in a mailto link). */
 export function emailIn(text: string): string | undefined {
-  const candidate = text.trim().replace(/^<a [^>]*>(.*)<\/a>$/i, '$1').trim();
+  const candidate = text
+    .trim()
+    .replace(/^<a [^>]*>(.*)<\/a>$/i, '$1')
+    .trim();
   return email.safeParse(candidate).success ? candidate : undefined;
 }

@@ -26,7 +26,14 @@ export type Awaiting =
   | { kind: 'ticket'; draft: TicketDraft };
 
 /** State saved before `awaiting` (three flags and a draft, kept up to BOT_STATE_TTL_DAYS): read once as the one state. */
-export function legacyAwaiting(data: ConversationData & { pendingAnswer?: string; ticketOffered?: boolean; offered?: { articleId: string; title: string }[]; ticket?: TicketDraft }): Awaiting | undefined {
+export function legacyAwaiting(
+  data: ConversationData & {
+    pendingAnswer?: string;
+    ticketOffered?: boolean;
+    offered?: { articleId: string; title: string }[];
+    ticket?: TicketDraft;
+  },
+): Awaiting | undefined {
   const { pendingAnswer, ticketOffered, offered, ticket } = data;
   for (const key of ['pendingAnswer', 'ticketOffered', 'offered', 'ticket'] as const) delete data[key];
   if (ticket) return { kind: 'ticket', draft: ticket };

@@ -8,7 +8,8 @@ import { replies } from '../core/answers/replies.ts';
  */
 const BOT = {
   en: {
-    welcome: "Hi! I'm the help desk assistant. Ask me a question — for example “How do I reset my password?” — and I'll look for the answer in our knowledge base. Type “agent” at any time to talk to a person.",
+    welcome:
+      "Hi! I'm the help desk assistant. Ask me a question — for example “How do I reset my password?” — and I'll look for the answer in our knowledge base. Type “agent” at any time to talk to a person.",
     openArticle: 'Open article',
     solved: 'Yes, solved',
     notSolved: 'No',
@@ -18,10 +19,12 @@ const BOT = {
     openTicket: 'Talk to a person',
     noThanks: 'No, thanks',
     askAnother: 'OK. Ask me anything else whenever you like.',
-    askDescription: 'Sure. Please describe the problem in a few words, so the person who picks it up knows where to start.',
+    askDescription:
+      'Sure. Please describe the problem in a few words, so the person who picks it up knows where to start.',
     askEmail: (name?: string) => `${name ? `Thanks, ${name}. ` : ''}What e-mail address should we reply to?`,
     badEmail: "That doesn't look like an e-mail address. Please type one like name@example.com, or “cancel” to stop.",
-    confirm: (email: string, name?: string) => `I'll open a ticket${name ? ` for ${name}` : ''} (replies to ${email}) with our conversation so far. Shall I go ahead?`,
+    confirm: (email: string, name?: string) =>
+      `I'll open a ticket${name ? ` for ${name}` : ''} (replies to ${email}) with our conversation so far. Shall I go ahead?`,
     confirmYes: 'Open the ticket',
     cancel: 'Cancel',
     cancelled: 'Cancelled: no ticket was opened. Ask me anything else whenever you like.',
@@ -29,7 +32,8 @@ const BOT = {
     error: 'Sorry, something went wrong on my side. Please ask again in a moment.',
   },
   es: {
-    welcome: '¡Hola! Soy el asistente del centro de ayuda. Hazme una pregunta —por ejemplo «¿Cómo restablezco mi contraseña?»— y buscaré la respuesta en nuestra base de conocimiento. Escribe «agente» cuando quieras para hablar con una persona.',
+    welcome:
+      '¡Hola! Soy el asistente del centro de ayuda. Hazme una pregunta —por ejemplo «¿Cómo restablezco mi contraseña?»— y buscaré la respuesta en nuestra base de conocimiento. Escribe «agente» cuando quieras para hablar con una persona.',
     openArticle: 'Abrir artículo',
     solved: 'Sí, resuelto',
     notSolved: 'No',
@@ -39,10 +43,12 @@ const BOT = {
     openTicket: 'Hablar con una persona',
     noThanks: 'No, gracias',
     askAnother: 'De acuerdo. Pregúntame lo que necesites cuando quieras.',
-    askDescription: 'Claro. Describe el problema en pocas palabras, para que la persona que lo atienda sepa por dónde empezar.',
+    askDescription:
+      'Claro. Describe el problema en pocas palabras, para que la persona que lo atienda sepa por dónde empezar.',
     askEmail: (name?: string) => `${name ? `Gracias, ${name}. ` : ''}¿A qué dirección de correo te respondemos?`,
     badEmail: 'Eso no parece una dirección de correo. Escribe una como nombre@ejemplo.com, o «cancelar» para dejarlo.',
-    confirm: (email: string, name?: string) => `Voy a abrir una solicitud${name ? ` a nombre de ${name}` : ''} (respuesta a ${email}) con lo que hemos hablado. ¿Continúo?`,
+    confirm: (email: string, name?: string) =>
+      `Voy a abrir una solicitud${name ? ` a nombre de ${name}` : ''} (respuesta a ${email}) con lo que hemos hablado. ¿Continúo?`,
     confirmYes: 'Abrir la solicitud',
     cancel: 'Cancelar',
     cancelled: 'Cancelado: no se ha abierto ninguna solicitud. Pregúntame lo que necesites cuando quieras.',
@@ -59,6 +65,8 @@ export function strings(lang: Lang): BotStrings {
 }
 
 /** Button labels in every language: a button sent in one language may be pressed after the user switched. */
-export function labels(key: 'solved' | 'notSolved' | 'noneOfThese' | 'openTicket' | 'noThanks' | 'confirmYes' | 'cancel'): string[] {
+export function labels(
+  key: 'solved' | 'notSolved' | 'noneOfThese' | 'openTicket' | 'noThanks' | 'confirmYes' | 'cancel',
+): string[] {
   return [BOT.en[key], BOT.es[key]];
 }

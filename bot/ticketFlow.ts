@@ -14,12 +14,16 @@ export interface TicketDraft {
 }
 
 /** Where the user's answer leads: the next question, a cancelled flow, or a ticket to open. */
-export type TicketStep = { kind: 'ask'; draft: TicketDraft; invalid?: boolean } | { kind: 'cancel' } | { kind: 'create'; draft: TicketDraft };
+export type TicketStep =
+  { kind: 'ask'; draft: TicketDraft; invalid?: boolean } | { kind: 'cancel' } | { kind: 'create'; draft: TicketDraft };
 
 const MAX_DESCRIPTION = 2000;
 
 /** Start from what the channel already knows; ask only for what is missing. */
-export function startTicket(known: { name?: string; userId?: string; email?: string }, hasQuestion: boolean): TicketDraft {
+export function startTicket(
+  known: { name?: string; userId?: string; email?: string },
+  hasQuestion: boolean,
+): TicketDraft {
   const draft: TicketDraft = { step: 'confirm', ...known };
   if (!draft.email) draft.step = 'email';
   if (!hasQuestion) draft.step = 'describe';
@@ -37,7 +41,9 @@ export function continueTicket(draft: TicketDraft, text: string): TicketStep {
     }
     case 'email': {
       const email = emailIn(text);
-      return email ? { kind: 'ask', draft: { ...draft, email, step: 'confirm' } } : { kind: 'ask', draft, invalid: true };
+      return email
+        ? { kind: 'ask', draft: { ...draft, email, step: 'confirm' } }
+        : { kind: 'ask', draft, invalid: true };
     }
     case 'confirm': {
       if (isYes(text)) return { kind: 'create', draft };

@@ -46,11 +46,17 @@ export async function createWordVectors(config: Pick<Config, 'wordVectors'>): Pr
   if (config.wordVectors === 'off') return null;
   try {
     const vectors = await loadGloveWordVectors();
-    if (!vectors) log.info('index', `word vectors not installed (optional package ${GLOVE_PACKAGE}): answering from the KB's words alone`);
+    if (!vectors)
+      log.info(
+        'index',
+        `word vectors not installed (optional package ${GLOVE_PACKAGE}): answering from the KB's words alone`,
+      );
     return vectors;
   } catch (error) {
     // A damaged install, or too little memory for the first conversion: serve without them rather than not at all.
-    log.warn('index', `could not load the word vectors (${GLOVE_PACKAGE}): answering from the KB's words alone`, { error });
+    log.warn('index', `could not load the word vectors (${GLOVE_PACKAGE}): answering from the KB's words alone`, {
+      error,
+    });
     return null;
   }
 }
@@ -81,13 +87,20 @@ export async function createCore(config: Config): Promise<Core> {
     const { events, tickets, facts, conversations } = stores;
     await conversations.restore(events, (id) => index.articles.get(id)?.title ?? id);
     const holder = new IndexHolder(search.wrap(index));
-    const engine = new AnswerEngine(() => holder.get(), { defaultLang: config.defaultLang, thresholds: thresholdsOf(config) });
+    const engine = new AnswerEngine(() => holder.get(), {
+      defaultLang: config.defaultLang,
+      thresholds: thresholdsOf(config),
+    });
     // Serve what the indexer publishes (npm run index, or its --watch mode) without a restart.
     const stopFollowing = followSnapshots(config.dataDir, index.snapshotDir, async (dir) => {
       const next = await openSnapshot(dir, embedder, wordVectors);
       // Published by an indexer run with another WORD_VECTORS (or without the package): its calibration fits another model.
       if (!calibratedWith(next.manifest, wordVectors)) {
-        log.warn('index', 'the new snapshot was calibrated with other word vectors than this server reads: confidences may be off until it is indexed with the same WORD_VECTORS', { dir, snapshot: next.manifest.wordVectors ?? null, server: wordVectors?.id ?? null });
+        log.warn(
+          'index',
+          'the new snapshot was calibrated with other word vectors than this server reads: confidences may be off until it is indexed with the same WORD_VECTORS',
+          { dir, snapshot: next.manifest.wordVectors ?? null, server: wordVectors?.id ?? null },
+        );
       }
       holder.swap(search.wrap(next));
       log.info('index', 'serving a new index snapshot', { dir, articles: holder.get().articles.size });
@@ -95,7 +108,13 @@ export async function createCore(config: Config): Promise<Core> {
     const articles = () => holder.get().articles;
     const reports = reportsOver(config, facts, articles);
     // Retention and report caches, in the background (core/privacy/maintenance.ts).
-    const stopMaintenance = startMaintenance({ events, facts, retentionDays: config.reports.retentionDays, tickets, ticketRetentionDays: config.reports.ticketRetentionDays });
+    const stopMaintenance = startMaintenance({
+      events,
+      facts,
+      retentionDays: config.reports.retentionDays,
+      tickets,
+      ticketRetentionDays: config.reports.ticketRetentionDays,
+    });
     const close = async () => {
       await stopMaintenance();
       stopFollowing();
@@ -127,7 +146,14 @@ async function loadOrBuildIndex(config: Config, embedder: Embedder, wordVectors:
     }
   }
   log.info('index', dir ? 'index is out of date; rebuilding' : 'no index yet; building', { kbDir: config.kbDir });
-  const summary = await buildIndex({ kbDir: config.kbDir, dataDir: config.dataDir, embedder, wordVectors, defaultLang: config.defaultLang, rebuild: !!dir && !stale });
+  const summary = await buildIndex({
+    kbDir: config.kbDir,
+    dataDir: config.dataDir,
+    embedder,
+    wordVectors,
+    defaultLang: config.defaultLang,
+    rebuild: !!dir && !stale,
+  });
   for (const p of summary.problems) log.warn('kb', `${p.file}:${p.line} ${p.message}`, { severity: p.severity });
   log.info('index', 'index ready', { articles: summary.articles, vectors: summary.vectors, ms: summary.ms });
   return summary.index;

@@ -28,13 +28,23 @@ export function redact(value: unknown, depth = 0): unknown {
 
 function write(level: Level, category: string, message: string, fields?: Record<string, unknown>): void {
   if (ORDER[level] < ORDER[minLevel]) return;
-  const line = { time: new Date().toISOString(), level, category, message: redact(message), ...(redact(fields ?? {}) as object) };
+  const line = {
+    time: new Date().toISOString(),
+    level,
+    category,
+    message: redact(message),
+    ...(redact(fields ?? {}) as object),
+  };
   process.stderr.write(JSON.stringify(line) + '\n');
 }
 
 export const log = {
-  debug: (category: string, message: string, fields?: Record<string, unknown>) => write('debug', category, message, fields),
-  info: (category: string, message: string, fields?: Record<string, unknown>) => write('info', category, message, fields),
-  warn: (category: string, message: string, fields?: Record<string, unknown>) => write('warn', category, message, fields),
-  error: (category: string, message: string, fields?: Record<string, unknown>) => write('error', category, message, fields),
+  debug: (category: string, message: string, fields?: Record<string, unknown>) =>
+    write('debug', category, message, fields),
+  info: (category: string, message: string, fields?: Record<string, unknown>) =>
+    write('info', category, message, fields),
+  warn: (category: string, message: string, fields?: Record<string, unknown>) =>
+    write('warn', category, message, fields),
+  error: (category: string, message: string, fields?: Record<string, unknown>) =>
+    write('error', category, message, fields),
 };

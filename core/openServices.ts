@@ -13,7 +13,10 @@ import { DeadLetterFile } from './tickets/deadLetter.ts';
 import { thresholdsOf } from './thresholds.ts';
 
 /** What must last, without the index: what createCore serves from, and what the CLI's data commands need. */
-export type Services = Pick<CoreServices, 'events' | 'tickets' | 'conversations' | 'sinks' | 'deadLetters' | 'facts' | 'channelState' | 'redis' | 'defaultLang'> &
+export type Services = Pick<
+  CoreServices,
+  'events' | 'tickets' | 'conversations' | 'sinks' | 'deadLetters' | 'facts' | 'channelState' | 'redis' | 'defaultLang'
+> &
   Pick<StoragePorts, 'needsDataDirLock' | 'close'>;
 
 type ServicesConfig = Pick<Config, 'dataDir' | 'tickets' | 'bot' | 'defaultLang' | 'storage'>;
@@ -34,12 +37,34 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
     await stores.close();
   };
   const { events, tickets, conversations, channelState, redis, needsDataDirLock } = stores;
-  return { events, tickets, conversations, channelState, ...(redis ? { redis } : {}), needsDataDirLock, sinks, deadLetters, facts, defaultLang: config.defaultLang, close };
+  return {
+    events,
+    tickets,
+    conversations,
+    channelState,
+    ...(redis ? { redis } : {}),
+    needsDataDirLock,
+    sinks,
+    deadLetters,
+    facts,
+    defaultLang: config.defaultLang,
+    close,
+  };
 }
 
 /** The reports over a data directory's facts, naming the `articles` given (the index's, or the KB folder's), at the configured clarify threshold. */
-export function reportsOver(config: Pick<Config, 'kbDir' | 'deflectionWindowDays' | 'answerThreshold' | 'clarifyThreshold'>, facts: FactStore, articles: () => ReadonlyMap<string, Article>): Reports {
-  return new Reports({ store: facts, articles, kbDir: config.kbDir, windowDays: config.deflectionWindowDays, clarifyThreshold: thresholdsOf(config).clarify });
+export function reportsOver(
+  config: Pick<Config, 'kbDir' | 'deflectionWindowDays' | 'answerThreshold' | 'clarifyThreshold'>,
+  facts: FactStore,
+  articles: () => ReadonlyMap<string, Article>,
+): Reports {
+  return new Reports({
+    store: facts,
+    articles,
+    kbDir: config.kbDir,
+    windowDays: config.deflectionWindowDays,
+    clarifyThreshold: thresholdsOf(config).clarify,
+  });
 }
 
 /**
@@ -51,6 +76,11 @@ export async function openReportsReadOnly(config: Config): Promise<Pick<CoreServ
   const kb = await loadKnowledgeBase(config.kbDir, { defaultLang: config.defaultLang });
   const map = new Map(kb.articles.map((a) => [a.id, a]));
   const articles = () => map;
-  const facts = FactStore.forDataDir(new EventLog(path.join(config.dataDir, 'events')), config.dataDir, { cache: false });
-  return { reports: reportsOver(config, facts, articles), drafts: { dir: config.reports.draftsDir, kbDir: config.kbDir, articles } };
+  const facts = FactStore.forDataDir(new EventLog(path.join(config.dataDir, 'events')), config.dataDir, {
+    cache: false,
+  });
+  return {
+    reports: reportsOver(config, facts, articles),
+    drafts: { dir: config.reports.draftsDir, kbDir: config.kbDir, articles },
+  };
 }

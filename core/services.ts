@@ -7,7 +7,13 @@ import type { Reports } from './reports/reports.ts';
 import type { DeadLetterFile } from './tickets/deadLetter.ts';
 import type { TicketSink } from './tickets/types.ts';
 import type { KbIndex } from './indexing/kbIndex.ts';
-import type { ConversationRepository, EventStore, KeyValueRepository, RedisCommands, TicketRepository } from './storage/ports.ts';
+import type {
+  ConversationRepository,
+  EventStore,
+  KeyValueRepository,
+  RedisCommands,
+  TicketRepository,
+} from './storage/ports.ts';
 
 /**
  * The core, wired once by createCore: the service bag that only

@@ -11,7 +11,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const [name, ...args] = process.argv.slice(2);
 
 async function main(): Promise<number> {
-  const commands = (await import('node:fs')).readdirSync(path.join(here, 'commands')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+  const commands = (await import('node:fs'))
+    .readdirSync(path.join(here, 'commands'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => f.slice(0, -3))
+    .sort();
   if (!name || name === 'help' || name === '--help') {
     process.stdout.write('Usage: npm run kb -- <command> [options]\n\nCommands:\n');
     for (const c of commands) {

@@ -48,7 +48,15 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   const origins = deps.config.corsOrigins;
-  app.use('/api', cors({ origin: origins === '*' ? '*' : origins, methods: ['GET', 'POST', 'PATCH'], allowedHeaders: ['Content-Type', 'Authorization'], maxAge: 600 }));
+  app.use(
+    '/api',
+    cors({
+      origin: origins === '*' ? '*' : origins,
+      methods: ['GET', 'POST', 'PATCH'],
+      allowedHeaders: ['Content-Type', 'Authorization'],
+      maxAge: 600,
+    }),
+  );
   // Before the /api JSON parser: Bot Framework activities can exceed MAX_BODY_BYTES, so the bot route parses its own body.
   const limits = rateLimits(deps.config.security.rateLimits, deps.core.redis);
   app.use(messagesRoutes(deps.core, deps.config, limits.bot(!!deps.config.bot.appId)));

@@ -22,7 +22,11 @@ const RANK: Record<Role, number> = { agent: 1, lead: 2, admin: 3 };
 export function authenticator(access: AccessConfig) {
   const keys = access.apiKeys.map((k) => ({ role: k.role, digest: digest(k.key) }));
   const localMode = keys.length === 0;
-  if (localMode) log.warn('access', 'DEFLECT_API_KEYS is not set: the agent, lead and admin routes are open to requests from this machine only (local mode); set keys before exposing them');
+  if (localMode)
+    log.warn(
+      'access',
+      'DEFLECT_API_KEYS is not set: the agent, lead and admin routes are open to requests from this machine only (local mode); set keys before exposing them',
+    );
   const roleOf = (req: Request): Role | null => {
     if (localMode) return isLocalRequest(req) ? 'admin' : null;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
@@ -37,9 +41,18 @@ export function authenticator(access: AccessConfig) {
       const role = roleOf(req);
       if (!role) {
         res.set('WWW-Authenticate', 'Bearer realm="deflect"');
-        return next(new UnauthorizedError(localMode ? 'No API keys are configured: set DEFLECT_API_KEYS (until then only this machine may use these routes)' : 'Send a valid API key as "Authorization: Bearer KEY"'));
+        return next(
+          new UnauthorizedError(
+            localMode
+              ? 'No API keys are configured: set DEFLECT_API_KEYS (until then only this machine may use these routes)'
+              : 'Send a valid API key as "Authorization: Bearer KEY"',
+          ),
+        );
       }
-      if (RANK[role] < RANK[min]) return next(new ForbiddenError(`This needs the ${min} role; the key given has the ${role} role`, { needs: min, role }));
+      if (RANK[role] < RANK[min])
+        return next(
+          new ForbiddenError(`This needs the ${min} role; the key given has the ${role} role`, { needs: min, role }),
+        );
       res.locals.role = role;
       next();
     };

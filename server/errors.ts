@@ -24,14 +24,25 @@ export const onError: ErrorRequestHandler = (err, req, res, _next) => {
   const e = err as { type?: string; status?: number; message?: string };
   if (e.type === 'entity.parse.failed') return send(res, 400, 'invalid_json', 'The request body is not valid JSON');
   if (e.type === 'entity.too.large') return send(res, 413, 'payload_too_large', 'The request body is too large');
-  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return send(res, 415, 'unsupported_media_type', 'Send the body as UTF-8 JSON');
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
+    return send(res, 415, 'unsupported_media_type', 'Send the body as UTF-8 JSON');
   if (err instanceof DeflectError) {
     const status = STATUS[err.code] ?? 500;
     if (status >= 500) log.error('http', err.message, { code: err.code, path: req.path });
-    return send(res, status, err.code, status >= 500 && err.code !== 'unavailable' ? 'Internal error' : err.message, err.details);
+    return send(
+      res,
+      status,
+      err.code,
+      status >= 500 && err.code !== 'unavailable' ? 'Internal error' : err.message,
+      err.details,
+    );
   }
   // Unknown errors never leak internals to the client.
-  log.error('http', 'unhandled error', { path: req.path, error: err as Error, stack: (err as Error)?.stack?.split('\n').slice(0, 5) });
+  log.error('http', 'unhandled error', {
+    path: req.path,
+    error: err as Error,
+    stack: (err as Error)?.stack?.split('\n').slice(0, 5),
+  });
   return send(res, 500, 'internal', 'Internal error');
 };
 
@@ -47,6 +58,12 @@ export const requireJson: RequestHandler = (req, res, next) => {
   next();
 };
 
-function send(res: Parameters<RequestHandler>[1], status: number, code: string, message: string, details?: unknown): void {
+function send(
+  res: Parameters<RequestHandler>[1],
+  status: number,
+  code: string,
+  message: string,
+  details?: unknown,
+): void {
   res.status(status).json({ error: { code, message, ...(details !== undefined ? { details } : {}) } });
 }

@@ -14,7 +14,11 @@ const app = createApp({ core, config });
 const server = app.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  log.info('start', `Deflect is serving on http://localhost:${port}`, { kbDir: config.kbDir, dataDir: config.dataDir, articles: core.index.get().articles.size });
+  log.info('start', `Deflect is serving on http://localhost:${port}`, {
+    kbDir: config.kbDir,
+    dataDir: config.dataDir,
+    articles: core.index.get().articles.size,
+  });
   // A line for people and for scripts that wait for readiness.
   process.stdout.write(`Deflect ready on http://localhost:${port}\n`);
 });

@@ -11,10 +11,22 @@ import type { RedisCommands } from '../core/storage/ports.ts';
  * Per client address for asking and for tickets, and per conversation so one
  * chat cannot flood the engine from many addresses.
  */
-export function rateLimits(limits: SecurityConfig['rateLimits'], redis?: RedisCommands): { ask: RequestHandler[]; tickets: RequestHandler; bot: (authenticated: boolean) => RequestHandler[] } {
+export function rateLimits(
+  limits: SecurityConfig['rateLimits'],
+  redis?: RedisCommands,
+): { ask: RequestHandler[]; tickets: RequestHandler; bot: (authenticated: boolean) => RequestHandler[] } {
   const base: Partial<Options> = { standardHeaders: 'draft-7', legacyHeaders: false, handler: tooMany };
   // One store per limiter (express-rate-limit refuses a shared one), each under its own key prefix.
-  const shared = (name: string): Partial<Options> => (redis ? { ...base, store: new RedisStore({ sendCommand: (...args: string[]) => redis.sendCommand(args) as Promise<RedisReply>, prefix: `${redis.prefix}rl:${name}:` }) } : base);
+  const shared = (name: string): Partial<Options> =>
+    redis
+      ? {
+          ...base,
+          store: new RedisStore({
+            sendCommand: (...args: string[]) => redis.sendCommand(args) as Promise<RedisReply>,
+            prefix: `${redis.prefix}rl:${name}:`,
+          }),
+        }
+      : base;
   return {
     ask: [
       rateLimit({ ...shared('ask-ip'), windowMs: 60_000, limit: limits.askPerMinute, keyGenerator: byAddress('ip') }),
@@ -26,18 +38,33 @@ export function rateLimits(limits: SecurityConfig['rateLimits'], redis?: RedisCo
         keyGenerator: (req) => `conversation:${String(req.body.conversationId)}`,
       }),
     ],
-    tickets: rateLimit({ ...shared('tickets-ip'), windowMs: 3_600_000, limit: limits.ticketsPerHour, keyGenerator: byAddress('ip') }),
+    tickets: rateLimit({
+      ...shared('tickets-ip'),
+      windowMs: 3_600_000,
+      limit: limits.ticketsPerHour,
+      keyGenerator: byAddress('ip'),
+    }),
     // Bot activities: per person and conversation always (a Teams channel is one
     // conversation shared by many people). Per address only when unauthenticated:
     // with an app id every activity comes, signed, from the Bot Framework's own
     // few addresses, and limiting those would throttle every Teams user at once.
     bot: (authenticated) => [
-      ...(authenticated ? [] : [rateLimit({ ...shared('bot-ip'), windowMs: 60_000, limit: limits.askPerMinute, keyGenerator: byAddress('bot-ip') })]),
+      ...(authenticated
+        ? []
+        : [
+            rateLimit({
+              ...shared('bot-ip'),
+              windowMs: 60_000,
+              limit: limits.askPerMinute,
+              keyGenerator: byAddress('bot-ip'),
+            }),
+          ]),
       rateLimit({
         ...shared('bot-conversation'),
         windowMs: 60_000,
         limit: limits.conversationPerMinute,
-        keyGenerator: (req) => `bot:${String(req.body?.channelId)}:${String(req.body?.conversation?.id)}:${String(req.body?.from?.id)}`,
+        keyGenerator: (req) =>
+          `bot:${String(req.body?.channelId)}:${String(req.body?.conversation?.id)}:${String(req.body?.from?.id)}`,
       }),
     ],
   };

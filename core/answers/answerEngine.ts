@@ -62,13 +62,25 @@ export class AnswerEngine {
 
   async answer(q: EngineQuery): Promise<EngineResult> {
     const index = this.getIndex();
-    const lang = chooseLanguage({ text: q.question, requested: q.lang, conversation: q.conversationLang }, { articles: index.articles, defaultLang: this.options.defaultLang });
+    const lang = chooseLanguage(
+      { text: q.question, requested: q.lang, conversation: q.conversationLang },
+      { articles: index.articles, defaultLang: this.options.defaultLang },
+    );
     const candidates = await retrieve(index, q.question, {
       lang,
       filter: { ...visibleFilter(q.audiences ?? PUBLIC), tags: q.tags },
     });
-    const decision = decide(collapseFamilies(candidates, index.articles), index.manifest.calibration, this.thresholds, (a, b) => documentationSimilarity(index, a, b));
-    const present = (c: ScoredCandidate): RankedArticle => ({ article: inLanguage(index.articles.get(c.articleId)!, lang, index.articles, q.audiences ?? PUBLIC), confidence: c.confidence, score: c.score });
+    const decision = decide(
+      collapseFamilies(candidates, index.articles),
+      index.manifest.calibration,
+      this.thresholds,
+      (a, b) => documentationSimilarity(index, a, b),
+    );
+    const present = (c: ScoredCandidate): RankedArticle => ({
+      article: inLanguage(index.articles.get(c.articleId)!, lang, index.articles, q.audiences ?? PUBLIC),
+      confidence: c.confidence,
+      score: c.score,
+    });
     const ranked = decision.ranked.slice(0, 10).map(present);
     const answer = decision.action === 'answer' ? ranked[0] : undefined;
     return {
@@ -87,7 +99,13 @@ export class AnswerEngine {
  * user's language when a translation exists). Unknown, draft or hidden
  * articles are not found, whatever the client sends.
  */
-export function chosenArticle(index: EngineIndex, articleId: string, q: EngineQuery, defaultLang: Lang, confidence: number): EngineResult {
+export function chosenArticle(
+  index: EngineIndex,
+  articleId: string,
+  q: EngineQuery,
+  defaultLang: Lang,
+  confidence: number,
+): EngineResult {
   // The question of a pick is the article's title: it says nothing about who picked it.
   const lang = chooseLanguage({ requested: q.lang, conversation: q.conversationLang }, { defaultLang });
   const audiences = q.audiences ?? PUBLIC;
@@ -108,7 +126,10 @@ function documentationSimilarity(index: EngineIndex, a: string, b: string): numb
 }
 
 /** Translations are one answer: keep the best-scoring member of each family. */
-function collapseFamilies<T extends { articleId: string }>(candidates: T[], articles: ReadonlyMap<string, Article>): T[] {
+function collapseFamilies<T extends { articleId: string }>(
+  candidates: T[],
+  articles: ReadonlyMap<string, Article>,
+): T[] {
   const seen = new Set<string>();
   return candidates.filter((c) => {
     const a = articles.get(c.articleId);
@@ -120,7 +141,12 @@ function collapseFamilies<T extends { articleId: string }>(candidates: T[], arti
 }
 
 /** The translation of `a` in `lang` when one exists and may be shown; else `a`. */
-function inLanguage(a: Article, lang: Lang, articles: ReadonlyMap<string, Article>, audiences: readonly Audience[]): Article {
+function inLanguage(
+  a: Article,
+  lang: Lang,
+  articles: ReadonlyMap<string, Article>,
+  audiences: readonly Audience[],
+): Article {
   if (a.lang === lang) return a;
   const t = a.translations[lang] ? articles.get(a.translations[lang]!) : undefined;
   return isVisible(t, audiences) ? t : a;

@@ -68,12 +68,18 @@ export async function calibrate(index: RetrievalIndex, defaultLang: Lang): Promi
   const documentation = isDocumentation([...index.articles.values()]);
   const probes = probesOf(index, documentation);
   // Reworded passages need no retraining, and twice as many keep the fit steady.
-  const target = Math.max(MIN_PROBES, Math.round(TARGET_PROBES * (documentation ? 2 : 1) * Math.min(1, LARGE_KB_UNITS / terms.units.length)));
+  const target = Math.max(
+    MIN_PROBES,
+    Math.round(TARGET_PROBES * (documentation ? 2 : 1) * Math.min(1, LARGE_KB_UNITS / terms.units.length)),
+  );
   const perFold = probes.length / FOLDS;
   // Each fold retrains the classifier: on a costly KB, two are enough.
   const maxFolds = terms.classifierCost > COSTLY_CLASSIFIER ? 2 : FOLDS;
   const folds = Math.min(maxFolds, Math.max(1, Math.ceil(target / Math.max(1, perFold))));
-  const answerX: number[][] = [], answerY: number[] = [], clarifyX: number[][] = [], clarifyY: number[] = [];
+  const answerX: number[][] = [],
+    answerY: number[] = [],
+    clarifyX: number[][] = [],
+    clarifyY: number[] = [];
   let samples = 0;
   const orphanScores: number[] = [];
   const probed: string[] = [];
@@ -159,12 +165,15 @@ function probesOf(index: RetrievalIndex, documentation: boolean): Probe[] {
 }
 
 /** Titles written as a question ("How do I …?", "¿Cómo …?") are phrasings users type; documentation titles are not. */
-const ASKING = /^(¿|(how|what|why|when|where|which|who|can|could|is|are|does|do|should|cómo|como|qué|por qué|cuándo|dónde|cuál|quién|puedo|se puede)\b)/i;
+const ASKING =
+  /^(¿|(how|what|why|when|where|which|who|can|could|is|are|does|do|should|cómo|como|qué|por qué|cuándo|dónde|cuál|quién|puedo|se puede)\b)/i;
 
 /** Most articles list no question and are not titled as one: documentation, written to be read rather than asked. */
 export function isDocumentation(articles: readonly Article[]): boolean {
   const published = articles.filter((a) => a.status === 'published');
-  const docs = published.filter((a) => !a.questions.length && !/\?\s*(\[[^\]]*\])?\s*$/.test(a.title) && !ASKING.test(a.title.trim()));
+  const docs = published.filter(
+    (a) => !a.questions.length && !/\?\s*(\[[^\]]*\])?\s*$/.test(a.title) && !ASKING.test(a.title.trim()),
+  );
   return docs.length > 0 && docs.length >= published.length / 2;
 }
 
@@ -203,7 +212,11 @@ function reword(sentence: string, seed: number): string {
   };
   return sentence
     .split(/\s+/)
-    .map((w) => (w.replace(/[^\p{L}\p{N}]/gu, '').length <= 3 || random() < KEPT_WORDS ? w : `zq${Math.floor(random() * 1e6).toString(36)}`))
+    .map((w) =>
+      w.replace(/[^\p{L}\p{N}]/gu, '').length <= 3 || random() < KEPT_WORDS
+        ? w
+        : `zq${Math.floor(random() * 1e6).toString(36)}`,
+    )
     .join(' ');
 }
 
@@ -217,7 +230,13 @@ type Scored = Pick<Candidate, 'score' | 'features'>;
 function answerFeatures(candidate: Scored | undefined, rival: Scored | undefined): number[] {
   const score = candidate?.score ?? 0;
   const coverage = candidate?.features.coverage ?? 0;
-  return [1, score, score - (rival?.score ?? 0), coverage, coverage - (rival?.features.coverage ?? 0) > DISTINCT_COVERAGE ? 1 : 0];
+  return [
+    1,
+    score,
+    score - (rival?.score ?? 0),
+    coverage,
+    coverage - (rival?.features.coverage ?? 0) > DISTINCT_COVERAGE ? 1 : 0,
+  ];
 }
 
 /** Coverage beyond the rival's that says the question names something only the best article has. */
@@ -229,15 +248,23 @@ function clarifyFeatures(best: number): number[] {
 }
 
 /** Snapshots from before version 2 carry another shape: fall back to the prior. */
-function usable(c: Partial<Calibration> | undefined): Pick<Calibration, 'answer' | 'clarify'> & { orphanScores: number[] } {
-  return c?.version === 2 && Array.isArray(c.answer) && Array.isArray(c.clarify) && Array.isArray(c.orphanScores) ? (c as Calibration) : { ...PRIOR, orphanScores: [] };
+function usable(
+  c: Partial<Calibration> | undefined,
+): Pick<Calibration, 'answer' | 'clarify'> & { orphanScores: number[] } {
+  return c?.version === 2 && Array.isArray(c.answer) && Array.isArray(c.clarify) && Array.isArray(c.orphanScores)
+    ? (c as Calibration)
+    : { ...PRIOR, orphanScores: [] };
 }
 
 /**
  * Probability that `candidate` answers the question, next to the best other
  * article `rival`: for the best article the rival is the runner-up.
  */
-export function answerConfidence(candidate: Scored, rival: Scored | undefined, calibration: Partial<Calibration> | undefined): number {
+export function answerConfidence(
+  candidate: Scored,
+  rival: Scored | undefined,
+  calibration: Partial<Calibration> | undefined,
+): number {
   return predict(usable(calibration).answer, answerFeatures(candidate, rival));
 }
 

@@ -32,11 +32,23 @@ export const SURE_MARGIN = 2;
  * keeps the page's or the conversation's language, and a clear sentence
  * moves the conversation to its own.
  */
-export function chooseLanguage(clues: LanguageClues, kb: { articles?: ReadonlyMap<string, Article>; defaultLang: Lang }): Lang {
+export function chooseLanguage(
+  clues: LanguageClues,
+  kb: { articles?: ReadonlyMap<string, Article>; defaultLang: Lang },
+): Lang {
   const text = clues.text ?? '';
   let guessed: Lang | null | undefined;
-  const guess = () => (guessed === undefined ? (guessed = detectLang(text) ?? (kb.articles ? languageOfWords(text, kb.articles) : null)) : guessed);
-  return sureLanguageOf(text, kb.articles, guess) ?? clues.conversation ?? languageTag(clues.requested) ?? guess() ?? kb.defaultLang;
+  const guess = () =>
+    guessed === undefined
+      ? (guessed = detectLang(text) ?? (kb.articles ? languageOfWords(text, kb.articles) : null))
+      : guessed;
+  return (
+    sureLanguageOf(text, kb.articles, guess) ??
+    clues.conversation ??
+    languageTag(clues.requested) ??
+    guess() ??
+    kb.defaultLang
+  );
 }
 
 /** es or en from a language tag ("es", "es-ES", "en_GB"); undefined for anything else. */
@@ -54,10 +66,17 @@ export function languageTag(tag: string | undefined): Lang | undefined {
  * a question with no page and no conversation (the eval sets, API clients)
  * gets the language it always got.
  */
-function sureLanguageOf(text: string, articles: ReadonlyMap<string, Article> | undefined, guess: () => Lang | null): Lang | null {
+function sureLanguageOf(
+  text: string,
+  articles: ReadonlyMap<string, Article> | undefined,
+  guess: () => Lang | null,
+): Lang | null {
   const votes: Record<Lang, number> = { es: hasSpanishMarks(text) ? 1 : 0, en: 0 };
   const seen = new Set<string>();
-  for (const raw of text.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+  for (const raw of text
+    .normalize('NFC')
+    .toLowerCase()
+    .match(/[\p{L}\p{N}]+/gu) ?? []) {
     const folded = fold(raw);
     if (seen.has(folded)) continue;
     seen.add(folded);

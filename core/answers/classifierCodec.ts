@@ -19,7 +19,9 @@ export function encodeClassifier(saved: SavedClassifier): Uint8Array {
   const { rowOf, weights, denseWeights, classes } = saved.model;
   const out = new Uint8Array((headerWords + rowOf.length + weights.length + denseWeights.length) * 4);
   const view = new DataView(out.buffer);
-  [MAGIC, VERSION, fingerprint.length, classes, rowOf.length, weights.length, denseWeights.length].forEach((x, i) => view.setUint32(i * 4, x, true));
+  [MAGIC, VERSION, fingerprint.length, classes, rowOf.length, weights.length, denseWeights.length].forEach((x, i) =>
+    view.setUint32(i * 4, x, true),
+  );
   out.set(fingerprint, HEADER_WORDS * 4);
   let at = headerWords * 4;
   for (const part of [rowOf, weights, denseWeights]) {
@@ -33,10 +35,13 @@ export function encodeClassifier(saved: SavedClassifier): Uint8Array {
 export function decodeClassifier(bytes: Uint8Array): SavedClassifier {
   if (bytes.byteLength < HEADER_WORDS * 4) throw new Error('classifier file is truncated');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const [magic, version, fingerprintLength, classes, rows, cells, denseCells] = [0, 1, 2, 3, 4, 5, 6].map((i) => view.getUint32(i * 4, true)) as [number, number, number, number, number, number, number];
+  const [magic, version, fingerprintLength, classes, rows, cells, denseCells] = [0, 1, 2, 3, 4, 5, 6].map((i) =>
+    view.getUint32(i * 4, true),
+  ) as [number, number, number, number, number, number, number];
   if (magic !== MAGIC || version !== VERSION) throw new Error('not a classifier file of a known version');
   const headerWords = HEADER_WORDS + Math.ceil(fingerprintLength / 4);
-  if (bytes.byteLength !== (headerWords + rows + cells + denseCells) * 4) throw new Error('classifier file is truncated');
+  if (bytes.byteLength !== (headerWords + rows + cells + denseCells) * 4)
+    throw new Error('classifier file is truncated');
   const fingerprint = new TextDecoder().decode(bytes.subarray(HEADER_WORDS * 4, HEADER_WORDS * 4 + fingerprintLength));
   // Copy out (a Buffer's slice() is a view): the arrays must be aligned and must not pin the file's buffer.
   const body = new Uint8Array(bytes.byteLength - headerWords * 4);

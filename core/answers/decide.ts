@@ -37,7 +37,12 @@ const OPTION_SHARE = 0.8;
  * Answer, clarify or ticket, from the ranked candidates and the KB's calibration.
  * `similarity(a, b)`: how alike two articles are (0..1), to ask between near-duplicates the question does not tell apart.
  */
-export function decide(candidates: Candidate[], calibration: Partial<Calibration> | undefined, t: Thresholds, similarity?: (a: string, b: string) => number): Decision {
+export function decide(
+  candidates: Candidate[],
+  calibration: Partial<Calibration> | undefined,
+  t: Thresholds,
+  similarity?: (a: string, b: string) => number,
+): Decision {
   const ranked = scoreConfidence(candidates, calibration);
   const best = ranked[0];
   if (!best) return { action: 'ticket', ranked, options: [] };
@@ -46,7 +51,9 @@ export function decide(candidates: Candidate[], calibration: Partial<Calibration
   if (best.confidence >= t.answer && !close) return { action: 'answer', ranked, options: [] };
   if (clarifyConfidence(best.score, calibration) < t.clarify) return { action: 'ticket', ranked, options: [] };
   // A near-duplicate runner-up is always offered: it is the other half of the question asked.
-  const options = ranked.slice(0, MAX_OPTIONS).filter((c, i) => c.score >= best.score * OPTION_SHARE || (twin && i === 1));
+  const options = ranked
+    .slice(0, MAX_OPTIONS)
+    .filter((c, i) => c.score >= best.score * OPTION_SHARE || (twin && i === 1));
   return { action: 'clarify', ranked, options };
 }
 
@@ -59,7 +66,10 @@ function scoreConfidence(candidates: Candidate[], calibration: Partial<Calibrati
   const [first, second] = candidates;
   if (!first) return [];
   const top = answerConfidence(first, second, calibration);
-  return candidates.map((c, i) => ({ ...c, confidence: i === 0 ? top : Math.min(top, relevance(c.score, calibration)) }));
+  return candidates.map((c, i) => ({
+    ...c,
+    confidence: i === 0 ? top : Math.min(top, relevance(c.score, calibration)),
+  }));
 }
 
 /** Articles this alike (centroid cosine) are one how-to written twice, per platform or per product. */

@@ -31,7 +31,8 @@ export function withMeaning(v: SparseVector, meaning: Float32Array | null): Clas
 /** Neighbour lookups over the KB's content words in the vectors' language (function words have no useful neighbours). */
 export function kbNeighbours(vectors: WordVectors, units: { words: readonly string[]; lang: Lang }[]): WordNeighbours {
   const kbWords = new Set<string>();
-  for (const u of units) if (u.lang === vectors.lang) for (const w of u.words) if (isContentWord(w, vectors.lang)) kbWords.add(w);
+  for (const u of units)
+    if (u.lang === vectors.lang) for (const w of u.words) if (isContentWord(w, vectors.lang)) kbWords.add(w);
   return new WordNeighbours(vectors, kbWords, { k: MEANING.neighbours, minSimilarity: MEANING.minSimilarity });
 }
 

@@ -1,5 +1,13 @@
 import type { Csr } from './csr.ts';
-import { logits, softmaxInPlace, trainSoftmax, TRAIN_DEFAULTS, type ClassifierInput, type SoftmaxModel, type SparseVector } from './softmaxRegression.ts';
+import {
+  logits,
+  softmaxInPlace,
+  trainSoftmax,
+  TRAIN_DEFAULTS,
+  type ClassifierInput,
+  type SoftmaxModel,
+  type SparseVector,
+} from './softmaxRegression.ts';
 
 /** A trained classifier and the fingerprint of what it was trained on (see `PhraseClassifier.fingerprint`). */
 export interface SavedClassifier {
@@ -57,7 +65,14 @@ export class PhraseClassifier {
       a = Math.imul(a ^ x, 0x01000193);
       b = Math.imul(b ^ x, 0x5bd1e995) ^ (b >>> 15);
     };
-    for (const c of JSON.stringify({ TRAIN_DEFAULTS, FULL_SOFTMAX_MAX, SHORTLIST, articles: this.articles, features: this.features })) mix(c.charCodeAt(0));
+    for (const c of JSON.stringify({
+      TRAIN_DEFAULTS,
+      FULL_SOFTMAX_MAX,
+      SHORTLIST,
+      articles: this.articles,
+      features: this.features,
+    }))
+      mix(c.charCodeAt(0));
     this.inputs.forEach((x, i) => {
       if (!x) return;
       mix(i);
@@ -73,7 +88,10 @@ export class PhraseClassifier {
 
   /** The same classifier, retrained without `units`. */
   without(units: ReadonlySet<number>): PhraseClassifier {
-    return new PhraseClassifier(this.inputs, this.articleOf, this.articles, this.features, this.centroids, { without: units, rivalsOf: this.rivalsOf });
+    return new PhraseClassifier(this.inputs, this.articleOf, this.articles, this.features, this.centroids, {
+      without: units,
+      rivalsOf: this.rivalsOf,
+    });
   }
 
   /** Probability of each article for `q` (projected), over the allowed articles only. */

@@ -49,7 +49,16 @@ export interface RetrieveOptions {
 }
 
 /** Fusion weights, chosen on the dev sets (docs/quality.md); they sum to 1, so scores stay in 0..1. */
-export const WEIGHTS: CandidateFeatures = { nearest: 0.122, second: 0.008, centroid: 0.232, coverage: 0.127, bm25: 0.084, probability: 0.307, dense: 0.053, denseCentroid: 0.067 };
+export const WEIGHTS: CandidateFeatures = {
+  nearest: 0.122,
+  second: 0.008,
+  centroid: 0.232,
+  coverage: 0.127,
+  bm25: 0.084,
+  probability: 0.307,
+  dense: 0.053,
+  denseCentroid: 0.067,
+};
 const VECTOR_K = 40;
 const MAX_CANDIDATES = 50;
 
@@ -58,7 +67,11 @@ const MAX_CANDIDATES = 50;
  * signals: the KB's lexical model (closest phrasing, centroid, coverage,
  * BM25, classifier) and the embedder's nearest unit vectors.
  */
-export async function retrieve(index: RetrievalIndex, question: string, options: RetrieveOptions): Promise<Candidate[]> {
+export async function retrieve(
+  index: RetrievalIndex,
+  question: string,
+  options: RetrieveOptions,
+): Promise<Candidate[]> {
   const { filter } = options;
   const model = index.terms;
   const allowedId = (articleId: string) => {
@@ -89,14 +102,19 @@ export async function retrieve(index: RetrievalIndex, question: string, options:
   // Only the best MAX_CANDIDATES are kept as they come (ids are unique, so the order is total and the
   // result is what sorting all of them gives): on a large KB nearly every article scores above 0.
   const best = new TopCandidates(MAX_CANDIDATES);
-  for (let a = 0; a < scores.length; a++) if (allowed[a] && scores[a]! > 0) best.offer({ articleId: model.ids[a]!, score: scores[a]!, a });
+  for (let a = 0; a < scores.length; a++)
+    if (allowed[a] && scores[a]! > 0) best.offer({ articleId: model.ids[a]!, score: scores[a]!, a });
   return best.sorted().map(({ articleId, score, a }) => ({ articleId, score, features: featuresAt(columns, a) }));
 }
 
 type Columns = Record<keyof CandidateFeatures, Float64Array>;
 
 /** Every article's features, one array per feature. */
-function featureColumns(model: TermModel, lexical: TermScores, dense: Map<string, { nearest: number; centroid: number }>): Columns {
+function featureColumns(
+  model: TermModel,
+  lexical: TermScores,
+  dense: Map<string, { nearest: number; centroid: number }>,
+): Columns {
   const N = model.ids.length;
   let maxBm25 = 0;
   for (const b of lexical.bm25) maxBm25 = Math.max(maxBm25, b);
@@ -126,7 +144,16 @@ function featureColumns(model: TermModel, lexical: TermScores, dense: Map<string
 }
 
 function featuresAt(c: Columns, a: number): CandidateFeatures {
-  return { nearest: c.nearest[a]!, second: c.second[a]!, centroid: c.centroid[a]!, coverage: c.coverage[a]!, bm25: c.bm25[a]!, probability: c.probability[a]!, dense: c.dense[a]!, denseCentroid: c.denseCentroid[a]! };
+  return {
+    nearest: c.nearest[a]!,
+    second: c.second[a]!,
+    centroid: c.centroid[a]!,
+    coverage: c.coverage[a]!,
+    bm25: c.bm25[a]!,
+    probability: c.probability[a]!,
+    dense: c.dense[a]!,
+    denseCentroid: c.denseCentroid[a]!,
+  };
 }
 
 const numbersCache = new WeakMap<TermModel, Map<string, number>>();
@@ -176,9 +203,15 @@ const MAX_CACHED_FILTERS = 64;
  * filters (audience, tags), and checking every article took milliseconds per
  * question on a KB of 10k articles, so the answer is kept per model.
  */
-function allowedArticles(index: RetrievalIndex, filter: SearchFilter, allowedId: (id: string) => boolean): { allowed: Uint8Array; allowedCount: number } {
+function allowedArticles(
+  index: RetrievalIndex,
+  filter: SearchFilter,
+  allowedId: (id: string) => boolean,
+): { allowed: Uint8Array; allowedCount: number } {
   const model = index.terms;
-  const key = filter.excludeIds ? null : JSON.stringify([filter.publishedOnly, filter.audiences, filter.langs, filter.tags]);
+  const key = filter.excludeIds
+    ? null
+    : JSON.stringify([filter.publishedOnly, filter.audiences, filter.langs, filter.tags]);
   let cache = allowedCache.get(model);
   const hit = key === null ? undefined : cache?.get(key);
   if (hit) return hit;
@@ -194,20 +227,32 @@ function allowedArticles(index: RetrievalIndex, filter: SearchFilter, allowedId:
 }
 
 /** The embedder's nearest unit vectors per article, and the article centroids of those found. */
-async function denseScores(index: RetrievalIndex, question: string, options: RetrieveOptions, allowed: ((id: string) => boolean) | null): Promise<Map<string, { nearest: number; centroid: number }>> {
+async function denseScores(
+  index: RetrievalIndex,
+  question: string,
+  options: RetrieveOptions,
+  allowed: ((id: string) => boolean) | null,
+): Promise<Map<string, { nearest: number; centroid: number }>> {
   const out = new Map<string, { nearest: number; centroid: number }>();
   if (!WEIGHTS.dense && !WEIGHTS.denseCentroid) return out;
   const [vector] = await index.embedder.embed([question], 'query', options.lang);
   const left = options.leaveOut === undefined ? undefined : index.terms.units[options.leaveOut];
   const leftId = left && index.terms.ids[left.article];
-  const filter = allowed || left ? (item: VectorItem) => (!allowed || allowed(item.articleId)) && !(item.articleId === leftId && item.text === left!.text) : undefined;
+  const filter =
+    allowed || left
+      ? (item: VectorItem) =>
+          (!allowed || allowed(item.articleId)) && !(item.articleId === leftId && item.text === left!.text)
+      : undefined;
   const hits = index.vectors.search(vector!, VECTOR_K, filter);
   for (const hit of hits) {
     const current = out.get(hit.item.articleId);
     if (current) current.nearest = Math.max(current.nearest, hit.similarity);
     else {
       const c = index.centroids.get(hit.item.articleId);
-      out.set(hit.item.articleId, { nearest: Math.max(0, hit.similarity), centroid: c ? Math.max(0, dot(vector!, c)) : 0 });
+      out.set(hit.item.articleId, {
+        nearest: Math.max(0, hit.similarity),
+        centroid: c ? Math.max(0, dot(vector!, c)) : 0,
+      });
     }
   }
   return out;

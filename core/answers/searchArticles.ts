@@ -9,19 +9,38 @@ import { chooseLanguage, languageTag } from './chooseLanguage.ts';
  * Search published public articles by title and questions, prefix-aware:
  * what the widget shows while a user is still typing.
  */
-export async function searchArticles(core: Pick<CoreServices, 'index' | 'defaultLang'>, input: { q: string; lang?: string; tags?: string[]; limit: number }): Promise<SearchResponse> {
+export async function searchArticles(
+  core: Pick<CoreServices, 'index' | 'defaultLang'>,
+  input: { q: string; lang?: string; tags?: string[]; limit: number },
+): Promise<SearchResponse> {
   const index = core.index.get();
-  const lang = chooseLanguage({ text: input.q, requested: input.lang }, { articles: index.articles, defaultLang: core.defaultLang });
+  const lang = chooseLanguage(
+    { text: input.q, requested: input.lang },
+    { articles: index.articles, defaultLang: core.defaultLang },
+  );
   const filter = { ...visibleFilter(PUBLIC), tags: input.tags };
   // Suggestions keep to one language only when the page says one (else both).
-  let hits = await index.fullText.suggest(input.q, { filter, limit: input.limit, ...(languageTag(input.lang) ? { lang } : {}) });
+  let hits = await index.fullText.suggest(input.q, {
+    filter,
+    limit: input.limit,
+    ...(languageTag(input.lang) ? { lang } : {}),
+  });
   if (!hits.length) hits = await index.fullText.search(input.q, { lang, filter, limit: input.limit });
   const top = hits[0]?.score || 1;
   return {
     hits: hits.flatMap((h) => {
       const a = index.articles.get(h.id);
       if (!a) return [];
-      return [{ articleId: a.id, title: a.title, snippet: markdownToText(a.answer).slice(0, 160), score: round(h.score / top), tags: a.tags, lang: a.lang }];
+      return [
+        {
+          articleId: a.id,
+          title: a.title,
+          snippet: markdownToText(a.answer).slice(0, 160),
+          score: round(h.score / top),
+          tags: a.tags,
+          lang: a.lang,
+        },
+      ];
     }),
   };
 }

@@ -43,7 +43,12 @@ export const TRAIN_DEFAULTS: TrainOptions = { epochs: 6, rate: 3, decay: 0.5, ma
  * similarity alone cannot. Deterministic: the same KB gives the same model,
  * so a snapshot can rebuild it on load instead of storing it.
  */
-export function trainSoftmax(examples: { x: ClassifierInput; y: number; shortlist?: Int32Array }[], classes: number, featureCount: number, options: Partial<TrainOptions> = {}): SoftmaxModel {
+export function trainSoftmax(
+  examples: { x: ClassifierInput; y: number; shortlist?: Int32Array }[],
+  classes: number,
+  featureCount: number,
+  options: Partial<TrainOptions> = {},
+): SoftmaxModel {
   const o = { ...TRAIN_DEFAULTS, ...options };
   // Rows only for features seen in training, most shared first, within the budget.
   const seen = new Int32Array(featureCount);
@@ -83,7 +88,8 @@ export function trainSoftmax(examples: { x: ClassifierInput; y: number; shortlis
         const base = r * classes;
         for (let c = 0; c < classes; c++) W[base + c]! -= step * z[c]!;
       }
-      if (x.dense && denseLength) for (let c = 0; c < classes; c++) stepDense(model.denseWeights, c, x.dense, rate * z[c]!);
+      if (x.dense && denseLength)
+        for (let c = 0; c < classes; c++) stepDense(model.denseWeights, c, x.dense, rate * z[c]!);
     }
   }
   return model;
@@ -94,7 +100,13 @@ export function trainSoftmax(examples: { x: ClassifierInput; y: number; shortlis
  * its closest rivals) instead of all: on a KB of thousands of articles the
  * full softmax costs classes × features per phrasing, the shortlist a few dozen.
  */
-function stepOnShortlist(model: SoftmaxModel, x: ClassifierInput, y: number, shortlist: Int32Array, rate: number): void {
+function stepOnShortlist(
+  model: SoftmaxModel,
+  x: ClassifierInput,
+  y: number,
+  shortlist: Int32Array,
+  rate: number,
+): void {
   const { classes, rowOf, weights: W, denseWeights } = model;
   const dense = denseWeights.length ? x.dense : null;
   const z = new Float64Array(shortlist.length);
@@ -143,7 +155,8 @@ export function logits(model: SoftmaxModel, x: ClassifierInput, out: Float64Arra
     for (let c = 0; c < classes; c++) out[c]! += weights[base + c]! * v;
   }
   // A dense block of another length (vectors changed since training) is not this model's input: left out.
-  if (x.dense && denseWeights.length === x.dense.length * classes) for (let c = 0; c < classes; c++) out[c]! += denseDot(denseWeights, c, x.dense);
+  if (x.dense && denseWeights.length === x.dense.length * classes)
+    for (let c = 0; c < classes; c++) out[c]! += denseDot(denseWeights, c, x.dense);
   return out;
 }
 

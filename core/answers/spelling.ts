@@ -51,7 +51,12 @@ export class Speller {
     for (const key of [word, ...deletions(word)]) {
       for (const candidate of this.byDeletion.get(key) ?? []) {
         if (candidate === best || !oneEditApart(word, candidate)) continue;
-        if (!best || this.frequency.get(candidate)! > this.frequency.get(best)! || (this.frequency.get(candidate) === this.frequency.get(best) && candidate < best)) best = candidate;
+        if (
+          !best ||
+          this.frequency.get(candidate)! > this.frequency.get(best)! ||
+          (this.frequency.get(candidate) === this.frequency.get(best) && candidate < best)
+        )
+          best = candidate;
       }
     }
     return best;

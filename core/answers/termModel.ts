@@ -6,7 +6,17 @@ import { isContentWord, kbNeighbours, MEANING, meaningOf, withMeaning } from './
 import { PhraseClassifier, type SavedClassifier } from './phraseClassifier.ts';
 import type { SparseVector } from './softmaxRegression.ts';
 import { Speller } from './spelling.ts';
-import { CHAR_WEIGHT, featureCodes, featureWeight, KIND, kindOf, SPELLING_WEIGHT, stemCode, SYNONYM_WEIGHT, wordCode } from './textFeatures.ts';
+import {
+  CHAR_WEIGHT,
+  featureCodes,
+  featureWeight,
+  KIND,
+  kindOf,
+  SPELLING_WEIGHT,
+  stemCode,
+  SYNONYM_WEIGHT,
+  wordCode,
+} from './textFeatures.ts';
 import { WordBags } from './wordBags.ts';
 import type { WordNeighbours, WordVectors } from './wordVectors.ts';
 
@@ -97,7 +107,8 @@ export class TermModel {
       const matchPassages = d.questions.length < MIN_QUESTIONS;
       this.units.push({ article, kind: 'title', text: d.title, matched: true });
       for (const q of d.questions) this.units.push({ article, kind: 'question', text: q, matched: true });
-      for (const p of d.passages) if (p.trim()) this.units.push({ article, kind: 'passage', text: p, matched: matchPassages });
+      for (const p of d.passages)
+        if (p.trim()) this.units.push({ article, kind: 'passage', text: p, matched: matchPassages });
     });
   }
 
@@ -105,7 +116,10 @@ export class TermModel {
    * `saved`: a classifier stored with the index, used when it was trained on these same docs (else it is retrained).
    * `wordVectors`: pre-trained vectors for the classifier and for bringing in KB words near a question's words (optional).
    */
-  static build(docs: TermDoc[], options: { classifier?: boolean; saved?: SavedClassifier; wordVectors?: WordVectors | null } = {}): TermModel {
+  static build(
+    docs: TermDoc[],
+    options: { classifier?: boolean; saved?: SavedClassifier; wordVectors?: WordVectors | null } = {},
+  ): TermModel {
     const model = new TermModel(docs);
     model.vectors = options.wordVectors ?? null;
     model.fit(docs, options.classifier ?? true, options.saved);
@@ -149,7 +163,11 @@ export class TermModel {
     const unitWords = this.units.map((u) => words(u.text));
     for (const ws of unitWords) for (const w of ws) frequency.set(w, (frequency.get(w) ?? 0) + 1);
     this.speller = new Speller(frequency);
-    if (this.vectors) this.neighbours = kbNeighbours(this.vectors, this.units.map((u, i) => ({ words: unitWords[i]!, lang: docs[u.article]!.lang })));
+    if (this.vectors)
+      this.neighbours = kbNeighbours(
+        this.vectors,
+        this.units.map((u, i) => ({ words: unitWords[i]!, lang: docs[u.article]!.lang })),
+      );
     const F = this.vocab.size;
     this.kinds = new Uint8Array(F);
     for (const [code, id] of this.vocab) this.kinds[id] = kindOf(code);
@@ -157,17 +175,21 @@ export class TermModel {
     const df = new Float32Array(F);
     const lastSeen = new Int32Array(F).fill(-1);
     this.units.forEach((u, i) => {
-      for (const id of this.unitCounts[i]!.keys()) if (lastSeen[id] !== u.article) {
-        lastSeen[id] = u.article;
-        df[id]!++;
-      }
+      for (const id of this.unitCounts[i]!.keys())
+        if (lastSeen[id] !== u.article) {
+          lastSeen[id] = u.article;
+          df[id]!++;
+        }
     });
     this.idf = df.map((n) => Math.log((N + 1) / (n + 1)) + 1);
     this.unknownIdf = Math.log(N + 1) + 1;
     this.unitVectors = this.unitCounts.map((counts) => this.weigh(counts));
 
     const matched = this.units.map((u, i) => (u.matched ? i : -1)).filter((i) => i >= 0);
-    this.unitPostings = Csr.build(F, matched.map((i) => ({ row: i, vector: this.unitVectors[i]! })));
+    this.unitPostings = Csr.build(
+      F,
+      matched.map((i) => ({ row: i, vector: this.unitVectors[i]! })),
+    );
     const sums = Array.from({ length: N }, () => new Map<number, number>());
     for (const i of matched) {
       const v = this.unitVectors[i]!;
@@ -175,7 +197,10 @@ export class TermModel {
       for (let k = 0; k < v.ids.length; k++) s.set(v.ids[k]!, (s.get(v.ids[k]!) ?? 0) + v.w[k]!);
     }
     this.centroidSums = sums.map(fromMap);
-    this.centroidPostings = Csr.build(F, this.centroidSums.map((vector, row) => ({ row, vector })));
+    this.centroidPostings = Csr.build(
+      F,
+      this.centroidSums.map((vector, row) => ({ row, vector })),
+    );
     this.centroidNorm = Float32Array.from(sums, (s) => Math.sqrt([...s.values()].reduce((acc, x) => acc + x * x, 0)));
     this.unitDotSum = Float32Array.from(this.units, (u, i) => {
       const v = this.unitVectors[i]!;
@@ -184,14 +209,27 @@ export class TermModel {
       return d;
     });
 
-    this.bags = new WordBags(N, F, this.unitCounts, (i) => this.units[i]!.article, (id) => this.weightOf(id));
+    this.bags = new WordBags(
+      N,
+      F,
+      this.unitCounts,
+      (i) => this.units[i]!.article,
+      (id) => this.weightOf(id),
+    );
     if (withClassifier) {
       const inputs = this.units.map((u, i) => {
         if (!u.matched) return null;
         const sparse = this.forClassifier(this.unitVectors[i]!, u.kind === 'passage' ? MAX_PASSAGE_FEATURES : Infinity);
         return withMeaning(sparse, meaningOf(this.vectors, unitWords[i]!, docs[u.article]!.lang));
       });
-      this.classifier = new PhraseClassifier(inputs, (i) => this.units[i]!.article, N, F, { postings: this.centroidPostings, sums: this.centroidSums }, { saved });
+      this.classifier = new PhraseClassifier(
+        inputs,
+        (i) => this.units[i]!.article,
+        N,
+        F,
+        { postings: this.centroidPostings, sums: this.centroidSums },
+        { saved },
+      );
     }
   }
 
@@ -212,7 +250,8 @@ export class TermModel {
     this.numbers ??= new Map(this.ids.map((id, k) => [id, k]));
     const [i, j] = [this.numbers.get(a), this.numbers.get(b)];
     if (i === undefined || j === undefined) return 0;
-    const [x, y] = [this.centroidSums[i]!, this.centroidSums[j]!], weights = new Map(Array.from(x.ids, (id, k) => [id, x.w[k]!] as const));
+    const [x, y] = [this.centroidSums[i]!, this.centroidSums[j]!],
+      weights = new Map(Array.from(x.ids, (id, k) => [id, x.w[k]!] as const));
     let d = 0;
     for (let k = 0; k < y.ids.length; k++) d += (weights.get(y.ids[k]!) ?? 0) * y.w[k]!;
     return d / ((this.centroidNorm[i]! || 1) * (this.centroidNorm[j]! || 1));
@@ -233,8 +272,12 @@ export class TermModel {
    */
   private forClassifier(v: SparseVector, max: number): SparseVector {
     let keep: number[] = [];
-    for (let k = 0; k < v.ids.length; k++) if (this.kinds[v.ids[k]!] === KIND.word || this.kinds[v.ids[k]!] === KIND.char4) keep.push(k);
-    const weight = (k: number) => v.w[k]! * (this.kinds[v.ids[k]!] === KIND.word ? 1 : CLASSIFIER_CHAR_BOOST) * (1 + CLASSIFIER_IDF_FLATTEN / this.idfOf(v.ids[k]!));
+    for (let k = 0; k < v.ids.length; k++)
+      if (this.kinds[v.ids[k]!] === KIND.word || this.kinds[v.ids[k]!] === KIND.char4) keep.push(k);
+    const weight = (k: number) =>
+      v.w[k]! *
+      (this.kinds[v.ids[k]!] === KIND.word ? 1 : CLASSIFIER_CHAR_BOOST) *
+      (1 + CLASSIFIER_IDF_FLATTEN / this.idfOf(v.ids[k]!));
     if (keep.length > max) keep = keep.sort((a, b) => weight(b) - weight(a)).slice(0, max);
     const w = Float32Array.from(keep, weight);
     const norm = Math.sqrt(w.reduce((acc, x) => acc + x * x, 0)) || 1;
@@ -285,16 +328,17 @@ export class TermModel {
     }
     // Each content word brings in the KB words nearest in meaning, weighted by how near ("reimbursement" → refund):
     // any near word for one the KB never uses (and cannot spell-correct), only close ones for a word it knows.
-    if (this.neighbours && lang === this.vectors!.lang) for (const w of questionWords) {
-      if (!isContentWord(w, lang) || this.speller.correct(w) !== null) continue;
-      const min = this.vocab.has(wordCode(w, lang)) ? MEANING.minSimilarityKnown : MEANING.minSimilarity;
-      for (const [near, similarity] of this.neighbours.of(w)) {
-        const id = this.vocab.get(wordCode(near, lang));
-        if (similarity < min || id === undefined || counts.has(id)) continue;
-        counts.set(id, 1);
-        boost.set(id, similarity);
+    if (this.neighbours && lang === this.vectors!.lang)
+      for (const w of questionWords) {
+        if (!isContentWord(w, lang) || this.speller.correct(w) !== null) continue;
+        const min = this.vocab.has(wordCode(w, lang)) ? MEANING.minSimilarityKnown : MEANING.minSimilarity;
+        for (const [near, similarity] of this.neighbours.of(w)) {
+          const id = this.vocab.get(wordCode(near, lang));
+          if (similarity < min || id === undefined || counts.has(id)) continue;
+          counts.set(id, 1);
+          boost.set(id, similarity);
+        }
       }
-    }
     for (const s of synonymStems) {
       const id = this.vocab.get(stemCode(s));
       if (id === undefined || counts.has(id)) continue;
@@ -310,7 +354,14 @@ export class TermModel {
    */
   score(q: QuestionVector, allowed: (article: number) => boolean, leaveOut?: number): TermScores {
     const N = this.ids.length;
-    const out: TermScores = { nearest: new Float32Array(N), second: new Float32Array(N), centroid: new Float32Array(N), coverage: new Float32Array(N), bm25: new Float32Array(N), probability: new Float32Array(N) };
+    const out: TermScores = {
+      nearest: new Float32Array(N),
+      second: new Float32Array(N),
+      centroid: new Float32Array(N),
+      coverage: new Float32Array(N),
+      bm25: new Float32Array(N),
+      probability: new Float32Array(N),
+    };
     const sims = new Float32Array(this.units.length);
     this.unitPostings.accumulate(q, sims);
     // A plain loop over flat arrays, not forEach over the unit objects: it runs over every unit of the KB per question.
@@ -333,9 +384,19 @@ export class TermModel {
         out.centroid[a] = norm2 > 1e-6 ? (out.centroid[a]! - sims[leaveOut!]!) / Math.sqrt(norm2) : 0;
       } else out.centroid[a]! /= this.centroidNorm[a]! || 1;
     }
-    this.bags.score(q, out.coverage, out.bm25, left ? { article: left.article, counts: this.unitCounts[leaveOut!]! } : undefined);
-    if (this.classifier) out.probability.set(this.classifier.probabilities(withMeaning(this.forClassifier(q, Infinity), q.meaning), allowed));
-    for (let a = 0; a < N; a++) if (!allowed(a)) out.nearest[a] = out.second[a] = out.centroid[a] = out.coverage[a] = out.bm25[a] = out.probability[a] = 0;
+    this.bags.score(
+      q,
+      out.coverage,
+      out.bm25,
+      left ? { article: left.article, counts: this.unitCounts[leaveOut!]! } : undefined,
+    );
+    if (this.classifier)
+      out.probability.set(
+        this.classifier.probabilities(withMeaning(this.forClassifier(q, Infinity), q.meaning), allowed),
+      );
+    for (let a = 0; a < N; a++)
+      if (!allowed(a))
+        out.nearest[a] = out.second[a] = out.centroid[a] = out.coverage[a] = out.bm25[a] = out.probability[a] = 0;
     return out;
   }
 }
@@ -346,5 +407,11 @@ function fromMap(m: Map<number, number>): SparseVector {
 
 /** What the lexical model reads of an article: title, questions and body sections. */
 export function termDocOf(a: Article): TermDoc {
-  return { id: a.id, lang: a.lang, title: a.title, questions: a.questions, passages: a.chunks.map((c) => [c.heading, c.text].filter(Boolean).join('\n')) };
+  return {
+    id: a.id,
+    lang: a.lang,
+    title: a.title,
+    questions: a.questions,
+    passages: a.chunks.map((c) => [c.heading, c.text].filter(Boolean).join('\n')),
+  };
 }

@@ -30,7 +30,10 @@ export class WordBags {
         this.lengths[articleOf(i)]! += c;
       }
     });
-    this.postings = Csr.build(features, bags.map((b, row) => ({ row, vector: { ids: Int32Array.from(b.keys()), w: Float32Array.from(b.values()) } })));
+    this.postings = Csr.build(
+      features,
+      bags.map((b, row) => ({ row, vector: { ids: Int32Array.from(b.keys()), w: Float32Array.from(b.values()) } })),
+    );
     this.avgLength = this.lengths.reduce((a, b) => a + b, 0) / Math.max(1, articles) || 1;
   }
 
@@ -39,7 +42,12 @@ export class WordBags {
    * BM25 into `coverage` and `bm25`. `minus` takes one unit's counts out of
    * its article first (calibration's left-out phrasing).
    */
-  score(q: SparseVector, coverage: Float32Array, bm25: Float32Array, minus?: { article: number; counts: ReadonlyMap<number, number> }): void {
+  score(
+    q: SparseVector,
+    coverage: Float32Array,
+    bm25: Float32Array,
+    minus?: { article: number; counts: ReadonlyMap<number, number> },
+  ): void {
     const { starts, rows, values } = this.postings;
     const minusLength = minus ? [...minus.counts.values()].reduce((x, y) => x + y, 0) : 0;
     for (let k = 0; k < q.ids.length; k++) {

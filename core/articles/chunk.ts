@@ -3,7 +3,8 @@ import { markdown } from './markdown.ts';
 import type { Chunk } from './types.ts';
 
 /** Headings or lead-in lines that introduce a list of phrasings users type. */
-const QUESTIONS_CUE = /^(example questions|sample questions|common questions|people also ask|users ask|preguntas( de ejemplo| frecuentes| habituales)?|también (te )?preguntan|otras formas de preguntarlo)\s*:?\s*$/i;
+const QUESTIONS_CUE =
+  /^(example questions|sample questions|common questions|people also ask|users ask|preguntas( de ejemplo| frecuentes| habituales)?|también (te )?preguntan|otras formas de preguntarlo)\s*:?\s*$/i;
 
 export interface ChunkedBody {
   chunks: Chunk[];
@@ -42,7 +43,13 @@ export function chunkBody(articleId: string, title: string, body: string): Chunk
     if (t.type === 'heading_open' && Number(t.tag.slice(1)) <= 3) {
       const text = inlineText(tokens[i + 1]);
       current.endLine = t.map?.[0] ?? current.endLine;
-      sections.push({ heading: text, level: Number(t.tag.slice(1)), startLine: t.map?.[1] ?? 0, endLine: lines.length, text: [] });
+      sections.push({
+        heading: text,
+        level: Number(t.tag.slice(1)),
+        startLine: t.map?.[1] ?? 0,
+        endLine: lines.length,
+        text: [],
+      });
       collectingQuestions = QUESTIONS_CUE.test(text);
       i += 2;
       continue;
@@ -91,13 +98,22 @@ function firstSectionOf(sections: Section[], lines: string[], title: string): st
     return source;
   }
   // A body that is only a title and example questions: the list is all it says.
-  return lines.join('\n').replace(/^\s*#\s.*$/m, '').trim();
+  return lines
+    .join('\n')
+    .replace(/^\s*#\s.*$/m, '')
+    .trim();
 }
 
 function inlineText(token: Token | undefined): string {
   if (!token || token.type !== 'inline') return '';
-  const parts = (token.children ?? []).filter((c) => c.type === 'text' || c.type === 'code_inline' || c.type === 'softbreak').map((c) => (c.type === 'softbreak' ? ' ' : c.content));
+  const parts = (token.children ?? [])
+    .filter((c) => c.type === 'text' || c.type === 'code_inline' || c.type === 'softbreak')
+    .map((c) => (c.type === 'softbreak' ? ' ' : c.content));
   // Docs-style Markdown leaves raw tags (<a name=…>) and admonition markers
   // ([!NOTE], [!INCLUDE …]) as literal text: they are noise for search.
-  return parts.join('').replace(/<\/?[a-z][^>]*>/gi, '').replace(/\[!\w+[^\]]*\]/g, '').trim();
+  return parts
+    .join('')
+    .replace(/<\/?[a-z][^>]*>/gi, '')
+    .replace(/\[!\w+[^\]]*\]/g, '')
+    .trim();
 }

@@ -46,7 +46,13 @@ export async function loadKnowledgeBase(root: string, options: { defaultLang: La
     if (!a) continue;
     const other = byId.get(a.id);
     if (other) {
-      problems.push({ file, line: 1, field: 'id', severity: 'error', message: `duplicate id '${a.id}': already used by ${other.file}` });
+      problems.push({
+        file,
+        line: 1,
+        field: 'id',
+        severity: 'error',
+        message: `duplicate id '${a.id}': already used by ${other.file}`,
+      });
       continue;
     }
     byId.set(a.id, a);
@@ -55,10 +61,22 @@ export async function loadKnowledgeBase(root: string, options: { defaultLang: La
     for (const [lang, target] of Object.entries(a.translations)) {
       const t = byId.get(target!);
       if (!t) {
-        problems.push({ file: a.file, line: 1, field: 'translations', severity: 'error', message: `translations.${lang} points to '${target}', which is not an article in the KB` });
+        problems.push({
+          file: a.file,
+          line: 1,
+          field: 'translations',
+          severity: 'error',
+          message: `translations.${lang} points to '${target}', which is not an article in the KB`,
+        });
         delete a.translations[lang as Lang];
       } else if (t.lang !== lang) {
-        problems.push({ file: a.file, line: 1, field: 'translations', severity: 'error', message: `translations.${lang} points to '${target}', which is written in '${t.lang}'` });
+        problems.push({
+          file: a.file,
+          line: 1,
+          field: 'translations',
+          severity: 'error',
+          message: `translations.${lang} points to '${target}', which is written in '${t.lang}'`,
+        });
         delete a.translations[lang as Lang];
       }
     }
@@ -73,9 +91,15 @@ async function listMarkdown(root: string, rel: string): Promise<string[]> {
   for (const e of entries) {
     const childRel = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) {
-      if (e.name.startsWith('_') || e.name.startsWith('.') || e.name === 'includes' || e.name === 'node_modules') continue;
+      if (e.name.startsWith('_') || e.name.startsWith('.') || e.name === 'includes' || e.name === 'node_modules')
+        continue;
       out.push(...(await listMarkdown(root, childRel)));
-    } else if (e.isFile() && e.name.toLowerCase().endsWith('.md') && !e.name.startsWith('_') && !/^readme\.md$/i.test(e.name)) {
+    } else if (
+      e.isFile() &&
+      e.name.toLowerCase().endsWith('.md') &&
+      !e.name.startsWith('_') &&
+      !/^readme\.md$/i.test(e.name)
+    ) {
       out.push(childRel);
     }
   }
@@ -93,7 +117,8 @@ async function loadSynonyms(root: string, problems: ArticleProblem[]): Promise<s
     const data = parseYaml(text, { schema: 'core' }) as unknown;
     if (!Array.isArray(data)) throw new Error('must be a list of groups, e.g. - [password, contraseña, clave]');
     return data.map((group, i) => {
-      if (!Array.isArray(group) || group.some((w) => typeof w !== 'string' && typeof w !== 'number')) throw new Error(`group ${i + 1} must be a list of words`);
+      if (!Array.isArray(group) || group.some((w) => typeof w !== 'string' && typeof w !== 'number'))
+        throw new Error(`group ${i + 1} must be a list of words`);
       return group.map(String);
     });
   } catch (error) {

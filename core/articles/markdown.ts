@@ -7,7 +7,8 @@ import MarkdownIt from 'markdown-it';
  */
 export const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
 
-const defaultLinkOpen = markdown.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+const defaultLinkOpen =
+  markdown.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
 markdown.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   const token = tokens[idx]!;
   const href = token.attrGet('href') ?? '';
@@ -28,7 +29,13 @@ export function markdownToText(source: string): string {
   const tokens = markdown.parse(source, {});
   const parts: string[] = [];
   for (const t of tokens) {
-    if (t.type === 'inline') parts.push(t.children?.filter((c) => c.type === 'text' || c.type === 'code_inline').map((c) => c.content).join('') ?? t.content);
+    if (t.type === 'inline')
+      parts.push(
+        t.children
+          ?.filter((c) => c.type === 'text' || c.type === 'code_inline')
+          .map((c) => c.content)
+          .join('') ?? t.content,
+      );
     else if (t.type === 'fence' || t.type === 'code_block') parts.push(t.content.trim());
   }
   return parts.filter(Boolean).join('\n');

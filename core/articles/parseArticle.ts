@@ -35,10 +35,17 @@ export function parseArticle(file: string, source: string, options: { defaultLan
 
   const answer = d.answer ?? firstSection;
   if (!answer.trim()) {
-    problems.push({ file, line: fm.lines.answer ?? fm.bodyLine, field: 'answer', severity: 'error', message: 'answer is empty: add an `answer` field or a first section to the body' });
+    problems.push({
+      file,
+      line: fm.lines.answer ?? fm.bodyLine,
+      field: 'answer',
+      severity: 'error',
+      message: 'answer is empty: add an `answer` field or a first section to the body',
+    });
     return { problems };
   }
-  const lang = (d.lang as Lang | undefined) ?? detectLang(`${d.title}\n${fm.body.slice(0, 2000)}`) ?? options.defaultLang;
+  const lang =
+    (d.lang as Lang | undefined) ?? detectLang(`${d.title}\n${fm.body.slice(0, 2000)}`) ?? options.defaultLang;
   const questions = dedupe([...d.questions, ...exampleQuestions]);
 
   const article: Article = {

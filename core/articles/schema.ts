@@ -1,16 +1,22 @@
 import { z } from 'zod';
 import { SUPPORTED_LANGS } from '../text/analyze.ts';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD').refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-}, 'is not a real calendar date');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'is not a real calendar date');
 
 const lang = z.string().refine((v) => (SUPPORTED_LANGS as readonly string[]).includes(v), {
   error: (issue) => `unknown language '${String(issue.input)}' (supported: ${SUPPORTED_LANGS.join(', ')})`,
 });
 
-const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string().trim().min(1, 'must not contain empty entries'))]);
+const stringList = z.union([
+  z.string().transform((s) => [s]),
+  z.array(z.string().trim().min(1, 'must not contain empty entries')),
+]);
 
 /**
  * Front matter of an article. Unknown fields are kept but ignored, so a team
@@ -22,15 +28,25 @@ export const frontMatterSchema = z.looseObject({
     .trim()
     .min(1)
     .max(200)
-    .regex(/^[^\s/\\#%\p{C}][^\s\\#%\p{C}]*$/u, 'must not contain spaces, "\\", "#", "%" or control characters, nor start with "/"')
-    .refine((v) => !v.split('/').some((seg) => seg === '..' || seg === '.' || seg === ''), 'must not contain ".", ".." or empty path segments')
+    .regex(
+      /^[^\s/\\#%\p{C}][^\s\\#%\p{C}]*$/u,
+      'must not contain spaces, "\\", "#", "%" or control characters, nor start with "/"',
+    )
+    .refine(
+      (v) => !v.split('/').some((seg) => seg === '..' || seg === '.' || seg === ''),
+      'must not contain ".", ".." or empty path segments',
+    )
     .optional(),
   title: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(300),
   lang: lang.optional(),
   tags: stringList.default([]),
   category: z.string().trim().min(1).optional(),
   questions: stringList.default([]),
-  answer: z.string().trim().min(1, 'is empty: write the canned answer or remove the field to use the first section').optional(),
+  answer: z
+    .string()
+    .trim()
+    .min(1, 'is empty: write the canned answer or remove the field to use the first section')
+    .optional(),
   status: z.enum(['published', 'draft', 'archived']).default('published'),
   audience: z.enum(['public', 'internal']).default('public'),
   owner: z.string().trim().min(1).optional(),

@@ -25,16 +25,35 @@ export async function askQuestion(core: CoreServices, input: AskInput): Promise<
   const question = input.question.trim();
   const previous = input.conversationId ? await core.conversations.get(input.conversationId) : undefined;
   if (previous) assertOwner(previous, input.user);
-  const query = { question, lang: input.lang, conversationLang: previous?.lang, tags: input.tags, audiences: input.audiences };
+  const query = {
+    question,
+    lang: input.lang,
+    conversationLang: previous?.lang,
+    tags: input.tags,
+    audiences: input.audiences,
+  };
   // A pick keeps the confidence the engine gave the article when it offered it.
   const result = input.articleId
-    ? core.engine.pick(input.articleId, query, previous?.lastRanked.find((r) => r.articleId === input.articleId)?.confidence ?? 1)
+    ? core.engine.pick(
+        input.articleId,
+        query,
+        previous?.lastRanked.find((r) => r.articleId === input.articleId)?.confidence ?? 1,
+      )
     : await core.engine.answer(query);
   const lang: Lang = result.lang;
-  const conversation = await core.conversations.open(input.conversationId, { channel: input.channel, lang, user: input.user });
+  const conversation = await core.conversations.open(input.conversationId, {
+    channel: input.channel,
+    lang,
+    user: input.user,
+  });
   const t = replies(lang);
 
-  const offered = result.action === 'clarify' ? result.options : result.ranked.slice(result.action === 'answer' ? 1 : 0).filter((r) => r.confidence >= core.engine.thresholds.clarify);
+  const offered =
+    result.action === 'clarify'
+      ? result.options
+      : result.ranked
+          .slice(result.action === 'answer' ? 1 : 0)
+          .filter((r) => r.confidence >= core.engine.thresholds.clarify);
   const suggestions = offered.slice(0, MAX_SUGGESTIONS).map((r) => suggestion(r.article, r.confidence));
   const reply =
     result.action === 'answer'

@@ -15,7 +15,12 @@ export function checkHealth(core: Pick<CoreServices, 'index' | 'conversations'>)
       createdAt: index.manifest.createdAt,
       fullText: index.fullText.kind,
       ...(search ? { search } : {}),
-      vectors: { kind: index.vectors.kind, count: index.vectors.size(), embedder: index.manifest.embedder.id, dimensions: index.manifest.embedder.dimensions },
+      vectors: {
+        kind: index.vectors.kind,
+        count: index.vectors.size(),
+        embedder: index.manifest.embedder.id,
+        dimensions: index.manifest.embedder.dimensions,
+      },
       calibrationSamples: index.manifest.calibration.samples,
       selfService: index.manifest.calibration.selfService ?? null,
       wordVectors: index.terms.wordVectors,

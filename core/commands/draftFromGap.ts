@@ -15,9 +15,16 @@ export interface DraftFromGapResult {
  * Turn a gap of a period into a draft article in DRAFTS_DIR: the gap is found
  * again in the same period the gaps report used; an existing draft is never overwritten.
  */
-export async function draftFromGap(core: Pick<CoreServices, 'reports' | 'drafts'>, input: PeriodInput & { gapId: string }): Promise<DraftFromGapResult> {
+export async function draftFromGap(
+  core: Pick<CoreServices, 'reports' | 'drafts'>,
+  input: PeriodInput & { gapId: string },
+): Promise<DraftFromGapResult> {
   const { gapId, ...period } = input;
   const gap = await core.reports.gap(gapId, period);
-  const draft = await draftArticle(gap, { draftsDir: core.drafts.dir, kbDir: core.drafts.kbDir, articles: core.drafts.articles() });
+  const draft = await draftArticle(gap, {
+    draftsDir: core.drafts.dir,
+    kbDir: core.drafts.kbDir,
+    articles: core.drafts.articles(),
+  });
   return { gapId, articleId: draft.id, file: draft.file, questions: gap.phrasings.length };
 }

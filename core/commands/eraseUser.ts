@@ -7,9 +7,15 @@ import type { CoreServices } from '../services.ts';
  * undelivered webhooks and the channels' state (core/privacy/erasePersonalData.ts).
  */
 export async function eraseUser(
-  core: Pick<CoreServices, 'events' | 'tickets' | 'conversations' | 'deadLetters' | 'facts' | 'channelState' | 'defaultLang'>,
+  core: Pick<
+    CoreServices,
+    'events' | 'tickets' | 'conversations' | 'deadLetters' | 'facts' | 'channelState' | 'defaultLang'
+  >,
   input: { email: string },
 ): Promise<EraseResult> {
   const { events, tickets, conversations, deadLetters, facts, defaultLang } = core;
-  return erasePersonalData({ events, tickets, conversations, deadLetters, facts, channelState: await core.channelState(), defaultLang }, input.email);
+  return erasePersonalData(
+    { events, tickets, conversations, deadLetters, facts, channelState: await core.channelState(), defaultLang },
+    input.email,
+  );
 }

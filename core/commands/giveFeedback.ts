@@ -21,7 +21,10 @@ export interface FeedbackInput {
  * articles the engine ranked for the same question (those not yet rejected,
  * still above the clarify threshold and still visible), and when none is left, a ticket.
  */
-export async function giveFeedback(core: Pick<CoreServices, 'conversations' | 'index' | 'engine' | 'events'>, input: FeedbackInput): Promise<FeedbackResponse> {
+export async function giveFeedback(
+  core: Pick<CoreServices, 'conversations' | 'index' | 'engine' | 'events'>,
+  input: FeedbackInput,
+): Promise<FeedbackResponse> {
   const conversation = await core.conversations.get(input.conversationId);
   if (!conversation) throw new NotFoundError('conversation', input.conversationId);
   assertOwner(conversation, input.user);
@@ -36,12 +39,22 @@ export async function giveFeedback(core: Pick<CoreServices, 'conversations' | 'i
     rejected.add(input.articleId);
     const family = (id: string) => [id, ...Object.values(index.articles.get(id)?.translations ?? {})];
     offered = conversation.lastRanked
-      .filter((r) => !family(r.articleId).some((id) => rejected.has(id)) && r.confidence >= core.engine.thresholds.clarify && isVisible(index.articles.get(r.articleId), input.audiences ?? PUBLIC))
+      .filter(
+        (r) =>
+          !family(r.articleId).some((id) => rejected.has(id)) &&
+          r.confidence >= core.engine.thresholds.clarify &&
+          isVisible(index.articles.get(r.articleId), input.audiences ?? PUBLIC),
+      )
       .slice(0, 3);
     next = offered.length ? 'suggestions' : 'offer_ticket';
   }
   const suggestions = offered.map((o) => suggestion(index.articles.get(o.articleId)!, o.confidence));
-  const reply = next === 'resolved' ? t.resolved : next === 'suggestions' ? t.suggestions(suggestions.map((s) => s.title)) : t.offerTicket;
+  const reply =
+    next === 'resolved'
+      ? t.resolved
+      : next === 'suggestions'
+        ? t.suggestions(suggestions.map((s) => s.title))
+        : t.offerTicket;
   const event = await core.events.append({
     type: 'feedback',
     conversationId: conversation.id,

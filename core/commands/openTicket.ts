@@ -23,13 +23,21 @@ export interface OpenTicketInput {
  * starts where the bot stopped. Stored first (acknowledged once on disk),
  * then passed to the configured sinks, whose failures never lose the ticket.
  */
-export async function openTicket(core: CoreServices, input: OpenTicketInput): Promise<CreateTicketResponse & { ticket: Ticket }> {
+export async function openTicket(
+  core: CoreServices,
+  input: OpenTicketInput,
+): Promise<CreateTicketResponse & { ticket: Ticket }> {
   const c = input.conversationId ? await core.conversations.get(input.conversationId) : undefined;
   if (c) assertOwner(c, input.asker);
   const lang = input.lang ?? c?.lang ?? core.defaultLang;
   const helpfulNo = c?.shown.some((s) => s.helpful === false);
   const reason: Ticket['reason'] = c?.lastUnanswered ? 'no_answer' : helpfulNo ? 'not_helpful' : 'user';
-  const subject = (input.subject?.trim() || c?.lastQuestion || input.description?.trim() || (lang === 'es' ? 'Solicitud de ayuda' : 'Help request')).slice(0, 200);
+  const subject = (
+    input.subject?.trim() ||
+    c?.lastQuestion ||
+    input.description?.trim() ||
+    (lang === 'es' ? 'Solicitud de ayuda' : 'Help request')
+  ).slice(0, 200);
 
   const ticket = await core.tickets.create({
     channel: c?.channel ?? input.channel,
@@ -46,12 +54,30 @@ export async function openTicket(core: CoreServices, input: OpenTicketInput): Pr
     failedQuestion: c?.lastQuestion,
   });
   if (c) {
-    await core.events.append({ type: 'ticket', conversationId: c.id, channel: c.channel, lang, user: { ...c.user, email: ticket.email, name: ticket.name }, ticketId: ticket.id, reason });
+    await core.events.append({
+      type: 'ticket',
+      conversationId: c.id,
+      channel: c.channel,
+      lang,
+      user: { ...c.user, email: ticket.email, name: ticket.name },
+      ticketId: ticket.id,
+      reason,
+    });
   } else {
-    await core.events.append({ type: 'ticket', conversationId: input.conversationId ?? `ticket:${ticket.id}`, channel: input.channel, lang, user: { id: input.userId, email: ticket.email, name: ticket.name }, ticketId: ticket.id, reason });
+    await core.events.append({
+      type: 'ticket',
+      conversationId: input.conversationId ?? `ticket:${ticket.id}`,
+      channel: input.channel,
+      lang,
+      user: { id: input.userId, email: ticket.email, name: ticket.name },
+      ticketId: ticket.id,
+      reason,
+    });
   }
   for (const sink of core.sinks) {
-    sink.deliver(ticket).catch((error: Error) => log.error('tickets', 'sink failed', { sink: sink.name, ticketId: ticket.id, error }));
+    sink
+      .deliver(ticket)
+      .catch((error: Error) => log.error('tickets', 'sink failed', { sink: sink.name, ticketId: ticket.id, error }));
   }
   return { id: ticket.id, status: ticket.status, ticket };
 }

@@ -16,6 +16,8 @@ export function readArticle(core: Pick<CoreServices, 'index'>, input: { id: stri
   const index = core.index.get();
   const article = index.articles.get(input.id);
   if (!isVisible(article, PUBLIC)) throw new NotFoundError('article', input.id);
-  const translations = Object.fromEntries(Object.entries(article.translations).filter(([, id]) => id && isVisible(index.articles.get(id), PUBLIC))) as Record<string, string>;
+  const translations = Object.fromEntries(
+    Object.entries(article.translations).filter(([, id]) => id && isVisible(index.articles.get(id), PUBLIC)),
+  ) as Record<string, string>;
   return { article, translations, updatedAt: index.manifest.createdAt };
 }

@@ -19,11 +19,19 @@ export interface DashboardReports {
 }
 
 /** Every report the leads' dashboard shows for a period, from one pass over the events. */
-export async function readDashboard(core: Pick<CoreServices, 'reports'>, input: PeriodInput): Promise<DashboardReports> {
+export async function readDashboard(
+  core: Pick<CoreServices, 'reports'>,
+  input: PeriodInput,
+): Promise<DashboardReports> {
   const { reports } = core;
   const byDay = await reports.deflection(input, 'day');
   const long = (Date.parse(byDay.to) - Date.parse(byDay.from)) / 86_400_000 > WEEKLY_AFTER_DAYS;
   const trend = long ? await reports.deflection(input, 'week') : byDay;
-  const [byTag, byLang, articles, gaps] = await Promise.all([reports.deflection(input, 'tag'), reports.deflection(input, 'lang'), reports.articles(input), reports.gaps(input, { limit: GAPS_SHOWN })]);
+  const [byTag, byLang, articles, gaps] = await Promise.all([
+    reports.deflection(input, 'tag'),
+    reports.deflection(input, 'lang'),
+    reports.articles(input),
+    reports.gaps(input, { limit: GAPS_SHOWN }),
+  ]);
   return { byDay, trend, unit: long ? 'week' : 'day', byTag, byLang, articles, gaps };
 }

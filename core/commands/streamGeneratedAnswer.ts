@@ -7,7 +7,10 @@ import type { CoreServices } from '../services.ts';
  * events (sources, deltas, then done, none or error): core/answers/generative.
  * Only where GENERATIVE_FALLBACK is on; the transport mounts no route otherwise.
  */
-export function streamGeneratedAnswer(core: CoreServices, input: { conversationId: string; signal: AbortSignal }): AsyncGenerator<GenerationEvent> {
+export function streamGeneratedAnswer(
+  core: CoreServices,
+  input: { conversationId: string; signal: AbortSignal },
+): AsyncGenerator<GenerationEvent> {
   if (!core.generative) throw new NotFoundError('generative fallback', 'off');
   return core.generative.generate(core, input);
 }

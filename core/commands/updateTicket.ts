@@ -15,7 +15,12 @@ export interface TicketChange {
 }
 
 /** An agent works a ticket: status, assignee, tags and internal notes; persisted before it resolves. */
-export function updateTicket(core: Pick<CoreServices, 'tickets'>, id: string, change: TicketChange, author: string): Promise<Ticket> {
+export function updateTicket(
+  core: Pick<CoreServices, 'tickets'>,
+  id: string,
+  change: TicketChange,
+  author: string,
+): Promise<Ticket> {
   return core.tickets.update(id, (t) => {
     if (change.status) t.status = change.status;
     if (change.assignee !== undefined) t.assignee = change.assignee ?? undefined;

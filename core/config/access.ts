@@ -9,10 +9,15 @@ export const accessEnv = z.object({
     .optional()
     .transform((value, ctx) => {
       const keys: { role: Role; key: string }[] = [];
-      for (const part of (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+      for (const part of (value ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         const [role, key] = part.split('=', 2).map((s) => s?.trim());
-        if (role !== 'agent' && role !== 'lead' && role !== 'admin') ctx.addIssue({ code: 'custom', message: `unknown role '${role}' (agent, lead, admin)` });
-        else if (!key || key.length < 12) ctx.addIssue({ code: 'custom', message: `the ${role} key must be at least 12 characters` });
+        if (role !== 'agent' && role !== 'lead' && role !== 'admin')
+          ctx.addIssue({ code: 'custom', message: `unknown role '${role}' (agent, lead, admin)` });
+        else if (!key || key.length < 12)
+          ctx.addIssue({ code: 'custom', message: `the ${role} key must be at least 12 characters` });
         else keys.push({ role, key });
       }
       return keys;

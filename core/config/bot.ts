@@ -21,8 +21,22 @@ export const botEnv = z.object({
   BOT_INTERNAL_TENANTS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be tenant ids (GUIDs), comma-separated'))),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+            'must be tenant ids (GUIDs), comma-separated',
+          ),
+      ),
+    ),
 });
 
 type BotEnv = z.infer<typeof botEnv>;
@@ -35,18 +49,30 @@ type BotEnv = z.infer<typeof botEnv>;
 export function checkBotEnv(env: BotEnv, ctx: z.RefinementCtx): void {
   const problem = (path: keyof BotEnv, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   if (!env.MICROSOFT_APP_ID) {
-    if (env.MICROSOFT_APP_PASSWORD || env.MICROSOFT_APP_TENANT_ID) problem('MICROSOFT_APP_ID', 'is required when MICROSOFT_APP_PASSWORD or MICROSOFT_APP_TENANT_ID is set (without it the bot would accept unauthenticated requests)');
+    if (env.MICROSOFT_APP_PASSWORD || env.MICROSOFT_APP_TENANT_ID)
+      problem(
+        'MICROSOFT_APP_ID',
+        'is required when MICROSOFT_APP_PASSWORD or MICROSOFT_APP_TENANT_ID is set (without it the bot would accept unauthenticated requests)',
+      );
     // Unauthenticated requests can claim any tenant: internal articles would be open to anyone.
-    if (env.BOT_INTERNAL_TENANTS.length) problem('BOT_INTERNAL_TENANTS', 'needs MICROSOFT_APP_ID: without it requests are not authenticated and anyone could claim the tenant');
+    if (env.BOT_INTERNAL_TENANTS.length)
+      problem(
+        'BOT_INTERNAL_TENANTS',
+        'needs MICROSOFT_APP_ID: without it requests are not authenticated and anyone could claim the tenant',
+      );
     return;
   }
   if (env.MICROSOFT_APP_TYPE === 'UserAssignedMSI') {
-    if (env.MICROSOFT_APP_PASSWORD) problem('MICROSOFT_APP_PASSWORD', 'must not be set for UserAssignedMSI (the managed identity has no secret)');
+    if (env.MICROSOFT_APP_PASSWORD)
+      problem('MICROSOFT_APP_PASSWORD', 'must not be set for UserAssignedMSI (the managed identity has no secret)');
   } else if (!env.MICROSOFT_APP_PASSWORD) {
     problem('MICROSOFT_APP_PASSWORD', `is required for ${env.MICROSOFT_APP_TYPE} when MICROSOFT_APP_ID is set`);
   }
   if (env.MICROSOFT_APP_TYPE !== 'MultiTenant' && !env.MICROSOFT_APP_TENANT_ID) {
-    const hint = env.MICROSOFT_APP_TYPE === 'SingleTenant' ? ' (the default type; a bot registered as multi-tenant before August 2025 sets MICROSOFT_APP_TYPE=MultiTenant)' : '';
+    const hint =
+      env.MICROSOFT_APP_TYPE === 'SingleTenant'
+        ? ' (the default type; a bot registered as multi-tenant before August 2025 sets MICROSOFT_APP_TYPE=MultiTenant)'
+        : '';
     problem('MICROSOFT_APP_TENANT_ID', `is required for ${env.MICROSOFT_APP_TYPE}${hint}`);
   }
 }

@@ -48,7 +48,18 @@ const serverEnv = z.object({
   MAX_BODY_BYTES: num(16_384, 1024, 10_000_000),
 });
 
-export const configSchema = serverEnv.extend(botEnv.shape).extend(accessEnv.shape).extend(searchEnv.shape).extend(ticketsEnv.shape).extend(reportsEnv.shape).extend(securityEnv.shape).extend(storageEnv.shape).superRefine(checkSearchEnv).superRefine(checkSecurityEnv).superRefine(checkTicketsEnv).superRefine(checkBotEnv);
+export const configSchema = serverEnv
+  .extend(botEnv.shape)
+  .extend(accessEnv.shape)
+  .extend(searchEnv.shape)
+  .extend(ticketsEnv.shape)
+  .extend(reportsEnv.shape)
+  .extend(securityEnv.shape)
+  .extend(storageEnv.shape)
+  .superRefine(checkSearchEnv)
+  .superRefine(checkSecurityEnv)
+  .superRefine(checkTicketsEnv)
+  .superRefine(checkBotEnv);
 
 export type RawConfig = z.infer<typeof configSchema>;
 
@@ -99,8 +110,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
     // Echo the offending value to help, except for secrets, which never reach a log.
-    const shown = (key: string) => (/KEY|PASSWORD|SECRET|TOKEN|DATABASE_URL|REDIS_URL/.test(key) ? '' : ` (got ${JSON.stringify(input[key])})`);
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}${shown(String(i.path[0]))}`));
+    const shown = (key: string) =>
+      /KEY|PASSWORD|SECRET|TOKEN|DATABASE_URL|REDIS_URL/.test(key) ? '' : ` (got ${JSON.stringify(input[key])})`;
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}${shown(String(i.path[0]))}`),
+    );
   }
   const c = parsed.data;
   return Object.freeze({
@@ -116,7 +130,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clarifyThreshold: c.CLARIFY_THRESHOLD,
     embedder: c.EMBEDDER,
     wordVectors: c.WORD_VECTORS,
-    corsOrigins: c.CORS_ORIGINS === '*' ? '*' : c.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins:
+      c.CORS_ORIGINS === '*'
+        ? '*'
+        : c.CORS_ORIGINS.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
     deflectionWindowDays: c.DEFLECTION_WINDOW_DAYS,
     maxBodyBytes: c.MAX_BODY_BYTES,
     bot: botConfig(c),

@@ -18,5 +18,9 @@ export interface ReportsConfig {
 }
 
 export function reportsConfig(env: z.infer<typeof reportsEnv> & { KB_DIR: string }): ReportsConfig {
-  return { retentionDays: env.EVENT_RETENTION_DAYS, ticketRetentionDays: env.TICKET_RETENTION_DAYS, draftsDir: env.DRAFTS_DIR ?? `${env.KB_DIR.replace(/\/$/, '')}/drafts` };
+  return {
+    retentionDays: env.EVENT_RETENTION_DAYS,
+    ticketRetentionDays: env.TICKET_RETENTION_DAYS,
+    draftsDir: env.DRAFTS_DIR ?? `${env.KB_DIR.replace(/\/$/, '')}/drafts`,
+  };
 }

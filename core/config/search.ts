@@ -15,7 +15,10 @@ export const searchEnv = z.object({
   /** Search-only key used for queries. Unset: found (or created) through MEILI_API_KEY at start. */
   MEILI_SEARCH_KEY: z.string().optional(),
   /** Index uid; a full rebuild builds `<uid>-next` and swaps it in. */
-  MEILI_INDEX: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'letters, digits, - and _ only').default('deflect-articles'),
+  MEILI_INDEX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,200}$/, 'letters, digits, - and _ only')
+    .default('deflect-articles'),
   /** Longest wait for one search call before the in-process index answers instead. */
   MEILI_TIMEOUT_MS: num(1500, 50, 60_000),
   /** While degraded, how often to check whether Meilisearch is back. */
@@ -118,7 +121,8 @@ export function checkSearchEnv(env: Env & { EMBEDDER: string }, ctx: z.Refinemen
   const need = (key: keyof Env, why: string) => {
     if (env[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `is required ${why}` });
   };
-  if (env.EMBEDDER === 'openai' || env.EMBEDDER === 'azure-openai') need('EMBEDDINGS_MODEL', `when EMBEDDER=${env.EMBEDDER}`);
+  if (env.EMBEDDER === 'openai' || env.EMBEDDER === 'azure-openai')
+    need('EMBEDDINGS_MODEL', `when EMBEDDER=${env.EMBEDDER}`);
   if (env.EMBEDDER === 'azure-openai') {
     need('EMBEDDINGS_BASE_URL', 'when EMBEDDER=azure-openai (https://RESOURCE.openai.azure.com)');
     need('EMBEDDINGS_AZURE_DEPLOYMENT', 'when EMBEDDER=azure-openai');
@@ -127,7 +131,11 @@ export function checkSearchEnv(env: Env & { EMBEDDER: string }, ctx: z.Refinemen
   if (env.EMBEDDER === 'local') need('EMBEDDINGS_LOCAL_DIR', 'when EMBEDDER=local');
   if (env.GENERATIVE_FALLBACK) need('LLM_MODEL', 'when GENERATIVE_FALLBACK is on');
   if (env.MEILI_API_KEY && env.MEILI_SEARCH_KEY && env.MEILI_API_KEY === env.MEILI_SEARCH_KEY) {
-    ctx.addIssue({ code: 'custom', path: ['MEILI_SEARCH_KEY'], message: 'must be a search-only key, not the admin key' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MEILI_SEARCH_KEY'],
+      message: 'must be a search-only key, not the admin key',
+    });
   }
 }
 

@@ -25,10 +25,15 @@ export function securityConfig(env: z.infer<typeof securityEnv>): SecurityConfig
   return {
     identitySecret: env.IDENTITY_SECRET,
     identityRequired: env.IDENTITY_REQUIRED,
-    rateLimits: { askPerMinute: env.RATE_LIMIT_ASK_PER_MINUTE, conversationPerMinute: env.RATE_LIMIT_CONVERSATION_PER_MINUTE, ticketsPerHour: env.RATE_LIMIT_TICKETS_PER_HOUR },
+    rateLimits: {
+      askPerMinute: env.RATE_LIMIT_ASK_PER_MINUTE,
+      conversationPerMinute: env.RATE_LIMIT_CONVERSATION_PER_MINUTE,
+      ticketsPerHour: env.RATE_LIMIT_TICKETS_PER_HOUR,
+    },
   };
 }
 
 export function checkSecurityEnv(env: z.infer<typeof securityEnv>, ctx: z.RefinementCtx): void {
-  if (env.IDENTITY_REQUIRED && !env.IDENTITY_SECRET) ctx.addIssue({ code: 'custom', path: ['IDENTITY_REQUIRED'], message: 'needs IDENTITY_SECRET' });
+  if (env.IDENTITY_REQUIRED && !env.IDENTITY_SECRET)
+    ctx.addIssue({ code: 'custom', path: ['IDENTITY_REQUIRED'], message: 'needs IDENTITY_SECRET' });
 }

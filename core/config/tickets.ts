@@ -17,7 +17,8 @@ export const ticketsEnv = z.object({
 
 /** WEBHOOK_URL without WEBHOOK_SECRET would send unsigned tickets: refuse to start. */
 export function checkTicketsEnv(env: { WEBHOOK_URL?: string; WEBHOOK_SECRET?: string }, ctx: z.RefinementCtx): void {
-  if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when WEBHOOK_URL is set' });
+  if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET)
+    ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when WEBHOOK_URL is set' });
 }
 
 export interface WebhookConfig {
@@ -34,5 +35,13 @@ export interface TicketsConfig {
 
 export function ticketsConfig(env: z.infer<typeof ticketsEnv>): TicketsConfig {
   if (!env.WEBHOOK_URL || !env.WEBHOOK_SECRET) return {};
-  return { webhook: { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET, maxAttempts: env.WEBHOOK_MAX_ATTEMPTS, backoffMs: env.WEBHOOK_BACKOFF_MS, timeoutMs: env.WEBHOOK_TIMEOUT_MS } };
+  return {
+    webhook: {
+      url: env.WEBHOOK_URL,
+      secret: env.WEBHOOK_SECRET,
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      backoffMs: env.WEBHOOK_BACKOFF_MS,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    },
+  };
 }

@@ -14,7 +14,12 @@ const MAX_TURNS = 200;
 export class ConversationStore implements ConversationRepository {
   private readonly byId = new Map<string, Conversation>();
 
-  constructor(private readonly options: { ttlMs: number; maxConversations: number } = { ttlMs: 2 * 86_400_000, maxConversations: 100_000 }) {}
+  constructor(
+    private readonly options: { ttlMs: number; maxConversations: number } = {
+      ttlMs: 2 * 86_400_000,
+      maxConversations: 100_000,
+    },
+  ) {}
 
   /** Replay the last days of events. */
   async restore(events: EventStore, titleOf: (articleId: string) => string): Promise<number> {
@@ -32,14 +37,28 @@ export class ConversationStore implements ConversationRepository {
   }
 
   /** The conversation with this id, or a new one (a client may not invent ids that exist elsewhere: they are random UUIDs). */
-  async open(id: string | undefined, init: { channel: Channel; lang: Lang; user?: UserIdentity }): Promise<Conversation> {
+  async open(
+    id: string | undefined,
+    init: { channel: Channel; lang: Lang; user?: UserIdentity },
+  ): Promise<Conversation> {
     const existing = id ? this.byId.get(id) : undefined;
     if (existing) {
       if (init.user && !existing.user) existing.user = init.user;
       return existing;
     }
     const now = new Date().toISOString();
-    const c: Conversation = { id: id ?? randomUUID(), channel: init.channel, lang: init.lang, user: init.user, startedAt: now, updatedAt: now, turns: [], shown: [], lastRanked: [], lastUnanswered: false };
+    const c: Conversation = {
+      id: id ?? randomUUID(),
+      channel: init.channel,
+      lang: init.lang,
+      user: init.user,
+      startedAt: now,
+      updatedAt: now,
+      turns: [],
+      shown: [],
+      lastRanked: [],
+      lastUnanswered: false,
+    };
     return c;
   }
 
@@ -52,7 +71,18 @@ export class ConversationStore implements ConversationRepository {
     if (e.type === 'erasure' || e.type === 'solved') return;
     let c = this.byId.get(e.conversationId);
     if (!c) {
-      c = { id: e.conversationId, channel: e.channel, lang: e.lang, user: e.user, startedAt: e.at, updatedAt: e.at, turns: [], shown: [], lastRanked: [], lastUnanswered: false };
+      c = {
+        id: e.conversationId,
+        channel: e.channel,
+        lang: e.lang,
+        user: e.user,
+        startedAt: e.at,
+        updatedAt: e.at,
+        turns: [],
+        shown: [],
+        lastRanked: [],
+        lastUnanswered: false,
+      };
       this.byId.set(c.id, c);
       this.evict();
     }
@@ -71,7 +101,8 @@ export class ConversationStore implements ConversationRepository {
       c.turns.push({ role: 'user', text: e.helpful ? '👍' : '👎', at: e.at }, { role: 'bot', text: e.reply, at: e.at });
       const s = c.shown.find((x) => x.articleId === e.articleId);
       if (s) s.helpful = e.helpful;
-      for (const x of e.shown) if (!c.shown.some((y) => y.articleId === x.articleId)) c.shown.push({ ...x, title: titleOf(x.articleId) });
+      for (const x of e.shown)
+        if (!c.shown.some((y) => y.articleId === x.articleId)) c.shown.push({ ...x, title: titleOf(x.articleId) });
     }
     if (c.turns.length > MAX_TURNS) c.turns.splice(0, c.turns.length - MAX_TURNS);
   }

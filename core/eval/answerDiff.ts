@@ -28,7 +28,11 @@ export interface AnswerDiff {
 }
 
 /** The questions to replay: every article's own phrasings (titles of articles that list none) in either version, then past questions. */
-export function replayQuestions(before: Iterable<Article>, after: Iterable<Article>, past: string[] = []): { question: string; source: string }[] {
+export function replayQuestions(
+  before: Iterable<Article>,
+  after: Iterable<Article>,
+  past: string[] = [],
+): { question: string; source: string }[] {
   const out = new Map<string, string>();
   for (const a of [...before, ...after]) {
     for (const q of a.questions.length ? a.questions : [a.title]) if (!out.has(q.trim())) out.set(q.trim(), a.id);
@@ -57,10 +61,19 @@ export function pastQuestions(text: string): string[] {
  * Ask every question of both versions of the KB and list the questions whose
  * answer changed: what an agent reviews before merging an article change.
  */
-export async function diffAnswers(before: AnswerEngine, after: AnswerEngine, questions: { question: string; source: string }[]): Promise<AnswerDiff> {
+export async function diffAnswers(
+  before: AnswerEngine,
+  after: AnswerEngine,
+  questions: { question: string; source: string }[],
+): Promise<AnswerDiff> {
   const diff: AnswerDiff = { questions: questions.length, changed: [], newlyAnswered: [], newlyUnanswered: [] };
   for (const { question, source } of questions) {
-    const change = { question, source, before: outcomeOf(await before.answer({ question })), after: outcomeOf(await after.answer({ question })) };
+    const change = {
+      question,
+      source,
+      before: outcomeOf(await before.answer({ question })),
+      after: outcomeOf(await after.answer({ question })),
+    };
     const was = change.before.action === 'answer';
     const is = change.after.action === 'answer';
     if (was && is && change.before.articleId !== change.after.articleId) diff.changed.push(change);

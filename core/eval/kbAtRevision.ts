@@ -12,7 +12,8 @@ const run = promisify(execFile);
  * not exist then gives an empty folder: every article is new.
  */
 export async function kbAtRevision(kbDir: string, revision: string, into: string): Promise<void> {
-  if (!/^[\w./~^@{}-]+$/.test(revision) || revision.startsWith('-')) throw new ValidationError(`'${revision}' is not a git revision`);
+  if (!/^[\w./~^@{}-]+$/.test(revision) || revision.startsWith('-'))
+    throw new ValidationError(`'${revision}' is not a git revision`);
   const root = (
     await git(path.resolve(kbDir), ['rev-parse', '--show-toplevel']).catch((error: Error) => {
       if (error instanceof ValidationError) throw error;
@@ -27,7 +28,9 @@ export async function kbAtRevision(kbDir: string, revision: string, into: string
   const listed = await git(root, ['ls-tree', '-d', '--name-only', revision, '--', rel === '.' ? '.' : rel]);
   if (rel !== '.' && !listed.trim()) return;
   await new Promise<void>((resolve, reject) => {
-    const archive = spawn('git', ['-C', root, 'archive', '--format=tar', revision, '--', rel], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const archive = spawn('git', ['-C', root, 'archive', '--format=tar', revision, '--', rel], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const strip = rel === '.' ? [] : [`--strip-components=${rel.split('/').length}`];
     const tar = spawn('tar', ['-x', '-C', into, ...strip], { stdio: ['pipe', 'ignore', 'pipe'] });
     archive.stdout.pipe(tar.stdin);
@@ -36,7 +39,9 @@ export async function kbAtRevision(kbDir: string, revision: string, into: string
     tar.stderr.on('data', (d) => (errors += String(d)));
     archive.on('error', reject);
     tar.on('error', reject);
-    tar.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`could not extract ${rel} at ${revision}: ${errors.trim()}`))));
+    tar.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`could not extract ${rel} at ${revision}: ${errors.trim()}`)),
+    );
   });
 }
 

@@ -47,7 +47,11 @@ export function computeMetrics(rows: QueryRow[], predictions: ReadonlyMap<string
   const inScope = labelled.filter((r) => r.gold);
   const unanswerable = labelled.filter((r) => !r.gold);
 
-  let top1 = 0, top3 = 0, rr = 0, correct = 0, wrong = 0;
+  let top1 = 0,
+    top3 = 0,
+    rr = 0,
+    correct = 0,
+    wrong = 0;
   for (const r of inScope) {
     const p = predOf(r);
     const rank = p.ranked.slice(0, 10).indexOf(r.gold!);
@@ -56,7 +60,8 @@ export function computeMetrics(rows: QueryRow[], predictions: ReadonlyMap<string
     if (rank >= 0) rr += 1 / (rank + 1);
     if (p.action === 'answer') p.articleId === r.gold ? correct++ : wrong++;
   }
-  const answeredShare = (list: QueryRow[]) => ratio(list.filter((r) => predOf(r).action === 'answer').length, list.length);
+  const answeredShare = (list: QueryRow[]) =>
+    ratio(list.filter((r) => predOf(r).action === 'answer').length, list.length);
   const ofType = (type: QueryRow['type']) => unanswerable.filter((r) => (r.type ?? 'oos') === type);
   const clarified = labelled.filter((r) => predOf(r).action === 'clarify');
   const hits = clarified.filter((r) => !!r.gold && predOf(r).options.includes(r.gold)).length;
@@ -71,7 +76,12 @@ export function computeMetrics(rows: QueryRow[], predictions: ReadonlyMap<string
     mrr_at_10: ratio(rr, inScope.length),
     cdr: ratio(correct, inScope.length),
     fdr: ratio(wrong, inScope.length),
-    far: { all: answeredShare(unanswerable), id_oos: answeredShare(ofType('id_oos')), ood_oos: answeredShare(ofType('ood_oos')), oos: answeredShare(ofType('oos')) },
+    far: {
+      all: answeredShare(unanswerable),
+      id_oos: answeredShare(ofType('id_oos')),
+      ood_oos: answeredShare(ofType('ood_oos')),
+      oos: answeredShare(ofType('oos')),
+    },
     clarify_rate: ratio(clarified.length, labelled.length),
     clarify_hit: ratio(hits, clarified.length),
     latency_ms: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95) },
@@ -105,7 +115,12 @@ export function riskCoverage(rows: QueryRow[], predictions: ReadonlyMap<string, 
   events.forEach((e, i) => {
     n[e.kind]++;
     if (i + 1 < events.length && events[i + 1]!.conf === e.conf) return;
-    points.push({ threshold: e.conf, cdr: ratio(n.cdr, inScope) ?? 0, fdr: ratio(n.fdr, inScope) ?? 0, far: ratio(n.far, unanswerable) });
+    points.push({
+      threshold: e.conf,
+      cdr: ratio(n.cdr, inScope) ?? 0,
+      fdr: ratio(n.fdr, inScope) ?? 0,
+      far: ratio(n.far, unanswerable),
+    });
   });
   return points;
 }

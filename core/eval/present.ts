@@ -30,7 +30,8 @@ export function metricsTable(results: SetResult[]): string {
   const head = ['set', ...COLUMNS.map(([name]) => name)];
   const rows = results.map((r) => [r.name, ...COLUMNS.map(([, get, kind]) => format(get(r.metrics), kind))]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(head), rule, ...rows.map(line)].join('\n');
 }
@@ -47,7 +48,11 @@ function format(value: number | null, kind: 'ratio' | 'count' | 'ms'): string {
  * wrong answers to in-scope questions (x) as the answer threshold moves,
  * with the engine's operating point marked `@`.
  */
-export function plotCurve(points: CurvePoint[], operating: { cdr: number | null; fdr: number | null }, size = { width: 56, height: 16 }): string {
+export function plotCurve(
+  points: CurvePoint[],
+  operating: { cdr: number | null; fdr: number | null },
+  size = { width: 56, height: 16 },
+): string {
   const maxX = Math.max(0.05, ...points.map((p) => p.fdr));
   const grid = Array.from({ length: size.height + 1 }, () => Array<string>(size.width + 1).fill(' '));
   const put = (x: number, y: number, ch: string) => {
@@ -63,12 +68,17 @@ export function plotCurve(points: CurvePoint[], operating: { cdr: number | null;
     return `${label.padStart(5)} |${row.join('')}`;
   });
   out.push(`${' '.repeat(6)}+${'-'.repeat(size.width + 1)}`);
-  out.push(`${' '.repeat(7)}0${'FDR (wrong answers / in-scope)'.padStart(Math.floor(size.width / 2) + 15)}${maxX.toFixed(2).padStart(size.width - Math.floor(size.width / 2) - 15)}`);
+  out.push(
+    `${' '.repeat(7)}0${'FDR (wrong answers / in-scope)'.padStart(Math.floor(size.width / 2) + 15)}${maxX.toFixed(2).padStart(size.width - Math.floor(size.width / 2) - 15)}`,
+  );
   return ['CDR', ...out].join('\n');
 }
 
 /** The best CDR the curve reaches while FDR stays at or below each budget. */
-export function cdrAtRisk(points: CurvePoint[], budgets = [0.01, 0.02, 0.05, 0.1]): { fdr: number; cdr: number; threshold: number | null; far: number | null }[] {
+export function cdrAtRisk(
+  points: CurvePoint[],
+  budgets = [0.01, 0.02, 0.05, 0.1],
+): { fdr: number; cdr: number; threshold: number | null; far: number | null }[] {
   return budgets.map((b) => {
     const ok = points.filter((p) => p.fdr <= b);
     const best = ok.reduce<CurvePoint | null>((acc, p) => (!acc || p.cdr > acc.cdr ? p : acc), null);

@@ -38,7 +38,13 @@ export interface EvalReport {
 export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'deflect-eval-'));
   try {
-    const built = await buildIndex({ kbDir: options.kbDir, dataDir, embedder: options.embedder, wordVectors: options.wordVectors, defaultLang: options.defaultLang ?? 'en' });
+    const built = await buildIndex({
+      kbDir: options.kbDir,
+      dataDir,
+      embedder: options.embedder,
+      wordVectors: options.wordVectors,
+      defaultLang: options.defaultLang ?? 'en',
+    });
     const defaultLang = options.defaultLang ?? majorityLang([...built.index.articles.values()].map((a) => a.lang));
     // Read the snapshot back, as the server does after a restart.
     const index = await openSnapshot(built.snapshotDir!, options.embedder, options.wordVectors ?? null);

@@ -31,7 +31,12 @@ export class EventLog implements EventStore {
   append(event: NewEvent): Promise<DeflectEvent> {
     const full = { id: randomUUID(), at: new Date().toISOString(), ...event } as DeflectEvent;
     return new Promise((resolve, reject) => {
-      this.queue.push({ line: `${JSON.stringify(full)}\n`, day: full.at.slice(0, 10), resolve: () => resolve(full), reject });
+      this.queue.push({
+        line: `${JSON.stringify(full)}\n`,
+        day: full.at.slice(0, 10),
+        resolve: () => resolve(full),
+        reject,
+      });
       if (!this.flushing) this.flushing = this.flush();
     });
   }
@@ -59,7 +64,10 @@ export class EventLog implements EventStore {
           }
           items.forEach((i) => i.resolve());
         } catch (error) {
-          const e = new UnavailableError(`could not write events: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+          const e = new UnavailableError(
+            `could not write events: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+            { cause: error },
+          );
           items.forEach((i) => i.reject(e));
         }
       }
@@ -103,7 +111,10 @@ export class EventLog implements EventStore {
   /** Day files present, oldest first (YYYY-MM-DD). */
   async days(): Promise<string[]> {
     const names = await fs.readdir(this.dir).catch(() => [] as string[]);
-    return names.filter((n) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(n)).map((n) => n.slice(0, 10)).sort();
+    return names
+      .filter((n) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(n))
+      .map((n) => n.slice(0, 10))
+      .sort();
   }
 
   /** Every event between two ISO times (inclusive from, exclusive to), oldest first. */
@@ -141,7 +152,12 @@ export class EventLog implements EventStore {
   async exclusive<T>(fn: () => Promise<T>): Promise<T> {
     while (this.flushing) await this.flushing;
     const run = fn();
-    this.flushing = run.then(() => undefined, () => undefined).then(() => this.flush());
+    this.flushing = run
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => this.flush());
     return run;
   }
 

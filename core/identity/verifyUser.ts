@@ -31,7 +31,8 @@ export function verifyUser(user: UserIdentity | undefined, options: { secret?: s
   }
   const { hash, ...rest } = user;
   const verified = !!(options.secret && user.id && hash && hashMatches(options.secret, user.id, hash));
-  if (options.required && !verified) throw new IdentityError('the user could not be verified: hash must be HMAC-SHA256(secret, id), hex');
+  if (options.required && !verified)
+    throw new IdentityError('the user could not be verified: hash must be HMAC-SHA256(secret, id), hex');
   return { user: { ...rest, verified }, audiences: audiencesOf({ staff: verified }) };
 }
 

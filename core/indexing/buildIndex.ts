@@ -13,7 +13,15 @@ import type { Embedder, SearchDocument, VectorItem } from '../search/ports.ts';
 import { markdownToText } from '../articles/markdown.ts';
 import { log } from '../logger.ts';
 import { indexFromData, type KbIndex } from './kbIndex.ts';
-import { calibratedWith, currentSnapshotDir, indexRoot, publishSnapshot, readSnapshot, type Manifest, type SnapshotData } from './snapshot.ts';
+import {
+  calibratedWith,
+  currentSnapshotDir,
+  indexRoot,
+  publishSnapshot,
+  readSnapshot,
+  type Manifest,
+  type SnapshotData,
+} from './snapshot.ts';
 
 export interface BuildOptions {
   kbDir: string;
@@ -51,7 +59,8 @@ const EMBED_BATCH = 64;
 export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
   const kb = await loadKnowledgeBase(options.kbDir, { defaultLang: options.defaultLang });
-  const previous = options.rebuild || !options.dataDir ? null : await previousVectors(options.dataDir, options.embedder);
+  const previous =
+    options.rebuild || !options.dataDir ? null : await previousVectors(options.dataDir, options.embedder);
 
   const items: (VectorItem & { hash: string })[] = [];
   for (const a of kb.articles) {
@@ -71,7 +80,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     for (const lang of ['es', 'en'] as const) {
       const ids = batch.filter((i) => langOf.get(items[i]!.articleId) === lang);
       if (!ids.length) continue;
-      const out = await options.embedder.embed(ids.map((i) => items[i]!.text), 'passage', lang);
+      const out = await options.embedder.embed(
+        ids.map((i) => items[i]!.text),
+        'passage',
+        lang,
+      );
       ids.forEach((i, k) => (vectors[i] = out[k]!));
     }
     options.onProgress?.(Math.min(start + EMBED_BATCH, toEmbed.length), toEmbed.length);
@@ -79,10 +92,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 
   // The vector graph builds on another core while this one builds the full-text index and fits the term model.
   const graphFile = await graphFileFor(options.dataDir);
-  const workerGraph = HnswVectorIndex.buildInWorker(options.embedder.dimensions, items, vectors, graphFile).catch((error: unknown) => {
-    log.warn('index', 'building the vector index on a worker thread failed; building it here', { error });
-    return null;
-  });
+  const workerGraph = HnswVectorIndex.buildInWorker(options.embedder.dimensions, items, vectors, graphFile).catch(
+    (error: unknown) => {
+      log.warn('index', 'building the vector index on a worker thread failed; building it here', { error });
+      return null;
+    },
+  );
   const fullText = MiniSearchIndex.build(kb.articles.map(searchDocumentOf), kb.synonyms);
   const manifest: Manifest = {
     format: 1,
@@ -97,7 +112,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     wordVectors: options.wordVectors?.id ?? null,
   };
   const data: SnapshotData = { manifest, articles: kb.articles, items, vectors, fullTextJson: fullText.toJSON() };
-  const index = await indexFromData(data, options, null, workerGraph.then((g) => g ?? HnswVectorIndex.build(options.embedder.dimensions, items, vectors)));
+  const index = await indexFromData(
+    data,
+    options,
+    null,
+    workerGraph.then((g) => g ?? HnswVectorIndex.build(options.embedder.dimensions, items, vectors)),
+  );
   const graph = index.vectors as HnswVectorIndex;
   const graphInFile = (await workerGraph) !== null;
   if (!options.dataDir) await fs.rm(graphFile, { force: true });
@@ -107,7 +127,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   let snapshotDir: string | null = null;
   if (options.dataDir) {
     // The worker already wrote the graph: move its file in rather than writing hundreds of megabytes again.
-    snapshotDir = await publishSnapshot(options.dataDir, data, (file) => (graphInFile ? fs.rename(graphFile, file) : graph.write(file)));
+    snapshotDir = await publishSnapshot(options.dataDir, data, (file) =>
+      graphInFile ? fs.rename(graphFile, file) : graph.write(file),
+    );
     index.snapshotDir = snapshotDir;
   }
   const previousIds = previous ? new Set([...previous.keys()].map((k) => k.split('\u0000')[0])) : new Set<string>();
@@ -127,7 +149,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 }
 
 /** Is the published snapshot out of date with the KB folder (or missing)? */
-export async function isIndexStale(kb: KnowledgeBase, dataDir: string, embedder: Embedder, wordVectors: WordVectors | null = null): Promise<boolean> {
+export async function isIndexStale(
+  kb: KnowledgeBase,
+  dataDir: string,
+  embedder: Embedder,
+  wordVectors: WordVectors | null = null,
+): Promise<boolean> {
   const dir = await currentSnapshotDir(dataDir);
   if (!dir) return true;
   try {
@@ -148,7 +175,8 @@ export async function isIndexStale(kb: KnowledgeBase, dataDir: string, embedder:
 export function unitsOf(a: Article): { kind: VectorItem['kind']; text: string }[] {
   const units: { kind: VectorItem['kind']; text: string }[] = [{ kind: 'title', text: a.title }];
   for (const q of a.questions) units.push({ kind: 'question', text: q });
-  for (const c of a.chunks) units.push({ kind: 'chunk', text: [a.title, c.heading, c.text].filter(Boolean).join('\n') });
+  for (const c of a.chunks)
+    units.push({ kind: 'chunk', text: [a.title, c.heading, c.text].filter(Boolean).join('\n') });
   return units;
 }
 
@@ -190,6 +218,8 @@ async function previousVectors(dataDir: string, embedder: Embedder): Promise<Map
     );
   }
   const map = new Map<string, Float32Array>();
-  data.items.forEach((item, i) => map.set(`${item.articleId}\u0000${item.hash}\u0000${item.kind}\u0000${item.text}`, data.vectors[i]!));
+  data.items.forEach((item, i) =>
+    map.set(`${item.articleId}\u0000${item.hash}\u0000${item.kind}\u0000${item.text}`, data.vectors[i]!),
+  );
   return map;
 }

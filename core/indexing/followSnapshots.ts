@@ -8,7 +8,12 @@ import { currentSnapshotDir, indexRoot } from './snapshot.ts';
  * articles without a restart. Watches the index folder for CURRENT being
  * replaced, with a slow poll as a safety net where fs events are unreliable.
  */
-export function followSnapshots(dataDir: string, initial: string | null, onChange: (dir: string) => Promise<void>, pollMs = 2000): () => void {
+export function followSnapshots(
+  dataDir: string,
+  initial: string | null,
+  onChange: (dir: string) => Promise<void>,
+  pollMs = 2000,
+): () => void {
   let current = initial;
   let checking = false;
   let again = false;

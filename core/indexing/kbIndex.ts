@@ -48,7 +48,12 @@ export interface IndexModels {
 }
 
 /** Build the in-memory index from snapshot data (fresh from a build, or read from disk). */
-export async function indexFromData(data: SnapshotData, models: IndexModels, snapshotDir: string | null, graph?: HnswVectorIndex | Promise<HnswVectorIndex>): Promise<KbIndex> {
+export async function indexFromData(
+  data: SnapshotData,
+  models: IndexModels,
+  snapshotDir: string | null,
+  graph?: HnswVectorIndex | Promise<HnswVectorIndex>,
+): Promise<KbIndex> {
   const { manifest } = data;
   const { embedder } = models;
   if (manifest.embedder.id !== embedder.id || manifest.embedder.dimensions !== embedder.dimensions) {
@@ -57,7 +62,8 @@ export async function indexFromData(data: SnapshotData, models: IndexModels, sna
     );
   }
   // The graph loads (or builds, in a worker) while this thread fits the models below: awaited last.
-  const vectors = graph ?? HnswVectorIndex.read(path.join(snapshotDir!, FILES.hnsw), manifest.embedder.dimensions, data.items);
+  const vectors =
+    graph ?? HnswVectorIndex.read(path.join(snapshotDir!, FILES.hnsw), manifest.embedder.dimensions, data.items);
   const index = {
     manifest,
     snapshotDir,
@@ -73,7 +79,11 @@ export async function indexFromData(data: SnapshotData, models: IndexModels, sna
 }
 
 /** Open the snapshot in `dir`. */
-export async function openSnapshot(dir: string, embedder: Embedder, wordVectors: WordVectors | null = null): Promise<KbIndex> {
+export async function openSnapshot(
+  dir: string,
+  embedder: Embedder,
+  wordVectors: WordVectors | null = null,
+): Promise<KbIndex> {
   const data = await readSnapshot(dir);
   return indexFromData(data, { embedder, wordVectors }, dir);
 }

@@ -22,8 +22,13 @@ export class MeiliBackend {
   private served: KbIndex | null = null;
   private syncedRev: string | null = null;
 
-  constructor(private readonly config: MeiliConfig, embedder: Embedder) {
-    this.admin = config.adminKey ? new Meilisearch({ host: config.host, apiKey: config.adminKey, timeout: config.timeoutMs * 4 }) : null;
+  constructor(
+    private readonly config: MeiliConfig,
+    embedder: Embedder,
+  ) {
+    this.admin = config.adminKey
+      ? new Meilisearch({ host: config.host, apiKey: config.adminKey, timeout: config.timeoutMs * 4 })
+      : null;
     // Hybrid search embeds each question twice (our kNN and Meilisearch's); the cache makes that one model call.
     this.embedder = config.hybrid ? new QueryVectorCache(embedder) : embedder;
     this.health = new SearchHealth('meilisearch', 'in-process', () => this.connect(), config.retryMs);
@@ -59,16 +64,27 @@ export class MeiliBackend {
     if (!this.search) {
       const apiKey = await this.searchKey();
       const client = new Meilisearch({ host: this.config.host, apiKey, timeout: this.config.timeoutMs });
-      this.search = new MeiliFullTextIndex(client, { index: this.config.index, ...(this.config.hybrid ? { hybrid: { embedder: this.embedder, semanticRatio: this.config.semanticRatio } } : {}) });
+      this.search = new MeiliFullTextIndex(client, {
+        index: this.config.index,
+        ...(this.config.hybrid
+          ? { hybrid: { embedder: this.embedder, semanticRatio: this.config.semanticRatio } }
+          : {}),
+      });
     }
     const served = this.served;
     if (this.admin && served) {
       const rev = `${served.manifest.createdAt}:${served.articles.size}`;
-      const stats = await this.admin.index(this.config.index).getStats().catch(() => null);
+      const stats = await this.admin
+        .index(this.config.index)
+        .getStats()
+        .catch(() => null);
       // Catch up when we never did for this snapshot, or when Meilisearch lost documents (a fresh container).
       if (this.syncedRev !== rev || stats?.numberOfDocuments !== served.articles.size) {
         const { docs, settings } = await meiliPayloadOf(served, { hybrid: this.config.hybrid });
-        const summary = await publishToMeili(this.admin, docs, settings, { index: this.config.index, taskTimeoutMs: this.config.taskTimeoutMs });
+        const summary = await publishToMeili(this.admin, docs, settings, {
+          index: this.config.index,
+          taskTimeoutMs: this.config.taskTimeoutMs,
+        });
         this.syncedRev = rev;
         log.info('meili', 'Meilisearch is in line with the KB', { index: this.config.index, ...summary });
       }
@@ -87,16 +103,32 @@ export class MeiliBackend {
     if (this.config.searchKey) return this.config.searchKey;
     if (!this.admin) return undefined;
     const { results } = await this.admin.getKeys({ limit: 1000 });
-    const usable = results.find((k) => k.actions.length === 1 && k.actions[0] === 'search' && (k.indexes.includes('*') || k.indexes.includes(this.config.index)) && (!k.expiresAt || new Date(k.expiresAt).getTime() > Date.now()));
+    const usable = results.find(
+      (k) =>
+        k.actions.length === 1 &&
+        k.actions[0] === 'search' &&
+        (k.indexes.includes('*') || k.indexes.includes(this.config.index)) &&
+        (!k.expiresAt || new Date(k.expiresAt).getTime() > Date.now()),
+    );
     if (usable) return usable.key;
-    const created = await this.admin.createKey({ name: `Deflect search (${this.config.index})`, description: 'Search-only key used by the Deflect server', actions: ['search'], indexes: [this.config.index], expiresAt: null });
+    const created = await this.admin.createKey({
+      name: `Deflect search (${this.config.index})`,
+      description: 'Search-only key used by the Deflect server',
+      actions: ['search'],
+      indexes: [this.config.index],
+      expiresAt: null,
+    });
     log.info('meili', 'created a search-only key for queries', { index: this.config.index, keyName: created.name });
     return created.key;
   }
 }
 
 /** What createCore needs: wrap each served index, and stop probing on close. Without MEILI_HOST, indexes pass through unchanged. */
-export async function openSearchBackend(config: MeiliConfig | undefined, embedder: Embedder, index: KbIndex): Promise<{ wrap: (index: KbIndex) => KbIndex; close: () => void }> {
+export async function openSearchBackend(
+  config: MeiliConfig | undefined,
+  embedder: Embedder,
+  index: KbIndex,
+): Promise<{ wrap: (index: KbIndex) => KbIndex; close: () => void }> {
   if (!config) return { wrap: (i) => i, close: () => undefined };
   const backend = new MeiliBackend(config, embedder);
   await backend.start(index);

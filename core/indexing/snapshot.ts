@@ -51,7 +51,15 @@ export class IndexCorruptError extends DeflectError {
   }
 }
 
-export const FILES = { manifest: 'manifest.json', articles: 'articles.json', items: 'items.json', vectors: 'vectors.f32', hnsw: 'vectors.hnsw', fullText: 'fulltext.json', classifier: 'classifier.bin' };
+export const FILES = {
+  manifest: 'manifest.json',
+  articles: 'articles.json',
+  items: 'items.json',
+  vectors: 'vectors.f32',
+  hnsw: 'vectors.hnsw',
+  fullText: 'fulltext.json',
+  classifier: 'classifier.bin',
+};
 
 export function indexRoot(dataDir: string): string {
   return path.join(dataDir, 'index');
@@ -70,7 +78,11 @@ export async function currentSnapshotDir(dataDir: string): Promise<string | null
 }
 
 /** Write a snapshot beside the current one, then switch CURRENT to it. */
-export async function publishSnapshot(dataDir: string, data: SnapshotData, writeGraph: (file: string) => Promise<void>): Promise<string> {
+export async function publishSnapshot(
+  dataDir: string,
+  data: SnapshotData,
+  writeGraph: (file: string) => Promise<void>,
+): Promise<string> {
   const root = indexRoot(dataDir);
   await fs.mkdir(root, { recursive: true });
   const name = `snap-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
@@ -110,7 +122,8 @@ export async function readSnapshot(dir: string): Promise<SnapshotData> {
     const articles = JSON.parse(await fs.readFile(path.join(dir, FILES.articles), 'utf8')) as Article[];
     const items = JSON.parse(await fs.readFile(path.join(dir, FILES.items), 'utf8')) as SnapshotData['items'];
     const vectors = unpackVectors(await fs.readFile(path.join(dir, FILES.vectors)), manifest.embedder.dimensions);
-    if (vectors.length !== items.length || articles.length !== manifest.articleCount) throw new Error('snapshot files disagree on their sizes');
+    if (vectors.length !== items.length || articles.length !== manifest.articleCount)
+      throw new Error('snapshot files disagree on their sizes');
     const fullTextJson = await fs.readFile(path.join(dir, FILES.fullText), 'utf8');
     return { manifest, articles, items, vectors, fullTextJson, classifier: await readClassifier(dir) };
   } catch (error) {

@@ -26,7 +26,8 @@ export function addQuestions(source: string, questions: string[]): string {
 
 function addToYaml(yaml: string, questions: string[], eol: string): string {
   const doc = parseDocument(yaml, { schema: 'core', uniqueKeys: true });
-  if (doc.errors.length) throw new ValidationError(`the front matter is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
+  if (doc.errors.length)
+    throw new ValidationError(`the front matter is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
   if (!isMap(doc.contents)) throw new ValidationError('the front matter is not a mapping of fields');
   const pair = doc.contents.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'questions');
   const block = (indent: string) => questions.map((q) => `${indent}- ${blockScalar(q)}`);
@@ -54,7 +55,13 @@ function addToYaml(yaml: string, questions: string[], eol: string): string {
   let last = value.range![1];
   while (last > first && /\s/.test(yaml[last - 1]!)) last--;
   const at = endOfLine(yaml, last - 1);
-  return yaml.slice(0, at) + block(indent).map((l) => eol + l).join('') + yaml.slice(at);
+  return (
+    yaml.slice(0, at) +
+    block(indent)
+      .map((l) => eol + l)
+      .join('') +
+    yaml.slice(at)
+  );
 }
 
 /** A question as one plain or quoted YAML scalar on one line. */

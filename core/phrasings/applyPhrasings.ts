@@ -28,7 +28,11 @@ export interface ApplyResult {
  * from disk, edited in its front matter only, checked to parse as before with
  * the new questions, and written atomically.
  */
-export async function applyPhrasings(kbDir: string, report: PhrasingsReport, options: { defaultLang: Lang }): Promise<ApplyResult> {
+export async function applyPhrasings(
+  kbDir: string,
+  report: PhrasingsReport,
+  options: { defaultLang: Lang },
+): Promise<ApplyResult> {
   const result: ApplyResult = { files: [], skipped: [] };
   for (const a of report.articles) {
     const file = path.join(kbDir, a.file);
@@ -47,7 +51,8 @@ export async function applyPhrasings(kbDir: string, report: PhrasingsReport, opt
       const next = addQuestions(source, added);
       const after = parsed(a.file, next, options.defaultLang);
       const missing = added.filter((q) => !after.questions.includes(q));
-      if (after.id !== before.id || missing.length) throw new Error(`the edited front matter does not read back (${missing.join(', ') || 'id changed'})`);
+      if (after.id !== before.id || missing.length)
+        throw new Error(`the edited front matter does not read back (${missing.join(', ') || 'id changed'})`);
       await writeFileAtomic(file, next);
       result.files.push({ articleId: a.articleId, file: a.file, added });
     } catch (error) {

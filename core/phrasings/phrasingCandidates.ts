@@ -61,11 +61,21 @@ interface Resolved {
  * out. Nothing is written: a person reviews, then `npm run kb -- phrasings
  * --apply` writes the accepted ones.
  */
-export function phrasingCandidates(events: Iterable<DeflectEvent>, articles: ReadonlyMap<string, Article>, options: PhrasingOptions = {}): PhrasingsReport {
+export function phrasingCandidates(
+  events: Iterable<DeflectEvent>,
+  articles: ReadonlyMap<string, Article>,
+  options: PhrasingOptions = {},
+): PhrasingsReport {
   const resolved = resolvedQuestions(events);
   const known = new Map<string, Set<string>>();
   const listedIn = (a: Article) => known.get(a.id) ?? known.set(a.id, listed(a)).get(a.id)!;
-  const byArticle = new Map<string, Map<string, { variants: Map<string, number>; count: number; sources: Record<PhrasingSource, number>; lastSeen: string }>>();
+  const byArticle = new Map<
+    string,
+    Map<
+      string,
+      { variants: Map<string, number>; count: number; sources: Record<PhrasingSource, number>; lastSeen: string }
+    >
+  >();
   let droppedPersonal = 0;
   for (const r of resolved) {
     const resolvedBy = articles.get(r.articleId);
@@ -81,7 +91,11 @@ export function phrasingCandidates(events: Iterable<DeflectEvent>, articles: Rea
     let groups = byArticle.get(article.id);
     if (!groups) byArticle.set(article.id, (groups = new Map()));
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { variants: new Map(), count: 0, sources: { helpful: 0, picked: 0, ticket: 0 }, lastSeen: r.at }));
+    if (!g)
+      groups.set(
+        key,
+        (g = { variants: new Map(), count: 0, sources: { helpful: 0, picked: 0, ticket: 0 }, lastSeen: r.at }),
+      );
     g.variants.set(text, (g.variants.get(text) ?? 0) + 1);
     g.count++;
     g.sources[r.source]++;
@@ -96,7 +110,8 @@ export function phrasingCandidates(events: Iterable<DeflectEvent>, articles: Rea
       .filter((g) => g.count >= min)
       .map((g) => ({ text: mostFrequent(g.variants), count: g.count, sources: g.sources, lastSeen: g.lastSeen }))
       .sort((a, b) => b.count - a.count || a.text.localeCompare(b.text));
-    if (candidates.length) out.push({ articleId, title: article.title, lang: article.lang, file: article.file, candidates });
+    if (candidates.length)
+      out.push({ articleId, title: article.title, lang: article.lang, file: article.file, candidates });
   }
   out.sort((a, b) => total(b) - total(a) || a.articleId.localeCompare(b.articleId));
   return { articles: out, droppedPersonal };
@@ -131,7 +146,15 @@ function resolvedQuestions(events: Iterable<DeflectEvent>): Resolved[] {
   const settle = (s: ConversationState | undefined) => {
     if (!s) return;
     for (const [articleId, v] of s.verdicts) {
-      if (v.helpful) out.push({ articleId, question: s.question, lang: s.lang, asker: s.asker, source: s.picked.has(articleId) ? 'picked' : 'helpful', at: v.at });
+      if (v.helpful)
+        out.push({
+          articleId,
+          question: s.question,
+          lang: s.lang,
+          asker: s.asker,
+          source: s.picked.has(articleId) ? 'picked' : 'helpful',
+          at: v.at,
+        });
     }
   };
   for (const e of events) {
@@ -144,7 +167,14 @@ function resolvedQuestions(events: Iterable<DeflectEvent>): Resolved[] {
         continue;
       }
       settle(s);
-      open.set(e.conversationId, { question: e.question, lang: e.lang, asker: e.user ?? {}, shown: new Set(e.shown.map((x) => x.articleId)), picked: new Set(), verdicts: new Map() });
+      open.set(e.conversationId, {
+        question: e.question,
+        lang: e.lang,
+        asker: e.user ?? {},
+        shown: new Set(e.shown.map((x) => x.articleId)),
+        picked: new Set(),
+        verdicts: new Map(),
+      });
     } else if (e.type === 'feedback') {
       const s = open.get(e.conversationId);
       // A verdict on an article shown for an earlier question is not about this one.
@@ -152,7 +182,17 @@ function resolvedQuestions(events: Iterable<DeflectEvent>): Resolved[] {
       s.verdicts.set(e.articleId, { helpful: e.helpful, at: e.at });
       for (const x of e.shown) s.shown.add(x.articleId);
     } else if (e.type === 'solved') {
-      solved.set(e.ticketId, e.questions.map((question) => ({ articleId: e.articleId, question, lang: e.lang, asker: e.user ?? {}, source: 'ticket', at: e.at })));
+      solved.set(
+        e.ticketId,
+        e.questions.map((question) => ({
+          articleId: e.articleId,
+          question,
+          lang: e.lang,
+          asker: e.user ?? {},
+          source: 'ticket',
+          at: e.at,
+        })),
+      );
     }
   }
   for (const s of open.values()) settle(s);

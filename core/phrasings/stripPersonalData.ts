@@ -29,22 +29,61 @@ const PATTERNS: RegExp[] = [
 ];
 
 // "ticket 4521", "incidencia nº 88", "pedido 1234": the number after a word that introduces a reference.
-const REFERENCE_WORDS = 'ticket|tiquet|tique|incidencia|incidente|caso|case|order|pedido|orden|solicitud|request|referencia|reference|ref|n[uú]mero|number|no\\.|n[ºo°]';
-const REFERENCE = new RegExp(`\\b(${REFERENCE_WORDS})\\s*(?:n[ºo°.]\\s*)?[:#]?\\s*(?=[\\p{L}\\p{N}-]*\\d)[\\p{L}\\p{N}-]+`, 'giu');
+const REFERENCE_WORDS =
+  'ticket|tiquet|tique|incidencia|incidente|caso|case|order|pedido|orden|solicitud|request|referencia|reference|ref|n[uú]mero|number|no\\.|n[ºo°]';
+const REFERENCE = new RegExp(
+  `\\b(${REFERENCE_WORDS})\\s*(?:n[ºo°.]\\s*)?[:#]?\\s*(?=[\\p{L}\\p{N}-]*\\d)[\\p{L}\\p{N}-]+`,
+  'giu',
+);
 // "…, order #4481." says nothing once the number is gone; "pedido nº 4521 no ha llegado" keeps "pedido".
 const DANGLING_REFERENCE = new RegExp(`\\b(?:${REFERENCE_WORDS})\\s*${MARK}(?=\\s*(?:[,.;:!?]|${MARK}|$))`, 'giu');
 
 // Introductions: the words after them are a name. Up to three words, stopping at punctuation or a connector.
-const INTRODUCTION = /\b(my name is|my name's|i am called|i'm called|me llamo|mi nombre es)\s+((?:[\p{L}'-]+\s*){1,3})/giu;
+const INTRODUCTION =
+  /\b(my name is|my name's|i am called|i'm called|me llamo|mi nombre es)\s+((?:[\p{L}'-]+\s*){1,3})/giu;
 // "soy Ana", "I'm Ana": only a capitalised word after these is taken for a name ("soy nuevo" is not one).
 const SELF = /(?<![\p{L}])([Ss]oy|I am|I'm|i'm|i am)\s+(\p{Lu}[\p{L}'-]*(?:\s+\p{Lu}[\p{L}'-]*)?)/gu;
-const CONNECTORS = new Set(['and', 'but', 'from', 'with', 'i', 'im', 'my', 'y', 'e', 'pero', 'de', 'del', 'con', 'mi', 'yo', 'no', 'not', 'the', 'el', 'la', 'at', 'in', 'en', 'que', 'un', 'una', 'a']);
+const CONNECTORS = new Set([
+  'and',
+  'but',
+  'from',
+  'with',
+  'i',
+  'im',
+  'my',
+  'y',
+  'e',
+  'pero',
+  'de',
+  'del',
+  'con',
+  'mi',
+  'yo',
+  'no',
+  'not',
+  'the',
+  'el',
+  'la',
+  'at',
+  'in',
+  'en',
+  'que',
+  'un',
+  'una',
+  'a',
+]);
 
 // What is left of "my e-mail is <address>" once the address is gone ("the link <url> expired" keeps "the link").
-const LEAD_IN = new RegExp(`\\b(?:my|mi|our|nuestro|el|la|the)?\\s*(?:e-?mail(?:\\s+address)?|correo(?:\\s+electr[oó]nico)?|address|direcci[oó]n|phone(?:\\s+number)?|(?:n[uú]mero\\s+de\\s+)?tel[eé]fono|m[oó]vil|mobile|cell|number|n[uú]mero|link|enlace|url|id)?\\s*(?:is|es|:|=)\\s*${MARK}`, 'giu');
+const LEAD_IN = new RegExp(
+  `\\b(?:my|mi|our|nuestro|el|la|the)?\\s*(?:e-?mail(?:\\s+address)?|correo(?:\\s+electr[oó]nico)?|address|direcci[oó]n|phone(?:\\s+number)?|(?:n[uú]mero\\s+de\\s+)?tel[eé]fono|m[oó]vil|mobile|cell|number|n[uú]mero|link|enlace|url|id)?\\s*(?:is|es|:|=)\\s*${MARK}`,
+  'giu',
+);
 
 // "call me at <number>", "escríbeme a <address>": nothing is left to say once the number is gone.
-const CONTACT = new RegExp(`\\b(?:(?:call|text|phone|ring|reach|contact|email|e-mail|write to)\\s+me(?:\\s+back)?\\s+(?:at|on)?|ll[aá]m[ae]me(?:\\s+al?)?|escr[ií]b[ae]me(?:\\s+al?)?|cont[aá]ct[ae]me(?:\\s+(?:al?|en))?)\\s*${MARK}`, 'giu');
+const CONTACT = new RegExp(
+  `\\b(?:(?:call|text|phone|ring|reach|contact|email|e-mail|write to)\\s+me(?:\\s+back)?\\s+(?:at|on)?|ll[aá]m[ae]me(?:\\s+al?)?|escr[ií]b[ae]me(?:\\s+al?)?|cont[aá]ct[ae]me(?:\\s+(?:al?|en))?)\\s*${MARK}`,
+  'giu',
+);
 
 /**
  * A user's question with the personal data taken out, ready to become a
@@ -63,10 +102,15 @@ export function stripPersonalData(text: string, asker: Asker = {}, lang?: Lang):
   s = s.replace(REFERENCE, (m, word: string) => `${word} ${MARK}`);
   s = s.replace(INTRODUCTION, (_m, _intro: string, rest: string) => MARK + keepAfterName(rest));
   s = s.replace(SELF, MARK);
-  for (const name of askerWords(asker)) s = s.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escape(name)}(?![\\p{L}\\p{N}])`, 'giu'), MARK);
+  for (const name of askerWords(asker))
+    s = s.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escape(name)}(?![\\p{L}\\p{N}])`, 'giu'), MARK);
   // Also in folded form: "Jose" written for "José".
   s = foldedRemove(s, askerWords(asker));
-  s = s.replace(DANGLING_REFERENCE, MARK).replace(LEAD_IN, ' ').replace(CONTACT, ' ').replace(new RegExp(MARK, 'g'), ' ');
+  s = s
+    .replace(DANGLING_REFERENCE, MARK)
+    .replace(LEAD_IN, ' ')
+    .replace(CONTACT, ' ')
+    .replace(new RegExp(MARK, 'g'), ' ');
   s = tidy(s);
   return worthKeeping(s, lang) ? s : null;
 }
@@ -91,7 +135,8 @@ function keepAfterName(rest: string): string {
 
 function askerWords(asker: Asker): string[] {
   const out = new Set<string>();
-  for (const part of (asker.name ?? '').split(/[\s,]+/)) if (part.replace(/[^\p{L}]/gu, '').length >= 2) out.add(part.replace(/[.,;:]+$/, ''));
+  for (const part of (asker.name ?? '').split(/[\s,]+/))
+    if (part.replace(/[^\p{L}]/gu, '').length >= 2) out.add(part.replace(/[.,;:]+$/, ''));
   // The address's local part often is the person's login ("jsmith"), and ids can be typed too.
   const local = asker.email?.split('@')[0];
   if (local && local.length >= 3) out.add(local);
@@ -106,22 +151,27 @@ function foldedRemove(s: string, names: string[]): string {
 }
 
 function tidy(s: string): string {
-  return s
-    .replace(/\s+/g, ' ')
-    .replace(/\s+([,.;:!?)])/g, '$1')
-    .replace(/([(¿¡])\s+/g, '$1')
-    .replace(/([,;:])(?=[,;:.!?])/g, '')
-    .replace(/^[\s,;:.)-]+/, '')
-    // What an introduction leaves at the start: "[Soy Carla,] y la VPN no conecta".
-    .replace(/^(?:(?:y|e|and|but|pero|so|and then)\b[\s,]*)+/iu, '')
-    .replace(/[\s,;:(-]+$/, '')
-    .replace(/\(\)/g, '')
-    .trim();
+  return (
+    s
+      .replace(/\s+/g, ' ')
+      .replace(/\s+([,.;:!?)])/g, '$1')
+      .replace(/([(¿¡])\s+/g, '$1')
+      .replace(/([,;:])(?=[,;:.!?])/g, '')
+      .replace(/^[\s,;:.)-]+/, '')
+      // What an introduction leaves at the start: "[Soy Carla,] y la VPN no conecta".
+      .replace(/^(?:(?:y|e|and|but|pero|so|and then)\b[\s,]*)+/iu, '')
+      .replace(/[\s,;:(-]+$/, '')
+      .replace(/\(\)/g, '')
+      .trim()
+  );
 }
 
 /** At least one word that carries meaning: not a stop word, not a lone number, two letters or more. */
 function worthKeeping(s: string, lang?: Lang): boolean {
-  return words(s).some((w) => w.length >= 2 && !/^\d+$/.test(w) && !(lang ? isStopword(w, lang) : isStopword(w, 'es') || isStopword(w, 'en')));
+  return words(s).some(
+    (w) =>
+      w.length >= 2 && !/^\d+$/.test(w) && !(lang ? isStopword(w, lang) : isStopword(w, 'es') || isStopword(w, 'en')),
+  );
 }
 
 function escape(s: string): string {

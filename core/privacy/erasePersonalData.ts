@@ -22,7 +22,14 @@ export interface EraseDeps {
 
 export interface EraseResult {
   subjectHash: string;
-  counts: { events: number; tickets: number; conversations: number; deadLetters: number; channelStates: number; days: number };
+  counts: {
+    events: number;
+    tickets: number;
+    conversations: number;
+    deadLetters: number;
+    channelStates: number;
+    days: number;
+  };
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -39,10 +46,14 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
  */
 export async function erasePersonalData(deps: EraseDeps, email: string): Promise<EraseResult> {
   const target = email.trim().toLowerCase();
-  if (!EMAIL.test(target)) throw new ValidationError('email: must be an e-mail address', [{ field: 'email', message: 'must be an e-mail address' }]);
+  if (!EMAIL.test(target))
+    throw new ValidationError('email: must be an e-mail address', [
+      { field: 'email', message: 'must be an e-mail address' },
+    ]);
   const pseudonym = `erased-${randomUUID().slice(0, 8)}`;
   const ids = await idsOf(deps, target);
-  const isSubject = (u?: { id?: string; email?: string }) => !!u && ((!!u.email && u.email.trim().toLowerCase() === target) || (!!u.id && ids.has(u.id)));
+  const isSubject = (u?: { id?: string; email?: string }) =>
+    !!u && ((!!u.email && u.email.trim().toLowerCase() === target) || (!!u.id && ids.has(u.id)));
   const scrub = scrubber(target);
   const counts = { events: 0, tickets: 0, conversations: 0, deadLetters: 0, channelStates: 0, days: 0 };
 
@@ -68,7 +79,9 @@ export async function erasePersonalData(deps: EraseDeps, email: string): Promise
 
   for (const t of await deps.tickets.all()) {
     if (!isSubject({ id: t.userId, email: t.email }) && !JSON.stringify(t).toLowerCase().includes(target)) continue;
-    await deps.tickets.update(t.id, (x) => eraseInTicket(x, isSubject({ id: x.userId, email: x.email }), pseudonym, scrub));
+    await deps.tickets.update(t.id, (x) =>
+      eraseInTicket(x, isSubject({ id: x.userId, email: x.email }), pseudonym, scrub),
+    );
     counts.tickets++;
   }
 
@@ -102,12 +115,22 @@ export async function erasePersonalData(deps: EraseDeps, email: string): Promise
     const idList = [...ids];
     counts.channelStates = await deps.channelState.eraseWhere((key, value) => {
       const text = JSON.stringify(value).toLowerCase();
-      return text.includes(target) || idList.some((id) => key.includes(id) || text.includes(JSON.stringify(id).toLowerCase()));
+      return (
+        text.includes(target) ||
+        idList.some((id) => key.includes(id) || text.includes(JSON.stringify(id).toLowerCase()))
+      );
     });
   }
 
   const subjectHash = hashSubject(target);
-  await deps.events.append({ type: 'erasure', conversationId: `erasure:${randomUUID()}`, channel: 'api', lang: deps.defaultLang, subjectHash, counts });
+  await deps.events.append({
+    type: 'erasure',
+    conversationId: `erasure:${randomUUID()}`,
+    channel: 'api',
+    lang: deps.defaultLang,
+    subjectHash,
+    counts,
+  });
   log.info('privacy', 'personal data erased', { subjectHash, ...counts });
   return { subjectHash, counts };
 }
@@ -132,15 +155,27 @@ function scrubber(target: string): (text: string) => string {
   return (text) => text.replace(pattern, '[erased]');
 }
 
-function eraseInEvent(e: DeflectEvent, isSubject: (u?: { id?: string; email?: string }) => boolean, pseudonym: string, scrub: (s: string) => string): DeflectEvent {
+function eraseInEvent(
+  e: DeflectEvent,
+  isSubject: (u?: { id?: string; email?: string }) => boolean,
+  pseudonym: string,
+  scrub: (s: string) => string,
+): DeflectEvent {
   if (e.type === 'erasure') return e;
   const subject = isSubject(e.user);
   const question = e.type === 'question' ? scrub(e.question) : undefined;
   const reply = 'reply' in e ? scrub(e.reply) : undefined;
   const questions = e.type === 'solved' ? e.questions.map(scrub) : undefined;
-  const textChanged = (e.type === 'question' && question !== e.question) || ('reply' in e && reply !== e.reply) || (e.type === 'solved' && questions!.some((q, i) => q !== e.questions[i]));
+  const textChanged =
+    (e.type === 'question' && question !== e.question) ||
+    ('reply' in e && reply !== e.reply) ||
+    (e.type === 'solved' && questions!.some((q, i) => q !== e.questions[i]));
   if (!subject && !textChanged) return e;
-  const next = { ...e } as Exclude<DeflectEvent, { type: 'erasure' }> & { question?: string; reply?: string; questions?: string[] };
+  const next = { ...e } as Exclude<DeflectEvent, { type: 'erasure' }> & {
+    question?: string;
+    reply?: string;
+    questions?: string[];
+  };
   if (subject) next.user = { id: pseudonym };
   if (e.type === 'question') next.question = question;
   if (e.type === 'solved') next.questions = questions;

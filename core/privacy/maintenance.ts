@@ -12,7 +12,13 @@ const EVERY_MS = 3_600_000;
  * that have closed, so the first report of the morning does not pay for them.
  * Timers are unref'd: they never keep the process alive.
  */
-export function startMaintenance(deps: { events: EventStore; facts: FactStore; retentionDays: number; tickets?: TicketRepository; ticketRetentionDays?: number }): () => Promise<void> {
+export function startMaintenance(deps: {
+  events: EventStore;
+  facts: FactStore;
+  retentionDays: number;
+  tickets?: TicketRepository;
+  ticketRetentionDays?: number;
+}): () => Promise<void> {
   let running: Promise<void> | null = null;
   let stopped = false;
   const run = () => {
@@ -22,7 +28,12 @@ export function startMaintenance(deps: { events: EventStore; facts: FactStore; r
   const housekeeping = async () => {
     try {
       const removed = await applyRetention(deps.events, deps.retentionDays, { facts: deps.facts });
-      if (removed.length) log.info('privacy', 'deleted events past retention', { days: removed.length, oldest: removed[0], newest: removed.at(-1) });
+      if (removed.length)
+        log.info('privacy', 'deleted events past retention', {
+          days: removed.length,
+          oldest: removed[0],
+          newest: removed.at(-1),
+        });
       const tickets = deps.tickets ? await applyTicketRetention(deps.tickets, deps.ticketRetentionDays ?? 0) : [];
       if (tickets.length) log.info('privacy', 'deleted solved tickets past retention', { tickets: tickets.length });
       if (stopped) return;

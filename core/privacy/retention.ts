@@ -6,7 +6,11 @@ import type { EventStore, TicketRepository } from '../storage/ports.ts';
  * report caches). Whole days only: a day is kept until all of it is older
  * than `days` days. 0 keeps everything.
  */
-export async function applyRetention(events: EventStore, days: number, options: { facts?: FactStore; now?: number } = {}): Promise<string[]> {
+export async function applyRetention(
+  events: EventStore,
+  days: number,
+  options: { facts?: FactStore; now?: number } = {},
+): Promise<string[]> {
   if (!days) return [];
   const cutoff = new Date((options.now ?? Date.now()) - days * 86_400_000).toISOString().slice(0, 10);
   const removed: string[] = [];
@@ -27,7 +31,11 @@ export async function applyRetention(events: EventStore, days: number, options: 
  * Events about those tickets follow the event retention, and reports keep
  * counting them until then.
  */
-export async function applyTicketRetention(tickets: TicketRepository, days: number, options: { now?: number } = {}): Promise<string[]> {
+export async function applyTicketRetention(
+  tickets: TicketRepository,
+  days: number,
+  options: { now?: number } = {},
+): Promise<string[]> {
   if (!days) return [];
   const cutoff = new Date((options.now ?? Date.now()) - days * 86_400_000).toISOString();
   return tickets.removeWhere((t) => t.status === 'solved' && t.updatedAt < cutoff);

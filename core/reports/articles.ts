@@ -32,7 +32,12 @@ export interface ArticlesReport {
 }
 
 /** Per article: how it did in the period, and whether its content needs attention. */
-export function articlesReport(o: Outcomes, articles: ReadonlyMap<string, Article>, updatedAt: ReadonlyMap<string, string>, today = new Date(o.now).toISOString().slice(0, 10)): ArticlesReport {
+export function articlesReport(
+  o: Outcomes,
+  articles: ReadonlyMap<string, Article>,
+  updatedAt: ReadonlyMap<string, string>,
+  today = new Date(o.now).toISOString().slice(0, 10),
+): ArticlesReport {
   const byId = new Map<string, ArticleRow>();
   for (const a of articles.values()) {
     byId.set(a.id, {
@@ -57,7 +62,23 @@ export function articlesReport(o: Outcomes, articles: ReadonlyMap<string, Articl
     const id = o.strings[idx]!;
     let row = byId.get(id);
     if (!row) {
-      row = { articleId: id, title: '', lang: '', category: '', status: '', shown: 0, answered: 0, confirmed: 0, notHelpful: 0, helpfulRate: 0, ticketsAfterShown: 0, lastUpdated: '', reviewBy: '', reviewOverdue: false, removed: true };
+      row = {
+        articleId: id,
+        title: '',
+        lang: '',
+        category: '',
+        status: '',
+        shown: 0,
+        answered: 0,
+        confirmed: 0,
+        notHelpful: 0,
+        helpfulRate: 0,
+        ticketsAfterShown: 0,
+        lastUpdated: '',
+        reviewBy: '',
+        reviewOverdue: false,
+        removed: true,
+      };
       byId.set(id, row);
     }
     row.shown = t.shown;
@@ -73,5 +94,9 @@ export function articlesReport(o: Outcomes, articles: ReadonlyMap<string, Articl
 
 /** Articles that need a writer: more "No" than "Yes", tickets after most showings, or an overdue review. */
 export function needsAttention(row: ArticleRow): boolean {
-  return row.reviewOverdue || (row.notHelpful > 0 && row.notHelpful >= row.confirmed) || (row.shown >= 5 && row.ticketsAfterShown * 2 >= row.shown);
+  return (
+    row.reviewOverdue ||
+    (row.notHelpful > 0 && row.notHelpful >= row.confirmed) ||
+    (row.shown >= 5 && row.ticketsAfterShown * 2 >= row.shown)
+  );
 }

@@ -13,7 +13,11 @@ export function toCsv<T extends object>(rows: readonly T[], columns?: (keyof T &
 function cell(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  let s = Array.isArray(value) ? value.map((v) => (typeof v === 'object' && v ? JSON.stringify(v) : String(v))).join('; ') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  let s = Array.isArray(value)
+    ? value.map((v) => (typeof v === 'object' && v ? JSON.stringify(v) : String(v))).join('; ')
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : String(value);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

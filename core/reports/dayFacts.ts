@@ -45,7 +45,22 @@ export interface DayFacts {
 
 /** The numeric columns, by storage type (the order of the binary cache file). */
 export const HASH_COLUMNS = ['convs', 'whos'] as const;
-export const INT_COLUMNS = ['kind', 't', 'conv', 'whoA', 'whoB', 'lang', 'channel', 'code', 'ref', 'shownCount', 'shown', 'text', 'near', 'nearConfidence'] as const;
+export const INT_COLUMNS = [
+  'kind',
+  't',
+  'conv',
+  'whoA',
+  'whoB',
+  'lang',
+  'channel',
+  'code',
+  'ref',
+  'shownCount',
+  'shown',
+  'text',
+  'near',
+  'nearConfidence',
+] as const;
 
 export const FACTS_VERSION = 4;
 export const KIND = { question: 0, feedback: 1, ticket: 2 } as const;
@@ -56,8 +71,16 @@ export const REASONS = ['user', 'not_helpful', 'no_answer'] as const;
 /** Condense one day's events (in any order) into facts. Erasure records and solved-with records carry no deflection data and are left out. */
 export function buildDayFacts(day: string, events: Iterable<DeflectEvent>): DayFacts {
   const start = Date.parse(`${day}T00:00:00.000Z`);
-  const sorted = [...events].filter((e) => e.type !== 'erasure' && e.type !== 'solved').sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  const f = { strings: [] as string[], ...(Object.fromEntries([...HASH_COLUMNS, ...INT_COLUMNS].map((c) => [c, [] as number[]])) as Record<(typeof HASH_COLUMNS)[number] | (typeof INT_COLUMNS)[number], number[]>) };
+  const sorted = [...events]
+    .filter((e) => e.type !== 'erasure' && e.type !== 'solved')
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const f = {
+    strings: [] as string[],
+    ...(Object.fromEntries([...HASH_COLUMNS, ...INT_COLUMNS].map((c) => [c, [] as number[]])) as Record<
+      (typeof HASH_COLUMNS)[number] | (typeof INT_COLUMNS)[number],
+      number[]
+    >),
+  };
   const ids = new Map<string, number>();
   const s = (value: string | undefined): number => {
     if (value === undefined || value === '') return -1;
@@ -91,7 +114,10 @@ export function buildDayFacts(day: string, events: Iterable<DeflectEvent>): DayF
       f.kind.push(KIND.question);
       f.code.push(ACTION[e.action] ?? ACTION.answer);
       f.ref.push(s(e.articleId));
-      pushShown(f, e.shown.map((x) => s(x.articleId)));
+      pushShown(
+        f,
+        e.shown.map((x) => s(x.articleId)),
+      );
       f.text.push(s(e.question));
       f.near.push(s(e.ranked[0]?.articleId));
       f.nearConfidence.push(Math.round((e.ranked[0]?.confidence ?? 0) * 1000));
@@ -105,8 +131,15 @@ export function buildDayFacts(day: string, events: Iterable<DeflectEvent>): DayF
       f.nearConfidence.push(0);
     }
   }
-  const columns = (names: readonly string[], Type: typeof Int32Array | typeof Float64Array) => Object.fromEntries(names.map((c) => [c, Type.from(f[c as keyof typeof f] as number[])]));
-  return { v: FACTS_VERSION, day, strings: f.strings, ...columns(HASH_COLUMNS, Float64Array), ...columns(INT_COLUMNS, Int32Array) } as DayFacts;
+  const columns = (names: readonly string[], Type: typeof Int32Array | typeof Float64Array) =>
+    Object.fromEntries(names.map((c) => [c, Type.from(f[c as keyof typeof f] as number[])]));
+  return {
+    v: FACTS_VERSION,
+    day,
+    strings: f.strings,
+    ...columns(HASH_COLUMNS, Float64Array),
+    ...columns(INT_COLUMNS, Int32Array),
+  } as DayFacts;
 }
 
 /**

@@ -51,7 +51,11 @@ const NONE = '(none)';
 const NOT_IN_KB = '(not in KB)';
 
 /** Deflection counts and rates, in total and per group. */
-export function deflectionReport(o: Outcomes, groupBy: GroupBy, articles: ReadonlyMap<string, Article>): DeflectionReport {
+export function deflectionReport(
+  o: Outcomes,
+  groupBy: GroupBy,
+  articles: ReadonlyMap<string, Article>,
+): DeflectionReport {
   const rows = new Map<string, Counter>();
   const row = (key: string) => {
     let r = rows.get(key);
@@ -75,7 +79,12 @@ export function deflectionReport(o: Outcomes, groupBy: GroupBy, articles: Readon
     if (t < fromMs || t >= toMs) continue;
     total.tickets++;
     if (!byTicketAttributes) continue;
-    const key = groupBy === 'day' ? dayKey(t) : groupBy === 'week' ? weekKey(t) : (o.strings[groupBy === 'lang' ? o.tickets.lang[k]! : o.tickets.channel[k]!] ?? NONE);
+    const key =
+      groupBy === 'day'
+        ? dayKey(t)
+        : groupBy === 'week'
+          ? weekKey(t)
+          : (o.strings[groupBy === 'lang' ? o.tickets.lang[k]! : o.tickets.channel[k]!] ?? NONE);
     row(key).tickets++;
   }
   if (!byTicketAttributes) {
@@ -99,8 +108,19 @@ export function deflectionReport(o: Outcomes, groupBy: GroupBy, articles: Readon
     for (const key of periodKeys(fromMs, toMs, groupBy)) row(key);
   }
   const list = [...rows.values()].map((c) => c.toRow());
-  list.sort(groupBy === 'day' || groupBy === 'week' ? (a, b) => a.key.localeCompare(b.key) : (a, b) => b.questions - a.questions || a.key.localeCompare(b.key));
-  return { from: o.period.from, to: o.period.to, windowDays: o.period.windowDays, groupBy, totals: total.toRow(), rows: list };
+  list.sort(
+    groupBy === 'day' || groupBy === 'week'
+      ? (a, b) => a.key.localeCompare(b.key)
+      : (a, b) => b.questions - a.questions || a.key.localeCompare(b.key),
+  );
+  return {
+    from: o.period.from,
+    to: o.period.to,
+    windowDays: o.period.windowDays,
+    groupBy,
+    totals: total.toRow(),
+    rows: list,
+  };
 }
 
 interface Outcome {

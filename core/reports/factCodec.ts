@@ -16,7 +16,10 @@ const MAGIC = 0x44465834; // "DFX4"
  */
 export function encodeFacts(facts: DayFacts, source: FactSource): Buffer {
   const lengths = Object.fromEntries([...HASH_COLUMNS, ...INT_COLUMNS].map((c) => [c, facts[c].length]));
-  const header = Buffer.from(JSON.stringify({ v: FACTS_VERSION, day: facts.day, source, strings: facts.strings, lengths }), 'utf8');
+  const header = Buffer.from(
+    JSON.stringify({ v: FACTS_VERSION, day: facts.day, source, strings: facts.strings, lengths }),
+    'utf8',
+  );
   const headerEnd = align(8 + header.length);
   const parts: Buffer[] = [];
   const prefix = Buffer.alloc(headerEnd);
@@ -55,7 +58,10 @@ export function decodeFacts(file: Buffer): { facts: DayFacts; source: FactSource
     columns[c] = new Type(buf.buffer as ArrayBuffer, buf.byteOffset + at, n);
     at += align(bytes);
   }
-  return { source: header.source, facts: { v: FACTS_VERSION, day: header.day, strings: header.strings, ...columns } as DayFacts };
+  return {
+    source: header.source,
+    facts: { v: FACTS_VERSION, day: header.day, strings: header.strings, ...columns } as DayFacts,
+  };
 }
 
 function align(n: number): number {

@@ -27,7 +27,11 @@ export class FactStore {
 
   /** For a data directory laid out by createCore: events in DATA_DIR/events, caches in DATA_DIR/reports/facts. */
   static forDataDir(events: EventStore, dataDir: string, options: { cache: boolean }): FactStore {
-    return new FactStore(events, path.join(dataDir, 'events'), options.cache ? path.join(dataDir, 'reports', 'facts') : null);
+    return new FactStore(
+      events,
+      path.join(dataDir, 'events'),
+      options.cache ? path.join(dataDir, 'reports', 'facts') : null,
+    );
   }
 
   days(): Promise<string[]> {
@@ -38,10 +42,12 @@ export class FactStore {
   async fingerprint(days: string[]): Promise<string> {
     // A shared event log (PostgreSQL) has no day files: it says itself what changed.
     if (this.events.fingerprint) return this.events.fingerprint(days);
-    const parts = await Promise.all(days.map(async (d) => {
-      const st = await fs.stat(this.dayFile(d)).catch(() => null);
-      return st ? `${d}:${st.size}:${st.mtimeMs}` : `${d}:-`;
-    }));
+    const parts = await Promise.all(
+      days.map(async (d) => {
+        const st = await fs.stat(this.dayFile(d)).catch(() => null);
+        return st ? `${d}:${st.size}:${st.mtimeMs}` : `${d}:-`;
+      }),
+    );
     return parts.join('|');
   }
 

@@ -96,7 +96,22 @@ export function gapsReport(o: Outcomes, articles: ReadonlyMap<string, Article>, 
     if (!norm) continue;
     const key = `${lang}\n${norm}`;
     let p = phrases.get(key);
-    if (!p) phrases.set(key, (p = { key: norm, text: text.trim(), lang, count: 0, unanswered: 0, notHelpful: 0, ticket: 0, near: new Map(), first: o.q.t[i]!, last: o.q.t[i]! }));
+    if (!p)
+      phrases.set(
+        key,
+        (p = {
+          key: norm,
+          text: text.trim(),
+          lang,
+          count: 0,
+          unanswered: 0,
+          notHelpful: 0,
+          ticket: 0,
+          near: new Map(),
+          first: o.q.t[i]!,
+          last: o.q.t[i]!,
+        }),
+      );
     p.count++;
     if (unanswered) p.unanswered++;
     if (notHelpful) p.notHelpful++;
@@ -115,9 +130,13 @@ export function gapsReport(o: Outcomes, articles: ReadonlyMap<string, Article>, 
   const embedder = new HashingEmbedder(1024, CHAR_WEIGHT);
   const clusters: GapCluster[] = [];
   for (const lang of ['es', 'en'] as const) {
-    const list = [...phrases.values()].filter((p) => p.lang === lang).sort(byFrequency).slice(0, options.maxPhrasings ?? 5000);
+    const list = [...phrases.values()]
+      .filter((p) => p.lang === lang)
+      .sort(byFrequency)
+      .slice(0, options.maxPhrasings ?? 5000);
     for (const p of list) p.vector = embedder.embedOne(p.text, lang);
-    for (const group of cluster(list, threshold)) clusters.push(describe(group, lang, o, articles, options.related ?? DEFAULT_THRESHOLDS.clarify));
+    for (const group of cluster(list, threshold))
+      clusters.push(describe(group, lang, o, articles, options.related ?? DEFAULT_THRESHOLDS.clarify));
   }
   clusters.sort((a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen) || a.id.localeCompare(b.id));
   return { from: o.period.from, to: o.period.to, clusters: clusters.slice(0, options.limit ?? 100) };
@@ -150,7 +169,11 @@ function cluster(list: Phrase[], threshold: number): Phrase[][] {
   return kept.map((g) => g.members.sort(byFrequency));
 }
 
-function join(g: { members: Phrase[]; sum: Float32Array; mean: Float32Array }, members: Phrase[], vector: Float32Array): void {
+function join(
+  g: { members: Phrase[]; sum: Float32Array; mean: Float32Array },
+  members: Phrase[],
+  vector: Float32Array,
+): void {
   g.members.push(...members);
   for (let d = 0; d < vector.length; d++) g.sum[d]! += vector[d]!;
   let n = 0;
@@ -169,7 +192,13 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-function describe(members: Phrase[], lang: Lang, o: Outcomes, articles: ReadonlyMap<string, Article>, related: number): GapCluster {
+function describe(
+  members: Phrase[],
+  lang: Lang,
+  o: Outcomes,
+  articles: ReadonlyMap<string, Article>,
+  related: number,
+): GapCluster {
   const lead = members[0]!;
   const votes = new Map<number, { n: number; confidence: number }>();
   for (const p of members) {
@@ -186,9 +215,13 @@ function describe(members: Phrase[], lang: Lang, o: Outcomes, articles: Readonly
   const nearestArticle = nearestId ? articles.get(nearestId) : undefined;
   const tags = new Map<string, number>();
   // Only articles the engine found somewhat close lend their tags; otherwise the cluster's own words stand in.
-  for (const [a, v] of ranked.slice(0, 3)) if (v.confidence / v.n >= related) for (const t of articles.get(o.strings[a]!)?.tags ?? []) tags.set(t, (tags.get(t) ?? 0) + v.n);
+  for (const [a, v] of ranked.slice(0, 3))
+    if (v.confidence / v.n >= related)
+      for (const t of articles.get(o.strings[a]!)?.tags ?? []) tags.set(t, (tags.get(t) ?? 0) + v.n);
   const terms = new Map<string, number>();
-  for (const p of members) for (const w of new Set(words(p.text))) if (w.length > 2 && !isStopword(w, lang) && !/^\d+$/.test(w)) terms.set(w, (terms.get(w) ?? 0) + p.count);
+  for (const p of members)
+    for (const w of new Set(words(p.text)))
+      if (w.length > 2 && !isStopword(w, lang) && !/^\d+$/.test(w)) terms.set(w, (terms.get(w) ?? 0) + p.count);
   return {
     id: `gap-${createHash('sha1').update(`${lang}\n${lead.key}`).digest('hex').slice(0, 10)}`,
     lang,
@@ -197,7 +230,14 @@ function describe(members: Phrase[], lang: Lang, o: Outcomes, articles: Readonly
     notHelpful: sum(members, 'notHelpful'),
     ticket: sum(members, 'ticket'),
     phrasings: members.map((p) => ({ text: p.text, count: p.count })),
-    nearest: top && nearestId ? { articleId: nearestId, title: nearestArticle?.title ?? nearestId, confidence: Math.round((top[1].confidence / top[1].n) * 1000) / 1000 } : undefined,
+    nearest:
+      top && nearestId
+        ? {
+            articleId: nearestId,
+            title: nearestArticle?.title ?? nearestId,
+            confidence: Math.round((top[1].confidence / top[1].n) * 1000) / 1000,
+          }
+        : undefined,
     suggestedTags: tags.size ? topKeys(tags, 4) : topKeys(terms, 3),
     keywords: topKeys(terms, 5),
     firstSeen: new Date(Math.min(...members.map((p) => p.first))).toISOString(),
@@ -210,5 +250,8 @@ function sum(members: Phrase[], field: 'unanswered' | 'notHelpful' | 'ticket'): 
 }
 
 function topKeys(counts: Map<string, number>, n: number): string[] {
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, n).map(([k]) => k);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, n)
+    .map(([k]) => k);
 }

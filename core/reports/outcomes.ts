@@ -181,7 +181,18 @@ class OutcomeScan {
     const strings = this.strings.forDay(facts.strings);
     const conversationOf = slotsOf(facts.convs, this.conversationSlots);
     const identityOf = slotsOf(facts.whos, this.identitySlots);
-    const event: EventRef = { facts, dayNumber, strings, index: 0, t: 0, conversation: 0, shownFrom: 0, shownTo: 0, identityA: -1, identityB: -1 };
+    const event: EventRef = {
+      facts,
+      dayNumber,
+      strings,
+      index: 0,
+      t: 0,
+      conversation: 0,
+      shownFrom: 0,
+      shownTo: 0,
+      identityA: -1,
+      identityB: -1,
+    };
     let shownEnd = 0;
     for (let e = 0; e < facts.kind.length; e++) {
       // The articles displayed with each event follow one another in `shown`.
@@ -216,7 +227,8 @@ class OutcomeScan {
     q.channel[question] = strings.global(facts.channel[index]!);
     q.action[question] = action;
     q.shownCount[question] = e.shownTo - e.shownFrom;
-    q.article[question] = answered >= 0 ? answered : e.shownTo > e.shownFrom ? strings.global(facts.shown[e.shownFrom]!) : -1;
+    q.article[question] =
+      answered >= 0 ? answered : e.shownTo > e.shownFrom ? strings.global(facts.shown[e.shownFrom]!) : -1;
     q.near[question] = strings.global(facts.near[index]!);
     q.nearConfidence[question] = facts.nearConfidence[index]! / 1000;
     this.questions.textDay[question] = e.dayNumber;
@@ -264,7 +276,12 @@ class OutcomeScan {
     // from the newest until questions are older than the window.
     const oldest = e.t - this.range.windowMs;
     const t = this.questions.columns.t;
-    for (let q = this.conversations.newest(e.conversation); q >= 0 && t[q]! >= oldest; q = this.conversations.previous(q)) this.escalate(q, ticket, e.t);
+    for (
+      let q = this.conversations.newest(e.conversation);
+      q >= 0 && t[q]! >= oldest;
+      q = this.conversations.previous(q)
+    )
+      this.escalate(q, ticket, e.t);
     if (e.identityA >= 0) this.escalatePerson(e.identityA, ticket, e.t);
     if (e.identityB >= 0) this.escalatePerson(e.identityB, ticket, e.t);
   }
@@ -273,7 +290,8 @@ class OutcomeScan {
   private escalatePerson(key: number, ticket: number, ticketTime: number): void {
     const oldest = ticketTime - this.range.windowMs;
     const t = this.questions.columns.t;
-    for (let q = this.people.newest(key); q >= 0 && t[q]! >= oldest; q = this.people.previous(key, q)) this.escalate(q, ticket, ticketTime);
+    for (let q = this.people.newest(key); q >= 0 && t[q]! >= oldest; q = this.people.previous(key, q))
+      this.escalate(q, ticket, ticketTime);
   }
 
   /** A ticket opened at `ticketTime` escalates question `q` if it falls within the question's window. */
@@ -290,7 +308,8 @@ class OutcomeScan {
       columns.reason[q] = Math.max(0, Math.min(REASONS.length - 1, this.tickets.reason[ticket]!));
       columns.flags[q]! |= ESCALATED;
     }
-    for (let x = this.displayed.first(q); x >= 0; x = this.displayed.next(x)) this.tallies.ticketAfter(this.displayed.article(x), ticket);
+    for (let x = this.displayed.first(q); x >= 0; x = this.displayed.next(x))
+      this.tallies.ticketAfter(this.displayed.article(x), ticket);
   }
 
   outcomes(period: Period, now: number): Outcomes {
@@ -371,7 +390,11 @@ class Tallies {
   }
   private entry(a: number) {
     let e = this.byId[a];
-    if (!e) this.byId[a] = e = { tally: { shown: 0, answered: 0, confirmed: 0, notHelpful: 0, ticketsAfter: 0 }, lastTicket: -1 };
+    if (!e)
+      this.byId[a] = e = {
+        tally: { shown: 0, answered: 0, confirmed: 0, notHelpful: 0, ticketsAfter: 0 },
+        lastTicket: -1,
+      };
     return e;
   }
 }

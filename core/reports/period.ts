@@ -18,8 +18,13 @@ export const DEFAULT_DAYS = 30;
 export function periodOf(input: PeriodInput, defaults: { windowDays: number; now: number }): Period {
   const to = input.to ? parseTime(input.to, 'to', true) : defaults.now;
   const from = input.from ? parseTime(input.from, 'from', false) : to - DEFAULT_DAYS * DAY_MS;
-  if (from >= to) throw new ValidationError('from: must be before to', [{ field: 'from', message: 'must be before to' }]);
-  return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), windowDays: input.windowDays ?? defaults.windowDays };
+  if (from >= to)
+    throw new ValidationError('from: must be before to', [{ field: 'from', message: 'must be before to' }]);
+  return {
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    windowDays: input.windowDays ?? defaults.windowDays,
+  };
 }
 
 /**
@@ -48,5 +53,7 @@ function dayStart(value: string, field: string): number {
 }
 
 function invalid(field: string): ValidationError {
-  return new ValidationError(`${field}: must be a date (YYYY-MM-DD) or an ISO time`, [{ field, message: 'must be a date (YYYY-MM-DD) or an ISO time' }]);
+  return new ValidationError(`${field}: must be a date (YYYY-MM-DD) or an ISO time`, [
+    { field, message: 'must be a date (YYYY-MM-DD) or an ISO time' },
+  ]);
 }

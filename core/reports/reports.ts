@@ -43,7 +43,9 @@ export class Reports {
   }
 
   gaps(input: PeriodInput, options?: GapOptions): Promise<GapsReport> {
-    return this.outcomes(input).then((o) => gapsReport(o, this.deps.articles(), { related: this.deps.clarifyThreshold, ...options }));
+    return this.outcomes(input).then((o) =>
+      gapsReport(o, this.deps.articles(), { related: this.deps.clarifyThreshold, ...options }),
+    );
   }
 
   /** One gap cluster by id, from the same period the gaps report used. */

@@ -28,9 +28,16 @@ words.forEach((w, i) => {
   n = Math.sqrt(n) || 1;
   for (let d = 0; d < D; d++) rows[i * D + d] = v[d] / n;
 });
-const header = Buffer.from(JSON.stringify({ format: 1, version, dimensions: D, sourceSize: source.size, words, ranks }));
+const header = Buffer.from(
+  JSON.stringify({ format: 1, version, dimensions: D, sourceSize: source.size, words, ranks }),
+);
 const pad = (4 - ((4 + header.length) % 4)) % 4;
-const bytes = Buffer.concat([Buffer.from(Uint32Array.of(header.length + pad).buffer), header, Buffer.alloc(pad, 0x20), Buffer.from(rows.buffer)]);
+const bytes = Buffer.concat([
+  Buffer.from(Uint32Array.of(header.length + pad).buffer),
+  header,
+  Buffer.alloc(pad, 0x20),
+  Buffer.from(rows.buffer),
+]);
 let written = false;
 try {
   await fs.mkdir(path.dirname(cacheFile), { recursive: true });

@@ -49,14 +49,24 @@ export class GloveWordVectors implements WordVectors {
   static fromBytes(bytes: Uint8Array): GloveWordVectors {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const headerLength = view.getUint32(0, true);
-    const header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 4, headerLength).toString('utf8')) as CacheHeader;
+    const header = JSON.parse(
+      Buffer.from(bytes.buffer, bytes.byteOffset + 4, headerLength).toString('utf8'),
+    ) as CacheHeader;
     const start = bytes.byteOffset + 4 + headerLength;
     const count = header.words.length * header.dimensions;
-    if (header.format !== 1 || bytes.byteLength - 4 - headerLength !== count * 4) throw new Error('word vector cache is truncated or of another format');
+    if (header.format !== 1 || bytes.byteLength - 4 - headerLength !== count * 4)
+      throw new Error('word vector cache is truncated or of another format');
     // Copied into an aligned array of its own: the file's bytes may sit at any offset of a pooled buffer.
     const rows = new Float32Array(count);
     new Uint8Array(rows.buffer).set(new Uint8Array(bytes.buffer, start, count * 4));
-    return new GloveWordVectors(`glove-sg-100d@${header.version}/${header.words.length}`, header.dimensions, header.words, header.ranks, header.sourceSize, rows);
+    return new GloveWordVectors(
+      `glove-sg-100d@${header.version}/${header.words.length}`,
+      header.dimensions,
+      header.words,
+      header.ranks,
+      header.sourceSize,
+      rows,
+    );
   }
 }
 
@@ -75,7 +85,9 @@ interface CacheHeader {
  * (a few seconds, about a gigabyte of memory, given back) into a 40 MB cache
  * under node_modules/.cache/deflect; later loads read the cache.
  */
-export async function loadGloveWordVectors(options: { cacheDir?: string; packageDir?: string } = {}): Promise<GloveWordVectors | null> {
+export async function loadGloveWordVectors(
+  options: { cacheDir?: string; packageDir?: string } = {},
+): Promise<GloveWordVectors | null> {
   const packageDir = options.packageDir ?? installedPackageDir();
   if (!packageDir) return null;
   const manifest = await fs.readFile(path.join(packageDir, 'package.json'), 'utf8').catch(() => null);
@@ -91,7 +103,12 @@ export async function loadGloveWordVectors(options: { cacheDir?: string; package
       // A damaged cache is converted again below (and replaced atomically).
     }
   }
-  const bytes = await convertInWorker({ jsonFile: path.join(packageDir, main), vocabulary: VOCABULARY, cacheFile, version });
+  const bytes = await convertInWorker({
+    jsonFile: path.join(packageDir, main),
+    vocabulary: VOCABULARY,
+    cacheFile,
+    version,
+  });
   return GloveWordVectors.fromBytes(bytes);
 }
 
@@ -103,7 +120,12 @@ function installedPackageDir(): string | null {
   }
 }
 
-function convertInWorker(workerData: { jsonFile: string; vocabulary: number; cacheFile: string; version: string }): Promise<Uint8Array> {
+function convertInWorker(workerData: {
+  jsonFile: string;
+  vocabulary: number;
+  cacheFile: string;
+  version: string;
+}): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./gloveConvertWorker.mjs', import.meta.url), { workerData });
     worker.once('message', (m: { bytes: Uint8Array }) => resolve(m.bytes));

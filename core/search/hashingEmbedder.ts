@@ -13,7 +13,10 @@ import type { Embedder } from './ports.ts';
  */
 export class HashingEmbedder implements Embedder {
   readonly id: string;
-  constructor(readonly dimensions = 1024, private readonly charWeight = 0.5) {
+  constructor(
+    readonly dimensions = 1024,
+    private readonly charWeight = 0.5,
+  ) {
     this.id = `hashing-v1-d${dimensions}-c${charWeight}`;
   }
 
@@ -27,10 +30,11 @@ export class HashingEmbedder implements Embedder {
     for (const t of cachedTerms(text, lang)) counts.set(`w:${t}`, (counts.get(`w:${t}`) ?? 0) + 1);
     for (const w of words(text)) {
       const s = ` ${w} `;
-      for (const n of [3, 4]) for (let i = 0; i + n <= s.length; i++) {
-        const g = `c:${s.slice(i, i + n)}`;
-        counts.set(g, (counts.get(g) ?? 0) + 1);
-      }
+      for (const n of [3, 4])
+        for (let i = 0; i + n <= s.length; i++) {
+          const g = `c:${s.slice(i, i + n)}`;
+          counts.set(g, (counts.get(g) ?? 0) + 1);
+        }
     }
     for (const [feature, count] of counts) {
       const h = fnv1a(feature);

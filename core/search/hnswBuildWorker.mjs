@@ -8,5 +8,6 @@ import hnswlib from 'hnswlib-node';
 const { dimensions, labels, vectors, file, params } = workerData;
 const index = new hnswlib.HierarchicalNSW('cosine', dimensions);
 index.initIndex({ maxElements: Math.max(1, labels.length), ...params });
-for (let i = 0; i < labels.length; i++) index.addPoint(Array.from(vectors.subarray(i * dimensions, (i + 1) * dimensions)), labels[i]);
+for (let i = 0; i < labels.length; i++)
+  index.addPoint(Array.from(vectors.subarray(i * dimensions, (i + 1) * dimensions)), labels[i]);
 await index.writeIndex(file);

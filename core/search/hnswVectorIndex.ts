@@ -26,7 +26,11 @@ export class HnswVectorIndex implements VectorIndex {
 
   static build(dimensions: number, items: VectorItem[], vectors: Float32Array[]): HnswVectorIndex {
     checkDimensions(dimensions, items, vectors);
-    const index = buildGraph(dimensions, Int32Array.from(items, (item) => item.label), (i) => vectors[i]!);
+    const index = buildGraph(
+      dimensions,
+      Int32Array.from(items, (item) => item.label),
+      (i) => vectors[i]!,
+    );
     return new HnswVectorIndex(index, items, dimensions);
   }
 
@@ -36,15 +40,28 @@ export class HnswVectorIndex implements VectorIndex {
    * thousands of 1024-dimension vectors is the longest step of indexing, and
    * the caller fits its other models meanwhile on the main thread.
    */
-  static async buildInWorker(dimensions: number, items: VectorItem[], vectors: Float32Array[], file: string): Promise<HnswVectorIndex> {
+  static async buildInWorker(
+    dimensions: number,
+    items: VectorItem[],
+    vectors: Float32Array[],
+    file: string,
+  ): Promise<HnswVectorIndex> {
     checkDimensions(dimensions, items, vectors);
     const shared = new Float32Array(new SharedArrayBuffer(items.length * dimensions * 4));
     vectors.forEach((v, i) => shared.set(v, i * dimensions));
-    const workerData = { dimensions, labels: Int32Array.from(items, (item) => item.label), vectors: shared, file, params: GRAPH };
+    const workerData = {
+      dimensions,
+      labels: Int32Array.from(items, (item) => item.label),
+      vectors: shared,
+      file,
+      params: GRAPH,
+    };
     await new Promise<void>((resolve, reject) => {
       const worker = new Worker(new URL('./hnswBuildWorker.mjs', import.meta.url), { workerData });
       worker.once('error', reject);
-      worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the vector index worker exited with code ${code}`))));
+      worker.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`the vector index worker exited with code ${code}`)),
+      );
     });
     return HnswVectorIndex.read(file, dimensions, items);
   }
@@ -56,7 +73,9 @@ export class HnswVectorIndex implements VectorIndex {
     if (stat.size === 0) throw new IndexMismatchError(`vector index ${file} is empty`);
     await index.readIndex(file);
     if (index.getCurrentCount() !== items.length) {
-      throw new IndexMismatchError(`vector index ${file} holds ${index.getCurrentCount()} vectors, its manifest lists ${items.length}`);
+      throw new IndexMismatchError(
+        `vector index ${file} holds ${index.getCurrentCount()} vectors, its manifest lists ${items.length}`,
+      );
     }
     return new HnswVectorIndex(index, items, dimensions);
   }
@@ -88,12 +107,19 @@ const GRAPH = { m: 16, efConstruction: 40, randomSeed: 42 };
 
 function checkDimensions(dimensions: number, items: VectorItem[], vectors: Float32Array[]): void {
   items.forEach((item, i) => {
-    if (vectors[i]!.length !== dimensions) throw new IndexMismatchError(`vector for ${item.articleId} has ${vectors[i]!.length} dimensions, the index expects ${dimensions}`);
+    if (vectors[i]!.length !== dimensions)
+      throw new IndexMismatchError(
+        `vector for ${item.articleId} has ${vectors[i]!.length} dimensions, the index expects ${dimensions}`,
+      );
   });
 }
 
 /** Insert every vector into a new graph, in order (hnswBuildWorker.mjs does the same): the seed and the order make the same vectors give the same graph. */
-function buildGraph(dimensions: number, labels: Int32Array, vectorAt: (i: number) => Float32Array): InstanceType<typeof HierarchicalNSW> {
+function buildGraph(
+  dimensions: number,
+  labels: Int32Array,
+  vectorAt: (i: number) => Float32Array,
+): InstanceType<typeof HierarchicalNSW> {
   const index = new HierarchicalNSW('cosine', dimensions);
   index.initIndex({ maxElements: Math.max(1, labels.length), ...GRAPH });
   for (let i = 0; i < labels.length; i++) index.addPoint(Array.from(vectorAt(i)), labels[i]!);

@@ -9,7 +9,10 @@ export interface TransformersModule {
   env: { allowRemoteModels: boolean; allowLocalModels: boolean; localModelPath: string };
   pipeline(task: 'feature-extraction', model: string, options: Record<string, unknown>): Promise<FeatureExtractor>;
 }
-export type FeatureExtractor = (texts: string[], options: { pooling: 'mean'; normalize: boolean }) => Promise<{ data: ArrayLike<number>; dims: number[] }>;
+export type FeatureExtractor = (
+  texts: string[],
+  options: { pooling: 'mean'; normalize: boolean },
+) => Promise<{ data: ArrayLike<number>; dims: number[] }>;
 
 /** The local model cannot be used: folder or package missing. Raised at start, with what to do. */
 export class LocalModelError extends DeflectError {
@@ -38,11 +41,18 @@ export class LocalModelEmbedder implements Embedder {
 
   constructor(
     dir: string,
-    private readonly options: { queryPrefix?: string; passagePrefix?: string; load?: () => Promise<TransformersModule> } = {},
+    private readonly options: {
+      queryPrefix?: string;
+      passagePrefix?: string;
+      load?: () => Promise<TransformersModule>;
+    } = {},
   ) {
     const folder = path.resolve(dir);
     const configFile = path.join(folder, 'config.json');
-    if (!existsSync(configFile)) throw new LocalModelError(`EMBEDDINGS_LOCAL_DIR: ${folder} has no config.json; point it at a model folder exported to ONNX (config.json, tokenizer.json, onnx/model.onnx)`);
+    if (!existsSync(configFile))
+      throw new LocalModelError(
+        `EMBEDDINGS_LOCAL_DIR: ${folder} has no config.json; point it at a model folder exported to ONNX (config.json, tokenizer.json, onnx/model.onnx)`,
+      );
     const config = JSON.parse(readFileSync(configFile, 'utf8')) as { hidden_size?: number; dim?: number };
     const dims = config.hidden_size ?? config.dim;
     if (!dims) throw new LocalModelError(`${configFile} names no hidden_size: cannot tell the model's vector size`);
@@ -51,7 +61,11 @@ export class LocalModelEmbedder implements Embedder {
     this.modelName = path.basename(folder);
     // e5 models expect these prefixes; others can set them empty.
     const e5 = /e5/i.test(this.modelName);
-    this.options = { ...options, queryPrefix: options.queryPrefix ?? (e5 ? 'query:' : ''), passagePrefix: options.passagePrefix ?? (e5 ? 'passage:' : '') };
+    this.options = {
+      ...options,
+      queryPrefix: options.queryPrefix ?? (e5 ? 'query:' : ''),
+      passagePrefix: options.passagePrefix ?? (e5 ? 'passage:' : ''),
+    };
     this.id = `local:${this.modelName}:d${dims}:q=${this.options.queryPrefix}:p=${this.options.passagePrefix}`;
   }
 
@@ -68,8 +82,12 @@ export class LocalModelEmbedder implements Embedder {
       const batch = texts.slice(i, i + BATCH).map((t) => (prefix ? `${prefix.trimEnd()} ${t}` : t));
       const tensor = await extract(batch, { pooling: 'mean', normalize: true });
       const [n, d] = tensor.dims;
-      if (n !== batch.length || d !== this.dimensions) throw new LocalModelError(`model ${this.modelName} returned ${n}×${d} values for ${batch.length} texts of ${this.dimensions} dimensions`);
-      for (let k = 0; k < n; k++) out.push(Float32Array.from(Array.prototype.slice.call(tensor.data, k * d, (k + 1) * d) as number[]));
+      if (n !== batch.length || d !== this.dimensions)
+        throw new LocalModelError(
+          `model ${this.modelName} returned ${n}×${d} values for ${batch.length} texts of ${this.dimensions} dimensions`,
+        );
+      for (let k = 0; k < n; k++)
+        out.push(Float32Array.from(Array.prototype.slice.call(tensor.data, k * d, (k + 1) * d) as number[]));
     }
     return out;
   }
@@ -84,7 +102,10 @@ export class LocalModelEmbedder implements Embedder {
       try {
         return await mod.pipeline('feature-extraction', this.modelName, { local_files_only: true, dtype: 'fp32' });
       } catch (error) {
-        throw new LocalModelError(`cannot load the local model ${path.join(this.root, this.modelName)}: ${(error as Error).message}`, { cause: error });
+        throw new LocalModelError(
+          `cannot load the local model ${path.join(this.root, this.modelName)}: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
     })();
     return this.extractor;

@@ -42,7 +42,14 @@ export interface MeiliDocument {
 export function meiliSettings(synonymGroups: string[][], options: { dimensions?: number } = {}): Settings {
   return {
     // Order matters: Meilisearch ranks a match in an earlier attribute higher.
-    searchableAttributes: [...localized('title'), ...localized('questions'), ...localized('headings'), 'tags', 'category', ...localized('body')],
+    searchableAttributes: [
+      ...localized('title'),
+      ...localized('questions'),
+      ...localized('headings'),
+      'tags',
+      'category',
+      ...localized('body'),
+    ],
     filterableAttributes: ['articleId', 'lang', 'tags', 'category', 'audience', 'status'],
     // Only what the server needs back; article text is served from the local index, never from Meilisearch.
     displayedAttributes: ['key', 'articleId', 'lang', 'rev', 'status', 'audience'],
@@ -50,13 +57,20 @@ export function meiliSettings(synonymGroups: string[][], options: { dimensions?:
     rankingRules: ['words', 'typo', 'attribute', 'proximity', 'exactness'],
     synonyms: synonymMap(synonymGroups),
     stopWords: [...new Set([...eng, ...spa])].sort(),
-    typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 4, twoTypos: 8 }, disableOnNumbers: true, disableOnAttributes: ['tags', 'category'] },
+    typoTolerance: {
+      enabled: true,
+      minWordSizeForTypos: { oneTypo: 4, twoTypos: 8 },
+      disableOnNumbers: true,
+      disableOnAttributes: ['tags', 'category'],
+    },
     localizedAttributes: [
       { attributePatterns: ['*_es'], locales: ['spa'] },
       { attributePatterns: ['*_en'], locales: ['eng'] },
     ],
     pagination: { maxTotalHits: 1000 },
-    ...(options.dimensions ? { embedders: { [MEILI_EMBEDDER]: { source: 'userProvided' as const, dimensions: options.dimensions } } } : {}),
+    ...(options.dimensions
+      ? { embedders: { [MEILI_EMBEDDER]: { source: 'userProvided' as const, dimensions: options.dimensions } } }
+      : {}),
   };
 }
 
@@ -71,7 +85,12 @@ export function synonymMap(groups: string[][]): Record<string, string[]> {
 }
 
 /** One article as a Meilisearch document; `vectors` (title, questions, chunks) for hybrid search. */
-export function meiliDocument(doc: SearchDocument, sourceRev: string, vectors?: Float32Array[], embedderId?: string): MeiliDocument {
+export function meiliDocument(
+  doc: SearchDocument,
+  sourceRev: string,
+  vectors?: Float32Array[],
+  embedderId?: string,
+): MeiliDocument {
   const text: Record<string, string | string[]> = {
     title: doc.title,
     questions: doc.questions,
@@ -89,13 +108,16 @@ export function meiliDocument(doc: SearchDocument, sourceRev: string, vectors?: 
     rev: `${DOC_FORMAT}:${sourceRev}${vectors?.length ? `:${embedderId ?? 'vectors'}` : ''}`,
   };
   for (const f of TEXT_FIELDS) out[`${f}_${doc.lang}`] = text[f];
-  if (vectors?.length) out._vectors = { [MEILI_EMBEDDER]: { embeddings: vectors.map((v) => Array.from(v)), regenerate: false } };
+  if (vectors?.length)
+    out._vectors = { [MEILI_EMBEDDER]: { embeddings: vectors.map((v) => Array.from(v)), regenerate: false } };
   return out;
 }
 
 /** A valid primary key: [A-Za-z0-9_-], at most 511 bytes. Other ids are hashed (the id itself travels in `articleId`). */
 export function meiliKey(id: string): string {
-  return /^[A-Za-z0-9_-]{1,400}$/.test(id) && !id.startsWith('h_') ? id : `h_${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
+  return /^[A-Za-z0-9_-]{1,400}$/.test(id) && !id.startsWith('h_')
+    ? id
+    : `h_${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
 }
 
 /** The port's filter in Meilisearch's filter syntax (an array is an AND). Drafts stay out unless asked for. */

@@ -41,7 +41,10 @@ export class MeiliFullTextIndex implements FullTextIndex {
     this.documents = n;
   }
 
-  async search(query: string, opts: { lang: Lang; filter?: SearchFilter; limit: number; synonyms?: boolean; signal?: AbortSignal }): Promise<FullTextHit[]> {
+  async search(
+    query: string,
+    opts: { lang: Lang; filter?: SearchFilter; limit: number; synonyms?: boolean; signal?: AbortSignal },
+  ): Promise<FullTextHit[]> {
     // A question with no searchable word would be a placeholder search, which returns every article: the in-process index returns nothing, so do we.
     if (!SUPPORTED_LANGS.some((lang) => terms(query, lang).length)) return [];
     const params: SearchParams = {
@@ -58,11 +61,16 @@ export class MeiliFullTextIndex implements FullTextIndex {
       params.vector = Array.from(vector!);
       params.hybrid = { embedder: MEILI_EMBEDDER, semanticRatio: hybrid.semanticRatio };
     }
-    const res = await this.client.index(this.options.index).search<{ articleId: string }>(query, params, { signal: opts.signal });
+    const res = await this.client
+      .index(this.options.index)
+      .search<{ articleId: string }>(query, params, { signal: opts.signal });
     return res.hits.map((h) => ({ id: h.articleId, score: toScore(h._rankingScore ?? 0), matched: [] }));
   }
 
-  async suggest(prefix: string, opts: { lang?: Lang; filter?: SearchFilter; limit: number; signal?: AbortSignal }): Promise<FullTextHit[]> {
+  async suggest(
+    prefix: string,
+    opts: { lang?: Lang; filter?: SearchFilter; limit: number; signal?: AbortSignal },
+  ): Promise<FullTextHit[]> {
     if (!prefix.trim()) return [];
     const res = await this.client.index(this.options.index).search<{ articleId: string }>(
       prefix,

@@ -9,7 +9,11 @@ export class MeiliTaskError extends DeflectError {
     readonly meiliCode: string | undefined,
     message: string,
   ) {
-    super('search_index_failed', `Meilisearch task ${task.uid} (${task.type}) ${task.status}${meiliCode ? ` [${meiliCode}]` : ''}: ${message}`, { meiliCode, taskUid: task.uid });
+    super(
+      'search_index_failed',
+      `Meilisearch task ${task.uid} (${task.type}) ${task.status}${meiliCode ? ` [${meiliCode}]` : ''}: ${message}`,
+      { meiliCode, taskUid: task.uid },
+    );
   }
 }
 
@@ -19,6 +23,7 @@ export class MeiliTaskError extends DeflectError {
  */
 export async function awaitTask(enqueued: EnqueuedTaskPromise, timeoutMs: number): Promise<Task> {
   const task = await enqueued.waitTask({ timeout: timeoutMs });
-  if (task.status !== 'succeeded') throw new MeiliTaskError(task, task.error?.code, task.error?.message ?? 'no error given');
+  if (task.status !== 'succeeded')
+    throw new MeiliTaskError(task, task.error?.code, task.error?.message ?? 'no error given');
   return task;
 }

@@ -33,11 +33,15 @@ export class MiniSearchIndex implements FullTextIndex {
   private readonly langs: Set<Lang>;
   private readonly synonyms: SynonymTable;
 
-  private constructor(private readonly ms: MiniSearch<StoredDoc>, synonyms: string[][]) {
+  private constructor(
+    private readonly ms: MiniSearch<StoredDoc>,
+    synonyms: string[][],
+  ) {
     this.synonyms = new SynonymTable(synonyms);
     this.langs = new Set<Lang>();
     // Stored fields of every document are reachable through the internal map; languages are few, so a scan at load is cheap.
-    for (const lang of ['es', 'en'] as const) if (ms.search(MiniSearch.wildcard, { filter: (r) => r.lang === lang }).length) this.langs.add(lang);
+    for (const lang of ['es', 'en'] as const)
+      if (ms.search(MiniSearch.wildcard, { filter: (r) => r.lang === lang }).length) this.langs.add(lang);
   }
 
   static build(docs: SearchDocument[], synonyms: string[][] = []): MiniSearchIndex {
@@ -58,7 +62,10 @@ export class MiniSearchIndex implements FullTextIndex {
     return this.ms.documentCount;
   }
 
-  async search(query: string, opts: { lang: Lang; filter?: SearchFilter; limit: number; synonyms?: boolean }): Promise<FullTextHit[]> {
+  async search(
+    query: string,
+    opts: { lang: Lang; filter?: SearchFilter; limit: number; synonyms?: boolean },
+  ): Promise<FullTextHit[]> {
     const hits: FullTextHit[] = [];
     for (const lang of this.langs) {
       if (opts.filter?.langs && !opts.filter.langs.includes(lang)) continue;

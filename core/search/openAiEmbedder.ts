@@ -32,7 +32,10 @@ export class OpenAiEmbedder implements Embedder {
 
   constructor(private readonly options: OpenAiEmbedderOptions) {
     this.dims = options.dimensions;
-    const prefixes = options.queryPrefix || options.passagePrefix ? `:q=${options.queryPrefix ?? ''}:p=${options.passagePrefix ?? ''}` : '';
+    const prefixes =
+      options.queryPrefix || options.passagePrefix
+        ? `:q=${options.queryPrefix ?? ''}:p=${options.passagePrefix ?? ''}`
+        : '';
     this.id = `${options.provider}:${options.model}${options.dimensions ? `:d${options.dimensions}` : ''}${prefixes}`;
     const common = {
       model: options.model,
@@ -65,7 +68,10 @@ export class OpenAiEmbedder implements Embedder {
 
   /** The vector size: configured, or learnt from the first answer (`init` asks once at start). */
   get dimensions(): number {
-    if (this.dims === undefined) throw new UnavailableError(`the dimensions of embedding model '${this.options.model}' are not known yet: call init() first`);
+    if (this.dims === undefined)
+      throw new UnavailableError(
+        `the dimensions of embedding model '${this.options.model}' are not known yet: call init() first`,
+      );
     return this.dims;
   }
 
@@ -81,7 +87,8 @@ export class OpenAiEmbedder implements Embedder {
     for (let start = 0; start < inputs.length; start += this.options.batchSize) {
       const batch = inputs.slice(start, start + this.options.batchSize);
       const vectors = await this.withRetries(() => this.client.embedDocuments(batch));
-      if (vectors.length !== batch.length) throw new UnavailableError(`embedding server returned ${vectors.length} vectors for ${batch.length} texts`);
+      if (vectors.length !== batch.length)
+        throw new UnavailableError(`embedding server returned ${vectors.length} vectors for ${batch.length} texts`);
       for (const v of vectors) out.push(this.check(v));
     }
     return out;
@@ -89,10 +96,15 @@ export class OpenAiEmbedder implements Embedder {
 
   private check(v: unknown): Float32Array {
     if (!Array.isArray(v) || !v.length || v.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
-      throw new UnavailableError(`embedding server returned something other than a vector of numbers (is encoding_format 'float' supported?)`);
+      throw new UnavailableError(
+        `embedding server returned something other than a vector of numbers (is encoding_format 'float' supported?)`,
+      );
     }
     if (this.dims === undefined) this.dims = v.length;
-    if (v.length !== this.dims) throw new UnavailableError(`embedding model '${this.options.model}' returned ${v.length} dimensions, expected ${this.dims}`);
+    if (v.length !== this.dims)
+      throw new UnavailableError(
+        `embedding model '${this.options.model}' returned ${v.length} dimensions, expected ${this.dims}`,
+      );
     return Float32Array.from(v as number[]);
   }
 
@@ -104,10 +116,18 @@ export class OpenAiEmbedder implements Embedder {
       } catch (error) {
         const { retryable, reason } = classify(error);
         if (!retryable || attempt >= this.options.maxRetries) {
-          throw new UnavailableError(`embedding request to model '${this.options.model}' failed${attempt ? ` after ${attempt + 1} attempts` : ''}: ${reason}`, { cause: error });
+          throw new UnavailableError(
+            `embedding request to model '${this.options.model}' failed${attempt ? ` after ${attempt + 1} attempts` : ''}: ${reason}`,
+            { cause: error },
+          );
         }
         const wait = Math.min(base * 2 ** attempt, 8000) * (0.75 + Math.random() * 0.5);
-        log.warn('embeddings', 'request failed; retrying', { model: this.options.model, attempt: attempt + 1, reason, waitMs: Math.round(wait) });
+        log.warn('embeddings', 'request failed; retrying', {
+          model: this.options.model,
+          attempt: attempt + 1,
+          reason,
+          waitMs: Math.round(wait),
+        });
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
@@ -118,9 +138,12 @@ export class OpenAiEmbedder implements Embedder {
 export function classify(error: unknown): { retryable: boolean; reason: string } {
   const e = error as { status?: number; name?: string; message?: string; code?: string };
   const status = typeof e?.status === 'number' ? e.status : undefined;
-  if (status !== undefined) return { retryable: status === 408 || status === 409 || status === 429 || status >= 500, reason: `HTTP ${status}` };
+  if (status !== undefined)
+    return { retryable: status === 408 || status === 409 || status === 429 || status >= 500, reason: `HTTP ${status}` };
   if (e?.name === 'AbortError') return { retryable: false, reason: 'aborted' };
-  if (e?.name === 'TimeoutError' || /timed? ?out/i.test(e?.message ?? '')) return { retryable: true, reason: 'timed out' };
-  if (/connection|ECONN|socket|fetch failed|terminated/i.test(`${e?.name} ${e?.message} ${e?.code}`)) return { retryable: true, reason: 'connection failed' };
+  if (e?.name === 'TimeoutError' || /timed? ?out/i.test(e?.message ?? ''))
+    return { retryable: true, reason: 'timed out' };
+  if (/connection|ECONN|socket|fetch failed|terminated/i.test(`${e?.name} ${e?.message} ${e?.code}`))
+    return { retryable: true, reason: 'connection failed' };
   return { retryable: false, reason: e?.name && e.name !== 'Error' ? e.name : 'unexpected answer' };
 }

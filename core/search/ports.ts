@@ -40,7 +40,10 @@ export interface FullTextHit {
 
 export interface FullTextIndex {
   readonly kind: string;
-  search(query: string, options: { lang: Lang; filter?: SearchFilter; limit: number; synonyms?: boolean }): Promise<FullTextHit[]>;
+  search(
+    query: string,
+    options: { lang: Lang; filter?: SearchFilter; limit: number; synonyms?: boolean },
+  ): Promise<FullTextHit[]>;
   /** Short autocomplete-style search for titles while a user types. */
   suggest(prefix: string, options: { lang?: Lang; filter?: SearchFilter; limit: number }): Promise<FullTextHit[]>;
   count(): number;

@@ -14,8 +14,14 @@ export interface SearchHealthReport {
 
 /** A primary engine whose calls can be cut short. */
 export interface AbortableFullTextIndex extends FullTextIndex {
-  search(query: string, options: { lang: Lang; filter?: SearchFilter; limit: number; synonyms?: boolean; signal?: AbortSignal }): Promise<FullTextHit[]>;
-  suggest(prefix: string, options: { lang?: Lang; filter?: SearchFilter; limit: number; signal?: AbortSignal }): Promise<FullTextHit[]>;
+  search(
+    query: string,
+    options: { lang: Lang; filter?: SearchFilter; limit: number; synonyms?: boolean; signal?: AbortSignal },
+  ): Promise<FullTextHit[]>;
+  suggest(
+    prefix: string,
+    options: { lang?: Lang; filter?: SearchFilter; limit: number; signal?: AbortSignal },
+  ): Promise<FullTextHit[]>;
 }
 
 /**
@@ -44,7 +50,9 @@ export class SearchHealth {
   }
 
   report(): SearchHealthReport {
-    return this.ok ? { engine: this.engine, state: 'ok' } : { engine: this.engine, state: 'degraded', fallback: this.fallback, since: this.since, reason: this.reason };
+    return this.ok
+      ? { engine: this.engine, state: 'ok' }
+      : { engine: this.engine, state: 'degraded', fallback: this.fallback, since: this.since, reason: this.reason };
   }
 
   /** Mark the engine down (idempotent) and start probing. */
@@ -110,15 +118,27 @@ export class ResilientFullTextIndex implements FullTextIndex {
     return this.health.ok && p ? p.count() : this.fallback.count();
   }
 
-  search(query: string, options: { lang: Lang; filter?: SearchFilter; limit: number; synonyms?: boolean }): Promise<FullTextHit[]> {
-    return this.call((p, signal) => p.search(query, { ...options, signal }), () => this.fallback.search(query, options));
+  search(
+    query: string,
+    options: { lang: Lang; filter?: SearchFilter; limit: number; synonyms?: boolean },
+  ): Promise<FullTextHit[]> {
+    return this.call(
+      (p, signal) => p.search(query, { ...options, signal }),
+      () => this.fallback.search(query, options),
+    );
   }
 
   suggest(prefix: string, options: { lang?: Lang; filter?: SearchFilter; limit: number }): Promise<FullTextHit[]> {
-    return this.call((p, signal) => p.suggest(prefix, { ...options, signal }), () => this.fallback.suggest(prefix, options));
+    return this.call(
+      (p, signal) => p.suggest(prefix, { ...options, signal }),
+      () => this.fallback.suggest(prefix, options),
+    );
   }
 
-  private async call(remote: (p: AbortableFullTextIndex, signal: AbortSignal) => Promise<FullTextHit[]>, local: () => Promise<FullTextHit[]>): Promise<FullTextHit[]> {
+  private async call(
+    remote: (p: AbortableFullTextIndex, signal: AbortSignal) => Promise<FullTextHit[]>,
+    local: () => Promise<FullTextHit[]>,
+  ): Promise<FullTextHit[]> {
     const p = this.primary();
     if (!p || !this.health.ok) return local();
     const controller = new AbortController();

@@ -5,7 +5,10 @@ import { DeflectError } from '../errors.ts';
 export class DataDirLockedError extends DeflectError {
   override name = 'DataDirLockedError';
   constructor(dir: string, pid: number) {
-    super('data_dir_locked', `the data directory ${dir} is in use by another Deflect process (pid ${pid}); stop it or set DATA_DIR to another folder`);
+    super(
+      'data_dir_locked',
+      `the data directory ${dir} is in use by another Deflect process (pid ${pid}); stop it or set DATA_DIR to another folder`,
+    );
   }
 }
 

@@ -31,7 +31,12 @@ export class DurableJsonFile<T> implements Adapter<T> {
       const aside = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       await fs.rename(this.file, aside);
       this.movedAside = aside;
-      log.error('storage', 'database file did not parse; moved aside and starting empty', { file: this.file, movedTo: aside, reason: (error as Error).message, bytes: text.length });
+      log.error('storage', 'database file did not parse; moved aside and starting empty', {
+        file: this.file,
+        movedTo: aside,
+        reason: (error as Error).message,
+        bytes: text.length,
+      });
       return null;
     }
   }

@@ -70,12 +70,17 @@ async function openEmbedded(config: StoreConfig): Promise<Omit<Stores, 'needsDat
 async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stores, 'needsDataDirLock' | 'redis'>> {
   const pool = reportUnavailable(new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 }));
   // An idle connection dropped by the server must not crash the process; the pool opens a new one.
-  pool.on('error', (error) => log.warn('storage', 'postgres connection error', { database: describeUrl(url), error: error.message }));
+  pool.on('error', (error) =>
+    log.warn('storage', 'postgres connection error', { database: describeUrl(url), error: error.message }),
+  );
   try {
     await migrate(pool);
   } catch (error) {
     await pool.end();
-    throw new UnavailableError(`could not prepare the PostgreSQL database ${describeUrl(url)}: ${(error as Error).message}`, { cause: error });
+    throw new UnavailableError(
+      `could not prepare the PostgreSQL database ${describeUrl(url)}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   log.info('storage', 'tickets, events, conversations and bot state in postgres', { database: describeUrl(url) });
   const events = new PgEventStore(pool);

@@ -11,7 +11,8 @@ import type { Ticket } from '../tickets/types.ts';
  */
 
 /** A new ticket as openTicket builds it; the store gives it id, status and times. */
-export type TicketDraft = Omit<Ticket, 'id' | 'createdAt' | 'updatedAt' | 'status' | 'tags' | 'notes'> & Partial<Pick<Ticket, 'tags'>>;
+export type TicketDraft = Omit<Ticket, 'id' | 'createdAt' | 'updatedAt' | 'status' | 'tags' | 'notes'> &
+  Partial<Pick<Ticket, 'tags'>>;
 
 export interface TicketQuery {
   status?: Ticket['status'];

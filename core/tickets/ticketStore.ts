@@ -14,7 +14,10 @@ interface TicketData {
 
 /** The built-in ticket store: lowdb over a durable JSON file in the data directory. */
 export class TicketStore implements TicketRepository {
-  private constructor(private readonly db: Low<TicketData>, readonly adapter: DurableJsonFile<TicketData>) {}
+  private constructor(
+    private readonly db: Low<TicketData>,
+    readonly adapter: DurableJsonFile<TicketData>,
+  ) {}
 
   static async open(dataDir: string): Promise<TicketStore> {
     const adapter = new DurableJsonFile<TicketData>(path.join(dataDir, 'tickets.json'));
@@ -27,7 +30,15 @@ export class TicketStore implements TicketRepository {
   async create(draft: TicketDraft): Promise<Ticket> {
     const now = new Date().toISOString();
     this.db.data.seq += 1;
-    const ticket: Ticket = { tags: [], notes: [], ...draft, id: `T-${String(this.db.data.seq).padStart(6, '0')}`, status: 'open', createdAt: now, updatedAt: now };
+    const ticket: Ticket = {
+      tags: [],
+      notes: [],
+      ...draft,
+      id: `T-${String(this.db.data.seq).padStart(6, '0')}`,
+      status: 'open',
+      createdAt: now,
+      updatedAt: now,
+    };
     this.db.data.tickets.push(ticket);
     try {
       await this.db.write();
@@ -54,7 +65,15 @@ export class TicketStore implements TicketRepository {
     const pageSize = q.pageSize ?? 50;
     const page = q.page ?? 1;
     const all = this.db.data.tickets
-      .filter((t) => (!q.status || t.status === q.status) && (!q.tag || t.tags.includes(q.tag)) && (!q.lang || t.lang === q.lang) && (!q.channel || t.channel === q.channel) && (!q.from || t.createdAt >= q.from) && (!q.to || t.createdAt < q.to))
+      .filter(
+        (t) =>
+          (!q.status || t.status === q.status) &&
+          (!q.tag || t.tags.includes(q.tag)) &&
+          (!q.lang || t.lang === q.lang) &&
+          (!q.channel || t.channel === q.channel) &&
+          (!q.from || t.createdAt >= q.from) &&
+          (!q.to || t.createdAt < q.to),
+      )
       .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
     return { tickets: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, page, pageSize };
   }

@@ -56,8 +56,20 @@ export class WebhookSink implements TicketSink {
       if (!last.retry) break;
     }
     const error = last.ok ? '' : last.error;
-    await this.deadLetters.append({ deliveryId, ticketId: ticket.id, body, attempts, lastError: this.closing.signal.aborted ? `${error} (server stopped)` : error, failedAt: new Date().toISOString() });
-    log.error('webhook', 'ticket kept in the dead-letter file', { ticketId: ticket.id, deliveryId, attempts, file: this.deadLetters.file });
+    await this.deadLetters.append({
+      deliveryId,
+      ticketId: ticket.id,
+      body,
+      attempts,
+      lastError: this.closing.signal.aborted ? `${error} (server stopped)` : error,
+      failedAt: new Date().toISOString(),
+    });
+    log.error('webhook', 'ticket kept in the dead-letter file', {
+      ticketId: ticket.id,
+      deliveryId,
+      attempts,
+      file: this.deadLetters.file,
+    });
   }
 
   /** Resend every dead letter once; those that fail again stay, with the new error. */

@@ -4,7 +4,8 @@ import { openServices, type Services } from '../../core/openServices.ts';
 import { DataDirLockedError, lockDataDir } from '../../core/storage/dataDirLock.ts';
 import { needsDataDirLock } from '../../core/storage/openStores.ts';
 
-export const summary = "Erase a person's e-mail and name from events, tickets and undelivered webhooks: erase-user <email> (server stopped; else use the admin API)";
+export const summary =
+  "Erase a person's e-mail and name from events, tickets and undelivered webhooks: erase-user <email> (server stopped; else use the admin API)";
 
 export async function run(args: string[]): Promise<number> {
   const email = args[0]?.trim();
@@ -29,7 +30,9 @@ export async function run(args: string[]): Promise<number> {
     stores = await openServices(config); // DATABASE_URL set: the shared stores every instance uses
     const result = await eraseUser(stores, { email });
     const c = result.counts;
-    process.stdout.write(`Erased: ${c.events} events on ${c.days} days, ${c.tickets} tickets, ${c.deadLetters} undelivered webhooks, ${c.channelStates} bot states. Recorded as erasure ${result.subjectHash.slice(0, 16)}…\n`);
+    process.stdout.write(
+      `Erased: ${c.events} events on ${c.days} days, ${c.tickets} tickets, ${c.deadLetters} undelivered webhooks, ${c.channelStates} bot states. Recorded as erasure ${result.subjectHash.slice(0, 16)}…\n`,
+    );
     return 0;
   } finally {
     await stores?.close();

@@ -9,13 +9,21 @@ import { pushToMeili } from '../../core/indexing/publishMeili.ts';
 import { lockDataDir } from '../../core/storage/dataDirLock.ts';
 import { printProblems } from '../present.ts';
 
-export const summary = 'Validate, chunk, embed and publish the KB (--rebuild: re-embed everything; --watch: republish on every change)';
+export const summary =
+  'Validate, chunk, embed and publish the KB (--rebuild: re-embed everything; --watch: republish on every change)';
 
 /** Edits arrive as bursts of file events; wait this long for the burst to end. */
 const WATCH_DEBOUNCE_MS = 150;
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { rebuild: { type: 'boolean', default: false }, watch: { type: 'boolean', default: false }, kb: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      rebuild: { type: 'boolean', default: false },
+      watch: { type: 'boolean', default: false },
+      kb: { type: 'string' },
+    },
+  });
   const config = configFromEnv();
   const kbDir = values.kb ?? config.kbDir;
   const embedder = await initEmbedder(createEmbedder(config));
@@ -24,7 +32,13 @@ export async function run(args: string[]): Promise<number> {
   const unlock = await lockDataDir(config.dataDir, 'indexer');
 
   const buildOnce = async (rebuild: boolean) => {
-    const bar = process.stderr.isTTY && !values.watch ? new cliProgress.SingleBar({ format: 'Embedding [{bar}] {value}/{total} vectors', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+    const bar =
+      process.stderr.isTTY && !values.watch
+        ? new cliProgress.SingleBar(
+            { format: 'Embedding [{bar}] {value}/{total} vectors', stream: process.stderr },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
     let started = false;
     try {
       const result = await buildIndex({
@@ -50,7 +64,8 @@ export async function run(args: string[]): Promise<number> {
           selfServiceLine(result.index.manifest.calibration.selfService),
       );
       // MEILI_HOST set: the same KB goes to Meilisearch (incremental; --rebuild swaps in a fresh index).
-      if (config.backends.meili) process.stdout.write(`${await pushToMeili(config.backends.meili, result.index, rebuild)}\n`);
+      if (config.backends.meili)
+        process.stdout.write(`${await pushToMeili(config.backends.meili, result.index, rebuild)}\n`);
     } finally {
       bar?.stop();
     }
@@ -66,15 +81,18 @@ export async function run(args: string[]): Promise<number> {
       const watcher = watch(kbDir, { recursive: true }, () => {
         clearTimeout(timer);
         timer = setTimeout(() => {
-          running = running.then(() => buildOnce(false)).catch((error: Error) => {
-            process.stderr.write(`index failed: ${error.message}\n`);
-          });
+          running = running
+            .then(() => buildOnce(false))
+            .catch((error: Error) => {
+              process.stderr.write(`index failed: ${error.message}\n`);
+            });
         }, WATCH_DEBOUNCE_MS);
       });
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => {
-        watcher.close();
-        void running.finally(resolve);
-      });
+      for (const signal of ['SIGINT', 'SIGTERM'] as const)
+        process.once(signal, () => {
+          watcher.close();
+          void running.finally(resolve);
+        });
     });
     return 0;
   } finally {

@@ -4,7 +4,8 @@ import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
 import { lintKnowledgeBase } from '../../core/articles/lintKb.ts';
 import { printProblems } from '../present.ts';
 
-export const summary = 'Check every article: errors (exit 1) and warnings (broken links, near-duplicates, stale translations, overdue reviews)';
+export const summary =
+  'Check every article: errors (exit 1) and warnings (broken links, near-duplicates, stale translations, overdue reviews)';
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { kb: { type: 'string' } } });

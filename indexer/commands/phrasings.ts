@@ -7,7 +7,8 @@ import { openStores } from '../../core/storage/openStores.ts';
 import { applyPhrasings } from '../../core/phrasings/applyPhrasings.ts';
 import { phrasingsReport } from '../../core/phrasings/phrasingsReport.ts';
 
-export const summary = 'Questions articles resolved, as candidate phrasings per article: phrasings [--apply] [--min-count N] [--since DATE] [--json]';
+export const summary =
+  'Questions articles resolved, as candidate phrasings per article: phrasings [--apply] [--min-count N] [--since DATE] [--json]';
 
 const USAGE = `Usage: npm run kb -- phrasings [--apply] [--min-count N] [--since YYYY-MM-DD] [--json] [--kb <dir>]
   lists, per article, the questions users said it resolved (a "Yes", a pick then a "Yes",
@@ -19,18 +20,35 @@ const USAGE = `Usage: npm run kb -- phrasings [--apply] [--min-count N] [--since
 `;
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { apply: { type: 'boolean', default: false }, 'min-count': { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean', default: false }, kb: { type: 'string' }, help: { type: 'boolean', default: false } } });
-  if (values.help) return process.stdout.write(USAGE), 0;
+  const { values } = parseArgs({
+    args,
+    options: {
+      apply: { type: 'boolean', default: false },
+      'min-count': { type: 'string' },
+      since: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      kb: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return (process.stdout.write(USAGE), 0);
   const minCount = values['min-count'] === undefined ? 1 : Number(values['min-count']);
-  if (!Number.isInteger(minCount) || minCount < 1) return process.stderr.write(`--min-count must be a whole number from 1\n${USAGE}`), 2;
-  if (values.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.since)) return process.stderr.write(`--since must be a date (YYYY-MM-DD)\n${USAGE}`), 2;
+  if (!Number.isInteger(minCount) || minCount < 1)
+    return (process.stderr.write(`--min-count must be a whole number from 1\n${USAGE}`), 2);
+  if (values.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.since))
+    return (process.stderr.write(`--since must be a date (YYYY-MM-DD)\n${USAGE}`), 2);
   const config = configFromEnv();
   const kbDir = values.kb ?? config.kbDir;
   const kb = await loadKnowledgeBase(kbDir, { defaultLang: config.defaultLang });
   // Read-only: it can run beside the server. DATABASE_URL set: the events every instance shares.
-  const shared = config.storage?.databaseUrl ? await openStores({ ...config, storage: { ...config.storage, redisUrl: undefined } }) : undefined;
+  const shared = config.storage?.databaseUrl
+    ? await openStores({ ...config, storage: { ...config.storage, redisUrl: undefined } })
+    : undefined;
   const events = shared?.events ?? new EventLog(path.join(config.dataDir, 'events'));
-  const report = await phrasingsReport({ events, articles: new Map(kb.articles.map((a) => [a.id, a])) }, { from: values.since ?? '2000-01-01', minCount }).finally(() => shared?.close());
+  const report = await phrasingsReport(
+    { events, articles: new Map(kb.articles.map((a) => [a.id, a])) },
+    { from: values.since ?? '2000-01-01', minCount },
+  ).finally(() => shared?.close());
   const applied = values.apply ? await applyPhrasings(kbDir, report, { defaultLang: config.defaultLang }) : undefined;
 
   if (values.json) {
@@ -38,23 +56,35 @@ export async function run(args: string[]): Promise<number> {
     return applied?.skipped.length ? 1 : 0;
   }
   const n = report.articles.reduce((s, a) => s + a.candidates.length, 0);
-  process.stdout.write(`${n} candidate phrasing(s) for ${report.articles.length} article(s), from ${report.from.slice(0, 10)} to ${report.to.slice(0, 10)}${minCount > 1 ? `, resolved at least ${minCount} times` : ''}.\n`);
-  if (report.droppedPersonal) process.stdout.write(`${report.droppedPersonal} resolved question(s) left out: nothing but personal data.\n`);
+  process.stdout.write(
+    `${n} candidate phrasing(s) for ${report.articles.length} article(s), from ${report.from.slice(0, 10)} to ${report.to.slice(0, 10)}${minCount > 1 ? `, resolved at least ${minCount} times` : ''}.\n`,
+  );
+  if (report.droppedPersonal)
+    process.stdout.write(`${report.droppedPersonal} resolved question(s) left out: nothing but personal data.\n`);
   for (const a of report.articles) {
     process.stdout.write(`\n${a.articleId}  (${a.file}, ${a.lang})  ${a.title}\n`);
     for (const c of a.candidates) {
-      const sources = Object.entries(c.sources).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ');
+      const sources = Object.entries(c.sources)
+        .filter(([, v]) => v)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
       process.stdout.write(`  ${String(c.count).padStart(4)}  "${c.text}"  [${sources}]\n`);
     }
   }
   if (!applied) {
-    if (n) process.stdout.write(`\nReview them, then write them with: npm run kb -- phrasings --apply${minCount > 1 ? ` --min-count ${minCount}` : ''}${values.since ? ` --since ${values.since}` : ''}\n`);
+    if (n)
+      process.stdout.write(
+        `\nReview them, then write them with: npm run kb -- phrasings --apply${minCount > 1 ? ` --min-count ${minCount}` : ''}${values.since ? ` --since ${values.since}` : ''}\n`,
+      );
     return 0;
   }
   const added = applied.files.reduce((s, f) => s + f.added.length, 0);
   process.stdout.write(`\nAdded ${added} question(s) to ${applied.files.length} article(s) in ${kbDir}:\n`);
   for (const f of applied.files) process.stdout.write(`  ${f.file}: +${f.added.length}\n`);
   for (const s of applied.skipped) process.stderr.write(`${s.file}: left unchanged: ${s.reason}\n`);
-  if (added) process.stdout.write(`Review the change (git diff; npm run kb -- diff HEAD shows which answers move), run npm run kb -- lint, and commit.\n`);
+  if (added)
+    process.stdout.write(
+      `Review the change (git diff; npm run kb -- diff HEAD shows which answers move), run npm run kb -- lint, and commit.\n`,
+    );
   return applied.skipped.length ? 1 : 0;
 }

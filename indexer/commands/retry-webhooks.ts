@@ -20,7 +20,9 @@ export async function run(args: string[]): Promise<number> {
     unlock = await lockDataDir(config.dataDir);
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error;
-    process.stderr.write(`${error.message}.\nWhile the server runs, ask it to resend instead:\n  curl -X POST -H "Authorization: Bearer $ADMIN_KEY" ${config.publicUrl}/api/admin/webhooks/retry\n`);
+    process.stderr.write(
+      `${error.message}.\nWhile the server runs, ask it to resend instead:\n  curl -X POST -H "Authorization: Bearer $ADMIN_KEY" ${config.publicUrl}/api/admin/webhooks/retry\n`,
+    );
     return 1;
   }
   let stores: Services | undefined;

@@ -24,18 +24,34 @@ const TEXT = `${FONT} font-size="11"`;
 export const COLORS = { primary: '#2563eb', secondary: '#16a34a', warn: '#dc2626', muted: '#9ca3af', amber: '#d97706' };
 
 /** Lines over time (values 0–1 shown as percentages, or counts). */
-export function lineChart(opts: { title: string; labels: string[]; series: Series[]; percent?: boolean; locale: ChartLocale }): string {
+export function lineChart(opts: {
+  title: string;
+  labels: string[];
+  series: Series[];
+  percent?: boolean;
+  locale: ChartLocale;
+}): string {
   const { labels, series, locale } = opts;
   if (!labels.length) return empty(opts.title, locale);
   const max = opts.percent ? 1 : niceMax(maxOf(series));
-  const x = (i: number) => PAD.left + (labels.length === 1 ? (W - PAD.left - PAD.right) / 2 : (i * (W - PAD.left - PAD.right)) / (labels.length - 1));
+  const x = (i: number) =>
+    PAD.left +
+    (labels.length === 1 ? (W - PAD.left - PAD.right) / 2 : (i * (W - PAD.left - PAD.right)) / (labels.length - 1));
   const y = (v: number) => H - PAD.bottom - (v / (max || 1)) * (H - PAD.top - PAD.bottom);
   const lines = series.map((s) => {
     // Labels without a value split the line into runs, so an empty day is not drawn as 0 %.
     const runs: string[][] = [[]];
-    s.values.forEach((v, i) => (v === null ? runs.push([]) : runs.at(-1)!.push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`)));
-    const paths = runs.filter((r) => r.length > 1).map((r) => `<polyline points="${r.join(' ')}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
-    const dots = s.values.map((v, i) => (v === null ? '' : `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${s.color}"><title>${escapeHtml(`${locale.date(labels[i]!, true)}: ${s.name} ${opts.percent ? locale.percent(v) : locale.number(v)}`)}</title></circle>`));
+    s.values.forEach((v, i) =>
+      v === null ? runs.push([]) : runs.at(-1)!.push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`),
+    );
+    const paths = runs
+      .filter((r) => r.length > 1)
+      .map((r) => `<polyline points="${r.join(' ')}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
+    const dots = s.values.map((v, i) =>
+      v === null
+        ? ''
+        : `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${s.color}"><title>${escapeHtml(`${locale.date(labels[i]!, true)}: ${s.name} ${opts.percent ? locale.percent(v) : locale.number(v)}`)}</title></circle>`,
+    );
     return paths.join('') + dots.join('');
   });
   return frame(opts.title, series, [yAxis(max, locale, opts.percent), xLabels(labels, x, locale), ...lines].join(''));
@@ -56,11 +72,21 @@ export function barChart(opts: { title: string; labels: string[]; series: Series
       return `<rect x="${bx.toFixed(1)}" y="${y(v).toFixed(1)}" width="${bar.toFixed(1)}" height="${(H - PAD.bottom - y(v)).toFixed(1)}" fill="${s.color}"><title>${escapeHtml(`${locale.date(labels[i]!, true)}: ${s.name} ${locale.number(v)}`)}</title></rect>`;
     }),
   );
-  return frame(opts.title, series, [yAxis(max, locale, false), xLabels(labels, (i) => PAD.left + i * slot + slot / 2, locale), ...bars].join(''));
+  return frame(
+    opts.title,
+    series,
+    [yAxis(max, locale, false), xLabels(labels, (i) => PAD.left + i * slot + slot / 2, locale), ...bars].join(''),
+  );
 }
 
 /** Horizontal bars, one row per label, series side by side (breakdowns, top articles). */
-export function hbarChart(opts: { title: string; labels: string[]; series: Series[]; percent?: boolean; locale: ChartLocale }): string {
+export function hbarChart(opts: {
+  title: string;
+  labels: string[];
+  series: Series[];
+  percent?: boolean;
+  locale: ChartLocale;
+}): string {
   const { labels, series, locale } = opts;
   if (!labels.length) return empty(opts.title, locale);
   const left = 180;
@@ -83,7 +109,12 @@ export function hbarChart(opts: { title: string; labels: string[]; series: Serie
 }
 
 function frame(title: string, series: Series[], body: string, h = H): string {
-  const legend = series.map((s, i) => `<rect x="${PAD.left + i * 150}" y="8" width="10" height="10" fill="${s.color}"/><text x="${PAD.left + i * 150 + 14}" y="17" ${TEXT}>${escapeHtml(s.name)}</text>`).join('');
+  const legend = series
+    .map(
+      (s, i) =>
+        `<rect x="${PAD.left + i * 150}" y="8" width="10" height="10" fill="${s.color}"/><text x="${PAD.left + i * 150 + 14}" y="17" ${TEXT}>${escapeHtml(s.name)}</text>`,
+    )
+    .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${h}" width="${W}" height="${h}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title><rect width="${W}" height="${h}" fill="#ffffff"/>${legend}${body}</svg>`;
 }
 
@@ -105,7 +136,13 @@ function xLabels(labels: string[], x: (i: number) => number, locale: ChartLocale
   const last = labels.length - 1;
   // The last label is always shown, so a regular one too close before it would overlap it.
   const shown = (i: number) => i === last || (i % every === 0 && last - i >= every);
-  return labels.map((l, i) => (shown(i) ? `<text x="${x(i).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" ${TEXT}>${escapeHtml(locale.date(l))}</text>` : '')).join('');
+  return labels
+    .map((l, i) =>
+      shown(i)
+        ? `<text x="${x(i).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" ${TEXT}>${escapeHtml(locale.date(l))}</text>`
+        : '',
+    )
+    .join('');
 }
 
 /** A top for the axis with four round steps (0, 2, 4, 6, 8 rather than 0, 2.5, 5…). */

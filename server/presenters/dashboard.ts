@@ -34,8 +34,16 @@ export function dashboardData(reports: DashboardReports, lang: Lang = 'en') {
         locale,
         percent: true,
         series: [
-          { name: t.selfServed, values: trend.rows.map((r) => (r.questions ? r.deflectionRate : null)), color: COLORS.primary },
-          { name: t.confirmedOnly, values: trend.rows.map((r) => (r.questions ? r.confirmedDeflectionRate : null)), color: COLORS.secondary },
+          {
+            name: t.selfServed,
+            values: trend.rows.map((r) => (r.questions ? r.deflectionRate : null)),
+            color: COLORS.primary,
+          },
+          {
+            name: t.confirmedOnly,
+            values: trend.rows.map((r) => (r.questions ? r.confirmedDeflectionRate : null)),
+            color: COLORS.secondary,
+          },
         ],
       }),
       volume: barChart({

@@ -29,8 +29,15 @@ export function ticketDetail(t: Ticket) {
     description: t.description,
     conversationId: t.conversationId,
     transcript: t.transcript,
-    articlesShown: t.shown.map((s) => ({ articleId: s.articleId, title: s.title, confidence: s.confidence, helpful: s.helpful ?? null })),
-    feedback: t.shown.filter((s) => s.helpful !== undefined).map((s) => ({ articleId: s.articleId, title: s.title, helpful: s.helpful! })),
+    articlesShown: t.shown.map((s) => ({
+      articleId: s.articleId,
+      title: s.title,
+      confidence: s.confidence,
+      helpful: s.helpful ?? null,
+    })),
+    feedback: t.shown
+      .filter((s) => s.helpful !== undefined)
+      .map((s) => ({ articleId: s.articleId, title: s.title, helpful: s.helpful! })),
     notes: t.notes,
   };
 }

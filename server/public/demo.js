@@ -16,7 +16,11 @@ form.addEventListener('submit', async (ev) => {
   if (!question) return;
   out.replaceChildren(el('p', '…'));
   try {
-    const res = await fetch('/api/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question, conversationId }) });
+    const res = await fetch('/api/ask', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ question, conversationId }),
+    });
     const body = await res.json();
     if (!res.ok) throw new Error(body.error?.message || res.statusText);
     conversationId = body.conversationId;

@@ -28,7 +28,8 @@ export const en = {
   kpiUnanswered: 'Unanswered',
   definitions: {
     one: 'Self-served: answered or offered articles, and no ticket from the conversation or the same person within {n} day.',
-    other: 'Self-served: answered or offered articles, and no ticket from the conversation or the same person within {n} days.',
+    other:
+      'Self-served: answered or offered articles, and no ticket from the conversation or the same person within {n} days.',
   },
   windowOpen: {
     one: '{n} self-served question is still inside its window.',
@@ -46,7 +47,8 @@ export const en = {
   articlesAlt: 'Top articles',
   articlesCaption: 'Top articles',
   gapsHeading: 'Gaps: questions the knowledge base did not settle',
-  gapsHelp: 'Unanswered, “not helpful” or followed by a ticket, grouped by similar phrasing. “Make draft” writes a draft article with these phrasings as its questions.',
+  gapsHelp:
+    'Unanswered, “not helpful” or followed by a ticket, grouped by similar phrasing. “Make draft” writes a draft article with these phrasings as its questions.',
   colQuestions: 'Questions',
   colLang: 'Lang',
   colExamples: 'Examples',
@@ -77,7 +79,8 @@ export const en = {
   errorUnavailable: 'the service is unavailable right now; try again shortly',
   errorInternal: 'internal error on the server (its log has the details)',
   phrasingsHeading: 'New phrasings: questions the articles resolved',
-  phrasingsHelp: 'What users asked when an article helped them (they said so, or picked it from a list and confirmed it) or when an agent solved their ticket with it, personal data removed. Review them, then add them to the articles’ questions with npm run kb -- phrasings --apply.',
+  phrasingsHelp:
+    'What users asked when an article helped them (they said so, or picked it from a list and confirmed it) or when an agent solved their ticket with it, personal data removed. Review them, then add them to the articles’ questions with npm run kb -- phrasings --apply.',
   colResolved: 'Resolved',
   colPhrasings: 'New phrasings',
   colHow: 'How',

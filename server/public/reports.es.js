@@ -6,7 +6,8 @@ export const es = {
   language: 'Idioma',
   signOut: 'Cerrar sesión',
   signIn: 'Iniciar sesión',
-  signInHelp: 'Introduce una clave de API con el rol {lead} o {admin}. Solo se guarda en esta pestaña y se envía como token Bearer.',
+  signInHelp:
+    'Introduce una clave de API con el rol {lead} o {admin}. Solo se guarda en esta pestaña y se envía como token Bearer.',
   apiKey: 'Clave de API',
   showReports: 'Ver informes',
   noAccess: 'Esta clave no puede ver los informes',
@@ -27,7 +28,8 @@ export const es = {
   kpiUnanswered: 'Sin respuesta',
   definitions: {
     one: 'Autoservicio: se respondió o se ofrecieron artículos, y no hubo incidencia de la conversación ni de la misma persona en {n} día.',
-    other: 'Autoservicio: se respondió o se ofrecieron artículos, y no hubo incidencia de la conversación ni de la misma persona en {n} días.',
+    other:
+      'Autoservicio: se respondió o se ofrecieron artículos, y no hubo incidencia de la conversación ni de la misma persona en {n} días.',
   },
   windowOpen: {
     one: '{n} pregunta de autoservicio sigue dentro de su plazo.',
@@ -45,7 +47,8 @@ export const es = {
   articlesAlt: 'Artículos más mostrados',
   articlesCaption: 'Artículos más mostrados',
   gapsHeading: 'Lagunas: preguntas que la base de conocimiento no resolvió',
-  gapsHelp: 'Sin respuesta, «no ayudó» o seguidas de una incidencia, agrupadas por redacción parecida. «Crear borrador» escribe un artículo en borrador con estas redacciones como preguntas.',
+  gapsHelp:
+    'Sin respuesta, «no ayudó» o seguidas de una incidencia, agrupadas por redacción parecida. «Crear borrador» escribe un artículo en borrador con estas redacciones como preguntas.',
   colQuestions: 'Preguntas',
   colLang: 'Idioma',
   colExamples: 'Ejemplos',
@@ -78,7 +81,8 @@ export const es = {
   healthHeading: 'Estado de los artículos',
   colArticle: 'Artículo',
   phrasingsHeading: 'Redacciones nuevas: preguntas que los artículos resolvieron',
-  phrasingsHelp: 'Lo que preguntaron los usuarios cuando un artículo les ayudó (lo dijeron, o lo eligieron de una lista y lo confirmaron) o cuando un agente resolvió su incidencia con él, sin datos personales. Revísalas y añádelas a las preguntas de los artículos con npm run kb -- phrasings --apply.',
+  phrasingsHelp:
+    'Lo que preguntaron los usuarios cuando un artículo les ayudó (lo dijeron, o lo eligieron de una lista y lo confirmaron) o cuando un agente resolvió su incidencia con él, sin datos personales. Revísalas y añádelas a las preguntas de los artículos con npm run kb -- phrasings --apply.',
   colResolved: 'Resueltas',
   colPhrasings: 'Redacciones nuevas',
   colHow: 'Cómo',

@@ -21,7 +21,10 @@ export function resolveLang(search, browserLanguages) {
 }
 
 function toLang(tag) {
-  const base = String(tag || '').trim().toLowerCase().split(/[-_]/)[0];
+  const base = String(tag || '')
+    .trim()
+    .toLowerCase()
+    .split(/[-_]/)[0];
   return LANGS.includes(base) ? base : undefined;
 }
 
@@ -72,13 +75,14 @@ export function errorText(locale, error, statusText) {
   if (!key) return (error && error.message) || statusText || '';
   const details = error.details;
   if (error.code === 'conflict' && details && details.file) return locale.t('errorDraftExists', { file: details.file });
-  if (error.code === 'forbidden' && details && details.needs && details.role) return locale.t('errorRole', { needs: details.needs, role: details.role });
+  if (error.code === 'forbidden' && details && details.needs && details.role)
+    return locale.t('errorRole', { needs: details.needs, role: details.role });
   if (error.code === 'invalid_request' && Array.isArray(details) && details.length) {
     // The one rule about a period the dashboard can break with its own date fields.
     if (details.every((d) => d.message === 'must be before to')) return locale.t('errorPeriod');
     return locale.t(key, { fields: [...new Set(details.map((d) => d.field))].join(', ') });
   }
-  return error.code === 'invalid_request' ? (error.message || statusText || '') : locale.t(key);
+  return error.code === 'invalid_request' ? error.message || statusText || '' : locale.t(key);
 }
 
 /** Fills {name} with values; numbers are written in the locale. */
@@ -100,7 +104,8 @@ export function applyStrings(doc, locale) {
   doc.title = locale.t('pageTitle');
   for (const e of doc.querySelectorAll('[data-i18n]')) e.textContent = locale.t(e.dataset.i18n);
   for (const e of doc.querySelectorAll('[data-i18n-alt]')) e.alt = locale.t(e.dataset.i18nAlt);
-  for (const e of doc.querySelectorAll('[data-i18n-label]')) e.setAttribute('aria-label', locale.t(e.dataset.i18nLabel));
+  for (const e of doc.querySelectorAll('[data-i18n-label]'))
+    e.setAttribute('aria-label', locale.t(e.dataset.i18nLabel));
 }
 
 /**

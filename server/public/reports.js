@@ -25,7 +25,10 @@ class AuthError extends Error {}
 
 async function api(path, options = {}) {
   const key = sessionStorage.getItem(KEY);
-  const res = await fetch(path, { ...options, headers: { ...(options.headers || {}), ...(key ? { Authorization: `Bearer ${key}` } : {}) } });
+  const res = await fetch(path, {
+    ...options,
+    headers: { ...(options.headers || {}), ...(key ? { Authorization: `Bearer ${key}` } : {}) },
+  });
   if (res.status === 401 || res.status === 403) {
     const body = await res.json().catch(() => ({}));
     throw new AuthError(body.error ? errorText(L, body.error) : L.t('noAccess'));
@@ -57,7 +60,10 @@ async function load() {
   try {
     const query = period();
     query.set('lang', L.lang);
-    const [data, phrasings] = await Promise.all([api(`/api/reports/dashboard?${query}`).then((r) => r.json()), api(`/api/reports/phrasings?${period()}`).then((r) => r.json())]);
+    const [data, phrasings] = await Promise.all([
+      api(`/api/reports/dashboard?${query}`).then((r) => r.json()),
+      api(`/api/reports/phrasings?${period()}`).then((r) => r.json()),
+    ]);
     if (mine !== loads) return;
     render(data);
     renderPhrasings($('phrasings').tBodies[0], phrasings.articles, L);
@@ -114,7 +120,13 @@ function renderGaps(gaps) {
       row.dataset.gap = g.id;
       const examples = el('ul', null, 'examples');
       for (const x of g.examples) examples.append(el('li', x));
-      const why = [g.unanswered && L.t('whyUnanswered', { n: g.unanswered }), g.notHelpful && L.t('whyNotHelpful', { n: g.notHelpful }), g.ticket && L.t('whyTicket', { n: g.ticket })].filter(Boolean).join(', ');
+      const why = [
+        g.unanswered && L.t('whyUnanswered', { n: g.unanswered }),
+        g.notHelpful && L.t('whyNotHelpful', { n: g.notHelpful }),
+        g.ticket && L.t('whyTicket', { n: g.ticket }),
+      ]
+        .filter(Boolean)
+        .join(', ');
       const tags = el('td');
       for (const tag of g.suggestedTags.length ? g.suggestedTags : g.keywords) tags.append(el('span', tag, 'tag'));
       const button = el('button', L.t('makeDraft'), 'secondary');
@@ -123,7 +135,15 @@ function renderGaps(gaps) {
       const action = el('td');
       action.append(button);
       const nearest = g.nearestTitle ? `${g.nearestTitle} (${L.number(g.nearestConfidence)})` : '—';
-      row.append(el('td', L.number(g.count), 'num'), el('td', g.lang), cellWith(examples), el('td', why), el('td', nearest), tags, action);
+      row.append(
+        el('td', L.number(g.count), 'num'),
+        el('td', g.lang),
+        cellWith(examples),
+        el('td', why),
+        el('td', nearest),
+        tags,
+        action,
+      );
       return row;
     }),
   );
@@ -148,7 +168,11 @@ function renderHealth(rows) {
         el('td', L.number(a.notHelpful), a.notHelpful > a.confirmed ? 'num bad' : 'num'),
         el('td', L.number(a.ticketsAfterShown), 'num'),
         el('td', L.day(a.lastUpdated) || '—'),
-        el('td', a.reviewBy ? (a.reviewOverdue ? L.t('overdue', { date: L.day(a.reviewBy) }) : L.day(a.reviewBy)) : '—', a.reviewOverdue ? 'overdue' : ''),
+        el(
+          'td',
+          a.reviewBy ? (a.reviewOverdue ? L.t('overdue', { date: L.day(a.reviewBy) }) : L.day(a.reviewBy)) : '—',
+          a.reviewOverdue ? 'overdue' : '',
+        ),
       );
       return row;
     }),
@@ -165,7 +189,11 @@ async function makeDraft(gap, button) {
   button.disabled = true;
   try {
     const p = period();
-    const res = await api(`/api/reports/gaps/${encodeURIComponent(gap.id)}/draft`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ from: p.get('from'), to: p.get('to') }) });
+    const res = await api(`/api/reports/gaps/${encodeURIComponent(gap.id)}/draft`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ from: p.get('from'), to: p.get('to') }),
+    });
     const draft = await res.json();
     $('draft-result').textContent = L.t('draftWritten', { file: draft.file, n: draft.questions });
     button.textContent = L.t('draftMade');

@@ -29,7 +29,13 @@ export function renderPhrasings(body, articles, L) {
         list.append(el('li', L.t('phrasingCount', { text: c.text, n: L.number(c.count) })));
         for (const k of Object.keys(sources)) sources[k] += c.sources[k] || 0;
       }
-      const how = [sources.helpful && L.t('srcHelpful', { n: sources.helpful }), sources.picked && L.t('srcPicked', { n: sources.picked }), sources.ticket && L.t('srcTicket', { n: sources.ticket })].filter(Boolean).join(', ');
+      const how = [
+        sources.helpful && L.t('srcHelpful', { n: sources.helpful }),
+        sources.picked && L.t('srcPicked', { n: sources.picked }),
+        sources.ticket && L.t('srcTicket', { n: sources.ticket }),
+      ]
+        .filter(Boolean)
+        .join(', ');
       const title = el('td', a.title);
       title.append(el('div', a.file, 'muted small'));
       const listCell = el('td');

@@ -34,7 +34,10 @@ const patchSchema = z
     /** The article that solved it (with status solved): its questions become candidate phrasings. */
     solvedWith: z.string().trim().min(1).max(300).optional(),
   })
-  .refine((b) => b.status !== undefined || b.assignee !== undefined || b.tags !== undefined || b.note !== undefined, 'give at least one of status, assignee, tags, note');
+  .refine(
+    (b) => b.status !== undefined || b.assignee !== undefined || b.tags !== undefined || b.note !== undefined,
+    'give at least one of status, assignee, tags, note',
+  );
 
 const ticketId = z.string().regex(/^T-\d{6,}$/, 'must be a ticket id such as T-000001');
 
@@ -53,7 +56,9 @@ export function agentTicketRoutes(core: CoreServices, requireRole: ReturnType<ty
     const id = validate(ticketId, req.params.id);
     const body = validate(patchSchema, req.body);
     const author = body.author ?? String(res.locals.role);
-    const t = body.solvedWith ? await solveWithArticle(core, id, { ...body, solvedWith: body.solvedWith }, author) : await updateTicket(core, id, body, author);
+    const t = body.solvedWith
+      ? await solveWithArticle(core, id, { ...body, solvedWith: body.solvedWith }, author)
+      : await updateTicket(core, id, body, author);
     res.json(ticketDetail(t));
   });
   return router;

@@ -10,7 +10,18 @@ export function articleRoutes(core: CoreServices): Router {
   const router = Router();
   router.get('/api/articles/:id', (req, res) => {
     const { article: a, translations, updatedAt } = readArticle(core, { id: String(req.params.id) });
-    const body: ArticleResponse = { id: a.id, title: a.title, lang: a.lang, tags: a.tags, category: a.category, html: renderMarkdown(a.body), answer: a.answer, answerHtml: renderMarkdown(a.answer), translations, updatedAt };
+    const body: ArticleResponse = {
+      id: a.id,
+      title: a.title,
+      lang: a.lang,
+      tags: a.tags,
+      category: a.category,
+      html: renderMarkdown(a.body),
+      answer: a.answer,
+      answerHtml: renderMarkdown(a.answer),
+      translations,
+      updatedAt,
+    };
     res.json(body);
   });
   router.get('/articles/:id', (req, res) => {

@@ -27,7 +27,8 @@ const feedbackSchema = z.strictObject({
 /** The public conversation routes used by the widget. */
 export function askRoutes(core: CoreServices, security: SecurityConfig): Router {
   const router = Router();
-  const identify = (user: z.infer<typeof userField> | undefined) => verifyUser(user, { secret: security.identitySecret, required: security.identityRequired });
+  const identify = (user: z.infer<typeof userField> | undefined) =>
+    verifyUser(user, { secret: security.identitySecret, required: security.identityRequired });
   router.post('/api/ask', async (req, res) => {
     const { user, ...body } = validate(askSchema, req.body);
     const asker = identify(user);

@@ -22,7 +22,11 @@ export function generateRoutes(core: CoreServices): Router {
     res.on('close', () => controller.abort());
     const events = streamGeneratedAnswer(core, { conversationId: body.conversationId, signal: controller.signal });
     const first = await events.next();
-    res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' });
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      'X-Accel-Buffering': 'no',
+    });
     res.flushHeaders();
     if (!first.done) send(res, first.value);
     for await (const event of events) {

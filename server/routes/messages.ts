@@ -24,11 +24,17 @@ const activitySchema = z.looseObject({
 export function messagesRoutes(core: CoreServices, config: Config, limits: RequestHandler[] = []): Router {
   const router = Router();
   const bot = createBotEndpoint(core, config);
-  router.post('/api/messages', requireJson, express.json({ limit: config.bot.maxBodyBytes, strict: true }), ...limits, async (req, res) => {
-    const activity = validate(activitySchema, req.body);
-    const result = await bot.handle({ activity, authorization: req.get('authorization') });
-    if (result.body === undefined) res.status(result.status).end();
-    else res.status(result.status).json(result.body);
-  });
+  router.post(
+    '/api/messages',
+    requireJson,
+    express.json({ limit: config.bot.maxBodyBytes, strict: true }),
+    ...limits,
+    async (req, res) => {
+      const activity = validate(activitySchema, req.body);
+      const result = await bot.handle({ activity, authorization: req.get('authorization') });
+      if (result.body === undefined) res.status(result.status).end();
+      else res.status(result.status).json(result.body);
+    },
+  );
   return router;
 }

@@ -11,11 +11,12 @@ const WIDGET_PAGES = path.join(ROOT, 'widget/pages');
 /** Static pages and assets: the demo site, the widget bundle and its playground. */
 export function pageRoutes(): Router {
   const router = Router();
-  const widgetPage = (name: string, fallback?: string) => (_req: express.Request, res: express.Response, next: express.NextFunction) => {
-    const file = [path.join(WIDGET_PAGES, name), fallback].find((f) => f && existsSync(f));
-    if (!file) return next();
-    res.sendFile(file);
-  };
+  const widgetPage =
+    (name: string, fallback?: string) => (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+      const file = [path.join(WIDGET_PAGES, name), fallback].find((f) => f && existsSync(f));
+      if (!file) return next();
+      res.sendFile(file);
+    };
   router.get('/', widgetPage('index.html', path.join(PUBLIC, 'index.html')));
   router.get('/demo/ask', (_req, res) => res.sendFile(path.join(PUBLIC, 'index.html')));
   router.get('/widget/playground', widgetPage('playground.html'));

@@ -66,8 +66,18 @@ export function reportRoutes(core: CoreServices, requireRole: ReturnType<typeof 
 }
 
 /** JSON by default; CSV for ?format=csv or an Accept header asking for text/csv. */
-function send(req: Request, res: Response, format: string | undefined, json: unknown, csv: () => string, name: string): void {
-  const wantsCsv = format === 'csv' || (format !== 'json' && (req.get('accept') ?? '').split(',').some((p) => p.trim().toLowerCase().startsWith('text/csv')));
+function send(
+  req: Request,
+  res: Response,
+  format: string | undefined,
+  json: unknown,
+  csv: () => string,
+  name: string,
+): void {
+  const wantsCsv =
+    format === 'csv' ||
+    (format !== 'json' &&
+      (req.get('accept') ?? '').split(',').some((p) => p.trim().toLowerCase().startsWith('text/csv')));
   if (!wantsCsv) {
     res.json(json);
     return;

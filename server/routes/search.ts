@@ -17,7 +17,10 @@ export function searchRoutes(core: CoreServices): Router {
   const router = Router();
   router.get('/api/search', async (req, res) => {
     const q = validate(searchSchema, req.query);
-    const tags = q.tags?.split(',').map((t) => t.trim()).filter(Boolean);
+    const tags = q.tags
+      ?.split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
     res.json(await search(core, { q: q.q, lang: q.lang, tags, limit: q.limit }));
   });
   return router;

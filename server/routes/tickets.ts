@@ -22,7 +22,12 @@ export function ticketRoutes(core: CoreServices, security: SecurityConfig): Rout
   router.post('/api/tickets', async (req, res) => {
     const { user, ...body } = validate(createSchema, req.body);
     const asker = verifyUser(user, { secret: security.identitySecret, required: security.identityRequired }).user;
-    const created = await openTicket(core, { ...body, userId: asker?.verified ? asker.id : undefined, asker, channel: 'widget' });
+    const created = await openTicket(core, {
+      ...body,
+      userId: asker?.verified ? asker.id : undefined,
+      asker,
+      channel: 'widget',
+    });
     res.status(201).json({ id: created.id, status: created.status });
   });
   return router;

@@ -23,12 +23,34 @@ describe('chooseLanguage', () => {
 
   const cases: { text: string; page?: string; conversation?: Lang; expected: Lang; why: string }[] = [
     { text: 'olvidé mi contraseña', page: 'en', expected: 'es', why: 'a clear Spanish sentence overrides the page' },
-    { text: 'olvide mi contrasena', page: 'en', expected: 'es', why: 'typed without accents, still clear: "mi" and words only the Spanish articles use' },
-    { text: 'how do I reset my password', page: 'es', expected: 'en', why: 'a clear English sentence overrides the page' },
-    { text: 'olvidé mi contraseña', page: 'en', conversation: 'en', expected: 'es', why: 'and overrides the conversation: the conversation follows the person' },
+    {
+      text: 'olvide mi contrasena',
+      page: 'en',
+      expected: 'es',
+      why: 'typed without accents, still clear: "mi" and words only the Spanish articles use',
+    },
+    {
+      text: 'how do I reset my password',
+      page: 'es',
+      expected: 'en',
+      why: 'a clear English sentence overrides the page',
+    },
+    {
+      text: 'olvidé mi contraseña',
+      page: 'en',
+      conversation: 'en',
+      expected: 'es',
+      why: 'and overrides the conversation: the conversation follows the person',
+    },
     { text: 'vpn', page: 'en', expected: 'en', why: 'a word of both languages keeps the page language' },
     { text: 'vpn', page: 'es', expected: 'es', why: 'on either page' },
-    { text: 'vpn', page: 'en', conversation: 'es', expected: 'es', why: 'an ambiguous question stays in the conversation language' },
+    {
+      text: 'vpn',
+      page: 'en',
+      conversation: 'es',
+      expected: 'es',
+      why: 'an ambiguous question stays in the conversation language',
+    },
     { text: 'wifi', page: 'es', expected: 'es', why: 'a word of no language keeps the page language' },
     { text: 'ok', page: 'es', expected: 'es', why: 'so does "ok"' },
     { text: 'ERR-4021', page: 'es', expected: 'es', why: 'so does a code' },
@@ -46,7 +68,12 @@ describe('chooseLanguage', () => {
   ];
   for (const c of cases) {
     it(`"${c.text}", page ${c.page ?? '–'}, conversation ${c.conversation ?? '–'} → ${c.expected}: ${c.why}`, () => {
-      expect(chooseLanguage({ text: c.text, requested: c.page, conversation: c.conversation }, { articles, defaultLang: 'en' })).to.equal(c.expected);
+      expect(
+        chooseLanguage(
+          { text: c.text, requested: c.page, conversation: c.conversation },
+          { articles, defaultLang: 'en' },
+        ),
+      ).to.equal(c.expected);
     });
   }
 
@@ -74,15 +101,74 @@ describe('AnswerEngine: the language answered and the article shown', function (
     engine = new AnswerEngine(() => index, { defaultLang: 'en' });
   });
 
-  const cases: { question: string; page?: string; conversation?: Lang; lang: Lang; shown: string; otherLanguage?: boolean; why: string }[] = [
-    { question: 'olvidé mi contraseña', page: 'en', lang: 'es', shown: 'restablecer-contrasena', why: 'Spanish on an English page, translated: the Spanish article' },
-    { question: 'how do I reset my password', page: 'es', lang: 'en', shown: 'reset-password-en', why: 'English on a Spanish page: the English article' },
-    { question: 'I forgot my password', page: 'es', conversation: 'es', lang: 'en', shown: 'reset-password-en', why: 'a clear sentence moves a Spanish conversation to English' },
-    { question: 'vpn', page: 'es', lang: 'es', shown: 'configurar-vpn', why: 'an ambiguous word on a Spanish page: the Spanish translation' },
-    { question: 'vpn', page: 'en', conversation: 'es', lang: 'es', shown: 'configurar-vpn', why: 'an ambiguous word in a Spanish conversation: still Spanish' },
-    { question: 'password', page: 'es', lang: 'es', shown: 'restablecer-contrasena', why: 'an English word on a Spanish page: the page decides, the translation is shown' },
-    { question: '¿cómo denuncio un correo de phishing que me llegó?', page: 'en', lang: 'es', shown: 'phishing-report-en', why: 'no Spanish translation: the English article, in a Spanish reply' },
-    { question: 'factura', page: 'en', lang: 'en', shown: 'factura', otherLanguage: true, why: 'a lone Spanish word on an English page: the page decides; the article exists in Spanish only' },
+  const cases: {
+    question: string;
+    page?: string;
+    conversation?: Lang;
+    lang: Lang;
+    shown: string;
+    otherLanguage?: boolean;
+    why: string;
+  }[] = [
+    {
+      question: 'olvidé mi contraseña',
+      page: 'en',
+      lang: 'es',
+      shown: 'restablecer-contrasena',
+      why: 'Spanish on an English page, translated: the Spanish article',
+    },
+    {
+      question: 'how do I reset my password',
+      page: 'es',
+      lang: 'en',
+      shown: 'reset-password-en',
+      why: 'English on a Spanish page: the English article',
+    },
+    {
+      question: 'I forgot my password',
+      page: 'es',
+      conversation: 'es',
+      lang: 'en',
+      shown: 'reset-password-en',
+      why: 'a clear sentence moves a Spanish conversation to English',
+    },
+    {
+      question: 'vpn',
+      page: 'es',
+      lang: 'es',
+      shown: 'configurar-vpn',
+      why: 'an ambiguous word on a Spanish page: the Spanish translation',
+    },
+    {
+      question: 'vpn',
+      page: 'en',
+      conversation: 'es',
+      lang: 'es',
+      shown: 'configurar-vpn',
+      why: 'an ambiguous word in a Spanish conversation: still Spanish',
+    },
+    {
+      question: 'password',
+      page: 'es',
+      lang: 'es',
+      shown: 'restablecer-contrasena',
+      why: 'an English word on a Spanish page: the page decides, the translation is shown',
+    },
+    {
+      question: '¿cómo denuncio un correo de phishing que me llegó?',
+      page: 'en',
+      lang: 'es',
+      shown: 'phishing-report-en',
+      why: 'no Spanish translation: the English article, in a Spanish reply',
+    },
+    {
+      question: 'factura',
+      page: 'en',
+      lang: 'en',
+      shown: 'factura',
+      otherLanguage: true,
+      why: 'a lone Spanish word on an English page: the page decides; the article exists in Spanish only',
+    },
   ];
   for (const c of cases) {
     it(`"${c.question}", page ${c.page ?? '–'}, conversation ${c.conversation ?? '–'} → ${c.lang}, ${c.shown}: ${c.why}`, async () => {

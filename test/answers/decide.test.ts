@@ -3,16 +3,37 @@ import { UNCALIBRATED, type Calibration } from '../../core/answers/calibration.t
 import { decide, type Thresholds } from '../../core/answers/decide.ts';
 import type { Candidate } from '../../core/answers/retrieve.ts';
 
-const features = { nearest: 0, second: 0, centroid: 0, coverage: 0, bm25: 0, probability: 0, dense: 0, denseCentroid: 0 };
-const candidates = (...scores: number[]): Candidate[] => scores.map((score, i) => ({ articleId: `a${i + 1}`, score, features }));
+const features = {
+  nearest: 0,
+  second: 0,
+  centroid: 0,
+  coverage: 0,
+  bm25: 0,
+  probability: 0,
+  dense: 0,
+  denseCentroid: 0,
+};
+const candidates = (...scores: number[]): Candidate[] =>
+  scores.map((score, i) => ({ articleId: `a${i + 1}`, score, features }));
 /** With these weights the best article's confidence is σ(−8 + 10·best + 10·margin); clarify asks σ(−4 + 10·best). */
-const calibration: Calibration = { version: 2, answer: [-8, 10, 10], clarify: [-4, 10], orphanScores: [], samples: 100 };
+const calibration: Calibration = {
+  version: 2,
+  answer: [-8, 10, 10],
+  clarify: [-4, 10],
+  orphanScores: [],
+  samples: 100,
+};
 const t: Thresholds = { answer: 0.6, clarify: 0.5, margin: 0 };
 
 describe('decide', () => {
   const cases = [
     { scores: [0.9, 0.2], action: 'answer', options: [], description: 'a strong best article well ahead' },
-    { scores: [0.6, 0.58, 0.2], action: 'clarify', options: ['a1', 'a2'], description: 'two close articles: ask, offering both' },
+    {
+      scores: [0.6, 0.58, 0.2],
+      action: 'clarify',
+      options: ['a1', 'a2'],
+      description: 'two close articles: ask, offering both',
+    },
     { scores: [0.45, 0.1], action: 'clarify', options: ['a1'], description: 'plausible but not sure: offer the one' },
     { scores: [0.3, 0.29], action: 'ticket', options: [], description: 'nothing scores well' },
     { scores: [], action: 'ticket', options: [], description: 'nothing found at all' },
@@ -38,7 +59,8 @@ describe('decide', () => {
   });
 
   describe('between near-duplicate articles (the same how-to per platform)', () => {
-    const covering = (coverages: number[]) => candidates(0.9, 0.7).map((c, i) => ({ ...c, features: { ...features, coverage: coverages[i]! } }));
+    const covering = (coverages: number[]) =>
+      candidates(0.9, 0.7).map((c, i) => ({ ...c, features: { ...features, coverage: coverages[i]! } }));
     const alike = () => 0.8;
     const unalike = () => 0.2;
 
@@ -60,7 +82,10 @@ describe('decide', () => {
   });
 
   it('leaves out options scoring far below the best', () => {
-    expect(decide(candidates(0.6, 0.58, 0.3), calibration, t).options.map((o) => o.articleId)).to.deep.equal(['a1', 'a2']);
+    expect(decide(candidates(0.6, 0.58, 0.3), calibration, t).options.map((o) => o.articleId)).to.deep.equal([
+      'a1',
+      'a2',
+    ]);
   });
 
   it('falls back to the prior for a snapshot calibrated by an older version', () => {

@@ -63,7 +63,8 @@ describe('A KB of documentation (articles that list no questions)', () => {
     this.timeout(60_000);
     dir = mkdtempSync(path.join(os.tmpdir(), 'deflect-docs-'));
     documentationKb(dir);
-    index = (await buildIndex({ kbDir: dir, embedder: new HashingEmbedder(), wordVectors: null, defaultLang: 'en' })).index;
+    index = (await buildIndex({ kbDir: dir, embedder: new HashingEmbedder(), wordVectors: null, defaultLang: 'en' }))
+      .index;
     engine = new AnswerEngine(() => index, { defaultLang: 'en' });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,7 +84,9 @@ describe('A KB of documentation (articles that list no questions)', () => {
   });
 
   it('answers a question typed about what an article says, in words of its own', async () => {
-    const r = await engine.answer({ question: 'my laptop says windows 10 home has no bitlocker, how do I get the encryption the company wants?' });
+    const r = await engine.answer({
+      question: 'my laptop says windows 10 home has no bitlocker, how do I get the encryption the company wants?',
+    });
     expect(r.action).to.equal('answer');
     expect(r.answer!.article.id).to.equal('encrypt-windows');
   });
@@ -95,17 +98,40 @@ describe('A KB of documentation (articles that list no questions)', () => {
   });
 
   it('opens a ticket for what no article covers', async () => {
-    expect((await engine.answer({ question: 'the printer on the third floor is out of toner' })).action).to.equal('ticket');
+    expect((await engine.answer({ question: 'the printer on the third floor is out of toner' })).action).to.equal(
+      'ticket',
+    );
   });
 });
 
 describe('Which KBs count as documentation', () => {
-  const article = (title: string, questions: string[] = []) => ({ title, questions, status: 'published' }) as unknown as Article;
+  const article = (title: string, questions: string[] = []) =>
+    ({ title, questions, status: 'published' }) as unknown as Article;
   const cases = [
-    { description: 'how-to pages listing no questions', articles: [article('Encrypt your device'), article('Sync your device')], expects: true },
-    { description: 'articles that list the questions users ask', articles: [article('Encrypt your device', ['how do I encrypt']), article('Sync', ['sync now'])], expects: false },
-    { description: 'a FAQ whose titles are the questions', articles: [article('How do I delete my account?'), article('¿Cómo cambio mi contraseña?'), article('Export mail to text files')], expects: false },
-    { description: 'mostly documentation with a few FAQ entries', articles: [article('Encrypt your device'), article('Sync your device'), article('Why enroll my phone?')], expects: true },
+    {
+      description: 'how-to pages listing no questions',
+      articles: [article('Encrypt your device'), article('Sync your device')],
+      expects: true,
+    },
+    {
+      description: 'articles that list the questions users ask',
+      articles: [article('Encrypt your device', ['how do I encrypt']), article('Sync', ['sync now'])],
+      expects: false,
+    },
+    {
+      description: 'a FAQ whose titles are the questions',
+      articles: [
+        article('How do I delete my account?'),
+        article('¿Cómo cambio mi contraseña?'),
+        article('Export mail to text files'),
+      ],
+      expects: false,
+    },
+    {
+      description: 'mostly documentation with a few FAQ entries',
+      articles: [article('Encrypt your device'), article('Sync your device'), article('Why enroll my phone?')],
+      expects: true,
+    },
   ];
   for (const c of cases) {
     it(`${c.expects ? 'counts' : 'does not count'} ${c.description}`, () => {

@@ -11,7 +11,14 @@ describe('AnswerEngine on the sample KB', () => {
   let engine: AnswerEngine;
   before(async function () {
     this.timeout(60_000);
-    index = (await buildIndex({ kbDir: 'kb-content', embedder: new HashingEmbedder(), wordVectors: await loadGloveWordVectors(), defaultLang: 'en' })).index;
+    index = (
+      await buildIndex({
+        kbDir: 'kb-content',
+        embedder: new HashingEmbedder(),
+        wordVectors: await loadGloveWordVectors(),
+        defaultLang: 'en',
+      })
+    ).index;
     engine = new AnswerEngine(() => index, { defaultLang: 'en' });
   });
 
@@ -79,7 +86,10 @@ describe('AnswerEngine on the sample KB', () => {
     expect(draft.ranked.map((r) => r.article.id)).to.not.include('cancel-order-en');
     const anon = await engine.answer({ question: 'how do I wipe a device remotely' });
     expect(anon.ranked.map((r) => r.article.id)).to.not.include('wipe-device-en');
-    const staff = await engine.answer({ question: 'how do I wipe a device remotely', audiences: ['public', 'internal'] });
+    const staff = await engine.answer({
+      question: 'how do I wipe a device remotely',
+      audiences: ['public', 'internal'],
+    });
     expect(staff.ranked[0]!.article.id).to.equal('wipe-device-en');
   });
 });

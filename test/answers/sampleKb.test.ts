@@ -11,16 +11,43 @@ describe('the answer engine on the sample KB', function () {
   let engine: AnswerEngine;
 
   before(async () => {
-    index = (await buildIndex({ kbDir: 'kb-content', embedder: new HashingEmbedder(), wordVectors: await loadGloveWordVectors(), defaultLang: 'en' })).index;
+    index = (
+      await buildIndex({
+        kbDir: 'kb-content',
+        embedder: new HashingEmbedder(),
+        wordVectors: await loadGloveWordVectors(),
+        defaultLang: 'en',
+      })
+    ).index;
     engine = new AnswerEngine(() => index, { defaultLang: 'en' });
   });
 
   const cases = [
-    { question: 'olvidé mi contraseña', action: 'answer', articleId: 'reset-password', description: 'Spanish, with accents' },
-    { question: 'olvide mi contrasena', action: 'answer', articleId: 'reset-password', description: 'Spanish typed without accents' },
+    {
+      question: 'olvidé mi contraseña',
+      action: 'answer',
+      articleId: 'reset-password',
+      description: 'Spanish, with accents',
+    },
+    {
+      question: 'olvide mi contrasena',
+      action: 'answer',
+      articleId: 'reset-password',
+      description: 'Spanish typed without accents',
+    },
     { question: 'how do I set up the VPN?', action: 'answer', articleId: 'vpn-setup-en', description: 'English' },
-    { question: 'how do I set up the VPN conection?', action: 'answer', articleId: 'vpn-setup-en', description: 'a typo in the key word' },
-    { question: 'what is the capital of Mongolia?', action: 'ticket', articleId: undefined, description: 'nothing in the KB' },
+    {
+      question: 'how do I set up the VPN conection?',
+      action: 'answer',
+      articleId: 'vpn-setup-en',
+      description: 'a typo in the key word',
+    },
+    {
+      question: 'what is the capital of Mongolia?',
+      action: 'ticket',
+      articleId: undefined,
+      description: 'nothing in the KB',
+    },
     { question: '', action: 'ticket', articleId: undefined, description: 'an empty question' },
   ];
   for (const c of cases) {

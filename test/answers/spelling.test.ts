@@ -2,7 +2,16 @@ import { expect } from 'chai';
 import { oneEditApart, Speller } from '../../core/answers/spelling.ts';
 
 describe('spelling against the KB’s own words', () => {
-  const speller = new Speller(new Map([['verify', 5], ['verified', 2], ['delivery', 4], ['refund', 3], ['deliver', 1], ['card', 9]]));
+  const speller = new Speller(
+    new Map([
+      ['verify', 5],
+      ['verified', 2],
+      ['delivery', 4],
+      ['refund', 3],
+      ['deliver', 1],
+      ['card', 9],
+    ]),
+  );
   const cases = [
     { word: 'verfiy', expects: 'verify', description: 'two letters swapped' },
     { word: 'delivary', expects: 'delivery', description: 'one letter wrong' },
@@ -14,7 +23,8 @@ describe('spelling against the KB’s own words', () => {
     { word: 'zebra', expects: null, description: 'nothing close enough' },
     { word: 'ref4nd', expects: null, description: 'numbers are not misspellings' },
   ];
-  for (const c of cases) it(`${c.word} → ${c.expects} (${c.description})`, () => expect(speller.correct(c.word)).to.equal(c.expects));
+  for (const c of cases)
+    it(`${c.word} → ${c.expects} (${c.description})`, () => expect(speller.correct(c.word)).to.equal(c.expects));
 
   it('counts one edit exactly', () => {
     expect(oneEditApart('form', 'from')).to.equal(true);
@@ -30,10 +40,16 @@ describe('spelling against the KB’s own words', () => {
     const cases = [
       { words: ['what', 'time', 'zone'], expects: ['timezone'], description: 'two words the KB writes as one' },
       { words: ['next', 'payday'], expects: ['pay', 'day'], description: 'one word the KB writes as two' },
-      { words: ['card', 'not'], expects: [], description: 'known words are not split, and pairs join only into KB words' },
+      {
+        words: ['card', 'not'],
+        expects: [],
+        description: 'known words are not split, and pairs join only into KB words',
+      },
       { words: ['payto'], expects: [], description: 'parts shorter than three letters are not guessed' },
       { words: ['pay2day'], expects: [], description: 'numbers are left alone' },
     ];
-    for (const c of cases) it(`${c.words.join(' ')} → ${c.expects.join(' ') || 'nothing'} (${c.description})`, () => expect(speller.compounds(c.words, known)).to.deep.equal(c.expects));
+    for (const c of cases)
+      it(`${c.words.join(' ')} → ${c.expects.join(' ') || 'nothing'} (${c.description})`, () =>
+        expect(speller.compounds(c.words, known)).to.deep.equal(c.expects));
   });
 });

@@ -3,12 +3,31 @@ import { fitLogistic, predict } from '../../core/answers/logistic.ts';
 import { logits, trainSoftmax } from '../../core/answers/softmaxRegression.ts';
 import { TermModel, type TermDoc } from '../../core/answers/termModel.ts';
 
-const doc = (id: string, title: string, questions: string[], passages: string[] = []): TermDoc => ({ id, lang: 'en', title, questions, passages });
+const doc = (id: string, title: string, questions: string[], passages: string[] = []): TermDoc => ({
+  id,
+  lang: 'en',
+  title,
+  questions,
+  passages,
+});
 const docs = [
-  doc('card-arrival', 'Card arrival', ['my card has not arrived yet', 'when will my new card arrive', 'still waiting for the card in the post']),
+  doc('card-arrival', 'Card arrival', [
+    'my card has not arrived yet',
+    'when will my new card arrive',
+    'still waiting for the card in the post',
+  ]),
   doc('card-pin', 'Change the card PIN', ['how do I change my PIN', 'I forgot the PIN of my card', 'set a new PIN']),
-  doc('refund', 'Refund not showing up', ['where is my refund', 'the refund is missing from my account', 'I returned an item but got no money back']),
-  doc('handbook', 'Travel expenses', [], ['Keep every receipt and file the expense report within thirty days of your return.']),
+  doc('refund', 'Refund not showing up', [
+    'where is my refund',
+    'the refund is missing from my account',
+    'I returned an item but got no money back',
+  ]),
+  doc(
+    'handbook',
+    'Travel expenses',
+    [],
+    ['Keep every receipt and file the expense report within thirty days of your return.'],
+  ),
 ];
 const everything = () => true;
 const best = (scores: Float32Array) => scores.indexOf(Math.max(...scores));
@@ -68,7 +87,10 @@ describe('TermModel', () => {
 });
 
 describe('trainSoftmax', () => {
-  const x = (ids: number[]) => ({ ids: Int32Array.from(ids), w: Float32Array.from(ids, () => 1 / Math.sqrt(ids.length)) });
+  const x = (ids: number[]) => ({
+    ids: Int32Array.from(ids),
+    w: Float32Array.from(ids, () => 1 / Math.sqrt(ids.length)),
+  });
   const examples = [
     { x: x([0, 1]), y: 0 },
     { x: x([0, 2]), y: 0 },
@@ -89,7 +111,11 @@ describe('trainSoftmax', () => {
 
   it('learns from a dense block beside the sparse features, outside the size budget, and with a shortlist of classes', () => {
     // One shared sparse feature says nothing; the dense block tells the classes apart.
-    const dense = (a: number, b: number) => ({ ids: Int32Array.of(0), w: Float32Array.of(1), dense: Float32Array.of(a, b) });
+    const dense = (a: number, b: number) => ({
+      ids: Int32Array.of(0),
+      w: Float32Array.of(1),
+      dense: Float32Array.of(a, b),
+    });
     const data = [
       { x: dense(1, 0), y: 0, shortlist: Int32Array.of(0, 1) },
       { x: dense(0.9, 0.1), y: 0, shortlist: Int32Array.of(0, 1) },
@@ -101,7 +127,9 @@ describe('trainSoftmax', () => {
       expect(m.denseWeights).to.have.length(6);
       const z = logits(m, dense(0.8, 0.2), new Float64Array(3));
       expect(z[0]).to.be.above(z[1]!);
-      expect(logits(m, dense(0.2, 0.8), new Float64Array(3))[1]).to.be.above(logits(m, dense(0.2, 0.8), new Float64Array(3))[0]!);
+      expect(logits(m, dense(0.2, 0.8), new Float64Array(3))[1]).to.be.above(
+        logits(m, dense(0.2, 0.8), new Float64Array(3))[0]!,
+      );
     }
   });
 });

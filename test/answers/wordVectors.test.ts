@@ -48,11 +48,21 @@ describe('word vectors', () => {
 });
 
 describe('TermModel with word vectors', () => {
-  const doc = (id: string, lang: 'en' | 'es', title: string, questions: string[]): TermDoc => ({ id, lang, title, questions, passages: [] });
+  const doc = (id: string, lang: 'en' | 'es', title: string, questions: string[]): TermDoc => ({
+    id,
+    lang,
+    title,
+    questions,
+    passages: [],
+  });
   const docs = [
     doc('pets', 'en', 'Pets at the office', ['can I bring my pets', 'are pets allowed at work', 'pets policy']),
     doc('refund', 'en', 'Refund not showing up', ['where is my refund', 'the refund is missing', 'refund status']),
-    doc('mascotas', 'es', 'Mascotas en la oficina', ['puedo traer a mi perro', 'se permiten mascotas', 'normas de mascotas']),
+    doc('mascotas', 'es', 'Mascotas en la oficina', [
+      'puedo traer a mi perro',
+      'se permiten mascotas',
+      'normas de mascotas',
+    ]),
   ];
   const lexical = TermModel.build(docs);
   const withVectors = TermModel.build(docs, { wordVectors: vectors });
@@ -69,7 +79,8 @@ describe('TermModel with word vectors', () => {
   });
 
   it('brings in near words for a word the KB never uses, and only close ones for a word it uses', () => {
-    const refundCoverage = (model: TermModel) => model.score(model.vectorize('cash', 'en'), everything).coverage[refund]!;
+    const refundCoverage = (model: TermModel) =>
+      model.score(model.vectorize('cash', 'en'), everything).coverage[refund]!;
     expect(refundCoverage(withVectors)).to.be.above(0); // "cash" is not in this KB: refund (0.55) comes in
     const cashKb = [...docs, doc('cash', 'en', 'Paying in cash', ['can I pay cash at the desk'])];
     expect(refundCoverage(TermModel.build(cashKb, { wordVectors: vectors }))).to.equal(0);

@@ -2,7 +2,24 @@ import { expect } from 'chai';
 import { chunkBody } from '../../core/articles/chunk.ts';
 
 describe('chunkBody', () => {
-  const body = ['# Set up the VPN', '', 'Install the client.', '', '## On Windows', '', 'Open the app.', '', '### Proxy', '', 'Set the proxy.', '', '## On a Mac', '', 'Use Self Service. See [wifi](../network/wifi.md).', ''].join('\n');
+  const body = [
+    '# Set up the VPN',
+    '',
+    'Install the client.',
+    '',
+    '## On Windows',
+    '',
+    'Open the app.',
+    '',
+    '### Proxy',
+    '',
+    'Set the proxy.',
+    '',
+    '## On a Mac',
+    '',
+    'Use Self Service. See [wifi](../network/wifi.md).',
+    '',
+  ].join('\n');
 
   it('splits at headings and keeps each heading with its text', () => {
     const { chunks } = chunkBody('vpn', 'Set up the VPN', body);

@@ -48,7 +48,11 @@ describe('loadKnowledgeBase', () => {
     const outside = tempDir();
     try {
       writeFileSync(path.join(outside.dir, 'secret.md'), buildArticle({ id: 'secret' }));
-      writeKb(tmp.dir, { 'a.md': buildArticle({ id: 'a' }), '_drafts/x.md': buildArticle({ id: 'x' }), 'includes/p.md': 'partial' });
+      writeKb(tmp.dir, {
+        'a.md': buildArticle({ id: 'a' }),
+        '_drafts/x.md': buildArticle({ id: 'x' }),
+        'includes/p.md': 'partial',
+      });
       symlinkSync(path.join(outside.dir, 'secret.md'), path.join(tmp.dir, 'link.md'));
       symlinkSync(outside.dir, path.join(tmp.dir, 'linked-dir'));
       const kb = await loadKnowledgeBase(tmp.dir, { defaultLang: 'en' });
@@ -60,7 +64,9 @@ describe('loadKnowledgeBase', () => {
 
   it('reads the synonyms file and reports a malformed one', async () => {
     writeKb(tmp.dir, { 'a.md': buildArticle({ id: 'a' }), '_synonyms.yml': '- [password, contraseña, clave]\n' });
-    expect((await loadKnowledgeBase(tmp.dir, { defaultLang: 'en' })).synonyms).to.deep.equal([['password', 'contraseña', 'clave']]);
+    expect((await loadKnowledgeBase(tmp.dir, { defaultLang: 'en' })).synonyms).to.deep.equal([
+      ['password', 'contraseña', 'clave'],
+    ]);
     writeKb(tmp.dir, { '_synonyms.yml': 'password: clave\n' });
     const kb = await loadKnowledgeBase(tmp.dir, { defaultLang: 'en' });
     expect(kb.problems[0]).to.include({ file: '_synonyms.yml', severity: 'error' });
@@ -74,7 +80,10 @@ describe('lintKnowledgeBase', () => {
 
   it('warns about broken links, near-duplicate questions and overdue reviews', async () => {
     writeKb(tmp.dir, {
-      'a.md': buildArticle({ id: 'a', questions: ['reset my password now'], review_by: '2020-01-01' }, '# A\n\nSee [b](b.md) and [gone](nowhere.md).\n'),
+      'a.md': buildArticle(
+        { id: 'a', questions: ['reset my password now'], review_by: '2020-01-01' },
+        '# A\n\nSee [b](b.md) and [gone](nowhere.md).\n',
+      ),
       'b.md': buildArticle({ id: 'b', title: 'Other', questions: ['reset my password now!'] }),
     });
     const kb = await loadKnowledgeBase(tmp.dir, { defaultLang: 'en' });

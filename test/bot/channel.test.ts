@@ -16,7 +16,10 @@ describe('Bot Framework activity → Deflect', () => {
   }
 
   describe('conversation id', () => {
-    const teams = { channelId: 'msteams', conversation: { id: '19:3b2f0c7e8a9d4e1f@thread.tacv2;messageid=1712345678901' } };
+    const teams = {
+      channelId: 'msteams',
+      conversation: { id: '19:3b2f0c7e8a9d4e1f@thread.tacv2;messageid=1712345678901' },
+    };
 
     it('is the same for every turn of a conversation, and accepted by the HTTP API', () => {
       const id = conversationIdOf(teams);
@@ -35,14 +38,22 @@ describe('Bot Framework activity → Deflect', () => {
     });
 
     it('differs between conversations, and between channels with the same conversation id', () => {
-      const ids = new Set([conversationIdOf(teams), conversationIdOf({ ...teams, conversation: { id: 'a:other' } }), conversationIdOf({ ...teams, channelId: 'emulator' })]);
+      const ids = new Set([
+        conversationIdOf(teams),
+        conversationIdOf({ ...teams, conversation: { id: 'a:other' } }),
+        conversationIdOf({ ...teams, channelId: 'emulator' }),
+      ]);
       expect(ids.size).to.equal(3);
     });
   });
 
   it("takes Teams' AAD object id over the channel's user id, and the display name", () => {
-    expect(identityOf({ channelId: 'msteams', from: { id: '29:1abc', name: ' Luis Pérez ', aadObjectId: 'aad-1' } }, false)).to.deep.equal({ id: 'aad-1', name: 'Luis Pérez' });
-    expect(identityOf({ channelId: 'emulator', from: { id: 'emulator-user', name: '' } }, false)).to.deep.equal({ id: 'emulator-user' });
+    expect(
+      identityOf({ channelId: 'msteams', from: { id: '29:1abc', name: ' Luis Pérez ', aadObjectId: 'aad-1' } }, false),
+    ).to.deep.equal({ id: 'aad-1', name: 'Luis Pérez' });
+    expect(identityOf({ channelId: 'emulator', from: { id: 'emulator-user', name: '' } }, false)).to.deep.equal({
+      id: 'emulator-user',
+    });
   });
 
   for (const { channelId, aadObjectId, authenticated, verified } of [

@@ -1,4 +1,11 @@
-import { MemoryStorage, TestAdapter, type Activity, type ChannelAccount, type HeroCard, type Storage } from 'botbuilder';
+import {
+  MemoryStorage,
+  TestAdapter,
+  type Activity,
+  type ChannelAccount,
+  type HeroCard,
+  type Storage,
+} from 'botbuilder';
 import type { Action } from '../../core/contracts/api.ts';
 import type { AnswerEngine, EngineResult } from '../../core/answers/answerEngine.ts';
 import type { CoreServices } from '../../core/services.ts';
@@ -31,9 +38,20 @@ export function withDecisions(core: CoreServices, decisions: Record<string, Deci
     async answer(q: Parameters<AnswerEngine['answer']>[0]): Promise<EngineResult> {
       const d = decisions[q.question];
       if (!d) return real.answer(q);
-      const ranked = d.ranked.map(([id, confidence]) => ({ article: core.index.get().articles.get(id)!, confidence, score: confidence }));
+      const ranked = d.ranked.map(([id, confidence]) => ({
+        article: core.index.get().articles.get(id)!,
+        confidence,
+        score: confidence,
+      }));
       const lang = ranked[0]?.article.lang ?? core.defaultLang;
-      return { action: d.action, lang, answer: d.action === 'answer' ? ranked[0] : undefined, ranked, options: d.action === 'clarify' ? ranked : [], otherLanguage: false };
+      return {
+        action: d.action,
+        lang,
+        answer: d.action === 'answer' ? ranked[0] : undefined,
+        ranked,
+        options: d.action === 'clarify' ? ranked : [],
+        otherLanguage: false,
+      };
     },
   };
   return withServices(core, { engine: engine as unknown as AnswerEngine });
@@ -73,14 +91,21 @@ export function chat(core: CoreServices, options: ChatOptions = {}) {
   const adapter = new TestAdapter((context) => parts.bot.run(context));
   adapter.onTurnError = parts.onTurnError;
   adapter.conversation.channelId = options.channelId ?? 'emulator';
-  adapter.conversation.conversation = { id: options.conversationId ?? `conversation-${++conversations}`, isGroup: !!options.isGroup, name: 'test', conversationType: options.isGroup ? 'groupChat' : 'personal' };
+  adapter.conversation.conversation = {
+    id: options.conversationId ?? `conversation-${++conversations}`,
+    isGroup: !!options.isGroup,
+    name: 'test',
+    conversationType: options.isGroup ? 'groupChat' : 'personal',
+  };
   adapter.conversation.user = options.from ?? { id: 'user-1', name: 'Ana García' };
   const locale = options.locale ?? 'en-US';
   return {
     adapter,
     parts,
     async say(message: string | Partial<Activity>): Promise<Partial<Activity>[]> {
-      await adapter.receiveActivity(typeof message === 'string' ? { type: 'message', text: message, locale } : { locale, ...message });
+      await adapter.receiveActivity(
+        typeof message === 'string' ? { type: 'message', text: message, locale } : { locale, ...message },
+      );
       return adapter.activeQueue.splice(0);
     },
     /** The bot joins the conversation, as when it is installed in Teams. */
@@ -93,6 +118,8 @@ export function chat(core: CoreServices, options: ChatOptions = {}) {
 /** Reading replies. */
 export const heroOf = (a: Partial<Activity> | undefined) => a?.attachments?.[0]?.content as HeroCard | undefined;
 export const cardButtons = (a: Partial<Activity> | undefined) => heroOf(a)?.buttons?.map((b) => String(b.title)) ?? [];
-export const quickReplies = (a: Partial<Activity> | undefined) => a?.suggestedActions?.actions.map((b) => String(b.title)) ?? [];
+export const quickReplies = (a: Partial<Activity> | undefined) =>
+  a?.suggestedActions?.actions.map((b) => String(b.title)) ?? [];
 /** What a reply says, whether as text or inside a card. */
-export const said = (a: Partial<Activity> | undefined) => [a?.text, heroOf(a)?.title, heroOf(a)?.text].filter(Boolean).join('\n');
+export const said = (a: Partial<Activity> | undefined) =>
+  [a?.text, heroOf(a)?.title, heroOf(a)?.text].filter(Boolean).join('\n');

@@ -17,9 +17,11 @@ describe('Bot conversation (TestAdapter)', function () {
   after(async () => {
     await h?.close();
   });
-  const ticketsOf = async (conversationId: string) => (await h.core.tickets.all()).filter((t) => t.conversationId === conversationId);
+  const ticketsOf = async (conversationId: string) =>
+    (await h.core.tickets.all()).filter((t) => t.conversationId === conversationId);
   /** "How do I reset my password?" always answers with that one article, whatever the engine's tuning. */
-  const fixed = () => withDecisions(h.core, { 'How do I reset my password?': { action: 'answer', ranked: [['reset-password-en', 1]] } });
+  const fixed = () =>
+    withDecisions(h.core, { 'How do I reset my password?': { action: 'answer', ranked: [['reset-password-en', 1]] } });
 
   describe('welcome', () => {
     it('greets once when added to a conversation, in English by default', async () => {
@@ -45,7 +47,9 @@ describe('Bot conversation (TestAdapter)', function () {
       const card = heroOf(reply);
       expect(card?.title).to.equal('Reset your password');
       expect(card?.text).to.be.a('string').and.not.be.empty;
-      expect(card?.buttons).to.deep.equal([{ type: 'openUrl', title: 'Open article', value: `${PUBLIC_URL}/articles/reset-password-en` }]);
+      expect(card?.buttons).to.deep.equal([
+        { type: 'openUrl', title: 'Open article', value: `${PUBLIC_URL}/articles/reset-password-en` },
+      ]);
       expect(quickReplies(reply)).to.deep.equal(['Yes, solved', 'No']);
     });
 
@@ -54,7 +58,9 @@ describe('Bot conversation (TestAdapter)', function () {
       await c.say('How do I reset my password?');
       const [reply] = await c.say('Yes, solved');
       expect(reply?.text).to.equal('Glad I could help!');
-      const conversation = (await h.core.conversations.get(conversationIdOf({ channelId: 'emulator', conversation: { id: 'yes-solved' } })));
+      const conversation = await h.core.conversations.get(
+        conversationIdOf({ channelId: 'emulator', conversation: { id: 'yes-solved' } }),
+      );
       expect(conversation?.shown.find((s) => s.articleId === 'reset-password-en')?.helpful).to.equal(true);
     });
   });
@@ -63,7 +69,13 @@ describe('Bot conversation (TestAdapter)', function () {
     it('"No" offers the next suggestions as buttons, and choosing one answers it', async () => {
       const c = chat(
         withDecisions(h.core, {
-          'How do I set up the VPN?': { action: 'answer', ranked: [['vpn-setup-en', 1], ['vpn-not-connecting-en', 0.99]] },
+          'How do I set up the VPN?': {
+            action: 'answer',
+            ranked: [
+              ['vpn-setup-en', 1],
+              ['vpn-not-connecting-en', 0.99],
+            ],
+          },
         }),
       );
       await c.say('How do I set up the VPN?');
@@ -96,7 +108,13 @@ describe('Bot conversation (TestAdapter)', function () {
     const ambiguous = () =>
       chat(
         withDecisions(h.core, {
-          wifi: { action: 'clarify', ranked: [['guest-wifi-en', 0.8], ['office-wifi-en', 0.78]] },
+          wifi: {
+            action: 'clarify',
+            ranked: [
+              ['guest-wifi-en', 0.8],
+              ['office-wifi-en', 0.78],
+            ],
+          },
           // Asked as a question this title would find nothing: a button picks the article, whatever the engine says.
           'Office Wi-Fi for employees': { action: 'ticket', ranked: [] },
         }),
@@ -128,13 +146,24 @@ describe('Bot conversation (TestAdapter)', function () {
       expect(askEmail?.text).to.equal('Thanks, Ana García. What e-mail address should we reply to?');
       expect(quickReplies(askEmail)).to.deep.equal(['Cancel']);
       const [confirm] = await c.say('ana@example.com');
-      expect(confirm?.text).to.equal("I'll open a ticket for Ana García (replies to ana@example.com) with our conversation so far. Shall I go ahead?");
+      expect(confirm?.text).to.equal(
+        "I'll open a ticket for Ana García (replies to ana@example.com) with our conversation so far. Shall I go ahead?",
+      );
       expect(quickReplies(confirm)).to.deep.equal(['Open the ticket', 'Cancel']);
       const [done] = await c.say('Open the ticket');
-      const [ticket, ...others] = await ticketsOf(conversationIdOf({ channelId: 'emulator', conversation: { id: 'full-ticket' } }));
+      const [ticket, ...others] = await ticketsOf(
+        conversationIdOf({ channelId: 'emulator', conversation: { id: 'full-ticket' } }),
+      );
       expect(others).to.deep.equal([]);
       expect(done?.text).to.equal(`I've opened ticket ${ticket!.id}. We'll reply by e-mail.`);
-      expect(ticket).to.include({ channel: 'emulator', email: 'ana@example.com', name: 'Ana García', userId: 'emulator-user', reason: 'not_helpful', subject: 'How do I reset my password?' });
+      expect(ticket).to.include({
+        channel: 'emulator',
+        email: 'ana@example.com',
+        name: 'Ana García',
+        userId: 'emulator-user',
+        reason: 'not_helpful',
+        subject: 'How do I reset my password?',
+      });
       expect(ticket!.transcript.map((t) => t.text)).to.include('How do I reset my password?');
       expect(ticket!.shown.map((s) => [s.articleId, s.helpful])).to.deep.equal([['reset-password-en', false]]);
     });
@@ -150,7 +179,13 @@ describe('Bot conversation (TestAdapter)', function () {
       const id = conversationIdOf({ channelId: 'msteams', conversation: { id: 'teams-ticket' } });
       expect((await h.core.conversations.get(id))?.user).to.include({ id: from.aadObjectId, verified: true });
       const [ticket] = await ticketsOf(id);
-      expect(ticket).to.include({ channel: 'msteams', userId: from.aadObjectId, name: 'Luis Pérez', email: 'luis@example.com', reason: 'not_helpful' });
+      expect(ticket).to.include({
+        channel: 'msteams',
+        userId: from.aadObjectId,
+        name: 'Luis Pérez',
+        email: 'luis@example.com',
+        reason: 'not_helpful',
+      });
     });
 
     it('in a group chat, each person has their own conversation and ticket flow', async () => {
@@ -165,11 +200,15 @@ describe('Bot conversation (TestAdapter)', function () {
       await say(ana, 'ana@example.com');
       expect((await say(ana, 'yes'))?.text).to.match(/^I've opened ticket/);
 
-      const idOf = (from: typeof ana) => conversationIdOf({ channelId: 'msteams', conversation: { id: '19:room@thread.v2', isGroup: true }, from });
+      const idOf = (from: typeof ana) =>
+        conversationIdOf({ channelId: 'msteams', conversation: { id: '19:room@thread.v2', isGroup: true }, from });
       const [ticket] = await ticketsOf(idOf(ana));
       expect(ticket).to.include({ name: 'Ana García', email: 'ana@example.com' });
       expect(await ticketsOf(idOf(luis))).to.deep.equal([]);
-      expect((await h.core.conversations.get(idOf(luis)))?.turns[0]).to.include({ role: 'user', text: 'How do I reset my password?' });
+      expect((await h.core.conversations.get(idOf(luis)))?.turns[0]).to.include({
+        role: 'user',
+        text: 'How do I reset my password?',
+      });
     });
 
     it('asks for a description first when the user wants a person before asking anything', async () => {
@@ -179,8 +218,14 @@ describe('Bot conversation (TestAdapter)', function () {
       await c.say('My monitor flickers since this morning');
       await c.say('ana@example.com');
       await c.say('Open the ticket');
-      const [ticket] = await ticketsOf(conversationIdOf({ channelId: 'emulator', conversation: { id: 'describe-first' } }));
-      expect(ticket).to.include({ channel: 'emulator', subject: 'My monitor flickers since this morning', reason: 'user' });
+      const [ticket] = await ticketsOf(
+        conversationIdOf({ channelId: 'emulator', conversation: { id: 'describe-first' } }),
+      );
+      expect(ticket).to.include({
+        channel: 'emulator',
+        subject: 'My monitor flickers since this morning',
+        reason: 'user',
+      });
     });
 
     it('keeps asking until the e-mail address is valid', async () => {
@@ -254,8 +299,12 @@ describe('Bot conversation (TestAdapter)', function () {
       expect(quickReplies(es)).to.deep.equal(['Sí, resuelto', 'No']);
       const [vpn] = await c.say('vpn');
       // An answer or a choice, whichever the engine's tuning gives today, but in Spanish.
-      expect([said(vpn), ...quickReplies(vpn)].join('\n')).to.match(/Configurar el VPN|El VPN no conecta|He encontrado varios artículos/);
-      expect([said(vpn), ...quickReplies(vpn)].join('\n')).not.to.match(/Set up the VPN|VPN not connecting|I found a few articles/);
+      expect([said(vpn), ...quickReplies(vpn)].join('\n')).to.match(
+        /Configurar el VPN|El VPN no conecta|He encontrado varios artículos/,
+      );
+      expect([said(vpn), ...quickReplies(vpn)].join('\n')).not.to.match(
+        /Set up the VPN|VPN not connecting|I found a few articles/,
+      );
     });
 
     it('greets a returning user in the language they last spoke, over the client locale', async () => {
@@ -325,9 +374,14 @@ describe('Bot conversation (TestAdapter)', function () {
       } finally {
         tickets.create = create;
       }
-      expect(captured.result.map((r) => r.text)).to.deep.equal(['Sorry, something went wrong on my side. Please ask again in a moment.']);
+      expect(captured.result.map((r) => r.text)).to.deep.equal([
+        'Sorry, something went wrong on my side. Please ask again in a moment.',
+      ]);
       const logged = captured.logs.find((l) => l.category === 'bot' && l.message === 'turn failed');
-      expect(logged).to.include({ level: 'error', conversationId: conversationIdOf({ channelId: 'emulator', conversation: { id: 'broken' } }) });
+      expect(logged).to.include({
+        level: 'error',
+        conversationId: conversationIdOf({ channelId: 'emulator', conversation: { id: 'broken' } }),
+      });
       expect(logged?.error).to.deep.equal({ name: 'Error', message: 'disk on fire' });
       const [next] = await c.say('yes');
       expect(next?.text, 'the ticket flow was forgotten').to.not.match(/^I've opened ticket/);

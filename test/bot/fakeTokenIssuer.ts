@@ -18,8 +18,23 @@ export async function startFakeTokenIssuer() {
     requests++;
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     res.setHeader('Content-Type', 'application/json');
-    if (req.url === '/v1/.well-known/openidconfiguration') res.end(JSON.stringify({ issuer: CHANNEL_ISSUER, jwks_uri: `${base}/v1/keys` }));
-    else res.end(JSON.stringify({ keys: [{ kty: 'RSA', use: 'sig', kid: KEY_ID, n: jwk.n, e: jwk.e, endorsements: ['msteams', 'emulator', 'webchat'] }] }));
+    if (req.url === '/v1/.well-known/openidconfiguration')
+      res.end(JSON.stringify({ issuer: CHANNEL_ISSUER, jwks_uri: `${base}/v1/keys` }));
+    else
+      res.end(
+        JSON.stringify({
+          keys: [
+            {
+              kty: 'RSA',
+              use: 'sig',
+              kid: KEY_ID,
+              n: jwk.n,
+              e: jwk.e,
+              endorsements: ['msteams', 'emulator', 'webchat'],
+            },
+          ],
+        }),
+      );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -39,9 +54,21 @@ export async function startFakeTokenIssuer() {
 }
 
 /** The claims of a token the Bot Framework channel service sends to a bot. */
-export function channelClaims(appId: string, serviceUrl: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function channelClaims(
+  appId: string,
+  serviceUrl: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
-  return { iss: CHANNEL_ISSUER, aud: appId, serviceurl: serviceUrl, nbf: now - 60, iat: now - 60, exp: now + 3600, ...overrides };
+  return {
+    iss: CHANNEL_ISSUER,
+    aud: appId,
+    serviceurl: serviceUrl,
+    nbf: now - 60,
+    iat: now - 60,
+    exp: now + 3600,
+    ...overrides,
+  };
 }
 
 export function signJwt(header: Record<string, unknown>, claims: Record<string, unknown>, key: KeyObject): string {

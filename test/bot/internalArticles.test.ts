@@ -21,8 +21,25 @@ describe('Bot: internal articles for members of the organisation in Teams', func
     lookup.calls = 0;
     return lookup;
   };
-  const teams = (options: ChatOptions = {}) => chat(h.core, { channelId: 'msteams', from, authenticated: true, internalTenants: [TENANT], members: memberList('user'), ...options });
-  const ask = async (c: ReturnType<typeof chat>, tenant = TENANT) => heroOf((await c.say({ type: 'message', text: 'how do I remotely wipe a laptop', channelData: { tenant: { id: tenant } } }))[0]);
+  const teams = (options: ChatOptions = {}) =>
+    chat(h.core, {
+      channelId: 'msteams',
+      from,
+      authenticated: true,
+      internalTenants: [TENANT],
+      members: memberList('user'),
+      ...options,
+    });
+  const ask = async (c: ReturnType<typeof chat>, tenant = TENANT) =>
+    heroOf(
+      (
+        await c.say({
+          type: 'message',
+          text: 'how do I remotely wipe a laptop',
+          channelData: { tenant: { id: tenant } },
+        })
+      )[0],
+    );
 
   it('answers a member of an internal tenant with the internal article, without an "Open article" link (it has no public page)', async () => {
     const card = await ask(teams());
@@ -54,7 +71,11 @@ describe('Bot: internal articles for members of the organisation in Teams', func
     let lookups = 0;
     const members = async () => (lookups++, { id: from.id, userRole: role } as TeamsChannelAccount);
     let now = Date.parse('2026-12-01T09:00:00Z');
-    const c = teams({ members, now: () => now, from: { ...from, id: '29:1demoted', aadObjectId: '5e0b4c7a-0000-4000-8000-0000000000dd' } });
+    const c = teams({
+      members,
+      now: () => now,
+      from: { ...from, id: '29:1demoted', aadObjectId: '5e0b4c7a-0000-4000-8000-0000000000dd' },
+    });
     expect((await ask(c))?.title).to.equal(INTERNAL_TITLE);
     role = 'guest';
     now += 23 * 3600_000;
@@ -74,7 +95,10 @@ describe('Bot: internal articles for members of the organisation in Teams', func
 
     let calls = 0;
     const flaky = async () => (++calls === 1 ? undefined : ({ id: from.id, userRole: 'user' } as TeamsChannelAccount));
-    const d = teams({ members: flaky, from: { ...from, id: '29:1other', aadObjectId: '5e0b4c7a-0000-4000-8000-00000000cafe' } });
+    const d = teams({
+      members: flaky,
+      from: { ...from, id: '29:1other', aadObjectId: '5e0b4c7a-0000-4000-8000-00000000cafe' },
+    });
     expect((await ask(d))?.title, 'while the role is unknown').to.not.equal(INTERNAL_TITLE);
     expect((await ask(d))?.title).to.equal(INTERNAL_TITLE);
     expect(calls).to.equal(2);

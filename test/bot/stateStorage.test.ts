@@ -9,7 +9,10 @@ import { tempDir } from '../helpers/tempDir.ts';
 describe('Bot state storage (botbuilder Storage over a durable file)', () => {
   let tmp: ReturnType<typeof tempDir>;
   let file: string;
-  const open = (ttlDays = 30) => () => KeyValueStore.open<StoreItem>(file, { ttlDays });
+  const open =
+    (ttlDays = 30) =>
+    () =>
+      KeyValueStore.open<StoreItem>(file, { ttlDays });
   beforeEach(() => {
     tmp = tempDir();
     file = path.join(tmp.dir, 'bot-state.json');
@@ -18,10 +21,16 @@ describe('Bot state storage (botbuilder Storage over a durable file)', () => {
 
   it('reads back what was written, with an eTag, and only the keys asked for', async () => {
     const storage = new StateStorage(open());
-    await storage.write({ 'emulator/conversations/a': { step: 'email' }, 'emulator/conversations/b': { step: 'confirm' } });
+    await storage.write({
+      'emulator/conversations/a': { step: 'email' },
+      'emulator/conversations/b': { step: 'confirm' },
+    });
     const items = await storage.read(['emulator/conversations/a', 'emulator/conversations/missing']);
     expect(Object.keys(items)).to.deep.equal(['emulator/conversations/a']);
-    expect(items['emulator/conversations/a']).to.include({ step: 'email' }).and.to.have.property('eTag').that.is.a('string');
+    expect(items['emulator/conversations/a'])
+      .to.include({ step: 'email' })
+      .and.to.have.property('eTag')
+      .that.is.a('string');
   });
 
   it('overwrites with eTag "*" or none, and refuses a stale eTag without writing anything', async () => {
@@ -59,7 +68,9 @@ describe('Bot state storage (botbuilder Storage over a durable file)', () => {
   });
 
   it('survives a restart (a new store over the same file)', async () => {
-    await new StateStorage(open()).write({ 'msteams/conversations/x': { ticket: { step: 'confirm', email: 'ana@example.com' } } });
+    await new StateStorage(open()).write({
+      'msteams/conversations/x': { ticket: { step: 'confirm', email: 'ana@example.com' } },
+    });
     const items = await new StateStorage(open()).read(['msteams/conversations/x']);
     expect(items['msteams/conversations/x']).to.deep.include({ ticket: { step: 'confirm', email: 'ana@example.com' } });
   });
@@ -67,7 +78,8 @@ describe('Bot state storage (botbuilder Storage over a durable file)', () => {
   it('drops state idle for longer than the TTL when it opens', async () => {
     await new StateStorage(open()).write({ old: { v: 1 }, fresh: { v: 2 } });
     const data = JSON.parse(readFileSync(file, 'utf8'));
-    for (const [key, entry] of data.entries) if (key === 'old') entry.updatedAt = new Date(Date.now() - 31 * 86_400_000).toISOString();
+    for (const [key, entry] of data.entries)
+      if (key === 'old') entry.updatedAt = new Date(Date.now() - 31 * 86_400_000).toISOString();
     writeFileSync(file, JSON.stringify(data));
     const items = await new StateStorage(open(30)).read(['old', 'fresh']);
     expect(Object.keys(items)).to.deep.equal(['fresh']);

@@ -10,7 +10,7 @@ function recordingStore() {
   return { core: { tickets } as unknown as Pick<CoreServices, 'tickets'>, queries };
 }
 
-describe('listTickets: the agents\' queue', () => {
+describe("listTickets: the agents' queue", () => {
   it('includes the whole last day when `to` is a date, as reports do', () => {
     const { core, queries } = recordingStore();
     listTickets(core, { from: '2026-03-01', to: '2026-03-01' });

@@ -7,7 +7,9 @@ describe('createCore: every store built once, in the service bag', function () {
   this.timeout(60_000);
   let h: TestCore;
   before(async () => {
-    h = await openTestCore({ env: { WEBHOOK_URL: 'http://127.0.0.1:9/hook', WEBHOOK_SECRET: 'a-webhook-secret-of-16+' } });
+    h = await openTestCore({
+      env: { WEBHOOK_URL: 'http://127.0.0.1:9/hook', WEBHOOK_SECRET: 'a-webhook-secret-of-16+' },
+    });
   });
   after(async () => {
     await h?.close();

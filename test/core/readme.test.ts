@@ -14,7 +14,10 @@ describe('README', () => {
   });
 
   it('documents every environment variable in its configuration table', () => {
-    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 5));
+    const table = readme.slice(
+      readme.indexOf('## Configuration'),
+      readme.indexOf('\n## ', readme.indexOf('## Configuration') + 5),
+    );
     const missing = Object.keys(configSchema.shape).filter((key) => !table.includes(`\`${key}\``));
     expect(missing).to.deep.equal([]);
   });

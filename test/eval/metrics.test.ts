@@ -65,7 +65,12 @@ describe('eval metrics', () => {
     const only = computeMetrics([rows[0]!], predictions);
     expect(only.far).to.deep.equal({ all: null, id_oos: null, ood_oos: null, oos: null });
     expect(only.clarify_hit).to.equal(null);
-    expect(computeMetrics([rows[7]!], predictions)).to.include({ queries: 0, accuracy_at_1: null, cdr: null, clarify_rate: null });
+    expect(computeMetrics([rows[7]!], predictions)).to.include({
+      queries: 0,
+      accuracy_at_1: null,
+      cdr: null,
+      clarify_rate: null,
+    });
   });
 
   it('fails loudly when a question has no prediction', () => {
@@ -95,12 +100,20 @@ describe('percentile', () => {
     { values: [4, 1, 3, 2], p: 0.5, expects: 2 },
     { values: [4, 1, 3, 2], p: 0.95, expects: 4 },
   ];
-  for (const c of cases) it(`p${c.p * 100} of [${c.values.join(', ')}] is ${c.expects}`, () => expect(percentile(c.values, c.p)).to.equal(c.expects));
+  for (const c of cases)
+    it(`p${c.p * 100} of [${c.values.join(', ')}] is ${c.expects}`, () =>
+      expect(percentile(c.values, c.p)).to.equal(c.expects));
 });
 
 describe('question files', () => {
   it('reads dev.jsonl rows, deriving the type from the gold when it is missing', () => {
-    const text = ['{"qid":"a","text":"hi","gold":"x"}', '', '{"qid":"b","text":"","gold":null,"type":"ood_oos"}', '{"qid":"c","text":"no label"}', '{"text":"no qid","gold":null}'].join('\n');
+    const text = [
+      '{"qid":"a","text":"hi","gold":"x"}',
+      '',
+      '{"qid":"b","text":"","gold":null,"type":"ood_oos"}',
+      '{"qid":"c","text":"no label"}',
+      '{"text":"no qid","gold":null}',
+    ].join('\n');
     expect(parseQueries(text)).to.deep.equal([
       { qid: 'a', text: 'hi', gold: 'x', type: 'in_scope' },
       { qid: 'b', text: '', gold: null, type: 'ood_oos' },
@@ -110,9 +123,24 @@ describe('question files', () => {
   });
 
   it('reports every bad line at once, by line number', () => {
-    const text = ['not json', '{"qid":"a","text":"x","gold":"g","type":"id_oos"}', '{"qid":"b","text":"x","type":"in_scope"}', '{"qid":"c","gold":"g"}', '{"qid":"d","text":"x"}', '{"qid":"d","text":"y"}'].join('\n');
+    const text = [
+      'not json',
+      '{"qid":"a","text":"x","gold":"g","type":"id_oos"}',
+      '{"qid":"b","text":"x","type":"in_scope"}',
+      '{"qid":"c","gold":"g"}',
+      '{"qid":"d","text":"x"}',
+      '{"qid":"d","text":"y"}',
+    ].join('\n');
     expect(() => parseQueries(text, 'q.jsonl'))
       .to.throw(/5 bad line/)
-      .and.satisfy((e: Error) => ['q.jsonl:1: not valid JSON', 'q.jsonl:2: a id_oos question must have gold null', 'q.jsonl:3: an in_scope question needs a gold', 'q.jsonl:4: text must be a string', "q.jsonl:6: duplicate qid 'd'"].every((s) => e.message.includes(s)));
+      .and.satisfy((e: Error) =>
+        [
+          'q.jsonl:1: not valid JSON',
+          'q.jsonl:2: a id_oos question must have gold null',
+          'q.jsonl:3: an in_scope question needs a gold',
+          'q.jsonl:4: text must be a string',
+          "q.jsonl:6: duplicate qid 'd'",
+        ].every((s) => e.message.includes(s)),
+      );
   });
 });

@@ -15,12 +15,36 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 /** A tiny help desk: four articles, each with the phrasings users type. */
 function writeTinyKb(dir: string): void {
-  const article = (id: string, title: string, questions: string[]) => buildArticle({ id, title, questions, answer: `About ${title.toLowerCase()}.`, tags: [] }, `# ${title}\n\nSee the steps.\n`);
+  const article = (id: string, title: string, questions: string[]) =>
+    buildArticle(
+      { id, title, questions, answer: `About ${title.toLowerCase()}.`, tags: [] },
+      `# ${title}\n\nSee the steps.\n`,
+    );
   writeKb(dir, {
-    'reset-password.md': article('reset-password', 'Reset your password', ['I forgot my password', 'how do I change my password', 'password reset link', 'cannot log in, lost password']),
-    'vpn-setup.md': article('vpn-setup', 'Set up the VPN', ['how do I connect to the VPN', 'install the VPN client', 'VPN configuration for remote work', 'work from home network access']),
-    'printer.md': article('printer', 'Add a printer', ['how do I add a printer', 'printer is not printing', 'install the office printer', 'print from my laptop']),
-    'refund.md': article('refund', 'Request a refund', ['I want my money back', 'how do I get a refund', 'refund for a cancelled order', 'return an item for a refund']),
+    'reset-password.md': article('reset-password', 'Reset your password', [
+      'I forgot my password',
+      'how do I change my password',
+      'password reset link',
+      'cannot log in, lost password',
+    ]),
+    'vpn-setup.md': article('vpn-setup', 'Set up the VPN', [
+      'how do I connect to the VPN',
+      'install the VPN client',
+      'VPN configuration for remote work',
+      'work from home network access',
+    ]),
+    'printer.md': article('printer', 'Add a printer', [
+      'how do I add a printer',
+      'printer is not printing',
+      'install the office printer',
+      'print from my laptop',
+    ]),
+    'refund.md': article('refund', 'Request a refund', [
+      'I want my money back',
+      'how do I get a refund',
+      'refund for a cancelled order',
+      'return an item for a refund',
+    ]),
   });
 }
 
@@ -52,7 +76,16 @@ describe('runEval on a tiny hand-made KB', function () {
   });
 
   it('answers the plain questions with their article and sends the off-domain one to a ticket', () => {
-    expect(report.metrics).to.include({ queries: 4, in_scope: 3, unanswerable: 1, accuracy_at_1: 1, recall_at_3: 1, mrr_at_10: 1, cdr: 1, fdr: 0 });
+    expect(report.metrics).to.include({
+      queries: 4,
+      in_scope: 3,
+      unanswerable: 1,
+      accuracy_at_1: 1,
+      recall_at_3: 1,
+      mrr_at_10: 1,
+      cdr: 1,
+      fdr: 0,
+    });
     expect(report.metrics.far).to.deep.equal({ all: 0, id_oos: null, ood_oos: 0, oos: null });
   });
 
@@ -71,15 +104,49 @@ describe('npm run eval (the command)', function () {
       const file = path.join(work.dir, 'dev.jsonl');
       writeFileSync(file, queries.map((q) => JSON.stringify(q)).join('\n') + '\n');
       const predictions = path.join(work.dir, 'out', 'predictions.jsonl');
-      const { stdout } = await run(process.execPath, ['--import', pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href, path.join(root, 'indexer/cli.ts'), 'eval', '--kb', 'kb', '--queries', 'dev.jsonl', '--json', '--predictions', predictions], { cwd: work.dir, env: { ...process.env, DATA_DIR: 'data' } });
+      const { stdout } = await run(
+        process.execPath,
+        [
+          '--import',
+          pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href,
+          path.join(root, 'indexer/cli.ts'),
+          'eval',
+          '--kb',
+          'kb',
+          '--queries',
+          'dev.jsonl',
+          '--json',
+          '--predictions',
+          predictions,
+        ],
+        { cwd: work.dir, env: { ...process.env, DATA_DIR: 'data' } },
+      );
 
       const lines = stdout.trim().split('\n');
       expect(lines).to.have.length(1);
       const result = JSON.parse(lines[0]!);
-      expect(Object.keys(result)).to.deep.equal(['kb', 'queries', 'in_scope', 'unanswerable', 'accuracy_at_1', 'recall_at_3', 'mrr_at_10', 'cdr', 'fdr', 'far', 'clarify_rate', 'clarify_hit', 'latency_ms', 'settings']);
+      expect(Object.keys(result)).to.deep.equal([
+        'kb',
+        'queries',
+        'in_scope',
+        'unanswerable',
+        'accuracy_at_1',
+        'recall_at_3',
+        'mrr_at_10',
+        'cdr',
+        'fdr',
+        'far',
+        'clarify_rate',
+        'clarify_hit',
+        'latency_ms',
+        'settings',
+      ]);
       expect(result).to.include({ kb: 'kb', queries: 4, in_scope: 3, accuracy_at_1: 1 });
 
-      const rows = readFileSync(predictions, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const rows = readFileSync(predictions, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(rows.map((r) => r.qid)).to.deep.equal(queries.map((q) => q.qid));
       expect(Object.keys(rows[0])).to.deep.equal(['qid', 'action', 'articleId', 'ranked', 'options', 'confidence']);
       expect(existsSync(path.join(work.dir, 'data')), 'the eval indexes into a temporary folder').to.equal(false);

@@ -54,12 +54,19 @@ export async function startFakeOpenAi(options: { dimensions?: number } = {}): Pr
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
       const url = new URL(req.url!, 'http://fake');
-      const r: FakeRequest = { method: req.method!, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body: raw ? JSON.parse(raw) : undefined };
+      const r: FakeRequest = {
+        method: req.method!,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: req.headers,
+        body: raw ? JSON.parse(raw) : undefined,
+      };
       fake.requests.push(r);
       const failure = fake.script.shift();
       if (failure === 'hang') return;
       if (failure === 'drop') return void req.socket.destroy();
-      if (typeof failure === 'number') return json(res, failure, { error: { message: `scripted ${failure}`, type: 'fake', code: String(failure) } });
+      if (typeof failure === 'number')
+        return json(res, failure, { error: { message: `scripted ${failure}`, type: 'fake', code: String(failure) } });
       if (failure === 'garbage') {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         return void res.end('{"data": [{"embedding": "AAAA"}');
@@ -67,17 +74,33 @@ export async function startFakeOpenAi(options: { dimensions?: number } = {}): Pr
       if (r.path.endsWith('/embeddings')) {
         const input: string[] = Array.isArray(r.body.input) ? r.body.input : [r.body.input];
         const dims = fake.forceDimensions ?? r.body.dimensions ?? dimensions;
-        const data = input.map((text, index) => ({ object: 'embedding', index, embedding: Array.from(new HashingEmbedder(dims).embedOne(text, 'en')) }));
-        return json(res, 200, { object: 'list', data, model: r.body.model, usage: { prompt_tokens: input.length, total_tokens: input.length } });
+        const data = input.map((text, index) => ({
+          object: 'embedding',
+          index,
+          embedding: Array.from(new HashingEmbedder(dims).embedOne(text, 'en')),
+        }));
+        return json(res, 200, {
+          object: 'list',
+          data,
+          model: r.body.model,
+          usage: { prompt_tokens: input.length, total_tokens: input.length },
+        });
       }
       if (r.path.endsWith('/chat/completions')) {
         const text = fake.reply(r.body.messages);
         if (!r.body.stream) {
-          return json(res, 200, { id: 'chatcmpl-fake', object: 'chat.completion', created: 0, model: r.body.model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }] });
+          return json(res, 200, {
+            id: 'chatcmpl-fake',
+            object: 'chat.completion',
+            created: 0,
+            model: r.body.model,
+            choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+          });
         }
         res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
         const pieces = text.match(/.{1,12}/gs) ?? [];
-        const chunk = (delta: object, finish: string | null = null) => `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 0, model: r.body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+        const chunk = (delta: object, finish: string | null = null) =>
+          `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 0, model: r.body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
         res.write(chunk({ role: 'assistant', content: '' }));
         // Piece by piece, as a model does; 'cut-stream' drops the connection after two pieces were sent.
         void (async () => {

@@ -31,7 +31,10 @@ describe('crashes', function () {
       run.child.kill('SIGKILL');
       await run.done;
       const current = await currentSnapshotDir(data);
-      expect(existsSync(path.join(current!, 'manifest.json')), `CURRENT names a complete snapshot after a kill at ${delay} ms`).to.equal(true);
+      expect(
+        existsSync(path.join(current!, 'manifest.json')),
+        `CURRENT names a complete snapshot after a kill at ${delay} ms`,
+      ).to.equal(true);
     }
     // Restore the KB the good snapshot was built from: the server must serve it as is (no rebuild needed).
     writeSyntheticKb(kb, 200);
@@ -43,7 +46,8 @@ describe('crashes', function () {
       expect(ask.status).to.equal(200);
       // Unless a killed build got as far as publishing, the first snapshot is still the one served.
       const served = await currentSnapshotDir(data);
-      if (served !== good) expect(JSON.parse(readFileSync(path.join(served!, 'manifest.json'), 'utf8')).articleCount).to.equal(200);
+      if (served !== good)
+        expect(JSON.parse(readFileSync(path.join(served!, 'manifest.json'), 'utf8')).articleCount).to.equal(200);
     } finally {
       server.child.kill('SIGKILL');
     }
@@ -59,7 +63,10 @@ describe('crashes', function () {
       for (let i = 0; !stop; i++) {
         try {
           const ask = await postJson(`${server.url}/api/ask`, { question: 'how do I set up the VPN?' });
-          const t = await postJson(`${server.url}/api/tickets`, { conversationId: ask.body.conversationId, email: `user${n}-${i}@example.com` });
+          const t = await postJson(`${server.url}/api/tickets`, {
+            conversationId: ask.body.conversationId,
+            email: `user${n}-${i}@example.com`,
+          });
           if (t.status === 201) acknowledged.push(t.body.id);
         } catch {
           return; // the server died mid-request: that one was never acknowledged
@@ -79,7 +86,9 @@ describe('crashes', function () {
     const ids = new Set(stored.tickets.map((t) => t.id));
     for (const id of acknowledged) expect(ids.has(id), `acknowledged ${id} is on disk`).to.equal(true);
     for (const f of readdirSync(path.join(data, 'events'))) {
-      const lines = readFileSync(path.join(data, 'events', f), 'utf8').split('\n').filter(Boolean);
+      const lines = readFileSync(path.join(data, 'events', f), 'utf8')
+        .split('\n')
+        .filter(Boolean);
       // Every line but possibly a torn last one parses.
       lines.slice(0, -1).forEach((l) => JSON.parse(l));
     }

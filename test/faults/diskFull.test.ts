@@ -54,12 +54,18 @@ describe('disk full', function () {
       } catch {
         // ENOSPC: as much as fits was written
       }
-      const ticket = await postJson(`${server.url}/api/tickets`, { email: 'during@example.com', description: 'x'.repeat(4000) });
+      const ticket = await postJson(`${server.url}/api/tickets`, {
+        email: 'during@example.com',
+        description: 'x'.repeat(4000),
+      });
       expect(ticket.status).to.equal(503);
       expect(ticket.body.error.code).to.equal('unavailable');
       // The event file's last page may still have room for a question or two; those are stored and acknowledged.
       const statuses: number[] = [];
-      for (let i = 0; i < 10 && !statuses.includes(503); i++) statuses.push((await postJson(`${server.url}/api/ask`, { question: 'how do I set up the VPN? '.repeat(40) })).status);
+      for (let i = 0; i < 10 && !statuses.includes(503); i++)
+        statuses.push(
+          (await postJson(`${server.url}/api/ask`, { question: 'how do I set up the VPN? '.repeat(40) })).status,
+        );
       expect(statuses).to.include(503);
       expect(statuses.filter((x) => x !== 200 && x !== 503)).to.deep.equal([]);
       expect(readFileSync(path.join(mount, 'tickets.json'), 'utf8')).to.equal(before);

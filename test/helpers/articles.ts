@@ -17,7 +17,10 @@ export function buildFrontMatter(overrides: Record<string, unknown> = {}): Recor
 }
 
 /** An article file's text from front matter and a body. */
-export function buildArticle(overrides: Record<string, unknown> = {}, body = '# Reset your password\n\nSteps.\n'): string {
+export function buildArticle(
+  overrides: Record<string, unknown> = {},
+  body = '# Reset your password\n\nSteps.\n',
+): string {
   const fm = buildFrontMatter(overrides);
   for (const [k, v] of Object.entries(fm)) if (v === undefined) delete fm[k];
   return `---\n${stringify(fm)}---\n${body}`;

@@ -24,7 +24,10 @@ export async function eventually<T>(
       lastError = error;
     }
     if (Date.now() >= deadline) {
-      const because = lastError === undefined ? '' : `; last error: ${lastError instanceof Error ? lastError.message : String(lastError)}`;
+      const because =
+        lastError === undefined
+          ? ''
+          : `; last error: ${lastError instanceof Error ? lastError.message : String(lastError)}`;
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${because}`, { cause: lastError });
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));

@@ -19,10 +19,20 @@ export interface TestServer {
  * The real server on 127.0.0.1 and a random port, over a KB (the fixture KB by
  * default) indexed into a fresh temporary data directory.
  */
-export async function startTestServer(opts: { kbDir?: string; env?: Record<string, string>; extraRoutes?: (core: Core, config: Config) => Router[] } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { kbDir?: string; env?: Record<string, string>; extraRoutes?: (core: Core, config: Config) => Router[] } = {},
+): Promise<TestServer> {
   const tmp = tempDir();
   // Tests send many requests from one address: rate limits are tested on their own, with low values.
-  const config = loadConfig({ KB_DIR: opts.kbDir ?? FIXTURE_KB, DATA_DIR: tmp.dir, PORT: '0', RATE_LIMIT_ASK_PER_MINUTE: '100000', RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000', RATE_LIMIT_TICKETS_PER_HOUR: '100000', ...opts.env });
+  const config = loadConfig({
+    KB_DIR: opts.kbDir ?? FIXTURE_KB,
+    DATA_DIR: tmp.dir,
+    PORT: '0',
+    RATE_LIMIT_ASK_PER_MINUTE: '100000',
+    RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000',
+    RATE_LIMIT_TICKETS_PER_HOUR: '100000',
+    ...opts.env,
+  });
   const core = await createCore(config);
   const deps = { core, config, extraRoutes: opts.extraRoutes?.(core, config) };
   const app = createApp(deps);
@@ -44,13 +54,24 @@ export async function startTestServer(opts: { kbDir?: string; env?: Record<strin
 }
 
 /** POST JSON and return status and parsed body. */
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? safeJson(text) : null, headers: res.headers };
 }
 
-export async function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+export async function getJson(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(url, { headers });
   const text = await res.text();
   return { status: res.status, body: text ? safeJson(text) : null, headers: res.headers };

@@ -71,7 +71,8 @@ export function freshRedisPrefix(): { url: string; prefix: string; drop(): Promi
       client.on('error', () => undefined);
       await client.connect();
       try {
-        for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 })) if (keys.length) await client.del(keys);
+        for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 }))
+          if (keys.length) await client.del(keys);
       } finally {
         await client.close();
       }

@@ -14,14 +14,18 @@ describe('buildIndex', () => {
   let kb: ReturnType<typeof tempDir>;
   let data: ReturnType<typeof tempDir>;
   const embedder = new HashingEmbedder();
-  const build = (extra: { rebuild?: boolean; embedder?: HashingEmbedder; wordVectors?: WordVectors } = {}) => buildIndex({ kbDir: kb.dir, dataDir: data.dir, embedder, defaultLang: 'en', ...extra });
+  const build = (extra: { rebuild?: boolean; embedder?: HashingEmbedder; wordVectors?: WordVectors } = {}) =>
+    buildIndex({ kbDir: kb.dir, dataDir: data.dir, embedder, defaultLang: 'en', ...extra });
 
   beforeEach(() => {
     kb = tempDir();
     data = tempDir();
     writeKb(kb.dir, {
       'a.md': buildArticle({ id: 'a', title: 'Reset your password', questions: ['forgot password'] }),
-      'b.md': buildArticle({ id: 'b', title: 'Set up the VPN', questions: ['vpn setup'], answer: 'Install the VPN client.' }, '# Set up the VPN\n\n## Windows\n\nOpen the client.\n'),
+      'b.md': buildArticle(
+        { id: 'b', title: 'Set up the VPN', questions: ['vpn setup'], answer: 'Install the VPN client.' },
+        '# Set up the VPN\n\n## Windows\n\nOpen the client.\n',
+      ),
     });
   });
   afterEach(() => {
@@ -41,7 +45,13 @@ describe('buildIndex', () => {
   });
 
   it('records the word vectors it was fitted with, and counts as stale when other vectors (or none) are configured', async () => {
-    const vectors: WordVectors = { id: 'tiny-v1', lang: 'en', dimensions: 2, vector: (w) => (w === 'vpn' ? Float32Array.of(1, 0) : null), weight: () => 1 };
+    const vectors: WordVectors = {
+      id: 'tiny-v1',
+      lang: 'en',
+      dimensions: 2,
+      vector: (w) => (w === 'vpn' ? Float32Array.of(1, 0) : null),
+      weight: () => 1,
+    };
     const s = await build({ wordVectors: vectors });
     const manifest = JSON.parse(readFileSync(path.join(s.snapshotDir!, 'manifest.json'), 'utf8'));
     expect(manifest.wordVectors).to.equal('tiny-v1');
@@ -53,7 +63,9 @@ describe('buildIndex', () => {
 
   it('re-embeds only changed articles and drops deleted ones from every index', async () => {
     await build();
-    writeKb(kb.dir, { 'a.md': buildArticle({ id: 'a', title: 'Reset your password', questions: ['forgot password', 'locked out'] }) });
+    writeKb(kb.dir, {
+      'a.md': buildArticle({ id: 'a', title: 'Reset your password', questions: ['forgot password', 'locked out'] }),
+    });
     rmSync(path.join(kb.dir, 'b.md'));
     const s = await build();
     expect(s.removed).to.equal(1);
@@ -65,7 +77,9 @@ describe('buildIndex', () => {
     const index = await openSnapshot(s2.snapshotDir!, embedder);
     expect([...index.articles.keys()].sort()).to.deep.equal(['a', 'c']);
     expect((await index.fullText.search('vpn client', { lang: 'en', limit: 5 })).map((h) => h.id)).to.not.include('b');
-    expect(index.vectors.search((await embedder.embed(['vpn setup'], 'query'))[0]!, 10).map((h) => h.item.articleId)).to.not.include('b');
+    expect(
+      index.vectors.search((await embedder.embed(['vpn setup'], 'query'))[0]!, 10).map((h) => h.item.articleId),
+    ).to.not.include('b');
   });
 
   it('keeps the old snapshot current when a build dies before publishing', async () => {

@@ -11,7 +11,14 @@ import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
 import { buildArticle, writeKb } from '../helpers/articles.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
-const QUESTIONS = ['I forgot my password', 'vpn will not connect', 'printer is jammed', 'how do I get a refund', 'where is my invoice', 'unrelated weather question'];
+const QUESTIONS = [
+  'I forgot my password',
+  'vpn will not connect',
+  'printer is jammed',
+  'how do I get a refund',
+  'where is my invoice',
+  'unrelated weather question',
+];
 
 /** What a user would see, to the last digit. */
 async function answersOf(index: KbIndex): Promise<unknown[]> {
@@ -33,7 +40,11 @@ describe('the phrase classifier stored in the index snapshot', () => {
     kb = tempDir();
     data = tempDir();
     writeKb(kb.dir, {
-      'a.md': buildArticle({ id: 'a', title: 'Reset your password', questions: ['forgot password', 'locked out of my account', 'password expired'] }),
+      'a.md': buildArticle({
+        id: 'a',
+        title: 'Reset your password',
+        questions: ['forgot password', 'locked out of my account', 'password expired'],
+      }),
       'b.md': buildArticle({ id: 'b', title: 'Set up the VPN', questions: ['vpn setup', 'vpn does not connect'] }),
       'c.md': buildArticle({ id: 'c', title: 'Clear a printer jam', questions: ['paper jam', 'printer stuck'] }),
       'd.md': buildArticle({ id: 'd', title: 'Ask for a refund', questions: ['refund my order', 'money back'] }),
@@ -56,7 +67,9 @@ describe('the phrase classifier stored in the index snapshot', () => {
     const built = await buildIndex({ kbDir: kb.dir, dataDir: data.dir, embedder, defaultLang: 'en' });
     const file = path.join(built.snapshotDir!, FILES.classifier);
     writeFileSync(file, readFileSync(file).subarray(0, 40));
-    expect(await answersOf(await openSnapshot(built.snapshotDir!, embedder))).to.deep.equal(await answersOf(built.index));
+    expect(await answersOf(await openSnapshot(built.snapshotDir!, embedder))).to.deep.equal(
+      await answersOf(built.index),
+    );
   });
 
   it('is not used by a KB it was not trained on', () => {
@@ -74,7 +87,12 @@ describe('the phrase classifier stored in the index snapshot', () => {
   it('round-trips through its file format, which refuses truncated files', () => {
     const saved = {
       fingerprint: '0123456789abcdef',
-      model: { classes: 2, rowOf: Int32Array.from([1, -1, 0]), weights: Float32Array.from([0.5, -0.25, 2, 3]), denseWeights: Float32Array.from([0.125, -1, 4, 8, 16, 0]) },
+      model: {
+        classes: 2,
+        rowOf: Int32Array.from([1, -1, 0]),
+        weights: Float32Array.from([0.5, -0.25, 2, 3]),
+        denseWeights: Float32Array.from([0.125, -1, 4, 8, 16, 0]),
+      },
     };
     const bytes = encodeClassifier(saved);
     const back = decodeClassifier(Buffer.from(bytes));

@@ -7,7 +7,12 @@ import { tempDir } from '../helpers/tempDir.ts';
 
 /** A stand-in for @huggingface/transformers that records how it was set up and called. */
 function standIn(dims: number) {
-  const seen = { envAtLoad: null as null | Record<string, unknown>, model: '', options: {} as Record<string, unknown>, texts: [] as string[][] };
+  const seen = {
+    envAtLoad: null as null | Record<string, unknown>,
+    model: '',
+    options: {} as Record<string, unknown>,
+    texts: [] as string[][],
+  };
   const mod: TransformersModule = {
     env: { allowRemoteModels: true, allowLocalModels: false, localModelPath: '/models/' },
     async pipeline(_task, model, options) {
@@ -50,7 +55,11 @@ describe('Local model embedder (@huggingface/transformers, optional)', () => {
     const { mod, seen } = standIn(4);
     const e = new LocalModelEmbedder(modelDir, { load: async () => mod });
     await e.init();
-    expect(seen.envAtLoad).to.deep.equal({ allowRemoteModels: false, allowLocalModels: true, localModelPath: tmp.dir + path.sep });
+    expect(seen.envAtLoad).to.deep.equal({
+      allowRemoteModels: false,
+      allowLocalModels: true,
+      localModelPath: tmp.dir + path.sep,
+    });
     expect(seen.model).to.equal('multilingual-e5-small');
     expect(seen.options).to.include({ local_files_only: true });
   });
@@ -78,6 +87,8 @@ describe('Local model embedder (@huggingface/transformers, optional)', () => {
     }
     const error = await new LocalModelEmbedder(modelDir).init().catch((e: Error) => e);
     expect(error).to.be.instanceOf(LocalModelError);
-    expect((error as Error).message).to.include('npm install').and.include('@huggingface/transformers');
+    expect((error as Error).message)
+      .to.include('npm install')
+      .and.include('@huggingface/transformers');
   });
 });

@@ -11,7 +11,18 @@ describe('OpenAI-compatible embedder (against a fake server on 127.0.0.1)', () =
   let fake: FakeOpenAi;
   let guard: ReturnType<typeof guardNetwork>;
   const make = (o: Partial<OpenAiEmbedderOptions> = {}) =>
-    new OpenAiEmbedder({ provider: 'openai', model: 'fake-embed', baseUrl: fake.baseUrl, apiKey: 'sk-test-secret-123', azureApiVersion: '2024-10-21', batchSize: 64, maxRetries: 2, timeoutMs: 2000, retryBaseMs: 5, ...o });
+    new OpenAiEmbedder({
+      provider: 'openai',
+      model: 'fake-embed',
+      baseUrl: fake.baseUrl,
+      apiKey: 'sk-test-secret-123',
+      azureApiVersion: '2024-10-21',
+      batchSize: 64,
+      maxRetries: 2,
+      timeoutMs: 2000,
+      retryBaseMs: 5,
+      ...o,
+    });
 
   beforeEach(async () => {
     guard = guardNetwork();
@@ -39,7 +50,9 @@ describe('OpenAI-compatible embedder (against a fake server on 127.0.0.1)', () =
   it('names the model in its id, so the index records which model made its vectors', () => {
     expect(make().id).to.equal('openai:fake-embed');
     expect(make({ dimensions: 8 }).id).to.equal('openai:fake-embed:d8');
-    expect(make({ queryPrefix: 'query:', passagePrefix: 'passage:' }).id).to.equal('openai:fake-embed:q=query::p=passage:');
+    expect(make({ queryPrefix: 'query:', passagePrefix: 'passage:' }).id).to.equal(
+      'openai:fake-embed:q=query::p=passage:',
+    );
   });
 
   it('splits large inputs into batches and keeps their order', async () => {
@@ -75,16 +88,23 @@ describe('OpenAI-compatible embedder (against a fake server on 127.0.0.1)', () =
 
   it('gives up after its retries with UnavailableError, naming the model and not the key', async () => {
     fake.script.push(500, 500, 500);
-    const error = await make({ maxRetries: 2 }).embed(['x'], 'query').catch((e: Error) => e);
+    const error = await make({ maxRetries: 2 })
+      .embed(['x'], 'query')
+      .catch((e: Error) => e);
     expect(error).to.be.instanceOf(UnavailableError);
-    expect((error as Error).message).to.include('fake-embed').and.include('after 3 attempts').and.include('HTTP 500');
+    expect((error as Error).message)
+      .to.include('fake-embed')
+      .and.include('after 3 attempts')
+      .and.include('HTTP 500');
     expect((error as Error).message).not.to.include('sk-test-secret');
     expect(fake.requests).to.have.length(3);
   });
 
   it('does not retry what retrying cannot fix (a wrong key)', async () => {
     fake.script.push(401);
-    const error = await make().embed(['x'], 'query').catch((e: Error) => e);
+    const error = await make()
+      .embed(['x'], 'query')
+      .catch((e: Error) => e);
     expect(error).to.be.instanceOf(UnavailableError);
     expect((error as Error).message).to.include('HTTP 401');
     expect(fake.requests).to.have.length(1);
@@ -92,7 +112,9 @@ describe('OpenAI-compatible embedder (against a fake server on 127.0.0.1)', () =
 
   it('rejects an answer that is not a vector of numbers', async () => {
     fake.script.push('garbage', 'garbage', 'garbage');
-    const error = await make({ maxRetries: 0 }).embed(['x'], 'query').catch((e: Error) => e);
+    const error = await make({ maxRetries: 0 })
+      .embed(['x'], 'query')
+      .catch((e: Error) => e);
     expect(error).to.be.instanceOf(UnavailableError);
   });
 
@@ -107,7 +129,12 @@ describe('OpenAI-compatible embedder (against a fake server on 127.0.0.1)', () =
   });
 
   it('speaks Azure OpenAI: deployment path, api-version and api-key header', async () => {
-    const e = make({ provider: 'azure-openai', baseUrl: fake.url, azureDeployment: 'embed-dep', azureApiVersion: '2024-10-21' });
+    const e = make({
+      provider: 'azure-openai',
+      baseUrl: fake.url,
+      azureDeployment: 'embed-dep',
+      azureApiVersion: '2024-10-21',
+    });
     const [v] = await e.embed(['hola'], 'query', 'es');
     expect(v).to.have.length(24);
     const last = fake.requests.at(-1)!;
@@ -119,7 +146,12 @@ describe('OpenAI-compatible embedder (against a fake server on 127.0.0.1)', () =
 
   it('is chosen by EMBEDDER=openai, and an index built with it records the model', async function () {
     this.timeout(60_000);
-    const config = loadConfig({ EMBEDDER: 'openai', EMBEDDINGS_BASE_URL: fake.baseUrl, EMBEDDINGS_MODEL: 'fake-embed', EMBEDDINGS_API_KEY: 'sk-x' });
+    const config = loadConfig({
+      EMBEDDER: 'openai',
+      EMBEDDINGS_BASE_URL: fake.baseUrl,
+      EMBEDDINGS_MODEL: 'fake-embed',
+      EMBEDDINGS_API_KEY: 'sk-x',
+    });
     const embedder = await initEmbedder(createEmbedder(config));
     const built = await buildIndex({ kbDir: FIXTURE_KB, embedder, defaultLang: 'en' });
     expect(built.index.manifest.embedder).to.deep.equal({ id: 'openai:fake-embed', dimensions: 24 });
@@ -140,9 +172,18 @@ describe('Embedder settings', () => {
 
   it('requires what each EMBEDDER needs, and hides keys in messages', () => {
     expect(problems({ EMBEDDER: 'openai' }).join()).to.include('EMBEDDINGS_MODEL');
-    expect(problems({ EMBEDDER: 'azure-openai', EMBEDDINGS_MODEL: 'm' }).join()).to.include('EMBEDDINGS_AZURE_DEPLOYMENT');
+    expect(problems({ EMBEDDER: 'azure-openai', EMBEDDINGS_MODEL: 'm' }).join()).to.include(
+      'EMBEDDINGS_AZURE_DEPLOYMENT',
+    );
     expect(problems({ EMBEDDER: 'local' }).join()).to.include('EMBEDDINGS_LOCAL_DIR');
-    expect(problems({ EMBEDDER: 'openai', EMBEDDINGS_MODEL: 'm', EMBEDDINGS_API_KEY: 'sk-123', EMBEDDINGS_BASE_URL: 'not a url' }).join()).not.to.include('sk-123');
+    expect(
+      problems({
+        EMBEDDER: 'openai',
+        EMBEDDINGS_MODEL: 'm',
+        EMBEDDINGS_API_KEY: 'sk-123',
+        EMBEDDINGS_BASE_URL: 'not a url',
+      }).join(),
+    ).not.to.include('sk-123');
     expect(problems({})).to.deep.equal([]);
   });
 });

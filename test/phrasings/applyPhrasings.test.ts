@@ -16,7 +16,18 @@ import { smallKb } from './smallKb.ts';
 function reportOf(perArticle: Record<string, { file: string; texts: string[] }>): PhrasingsReport {
   return {
     droppedPersonal: 0,
-    articles: Object.entries(perArticle).map(([articleId, a]) => ({ articleId, title: articleId, lang: 'en', file: a.file, candidates: a.texts.map((text) => ({ text, count: 2, sources: { helpful: 1, picked: 0, ticket: 1 }, lastSeen: '2026-11-02T00:00:00.000Z' })) })),
+    articles: Object.entries(perArticle).map(([articleId, a]) => ({
+      articleId,
+      title: articleId,
+      lang: 'en',
+      file: a.file,
+      candidates: a.texts.map((text) => ({
+        text,
+        count: 2,
+        sources: { helpful: 1, picked: 0, ticket: 1 },
+        lastSeen: '2026-11-02T00:00:00.000Z',
+      })),
+    })),
   };
 }
 
@@ -30,18 +41,51 @@ describe('phrasings --apply: writing accepted phrasings into front matter', func
 
   describe('addQuestions edits the front matter as text', () => {
     const cases: { description: string; source: string; expects: string }[] = [
-      { description: 'appends to an indented block list', source: '---\ntitle: A\nquestions:\n  - one\n  - two\nanswer: x\n---\nbody\n', expects: '---\ntitle: A\nquestions:\n  - one\n  - two\n  - new one\nanswer: x\n---\nbody\n' },
-      { description: 'appends to an unindented block list', source: '---\nquestions:\n- one\ntitle: A\n---\nbody', expects: '---\nquestions:\n- one\n- new one\ntitle: A\n---\nbody' },
-      { description: 'keeps the last item\'s comment on its line', source: '---\nquestions:\n  - one # first\n\n# the answer\nanswer: x\n---\n', expects: '---\nquestions:\n  - one # first\n  - new one\n\n# the answer\nanswer: x\n---\n' },
-      { description: 'extends a flow list', source: '---\nquestions: [one, "two"]  # both\n---\n', expects: '---\nquestions: [one, "two", "new one"]  # both\n---\n' },
-      { description: 'fills an empty questions:', source: '---\ntitle: A\nquestions:\nanswer: x\n---\n', expects: '---\ntitle: A\nquestions:\n  - new one\nanswer: x\n---\n' },
-      { description: 'adds questions: to an article without it', source: '---\ntitle: A\nanswer: x\n---\n# A\n', expects: '---\ntitle: A\nanswer: x\nquestions:\n  - new one\n---\n# A\n' },
-      { description: 'keeps CRLF line ends', source: '---\r\ntitle: A\r\nquestions:\r\n  - one\r\n---\r\nbody\r\n', expects: '---\r\ntitle: A\r\nquestions:\r\n  - one\r\n  - new one\r\n---\r\nbody\r\n' },
+      {
+        description: 'appends to an indented block list',
+        source: '---\ntitle: A\nquestions:\n  - one\n  - two\nanswer: x\n---\nbody\n',
+        expects: '---\ntitle: A\nquestions:\n  - one\n  - two\n  - new one\nanswer: x\n---\nbody\n',
+      },
+      {
+        description: 'appends to an unindented block list',
+        source: '---\nquestions:\n- one\ntitle: A\n---\nbody',
+        expects: '---\nquestions:\n- one\n- new one\ntitle: A\n---\nbody',
+      },
+      {
+        description: "keeps the last item's comment on its line",
+        source: '---\nquestions:\n  - one # first\n\n# the answer\nanswer: x\n---\n',
+        expects: '---\nquestions:\n  - one # first\n  - new one\n\n# the answer\nanswer: x\n---\n',
+      },
+      {
+        description: 'extends a flow list',
+        source: '---\nquestions: [one, "two"]  # both\n---\n',
+        expects: '---\nquestions: [one, "two", "new one"]  # both\n---\n',
+      },
+      {
+        description: 'fills an empty questions:',
+        source: '---\ntitle: A\nquestions:\nanswer: x\n---\n',
+        expects: '---\ntitle: A\nquestions:\n  - new one\nanswer: x\n---\n',
+      },
+      {
+        description: 'adds questions: to an article without it',
+        source: '---\ntitle: A\nanswer: x\n---\n# A\n',
+        expects: '---\ntitle: A\nanswer: x\nquestions:\n  - new one\n---\n# A\n',
+      },
+      {
+        description: 'keeps CRLF line ends',
+        source: '---\r\ntitle: A\r\nquestions:\r\n  - one\r\n---\r\nbody\r\n',
+        expects: '---\r\ntitle: A\r\nquestions:\r\n  - one\r\n  - new one\r\n---\r\nbody\r\n',
+      },
     ];
     for (const c of cases) it(c.description, () => expect(addQuestions(c.source, ['new one'])).to.equal(c.expects));
 
     it('quotes what YAML would misread, on one line', () => {
-      const out = addQuestions('---\ntitle: A\nquestions:\n  - one\n---\n', ['error: 0x80070005', '- dash first', 'yes', '¿por qué #no funciona?']);
+      const out = addQuestions('---\ntitle: A\nquestions:\n  - one\n---\n', [
+        'error: 0x80070005',
+        '- dash first',
+        'yes',
+        '¿por qué #no funciona?',
+      ]);
       expect(out).to.contain('  - "error: 0x80070005"\n');
       expect(out.split('\n')).to.have.length(10);
     });
@@ -50,7 +94,13 @@ describe('phrasings --apply: writing accepted phrasings into front matter', func
   it('writes the candidates into a small KB: only the front matter changes, lint passes, and re-indexed the questions are answered by their articles', async () => {
     const kb = smallKb();
     try {
-      const files = ['account/reset-password.md', 'network/vpn-setup.md', 'printing/printer-jam.md', 'shop/refund.md', 'cuenta/restablecer-contrasena.md'];
+      const files = [
+        'account/reset-password.md',
+        'network/vpn-setup.md',
+        'printing/printer-jam.md',
+        'shop/refund.md',
+        'cuenta/restablecer-contrasena.md',
+      ];
       const before = Object.fromEntries(files.map((f) => [f, readFileSync(path.join(kb.dir, f), 'utf8')]));
       const added = {
         'reset-password': { file: files[0]!, texts: ['cannot sign in anymore', 'I FORGOT my password!'] },
@@ -78,14 +128,24 @@ describe('phrasings --apply: writing accepted phrasings into front matter', func
         expect(extra.length, f).to.be.within(1, 3);
       }
       const handWritten = readFileSync(path.join(kb.dir, files[4]!), 'utf8');
-      expect(handWritten).to.contain('  - olvidé mi contraseña   # la más frecuente\r\n  - "cambiar la contraseña"\r\n  - no puedo entrar a mi cuenta\r\nanswer: >');
+      expect(handWritten).to.contain(
+        '  - olvidé mi contraseña   # la más frecuente\r\n  - "cambiar la contraseña"\r\n  - no puedo entrar a mi cuenta\r\nanswer: >',
+      );
 
       const loaded = await loadKnowledgeBase(kb.dir, { defaultLang: 'en' });
       expect(loaded.problems.filter((p) => p.severity === 'error')).to.deep.equal([]);
       await lintKnowledgeBase(loaded);
-      expect(loaded.articles.find((a) => a.id === 'refund')!.questions).to.deep.equal(['when do I get my money back', 'money back after returning shoes']);
+      expect(loaded.articles.find((a) => a.id === 'refund')!.questions).to.deep.equal([
+        'when do I get my money back',
+        'money back after returning shoes',
+      ]);
 
-      const { index } = await buildIndex({ kbDir: kb.dir, embedder: new HashingEmbedder(), wordVectors: await loadGloveWordVectors(), defaultLang: 'en' });
+      const { index } = await buildIndex({
+        kbDir: kb.dir,
+        embedder: new HashingEmbedder(),
+        wordVectors: await loadGloveWordVectors(),
+        defaultLang: 'en',
+      });
       const engine = new AnswerEngine(() => index, { defaultLang: 'en' });
       for (const [articleId, a] of Object.entries(added)) {
         for (const question of a.texts) {
@@ -101,7 +161,9 @@ describe('phrasings --apply: writing accepted phrasings into front matter', func
   it('leaves an article it cannot read or edit alone, and says why', async () => {
     const kb = smallKb();
     try {
-      const result = await applyPhrasings(kb.dir, reportOf({ missing: { file: 'nowhere.md', texts: ['x y'] } }), { defaultLang: 'en' });
+      const result = await applyPhrasings(kb.dir, reportOf({ missing: { file: 'nowhere.md', texts: ['x y'] } }), {
+        defaultLang: 'en',
+      });
       expect(result.files).to.deep.equal([]);
       expect(result.skipped[0]).to.include({ articleId: 'missing', file: 'nowhere.md' });
     } finally {

@@ -14,18 +14,49 @@ describe('dashboard: the phrasings panel', function () {
   let browser: Browser;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`The dashboard test needs Chromium at ${CHROMIUM}: apt-get update && apt-get install -y chromium`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `The dashboard test needs Chromium at ${CHROMIUM}: apt-get update && apt-get install -y chromium`,
+      );
     kb = smallKb();
     s = await startTestServer({ kbDir: kb.dir, env: { DEFLECT_API_KEYS: `lead=${LEAD}` } });
     // Two users resolve their question with the same article, one with a pick; a third says "No".
-    for (const [question, user] of [['I forgot my password yesterday', 'Ana Ruiz'], ['i forgot my password yesterday!', 'Ben Oak']] as const) {
+    for (const [question, user] of [
+      ['I forgot my password yesterday', 'Ana Ruiz'],
+      ['i forgot my password yesterday!', 'Ben Oak'],
+    ] as const) {
       const a = await postJson(`${s.url}/api/ask`, { question, user: { id: user, name: user } });
-      const picked = await postJson(`${s.url}/api/ask`, { conversationId: a.body.conversationId, question: 'Reset your password', articleId: 'reset-password', user: { id: user, name: user } });
-      await postJson(`${s.url}/api/feedback`, { conversationId: picked.body.conversationId, articleId: 'reset-password', helpful: true, user: { id: user } });
+      const picked = await postJson(`${s.url}/api/ask`, {
+        conversationId: a.body.conversationId,
+        question: 'Reset your password',
+        articleId: 'reset-password',
+        user: { id: user, name: user },
+      });
+      await postJson(`${s.url}/api/feedback`, {
+        conversationId: picked.body.conversationId,
+        articleId: 'reset-password',
+        helpful: true,
+        user: { id: user },
+      });
     }
     const no = await postJson(`${s.url}/api/ask`, { question: 'paper stuck in the printer again' });
-    await postJson(`${s.url}/api/feedback`, { conversationId: no.body.conversationId, articleId: 'printer-jam', helpful: false });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    await postJson(`${s.url}/api/feedback`, {
+      conversationId: no.body.conversationId,
+      articleId: 'printer-jam',
+      helpful: false,
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
   });
   after(async () => {
     await browser?.close();
@@ -34,8 +65,18 @@ describe('dashboard: the phrasings panel', function () {
   });
 
   for (const c of [
-    { lang: 'en', heading: 'New phrasings', count: '“I forgot my password yesterday” (2)', how: 'picked and confirmed: 2' },
-    { lang: 'es', heading: 'Redacciones nuevas', count: '«I forgot my password yesterday» (2)', how: 'elegido y confirmado: 2' },
+    {
+      lang: 'en',
+      heading: 'New phrasings',
+      count: '“I forgot my password yesterday” (2)',
+      how: 'picked and confirmed: 2',
+    },
+    {
+      lang: 'es',
+      heading: 'Redacciones nuevas',
+      count: '«I forgot my password yesterday» (2)',
+      how: 'elegido y confirmado: 2',
+    },
   ]) {
     it(`lists the candidates per article with counts (${c.lang})`, async () => {
       const context = await browser.newContext({ locale: 'en-US' });

@@ -14,17 +14,36 @@ const admin = { Authorization: `Bearer ${ADMIN}` };
 
 function eventText(dataDir: string): string {
   const dir = path.join(dataDir, 'events');
-  return readdirSync(dir).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('');
+  return readdirSync(dir)
+    .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+    .join('');
 }
 
 /** Ana asks twice (identified by id, then by e-mail), writes her address in a question, and opens a ticket; Bob opens one too. */
 async function seed(s: TestServer) {
-  const first = await postJson(`${s.url}/api/ask`, { question: 'how do I set up the VPN?', user: { id: 'u-ana', email: 'Ana.Garcia@example.com', name: 'Ana García' } });
-  await postJson(`${s.url}/api/ask`, { question: 'please write to ana.garcia@example.com about the VPN', conversationId: first.body.conversationId });
-  const ticket = await postJson(`${s.url}/api/tickets`, { conversationId: first.body.conversationId, email: 'ana.garcia@example.com', name: 'Ana García' });
-  await postJson(`${s.url}/api/ask`, { question: 'olvidé mi contraseña', user: { email: 'bob@example.com', name: 'Bob' } });
+  const first = await postJson(`${s.url}/api/ask`, {
+    question: 'how do I set up the VPN?',
+    user: { id: 'u-ana', email: 'Ana.Garcia@example.com', name: 'Ana García' },
+  });
+  await postJson(`${s.url}/api/ask`, {
+    question: 'please write to ana.garcia@example.com about the VPN',
+    conversationId: first.body.conversationId,
+  });
+  const ticket = await postJson(`${s.url}/api/tickets`, {
+    conversationId: first.body.conversationId,
+    email: 'ana.garcia@example.com',
+    name: 'Ana García',
+  });
+  await postJson(`${s.url}/api/ask`, {
+    question: 'olvidé mi contraseña',
+    user: { email: 'bob@example.com', name: 'Bob' },
+  });
   const bob = await postJson(`${s.url}/api/tickets`, { email: 'bob@example.com', name: 'Bob', description: 'monitor' });
-  return { anaTicket: ticket.body.id as string, bobTicket: bob.body.id as string, conversationId: first.body.conversationId as string };
+  return {
+    anaTicket: ticket.body.id as string,
+    bobTicket: bob.body.id as string,
+    conversationId: first.body.conversationId as string,
+  };
 }
 
 describe('erasing a person on request', function () {
@@ -35,7 +54,8 @@ describe('erasing a person on request', function () {
   it('POST /api/admin/erase-user removes the e-mail and name everywhere, keeps the counts, and records the erasure', async () => {
     s = await startTestServer({ env: { DEFLECT_API_KEYS: `admin=${ADMIN},lead=${LEAD}` } });
     const { anaTicket, bobTicket, conversationId } = await seed(s);
-    const reportBefore = (await getJson(`${s.url}/api/reports/deflection`, { Authorization: `Bearer ${LEAD}` })).body.totals;
+    const reportBefore = (await getJson(`${s.url}/api/reports/deflection`, { Authorization: `Bearer ${LEAD}` })).body
+      .totals;
 
     const r = await postJson(`${s.url}/api/admin/erase-user`, { email: 'ANA.GARCIA@example.com' }, admin);
     expect(r.status).to.equal(200);
@@ -49,7 +69,11 @@ describe('erasing a person on request', function () {
     expect(log).to.not.contain('u-ana');
     expect(log).to.contain('please write to [erased] about the VPN');
     expect(log).to.contain('bob@example.com');
-    const erasure = log.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.type === 'erasure');
+    const erasure = log
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((e) => e.type === 'erasure');
     expect(erasure).to.include({ subjectHash: r.body.subjectHash });
 
     const ticket = await s.deps.tickets.get(anaTicket);
@@ -58,11 +82,14 @@ describe('erasing a person on request', function () {
     expect(ticket.userId).to.match(/^erased-/);
     expect(JSON.stringify(ticket).toLowerCase()).to.not.contain('ana.garcia@example.com');
     expect((await s.deps.tickets.get(bobTicket)).email).to.equal('bob@example.com');
-    expect(readFileSync(path.join(s.config.dataDir, 'tickets.json'), 'utf8').toLowerCase()).to.not.contain('ana.garcia');
+    expect(readFileSync(path.join(s.config.dataDir, 'tickets.json'), 'utf8').toLowerCase()).to.not.contain(
+      'ana.garcia',
+    );
     expect((await s.core.conversations.get(conversationId))?.user).to.equal(undefined);
 
     // The questions still count, and still link to her ticket through the pseudonym.
-    const reportAfter = (await getJson(`${s.url}/api/reports/deflection`, { Authorization: `Bearer ${LEAD}` })).body.totals;
+    const reportAfter = (await getJson(`${s.url}/api/reports/deflection`, { Authorization: `Bearer ${LEAD}` })).body
+      .totals;
     expect(reportAfter).to.deep.equal(reportBefore);
   });
 
@@ -70,19 +97,36 @@ describe('erasing a person on request', function () {
     s = await startTestServer({ env: { DEFLECT_API_KEYS: `admin=${ADMIN}` } });
     await seed(s);
     // The server's own fact store (its cache is what an erasure must reach), read as if two days later.
-    const reports = new Reports({ store: s.core.facts, articles: () => s.core.index.get().articles, kbDir: s.config.kbDir, windowDays: 7, clarifyThreshold: 0.4, now: () => Date.now() + 2 * 86_400_000 });
+    const reports = new Reports({
+      store: s.core.facts,
+      articles: () => s.core.index.get().articles,
+      kbDir: s.config.kbDir,
+      windowDays: 7,
+      clarifyThreshold: 0.4,
+      now: () => Date.now() + 2 * 86_400_000,
+    });
     // Two days later today's file is closed, so its facts are cached.
     await reports.deflection({}, 'day');
     const cacheDir = path.join(s.config.dataDir, 'reports', 'facts');
-    expect(readdirSync(cacheDir).map((f) => readFileSync(path.join(cacheDir, f), 'utf8')).join('')).to.contain('ana.garcia@example.com');
+    expect(
+      readdirSync(cacheDir)
+        .map((f) => readFileSync(path.join(cacheDir, f), 'utf8'))
+        .join(''),
+    ).to.contain('ana.garcia@example.com');
     await postJson(`${s.url}/api/admin/erase-user`, { email: 'ana.garcia@example.com' }, admin);
-    expect(readdirSync(cacheDir).map((f) => readFileSync(path.join(cacheDir, f), 'utf8')).join('')).to.not.contain('ana.garcia');
+    expect(
+      readdirSync(cacheDir)
+        .map((f) => readFileSync(path.join(cacheDir, f), 'utf8'))
+        .join(''),
+    ).to.not.contain('ana.garcia');
   });
 
   it('drops the bot state that holds the person (a ticket flow left half-way), and the bot starts afresh', async () => {
     s = await startTestServer({ env: { DEFLECT_API_KEYS: `admin=${ADMIN}` } });
     const conversation = { id: 'erase-bot-flow' };
-    const say = async (text: string) => (await postJson(`${s.url}/api/messages`, activity({ deliveryMode: 'expectReplies', conversation, text }))).body.activities[0];
+    const say = async (text: string) =>
+      (await postJson(`${s.url}/api/messages`, activity({ deliveryMode: 'expectReplies', conversation, text }))).body
+        .activities[0];
     await say('How do I reset my password?');
     await say('Talk to a person');
     expect((await say('carla.ruiz@example.com'))?.text).to.match(/^I'll open a ticket/);
@@ -101,7 +145,13 @@ describe('erasing a person on request', function () {
     s = await startTestServer({ env: { DEFLECT_API_KEYS: `admin=${ADMIN}` } });
     const from = { id: '29:1erase-me', name: 'Carla Ruiz', aadObjectId: '3f2e1d0c-0000-4000-8000-00000000e7a5' };
     const conversation = { id: 'a:erase-teams', conversationType: 'personal' };
-    const say = async (text: string) => (await postJson(`${s.url}/api/messages`, activity({ channelId: 'msteams', deliveryMode: 'expectReplies', conversation, from, text }))).body.activities[0];
+    const say = async (text: string) =>
+      (
+        await postJson(
+          `${s.url}/api/messages`,
+          activity({ channelId: 'msteams', deliveryMode: 'expectReplies', conversation, from, text }),
+        )
+      ).body.activities[0];
     await say('How do I reset my password?');
     await say('Talk to a person');
     await say('carla.ruiz@example.com');
@@ -135,6 +185,8 @@ describe('erasing a person on request', function () {
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/Erased: \d+ events on 1 days, 1 tickets/);
     expect(eventText(s.config.dataDir).toLowerCase()).to.not.contain('ana.garcia@example.com');
-    expect(readFileSync(path.join(s.config.dataDir, 'tickets.json'), 'utf8').toLowerCase()).to.not.contain('ana.garcia');
+    expect(readFileSync(path.join(s.config.dataDir, 'tickets.json'), 'utf8').toLowerCase()).to.not.contain(
+      'ana.garcia',
+    );
   });
 });

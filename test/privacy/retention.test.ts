@@ -9,7 +9,15 @@ import { asked, logWith } from '../reports/builders.ts';
 describe('event retention', () => {
   it('deletes whole days older than the retention period, with their report caches, and keeps the rest', async () => {
     const now = '2026-06-30T12:00:00.000Z';
-    const f = await logWith([asked('2026-03-01T10:00:00.000Z'), asked('2026-05-30T23:59:59.000Z'), asked('2026-05-31T00:00:00.000Z'), asked('2026-06-30T09:00:00.000Z')], { now, cache: true });
+    const f = await logWith(
+      [
+        asked('2026-03-01T10:00:00.000Z'),
+        asked('2026-05-30T23:59:59.000Z'),
+        asked('2026-05-31T00:00:00.000Z'),
+        asked('2026-06-30T09:00:00.000Z'),
+      ],
+      { now, cache: true },
+    );
     try {
       await f.reports.deflection({ from: '2026-01-01', to: '2026-06-30' }, 'day');
       expect(existsSync(path.join(f.dataDir, 'reports', 'facts', '2026-03-01.facts'))).to.equal(true);
@@ -34,7 +42,15 @@ describe('event retention', () => {
   });
 });
 
-const draft = (email: string) => ({ email, subject: email, channel: 'widget' as const, lang: 'en' as const, reason: 'user' as const, transcript: [], shown: [] });
+const draft = (email: string) => ({
+  email,
+  subject: email,
+  channel: 'widget' as const,
+  lang: 'en' as const,
+  reason: 'user' as const,
+  transcript: [],
+  shown: [],
+});
 
 describe('ticket retention', () => {
   it('deletes solved tickets untouched for longer than the period, keeps open and pending ones, and writes it to disk', async () => {

@@ -13,7 +13,11 @@ const KEYS = { lead: 'lead-key-0123456789', agent: 'agent-key-0123456789', admin
 const as = (role: keyof typeof KEYS) => ({ Authorization: `Bearer ${KEYS[role]}` });
 
 async function patchJson(url: string, body: unknown, headers: Record<string, string>) {
-  const res = await fetch(url, { method: 'PATCH', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -30,22 +34,42 @@ describe('reports end to end: conversations → dashboard → draft → agent', 
   let laptopTicket: string;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`The dashboard test needs Chromium at ${CHROMIUM}: apt-get update && apt-get install -y chromium`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `The dashboard test needs Chromium at ${CHROMIUM}: apt-get update && apt-get install -y chromium`,
+      );
     drafts = tempDir('deflect-drafts-');
-    s = await startTestServer({ env: { DEFLECT_API_KEYS: `lead=${KEYS.lead},agent=${KEYS.agent},admin=${KEYS.admin}`, DRAFTS_DIR: drafts.dir } });
-    const ask = async (question: string, conversationId?: string) => (await postJson(`${s.url}/api/ask`, { question, conversationId })).body;
+    s = await startTestServer({
+      env: { DEFLECT_API_KEYS: `lead=${KEYS.lead},agent=${KEYS.agent},admin=${KEYS.admin}`, DRAFTS_DIR: drafts.dir },
+    });
+    const ask = async (question: string, conversationId?: string) =>
+      (await postJson(`${s.url}/api/ask`, { question, conversationId })).body;
 
     // Answered, and the user confirms it helped.
     const vpn = await ask('how do I set up the VPN?');
     expect(vpn.action).to.equal('answer');
-    await postJson(`${s.url}/api/feedback`, { conversationId: vpn.conversationId, articleId: vpn.answer.articleId, helpful: true });
+    await postJson(`${s.url}/api/feedback`, {
+      conversationId: vpn.conversationId,
+      articleId: vpn.answer.articleId,
+      helpful: true,
+    });
     // Answered, no feedback, no ticket.
     expect((await ask('olvidé mi contraseña')).action).to.equal('answer');
     // Answered, "not helpful", then a ticket.
     const laptop = await ask('my laptop screen is cracked');
     expect(laptop.action).to.equal('answer');
-    await postJson(`${s.url}/api/feedback`, { conversationId: laptop.conversationId, articleId: laptop.answer.articleId, helpful: false });
-    laptopTicket = (await postJson(`${s.url}/api/tickets`, { conversationId: laptop.conversationId, email: 'ana@example.com', name: 'Ana' })).body.id;
+    await postJson(`${s.url}/api/feedback`, {
+      conversationId: laptop.conversationId,
+      articleId: laptop.answer.articleId,
+      helpful: false,
+    });
+    laptopTicket = (
+      await postJson(`${s.url}/api/tickets`, {
+        conversationId: laptop.conversationId,
+        email: 'ana@example.com',
+        name: 'Ana',
+      })
+    ).body.id;
     // Nothing fits, twice in different words: one gives up, one opens a ticket.
     expect((await ask('is there bike parking at the office?')).action).to.equal('ticket');
     const bike = await ask('where can I park my bike at the office?');
@@ -54,7 +78,18 @@ describe('reports end to end: conversations → dashboard → draft → agent', 
     // Nothing fits in Spanish either.
     expect((await ask('¿dónde puedo aparcar la bici en la oficina?')).action).to.equal('ticket');
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
   });
 
   after(async () => {
@@ -66,17 +101,36 @@ describe('reports end to end: conversations → dashboard → draft → agent', 
   it('the deflection report counts each outcome per the definitions', async () => {
     const r = await getJson(`${s.url}/api/reports/deflection?groupBy=lang`, as('lead'));
     expect(r.status).to.equal(200);
-    expect(r.body.totals).to.include({ questions: 6, answered: 3, unanswered: 3, confirmed: 1, notHelpful: 1, selfServed: 2, selfServedConfirmed: 1, escalated: 2, escalatedAfterNotHelpful: 1, escalatedNoAnswer: 1, abandoned: 2, tickets: 2 });
+    expect(r.body.totals).to.include({
+      questions: 6,
+      answered: 3,
+      unanswered: 3,
+      confirmed: 1,
+      notHelpful: 1,
+      selfServed: 2,
+      selfServedConfirmed: 1,
+      escalated: 2,
+      escalatedAfterNotHelpful: 1,
+      escalatedNoAnswer: 1,
+      abandoned: 2,
+      tickets: 2,
+    });
     expect(r.body.totals.deflectionRate).to.equal(0.3333);
     expect(r.body.totals.confirmedDeflectionRate).to.equal(0.1667);
-    expect(r.body.rows.map((x: { key: string; questions: number }) => [x.key, x.questions])).to.deep.equal([['en', 4], ['es', 2]]);
+    expect(r.body.rows.map((x: { key: string; questions: number }) => [x.key, x.questions])).to.deep.equal([
+      ['en', 4],
+      ['es', 2],
+    ]);
   });
 
   it('the gaps report clusters the two English phrasings about bike parking', async () => {
     const r = await getJson(`${s.url}/api/reports/gaps`, as('lead'));
     const top = r.body.clusters[0];
     expect(top).to.include({ lang: 'en', count: 2, unanswered: 2, ticket: 1 });
-    expect(top.phrasings.map((p: { text: string }) => p.text)).to.have.members(['is there bike parking at the office?', 'where can I park my bike at the office?']);
+    expect(top.phrasings.map((p: { text: string }) => p.text)).to.have.members([
+      'is there bike parking at the office?',
+      'where can I park my bike at the office?',
+    ]);
     expect(r.body.clusters.map((c: { lang: string }) => c.lang)).to.include('es');
   });
 
@@ -117,10 +171,15 @@ describe('reports end to end: conversations → dashboard → draft → agent', 
 
     const files = readdirSync(drafts.dir);
     expect(files).to.have.length(1);
-    const parsed = parseArticle(`drafts/${files[0]}`, readFileSync(path.join(drafts.dir, files[0]!), 'utf8'), { defaultLang: 'en' });
+    const parsed = parseArticle(`drafts/${files[0]}`, readFileSync(path.join(drafts.dir, files[0]!), 'utf8'), {
+      defaultLang: 'en',
+    });
     expect(parsed.problems.filter((p) => p.severity === 'error')).to.deep.equal([]);
     expect(parsed.article).to.include({ status: 'draft', lang: 'en' });
-    expect(parsed.article!.questions).to.include.members(['where can I park my bike at the office?', 'is there bike parking at the office?']);
+    expect(parsed.article!.questions).to.include.members([
+      'where can I park my bike at the office?',
+      'is there bike parking at the office?',
+    ]);
   });
 
   it('without a key the dashboard asks for one, and an agent key may not read reports', async () => {
@@ -155,16 +214,34 @@ describe('reports end to end: conversations → dashboard → draft → agent', 
     const list = await getJson(`${s.url}/api/tickets?status=open`, as('agent'));
     expect(list.body.total).to.equal(2);
     const detail = await getJson(`${s.url}/api/tickets/${laptopTicket}`, as('agent'));
-    expect(detail.body).to.include({ reason: 'not_helpful', failedQuestion: 'my laptop screen is cracked', email: 'ana@example.com' });
-    expect(detail.body.feedback).to.deep.equal([{ articleId: 'broken-screen-en', title: detail.body.articlesShown[0].title, helpful: false }]);
+    expect(detail.body).to.include({
+      reason: 'not_helpful',
+      failedQuestion: 'my laptop screen is cracked',
+      email: 'ana@example.com',
+    });
+    expect(detail.body.feedback).to.deep.equal([
+      { articleId: 'broken-screen-en', title: detail.body.articlesShown[0].title, helpful: false },
+    ]);
     expect(detail.body.transcript.length).to.be.greaterThan(2);
 
-    const pending = await patchJson(`${s.url}/api/tickets/${laptopTicket}`, { status: 'pending', assignee: 'marta', tags: ['Hardware'], note: 'Asked for a photo of the screen', author: 'Marta' }, as('agent'));
+    const pending = await patchJson(
+      `${s.url}/api/tickets/${laptopTicket}`,
+      {
+        status: 'pending',
+        assignee: 'marta',
+        tags: ['Hardware'],
+        note: 'Asked for a photo of the screen',
+        author: 'Marta',
+      },
+      as('agent'),
+    );
     expect(pending.status).to.equal(200);
     expect(pending.body).to.include({ status: 'pending', assignee: 'marta' });
     expect(pending.body.tags).to.deep.equal(['hardware']);
     expect(pending.body.notes[0]).to.include({ text: 'Asked for a photo of the screen', author: 'Marta' });
-    expect((await patchJson(`${s.url}/api/tickets/${laptopTicket}`, { status: 'solved' }, as('agent'))).body.status).to.equal('solved');
+    expect(
+      (await patchJson(`${s.url}/api/tickets/${laptopTicket}`, { status: 'solved' }, as('agent'))).body.status,
+    ).to.equal('solved');
     const solved = await getJson(`${s.url}/api/tickets?status=solved&tag=hardware`, as('agent'));
     expect(solved.body.tickets.map((t: { id: string }) => t.id)).to.deep.equal([laptopTicket]);
   });

@@ -27,12 +27,26 @@ describe('the dashboard in Spanish and English', function () {
   let browser: Browser;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`The dashboard test needs Chromium at ${CHROMIUM}: apt-get update && apt-get install -y chromium`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `The dashboard test needs Chromium at ${CHROMIUM}: apt-get update && apt-get install -y chromium`,
+      );
     s = await startTestServer({ env: { DEFLECT_API_KEYS: `lead=${LEAD}` } });
     await postJson(`${s.url}/api/ask`, { question: 'how do I set up the VPN?' });
     await postJson(`${s.url}/api/ask`, { question: 'olvidé mi contraseña' });
     await postJson(`${s.url}/api/ask`, { question: '¿dónde puedo aparcar la bici en la oficina?' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
   });
 
   after(async () => {
@@ -50,7 +64,9 @@ describe('the dashboard in Spanish and English', function () {
     await page.fill('#key', LEAD);
     await page.click('#login button[type=submit]');
     await page.waitForSelector('[data-kpi="Questions"] dd');
-    await page.waitForFunction(() => (document.getElementById('chart-trend') as HTMLImageElement | null)?.src.startsWith('data:'));
+    await page.waitForFunction(() =>
+      (document.getElementById('chart-trend') as HTMLImageElement | null)?.src.startsWith('data:'),
+    );
     return { page, problems };
   }
 
@@ -58,7 +74,10 @@ describe('the dashboard in Spanish and English', function () {
     const es = await getJson(`${s.url}/api/reports/dashboard?lang=es`, as);
     expect(es.status).to.equal(200);
     expect(es.body.lang).to.equal('es');
-    expect(es.body.charts.trend).to.contain('Tasa de desvío').and.contain('Autoservicio').and.contain('Solo confirmadas');
+    expect(es.body.charts.trend)
+      .to.contain('Tasa de desvío')
+      .and.contain('Autoservicio')
+      .and.contain('Solo confirmadas');
     expect(es.body.charts.langs).to.contain('Preguntas por idioma').and.contain('español').and.contain('inglés');
     expect(es.body.charts.articles).to.contain('No ayudó');
     const en = await getJson(`${s.url}/api/reports/dashboard`, as);
@@ -90,9 +109,13 @@ describe('the dashboard in Spanish and English', function () {
     expect(await page.textContent('#status')).to.match(/^Actualizado/);
     expect(await page.getAttribute('#chart-trend', 'alt')).to.equal('Tasa de desvío a lo largo del tiempo');
     expect(await page.getAttribute('.grid', 'aria-label')).to.equal('Gráficos');
-    expect(await page.locator('#gaps tbody').getByRole('button', { name: 'Crear borrador' }).count()).to.be.greaterThan(0);
+    expect(await page.locator('#gaps tbody').getByRole('button', { name: 'Crear borrador' }).count()).to.be.greaterThan(
+      0,
+    );
     expect(await page.getByLabel('Idioma').inputValue()).to.equal('es');
-    expect(await chartText(page, 'trend')).to.contain('Tasa de desvío').and.contain('Autoservicio');
+    expect(await chartText(page, 'trend'))
+      .to.contain('Tasa de desvío')
+      .and.contain('Autoservicio');
     expect(await chartText(page, 'volume')).to.contain('Incidencias');
     expect(problems, problems.join('\n')).to.deep.equal([]);
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -139,7 +162,9 @@ describe('the dashboard in Spanish and English', function () {
     await page.fill('#period input[name=to]', '2026-03-01');
     await page.getByRole('button', { name: 'Actualizar' }).click();
     await page.waitForFunction(() => /^No se han podido/.test(document.getElementById('status')?.textContent ?? ''));
-    expect(await page.textContent('#status')).to.equal('No se han podido cargar los informes: el inicio debe ser anterior al final');
+    expect(await page.textContent('#status')).to.equal(
+      'No se han podido cargar los informes: el inicio debe ser anterior al final',
+    );
     await page.context().close();
   });
 
@@ -149,7 +174,9 @@ describe('the dashboard in Spanish and English', function () {
     // A reload would lose this, and would bring the page up from scratch.
     await page.evaluate(() => ((window as unknown as { sameDocument?: boolean }).sameDocument = true));
     await page.getByLabel('Language').selectOption('es');
-    await page.waitForFunction(() => /Tasa de desvío/.test(decodeURIComponent((document.getElementById('chart-trend') as HTMLImageElement).src)));
+    await page.waitForFunction(() =>
+      /Tasa de desvío/.test(decodeURIComponent((document.getElementById('chart-trend') as HTMLImageElement).src)),
+    );
     expect(await page.textContent('h1')).to.equal('Informes de desvío');
     expect(await page.getAttribute('html', 'lang')).to.equal('es');
     expect(await page.textContent('[data-kpi="Questions"] dt')).to.equal('Preguntas');
@@ -159,7 +186,9 @@ describe('the dashboard in Spanish and English', function () {
     expect(new URL(page.url()).searchParams.get('lang')).to.equal('es');
 
     await page.getByLabel('Idioma').selectOption('en');
-    await page.waitForFunction(() => /Deflection rate/.test(decodeURIComponent((document.getElementById('chart-trend') as HTMLImageElement).src)));
+    await page.waitForFunction(() =>
+      /Deflection rate/.test(decodeURIComponent((document.getElementById('chart-trend') as HTMLImageElement).src)),
+    );
     expect(await page.textContent('h1')).to.equal('Deflection reports');
     expect(await page.textContent('#status')).to.match(/^Updated/);
     expect(problems, problems.join('\n')).to.deep.equal([]);

@@ -21,7 +21,8 @@ interface I18n {
 }
 // The page's modules are plain browser JavaScript (no build step), imported by
 // URL so the type checker does not look for declarations it has no need of.
-const load = async (): Promise<I18n> => (await import(pathToFileURL(path.join(PUBLIC, 'reports.i18n.js')).href)) as I18n;
+const load = async (): Promise<I18n> =>
+  (await import(pathToFileURL(path.join(PUBLIC, 'reports.i18n.js')).href)) as I18n;
 const forms = (entry: Entry) => (typeof entry === 'string' ? [entry] : Object.values(entry));
 const placeholders = (entry: Entry) => [...new Set(forms(entry).flatMap((f) => f.match(/\{\w+\}/g) ?? []))].sort();
 
@@ -56,10 +57,20 @@ describe('dashboard strings: the page', () => {
   const cases: Array<{ search: string; browser: string[]; expects: 'es' | 'en'; description: string }> = [
     { search: '?lang=es', browser: ['en-US'], expects: 'es', description: '?lang= wins over the browser' },
     { search: '?lang=en', browser: ['es-ES'], expects: 'en', description: '?lang=en wins over a Spanish browser' },
-    { search: '?lang=fr', browser: ['es-MX', 'en'], expects: 'es', description: 'a ?lang= we do not speak falls through to the browser' },
+    {
+      search: '?lang=fr',
+      browser: ['es-MX', 'en'],
+      expects: 'es',
+      description: 'a ?lang= we do not speak falls through to the browser',
+    },
     { search: '', browser: ['de-DE', 'es-419'], expects: 'es', description: "the browser's first language we speak" },
     { search: '', browser: ['de-DE'], expects: 'en', description: 'English when nothing matches' },
-    { search: '?from=2026-01-01&lang=ES_es', browser: [], expects: 'es', description: 'tags are matched case-insensitively, with - or _' },
+    {
+      search: '?from=2026-01-01&lang=ES_es',
+      browser: [],
+      expects: 'es',
+      description: 'tags are matched case-insensitively, with - or _',
+    },
   ];
   for (const c of cases) {
     it(`language choice: ${c.description}`, () => {
@@ -83,17 +94,77 @@ describe('dashboard strings: the page', () => {
 
   describe('server errors, by their stable code (the server writes English)', () => {
     const cases: { error: unknown; status?: string; en: string; es: string }[] = [
-      { error: { code: 'unauthorized', message: 'A valid API key is required' }, en: 'this key is not valid', es: 'esta clave no es válida' },
-      { error: { code: 'forbidden', message: 'This key may not do that' }, en: 'this key may not do that', es: 'esta clave no permite hacer eso' },
-      { error: { code: 'forbidden', message: 'This needs the lead role; the key given has the agent role', details: { needs: 'lead', role: 'agent' } }, en: 'this needs the lead role; this key has the agent role', es: 'hace falta el rol lead; esta clave tiene el rol agent' },
-      { error: { code: 'invalid_request', message: 'from: must be before to', details: [{ field: 'from', message: 'must be before to' }] }, en: 'the start must be before the end', es: 'el inicio debe ser anterior al final' },
-      { error: { code: 'invalid_request', message: 'x', details: [{ field: 'from', message: 'must be a date' }, { field: 'to', message: 'must be a date' }, { field: 'from', message: 'y' }] }, en: 'check from, to', es: 'revisa from, to' },
+      {
+        error: { code: 'unauthorized', message: 'A valid API key is required' },
+        en: 'this key is not valid',
+        es: 'esta clave no es válida',
+      },
+      {
+        error: { code: 'forbidden', message: 'This key may not do that' },
+        en: 'this key may not do that',
+        es: 'esta clave no permite hacer eso',
+      },
+      {
+        error: {
+          code: 'forbidden',
+          message: 'This needs the lead role; the key given has the agent role',
+          details: { needs: 'lead', role: 'agent' },
+        },
+        en: 'this needs the lead role; this key has the agent role',
+        es: 'hace falta el rol lead; esta clave tiene el rol agent',
+      },
+      {
+        error: {
+          code: 'invalid_request',
+          message: 'from: must be before to',
+          details: [{ field: 'from', message: 'must be before to' }],
+        },
+        en: 'the start must be before the end',
+        es: 'el inicio debe ser anterior al final',
+      },
+      {
+        error: {
+          code: 'invalid_request',
+          message: 'x',
+          details: [
+            { field: 'from', message: 'must be a date' },
+            { field: 'to', message: 'must be a date' },
+            { field: 'from', message: 'y' },
+          ],
+        },
+        en: 'check from, to',
+        es: 'revisa from, to',
+      },
       { error: { code: 'invalid_request', message: 'Bad thing' }, en: 'Bad thing', es: 'Bad thing' },
-      { error: { code: 'conflict', message: 'a draft for this gap already exists: kb-content/drafts/x.md', details: { file: 'kb-content/drafts/x.md' } }, en: 'a draft for this gap already exists: kb-content/drafts/x.md', es: 'ya existe un borrador para esta laguna: kb-content/drafts/x.md' },
-      { error: { code: 'rate_limited', message: 'Too many requests' }, en: 'too many requests; try again in a minute', es: 'demasiadas solicitudes; vuelve a intentarlo dentro de un minuto' },
-      { error: { code: 'unavailable', message: 'Index is rebuilding' }, en: 'the service is unavailable right now; try again shortly', es: 'el servicio no está disponible ahora mismo; vuelve a intentarlo en breve' },
-      { error: { code: 'internal', message: 'Internal error' }, en: 'internal error on the server (its log has the details)', es: 'error interno del servidor (su registro tiene los detalles)' },
-      { error: { code: 'something_new', message: 'Words from a newer server' }, en: 'Words from a newer server', es: 'Words from a newer server' },
+      {
+        error: {
+          code: 'conflict',
+          message: 'a draft for this gap already exists: kb-content/drafts/x.md',
+          details: { file: 'kb-content/drafts/x.md' },
+        },
+        en: 'a draft for this gap already exists: kb-content/drafts/x.md',
+        es: 'ya existe un borrador para esta laguna: kb-content/drafts/x.md',
+      },
+      {
+        error: { code: 'rate_limited', message: 'Too many requests' },
+        en: 'too many requests; try again in a minute',
+        es: 'demasiadas solicitudes; vuelve a intentarlo dentro de un minuto',
+      },
+      {
+        error: { code: 'unavailable', message: 'Index is rebuilding' },
+        en: 'the service is unavailable right now; try again shortly',
+        es: 'el servicio no está disponible ahora mismo; vuelve a intentarlo en breve',
+      },
+      {
+        error: { code: 'internal', message: 'Internal error' },
+        en: 'internal error on the server (its log has the details)',
+        es: 'error interno del servidor (su registro tiene los detalles)',
+      },
+      {
+        error: { code: 'something_new', message: 'Words from a newer server' },
+        en: 'Words from a newer server',
+        es: 'Words from a newer server',
+      },
       { error: undefined, status: 'Bad Gateway', en: 'Bad Gateway', es: 'Bad Gateway' },
     ];
     for (const c of cases) {
@@ -115,18 +186,33 @@ describe('dashboard strings: the charts', () => {
 
   it('draws numbers, dates, language names and "no data" in the chosen language', () => {
     const es = chartLocale('es');
-    const line = lineChart({ title: 'Tasa de desvío', labels: ['2026-03-05', '2026-03-06'], percent: true, series: [{ name: 'Autoservicio', values: [0.5, null], color: '#000' }], locale: es });
-    expect(line).to.contain('>50\u00a0%</text>').and.match(/>5 mar\.?<\/text>/);
+    const line = lineChart({
+      title: 'Tasa de desvío',
+      labels: ['2026-03-05', '2026-03-06'],
+      percent: true,
+      series: [{ name: 'Autoservicio', values: [0.5, null], color: '#000' }],
+      locale: es,
+    });
+    expect(line)
+      .to.contain('>50\u00a0%</text>')
+      .and.match(/>5 mar\.?<\/text>/);
     expect(line).to.match(/<title>5 mar\.? 2026: Autoservicio 50\u00a0%<\/title>/);
     expect(es.language('en')).to.equal('inglés');
     expect(es.key('(none)')).to.equal('(ninguno)');
-    expect(hbarChart({ title: 'x', labels: [], series: [], locale: es })).to.contain('No hay preguntas en este periodo');
+    expect(hbarChart({ title: 'x', labels: [], series: [], locale: es })).to.contain(
+      'No hay preguntas en este periodo',
+    );
     expect(chartLocale('en').date('2026-03-05')).to.equal('Mar 5');
   });
 
   it('escapes hostile labels, series names and titles in every language', () => {
     for (const lang of ['en', 'es'] as const) {
-      const svg = hbarChart({ title: '<script>alert(1)</script>', labels: ['<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>'], series: [{ name: '</text><script>x</script>', values: [1, 2], color: '#000' }], locale: chartLocale(lang) });
+      const svg = hbarChart({
+        title: '<script>alert(1)</script>',
+        labels: ['<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>'],
+        series: [{ name: '</text><script>x</script>', values: [1, 2], color: '#000' }],
+        locale: chartLocale(lang),
+      });
       expect(svg).not.to.match(/<script|<img|<svg onload/i);
       expect(svg).to.contain('&lt;script&gt;');
     }

@@ -27,7 +27,14 @@ const cases: { description: string; events: NewEvent[]; expects: Partial<Deflect
   {
     description: 'an answer the user said helped is confirmed, and counts in the confirmed-only rate',
     events: [asked(T0), judged(plus(T0, 0, 5000), true)],
-    expects: { answered: 1, confirmed: 1, selfServed: 1, selfServedConfirmed: 1, deflectionRate: 1, confirmedDeflectionRate: 1 },
+    expects: {
+      answered: 1,
+      confirmed: 1,
+      selfServed: 1,
+      selfServedConfirmed: 1,
+      deflectionRate: 1,
+      confirmedDeflectionRate: 1,
+    },
   },
   {
     description: 'options to choose from (clarify) count as suggested and self-served',
@@ -50,7 +57,7 @@ const cases: { description: string; events: NewEvent[]; expects: Partial<Deflect
     expects: { answered: 1, notHelpful: 1, escalated: 1, escalatedAfterNotHelpful: 1, tickets: 1 },
   },
   {
-    description: 'a ticket by the user\'s choice right after an answer: escalated by the user',
+    description: "a ticket by the user's choice right after an answer: escalated by the user",
     events: [asked(T0), ticketed(plus(T0, 0, 30_000), 'user')],
     expects: { answered: 1, escalated: 1, escalatedByUser: 1, tickets: 1 },
   },
@@ -71,28 +78,55 @@ const cases: { description: string; events: NewEvent[]; expects: Partial<Deflect
   },
   {
     description: "an identified user's ticket from a later conversation escalates the earlier answer",
-    events: [asked(T0, { conversationId: 'c-monday', user: { id: 'u-42' } }), ticketed(plus(T0, 3), 'user', { conversationId: 'c-thursday', user: { id: 'u-42', email: 'ana@example.com' } })],
+    events: [
+      asked(T0, { conversationId: 'c-monday', user: { id: 'u-42' } }),
+      ticketed(plus(T0, 3), 'user', { conversationId: 'c-thursday', user: { id: 'u-42', email: 'ana@example.com' } }),
+    ],
     expects: { answered: 1, escalated: 1, escalatedByUser: 1, tickets: 1 },
   },
   {
     description: 'the same person is recognised by e-mail too, whatever its case',
-    events: [asked(T0, { conversationId: 'c-a', user: { email: 'Ana@Example.com' } }), ticketed(plus(T0, 1), 'user', { conversationId: 'c-b', user: { email: 'ana@example.com' } })],
+    events: [
+      asked(T0, { conversationId: 'c-a', user: { email: 'Ana@Example.com' } }),
+      ticketed(plus(T0, 1), 'user', { conversationId: 'c-b', user: { email: 'ana@example.com' } }),
+    ],
     expects: { answered: 1, escalated: 1, escalatedByUser: 1, tickets: 1 },
   },
   {
     description: "another person's ticket in another conversation does not escalate",
-    events: [asked(T0, { conversationId: 'c-a', user: { id: 'u-1' } }), ticketed(plus(T0, 1), 'user', { conversationId: 'c-b', user: { id: 'u-2', email: 'bob@example.com' } })],
+    events: [
+      asked(T0, { conversationId: 'c-a', user: { id: 'u-1' } }),
+      ticketed(plus(T0, 1), 'user', { conversationId: 'c-b', user: { id: 'u-2', email: 'bob@example.com' } }),
+    ],
     expects: { answered: 1, selfServed: 1, deflectionRate: 1, tickets: 1 },
   },
   {
     description: 'a ticket opened before the question does not escalate it',
-    events: [ticketed(T0, 'user', { conversationId: 'c-a', user: { id: 'u-1' } }), asked(plus(T0, 0, 1000), { conversationId: 'c-b', user: { id: 'u-1' } })],
+    events: [
+      ticketed(T0, 'user', { conversationId: 'c-a', user: { id: 'u-1' } }),
+      asked(plus(T0, 0, 1000), { conversationId: 'c-b', user: { id: 'u-1' } }),
+    ],
     expects: { answered: 1, selfServed: 1, deflectionRate: 1, tickets: 1 },
   },
   {
     description: 'a "No" followed by a "Yes" on a suggestion is both not helpful and confirmed, and self-served',
-    events: [asked(T0), judged(plus(T0, 0, 1000), false, { next: 'suggestions', shown: [{ articleId: 'account-locked-en', confidence: 0.8 }] }), judged(plus(T0, 0, 2000), true, { articleId: 'account-locked-en' })],
-    expects: { answered: 1, notHelpful: 1, confirmed: 1, selfServed: 1, selfServedConfirmed: 1, deflectionRate: 1, confirmedDeflectionRate: 1 },
+    events: [
+      asked(T0),
+      judged(plus(T0, 0, 1000), false, {
+        next: 'suggestions',
+        shown: [{ articleId: 'account-locked-en', confidence: 0.8 }],
+      }),
+      judged(plus(T0, 0, 2000), true, { articleId: 'account-locked-en' }),
+    ],
+    expects: {
+      answered: 1,
+      notHelpful: 1,
+      confirmed: 1,
+      selfServed: 1,
+      selfServedConfirmed: 1,
+      deflectionRate: 1,
+      confirmedDeflectionRate: 1,
+    },
   },
 ];
 
@@ -101,18 +135,52 @@ describe('deflection report: the definitions, on hand-built events', () => {
     it(c.description, async () => {
       const windowDays = c.description.includes('2 days') ? 2 : undefined;
       const row = await totals(c.events, { windowDays });
-      const zero: Omit<DeflectionRow, 'key'> = { questions: 1, answered: 0, suggested: 0, unanswered: 0, confirmed: 0, notHelpful: 0, selfServed: 0, selfServedConfirmed: 0, escalated: 0, escalatedByUser: 0, escalatedAfterNotHelpful: 0, escalatedNoAnswer: 0, abandoned: 0, windowOpen: 0, tickets: 0, deflectionRate: 0, confirmedDeflectionRate: 0 };
+      const zero: Omit<DeflectionRow, 'key'> = {
+        questions: 1,
+        answered: 0,
+        suggested: 0,
+        unanswered: 0,
+        confirmed: 0,
+        notHelpful: 0,
+        selfServed: 0,
+        selfServedConfirmed: 0,
+        escalated: 0,
+        escalatedByUser: 0,
+        escalatedAfterNotHelpful: 0,
+        escalatedNoAnswer: 0,
+        abandoned: 0,
+        windowOpen: 0,
+        tickets: 0,
+        deflectionRate: 0,
+        confirmedDeflectionRate: 0,
+      };
       expect(row).to.deep.equal({ key: 'total', ...zero, ...c.expects });
     });
   }
 
   it('feedback belongs to the latest question of its conversation, not to an earlier one', async () => {
-    const row = await totals([asked(T0, { question: 'first' }), asked(plus(T0, 0, 1000), { question: 'second', articleId: 'vpn-setup-en' }), judged(plus(T0, 0, 2000), true, { articleId: 'vpn-setup-en' })]);
-    expect(row).to.include({ questions: 2, confirmed: 1, selfServed: 2, selfServedConfirmed: 1, deflectionRate: 1, confirmedDeflectionRate: 0.5 });
+    const row = await totals([
+      asked(T0, { question: 'first' }),
+      asked(plus(T0, 0, 1000), { question: 'second', articleId: 'vpn-setup-en' }),
+      judged(plus(T0, 0, 2000), true, { articleId: 'vpn-setup-en' }),
+    ]);
+    expect(row).to.include({
+      questions: 2,
+      confirmed: 1,
+      selfServed: 2,
+      selfServedConfirmed: 1,
+      deflectionRate: 1,
+      confirmedDeflectionRate: 0.5,
+    });
   });
 
   it('one ticket escalates every question of its conversation asked within the window before it', async () => {
-    const row = await totals([asked(T0), asked(plus(T0, 1)), asked(plus(T0, 2), { action: 'ticket' }), ticketed(plus(T0, 2, 1000), 'no_answer')]);
+    const row = await totals([
+      asked(T0),
+      asked(plus(T0, 1)),
+      asked(plus(T0, 2), { action: 'ticket' }),
+      ticketed(plus(T0, 2, 1000), 'no_answer'),
+    ]);
     // The first question was asked 2 days before the ticket, within 7 days: all three escalated, by the same ticket.
     expect(row).to.include({ questions: 3, escalated: 3, escalatedNoAnswer: 3, tickets: 1, selfServed: 0 });
   });
@@ -136,7 +204,20 @@ describe('deflection report: the definitions, on hand-built events', () => {
   });
 
   it('every question is exactly one of self-served, escalated or abandoned', async () => {
-    const row = await totals(cases.flatMap((c, i) => c.events.map((e) => ({ ...e, conversationId: `${e.conversationId}-${i}`, ...('user' in e && e.user ? { user: Object.fromEntries(Object.entries(e.user).map(([k, v]) => [k, `${v}-${i}`])) } : {}) }) as NewEvent)));
+    const row = await totals(
+      cases.flatMap((c, i) =>
+        c.events.map(
+          (e) =>
+            ({
+              ...e,
+              conversationId: `${e.conversationId}-${i}`,
+              ...('user' in e && e.user
+                ? { user: Object.fromEntries(Object.entries(e.user).map(([k, v]) => [k, `${v}-${i}`])) }
+                : {}),
+            }) as NewEvent,
+        ),
+      ),
+    );
     expect(row.selfServed + row.escalated + row.abandoned).to.equal(row.questions);
     expect(row.answered + row.suggested + row.unanswered).to.equal(row.questions);
     expect(row.escalatedByUser + row.escalatedAfterNotHelpful + row.escalatedNoAnswer).to.equal(row.escalated);

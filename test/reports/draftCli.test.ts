@@ -13,7 +13,8 @@ describe('npm run kb -- draft-from-gap', function () {
     const s = await startTestServer();
     const drafts = tempDir('deflect-drafts-');
     try {
-      for (const question of ['where can I park my bike at the office?', 'is there bike parking at the office?']) await postJson(`${s.url}/api/ask`, { question });
+      for (const question of ['where can I park my bike at the office?', 'is there bike parking at the office?'])
+        await postJson(`${s.url}/api/ask`, { question });
       const env = { DATA_DIR: s.config.dataDir, KB_DIR: FIXTURE_KB, DRAFTS_DIR: drafts.dir };
       const list = await runKb(['draft-from-gap'], env);
       expect(list.code, list.stderr).to.equal(0);

@@ -13,18 +13,70 @@ const PERIOD = { from: '2026-03-01', to: '2026-03-31' };
 
 /** Paraphrases of six topics, and two lone questions; each must end up with its own kind. */
 const topics: { lang: Lang; topic: string; phrasings: string[] }[] = [
-  { lang: 'en', topic: 'projector', phrasings: ['how do I connect my laptop to the meeting room projector', "projector in the meeting room doesn't work", "can't get the projector to show my screen", 'connect to projector'] },
-  { lang: 'en', topic: 'parking', phrasings: ['where can I park my car', 'parking permit for the office', 'is there parking at the office', 'where do I park at the office'] },
-  { lang: 'en', topic: 'toner', phrasings: ['the printer has no toner', 'toner cartridge is empty', 'how do I order toner for the printer'] },
+  {
+    lang: 'en',
+    topic: 'projector',
+    phrasings: [
+      'how do I connect my laptop to the meeting room projector',
+      "projector in the meeting room doesn't work",
+      "can't get the projector to show my screen",
+      'connect to projector',
+    ],
+  },
+  {
+    lang: 'en',
+    topic: 'parking',
+    phrasings: [
+      'where can I park my car',
+      'parking permit for the office',
+      'is there parking at the office',
+      'where do I park at the office',
+    ],
+  },
+  {
+    lang: 'en',
+    topic: 'toner',
+    phrasings: ['the printer has no toner', 'toner cartridge is empty', 'how do I order toner for the printer'],
+  },
   { lang: 'en', topic: 'coffee', phrasings: ['the coffee machine is broken'] },
-  { lang: 'es', topic: 'proyector', phrasings: ['cómo conecto el portátil al proyector de la sala', 'el proyector de la sala de reuniones no funciona', 'no consigo que el proyector muestre mi pantalla'] },
-  { lang: 'es', topic: 'aparcar', phrasings: ['dónde puedo aparcar el coche', 'tarjeta de aparcamiento para la oficina', 'hay parking en la oficina', 'dónde aparco en la oficina'] },
-  { lang: 'es', topic: 'tóner', phrasings: ['la impresora no tiene tóner', 'pedir tóner para la impresora', 'se acabó el tóner'] },
+  {
+    lang: 'es',
+    topic: 'proyector',
+    phrasings: [
+      'cómo conecto el portátil al proyector de la sala',
+      'el proyector de la sala de reuniones no funciona',
+      'no consigo que el proyector muestre mi pantalla',
+    ],
+  },
+  {
+    lang: 'es',
+    topic: 'aparcar',
+    phrasings: [
+      'dónde puedo aparcar el coche',
+      'tarjeta de aparcamiento para la oficina',
+      'hay parking en la oficina',
+      'dónde aparco en la oficina',
+    ],
+  },
+  {
+    lang: 'es',
+    topic: 'tóner',
+    phrasings: ['la impresora no tiene tóner', 'pedir tóner para la impresora', 'se acabó el tóner'],
+  },
   { lang: 'es', topic: 'café', phrasings: ['la máquina de café no funciona'] },
 ];
 
 function unanswered() {
-  return topics.flatMap((t, ti) => t.phrasings.map((q, i) => asked(plus(T0, 0, ti * 1000 + i), { conversationId: `${t.topic}-${i}`, action: 'ticket', lang: t.lang, question: q })));
+  return topics.flatMap((t, ti) =>
+    t.phrasings.map((q, i) =>
+      asked(plus(T0, 0, ti * 1000 + i), {
+        conversationId: `${t.topic}-${i}`,
+        action: 'ticket',
+        lang: t.lang,
+        question: q,
+      }),
+    ),
+  );
 }
 
 describe('gaps report: clustering what the knowledge base did not settle', () => {
@@ -35,9 +87,14 @@ describe('gaps report: clustering what the knowledge base did not settle', () =>
       // Not a knife edge: the documented range around the default gives the same clusters.
       for (const similarity of [0.28, DEFAULT_SIMILARITY, 0.32]) {
         const { clusters } = await f.reports.gaps(PERIOD, { similarity });
-        const got = clusters.map((c) => c.phrasings.map((p) => p.text).sort()).sort((a, b) => a[0]!.localeCompare(b[0]!));
+        const got = clusters
+          .map((c) => c.phrasings.map((p) => p.text).sort())
+          .sort((a, b) => a[0]!.localeCompare(b[0]!));
         expect(got, `similarity ${similarity}`).to.deep.equal(want);
-        for (const c of clusters) expect(new Set(c.phrasings.map((p) => topics.find((t) => t.phrasings.includes(p.text))!.lang))).to.deep.equal(new Set([c.lang]));
+        for (const c of clusters)
+          expect(new Set(c.phrasings.map((p) => topics.find((t) => t.phrasings.includes(p.text))!.lang))).to.deep.equal(
+            new Set([c.lang]),
+          );
       }
     } finally {
       f.cleanup();
@@ -68,9 +125,17 @@ describe('gaps report: clustering what the knowledge base did not settle', () =>
 
   it('takes answered questions that were not helpful or led to a ticket, and names the nearest article', async () => {
     const events = [
-      asked(T0, { conversationId: 'x', question: 'reset my password from my phone', ranked: [{ articleId: 'reset-password-en', confidence: 0.96 }] }),
+      asked(T0, {
+        conversationId: 'x',
+        question: 'reset my password from my phone',
+        ranked: [{ articleId: 'reset-password-en', confidence: 0.96 }],
+      }),
       judged(plus(T0, 0, 1000), false, { conversationId: 'x' }),
-      asked(plus(T0, 0, 2000), { conversationId: 'y', question: 'reset password on the phone app', ranked: [{ articleId: 'reset-password-en', confidence: 0.95 }] }),
+      asked(plus(T0, 0, 2000), {
+        conversationId: 'y',
+        question: 'reset password on the phone app',
+        ranked: [{ articleId: 'reset-password-en', confidence: 0.95 }],
+      }),
       ticketed(plus(T0, 0, 3000), 'user', { conversationId: 'y' }),
       // Answered and fine: not a gap.
       asked(plus(T0, 0, 4000), { conversationId: 'z', question: 'I forgot my password' }),
@@ -80,7 +145,11 @@ describe('gaps report: clustering what the knowledge base did not settle', () =>
       const { clusters } = await f.reports.gaps(PERIOD);
       expect(clusters).to.have.length(1);
       expect(clusters[0]).to.include({ count: 2, notHelpful: 1, ticket: 1, unanswered: 0 });
-      expect(clusters[0]!.nearest).to.deep.equal({ articleId: 'reset-password-en', title: 'reset-password-en', confidence: 0.955 });
+      expect(clusters[0]!.nearest).to.deep.equal({
+        articleId: 'reset-password-en',
+        title: 'reset-password-en',
+        confidence: 0.955,
+      });
       expect(clusters[0]!.suggestedTags).to.deep.equal(['account', 'password']);
     } finally {
       f.cleanup();
@@ -88,10 +157,22 @@ describe('gaps report: clustering what the knowledge base did not settle', () =>
   });
 
   it("lends the nearest articles' tags only from the operator's CLARIFY_THRESHOLD, else uses the cluster's own words", async () => {
-    const events = [asked(T0, { conversationId: 'x', action: 'ticket', shown: [], question: 'vpn keeps dropping at home', ranked: [{ articleId: 'vpn-not-connecting-en', confidence: 0.45 }] })];
+    const events = [
+      asked(T0, {
+        conversationId: 'x',
+        action: 'ticket',
+        shown: [],
+        question: 'vpn keeps dropping at home',
+        ranked: [{ articleId: 'vpn-not-connecting-en', confidence: 0.45 }],
+      }),
+    ];
     const cases = [
       { clarifyThreshold: 0.4, tags: ['vpn'], description: 'at the default, an article offered at 0.45 is related' },
-      { clarifyThreshold: 0.5, tags: ['dropping', 'home', 'keeps'], description: 'with CLARIFY_THRESHOLD=0.5 it is not' },
+      {
+        clarifyThreshold: 0.5,
+        tags: ['dropping', 'home', 'keeps'],
+        description: 'with CLARIFY_THRESHOLD=0.5 it is not',
+      },
     ];
     for (const c of cases) {
       const f = await logWith(events, { now: '2026-05-01T00:00:00.000Z', clarifyThreshold: c.clarifyThreshold });
@@ -105,9 +186,22 @@ describe('gaps report: clustering what the knowledge base did not settle', () =>
 
   it('a cluster id stays the same while its most frequent phrasing does', async () => {
     const a = await logWith(unanswered(), { now: '2026-05-01T00:00:00.000Z' });
-    const b = await logWith([...unanswered(), asked(plus(T0, 2), { conversationId: 'new', action: 'ticket', question: 'no parking spaces left at the office' })], { now: '2026-05-01T00:00:00.000Z' });
+    const b = await logWith(
+      [
+        ...unanswered(),
+        asked(plus(T0, 2), {
+          conversationId: 'new',
+          action: 'ticket',
+          question: 'no parking spaces left at the office',
+        }),
+      ],
+      { now: '2026-05-01T00:00:00.000Z' },
+    );
     try {
-      const idOf = async (f: typeof a) => (await f.reports.gaps(PERIOD)).clusters.find((c) => c.phrasings.some((p) => p.text === 'the coffee machine is broken'))!.id;
+      const idOf = async (f: typeof a) =>
+        (await f.reports.gaps(PERIOD)).clusters.find((c) =>
+          c.phrasings.some((p) => p.text === 'the coffee machine is broken'),
+        )!.id;
       expect(await idOf(a)).to.equal(await idOf(b));
       expect(await idOf(a)).to.match(/^gap-[0-9a-f]{10}$/);
     } finally {
@@ -140,11 +234,25 @@ describe('a draft article from a gap', () => {
   it('has the real phrasings as questions, status draft, and parses as a valid article', async () => {
     const tmp = tempDir();
     try {
-      const { file, id } = await draftArticle(gap, { draftsDir: path.join(tmp.dir, 'kb/drafts'), kbDir: path.join(tmp.dir, 'kb'), articles: articleMap(), now: new Date(T0) });
+      const { file, id } = await draftArticle(gap, {
+        draftsDir: path.join(tmp.dir, 'kb/drafts'),
+        kbDir: path.join(tmp.dir, 'kb'),
+        articles: articleMap(),
+        now: new Date(T0),
+      });
       expect(id).to.equal('donde-puedo-aparcar-el-coche');
-      const parsed = parseArticle('drafts/donde-puedo-aparcar-el-coche.md', readFileSync(file, 'utf8'), { defaultLang: 'en' });
+      const parsed = parseArticle('drafts/donde-puedo-aparcar-el-coche.md', readFileSync(file, 'utf8'), {
+        defaultLang: 'en',
+      });
       expect(parsed.problems).to.deep.equal([]);
-      expect(parsed.article).to.include({ id, title: 'Dónde puedo aparcar el coche', lang: 'es', status: 'draft', category: 'Network', reviewBy: '2026-06-08' });
+      expect(parsed.article).to.include({
+        id,
+        title: 'Dónde puedo aparcar el coche',
+        lang: 'es',
+        status: 'draft',
+        category: 'Network',
+        reviewBy: '2026-06-08',
+      });
       expect(parsed.article!.questions).to.deep.equal(gap.phrasings.map((p) => p.text));
       expect(parsed.article!.tags).to.deep.equal(['aparcar', 'oficina']);
       expect(readFileSync(file, 'utf8')).to.contain('[vpn-setup-en](../vpn-setup-en.md)');

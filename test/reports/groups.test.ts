@@ -12,8 +12,19 @@ const PERIOD = { from: '2026-03-01', to: '2026-03-31' };
 const week = [
   asked('2026-03-09T09:00:00.000Z', { conversationId: 'a' }),
   judged('2026-03-09T09:01:00.000Z', true, { conversationId: 'a' }),
-  asked('2026-03-09T10:00:00.000Z', { conversationId: 'b', channel: 'msteams', lang: 'es', articleId: 'vpn-setup-en', shown: [{ articleId: 'vpn-setup-en', confidence: 0.97 }] }),
-  judged('2026-03-09T10:01:00.000Z', false, { conversationId: 'b', channel: 'msteams', lang: 'es', articleId: 'vpn-setup-en' }),
+  asked('2026-03-09T10:00:00.000Z', {
+    conversationId: 'b',
+    channel: 'msteams',
+    lang: 'es',
+    articleId: 'vpn-setup-en',
+    shown: [{ articleId: 'vpn-setup-en', confidence: 0.97 }],
+  }),
+  judged('2026-03-09T10:01:00.000Z', false, {
+    conversationId: 'b',
+    channel: 'msteams',
+    lang: 'es',
+    articleId: 'vpn-setup-en',
+  }),
   asked('2026-03-10T09:00:00.000Z', { conversationId: 'c', action: 'clarify' }),
   asked('2026-03-10T11:00:00.000Z', { conversationId: 'd', action: 'ticket', question: 'where do I park?' }),
   ticketed('2026-03-10T11:05:00.000Z', 'no_answer', { conversationId: 'd' }),
@@ -21,21 +32,64 @@ const week = [
 
 describe('deflection report groupings', () => {
   const cases = [
-    { groupBy: 'day', expects: [['2026-03-09', 2, 2, 0], ['2026-03-10', 2, 1, 1]] },
+    {
+      groupBy: 'day',
+      expects: [
+        ['2026-03-09', 2, 2, 0],
+        ['2026-03-10', 2, 1, 1],
+      ],
+    },
     { groupBy: 'week', expects: [['2026-03-09', 4, 3, 1]] },
-    { groupBy: 'lang', expects: [['en', 3, 2, 1], ['es', 1, 1, 0]] },
-    { groupBy: 'channel', expects: [['widget', 3, 2, 1], ['msteams', 1, 1, 0]] },
-    { groupBy: 'article', expects: [['vpn-setup-en', 2, 2, 0], ['(none)', 1, 0, 1], ['reset-password-en', 1, 1, 0]] },
-    { groupBy: 'category', expects: [['Network', 2, 2, 0], ['(none)', 1, 0, 1], ['Accounts', 1, 1, 0]] },
+    {
+      groupBy: 'lang',
+      expects: [
+        ['en', 3, 2, 1],
+        ['es', 1, 1, 0],
+      ],
+    },
+    {
+      groupBy: 'channel',
+      expects: [
+        ['widget', 3, 2, 1],
+        ['msteams', 1, 1, 0],
+      ],
+    },
+    {
+      groupBy: 'article',
+      expects: [
+        ['vpn-setup-en', 2, 2, 0],
+        ['(none)', 1, 0, 1],
+        ['reset-password-en', 1, 1, 0],
+      ],
+    },
+    {
+      groupBy: 'category',
+      expects: [
+        ['Network', 2, 2, 0],
+        ['(none)', 1, 0, 1],
+        ['Accounts', 1, 1, 0],
+      ],
+    },
     // Tags overlap: the VPN questions count under vpn and network.
-    { groupBy: 'tag', expects: [['network', 2, 2, 0], ['vpn', 2, 2, 0], ['(none)', 1, 0, 1], ['account', 1, 1, 0], ['password', 1, 1, 0]] },
+    {
+      groupBy: 'tag',
+      expects: [
+        ['network', 2, 2, 0],
+        ['vpn', 2, 2, 0],
+        ['(none)', 1, 0, 1],
+        ['account', 1, 1, 0],
+        ['password', 1, 1, 0],
+      ],
+    },
   ] as const;
   for (const c of cases) {
     it(`by ${c.groupBy}: [key, questions, self-served, tickets] per group`, async () => {
       const f = await logWith(week, { now: LATER });
       try {
         const r = await f.reports.deflection(PERIOD, c.groupBy);
-        const rows = r.rows.filter((x) => x.questions > 0 || x.tickets > 0).map((x) => [x.key, x.questions, x.selfServed, x.tickets]);
+        const rows = r.rows
+          .filter((x) => x.questions > 0 || x.tickets > 0)
+          .map((x) => [x.key, x.questions, x.selfServed, x.tickets]);
         expect(rows).to.deep.equal(c.expects.map((e) => [...e]));
         expect(r.totals).to.include({ questions: 4, selfServed: 3, escalated: 1, tickets: 1 });
       } finally {
@@ -73,7 +127,10 @@ describe('report caches of closed days', () => {
 
       // Rewrite Monday without its feedback (as an erasure would): the cache must not hide the change.
       const monday = await f.events.readDay('2026-03-09');
-      await f.events.rewriteDay('2026-03-09', monday.filter((e) => e.type !== 'feedback'));
+      await f.events.rewriteDay(
+        '2026-03-09',
+        monday.filter((e) => e.type !== 'feedback'),
+      );
       const after = await f.reports.deflection(PERIOD, 'day');
       expect(after.totals).to.include({ confirmed: 0, notHelpful: 0 });
     } finally {
@@ -99,8 +156,17 @@ describe('articles report', () => {
     const f = await logWith(
       [
         ...week,
-        asked('2026-03-11T09:00:00.000Z', { conversationId: 'e', articleId: 'vpn-setup-en', shown: [{ articleId: 'vpn-setup-en', confidence: 0.96 }] }),
-        judged('2026-03-11T09:01:00.000Z', false, { conversationId: 'e', articleId: 'vpn-setup-en', next: 'suggestions', shown: [{ articleId: 'vpn-not-connecting-en', confidence: 0.8 }] }),
+        asked('2026-03-11T09:00:00.000Z', {
+          conversationId: 'e',
+          articleId: 'vpn-setup-en',
+          shown: [{ articleId: 'vpn-setup-en', confidence: 0.96 }],
+        }),
+        judged('2026-03-11T09:01:00.000Z', false, {
+          conversationId: 'e',
+          articleId: 'vpn-setup-en',
+          next: 'suggestions',
+          shown: [{ articleId: 'vpn-not-connecting-en', confidence: 0.8 }],
+        }),
         ticketed('2026-03-12T09:00:00.000Z', 'not_helpful', { conversationId: 'e' }),
       ],
       { now: LATER },
@@ -109,10 +175,25 @@ describe('articles report', () => {
       const r = await f.reports.articles(PERIOD);
       const vpn = r.rows.find((x) => x.articleId === 'vpn-setup-en')!;
       // Shown as an answer twice and as an option once.
-      expect(vpn).to.include({ shown: 3, answered: 2, confirmed: 0, notHelpful: 2, helpfulRate: 0, ticketsAfterShown: 1, removed: false });
+      expect(vpn).to.include({
+        shown: 3,
+        answered: 2,
+        confirmed: 0,
+        notHelpful: 2,
+        helpfulRate: 0,
+        ticketsAfterShown: 1,
+        removed: false,
+      });
       // A suggestion offered after the "No" was shown too, and the ticket followed it.
-      expect(r.rows.find((x) => x.articleId === 'vpn-not-connecting-en')).to.include({ shown: 2, ticketsAfterShown: 1 });
-      expect(r.rows.find((x) => x.articleId === 'reset-password-en')).to.include({ shown: 1, confirmed: 1, helpfulRate: 1 });
+      expect(r.rows.find((x) => x.articleId === 'vpn-not-connecting-en')).to.include({
+        shown: 2,
+        ticketsAfterShown: 1,
+      });
+      expect(r.rows.find((x) => x.articleId === 'reset-password-en')).to.include({
+        shown: 1,
+        confirmed: 1,
+        helpfulRate: 1,
+      });
       expect(r.rows.find((x) => x.articleId === 'account-locked-en')).to.include({ shown: 0 });
       expect(r.rows[0]!.shown).to.be.at.least(r.rows.at(-1)!.shown);
     } finally {

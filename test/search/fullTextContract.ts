@@ -41,7 +41,9 @@ export function fullTextContract(name: string, open: OpenSubject, opts: { skip?:
       const list = kb.articles.map(searchDocumentOf);
       docs = new Map(list.map((d) => [d.id, d]));
       expect(docs.get('cancel-order-en')?.status, 'the fixture KB keeps a draft').to.equal('draft');
-      expect(docs.get('new-hire-accounts-en')?.audience, 'the fixture KB keeps an internal article').to.equal('internal');
+      expect(docs.get('new-hire-accounts-en')?.audience, 'the fixture KB keeps an internal article').to.equal(
+        'internal',
+      );
       subject = await open(list, kb.synonyms);
     });
 
@@ -72,7 +74,11 @@ export function fullTextContract(name: string, open: OpenSubject, opts: { skip?:
     });
 
     it('keeps to the tags asked for', async () => {
-      const hits = await subject.index.search('password account', { lang: 'en', filter: { ...PUBLIC, tags: ['password'] }, limit: 10 });
+      const hits = await subject.index.search('password account', {
+        lang: 'en',
+        filter: { ...PUBLIC, tags: ['password'] },
+        limit: 10,
+      });
       expect(hits.length).to.be.greaterThan(0);
       for (const h of hits) expect(docs.get(h.id)?.tags, h.id).to.include('password');
     });
@@ -85,7 +91,11 @@ export function fullTextContract(name: string, open: OpenSubject, opts: { skip?:
     });
 
     it('returns drafts when asked (agents only)', async () => {
-      const hits = await subject.index.search('cancel an order', { lang: 'en', filter: { publishedOnly: false }, limit: 20 });
+      const hits = await subject.index.search('cancel an order', {
+        lang: 'en',
+        filter: { publishedOnly: false },
+        limit: 20,
+      });
       expect(hits.map((h) => h.id)).to.include('cancel-order-en');
     });
 
@@ -93,12 +103,20 @@ export function fullTextContract(name: string, open: OpenSubject, opts: { skip?:
       const question = 'create accounts for a new hire';
       const publicHits = await subject.index.search(question, { lang: 'en', filter: PUBLIC, limit: 20 });
       expect(publicHits.map((h) => h.id)).not.to.include('new-hire-accounts-en');
-      const staffHits = await subject.index.search(question, { lang: 'en', filter: { publishedOnly: true, audiences: ['public', 'internal'] }, limit: 5 });
+      const staffHits = await subject.index.search(question, {
+        lang: 'en',
+        filter: { publishedOnly: true, audiences: ['public', 'internal'] },
+        limit: 5,
+      });
       expect(staffHits[0]?.id).to.equal('new-hire-accounts-en');
     });
 
     it('honours excludeIds', async () => {
-      const hits = await subject.index.search('how do I reset my password', { lang: 'en', filter: { ...PUBLIC, excludeIds: new Set(['reset-password-en']) }, limit: 10 });
+      const hits = await subject.index.search('how do I reset my password', {
+        lang: 'en',
+        filter: { ...PUBLIC, excludeIds: new Set(['reset-password-en']) },
+        limit: 10,
+      });
       expect(hits.map((h) => h.id)).not.to.include('reset-password-en');
     });
 

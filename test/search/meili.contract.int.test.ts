@@ -18,9 +18,24 @@ fullTextContract(
   async (docs, synonyms) => {
     const admin = new Meilisearch({ host: host!, apiKey: adminKey, timeout: 10_000 });
     const uid = `deflect-contract-${randomBytes(4).toString('hex')}`;
-    await publishToMeili(admin, docs.map((d) => meiliDocument(d, 'contract')), meiliSettings(synonyms), { index: uid, taskTimeoutMs: 120_000 });
-    const key = adminKey ? await admin.createKey({ name: uid, description: 'contract suite', actions: ['search'], indexes: [uid], expiresAt: null }) : null;
-    const index = new MeiliFullTextIndex(new Meilisearch({ host: host!, apiKey: key?.key, timeout: 10_000 }), { index: uid });
+    await publishToMeili(
+      admin,
+      docs.map((d) => meiliDocument(d, 'contract')),
+      meiliSettings(synonyms),
+      { index: uid, taskTimeoutMs: 120_000 },
+    );
+    const key = adminKey
+      ? await admin.createKey({
+          name: uid,
+          description: 'contract suite',
+          actions: ['search'],
+          indexes: [uid],
+          expiresAt: null,
+        })
+      : null;
+    const index = new MeiliFullTextIndex(new Meilisearch({ host: host!, apiKey: key?.key, timeout: 10_000 }), {
+      index: uid,
+    });
     index.setCount((await admin.index(uid).getStats()).numberOfDocuments);
     return {
       index,
@@ -30,5 +45,8 @@ fullTextContract(
       },
     };
   },
-  { skip: () => (host ? null : 'MEILI_HOST is not set; start Meilisearch and set MEILI_HOST (and MEILI_API_KEY) to run this suite') },
+  {
+    skip: () =>
+      host ? null : 'MEILI_HOST is not set; start Meilisearch and set MEILI_HOST (and MEILI_API_KEY) to run this suite',
+  },
 );

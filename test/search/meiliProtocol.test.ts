@@ -19,7 +19,16 @@ import { startMeiliStub, type MeiliStub } from '../fakes/meiliStub.ts';
  * server (meili.contract.int.test.ts).
  */
 const doc = (id: string, overrides: Partial<SearchDocument> = {}): SearchDocument => ({
-  id, lang: 'en', title: `Title of ${id}`, questions: [`how about ${id}`], headings: ['Steps'], body: `Body of ${id}`, tags: ['t'], status: 'published', audience: 'public', ...overrides,
+  id,
+  lang: 'en',
+  title: `Title of ${id}`,
+  questions: [`how about ${id}`],
+  headings: ['Steps'],
+  body: `Body of ${id}`,
+  tags: ['t'],
+  status: 'published',
+  audience: 'public',
+  ...overrides,
 });
 
 describe('Meilisearch adapter: protocol (against a local stub)', () => {
@@ -51,27 +60,48 @@ describe('Meilisearch adapter: protocol (against a local stub)', () => {
     expect(stub.calls('/indexes/kb-next/documents', 'POST').map((r) => r.body.length)).to.deep.equal([2, 1]);
     expect(stub.calls('/swap-indexes')[0]!.body).to.deep.equal([{ indexes: ['kb', 'kb-next'], rename: false }]);
     // Each write is followed by a wait on its task before the next write goes out.
-    const seq = stub.requests.map((r) => (r.method === 'GET' && r.path.startsWith('/tasks/') ? 'wait' : r.method === 'GET' ? 'read' : 'write'));
-    for (let i = 0; i < seq.length; i++) if (seq[i] === 'write') expect(seq[i + 1], `request ${i + 1}`).to.equal('wait');
+    const seq = stub.requests.map((r) =>
+      r.method === 'GET' && r.path.startsWith('/tasks/') ? 'wait' : r.method === 'GET' ? 'read' : 'write',
+    );
+    for (let i = 0; i < seq.length; i++)
+      if (seq[i] === 'write') expect(seq[i + 1], `request ${i + 1}`).to.equal('wait');
     expect(stub.indexes.get('kb')?.size).to.equal(3);
     expect(stub.requests.every((r) => r.authorization === 'Bearer ADMIN-KEY')).to.equal(true);
   });
 
   it('then sends only what changed: new and edited documents, then deletions', async () => {
-    await publishToMeili(admin, ['a', 'b', 'c'].map((id) => meiliDocument(doc(id), 'h1')), meiliSettings([]), opts);
+    await publishToMeili(
+      admin,
+      ['a', 'b', 'c'].map((id) => meiliDocument(doc(id), 'h1')),
+      meiliSettings([]),
+      opts,
+    );
     stub.requests.length = 0;
-    const next = [meiliDocument(doc('a'), 'h1'), meiliDocument(doc('b', { title: 'edited' }), 'h2'), meiliDocument(doc('d'), 'h1')];
+    const next = [
+      meiliDocument(doc('a'), 'h1'),
+      meiliDocument(doc('b', { title: 'edited' }), 'h2'),
+      meiliDocument(doc('d'), 'h1'),
+    ];
     const summary = await publishToMeili(admin, next, meiliSettings([]), opts);
     expect(summary).to.deep.equal({ mode: 'incremental', added: 1, updated: 1, deleted: 1, unchanged: 1 });
-    expect(stub.calls('/indexes/kb/documents', 'POST')[0]!.body.map((d: { key: string }) => d.key)).to.deep.equal(['b', 'd']);
+    expect(stub.calls('/indexes/kb/documents', 'POST')[0]!.body.map((d: { key: string }) => d.key)).to.deep.equal([
+      'b',
+      'd',
+    ]);
     expect(stub.calls('/indexes/kb/documents/delete-batch')[0]!.body).to.deep.equal(['c']);
     expect(stub.calls('/indexes/kb/settings', 'PATCH')).to.have.length(1);
     expect(stub.calls('/swap-indexes')).to.have.length(0);
   });
 
   it('reports a failed task with Meilisearch’s own error code', async () => {
-    stub.failNextTask = { type: 'documentAdditionOrUpdate', code: 'invalid_document_id', message: 'Document identifier `x y` is invalid.' };
-    const error = await publishToMeili(admin, [meiliDocument(doc('a'), 'h1')], meiliSettings([]), opts).catch((e: unknown) => e);
+    stub.failNextTask = {
+      type: 'documentAdditionOrUpdate',
+      code: 'invalid_document_id',
+      message: 'Document identifier `x y` is invalid.',
+    };
+    const error = await publishToMeili(admin, [meiliDocument(doc('a'), 'h1')], meiliSettings([]), opts).catch(
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(MeiliTaskError);
     expect((error as MeiliTaskError).meiliCode).to.equal('invalid_document_id');
     expect((error as MeiliTaskError).message).to.include('[invalid_document_id]');
@@ -91,7 +121,12 @@ describe('Meilisearch adapter: protocol (against a local stub)', () => {
     expect(s.rankingRules![0]).to.equal('words');
     expect(s.embedders).to.deep.equal({ deflect: { source: 'userProvided', dimensions: 8 } });
     expect(meiliSettings([]).embedders).to.equal(undefined);
-    expect(synonymMap([['a', 'b'], ['a', 'c']]).a).to.have.members(['b', 'c']);
+    expect(
+      synonymMap([
+        ['a', 'b'],
+        ['a', 'c'],
+      ]).a,
+    ).to.have.members(['b', 'c']);
   });
 
   it('stores text per language, ids safe as keys, and vectors under the userProvided embedder', () => {
@@ -111,14 +146,26 @@ describe('Meilisearch adapter: protocol (against a local stub)', () => {
     const hits = await index.search('reset my password', {
       lang: 'en',
       limit: 5,
-      filter: { publishedOnly: true, audiences: ['public'], tags: ['account'], langs: ['en'], excludeIds: new Set(['x"y']) },
+      filter: {
+        publishedOnly: true,
+        audiences: ['public'],
+        tags: ['account'],
+        langs: ['en'],
+        excludeIds: new Set(['x"y']),
+      },
     });
     const [req] = stub.calls('/indexes/kb/search');
     expect(req!.authorization).to.equal('Bearer SEARCH-KEY');
     expect(req!.body).to.deep.equal({
       q: 'reset my password',
       limit: 5,
-      filter: ['status = "published"', 'lang IN ["en"]', 'audience IN ["public"]', 'tags IN ["account"]', 'articleId NOT IN ["x\\"y"]'],
+      filter: [
+        'status = "published"',
+        'lang IN ["en"]',
+        'audience IN ["public"]',
+        'tags IN ["account"]',
+        'articleId NOT IN ["x\\"y"]',
+      ],
       attributesToRetrieve: ['articleId'],
       showRankingScore: true,
       matchingStrategy: 'frequency',
@@ -133,14 +180,23 @@ describe('Meilisearch adapter: protocol (against a local stub)', () => {
     const index = new MeiliFullTextIndex(new Meilisearch({ host: stub.url, apiKey: 'SEARCH-KEY' }), { index: 'kb' });
     await index.suggest('reset pa', { lang: 'es', limit: 3, filter: { publishedOnly: true } });
     const [req] = stub.calls('/indexes/kb/search');
-    expect(req!.body).to.deep.include({ q: 'reset pa', limit: 3, matchingStrategy: 'all', attributesToSearchOn: ['title_en', 'title_es', 'questions_en', 'questions_es'], locales: ['spa'] });
+    expect(req!.body).to.deep.include({
+      q: 'reset pa',
+      limit: 3,
+      matchingStrategy: 'all',
+      attributesToSearchOn: ['title_en', 'title_es', 'questions_en', 'questions_es'],
+      locales: ['spa'],
+    });
     expect(req!.body.filter).to.deep.equal(['status = "published"', 'lang IN ["es"]']);
   });
 
   it('sends the question’s vector for hybrid search with our own embedder', async () => {
     stub.indexes.set('kb', new Map());
     const embedder = new HashingEmbedder(16);
-    const index = new MeiliFullTextIndex(new Meilisearch({ host: stub.url, apiKey: 'SEARCH-KEY' }), { index: 'kb', hybrid: { embedder, semanticRatio: 0.3 } });
+    const index = new MeiliFullTextIndex(new Meilisearch({ host: stub.url, apiKey: 'SEARCH-KEY' }), {
+      index: 'kb',
+      hybrid: { embedder, semanticRatio: 0.3 },
+    });
     await index.search('vpn setup', { lang: 'en', limit: 5 });
     const [req] = stub.calls('/indexes/kb/search');
     expect(req!.body.hybrid).to.deep.equal({ embedder: 'deflect', semanticRatio: 0.3 });
@@ -176,9 +232,21 @@ describe('Meilisearch adapter: protocol (against a local stub)', () => {
 
   it('refuses to push without the admin key (the search key cannot write)', async () => {
     const index = { articles: new Map(), manifest: { synonyms: [] } } as never;
-    const error = await pushToMeili({ host: stub.url, index: 'kb', timeoutMs: 500, retryMs: 50, taskTimeoutMs: 5000, hybrid: false, semanticRatio: 0.5, searchKey: 'S' }, index, false).catch((e: Error) => e);
+    const error = await pushToMeili(
+      {
+        host: stub.url,
+        index: 'kb',
+        timeoutMs: 500,
+        retryMs: 50,
+        taskTimeoutMs: 5000,
+        hybrid: false,
+        semanticRatio: 0.5,
+        searchKey: 'S',
+      },
+      index,
+      false,
+    ).catch((e: Error) => e);
     expect(error).to.be.instanceOf(ValidationError);
     expect(stub.requests).to.have.length(0);
   });
 });
-

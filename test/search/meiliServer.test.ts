@@ -23,10 +23,21 @@ describe('Server with Meilisearch configured (local stub)', function () {
     const engine = MiniSearchIndex.build(kb.articles.map(searchDocumentOf), kb.synonyms);
     stub.onSearch = async (_uid, body) => {
       if (!body.q) return [];
-      const hits = await engine.search(body.q, { lang: body.locales?.[0] === 'spa' ? 'es' : 'en', filter: { publishedOnly: true, audiences: ['public'] }, limit: body.limit ?? 20 });
+      const hits = await engine.search(body.q, {
+        lang: body.locales?.[0] === 'spa' ? 'es' : 'en',
+        filter: { publishedOnly: true, audiences: ['public'] },
+        limit: body.limit ?? 20,
+      });
       return hits.map((h) => ({ articleId: h.id, _rankingScore: h.score / (h.score + 8) }));
     };
-    server = await startTestServer({ env: { MEILI_HOST: stub.url, MEILI_API_KEY: 'ADMIN-KEY-0123456789', MEILI_TIMEOUT_MS: '500', MEILI_RETRY_MS: '50' } });
+    server = await startTestServer({
+      env: {
+        MEILI_HOST: stub.url,
+        MEILI_API_KEY: 'ADMIN-KEY-0123456789',
+        MEILI_TIMEOUT_MS: '500',
+        MEILI_RETRY_MS: '50',
+      },
+    });
   });
   after(async () => {
     await server?.close();
@@ -37,7 +48,8 @@ describe('Server with Meilisearch configured (local stub)', function () {
   const ask = (question: string) => postJson(`${server.url}/api/ask`, { question, lang: 'en' });
   const search = (q: string) => getJson(`${server.url}/api/search?q=${encodeURIComponent(q)}&lang=en`);
   const searches = () => stub.calls(/\/search$/).length;
-  const until = (check: () => Promise<boolean>, what: string) => eventually(check, { timeoutMs: 5_000, intervalMs: 25, what });
+  const until = (check: () => Promise<boolean>, what: string) =>
+    eventually(check, { timeoutMs: 5_000, intervalMs: 25, what });
 
   it('pushes the KB at start and searches with a search-only key, never the admin key', async () => {
     expect(stub.indexes.get('deflect-articles')?.size).to.equal(server.core.index.get().articles.size);
@@ -46,7 +58,8 @@ describe('Server with Meilisearch configured (local stub)', function () {
     const searches = stub.calls(/\/search$/);
     expect(searches.length).to.be.greaterThan(0);
     for (const s of searches) expect(s.authorization).to.equal(`Bearer ${stub.keys[0]!.key}`);
-    for (const r of stub.requests.filter((x) => !x.path.endsWith('/search'))) expect(r.authorization).to.equal('Bearer ADMIN-KEY-0123456789');
+    for (const r of stub.requests.filter((x) => !x.path.endsWith('/search')))
+      expect(r.authorization).to.equal('Bearer ADMIN-KEY-0123456789');
   });
 
   it('searches through Meilisearch and says so in /healthz', async () => {
@@ -63,7 +76,14 @@ describe('Server with Meilisearch configured (local stub)', function () {
   });
 
   it('loses no request when Meilisearch dies mid-run, and reports degraded', async () => {
-    const questions = ['how do I reset my password', 'my account is locked', 'set up the VPN', 'add a printer', 'download my invoice', 'track my order'];
+    const questions = [
+      'how do I reset my password',
+      'my account is locked',
+      'set up the VPN',
+      'add a printer',
+      'download my invoice',
+      'track my order',
+    ];
     const results = [];
     for (let round = 0; round < 3; round++) {
       for (const [i, q] of questions.entries()) {
@@ -84,7 +104,9 @@ describe('Server with Meilisearch configured (local stub)', function () {
   it('answers concurrent requests while the connection drops under them', async () => {
     stub.mode = 'ok';
     await until(async () => (await health()).status === 'ok', 'Meilisearch is back');
-    const pending = Array.from({ length: 12 }, (_, i) => (i % 2 ? ask('my account is locked') : search('set up the VPN')));
+    const pending = Array.from({ length: 12 }, (_, i) =>
+      i % 2 ? ask('my account is locked') : search('set up the VPN'),
+    );
     // Kill it as soon as the first answer is out, while the others are in flight.
     void pending[0]!.then(() => (stub.mode = 'down'));
     const results = await Promise.all(pending);
@@ -113,7 +135,14 @@ describe('Server started while Meilisearch is down', function () {
   it('starts degraded, answers from the in-process index, then catches Meilisearch up when it appears', async () => {
     const stub = await startMeiliStub();
     stub.mode = 'down';
-    const server = await startTestServer({ env: { MEILI_HOST: stub.url, MEILI_API_KEY: 'ADMIN-KEY-0123456789', MEILI_TIMEOUT_MS: '500', MEILI_RETRY_MS: '50' } });
+    const server = await startTestServer({
+      env: {
+        MEILI_HOST: stub.url,
+        MEILI_API_KEY: 'ADMIN-KEY-0123456789',
+        MEILI_TIMEOUT_MS: '500',
+        MEILI_RETRY_MS: '50',
+      },
+    });
     try {
       const health = async () => (await getJson(`${server.url}/healthz`)).body;
       expect((await health()).status).to.equal('degraded');
@@ -121,7 +150,11 @@ describe('Server started while Meilisearch is down', function () {
       expect(res.status).to.equal(200);
       expect(res.body.hits[0]?.articleId).to.equal('reset-password-en');
       stub.mode = 'ok';
-      await eventually(async () => (await health()).status === 'ok', { timeoutMs: 5_000, intervalMs: 25, what: '/healthz to say ok' });
+      await eventually(async () => (await health()).status === 'ok', {
+        timeoutMs: 5_000,
+        intervalMs: 25,
+        what: '/healthz to say ok',
+      });
       expect(stub.indexes.get('deflect-articles')?.size).to.equal(server.core.index.get().articles.size);
     } finally {
       await server.close();

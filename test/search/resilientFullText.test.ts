@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import type { FullTextHit, FullTextIndex } from '../../core/search/ports.ts';
-import { ResilientFullTextIndex, SearchHealth, type AbortableFullTextIndex } from '../../core/search/resilientFullTextIndex.ts';
+import {
+  ResilientFullTextIndex,
+  SearchHealth,
+  type AbortableFullTextIndex,
+} from '../../core/search/resilientFullTextIndex.ts';
 import { eventually } from '../helpers/eventually.ts';
 
 /** A remote engine the test steers: answer, fail, or hang until aborted. */
@@ -13,12 +17,15 @@ function remote(): AbortableFullTextIndex & { mode: 'ok' | 'fail' | 'hang'; call
     count: () => 7,
     async search(_q: string, o: { signal?: AbortSignal }): Promise<FullTextHit[]> {
       r.calls++;
-      if (r.mode === 'fail') throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:7700'), { name: 'MeilisearchRequestError' });
+      if (r.mode === 'fail')
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:7700'), { name: 'MeilisearchRequestError' });
       if (r.mode === 'hang') {
-        return new Promise((_, reject) => o.signal?.addEventListener('abort', () => {
-          r.aborted++;
-          reject(new Error('aborted'));
-        }));
+        return new Promise((_, reject) =>
+          o.signal?.addEventListener('abort', () => {
+            r.aborted++;
+            reject(new Error('aborted'));
+          }),
+        );
       }
       return [{ id: 'from-remote', score: 1, matched: [] }];
     },
@@ -82,9 +89,14 @@ describe('ResilientFullTextIndex: a remote engine with the in-process index behi
     const r = remote();
     r.mode = 'fail';
     let up = false;
-    health = new SearchHealth('meilisearch', 'in-process', async () => {
-      if (!up) throw new Error('still down');
-    }, 10);
+    health = new SearchHealth(
+      'meilisearch',
+      'in-process',
+      async () => {
+        if (!up) throw new Error('still down');
+      },
+      10,
+    );
     const index = new ResilientFullTextIndex(() => r, local, health, 1000);
     await ask(index);
     expect(health.ok).to.equal(false);

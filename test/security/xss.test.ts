@@ -34,11 +34,31 @@ describe('hostile Markdown and user text in the browser', function () {
     if (!existsSync(CHROMIUM)) throw new Error(`needs Chromium at ${CHROMIUM}: apt-get install -y chromium`);
     kb = tempDir();
     writeKb(kb.dir, {
-      'hostile.md': buildArticle({ id: 'hostile', title: 'Printer <script>window.__xss=9</script> setup', tags: ['<b>tag</b>'], questions: ['set up the office printer'], answer: HOSTILE }, `# Printer setup\n\n${HOSTILE}\n`),
+      'hostile.md': buildArticle(
+        {
+          id: 'hostile',
+          title: 'Printer <script>window.__xss=9</script> setup',
+          tags: ['<b>tag</b>'],
+          questions: ['set up the office printer'],
+          answer: HOSTILE,
+        },
+        `# Printer setup\n\n${HOSTILE}\n`,
+      ),
       'plain.md': buildArticle({ id: 'plain', title: 'Reset your password', questions: ['I forgot my password'] }),
     });
     s = await startTestServer({ kbDir: kb.dir, env: { DEFLECT_API_KEYS: `lead=${KEY},agent=agent-key-0123456789` } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
   });
   after(async () => {
     await browser?.close();
@@ -70,7 +90,13 @@ describe('hostile Markdown and user text in the browser', function () {
         .filter((html) => /href="\s*(javascript|vbscript|data):|<iframe|<script>|onerror|onload/i.test(html)),
     );
     expect(dangerous).to.deep.equal([]);
-    expect(await page.evaluate(() => typeof (window as unknown as { location: unknown }).location === 'object' && document.getElementById('location') === null)).to.equal(true);
+    expect(
+      await page.evaluate(
+        () =>
+          typeof (window as unknown as { location: unknown }).location === 'object' &&
+          document.getElementById('location') === null,
+      ),
+    ).to.equal(true);
   }
 
   it('the article page shows the payloads as text', async () => {
@@ -91,7 +117,12 @@ describe('hostile Markdown and user text in the browser', function () {
   it('the dashboard shows hostile questions as text (tickets keep them as JSON data)', async () => {
     for (const p of PAYLOADS.slice(0, 3)) {
       const ask = await postJson(`${s.url}/api/ask`, { question: `${p} where is the bike parking` });
-      await postJson(`${s.url}/api/tickets`, { conversationId: ask.body.conversationId, email: 'a@example.com', name: p.slice(0, 100), description: p });
+      await postJson(`${s.url}/api/tickets`, {
+        conversationId: ask.body.conversationId,
+        email: 'a@example.com',
+        name: p.slice(0, 100),
+        description: p,
+      });
     }
     const { page, dialogs } = await open(`${s.url}/reports`, async (p) => {
       await p.fill('#key', KEY);

@@ -22,7 +22,11 @@ describe('HTTP API', function () {
       expect(r.body.action).to.equal('answer');
       expect(r.body.lang).to.equal('es');
       expect(r.body.conversationId).to.match(/^[0-9a-f-]{36}$/);
-      expect(r.body.answer).to.include({ articleId: 'reset-password', title: 'Restablecer la contraseña', url: '/articles/reset-password' });
+      expect(r.body.answer).to.include({
+        articleId: 'reset-password',
+        title: 'Restablecer la contraseña',
+        url: '/articles/reset-password',
+      });
       expect(r.body.answer.text).to.match(/id\.northwind\.example\/reset/);
       expect(r.body.answer.html).to.match(/^<p>/);
       expect(r.body.suggestions).to.be.an('array');
@@ -31,7 +35,10 @@ describe('HTTP API', function () {
     it('keeps the conversation id across questions', async () => {
       const first = await postJson(`${s.url}/api/ask`, { question: 'how do I set up the VPN?' });
       expect(first.body.answer.articleId).to.equal('vpn-setup-en');
-      const second = await postJson(`${s.url}/api/ask`, { question: 'what is the capital of Mongolia?', conversationId: first.body.conversationId });
+      const second = await postJson(`${s.url}/api/ask`, {
+        question: 'what is the capital of Mongolia?',
+        conversationId: first.body.conversationId,
+      });
       expect(second.body.conversationId).to.equal(first.body.conversationId);
       expect(second.body.action).to.equal('ticket');
       expect((await s.core.conversations.get(first.body.conversationId))!.turns).to.have.length(4);
@@ -40,13 +47,21 @@ describe('HTTP API', function () {
     it('answers with the article the user picked from the options, and records the pick', async () => {
       const ask = await postJson(`${s.url}/api/ask`, { question: 'vpn' });
       expect(ask.body.action).to.equal('clarify');
-      const pick = await postJson(`${s.url}/api/ask`, { question: 'Set up the VPN', articleId: 'vpn-setup-en', conversationId: ask.body.conversationId });
+      const pick = await postJson(`${s.url}/api/ask`, {
+        question: 'Set up the VPN',
+        articleId: 'vpn-setup-en',
+        conversationId: ask.body.conversationId,
+      });
       expect(pick.body.action).to.equal('answer');
       expect(pick.body.answer.articleId).to.equal('vpn-setup-en');
       expect(pick.body.answer.confidence).to.be.within(0, 1);
       const day = new Date().toISOString().slice(0, 10);
       const events = await s.core.events.readDay(day);
-      expect(events.filter((e) => e.conversationId === ask.body.conversationId && e.type === 'question').map((e) => (e as { selected?: boolean }).selected)).to.deep.equal([undefined, true]);
+      expect(
+        events
+          .filter((e) => e.conversationId === ask.body.conversationId && e.type === 'question')
+          .map((e) => (e as { selected?: boolean }).selected),
+      ).to.deep.equal([undefined, true]);
     });
 
     it('refuses a pick of an unknown, draft or internal article', async () => {
@@ -59,24 +74,50 @@ describe('HTTP API', function () {
     const bad: { description: string; body: unknown; status: number; code: string; contentType?: string }[] = [
       { description: 'an empty question', body: { question: '  ' }, status: 400, code: 'invalid_request' },
       { description: 'a missing question', body: {}, status: 400, code: 'invalid_request' },
-      { description: 'a question over 2000 characters', body: { question: 'a'.repeat(2001) }, status: 400, code: 'invalid_request' },
+      {
+        description: 'a question over 2000 characters',
+        body: { question: 'a'.repeat(2001) },
+        status: 400,
+        code: 'invalid_request',
+      },
       { description: 'an unknown field', body: { question: 'vpn', admin: true }, status: 400, code: 'invalid_request' },
-      { description: 'a bad conversation id', body: { question: 'vpn', conversationId: '../../x' }, status: 400, code: 'invalid_request' },
-      { description: 'tags that are not strings', body: { question: 'vpn', tags: [1] }, status: 400, code: 'invalid_request' },
+      {
+        description: 'a bad conversation id',
+        body: { question: 'vpn', conversationId: '../../x' },
+        status: 400,
+        code: 'invalid_request',
+      },
+      {
+        description: 'tags that are not strings',
+        body: { question: 'vpn', tags: [1] },
+        status: 400,
+        code: 'invalid_request',
+      },
       { description: 'malformed JSON', body: '{"question":', status: 400, code: 'invalid_json' },
-      { description: 'a body that is too large', body: { question: 'x'.repeat(20_000) }, status: 413, code: 'payload_too_large' },
+      {
+        description: 'a body that is too large',
+        body: { question: 'x'.repeat(20_000) },
+        status: 413,
+        code: 'payload_too_large',
+      },
     ];
     for (const c of bad) {
       it(`rejects ${c.description} with ${c.status} ${c.code}`, async () => {
         const r = await postJson(`${s.url}/api/ask`, c.body);
         expect(r.status).to.equal(c.status);
         expect(r.body.error.code).to.equal(c.code);
-        expect(r.body.error.message).to.be.a('string').and.not.match(/at .*\.ts:\d+/);
+        expect(r.body.error.message)
+          .to.be.a('string')
+          .and.not.match(/at .*\.ts:\d+/);
       });
     }
 
     it('rejects a body that is not JSON with 415', async () => {
-      const res = await fetch(`${s.url}/api/ask`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'question=vpn' });
+      const res = await fetch(`${s.url}/api/ask`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain' },
+        body: 'question=vpn',
+      });
       expect(res.status).to.equal(415);
       expect((await res.json()).error.code).to.equal('unsupported_media_type');
     });
@@ -91,7 +132,11 @@ describe('HTTP API', function () {
       const rejected = [shown];
       let next = '';
       for (let i = 0; i < 8 && next !== 'offer_ticket'; i++) {
-        const no = await postJson(`${lenient.url}/api/feedback`, { conversationId: cid, articleId: shown, helpful: false });
+        const no = await postJson(`${lenient.url}/api/feedback`, {
+          conversationId: cid,
+          articleId: shown,
+          helpful: false,
+        });
         expect(no.status).to.equal(200);
         next = no.body.next;
         if (next === 'suggestions') {
@@ -103,13 +148,28 @@ describe('HTTP API', function () {
       }
       expect(rejected.length, 'at least one other suggestion came before the ticket offer').to.be.greaterThan(1);
       expect(next).to.equal('offer_ticket');
-      const yes = await postJson(`${lenient.url}/api/feedback`, { conversationId: cid, articleId: shown, helpful: true });
+      const yes = await postJson(`${lenient.url}/api/feedback`, {
+        conversationId: cid,
+        articleId: shown,
+        helpful: true,
+      });
       expect(yes.body.next).to.equal('resolved');
     });
 
     it('returns 404 for an unknown conversation and 400 for a bad body', async () => {
-      expect((await postJson(`${s.url}/api/feedback`, { conversationId: 'nope-nope-nope', articleId: 'reset-password', helpful: true })).status).to.equal(404);
-      expect((await postJson(`${s.url}/api/feedback`, { conversationId: 'nope-nope-nope', articleId: 'x', helpful: 'yes' })).body.error.code).to.equal('invalid_request');
+      expect(
+        (
+          await postJson(`${s.url}/api/feedback`, {
+            conversationId: 'nope-nope-nope',
+            articleId: 'reset-password',
+            helpful: true,
+          })
+        ).status,
+      ).to.equal(404);
+      expect(
+        (await postJson(`${s.url}/api/feedback`, { conversationId: 'nope-nope-nope', articleId: 'x', helpful: 'yes' }))
+          .body.error.code,
+      ).to.equal('invalid_request');
     });
   });
 
@@ -132,7 +192,9 @@ describe('HTTP API', function () {
     });
 
     it('creates a ticket without a conversation, and rejects a bad e-mail', async () => {
-      expect((await postJson(`${s.url}/api/tickets`, { email: 'bob@example.com', description: 'help' })).status).to.equal(201);
+      expect(
+        (await postJson(`${s.url}/api/tickets`, { email: 'bob@example.com', description: 'help' })).status,
+      ).to.equal(201);
       const bad = await postJson(`${s.url}/api/tickets`, { email: 'not-an-email' });
       expect(bad.status).to.equal(400);
       expect(bad.body.error.details[0].field).to.equal('email');
@@ -181,10 +243,13 @@ describe('HTTP API', function () {
     it('reports status, article count and index info', async () => {
       const r = await getJson(`${s.url}/healthz`);
       expect(r.body.status).to.equal('ok');
-      expect(r.body.articles, "every article of the fixture KB, drafts and internal ones included").to.equal(24);
+      expect(r.body.articles, 'every article of the fixture KB, drafts and internal ones included').to.equal(24);
       expect(r.body.index.vectors.embedder).to.match(/^hashing/);
-      expect(r.body.index.wordVectors, 'the optional word vectors, as npm install brings them').to.match(/^glove-sg-100d@/);
-      expect(r.body.index.selfService.weakest, 'where listing questions would help most').to.be.an('array').that.is.not.empty;
+      expect(r.body.index.wordVectors, 'the optional word vectors, as npm install brings them').to.match(
+        /^glove-sg-100d@/,
+      );
+      expect(r.body.index.selfService.weakest, 'where listing questions would help most').to.be.an('array').that.is.not
+        .empty;
     });
     it('answers unknown routes with a JSON 404', async () => {
       const r = await getJson(`${s.url}/api/nothing-here`);

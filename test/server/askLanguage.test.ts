@@ -21,7 +21,11 @@ describe('HTTP API: the language of the reply', function () {
     expect(r.status).to.equal(200);
     expect(r.body.action).to.equal('answer');
     expect(r.body.lang).to.equal('es');
-    expect(r.body.answer).to.include({ articleId: 'restablecer-contrasena', title: 'Restablecer la contraseña', lang: 'es' });
+    expect(r.body.answer).to.include({
+      articleId: 'restablecer-contrasena',
+      title: 'Restablecer la contraseña',
+      lang: 'es',
+    });
     expect(r.body).not.to.have.property('notice');
   });
 
@@ -31,7 +35,11 @@ describe('HTTP API: the language of the reply', function () {
     const vpn = await postJson(`${s.url}/api/ask`, { question: 'vpn', lang: 'en', conversationId });
     expect(vpn.body.lang).to.equal('es');
     expect(vpn.body.answer?.articleId ?? vpn.body.suggestions[0]?.articleId).to.equal('configurar-vpn');
-    const feedback = await postJson(`${s.url}/api/feedback`, { conversationId, articleId: 'configurar-vpn', helpful: true });
+    const feedback = await postJson(`${s.url}/api/feedback`, {
+      conversationId,
+      articleId: 'configurar-vpn',
+      helpful: true,
+    });
     expect(feedback.body.lang).to.equal('es');
     expect((await s.core.conversations.get(conversationId))!.lang).to.equal('es');
   });

@@ -16,15 +16,35 @@ describe('internal articles have no public page', function () {
   before(async () => {
     writeKb(kb.dir, {
       'printer-en.md': buildArticle(
-        { id: 'printer-en', title: 'Add a printer', questions: ['how do I add a printer?'], answer: 'Open Settings, Printers, Add.', translations: { es: 'impresora-es' } },
+        {
+          id: 'printer-en',
+          title: 'Add a printer',
+          questions: ['how do I add a printer?'],
+          answer: 'Open Settings, Printers, Add.',
+          translations: { es: 'impresora-es' },
+        },
         '# Add a printer\n\nOpen Settings.\n',
       ),
       'impresora-es.md': buildArticle(
-        { id: 'impresora-es', lang: 'es', title: 'Añadir una impresora (equipo de TI)', questions: ['¿cómo añado una impresora?'], answer: 'Consola de impresión, Añadir.', audience: 'internal', translations: { en: 'printer-en' } },
+        {
+          id: 'impresora-es',
+          lang: 'es',
+          title: 'Añadir una impresora (equipo de TI)',
+          questions: ['¿cómo añado una impresora?'],
+          answer: 'Consola de impresión, Añadir.',
+          audience: 'internal',
+          translations: { en: 'printer-en' },
+        },
         '# Añadir una impresora\n\nConsola.\n',
       ),
       'wipe-en.md': buildArticle(
-        { id: 'wipe-en', title: 'Wipe a lost laptop', questions: ['how do I wipe a lost laptop remotely?'], answer: 'Intune console, Devices, Wipe.', audience: 'internal' },
+        {
+          id: 'wipe-en',
+          title: 'Wipe a lost laptop',
+          questions: ['how do I wipe a lost laptop remotely?'],
+          answer: 'Intune console, Devices, Wipe.',
+          audience: 'internal',
+        },
         '# Wipe a lost laptop\n\nIntune.\n',
       ),
     });

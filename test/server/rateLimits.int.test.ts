@@ -10,7 +10,9 @@ import { postJson } from '../helpers/server.ts';
 const LIMITS = { askPerMinute: 4, conversationPerMinute: 3, ticketsPerHour: 2 };
 
 /** An app with only the public routes' limiters in front of a 200. */
-async function limitedApp(redis?: Awaited<ReturnType<typeof openRedis>>): Promise<{ url: string; close(): Promise<void> }> {
+async function limitedApp(
+  redis?: Awaited<ReturnType<typeof openRedis>>,
+): Promise<{ url: string; close(): Promise<void> }> {
   const app = express();
   app.set('trust proxy', 'loopback');
   app.use(express.json());
@@ -19,7 +21,10 @@ async function limitedApp(redis?: Awaited<ReturnType<typeof openRedis>>): Promis
   app.post('/api/tickets', limits.tickets, (_req, res) => void res.status(201).json({ ok: true }));
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /**
@@ -56,7 +61,8 @@ for (const backend of ['memory', 'redis'] as const) {
     });
     afterEach(() => cleanup());
 
-    const ask = (i: number, address: string, body: object = { question: 'q' }) => postJson(`${apps[i % 2]!.url}/api/ask`, body, { 'X-Forwarded-For': address });
+    const ask = (i: number, address: string, body: object = { question: 'q' }) =>
+      postJson(`${apps[i % 2]!.url}/api/ask`, body, { 'X-Forwarded-For': address });
 
     it('exactly the per-address limit passes, whichever instance is asked', async () => {
       const statuses: number[] = [];
@@ -75,13 +81,17 @@ for (const backend of ['memory', 'redis'] as const) {
 
     it('one conversation is limited across addresses and instances', async () => {
       const statuses: number[] = [];
-      for (let i = 0; i < LIMITS.conversationPerMinute + 1; i++) statuses.push((await ask(i, `203.0.113.${10 + i}`, { question: 'q', conversationId: 'c-1' })).status);
+      for (let i = 0; i < LIMITS.conversationPerMinute + 1; i++)
+        statuses.push((await ask(i, `203.0.113.${10 + i}`, { question: 'q', conversationId: 'c-1' })).status);
       expect(statuses).to.deep.equal([200, 200, 200, 429]);
     });
 
     it('tickets per address per hour', async () => {
       const statuses: number[] = [];
-      for (let i = 0; i < LIMITS.ticketsPerHour + 1; i++) statuses.push((await postJson(`${apps[i % 2]!.url}/api/tickets`, {}, { 'X-Forwarded-For': '203.0.113.50' })).status);
+      for (let i = 0; i < LIMITS.ticketsPerHour + 1; i++)
+        statuses.push(
+          (await postJson(`${apps[i % 2]!.url}/api/tickets`, {}, { 'X-Forwarded-For': '203.0.113.50' })).status,
+        );
       expect(statuses).to.deep.equal([201, 201, 429]);
     });
 

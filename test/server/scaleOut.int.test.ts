@@ -51,7 +51,11 @@ describe('two instances on PostgreSQL and Redis', function () {
   });
 
   it('a ticket created on one instance is returned by GET /api/tickets/:id on the other', async () => {
-    const created = await postJson(`${one!.url}/api/tickets`, { email: 'ana@example.com', description: 'My card never arrived' }, from('198.51.100.1'));
+    const created = await postJson(
+      `${one!.url}/api/tickets`,
+      { email: 'ana@example.com', description: 'My card never arrived' },
+      from('198.51.100.1'),
+    );
     expect(created.status).to.equal(201);
     const read = await getJson(`${two!.url}/api/tickets/${created.body.id}`, agent);
     expect(read.status).to.equal(200);
@@ -63,27 +67,51 @@ describe('two instances on PostgreSQL and Redis', function () {
     const first = await postJson(`${one!.url}/api/ask`, { question: 'How do I reset my password?' }, address);
     expect(first.status).to.equal(200);
     const cid = first.body.conversationId;
-    const second = await postJson(`${two!.url}/api/ask`, { question: 'how do I set up the VPN?', conversationId: cid }, address);
+    const second = await postJson(
+      `${two!.url}/api/ask`,
+      { question: 'how do I set up the VPN?', conversationId: cid },
+      address,
+    );
     expect(second.status).to.equal(200);
     expect(second.body.conversationId).to.equal(cid);
-    const third = await postJson(`${one!.url}/api/ask`, { question: 'and my printer does not print', conversationId: cid }, address);
+    const third = await postJson(
+      `${one!.url}/api/ask`,
+      { question: 'and my printer does not print', conversationId: cid },
+      address,
+    );
     expect(third.status).to.equal(200);
-    const ticket = await postJson(`${two!.url}/api/tickets`, { conversationId: cid, email: 'ana@example.com' }, address);
+    const ticket = await postJson(
+      `${two!.url}/api/tickets`,
+      { conversationId: cid, email: 'ana@example.com' },
+      address,
+    );
     expect(ticket.status).to.equal(201);
     const detail = await getJson(`${one!.url}/api/tickets/${ticket.body.id}`, agent);
-    const questions = (detail.body.transcript as { role: string; text: string }[]).filter((t) => t.role === 'user').map((t) => t.text);
-    expect(questions).to.deep.equal(['How do I reset my password?', 'how do I set up the VPN?', 'and my printer does not print']);
+    const questions = (detail.body.transcript as { role: string; text: string }[])
+      .filter((t) => t.role === 'user')
+      .map((t) => t.text);
+    expect(questions).to.deep.equal([
+      'How do I reset my password?',
+      'how do I set up the VPN?',
+      'and my printer does not print',
+    ]);
     expect(detail.body.transcript).to.have.length(6);
   });
 
   it('RATE_LIMIT_ASK_PER_MINUTE is one limit per client address across both instances', async () => {
     const address = from('198.51.100.3');
     const statuses: number[] = [];
-    for (let i = 0; i < ASK_LIMIT + 2; i++) statuses.push((await postJson(`${(i % 2 ? two : one)!.url}/api/ask`, { question: 'How do I reset my password?' }, address)).status);
+    for (let i = 0; i < ASK_LIMIT + 2; i++)
+      statuses.push(
+        (await postJson(`${(i % 2 ? two : one)!.url}/api/ask`, { question: 'How do I reset my password?' }, address))
+          .status,
+      );
     expect(statuses.filter((s) => s === 200)).to.have.length(ASK_LIMIT);
     expect(statuses.slice(ASK_LIMIT)).to.deep.equal([429, 429]);
     // Another address still has its own allowance.
-    expect((await postJson(`${two!.url}/api/ask`, { question: 'How do I reset my password?' }, from('198.51.100.4'))).status).to.equal(200);
+    expect(
+      (await postJson(`${two!.url}/api/ask`, { question: 'How do I reset my password?' }, from('198.51.100.4'))).status,
+    ).to.equal(200);
   });
 
   it('GET /api/reports/deflection gives the same figures on both', async () => {
@@ -91,7 +119,10 @@ describe('two instances on PostgreSQL and Redis', function () {
     // A fixed period: the default one ends "now", a few milliseconds apart on the two.
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
     const query = `from=${day(-1)}&to=${day(1)}`;
-    const [a, b] = await Promise.all([getJson(`${one!.url}/api/reports/deflection?${query}`, lead), getJson(`${two!.url}/api/reports/deflection?${query}`, lead)]);
+    const [a, b] = await Promise.all([
+      getJson(`${one!.url}/api/reports/deflection?${query}`, lead),
+      getJson(`${two!.url}/api/reports/deflection?${query}`, lead),
+    ]);
     expect(a.status).to.equal(200);
     expect(a.body).to.deep.equal(b.body);
     // The questions asked on both instances in the cases above are all counted.

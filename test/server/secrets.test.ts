@@ -16,7 +16,12 @@ const SECRETS = {
   LLM_API_KEY: 'llm-key-0b9d7f5e3c',
   EMBEDDINGS_API_KEY: 'embeddings-key-8e6c4a2f0d',
 };
-const values = ['lead-key-7f3a9c2e51', 'agent-key-b81d0e6f42', 'admin-key-c9e2a7b3d0', ...Object.values(SECRETS).filter((v) => !v.includes('=') && /key|secret|password/.test(v))];
+const values = [
+  'lead-key-7f3a9c2e51',
+  'agent-key-b81d0e6f42',
+  'admin-key-c9e2a7b3d0',
+  ...Object.values(SECRETS).filter((v) => !v.includes('=') && /key|secret|password/.test(v)),
+];
 const EMAIL = 'ana.lopez@example.com';
 
 /** Secrets never reach logs, responses or the widget; e-mails are masked in logs. */
@@ -31,12 +36,24 @@ describe('secrets', function () {
     bodies.push(`${p} ${res.status} ${JSON.stringify([...res.headers])} ${text}`);
     return { status: res.status, text };
   };
-  const post = (p: string, body: unknown, headers: Record<string, string> = {}) => call(p, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const post = (p: string, body: unknown, headers: Record<string, string> = {}) =>
+    call(p, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
 
   before(async () => {
     tmp = tempDir();
     // A closed port: the webhook fails and retries, which is logged.
-    server = await startServerProcess({ ...SECRETS, DATA_DIR: path.join(tmp.dir, 'data'), LOG_LEVEL: 'debug', WEBHOOK_URL: 'http://127.0.0.1:9/hook', WEBHOOK_MAX_ATTEMPTS: '2', WEBHOOK_BACKOFF_MS: '50' });
+    server = await startServerProcess({
+      ...SECRETS,
+      DATA_DIR: path.join(tmp.dir, 'data'),
+      LOG_LEVEL: 'debug',
+      WEBHOOK_URL: 'http://127.0.0.1:9/hook',
+      WEBHOOK_MAX_ATTEMPTS: '2',
+      WEBHOOK_BACKOFF_MS: '50',
+    });
   });
   after(async () => {
     server?.child.kill('SIGKILL');
@@ -59,7 +76,10 @@ describe('secrets', function () {
     const widgetFiles = await Promise.all(['/widget/widget-app.js'].map((p) => call(p)));
     expect(widgetFiles[0]!.status).to.equal(200);
     // The webhook retries in the background: wait until its last attempt is logged, so every retry's log line is checked.
-    await eventually(() => /dead-letter file/.test(server.output()), { timeoutMs: 20_000, what: 'the webhook to give up and log it' });
+    await eventually(() => /dead-letter file/.test(server.output()), {
+      timeoutMs: 20_000,
+      what: 'the webhook to give up and log it',
+    });
 
     const logs = server.output();
     expect(logs, 'the server did log (webhook failures, unauthenticated bot calls)').to.match(/webhook/i);

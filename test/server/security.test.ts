@@ -17,9 +17,18 @@ describe('widget identity verification', function () {
     it('shows internal articles to a verified user only', async () => {
       const question = 'how do I wipe a lost laptop remotely?';
       const anon = await postJson(`${s.url}/api/ask`, { question });
-      expect([anon.body.answer?.articleId, ...anon.body.suggestions.map((x: { articleId: string }) => x.articleId)]).to.not.include('wipe-device-en');
-      const forged = await postJson(`${s.url}/api/ask`, { question, user: { ...staff, hash: identityHash('wrong-secret-wrong-secret', 'u-42') } });
-      expect([forged.body.answer?.articleId, ...forged.body.suggestions.map((x: { articleId: string }) => x.articleId)]).to.not.include('wipe-device-en');
+      expect([
+        anon.body.answer?.articleId,
+        ...anon.body.suggestions.map((x: { articleId: string }) => x.articleId),
+      ]).to.not.include('wipe-device-en');
+      const forged = await postJson(`${s.url}/api/ask`, {
+        question,
+        user: { ...staff, hash: identityHash('wrong-secret-wrong-secret', 'u-42') },
+      });
+      expect([
+        forged.body.answer?.articleId,
+        ...forged.body.suggestions.map((x: { articleId: string }) => x.articleId),
+      ]).to.not.include('wipe-device-en');
       const verified = await postJson(`${s.url}/api/ask`, { question, user: staff });
       expect(verified.body.answer?.articleId).to.equal('wipe-device-en');
     });
@@ -50,10 +59,19 @@ describe('widget identity verification', function () {
     after(async () => s.close());
 
     it('refuses a user with a missing or wrong hash, and accepts the right one', async () => {
-      expect((await postJson(`${s.url}/api/ask`, { question: 'vpn', user: { id: 'u-1' } })).body.error.code).to.equal('identity_invalid');
+      expect((await postJson(`${s.url}/api/ask`, { question: 'vpn', user: { id: 'u-1' } })).body.error.code).to.equal(
+        'identity_invalid',
+      );
       const wrong = await postJson(`${s.url}/api/ask`, { question: 'vpn', user: { id: 'u-1', hash: 'ab'.repeat(32) } });
       expect(wrong.status).to.equal(401);
-      expect((await postJson(`${s.url}/api/ask`, { question: 'vpn', user: { id: 'u-1', hash: identityHash(SECRET, 'u-1') } })).status).to.equal(200);
+      expect(
+        (
+          await postJson(`${s.url}/api/ask`, {
+            question: 'vpn',
+            user: { id: 'u-1', hash: identityHash(SECRET, 'u-1') },
+          })
+        ).status,
+      ).to.equal(200);
     });
   });
 });
@@ -61,14 +79,24 @@ describe('widget identity verification', function () {
 describe('rate limits', function () {
   this.timeout(60_000);
   let s: TestServer;
-  before(async () => (s = await startTestServer({ env: { RATE_LIMIT_ASK_PER_MINUTE: '5', RATE_LIMIT_CONVERSATION_PER_MINUTE: '3', RATE_LIMIT_TICKETS_PER_HOUR: '2' } })));
+  before(
+    async () =>
+      (s = await startTestServer({
+        env: {
+          RATE_LIMIT_ASK_PER_MINUTE: '5',
+          RATE_LIMIT_CONVERSATION_PER_MINUTE: '3',
+          RATE_LIMIT_TICKETS_PER_HOUR: '2',
+        },
+      })),
+  );
   after(async () => s.close());
 
   it('limits questions per conversation and per client with 429 and Retry-After', async () => {
     const first = await postJson(`${s.url}/api/ask`, { question: 'vpn' });
     const cid = first.body.conversationId;
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await postJson(`${s.url}/api/ask`, { question: 'vpn', conversationId: cid })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await postJson(`${s.url}/api/ask`, { question: 'vpn', conversationId: cid })).status);
     expect(statuses).to.deep.equal([200, 200, 200]);
     const limited = await postJson(`${s.url}/api/ask`, { question: 'vpn', conversationId: cid });
     expect(limited.status).to.equal(429);
@@ -81,7 +109,16 @@ describe('rate limits', function () {
   });
 
   it('limits bot activities per person and conversation, and per client while the bot is unauthenticated', async () => {
-    const say = (conversation: string, from = 'user-1') => postJson(`${s.url}/api/messages`, activity({ deliveryMode: 'expectReplies', conversation: { id: conversation }, from: { id: from, name: 'Ana' }, text: 'vpn' }));
+    const say = (conversation: string, from = 'user-1') =>
+      postJson(
+        `${s.url}/api/messages`,
+        activity({
+          deliveryMode: 'expectReplies',
+          conversation: { id: conversation },
+          from: { id: from, name: 'Ana' },
+          text: 'vpn',
+        }),
+      );
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await say('rl-bot-1')).status);
     expect(statuses).to.deep.equal([200, 200, 200, 429]);

@@ -14,7 +14,10 @@ describe('npm start on a fresh data directory', function () {
 
   it('builds the index, serves /healthz and answers /api/ask within seconds', async () => {
     tmp = tempDir();
-    child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: tmp.dir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: tmp.dir, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout!.on('data', (d: Buffer) => {
@@ -26,17 +29,26 @@ describe('npm start on a fresh data directory', function () {
     });
     const health = await (await fetch(`${url}/healthz`)).json();
     expect(health.status).to.equal('ok');
-    const ask = await fetch(`${url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: 'how do I set up the VPN?' }) });
+    const ask = await fetch(`${url}/api/ask`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ question: 'how do I set up the VPN?' }),
+    });
     expect((await ask.json()).answer.articleId).to.equal('vpn-setup-en');
   });
 
   it('exits non-zero and lists every problem when the configuration is bad', async () => {
     tmp = tempDir();
-    child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: { ...process.env, PORT: 'abc', DEFAULT_LANG: 'fr', DATA_DIR: tmp.dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      env: { ...process.env, PORT: 'abc', DEFAULT_LANG: 'fr', DATA_DIR: tmp.dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).to.equal(2);
-    expect(err).to.match(/PORT/).and.to.match(/DEFAULT_LANG/);
+    expect(err)
+      .to.match(/PORT/)
+      .and.to.match(/DEFAULT_LANG/);
   });
 });

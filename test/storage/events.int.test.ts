@@ -57,13 +57,19 @@ describeStorageContract('EventStore', (pair) => {
       const events = await pair().a.events.readDay(day);
       // Another instance appends between the read and the rewrite (embedded: held back until the rewrite is done).
       const appended = pair().b.events.append(question('c2', 'meanwhile'));
-      await pair().a.events.rewriteDay(day, events.map((e) => (e.type === 'question' ? { ...e, question: '[erased] asked' } : e)));
+      await pair().a.events.rewriteDay(
+        day,
+        events.map((e) => (e.type === 'question' ? { ...e, question: '[erased] asked' } : e)),
+      );
       // Wrapped: returning the promise itself would make the rewrite wait for an append that waits for it.
       return { appended };
     });
     const late = await appended;
     const after = await pair().b.events.readDay(day);
-    expect(after.map((e) => (e.type === 'question' ? e.question : e.type))).to.deep.equal(['[erased] asked', 'meanwhile']);
+    expect(after.map((e) => (e.type === 'question' ? e.question : e.type))).to.deep.equal([
+      '[erased] asked',
+      'meanwhile',
+    ]);
     expect(after[1]!.id).to.equal(late.id);
   });
 

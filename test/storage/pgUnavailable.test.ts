@@ -7,7 +7,12 @@ import { reportUnavailable } from '../../core/storage/postgres/unavailable.ts';
 describe('PostgreSQL out of reach', () => {
   it('reads and writes fail with UnavailableError (503), not a generic error', async () => {
     // Port 1 on loopback: nothing listens, the connection is refused at once.
-    const pool = reportUnavailable(new pg.Pool({ connectionString: 'postgres://deflect:secret-pw@127.0.0.1:1/deflect', connectionTimeoutMillis: 2000 }));
+    const pool = reportUnavailable(
+      new pg.Pool({
+        connectionString: 'postgres://deflect:secret-pw@127.0.0.1:1/deflect',
+        connectionTimeoutMillis: 2000,
+      }),
+    );
     pool.on('error', () => undefined);
     try {
       const store = new PgTicketStore(pool);

@@ -35,13 +35,19 @@ describeStorageContract('TicketRepository', (pair) => {
   });
 
   it('tickets created at once on both instances all get distinct ids', async () => {
-    const made = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? pair().a : pair().b).tickets.create(draft({ email: `u${i}@example.com` }))));
+    const made = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? pair().a : pair().b).tickets.create(draft({ email: `u${i}@example.com` })),
+      ),
+    );
     expect(new Set(made.map((t) => t.id)).size).to.equal(20);
     expect((await pair().a.tickets.all()).length).to.equal(20);
   });
 
   it('an unknown id is NotFoundError', async () => {
-    const error = await pair().a.tickets.get('T-999999').catch((e: unknown) => e);
+    const error = await pair()
+      .a.tickets.get('T-999999')
+      .catch((e: unknown) => e);
     expect(error).to.be.instanceOf(NotFoundError);
   });
 
@@ -49,7 +55,13 @@ describeStorageContract('TicketRepository', (pair) => {
     const { tickets } = pair().a;
     const ids: string[] = [];
     for (const [i, lang] of (['en', 'es', 'en'] as const).entries()) {
-      ids.push((await tickets.create(draft({ lang, channel: i === 2 ? 'msteams' : 'widget', tags: i === 0 ? ['billing'] : [] }))).id);
+      ids.push(
+        (
+          await tickets.create(
+            draft({ lang, channel: i === 2 ? 'msteams' : 'widget', tags: i === 0 ? ['billing'] : [] }),
+          )
+        ).id,
+      );
       await new Promise((r) => setTimeout(r, 5));
     }
     await tickets.update(ids[1]!, (t) => void (t.status = 'solved'));
@@ -68,8 +80,8 @@ describeStorageContract('TicketRepository', (pair) => {
 
   it('an update that throws changes nothing', async () => {
     const t = await pair().a.tickets.create(draft());
-    const error = await pair().a.tickets
-      .update(t.id, (x) => {
+    const error = await pair()
+      .a.tickets.update(t.id, (x) => {
         x.status = 'solved';
         throw new Error('refused');
       })
@@ -80,7 +92,14 @@ describeStorageContract('TicketRepository', (pair) => {
 
   it('concurrent updates from both instances are applied one after the other', async () => {
     const t = await pair().a.tickets.create(draft());
-    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? pair().a : pair().b).tickets.update(t.id, (x) => void x.notes.push({ at: new Date().toISOString(), text: `note ${i}` }))));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? pair().a : pair().b).tickets.update(
+          t.id,
+          (x) => void x.notes.push({ at: new Date().toISOString(), text: `note ${i}` }),
+        ),
+      ),
+    );
     expect((await pair().a.tickets.get(t.id)).notes).to.have.length(10);
   });
 

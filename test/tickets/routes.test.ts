@@ -6,7 +6,11 @@ const KEYS = { agent: 'agent-key-0123456789', lead: 'lead-key-0123456789', admin
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 async function patch(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: 'PATCH', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json(), headers: res.headers };
 }
 
@@ -16,10 +20,22 @@ describe('agent ticket routes and API keys', function () {
   let ticketId: string;
 
   before(async () => {
-    s = await startTestServer({ env: { DEFLECT_API_KEYS: `agent=${KEYS.agent},lead=${KEYS.lead},admin=${KEYS.admin}` } });
+    s = await startTestServer({
+      env: { DEFLECT_API_KEYS: `agent=${KEYS.agent},lead=${KEYS.lead},admin=${KEYS.admin}` },
+    });
     const asked = await postJson(`${s.url}/api/ask`, { question: 'how do I set up the VPN?' });
-    await postJson(`${s.url}/api/feedback`, { conversationId: asked.body.conversationId, articleId: asked.body.answer.articleId, helpful: false });
-    ticketId = (await postJson(`${s.url}/api/tickets`, { conversationId: asked.body.conversationId, email: 'ana@example.com', name: 'Ana' })).body.id;
+    await postJson(`${s.url}/api/feedback`, {
+      conversationId: asked.body.conversationId,
+      articleId: asked.body.answer.articleId,
+      helpful: false,
+    });
+    ticketId = (
+      await postJson(`${s.url}/api/tickets`, {
+        conversationId: asked.body.conversationId,
+        email: 'ana@example.com',
+        name: 'Ana',
+      })
+    ).body.id;
     await postJson(`${s.url}/api/tickets`, { email: 'bob@example.com', description: 'Need a monitor' });
   });
   after(() => s.close());
@@ -36,8 +52,10 @@ describe('agent ticket routes and API keys', function () {
   for (const a of access) {
     it(`${a.route}: agent ${a.agent}, lead ${a.lead}, admin ${a.admin}; no key or a wrong key 401`, async () => {
       const [method, path] = a.route.split(' ') as [string, string];
-      const call = (headers: Record<string, string>) => (method === 'GET' ? getJson(`${s.url}${path}`, headers) : postJson(`${s.url}${path}`, {}, headers));
-      for (const role of ['agent', 'lead', 'admin'] as const) expect((await call(bearer(KEYS[role]))).status, role).to.equal(a[role]);
+      const call = (headers: Record<string, string>) =>
+        method === 'GET' ? getJson(`${s.url}${path}`, headers) : postJson(`${s.url}${path}`, {}, headers);
+      for (const role of ['agent', 'lead', 'admin'] as const)
+        expect((await call(bearer(KEYS[role]))).status, role).to.equal(a[role]);
       const none = await call({});
       expect(none.status).to.equal(401);
       expect(none.body.error.code).to.equal('unauthorized');
@@ -52,7 +70,9 @@ describe('agent ticket routes and API keys', function () {
   it('the public widget routes stay open without a key', async () => {
     expect((await postJson(`${s.url}/api/ask`, { question: 'printer jam' })).status).to.equal(200);
     expect((await getJson(`${s.url}/api/search?q=vpn`)).status).to.equal(200);
-    expect((await postJson(`${s.url}/api/tickets`, { email: 'carl@example.com', description: 'x' })).status).to.equal(201);
+    expect((await postJson(`${s.url}/api/tickets`, { email: 'carl@example.com', description: 'x' })).status).to.equal(
+      201,
+    );
   });
 
   it('no key is ever echoed back, even in errors', async () => {
@@ -68,16 +88,27 @@ describe('agent ticket routes and API keys', function () {
     const second = await getJson(`${s.url}/api/tickets?pageSize=2&page=2`, bearer(KEYS.agent));
     expect(second.body.tickets.map((t: { id: string }) => t.id)).to.deep.equal([ticketId]);
     expect((await getJson(`${s.url}/api/tickets?lang=es`, bearer(KEYS.agent))).body.total).to.equal(0);
-    expect((await getJson(`${s.url}/api/tickets?channel=widget&status=open`, bearer(KEYS.agent))).body.total).to.equal(3);
+    expect((await getJson(`${s.url}/api/tickets?channel=widget&status=open`, bearer(KEYS.agent))).body.total).to.equal(
+      3,
+    );
     const today = new Date().toISOString().slice(0, 10);
-    expect((await getJson(`${s.url}/api/tickets?from=${today}&to=${today}`, bearer(KEYS.agent))).body.total).to.equal(3);
+    expect((await getJson(`${s.url}/api/tickets?from=${today}&to=${today}`, bearer(KEYS.agent))).body.total).to.equal(
+      3,
+    );
     expect((await getJson(`${s.url}/api/tickets?to=2000-01-01`, bearer(KEYS.agent))).body.total).to.equal(0);
     expect((await getJson(`${s.url}/api/tickets?status=closed`, bearer(KEYS.agent))).status).to.equal(400);
   });
 
   it('shows one ticket with its transcript, the articles shown with scores, the feedback and the question that failed', async () => {
     const t = (await getJson(`${s.url}/api/tickets/${ticketId}`, bearer(KEYS.agent))).body;
-    expect(t).to.include({ id: ticketId, reason: 'not_helpful', failedQuestion: 'how do I set up the VPN?', email: 'ana@example.com', name: 'Ana', status: 'open' });
+    expect(t).to.include({
+      id: ticketId,
+      reason: 'not_helpful',
+      failedQuestion: 'how do I set up the VPN?',
+      email: 'ana@example.com',
+      name: 'Ana',
+      status: 'open',
+    });
     expect(t.articlesShown[0]).to.include({ articleId: 'vpn-setup-en', helpful: false });
     expect(t.articlesShown[0].confidence).to.be.a('number');
     expect(t.feedback).to.deep.equal([{ articleId: 'vpn-setup-en', title: t.articlesShown[0].title, helpful: false }]);
@@ -86,7 +117,11 @@ describe('agent ticket routes and API keys', function () {
   });
 
   it('updates status, assignee, tags and internal notes, and validates the change', async () => {
-    const r = await patch(`${s.url}/api/tickets/${ticketId}`, { status: 'pending', assignee: 'luis', tags: ['VPN', 'vpn', 'network'], note: 'Called the user' }, bearer(KEYS.agent));
+    const r = await patch(
+      `${s.url}/api/tickets/${ticketId}`,
+      { status: 'pending', assignee: 'luis', tags: ['VPN', 'vpn', 'network'], note: 'Called the user' },
+      bearer(KEYS.agent),
+    );
     expect(r.status).to.equal(200);
     expect(r.body).to.include({ status: 'pending', assignee: 'luis' });
     expect(r.body.tags).to.deep.equal(['vpn', 'network']);
@@ -95,8 +130,12 @@ describe('agent ticket routes and API keys', function () {
     const unassigned = await patch(`${s.url}/api/tickets/${ticketId}`, { assignee: null }, bearer(KEYS.lead));
     expect(unassigned.body).to.not.have.property('assignee');
     expect((await patch(`${s.url}/api/tickets/${ticketId}`, {}, bearer(KEYS.agent))).status).to.equal(400);
-    expect((await patch(`${s.url}/api/tickets/${ticketId}`, { status: 'closed' }, bearer(KEYS.agent))).status).to.equal(400);
-    expect((await patch(`${s.url}/api/tickets/${ticketId}`, { priority: 'high' }, bearer(KEYS.agent))).status).to.equal(400);
+    expect((await patch(`${s.url}/api/tickets/${ticketId}`, { status: 'closed' }, bearer(KEYS.agent))).status).to.equal(
+      400,
+    );
+    expect((await patch(`${s.url}/api/tickets/${ticketId}`, { priority: 'high' }, bearer(KEYS.agent))).status).to.equal(
+      400,
+    );
     expect((await patch(`${s.url}/api/tickets/${ticketId}`, { status: 'solved' }, {})).status).to.equal(401);
     expect((await s.deps.tickets.get(ticketId)).status).to.equal('pending');
   });
@@ -116,7 +155,11 @@ describe('API keys when none are configured (local mode)', () => {
   it('answers 401 with a hint to set DEFLECT_API_KEYS when a proxy relayed the request', async () => {
     const s = await startTestServer();
     try {
-      const relayed: Record<string, string>[] = [{ 'X-Forwarded-For': '203.0.113.7' }, { Forwarded: 'for=203.0.113.7' }, { 'X-Real-IP': '203.0.113.7' }];
+      const relayed: Record<string, string>[] = [
+        { 'X-Forwarded-For': '203.0.113.7' },
+        { Forwarded: 'for=203.0.113.7' },
+        { 'X-Real-IP': '203.0.113.7' },
+      ];
       for (const h of relayed) {
         const r = await getJson(`${s.url}/api/tickets`, h);
         expect(r.status).to.equal(401);
@@ -128,7 +171,8 @@ describe('API keys when none are configured (local mode)', () => {
   });
 
   it('counts only a loopback peer without proxy headers as local', () => {
-    const req = (remoteAddress: string, headers: Record<string, string> = {}) => ({ socket: { remoteAddress }, headers }) as unknown as Parameters<typeof isLocalRequest>[0];
+    const req = (remoteAddress: string, headers: Record<string, string> = {}) =>
+      ({ socket: { remoteAddress }, headers }) as unknown as Parameters<typeof isLocalRequest>[0];
     expect(isLocalRequest(req('127.0.0.1'))).to.equal(true);
     expect(isLocalRequest(req('::1'))).to.equal(true);
     expect(isLocalRequest(req('::ffff:127.0.0.1'))).to.equal(true);

@@ -14,12 +14,25 @@ const SECRET = 'webhook-secret-0123456789';
 const ADMIN = 'admin-key-0123456789';
 
 function webhookEnv(url: string, extra: Record<string, string> = {}) {
-  return { WEBHOOK_URL: url, WEBHOOK_SECRET: SECRET, WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_BACKOFF_MS: '20', DEFLECT_API_KEYS: `admin=${ADMIN}`, ...extra };
+  return {
+    WEBHOOK_URL: url,
+    WEBHOOK_SECRET: SECRET,
+    WEBHOOK_MAX_ATTEMPTS: '3',
+    WEBHOOK_BACKOFF_MS: '20',
+    DEFLECT_API_KEYS: `admin=${ADMIN}`,
+    ...extra,
+  };
 }
 
 function deadLetters(dataDir: string): { ticketId: string; attempts: number; lastError: string; body: string }[] {
   const file = path.join(dataDir, 'webhooks', 'dead-letter.jsonl');
-  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 }
 
 /** The check a receiver makes: recompute the HMAC over "<timestamp>.<body>". */
@@ -41,7 +54,10 @@ describe('webhook ticket sink against a real receiver on 127.0.0.1', function ()
   it('retries with backoff after failures and delivers the ticket once, signed, with the same delivery id', async () => {
     receiver = await startReceiver({ failures: 2 });
     s = await startTestServer({ env: webhookEnv(receiver.url) });
-    const created = await postJson(`${s.url}/api/tickets`, { email: 'ana@example.com', description: 'My badge does not open the door' });
+    const created = await postJson(`${s.url}/api/tickets`, {
+      email: 'ana@example.com',
+      description: 'My badge does not open the door',
+    });
     expect(created.status).to.equal(201);
     const [ok] = await receiver.delivered(1);
     expect(receiver.received.map((r) => r.status)).to.deep.equal([503, 503, 200]);
@@ -121,7 +137,10 @@ describe('webhook ticket sink against a real receiver on 127.0.0.1', function ()
   it('a delivery waiting for its next attempt goes to the dead-letter file when the server stops', async () => {
     receiver = await startReceiver({ failures: 1000 });
     const tmp = tempDir();
-    const sink = new WebhookSink({ url: receiver.url, secret: SECRET, maxAttempts: 5, backoffMs: 60_000, timeoutMs: 5000 }, DeadLetterFile.forDataDir(tmp.dir));
+    const sink = new WebhookSink(
+      { url: receiver.url, secret: SECRET, maxAttempts: 5, backoffMs: 60_000, timeoutMs: 5000 },
+      DeadLetterFile.forDataDir(tmp.dir),
+    );
     const delivering = sink.deliver({ id: 'T-000042', email: 'eva@example.com' } as Ticket);
     await eventually(() => receiver.received.length === 1);
     await sink.close();

@@ -1,7 +1,16 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { buildWidget } from '../../widget/build.ts';
-import { askWidget, hostPage, launchChromium, openPage, openWidget, screenshot, startHostSite, type HostSite } from './browser.ts';
+import {
+  askWidget,
+  hostPage,
+  launchChromium,
+  openPage,
+  openWidget,
+  screenshot,
+  startHostSite,
+  type HostSite,
+} from './browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 /** Class names of the focused element, looking through the widget's shadow root. */
@@ -84,7 +93,9 @@ describe('widget accessibility', function () {
     await page.keyboard.press('Enter');
     await page.locator('.d-card').waitFor();
     await page.keyboard.press('Shift+Tab');
-    expect(await page.evaluate(() => document.querySelector('deflect-widget')!.shadowRoot!.activeElement!.textContent)).to.equal('No');
+    expect(
+      await page.evaluate(() => document.querySelector('deflect-widget')!.shadowRoot!.activeElement!.textContent),
+    ).to.equal('No');
     await page.keyboard.press('Enter');
     await page.locator('.d-choice').first().waitFor();
     expect(await focused(page), 'focus moves to the first suggestion').to.contain('d-choice');
@@ -95,7 +106,11 @@ describe('widget accessibility', function () {
 
     await tabTo(page, /d-human/);
     await page.keyboard.press('Enter');
-    expect(await page.evaluate(() => document.querySelector('deflect-widget')!.shadowRoot!.activeElement!.getAttribute('type'))).to.equal('email');
+    expect(
+      await page.evaluate(() =>
+        document.querySelector('deflect-widget')!.shadowRoot!.activeElement!.getAttribute('type'),
+      ),
+    ).to.equal('email');
     await page.keyboard.type('ana@example.com');
     await page.keyboard.press('Tab');
     await page.keyboard.type('Ana García');
@@ -129,7 +144,9 @@ describe('widget accessibility', function () {
     await page.locator('#page-button').focus();
     await page.evaluate(() => window.Deflect!.open());
     await page.locator('.d-input').waitFor();
-    await page.waitForFunction(() => document.querySelector('deflect-widget')?.shadowRoot?.activeElement?.classList.contains('d-input'));
+    await page.waitForFunction(() =>
+      document.querySelector('deflect-widget')?.shadowRoot?.activeElement?.classList.contains('d-input'),
+    );
     await page.keyboard.press('Escape');
     expect(await focused(page)).to.contain('#page-button');
     await context.close();
@@ -161,7 +178,10 @@ describe('widget accessibility', function () {
       const root = document.querySelector('deflect-widget')!.shadowRoot!;
       const unlabelled = Array.from(root.querySelectorAll<HTMLElement>('button, input, textarea, a'))
         .filter((el) => {
-          const labelled = el.getAttribute('aria-label') || el.textContent!.trim() || (el.id && root.querySelector(`label[for="${el.id}"]`));
+          const labelled =
+            el.getAttribute('aria-label') ||
+            el.textContent!.trim() ||
+            (el.id && root.querySelector(`label[for="${el.id}"]`));
           return !labelled;
         })
         .map((el) => el.outerHTML.slice(0, 80));

@@ -18,7 +18,9 @@ const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '../../test-arti
 /** Launches Debian's Chromium; fails loudly (never skips) when it is not installed. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`The widget browser tests need Chromium at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium`);
+    throw new Error(
+      `The widget browser tests need Chromium at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -43,7 +45,10 @@ export interface WatchedPage {
 }
 
 /** A fresh browser context (own sessionStorage) with a page whose errors are recorded. */
-export async function openPage(browser: Browser, opts: { width?: number; height?: number; reducedMotion?: boolean; locale?: string } = {}): Promise<WatchedPage> {
+export async function openPage(
+  browser: Browser,
+  opts: { width?: number; height?: number; reducedMotion?: boolean; locale?: string } = {},
+): Promise<WatchedPage> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
     reducedMotion: opts.reducedMotion === false ? 'no-preference' : 'reduce',
@@ -67,7 +72,11 @@ export interface HostSite {
  * Serves host pages from http://northwind.test:PORT with a strict CSP that only
  * allows the API's origin for the widget script, its requests and images.
  */
-export async function startHostSite(apiUrl: string, files: Record<string, string>, opts: { extraCsp?: string[] } = {}): Promise<HostSite> {
+export async function startHostSite(
+  apiUrl: string,
+  files: Record<string, string>,
+  opts: { extraCsp?: string[] } = {},
+): Promise<HostSite> {
   const csp = [
     "default-src 'self'",
     `script-src 'self' ${apiUrl}`,
@@ -85,7 +94,11 @@ export async function startHostSite(apiUrl: string, files: Record<string, string
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       return res.end('not found');
     }
-    const type = path.endsWith('.css') ? 'text/css' : path.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8';
+    const type = path.endsWith('.css')
+      ? 'text/css'
+      : path.endsWith('.js')
+        ? 'text/javascript'
+        : 'text/html; charset=utf-8';
     res.writeHead(200, { 'Content-Type': type, 'Content-Security-Policy': csp, 'Cache-Control': 'no-store' });
     res.end(body);
   });
@@ -93,19 +106,26 @@ export async function startHostSite(apiUrl: string, files: Record<string, string
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${HOST_NAME}:${port}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 /** A plain host page with the one-tag snippet, as a help desk would paste it. */
-export function hostPage(apiUrl: string, opts: { lang?: string; attrs?: Record<string, string>; head?: string; body?: string; widget?: boolean } = {}): string {
+export function hostPage(
+  apiUrl: string,
+  opts: { lang?: string; attrs?: Record<string, string>; head?: string; body?: string; widget?: boolean } = {},
+): string {
   const attrs = Object.entries(opts.attrs ?? {})
     .map(([k, v]) => ` ${k}="${v.replace(/"/g, '&quot;')}"`)
     .join('');
-  const tag = opts.widget === false ? '' : `<script src="${apiUrl}/widget.js" data-deflect-url="${apiUrl}"${attrs} async></script>`;
+  const tag =
+    opts.widget === false
+      ? ''
+      : `<script src="${apiUrl}/widget.js" data-deflect-url="${apiUrl}"${attrs} async></script>`;
   return `<!doctype html>
 <html lang="${opts.lang ?? 'en'}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host page</title>${opts.head ?? ''}</head>

@@ -1,10 +1,20 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { buildWidget } from '../../widget/build.ts';
-import { askWidget, hostPage, launchChromium, openPage, openWidget, screenshot, startHostSite, type HostSite } from './browser.ts';
+import {
+  askWidget,
+  hostPage,
+  launchChromium,
+  openPage,
+  openWidget,
+  screenshot,
+  startHostSite,
+  type HostSite,
+} from './browser.ts';
 import { startFakeApi, type FakeApi } from './fakeApi.ts';
 
-const LOGO = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const LOGO =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 describe('widget embedding', function () {
   this.timeout(60000);
@@ -16,7 +26,14 @@ describe('widget embedding', function () {
     await buildWidget();
     browser = await launchChromium();
     api = await startFakeApi();
-    const themed = { 'data-color': '#1f6f43', 'data-position': 'left', 'data-label': 'Need help?', 'data-title': 'Northwind support', 'data-greeting': 'Hello from Northwind!', 'data-logo': LOGO };
+    const themed = {
+      'data-color': '#1f6f43',
+      'data-position': 'left',
+      'data-label': 'Need help?',
+      'data-title': 'Northwind support',
+      'data-greeting': 'Hello from Northwind!',
+      'data-logo': LOGO,
+    };
     site = await startHostSite(api.url, {
       '/': hostPage(api.url),
       '/next': hostPage(api.url),
@@ -26,7 +43,9 @@ describe('widget embedding', function () {
       '/themed': hostPage(api.url, { attrs: themed }),
       '/css-vars': hostPage(api.url, { head: '<link rel="stylesheet" href="/vars.css">' }),
       '/vars.css': 'deflect-widget { --deflect-accent: #7c2d12; --deflect-offset-bottom: 80px; }',
-      '/twice': hostPage(api.url, { body: `<script src="${api.url}/widget.js" data-deflect-url="${api.url}" async></script>` }),
+      '/twice': hostPage(api.url, {
+        body: `<script src="${api.url}/widget.js" data-deflect-url="${api.url}" async></script>`,
+      }),
     });
   });
   after(async () => {
@@ -42,17 +61,25 @@ describe('widget embedding', function () {
     await page.evaluate(() => {
       const seen: string[] = [];
       (window as unknown as { seen: string[] }).seen = seen;
-      for (const e of ['open', 'close', 'answer', 'message', 'ticket'] as const) window.Deflect!.on(e, () => seen.push(e));
+      for (const e of ['open', 'close', 'answer', 'message', 'ticket'] as const)
+        window.Deflect!.on(e, () => seen.push(e));
       window.Deflect!.setUser({ id: 'u-1', email: 'ana@example.com', name: 'Ana' });
       window.Deflect!.ask('I forgot my password');
     });
     await page.locator('.d-card').waitFor();
     const ask = api.requests.filter((r) => r.path === '/api/ask').at(-1)!;
-    expect(ask.body).to.deep.include({ question: 'I forgot my password', user: { id: 'u-1', email: 'ana@example.com', name: 'Ana' } });
+    expect(ask.body).to.deep.include({
+      question: 'I forgot my password',
+      user: { id: 'u-1', email: 'ana@example.com', name: 'Ana' },
+    });
     await page.locator('.d-human').click();
-    expect(await page.getByLabel('E-mail').inputValue(), 'setUser pre-fills the ticket form').to.equal('ana@example.com');
+    expect(await page.getByLabel('E-mail').inputValue(), 'setUser pre-fills the ticket form').to.equal(
+      'ana@example.com',
+    );
     expect(await page.getByLabel('Name', { exact: true }).inputValue()).to.equal('Ana');
-    expect(await page.getByLabel(/Describe/).inputValue(), 'the description comes from the conversation').to.equal('I forgot my password');
+    expect(await page.getByLabel(/Describe/).inputValue(), 'the description comes from the conversation').to.equal(
+      'I forgot my password',
+    );
     await page.evaluate(() => window.Deflect!.close());
     expect(await page.locator('.d-panel').isVisible()).to.equal(false);
     await page.evaluate(() => window.Deflect!.open());
@@ -83,7 +110,10 @@ describe('widget embedding', function () {
     await screenshot(page, 'after-navigation');
     await askWidget(page, 'how do I set up the VPN?');
     await page.locator('.d-card').nth(1).waitFor();
-    const asks = api.requests.filter((r) => r.path === '/api/ask').slice(-2).map((r) => (r.body as { conversationId?: string }).conversationId);
+    const asks = api.requests
+      .filter((r) => r.path === '/api/ask')
+      .slice(-2)
+      .map((r) => (r.body as { conversationId?: string }).conversationId);
     expect(asks[1]).to.be.a('string').and.equal('c-fake-1');
     await page.getByRole('button', { name: 'Start over' }).click();
     expect(await page.locator('.d-msg').count(), 'only the greeting is left').to.equal(1);
@@ -92,7 +122,10 @@ describe('widget embedding', function () {
     expect(await page.locator('.d-msg').count()).to.equal(1);
     await askWidget(page, 'I forgot my password');
     await page.locator('.d-card').waitFor();
-    expect((api.requests.filter((r) => r.path === '/api/ask').at(-1)!.body as { conversationId?: string }).conversationId, 'a restart starts a new conversation').to.equal(undefined);
+    expect(
+      (api.requests.filter((r) => r.path === '/api/ask').at(-1)!.body as { conversationId?: string }).conversationId,
+      'a restart starts a new conversation',
+    ).to.equal(undefined);
     await context.close();
   });
 
@@ -144,7 +177,10 @@ describe('widget embedding', function () {
     await askWidget(page, 'añadir impresora');
     await page.locator('.d-card').waitFor();
     expect(await page.locator('.d-notice').innerText()).to.equal('Esta respuesta solo está disponible en otro idioma.');
-    expect(await page.locator('.d-card').getAttribute('lang'), 'screen readers read the card in its own language').to.equal('en');
+    expect(
+      await page.locator('.d-card').getAttribute('lang'),
+      'screen readers read the card in its own language',
+    ).to.equal('en');
     await context.close();
   });
 

@@ -1,7 +1,16 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { buildWidget } from '../../widget/build.ts';
-import { askWidget, hostPage, launchChromium, openPage, openWidget, screenshot, startHostSite, type HostSite } from './browser.ts';
+import {
+  askWidget,
+  hostPage,
+  launchChromium,
+  openPage,
+  openWidget,
+  screenshot,
+  startHostSite,
+  type HostSite,
+} from './browser.ts';
 import { startFakeApi, type FakeApi } from './fakeApi.ts';
 
 /** Nothing that looks like a stack trace or raw error may reach the panel. */
@@ -27,9 +36,19 @@ describe('widget when the server fails', function () {
   beforeEach(() => api.setMode('ok'));
 
   for (const { mode, title, says, shot } of [
-    { mode: 'error500', title: 'shows a friendly retry on a 500, and the retry gets the answer', says: /Please try again/, shot: 'error-500' },
+    {
+      mode: 'error500',
+      title: 'shows a friendly retry on a 500, and the retry gets the answer',
+      says: /Please try again/,
+      shot: 'error-500',
+    },
     // A rate limit is not a fault: the user is asking too fast, and is told so.
-    { mode: 'rateLimited', title: 'tells a user who asks too fast (429) to wait, not that something broke, and the retry gets the answer', says: /^(?!.*went wrong).*Wait a few seconds/s, shot: 'error-429' },
+    {
+      mode: 'rateLimited',
+      title: 'tells a user who asks too fast (429) to wait, not that something broke, and the retry gets the answer',
+      says: /^(?!.*went wrong).*Wait a few seconds/s,
+      shot: 'error-429',
+    },
   ] as const) {
     it(title, async () => {
       const { page, problems, context } = await openPage(browser);

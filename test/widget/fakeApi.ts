@@ -8,7 +8,16 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { AnswerCard, AskRequest, AskResponse, CreateTicketRequest, FeedbackResponse, Lang, SearchResponse, Suggestion } from '../../core/contracts/api.ts';
+import type {
+  AnswerCard,
+  AskRequest,
+  AskResponse,
+  CreateTicketRequest,
+  FeedbackResponse,
+  Lang,
+  SearchResponse,
+  Suggestion,
+} from '../../core/contracts/api.ts';
 import { DIST_DIR } from '../../widget/build.ts';
 
 export type FakeMode = 'ok' | 'error500' | 'rateLimited' | 'down';
@@ -62,12 +71,16 @@ export async function startFakeApi(): Promise<FakeApi> {
     }
     if (mode === 'down' && url.pathname.startsWith('/api/')) return req.socket.destroy();
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET,POST', 'Access-Control-Allow-Headers': 'Content-Type' });
+      res.writeHead(204, {
+        'Access-Control-Allow-Methods': 'GET,POST',
+        'Access-Control-Allow-Headers': 'Content-Type',
+      });
       return res.end();
     }
     const body = req.method === 'POST' ? JSON.parse((await readBody(req)) || '{}') : undefined;
     requests.push({ method: req.method || 'GET', path: url.pathname + url.search, body });
-    if (mode === 'error500' && url.pathname.startsWith('/api/')) return send(res, 500, { error: { code: 'internal', message: 'Internal error' } });
+    if (mode === 'error500' && url.pathname.startsWith('/api/'))
+      return send(res, 500, { error: { code: 'internal', message: 'Internal error' } });
     if (mode === 'rateLimited' && url.pathname.startsWith('/api/')) {
       res.setHeader('Retry-After', '5');
       return send(res, 429, { error: { code: 'rate_limited', message: 'Too many requests; try again in 5 s' } });
@@ -81,20 +94,38 @@ export async function startFakeApi(): Promise<FakeApi> {
       const lang = conversationLangs.get(body.conversationId) ?? 'en';
       const next: FeedbackResponse = body.helpful
         ? { conversationId: body.conversationId, next: 'resolved', suggestions: [], lang }
-        : { conversationId: body.conversationId, next: 'suggestions', suggestions: [suggestion('vpn-setup-en', 'Set up the VPN')], lang };
+        : {
+            conversationId: body.conversationId,
+            next: 'suggestions',
+            suggestions: [suggestion('vpn-setup-en', 'Set up the VPN')],
+            lang,
+          };
       return send(res, 200, next);
     }
     if (url.pathname === '/api/tickets') {
       const t = body as CreateTicketRequest;
-      if (!t.email || !t.email.includes('@')) return send(res, 400, { error: { code: 'invalid_request', message: 'email' } });
+      if (!t.email || !t.email.includes('@'))
+        return send(res, 400, { error: { code: 'invalid_request', message: 'email' } });
       const id = 'T-' + String(tickets.length + 1).padStart(6, '0');
       tickets.push({ ...t, id });
       return send(res, 201, { id, status: 'open' });
     }
     if (url.pathname === '/api/search') {
       const q = (url.searchParams.get('q') || '').toLowerCase();
-      const all = [suggestion('reset-password-en', 'Reset your password'), suggestion('vpn-setup-en', 'Set up the VPN')];
-      const hits: SearchResponse = { hits: all.filter((s) => s.title.toLowerCase().split(' ').some((w) => w.length > 2 && q.includes(w.slice(0, 4)))).map((s) => ({ ...s, snippet: '', tags: [], lang: 'en' as Lang })) };
+      const all = [
+        suggestion('reset-password-en', 'Reset your password'),
+        suggestion('vpn-setup-en', 'Set up the VPN'),
+      ];
+      const hits: SearchResponse = {
+        hits: all
+          .filter((s) =>
+            s.title
+              .toLowerCase()
+              .split(' ')
+              .some((w) => w.length > 2 && q.includes(w.slice(0, 4))),
+          )
+          .map((s) => ({ ...s, snippet: '', tags: [], lang: 'en' as Lang })),
+      };
       return send(res, 200, hits);
     }
     if (url.pathname.startsWith('/articles/')) {
@@ -111,21 +142,57 @@ export async function startFakeApi(): Promise<FakeApi> {
     setMode: (m) => (mode = m),
     requests,
     tickets,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 function ask(body: AskRequest): AskResponse {
   const q = body.question.toLowerCase();
-  const base = { conversationId: body.conversationId || 'c-fake-1', suggestions: [], lang: (body.lang === 'es' ? 'es' : 'en') as Lang };
-  if (q.includes('hostile')) return { ...base, action: 'answer', answer: card('hostile', 'Hostile <b>title</b> <img src=x onerror="window.__pwned=1">', 'en', HOSTILE_HTML) };
-  if (q.includes('password')) return { ...base, action: 'answer', answer: card('reset-password-en', 'Reset your password', 'en', '<p>Go to <strong>id.example</strong> and follow the link.</p>') };
-  if (q.includes('vpn')) return { ...base, action: 'answer', answer: card('vpn-setup-en', 'Set up the VPN', 'en', '<p>Install the client.</p>') };
-  if (q.includes('impresora')) return { ...base, action: 'answer', notice: 'other_language', answer: card('add-printer-en', 'Add a printer', 'en', '<p>Open Settings.</p>') };
-  if (q.includes('printer')) return { ...base, action: 'clarify', suggestions: [suggestion('printer-en', 'Add a printer'), suggestion('printer-jam-en', 'Clear a paper jam')] };
+  const base = {
+    conversationId: body.conversationId || 'c-fake-1',
+    suggestions: [],
+    lang: (body.lang === 'es' ? 'es' : 'en') as Lang,
+  };
+  if (q.includes('hostile'))
+    return {
+      ...base,
+      action: 'answer',
+      answer: card('hostile', 'Hostile <b>title</b> <img src=x onerror="window.__pwned=1">', 'en', HOSTILE_HTML),
+    };
+  if (q.includes('password'))
+    return {
+      ...base,
+      action: 'answer',
+      answer: card(
+        'reset-password-en',
+        'Reset your password',
+        'en',
+        '<p>Go to <strong>id.example</strong> and follow the link.</p>',
+      ),
+    };
+  if (q.includes('vpn'))
+    return {
+      ...base,
+      action: 'answer',
+      answer: card('vpn-setup-en', 'Set up the VPN', 'en', '<p>Install the client.</p>'),
+    };
+  if (q.includes('impresora'))
+    return {
+      ...base,
+      action: 'answer',
+      notice: 'other_language',
+      answer: card('add-printer-en', 'Add a printer', 'en', '<p>Open Settings.</p>'),
+    };
+  if (q.includes('printer'))
+    return {
+      ...base,
+      action: 'clarify',
+      suggestions: [suggestion('printer-en', 'Add a printer'), suggestion('printer-jam-en', 'Clear a paper jam')],
+    };
   return { ...base, action: 'ticket' };
 }
 

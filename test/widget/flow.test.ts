@@ -2,7 +2,16 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { buildWidget } from '../../widget/build.ts';
-import { askWidget, hostPage, launchChromium, openPage, openWidget, screenshot, startHostSite, type HostSite } from './browser.ts';
+import {
+  askWidget,
+  hostPage,
+  launchChromium,
+  openPage,
+  openWidget,
+  screenshot,
+  startHostSite,
+  type HostSite,
+} from './browser.ts';
 
 /** The same journey in each language: answer → not helpful → suggestion → ticket. */
 const journeys = [
@@ -46,7 +55,10 @@ describe('widget conversation with the real server', function () {
     await buildWidget();
     browser = await launchChromium();
     server = await startTestServer();
-    site = await startHostSite(server.url, { '/es': hostPage(server.url, { lang: 'es' }), '/en': hostPage(server.url, { lang: 'en' }) });
+    site = await startHostSite(server.url, {
+      '/es': hostPage(server.url, { lang: 'es' }),
+      '/en': hostPage(server.url, { lang: 'en' }),
+    });
   });
   after(async () => {
     await browser?.close();
@@ -88,10 +100,15 @@ describe('widget conversation with the real server', function () {
       await page.getByRole('button', { name: j.submit }).click();
       await page.locator('.d-field-error', { hasText: j.emailError }).waitFor();
       expect(await page.getByLabel(j.email).getAttribute('aria-invalid')).to.equal('true');
-      expect((await server.deps.tickets.list()).total, 'nothing is sent before the form is valid').to.equal(ticketsBefore);
+      expect((await server.deps.tickets.list()).total, 'nothing is sent before the form is valid').to.equal(
+        ticketsBefore,
+      );
       await page.getByLabel(j.email).fill(j.person.email);
       await page.getByLabel(j.name, { exact: true }).fill(j.person.name);
-      expect(await page.locator('textarea').inputValue(), 'the description is pre-filled from the conversation').to.contain(j.question);
+      expect(
+        await page.locator('textarea').inputValue(),
+        'the description is pre-filled from the conversation',
+      ).to.contain(j.question);
       await screenshot(page, `${j.lang}-4-ticket-form`);
       await page.getByRole('button', { name: j.submit }).click();
 
@@ -160,7 +177,10 @@ describe('widget conversation with the real server', function () {
     expect(await card.locator('.d-fb-q').innerText()).to.equal('¿Te ha servido?');
     await card.getByRole('button', { name: 'Sí' }).click();
     await page.locator('.d-bot .d-bubble', { hasText: 'me alegro' }).waitFor();
-    expect(await page.getByRole('button', { name: 'Send' }).count(), "the page's own controls stay in English").to.equal(1);
+    expect(
+      await page.getByRole('button', { name: 'Send' }).count(),
+      "the page's own controls stay in English",
+    ).to.equal(1);
     await close();
   });
 

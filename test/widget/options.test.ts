@@ -5,14 +5,20 @@ import { resolveLang } from '../../widget/src/i18n/index.ts';
 import { isSafeColor, themeCss } from '../../widget/src/loader/theme.ts';
 
 describe('widget language choice', () => {
-  const cases: Array<{ option?: string; page?: string; browser: string[]; expects: 'es' | 'en'; description: string }> = [
-    { option: 'es', page: 'en', browser: ['en-US'], expects: 'es', description: 'the explicit option wins' },
-    { page: 'es-ES', browser: ['en-US'], expects: 'es', description: "then the page's lang" },
-    { page: 'fr', browser: ['es-MX', 'en'], expects: 'es', description: 'a page language we do not speak falls through to the browser' },
-    { browser: ['de-DE', 'en-GB'], expects: 'en', description: "the browser's first language we speak" },
-    { browser: ['de-DE'], expects: 'en', description: 'English when nothing matches' },
-    { option: 'ES_es', browser: [], expects: 'es', description: 'tags are matched case-insensitively, with - or _' },
-  ];
+  const cases: Array<{ option?: string; page?: string; browser: string[]; expects: 'es' | 'en'; description: string }> =
+    [
+      { option: 'es', page: 'en', browser: ['en-US'], expects: 'es', description: 'the explicit option wins' },
+      { page: 'es-ES', browser: ['en-US'], expects: 'es', description: "then the page's lang" },
+      {
+        page: 'fr',
+        browser: ['es-MX', 'en'],
+        expects: 'es',
+        description: 'a page language we do not speak falls through to the browser',
+      },
+      { browser: ['de-DE', 'en-GB'], expects: 'en', description: "the browser's first language we speak" },
+      { browser: ['de-DE'], expects: 'en', description: 'English when nothing matches' },
+      { option: 'ES_es', browser: [], expects: 'es', description: 'tags are matched case-insensitively, with - or _' },
+    ];
   for (const c of cases) {
     it(c.description, () => {
       expect(resolveLang(c.option, c.page, c.browser)).to.equal(c.expects);

@@ -6,7 +6,16 @@ import { startTestServer } from '../helpers/server.ts';
 import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { buildWidget } from '../../widget/build.ts';
-import { askWidget, hostPage, launchChromium, openPage, openWidget, screenshot, startHostSite, type HostSite } from './browser.ts';
+import {
+  askWidget,
+  hostPage,
+  launchChromium,
+  openPage,
+  openWidget,
+  screenshot,
+  startHostSite,
+  type HostSite,
+} from './browser.ts';
 import { startFakeApi, type FakeApi } from './fakeApi.ts';
 
 /** Page CSS written to break anything it can reach. */
@@ -42,10 +51,42 @@ answer: |
 async function widgetStyles(page: Page) {
   return page.evaluate(() => {
     const root = document.querySelector('deflect-widget')!.shadowRoot!;
-    const props = ['color', 'background-color', 'font-family', 'font-size', 'line-height', 'letter-spacing', 'text-transform', 'display', 'position',
-      'margin-top', 'padding-top', 'border-top-width', 'opacity', 'transform', 'width', 'height', 'visibility', 'box-sizing', 'filter'];
+    const props = [
+      'color',
+      'background-color',
+      'font-family',
+      'font-size',
+      'line-height',
+      'letter-spacing',
+      'text-transform',
+      'display',
+      'position',
+      'margin-top',
+      'padding-top',
+      'border-top-width',
+      'opacity',
+      'transform',
+      'width',
+      'height',
+      'visibility',
+      'box-sizing',
+      'filter',
+    ];
     const out: Record<string, Record<string, string>> = {};
-    for (const sel of ['.d-launcher', '.d-panel', '.d-head', '.d-title', '.d-input', '.d-send', '.d-card', '.d-card-title', '.d-card-body p', '.d-chip', '.d-human', '.d-user .d-bubble']) {
+    for (const sel of [
+      '.d-launcher',
+      '.d-panel',
+      '.d-head',
+      '.d-title',
+      '.d-input',
+      '.d-send',
+      '.d-card',
+      '.d-card-title',
+      '.d-card-body p',
+      '.d-chip',
+      '.d-human',
+      '.d-user .d-bubble',
+    ]) {
       const el = root.querySelector(sel);
       if (!el) throw new Error('missing ' + sel);
       const cs = getComputedStyle(el);
@@ -62,7 +103,17 @@ async function pageStyles(page: Page) {
   return page.evaluate(() =>
     ['body', 'h1', 'p', '#page-link', '#page-button', 'main'].map((sel) => {
       const cs = getComputedStyle(document.querySelector(sel)!);
-      return [sel, cs.color, cs.fontFamily, cs.fontSize, cs.margin, cs.padding, cs.backgroundColor, cs.boxSizing, cs.lineHeight].join('|');
+      return [
+        sel,
+        cs.color,
+        cs.fontFamily,
+        cs.fontSize,
+        cs.margin,
+        cs.padding,
+        cs.backgroundColor,
+        cs.boxSizing,
+        cs.lineHeight,
+      ].join('|');
     }),
   );
 }
@@ -100,14 +151,16 @@ describe('widget isolation and safety', function () {
   }
 
   it('shows a question with <script> and <img onerror> as text and runs nothing', async () => {
-    const question = '<img src=x onerror="window.__pwned=\'q\'"><script>window.__pwned=\'q2\'</script> hostile';
+    const question = "<img src=x onerror=\"window.__pwned='q'\"><script>window.__pwned='q2'</script> hostile";
     const { page, problems, context } = await answered('/', question);
     expect(await page.locator('.d-user .d-bubble').innerText()).to.equal(question);
     const found = await page.evaluate(() => {
       const root = document.querySelector('deflect-widget')!.shadowRoot!;
       return {
         pwned: (window as unknown as { __pwned?: unknown }).__pwned ?? null,
-        dangerous: root.querySelectorAll('script, img:not(.d-logo), iframe, svg:not(.d-icon), object, embed, [onerror], [onload]').length,
+        dangerous: root.querySelectorAll(
+          'script, img:not(.d-logo), iframe, svg:not(.d-icon), object, embed, [onerror], [onload]',
+        ).length,
         hrefs: Array.from(root.querySelectorAll('.d-card a')).map((a) => a.getAttribute('href')),
       };
     });
@@ -144,7 +197,10 @@ describe('widget isolation and safety', function () {
     expect(await pageStyles(page)).to.deep.equal(before);
     const globalsAfter = await page.evaluate(() => Object.getOwnPropertyNames(window));
     expect(globalsAfter.filter((g) => !globalsBefore.includes(g))).to.deep.equal(['Deflect']);
-    expect(await page.evaluate(() => document.head.querySelectorAll('style, script[src*="widget-app"]').length), 'no styles or leftover scripts in the page head').to.equal(0);
+    expect(
+      await page.evaluate(() => document.head.querySelectorAll('style, script[src*="widget-app"]').length),
+      'no styles or leftover scripts in the page head',
+    ).to.equal(0);
     await plain.context.close();
     await context.close();
   });
@@ -162,13 +218,19 @@ describe('widget isolation and safety', function () {
   });
 
   it('works on a site that enforces Trusted Types, with its `deflect` policy', async () => {
-    const tt = await startHostSite(api.url, { '/': hostPage(api.url) }, { extraCsp: ["require-trusted-types-for 'script'", 'trusted-types deflect'] });
+    const tt = await startHostSite(
+      api.url,
+      { '/': hostPage(api.url) },
+      { extraCsp: ["require-trusted-types-for 'script'", 'trusted-types deflect'] },
+    );
     const { page, problems, context } = await openPage(browser);
     await page.goto(tt.url + '/');
     await openWidget(page);
     await askWidget(page, 'I forgot my password');
     await page.locator('.d-card').waitFor();
-    expect(await page.locator('.d-card-body strong').innerText(), 'the answer keeps its formatting').to.equal('id.example');
+    expect(await page.locator('.d-card-body strong').innerText(), 'the answer keeps its formatting').to.equal(
+      'id.example',
+    );
     expect(problems).to.deep.equal([]);
     await context.close();
     await tt.close();
@@ -194,7 +256,8 @@ describe('widget isolation and safety', function () {
         const root = document.querySelector('deflect-widget')!.shadowRoot!;
         return {
           pwned: (window as unknown as { __pwned?: unknown }).__pwned ?? null,
-          dangerous: root.querySelectorAll('script, img:not(.d-logo), iframe, svg:not(.d-icon), [onerror], [onload]').length,
+          dangerous: root.querySelectorAll('script, img:not(.d-logo), iframe, svg:not(.d-icon), [onerror], [onload]')
+            .length,
           hrefs: Array.from(root.querySelectorAll('.d-card a')).map((a) => a.getAttribute('href')),
         };
       });

@@ -45,16 +45,27 @@ export class GenerativeFallback {
     private readonly secrets: string[],
   ) {}
 
-  async *generate(core: CoreServices, input: { conversationId: string; signal: AbortSignal }): AsyncGenerator<GenerationEvent> {
+  async *generate(
+    core: CoreServices,
+    input: { conversationId: string; signal: AbortSignal },
+  ): AsyncGenerator<GenerationEvent> {
     const conversation = await core.conversations.get(input.conversationId);
     if (!conversation?.lastQuestion) throw new NotFoundError('conversation', input.conversationId);
     const question = conversation.lastQuestion;
     // One generation per question: the endpoint is no free proxy to a paid model.
     if (this.done.get(conversation.id) === question) return yield { type: 'none', reason: 'already_generated' };
 
-    const result = await core.engine.answer({ question, conversationLang: conversation.lang, lang: conversation.lang, audiences: ['public'] });
+    const result = await core.engine.answer({
+      question,
+      conversationLang: conversation.lang,
+      lang: conversation.lang,
+      audiences: ['public'],
+    });
     if (result.action === 'answer') return yield { type: 'none', reason: 'answered' };
-    const related = result.ranked.filter((r) => r.confidence >= this.config.minConfidence).slice(0, MAX_SOURCES).map((r) => r.article);
+    const related = result.ranked
+      .filter((r) => r.confidence >= this.config.minConfidence)
+      .slice(0, MAX_SOURCES)
+      .map((r) => r.article);
     if (!related.length) return yield { type: 'none', reason: 'no_related' };
     this.remember(conversation.id, question);
 
@@ -62,7 +73,11 @@ export class GenerativeFallback {
     yield { type: 'sources', label: LABEL[result.lang], sources };
 
     const prompt = composePrompt(question, related, result.lang);
-    const guard = new OutputGuard([...this.secrets, prompt.canary, ...prompt.messages[0]!.content.split('\n').map((l) => l.slice(0, 48))], sources.length, prompt.messages[1]!.content);
+    const guard = new OutputGuard(
+      [...this.secrets, prompt.canary, ...prompt.messages[0]!.content.split('\n').map((l) => l.slice(0, 48))],
+      sources.length,
+      prompt.messages[1]!.content,
+    );
     const signal = AbortSignal.any([input.signal, AbortSignal.timeout(this.config.timeoutMs)]);
     let shown = '';
     try {
@@ -84,7 +99,12 @@ export class GenerativeFallback {
       shown += rest;
       yield { type: 'delta', text: rest };
     }
-    yield { type: 'done', generated: true, text: shown.trim(), citations: [...guard.cited].sort().map((n) => sources[n - 1]!.articleId) };
+    yield {
+      type: 'done',
+      generated: true,
+      text: shown.trim(),
+      citations: [...guard.cited].sort().map((n) => sources[n - 1]!.articleId),
+    };
   }
 
   private remember(conversationId: string, question: string): void {

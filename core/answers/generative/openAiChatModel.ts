@@ -40,7 +40,8 @@ export class OpenAiChatModel implements LanguageModel {
         if (typeof chunk.content === 'string' && chunk.content) yield chunk.content;
       }
     } catch (error) {
-      if (options.signal.aborted) throw new UnavailableError('the answer took too long or the client left', { cause: error });
+      if (options.signal.aborted)
+        throw new UnavailableError('the answer took too long or the client left', { cause: error });
       throw new UnavailableError(`the language model failed: ${classify(error).reason}`, { cause: error });
     }
   }

@@ -57,6 +57,8 @@ export class OutputGuard {
         this.cited.add(k);
         return m;
       })
-      .replace(/https?:\/\/[^\s)\]]+/g, (url) => (this.sourceText.includes(url.replace(/[.,;:]+$/, '')) ? url : '[link removed]'));
+      .replace(/https?:\/\/[^\s)\]]+/g, (url) =>
+        this.sourceText.includes(url.replace(/[.,;:]+$/, '')) ? url : '[link removed]',
+      );
   }
 }

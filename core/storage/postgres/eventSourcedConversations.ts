@@ -28,7 +28,10 @@ export class EventSourcedConversations implements ConversationRepository {
     return (await this.load(id)).get(id);
   }
 
-  async open(id: string | undefined, init: { channel: Channel; lang: Lang; user?: UserIdentity }): Promise<Conversation> {
+  async open(
+    id: string | undefined,
+    init: { channel: Channel; lang: Lang; user?: UserIdentity },
+  ): Promise<Conversation> {
     return (id ? await this.load(id) : new ConversationStore()).open(id, init);
   }
 
@@ -46,7 +49,8 @@ export class EventSourcedConversations implements ConversationRepository {
 
   private async load(id: string): Promise<ConversationStore> {
     const store = new ConversationStore();
-    for (const e of await this.events.readConversation(id, new Date(Date.now() - TTL_MS).toISOString())) await store.apply(e, this.titleOf);
+    for (const e of await this.events.readConversation(id, new Date(Date.now() - TTL_MS).toISOString()))
+      await store.apply(e, this.titleOf);
     return store;
   }
 }

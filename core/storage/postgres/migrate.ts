@@ -22,8 +22,12 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<numb
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
-      await client.query('CREATE TABLE IF NOT EXISTS deflect_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
-      const done = new Set((await client.query<{ version: number }>('SELECT version FROM deflect_migrations')).rows.map((r) => r.version));
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS deflect_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      const done = new Set(
+        (await client.query<{ version: number }>('SELECT version FROM deflect_migrations')).rows.map((r) => r.version),
+      );
       const applied: number[] = [];
       for (const file of files) {
         const version = Number(file.slice(0, 4));

@@ -22,7 +22,10 @@ export class PgEventStore implements EventStore {
 
   async append(event: NewEvent): Promise<DeflectEvent> {
     const full = { id: randomUUID(), at: new Date().toISOString(), ...event } as DeflectEvent;
-    await this.pool.query('INSERT INTO events (id, at, day, type, conversation_id, doc) VALUES ($1, $2, $3, $4, $5, $6)', [full.id, full.at, full.at.slice(0, 10), full.type, full.conversationId, JSON.stringify(full)]);
+    await this.pool.query(
+      'INSERT INTO events (id, at, day, type, conversation_id, doc) VALUES ($1, $2, $3, $4, $5, $6)',
+      [full.id, full.at, full.at.slice(0, 10), full.type, full.conversationId, JSON.stringify(full)],
+    );
     return full;
   }
 
@@ -41,7 +44,10 @@ export class PgEventStore implements EventStore {
 
   /** One conversation's events since an ISO time, in the order they were appended. */
   async readConversation(conversationId: string, since: string): Promise<DeflectEvent[]> {
-    const { rows } = await this.pool.query<{ doc: DeflectEvent }>('SELECT doc FROM events WHERE conversation_id = $1 AND at >= $2 ORDER BY seq', [conversationId, since]);
+    const { rows } = await this.pool.query<{ doc: DeflectEvent }>(
+      'SELECT doc FROM events WHERE conversation_id = $1 AND at >= $2 ORDER BY seq',
+      [conversationId, since],
+    );
     return rows.map((r) => r.doc);
   }
 
@@ -51,7 +57,10 @@ export class PgEventStore implements EventStore {
   }
 
   async readDay(day: string): Promise<DeflectEvent[]> {
-    const { rows } = await this.pool.query<{ seq: string; doc: DeflectEvent }>('SELECT seq, doc FROM events WHERE day = $1 ORDER BY seq', [day]);
+    const { rows } = await this.pool.query<{ seq: string; doc: DeflectEvent }>(
+      'SELECT seq, doc FROM events WHERE day = $1 ORDER BY seq',
+      [day],
+    );
     if (rows.length) this.readUpTo.set(day, rows[rows.length - 1]!.seq);
     return rows.map((r) => r.doc);
   }
@@ -63,9 +72,14 @@ export class PgEventStore implements EventStore {
 
   async rewriteDay(day: string, events: DeflectEvent[]): Promise<void> {
     const upTo = this.readUpTo.get(day);
-    if (upTo === undefined) throw new Error(`rewriteDay(${day}) without readDay first: which events to replace is unknown`);
+    if (upTo === undefined)
+      throw new Error(`rewriteDay(${day}) without readDay first: which events to replace is unknown`);
     await transaction(this.pool, async (client) => {
-      await client.query('DELETE FROM events WHERE day = $1 AND seq <= $2 AND NOT (id = ANY($3))', [day, upTo, events.map((e) => e.id)]);
+      await client.query('DELETE FROM events WHERE day = $1 AND seq <= $2 AND NOT (id = ANY($3))', [
+        day,
+        upTo,
+        events.map((e) => e.id),
+      ]);
       await client.query(
         `UPDATE events e SET doc = x.doc, conversation_id = x.doc->>'conversationId', rev = nextval('event_rev')
            FROM jsonb_array_elements($2::jsonb) AS x(doc)
@@ -81,7 +95,10 @@ export class PgEventStore implements EventStore {
   }
 
   async fingerprint(days: string[]): Promise<string> {
-    const { rows } = await this.pool.query<{ day: string; n: string; seq: string; rev: string }>('SELECT day, count(*) AS n, max(seq) AS seq, max(rev) AS rev FROM events WHERE day = ANY($1) GROUP BY day', [days]);
+    const { rows } = await this.pool.query<{ day: string; n: string; seq: string; rev: string }>(
+      'SELECT day, count(*) AS n, max(seq) AS seq, max(rev) AS rev FROM events WHERE day = ANY($1) GROUP BY day',
+      [days],
+    );
     const byDay = new Map(rows.map((r) => [r.day, `${r.n}:${r.seq}:${r.rev}`]));
     return days.map((d) => `${d}:${byDay.get(d) ?? '-'}`).join('|');
   }

@@ -23,7 +23,10 @@ export class PgKeyValueStore<T> implements KeyValueRepository<T> {
   }
 
   async get(key: string): Promise<{ value: T; eTag: string } | undefined> {
-    const { rows } = await this.pool.query<{ value: T; etag: string }>('SELECT value, etag FROM channel_state WHERE key = $1 AND updated_at >= $2', [key, this.cutoff()]);
+    const { rows } = await this.pool.query<{ value: T; etag: string }>(
+      'SELECT value, etag FROM channel_state WHERE key = $1 AND updated_at >= $2',
+      [key, this.cutoff()],
+    );
     return rows[0] ? { value: rows[0].value, eTag: String(rows[0].etag) } : undefined;
   }
 
@@ -40,7 +43,11 @@ export class PgKeyValueStore<T> implements KeyValueRepository<T> {
               WHERE key = $1 AND (etag::text = $3 OR updated_at < $4) RETURNING etag`,
             [c.key, value, c.ifMatch, cutoff],
           );
-          if (!written.rowCount) written = await client.query<{ etag: string }>(`INSERT INTO channel_state (key, value, etag) VALUES ($1, $2, nextval('channel_state_etag')) ON CONFLICT (key) DO NOTHING RETURNING etag`, [c.key, value]);
+          if (!written.rowCount)
+            written = await client.query<{ etag: string }>(
+              `INSERT INTO channel_state (key, value, etag) VALUES ($1, $2, nextval('channel_state_etag')) ON CONFLICT (key) DO NOTHING RETURNING etag`,
+              [c.key, value],
+            );
           // The row exists with another eTag: another writer was first. The transaction rolls back every change.
           if (!written.rowCount) throw new ETagConflictError(c.key);
         } else {

@@ -16,8 +16,19 @@ export class PgTicketStore implements TicketRepository {
     const { rows } = await this.pool.query<{ n: string }>("SELECT nextval('ticket_seq') AS n");
     const seq = rows[0]!.n;
     const now = new Date().toISOString();
-    const ticket: Ticket = { tags: [], notes: [], ...draft, id: `T-${seq.padStart(6, '0')}`, status: 'open', createdAt: now, updatedAt: now };
-    await this.pool.query('INSERT INTO tickets (id, seq, status, channel, lang, tags, created_at, updated_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [ticket.id, seq, ...columnsOf(ticket)]);
+    const ticket: Ticket = {
+      tags: [],
+      notes: [],
+      ...draft,
+      id: `T-${seq.padStart(6, '0')}`,
+      status: 'open',
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.pool.query(
+      'INSERT INTO tickets (id, seq, status, channel, lang, tags, created_at, updated_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      [ticket.id, seq, ...columnsOf(ticket)],
+    );
     return ticket;
   }
 
@@ -44,7 +55,10 @@ export class PgTicketStore implements TicketRepository {
     if (q.to) add('created_at < ?', q.to);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [found, count] = await Promise.all([
-      this.pool.query<{ doc: Ticket }>(`SELECT doc FROM tickets ${filter} ORDER BY created_at DESC, seq DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`, params),
+      this.pool.query<{ doc: Ticket }>(
+        `SELECT doc FROM tickets ${filter} ORDER BY created_at DESC, seq DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+        params,
+      ),
       this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM tickets ${filter}`, params),
     ]);
     return { tickets: found.rows.map((r) => r.doc), total: Number(count.rows[0]!.n), page, pageSize };
@@ -57,7 +71,10 @@ export class PgTicketStore implements TicketRepository {
       const t = rows[0].doc;
       change(t);
       t.updatedAt = new Date().toISOString();
-      await client.query('UPDATE tickets SET status = $2, channel = $3, lang = $4, tags = $5, created_at = $6, updated_at = $7, doc = $8 WHERE id = $1', [id, ...columnsOf(t)]);
+      await client.query(
+        'UPDATE tickets SET status = $2, channel = $3, lang = $4, tags = $5, created_at = $6, updated_at = $7, doc = $8 WHERE id = $1',
+        [id, ...columnsOf(t)],
+      );
       return t;
     });
   }

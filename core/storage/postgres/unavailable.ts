@@ -15,12 +15,17 @@ export function reportUnavailable(pool: pg.Pool): pg.Pool {
   const connect = pool.connect.bind(pool) as (...args: unknown[]) => Promise<pg.PoolClient> | undefined;
   pool.query = ((...args: unknown[]) => query(...args).catch(rethrow)) as typeof pool.query;
   // The pool's own query() connects with a callback: that form passes through untouched.
-  pool.connect = ((...args: unknown[]) => (args.length ? connect(...args) : connect()!.catch(rethrow))) as typeof pool.connect;
+  pool.connect = ((...args: unknown[]) =>
+    args.length ? connect(...args) : connect()!.catch(rethrow)) as typeof pool.connect;
   return pool;
 }
 
 function rethrow(error: unknown): never {
   const e = error as { code?: string; message?: string };
-  const transient = (typeof e.code === 'string' && (TRANSIENT.test(e.code) || NETWORK.has(e.code))) || /timeout|Connection terminated/i.test(e.message ?? '');
-  throw transient ? new UnavailableError(`the database cannot be reached: ${e.code ?? e.message}`, { cause: error }) : error;
+  const transient =
+    (typeof e.code === 'string' && (TRANSIENT.test(e.code) || NETWORK.has(e.code))) ||
+    /timeout|Connection terminated/i.test(e.message ?? '');
+  throw transient
+    ? new UnavailableError(`the database cannot be reached: ${e.code ?? e.message}`, { cause: error })
+    : error;
 }

@@ -12,12 +12,19 @@ export async function openRedis(url: string, prefix: string): Promise<RedisComma
     socket: {
       connectTimeout: 5000,
       // Once connected, a dropped connection is retried for ever (requests wait); at start, three failures stop it.
-      reconnectStrategy: (retries, cause) => (ready ? Math.min(100 * 2 ** retries, 2000) : retries < 3 ? 500 : new UnavailableError(`could not reach Redis at ${describeUrl(url)}: ${cause.message}`, { cause })),
+      reconnectStrategy: (retries, cause) =>
+        ready
+          ? Math.min(100 * 2 ** retries, 2000)
+          : retries < 3
+            ? 500
+            : new UnavailableError(`could not reach Redis at ${describeUrl(url)}: ${cause.message}`, { cause }),
     },
   });
   client.on('ready', () => (ready = true));
   // Without a listener a dropped connection would crash the process; the client reconnects by itself.
-  client.on('error', (error: Error) => log.warn('storage', 'redis connection error', { redis: describeUrl(url), error: error.message }));
+  client.on('error', (error: Error) =>
+    log.warn('storage', 'redis connection error', { redis: describeUrl(url), error: error.message }),
+  );
   await client.connect();
   log.info('storage', 'rate limits shared through redis', { redis: describeUrl(url), prefix });
   return {

@@ -34,7 +34,13 @@ export function createClient(base: string) {
     feedback: (body: FeedbackRequest) => call<FeedbackResponse>(base, 'POST', '/api/feedback', body),
     createTicket: (body: CreateTicketRequest) => call<CreateTicketResponse>(base, 'POST', '/api/tickets', body),
     search: (q: string, lang: Lang, signal: AbortSignal) =>
-      call<SearchResponse>(base, 'GET', `/api/search?q=${encodeURIComponent(q)}&lang=${lang}&limit=5`, undefined, signal),
+      call<SearchResponse>(
+        base,
+        'GET',
+        `/api/search?q=${encodeURIComponent(q)}&lang=${lang}&limit=5`,
+        undefined,
+        signal,
+      ),
   };
 }
 
@@ -46,7 +52,10 @@ async function call<T>(base: string, method: string, path: string, body?: unknow
   try {
     response = await fetch(base + path, {
       method,
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers:
+        body === undefined
+          ? { Accept: 'application/json' }
+          : { Accept: 'application/json', 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'omit',
       signal: controller.signal,
@@ -63,10 +72,16 @@ async function call<T>(base: string, method: string, path: string, body?: unknow
     data = undefined;
   }
   if (!response.ok || !data || typeof data !== 'object') {
-    const error = data && typeof data === 'object' ? (data as { error?: { code?: unknown; details?: unknown } }).error : undefined;
+    const error =
+      data && typeof data === 'object' ? (data as { error?: { code?: unknown; details?: unknown } }).error : undefined;
     const details = error && Array.isArray(error.details) ? (error.details as Array<{ field?: unknown }>) : [];
     const fields = details.map((d) => String(d && d.field));
-    throw new RequestFailed('server', response.status, error && typeof error.code === 'string' ? error.code : undefined, fields);
+    throw new RequestFailed(
+      'server',
+      response.status,
+      error && typeof error.code === 'string' ? error.code : undefined,
+      fields,
+    );
   }
   return data as T;
 }

@@ -37,10 +37,25 @@ export function createComposer(opts: {
     'aria-controls': listId,
     enterkeyhint: 'send',
   });
-  const send = h('button', { type: 'submit', class: 'd-send', 'aria-label': strings.send, title: strings.send }, icon(icons.send));
+  const send = h(
+    'button',
+    { type: 'submit', class: 'd-send', 'aria-label': strings.send, title: strings.send },
+    icon(icons.send),
+  );
   const list = h('ul', { class: 'd-sugg-list', id: listId, 'aria-label': strings.suggested });
-  const panel = h('div', { class: 'd-sugg', hidden: true }, h('p', { class: 'd-sugg-title', 'aria-hidden': 'true' }, strings.suggested), list);
-  const form = h('form', { class: 'd-composer', novalidate: true }, h('label', { class: 'd-sr', for: inputId }, strings.inputLabel), input, send);
+  const panel = h(
+    'div',
+    { class: 'd-sugg', hidden: true },
+    h('p', { class: 'd-sugg-title', 'aria-hidden': 'true' }, strings.suggested),
+    list,
+  );
+  const form = h(
+    'form',
+    { class: 'd-composer', novalidate: true },
+    h('label', { class: 'd-sr', for: inputId }, strings.inputLabel),
+    input,
+    send,
+  );
   const el = h('div', { class: 'd-compose-wrap' }, panel, form);
 
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -28,7 +28,16 @@ export function createConversation(d: ConversationDeps) {
   const { strings } = d;
   const { base, lang } = d.config;
   const els: HTMLElement[] = [];
-  const typing = h('div', { class: 'd-msg d-bot d-typing' }, h('p', { class: 'd-bubble' }, h('span', { class: 'd-dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')), h('span', { class: 'd-sr' }, strings.typing)));
+  const typing = h(
+    'div',
+    { class: 'd-msg d-bot d-typing' },
+    h(
+      'p',
+      { class: 'd-bubble' },
+      h('span', { class: 'd-dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')),
+      h('span', { class: 'd-sr' }, strings.typing),
+    ),
+  );
 
   const actions: MessageActions = {
     feedback(i, helpful) {
@@ -102,7 +111,11 @@ export function createConversation(d: ConversationDeps) {
     } catch (error) {
       const kind = error instanceof RequestFailed ? error.kind : 'server';
       const busy = error instanceof RequestFailed && error.status === 429;
-      const el = push({ t: 'error', text: kind === 'network' ? strings.errorNetwork : busy ? strings.errorBusy : strings.errorServer, retry });
+      const el = push({
+        t: 'error',
+        text: kind === 'network' ? strings.errorNetwork : busy ? strings.errorBusy : strings.errorServer,
+        retry,
+      });
       focusTarget = firstFocusable(el);
       d.emit('error', { code: kind, status: error instanceof RequestFailed ? error.status : 0 });
     } finally {
@@ -115,11 +128,15 @@ export function createConversation(d: ConversationDeps) {
   /** Ask a question; `articleId` when the user picked an article from a list. */
   async function ask(text: string, echo = true, articleId?: string) {
     if (echo) push({ t: 'user', text });
-    await run({ op: 'ask', text, articleId }, () => d.client.ask({ question: text, articleId, conversationId: d.state.conversationId, lang, user: d.user() }), (res) => {
-      d.state.conversationId = res.conversationId || d.state.conversationId;
-      d.emit('answer', res);
-      return present(res);
-    });
+    await run(
+      { op: 'ask', text, articleId },
+      () => d.client.ask({ question: text, articleId, conversationId: d.state.conversationId, lang, user: d.user() }),
+      (res) => {
+        d.state.conversationId = res.conversationId || d.state.conversationId;
+        d.emit('answer', res);
+        return present(res);
+      },
+    );
   }
   function present(res: AskResponse): HTMLElement | undefined {
     const l = replyLang(res.lang);
@@ -138,18 +155,24 @@ export function createConversation(d: ConversationDeps) {
   }
   async function sendFeedback(articleId: string, helpful: boolean) {
     const conversationId = d.state.conversationId || '';
-    await run({ op: 'feedback', articleId, helpful }, () => d.client.feedback({ conversationId, articleId, helpful, user: d.user() }), (res) => {
-      d.emit('feedback', { articleId, helpful, next: res.next });
-      const l = replyLang(res.lang);
-      if (res.next === 'resolved') {
-        push({ t: 'bot', text: stringsFor(l).resolved, lang: l });
-        return undefined;
-      }
-      if (res.next === 'suggestions' && res.suggestions && res.suggestions.length) {
-        return firstFocusable(push({ t: 'choices', text: stringsFor(l).moreSuggestions, items: res.suggestions, none: true, lang: l }));
-      }
-      return offer();
-    });
+    await run(
+      { op: 'feedback', articleId, helpful },
+      () => d.client.feedback({ conversationId, articleId, helpful, user: d.user() }),
+      (res) => {
+        d.emit('feedback', { articleId, helpful, next: res.next });
+        const l = replyLang(res.lang);
+        if (res.next === 'resolved') {
+          push({ t: 'bot', text: stringsFor(l).resolved, lang: l });
+          return undefined;
+        }
+        if (res.next === 'suggestions' && res.suggestions && res.suggestions.length) {
+          return firstFocusable(
+            push({ t: 'choices', text: stringsFor(l).moreSuggestions, items: res.suggestions, none: true, lang: l }),
+          );
+        }
+        return offer();
+      },
+    );
   }
 
   return {

@@ -5,7 +5,11 @@ type Attrs = Record<string, string | boolean | undefined>;
  * Creates an element. Strings become text nodes — the widget never assigns
  * innerHTML, so nothing a user or server sends can become markup here.
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === false) continue;

@@ -16,7 +16,13 @@ export interface MessageActions {
 }
 
 /** Renders one conversation entry; the same message always renders the same way. */
-export function renderMessage(msg: Msg, index: number, base: string, pageStrings: Strings, act: MessageActions): HTMLElement {
+export function renderMessage(
+  msg: Msg,
+  index: number,
+  base: string,
+  pageStrings: Strings,
+  act: MessageActions,
+): HTMLElement {
   // A reply speaks the language the server answered in; everything else, the page's.
   const strings = 'lang' in msg && msg.lang ? stringsFor(msg.lang) : pageStrings;
   switch (msg.t) {
@@ -32,10 +38,25 @@ export function renderMessage(msg: Msg, index: number, base: string, pageStrings
       );
     case 'choices': {
       const items = msg.items.map((s) =>
-        h('li', {}, button(String(s.title), () => act.choose(index, s), { class: 'd-choice', disabled: msg.done })),
+        h(
+          'li',
+          {},
+          button(String(s.title), () => act.choose(index, s), { class: 'd-choice', disabled: msg.done }),
+        ),
       );
-      if (msg.none) items.push(h('li', {}, button(strings.noneOfThese, () => act.none(index), { class: 'd-choice d-choice-none', disabled: msg.done })));
-      return row('bot', strings.bot, h('div', { class: 'd-bubble' }, h('p', {}, msg.text), h('ul', { class: 'd-choices' }, ...items)));
+      if (msg.none)
+        items.push(
+          h(
+            'li',
+            {},
+            button(strings.noneOfThese, () => act.none(index), { class: 'd-choice d-choice-none', disabled: msg.done }),
+          ),
+        );
+      return row(
+        'bot',
+        strings.bot,
+        h('div', { class: 'd-bubble' }, h('p', {}, msg.text), h('ul', { class: 'd-choices' }, ...items)),
+      );
     }
     case 'offer':
       return row(
@@ -45,7 +66,10 @@ export function renderMessage(msg: Msg, index: number, base: string, pageStrings
           'div',
           { class: 'd-bubble' },
           h('p', {}, msg.text),
-          button([icon(icons.person), strings.openTicket], () => act.openTicket(index), { class: 'd-action', disabled: msg.done }),
+          button([icon(icons.person), strings.openTicket], () => act.openTicket(index), {
+            class: 'd-action',
+            disabled: msg.done,
+          }),
         ),
       );
     case 'ticket':

@@ -74,7 +74,15 @@ export function mountApp(ctx: MountContext): AppHandle {
         strings,
         draft: state.draft,
         onChange: (draft) => ((state.draft = draft), save()),
-        submit: (draft) => client.createTicket({ conversationId: state.conversationId, email: draft.email, name: draft.name, subject: subject(), description: draft.description || undefined, user }),
+        submit: (draft) =>
+          client.createTicket({
+            conversationId: state.conversationId,
+            email: draft.email,
+            name: draft.name,
+            subject: subject(),
+            description: draft.description || undefined,
+            user,
+          }),
         onCreated: (ticket, draft) => {
           state.draft = undefined;
           showView('chat', false);

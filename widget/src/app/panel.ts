@@ -14,25 +14,57 @@ export interface PanelParts {
 }
 
 /** The panel's fixed frame: header, conversation log, slot for the composer, ticket view, footer. */
-export function renderPanel(config: WidgetConfig, strings: Strings, on: { close(): void; restart(): void; human(): void }): PanelParts {
-  const logo = config.logo ? h('img', { class: 'd-logo', src: config.logo, alt: '' }) : h('span', { class: 'd-logo d-logo-default' }, icon(icons.chat));
-  const restart = button(icon(icons.restart), on.restart, { class: 'd-icon-btn', 'aria-label': strings.restart, title: strings.restart });
+export function renderPanel(
+  config: WidgetConfig,
+  strings: Strings,
+  on: { close(): void; restart(): void; human(): void },
+): PanelParts {
+  const logo = config.logo
+    ? h('img', { class: 'd-logo', src: config.logo, alt: '' })
+    : h('span', { class: 'd-logo d-logo-default' }, icon(icons.chat));
+  const restart = button(icon(icons.restart), on.restart, {
+    class: 'd-icon-btn',
+    'aria-label': strings.restart,
+    title: strings.restart,
+  });
   const header = h(
     'header',
     { class: 'd-head' },
     logo,
-    h('div', { class: 'd-head-text' }, h('h2', { id: 'deflect-title', class: 'd-title' }, config.title || strings.title), h('p', { class: 'd-subtitle' }, strings.subtitle)),
+    h(
+      'div',
+      { class: 'd-head-text' },
+      h('h2', { id: 'deflect-title', class: 'd-title' }, config.title || strings.title),
+      h('p', { class: 'd-subtitle' }, strings.subtitle),
+    ),
     restart,
     button(icon(icons.close), on.close, { class: 'd-icon-btn', 'aria-label': strings.close, title: strings.close }),
   );
-  const log = h('div', { class: 'd-log', role: 'log', 'aria-live': 'polite', 'aria-labelledby': 'deflect-title', tabindex: '0' });
+  const log = h('div', {
+    class: 'd-log',
+    role: 'log',
+    'aria-live': 'polite',
+    'aria-labelledby': 'deflect-title',
+    tabindex: '0',
+  });
   const chatView = h('div', { class: 'd-view d-chat' }, log);
-  const ticketView = h('div', { class: 'd-view d-ticket', hidden: true }, h('h3', { class: 'd-view-title' }, strings.ticketTitle));
+  const ticketView = h(
+    'div',
+    { class: 'd-view d-ticket', hidden: true },
+    h('h3', { class: 'd-view-title' }, strings.ticketTitle),
+  );
   const human = button([icon(icons.person), strings.talkToPerson], on.human, { class: 'd-human' });
   const footer = h('footer', { class: 'd-foot' }, human, h('span', { class: 'd-brand' }, strings.poweredBy));
   const panel = h(
     'section',
-    { class: 'd-panel', id: 'deflect-panel', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'deflect-title', hidden: true },
+    {
+      class: 'd-panel',
+      id: 'deflect-panel',
+      role: 'dialog',
+      'aria-modal': 'true',
+      'aria-labelledby': 'deflect-title',
+      hidden: true,
+    },
     header,
     chatView,
     ticketView,

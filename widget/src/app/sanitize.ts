@@ -7,7 +7,9 @@ import type { TrustedPolicy } from '../shared/trusted.ts';
  * happens in an inert document (no scripts run, no images load) and only
  * known-harmless elements and checked link targets are copied out.
  */
-const KEEP = new Set('P BR STRONG EM B I U S DEL CODE PRE UL OL LI BLOCKQUOTE HR TABLE THEAD TBODY TR TH TD KBD SUP SUB SPAN'.split(' '));
+const KEEP = new Set(
+  'P BR STRONG EM B I U S DEL CODE PRE UL OL LI BLOCKQUOTE HR TABLE THEAD TBODY TR TH TD KBD SUP SUB SPAN'.split(' '),
+);
 const HEADINGS = new Set(['H1', 'H2', 'H3', 'H4', 'H5', 'H6']);
 const DROP = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'NOSCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'TITLE', 'HEAD']);
 

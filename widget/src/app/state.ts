@@ -2,7 +2,8 @@ import type { AnswerCard, Lang, Suggestion } from '../../../core/contracts/api.t
 import { readStored, storageKey, writeStored } from '../shared/storage.ts';
 
 /** What can be retried after a failed request; plain data so it survives navigation. */
-export type Retry = { op: 'ask'; text: string; articleId?: string } | { op: 'feedback'; articleId: string; helpful: boolean };
+export type Retry =
+  { op: 'ask'; text: string; articleId?: string } | { op: 'feedback'; articleId: string; helpful: boolean };
 
 /**
  * One entry of the conversation as the widget shows it. A reply carries the

@@ -18,9 +18,25 @@ export interface TicketFormProps {
 /** "Talk to a person": e-mail, name and an optional description, checked before sending. */
 export function renderTicketForm(p: TicketFormProps): { el: HTMLElement; focus(): void } {
   const { strings } = p;
-  const email = field('email', strings.email, h('input', { type: 'email', autocomplete: 'email', required: true, maxlength: '320' }), strings);
-  const name = field('name', strings.name, h('input', { type: 'text', autocomplete: 'name', required: true, maxlength: '200' }), strings);
-  const description = field('desc', strings.description, h('textarea', { rows: '4', maxlength: '4000' }), strings, true);
+  const email = field(
+    'email',
+    strings.email,
+    h('input', { type: 'email', autocomplete: 'email', required: true, maxlength: '320' }),
+    strings,
+  );
+  const name = field(
+    'name',
+    strings.name,
+    h('input', { type: 'text', autocomplete: 'name', required: true, maxlength: '200' }),
+    strings,
+  );
+  const description = field(
+    'desc',
+    strings.description,
+    h('textarea', { rows: '4', maxlength: '4000' }),
+    strings,
+    true,
+  );
   email.control.value = p.draft.email;
   name.control.value = p.draft.name;
   description.control.value = p.draft.description;
@@ -61,7 +77,8 @@ export function renderTicketForm(p: TicketFormProps): { el: HTMLElement; focus()
         submit.disabled = false;
         submit.textContent = strings.submit;
         // The server's e-mail rule is stricter than ours: show its verdict on the field.
-        if (error instanceof RequestFailed && error.fields.includes('email')) return email.check(strings.emailInvalid)?.focus();
+        if (error instanceof RequestFailed && error.fields.includes('email'))
+          return email.check(strings.emailInvalid)?.focus();
         alert.textContent = strings.ticketFailed;
         submit.focus();
       },
@@ -72,7 +89,13 @@ export function renderTicketForm(p: TicketFormProps): { el: HTMLElement; focus()
   return { el: form, focus: () => first.focus() };
 }
 
-function field<T extends HTMLInputElement | HTMLTextAreaElement>(key: string, label: string, control: T, strings: Strings, optional = false) {
+function field<T extends HTMLInputElement | HTMLTextAreaElement>(
+  key: string,
+  label: string,
+  control: T,
+  strings: Strings,
+  optional = false,
+) {
   const id = uid(key);
   const errorId = id + '-err';
   control.id = id;

@@ -50,7 +50,8 @@ export const es: Strings = {
   nameRequired: 'Escribe tu nombre.',
   ticketCreated: (id, email) => `Hemos creado tu solicitud ${id}. Te responderemos en ${email}.`,
   ticketFailed: 'No hemos podido enviar tu solicitud. Inténtalo de nuevo.',
-  errorNetwork: 'Lo siento, no he podido contactar con el servicio de ayuda. Comprueba tu conexión e inténtalo de nuevo.',
+  errorNetwork:
+    'Lo siento, no he podido contactar con el servicio de ayuda. Comprueba tu conexión e inténtalo de nuevo.',
   errorServer: 'Lo siento, algo ha fallado por nuestra parte. Inténtalo de nuevo.',
   errorBusy: 'Estás enviando mensajes más rápido de lo que puedo responder. Espera unos segundos e inténtalo de nuevo.',
   retry: 'Reintentar',

@@ -7,7 +7,11 @@ import type { LauncherStrings, Strings } from './strings.ts';
  * Picks the widget language: the explicit option, else the page's `lang`,
  * else the browser's languages; anything we do not speak falls back to English.
  */
-export function resolveLang(option: string | undefined, pageLang: string | undefined, browser: readonly string[]): Lang {
+export function resolveLang(
+  option: string | undefined,
+  pageLang: string | undefined,
+  browser: readonly string[],
+): Lang {
   for (const candidate of [option, pageLang, ...browser]) {
     const lang = toLang(candidate);
     if (lang) return lang;

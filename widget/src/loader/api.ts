@@ -54,12 +54,16 @@ export function createDeflect(defaults: WidgetOptions, version: string): Deflect
       };
       if (document.body) return start();
       waiting = [];
-      document.addEventListener('DOMContentLoaded', () => {
-        const queued = waiting || [];
-        waiting = undefined;
-        start();
-        queued.forEach((fn) => fn());
-      }, { once: true });
+      document.addEventListener(
+        'DOMContentLoaded',
+        () => {
+          const queued = waiting || [];
+          waiting = undefined;
+          start();
+          queued.forEach((fn) => fn());
+        },
+        { once: true },
+      );
     },
     open: () => run((w) => w.open(true)),
     close: () => run((w) => w.close()),

@@ -15,7 +15,9 @@ declare global {
 
 // Pasting the snippet twice must not create a second widget.
 if (!window.Deflect) {
-  const script = (document.currentScript as HTMLScriptElement | null) || document.querySelector<HTMLScriptElement>('script[data-deflect-url]');
+  const script =
+    (document.currentScript as HTMLScriptElement | null) ||
+    document.querySelector<HTMLScriptElement>('script[data-deflect-url]');
   const deflect = createDeflect(readScriptOptions(script), __APP_VERSION__);
   window.Deflect = deflect;
   if (!script || script.dataset.autoload !== 'false') deflect.init();

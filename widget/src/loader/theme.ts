@@ -23,7 +23,9 @@ export function themeCss(color: string | undefined): string {
     ['side', 'offset-side', '20px'],
   ];
   // !important keeps the private --d-* names out of the page's reach; the public --deflect-* ones stay open.
-  return ':host{' + vars.map(([own, pub, value]) => `--d-${own}:var(--deflect-${pub},${value})!important;`).join('') + '}';
+  return (
+    ':host{' + vars.map(([own, pub, value]) => `--d-${own}:var(--deflect-${pub},${value})!important;`).join('') + '}'
+  );
 }
 
 /** Only plain colour syntaxes reach the stylesheet, so an option cannot inject CSS. */

@@ -16,7 +16,9 @@ let policy: TrustedPolicy | null | undefined;
  */
 export function trustedPolicy(): TrustedPolicy | null {
   if (policy !== undefined) return policy;
-  const tt = (window as unknown as { trustedTypes?: { createPolicy(name: string, rules: TrustedPolicy): TrustedPolicy } }).trustedTypes;
+  const tt = (
+    window as unknown as { trustedTypes?: { createPolicy(name: string, rules: TrustedPolicy): TrustedPolicy } }
+  ).trustedTypes;
   try {
     policy = tt ? tt.createPolicy('deflect', { createHTML: (s) => s, createScriptURL: (s) => s }) : null;
   } catch {

@@ -33,7 +33,8 @@ export interface WidgetConfig {
   logo?: string;
 }
 
-export type WidgetEvent = 'ready' | 'open' | 'close' | 'message' | 'answer' | 'feedback' | 'ticket' | 'error' | 'restart';
+export type WidgetEvent =
+  'ready' | 'open' | 'close' | 'message' | 'answer' | 'feedback' | 'ticket' | 'error' | 'restart';
 
 /** What the loader hands to the app when it mounts. */
 export interface MountContext {
