@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { expect } from 'chai';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.ts';
 import { postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 import { smallKb } from './smallKb.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const LEAD = 'lead-key-0123456789';
 
 describe('dashboard: the phrasings panel', function () {
@@ -14,10 +13,6 @@ describe('dashboard: the phrasings panel', function () {
   let browser: Browser;
 
   before(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `The dashboard test needs Chromium at ${CHROMIUM}: apt-get update && apt-get install -y chromium`,
-      );
     kb = smallKb();
     s = await startTestServer({ kbDir: kb.dir, env: { DEFLECT_API_KEYS: `lead=${LEAD}` } });
     // Two users resolve their question with the same article, one with a pick; a third says "No".
@@ -45,18 +40,7 @@ describe('dashboard: the phrasings panel', function () {
       articleId: 'printer-jam',
       helpful: false,
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

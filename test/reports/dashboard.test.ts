@@ -1,13 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.ts';
 import { parseArticle } from '../../core/articles/parseArticle.ts';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/reports');
 const KEYS = { lead: 'lead-key-0123456789', agent: 'agent-key-0123456789', admin: 'admin-key-0123456789' };
 const as = (role: keyof typeof KEYS) => ({ Authorization: `Bearer ${KEYS[role]}` });
@@ -34,10 +34,6 @@ describe('reports end to end: conversations → dashboard → draft → agent', 
   let laptopTicket: string;
 
   before(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `The dashboard test needs Chromium at ${CHROMIUM}: apt-get update && apt-get install -y chromium`,
-      );
     drafts = tempDir('deflect-drafts-');
     s = await startTestServer({
       env: { DEFLECT_API_KEYS: `lead=${KEYS.lead},agent=${KEYS.agent},admin=${KEYS.admin}`, DRAFTS_DIR: drafts.dir },
@@ -78,18 +74,7 @@ describe('reports end to end: conversations → dashboard → draft → agent', 
     // Nothing fits in Spanish either.
     expect((await ask('¿dónde puedo aparcar la bici en la oficina?')).action).to.equal('ticket');
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

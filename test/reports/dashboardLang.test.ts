@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.ts';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/reports');
 const LEAD = 'lead-key-0123456789';
 const as = { Authorization: `Bearer ${LEAD}` };
@@ -27,26 +27,11 @@ describe('the dashboard in Spanish and English', function () {
   let browser: Browser;
 
   before(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `The dashboard test needs Chromium at ${CHROMIUM}: apt-get update && apt-get install -y chromium`,
-      );
     s = await startTestServer({ env: { DEFLECT_API_KEYS: `lead=${LEAD}` } });
     await postJson(`${s.url}/api/ask`, { question: 'how do I set up the VPN?' });
     await postJson(`${s.url}/api/ask`, { question: 'olvidé mi contraseña' });
     await postJson(`${s.url}/api/ask`, { question: '¿dónde puedo aparcar la bici en la oficina?' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

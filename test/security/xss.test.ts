@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.ts';
 import { buildArticle, writeKb } from '../helpers/articles.ts';
 import { postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const KEY = 'lead-key-0123456789';
 /** Every payload sets window.__xss or opens a dialog if it ever runs. */
 const PAYLOADS = [
@@ -31,7 +30,6 @@ describe('hostile Markdown and user text in the browser', function () {
   let browser: Browser;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`needs Chromium at ${CHROMIUM}: apt-get install -y chromium`);
     kb = tempDir();
     writeKb(kb.dir, {
       'hostile.md': buildArticle(
@@ -47,18 +45,7 @@ describe('hostile Markdown and user text in the browser', function () {
       'plain.md': buildArticle({ id: 'plain', title: 'Reset your password', questions: ['I forgot my password'] }),
     });
     s = await startTestServer({ kbDir: kb.dir, env: { DEFLECT_API_KEYS: `lead=${KEY},agent=agent-key-0123456789` } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -2,39 +2,21 @@
  * Helpers for the widget's browser tests: real headless Chromium, a host site
  * on another origin with a strict CSP, screenshots, and console watching.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium as launchBrowser } from '../helpers/chromium.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
 /** The host site's name; Chromium maps it to 127.0.0.1, so it is a different origin from the API. */
 export const HOST_NAME = 'northwind.test';
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/widget');
 
-/** Launches Debian's Chromium; fails loudly (never skips) when it is not installed. */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The widget browser tests need Chromium at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium`,
-    );
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      `--host-resolver-rules=MAP ${HOST_NAME} 127.0.0.1`,
-    ],
-  });
+/** Launches Debian's Chromium with the demo host name mapped to this machine. */
+export function launchChromium(): Promise<Browser> {
+  return launchBrowser([`--host-resolver-rules=MAP ${HOST_NAME} 127.0.0.1`]);
 }
 
 export interface WatchedPage {
