@@ -1,14 +1,13 @@
 // The dashboard's client of /api/reports/*: the key from sessionStorage as a
 // Bearer token, each response typed by core/contracts (what the server's
 // presenters are declared to return).
-import type { ErrorResponse } from '../../core/contracts/api.ts';
+import type { ErrorResponse, Lang } from '../../core/contracts/api.ts';
 import type {
   AccessResponse,
   DashboardResponse,
   DraftResponse,
   PhrasingsResponse,
 } from '../../core/contracts/reports.ts';
-import type { Lang } from '../../core/contracts/api.ts';
 import { errorText, type Locale } from './i18n/index.ts';
 
 /** Where the key lives: the tab's sessionStorage, gone when the tab closes. */
