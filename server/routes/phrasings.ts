@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type { PhrasingsResponse } from '../../core/contracts/reports.ts';
 import { phrasingsReport } from '../../core/phrasings/phrasingsReport.ts';
 import type { CoreServices } from '../../core/services.ts';
 import type { authenticator } from '../auth.ts';
@@ -16,7 +17,11 @@ export function phrasingRoutes(core: CoreServices, requireRole: ReturnType<typeo
   const router = Router();
   router.get('/api/reports/phrasings', requireRole('lead'), async (req, res) => {
     const q = validate(schema, req.query);
-    res.json(await phrasingsReport({ events: core.events, articles: core.index.get().articles }, q));
+    const body: PhrasingsResponse = await phrasingsReport(
+      { events: core.events, articles: core.index.get().articles },
+      q,
+    );
+    res.json(body);
   });
   return router;
 }
