@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { migrateStore, type MigrationReport } from '../../core/commands/migrateStore.ts';
@@ -6,6 +7,7 @@ import { EventLog } from '../../core/events/eventLog.ts';
 import { DataDirLockedError, lockDataDir } from '../../core/storage/dataDirLock.ts';
 import { openStoreMigration } from '../../core/storage/openStoreMigration.ts';
 import { openStores } from '../../core/storage/openStores.ts';
+import { TicketStore } from '../../core/tickets/ticketStore.ts';
 import { asked, judged, plus, ticketed } from '../reports/builders.ts';
 import { runProcess } from '../helpers/child.ts';
 import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
@@ -218,6 +220,28 @@ describe('migrate-store: an embedded data directory into PostgreSQL', function (
     expect(refused).to.have.property('code', 'conflict');
     expect(refused.message).to.include('T-000001');
     expect(await countRows(url)).to.include({ tickets: 1, events: 0, state: 0 });
+  });
+
+  it('a ticket changed in the data directory after a move replaces its older copy on the next run', async () => {
+    const url = await database();
+    const copy = tempDir();
+    try {
+      cpSync(data.dir, copy.dir, { recursive: true });
+      await migrate(copy.dir, url);
+      const tickets = await TicketStore.open(copy.dir);
+      await tickets.update('T-000002', (t) => void (t.status = 'solved'));
+      const again = await migrate(copy.dir, url);
+      expect(again.tickets).to.include({ moved: 0, alreadyThere: 1, refreshed: 1 });
+      const stores = await openStores({ dataDir: copy.dir, bot, storage: { databaseUrl: url, redisKeyPrefix: 'x:' } });
+      try {
+        expect((await stores.tickets.get('T-000002')).status).to.equal('solved');
+        expect((await stores.tickets.list({ status: 'solved' })).total, 'the status column too').to.equal(1);
+      } finally {
+        await stores.close();
+      }
+    } finally {
+      copy.cleanup();
+    }
   });
 
   it('refuses while a server holds the data-directory lock', async () => {
