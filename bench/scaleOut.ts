@@ -1,10 +1,10 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServerProcess, type ServerProcess } from '../test/helpers/child.ts';
 import { freshDatabase, freshRedisPrefix, postgresUnavailable, redisUnavailable } from '../test/helpers/services.ts';
 import { tempDir } from '../test/helpers/tempDir.ts';
+import { machineLine, writeSection } from './resultsSection.ts';
 
 /**
  * `npm run bench:scale-out`: three instances on loopback (child processes,
@@ -299,10 +299,7 @@ async function main(): Promise<void> {
     await redis.drop();
     for (const d of dirs) d.cleanup();
   }
-  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average at the end ${os
-    .loadavg()
-    .map((x) => x.toFixed(1))
-    .join(', ')}`;
+  const machine = machineLine();
   const table = [
     `Produced by \`npm run bench:scale-out\`: three instances, PostgreSQL, Redis and the client on the same machine (${machine}).`,
     '',
@@ -313,16 +310,6 @@ async function main(): Promise<void> {
   ].join('\n');
   process.stdout.write(`\n${table}`);
   writeSection('bench/RESULTS.md', '## Scale-out', table);
-}
-
-/** Replace (or add) one `## ` section of a Markdown file, leaving the rest as it is. */
-function writeSection(file: string, heading: string, body: string): void {
-  const text = readFileSync(file, 'utf8');
-  const start = text.indexOf(`\n${heading}\n`);
-  const section = `\n${heading}\n\n${body}`;
-  if (start < 0) return writeFileSync(file, `${text.trimEnd()}\n${section}`);
-  const end = text.indexOf('\n## ', start + 1);
-  writeFileSync(file, `${text.slice(0, start)}${section}${end < 0 ? '' : text.slice(end)}`);
 }
 
 await main();
