@@ -69,12 +69,12 @@ async function leftBehind(source: EmbeddedData): Promise<MigrationReport['leftIn
     {
       what: 'undelivered webhooks (webhooks/dead-letter.jsonl)',
       count: deadLetters,
-      why: 'still read from the DATA_DIR of the instance that sent them: start one instance on this DATA_DIR and resend them with retry-webhooks',
+      why: 'not moved (no shared delivery queue yet): resend them from here with DATA_DIR=<this directory> npm run kb -- retry-webhooks',
     },
     {
-      what: 'index snapshots (index/) and report caches (reports/)',
+      what: 'index snapshots (index/), report caches (reports/) and the event files themselves',
       count: null,
-      why: 'each instance builds its own from KB_DIR and the events',
+      why: 'give each instance a new DATA_DIR: it builds its own index, and report caches there follow the database',
     },
   ];
 }
