@@ -17,7 +17,9 @@ export interface MigrationReport {
  * sequence continues after the highest ever given), the events' (so a re-run
  * inserts nothing twice and an interrupted run finishes on the next), the
  * state's keys. Refuses, before writing anything, when the database gives
- * one of these ticket ids to another ticket. Reads DATA_DIR, never changes it.
+ * one of these ticket ids to another ticket. Reads DATA_DIR and changes
+ * nothing there (a tickets.json that does not parse is moved aside, as the
+ * server does, and the move stops before it: openStoreMigration).
  */
 export async function migrateStore(
   stores: { source: EmbeddedData; target: PgImport },
