@@ -6,6 +6,7 @@ import type { CoreServices } from '../services.ts';
 
 const WEEKLY_AFTER_DAYS = 62;
 const GAPS_SHOWN = 20;
+const WEAKEST_SHOWN = 10;
 
 export interface DashboardReports {
   byDay: DeflectionReport;
@@ -16,11 +17,13 @@ export interface DashboardReports {
   byLang: DeflectionReport;
   articles: ArticlesReport;
   gaps: GapsReport;
+  /** Articles that would gain most from listed questions, from the served index's calibration. */
+  weakest: { articleId: string; title: string }[];
 }
 
 /** Every report the leads' dashboard shows for a period, from one pass over the events. */
 export async function readDashboard(
-  core: Pick<CoreServices, 'reports'>,
+  core: Pick<CoreServices, 'reports' | 'index'>,
   input: PeriodInput,
 ): Promise<DashboardReports> {
   const { reports } = core;
@@ -33,5 +36,15 @@ export async function readDashboard(
     reports.articles(input),
     reports.gaps(input, { limit: GAPS_SHOWN }),
   ]);
-  return { byDay, trend, unit: long ? 'week' : 'day', byTag, byLang, articles, gaps };
+  return { byDay, trend, unit: long ? 'week' : 'day', byTag, byLang, articles, gaps, weakest: weakestArticles(core) };
+}
+
+/** The calibration's weakest articles still published in the served index, with their titles. */
+function weakestArticles(core: Pick<CoreServices, 'index'>): DashboardReports['weakest'] {
+  const index = core.index.get();
+  return (index.manifest.calibration.selfService?.weakest ?? [])
+    .map((id) => index.articles.get(id))
+    .filter((a) => a?.status === 'published')
+    .slice(0, WEAKEST_SHOWN)
+    .map((a) => ({ articleId: a!.id, title: a!.title }));
 }

@@ -87,6 +87,11 @@ export interface DashboardResponse {
   /** Articles that need attention (overdue review, more "not helpful" than "helped", tickets after them). */
   health: ArticleRowResponse[];
   gaps: GapRowResponse[];
+  /**
+   * Where listed questions would help most: the articles whose own probes the
+   * engine was least sure of when the index was built (weakest first, at most 10).
+   */
+  weakest: { articleId: string; title: string }[];
   /** Standalone SVG documents, their text in `lang`. */
   charts: Record<DashboardChart, string>;
 }

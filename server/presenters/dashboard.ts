@@ -12,7 +12,7 @@ import { gapRows } from './gapRows.ts';
  * page words itself.
  */
 export function dashboardData(reports: DashboardReports, lang: Lang = 'en'): DashboardResponse {
-  const { byDay, trend, unit, byTag, byLang, articles, gaps } = reports;
+  const { byDay, trend, unit, byTag, byLang, articles, gaps, weakest } = reports;
   const labels = trend.rows.map((r) => r.key);
   const tags = byTag.rows.slice(0, 10);
   const top = articles.rows.filter((r) => r.shown > 0).slice(0, 10);
@@ -28,6 +28,7 @@ export function dashboardData(reports: DashboardReports, lang: Lang = 'en'): Das
     topArticles: top,
     health: articles.rows.filter(needsAttention).slice(0, 50),
     gaps: gapRows(gaps.clusters),
+    weakest,
     charts: {
       trend: lineChart({
         title: t.trendTitle,

@@ -133,6 +133,13 @@ describe('the built dashboard: every panel, in Spanish and English', function ()
           L.t('overdue', { date: L.day('2026-06-30') }),
         );
 
+        // Where listed questions would help most: articles of the served KB, by title, from its calibration.
+        const weakest = page.locator('#weakest li[data-article]');
+        expect(await weakest.count()).to.be.within(1, 10);
+        const first = await weakest.first().getAttribute('data-article');
+        const article = await (await fetch(`${s.url}/api/articles/${first}`)).json();
+        expect(await weakest.first().textContent()).to.equal(article.title);
+
         // Downloads: the buttons in this language, and one CSV saved under the period's name.
         expect(await page.locator('.downloads button').allTextContents()).to.deep.equal(
           (['csvDeflectionDay', 'csvDeflectionTag', 'csvArticles', 'csvGaps'] as const).map((k) => L.t(k)),
@@ -152,7 +159,14 @@ describe('the built dashboard: every panel, in Spanish and English', function ()
 
   it('speaks each language in its own words: no panel heading is the same in both', () => {
     const [es, en] = (['es', 'en'] as Lang[]).map(localeFor);
-    for (const key of ['heading', 'gapsHeading', 'phrasingsHeading', 'healthHeading', 'csvHeading'] as const) {
+    for (const key of [
+      'heading',
+      'gapsHeading',
+      'phrasingsHeading',
+      'healthHeading',
+      'weakestHeading',
+      'csvHeading',
+    ] as const) {
       expect(es!.t(key), key).not.to.equal(en!.t(key));
     }
   });

@@ -104,6 +104,10 @@ export const en = {
   colReviewBy: 'Review by',
   allHealthy: 'Every article is in good health.',
   overdue: '{date} (overdue)',
+  weakestHeading: 'Where listed questions would help most',
+  weakestHelp:
+    'The articles the engine is least sure it can answer from their text alone: add the questions users ask to their questions: list.',
+  noWeakest: 'Nothing to suggest until the index is built.',
   csvHeading: 'Download CSV',
   csvDeflectionDay: 'Deflection by day',
   csvDeflectionTag: 'Deflection by tag',

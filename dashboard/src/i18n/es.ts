@@ -101,6 +101,10 @@ export const es: Strings = {
   colReviewBy: 'Revisar antes de',
   allHealthy: 'Todos los artículos están en buen estado.',
   overdue: '{date} (vencida)',
+  weakestHeading: 'Dónde más ayudarían las preguntas de ejemplo',
+  weakestHelp:
+    'Los artículos que el motor menos seguro está de poder responder solo con su texto: añade a su lista questions: las preguntas que hacen los usuarios.',
+  noWeakest: 'Nada que sugerir hasta que se construya el índice.',
   csvHeading: 'Descargar CSV',
   csvDeflectionDay: 'Desvío por día',
   csvDeflectionTag: 'Desvío por etiqueta',
