@@ -7,10 +7,12 @@ import { EventLog } from '../events/eventLog.ts';
 import { UnavailableError } from '../errors.ts';
 import { log } from '../logger.ts';
 import { TicketStore } from '../tickets/ticketStore.ts';
+import { FileDeliveryQueue } from './fileDeliveryQueue.ts';
 import { KeyValueStore } from './keyValueStore.ts';
 import type { KeyValueRepository, Stores } from './ports.ts';
 import { EventSourcedConversations } from './postgres/eventSourcedConversations.ts';
 import { migrate } from './postgres/migrate.ts';
+import { PgDeliveryQueue } from './postgres/pgDeliveryQueue.ts';
 import { PgEventStore } from './postgres/pgEventStore.ts';
 import { PgKeyValueStore } from './postgres/pgKeyValueStore.ts';
 import { PgTicketStore } from './postgres/pgTicketStore.ts';
@@ -61,6 +63,7 @@ async function openEmbedded(config: StoreConfig): Promise<Omit<Stores, 'needsDat
     kind: 'embedded',
     events,
     tickets,
+    deliveries: await FileDeliveryQueue.open(config.dataDir),
     conversations: new ConversationStore(),
     channelState: once(() => KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays)),
     close: () => events.close(),
@@ -84,13 +87,18 @@ async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stor
   }
   log.info('storage', 'tickets, events, conversations and bot state in postgres', { database: describeUrl(url) });
   const events = new PgEventStore(pool);
+  const deliveries = new PgDeliveryQueue(pool);
   return {
     kind: 'postgres',
     events,
     tickets: new PgTicketStore(pool),
+    deliveries,
     conversations: new EventSourcedConversations(events),
     channelState: once(() => PgKeyValueStore.open<Record<string, unknown>>(pool, { ttlDays: config.bot.stateTtlDays })),
-    close: () => pool.end(),
+    close: async () => {
+      await deliveries.close();
+      await pool.end();
+    },
   };
 }
 
