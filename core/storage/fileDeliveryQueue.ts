@@ -35,7 +35,16 @@ export class FileDeliveryQueue implements DeliveryQueue {
 
   async enqueue(d: NewDelivery): Promise<Delivery> {
     const now = new Date().toISOString();
-    const delivery: Delivery = { id: randomUUID(), ...d, status: 'pending', attempts: 0, dueAt: now, createdAt: now };
+    // A copy: the payload must not change with the caller's objects (the ticket store's own ticket).
+    const delivery: Delivery = {
+      id: randomUUID(),
+      event: d.event,
+      payload: structuredClone(d.payload),
+      status: 'pending',
+      attempts: 0,
+      dueAt: now,
+      createdAt: now,
+    };
     await this.change((items) => [...items, delivery]);
     for (const listener of this.listeners) listener();
     return delivery;
