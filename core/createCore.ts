@@ -20,6 +20,7 @@ import { startMaintenance } from './privacy/maintenance.ts';
 import { IndexHolder, type CoreServices } from './services.ts';
 import { openServices, reportsOver, type Services } from './openServices.ts';
 import { thresholdsOf } from './thresholds.ts';
+import { DeliveryWorker } from './tickets/deliveryWorker.ts';
 
 export interface Core extends CoreServices {
   embedder: Embedder;
@@ -115,7 +116,11 @@ export async function createCore(config: Config): Promise<Core> {
       tickets,
       ticketRetentionDays: config.reports.ticketRetentionDays,
     });
+    // WEBHOOK_URL set: this instance sends its share of the queued deliveries (each claimed by one instance).
+    const webhook = config.tickets.webhook;
+    const worker = webhook ? new DeliveryWorker(stores.deliveries, webhook).start() : undefined;
     const close = async () => {
+      await worker?.close();
       await stopMaintenance();
       stopFollowing();
       search.close();

@@ -6,6 +6,7 @@ import { ConversationStore } from '../conversations/conversationStore.ts';
 import { EventLog } from '../events/eventLog.ts';
 import { UnavailableError } from '../errors.ts';
 import { log } from '../logger.ts';
+import { importDeadLetters } from '../tickets/deadLetter.ts';
 import { TicketStore } from '../tickets/ticketStore.ts';
 import { FileDeliveryQueue } from './fileDeliveryQueue.ts';
 import { KeyValueStore } from './keyValueStore.ts';
@@ -40,6 +41,11 @@ export async function openStores(config: StoreConfig): Promise<Stores> {
   const redis = redisUrl ? await openRedis(redisUrl, redisKeyPrefix) : undefined;
   try {
     const stores = databaseUrl ? await openPostgres(databaseUrl, config) : await openEmbedded(config);
+    // Dead letters an earlier version left in this instance's DATA_DIR join the (possibly shared) queue.
+    await importDeadLetters(config.dataDir, stores.deliveries).catch(async (error: unknown) => {
+      await stores.close();
+      throw error;
+    });
     return {
       ...stores,
       ...(redis ? { redis } : {}),
@@ -85,7 +91,9 @@ async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stor
       { cause: error },
     );
   }
-  log.info('storage', 'tickets, events, conversations and bot state in postgres', { database: describeUrl(url) });
+  log.info('storage', 'tickets, events, conversations, bot state and webhook deliveries in postgres', {
+    database: describeUrl(url),
+  });
   const events = new PgEventStore(pool);
   const deliveries = new PgDeliveryQueue(pool);
   return {
