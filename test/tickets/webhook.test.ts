@@ -11,6 +11,7 @@ import { postJson, startTestServer, type TestServer } from '../helpers/server.ts
 import { tempDir } from '../helpers/tempDir.ts';
 import { runKb } from './cli.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { startServerProcess } from '../helpers/child.ts';
 import { startReceiver } from './receiver.ts';
 
 const SECRET = 'webhook-secret-0123456789';
@@ -176,6 +177,40 @@ describe('webhook ticket sink against a real receiver on 127.0.0.1', function ()
     } finally {
       await restarted.close();
       await second.close();
+      tmp.cleanup();
+    }
+  });
+
+  it('kill -9 with deliveries owed: after a restart every acknowledged ticket is delivered once, under its id', async () => {
+    receiver = await startReceiver({ failures: 1000 });
+    const tmp = tempDir();
+    const env = { DATA_DIR: path.join(tmp.dir, 'data'), ...webhookEnv(receiver.url, { WEBHOOK_BACKOFF_MS: '500' }) };
+    let server = await startServerProcess(env);
+    const ids: string[] = [];
+    try {
+      for (const n of [1, 2, 3, 4, 5]) {
+        const t = await postJson(`${server.url}/api/tickets`, { email: `k${n}@example.com`, description: 'Crash' });
+        expect(t.status).to.equal(201);
+        ids.push(t.body.id);
+      }
+      await eventually(() => receiver.received.length >= 5, { what: 'a first attempt of each' });
+    } finally {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    receiver.failNext(0);
+    server = await startServerProcess(env);
+    try {
+      await receiver.delivered(5, 30_000);
+      const taken = receiver.received.filter((r) => r.status === 200).map((r) => JSON.parse(r.body));
+      expect(taken.map((b) => b.ticket.id).sort()).to.deep.equal(ids);
+      for (const body of taken) {
+        const sent = receiver.received.filter((r) => JSON.parse(r.body).ticket.id === body.ticket.id);
+        expect(new Set(sent.map((r) => r.headers['x-deflect-delivery']))).to.deep.equal(new Set([body.deliveryId]));
+      }
+    } finally {
+      server.child.kill('SIGKILL');
+      await server.exited;
       tmp.cleanup();
     }
   });
