@@ -28,11 +28,21 @@ function webhookEnv(url: string, extra: Record<string, string> = {}) {
   };
 }
 
-/** The dead deliveries, as the embedded queue keeps them on disk. */
+/** The dead deliveries, replayed from the embedded queue's journal on disk. */
 function deadLetters(dataDir: string): { ticketId: string; attempts: number; lastError?: string }[] {
-  const file = path.join(dataDir, 'webhooks', 'deliveries.json');
-  const all: Delivery[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).deliveries : [];
-  return all
+  const file = path.join(dataDir, 'webhooks', 'deliveries.jsonl');
+  const owed = new Map<string, Delivery>();
+  for (const line of existsSync(file) ? readFileSync(file, 'utf8').split('\n') : []) {
+    let entry: { put: Delivery } | { del: string };
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue; // empty, or the last line while it is being written
+    }
+    if ('put' in entry) owed.set(entry.put.id, entry.put);
+    else owed.delete(entry.del);
+  }
+  return [...owed.values()]
     .filter((d) => d.status === 'dead')
     .map((d) => ({ ticketId: (d.payload.ticket as Ticket).id, attempts: d.attempts, lastError: d.lastError }));
 }
