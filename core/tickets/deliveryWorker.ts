@@ -111,8 +111,10 @@ export class DeliveryWorker {
         log.info('webhook', 'delivered', fields);
         return;
       }
-      const last = !r.retry || d.attempts >= this.config.maxAttempts;
-      const retryInMs = this.stopping.signal.aborted ? 0 : this.config.backoffMs * 2 ** (d.attempts - 1);
+      // Cut short by a shutdown: due again at the next start (or at once, on another instance), never dead for it.
+      const stopped = this.stopping.signal.aborted;
+      const last = !stopped && (!r.retry || d.attempts >= this.config.maxAttempts);
+      const retryInMs = stopped ? 0 : this.config.backoffMs * 2 ** (d.attempts - 1);
       await this.queue.failed(d.id, this.id, { error: r.error, ...(last ? {} : { retryInMs }) });
       if (last) log.error('webhook', 'delivery kept as dead until resent', { ...fields, error: r.error });
       else {

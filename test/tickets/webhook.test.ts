@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
 import { eraseUser } from '../../core/commands/eraseUser.ts';
@@ -187,6 +189,31 @@ describe('webhook ticket sink against a real receiver on 127.0.0.1', function ()
     } finally {
       await restarted.close();
       await second.close();
+      tmp.cleanup();
+    }
+  });
+
+  it('stopping the server mid-attempt leaves the delivery due, even on its last attempt', async () => {
+    const tmp = tempDir();
+    let requests = 0;
+    // A receiver that never answers: the attempt is under way when the worker stops.
+    const hanging = createServer(() => requests++);
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/hook`;
+    const stores = await openStores({ dataDir: tmp.dir, bot: { stateTtlDays: 30 } });
+    try {
+      const config = { url, secret: SECRET, maxAttempts: 1, backoffMs: 20, timeoutMs: 60_000 };
+      const worker = new DeliveryWorker(stores.deliveries, config).start();
+      const d = await stores.deliveries.enqueue({ event: 'ticket.created', payload: { ticket: { id: 'T-000009' } } });
+      await eventually(() => requests === 1);
+      await worker.close();
+      expect(await stores.deliveries.all()).to.deep.equal([
+        { ...d, attempts: 1, lastError: 'server stopped', dueAt: (await stores.deliveries.all())[0]!.dueAt },
+      ]);
+    } finally {
+      hanging.closeAllConnections();
+      hanging.close();
+      await stores.close();
       tmp.cleanup();
     }
   });
