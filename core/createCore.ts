@@ -116,9 +116,7 @@ export async function createCore(config: Config): Promise<Core> {
       tickets,
       ticketRetentionDays: config.reports.ticketRetentionDays,
     });
-    // WEBHOOK_URL set: this instance sends its share of the queued deliveries (each claimed by one instance).
-    const webhook = config.tickets.webhook;
-    const worker = webhook ? new DeliveryWorker(stores.deliveries, webhook).start() : undefined;
+    let worker: DeliveryWorker | undefined;
     const close = async () => {
       await worker?.close();
       await stopMaintenance();
@@ -131,6 +129,9 @@ export async function createCore(config: Config): Promise<Core> {
     // Off by default (GENERATIVE_FALLBACK): then there is no /api/generate at all.
     const generative = config.backends.generative.enabled ? createGenerativeFallback(config) : null;
     const { needsDataDirLock: _lock, ...services } = stores;
+    // Last, once nothing can fail: WEBHOOK_URL set, this instance sends its share of the queued deliveries.
+    const webhook = config.tickets.webhook;
+    worker = webhook ? new DeliveryWorker(stores.deliveries, webhook).start() : undefined;
     return { ...services, engine, index: holder, reports, drafts, generative, embedder, wordVectors, close };
   } catch (error) {
     await stores?.close().catch(() => undefined);
