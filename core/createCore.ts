@@ -20,6 +20,7 @@ import { startMaintenance } from './privacy/maintenance.ts';
 import { IndexHolder, type CoreServices } from './services.ts';
 import { openServices, reportsOver, type Services } from './openServices.ts';
 import { thresholdsOf } from './thresholds.ts';
+import { DeliveryWorker } from './tickets/deliveryWorker.ts';
 
 export interface Core extends CoreServices {
   embedder: Embedder;
@@ -115,7 +116,9 @@ export async function createCore(config: Config): Promise<Core> {
       tickets,
       ticketRetentionDays: config.reports.ticketRetentionDays,
     });
+    let worker: DeliveryWorker | undefined;
     const close = async () => {
+      await worker?.close();
       await stopMaintenance();
       stopFollowing();
       search.close();
@@ -126,6 +129,9 @@ export async function createCore(config: Config): Promise<Core> {
     // Off by default (GENERATIVE_FALLBACK): then there is no /api/generate at all.
     const generative = config.backends.generative.enabled ? createGenerativeFallback(config) : null;
     const { needsDataDirLock: _lock, ...services } = stores;
+    // Last, once nothing can fail: WEBHOOK_URL set, this instance sends its share of the queued deliveries.
+    const webhook = config.tickets.webhook;
+    worker = webhook ? new DeliveryWorker(stores.deliveries, webhook).start() : undefined;
     return { ...services, engine, index: holder, reports, drafts, generative, embedder, wordVectors, close };
   } catch (error) {
     await stores?.close().catch(() => undefined);

@@ -9,7 +9,6 @@ import type { CoreServices } from './services.ts';
 import { openStores } from './storage/openStores.ts';
 import type { Stores as StoragePorts } from './storage/ports.ts';
 import { closeSinks, createSinks } from './tickets/createSinks.ts';
-import { DeadLetterFile } from './tickets/deadLetter.ts';
 import { thresholdsOf } from './thresholds.ts';
 
 /** What must last, without the index: what createCore serves from, and what the CLI's data commands need. */
@@ -19,7 +18,7 @@ export type Services = Pick<
   | 'tickets'
   | 'conversations'
   | 'sinks'
-  | 'deadLetters'
+  | 'deliveries'
   | 'facts'
   | 'channelState'
   | 'redis'
@@ -33,19 +32,18 @@ type ServicesConfig = Pick<Config, 'dataDir' | 'tickets' | 'bot' | 'defaultLang'
 /**
  * Open the stores (core/storage/openStores.ts: PostgreSQL and Redis when
  * configured, else the data directory's files), each once, and what is built
- * on them: the webhook sink and its dead letters, the report facts (with
+ * on them: the webhook sink and its delivery queue, the report facts (with
  * their cache). The caller holds the data directory's lock when one is needed.
  */
 export async function openServices(config: ServicesConfig): Promise<Services> {
   const stores = await openStores(config);
-  const deadLetters = DeadLetterFile.forDataDir(config.dataDir);
-  const sinks = createSinks(config, deadLetters);
+  const sinks = createSinks(config, stores.deliveries);
   const facts = FactStore.forDataDir(stores.events, config.dataDir, { cache: true });
   const close = async () => {
     await closeSinks(sinks);
     await stores.close();
   };
-  const { events, tickets, conversations, channelState, redis, needsDataDirLock } = stores;
+  const { events, tickets, conversations, deliveries, channelState, redis, needsDataDirLock } = stores;
   return {
     events,
     tickets,
@@ -55,7 +53,7 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
     needsDataDirLock,
     storageHealth: () => stores.health(),
     sinks,
-    deadLetters,
+    deliveries,
     facts,
     defaultLang: config.defaultLang,
     close,

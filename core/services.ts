@@ -4,11 +4,11 @@ import type { AnswerEngine, EngineIndex } from './answers/answerEngine.ts';
 import type { GenerativeFallback } from './answers/generative/generateAnswer.ts';
 import type { FactStore } from './reports/factStore.ts';
 import type { Reports } from './reports/reports.ts';
-import type { DeadLetterFile } from './tickets/deadLetter.ts';
 import type { TicketSink } from './tickets/types.ts';
 import type { KbIndex } from './indexing/kbIndex.ts';
 import type {
   ConversationRepository,
+  DeliveryQueue,
   EventStore,
   KeyValueRepository,
   RedisCommands,
@@ -27,8 +27,8 @@ export interface CoreServices {
   conversations: ConversationRepository;
   tickets: TicketRepository;
   sinks: TicketSink[];
-  /** Undelivered webhooks: the one file the webhook sink writes and an erasure scrubs. */
-  deadLetters: DeadLetterFile;
+  /** Undelivered webhooks (pending and dead): the one queue the webhook sink fills and an erasure scrubs. */
+  deliveries: DeliveryQueue;
   /** Report facts per day, with the data directory's cache: one writer for requests and background warming. */
   facts: FactStore;
   reports: Reports;

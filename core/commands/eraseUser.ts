@@ -9,13 +9,13 @@ import type { CoreServices } from '../services.ts';
 export async function eraseUser(
   core: Pick<
     CoreServices,
-    'events' | 'tickets' | 'conversations' | 'deadLetters' | 'facts' | 'channelState' | 'defaultLang'
+    'events' | 'tickets' | 'conversations' | 'deliveries' | 'facts' | 'channelState' | 'defaultLang'
   >,
   input: { email: string },
 ): Promise<EraseResult> {
-  const { events, tickets, conversations, deadLetters, facts, defaultLang } = core;
+  const { events, tickets, conversations, deliveries, facts, defaultLang } = core;
   return erasePersonalData(
-    { events, tickets, conversations, deadLetters, facts, channelState: await core.channelState(), defaultLang },
+    { events, tickets, conversations, deliveries, facts, channelState: await core.channelState(), defaultLang },
     input.email,
   );
 }

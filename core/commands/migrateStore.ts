@@ -1,12 +1,16 @@
 import { DeflectError } from '../errors.ts';
 import type { EmbeddedData } from '../storage/openStoreMigration.ts';
+import type { DeliveryQueue } from '../storage/ports.ts';
 import { numberOf, type ImportCount, type PgImport } from '../storage/postgres/pgImport.ts';
+import { readDeadLetters } from '../tickets/deadLetter.ts';
 
 /** What a move did, per store, and what it left in the data directory on purpose. */
 export interface MigrationReport {
   tickets: ImportCount & { nextNumberAfter: number };
   events: ImportCount & { days: number };
   channelState: ImportCount;
+  /** Webhook deliveries still owed (pending and dead, and an earlier version's dead-letter file), with their delivery ids. */
+  deliveries: ImportCount;
   /** Files the PostgreSQL mode does not read from the database, with why they stay. */
   leftInDataDir: { what: string; count: number | null; why: string }[];
 }
@@ -22,7 +26,7 @@ export interface MigrationReport {
  * server does, and the move stops before it: openStoreMigration).
  */
 export async function migrateStore(
-  stores: { source: EmbeddedData; target: PgImport },
+  stores: { source: EmbeddedData; target: PgImport; deliveries: DeliveryQueue },
   input: { to: 'postgres'; onProgress?: (step: string, done: number) => void },
 ): Promise<MigrationReport> {
   const { source, target } = stores;
@@ -56,25 +60,26 @@ export async function migrateStore(
   const channelState = await target.channelState(source.channelState.entries());
   progress('channel state', channelState.moved + channelState.alreadyThere + (channelState.refreshed ?? 0));
 
+  // Kept with their delivery ids, so receivers that took one before the move can tell a resend.
+  const owed = [...(await source.deliveries.all()), ...((await readDeadLetters(source.dataDir)) ?? [])];
+  const added = await stores.deliveries.adopt(owed);
+  const deliveries = { moved: added, alreadyThere: owed.length - added };
+  progress('webhook deliveries', owed.length);
+
   return {
     tickets: { ...ticketCount, nextNumberAfter: highest },
     events,
     channelState,
-    leftInDataDir: await leftBehind(source),
+    deliveries,
+    leftInDataDir: leftBehind(),
   };
 }
 
-/** What stays in DATA_DIR: the files each instance keeps for itself in the PostgreSQL mode today. */
-async function leftBehind(source: EmbeddedData): Promise<MigrationReport['leftInDataDir']> {
-  const deadLetters = (await source.deadLetters.read()).length;
+/** What stays in DATA_DIR: the files each instance keeps for itself in the PostgreSQL mode. */
+function leftBehind(): MigrationReport['leftInDataDir'] {
   return [
     {
-      what: 'undelivered webhooks (webhooks/dead-letter.jsonl)',
-      count: deadLetters,
-      why: 'not moved (no shared delivery queue yet): resend them from here with DATA_DIR=<this directory> npm run kb -- retry-webhooks',
-    },
-    {
-      what: 'index snapshots (index/), report caches (reports/) and the event files themselves',
+      what: 'index snapshots (index/), report caches (reports/), the event files and webhooks/ themselves',
       count: null,
       why: 'give each instance a new DATA_DIR: it builds its own index, and report caches there follow the database',
     },

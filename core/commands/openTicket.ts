@@ -74,10 +74,13 @@ export async function openTicket(
       reason,
     });
   }
-  for (const sink of core.sinks) {
-    sink
-      .deliver(ticket)
-      .catch((error: Error) => log.error('tickets', 'sink failed', { sink: sink.name, ticketId: ticket.id, error }));
-  }
+  // Awaited: a sink hands the ticket over durably (the webhook enqueues it) before the user is told it is open.
+  await Promise.all(
+    core.sinks.map((sink) =>
+      sink
+        .deliver(ticket)
+        .catch((error: Error) => log.error('tickets', 'sink failed', { sink: sink.name, ticketId: ticket.id, error })),
+    ),
+  );
   return { id: ticket.id, status: ticket.status, ticket };
 }

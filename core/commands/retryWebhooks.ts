@@ -2,7 +2,7 @@ import { DeflectError } from '../errors.ts';
 import type { CoreServices } from '../services.ts';
 import { webhookSinkOf } from '../tickets/createSinks.ts';
 
-/** Resend the tickets in the webhook's dead-letter file; what still fails stays there. */
+/** Resend each dead webhook delivery once, under its delivery id; what still fails stays dead. */
 export function retryWebhooks(
   core: Pick<CoreServices, 'sinks'>,
 ): Promise<{ resent: number; remaining: number; errors: { ticketId: string; error: string }[] }> {

@@ -7,7 +7,7 @@ export const ticketsEnv = z.object({
   WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** Key for the X-Deflect-Signature HMAC-SHA256 header; required with WEBHOOK_URL, at least 16 characters. */
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** Attempts per ticket before it goes to the dead-letter file. */
+  /** Attempts per delivery before it is kept as dead (resent by `npm run kb -- retry-webhooks` or the admin API). */
   WEBHOOK_MAX_ATTEMPTS: num(5, 1, 20),
   /** Wait before the first retry, in ms; doubles on each further attempt. */
   WEBHOOK_BACKOFF_MS: num(2000, 0, 600_000),

@@ -4,8 +4,13 @@ import { ValidationError } from '../errors.ts';
 import type { DeflectEvent } from '../events/types.ts';
 import { log } from '../logger.ts';
 import type { FactStore } from '../reports/factStore.ts';
-import type { DeadLetterFile } from '../tickets/deadLetter.ts';
-import type { ConversationRepository, EventStore, KeyValueRepository, TicketRepository } from '../storage/ports.ts';
+import type {
+  ConversationRepository,
+  DeliveryQueue,
+  EventStore,
+  KeyValueRepository,
+  TicketRepository,
+} from '../storage/ports.ts';
 import type { Ticket } from '../tickets/types.ts';
 
 export interface EraseDeps {
@@ -13,7 +18,8 @@ export interface EraseDeps {
   tickets: TicketRepository;
   /** Live conversations of a running server (absent in the CLI). */
   conversations?: ConversationRepository;
-  deadLetters?: DeadLetterFile;
+  /** Webhook deliveries not yet taken (pending or dead): they carry the ticket. */
+  deliveries?: DeliveryQueue;
   /** The channels' durable state (the bot's ticket flows hold names and addresses). */
   channelState?: KeyValueRepository<Record<string, unknown>>;
   facts?: FactStore;
@@ -94,18 +100,15 @@ export async function erasePersonalData(deps: EraseDeps, email: string): Promise
       return true;
     })) ?? 0;
 
-  if (deps.deadLetters) {
-    counts.deadLetters = await deps.deadLetters.update(async (entries) => {
-      let n = 0;
-      const keep = entries.map((e) => {
-        const body = JSON.parse(e.body) as { ticket: Ticket };
-        const subject = isSubject({ id: body.ticket.userId, email: body.ticket.email });
-        if (!subject && !e.body.toLowerCase().includes(target)) return e;
-        n++;
-        eraseInTicket(body.ticket, subject, pseudonym, scrub);
-        return { ...e, body: JSON.stringify(body) };
-      });
-      return { keep, result: n };
+  // Counted as `deadLetters`, the name erasure events have always recorded.
+  if (deps.deliveries) {
+    counts.deadLetters = await deps.deliveries.rewrite((d) => {
+      const ticket = d.payload.ticket as Ticket | undefined;
+      const subject = !!ticket && isSubject({ id: ticket.userId, email: ticket.email });
+      if (!subject && !JSON.stringify(d.payload).toLowerCase().includes(target)) return undefined;
+      if (ticket) eraseInTicket(ticket, subject, pseudonym, scrub);
+      else return JSON.parse(scrub(JSON.stringify(d.payload))) as Record<string, unknown>;
+      return d.payload;
     });
   }
 

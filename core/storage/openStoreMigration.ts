@@ -4,11 +4,12 @@ import type { Config } from '../config/index.ts';
 import { describeUrl } from '../config/storage.ts';
 import { DeflectError, UnavailableError } from '../errors.ts';
 import { EventLog } from '../events/eventLog.ts';
-import { DeadLetterFile } from '../tickets/deadLetter.ts';
+import { FileDeliveryQueue } from './fileDeliveryQueue.ts';
 import { TicketStore } from '../tickets/ticketStore.ts';
 import { lockDataDir } from './dataDirLock.ts';
 import { KeyValueStore } from './keyValueStore.ts';
 import { migrate } from './postgres/migrate.ts';
+import { PgDeliveryQueue } from './postgres/pgDeliveryQueue.ts';
 import { PgImport } from './postgres/pgImport.ts';
 import { reportUnavailable } from './postgres/unavailable.ts';
 
@@ -18,13 +19,16 @@ export interface EmbeddedData {
   tickets: TicketStore;
   events: EventLog;
   channelState: KeyValueStore<Record<string, unknown>>;
-  deadLetters: DeadLetterFile;
+  /** Webhook deliveries still owed, pending or dead. */
+  deliveries: FileDeliveryQueue;
 }
 
 /** Both ends of a move from DATA_DIR into PostgreSQL, and how to close them (the lock is released last). */
 export interface StoreMigration {
   source: EmbeddedData;
   target: PgImport;
+  /** The shared delivery queue the moved deliveries join. */
+  deliveries: PgDeliveryQueue;
   /** Host and database, never the user or password: what may be printed. */
   database: string;
   close(): Promise<void>;
@@ -55,7 +59,7 @@ export async function openStoreMigration(
       tickets,
       events: new EventLog(path.join(config.dataDir, 'events')),
       channelState: await KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays),
-      deadLetters: DeadLetterFile.forDataDir(config.dataDir),
+      deliveries: await FileDeliveryQueue.open(config.dataDir),
     };
     pool = reportUnavailable(new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 10_000 }));
     pool.on('error', () => undefined);
@@ -73,6 +77,7 @@ export async function openStoreMigration(
     return {
       source,
       target: new PgImport(open),
+      deliveries: new PgDeliveryQueue(open),
       database: describeUrl(url),
       async close() {
         await open.end();

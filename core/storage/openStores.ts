@@ -6,11 +6,14 @@ import { ConversationStore } from '../conversations/conversationStore.ts';
 import { EventLog } from '../events/eventLog.ts';
 import { UnavailableError } from '../errors.ts';
 import { log } from '../logger.ts';
+import { importDeadLetters } from '../tickets/deadLetter.ts';
 import { TicketStore } from '../tickets/ticketStore.ts';
+import { FileDeliveryQueue } from './fileDeliveryQueue.ts';
 import { KeyValueStore } from './keyValueStore.ts';
 import type { KeyValueRepository, Stores } from './ports.ts';
 import { EventSourcedConversations } from './postgres/eventSourcedConversations.ts';
 import { migrate } from './postgres/migrate.ts';
+import { PgDeliveryQueue } from './postgres/pgDeliveryQueue.ts';
 import { PgEventStore } from './postgres/pgEventStore.ts';
 import { PgKeyValueStore } from './postgres/pgKeyValueStore.ts';
 import { PgTicketStore } from './postgres/pgTicketStore.ts';
@@ -38,6 +41,11 @@ export async function openStores(config: StoreConfig): Promise<Stores> {
   const redis = redisUrl ? await openRedis(redisUrl, redisKeyPrefix) : undefined;
   try {
     const stores = databaseUrl ? await openPostgres(databaseUrl, config) : await openEmbedded(config);
+    // Dead letters an earlier version left in this instance's DATA_DIR join the (possibly shared) queue.
+    await importDeadLetters(config.dataDir, stores.deliveries).catch(async (error: unknown) => {
+      await stores.close();
+      throw error;
+    });
     return {
       ...stores,
       ...(redis ? { redis } : {}),
@@ -71,6 +79,7 @@ async function openEmbedded(config: StoreConfig): Promise<Omit<Stores, 'needsDat
     kind: 'embedded',
     events,
     tickets,
+    deliveries: await FileDeliveryQueue.open(config.dataDir),
     conversations: new ConversationStore(),
     channelState: once(() => KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays)),
     health: async () => ({ kind: 'embedded', conversations: 'memory' }),
@@ -93,12 +102,16 @@ async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stor
       { cause: error },
     );
   }
-  log.info('storage', 'tickets, events, conversations and bot state in postgres', { database: describeUrl(url) });
+  log.info('storage', 'tickets, events, conversations, bot state and webhook deliveries in postgres', {
+    database: describeUrl(url),
+  });
   const events = new PgEventStore(pool);
+  const deliveries = new PgDeliveryQueue(pool);
   return {
     kind: 'postgres',
     events,
     tickets: new PgTicketStore(pool),
+    deliveries,
     conversations: new EventSourcedConversations(events),
     channelState: once(() => PgKeyValueStore.open<Record<string, unknown>>(pool, { ttlDays: config.bot.stateTtlDays })),
     health: async () => ({
@@ -106,7 +119,10 @@ async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stor
       conversations: 'database',
       database: await answers(() => pool.query('SELECT 1')),
     }),
-    close: () => pool.end(),
+    close: async () => {
+      await deliveries.close();
+      await pool.end();
+    },
   };
 }
 

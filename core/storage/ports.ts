@@ -115,6 +115,8 @@ export interface Stores {
   conversations: ConversationRepository;
   /** The channels' state (bot), opened on first use. */
   channelState: () => Promise<KeyValueRepository<Record<string, unknown>>>;
+  /** Outgoing webhook deliveries, waiting or dead. */
+  deliveries: DeliveryQueue;
   /** Redis commands for shared rate limits, when REDIS_URL is set. */
   redis?: RedisCommands;
   /** A data-directory lock is needed (the embedded stores, or any file still kept there). */
@@ -142,4 +144,59 @@ export interface StorageHealth {
 export interface RedisCommands {
   prefix: string;
   sendCommand(args: string[]): Promise<unknown>;
+}
+
+/** What to deliver: an event name (`ticket.created`, …) and the JSON sent with it. */
+export interface NewDelivery {
+  event: string;
+  /** Merged into the body after `event` and `deliveryId` (`{ ticket }` for ticket.created). */
+  payload: Record<string, unknown>;
+}
+
+/** A delivery still owed to the receiver: waiting for an attempt (`pending`) or given up (`dead`). */
+export interface Delivery extends NewDelivery {
+  /** Stable across attempts and resends: receivers de-duplicate on it. */
+  id: string;
+  status: 'pending' | 'dead';
+  /** Attempts made, counting one under way. */
+  attempts: number;
+  /** ISO time of the next attempt (pending), or when it was given up (dead). */
+  dueAt: string;
+  createdAt: string;
+  lastError?: string;
+}
+
+/** How an attempt ended when it did not deliver: try again after `retryInMs`, or (unset) give up. */
+export interface DeliveryFailure {
+  error: string;
+  retryInMs?: number;
+}
+
+/**
+ * Webhook deliveries owed, shared by every worker: a claim leases a delivery
+ * to one worker (another may take it once the lease runs out, as when an
+ * instance is killed mid-attempt); a delivered one is forgotten; a failed one
+ * is rescheduled or kept dead until an operator resends it.
+ */
+export interface DeliveryQueue {
+  /** Keep a new delivery, due now; resolves once it is durable. */
+  enqueue(d: NewDelivery): Promise<Delivery>;
+  /** Lease up to `limit` due pending deliveries to `worker` for `leaseMs`, counting an attempt on each. */
+  claim(worker: string, opts: { limit: number; leaseMs: number }): Promise<Delivery[]>;
+  /** Lease dead deliveries to `worker` for one resend, counting an attempt on each. */
+  claimDead(worker: string, opts: { limit: number; leaseMs: number }): Promise<Delivery[]>;
+  /** The receiver took it: forget it, whoever holds the lease. */
+  delivered(id: string): Promise<void>;
+  /** The attempt failed: reschedule or bury, unless `worker` lost the lease meanwhile (another worker has it). */
+  failed(id: string, worker: string, failure: DeliveryFailure): Promise<void>;
+  /** The dead deliveries, oldest first. */
+  dead(): Promise<Delivery[]>;
+  /** Every delivery owed (pending and dead), oldest first. */
+  all(): Promise<Delivery[]>;
+  /** Replace the payloads `change` returns a new one for (erasure); resolves with how many changed. */
+  rewrite(change: (d: Delivery) => Record<string, unknown> | undefined): Promise<number>;
+  /** Take in deliveries kept elsewhere (an old dead-letter file), skipping ids already here; resolves with how many were new. */
+  adopt(deliveries: Delivery[]): Promise<number>;
+  /** Call `listener` when a delivery may be due sooner than the next poll (enqueued here, or on another instance); returns the unsubscribe. */
+  onEnqueued(listener: () => void): () => void;
 }

@@ -1,83 +1,71 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../storage/atomicFile.ts';
+import { log } from '../logger.ts';
+import type { Delivery, DeliveryQueue } from '../storage/ports.ts';
 
-/** A webhook delivery that failed every attempt, kept to be resent. */
-export interface DeadLetter {
+/** A line of the dead-letter file earlier versions kept: a webhook delivery that failed every attempt. */
+interface DeadLetter {
   deliveryId: string;
   ticketId: string;
-  /** The exact JSON body that was (and will again be) signed and sent. */
+  /** The exact JSON body that was sent: `{ event, deliveryId, ...payload }`. */
   body: string;
   attempts: number;
   lastError: string;
   failedAt: string;
 }
 
+/** Where earlier versions kept undeliverable webhooks, one JSON line each. */
+export function deadLetterFileOf(dataDir: string): string {
+  return path.join(dataDir, 'webhooks', 'dead-letter.jsonl');
+}
+
 /**
- * The dead-letter file (DATA_DIR/webhooks/dead-letter.jsonl): one JSON line
- * per undeliverable ticket, appended with fsync. Every operation on it goes
- * through one queue, so appends and rewrites never interleave; only the
- * process that owns the data directory touches it.
+ * Move the dead letters an earlier version left in DATA_DIR into the
+ * delivery queue as dead deliveries, with their delivery ids, so
+ * `retry-webhooks` resends them as before. The file is removed only once the
+ * queue holds them; a crash in between re-imports, and ids already there are
+ * skipped. Resolves with how many were added.
  */
-export class DeadLetterFile {
-  private chain: Promise<unknown> = Promise.resolve();
+export async function importDeadLetters(dataDir: string, queue: DeliveryQueue): Promise<number> {
+  const file = deadLetterFileOf(dataDir);
+  const deliveries = await readDeadLetters(dataDir);
+  if (deliveries === null) return 0;
+  const added = await queue.adopt(deliveries);
+  await fs.rm(file, { force: true });
+  log.info('webhook', 'moved the dead-letter file into the delivery queue', { file, deliveries: deliveries.length });
+  return added;
+}
 
-  constructor(readonly file: string) {}
+/** The dead letters an earlier version left in DATA_DIR, as dead deliveries; null when there is no such file. */
+export async function readDeadLetters(dataDir: string): Promise<Delivery[] | null> {
+  const text = await fs.readFile(deadLetterFileOf(dataDir), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (text === null) return null;
+  return text
+    .split('\n')
+    .map(parse)
+    .filter((d): d is Delivery => d !== null);
+}
 
-  static forDataDir(dataDir: string): DeadLetterFile {
-    return new DeadLetterFile(path.join(dataDir, 'webhooks', 'dead-letter.jsonl'));
-  }
-
-  append(entry: DeadLetter): Promise<void> {
-    return this.exclusive(async () => {
-      await fs.mkdir(path.dirname(this.file), { recursive: true });
-      const handle = await fs.open(this.file, 'a');
-      try {
-        await handle.write(`${JSON.stringify(entry)}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    });
-  }
-
-  /** Read the entries, let `work` decide which to keep, and write those back, all as one step. */
-  update<T>(work: (entries: DeadLetter[]) => Promise<{ keep: DeadLetter[]; result: T }>): Promise<T> {
-    return this.exclusive(async () => {
-      const entries = await this.readUnlocked();
-      const { keep, result } = await work(entries);
-      if (keep.length === entries.length && keep.every((e, i) => e === entries[i])) return result;
-      if (keep.length) {
-        await fs.mkdir(path.dirname(this.file), { recursive: true });
-        await writeFileAtomic(this.file, keep.map((e) => `${JSON.stringify(e)}\n`).join(''));
-      } else {
-        await fs.rm(this.file, { force: true });
-      }
-      return result;
-    });
-  }
-
-  read(): Promise<DeadLetter[]> {
-    return this.exclusive(() => this.readUnlocked());
-  }
-
-  private async readUnlocked(): Promise<DeadLetter[]> {
-    const text = await fs.readFile(this.file, 'utf8').catch(() => '');
-    const out: DeadLetter[] = [];
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      try {
-        out.push(JSON.parse(line) as DeadLetter);
-      } catch {
-        // A line torn by a crash mid-append was never acknowledged.
-      }
-    }
-    return out;
-  }
-
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(fn);
-    this.chain = next.catch(() => undefined);
-    return next;
+function parse(line: string): Delivery | null {
+  if (!line.trim()) return null;
+  try {
+    const letter = JSON.parse(line) as DeadLetter;
+    const { event, deliveryId: _id, ...payload } = JSON.parse(letter.body) as Record<string, unknown>;
+    return {
+      id: letter.deliveryId,
+      event: typeof event === 'string' ? event : 'ticket.created',
+      payload,
+      status: 'dead',
+      attempts: letter.attempts,
+      dueAt: letter.failedAt,
+      createdAt: letter.failedAt,
+      lastError: letter.lastError,
+    };
+  } catch {
+    // A line torn by a crash mid-append was never acknowledged.
+    return null;
   }
 }

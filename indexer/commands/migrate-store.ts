@@ -47,6 +47,7 @@ function present(r: MigrationReport): string {
     `Tickets: ${r.tickets.moved} moved, ${r.tickets.alreadyThere} already there${refreshed(r.tickets.refreshed)}; new tickets continue after T-${String(r.tickets.nextNumberAfter).padStart(6, '0')}`,
     `Events: ${r.events.moved} moved, ${r.events.alreadyThere} already there, from ${r.events.days} day files`,
     `Bot state: ${r.channelState.moved} conversations moved, ${r.channelState.alreadyThere} already there${refreshed(r.channelState.refreshed)}`,
+    `Webhook deliveries still owed: ${r.deliveries.moved} moved, ${r.deliveries.alreadyThere} already there`,
     'Skipped, left in the data directory:',
     ...r.leftInDataDir.map((l) => `  ${l.count === null ? '' : `${l.count} `}${l.what}: ${l.why}`),
     'Nothing in the data directory was changed. Running this again moves only what is missing.',

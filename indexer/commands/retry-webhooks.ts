@@ -3,7 +3,7 @@ import { configFromEnv } from '../../core/config/index.ts';
 import { openServices, type Services } from '../../core/openServices.ts';
 import { DataDirLockedError, lockDataDir } from '../../core/storage/dataDirLock.ts';
 
-export const summary = 'Resend the tickets in the webhook dead-letter file (server stopped; else use the admin API)';
+export const summary = 'Resend the dead webhook deliveries (server stopped; else use the admin API)';
 
 export async function run(args: string[]): Promise<number> {
   if (args.length) {

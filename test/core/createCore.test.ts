@@ -15,8 +15,8 @@ describe('createCore: every store built once, in the service bag', function () {
     await h?.close();
   });
 
-  it('the webhook parks undelivered tickets in the one dead-letter file an erasure scrubs', () => {
-    expect(webhookSinkOf(h.core.sinks)?.deadLetters).to.equal(h.core.deadLetters);
+  it('the webhook enqueues into the one delivery queue an erasure scrubs', () => {
+    expect(webhookSinkOf(h.core.sinks)?.queue).to.equal(h.core.deliveries);
   });
 
   it('the channel state is opened once, and is the store an erasure reaches', async () => {

@@ -76,7 +76,7 @@ describe('secrets', function () {
     const widgetFiles = await Promise.all(['/widget/widget-app.js'].map((p) => call(p)));
     expect(widgetFiles[0]!.status).to.equal(200);
     // The webhook retries in the background: wait until its last attempt is logged, so every retry's log line is checked.
-    await eventually(() => /dead-letter file/.test(server.output()), {
+    await eventually(() => /delivery kept as dead/.test(server.output()), {
       timeoutMs: 20_000,
       what: 'the webhook to give up and log it',
     });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { migrateStore, type MigrationReport } from '../../core/commands/migrateStore.ts';
 import { EventLog } from '../../core/events/eventLog.ts';
+import { FileDeliveryQueue } from '../../core/storage/fileDeliveryQueue.ts';
 import { DataDirLockedError, lockDataDir } from '../../core/storage/dataDirLock.ts';
 import { openStoreMigration } from '../../core/storage/openStoreMigration.ts';
 import { openStores } from '../../core/storage/openStores.ts';
@@ -41,7 +42,7 @@ async function migrate(dataDir: string, url: string, onProgress?: (step: string)
 
 async function countRows(
   url: string,
-): Promise<{ tickets: number; events: number; state: number; distinctEvents: number }> {
+): Promise<{ tickets: number; events: number; state: number; distinctEvents: number; deliveries: number }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -51,6 +52,7 @@ async function countRows(
       events: await n('SELECT count(*) AS n FROM events'),
       distinctEvents: await n('SELECT count(DISTINCT id) AS n FROM events'),
       state: await n('SELECT count(*) AS n FROM channel_state'),
+      deliveries: await n('SELECT count(*) AS n FROM deliveries'),
     };
   } finally {
     await client.end();
@@ -71,6 +73,7 @@ describe('migrate-store: an embedded data directory into PostgreSQL', function (
   let reference: Awaited<ReturnType<typeof snapshotOf>>;
   let eventCount = 0;
   let conversationId = '';
+  let owed = '';
   const drops: (() => Promise<void>)[] = [];
   const database = async () => {
     const db = await freshDatabase();
@@ -120,6 +123,8 @@ describe('migrate-store: an embedded data directory into PostgreSQL', function (
     } finally {
       await server.close();
     }
+    // A webhook delivery still owed (its receiver was down): it must reach the shared queue with its id.
+    owed = (await (await FileDeliveryQueue.open(data.dir)).enqueue({ event: 'ticket.created', payload: { n: 1 } })).id;
     const events = new EventLog(path.join(data.dir, 'events'));
     for (const day of await events.days()) eventCount += (await events.readDay(day)).length;
   });
@@ -135,6 +140,7 @@ describe('migrate-store: an embedded data directory into PostgreSQL', function (
     expect(report.tickets).to.include({ moved: 2, alreadyThere: 0, nextNumberAfter: 2 });
     expect(report.events).to.include({ moved: eventCount, alreadyThere: 0, days: 4 });
     expect(report.channelState).to.include({ moved: 1, alreadyThere: 0 });
+    expect(report.deliveries).to.include({ moved: 1, alreadyThere: 0 });
 
     const server = await startTestServer({ env: { DATABASE_URL: url } });
     try {
@@ -146,6 +152,7 @@ describe('migrate-store: an embedded data directory into PostgreSQL', function (
       expect(moved.report).to.deep.equal(reference.report);
       expect(moved.articles).to.deep.equal(reference.articles);
       expect((await (await server.core.channelState()).get(STATE_KEY))?.value).to.deep.equal(STATE);
+      expect((await server.core.deliveries.all()).map((d) => d.id)).to.include(owed);
 
       // A new ticket gets the next id, and a moved conversation goes on with its earlier turns.
       await postJson(`${server.url}/api/ask`, { question: 'and the printer?', conversationId });
@@ -170,8 +177,15 @@ describe('migrate-store: an embedded data directory into PostgreSQL', function (
     expect(again.tickets).to.include({ moved: 0, alreadyThere: 2, refreshed: 0 });
     expect(again.events).to.include({ moved: 0, alreadyThere: eventCount });
     expect(again.channelState).to.include({ moved: 0, alreadyThere: 1 });
+    expect(again.deliveries).to.include({ moved: 0, alreadyThere: 1 });
     expect(await countRows(url)).to.deep.equal(before);
-    expect(before).to.deep.equal({ tickets: 2, events: eventCount, distinctEvents: eventCount, state: 1 });
+    expect(before).to.deep.equal({
+      tickets: 2,
+      events: eventCount,
+      distinctEvents: eventCount,
+      state: 1,
+      deliveries: 1,
+    });
   });
 
   it('an interrupted move finishes on the next run, each event once', async () => {
@@ -191,6 +205,7 @@ describe('migrate-store: an embedded data directory into PostgreSQL', function (
       events: eventCount,
       distinctEvents: eventCount,
       state: 1,
+      deliveries: 1,
     });
   });
 
@@ -267,7 +282,7 @@ describe('migrate-store: an embedded data directory into PostgreSQL', function (
     expect(output).to.include(`Tickets: 2 moved, 0 already there`);
     expect(output).to.include(`Events: ${eventCount} moved, 0 already there, from 4 day files`);
     expect(output).to.include('Bot state: 1 conversations moved');
-    expect(output).to.include('undelivered webhooks');
+    expect(output).to.include('Webhook deliveries still owed: 1 moved, 0 already there');
     expect(output).to.not.include('not-a-real-secret');
   });
 });

@@ -1,13 +1,19 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
-import { DeadLetterFile } from '../../core/tickets/deadLetter.ts';
+import { eraseUser } from '../../core/commands/eraseUser.ts';
+import { openStores } from '../../core/storage/openStores.ts';
+import type { Delivery } from '../../core/storage/ports.ts';
+import { DeliveryWorker } from '../../core/tickets/deliveryWorker.ts';
 import { signWebhook, WebhookSink } from '../../core/tickets/webhookSink.ts';
 import type { Ticket } from '../../core/tickets/types.ts';
 import { postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { runKb } from './cli.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { startServerProcess } from '../helpers/child.ts';
 import { startReceiver } from './receiver.ts';
 
 const SECRET = 'webhook-secret-0123456789';
@@ -24,15 +30,23 @@ function webhookEnv(url: string, extra: Record<string, string> = {}) {
   };
 }
 
-function deadLetters(dataDir: string): { ticketId: string; attempts: number; lastError: string; body: string }[] {
-  const file = path.join(dataDir, 'webhooks', 'dead-letter.jsonl');
-  return existsSync(file)
-    ? readFileSync(file, 'utf8')
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-    : [];
+/** The dead deliveries, replayed from the embedded queue's journal on disk. */
+function deadLetters(dataDir: string): { ticketId: string; attempts: number; lastError?: string }[] {
+  const file = path.join(dataDir, 'webhooks', 'deliveries.jsonl');
+  const owed = new Map<string, Delivery>();
+  for (const line of existsSync(file) ? readFileSync(file, 'utf8').split('\n') : []) {
+    let entry: { put: Delivery } | { del: string };
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue; // empty, or the last line while it is being written
+    }
+    if ('put' in entry) owed.set(entry.put.id, entry.put);
+    else owed.delete(entry.del);
+  }
+  return [...owed.values()]
+    .filter((d) => d.status === 'dead')
+    .map((d) => ({ ticketId: (d.payload.ticket as Ticket).id, attempts: d.attempts, lastError: d.lastError }));
 }
 
 /** The check a receiver makes: recompute the HMAC over "<timestamp>.<body>". */
@@ -77,7 +91,7 @@ describe('webhook ticket sink against a real receiver on 127.0.0.1', function ()
     expect(signWebhook(SECRET, ts, '{"a":2}')).to.not.equal(signWebhook(SECRET, ts, '{"a":1}'));
   });
 
-  it('keeps a ticket it could not deliver in the dead-letter file, and the admin API resends it', async () => {
+  it('keeps a ticket it could not deliver as a dead delivery, and the admin API resends it', async () => {
     receiver = await startReceiver({ failures: 1000 });
     s = await startTestServer({ env: webhookEnv(receiver.url) });
     const created = await postJson(`${s.url}/api/tickets`, { email: 'bob@example.com', description: 'VPN down' });
@@ -96,6 +110,22 @@ describe('webhook ticket sink against a real receiver on 127.0.0.1', function ()
     expect(verifies(ok!)).to.equal(true);
     expect(JSON.parse(ok!.body).ticket.id).to.equal(created.body.id);
     expect(deadLetters(dataDir)).to.deep.equal([]);
+  });
+
+  it('an erasure reaches a delivery still owed: the resend carries no e-mail or name', async () => {
+    receiver = await startReceiver({ failures: 1000, failStatus: 400 });
+    s = await startTestServer({ env: webhookEnv(receiver.url) });
+    await postJson(`${s.url}/api/tickets`, { email: 'fran@example.com', name: 'Fran', description: 'Mail is slow' });
+    const dataDir = s.config.dataDir;
+    await eventually(() => deadLetters(dataDir).length === 1);
+    const erased = await eraseUser(s.core, { email: 'fran@example.com' });
+    expect(erased.counts.deadLetters).to.equal(1);
+    receiver.failNext(0);
+    const retried = await postJson(`${s.url}/api/admin/webhooks/retry`, {}, { Authorization: `Bearer ${ADMIN}` });
+    expect(retried.body).to.include({ resent: 1, remaining: 0 });
+    const [ok] = await receiver.delivered(1);
+    expect(ok!.body).to.not.include('fran@example.com');
+    expect(JSON.parse(ok!.body).ticket).to.include({ email: '' }).and.not.have.property('name');
   });
 
   it('does not retry a request the receiver refuses (4xx other than 408/429)', async () => {
@@ -134,20 +164,118 @@ describe('webhook ticket sink against a real receiver on 127.0.0.1', function ()
     await cleanupLater.close().catch(() => undefined);
   });
 
-  it('a delivery waiting for its next attempt goes to the dead-letter file when the server stops', async () => {
+  it('a delivery waiting for its next attempt survives a restart and is sent after it, under the same id', async () => {
     receiver = await startReceiver({ failures: 1000 });
     const tmp = tempDir();
-    const sink = new WebhookSink(
-      { url: receiver.url, secret: SECRET, maxAttempts: 5, backoffMs: 60_000, timeoutMs: 5000 },
-      DeadLetterFile.forDataDir(tmp.dir),
-    );
-    const delivering = sink.deliver({ id: 'T-000042', email: 'eva@example.com' } as Ticket);
-    await eventually(() => receiver.received.length === 1);
-    await sink.close();
-    await delivering;
-    const [letter] = deadLetters(tmp.dir);
-    expect(letter).to.include({ ticketId: 'T-000042', attempts: 1 });
-    expect(letter!.lastError).to.contain('server stopped');
-    tmp.cleanup();
+    const config = { url: receiver.url, secret: SECRET, maxAttempts: 5, backoffMs: 300, timeoutMs: 5000 };
+    const open = () => openStores({ dataDir: tmp.dir, bot: { stateTtlDays: 30 } });
+    const first = await open();
+    const worker = new DeliveryWorker(first.deliveries, config).start();
+    await new WebhookSink(config, first.deliveries).deliver({ id: 'T-000042', email: 'eva@example.com' } as Ticket);
+    await eventually(() => receiver.received.length >= 1);
+    await worker.close();
+    await first.close();
+
+    receiver.failNext(0);
+    const second = await open();
+    const [waiting] = await second.deliveries.all();
+    expect(waiting).to.include({ status: 'pending', lastError: 'HTTP 503' });
+    const restarted = new DeliveryWorker(second.deliveries, config, { pollMs: 50 }).start();
+    try {
+      const [ok] = await receiver.delivered(1);
+      expect(ok!.headers['x-deflect-delivery']).to.equal(receiver.received[0]!.headers['x-deflect-delivery']);
+      expect(JSON.parse(ok!.body)).to.deep.include({ event: 'ticket.created', deliveryId: waiting!.id });
+      await eventually(async () => (await second.deliveries.all()).length === 0, { what: 'the queue to empty' });
+    } finally {
+      await restarted.close();
+      await second.close();
+      tmp.cleanup();
+    }
+  });
+
+  it('stopping the server mid-attempt leaves the delivery due, even on its last attempt', async () => {
+    const tmp = tempDir();
+    let requests = 0;
+    // A receiver that never answers: the attempt is under way when the worker stops.
+    const hanging = createServer(() => requests++);
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/hook`;
+    const stores = await openStores({ dataDir: tmp.dir, bot: { stateTtlDays: 30 } });
+    try {
+      const config = { url, secret: SECRET, maxAttempts: 1, backoffMs: 20, timeoutMs: 60_000 };
+      const worker = new DeliveryWorker(stores.deliveries, config).start();
+      const d = await stores.deliveries.enqueue({ event: 'ticket.created', payload: { ticket: { id: 'T-000009' } } });
+      await eventually(() => requests === 1);
+      await worker.close();
+      expect(await stores.deliveries.all()).to.deep.equal([
+        { ...d, attempts: 1, lastError: 'server stopped', dueAt: (await stores.deliveries.all())[0]!.dueAt },
+      ]);
+    } finally {
+      hanging.closeAllConnections();
+      hanging.close();
+      await stores.close();
+      tmp.cleanup();
+    }
+  });
+
+  it('kill -9 with deliveries owed: after a restart every acknowledged ticket is delivered once, under its id', async () => {
+    receiver = await startReceiver({ failures: 1000 });
+    const tmp = tempDir();
+    const env = { DATA_DIR: path.join(tmp.dir, 'data'), ...webhookEnv(receiver.url, { WEBHOOK_BACKOFF_MS: '500' }) };
+    let server = await startServerProcess(env);
+    const ids: string[] = [];
+    try {
+      for (const n of [1, 2, 3, 4, 5]) {
+        const t = await postJson(`${server.url}/api/tickets`, { email: `k${n}@example.com`, description: 'Crash' });
+        expect(t.status).to.equal(201);
+        ids.push(t.body.id);
+      }
+      await eventually(() => receiver.received.length >= 5, { what: 'a first attempt of each' });
+    } finally {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    receiver.failNext(0);
+    server = await startServerProcess(env);
+    try {
+      await receiver.delivered(5, 30_000);
+      const taken = receiver.received.filter((r) => r.status === 200).map((r) => JSON.parse(r.body));
+      expect(taken.map((b) => b.ticket.id).sort()).to.deep.equal(ids);
+      for (const body of taken) {
+        const sent = receiver.received.filter((r) => JSON.parse(r.body).ticket.id === body.ticket.id);
+        expect(new Set(sent.map((r) => r.headers['x-deflect-delivery']))).to.deep.equal(new Set([body.deliveryId]));
+      }
+    } finally {
+      server.child.kill('SIGKILL');
+      await server.exited;
+      tmp.cleanup();
+    }
+  });
+
+  it('moves a dead-letter file left by an earlier version into the queue, and resends it with its delivery id', async () => {
+    receiver = await startReceiver();
+    const tmp = tempDir();
+    const body = JSON.stringify({ event: 'ticket.created', deliveryId: 'd-legacy-1', ticket: { id: 'T-000007' } });
+    const letter = { deliveryId: 'd-legacy-1', ticketId: 'T-000007', body, attempts: 5, lastError: 'HTTP 503' };
+    mkdirSync(path.join(tmp.dir, 'webhooks'), { recursive: true });
+    const file = path.join(tmp.dir, 'webhooks', 'dead-letter.jsonl');
+    writeFileSync(file, `${JSON.stringify({ ...letter, failedAt: '2026-01-02T03:04:05.000Z' })}\n{"torn`);
+    const stores = await openStores({ dataDir: tmp.dir, bot: { stateTtlDays: 30 } });
+    try {
+      expect(existsSync(file)).to.equal(false);
+      const [dead] = await stores.deliveries.dead();
+      expect(dead).to.include({ id: 'd-legacy-1', event: 'ticket.created', attempts: 5, lastError: 'HTTP 503' });
+      const sink = new WebhookSink(
+        { url: receiver.url, secret: SECRET, maxAttempts: 3, backoffMs: 20, timeoutMs: 5000 },
+        stores.deliveries,
+      );
+      expect(await sink.retryDeadLetters()).to.include({ resent: 1, remaining: 0 });
+      const [ok] = await receiver.delivered(1);
+      expect(ok!.body).to.equal(body);
+      expect(verifies(ok!)).to.equal(true);
+    } finally {
+      await stores.close();
+      tmp.cleanup();
+    }
   });
 });

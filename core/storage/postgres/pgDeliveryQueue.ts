@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { log } from '../../logger.ts';
+import type { Delivery, DeliveryFailure, DeliveryQueue, NewDelivery } from '../ports.ts';
+
+/** The channel every instance LISTENs on, so a new delivery is sent at once rather than at the next poll. */
+const CHANNEL = 'deflect_deliveries';
+
+interface Row {
+  id: string;
+  event: string;
+  payload: Record<string, unknown>;
+  status: 'pending' | 'dead';
+  attempts: number;
+  due_at: Date;
+  created_at: Date;
+  last_error: string | null;
+}
+
+const COLUMNS = 'id, event, payload, status, attempts, due_at, created_at, last_error';
+
+/**
+ * The delivery queue in PostgreSQL (migration 0002), shared by every
+ * instance. A claim locks due rows with FOR UPDATE SKIP LOCKED and writes a
+ * lease in the same statement, so two workers never take the same row, and a
+ * row whose lease ran out (its instance died mid-attempt) is due again. Times
+ * are the database's, so instances' clocks need not agree.
+ */
+export class PgDeliveryQueue implements DeliveryQueue {
+  private readonly listeners = new Set<() => void>();
+  private listening: Promise<pg.PoolClient | undefined> | undefined;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async enqueue(d: NewDelivery): Promise<Delivery> {
+    const { rows } = await this.pool.query<Row>(
+      `WITH added AS (INSERT INTO deliveries (id, event, payload) VALUES ($1, $2, $3) RETURNING ${COLUMNS})
+       SELECT added.*, pg_notify('${CHANNEL}', '') FROM added`,
+      [randomUUID(), d.event, JSON.stringify(d.payload)],
+    );
+    this.fire();
+    return toDelivery(rows[0]!);
+  }
+
+  claim(worker: string, opts: { limit: number; leaseMs: number }): Promise<Delivery[]> {
+    return this.lease(worker, opts, `status = 'pending' AND due_at <= now() ORDER BY due_at, seq`);
+  }
+
+  claimDead(worker: string, opts: { limit: number; leaseMs: number }): Promise<Delivery[]> {
+    return this.lease(worker, opts, `status = 'dead' ORDER BY seq`);
+  }
+
+  async delivered(id: string): Promise<void> {
+    await this.pool.query('DELETE FROM deliveries WHERE id = $1', [id]);
+  }
+
+  async failed(id: string, worker: string, failure: DeliveryFailure): Promise<void> {
+    const dead = failure.retryInMs === undefined;
+    await this.pool.query(
+      `UPDATE deliveries SET status = $3, due_at = now() + $4 * interval '1 millisecond', last_error = $5,
+              lease_owner = NULL, lease_until = NULL
+        WHERE id = $1 AND lease_owner = $2`,
+      [id, worker, dead ? 'dead' : 'pending', failure.retryInMs ?? 0, failure.error],
+    );
+  }
+
+  async dead(): Promise<Delivery[]> {
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM deliveries WHERE status = 'dead' ORDER BY seq`);
+    return rows.map(toDelivery);
+  }
+
+  async all(): Promise<Delivery[]> {
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM deliveries ORDER BY seq`);
+    return rows.map(toDelivery);
+  }
+
+  async rewrite(change: (d: Delivery) => Record<string, unknown> | undefined): Promise<number> {
+    let n = 0;
+    for (const d of await this.all()) {
+      const payload = change(d);
+      if (!payload) continue;
+      await this.pool.query('UPDATE deliveries SET payload = $2 WHERE id = $1', [d.id, JSON.stringify(payload)]);
+      n++;
+    }
+    return n;
+  }
+
+  async adopt(deliveries: Delivery[]): Promise<number> {
+    let added = 0;
+    for (const d of deliveries) {
+      const r = await this.pool.query(
+        `INSERT INTO deliveries (id, event, payload, status, attempts, due_at, created_at, last_error)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+        [d.id, d.event, JSON.stringify(d.payload), d.status, d.attempts, d.dueAt, d.createdAt, d.lastError ?? null],
+      );
+      added += r.rowCount ?? 0;
+    }
+    return added;
+  }
+
+  onEnqueued(listener: () => void): () => void {
+    this.listeners.add(listener);
+    this.listening ??= this.listen();
+    return () => {
+      this.listeners.delete(listener);
+      if (!this.listeners.size) void this.close();
+    };
+  }
+
+  /** Give back the LISTEN connection (before the pool ends: pool.end() waits for every connection lent). */
+  async close(): Promise<void> {
+    const client = this.listening;
+    this.listening = undefined;
+    // Destroyed, not pooled again: a connection still LISTENing would hand notifications to nobody.
+    (await client)?.release(true);
+  }
+
+  private async lease(worker: string, opts: { limit: number; leaseMs: number }, where: string): Promise<Delivery[]> {
+    // The lease test and the lease write are one statement: a row locked by another claim is skipped, not waited for.
+    const { rows } = await this.pool.query<Row>(
+      `UPDATE deliveries SET lease_owner = $1, lease_until = now() + $2 * interval '1 millisecond', attempts = attempts + 1
+        WHERE id IN (SELECT id FROM deliveries
+                      WHERE (lease_until IS NULL OR lease_until < now()) AND ${where}
+                      LIMIT $3 FOR UPDATE SKIP LOCKED)
+        RETURNING ${COLUMNS}`,
+      [worker, opts.leaseMs, opts.limit],
+    );
+    return rows.map(toDelivery).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  }
+
+  private fire(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  /** One pooled connection LISTENs while anyone subscribes; if it fails, the workers' poll still finds every delivery. */
+  private async listen(): Promise<pg.PoolClient | undefined> {
+    try {
+      const client = await this.pool.connect();
+      client.on('notification', () => this.fire());
+      client.on('error', (error) => log.warn('webhook', 'lost the delivery notifications; polling', { error }));
+      await client.query(`LISTEN ${CHANNEL}`);
+      return client;
+    } catch (error) {
+      log.warn('webhook', 'could not listen for new deliveries; polling', { error });
+      return undefined;
+    }
+  }
+}
+
+function toDelivery(r: Row): Delivery {
+  return {
+    id: r.id,
+    event: r.event,
+    payload: r.payload,
+    status: r.status,
+    attempts: r.attempts,
+    dueAt: r.due_at.toISOString(),
+    createdAt: r.created_at.toISOString(),
+    ...(r.last_error ? { lastError: r.last_error } : {}),
+  };
+}
