@@ -194,5 +194,7 @@ function eraseInTicket(t: Ticket, subject: boolean, pseudonym: string, scrub: (s
   if (t.failedQuestion) t.failedQuestion = scrub(t.failedQuestion);
   for (const turn of t.transcript) turn.text = scrub(turn.text);
   for (const n of t.notes) n.text = scrub(n.text);
+  for (const m of t.messages ?? []) m.text = scrub(m.text);
+  if (t.rating?.comment) t.rating.comment = scrub(t.rating.comment);
   return t;
 }
