@@ -89,6 +89,8 @@ export interface CreateTicketRequest {
 export interface CreateTicketResponse {
   id: string;
   status: TicketStatus;
+  /** How the customer follows the ticket: the token is shown once and stored only as a hash. */
+  followUp: FollowUpLink;
 }
 
 export interface FollowUpLink {
