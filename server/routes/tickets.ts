@@ -7,6 +7,7 @@ import { verifyUser } from '../../core/identity/verifyUser.ts';
 import { openTicket } from '../../core/commands/openTicket.ts';
 import { followUpLink } from '../presenters/followUpLink.ts';
 import { validate } from '../validate.ts';
+import { followUpPageRoutes } from './followUpPage.ts';
 import { myTicketRoutes } from './myTickets.ts';
 import { conversationId, emailField, userField, userText } from './fields.ts';
 
@@ -19,7 +20,7 @@ const createSchema = z.strictObject({
   user: userField.optional(),
 });
 
-/** Public ticket routes: creation (the widget's "talk to a person"), and the customer following it. */
+/** Public ticket routes: creation (the widget's "talk to a person"), and the customer following it (JSON and page). */
 export function ticketRoutes(
   core: CoreServices,
   config: Pick<Config, 'security' | 'publicUrl' | 'defaultLang' | 'maxBodyBytes'>,
@@ -43,5 +44,6 @@ export function ticketRoutes(
     res.status(201).json(response);
   });
   router.use(myTicketRoutes(core, config));
+  router.use(followUpPageRoutes(core, config));
   return router;
 }
