@@ -188,6 +188,8 @@ function eraseInTicket(t: Ticket, subject: boolean, pseudonym: string, scrub: (s
     t.email = '';
     t.name = undefined;
     t.userId = pseudonym;
+    // The id her tickets were listed by ("my tickets") is hers: the ticket no longer lists under it.
+    delete t.verifiedUserId;
   }
   t.subject = scrub(t.subject);
   if (t.description) t.description = scrub(t.description);
