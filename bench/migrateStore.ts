@@ -80,6 +80,7 @@ async function writeDataDir(dir: string): Promise<void> {
     shown: [],
     tags: [],
     notes: [],
+    messages: [],
   }));
   writeFileSync(path.join(dir, 'tickets.json'), JSON.stringify({ seq: TICKETS, tickets }));
   const state = await KeyValueStore.openChannelState(dir, bot.stateTtlDays);

@@ -17,6 +17,7 @@ import type { WordVectors } from './answers/wordVectors.ts';
 import { lockDataDir } from './storage/dataDirLock.ts';
 import { needsDataDirLock } from './storage/openStores.ts';
 import { startMaintenance } from './privacy/maintenance.ts';
+import { startTicketClosing } from './tickets/closeJob.ts';
 import { IndexHolder, type CoreServices } from './services.ts';
 import { openServices, reportsOver, type Services } from './openServices.ts';
 import { thresholdsOf } from './thresholds.ts';
@@ -117,7 +118,10 @@ export async function createCore(config: Config): Promise<Core> {
       ticketRetentionDays: config.reports.ticketRetentionDays,
     });
     let worker: DeliveryWorker | undefined;
+    // Every instance closes solved tickets past TICKET_CLOSE_DAYS; each ticket is re-checked under the store's lock.
+    const stopClosing = startTicketClosing({ tickets }, { closeDays: config.tickets.closeDays });
     const close = async () => {
+      await stopClosing();
       await worker?.close();
       await stopMaintenance();
       stopFollowing();

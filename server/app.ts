@@ -53,7 +53,8 @@ export function createApp(deps: AppDeps): Express {
     cors({
       origin: origins === '*' ? '*' : origins,
       methods: ['GET', 'POST', 'PATCH'],
-      allowedHeaders: ['Content-Type', 'Authorization'],
+      // X-Deflect-User(-Hash): a verified widget user listing their tickets (GET /api/my/tickets).
+      allowedHeaders: ['Content-Type', 'Authorization', 'X-Deflect-User', 'X-Deflect-User-Hash'],
       maxAge: 600,
     }),
   );
@@ -64,12 +65,13 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(['/api/ask', '/api/feedback'], limits.ask);
   app.post('/api/tickets', limits.tickets);
+  app.use(['/api/my', '/follow'], limits.ask);
 
   app.use(healthRoutes(deps.core));
   app.use(askRoutes(deps.core, deps.config.security));
   // Off by default (GENERATIVE_FALLBACK): without it there is no /api/generate at all.
   if (deps.core.generative) app.use(generateRoutes(deps.core));
-  app.use(ticketRoutes(deps.core, deps.config.security));
+  app.use(ticketRoutes(deps.core, deps.config));
   app.use(searchRoutes(deps.core));
   app.use(articleRoutes(deps.core));
   app.use(adminRoutes(deps.core, deps.config));

@@ -18,6 +18,11 @@ const STATUS: Record<string, number> = {
   unavailable: 503,
 };
 
+/** The HTTP status of an error code (pages that render their own errors use it too). */
+export function statusOf(code: string): number {
+  return STATUS[code] ?? 500;
+}
+
 export const onError: ErrorRequestHandler = (err, req, res, _next) => {
   if (res.headersSent) return;
   // body-parser's own errors carry a status and a type; map them to our codes.

@@ -1,8 +1,10 @@
-import type { Channel, CreateTicketResponse, Lang } from '../contracts/api.ts';
-import { log } from '../logger.ts';
+import { randomUUID } from 'node:crypto';
+import type { Channel, Lang, TicketStatus } from '../contracts/api.ts';
 import type { CoreServices } from '../services.ts';
 import type { Ticket } from '../tickets/types.ts';
 import { assertOwner } from '../conversations/assertOwner.ts';
+import { newFollowUpToken } from '../tickets/followUpToken.ts';
+import { handToSinks } from '../tickets/handToSinks.ts';
 
 export interface OpenTicketInput {
   conversationId?: string;
@@ -22,11 +24,12 @@ export interface OpenTicketInput {
  * the articles shown with their scores and the user's feedback, so the agent
  * starts where the bot stopped. Stored first (acknowledged once on disk),
  * then passed to the configured sinks, whose failures never lose the ticket.
+ * The customer gets a follow-up token, shown once: the ticket keeps its hash.
  */
 export async function openTicket(
   core: CoreServices,
   input: OpenTicketInput,
-): Promise<CreateTicketResponse & { ticket: Ticket }> {
+): Promise<{ id: string; status: TicketStatus; followUpToken: string; ticket: Ticket }> {
   const c = input.conversationId ? await core.conversations.get(input.conversationId) : undefined;
   if (c) assertOwner(c, input.asker);
   const lang = input.lang ?? c?.lang ?? core.defaultLang;
@@ -39,6 +42,9 @@ export async function openTicket(
     (lang === 'es' ? 'Solicitud de ayuda' : 'Help request')
   ).slice(0, 200);
 
+  const followUp = newFollowUpToken();
+  const description = input.description?.trim() || undefined;
+  const now = new Date().toISOString();
   const ticket = await core.tickets.create({
     channel: c?.channel ?? input.channel,
     lang,
@@ -46,12 +52,16 @@ export async function openTicket(
     name: input.name?.trim() || c?.user?.name,
     userId: input.userId ?? c?.user?.id,
     subject,
-    description: input.description?.trim() || undefined,
+    description,
     reason,
     conversationId: c?.id ?? input.conversationId,
     transcript: c ? [...c.turns] : [],
     shown: c ? c.shown.map((s) => ({ ...s })) : [],
     failedQuestion: c?.lastQuestion,
+    ...(input.asker?.verified && input.asker.id ? { verifiedUserId: input.asker.id } : {}),
+    followUpHash: followUp.hash,
+    // What the customer wrote opens the thread they follow.
+    messages: description ? [{ id: randomUUID(), from: 'customer', text: description, internal: false, at: now }] : [],
   });
   if (c) {
     await core.events.append({
@@ -74,13 +84,6 @@ export async function openTicket(
       reason,
     });
   }
-  // Awaited: a sink hands the ticket over durably (the webhook enqueues it) before the user is told it is open.
-  await Promise.all(
-    core.sinks.map((sink) =>
-      sink
-        .deliver(ticket)
-        .catch((error: Error) => log.error('tickets', 'sink failed', { sink: sink.name, ticketId: ticket.id, error })),
-    ),
-  );
-  return { id: ticket.id, status: ticket.status, ticket };
+  await handToSinks(core.sinks, ticket);
+  return { id: ticket.id, status: ticket.status, followUpToken: followUp.token, ticket };
 }

@@ -1,6 +1,8 @@
 import type { TicketStatus } from '../contracts/api.ts';
 import type { CoreServices } from '../services.ts';
 import type { Ticket } from '../tickets/types.ts';
+import { moveTo, type Milestones } from '../tickets/lifecycle.ts';
+import { recordMilestones } from '../tickets/ticketEvents.ts';
 
 export interface TicketChange {
   status?: TicketStatus;
@@ -14,18 +16,26 @@ export interface TicketChange {
   solvedWith?: string;
 }
 
-/** An agent works a ticket: status, assignee, tags and internal notes; persisted before it resolves. */
-export function updateTicket(
-  core: Pick<CoreServices, 'tickets'>,
+/**
+ * An agent works a ticket: status (core/tickets/lifecycle.ts: solving is a
+ * resolution, recorded; a closed ticket stays closed), assignee, tags and
+ * internal notes; persisted before it resolves.
+ */
+export async function updateTicket(
+  core: Pick<CoreServices, 'tickets' | 'events'>,
   id: string,
   change: TicketChange,
   author: string,
+  now = new Date(),
 ): Promise<Ticket> {
-  return core.tickets.update(id, (t) => {
-    if (change.status) t.status = change.status;
+  let milestones: Milestones = {};
+  const ticket = await core.tickets.update(id, (t) => {
+    if (change.status) milestones = moveTo(t, change.status, now, author).milestones;
     if (change.assignee !== undefined) t.assignee = change.assignee ?? undefined;
     if (change.tags) t.tags = [...new Set(change.tags.map((s) => s.trim().toLowerCase()).filter(Boolean))];
     if (change.solvedWith) t.solvedWith = change.solvedWith;
-    if (change.note?.trim()) t.notes.push({ at: new Date().toISOString(), text: change.note.trim(), author });
+    if (change.note?.trim()) t.notes.push({ at: now.toISOString(), text: change.note.trim(), author });
   });
+  await recordMilestones(core.events, ticket, milestones);
+  return ticket;
 }

@@ -13,6 +13,8 @@ export const ticketsEnv = z.object({
   WEBHOOK_BACKOFF_MS: num(2000, 0, 600_000),
   /** Time allowed for one attempt, in ms. */
   WEBHOOK_TIMEOUT_MS: num(10_000, 100, 120_000),
+  /** Days a solved ticket stays solved, untouched, before it is closed (a later message opens a follow-up ticket). */
+  TICKET_CLOSE_DAYS: num(4, 1, 365),
 });
 
 /** WEBHOOK_URL without WEBHOOK_SECRET would send unsigned tickets: refuse to start. */
@@ -31,11 +33,15 @@ export interface WebhookConfig {
 
 export interface TicketsConfig {
   webhook?: WebhookConfig;
+  /** TICKET_CLOSE_DAYS. */
+  closeDays: number;
 }
 
 export function ticketsConfig(env: z.infer<typeof ticketsEnv>): TicketsConfig {
-  if (!env.WEBHOOK_URL || !env.WEBHOOK_SECRET) return {};
+  const closeDays = env.TICKET_CLOSE_DAYS;
+  if (!env.WEBHOOK_URL || !env.WEBHOOK_SECRET) return { closeDays };
   return {
+    closeDays,
     webhook: {
       url: env.WEBHOOK_URL,
       secret: env.WEBHOOK_SECRET,

@@ -89,9 +89,71 @@ export interface CreateTicketRequest {
 export interface CreateTicketResponse {
   id: string;
   status: TicketStatus;
+  /** How the customer follows the ticket: the token is shown once and stored only as a hash. */
+  followUp: FollowUpLink;
 }
 
-export type TicketStatus = 'open' | 'pending' | 'solved';
+export interface FollowUpLink {
+  /** A secret of 256 random bits (base64url): `Authorization: Bearer <token>` on /api/my/tickets/:id. */
+  token: string;
+  /** A Deflect page that shows the ticket with this token, readable with JavaScript off. */
+  url: string;
+}
+
+/** open → (agent replies) pending → (customer replies) open …; solved, then closed after TICKET_CLOSE_DAYS untouched. */
+export type TicketStatus = 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
+
+/** A message of a ticket's thread as the customer sees it (internal notes never are). */
+export interface PublicTicketMessage {
+  id: string;
+  from: 'customer' | 'agent' | 'system';
+  text: string;
+  at: string;
+  author?: string;
+}
+
+export type TicketScore = 'good' | 'bad';
+
+/** GET /api/my/tickets/:id: the customer's view of one ticket. */
+export interface MyTicketResponse {
+  id: string;
+  status: TicketStatus;
+  /** The status in words for the customer, in the ticket's language. */
+  statusLabel: string;
+  /** The ticket's language (its labels' unless another was asked for). */
+  lang: Lang;
+  subject: string;
+  createdAt: string;
+  updatedAt: string;
+  messages: PublicTicketMessage[];
+  rating?: { score: TicketScore; comment?: string; at: string };
+  /** The follow-up ticket opened by a message after this one was closed. */
+  followUpOf?: string;
+}
+
+/** POST /api/my/tickets/:id/messages. */
+export interface MyTicketMessageRequest {
+  text: string;
+}
+
+/** 201: the message, and where it went (a closed ticket's message opens a follow-up ticket, with its own token). */
+export interface MyTicketMessageResponse {
+  ticketId: string;
+  status: TicketStatus;
+  message: PublicTicketMessage;
+  followUp?: FollowUpLink;
+}
+
+/** POST /api/my/tickets/:id/rating, once the ticket is solved and until it is closed. */
+export interface TicketRatingRequest {
+  score: TicketScore;
+  comment?: string;
+}
+
+/** GET /api/my/tickets: a verified user's own tickets, newest first. */
+export interface MyTicketsResponse {
+  tickets: Omit<MyTicketResponse, 'messages'>[];
+}
 
 export interface SearchHit {
   articleId: string;

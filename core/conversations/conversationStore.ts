@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, Lang, UserIdentity } from '../contracts/api.ts';
 import type { ConversationRepository, EventStore } from '../storage/ports.ts';
-import type { DeflectEvent } from '../events/types.ts';
+import { isConversationStep, type DeflectEvent } from '../events/types.ts';
 import type { Conversation } from './types.ts';
 
 const MAX_TURNS = 200;
@@ -68,7 +68,7 @@ export class ConversationStore implements ConversationRepository {
   }
 
   private fold(e: DeflectEvent, titleOf: (articleId: string) => string): void {
-    if (e.type === 'erasure' || e.type === 'solved') return;
+    if (!isConversationStep(e)) return;
     let c = this.byId.get(e.conversationId);
     if (!c) {
       c = {

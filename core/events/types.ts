@@ -63,6 +63,33 @@ export interface SolvedEvent extends Base {
   questions: string[];
 }
 
+/** The first public agent reply to a ticket (a bot answer or an internal note is not one). */
+export interface TicketFirstResponseEvent extends Base {
+  type: 'ticket_first_response';
+  ticketId: string;
+  /** From the ticket's creation to the reply. */
+  afterMs: number;
+  agent?: string;
+}
+
+/** A ticket became solved (again, after a reopen: each resolution is one event). */
+export interface TicketResolvedEvent extends Base {
+  type: 'ticket_resolved';
+  ticketId: string;
+  /** From the ticket's creation to this resolution. */
+  afterMs: number;
+  /** Reopens before this resolution. */
+  reopens: number;
+  agent?: string;
+}
+
+/** A customer wrote on a pending or solved ticket, and it opened again. */
+export interface TicketReopenedEvent extends Base {
+  type: 'ticket_reopened';
+  ticketId: string;
+  from: 'pending' | 'solved';
+}
+
 /** A user's personal data was erased on request; kept so the erase itself is on record. */
 export interface ErasureEvent extends Omit<Base, 'user'> {
   type: 'erasure';
@@ -70,6 +97,17 @@ export interface ErasureEvent extends Omit<Base, 'user'> {
   counts: Record<string, number>;
 }
 
-export type DeflectEvent = QuestionEvent | FeedbackEvent | TicketEvent | SolvedEvent | ErasureEvent;
+export type TicketLifecycleEvent = TicketFirstResponseEvent | TicketResolvedEvent | TicketReopenedEvent;
+
+export type DeflectEvent =
+  QuestionEvent | FeedbackEvent | TicketEvent | SolvedEvent | ErasureEvent | TicketLifecycleEvent;
+
+/** The steps of a conversation (what conversations and the deflection report fold); every other event is a record beside them. */
+export type ConversationStepEvent = QuestionEvent | FeedbackEvent | TicketEvent;
+
+/** One rule for every reader: only questions, feedback and tickets are steps of a conversation. */
+export function isConversationStep(e: DeflectEvent): e is ConversationStepEvent {
+  return e.type === 'question' || e.type === 'feedback' || e.type === 'ticket';
+}
 export type NewEvent = DistributiveOmit<DeflectEvent, 'id' | 'at'> & { at?: string };
 type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;

@@ -191,11 +191,15 @@ function eraseInTicket(t: Ticket, subject: boolean, pseudonym: string, scrub: (s
     t.email = '';
     t.name = undefined;
     t.userId = pseudonym;
+    // The id her tickets were listed by ("my tickets") is hers: the ticket no longer lists under it.
+    delete t.verifiedUserId;
   }
   t.subject = scrub(t.subject);
   if (t.description) t.description = scrub(t.description);
   if (t.failedQuestion) t.failedQuestion = scrub(t.failedQuestion);
   for (const turn of t.transcript) turn.text = scrub(turn.text);
   for (const n of t.notes) n.text = scrub(n.text);
+  for (const m of t.messages ?? []) m.text = scrub(m.text);
+  if (t.rating?.comment) t.rating.comment = scrub(t.rating.comment);
   return t;
 }

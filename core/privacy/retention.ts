@@ -38,5 +38,6 @@ export async function applyTicketRetention(
 ): Promise<string[]> {
   if (!days) return [];
   const cutoff = new Date((options.now ?? Date.now()) - days * 86_400_000).toISOString();
-  return tickets.removeWhere((t) => t.status === 'solved' && t.updatedAt < cutoff);
+  // Closed is solved and left alone (core/tickets/lifecycle.ts): kept no longer than solved.
+  return tickets.removeWhere((t) => (t.status === 'solved' || t.status === 'closed') && t.updatedAt < cutoff);
 }

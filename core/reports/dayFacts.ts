@@ -1,5 +1,5 @@
 import type { Action } from '../contracts/api.ts';
-import type { DeflectEvent } from '../events/types.ts';
+import { isConversationStep, type DeflectEvent } from '../events/types.ts';
 
 /**
  * The facts reports need from one day of events, in columns: a few numbers
@@ -71,9 +71,7 @@ export const REASONS = ['user', 'not_helpful', 'no_answer'] as const;
 /** Condense one day's events (in any order) into facts. Erasure records and solved-with records carry no deflection data and are left out. */
 export function buildDayFacts(day: string, events: Iterable<DeflectEvent>): DayFacts {
   const start = Date.parse(`${day}T00:00:00.000Z`);
-  const sorted = [...events]
-    .filter((e) => e.type !== 'erasure' && e.type !== 'solved')
-    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const sorted = [...events].filter(isConversationStep).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const f = {
     strings: [] as string[],
     ...(Object.fromEntries([...HASH_COLUMNS, ...INT_COLUMNS].map((c) => [c, [] as number[]])) as Record<

@@ -11,8 +11,8 @@ import type { Ticket } from '../tickets/types.ts';
  */
 
 /** A new ticket as openTicket builds it; the store gives it id, status and times. */
-export type TicketDraft = Omit<Ticket, 'id' | 'createdAt' | 'updatedAt' | 'status' | 'tags' | 'notes'> &
-  Partial<Pick<Ticket, 'tags'>>;
+export type TicketDraft = Omit<Ticket, 'id' | 'createdAt' | 'updatedAt' | 'status' | 'tags' | 'notes' | 'messages'> &
+  Partial<Pick<Ticket, 'tags' | 'messages'>>;
 
 export interface TicketQuery {
   status?: Ticket['status'];
@@ -23,6 +23,10 @@ export interface TicketQuery {
   from?: string;
   /** ISO time, exclusive. */
   to?: string;
+  /** The verified user the tickets belong to (Ticket.verifiedUserId). */
+  verifiedUserId?: string;
+  /** ISO time, exclusive: last changed before it (the close job). */
+  updatedBefore?: string;
   page?: number;
   pageSize?: number;
 }
@@ -42,8 +46,11 @@ export interface TicketRepository {
   get(id: string): Promise<Ticket>;
   /** Newest first, filtered, one page. */
   list(q?: TicketQuery): Promise<TicketPage>;
-  /** Apply a change and persist it (no other writer interleaves); on failure nothing changes. */
-  update(id: string, change: (t: Ticket) => void): Promise<Ticket>;
+  /**
+   * Apply a change and persist it (no other writer interleaves); on failure nothing changes.
+   * A change that returns `false` (exactly) leaves the ticket as it was, unwritten: a rule re-checked under the lock said no.
+   */
+  update(id: string, change: (t: Ticket) => unknown): Promise<Ticket>;
   /** Delete the tickets the predicate matches; resolves with their ids once durable. */
   removeWhere(match: (t: Ticket) => boolean): Promise<string[]>;
   /** Every ticket (erasure, retention), in no particular order. */

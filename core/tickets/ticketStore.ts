@@ -34,6 +34,7 @@ export class TicketStore implements TicketRepository {
       tags: [],
       notes: [],
       ...draft,
+      messages: draft.messages ?? [],
       id: `T-${String(this.db.data.seq).padStart(6, '0')}`,
       status: 'open',
       createdAt: now,
@@ -72,19 +73,24 @@ export class TicketStore implements TicketRepository {
           (!q.lang || t.lang === q.lang) &&
           (!q.channel || t.channel === q.channel) &&
           (!q.from || t.createdAt >= q.from) &&
-          (!q.to || t.createdAt < q.to),
+          (!q.to || t.createdAt < q.to) &&
+          (!q.verifiedUserId || t.verifiedUserId === q.verifiedUserId) &&
+          (!q.updatedBefore || t.updatedAt < q.updatedBefore),
       )
       .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
     return { tickets: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, page, pageSize };
   }
 
   /** Apply a change and persist it; on failure nothing changes. */
-  async update(id: string, change: (t: Ticket) => void): Promise<Ticket> {
+  async update(id: string, change: (t: Ticket) => unknown): Promise<Ticket> {
     const t = this.find(id);
     const before = structuredClone(t);
     try {
       // A change that throws half-way is undone too, as in the database adapter's transaction.
-      change(t);
+      if (change(t) === false) {
+        Object.assign(t, before);
+        return t;
+      }
       t.updatedAt = new Date().toISOString();
       await this.db.write();
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { Channel, Lang, TicketStatus } from '../contracts/api.ts';
+import type { Channel, Lang, TicketScore, TicketStatus } from '../contracts/api.ts';
 import type { Turn } from '../conversations/types.ts';
 
 export interface Ticket {
@@ -11,6 +11,8 @@ export interface Ticket {
   email: string;
   name?: string;
   userId?: string;
+  /** The user id the widget's identity HMAC (or the channel) vouched for at creation: who may list it without a token. */
+  verifiedUserId?: string;
   subject: string;
   description?: string;
   reason: 'user' | 'not_helpful' | 'no_answer';
@@ -26,6 +28,33 @@ export interface Ticket {
   solvedWith?: string;
   tags: string[];
   notes: { at: string; text: string; author?: string }[];
+  /** The thread with the customer, and the agents' internal messages (never shown to the customer). */
+  messages: TicketMessage[];
+  /** SHA-256 (hex) of the customer's follow-up token; the token itself is never stored. */
+  followUpHash?: string;
+  /** Times a customer message took the ticket back from pending or solved to open. */
+  reopens?: number;
+  /** The first public agent reply (core/tickets/lifecycle.ts). */
+  firstResponseAt?: string;
+  /** The last time the ticket became solved. */
+  solvedAt?: string;
+  closedAt?: string;
+  rating?: { score: TicketScore; comment?: string; at: string };
+  /** The closed ticket this one follows up (a customer wrote after it was closed). */
+  followUpOf?: string;
+  /** Tickets opened by the customer writing after this one was closed. */
+  followUps?: string[];
+}
+
+export interface TicketMessage {
+  id: string;
+  /** system: written by Deflect itself (bot answers, automatic notices): never a first response. */
+  from: 'customer' | 'agent' | 'system';
+  text: string;
+  /** An agents-only note: never in a customer route, page, e-mail, widget, bot or customer-facing webhook. */
+  internal: boolean;
+  at: string;
+  author?: string;
 }
 
 /** Where new tickets go besides the built-in store (webhook, help-desk API…). */

@@ -18,6 +18,14 @@ export function ticketSummary(t: Ticket) {
     tags: t.tags,
     failedQuestion: t.failedQuestion,
     notes: t.notes.length,
+    messages: (t.messages ?? []).length,
+    reopens: t.reopens ?? 0,
+    firstResponseAt: t.firstResponseAt,
+    solvedAt: t.solvedAt,
+    closedAt: t.closedAt,
+    rating: t.rating,
+    followUpOf: t.followUpOf,
+    followUps: t.followUps,
   };
 }
 
@@ -39,5 +47,7 @@ export function ticketDetail(t: Ticket) {
       .filter((s) => s.helpful !== undefined)
       .map((s) => ({ articleId: s.articleId, title: s.title, helpful: s.helpful! })),
     notes: t.notes,
+    /** The whole thread, internal notes included (marked `internal`): the agent side only. */
+    messages: t.messages ?? [],
   };
 }

@@ -5,11 +5,12 @@ import { listTickets } from '../../core/commands/listTickets.ts';
 import { showTicket } from '../../core/commands/showTicket.ts';
 import { solveWithArticle } from '../../core/phrasings/solveWithArticle.ts';
 import { updateTicket } from '../../core/commands/updateTicket.ts';
+import { replyToTicket } from '../../core/commands/replyToTicket.ts';
 import type { authenticator } from '../auth.ts';
 import { ticketDetail, ticketSummary } from '../presenters/tickets.ts';
 import { validate } from '../validate.ts';
 
-const status = z.enum(['open', 'pending', 'solved']);
+const status = z.enum(['open', 'pending', 'on_hold', 'solved', 'closed']);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, 'must be a date (YYYY-MM-DD) or an ISO time (UTC)');
 
 const listSchema = z.strictObject({
@@ -39,9 +40,19 @@ const patchSchema = z
     'give at least one of status, assignee, tags, note',
   );
 
+const messageSchema = z.strictObject({
+  text: z.string().trim().min(1).max(10_000),
+  /** An agents-only note: never shown to the customer, moves no status. */
+  internal: z.boolean().default(false),
+  /** The status after a public reply; pending (waiting for the customer) when unset. */
+  status: status.optional(),
+  /** Who wrote it; defaults to the key's role. */
+  author: z.string().trim().min(1).max(200).optional(),
+});
+
 const ticketId = z.string().regex(/^T-\d{6,}$/, 'must be a ticket id such as T-000001');
 
-/** Agents work tickets: list with filters, open one with its context, change status, assignee, tags, notes. */
+/** Agents work tickets: list with filters, open one with its context, reply or note, change status, assignee, tags. */
 export function agentTicketRoutes(core: CoreServices, requireRole: ReturnType<typeof authenticator>): Router {
   const router = Router();
   router.get('/api/tickets', requireRole('agent'), async (req, res) => {
@@ -60,6 +71,12 @@ export function agentTicketRoutes(core: CoreServices, requireRole: ReturnType<ty
       ? await solveWithArticle(core, id, { ...body, solvedWith: body.solvedWith }, author)
       : await updateTicket(core, id, body, author);
     res.json(ticketDetail(t));
+  });
+  router.post('/api/tickets/:id/messages', requireRole('agent'), async (req, res) => {
+    const id = validate(ticketId, req.params.id);
+    const body = validate(messageSchema, req.body);
+    const r = await replyToTicket(core, { id, ...body, author: body.author ?? String(res.locals.role) });
+    res.status(201).json({ message: r.message, ticket: ticketDetail(r.ticket) });
   });
   return router;
 }

@@ -1,10 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { SecurityConfig } from '../../core/config/security.ts';
+import type { Config } from '../../core/config/index.ts';
+import type { CreateTicketResponse } from '../../core/contracts/api.ts';
 import type { CoreServices } from '../../core/services.ts';
 import { verifyUser } from '../../core/identity/verifyUser.ts';
 import { openTicket } from '../../core/commands/openTicket.ts';
+import { followUpLink } from '../presenters/followUpLink.ts';
 import { validate } from '../validate.ts';
+import { followUpPageRoutes } from './followUpPage.ts';
+import { myTicketRoutes } from './myTickets.ts';
 import { conversationId, emailField, userField, userText } from './fields.ts';
 
 const createSchema = z.strictObject({
@@ -16,8 +20,12 @@ const createSchema = z.strictObject({
   user: userField.optional(),
 });
 
-/** Public ticket creation (the widget's "talk to a person"). */
-export function ticketRoutes(core: CoreServices, security: SecurityConfig): Router {
+/** Public ticket routes: creation (the widget's "talk to a person"), and the customer following it (JSON and page). */
+export function ticketRoutes(
+  core: CoreServices,
+  config: Pick<Config, 'security' | 'publicUrl' | 'defaultLang' | 'maxBodyBytes'>,
+): Router {
+  const { security } = config;
   const router = Router();
   router.post('/api/tickets', async (req, res) => {
     const { user, ...body } = validate(createSchema, req.body);
@@ -28,7 +36,14 @@ export function ticketRoutes(core: CoreServices, security: SecurityConfig): Rout
       asker,
       channel: 'widget',
     });
-    res.status(201).json({ id: created.id, status: created.status });
+    const response: CreateTicketResponse = {
+      id: created.id,
+      status: created.status,
+      followUp: followUpLink(config.publicUrl, created.id, created.followUpToken),
+    };
+    res.status(201).json(response);
   });
+  router.use(myTicketRoutes(core, config));
+  router.use(followUpPageRoutes(core, config));
   return router;
 }

@@ -54,6 +54,18 @@ describe('erasing a person on request', function () {
   it('POST /api/admin/erase-user removes the e-mail and name everywhere, keeps the counts, and records the erasure', async () => {
     s = await startTestServer({ env: { DEFLECT_API_KEYS: `admin=${ADMIN},lead=${LEAD}` } });
     const { anaTicket, bobTicket, conversationId } = await seed(s);
+    // Her ticket's thread and rating, and the id she was verified as, are hers too.
+    await s.deps.tickets.update(anaTicket, (t) => {
+      t.verifiedUserId = 'u-ana';
+      t.messages.push({
+        id: 'm',
+        from: 'customer',
+        text: 'write to ana.garcia@example.com',
+        internal: false,
+        at: t.createdAt,
+      });
+      t.rating = { score: 'bad', comment: 'ana.garcia@example.com never got a reply', at: t.createdAt };
+    });
     const reportBefore = (await getJson(`${s.url}/api/reports/deflection`, { Authorization: `Bearer ${LEAD}` })).body
       .totals;
 
@@ -80,6 +92,7 @@ describe('erasing a person on request', function () {
     expect(ticket).to.include({ email: '' });
     expect(ticket.name).to.equal(undefined);
     expect(ticket.userId).to.match(/^erased-/);
+    expect(ticket).to.not.have.property('verifiedUserId');
     expect(JSON.stringify(ticket).toLowerCase()).to.not.contain('ana.garcia@example.com');
     expect((await s.deps.tickets.get(bobTicket)).email).to.equal('bob@example.com');
     expect(readFileSync(path.join(s.config.dataDir, 'tickets.json'), 'utf8').toLowerCase()).to.not.contain(

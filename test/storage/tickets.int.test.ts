@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import { NotFoundError } from '../../core/errors.ts';
 import type { TicketDraft } from '../../core/storage/ports.ts';
 import { describeStorageContract } from '../helpers/storageBackends.ts';
+import { closeSolvedTickets } from '../../core/commands/closeSolvedTickets.ts';
+import { followUpTokenMatches, newFollowUpToken } from '../../core/tickets/followUpToken.ts';
+import type { TicketMessage } from '../../core/tickets/types.ts';
 
 const draft = (over: Partial<TicketDraft> = {}): TicketDraft => ({
   channel: 'widget',
@@ -109,5 +112,71 @@ describeStorageContract('TicketRepository', (pair) => {
     expect(await pair().b.tickets.removeWhere((t) => t.email === 'gone@example.com')).to.deep.equal([drop.id]);
     expect((await pair().a.tickets.all()).map((t) => t.id)).to.deep.equal([keep.id]);
     expect((await pair().a.tickets.create(draft())).id).to.equal('T-000003');
+  });
+
+  it('messages, internal notes and the follow-up token hash round-trip; the token itself is nowhere', async () => {
+    const { token, hash } = newFollowUpToken();
+    const first: TicketMessage = {
+      id: 'm1',
+      from: 'customer',
+      text: 'Mi tarjeta no llega',
+      internal: false,
+      at: '2026-06-01T10:00:00.000Z',
+    };
+    const t = await pair().a.tickets.create(draft({ followUpHash: hash, messages: [first], verifiedUserId: 'u-7' }));
+    await pair().b.tickets.update(t.id, (x) => {
+      x.messages.push({ id: 'm2', from: 'agent', text: 'nota', internal: true, at: '2026-06-01T11:00:00.000Z' });
+      x.rating = { score: 'good', at: '2026-06-02T10:00:00.000Z' };
+    });
+    const read = await pair().a.tickets.get(t.id);
+    expect(read.messages).to.deep.equal([
+      first,
+      { id: 'm2', from: 'agent', text: 'nota', internal: true, at: '2026-06-01T11:00:00.000Z' },
+    ]);
+    expect(read.rating).to.deep.equal({ score: 'good', at: '2026-06-02T10:00:00.000Z' });
+    expect(followUpTokenMatches(read.followUpHash, token)).to.equal(true);
+    expect(JSON.stringify(await pair().b.tickets.all())).to.not.contain(token);
+    expect((await pair().a.tickets.create(draft())).messages).to.deep.equal([]);
+  });
+
+  it("lists a verified user's tickets, and tickets last changed before a time", async () => {
+    const mine = await pair().a.tickets.create(draft({ verifiedUserId: 'u-1' }));
+    await pair().a.tickets.create(draft({ verifiedUserId: 'u-2' }));
+    await pair().a.tickets.create(draft({ userId: 'u-1' })); // an id nobody vouched for lists nothing
+    expect((await pair().b.tickets.list({ verifiedUserId: 'u-1' })).tickets.map((t) => t.id)).to.deep.equal([mine.id]);
+    const later = new Date(Date.now() + 60_000).toISOString();
+    expect((await pair().b.tickets.list({ updatedBefore: later })).total).to.equal(3);
+    expect((await pair().b.tickets.list({ updatedBefore: mine.createdAt })).total).to.equal(0);
+  });
+
+  it('an update whose change returns false writes nothing, not even the time', async () => {
+    const t = await pair().a.tickets.create(draft());
+    const back = await pair().b.tickets.update(t.id, (x) => {
+      x.status = 'solved';
+      return false;
+    });
+    expect(back.status).to.equal('open');
+    const read = await pair().a.tickets.get(t.id);
+    expect(read).to.include({ status: 'open', updatedAt: t.updatedAt });
+  });
+
+  it('the close job run by both instances at once closes each due ticket once', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const t = await pair().a.tickets.create(draft());
+      await pair().a.tickets.update(t.id, (x) => void (x.status = i < 5 ? 'solved' : 'pending'));
+      ids.push(t.id);
+    }
+    const now = new Date(Date.now() + 5 * 86_400_000);
+    const [a, b] = await Promise.all([
+      closeSolvedTickets({ tickets: pair().a.tickets }, { closeDays: 4, now }),
+      closeSolvedTickets({ tickets: pair().b.tickets }, { closeDays: 4, now }),
+    ]);
+    expect([...a, ...b].sort()).to.deep.equal(ids.slice(0, 5));
+    const after = await pair().a.tickets.all();
+    expect(after.filter((t) => t.status === 'closed').map((t) => t.closedAt)).to.deep.equal(
+      Array(5).fill(now.toISOString()),
+    );
+    expect(after.find((t) => t.id === ids[5])!.status).to.equal('pending');
   });
 });

@@ -20,6 +20,7 @@ export class PgTicketStore implements TicketRepository {
       tags: [],
       notes: [],
       ...draft,
+      messages: draft.messages ?? [],
       id: `T-${seq.padStart(6, '0')}`,
       status: 'open',
       createdAt: now,
@@ -53,6 +54,8 @@ export class PgTicketStore implements TicketRepository {
     if (q.channel) add('channel = ?', q.channel);
     if (q.from) add('created_at >= ?', q.from);
     if (q.to) add('created_at < ?', q.to);
+    if (q.verifiedUserId) add("doc->>'verifiedUserId' = ?", q.verifiedUserId);
+    if (q.updatedBefore) add('updated_at < ?', q.updatedBefore);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [found, count] = await Promise.all([
       this.pool.query<{ doc: Ticket }>(
@@ -64,12 +67,13 @@ export class PgTicketStore implements TicketRepository {
     return { tickets: found.rows.map((r) => r.doc), total: Number(count.rows[0]!.n), page, pageSize };
   }
 
-  async update(id: string, change: (t: Ticket) => void): Promise<Ticket> {
+  async update(id: string, change: (t: Ticket) => unknown): Promise<Ticket> {
     return transaction(this.pool, async (client) => {
       const { rows } = await client.query<{ doc: Ticket }>('SELECT doc FROM tickets WHERE id = $1 FOR UPDATE', [id]);
       if (!rows[0]) throw new NotFoundError('ticket', id);
       const t = rows[0].doc;
-      change(t);
+      const before = structuredClone(t);
+      if (change(t) === false) return before;
       t.updatedAt = new Date().toISOString();
       await client.query(
         'UPDATE tickets SET status = $2, channel = $3, lang = $4, tags = $5, created_at = $6, updated_at = $7, doc = $8 WHERE id = $1',

@@ -1,0 +1,20 @@
+import type { MyTicketResponse, TicketScore } from '../contracts/api.ts';
+import type { CoreServices } from '../services.ts';
+import { customerView, ticketForToken } from '../tickets/customerView.ts';
+import { rate } from '../tickets/lifecycle.ts';
+
+/**
+ * The customer rates a solved ticket (good or bad, with a comment); they may
+ * change it until the ticket closes. `changed`: a rating was there already.
+ */
+export async function rateMyTicket(
+  core: Pick<CoreServices, 'tickets'>,
+  input: { id: string; token?: string; score: TicketScore; comment?: string; now?: Date },
+): Promise<{ changed: boolean; ticket: MyTicketResponse }> {
+  await ticketForToken(core.tickets, input.id, input.token);
+  let changed = false;
+  const t = await core.tickets.update(input.id, (t) => {
+    changed = rate(t, { score: input.score, comment: input.comment }, input.now ?? new Date()).changed;
+  });
+  return { changed, ticket: customerView(t) };
+}

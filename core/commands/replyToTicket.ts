@@ -1,0 +1,33 @@
+import type { TicketStatus } from '../contracts/api.ts';
+import type { CoreServices } from '../services.ts';
+import { addAgentMessage, type Milestones } from '../tickets/lifecycle.ts';
+import { recordMilestones } from '../tickets/ticketEvents.ts';
+import type { Ticket, TicketMessage } from '../tickets/types.ts';
+
+export interface ReplyToTicketInput {
+  id: string;
+  text: string;
+  /** An agents-only note: moves no status, never reaches the customer. */
+  internal?: boolean;
+  /** The status after a public reply; pending (waiting for the customer) when unset. */
+  status?: TicketStatus;
+  author: string;
+  now?: Date;
+}
+
+/** An agent answers the customer, or leaves an internal note; the first public reply is recorded as the first response. */
+export async function replyToTicket(
+  core: Pick<CoreServices, 'tickets' | 'events'>,
+  input: ReplyToTicketInput,
+): Promise<{ ticket: Ticket; message: TicketMessage }> {
+  const now = input.now ?? new Date();
+  let milestones: Milestones = {};
+  let message: TicketMessage | undefined;
+  const ticket = await core.tickets.update(input.id, (t) => {
+    const step = addAgentMessage(t, input, now);
+    milestones = step.milestones;
+    message = step.message;
+  });
+  await recordMilestones(core.events, ticket, milestones);
+  return { ticket, message: ticket.messages.find((m) => m.id === message!.id)! };
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import type { PublicTicketMessage, TicketStatus } from '../contracts/api.ts';
+import { log } from '../logger.ts';
+import type { CoreServices } from '../services.ts';
+import { customerView, ticketForToken } from '../tickets/customerView.ts';
+import { newFollowUpToken } from '../tickets/followUpToken.ts';
+import { addCustomerMessage, type Milestones, TicketStateError } from '../tickets/lifecycle.ts';
+import { recordMilestones } from '../tickets/ticketEvents.ts';
+import type { Ticket } from '../tickets/types.ts';
+import { handToSinks } from '../tickets/handToSinks.ts';
+
+export interface WriteToMyTicketResult {
+  /** The ticket the message went to: this one, or the follow-up ticket a closed one leads to. */
+  ticketId: string;
+  status: TicketStatus;
+  message: PublicTicketMessage;
+  /** Set when a follow-up ticket was opened: its own token, shown once. */
+  followUpToken?: string;
+}
+
+/**
+ * The customer writes on their ticket. On pending or solved it opens again
+ * (a reopen, recorded); on a closed ticket the message opens a follow-up
+ * ticket linked to it, with its own token, since a closed ticket's history
+ * stays as it was measured.
+ */
+export async function writeToMyTicket(
+  core: Pick<CoreServices, 'tickets' | 'events' | 'sinks'>,
+  input: { id: string; token?: string; text: string; now?: Date },
+): Promise<WriteToMyTicketResult> {
+  const now = input.now ?? new Date();
+  await ticketForToken(core.tickets, input.id, input.token);
+  let milestones: Milestones = {};
+  let closed = false;
+  let messageId = '';
+  const t = await core.tickets.update(input.id, (t) => {
+    closed = t.status === 'closed';
+    if (closed) return false;
+    const step = addCustomerMessage(t, input.text, now);
+    milestones = step.milestones;
+    messageId = step.message!.id;
+  });
+  if (closed) return openFollowUp(core, t, input.text, now);
+  await recordMilestones(core.events, t, milestones);
+  return { ticketId: t.id, status: t.status, message: messageOf(t, messageId) };
+}
+
+async function openFollowUp(
+  core: Pick<CoreServices, 'tickets' | 'sinks'>,
+  closed: Ticket,
+  text: string,
+  now: Date,
+): Promise<WriteToMyTicketResult> {
+  const token = newFollowUpToken();
+  const next = await core.tickets.create({
+    channel: closed.channel,
+    lang: closed.lang,
+    email: closed.email,
+    name: closed.name,
+    userId: closed.userId,
+    ...(closed.verifiedUserId ? { verifiedUserId: closed.verifiedUserId } : {}),
+    subject: closed.subject,
+    reason: 'user',
+    transcript: [],
+    shown: [],
+    tags: [...closed.tags],
+    followUpOf: closed.id,
+    followUpHash: token.hash,
+    messages: [{ id: randomUUID(), from: 'customer', text, internal: false, at: now.toISOString() }],
+  });
+  await core.tickets
+    .update(closed.id, (t) => {
+      if (t.status !== 'closed') throw new TicketStateError('reopened meanwhile');
+      (t.followUps ??= []).push(next.id);
+    })
+    .catch((error: Error) => log.warn('tickets', 'could not link a follow-up ticket', { ticketId: closed.id, error }));
+  await handToSinks(core.sinks, next);
+  return {
+    ticketId: next.id,
+    status: next.status,
+    message: messageOf(next, next.messages[0]!.id),
+    followUpToken: token.token,
+  };
+}
+
+function messageOf(t: Ticket, id: string): PublicTicketMessage {
+  return customerView(t).messages.find((m) => m.id === id)!;
+}

@@ -1,0 +1,52 @@
+import type { Lang, MyTicketResponse } from '../contracts/api.ts';
+import { NotFoundError } from '../errors.ts';
+import type { TicketRepository } from '../storage/ports.ts';
+import { followUpTokenMatches } from './followUpToken.ts';
+import { publicMessages } from './lifecycle.ts';
+import { statusLabel } from './statusLabels.ts';
+import type { Ticket } from './types.ts';
+
+/**
+ * The ticket as its customer sees it, wherever they see it (the JSON route,
+ * the follow-up page): public messages only, the status in their words. The
+ * one place that decides what leaves the agent side.
+ */
+export function customerView(t: Ticket, lang: Lang = t.lang): MyTicketResponse {
+  return {
+    id: t.id,
+    status: t.status,
+    statusLabel: statusLabel(t.status, lang),
+    lang: t.lang,
+    subject: t.subject,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    messages: publicMessages(t).map((m) => ({
+      id: m.id,
+      from: m.from,
+      text: m.text,
+      at: m.at,
+      ...(m.author && m.from === 'agent' ? { author: m.author } : {}),
+    })),
+    ...(t.rating ? { rating: { ...t.rating } } : {}),
+    ...(t.followUpOf ? { followUpOf: t.followUpOf } : {}),
+  };
+}
+
+/**
+ * The ticket whose follow-up token this is. A missing ticket, a missing token
+ * and a wrong one are the same NotFoundError, so nobody learns which ids exist.
+ */
+export async function ticketForToken(
+  tickets: TicketRepository,
+  id: string,
+  token: string | undefined,
+): Promise<Ticket> {
+  let t: Ticket | undefined;
+  try {
+    t = await tickets.get(id);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
+  if (!t || !followUpTokenMatches(t.followUpHash, token)) throw new NotFoundError('ticket', id);
+  return t;
+}
