@@ -7,12 +7,14 @@ import { EventLog } from '../events/eventLog.ts';
 import { UnavailableError } from '../errors.ts';
 import { log } from '../logger.ts';
 import { TicketStore } from '../tickets/ticketStore.ts';
+import { LocalSnapshots } from '../indexing/localSnapshots.ts';
 import { KeyValueStore } from './keyValueStore.ts';
 import type { KeyValueRepository, Stores } from './ports.ts';
 import { EventSourcedConversations } from './postgres/eventSourcedConversations.ts';
 import { migrate } from './postgres/migrate.ts';
 import { PgEventStore } from './postgres/pgEventStore.ts';
 import { PgKeyValueStore } from './postgres/pgKeyValueStore.ts';
+import { PgSnapshots } from './postgres/pgSnapshots.ts';
 import { PgTicketStore } from './postgres/pgTicketStore.ts';
 import { reportUnavailable } from './postgres/unavailable.ts';
 import { openRedis } from './redis/openRedis.ts';
@@ -63,6 +65,7 @@ async function openEmbedded(config: StoreConfig): Promise<Omit<Stores, 'needsDat
     tickets,
     conversations: new ConversationStore(),
     channelState: once(() => KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays)),
+    snapshots: new LocalSnapshots(config.dataDir),
     close: () => events.close(),
   };
 }
@@ -82,7 +85,9 @@ async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stor
       { cause: error },
     );
   }
-  log.info('storage', 'tickets, events, conversations and bot state in postgres', { database: describeUrl(url) });
+  log.info('storage', 'tickets, events, conversations, bot state and index snapshots in postgres', {
+    database: describeUrl(url),
+  });
   const events = new PgEventStore(pool);
   return {
     kind: 'postgres',
@@ -90,6 +95,7 @@ async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stor
     tickets: new PgTicketStore(pool),
     conversations: new EventSourcedConversations(events),
     channelState: once(() => PgKeyValueStore.open<Record<string, unknown>>(pool, { ttlDays: config.bot.stateTtlDays })),
+    snapshots: new PgSnapshots(pool, url, config.dataDir),
     close: () => pool.end(),
   };
 }
