@@ -17,7 +17,7 @@ export type Services = Pick<
   CoreServices,
   'events' | 'tickets' | 'conversations' | 'sinks' | 'deadLetters' | 'facts' | 'channelState' | 'redis' | 'defaultLang'
 > &
-  Pick<StoragePorts, 'needsDataDirLock' | 'close'>;
+  Pick<StoragePorts, 'needsDataDirLock' | 'snapshots' | 'close'>;
 
 type ServicesConfig = Pick<Config, 'dataDir' | 'tickets' | 'bot' | 'defaultLang' | 'storage'>;
 
@@ -36,7 +36,7 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
     await closeSinks(sinks);
     await stores.close();
   };
-  const { events, tickets, conversations, channelState, redis, needsDataDirLock } = stores;
+  const { events, tickets, conversations, channelState, redis, needsDataDirLock, snapshots } = stores;
   return {
     events,
     tickets,
@@ -44,6 +44,7 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
     channelState,
     ...(redis ? { redis } : {}),
     needsDataDirLock,
+    snapshots,
     sinks,
     deadLetters,
     facts,
