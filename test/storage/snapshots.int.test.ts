@@ -76,6 +76,26 @@ describeStorageContract('SnapshotPublication (index snapshots)', (pair) => {
     expect(path.basename(dir)).to.equal(published.id);
   });
 
+  it('a snapshot the follower cannot load leaves it on the previous one, and the next publication is taken', async () => {
+    const { a, b, dataDirs } = pair();
+    const loaded: string[] = [];
+    const bad = fakeSnapshot(dataDirs.a, 1);
+    followers.push(
+      b.snapshots.follow(
+        null,
+        async (dir) => {
+          if (path.basename(dir) === path.basename(bad)) throw new Error('built with another embedder');
+          loaded.push(path.basename(dir));
+        },
+        { pollMs: 100 },
+      ),
+    );
+    await a.snapshots.publish(bad);
+    const good = await a.snapshots.publish(fakeSnapshot(dataDirs.a, 2));
+    await eventually(() => loaded.includes(good.id), { timeoutMs: 20_000, what: 'the next snapshot to be loaded' });
+    expect(loaded).to.deep.equal([good.id]);
+  });
+
   it('an instance starting later pulls the current snapshot into its own DATA_DIR', async () => {
     const { a, b, dataDirs } = pair();
     expect(await b.snapshots.pull()).to.equal(null);

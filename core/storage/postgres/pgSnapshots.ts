@@ -137,6 +137,7 @@ export class PgSnapshots implements SnapshotPublication {
 
   follow(initial: string | null, onChange: (dir: string) => Promise<void>, options: FollowOptions = {}) {
     let served = initial;
+    let refused: string | null = null;
     let running: Promise<void> | null = null;
     let again = false;
     let failing = false;
@@ -150,11 +151,18 @@ export class PgSnapshots implements SnapshotPublication {
           again = false;
           try {
             const dir = await this.pull();
-            if (dir && dir !== served) {
-              await onChange(dir);
-              served = dir;
-            }
             failing = false;
+            if (dir && dir !== served && dir !== refused) {
+              await onChange(dir).catch((error: unknown) => {
+                // Unloadable here (another embedder, a damaged file): keep serving the old one until the next publication.
+                refused = dir;
+                log.error('index', 'could not load the published index snapshot; still serving the previous one', {
+                  snapshot: path.basename(dir),
+                  error,
+                });
+              });
+              if (refused !== dir) served = dir;
+            }
           } catch (error) {
             // The next notification or poll retries; say so once, not every few seconds.
             if (!failing) log.warn('index', 'could not fetch the published index snapshot; will retry', { error });
