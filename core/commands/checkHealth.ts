@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ResilientFullTextIndex } from '../search/resilientFullTextIndex.ts';
 import type { CoreServices } from '../services.ts';
 
@@ -12,6 +13,8 @@ export function checkHealth(core: Pick<CoreServices, 'index' | 'conversations'>)
     articles: index.articles.size,
     published,
     index: {
+      // Which snapshot this instance serves: on PostgreSQL every instance names the published one.
+      snapshot: index.snapshotDir ? path.basename(index.snapshotDir) : null,
       createdAt: index.manifest.createdAt,
       fullText: index.fullText.kind,
       ...(search ? { search } : {}),

@@ -4,7 +4,7 @@ import { buildArticle, writeKb } from '../helpers/articles.ts';
 import { runProcess } from '../helpers/child.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
-import { postJson, startTestServer, type TestServer } from '../helpers/server.ts';
+import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 /**
@@ -97,10 +97,11 @@ describe('index snapshots published through PostgreSQL', function () {
     }
     const current = await servers[0]!.core.snapshots.current();
     for (const s of servers)
-      await eventually(async () => (await answerTo(s, question)) === 'c' && served(s) === current!.id, {
+      await eventually(async () => (await answerTo(s, question)) === 'c', {
         timeoutMs: 30_000,
         intervalMs: 100,
         what: `${s.url} to answer from the new snapshot`,
       });
+    for (const s of servers) expect((await getJson(`${s.url}/healthz`)).body.index.snapshot).to.equal(current!.id);
   });
 });
