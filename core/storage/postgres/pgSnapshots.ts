@@ -109,6 +109,7 @@ export class PgSnapshots implements SnapshotPublication {
   }
 
   async pull(): Promise<string | null> {
+    const started = performance.now();
     // One snapshot of the database: a publication pruning the current archive meanwhile cannot tear the download.
     const fetched = await transaction(this.pool, async (c) => {
       await c.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -130,7 +131,14 @@ export class PgSnapshots implements SnapshotPublication {
       return { id: row.id, archive: Buffer.concat(parts), sha256: row.sha256 };
     });
     if (!fetched) return null;
-    if (fetched.archive) await this.unpack(fetched.id, fetched.archive, fetched.sha256);
+    if (fetched.archive) {
+      await this.unpack(fetched.id, fetched.archive, fetched.sha256);
+      log.info('index', 'downloaded the published index snapshot', {
+        id: fetched.id,
+        bytes: fetched.archive.byteLength,
+        ms: Math.round(performance.now() - started),
+      });
+    }
     await this.point(fetched.id);
     return this.folderOf(fetched.id);
   }
