@@ -15,6 +15,8 @@ export interface SpreadFigures {
   publishSeconds: number;
   /** From the publication to each instance answering with the new article. */
   servedSeconds: number[];
+  /** Of which downloading and unpacking the archive (the rest is loading it, as in the embedded mode). */
+  downloadMs: number[];
   archiveBytes: number;
   chunks: number;
 }
@@ -30,7 +32,7 @@ export async function benchSnapshotSpread(articles = 1000, instances = 3): Promi
   writeSyntheticKb(kb.dir, articles);
   const db = await freshDatabase();
   const dirs = Array.from({ length: instances + 1 }, () => tempDir('deflect-bench-data-'));
-  const env = { KB_DIR: kb.dir, DATABASE_URL: db.url, WORD_VECTORS: 'off', LOG_LEVEL: 'warn' };
+  const env = { KB_DIR: kb.dir, DATABASE_URL: db.url, WORD_VECTORS: 'off', LOG_LEVEL: 'info' };
   const servers: ServerProcess[] = [];
   try {
     const t0 = performance.now();
@@ -50,6 +52,10 @@ export async function benchSnapshotSpread(articles = 1000, instances = 3): Promi
     if (code !== 0) throw new Error(`npm run index failed:\n${output}`);
     const t2 = performance.now();
     const servedSeconds = await Promise.all(servers.map((s) => answeredAfter(s, t2)));
+    const downloadMs = servers.map((s) => {
+      const lines = [...s.output().matchAll(/"message":"downloaded the published index snapshot".*?"ms":(\d+)/g)];
+      return Number(lines.at(-1)?.[1] ?? NaN);
+    });
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     const { rows } = await client
@@ -63,6 +69,7 @@ export async function benchSnapshotSpread(articles = 1000, instances = 3): Promi
       startSeconds,
       publishSeconds: (t2 - t1) / 1000,
       servedSeconds,
+      downloadMs,
       archiveBytes: Number(rows[0]!.bytes),
       chunks: rows[0]!.chunks,
     };
@@ -99,4 +106,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(
     `archive: ${(f.archiveBytes / 1048576).toFixed(1)} MiB in ${f.chunks} chunk(s); new article answered by each instance after: ${s(f.servedSeconds)} (goal ≤ 10 s)`,
   );
+  console.log(`of which downloading and unpacking: ${f.downloadMs.map((ms) => `${ms} ms`).join(', ')}`);
 }
