@@ -5,7 +5,7 @@ import { loadKnowledgeBase } from './articles/loadKb.ts';
 import { buildIndex, isIndexStale } from './indexing/buildIndex.ts';
 import { openSnapshot, type KbIndex } from './indexing/kbIndex.ts';
 import { calibratedWith, currentSnapshotDir } from './indexing/snapshot.ts';
-import { followSnapshots } from './indexing/followSnapshots.ts';
+import { loadPublishedIndex } from './indexing/loadPublishedIndex.ts';
 import { openSearchBackend } from './indexing/meiliBackend.ts';
 import { log } from './logger.ts';
 import { HashingEmbedder } from './search/hashingEmbedder.ts';
@@ -15,6 +15,7 @@ import type { Embedder } from './search/ports.ts';
 import { GLOVE_PACKAGE, loadGloveWordVectors } from './search/gloveWordVectors.ts';
 import type { WordVectors } from './answers/wordVectors.ts';
 import { lockDataDir } from './storage/dataDirLock.ts';
+import type { SnapshotPublication } from './storage/ports.ts';
 import { needsDataDirLock } from './storage/openStores.ts';
 import { startMaintenance } from './privacy/maintenance.ts';
 import { startTicketClosing } from './tickets/closeJob.ts';
@@ -24,6 +25,8 @@ import { thresholdsOf } from './thresholds.ts';
 import { DeliveryWorker } from './tickets/deliveryWorker.ts';
 
 export interface Core extends CoreServices {
+  /** Where index snapshots are published and followed (DATA_DIR's CURRENT, or PostgreSQL). */
+  snapshots: SnapshotPublication;
   embedder: Embedder;
   wordVectors: WordVectors | null;
   close(): Promise<void>;
@@ -83,7 +86,7 @@ export async function createCore(config: Config): Promise<Core> {
     stores = await openServices(config);
     const embedder = await initEmbedder(createEmbedder(config));
     const wordVectors = await createWordVectors(config);
-    const index = await loadOrBuildIndex(config, embedder, wordVectors);
+    const index = await loadOrBuildIndex(config, embedder, wordVectors, stores.snapshots);
     // MEILI_HOST set: full-text search through Meilisearch, the in-process index behind it.
     const search = await openSearchBackend(config.backends.meili, embedder, index);
     const { events, tickets, facts, conversations } = stores;
@@ -93,8 +96,8 @@ export async function createCore(config: Config): Promise<Core> {
       defaultLang: config.defaultLang,
       thresholds: thresholdsOf(config),
     });
-    // Serve what the indexer publishes (npm run index, or its --watch mode) without a restart.
-    const stopFollowing = followSnapshots(config.dataDir, index.snapshotDir, async (dir) => {
+    // Serve what the indexer publishes (npm run index, or its --watch mode; any instance's, on PostgreSQL) without a restart.
+    const stopFollowing = stores.snapshots.follow(index.snapshotDir, async (dir) => {
       const next = await openSnapshot(dir, embedder, wordVectors);
       // Published by an indexer run with another WORD_VECTORS (or without the package): its calibration fits another model.
       if (!calibratedWith(next.manifest, wordVectors)) {
@@ -124,7 +127,7 @@ export async function createCore(config: Config): Promise<Core> {
       await stopClosing();
       await worker?.close();
       await stopMaintenance();
-      stopFollowing();
+      await stopFollowing();
       search.close();
       await stores!.close();
       await unlock();
@@ -144,7 +147,16 @@ export async function createCore(config: Config): Promise<Core> {
   }
 }
 
-async function loadOrBuildIndex(config: Config, embedder: Embedder, wordVectors: WordVectors | null): Promise<KbIndex> {
+async function loadOrBuildIndex(
+  config: Config,
+  embedder: Embedder,
+  wordVectors: WordVectors | null,
+  snapshots: SnapshotPublication,
+): Promise<KbIndex> {
+  if (snapshots.kind === 'postgres') {
+    const { kbDir, dataDir, defaultLang } = config;
+    return loadPublishedIndex({ kbDir, dataDir, defaultLang, embedder, wordVectors, snapshots });
+  }
   const kb = await loadKnowledgeBase(config.kbDir, { defaultLang: config.defaultLang });
   const stale = await isIndexStale(kb, config.dataDir, embedder, wordVectors);
   const dir = await currentSnapshotDir(config.dataDir).catch(() => null);

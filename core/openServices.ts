@@ -25,7 +25,7 @@ export type Services = Pick<
   | 'defaultLang'
   | 'storageHealth'
 > &
-  Pick<StoragePorts, 'needsDataDirLock' | 'close'>;
+  Pick<StoragePorts, 'needsDataDirLock' | 'snapshots' | 'close'>;
 
 type ServicesConfig = Pick<Config, 'dataDir' | 'tickets' | 'bot' | 'defaultLang' | 'storage'>;
 
@@ -43,7 +43,7 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
     await closeSinks(sinks);
     await stores.close();
   };
-  const { events, tickets, conversations, deliveries, channelState, redis, needsDataDirLock } = stores;
+  const { events, tickets, conversations, deliveries, channelState, redis, needsDataDirLock, snapshots } = stores;
   return {
     events,
     tickets,
@@ -52,6 +52,7 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
     ...(redis ? { redis } : {}),
     needsDataDirLock,
     storageHealth: () => stores.health(),
+    snapshots,
     sinks,
     deliveries,
     facts,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ResilientFullTextIndex } from '../search/resilientFullTextIndex.ts';
 import type { CoreServices } from '../services.ts';
 
@@ -19,6 +20,8 @@ export async function checkHealth(core: Pick<CoreServices, 'index' | 'conversati
     articles: index.articles.size,
     published,
     index: {
+      // Which snapshot this instance serves: on PostgreSQL every instance names the published one.
+      snapshot: index.snapshotDir ? path.basename(index.snapshotDir) : null,
       createdAt: index.manifest.createdAt,
       fullText: index.fullText.kind,
       ...(search ? { search } : {}),

@@ -12,6 +12,7 @@ import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
 import type { Embedder, SearchDocument, VectorItem } from '../search/ports.ts';
 import { markdownToText } from '../articles/markdown.ts';
 import { log } from '../logger.ts';
+import type { PublishedSnapshot, SnapshotPublication } from '../storage/ports.ts';
 import { indexFromData, type KbIndex } from './kbIndex.ts';
 import {
   calibratedWith,
@@ -34,6 +35,8 @@ export interface BuildOptions {
   /** Ignore the previous snapshot: re-embed everything (and allow a new embedder). */
   rebuild?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Where the built snapshot is published for every instance (with dataDir; PostgreSQL when shared). */
+  publication?: SnapshotPublication;
 }
 
 export interface BuildSummary {
@@ -46,6 +49,8 @@ export interface BuildSummary {
   problems: ArticleProblem[];
   ms: number;
   snapshotDir: string | null;
+  /** The publication's record of the snapshot, when `publication` was given. */
+  published?: PublishedSnapshot;
   index: KbIndex;
 }
 
@@ -132,6 +137,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     );
     index.snapshotDir = snapshotDir;
   }
+  const published = snapshotDir && options.publication ? await options.publication.publish(snapshotDir) : undefined;
   const previousIds = previous ? new Set([...previous.keys()].map((k) => k.split('\u0000')[0])) : new Set<string>();
   const currentIds = new Set(kb.articles.map((a) => a.id));
   return {
@@ -144,6 +150,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     problems: kb.problems,
     ms: Math.round(performance.now() - started),
     snapshotDir,
+    ...(published ? { published } : {}),
     index,
   };
 }

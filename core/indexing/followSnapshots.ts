@@ -12,7 +12,7 @@ export function followSnapshots(
   dataDir: string,
   initial: string | null,
   onChange: (dir: string) => Promise<void>,
-  pollMs = 2000,
+  { pollMs = 2000, watch: useWatch = true }: { pollMs?: number; watch?: boolean } = {},
 ): () => void {
   let current = initial;
   let checking = false;
@@ -42,9 +42,10 @@ export function followSnapshots(
   mkdirSync(root, { recursive: true });
   let watcher: FSWatcher | null = null;
   try {
-    watcher = watch(root, (_event, name) => {
-      if (name === 'CURRENT') void check();
-    });
+    if (useWatch)
+      watcher = watch(root, (_event, name) => {
+        if (name === 'CURRENT') void check();
+      });
   } catch {
     watcher = null;
   }

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../articles/types.ts';
@@ -6,6 +7,7 @@ import type { Calibration } from '../answers/calibration.ts';
 import { decodeClassifier, encodeClassifier } from '../answers/classifierCodec.ts';
 import type { SavedClassifier } from '../answers/phraseClassifier.ts';
 import type { VectorItem } from '../search/ports.ts';
+import type { PublishedSnapshot } from '../storage/ports.ts';
 import { fsyncDir, fsyncFile, writeFileAtomic } from '../storage/atomicFile.ts';
 
 /**
@@ -61,6 +63,9 @@ export const FILES = {
   classifier: 'classifier.bin',
 };
 
+/** A snapshot folder's name: also its id in a shared publication. */
+export const SNAPSHOT_NAME = /^snap-[\w.-]+$/;
+
 export function indexRoot(dataDir: string): string {
   return path.join(dataDir, 'index');
 }
@@ -69,7 +74,7 @@ export function indexRoot(dataDir: string): string {
 export async function currentSnapshotDir(dataDir: string): Promise<string | null> {
   try {
     const name = (await fs.readFile(path.join(indexRoot(dataDir), 'CURRENT'), 'utf8')).trim();
-    if (!/^snap-[\w.-]+$/.test(name)) throw new IndexCorruptError(`CURRENT names '${name}', which is not a snapshot`);
+    if (!SNAPSHOT_NAME.test(name)) throw new IndexCorruptError(`CURRENT names '${name}', which is not a snapshot`);
     return path.join(indexRoot(dataDir), name);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -85,7 +90,8 @@ export async function publishSnapshot(
 ): Promise<string> {
   const root = indexRoot(dataDir);
   await fs.mkdir(root, { recursive: true });
-  const name = `snap-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+  // Unique across machines too (a shared publication names snapshots by folder); the pid stays last for pruneSnapshots.
+  const name = `snap-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}-${process.pid}`;
   const building = path.join(root, `.building-${name}`);
   await fs.mkdir(building);
   const write = async (file: string, content: string | Uint8Array) => {
@@ -109,9 +115,33 @@ export async function publishSnapshot(
   await fsyncDir(building);
   await fs.rename(building, path.join(root, name));
   await fsyncDir(root);
+  await switchCurrent(dataDir, name);
+  return path.join(root, name);
+}
+
+/** Point CURRENT at the complete snapshot folder `name`, then prune older ones. */
+export async function switchCurrent(dataDir: string, name: string): Promise<void> {
+  if (!SNAPSHOT_NAME.test(name)) throw new IndexCorruptError(`'${name}' is not a snapshot name`);
+  const root = indexRoot(dataDir);
   await writeFileAtomic(path.join(root, 'CURRENT'), `${name}\n`);
   await pruneSnapshots(root, name);
-  return path.join(root, name);
+}
+
+/** The KB revision a snapshot was built from: the same articles and synonyms give the same revision on any machine. */
+export function revisionOf(manifest: Pick<Manifest, 'hashes' | 'synonyms'>): string {
+  const ids = Object.keys(manifest.hashes).sort();
+  const text = JSON.stringify([ids.map((id) => [id, manifest.hashes[id]]), manifest.synonyms]);
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** A snapshot folder as a publication names it: id, KB revision, and when it was built. */
+export async function describeSnapshot(dir: string): Promise<PublishedSnapshot> {
+  try {
+    const manifest = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8')) as Manifest;
+    return { id: path.basename(dir), revision: revisionOf(manifest), publishedAt: manifest.createdAt };
+  } catch (error) {
+    throw new IndexCorruptError(`index snapshot ${dir} has no readable manifest`, { cause: error });
+  }
 }
 
 /** Read a snapshot's files; any missing or unreadable file is IndexCorruptError. */

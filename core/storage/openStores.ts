@@ -8,6 +8,7 @@ import { UnavailableError } from '../errors.ts';
 import { log } from '../logger.ts';
 import { importDeadLetters } from '../tickets/deadLetter.ts';
 import { TicketStore } from '../tickets/ticketStore.ts';
+import { LocalSnapshots } from '../indexing/localSnapshots.ts';
 import { FileDeliveryQueue } from './fileDeliveryQueue.ts';
 import { KeyValueStore } from './keyValueStore.ts';
 import type { KeyValueRepository, Stores } from './ports.ts';
@@ -16,6 +17,7 @@ import { migrate } from './postgres/migrate.ts';
 import { PgDeliveryQueue } from './postgres/pgDeliveryQueue.ts';
 import { PgEventStore } from './postgres/pgEventStore.ts';
 import { PgKeyValueStore } from './postgres/pgKeyValueStore.ts';
+import { PgSnapshots } from './postgres/pgSnapshots.ts';
 import { PgTicketStore } from './postgres/pgTicketStore.ts';
 import { reportUnavailable } from './postgres/unavailable.ts';
 import { openRedis } from './redis/openRedis.ts';
@@ -83,6 +85,7 @@ async function openEmbedded(config: StoreConfig): Promise<Omit<Stores, 'needsDat
     conversations: new ConversationStore(),
     channelState: once(() => KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays)),
     health: async () => ({ kind: 'embedded', conversations: 'memory' }),
+    snapshots: new LocalSnapshots(config.dataDir),
     close: () => events.close(),
   };
 }
@@ -102,7 +105,7 @@ async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stor
       { cause: error },
     );
   }
-  log.info('storage', 'tickets, events, conversations, bot state and webhook deliveries in postgres', {
+  log.info('storage', 'tickets, events, conversations, bot state, webhook deliveries and index snapshots in postgres', {
     database: describeUrl(url),
   });
   const events = new PgEventStore(pool);
@@ -114,6 +117,7 @@ async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stor
     deliveries,
     conversations: new EventSourcedConversations(events),
     channelState: once(() => PgKeyValueStore.open<Record<string, unknown>>(pool, { ttlDays: config.bot.stateTtlDays })),
+    snapshots: new PgSnapshots(pool, url, config.dataDir),
     health: async () => ({
       kind: 'postgres',
       conversations: 'database',

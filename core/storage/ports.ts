@@ -124,6 +124,8 @@ export interface Stores {
   channelState: () => Promise<KeyValueRepository<Record<string, unknown>>>;
   /** Outgoing webhook deliveries, waiting or dead. */
   deliveries: DeliveryQueue;
+  /** Where the published index snapshot lives and how new ones reach this instance. */
+  snapshots: SnapshotPublication;
   /** Redis commands for shared rate limits, when REDIS_URL is set. */
   redis?: RedisCommands;
   /** A data-directory lock is needed (the embedded stores, or any file still kept there). */
@@ -145,6 +147,47 @@ export interface StorageHealth {
   database?: 'reachable' | 'unreachable';
   /** Redis answered PING within the time limit (REDIS_URL set). */
   redis?: 'reachable' | 'unreachable';
+}
+
+/** A published index snapshot: its folder's name, the KB revision it was built from, when it was published. */
+export interface PublishedSnapshot {
+  id: string;
+  revision: string;
+  publishedAt: string;
+}
+
+export interface FollowOptions {
+  /** How often to look for a publication whose notification was missed. */
+  pollMs?: number;
+  /** false: poll only, as when every notification is lost. */
+  listen?: boolean;
+}
+
+/**
+ * Which index snapshot every instance serves. Snapshots are built into this
+ * instance's DATA_DIR/index (core/indexing/snapshot.ts). Embedded: the
+ * CURRENT pointer there is the publication, and a running server follows it.
+ * PostgreSQL: the snapshot's files are stored in the database, followers are
+ * notified and download it into their own DATA_DIR.
+ */
+export interface SnapshotPublication {
+  kind: 'embedded' | 'postgres';
+  /** Make the complete snapshot folder `dir` (under this DATA_DIR/index) the one every instance serves. */
+  publish(dir: string): Promise<PublishedSnapshot>;
+  /** The snapshot being served, or null when none was ever published. */
+  current(): Promise<PublishedSnapshot | null>;
+  /** The snapshots still kept, newest first (older ones are pruned). */
+  kept(): Promise<PublishedSnapshot[]>;
+  /** Bring the current snapshot into this DATA_DIR/index and point CURRENT at it; its folder, or null when none. */
+  pull(): Promise<string | null>;
+  /** Call `onChange` with the folder of each newly published snapshot once it is in this DATA_DIR; resolves the stop function. */
+  follow(
+    initial: string | null,
+    onChange: (dir: string) => Promise<void>,
+    options?: FollowOptions,
+  ): () => Promise<void>;
+  /** Run `fn` while no other instance runs its own (so instances starting together build once). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /** The one Redis call shared rate limits need, with the deployment's key prefix. */

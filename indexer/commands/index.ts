@@ -7,6 +7,7 @@ import { createEmbedder, createWordVectors, initEmbedder } from '../../core/crea
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
 import { pushToMeili } from '../../core/indexing/publishMeili.ts';
 import { lockDataDir } from '../../core/storage/dataDirLock.ts';
+import { openStores } from '../../core/storage/openStores.ts';
 import { printProblems } from '../present.ts';
 
 export const summary =
@@ -30,6 +31,8 @@ export async function run(args: string[]): Promise<number> {
   const wordVectors = await createWordVectors(config);
   // One index builder at a time per data directory; the server keeps serving and follows CURRENT.
   const unlock = await lockDataDir(config.dataDir, 'indexer');
+  // DATABASE_URL set: publish to PostgreSQL, where every instance follows it; else DATA_DIR's CURRENT is the publication.
+  const stores = config.storage?.databaseUrl ? await openStores(config).catch(failed(unlock)) : null;
 
   const buildOnce = async (rebuild: boolean) => {
     const bar =
@@ -48,6 +51,7 @@ export async function run(args: string[]): Promise<number> {
         wordVectors,
         defaultLang: config.defaultLang,
         rebuild,
+        ...(stores ? { publication: stores.snapshots } : {}),
         onProgress: (done, total) => {
           if (!bar) return;
           if (!started) bar.start(total, 0);
@@ -61,6 +65,9 @@ export async function run(args: string[]): Promise<number> {
       process.stdout.write(
         `Indexed ${result.articles} articles (${result.chunks} chunks, ${result.vectors} vectors: ${result.embedded} embedded, ${result.reused} reused), ${result.removed} removed, ${skipped} skipped, in ${(result.ms / 1000).toFixed(2)} s\n` +
           `Snapshot: ${result.snapshotDir}\n` +
+          (result.published && stores
+            ? `Published to PostgreSQL (revision ${result.published.revision}): every instance serves it within seconds\n`
+            : '') +
           selfServiceLine(result.index.manifest.calibration.selfService),
       );
       // MEILI_HOST set: the same KB goes to Meilisearch (incremental; --rebuild swaps in a fresh index).
@@ -72,6 +79,8 @@ export async function run(args: string[]): Promise<number> {
   };
 
   try {
+    // Start from the published snapshot, so unchanged articles keep their vectors on any machine.
+    if (stores && !values.rebuild) await stores.snapshots.pull();
     await buildOnce(values.rebuild);
     if (!values.watch) return 0;
     process.stdout.write(`Watching ${kbDir} for changes (Ctrl-C to stop)\n`);
@@ -96,8 +105,17 @@ export async function run(args: string[]): Promise<number> {
     });
     return 0;
   } finally {
+    await stores?.close();
     await unlock();
   }
+}
+
+/** Release the lock when opening the stores fails, and pass the failure on. */
+function failed(unlock: () => Promise<void>) {
+  return async (error: unknown): Promise<never> => {
+    await unlock();
+    throw error;
+  };
 }
 
 /** Where the operator's effort pays most: the articles the engine is least sure it can answer from. */

@@ -12,6 +12,10 @@ import { tempDir } from './tempDir.ts';
 export interface StorePair {
   a: Stores;
   b: Stores;
+  /** Each instance's DATA_DIR (the same folder for the embedded stores). */
+  dataDirs: { a: string; b: string };
+  /** The database both instances use (PostgreSQL only). */
+  databaseUrl?: string;
   close(): Promise<void>;
 }
 
@@ -34,6 +38,7 @@ export const storageBackends: StorageBackend[] = [
       return {
         a: stores,
         b: stores,
+        dataDirs: { a: tmp.dir, b: tmp.dir },
         async close() {
           await stores.close();
           tmp.cleanup();
@@ -52,6 +57,8 @@ export const storageBackends: StorageBackend[] = [
       return {
         a: a!,
         b: b!,
+        dataDirs: { a: dirs[0]!.dir, b: dirs[1]!.dir },
+        databaseUrl: db.url,
         async close() {
           await Promise.all([a!.close(), b!.close()]);
           await db.drop();
