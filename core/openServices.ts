@@ -31,7 +31,7 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
   const stores = await openStores(config);
   const deadLetters = DeadLetterFile.forDataDir(config.dataDir);
   const sinks = createSinks(config, deadLetters);
-  const facts = FactStore.forDataDir(stores.events, config.dataDir, { cache: true });
+  const facts = FactStore.forDataDir(stores.events, config.dataDir, { cache: true, figures: stores.reportFigures });
   const close = async () => {
     await closeSinks(sinks);
     await stores.close();

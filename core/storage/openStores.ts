@@ -13,6 +13,7 @@ import { EventSourcedConversations } from './postgres/eventSourcedConversations.
 import { migrate } from './postgres/migrate.ts';
 import { PgEventStore } from './postgres/pgEventStore.ts';
 import { PgKeyValueStore } from './postgres/pgKeyValueStore.ts';
+import { PgReportFigures } from './postgres/pgReportFigures.ts';
 import { PgTicketStore } from './postgres/pgTicketStore.ts';
 import { reportUnavailable } from './postgres/unavailable.ts';
 import { openRedis } from './redis/openRedis.ts';
@@ -89,6 +90,7 @@ async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stor
     events,
     tickets: new PgTicketStore(pool),
     conversations: new EventSourcedConversations(events),
+    reportFigures: new PgReportFigures(pool),
     channelState: once(() => PgKeyValueStore.open<Record<string, unknown>>(pool, { ttlDays: config.bot.stateTtlDays })),
     close: () => pool.end(),
   };
