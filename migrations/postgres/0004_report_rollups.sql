@@ -63,12 +63,14 @@ INSERT INTO event_day_versions (day, version)
 CREATE FUNCTION report_settle(from_at timestamptz, to_at timestamptz, window_ms bigint)
 RETURNS TABLE (day text, at timestamptz, lang text, channel text, article text, answered boolean,
                suggested boolean, confirmed boolean, not_helpful boolean, ticket bigint, reason smallint)
-LANGUAGE sql STABLE AS $$
+-- Sorting a few days of events by conversation needs more than the default 4 MB, and no locale; row counts
+-- of CTEs are guessed badly in a function, and a nested loop over two of them is quadratic: hash joins only.
+LANGUAGE sql STABLE SET work_mem = '64MB' SET enable_nestloop = off AS $$
   WITH ev AS MATERIALIZED (
     SELECT e.seq, e.at, e.day, e.type, e.conversation_id, e.r_lang, e.r_channel, e.r_action, e.r_article,
            e.r_shown, e.r_helpful, e.r_reason, e.r_uid, e.r_email,
            count(*) FILTER (WHERE e.type = 'question')
-             OVER (PARTITION BY e.conversation_id ORDER BY e.at, e.seq) AS nth
+             OVER (PARTITION BY e.conversation_id COLLATE "C" ORDER BY e.at, e.seq) AS nth
       FROM events e
      WHERE e.at >= from_at AND e.at <= to_at + window_ms * interval '1 millisecond'
        AND e.type IN ('question', 'feedback', 'ticket')
@@ -85,7 +87,7 @@ LANGUAGE sql STABLE AS $$
     UNION ALL SELECT seq, at, type, r_reason, 'e' || r_email FROM ev WHERE type <> 'feedback' AND r_email IS NOT NULL
   ), escalation AS (
     SELECT DISTINCT ON (qk.seq) qk.seq, tk.seq AS ticket, tk.r_reason AS reason
-      FROM keyed qk JOIN keyed tk ON tk.k = qk.k AND tk.type = 'ticket' AND (tk.at, tk.seq) > (qk.at, qk.seq)
+      FROM keyed qk JOIN keyed tk ON tk.k COLLATE "C" = qk.k AND tk.type = 'ticket' AND (tk.at, tk.seq) > (qk.at, qk.seq)
                                  AND tk.at <= qk.at + window_ms * interval '1 millisecond'
      WHERE qk.type = 'question' AND qk.at < to_at
      ORDER BY qk.seq, tk.at, tk.seq
