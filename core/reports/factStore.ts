@@ -76,6 +76,9 @@ export class FactStore {
 
   /** Build the cache for every closed day that lacks one (run in the background after start). */
   async warm(today: string, stop: () => boolean = () => false): Promise<number> {
+    // A shared event log (PostgreSQL) has no day files to key a cache on: warming would read every event into
+    // this process, hourly, on every instance, and keep nothing. Its deflection rollups are built in the database.
+    if (!this.cacheDir || this.events.fingerprint) return 0;
     let built = 0;
     for (const day of await this.days()) {
       if (stop()) break;
