@@ -12,7 +12,7 @@
  * the last `days` days. Then it times the report through Reports and the
  * PostgreSQL adapter, as the server runs it:
  *
- * - the first report after the load, which builds the rollups of every closed day;
+ * - the first report over 30, 90 and 365 days, which builds the rollups of the closed days it adds;
  * - cold: a new connection pool and Reports (a freshly started instance) per report;
  * - warm: the same instance asked again.
  */
@@ -110,14 +110,13 @@ try {
     return { ms: performance.now() - start, questions: r.totals.questions, rate: r.totals.deflectionRate };
   };
 
-  const first = await time(reportsOn(stores), DAYS, 'day');
-  console.log(`first report (builds every closed day's rollups): ${(first.ms / 1000).toFixed(1)} s`);
-  figures.push(
-    `| first report after the load: builds the rollups of ${DAYS - 8} closed days | ${(first.ms / 1000).toFixed(1)} s |`,
-  );
-
-  for (const groupBy of ['day', 'tag'] as const) {
-    for (const days of [30, 90, 365]) {
+  // Shortest period first: each one's first report builds the rollups of the closed days it adds.
+  for (const days of [30, 90, 365].filter((d) => d <= DAYS)) {
+    const first = await time(reportsOn(stores), days, 'day');
+    const line = `| first report over ${days} days: builds the rollups of the closed days not built yet | ${(first.ms / 1000).toFixed(1)} s |`;
+    console.log(line);
+    figures.push(line);
+    for (const groupBy of ['day', 'tag'] as const) {
       await stores.close();
       stores = await open();
       const cold = await time(reportsOn(stores), days, groupBy);
