@@ -38,7 +38,7 @@ type ServicesConfig = Pick<Config, 'dataDir' | 'tickets' | 'bot' | 'defaultLang'
 export async function openServices(config: ServicesConfig): Promise<Services> {
   const stores = await openStores(config);
   const sinks = createSinks(config, stores.deliveries);
-  const facts = FactStore.forDataDir(stores.events, config.dataDir, { cache: true });
+  const facts = FactStore.forDataDir(stores.events, config.dataDir, { cache: true, figures: stores.reportFigures });
   const close = async () => {
     await closeSinks(sinks);
     await stores.close();

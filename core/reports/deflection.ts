@@ -1,6 +1,7 @@
 import type { Article } from '../articles/types.ts';
 import { ACTION } from './dayFacts.ts';
-import { DAY_MS, ESCALATED, type Outcomes } from './outcomes.ts';
+import { zeroCounts, type CountedDeflection, type DeflectionCounts } from './deflectionCounts.ts';
+import { DAY_MS, ESCALATED, type Outcomes, type Period } from './outcomes.ts';
 import { confirmed, notHelpful } from './verdicts.ts';
 
 export const GROUP_BY = ['day', 'week', 'tag', 'category', 'article', 'lang', 'channel'] as const;
@@ -47,8 +48,8 @@ export interface DeflectionReport {
   rows: DeflectionRow[];
 }
 
-const NONE = '(none)';
-const NOT_IN_KB = '(not in KB)';
+export const NONE = '(none)';
+export const NOT_IN_KB = '(not in KB)';
 
 /** Deflection counts and rates, in total and per group. */
 export function deflectionReport(
@@ -104,21 +105,32 @@ export function deflectionReport(
     }
   }
 
+  return deflectionFromCounts(o.period, groupBy, {
+    totals: total.counts(),
+    rows: [...rows.values()].map((c) => ({ key: c.key, counts: c.counts() })),
+  });
+}
+
+/** The report from counts, however they were made (this scan, or a store that counts itself): rates, a row for every day or week, order. */
+export function deflectionFromCounts(period: Period, groupBy: GroupBy, counted: CountedDeflection): DeflectionReport {
+  const rows = new Map(counted.rows.map((r) => [r.key, rowOf(r.key, r.counts)]));
+  const fromMs = Date.parse(period.from);
+  const toMs = Date.parse(period.to);
   if (groupBy === 'day' || groupBy === 'week') {
-    for (const key of periodKeys(fromMs, toMs, groupBy)) row(key);
+    for (const key of periodKeys(fromMs, toMs, groupBy)) if (!rows.has(key)) rows.set(key, rowOf(key, null));
   }
-  const list = [...rows.values()].map((c) => c.toRow());
+  const list = [...rows.values()];
   list.sort(
     groupBy === 'day' || groupBy === 'week'
       ? (a, b) => a.key.localeCompare(b.key)
       : (a, b) => b.questions - a.questions || a.key.localeCompare(b.key),
   );
   return {
-    from: o.period.from,
-    to: o.period.to,
-    windowDays: o.period.windowDays,
+    from: period.from,
+    to: period.to,
+    windowDays: period.windowDays,
     groupBy,
-    totals: total.toRow(),
+    totals: rowOf('total', counted.totals),
     rows: list,
   };
 }
@@ -182,28 +194,50 @@ class Counter {
     }
   }
 
-  toRow(): DeflectionRow {
+  counts(): DeflectionCounts {
+    const { questions, answered, suggested, confirmed, notHelpful, selfServed, selfServedConfirmed } = this;
+    const [escalatedByUser, escalatedAfterNotHelpful, escalatedNoAnswer] = this.byReason as [number, number, number];
     return {
-      key: this.key,
-      questions: this.questions,
-      answered: this.answered,
-      suggested: this.suggested,
-      unanswered: this.questions - this.answered - this.suggested,
-      confirmed: this.confirmed,
-      notHelpful: this.notHelpful,
-      selfServed: this.selfServed,
-      selfServedConfirmed: this.selfServedConfirmed,
+      questions,
+      answered,
+      suggested,
+      confirmed,
+      notHelpful,
+      selfServed,
+      selfServedConfirmed,
       escalated: this.escalated,
-      escalatedByUser: this.byReason[0]!,
-      escalatedAfterNotHelpful: this.byReason[1]!,
-      escalatedNoAnswer: this.byReason[2]!,
+      escalatedByUser,
+      escalatedAfterNotHelpful,
+      escalatedNoAnswer,
       abandoned: this.abandoned,
       windowOpen: this.windowOpen,
       tickets: this.tickets,
-      deflectionRate: rate(this.selfServed, this.questions),
-      confirmedDeflectionRate: rate(this.selfServedConfirmed, this.questions),
     };
   }
+}
+
+function rowOf(key: string, c: DeflectionCounts | null): DeflectionRow {
+  const n = c ?? zeroCounts();
+  return {
+    key,
+    questions: n.questions,
+    answered: n.answered,
+    suggested: n.suggested,
+    unanswered: n.questions - n.answered - n.suggested,
+    confirmed: n.confirmed,
+    notHelpful: n.notHelpful,
+    selfServed: n.selfServed,
+    selfServedConfirmed: n.selfServedConfirmed,
+    escalated: n.escalated,
+    escalatedByUser: n.escalatedByUser,
+    escalatedAfterNotHelpful: n.escalatedAfterNotHelpful,
+    escalatedNoAnswer: n.escalatedNoAnswer,
+    abandoned: n.abandoned,
+    windowOpen: n.windowOpen,
+    tickets: n.tickets,
+    deflectionRate: rate(n.selfServed, n.questions),
+    confirmedDeflectionRate: rate(n.selfServedConfirmed, n.questions),
+  };
 }
 
 /** The group(s) of each question; tags overlap, so a question counts once under each of its article's tags. Arrays are cached per value: no allocation per question. */
@@ -227,16 +261,21 @@ function questionKeys(o: Outcomes, groupBy: GroupBy, articles: ReadonlyMap<strin
       return (i) => cached(o.q.article[i]!, () => [o.strings[o.q.article[i]!] ?? NONE]);
     case 'tag':
     case 'category':
-      return (i) =>
-        cached(o.q.article[i]!, () => {
-          const id = o.strings[o.q.article[i]!];
-          if (!id) return [NONE];
-          const a = articles.get(id);
-          if (!a) return [NOT_IN_KB];
-          if (groupBy === 'category') return [a.category ?? NONE];
-          return a.tags.length ? [...a.tags] : [NONE];
-        });
+      return (i) => cached(o.q.article[i]!, () => articleGroupKeys(o.strings[o.q.article[i]!], groupBy, articles));
   }
+}
+
+/** The tag or category groups a question about this article counts under (tags overlap). */
+export function articleGroupKeys(
+  id: string | undefined,
+  groupBy: 'tag' | 'category',
+  articles: ReadonlyMap<string, Article>,
+): string[] {
+  if (!id) return [NONE];
+  const a = articles.get(id);
+  if (!a) return [NOT_IN_KB];
+  if (groupBy === 'category') return [a.category ?? NONE];
+  return a.tags.length ? [...a.tags] : [NONE];
 }
 
 export function rate(part: number, whole: number): number {

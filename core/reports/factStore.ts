@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { EventStore } from '../storage/ports.ts';
+import type { EventStore, ReportFigures } from '../storage/ports.ts';
 import { log } from '../logger.ts';
 import { writeFileAtomic } from '../storage/atomicFile.ts';
 import { buildDayFacts, type DayFacts } from './dayFacts.ts';
@@ -23,14 +23,21 @@ export class FactStore {
     readonly events: EventStore,
     private readonly eventsDir: string,
     private readonly cacheDir: string | null,
+    /** Counts the event store computes itself (PostgreSQL): reports that can use them read no facts. */
+    readonly figures?: ReportFigures,
   ) {}
 
   /** For a data directory laid out by createCore: events in DATA_DIR/events, caches in DATA_DIR/reports/facts. */
-  static forDataDir(events: EventStore, dataDir: string, options: { cache: boolean }): FactStore {
+  static forDataDir(
+    events: EventStore,
+    dataDir: string,
+    options: { cache: boolean; figures?: ReportFigures | undefined },
+  ): FactStore {
     return new FactStore(
       events,
       path.join(dataDir, 'events'),
       options.cache ? path.join(dataDir, 'reports', 'facts') : null,
+      options.figures,
     );
   }
 
@@ -69,6 +76,9 @@ export class FactStore {
 
   /** Build the cache for every closed day that lacks one (run in the background after start). */
   async warm(today: string, stop: () => boolean = () => false): Promise<number> {
+    // A shared event log (PostgreSQL) has no day files to key a cache on: warming would read every event into
+    // this process, hourly, on every instance, and keep nothing. Its deflection rollups are built in the database.
+    if (!this.cacheDir || this.events.fingerprint) return 0;
     let built = 0;
     for (const day of await this.days()) {
       if (stop()) break;

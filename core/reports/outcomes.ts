@@ -35,7 +35,8 @@ export interface ArticleTally {
  * question, oldest first). This is the one pass over the events that every
  * report shares; the definitions live here:
  *
- * - feedback belongs to the last question asked before it in its conversation;
+ * - feedback belongs to the last question asked before it in its conversation,
+ *   when given at most `windowDays` after it;
  * - a question is escalated by a ticket from its conversation, or from the
  *   same identified person, opened at or after the question and at most
  *   `windowDays` later (both ends inclusive).
@@ -259,7 +260,8 @@ class OutcomeScan {
       for (let x = e.shownFrom; x < e.shownTo; x++) this.tallies.of(strings.global(facts.shown[x]!)).shown++;
     }
     const question = this.conversations.feedbackTarget(e.conversation);
-    if (question < 0) return;
+    // Later than the window, like a ticket, it is not counted: an outcome must not depend on the period asked for.
+    if (question < 0 || e.t > this.questions.columns.t[question]! + this.range.windowMs) return;
     this.questions.columns.flags[question]! |= helpful ? CONFIRMED : NOT_HELPFUL;
     // The suggestions belong to the question: a ticket after it also counts against them.
     for (let x = e.shownFrom; x < e.shownTo; x++) this.displayed.add(question, strings.global(facts.shown[x]!));

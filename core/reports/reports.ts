@@ -2,7 +2,15 @@ import type { Article } from '../articles/types.ts';
 import { NotFoundError } from '../errors.ts';
 import { articleDates } from './articleDates.ts';
 import { articlesReport, type ArticlesReport } from './articles.ts';
-import { deflectionReport, type DeflectionReport, type GroupBy } from './deflection.ts';
+import {
+  articleGroupKeys,
+  deflectionFromCounts,
+  deflectionReport,
+  NONE,
+  NOT_IN_KB,
+  type DeflectionReport,
+  type GroupBy,
+} from './deflection.ts';
 import type { FactStore } from './factStore.ts';
 import { gapsReport, type GapCluster, type GapOptions, type GapsReport } from './gaps.ts';
 import { DAY_MS, scanOutcomes, type Outcomes } from './outcomes.ts';
@@ -33,7 +41,31 @@ export class Reports {
   constructor(private readonly deps: ReportsDeps) {}
 
   deflection(input: PeriodInput, groupBy: GroupBy): Promise<DeflectionReport> {
+    if (this.deps.store.figures) return this.deflectionCounted(input, groupBy);
     return this.outcomes(input).then((o) => deflectionReport(o, groupBy, this.deps.articles()));
+  }
+
+  /** The same report from counts the event store computes (PostgreSQL): nothing is memoised here, so every instance agrees. */
+  private async deflectionCounted(input: PeriodInput, groupBy: GroupBy): Promise<DeflectionReport> {
+    const now = this.deps.now?.() ?? Date.now();
+    const period = periodOf(input, { windowDays: this.deps.windowDays, now });
+    const articles = this.deps.articles();
+    const byArticle = groupBy === 'tag' || groupBy === 'category';
+    const counted = await this.deps.store.figures!.deflection({
+      period,
+      now,
+      groupBy: byArticle ? 'articleGroups' : groupBy,
+      ...(byArticle
+        ? {
+            articleGroups: [...articles.keys()].flatMap((article) =>
+              articleGroupKeys(article, groupBy, articles).map((key) => ({ article, key })),
+            ),
+          }
+        : {}),
+      none: NONE,
+      notInKb: NOT_IN_KB,
+    });
+    return deflectionFromCounts(period, groupBy, counted);
   }
 
   async articles(input: PeriodInput): Promise<ArticlesReport> {

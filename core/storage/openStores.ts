@@ -17,6 +17,7 @@ import { migrate } from './postgres/migrate.ts';
 import { PgDeliveryQueue } from './postgres/pgDeliveryQueue.ts';
 import { PgEventStore } from './postgres/pgEventStore.ts';
 import { PgKeyValueStore } from './postgres/pgKeyValueStore.ts';
+import { PgReportFigures } from './postgres/pgReportFigures.ts';
 import { PgSnapshots } from './postgres/pgSnapshots.ts';
 import { PgTicketStore } from './postgres/pgTicketStore.ts';
 import { reportUnavailable } from './postgres/unavailable.ts';
@@ -116,6 +117,7 @@ async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stor
     tickets: new PgTicketStore(pool),
     deliveries,
     conversations: new EventSourcedConversations(events),
+    reportFigures: new PgReportFigures(pool),
     channelState: once(() => PgKeyValueStore.open<Record<string, unknown>>(pool, { ttlDays: config.bot.stateTtlDays })),
     snapshots: new PgSnapshots(pool, url, config.dataDir),
     health: async () => ({

@@ -1,6 +1,7 @@
 import type { Channel, Lang, UserIdentity } from '../contracts/api.ts';
 import type { Conversation } from '../conversations/types.ts';
 import type { DeflectEvent, NewEvent } from '../events/types.ts';
+import type { CountedDeflection, DeflectionQuery } from '../reports/deflectionCounts.ts';
 import type { Ticket } from '../tickets/types.ts';
 
 /**
@@ -78,6 +79,16 @@ export interface EventStore {
   close(): Promise<void>;
 }
 
+/**
+ * Report counts computed where the events are kept (PostgreSQL), so a report
+ * over millions of events does not stream them into this process. The
+ * embedded log has none: its facts are scanned in process (core/reports).
+ */
+export interface ReportFigures {
+  /** The deflection counts of a period, per group and in total, by the definitions in docs/reports.md. */
+  deflection(query: DeflectionQuery): Promise<CountedDeflection>;
+}
+
 /** Live conversations: what askQuestion, giveFeedback and openTicket continue. */
 export interface ConversationRepository {
   /** Get ready to serve: the embedded store replays the recent events; a shared one reads them on demand. */
@@ -126,6 +137,8 @@ export interface Stores {
   deliveries: DeliveryQueue;
   /** Where the published index snapshot lives and how new ones reach this instance. */
   snapshots: SnapshotPublication;
+  /** Report counts in the database, when it can compute them. */
+  reportFigures?: ReportFigures;
   /** Redis commands for shared rate limits, when REDIS_URL is set. */
   redis?: RedisCommands;
   /** A data-directory lock is needed (the embedded stores, or any file still kept there). */

@@ -174,6 +174,12 @@ describe('deflection report: the definitions, on hand-built events', () => {
     });
   });
 
+  it('feedback counts within the window after its question, whatever period the report covers', async () => {
+    const events = [asked(T0), judged(plus(T0, 7), true), asked(plus(T0, 8)), judged(plus(T0, 15, 1), false)];
+    // The "Yes" exactly 7 days later counts; the "No" 7 days and 1 ms later does not.
+    expect(await totals(events)).to.include({ questions: 2, confirmed: 1, notHelpful: 0 });
+  });
+
   it('one ticket escalates every question of its conversation asked within the window before it', async () => {
     const row = await totals([
       asked(T0),

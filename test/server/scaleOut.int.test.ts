@@ -128,4 +128,22 @@ describe('two instances on PostgreSQL and Redis', function () {
     // The questions asked on both instances in the cases above are all counted.
     expect((a.body.rows as { questions: number }[]).reduce((n, r) => n + r.questions, 0)).to.be.at.least(ASK_LIMIT + 4);
   });
+
+  it('a question asked on one instance is in the next report of the other: no instance serves cached figures', async () => {
+    const lead = { Authorization: `Bearer ${KEYS.lead}` };
+    expect(one!.core.facts.figures?.constructor.name, 'counted in SQL').to.equal('PgReportFigures');
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const report = async (server: TestServer) =>
+      (await getJson(`${server.url}/api/reports/deflection?from=${day(-1)}&to=${day(1)}&groupBy=channel`, lead)).body;
+    const before = await report(one!);
+    const asked = await postJson(
+      `${two!.url}/api/ask`,
+      { question: 'How do I reset my password?' },
+      from('198.51.100.9'),
+    );
+    expect(asked.status).to.equal(200);
+    const [a, b] = await Promise.all([report(one!), report(two!)]);
+    expect(a.totals.questions).to.equal(before.totals.questions + 1);
+    expect(a).to.deep.equal(b);
+  });
 });
