@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { phrasingsReport } from '../../core/phrasings/phrasingsReport.ts';
+import { reportPhrasings } from '../../core/commands/reportPhrasings.ts';
 import type { CoreServices } from '../../core/services.ts';
 import type { authenticator } from '../auth.ts';
 import { validate } from '../validate.ts';
@@ -16,7 +16,7 @@ export function phrasingRoutes(core: CoreServices, requireRole: ReturnType<typeo
   const router = Router();
   router.get('/api/reports/phrasings', requireRole('lead'), async (req, res) => {
     const q = validate(schema, req.query);
-    res.json(await phrasingsReport({ events: core.events, articles: core.index.get().articles }, q));
+    res.json(await reportPhrasings(core, q));
   });
   return router;
 }
