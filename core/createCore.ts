@@ -1,5 +1,5 @@
 import type { Config } from './config/index.ts';
-import { AnswerEngine } from './answers/answerEngine.ts';
+import { AnswerEngine } from './answers/pipeline/answerEngine.ts';
 import { createGenerativeFallback } from './answers/generative/createGenerativeFallback.ts';
 import { loadKnowledgeBase } from './articles/loadKb.ts';
 import { buildIndex, isIndexStale } from './indexing/buildIndex.ts';
@@ -13,7 +13,7 @@ import { LocalModelEmbedder } from './search/localModelEmbedder.ts';
 import { OpenAiEmbedder } from './search/openAiEmbedder.ts';
 import type { Embedder } from './search/ports.ts';
 import { GLOVE_PACKAGE, loadGloveWordVectors } from './search/gloveWordVectors.ts';
-import type { WordVectors } from './answers/wordVectors.ts';
+import type { WordVectors } from './answers/lexical/wordVectors.ts';
 import { lockDataDir } from './storage/dataDirLock.ts';
 import { needsDataDirLock } from './storage/openStores.ts';
 import { startMaintenance } from './privacy/maintenance.ts';

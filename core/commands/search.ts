@@ -1,5 +1,5 @@
 import type { SearchResponse } from '../contracts/api.ts';
-import { chooseLanguage, languageTag } from '../answers/chooseLanguage.ts';
+import { chooseLanguage, languageTag } from '../answers/language/chooseLanguage.ts';
 import { markdownToText } from '../articles/markdown.ts';
 import type { CoreServices } from '../services.ts';
 import { round } from '../conversations/presentArticle.ts';

@@ -4,9 +4,9 @@ import { IndexMismatchError } from '../errors.ts';
 import { HnswVectorIndex } from '../search/hnswVectorIndex.ts';
 import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
 import type { Embedder, VectorItem } from '../search/ports.ts';
-import type { RetrievalIndex } from '../answers/retrieve.ts';
-import { TermModel, termDocOf } from '../answers/termModel.ts';
-import type { WordVectors } from '../answers/wordVectors.ts';
+import type { RetrievalIndex } from '../answers/pipeline/retrieve.ts';
+import { TermModel, termDocOf } from '../answers/lexical/termModel.ts';
+import type { WordVectors } from '../answers/lexical/wordVectors.ts';
 import { SynonymTable } from '../search/synonyms.ts';
 import { FILES, readSnapshot, type Manifest, type SnapshotData } from './snapshot.ts';
 

@@ -2,9 +2,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../articles/types.ts';
 import { DeflectError } from '../errors.ts';
-import type { Calibration } from '../answers/calibration.ts';
-import { decodeClassifier, encodeClassifier } from '../answers/classifierCodec.ts';
-import type { SavedClassifier } from '../answers/phraseClassifier.ts';
+import type { Calibration } from '../answers/pipeline/calibration.ts';
+import { decodeClassifier, encodeClassifier } from '../answers/codecs/classifierCodec.ts';
+import type { SavedClassifier } from '../answers/learners/phraseClassifier.ts';
 import type { VectorItem } from '../search/ports.ts';
 import { fsyncDir, fsyncFile, writeFileAtomic } from '../storage/atomicFile.ts';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { Centroids } from '../../core/answers/centroids.ts';
-import type { SparseVector } from '../../core/answers/softmaxRegression.ts';
+import { Centroids } from '../../core/answers/lexical/centroids.ts';
+import type { SparseVector } from '../../core/answers/learners/softmaxRegression.ts';
 
 /** A unit-length sparse vector over features 0..3. */
 function unit(...w: number[]): SparseVector {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { chooseLanguage, languageTag } from '../../core/answers/chooseLanguage.ts';
-import { AnswerEngine } from '../../core/answers/answerEngine.ts';
+import { chooseLanguage, languageTag } from '../../core/answers/language/chooseLanguage.ts';
+import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
 import type { Article } from '../../core/articles/types.ts';
 import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
 import type { Lang } from '../../core/contracts/api.ts';

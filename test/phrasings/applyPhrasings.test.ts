@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AnswerEngine } from '../../core/answers/answerEngine.ts';
+import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
 import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
 import { lintKnowledgeBase } from '../../core/articles/lintKb.ts';
 import { applyPhrasings } from '../../core/commands/applyPhrasings.ts';

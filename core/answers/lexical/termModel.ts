@@ -1,12 +1,12 @@
-import type { Lang } from '../contracts/api.ts';
-import type { Article } from '../articles/types.ts';
-import { words } from '../text/analyze.ts';
+import type { Lang } from '../../contracts/api.ts';
+import type { Article } from '../../articles/types.ts';
+import { words } from '../../text/analyze.ts';
 import { Centroids } from './centroids.ts';
 import { Csr } from './csr.ts';
 import { meaningOf, withMeaning } from './meaningFeatures.ts';
-import { PhraseClassifier, type SavedClassifier } from './phraseClassifier.ts';
+import { PhraseClassifier, type SavedClassifier } from '../learners/phraseClassifier.ts';
 import { QuestionReader, type QuestionVector } from './questionReader.ts';
-import type { SparseVector } from './softmaxRegression.ts';
+import type { SparseVector } from '../learners/softmaxRegression.ts';
 import { TermSpace, type FeatureCounts } from './termSpace.ts';
 import { WordBags } from './wordBags.ts';
 import type { WordVectors } from './wordVectors.ts';

@@ -1,7 +1,7 @@
-import type { Lang } from '../contracts/api.ts';
-import { words } from '../text/analyze.ts';
+import type { Lang } from '../../contracts/api.ts';
+import { words } from '../../text/analyze.ts';
 import { isContentWord, kbNeighbours, MEANING, meaningOf } from './meaningFeatures.ts';
-import type { SparseVector } from './softmaxRegression.ts';
+import type { SparseVector } from '../learners/softmaxRegression.ts';
 import { Speller } from './spelling.ts';
 import { SPELLING_WEIGHT, stemCode, SYNONYM_WEIGHT, wordCode } from './textFeatures.ts';
 import type { FeatureCounts, TermSpace } from './termSpace.ts';

@@ -1,6 +1,6 @@
-import type { Lang } from '../contracts/api.ts';
-import { isStopword } from '../text/analyze.ts';
-import type { ClassifierInput, SparseVector } from './softmaxRegression.ts';
+import type { Lang } from '../../contracts/api.ts';
+import { isStopword } from '../../text/analyze.ts';
+import type { ClassifierInput, SparseVector } from '../learners/softmaxRegression.ts';
 import { textVector, WordNeighbours, type WordVectors } from './wordVectors.ts';
 
 /**

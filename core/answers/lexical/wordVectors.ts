@@ -1,4 +1,4 @@
-import type { Lang } from '../contracts/api.ts';
+import type { Lang } from '../../contracts/api.ts';
 
 /**
  * Pre-trained word vectors (port): what a word means, learnt from a large

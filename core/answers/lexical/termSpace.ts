@@ -1,5 +1,5 @@
-import type { Lang } from '../contracts/api.ts';
-import type { SparseVector } from './softmaxRegression.ts';
+import type { Lang } from '../../contracts/api.ts';
+import type { SparseVector } from '../learners/softmaxRegression.ts';
 import { CHAR_WEIGHT, featureCodes, featureWeight, KIND, kindOf } from './textFeatures.ts';
 
 /** How often each feature occurs in one text, by feature id. */

@@ -1,5 +1,5 @@
 import { Csr } from './csr.ts';
-import type { SparseVector } from './softmaxRegression.ts';
+import type { SparseVector } from '../learners/softmaxRegression.ts';
 
 /**
  * Each article's centroid: the sum of its matched units' vectors (title,
