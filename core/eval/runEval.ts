@@ -6,8 +6,7 @@ import { AnswerEngine } from '../answers/pipeline/answerEngine.ts';
 import type { Thresholds } from '../answers/pipeline/decide.ts';
 import { buildIndex } from '../indexing/buildIndex.ts';
 import { openSnapshot } from '../indexing/kbIndex.ts';
-import type { Embedder } from '../search/ports.ts';
-import type { WordVectors } from '../answers/lexical/wordVectors.ts';
+import type { Embedder, WordVectors } from '../search/ports.ts';
 import { computeMetrics, riskCoverage, type CurvePoint, type EvalMetrics, type Prediction } from './metrics.ts';
 import type { QueryRow } from './queries.ts';
 

@@ -5,7 +5,8 @@ import type { SparseVector } from '../learners/softmaxRegression.ts';
 import { Speller } from './spelling.ts';
 import { SPELLING_WEIGHT, stemCode, SYNONYM_WEIGHT, wordCode } from './textFeatures.ts';
 import type { FeatureCounts, TermSpace } from './termSpace.ts';
-import type { WordNeighbours, WordVectors } from './wordVectors.ts';
+import type { WordNeighbours } from './wordVectors.ts';
+import type { WordVectors } from '../../search/ports.ts';
 
 /** A question as the model reads it: sparse features, and its mean word vector when there are word vectors. */
 export interface QuestionVector extends SparseVector {

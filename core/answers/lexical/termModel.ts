@@ -9,7 +9,7 @@ import { QuestionReader, type QuestionVector } from './questionReader.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
 import { TermSpace, type FeatureCounts } from './termSpace.ts';
 import { WordBags } from './wordBags.ts';
-import type { WordVectors } from './wordVectors.ts';
+import type { WordVectors } from '../../search/ports.ts';
 
 export type { QuestionVector } from './questionReader.ts';
 
