@@ -14,7 +14,7 @@ import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
  */
 const KB = 'test/fixtures/language-kb';
 
-/** Which language we answer a person in: one rule (core/answers/chooseLanguage.ts) for the API, the search and the bot. */
+/** Which language we answer a person in: one rule (core/answers/language/chooseLanguage.ts) for the API, the search and the bot. */
 describe('chooseLanguage', () => {
   let articles: ReadonlyMap<string, Article>;
   before(async () => {
