@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { buildWidget } from '../widget/build.ts';
@@ -104,8 +104,11 @@ const machine = `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFi
 const table = [`Machine: ${machine}`, '', '| Measure | Figure | Goal | Met |', '|---|---|---|---|', ...rows, ''].join(
   '\n',
 );
+// Sections other benchmarks write (## Scale-out) stay as they are.
+const previous = existsSync('bench/RESULTS.md') ? readFileSync('bench/RESULTS.md', 'utf8') : '';
+const others = previous.indexOf('\n## ');
 writeFileSync(
   'bench/RESULTS.md',
-  `# Benchmark results\n\nProduced by \`npm run bench -- --sizes ${values.sizes}\`.\n\n${table}`,
+  `# Benchmark results\n\nProduced by \`npm run bench -- --sizes ${values.sizes}\`.\n\n${table}${others < 0 ? '' : previous.slice(others)}`,
 );
 process.stdout.write(`\n${table}`);

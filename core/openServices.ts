@@ -15,7 +15,16 @@ import { thresholdsOf } from './thresholds.ts';
 /** What must last, without the index: what createCore serves from, and what the CLI's data commands need. */
 export type Services = Pick<
   CoreServices,
-  'events' | 'tickets' | 'conversations' | 'sinks' | 'deadLetters' | 'facts' | 'channelState' | 'redis' | 'defaultLang'
+  | 'events'
+  | 'tickets'
+  | 'conversations'
+  | 'sinks'
+  | 'deadLetters'
+  | 'facts'
+  | 'channelState'
+  | 'redis'
+  | 'defaultLang'
+  | 'storageHealth'
 > &
   Pick<StoragePorts, 'needsDataDirLock' | 'close'>;
 
@@ -44,6 +53,7 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
     channelState,
     ...(redis ? { redis } : {}),
     needsDataDirLock,
+    storageHealth: () => stores.health(),
     sinks,
     deadLetters,
     facts,

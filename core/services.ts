@@ -12,6 +12,7 @@ import type {
   EventStore,
   KeyValueRepository,
   RedisCommands,
+  StorageHealth,
   TicketRepository,
 } from './storage/ports.ts';
 
@@ -43,6 +44,8 @@ export interface CoreServices {
   channelState: () => Promise<KeyValueRepository<Record<string, unknown>>>;
   /** Redis, when REDIS_URL is set: the rate limits are then one count across instances. */
   redis?: RedisCommands;
+  /** Where things are kept and whether the shared servers answer (/healthz). */
+  storageHealth: () => Promise<StorageHealth>;
 }
 
 /** Where draft articles made from gaps go, and the articles they must not collide with. */

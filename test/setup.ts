@@ -1,17 +1,20 @@
 import { configureLogger } from '../core/logger.ts';
 import { loadGloveWordVectors } from '../core/search/gloveWordVectors.ts';
+import { buildDashboard } from '../dashboard/build.ts';
 import { buildWidget } from '../widget/build.ts';
 
 // Tests print failures, not the info lines a running server writes.
 configureLogger({ level: 'error' });
 
 /**
- * Server processes started by tests serve the built widget, and a clean clone
- * has none yet (`npm start` builds it in `prestart`; `npm test` does not), so
- * build it once before any spec runs, whatever order mocha picks.
+ * Server processes started by tests serve the built widget and dashboard, and
+ * a clean clone has neither yet (`npm start` builds them in `prestart`;
+ * `npm test` does not), so build them once before any spec runs, whatever
+ * order mocha picks.
  */
 export async function mochaGlobalSetup(): Promise<void> {
   await buildWidget();
+  await buildDashboard();
   // The same for the word vectors' cache (node_modules/.cache/deflect): its first conversion takes seconds, not a spec's business.
   await loadGloveWordVectors();
 }

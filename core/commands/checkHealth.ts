@@ -1,14 +1,21 @@
 import { ResilientFullTextIndex } from '../search/resilientFullTextIndex.ts';
 import type { CoreServices } from '../services.ts';
 
-/** Liveness and what is being served: the index, its engines, the live conversations. */
-export function checkHealth(core: Pick<CoreServices, 'index' | 'conversations'>) {
+/**
+ * Liveness and what is being served: the index, its engines, the storage
+ * (its kind, and whether the database and Redis answer: never a URL, this
+ * route is public) and the live conversations.
+ */
+export async function checkHealth(core: Pick<CoreServices, 'index' | 'conversations' | 'storageHealth'>) {
   const index = core.index.get();
   const published = [...index.articles.values()].filter((a) => a.status === 'published').length;
   // A remote search engine that is down leaves the server answering from its own index: degraded, still 200.
   const search = index.fullText instanceof ResilientFullTextIndex ? index.fullText.health.report() : undefined;
+  const storage = await core.storageHealth();
+  // A shared store out of reach: questions and tickets answer 503 until it is back, so not "ok".
+  const down = storage.database === 'unreachable' || storage.redis === 'unreachable';
   return {
-    status: search?.state === 'degraded' ? ('degraded' as const) : ('ok' as const),
+    status: search?.state === 'degraded' || down ? ('degraded' as const) : ('ok' as const),
     articles: index.articles.size,
     published,
     index: {
@@ -25,6 +32,8 @@ export function checkHealth(core: Pick<CoreServices, 'index' | 'conversations'>)
       selfService: index.manifest.calibration.selfService ?? null,
       wordVectors: index.terms.wordVectors,
     },
+    storage,
+    // Held in this process's memory; null when they are read from the database on demand (storage.conversations).
     conversations: core.conversations.size(),
   };
 }

@@ -29,6 +29,8 @@ export interface EvalMetrics {
   far: { all: number | null; id_oos: number | null; ood_oos: number | null; oos: number | null };
   clarify_rate: number | null;
   clarify_hit: number | null;
+  /** In-scope questions answered with their article or offered it in a clarify: what self-service reached. */
+  offered: number | null;
   latency_ms: { p50: number; p95: number };
 }
 
@@ -84,6 +86,7 @@ export function computeMetrics(rows: QueryRow[], predictions: ReadonlyMap<string
     },
     clarify_rate: ratio(clarified.length, labelled.length),
     clarify_hit: ratio(hits, clarified.length),
+    offered: ratio(correct + hits, inScope.length),
     latency_ms: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95) },
   };
 }

@@ -21,6 +21,7 @@ const COLUMNS: [string, (m: EvalMetrics) => number | null, 'ratio' | 'count' | '
   ['FAR oos', (m) => m.far.oos, 'ratio'],
   ['clarify', (m) => m.clarify_rate, 'ratio'],
   ['clar. hit', (m) => m.clarify_hit, 'ratio'],
+  ['offered', (m) => m.offered, 'ratio'],
   ['p50 ms', (m) => m.latency_ms.p50, 'ms'],
   ['p95 ms', (m) => m.latency_ms.p95, 'ms'],
 ];

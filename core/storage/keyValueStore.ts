@@ -100,6 +100,11 @@ export class KeyValueStore<T> implements KeyValueRepository<T> {
     return keys.length;
   }
 
+  /** Every live entry with its last change (moving the state to another store keeps its age, so the TTL still applies). */
+  entries(): { key: string; value: T; updatedAt: string }[] {
+    return [...this.map].map(([key, e]) => ({ key, value: structuredClone(e.value), updatedAt: e.updatedAt }));
+  }
+
   size(): number {
     return this.map.size;
   }

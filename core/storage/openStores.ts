@@ -42,6 +42,13 @@ export async function openStores(config: StoreConfig): Promise<Stores> {
       ...stores,
       ...(redis ? { redis } : {}),
       needsDataDirLock: needsDataDirLock(config),
+      async health() {
+        const [own, shared] = await Promise.all([
+          stores.health(),
+          redis ? answers(() => redis.sendCommand(['PING'])) : undefined,
+        ]);
+        return shared ? { ...own, redis: shared } : own;
+      },
       async close() {
         await stores.close();
         await redis?.close();
@@ -53,6 +60,9 @@ export async function openStores(config: StoreConfig): Promise<Stores> {
   }
 }
 
+/** How long /healthz waits for the database or Redis before calling it unreachable. */
+const HEALTH_TIMEOUT_MS = 2000;
+
 async function openEmbedded(config: StoreConfig): Promise<Omit<Stores, 'needsDataDirLock' | 'redis'>> {
   const events = new EventLog(path.join(config.dataDir, 'events'));
   await events.init();
@@ -63,6 +73,7 @@ async function openEmbedded(config: StoreConfig): Promise<Omit<Stores, 'needsDat
     tickets,
     conversations: new ConversationStore(),
     channelState: once(() => KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays)),
+    health: async () => ({ kind: 'embedded', conversations: 'memory' }),
     close: () => events.close(),
   };
 }
@@ -90,8 +101,32 @@ async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stor
     tickets: new PgTicketStore(pool),
     conversations: new EventSourcedConversations(events),
     channelState: once(() => PgKeyValueStore.open<Record<string, unknown>>(pool, { ttlDays: config.bot.stateTtlDays })),
+    health: async () => ({
+      kind: 'postgres',
+      conversations: 'database',
+      database: await answers(() => pool.query('SELECT 1')),
+    }),
     close: () => pool.end(),
   };
+}
+
+/** Whether a server answers `probe` in time; why not goes to the log, never to the caller (it may name a host or user). */
+async function answers(probe: () => Promise<unknown>): Promise<'reachable' | 'unreachable'> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS);
+      }),
+    ]);
+    return 'reachable';
+  } catch (error) {
+    log.warn('storage', 'health check: a shared store did not answer', { error: (error as Error).message });
+    return 'unreachable';
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Open on first use and share; a failed open is retried on next use rather than remembered. */

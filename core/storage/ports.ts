@@ -119,7 +119,23 @@ export interface Stores {
   redis?: RedisCommands;
   /** A data-directory lock is needed (the embedded stores, or any file still kept there). */
   needsDataDirLock: boolean;
+  /** Where things are kept, and whether the shared servers answer now (for /healthz). */
+  health(): Promise<StorageHealth>;
   close(): Promise<void>;
+}
+
+/**
+ * What /healthz says about storage. Public: it names no host, user or URL,
+ * only the kind of store and whether the database and Redis answer.
+ */
+export interface StorageHealth {
+  kind: 'embedded' | 'postgres';
+  /** Where live conversations are read from: this process's memory, or the shared event log. */
+  conversations: 'memory' | 'database';
+  /** PostgreSQL answered a query within the health check's time limit (DATABASE_URL set). */
+  database?: 'reachable' | 'unreachable';
+  /** Redis answered PING within the time limit (REDIS_URL set). */
+  redis?: 'reachable' | 'unreachable';
 }
 
 /** The one Redis call shared rate limits need, with the deployment's key prefix. */

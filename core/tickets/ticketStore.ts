@@ -113,6 +113,11 @@ export class TicketStore implements TicketRepository {
     return [...this.db.data.tickets];
   }
 
+  /** The number of the last ticket ever created here (retention may have removed it): where a move to another store continues. */
+  lastNumber(): number {
+    return this.db.data.seq;
+  }
+
   async save(): Promise<void> {
     await this.db.write();
   }

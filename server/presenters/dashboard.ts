@@ -1,4 +1,5 @@
 import type { Lang } from '../../core/contracts/api.ts';
+import type { DashboardResponse } from '../../core/contracts/reports.ts';
 import { needsAttention } from '../../core/reports/articles.ts';
 import type { DashboardReports } from '../../core/commands/readDashboard.ts';
 import { barChart, COLORS, hbarChart, lineChart } from './charts.ts';
@@ -10,7 +11,7 @@ import { gapRows } from './gapRows.ts';
  * their text in `lang`. Only the charts are translated: the rest is data the
  * page words itself.
  */
-export function dashboardData(reports: DashboardReports, lang: Lang = 'en') {
+export function dashboardData(reports: DashboardReports, lang: Lang = 'en'): DashboardResponse {
   const { byDay, trend, unit, byTag, byLang, articles, gaps } = reports;
   const labels = trend.rows.map((r) => r.key);
   const tags = byTag.rows.slice(0, 10);

@@ -1,7 +1,8 @@
+import type { GapRowResponse } from '../../core/contracts/reports.ts';
 import type { GapCluster } from '../../core/reports/gaps.ts';
 
 /** Gap clusters as flat rows (CSV and the dashboard table). */
-export function gapRows(clusters: GapCluster[]) {
+export function gapRows(clusters: GapCluster[]): GapRowResponse[] {
   return clusters.map((c) => ({
     id: c.id,
     lang: c.lang,

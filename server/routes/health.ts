@@ -5,8 +5,8 @@ import { checkHealth } from '../../core/commands/checkHealth.ts';
 /** Liveness and what is being served. */
 export function healthRoutes(core: CoreServices): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => {
-    res.json(checkHealth(core));
+  router.get('/healthz', async (_req, res) => {
+    res.json(await checkHealth(core));
   });
   return router;
 }

@@ -8,17 +8,16 @@ const PUBLIC = path.join(ROOT, 'server/public');
 const WIDGET_DIST = path.join(ROOT, 'widget/dist');
 const WIDGET_PAGES = path.join(ROOT, 'widget/pages');
 
-/** Static pages and assets: the demo site, the widget bundle and its playground. */
+/**
+ * Static pages and assets: the demo site (the widget on a fictional shop, whose
+ * buttons ask through the widget's public API), the widget bundle and its
+ * playground, and the article page's stylesheet.
+ */
 export function pageRoutes(): Router {
   const router = Router();
-  const widgetPage =
-    (name: string, fallback?: string) => (_req: express.Request, res: express.Response, next: express.NextFunction) => {
-      const file = [path.join(WIDGET_PAGES, name), fallback].find((f) => f && existsSync(f));
-      if (!file) return next();
-      res.sendFile(file);
-    };
-  router.get('/', widgetPage('index.html', path.join(PUBLIC, 'index.html')));
-  router.get('/demo/ask', (_req, res) => res.sendFile(path.join(PUBLIC, 'index.html')));
+  const widgetPage = (name: string) => (_req: express.Request, res: express.Response) =>
+    res.sendFile(path.join(WIDGET_PAGES, name));
+  router.get('/', widgetPage('index.html'));
   router.get('/widget/playground', widgetPage('playground.html'));
   router.get('/widget.js', (_req, res, next) => {
     const file = path.join(WIDGET_DIST, 'widget.js');

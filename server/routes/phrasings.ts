@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { reportPhrasings } from '../../core/commands/reportPhrasings.ts';
+import type { PhrasingsResponse } from '../../core/contracts/reports.ts';
 import type { CoreServices } from '../../core/services.ts';
 import type { authenticator } from '../auth.ts';
 import { validate } from '../validate.ts';
@@ -16,7 +17,8 @@ export function phrasingRoutes(core: CoreServices, requireRole: ReturnType<typeo
   const router = Router();
   router.get('/api/reports/phrasings', requireRole('lead'), async (req, res) => {
     const q = validate(schema, req.query);
-    res.json(await reportPhrasings(core, q));
+    const body: PhrasingsResponse = await reportPhrasings(core, q);
+    res.json(body);
   });
   return router;
 }

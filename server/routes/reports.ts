@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import type { DraftResponse } from '../../core/contracts/reports.ts';
 import { draftFromGap } from '../../core/commands/draftFromGap.ts';
 import { readDashboard } from '../../core/commands/readDashboard.ts';
 import { reportArticles } from '../../core/commands/reportArticles.ts';
@@ -55,7 +56,11 @@ export function reportRoutes(core: CoreServices, requireRole: ReturnType<typeof 
     const id = validate(gapId, req.params.id);
     const body = validate(draftSchema, req.body);
     const draft = await draftFromGap(core, { ...body, gapId: id });
-    res.status(201).json({ ...draft, file: path.relative(process.cwd(), draft.file).split(path.sep).join('/') });
+    const written: DraftResponse = {
+      ...draft,
+      file: path.relative(process.cwd(), draft.file).split(path.sep).join('/'),
+    };
+    res.status(201).json(written);
   });
 
   router.get('/api/reports/dashboard', lead, async (req, res) => {

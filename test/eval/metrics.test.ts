@@ -57,6 +57,10 @@ describe('eval metrics', () => {
     expect(m.clarify_hit).to.equal(1 / 2);
   });
 
+  it('counts as offered the in-scope questions answered right or given a choice holding their article', () => {
+    expect(m.offered).to.equal(2 / 4);
+  });
+
   it('takes nearest-rank percentiles of latency over every question asked', () => {
     expect(m.latency_ms).to.deep.equal({ p50: 5, p95: 9 });
   });

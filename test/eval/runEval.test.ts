@@ -138,6 +138,7 @@ describe('npm run eval (the command)', function () {
         'far',
         'clarify_rate',
         'clarify_hit',
+        'offered',
         'latency_ms',
         'settings',
       ]);

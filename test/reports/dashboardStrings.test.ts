@@ -1,43 +1,23 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import * as i18n from '../../dashboard/src/i18n/index.ts';
+import type { Entry } from '../../dashboard/src/i18n/en.ts';
 import { hbarChart, lineChart } from '../../server/presenters/charts.ts';
 import { CHART_STRINGS, chartLocale } from '../../server/presenters/chartStrings.ts';
 
-const PUBLIC = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../server/public');
-type Entry = string | Record<string, string>;
-interface Locale {
-  lang: string;
-  t(key: string, values?: Record<string, unknown>): string;
-  percent(v: number): string;
-  day(s: string): string;
-}
-interface I18n {
-  STRINGS: Record<'en' | 'es', Record<string, Entry>>;
-  errorText(locale: Locale, error: unknown, statusText?: string): string;
-  resolveLang(search: string, browser: readonly string[]): 'en' | 'es';
-  localeFor(lang: string): Locale;
-}
-// The page's modules are plain browser JavaScript (no build step), imported by
-// URL so the type checker does not look for declarations it has no need of.
-const load = async (): Promise<I18n> =>
-  (await import(pathToFileURL(path.join(PUBLIC, 'reports.i18n.js')).href)) as I18n;
+const DASHBOARD = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../dashboard');
 const forms = (entry: Entry) => (typeof entry === 'string' ? [entry] : Object.values(entry));
 const placeholders = (entry: Entry) => [...new Set(forms(entry).flatMap((f) => f.match(/\{\w+\}/g) ?? []))].sort();
 
 describe('dashboard strings: the page', () => {
-  let i18n: I18n;
-  before(async () => {
-    i18n = await load();
-  });
-
   it('has the same keys in every language, none empty, with the same placeholders', () => {
     const { en, es } = i18n.STRINGS;
     expect(Object.keys(es).sort()).to.deep.equal(Object.keys(en).sort());
-    for (const [key, entry] of Object.entries(en)) {
+    for (const [key, entry] of Object.entries(en) as Array<[keyof typeof en, Entry]>) {
       expect(typeof es[key], key).to.equal(typeof entry);
-      expect(placeholders(es[key]!), key).to.deep.equal(placeholders(entry));
+      expect(placeholders(es[key]), key).to.deep.equal(placeholders(entry));
     }
     for (const table of [en, es]) {
       for (const [key, entry] of Object.entries(table)) {
@@ -48,7 +28,7 @@ describe('dashboard strings: the page', () => {
   });
 
   it('names only keys the tables have in reports.html', () => {
-    const html = readFileSync(path.join(PUBLIC, 'reports.html'), 'utf8');
+    const html = readFileSync(path.join(DASHBOARD, 'reports.html'), 'utf8');
     const keys = [...html.matchAll(/data-i18n(?:-alt|-label)?="([^"]+)"/g)].map((m) => m[1]!);
     expect(keys.length).to.be.greaterThan(30);
     for (const key of keys) expect(i18n.STRINGS.en, key).to.have.property(key);
@@ -93,7 +73,7 @@ describe('dashboard strings: the page', () => {
   });
 
   describe('server errors, by their stable code (the server writes English)', () => {
-    const cases: { error: unknown; status?: string; en: string; es: string }[] = [
+    const cases: { error: i18n.ServerError | undefined; status?: string; en: string; es: string }[] = [
       {
         error: { code: 'unauthorized', message: 'A valid API key is required' },
         en: 'this key is not valid',

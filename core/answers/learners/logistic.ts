@@ -4,26 +4,55 @@
  * the weights towards `prior` (so a KB with few questions gets the prior,
  * and a large KB gets its own fit).
  */
-export function fitLogistic(X: number[][], y: number[], prior: number[], strength: number, iterations = 25): number[] {
+export function fitLogistic(
+  X: number[][],
+  y: number[],
+  prior: number[],
+  strength: number,
+  weight: (i: number) => number = () => 1,
+  iterations = 25,
+): number[] {
   const d = prior.length;
   const w = [...prior];
+  /** What the fit minimises: the weighted log loss plus the prior's pull. */
+  const objective = (v: number[]): number => {
+    let loss = 0;
+    for (let k = 0; k < d; k++) loss += (strength / 2) * (v[k]! - prior[k]!) ** 2;
+    X.forEach((x, i) => {
+      const z = dotw(v, x);
+      // log(1 + e^z) − y·z, computed without overflow.
+      loss += weight(i) * (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - y[i]! * z);
+    });
+    return loss;
+  };
   for (let it = 0; it < iterations; it++) {
     const g = w.map((wk, k) => strength * (wk - prior[k]!));
     const H = Array.from({ length: d }, (_, k) => Array.from({ length: d }, (_, j) => (k === j ? strength : 0)));
     X.forEach((x, i) => {
       const p = sigmoid(dotw(w, x));
-      const r = p * (1 - p);
+      const v = weight(i);
+      const r = v * p * (1 - p);
       for (let k = 0; k < d; k++) {
-        g[k]! += (p - y[i]!) * x[k]!;
+        g[k]! += v * (p - y[i]!) * x[k]!;
         for (let j = 0; j < d; j++) H[k]![j]! += r * x[k]! * x[j]!;
       }
     });
     const step = solve(H, g);
     if (!step) break;
+    // Newton's full step, halved while it would make the fit worse: on nearly
+    // separable samples a full step overshoots, and the weights run away.
+    // (Near the optimum rounding makes a full step look a hair worse: that is no overshoot.)
+    const worse = objective(w) * (1 + 1e-9) + 1e-12;
+    let scale = 1;
+    let next = w.map((wk, k) => wk - step[k]!);
+    while (objective(next) > worse && scale > 1e-4) {
+      scale /= 2;
+      next = w.map((wk, k) => wk - scale * step[k]!);
+    }
     let size = 0;
     for (let k = 0; k < d; k++) {
-      w[k]! -= step[k]!;
-      size += Math.abs(step[k]!);
+      size += Math.abs(scale * step[k]!);
+      w[k] = next[k]!;
     }
     if (size < 1e-6) break;
   }

@@ -1,6 +1,8 @@
-// Spanish strings of the reports page: the same keys as reports.en.js.
+// Spanish strings of the dashboard: the same keys as en.ts, checked by the type.
 // "Ticket" is "incidencia", as in the widget.
-export const es = {
+import type { Strings } from './en.ts';
+
+export const es: Strings = {
   pageTitle: 'Deflect — informes',
   heading: 'Informes de desvío',
   language: 'Idioma',

@@ -1,6 +1,11 @@
-// English strings of the reports page. Spanish has the same keys (reports.es.js);
-// the charts' text comes from the server (server/presenters/chartStrings.ts).
+// English strings of the dashboard. Spanish must have the same keys (es.ts is
+// typed by this table); the charts' text comes from the server
+// (server/presenters/chartStrings.ts).
 // {name} is filled in by format(); { one, other } picks a plural form by {n}.
+
+/** One string, or its plural forms (Spanish and English need one and other). */
+export type Entry = string | { one: string; other: string };
+
 export const en = {
   pageTitle: 'Deflect — reports',
   heading: 'Deflection reports',
@@ -104,4 +109,10 @@ export const en = {
   csvDeflectionTag: 'Deflection by tag',
   csvArticles: 'Articles',
   csvGaps: 'Gaps',
-};
+} satisfies Record<string, Entry>;
+
+/** The name of a string of the dashboard. */
+export type StringKey = keyof typeof en;
+
+/** A language's table: every key, a plural entry where English has one. */
+export type Strings = { [K in StringKey]: (typeof en)[K] extends string ? string : { one: string; other: string } };

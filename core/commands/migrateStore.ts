@@ -1,0 +1,82 @@
+import { DeflectError } from '../errors.ts';
+import type { EmbeddedData } from '../storage/openStoreMigration.ts';
+import { numberOf, type ImportCount, type PgImport } from '../storage/postgres/pgImport.ts';
+
+/** What a move did, per store, and what it left in the data directory on purpose. */
+export interface MigrationReport {
+  tickets: ImportCount & { nextNumberAfter: number };
+  events: ImportCount & { days: number };
+  channelState: ImportCount;
+  /** Files the PostgreSQL mode does not read from the database, with why they stay. */
+  leftInDataDir: { what: string; count: number | null; why: string }[];
+}
+
+/**
+ * Move an embedded data directory (tickets, the event log, the channels'
+ * state) into PostgreSQL, keeping every id: the tickets' (and the id
+ * sequence continues after the highest ever given), the events' (so a re-run
+ * inserts nothing twice and an interrupted run finishes on the next), the
+ * state's keys. Refuses, before writing anything, when the database gives
+ * one of these ticket ids to another ticket. Reads DATA_DIR and changes
+ * nothing there (a tickets.json that does not parse is moved aside, as the
+ * server does, and the move stops before it: openStoreMigration).
+ */
+export async function migrateStore(
+  stores: { source: EmbeddedData; target: PgImport },
+  input: { to: 'postgres'; onProgress?: (step: string, done: number) => void },
+): Promise<MigrationReport> {
+  const { source, target } = stores;
+  const progress = input.onProgress ?? (() => undefined);
+
+  const tickets = await source.tickets.all();
+  const clashes = await target.ticketClashes(tickets);
+  if (clashes.length)
+    throw new DeflectError(
+      'conflict',
+      `the database already holds other tickets under ${clashes.length} of these ids (${clashes
+        .slice(0, 5)
+        .map((c) => `${c.id}: created ${c.databaseCreatedAt} there, ${c.embeddedCreatedAt} here`)
+        .join('; ')}); nothing was moved: move into a database no instance has written tickets to`,
+      { clashes },
+    );
+  // Retention may have removed the newest tickets: their numbers are not given again.
+  const highest = tickets.reduce((n, t) => Math.max(n, numberOf(t.id)), source.tickets.lastNumber());
+  const ticketCount = await target.tickets(tickets, highest);
+  progress('tickets', tickets.length);
+
+  const events = { moved: 0, alreadyThere: 0, days: 0 };
+  for (const day of await source.events.days()) {
+    const count = await target.events(day, await source.events.readDay(day));
+    events.moved += count.moved;
+    events.alreadyThere += count.alreadyThere;
+    events.days += 1;
+    progress(`events ${day}`, events.moved + events.alreadyThere);
+  }
+
+  const channelState = await target.channelState(source.channelState.entries());
+  progress('channel state', channelState.moved + channelState.alreadyThere + (channelState.refreshed ?? 0));
+
+  return {
+    tickets: { ...ticketCount, nextNumberAfter: highest },
+    events,
+    channelState,
+    leftInDataDir: await leftBehind(source),
+  };
+}
+
+/** What stays in DATA_DIR: the files each instance keeps for itself in the PostgreSQL mode today. */
+async function leftBehind(source: EmbeddedData): Promise<MigrationReport['leftInDataDir']> {
+  const deadLetters = (await source.deadLetters.read()).length;
+  return [
+    {
+      what: 'undelivered webhooks (webhooks/dead-letter.jsonl)',
+      count: deadLetters,
+      why: 'not moved (no shared delivery queue yet): resend them from here with DATA_DIR=<this directory> npm run kb -- retry-webhooks',
+    },
+    {
+      what: 'index snapshots (index/), report caches (reports/) and the event files themselves',
+      count: null,
+      why: 'give each instance a new DATA_DIR: it builds its own index, and report caches there follow the database',
+    },
+  ];
+}

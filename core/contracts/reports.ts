@@ -1,0 +1,126 @@
+/**
+ * The HTTP contract of the leads' reports, shared by the server and the
+ * dashboard (dashboard/). Types only: the dashboard's bundle imports this file.
+ * The server's presenters are declared to return these shapes, so renaming a
+ * field on either side breaks `tsc --noEmit` instead of the page.
+ */
+import type { Lang } from './api.ts';
+
+/** Counts of one group (a day, a week, a tag, a language…) or of the whole period; definitions in docs/reports.md. */
+export interface DeflectionRowResponse {
+  key: string;
+  questions: number;
+  answered: number;
+  suggested: number;
+  unanswered: number;
+  confirmed: number;
+  notHelpful: number;
+  selfServed: number;
+  selfServedConfirmed: number;
+  escalated: number;
+  escalatedByUser: number;
+  escalatedAfterNotHelpful: number;
+  escalatedNoAnswer: number;
+  abandoned: number;
+  /** Self-served questions whose window has not closed yet: they may still escalate. */
+  windowOpen: number;
+  tickets: number;
+  deflectionRate: number;
+  confirmedDeflectionRate: number;
+}
+
+/** How one article did in the period. */
+export interface ArticleRowResponse {
+  articleId: string;
+  title: string;
+  lang: string;
+  category: string;
+  status: string;
+  shown: number;
+  answered: number;
+  confirmed: number;
+  notHelpful: number;
+  helpfulRate: number;
+  ticketsAfterShown: number;
+  /** YYYY-MM-DD, or empty when unknown. */
+  lastUpdated: string;
+  /** YYYY-MM-DD, or empty when the article sets no review date. */
+  reviewBy: string;
+  reviewOverdue: boolean;
+  removed: boolean;
+}
+
+/** A cluster of similar questions the KB did not answer well, as one flat row (also the gaps CSV). */
+export interface GapRowResponse {
+  id: string;
+  lang: Lang;
+  count: number;
+  unanswered: number;
+  notHelpful: number;
+  ticket: number;
+  /** Up to three phrasings as users typed them. */
+  examples: string[];
+  phrasings: number;
+  /** The closest article, or empty strings and 0 when none came near. */
+  nearestArticle: string;
+  nearestTitle: string;
+  nearestConfidence: number;
+  suggestedTags: string[];
+  keywords: string[];
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** The charts the server draws, by the name the page shows them under (`#chart-<name>`). */
+export type DashboardChart = 'trend' | 'volume' | 'tags' | 'langs' | 'articles';
+
+/** `GET /api/reports/dashboard`: everything the /reports page shows for a period. */
+export interface DashboardResponse {
+  /** The language of the charts' text; the rest is data the page words itself. */
+  lang: Lang;
+  period: { from: string; to: string; windowDays: number; unit: 'day' | 'week' };
+  totals: DeflectionRowResponse;
+  trend: DeflectionRowResponse[];
+  byTag: DeflectionRowResponse[];
+  byLang: DeflectionRowResponse[];
+  topArticles: ArticleRowResponse[];
+  /** Articles that need attention (overdue review, more "not helpful" than "helped", tickets after them). */
+  health: ArticleRowResponse[];
+  gaps: GapRowResponse[];
+  /** Standalone SVG documents, their text in `lang`. */
+  charts: Record<DashboardChart, string>;
+}
+
+/** How a candidate phrasing resolved its article. */
+export type PhrasingSourceName = 'helpful' | 'picked' | 'ticket';
+
+/** `GET /api/reports/phrasings`: questions each article resolved, proposed as new `questions:` for it. */
+export interface PhrasingsResponse {
+  from: string;
+  to: string;
+  articles: Array<{
+    articleId: string;
+    title: string;
+    lang: Lang;
+    /** Path relative to the KB root. */
+    file: string;
+    candidates: Array<{ text: string; count: number; sources: Record<PhrasingSourceName, number>; lastSeen: string }>;
+  }>;
+  /** Resolved questions left out because nothing but personal data remained. */
+  droppedPersonal: number;
+}
+
+/** `POST /api/reports/gaps/:id/draft` (201): the draft article written from a gap. */
+export interface DraftResponse {
+  gapId: string;
+  articleId: string;
+  /** Path relative to the server's working directory, with forward slashes. */
+  file: string;
+  /** Phrasings of the gap listed as the draft's questions. */
+  questions: number;
+}
+
+/** `GET /api/access`: whether this client needs an API key (no key in local mode). */
+export interface AccessResponse {
+  keyRequired: boolean;
+}

@@ -1,0 +1,87 @@
+import path from 'node:path';
+import pg from 'pg';
+import type { Config } from '../config/index.ts';
+import { describeUrl } from '../config/storage.ts';
+import { DeflectError, UnavailableError } from '../errors.ts';
+import { EventLog } from '../events/eventLog.ts';
+import { DeadLetterFile } from '../tickets/deadLetter.ts';
+import { TicketStore } from '../tickets/ticketStore.ts';
+import { lockDataDir } from './dataDirLock.ts';
+import { KeyValueStore } from './keyValueStore.ts';
+import { migrate } from './postgres/migrate.ts';
+import { PgImport } from './postgres/pgImport.ts';
+import { reportUnavailable } from './postgres/unavailable.ts';
+
+/** An embedded data directory, opened to be read: what the embedded stores keep there. */
+export interface EmbeddedData {
+  dataDir: string;
+  tickets: TicketStore;
+  events: EventLog;
+  channelState: KeyValueStore<Record<string, unknown>>;
+  deadLetters: DeadLetterFile;
+}
+
+/** Both ends of a move from DATA_DIR into PostgreSQL, and how to close them (the lock is released last). */
+export interface StoreMigration {
+  source: EmbeddedData;
+  target: PgImport;
+  /** Host and database, never the user or password: what may be printed. */
+  database: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Lock the data directory (so no embedded server writes to it while it is
+ * read: a running one makes this fail with DataDirLockedError), open its
+ * files, and connect to DATABASE_URL with its schema brought up to date.
+ */
+export async function openStoreMigration(
+  config: Pick<Config, 'dataDir' | 'storage'> & { bot: Pick<Config['bot'], 'stateTtlDays'> },
+): Promise<StoreMigration> {
+  const url = config.storage?.databaseUrl;
+  if (!url) throw new DeflectError('invalid_request', 'DATABASE_URL is not set: say which PostgreSQL to move into');
+  const unlock = await lockDataDir(config.dataDir);
+  let pool: pg.Pool | undefined;
+  try {
+    const tickets = await TicketStore.open(config.dataDir);
+    // The file did not parse and was moved aside: moving "no tickets" would look like success.
+    if (tickets.adapter.movedAside)
+      throw new DeflectError(
+        'invalid_request',
+        `${path.join(config.dataDir, 'tickets.json')} did not parse and was moved to ${tickets.adapter.movedAside}; repair it and put it back before moving`,
+      );
+    const source: EmbeddedData = {
+      dataDir: config.dataDir,
+      tickets,
+      events: new EventLog(path.join(config.dataDir, 'events')),
+      channelState: await KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays),
+      deadLetters: DeadLetterFile.forDataDir(config.dataDir),
+    };
+    pool = reportUnavailable(new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 10_000 }));
+    pool.on('error', () => undefined);
+    try {
+      await migrate(pool);
+    } catch (error) {
+      throw new UnavailableError(
+        `could not prepare the PostgreSQL database ${describeUrl(url)}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const open = pool;
+    return {
+      source,
+      target: new PgImport(open),
+      database: describeUrl(url),
+      async close() {
+        await open.end();
+        await unlock();
+      },
+    };
+  } catch (error) {
+    await pool?.end().catch(() => undefined);
+    await unlock();
+    throw error;
+  }
+}

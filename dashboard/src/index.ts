@@ -1,0 +1,152 @@
+// The leads' dashboard (/reports). Data comes from /api/reports/* (api.ts);
+// each panel renders with textContent only (panels/*). Words and formats come
+// from i18n/; the server draws the charts' text in the same language (?lang=).
+import { AuthError, keyStore, readAccess, reportsApi, type Period } from './api.ts';
+import { applyStrings, byId, el, fillWith } from './dom.ts';
+import { localeFor, resolveLang, toLang, type Locale } from './i18n/index.ts';
+import { renderCharts } from './panels/charts.ts';
+import { wireDownloads } from './panels/downloads.ts';
+import { renderGaps } from './panels/gaps.ts';
+import { renderHealth } from './panels/health.ts';
+import { renderKpis } from './panels/kpis.ts';
+import { renderPhrasings } from './panels/phrasings.ts';
+
+let L: Locale = localeFor(resolveLang(location.search, navigator.languages));
+const api = reportsApi(() => L);
+// Each load gets a number, so a slow answer in the old language cannot overwrite a newer one.
+let loads = 0;
+
+const page = {
+  app: byId('app'),
+  login: byId('login', HTMLFormElement),
+  key: byId('key', HTMLInputElement),
+  logout: byId('logout', HTMLButtonElement),
+  period: byId('period', HTMLFormElement),
+  status: byId('status'),
+  lang: byId('lang', HTMLSelectElement),
+  body: (table: string) => byId(table, HTMLTableElement).tBodies[0]!,
+};
+
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+function period(): Period {
+  const field = (name: string) => (page.period.elements.namedItem(name) as HTMLInputElement).value;
+  return { from: field('from'), to: field('to') };
+}
+
+function showLogin(message = ''): void {
+  keyStore.clear();
+  page.app.hidden = true;
+  page.logout.hidden = true;
+  page.login.hidden = false;
+  byId('login-error').textContent = message;
+  page.key.focus();
+}
+
+/** Loads and renders every panel for the period, in the current language. */
+async function load(): Promise<void> {
+  const mine = ++loads;
+  page.status.textContent = L.t('loading');
+  try {
+    const p = period();
+    const [data, phrasings] = await Promise.all([api.dashboard(p, L.lang), api.phrasings(p)]);
+    if (mine !== loads) return;
+    renderKpis(data, L);
+    renderCharts(data.charts);
+    renderGaps(page.body('gaps'), data.gaps, L, makeDraft);
+    renderHealth(page.body('health'), data.health, L);
+    renderPhrasings(page.body('phrasings'), phrasings.articles, L);
+    page.status.textContent = L.t('updated', { time: L.time(new Date()) });
+  } catch (error) {
+    if (mine !== loads) return;
+    if (error instanceof AuthError) return showLogin(error.message);
+    page.status.textContent = L.t('loadFailed', { error: messageOf(error) });
+  }
+}
+
+/** The gaps panel's button: writes a draft article and says where. */
+async function makeDraft(gap: { id: string }): Promise<boolean> {
+  const result = byId('draft-result');
+  try {
+    const draft = await api.draftFromGap(gap.id, period());
+    result.textContent = L.t('draftWritten', { file: draft.file, n: draft.questions });
+    return true;
+  } catch (error) {
+    if (error instanceof AuthError) showLogin(error.message);
+    else result.textContent = L.t('draftFailed', { error: messageOf(error) });
+    return false;
+  }
+}
+
+async function fetchCsv(report: string, groupBy: string | undefined) {
+  const p = period();
+  try {
+    const blob = await api.csv(report, p, groupBy);
+    return { blob, name: `${report}${groupBy ? `-by-${groupBy}` : ''}-${p.from}-${p.to}.csv` };
+  } catch (error) {
+    if (error instanceof AuthError) showLogin(error.message);
+    else page.status.textContent = L.t('downloadFailed', { error: messageOf(error) });
+    return undefined;
+  }
+}
+
+/** Words the static page in the current language (the rendered data is redone by load()). */
+function word(): void {
+  applyStrings(document, L);
+  const role = (name: string) => () => el('strong', name);
+  // Role names stay as written in DEFLECT_API_KEYS, whatever the language.
+  fillWith(byId('login-help'), L.t('signInHelp'), { lead: role('lead'), admin: role('admin') });
+  page.lang.value = L.lang;
+}
+
+/** The language switch: no reload, so the key and the period stay; the URL keeps the choice. */
+function switchLang(value: string): void {
+  const lang = toLang(value);
+  if (!lang) return;
+  L = localeFor(lang);
+  word();
+  const url = new URL(location.href);
+  url.searchParams.set('lang', lang);
+  history.replaceState(null, '', url);
+  if (!page.app.hidden) void load();
+}
+
+function showApp(keyRequired: boolean): void {
+  page.login.hidden = true;
+  page.app.hidden = false;
+  page.logout.hidden = !keyRequired;
+  void load();
+}
+
+function start(): void {
+  word();
+  page.lang.addEventListener('change', () => switchLang(page.lang.value));
+  const today = new Date();
+  (page.period.elements.namedItem('from') as HTMLInputElement).value = isoDay(
+    new Date(today.getTime() - 29 * 86_400_000),
+  );
+  (page.period.elements.namedItem('to') as HTMLInputElement).value = isoDay(today);
+  page.login.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    keyStore.set(page.key.value.trim());
+    page.key.value = '';
+    showApp(true);
+  });
+  page.period.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    void load();
+  });
+  page.logout.addEventListener('click', () => showLogin());
+  wireDownloads(document, fetchCsv);
+  // A server without DEFLECT_API_KEYS lets this machine in without a key (local mode).
+  void readAccess().then(({ keyRequired }) => {
+    if (keyRequired && !keyStore.get()) return showLogin();
+    showApp(keyRequired);
+  });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+start();
