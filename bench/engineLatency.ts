@@ -1,4 +1,4 @@
-import { AnswerEngine } from '../core/answers/answerEngine.ts';
+import { AnswerEngine } from '../core/answers/pipeline/answerEngine.ts';
 import { openSnapshot, type KbIndex } from '../core/indexing/kbIndex.ts';
 import { currentSnapshotDir } from '../core/indexing/snapshot.ts';
 import { HashingEmbedder } from '../core/search/hashingEmbedder.ts';

@@ -18,7 +18,7 @@ import { loadKnowledgeBase } from '../core/articles/loadKb.ts';
 import { EventLog } from '../core/events/eventLog.ts';
 import { FactStore } from '../core/reports/factStore.ts';
 import { Reports } from '../core/reports/reports.ts';
-import { DEFAULT_THRESHOLDS } from '../core/answers/decide.ts';
+import { DEFAULT_THRESHOLDS } from '../core/answers/pipeline/decide.ts';
 
 const { values } = parseArgs({
   options: {

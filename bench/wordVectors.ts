@@ -1,4 +1,4 @@
-import type { WordVectors } from '../core/answers/wordVectors.ts';
+import type { WordVectors } from '../core/search/ports.ts';
 import { configFromEnv } from '../core/config/index.ts';
 import { createWordVectors } from '../core/createCore.ts';
 

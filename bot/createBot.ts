@@ -1,7 +1,7 @@
 import { PrivateConversationState, UserState, type Storage, type TurnContext } from 'botbuilder';
 import type { CoreServices } from '../core/services.ts';
 import { log } from '../core/logger.ts';
-import { chooseLanguage } from '../core/answers/chooseLanguage.ts';
+import { chooseLanguage } from '../core/answers/language/chooseLanguage.ts';
 import { conversationIdOf, teamsMember, type MemberLookup } from './channel.ts';
 import { DeflectBot } from './deflectBot.ts';
 import { strings } from './strings.ts';

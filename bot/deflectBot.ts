@@ -7,7 +7,7 @@ import {
 } from 'botbuilder';
 import type { Audience } from '../core/articles/types.ts';
 import type { Lang } from '../core/contracts/api.ts';
-import { chooseLanguage } from '../core/answers/chooseLanguage.ts';
+import { chooseLanguage } from '../core/answers/language/chooseLanguage.ts';
 import { askQuestion } from '../core/commands/askQuestion.ts';
 import { conversationStatus } from '../core/commands/conversationStatus.ts';
 import { giveFeedback } from '../core/commands/giveFeedback.ts';

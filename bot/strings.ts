@@ -1,5 +1,5 @@
 import type { Lang } from '../core/contracts/api.ts';
-import { replies } from '../core/answers/replies.ts';
+import { replies } from '../core/answers/pipeline/replies.ts';
 
 /**
  * Everything the bot says, one place per language. Sentences about answers

@@ -1,5 +1,5 @@
 import type { Config } from './config/index.ts';
-import { AnswerEngine } from './answers/answerEngine.ts';
+import { AnswerEngine } from './answers/pipeline/answerEngine.ts';
 import { createGenerativeFallback } from './answers/generative/createGenerativeFallback.ts';
 import { loadKnowledgeBase } from './articles/loadKb.ts';
 import { buildIndex, isIndexStale } from './indexing/buildIndex.ts';
@@ -11,9 +11,8 @@ import { log } from './logger.ts';
 import { HashingEmbedder } from './search/hashingEmbedder.ts';
 import { LocalModelEmbedder } from './search/localModelEmbedder.ts';
 import { OpenAiEmbedder } from './search/openAiEmbedder.ts';
-import type { Embedder } from './search/ports.ts';
+import type { Embedder, WordVectors } from './search/ports.ts';
 import { GLOVE_PACKAGE, loadGloveWordVectors } from './search/gloveWordVectors.ts';
-import type { WordVectors } from './answers/wordVectors.ts';
 import { lockDataDir } from './storage/dataDirLock.ts';
 import type { SnapshotPublication } from './storage/ports.ts';
 import { needsDataDirLock } from './storage/openStores.ts';

@@ -1,6 +1,6 @@
 import type { Channel, Lang } from './contracts/api.ts';
 import type { Article } from './articles/types.ts';
-import type { AnswerEngine, EngineIndex } from './answers/answerEngine.ts';
+import type { AnswerEngine, EngineIndex } from './answers/pipeline/answerEngine.ts';
 import type { GenerativeFallback } from './answers/generative/generateAnswer.ts';
 import type { FactStore } from './reports/factStore.ts';
 import type { Reports } from './reports/reports.ts';

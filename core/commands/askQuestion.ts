@@ -1,6 +1,6 @@
 import type { AskResponse, Lang } from '../contracts/api.ts';
 import type { Audience } from '../articles/types.ts';
-import { replies } from '../answers/replies.ts';
+import { replies } from '../answers/pipeline/replies.ts';
 import type { Asker, CoreServices } from '../services.ts';
 import { answerCard, round, suggestion } from '../conversations/presentArticle.ts';
 import { assertOwner } from '../conversations/assertOwner.ts';

@@ -1,6 +1,6 @@
 import type { FeedbackResponse } from '../contracts/api.ts';
 import { NotFoundError } from '../errors.ts';
-import { replies } from '../answers/replies.ts';
+import { replies } from '../answers/pipeline/replies.ts';
 import type { Audience } from '../articles/types.ts';
 import { isVisible, PUBLIC } from '../articles/visibility.ts';
 import type { CoreServices } from '../services.ts';

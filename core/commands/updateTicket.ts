@@ -12,7 +12,7 @@ export interface TicketChange {
   tags?: string[];
   /** An internal note, never shown to the user. */
   note?: string;
-  /** The article that solved it (validated by core/phrasings/solveWithArticle.ts). */
+  /** The article that solved it (validated by core/commands/solveWithArticle.ts). */
   solvedWith?: string;
 }
 

@@ -1,5 +1,5 @@
 import type { Action } from '../contracts/api.ts';
-import type { AnswerEngine } from '../answers/answerEngine.ts';
+import type { AnswerEngine } from '../answers/pipeline/answerEngine.ts';
 import type { Article } from '../articles/types.ts';
 
 /** What one version of the KB does with a question. */

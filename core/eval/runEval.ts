@@ -2,12 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Lang } from '../contracts/api.ts';
-import { AnswerEngine } from '../answers/answerEngine.ts';
-import type { Thresholds } from '../answers/decide.ts';
+import { AnswerEngine } from '../answers/pipeline/answerEngine.ts';
+import type { Thresholds } from '../answers/pipeline/decide.ts';
 import { buildIndex } from '../indexing/buildIndex.ts';
 import { openSnapshot } from '../indexing/kbIndex.ts';
-import type { Embedder } from '../search/ports.ts';
-import type { WordVectors } from '../answers/wordVectors.ts';
+import type { Embedder, WordVectors } from '../search/ports.ts';
 import { computeMetrics, riskCoverage, type CurvePoint, type EvalMetrics, type Prediction } from './metrics.ts';
 import type { QueryRow } from './queries.ts';
 

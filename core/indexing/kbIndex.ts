@@ -3,10 +3,9 @@ import type { Article } from '../articles/types.ts';
 import { IndexMismatchError } from '../errors.ts';
 import { HnswVectorIndex } from '../search/hnswVectorIndex.ts';
 import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
-import type { Embedder, VectorItem } from '../search/ports.ts';
-import type { RetrievalIndex } from '../answers/retrieve.ts';
-import { TermModel, termDocOf } from '../answers/termModel.ts';
-import type { WordVectors } from '../answers/wordVectors.ts';
+import type { Embedder, VectorItem, WordVectors } from '../search/ports.ts';
+import type { RetrievalIndex } from '../answers/pipeline/retrieve.ts';
+import { TermModel, termDocOf } from '../answers/lexical/termModel.ts';
 import { SynonymTable } from '../search/synonyms.ts';
 import { FILES, readSnapshot, type Manifest, type SnapshotData } from './snapshot.ts';
 

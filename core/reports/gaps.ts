@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_THRESHOLDS } from '../answers/decide.ts';
+import { DEFAULT_THRESHOLDS } from '../answers/pipeline/decide.ts';
 import type { Article } from '../articles/types.ts';
 import type { Lang } from '../contracts/api.ts';
 import { HashingEmbedder } from '../search/hashingEmbedder.ts';

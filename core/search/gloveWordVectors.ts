@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { WordVectors } from '../answers/wordVectors.ts';
+import type { WordVectors } from './ports.ts';
 
 /**
  * GloVe word vectors (Wikipedia + Gigaword, 100 dimensions, public domain:

@@ -6,7 +6,7 @@ import type { Embedder, FullTextHit, FullTextIndex, SearchFilter } from './ports
 
 /**
  * Meilisearch's relevance is a ranking score in 0..1; retrieval saturates
- * full-text scores as s / (s + 8) (BM25_SATURATION in core/answers/retrieve.ts).
+ * full-text scores as s / (s + 8) (BM25_SATURATION in core/answers/pipeline/retrieve.ts).
  * Mapping r to 8r / (1 − r) makes that saturated feature equal r itself.
  */
 const SATURATION = 8;

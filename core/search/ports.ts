@@ -3,7 +3,7 @@ import type { ArticleStatus, Audience } from '../articles/types.ts';
 
 /**
  * The engines behind search, as ports. The answer engine only talks to these;
- * adapters (in-process MiniSearch, Meilisearch, hnswlib, embedders) live
+ * adapters (in-process MiniSearch, Meilisearch, hnswlib, embedders, GloVe word vectors) live
  * beside them and are chosen by configuration.
  */
 
@@ -76,4 +76,24 @@ export interface Embedder {
   readonly id: string;
   readonly dimensions: number;
   embed(texts: string[], kind: 'query' | 'passage', lang?: Lang): Promise<Float32Array[]>;
+}
+
+/**
+ * Pre-trained word vectors (port): what a word means, learnt from a large
+ * corpus rather than from the KB. The lexical model knows spelling only;
+ * with these it also relates "booking" to "reservation" and "furry
+ * companions" to "pets". One language: other languages' text gets none.
+ */
+export interface WordVectors {
+  /** Names the source and its version; a classifier trained with other vectors is retrained. */
+  readonly id: string;
+  readonly lang: Lang;
+  readonly dimensions: number;
+  /** Unit-length vector of a folded word, or null when the source does not know it. */
+  vector(word: string): Float32Array | null;
+  /**
+   * How much the word says, 0..1, from its corpus frequency (smooth inverse
+   * frequency: a / (a + p(word))): "the" ≈ 0, rare words ≈ 1.
+   */
+  weight(word: string): number;
 }

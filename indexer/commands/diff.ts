@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AnswerEngine } from '../../core/answers/answerEngine.ts';
+import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
 import { configFromEnv } from '../../core/config/index.ts';
 import { createEmbedder, createWordVectors } from '../../core/createCore.ts';
 import { thresholdsOf } from '../../core/thresholds.ts';

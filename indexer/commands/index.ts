@@ -1,4 +1,4 @@
-import type { SelfService } from '../../core/answers/calibration.ts';
+import type { SelfService } from '../../core/answers/pipeline/calibration.ts';
 import { watch } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
+import { applyPhrasings } from '../../core/commands/applyPhrasings.ts';
+import { reportPhrasings } from '../../core/commands/reportPhrasings.ts';
 import { configFromEnv } from '../../core/config/index.ts';
 import { EventLog } from '../../core/events/eventLog.ts';
 import { openStores } from '../../core/storage/openStores.ts';
-import { applyPhrasings } from '../../core/phrasings/applyPhrasings.ts';
-import { phrasingsReport } from '../../core/phrasings/phrasingsReport.ts';
 
 export const summary =
   'Questions articles resolved, as candidate phrasings per article: phrasings [--apply] [--min-count N] [--since DATE] [--json]';
@@ -45,11 +45,15 @@ export async function run(args: string[]): Promise<number> {
     ? await openStores({ ...config, storage: { ...config.storage, redisUrl: undefined } })
     : undefined;
   const events = shared?.events ?? new EventLog(path.join(config.dataDir, 'events'));
-  const report = await phrasingsReport(
-    { events, articles: new Map(kb.articles.map((a) => [a.id, a])) },
+  // The KB folder's articles, not an index: the command runs without a server and may edit the folder next.
+  const articles = new Map(kb.articles.map((a) => [a.id, a]));
+  const report = await reportPhrasings(
+    { events, index: { get: () => ({ articles }) } },
     { from: values.since ?? '2000-01-01', minCount },
   ).finally(() => shared?.close());
-  const applied = values.apply ? await applyPhrasings(kbDir, report, { defaultLang: config.defaultLang }) : undefined;
+  const applied = values.apply
+    ? await applyPhrasings({ defaultLang: config.defaultLang }, { kbDir, report })
+    : undefined;
 
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ kb: kbDir, ...report, ...(applied ? { applied } : {}) })}\n`);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CoreServices } from '../../core/services.ts';
 import { listTickets } from '../../core/commands/listTickets.ts';
 import { showTicket } from '../../core/commands/showTicket.ts';
-import { solveWithArticle } from '../../core/phrasings/solveWithArticle.ts';
+import { solveWithArticle } from '../../core/commands/solveWithArticle.ts';
 import { updateTicket } from '../../core/commands/updateTicket.ts';
 import { replyToTicket } from '../../core/commands/replyToTicket.ts';
 import type { authenticator } from '../auth.ts';
@@ -68,7 +68,7 @@ export function agentTicketRoutes(core: CoreServices, requireRole: ReturnType<ty
     const body = validate(patchSchema, req.body);
     const author = body.author ?? String(res.locals.role);
     const t = body.solvedWith
-      ? await solveWithArticle(core, id, { ...body, solvedWith: body.solvedWith }, author)
+      ? await solveWithArticle(core, { id, change: { ...body, solvedWith: body.solvedWith }, author })
       : await updateTicket(core, id, body, author);
     res.json(ticketDetail(t));
   });

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { reportPhrasings } from '../../core/commands/reportPhrasings.ts';
 import type { PhrasingsResponse } from '../../core/contracts/reports.ts';
-import { phrasingsReport } from '../../core/phrasings/phrasingsReport.ts';
 import type { CoreServices } from '../../core/services.ts';
 import type { authenticator } from '../auth.ts';
 import { validate } from '../validate.ts';
@@ -17,10 +17,7 @@ export function phrasingRoutes(core: CoreServices, requireRole: ReturnType<typeo
   const router = Router();
   router.get('/api/reports/phrasings', requireRole('lead'), async (req, res) => {
     const q = validate(schema, req.query);
-    const body: PhrasingsResponse = await phrasingsReport(
-      { events: core.events, articles: core.index.get().articles },
-      q,
-    );
+    const body: PhrasingsResponse = await reportPhrasings(core, q);
     res.json(body);
   });
   return router;

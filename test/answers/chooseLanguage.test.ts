@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { chooseLanguage, languageTag } from '../../core/answers/chooseLanguage.ts';
-import { AnswerEngine } from '../../core/answers/answerEngine.ts';
+import { chooseLanguage, languageTag } from '../../core/answers/language/chooseLanguage.ts';
+import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
 import type { Article } from '../../core/articles/types.ts';
 import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
 import type { Lang } from '../../core/contracts/api.ts';
@@ -14,7 +14,7 @@ import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
  */
 const KB = 'test/fixtures/language-kb';
 
-/** Which language we answer a person in: one rule (core/answers/chooseLanguage.ts) for the API, the search and the bot. */
+/** Which language we answer a person in: one rule (core/answers/language/chooseLanguage.ts) for the API, the search and the bot. */
 describe('chooseLanguage', () => {
   let articles: ReadonlyMap<string, Article>;
   before(async () => {

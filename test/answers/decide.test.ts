@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { UNCALIBRATED, type Calibration } from '../../core/answers/calibration.ts';
-import { decide, type Thresholds } from '../../core/answers/decide.ts';
-import type { Candidate } from '../../core/answers/retrieve.ts';
+import { UNCALIBRATED, type Calibration } from '../../core/answers/pipeline/calibration.ts';
+import { decide, type Thresholds } from '../../core/answers/pipeline/decide.ts';
+import type { Candidate } from '../../core/answers/pipeline/retrieve.ts';
 
 const features = {
   nearest: 0,

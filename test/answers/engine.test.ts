@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AnswerEngine } from '../../core/answers/answerEngine.ts';
+import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
 import type { KbIndex } from '../../core/indexing/kbIndex.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { fitLogistic, predict } from '../../core/answers/logistic.ts';
+import { fitLogistic, predict } from '../../core/answers/learners/logistic.ts';
 
 describe('fitLogistic, weighted and on separable samples', () => {
   it('counts a sample of weight 2 as that sample twice', () => {

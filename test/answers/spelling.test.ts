@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { oneEditApart, Speller } from '../../core/answers/spelling.ts';
+import { oneEditApart, Speller } from '../../core/answers/lexical/spelling.ts';
 
 describe('spelling against the KB’s own words', () => {
   const speller = new Speller(

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { fitLogistic, predict } from '../../core/answers/logistic.ts';
-import { logits, trainSoftmax } from '../../core/answers/softmaxRegression.ts';
-import { TermModel, type TermDoc } from '../../core/answers/termModel.ts';
+import { fitLogistic, predict } from '../../core/answers/learners/logistic.ts';
+import { logits, trainSoftmax } from '../../core/answers/learners/softmaxRegression.ts';
+import { TermModel, type TermDoc } from '../../core/answers/lexical/termModel.ts';
 
 const doc = (id: string, title: string, questions: string[], passages: string[] = []): TermDoc => ({
   id,

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { TermModel, type TermDoc } from '../../core/answers/termModel.ts';
-import { textVector, WordNeighbours, type WordVectors } from '../../core/answers/wordVectors.ts';
+import { TermModel, type TermDoc } from '../../core/answers/lexical/termModel.ts';
+import { textVector, WordNeighbours } from '../../core/answers/lexical/wordVectors.ts';
+import type { WordVectors } from '../../core/search/ports.ts';
 
 /** Hand-made 3-d "meanings": animals, money, and a direction only the word "the" has. */
 const MEANINGS: Record<string, [number, number, number]> = {

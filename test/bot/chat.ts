@@ -7,7 +7,7 @@ import {
   type Storage,
 } from 'botbuilder';
 import type { Action } from '../../core/contracts/api.ts';
-import type { AnswerEngine, EngineResult } from '../../core/answers/answerEngine.ts';
+import type { AnswerEngine, EngineResult } from '../../core/answers/pipeline/answerEngine.ts';
 import type { CoreServices } from '../../core/services.ts';
 import { createDeflectBot } from '../../bot/createBot.ts';
 import type { MemberLookup } from '../../bot/channel.ts';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { AnswerEngine } from '../../core/answers/answerEngine.ts';
+import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
 import { diffAnswers, pastQuestions, replayQuestions } from '../../core/eval/answerDiff.ts';
 import { kbAtRevision } from '../../core/eval/kbAtRevision.ts';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { buildIndex, isIndexStale } from '../../core/indexing/buildIndex.ts';
 import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
-import type { WordVectors } from '../../core/answers/wordVectors.ts';
+import type { WordVectors } from '../../core/search/ports.ts';
 import { openSnapshot } from '../../core/indexing/kbIndex.ts';
 import { currentSnapshotDir, indexRoot } from '../../core/indexing/snapshot.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';

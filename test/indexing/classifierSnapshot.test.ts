@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AnswerEngine } from '../../core/answers/answerEngine.ts';
-import { decodeClassifier, encodeClassifier } from '../../core/answers/classifierCodec.ts';
-import { TermModel, type TermDoc } from '../../core/answers/termModel.ts';
+import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
+import { decodeClassifier, encodeClassifier } from '../../core/answers/codecs/classifierCodec.ts';
+import { TermModel, type TermDoc } from '../../core/answers/lexical/termModel.ts';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
 import { openSnapshot, type KbIndex } from '../../core/indexing/kbIndex.ts';
 import { FILES } from '../../core/indexing/snapshot.ts';

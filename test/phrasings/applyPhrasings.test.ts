@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AnswerEngine } from '../../core/answers/answerEngine.ts';
+import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
 import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
 import { lintKnowledgeBase } from '../../core/articles/lintKb.ts';
+import { applyPhrasings } from '../../core/commands/applyPhrasings.ts';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
 import { addQuestions } from '../../core/phrasings/addQuestions.ts';
-import { applyPhrasings } from '../../core/phrasings/applyPhrasings.ts';
 import type { PhrasingsReport } from '../../core/phrasings/phrasingCandidates.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
 import { loadGloveWordVectors } from '../../core/search/gloveWordVectors.ts';
@@ -109,7 +109,7 @@ describe('phrasings --apply: writing accepted phrasings into front matter', func
         refund: { file: files[3]!, texts: ['when do I get my money back', 'money back after returning shoes'] },
         'restablecer-contrasena': { file: files[4]!, texts: ['no puedo entrar a mi cuenta', 'Olvidé mi contraseña'] },
       };
-      const result = await applyPhrasings(kb.dir, reportOf(added), { defaultLang: 'en' });
+      const result = await applyPhrasings({ defaultLang: 'en' }, { kbDir: kb.dir, report: reportOf(added) });
       expect(result.skipped).to.deep.equal([]);
       // Already listed (folded): "I FORGOT my password!" and "Olvidé mi contraseña" are not added again.
       expect(Object.fromEntries(result.files.map((f) => [f.articleId, f.added]))).to.deep.equal({
@@ -161,9 +161,10 @@ describe('phrasings --apply: writing accepted phrasings into front matter', func
   it('leaves an article it cannot read or edit alone, and says why', async () => {
     const kb = smallKb();
     try {
-      const result = await applyPhrasings(kb.dir, reportOf({ missing: { file: 'nowhere.md', texts: ['x y'] } }), {
-        defaultLang: 'en',
-      });
+      const result = await applyPhrasings(
+        { defaultLang: 'en' },
+        { kbDir: kb.dir, report: reportOf({ missing: { file: 'nowhere.md', texts: ['x y'] } }) },
+      );
       expect(result.files).to.deep.equal([]);
       expect(result.skipped[0]).to.include({ articleId: 'missing', file: 'nowhere.md' });
     } finally {

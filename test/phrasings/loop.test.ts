@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AnswerEngine } from '../../core/answers/answerEngine.ts';
+import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
 import { loadGloveWordVectors } from '../../core/search/gloveWordVectors.ts';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Article } from '../../core/articles/types.ts';
 import type { DeflectEvent, NewEvent } from '../../core/events/types.ts';
 import { phrasingCandidates } from '../../core/phrasings/phrasingCandidates.ts';
-import { phrasingsReport } from '../../core/phrasings/phrasingsReport.ts';
+import { reportPhrasings } from '../../core/commands/reportPhrasings.ts';
 import { articleMap, asked, judged, logWith, plus } from '../reports/builders.ts';
 
 const T0 = '2026-11-02T09:00:00.000Z';
@@ -226,9 +226,10 @@ describe('phrasing candidates: the questions an article resolved', () => {
       { now: plus(T0, 5) },
     );
     try {
-      const r = await phrasingsReport(
-        { events: fx.events, articles: articleMap(), now: Date.parse(plus(T0, 5)) },
-        { from: '2026-11-04', to: '2026-11-06' },
+      const articles = articleMap();
+      const r = await reportPhrasings(
+        { events: fx.events, index: { get: () => ({ articles }) } },
+        { from: '2026-11-04', to: '2026-11-06', now: Date.parse(plus(T0, 5)) },
       );
       expect(r.articles.flatMap((a) => a.candidates.map((c) => c.text))).to.deep.equal(['login fails']);
       expect(r.from).to.equal('2026-11-04T00:00:00.000Z');

@@ -3,7 +3,7 @@ import { EventLog } from '../../core/events/eventLog.ts';
 import type { FeedbackEvent, NewEvent, QuestionEvent, TicketEvent } from '../../core/events/types.ts';
 import { FactStore } from '../../core/reports/factStore.ts';
 import { Reports } from '../../core/reports/reports.ts';
-import { DEFAULT_THRESHOLDS } from '../../core/answers/decide.ts';
+import { DEFAULT_THRESHOLDS } from '../../core/answers/pipeline/decide.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 /** Builders for hand-made event sequences: each returns a valid event with overrides. */

@@ -1,9 +1,9 @@
 import type { Lang } from '../../contracts/api.ts';
 import type { GenerativeConfig } from '../../config/search.ts';
-import { NotFoundError } from '../../errors.ts';
 import { log } from '../../logger.ts';
 import { articlePath } from '../../conversations/presentArticle.ts';
-import type { CoreServices } from '../../services.ts';
+import type { Conversation } from '../../conversations/types.ts';
+import type { AnswerEngine } from '../pipeline/answerEngine.ts';
 import { composePrompt } from './composePrompt.ts';
 import type { LanguageModel } from './languageModel.ts';
 import { OutputGuard } from './outputGuard.ts';
@@ -45,17 +45,20 @@ export class GenerativeFallback {
     private readonly secrets: string[],
   ) {}
 
+  /**
+   * The fallback for a conversation's last question. `engine` ranks the
+   * related articles (public ones only) and says whether an article answered
+   * it after all.
+   */
   async *generate(
-    core: CoreServices,
-    input: { conversationId: string; signal: AbortSignal },
+    input: { conversation: Pick<Conversation, 'id' | 'lang'>; question: string; signal: AbortSignal },
+    engine: Pick<AnswerEngine, 'answer'>,
   ): AsyncGenerator<GenerationEvent> {
-    const conversation = await core.conversations.get(input.conversationId);
-    if (!conversation?.lastQuestion) throw new NotFoundError('conversation', input.conversationId);
-    const question = conversation.lastQuestion;
+    const { conversation, question } = input;
     // One generation per question: the endpoint is no free proxy to a paid model.
     if (this.done.get(conversation.id) === question) return yield { type: 'none', reason: 'already_generated' };
 
-    const result = await core.engine.answer({
+    const result = await engine.answer({
       question,
       conversationLang: conversation.lang,
       lang: conversation.lang,

@@ -1,4 +1,4 @@
-import type { Action } from '../contracts/api.ts';
+import type { Action } from '../../contracts/api.ts';
 import { answerConfidence, clarifyConfidence, DISTINCT_COVERAGE, relevance, type Calibration } from './calibration.ts';
 import type { Candidate } from './retrieve.ts';
 

@@ -1,4 +1,4 @@
-import type { Lang } from '../contracts/api.ts';
+import type { Lang } from '../../contracts/api.ts';
 
 /** Every sentence the engine says to users, in one place per language. */
 export const REPLIES = {

@@ -1,4 +1,4 @@
-import type { SavedClassifier } from './phraseClassifier.ts';
+import type { SavedClassifier } from '../learners/phraseClassifier.ts';
 
 /**
  * The trained phrase classifier as bytes, so an index snapshot can carry it

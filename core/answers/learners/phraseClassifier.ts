@@ -1,4 +1,4 @@
-import type { Csr } from './csr.ts';
+import type { Csr } from '../lexical/csr.ts';
 import {
   logits,
   softmaxInPlace,

@@ -1,9 +1,9 @@
-import type { Action, Lang } from '../contracts/api.ts';
-import type { Article, Audience } from '../articles/types.ts';
-import { isVisible, PUBLIC, visibleFilter } from '../articles/visibility.ts';
-import { NotFoundError } from '../errors.ts';
+import type { Action, Lang } from '../../contracts/api.ts';
+import type { Article, Audience } from '../../articles/types.ts';
+import { isVisible, PUBLIC, visibleFilter } from '../../articles/visibility.ts';
+import { NotFoundError } from '../../errors.ts';
 import { decide, DEFAULT_THRESHOLDS, type ScoredCandidate, type Thresholds } from './decide.ts';
-import { chooseLanguage } from './chooseLanguage.ts';
+import { chooseLanguage } from '../language/chooseLanguage.ts';
 import { retrieve, type RetrievalIndex } from './retrieve.ts';
 import type { Calibration } from './calibration.ts';
 

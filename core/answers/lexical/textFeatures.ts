@@ -1,6 +1,6 @@
-import type { Lang } from '../contracts/api.ts';
-import { words } from '../text/analyze.ts';
-import { cachedStem } from '../text/cachedTerms.ts';
+import type { Lang } from '../../contracts/api.ts';
+import { words } from '../../text/analyze.ts';
+import { cachedStem } from '../../text/cachedTerms.ts';
 
 /**
  * The sparse features the lexical model compares, as 32-bit codes: every

@@ -1,6 +1,6 @@
-import type { Article } from '../articles/types.ts';
-import type { Lang } from '../contracts/api.ts';
-import { detectLang, fold, hasSpanishMarks, isLang, wordLang } from '../text/analyze.ts';
+import type { Article } from '../../articles/types.ts';
+import type { Lang } from '../../contracts/api.ts';
+import { detectLang, fold, hasSpanishMarks, isLang, wordLang } from '../../text/analyze.ts';
 import { kbWordLang, languageOfWords } from './kbLanguage.ts';
 
 /** What we know about the person's language at one turn. */

@@ -1,24 +1,4 @@
-import type { Lang } from '../contracts/api.ts';
-
-/**
- * Pre-trained word vectors (port): what a word means, learnt from a large
- * corpus rather than from the KB. The lexical model knows spelling only;
- * with these it also relates "booking" to "reservation" and "furry
- * companions" to "pets". One language: other languages' text gets none.
- */
-export interface WordVectors {
-  /** Names the source and its version; a classifier trained with other vectors is retrained. */
-  readonly id: string;
-  readonly lang: Lang;
-  readonly dimensions: number;
-  /** Unit-length vector of a folded word, or null when the source does not know it. */
-  vector(word: string): Float32Array | null;
-  /**
-   * How much the word says, 0..1, from its corpus frequency (smooth inverse
-   * frequency: a / (a + p(word))): "the" ≈ 0, rare words ≈ 1.
-   */
-  weight(word: string): number;
-}
+import type { WordVectors } from '../../search/ports.ts';
 
 /**
  * A text as one unit vector: the frequency-weighted mean of its words'

@@ -1,6 +1,6 @@
-import type { Article } from '../articles/types.ts';
-import type { Lang } from '../contracts/api.ts';
-import { words } from '../text/analyze.ts';
+import type { Article } from '../../articles/types.ts';
+import type { Lang } from '../../contracts/api.ts';
+import { words } from '../../text/analyze.ts';
 
 type Vocabulary = Map<string, Set<Lang>>;
 

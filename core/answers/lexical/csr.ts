@@ -1,4 +1,4 @@
-import type { SparseVector } from './softmaxRegression.ts';
+import type { SparseVector } from '../learners/softmaxRegression.ts';
 
 /**
  * Postings in compressed sparse rows: for each feature, the rows (units or

@@ -1,7 +1,8 @@
-import type { Lang } from '../contracts/api.ts';
-import { isStopword } from '../text/analyze.ts';
-import type { ClassifierInput, SparseVector } from './softmaxRegression.ts';
-import { textVector, WordNeighbours, type WordVectors } from './wordVectors.ts';
+import type { Lang } from '../../contracts/api.ts';
+import { isStopword } from '../../text/analyze.ts';
+import type { ClassifierInput, SparseVector } from '../learners/softmaxRegression.ts';
+import { textVector, WordNeighbours } from './wordVectors.ts';
+import type { WordVectors } from '../../search/ports.ts';
 
 /**
  * What the lexical model takes from pre-trained word vectors, with the

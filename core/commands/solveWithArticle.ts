@@ -1,8 +1,9 @@
 import { ValidationError } from '../errors.ts';
+import { failedQuestions } from '../phrasings/failedQuestions.ts';
 import { fold } from '../text/analyze.ts';
 import type { CoreServices } from '../services.ts';
-import { updateTicket, type TicketChange } from '../commands/updateTicket.ts';
 import type { Ticket } from '../tickets/types.ts';
+import { updateTicket, type TicketChange } from './updateTicket.ts';
 
 /**
  * An agent solves a ticket and names the article that solved it. The ticket
@@ -12,10 +13,9 @@ import type { Ticket } from '../tickets/types.ts';
  */
 export async function solveWithArticle(
   core: Pick<CoreServices, 'tickets' | 'events' | 'index'>,
-  id: string,
-  change: TicketChange & { solvedWith: string },
-  author: string,
+  input: { id: string; change: TicketChange & { solvedWith: string }; author: string },
 ): Promise<Ticket> {
+  const { id, change, author } = input;
   if (change.status !== 'solved')
     throw new ValidationError('solvedWith: give it with "status": "solved"', [
       { field: 'solvedWith', message: 'only with status solved' },
@@ -39,29 +39,4 @@ export async function solveWithArticle(
     questions: failedQuestions(ticket, titles),
   });
   return ticket;
-}
-
-/** Picks and "did it help" marks are user turns too; they are not questions. */
-const FEEDBACK = new Set(['👍', '👎']);
-const MAX_QUESTIONS = 3;
-
-/**
- * The questions that led to the ticket: the user's questions in its
- * transcript after the last one an article settled (a 👍), leaving out picks
- * from a list (their text is an article's title) and feedback marks; the
- * ticket's failed question when the transcript has none.
- */
-export function failedQuestions(
-  ticket: Pick<Ticket, 'transcript' | 'failedQuestion'>,
-  titles: ReadonlySet<string>,
-): string[] {
-  const turns = ticket.transcript.filter((t) => t.role === 'user');
-  const lastSettled = turns.map((t) => t.text.trim()).lastIndexOf('👍');
-  const asked = turns
-    .slice(lastSettled + 1)
-    .map((t) => t.text.trim())
-    .filter((text) => text && !FEEDBACK.has(text) && !titles.has(fold(text)));
-  if (!asked.length && ticket.failedQuestion && !titles.has(fold(ticket.failedQuestion.trim())))
-    asked.push(ticket.failedQuestion.trim());
-  return [...new Set(asked)].slice(-MAX_QUESTIONS);
 }

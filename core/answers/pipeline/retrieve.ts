@@ -1,9 +1,9 @@
-import type { Lang } from '../contracts/api.ts';
-import type { Article } from '../articles/types.ts';
-import type { Embedder, FullTextIndex, SearchFilter, VectorIndex, VectorItem } from '../search/ports.ts';
-import type { SynonymTable } from '../search/synonyms.ts';
-import { terms } from '../text/analyze.ts';
-import type { TermModel, TermScores } from './termModel.ts';
+import type { Lang } from '../../contracts/api.ts';
+import type { Article } from '../../articles/types.ts';
+import type { Embedder, FullTextIndex, SearchFilter, VectorIndex, VectorItem } from '../../search/ports.ts';
+import type { SynonymTable } from '../../search/synonyms.ts';
+import { terms } from '../../text/analyze.ts';
+import type { TermModel, TermScores } from '../lexical/termModel.ts';
 
 /** What retrieval needs from a loaded index. */
 export interface RetrievalIndex {

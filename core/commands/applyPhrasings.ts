@@ -3,9 +3,10 @@ import path from 'node:path';
 import { parseArticle } from '../articles/parseArticle.ts';
 import type { Article } from '../articles/types.ts';
 import type { Lang } from '../contracts/api.ts';
+import { addQuestions } from '../phrasings/addQuestions.ts';
+import { listed, normalisedPhrasing, type PhrasingsReport } from '../phrasings/phrasingCandidates.ts';
+import type { CoreServices } from '../services.ts';
 import { writeFileAtomic } from '../storage/atomicFile.ts';
-import { addQuestions } from './addQuestions.ts';
-import { listed, normalisedPhrasing, type PhrasingsReport } from './phrasingCandidates.ts';
 
 export interface AppliedFile {
   articleId: string;
@@ -29,16 +30,16 @@ export interface ApplyResult {
  * the new questions, and written atomically.
  */
 export async function applyPhrasings(
-  kbDir: string,
-  report: PhrasingsReport,
-  options: { defaultLang: Lang },
+  core: Pick<CoreServices, 'defaultLang'>,
+  input: { kbDir: string; report: PhrasingsReport },
 ): Promise<ApplyResult> {
+  const { kbDir, report } = input;
   const result: ApplyResult = { files: [], skipped: [] };
   for (const a of report.articles) {
     const file = path.join(kbDir, a.file);
     try {
       const source = await fs.readFile(file, 'utf8');
-      const before = parsed(a.file, source, options.defaultLang);
+      const before = parsed(a.file, source, core.defaultLang);
       const known = listed(before);
       const added: string[] = [];
       for (const c of a.candidates) {
@@ -49,7 +50,7 @@ export async function applyPhrasings(
       }
       if (!added.length) continue;
       const next = addQuestions(source, added);
-      const after = parsed(a.file, next, options.defaultLang);
+      const after = parsed(a.file, next, core.defaultLang);
       const missing = added.filter((q) => !after.questions.includes(q));
       if (after.id !== before.id || missing.length)
         throw new Error(`the edited front matter does not read back (${missing.join(', ') || 'id changed'})`);

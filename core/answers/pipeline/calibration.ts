@@ -1,6 +1,6 @@
-import type { Lang } from '../contracts/api.ts';
-import type { Article } from '../articles/types.ts';
-import { fitLogistic, predict } from './logistic.ts';
+import type { Lang } from '../../contracts/api.ts';
+import type { Article } from '../../articles/types.ts';
+import { fitLogistic, predict } from '../learners/logistic.ts';
 import { retrieve, type Candidate, type RetrievalIndex } from './retrieve.ts';
 
 /**

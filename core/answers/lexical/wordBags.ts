@@ -1,5 +1,5 @@
 import { Csr } from './csr.ts';
-import type { SparseVector } from './softmaxRegression.ts';
+import type { SparseVector } from '../learners/softmaxRegression.ts';
 
 const BM25 = { k1: 1.2, b: 0.75 };
 

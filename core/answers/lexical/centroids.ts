@@ -1,0 +1,82 @@
+import { Csr } from './csr.ts';
+import type { SparseVector } from '../learners/softmaxRegression.ts';
+
+/**
+ * Each article's centroid: the sum of its matched units' vectors (title,
+ * questions, and passages when it lists few questions). The sum is kept
+ * unnormalised, with its norm and each unit's dot product with it, so a
+ * question can be scored as if one unit were not in the KB (calibration asks
+ * the KB's own phrasings) without rebuilding anything.
+ */
+export class Centroids {
+  private constructor(
+    /** Each article's sum (float32): also what the classifier picks an article's rivals by. */
+    readonly sums: SparseVector[],
+    /** The sums by feature: a question's dot product with every article in one pass. */
+    readonly postings: Csr,
+    private readonly norms: Float32Array,
+    /** Dot product of each unit with its article's sum. */
+    private readonly unitDots: Float32Array,
+  ) {}
+
+  /** `vectors[i]` is unit `i`'s unit-length vector; only matched units count in their article's sum. */
+  static build(
+    features: number,
+    articles: number,
+    vectors: readonly SparseVector[],
+    units: readonly { article: number; matched: boolean }[],
+  ): Centroids {
+    // Summed in double precision; stored as float32 for the postings, while the norms and unit dots read the exact sums.
+    const sums = Array.from({ length: articles }, () => new Map<number, number>());
+    units.forEach((u, i) => {
+      if (!u.matched) return;
+      const v = vectors[i]!;
+      const sum = sums[u.article]!;
+      for (let k = 0; k < v.ids.length; k++) sum.set(v.ids[k]!, (sum.get(v.ids[k]!) ?? 0) + v.w[k]!);
+    });
+    const stored = sums.map(fromMap);
+    return new Centroids(
+      stored,
+      Csr.build(
+        features,
+        stored.map((vector, row) => ({ row, vector })),
+      ),
+      Float32Array.from(sums, (s) => Math.sqrt([...s.values()].reduce((acc, x) => acc + x * x, 0))),
+      Float32Array.from(units, (u, i) => {
+        const v = vectors[i]!;
+        let d = 0;
+        for (let k = 0; k < v.ids.length; k++) d += v.w[k]! * (sums[u.article]!.get(v.ids[k]!) ?? 0);
+        return d;
+      }),
+    );
+  }
+
+  /**
+   * The cosine of `q` to every article's centroid, into `out` (one slot per
+   * article). `leaveOut` names a matched unit and `q`'s cosine to it: its
+   * article is scored with that unit taken out of its sum.
+   */
+  score(q: SparseVector, out: Float32Array, leaveOut?: { unit: number; article: number; similarity: number }): void {
+    this.postings.accumulate(q, out);
+    for (let a = 0; a < out.length; a++) {
+      if (leaveOut?.article === a) {
+        // |sum − u|² = |sum|² − 2·sum·u + |u|², and a unit's vector has length 1.
+        const norm2 = this.norms[a]! ** 2 - 2 * this.unitDots[leaveOut.unit]! + 1;
+        out[a] = norm2 > 1e-6 ? (out[a]! - leaveOut.similarity) / Math.sqrt(norm2) : 0;
+      } else out[a]! /= this.norms[a]! || 1;
+    }
+  }
+
+  /** Cosine between two articles' centroids (by number). */
+  cosine(i: number, j: number): number {
+    const [x, y] = [this.sums[i]!, this.sums[j]!];
+    const weights = new Map(Array.from(x.ids, (id, k) => [id, x.w[k]!] as const));
+    let d = 0;
+    for (let k = 0; k < y.ids.length; k++) d += (weights.get(y.ids[k]!) ?? 0) * y.w[k]!;
+    return d / ((this.norms[i]! || 1) * (this.norms[j]! || 1));
+  }
+}
+
+function fromMap(m: Map<number, number>): SparseVector {
+  return { ids: Int32Array.from(m.keys()), w: Float32Array.from(m.values()) };
+}

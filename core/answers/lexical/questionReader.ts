@@ -1,0 +1,91 @@
+import type { Lang } from '../../contracts/api.ts';
+import { words } from '../../text/analyze.ts';
+import { isContentWord, kbNeighbours, MEANING, meaningOf } from './meaningFeatures.ts';
+import type { SparseVector } from '../learners/softmaxRegression.ts';
+import { Speller } from './spelling.ts';
+import { SPELLING_WEIGHT, stemCode, SYNONYM_WEIGHT, wordCode } from './textFeatures.ts';
+import type { FeatureCounts, TermSpace } from './termSpace.ts';
+import type { WordNeighbours } from './wordVectors.ts';
+import type { WordVectors } from '../../search/ports.ts';
+
+/** A question as the model reads it: sparse features, and its mean word vector when there are word vectors. */
+export interface QuestionVector extends SparseVector {
+  meaning: Float32Array | null;
+}
+
+/**
+ * Reads a question into the KB's feature space. Its own features first;
+ * then KB words standing in for words the KB does not use as written: the
+ * correction of a misspelt word, the parts of a compound written together
+ * or apart, the KB words nearest in meaning (with word vectors), and the
+ * KB's synonyms. A borrowed word counts once, weighted by how sure the link
+ * is, and never twice for a feature the question already has.
+ */
+export class QuestionReader {
+  private constructor(
+    private readonly space: TermSpace,
+    private readonly speller: Speller,
+    /** Pre-trained word vectors, or null when the model is lexical only. */
+    readonly vectors: WordVectors | null,
+    private readonly neighbours: WordNeighbours | null,
+  ) {}
+
+  /** Learns the KB's vocabulary (for spelling) and its content words' neighbours from its units' words. */
+  static fit(
+    space: TermSpace,
+    units: { words: readonly string[]; lang: Lang }[],
+    vectors: WordVectors | null,
+  ): QuestionReader {
+    const frequency = new Map<string, number>();
+    for (const u of units) for (const w of u.words) frequency.set(w, (frequency.get(w) ?? 0) + 1);
+    return new QuestionReader(space, new Speller(frequency), vectors, vectors ? kbNeighbours(vectors, units) : null);
+  }
+
+  /** A question as a unit vector; words the KB never uses still count in its length, so they dilute every match. */
+  read(text: string, lang: Lang, synonymStems: readonly string[] = []): QuestionVector {
+    const { counts, unknownNorm2 } = this.space.count(text, lang);
+    const questionWords = words(text);
+    const borrowed = new Borrowed(counts);
+    for (const w of questionWords) borrowed.add(this.wordId(this.speller.correct(w), lang), SPELLING_WEIGHT);
+    for (const w of this.speller.compounds(questionWords, (x) => this.wordId(x, lang) !== undefined))
+      borrowed.add(this.wordId(w, lang));
+    if (this.neighbours && lang === this.vectors!.lang) this.addNeighbours(questionWords, lang, borrowed);
+    for (const s of synonymStems) borrowed.add(this.space.idOf(stemCode(s)), SYNONYM_WEIGHT);
+    return {
+      ...this.space.weigh(counts, unknownNorm2, borrowed.weights),
+      meaning: meaningOf(this.vectors, questionWords, lang),
+    };
+  }
+
+  /**
+   * Each content word brings in the KB words nearest in meaning, weighted by
+   * how near ("reimbursement" → refund): any near word for one the KB never
+   * uses (and cannot spell-correct), only close ones for a word it knows.
+   */
+  private addNeighbours(questionWords: readonly string[], lang: Lang, borrowed: Borrowed): void {
+    for (const w of questionWords) {
+      if (!isContentWord(w, lang) || this.speller.correct(w) !== null) continue;
+      const min = this.wordId(w, lang) !== undefined ? MEANING.minSimilarityKnown : MEANING.minSimilarity;
+      for (const [near, similarity] of this.neighbours!.of(w))
+        if (similarity >= min) borrowed.add(this.wordId(near, lang), similarity);
+    }
+  }
+
+  /** The feature id of a word (its stem), or undefined when the KB never uses it (or there is no word). */
+  private wordId(word: string | null, lang: Lang): number | undefined {
+    return word === null ? undefined : this.space.idOf(wordCode(word, lang));
+  }
+}
+
+/** A question's feature counts, with the KB features it borrowed and their weights. */
+class Borrowed {
+  readonly weights = new Map<number, number>();
+  constructor(private readonly counts: FeatureCounts) {}
+
+  /** Counts a KB feature once, unless the question has it already; without a weight it counts fully. */
+  add(id: number | undefined, weight?: number): void {
+    if (id === undefined || this.counts.has(id)) return;
+    this.counts.set(id, 1);
+    if (weight !== undefined) this.weights.set(id, weight);
+  }
+}

@@ -1,0 +1,298 @@
+import type { Lang } from '../../contracts/api.ts';
+import type { Article } from '../../articles/types.ts';
+import { words } from '../../text/analyze.ts';
+import { Centroids } from './centroids.ts';
+import { Csr } from './csr.ts';
+import { meaningOf, withMeaning } from './meaningFeatures.ts';
+import { PhraseClassifier, type SavedClassifier } from '../learners/phraseClassifier.ts';
+import { QuestionReader, type QuestionVector } from './questionReader.ts';
+import type { SparseVector } from '../learners/softmaxRegression.ts';
+import { TermSpace, type FeatureCounts } from './termSpace.ts';
+import { WordBags } from './wordBags.ts';
+import type { WordVectors } from '../../search/ports.ts';
+
+export type { QuestionVector } from './questionReader.ts';
+
+/** What the lexical model reads of one article. */
+export interface TermDoc {
+  id: string;
+  lang: Lang;
+  title: string;
+  questions: string[];
+  /** Body sections (heading and text). */
+  passages: string[];
+}
+
+/** One phrasing or passage of an article: what a question is compared with. */
+export interface TermUnit {
+  article: number;
+  kind: 'title' | 'question' | 'passage';
+  text: string;
+  /** Counted in nearest-neighbour and centroid scores (passages only when the article lists few questions). */
+  matched: boolean;
+}
+
+/** Per-article evidence for one question, indexed like `TermModel.ids`. */
+export interface TermScores {
+  /** Cosine to the article's closest phrasing, and to its runner-up. */
+  nearest: Float32Array;
+  second: Float32Array;
+  /** Cosine to the mean of the article's phrasings. */
+  centroid: Float32Array;
+  /** Share of the question's weight found anywhere in the article. */
+  coverage: Float32Array;
+  /** BM25 over the whole article (unnormalised). */
+  bm25: Float32Array;
+  /** The classifier's probability, over the allowed articles. */
+  probability: Float32Array;
+}
+
+/** Articles listing fewer questions than this are also matched through their body passages. */
+const MIN_QUESTIONS = 3;
+/** The classifier reads a passage's strongest features only: a long section would outweigh every phrasing. */
+const MAX_PASSAGE_FEATURES = 64;
+
+/**
+ * The matched units by feature, with each unit's article, its matched flag
+ * and its feature counts. The article and flag are flat arrays because
+ * `score` reads them for every unit of the KB per question.
+ */
+interface UnitIndex {
+  postings: Csr;
+  article: Int32Array;
+  matched: Uint8Array;
+  counts: FeatureCounts[];
+}
+
+/** Everything fitted on the KB's text; shared by a model and its copies without some units. */
+interface Fitted {
+  space: TermSpace;
+  reader: QuestionReader;
+  units: UnitIndex;
+  centroids: Centroids;
+  /** Each article as one bag of features: coverage and BM25. */
+  bags: WordBags;
+  /** Article id → number, for `articleSimilarity`. */
+  numbers: ReadonlyMap<string, number>;
+}
+
+/**
+ * The lexical model of a KB, fitted on the KB alone: idf from its articles,
+ * sparse vectors of every title, question and passage, each article's
+ * centroid and word bag, and a classifier trained on its phrasings. Fitted in
+ * memory from the articles (deterministic) on every load; only the classifier,
+ * the costly part, is stored with the snapshot.
+ */
+export class TermModel {
+  private constructor(
+    readonly ids: string[],
+    readonly units: TermUnit[],
+    private readonly fitted: Fitted,
+    private readonly classifier: PhraseClassifier | null,
+  ) {}
+
+  /**
+   * `saved`: a classifier stored with the index, used when it was trained on these same docs (else it is retrained).
+   * `wordVectors`: pre-trained vectors for the classifier and for bringing in KB words near a question's words (optional).
+   */
+  static build(
+    docs: TermDoc[],
+    options: { classifier?: boolean; saved?: SavedClassifier; wordVectors?: WordVectors | null } = {},
+  ): TermModel {
+    const vectors = options.wordVectors ?? null;
+    const units = unitsOf(docs);
+    const { space, counts } = TermSpace.fit(
+      units.map((u) => ({ text: u.text, lang: docs[u.article]!.lang, article: u.article })),
+      docs.length,
+    );
+    // Each unit's words, split once: the speller, the neighbour lookups and the classifier's meaning all read them.
+    const unitWords = units.map((u) => ({ words: words(u.text), lang: docs[u.article]!.lang }));
+    const unitVectors = counts.map((c) => space.weigh(c));
+    const centroids = Centroids.build(space.size, docs.length, unitVectors, units);
+    const fitted: Fitted = {
+      space,
+      reader: QuestionReader.fit(space, unitWords, vectors),
+      units: indexUnits(space.size, units, unitVectors, counts),
+      centroids,
+      bags: new WordBags(
+        docs.length,
+        space.size,
+        counts,
+        (i) => units[i]!.article,
+        (id) => space.weightOf(id),
+      ),
+      numbers: new Map(docs.map((d, k) => [d.id, k])),
+    };
+    const classifier =
+      (options.classifier ?? true)
+        ? trainClassifier({ units, unitVectors, unitWords, space, centroids, vectors, saved: options.saved })
+        : null;
+    return new TermModel(
+      docs.map((d) => d.id),
+      units,
+      fitted,
+      classifier,
+    );
+  }
+
+  /** The trained classifier, for the index snapshot to store. */
+  saveClassifier(): SavedClassifier | null {
+    return this.classifier?.save() ?? null;
+  }
+
+  /** Id of the word vectors this model reads, or null when it is lexical only. */
+  get wordVectors(): string | null {
+    return this.fitted.reader.vectors?.id ?? null;
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** Phrasings × articles: what one training of the classifier costs, roughly. */
+  get classifierCost(): number {
+    return this.units.filter((u) => u.matched).length * this.ids.length;
+  }
+
+  /**
+   * The same model with a classifier that never saw `units`: asking those
+   * phrasings then behaves like asking new questions (a classifier scores
+   * its own training examples too well to calibrate on them).
+   */
+  withoutUnits(units: ReadonlySet<number>): TermModel {
+    return new TermModel(this.ids, this.units, this.fitted, this.classifier?.without(units) ?? null);
+  }
+
+  /** Cosine between two articles' centroids: near 1 for near-duplicates (the same how-to per platform). */
+  articleSimilarity(a: string, b: string): number {
+    const [i, j] = [this.fitted.numbers.get(a), this.fitted.numbers.get(b)];
+    return i === undefined || j === undefined ? 0 : this.fitted.centroids.cosine(i, j);
+  }
+
+  /** A question as a unit vector; words the KB never uses still count in its length, so they dilute every match. */
+  vectorize(text: string, lang: Lang, synonymStems: string[] = []): QuestionVector {
+    return this.fitted.reader.read(text, lang, synonymStems);
+  }
+
+  /**
+   * Every article's evidence for a question. `leaveOut` scores as if that
+   * unit were not in the KB (calibration asks the KB's own questions).
+   */
+  score(q: QuestionVector, allowed: (article: number) => boolean, leaveOut?: number): TermScores {
+    const { units, centroids, bags, space } = this.fitted;
+    const out = emptyScores(this.ids.length);
+    const sims = new Float32Array(this.units.length);
+    units.postings.accumulate(q, sims);
+    this.nearestUnits(sims, out, leaveOut);
+    const left = leaveOut === undefined ? undefined : { unit: leaveOut, ...this.units[leaveOut]! };
+    centroids.score(
+      q,
+      out.centroid,
+      left?.matched ? { unit: left.unit, article: left.article, similarity: sims[left.unit]! } : undefined,
+    );
+    bags.score(
+      q,
+      out.coverage,
+      out.bm25,
+      left ? { article: left.article, counts: units.counts[left.unit]! } : undefined,
+    );
+    if (this.classifier)
+      out.probability.set(
+        this.classifier.probabilities(withMeaning(space.forClassifier(q, Infinity), q.meaning), allowed),
+      );
+    for (let a = 0; a < this.ids.length; a++)
+      if (!allowed(a))
+        out.nearest[a] = out.second[a] = out.centroid[a] = out.coverage[a] = out.bm25[a] = out.probability[a] = 0;
+    return out;
+  }
+
+  /** Each article's best and second-best cosine over its matched units (`sims`), skipping the unit left out. */
+  private nearestUnits(sims: Float32Array, out: TermScores, leaveOut: number | undefined): void {
+    // A plain loop over flat arrays, not forEach over the unit objects: it runs over every unit of the KB per question.
+    const { article, matched } = this.fitted.units;
+    for (let i = 0; i < sims.length; i++) {
+      const s = sims[i]!;
+      if (i === leaveOut || !matched[i]) continue;
+      const a = article[i]!;
+      if (s > out.nearest[a]!) {
+        out.second[a] = out.nearest[a]!;
+        out.nearest[a] = s;
+      } else if (s > out.second[a]!) out.second[a] = s;
+    }
+  }
+}
+
+/** An article's title and questions, and its passages (matched only when it lists fewer than MIN_QUESTIONS questions). */
+function unitsOf(docs: TermDoc[]): TermUnit[] {
+  return docs.flatMap((d, article): TermUnit[] => {
+    const unit = (kind: TermUnit['kind'], text: string, matched = true): TermUnit => ({ article, kind, text, matched });
+    const matchPassages = d.questions.length < MIN_QUESTIONS;
+    return [
+      unit('title', d.title),
+      ...d.questions.map((q) => unit('question', q)),
+      ...d.passages.filter((p) => p.trim()).map((p) => unit('passage', p, matchPassages)),
+    ];
+  });
+}
+
+function indexUnits(
+  features: number,
+  units: readonly TermUnit[],
+  vectors: readonly SparseVector[],
+  counts: FeatureCounts[],
+): UnitIndex {
+  const entries = units.flatMap((u, row) => (u.matched ? [{ row, vector: vectors[row]! }] : []));
+  return {
+    postings: Csr.build(features, entries),
+    article: Int32Array.from(units, (u) => u.article),
+    matched: Uint8Array.from(units, (u) => (u.matched ? 1 : 0)),
+    counts,
+  };
+}
+
+/**
+ * The classifier, trained on the matched units as it reads them (words and
+ * 4-grams, see TermSpace.forClassifier) with their mean word vector; a saved
+ * one is reused when it was trained on exactly these inputs.
+ */
+function trainClassifier(kb: {
+  units: readonly TermUnit[];
+  unitVectors: readonly SparseVector[];
+  unitWords: readonly { words: readonly string[]; lang: Lang }[];
+  space: TermSpace;
+  centroids: Centroids;
+  vectors: WordVectors | null;
+  saved: SavedClassifier | undefined;
+}): PhraseClassifier {
+  const inputs = kb.units.map((u, i) => {
+    if (!u.matched) return null;
+    const sparse = kb.space.forClassifier(kb.unitVectors[i]!, u.kind === 'passage' ? MAX_PASSAGE_FEATURES : Infinity);
+    return withMeaning(sparse, meaningOf(kb.vectors, kb.unitWords[i]!.words, kb.unitWords[i]!.lang));
+  });
+  const articles = kb.centroids.sums.length;
+  return new PhraseClassifier(inputs, (i) => kb.units[i]!.article, articles, kb.space.size, kb.centroids, {
+    saved: kb.saved,
+  });
+}
+
+function emptyScores(articles: number): TermScores {
+  return {
+    nearest: new Float32Array(articles),
+    second: new Float32Array(articles),
+    centroid: new Float32Array(articles),
+    coverage: new Float32Array(articles),
+    bm25: new Float32Array(articles),
+    probability: new Float32Array(articles),
+  };
+}
+
+/** What the lexical model reads of an article: title, questions and body sections. */
+export function termDocOf(a: Article): TermDoc {
+  return {
+    id: a.id,
+    lang: a.lang,
+    title: a.title,
+    questions: a.questions,
+    passages: a.chunks.map((c) => [c.heading, c.text].filter(Boolean).join('\n')),
+  };
+}
