@@ -21,7 +21,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadKnowledgeBase } from '../core/articles/loadKb.ts';
-import { DEFAULT_THRESHOLDS } from '../core/answers/decide.ts';
+import { DEFAULT_THRESHOLDS } from '../core/answers/pipeline/decide.ts';
 import type { GroupBy } from '../core/reports/deflection.ts';
 import { FactStore } from '../core/reports/factStore.ts';
 import { Reports } from '../core/reports/reports.ts';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Lang } from '../contracts/api.ts';
 import { loadKnowledgeBase } from '../articles/loadKb.ts';
-import type { WordVectors } from '../answers/wordVectors.ts';
+import type { WordVectors } from '../search/ports.ts';
 import { log } from '../logger.ts';
 import type { Embedder } from '../search/ports.ts';
 import type { SnapshotPublication } from '../storage/ports.ts';

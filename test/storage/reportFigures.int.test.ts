@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DEFAULT_THRESHOLDS } from '../../core/answers/decide.ts';
+import { DEFAULT_THRESHOLDS } from '../../core/answers/pipeline/decide.ts';
 import type { DeflectEvent, NewEvent } from '../../core/events/types.ts';
 import { GROUP_BY } from '../../core/reports/deflection.ts';
 import { FactStore } from '../../core/reports/factStore.ts';
