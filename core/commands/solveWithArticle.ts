@@ -26,7 +26,7 @@ export async function solveWithArticle(
       { field: 'solvedWith', message: 'unknown article id' },
     ]);
   await core.tickets.get(id); // a missing ticket is a 404 before anything is written
-  const ticket = await updateTicket(core, id, change, author);
+  const ticket = await updateTicket(core, { id, change, author });
   const titles = new Set([...articles.values()].map((a) => fold(a.title).trim()));
   await core.events.append({
     type: 'solved',

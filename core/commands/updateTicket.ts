@@ -23,11 +23,9 @@ export interface TicketChange {
  */
 export async function updateTicket(
   core: Pick<CoreServices, 'tickets' | 'events'>,
-  id: string,
-  change: TicketChange,
-  author: string,
-  now = new Date(),
+  input: { id: string; change: TicketChange; author: string; now?: Date },
 ): Promise<Ticket> {
+  const { id, change, author, now = new Date() } = input;
   let milestones: Milestones = {};
   const ticket = await core.tickets.update(id, (t) => {
     if (change.status) milestones = moveTo(t, change.status, now, author).milestones;

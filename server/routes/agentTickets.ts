@@ -69,7 +69,7 @@ export function agentTicketRoutes(core: CoreServices, requireRole: ReturnType<ty
     const author = body.author ?? String(res.locals.role);
     const t = body.solvedWith
       ? await solveWithArticle(core, { id, change: { ...body, solvedWith: body.solvedWith }, author })
-      : await updateTicket(core, id, body, author);
+      : await updateTicket(core, { id, change: body, author });
     res.json(ticketDetail(t));
   });
   router.post('/api/tickets/:id/messages', requireRole('agent'), async (req, res) => {
