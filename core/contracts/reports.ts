@@ -4,51 +4,18 @@
  * The server's presenters are declared to return these shapes, so renaming a
  * field on either side breaks `tsc --noEmit` instead of the page.
  */
+import type { ArticleRow } from '../reports/articles.ts';
+import type { DeflectionRow } from '../reports/deflection.ts';
 import type { Lang } from './api.ts';
 
-/** Counts of one group (a day, a week, a tag, a language…) or of the whole period; definitions in docs/reports.md. */
-export interface DeflectionRowResponse {
-  key: string;
-  questions: number;
-  answered: number;
-  suggested: number;
-  unanswered: number;
-  confirmed: number;
-  notHelpful: number;
-  selfServed: number;
-  selfServedConfirmed: number;
-  escalated: number;
-  escalatedByUser: number;
-  escalatedAfterNotHelpful: number;
-  escalatedNoAnswer: number;
-  abandoned: number;
-  /** Self-served questions whose window has not closed yet: they may still escalate. */
-  windowOpen: number;
-  tickets: number;
-  deflectionRate: number;
-  confirmedDeflectionRate: number;
-}
-
-/** How one article did in the period. */
-export interface ArticleRowResponse {
-  articleId: string;
-  title: string;
-  lang: string;
-  category: string;
-  status: string;
-  shown: number;
-  answered: number;
-  confirmed: number;
-  notHelpful: number;
-  helpfulRate: number;
-  ticketsAfterShown: number;
-  /** YYYY-MM-DD, or empty when unknown. */
-  lastUpdated: string;
-  /** YYYY-MM-DD, or empty when the article sets no review date. */
-  reviewBy: string;
-  reviewOverdue: boolean;
-  removed: boolean;
-}
+/**
+ * Counts of one group (a day, a week, a tag, a language…) or of the whole
+ * period, and how one article did: the reports' own rows, sent as they are
+ * (definitions in docs/reports.md), so a renamed field breaks the dashboard's
+ * build as well as the server's.
+ */
+export type DeflectionRowResponse = DeflectionRow;
+export type ArticleRowResponse = ArticleRow;
 
 /** A cluster of similar questions the KB did not answer well, as one flat row (also the gaps CSV). */
 export interface GapRowResponse {

@@ -8,33 +8,10 @@ export const GROUP_BY = ['day', 'week', 'tag', 'category', 'article', 'lang', 'c
 export type GroupBy = (typeof GROUP_BY)[number];
 
 /** Counts per the definitions in docs/reports.md; every question is exactly one of selfServed, escalated, abandoned. */
-export interface DeflectionRow {
+export interface DeflectionRow extends DeflectionCounts {
   key: string;
-  questions: number;
-  /** An article's answer was shown. */
-  answered: number;
-  /** No answer, but articles were offered to choose from. */
-  suggested: number;
   /** No article above the threshold: nothing was shown. */
   unanswered: number;
-  /** The user said an article helped. */
-  confirmed: number;
-  notHelpful: number;
-  /** Answered or offered, and no ticket followed within the window. */
-  selfServed: number;
-  /** Self-served and confirmed. */
-  selfServedConfirmed: number;
-  /** A ticket followed within the window (from the conversation or the same person). */
-  escalated: number;
-  escalatedByUser: number;
-  escalatedAfterNotHelpful: number;
-  escalatedNoAnswer: number;
-  /** Nothing shown and no ticket: the user gave up. */
-  abandoned: number;
-  /** Self-served questions whose window has not closed yet: they may still escalate. */
-  windowOpen: number;
-  /** Tickets opened in this period/language/channel; for article, tag and category: tickets that followed a question about it. */
-  tickets: number;
   deflectionRate: number;
   confirmedDeflectionRate: number;
 }

@@ -3,18 +3,27 @@ import type { Period } from './outcomes.ts';
 /** The counts behind one deflection row (docs/reports.md); rates are derived from them. */
 export interface DeflectionCounts {
   questions: number;
+  /** An article's answer was shown. */
   answered: number;
+  /** No answer, but articles were offered to choose from. */
   suggested: number;
+  /** The user said an article helped. */
   confirmed: number;
   notHelpful: number;
+  /** Answered or offered, and no ticket followed within the window. */
   selfServed: number;
+  /** Self-served and confirmed. */
   selfServedConfirmed: number;
+  /** A ticket followed within the window (from the conversation or the same person). */
   escalated: number;
   escalatedByUser: number;
   escalatedAfterNotHelpful: number;
   escalatedNoAnswer: number;
+  /** Nothing shown and no ticket: the user gave up. */
   abandoned: number;
+  /** Self-served questions whose window has not closed yet: they may still escalate. */
   windowOpen: number;
+  /** Tickets opened in this period/language/channel; for article, tag and category: tickets that followed a question about it. */
   tickets: number;
 }
 
