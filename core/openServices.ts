@@ -79,17 +79,27 @@ export function reportsOver(
 /**
  * Reports and drafts for a CLI beside a running server: the articles are read
  * from KB_DIR, the events read-only, and no report cache is written (the
- * server owns the data directory).
+ * server owns the data directory). With DATABASE_URL set the events are the
+ * shared log every instance writes, not this data directory's files.
  */
-export async function openReportsReadOnly(config: Config): Promise<Pick<CoreServices, 'reports' | 'drafts'>> {
+export async function openReportsReadOnly(
+  config: Config,
+): Promise<Pick<CoreServices, 'reports' | 'drafts'> & { close(): Promise<void> }> {
   const kb = await loadKnowledgeBase(config.kbDir, { defaultLang: config.defaultLang });
   const map = new Map(kb.articles.map((a) => [a.id, a]));
   const articles = () => map;
-  const facts = FactStore.forDataDir(new EventLog(path.join(config.dataDir, 'events')), config.dataDir, {
-    cache: false,
-  });
+  const shared = config.storage?.databaseUrl ? await openStores(config) : undefined;
+  const facts = FactStore.forDataDir(
+    shared?.events ?? new EventLog(path.join(config.dataDir, 'events')),
+    config.dataDir,
+    {
+      cache: false,
+      figures: shared?.reportFigures,
+    },
+  );
   return {
     reports: reportsOver(config, facts, articles),
     drafts: { dir: config.reports.draftsDir, kbDir: config.kbDir, articles },
+    close: async () => await shared?.close(),
   };
 }

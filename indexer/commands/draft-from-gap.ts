@@ -15,8 +15,19 @@ export async function run(args: string[]): Promise<number> {
   });
   // Read-only on the data directory (the server may be running): no report cache is written.
   const core = await openReportsReadOnly(configFromEnv());
+  try {
+    return await draftOrList(core, values, positionals[0]);
+  } finally {
+    await core.close();
+  }
+}
+
+async function draftOrList(
+  core: Awaited<ReturnType<typeof openReportsReadOnly>>,
+  values: { from?: string; to?: string; limit?: string },
+  id: string | undefined,
+): Promise<number> {
   const period = { from: values.from, to: values.to };
-  const id = positionals[0];
   if (!id) {
     const { clusters } = await reportGaps(core, { ...period, limit: Number(values.limit) || 20 });
     if (!clusters.length) process.stdout.write('No gaps in this period.\n');

@@ -15,9 +15,10 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write('No webhook is configured: set WEBHOOK_URL and WEBHOOK_SECRET\n');
     return 2;
   }
-  let unlock: () => Promise<void>;
+  // With DATABASE_URL the dead deliveries are in the shared queue, not in this data directory.
+  let unlock: () => Promise<void> = async () => undefined;
   try {
-    unlock = await lockDataDir(config.dataDir);
+    if (!config.storage?.databaseUrl) unlock = await lockDataDir(config.dataDir);
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error;
     process.stderr.write(

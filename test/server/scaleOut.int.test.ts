@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { freshDatabase, freshRedisPrefix, postgresUnavailable, redisUnavailable } from '../helpers/services.ts';
+import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
+import { tempDir } from '../helpers/tempDir.ts';
+import { runKb } from '../tickets/cli.ts';
 
 const KEYS = { agent: 'agent-key-0123456789', lead: 'lead-key-0123456789' };
 const ASK_LIMIT = 5;
@@ -145,5 +148,25 @@ describe('two instances on PostgreSQL and Redis', function () {
     const [a, b] = await Promise.all([report(one!), report(two!)]);
     expect(a.totals.questions).to.equal(before.totals.questions + 1);
     expect(a).to.deep.equal(b);
+  });
+
+  it('npm run kb -- draft-from-gap lists the gaps asked on every instance, from a data directory of its own', async () => {
+    for (const [server, question] of [
+      [one!, 'where can I park my bike at the office?'],
+      [two!, 'is there bike parking at the office?'],
+    ] as const)
+      expect((await postJson(`${server.url}/api/ask`, { question }, from('198.51.100.20'))).status).to.equal(200);
+    const data = tempDir('deflect-cli-');
+    try {
+      const list = await runKb(['draft-from-gap'], {
+        DATA_DIR: data.dir,
+        KB_DIR: FIXTURE_KB,
+        DATABASE_URL: one!.config.storage!.databaseUrl!,
+      });
+      expect(list.code, list.stderr).to.equal(0);
+      expect(list.stdout).to.match(/^gap-[0-9a-f]{10}\s+2\s+en\s.*bike/m);
+    } finally {
+      data.cleanup();
+    }
   });
 });
