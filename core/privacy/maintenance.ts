@@ -1,4 +1,5 @@
 import { log } from '../logger.ts';
+import { runPeriodically } from '../periodic.ts';
 import type { FactStore } from '../reports/factStore.ts';
 import type { EventStore, TicketRepository } from '../storage/ports.ts';
 import { applyRetention, applyTicketRetention } from './retention.ts';
@@ -10,7 +11,6 @@ const EVERY_MS = 3_600_000;
  * Housekeeping of a served data directory, shortly after start and then
  * hourly: delete events and solved tickets past retention, and build the report caches of days
  * that have closed, so the first report of the morning does not pay for them.
- * Timers are unref'd: they never keep the process alive.
  */
 export function startMaintenance(deps: {
   events: EventStore;
@@ -19,13 +19,7 @@ export function startMaintenance(deps: {
   tickets?: TicketRepository;
   ticketRetentionDays?: number;
 }): () => Promise<void> {
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const run = () => {
-    if (running || stopped) return;
-    running = housekeeping().finally(() => (running = null));
-  };
-  const housekeeping = async () => {
+  const housekeeping = async (stopped: () => boolean) => {
     try {
       const removed = await applyRetention(deps.events, deps.retentionDays, { facts: deps.facts });
       if (removed.length)
@@ -36,21 +30,12 @@ export function startMaintenance(deps: {
         });
       const tickets = deps.tickets ? await applyTicketRetention(deps.tickets, deps.ticketRetentionDays ?? 0) : [];
       if (tickets.length) log.info('privacy', 'deleted solved tickets past retention', { tickets: tickets.length });
-      if (stopped) return;
-      const built = await deps.facts.warm(new Date().toISOString().slice(0, 10), () => stopped);
+      if (stopped()) return;
+      const built = await deps.facts.warm(new Date().toISOString().slice(0, 10), stopped);
       if (built) log.info('reports', 'report caches built', { days: built });
     } catch (error) {
       log.error('maintenance', 'housekeeping failed; will retry', { error: error as Error });
     }
   };
-  const first = setTimeout(run, FIRST_RUN_MS);
-  const every = setInterval(run, EVERY_MS);
-  first.unref();
-  every.unref();
-  return async () => {
-    stopped = true;
-    clearTimeout(first);
-    clearInterval(every);
-    await running;
-  };
+  return runPeriodically(housekeeping, { firstMs: FIRST_RUN_MS, everyMs: EVERY_MS });
 }
