@@ -121,7 +121,7 @@ export async function createCore(config: Config): Promise<Core> {
     });
     let worker: DeliveryWorker | undefined;
     // Every instance closes solved tickets past TICKET_CLOSE_DAYS; each ticket is re-checked under the store's lock.
-    const stopClosing = startTicketClosing({ tickets }, { closeDays: config.tickets.closeDays });
+    const stopClosing = startTicketClosing({ tickets, sinks: stores.sinks }, { closeDays: config.tickets.closeDays });
     const close = async () => {
       await stopClosing();
       await worker?.close();

@@ -1,4 +1,5 @@
 import type { CoreServices } from '../services.ts';
+import { announceToSinks } from '../tickets/handToSinks.ts';
 import { closeCutoff, isDueToClose, moveTo } from '../tickets/lifecycle.ts';
 
 const BATCH = 200;
@@ -10,7 +11,7 @@ const BATCH = 200;
  * or touched meanwhile, is left as it is. Resolves with the ids it closed.
  */
 export async function closeSolvedTickets(
-  core: Pick<CoreServices, 'tickets'>,
+  core: Pick<CoreServices, 'tickets' | 'sinks'>,
   input: { closeDays: number; now?: Date },
 ): Promise<string[]> {
   const now = input.now ?? new Date();
@@ -28,12 +29,14 @@ export async function closeSolvedTickets(
     for (const { id } of fresh) {
       seen.add(id);
       let closing = false;
-      await core.tickets.update(id, (t) => {
+      const ticket = await core.tickets.update(id, (t) => {
         closing = isDueToClose(t, now, input.closeDays);
         if (!closing) return false;
         moveTo(t, 'closed', now);
       });
-      if (closing) closed.push(id);
+      if (!closing) continue;
+      closed.push(id);
+      await announceToSinks(core.sinks, 'ticket.updated', ticket);
     }
   }
 }

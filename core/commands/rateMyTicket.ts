@@ -1,6 +1,7 @@
 import type { MyTicketResponse, TicketScore } from '../contracts/api.ts';
 import type { CoreServices } from '../services.ts';
 import { customerView, ticketForToken } from '../tickets/customerView.ts';
+import { announceToSinks } from '../tickets/handToSinks.ts';
 import { rate } from '../tickets/lifecycle.ts';
 
 /**
@@ -8,7 +9,7 @@ import { rate } from '../tickets/lifecycle.ts';
  * change it until the ticket closes. `changed`: a rating was there already.
  */
 export async function rateMyTicket(
-  core: Pick<CoreServices, 'tickets'>,
+  core: Pick<CoreServices, 'tickets' | 'sinks'>,
   input: { id: string; token?: string; score: TicketScore; comment?: string; now?: Date },
 ): Promise<{ changed: boolean; ticket: MyTicketResponse }> {
   await ticketForToken(core.tickets, input.id, input.token);
@@ -16,5 +17,6 @@ export async function rateMyTicket(
   const t = await core.tickets.update(input.id, (t) => {
     changed = rate(t, { score: input.score, comment: input.comment }, input.now ?? new Date()).changed;
   });
+  await announceToSinks(core.sinks, 'csat.responded', t, { rating: t.rating, changed });
   return { changed, ticket: customerView(t) };
 }

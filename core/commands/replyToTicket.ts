@@ -1,6 +1,7 @@
 import type { TicketStatus } from '../contracts/api.ts';
 import type { CoreServices } from '../services.ts';
 import { addAgentMessage, type Milestones } from '../tickets/lifecycle.ts';
+import { announceToSinks } from '../tickets/handToSinks.ts';
 import { recordMilestones } from '../tickets/ticketEvents.ts';
 import type { Ticket, TicketMessage } from '../tickets/types.ts';
 
@@ -17,7 +18,7 @@ export interface ReplyToTicketInput {
 
 /** An agent answers the customer, or leaves an internal note; the first public reply is recorded as the first response. */
 export async function replyToTicket(
-  core: Pick<CoreServices, 'tickets' | 'events'>,
+  core: Pick<CoreServices, 'tickets' | 'events' | 'sinks'>,
   input: ReplyToTicketInput,
 ): Promise<{ ticket: Ticket; message: TicketMessage }> {
   const now = input.now ?? new Date();
@@ -29,5 +30,7 @@ export async function replyToTicket(
     message = step.message;
   });
   await recordMilestones(core.events, ticket, milestones);
-  return { ticket, message: ticket.messages.find((m) => m.id === message!.id)! };
+  const stored = ticket.messages.find((m) => m.id === message!.id)!;
+  if (!stored.internal) await announceToSinks(core.sinks, 'ticket.message', ticket, { message: stored });
+  return { ticket, message: stored };
 }

@@ -12,7 +12,7 @@ import { updateTicket, type TicketChange } from './updateTicket.ts';
  * that article (a person reviews them before any article changes).
  */
 export async function solveWithArticle(
-  core: Pick<CoreServices, 'tickets' | 'events' | 'index'>,
+  core: Pick<CoreServices, 'tickets' | 'events' | 'index' | 'sinks'>,
   input: { id: string; change: TicketChange & { solvedWith: string }; author: string },
 ): Promise<Ticket> {
   const { id, change, author } = input;

@@ -2,6 +2,7 @@ import type { TicketStatus } from '../contracts/api.ts';
 import type { CoreServices } from '../services.ts';
 import type { Ticket } from '../tickets/types.ts';
 import { moveTo, type Milestones } from '../tickets/lifecycle.ts';
+import { announceToSinks } from '../tickets/handToSinks.ts';
 import { recordMilestones } from '../tickets/ticketEvents.ts';
 
 export interface TicketChange {
@@ -22,7 +23,7 @@ export interface TicketChange {
  * internal notes; persisted before it resolves.
  */
 export async function updateTicket(
-  core: Pick<CoreServices, 'tickets' | 'events'>,
+  core: Pick<CoreServices, 'tickets' | 'events' | 'sinks'>,
   input: { id: string; change: TicketChange; author: string; now?: Date },
 ): Promise<Ticket> {
   const { id, change, author, now = new Date() } = input;
@@ -35,5 +36,8 @@ export async function updateTicket(
     if (change.note?.trim()) t.notes.push({ at: now.toISOString(), text: change.note.trim(), author });
   });
   await recordMilestones(core.events, ticket, milestones);
+  // A note alone is agent-side: nothing the other systems are told of.
+  if (change.status || change.assignee !== undefined || change.tags || change.solvedWith)
+    await announceToSinks(core.sinks, 'ticket.updated', ticket);
   return ticket;
 }

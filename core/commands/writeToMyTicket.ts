@@ -7,7 +7,7 @@ import { newFollowUpToken } from '../tickets/followUpToken.ts';
 import { addCustomerMessage, type Milestones, TicketStateError } from '../tickets/lifecycle.ts';
 import { recordMilestones } from '../tickets/ticketEvents.ts';
 import type { Ticket } from '../tickets/types.ts';
-import { handToSinks } from '../tickets/handToSinks.ts';
+import { announceToSinks, handToSinks } from '../tickets/handToSinks.ts';
 
 export interface WriteToMyTicketResult {
   /** The ticket the message went to: this one, or the follow-up ticket a closed one leads to. */
@@ -42,7 +42,9 @@ export async function writeToMyTicket(
   });
   if (closed) return openFollowUp(core, t, input.text, now);
   await recordMilestones(core.events, t, milestones);
-  return { ticketId: t.id, status: t.status, message: messageOf(t, messageId) };
+  const message = messageOf(t, messageId);
+  await announceToSinks(core.sinks, 'ticket.message', t, { message });
+  return { ticketId: t.id, status: t.status, message };
 }
 
 async function openFollowUp(

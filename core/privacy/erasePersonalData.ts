@@ -106,9 +106,11 @@ export async function erasePersonalData(deps: EraseDeps, email: string): Promise
       const ticket = d.payload.ticket as Ticket | undefined;
       const subject = !!ticket && isSubject({ id: ticket.userId, email: ticket.email });
       if (!subject && !JSON.stringify(d.payload).toLowerCase().includes(target)) return undefined;
-      if (ticket) eraseInTicket(ticket, subject, pseudonym, scrub);
-      else return JSON.parse(scrub(JSON.stringify(d.payload))) as Record<string, unknown>;
-      return d.payload;
+      if (!ticket) return JSON.parse(scrub(JSON.stringify(d.payload))) as Record<string, unknown>;
+      eraseInTicket(ticket, subject, pseudonym, scrub);
+      // A change's detail (the message, the rating) repeats text of the ticket: scrubbed alike.
+      const { ticket: _ticket, ...detail } = d.payload;
+      return { ...(JSON.parse(scrub(JSON.stringify(detail))) as Record<string, unknown>), ticket };
     });
   }
 

@@ -13,7 +13,7 @@ const FIRST_RUN_MS = 10_000;
  * each ticket once.
  */
 export function startTicketClosing(
-  core: Pick<CoreServices, 'tickets'>,
+  core: Pick<CoreServices, 'tickets' | 'sinks'>,
   options: { closeDays: number; everyMs?: number; firstRunMs?: number },
 ): () => Promise<void> {
   return runPeriodically(

@@ -1,5 +1,5 @@
 import { log } from '../logger.ts';
-import type { Ticket, TicketSink } from './types.ts';
+import type { Ticket, TicketChangeEvent, TicketSink } from './types.ts';
 
 /**
  * Give a new ticket to every sink (the webhook, other systems). Awaited: a
@@ -15,6 +15,32 @@ export async function handToSinks(sinks: readonly TicketSink[], ticket: Ticket):
       sink
         .deliver(forSinks)
         .catch((error: Error) => log.error('tickets', 'sink failed', { sink: sink.name, ticketId: ticket.id, error })),
+    ),
+  );
+}
+
+/**
+ * Tell the sinks that follow tickets what happened to one. Other systems get
+ * what the customer may see of it: no follow-up hash, no internal note (the
+ * thread's internal messages and the agents' notes stay agent-side). Awaited
+ * like handToSinks: a change is queued before the caller answers.
+ */
+export async function announceToSinks(
+  sinks: readonly TicketSink[],
+  event: TicketChangeEvent,
+  ticket: Ticket,
+  detail?: Record<string, unknown>,
+): Promise<void> {
+  const { followUpHash: _hash, notes: _notes, ...rest } = ticket;
+  const shared = { ...rest, notes: [], messages: (ticket.messages ?? []).filter((m) => !m.internal) };
+  await Promise.all(
+    sinks.map(
+      (sink) =>
+        sink
+          .announce?.(event, shared, detail)
+          .catch((error: Error) =>
+            log.error('tickets', 'sink failed', { sink: sink.name, ticketId: ticket.id, event, error }),
+          ) ?? Promise.resolve(),
     ),
   );
 }

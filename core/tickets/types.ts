@@ -61,4 +61,9 @@ export interface TicketMessage {
 export interface TicketSink {
   readonly name: string;
   deliver(ticket: Ticket): Promise<void>;
+  /** What happened to a ticket after it was opened, for sinks that follow tickets (the webhook). */
+  announce?(event: TicketChangeEvent, ticket: Ticket, detail?: Record<string, unknown>): Promise<void>;
 }
+
+/** A change told to the sinks: status or fields, a public message (either side), a satisfaction rating. */
+export type TicketChangeEvent = 'ticket.updated' | 'ticket.message' | 'csat.responded';

@@ -2,7 +2,7 @@ import type { WebhookConfig } from '../config/tickets.ts';
 import { log } from '../logger.ts';
 import type { DeliveryQueue } from '../storage/ports.ts';
 import { retryDead, type RetryResult } from './deliveryWorker.ts';
-import type { Ticket, TicketSink } from './types.ts';
+import type { Ticket, TicketChangeEvent, TicketSink } from './types.ts';
 
 export { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './postWebhook.ts';
 
@@ -25,6 +25,11 @@ export class WebhookSink implements TicketSink {
   async deliver(ticket: Ticket): Promise<void> {
     const d = await this.queue.enqueue({ event: 'ticket.created', payload: { ticket } });
     log.info('webhook', 'delivery queued', { ticketId: ticket.id, deliveryId: d.id });
+  }
+
+  async announce(event: TicketChangeEvent, ticket: Ticket, detail: Record<string, unknown> = {}): Promise<void> {
+    const d = await this.queue.enqueue({ event, payload: { ticket, ...detail } });
+    log.info('webhook', 'delivery queued', { ticketId: ticket.id, event, deliveryId: d.id });
   }
 
   /** Resend every dead delivery once; those that fail again stay dead, with the new error. */

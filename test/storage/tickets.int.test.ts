@@ -169,8 +169,8 @@ describeStorageContract('TicketRepository', (pair) => {
     }
     const now = new Date(Date.now() + 5 * 86_400_000);
     const [a, b] = await Promise.all([
-      closeSolvedTickets({ tickets: pair().a.tickets }, { closeDays: 4, now }),
-      closeSolvedTickets({ tickets: pair().b.tickets }, { closeDays: 4, now }),
+      closeSolvedTickets({ sinks: [], tickets: pair().a.tickets }, { closeDays: 4, now }),
+      closeSolvedTickets({ sinks: [], tickets: pair().b.tickets }, { closeDays: 4, now }),
     ]);
     expect([...a, ...b].sort()).to.deep.equal(ids.slice(0, 5));
     const after = await pair().a.tickets.all();

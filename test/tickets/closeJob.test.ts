@@ -57,15 +57,15 @@ describe('closing solved tickets after TICKET_CLOSE_DAYS', function () {
   });
 
   it('closes only the tickets solved and untouched that long; pending and on-hold ones wait for people', async () => {
-    expect(await closeSolvedTickets({ tickets: store }, { closeDays: 4 })).to.deep.equal(['T-000001']);
+    expect(await closeSolvedTickets({ sinks: [], tickets: store }, { closeDays: 4 })).to.deep.equal(['T-000001']);
     const after = await store.all();
     expect(after.map((t) => t.status)).to.deep.equal(['closed', 'solved', 'pending', 'on_hold']);
     expect(after[0]!.closedAt).to.be.a('string');
-    expect(await closeSolvedTickets({ tickets: store }, { closeDays: 4 })).to.deep.equal([]);
+    expect(await closeSolvedTickets({ sinks: [], tickets: store }, { closeDays: 4 })).to.deep.equal([]);
   });
 
   it('runs on its own, shortly after start and then periodically, until stopped', async () => {
-    const stop = startTicketClosing({ tickets: store }, { closeDays: 4, firstRunMs: 0, everyMs: 20 });
+    const stop = startTicketClosing({ sinks: [], tickets: store }, { closeDays: 4, firstRunMs: 0, everyMs: 20 });
     try {
       await eventually(async () => (await store.get('T-000001')).status === 'closed', { what: 'T-000001 closed' });
     } finally {
