@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { buildWidget } from '../../widget/build.ts';
 import {
   askWidget,
   hostPage,
@@ -69,7 +68,6 @@ describe('widget accessibility', function () {
   let site: HostSite;
 
   before(async () => {
-    await buildWidget();
     browser = await launchChromium();
     api = await startTestServer();
     site = await startHostSite(api.url, { '/': hostPage(api.url) });

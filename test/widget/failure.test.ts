@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
-import { buildWidget } from '../../widget/build.ts';
 import {
   askWidget,
   hostPage,
@@ -23,7 +22,6 @@ describe('widget when the server fails', function () {
   let site: HostSite;
 
   before(async () => {
-    await buildWidget();
     browser = await launchChromium();
     api = await startFakeApi();
     site = await startHostSite(api.url, { '/': hostPage(api.url) });

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { buildWidget } from '../../widget/build.ts';
 import {
   askWidget,
   hostPage,
@@ -52,7 +51,6 @@ describe('widget conversation with the real server', function () {
   let site: HostSite;
 
   before(async () => {
-    await buildWidget();
     browser = await launchChromium();
     server = await startTestServer();
     site = await startHostSite(server.url, {

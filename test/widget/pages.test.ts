@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { buildWidget } from '../../widget/build.ts';
 import { launchChromium, openPage, screenshot } from './browser.ts';
 
 describe('widget pages served by Deflect', function () {
@@ -10,7 +9,6 @@ describe('widget pages served by Deflect', function () {
   let server: TestServer;
 
   before(async () => {
-    await buildWidget();
     browser = await launchChromium();
     server = await startTestServer();
   });

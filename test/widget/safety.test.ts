@@ -5,7 +5,6 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestServer } from '../helpers/server.ts';
 import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 import { tempDir } from '../helpers/tempDir.ts';
-import { buildWidget } from '../../widget/build.ts';
 import {
   askWidget,
   hostPage,
@@ -125,7 +124,6 @@ describe('widget isolation and safety', function () {
   let site: HostSite;
 
   before(async () => {
-    await buildWidget();
     browser = await launchChromium();
     api = await startFakeApi();
     site = await startHostSite(api.url, {
