@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { CountedDeflection, DeflectionCounts, DeflectionQuery } from '../../reports/deflectionCounts.ts';
 import type { ReportFigures } from '../ports.ts';
 import { deflectionSql } from './deflectionSql.ts';
+import { withClient } from './transaction.ts';
 
 const DAY_MS = 86_400_000;
 /** Any fixed number: the advisory lock under which one instance at a time builds rollups. */
@@ -43,8 +44,7 @@ export class PgReportFigures implements ReportFigures {
   private async ensureRollups(windowDays: number, from: string, to: string): Promise<void> {
     const stale = await staleDays(this.pool, windowDays, from, to);
     for (const [a, b] of runsOf(stale)) {
-      const client = await this.pool.connect();
-      try {
+      await withClient(this.pool, async (client, discard) => {
         await client.query('SELECT pg_advisory_lock($1)', [ROLLUP_LOCK]);
         try {
           // One snapshot: the versions recorded are those of the events the rollups were made from.
@@ -53,14 +53,13 @@ export class PgReportFigures implements ReportFigures {
           if ((await staleDays(client, windowDays, a, b)).length) await buildRollups(client, windowDays, a, b);
           await client.query('COMMIT');
         } catch (error) {
-          await client.query('ROLLBACK');
+          await client.query('ROLLBACK').catch(discard);
           throw error;
         } finally {
-          await client.query('SELECT pg_advisory_unlock($1)', [ROLLUP_LOCK]);
+          // A lost connection has released the lock already; the pool must not reuse it.
+          await client.query('SELECT pg_advisory_unlock($1)', [ROLLUP_LOCK]).catch(discard);
         }
-      } finally {
-        client.release();
-      }
+      });
     }
   }
 }

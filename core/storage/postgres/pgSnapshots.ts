@@ -13,7 +13,7 @@ import {
 import { log } from '../../logger.ts';
 import type { FollowOptions, PublishedSnapshot, SnapshotPublication } from '../ports.ts';
 import { listen } from './listen.ts';
-import { transaction } from './transaction.ts';
+import { transaction, withClient } from './transaction.ts';
 
 /** The channel a publication notifies, its payload the snapshot's id. */
 export const SNAPSHOT_CHANNEL = 'deflect_snapshots';
@@ -198,20 +198,16 @@ export class PgSnapshots implements SnapshotPublication {
     };
   }
 
-  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return withClient(this.pool, async (client, discard) => {
       await client.query('SELECT pg_advisory_lock($1)', [BUILD_LOCK]);
       try {
         return await fn();
       } finally {
         // A lost connection has released the lock already; the pool must not reuse it.
-        await client.query('SELECT pg_advisory_unlock($1)', [BUILD_LOCK]).catch(() => (broken = true));
+        await client.query('SELECT pg_advisory_unlock($1)', [BUILD_LOCK]).catch(discard);
       }
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   private folderOf(id: string): string {
