@@ -5,7 +5,8 @@
 
 export type Lang = 'es' | 'en';
 export type Action = 'answer' | 'clarify' | 'ticket';
-export type Channel = 'widget' | 'msteams' | 'emulator' | 'webchat' | 'api';
+/** Where a conversation or ticket came from; `email` and `whatsapp` are the asynchronous channels (issue 19). */
+export type Channel = 'widget' | 'msteams' | 'emulator' | 'webchat' | 'api' | 'email' | 'whatsapp';
 
 /** Who is asking, when the host site or channel tells us. */
 export interface UserIdentity {
@@ -129,6 +130,8 @@ export interface MyTicketResponse {
   rating?: { score: TicketScore; comment?: string; at: string };
   /** The follow-up ticket opened by a message after this one was closed. */
   followUpOf?: string;
+  /** When an agent's reply is due under the ticket's SLA (issue 18), while one is awaited; absent when unknown. */
+  expectedReplyAt?: string;
 }
 
 /** POST /api/my/tickets/:id/messages. */

@@ -44,7 +44,20 @@ export interface Ticket {
   followUpOf?: string;
   /** Tickets opened by the customer writing after this one was closed. */
   followUps?: string[];
+  /** Triage (issue 18): what kind of request it is, how urgent, what it is about and which team owns it. */
+  type?: TicketType;
+  priority?: TicketPriority;
+  category?: string;
+  team?: string;
+  /** How each triage field was decided: the failed question's best article, a routing rule, an agent, or the defaults. */
+  triage?: Partial<Record<'type' | 'priority' | 'category' | 'team' | 'tags', TriageSource>>;
 }
+
+/** An incident: something that worked fails; a service request: information, a change or something new; a question. */
+export type TicketType = 'incident' | 'service_request' | 'question';
+/** P1 (most urgent) to P4, from an impact × urgency matrix. */
+export type TicketPriority = 'P1' | 'P2' | 'P3' | 'P4';
+export type TriageSource = 'article' | 'rule' | 'agent' | 'default';
 
 export interface TicketMessage {
   id: string;

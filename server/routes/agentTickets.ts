@@ -17,7 +17,7 @@ const listSchema = z.strictObject({
   status: status.optional(),
   tag: z.string().trim().min(1).max(60).optional(),
   lang: z.enum(['es', 'en']).optional(),
-  channel: z.enum(['widget', 'msteams', 'emulator', 'webchat', 'api']).optional(),
+  channel: z.enum(['widget', 'msteams', 'emulator', 'webchat', 'api', 'email', 'whatsapp']).optional(),
   from: day.optional(),
   to: day.optional(),
   page: z.coerce.number().int().min(1).default(1),
