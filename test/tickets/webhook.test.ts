@@ -218,7 +218,9 @@ describe('webhook ticket sink against a real receiver on 127.0.0.1', function ()
     }
   });
 
-  it('kill -9 with deliveries owed: after a restart every acknowledged ticket is delivered once, under its id', async () => {
+  it('kill -9 with deliveries owed: after a restart every acknowledged ticket is delivered once, under its id', async function () {
+    // Two server starts (each indexes the KB) in one case: on a loaded machine that alone can take a minute.
+    this.timeout(180_000);
     receiver = await startReceiver({ failures: 1000 });
     const tmp = tempDir();
     const env = { DATA_DIR: path.join(tmp.dir, 'data'), ...webhookEnv(receiver.url, { WEBHOOK_BACKOFF_MS: '500' }) };
