@@ -10,6 +10,9 @@ import type {
 import type { AccessResponse } from '../../core/contracts/reports.ts';
 import { errorText, type Locale } from './i18n/index.ts';
 
+/** Tickets on one page of the queue. */
+export const PAGE_SIZE = 50;
+
 /** The tab's sessionStorage: the key is gone when the tab closes. */
 const KEY = 'deflect.agentKey';
 
@@ -64,7 +67,8 @@ export function agentApi(locale: () => Locale) {
   const send = (method: string, body: unknown): RequestInit => ({ method, body: JSON.stringify(body) });
 
   return {
-    list: (f: QueueFilters) => json<AgentTicketPage>(`/api/tickets?${query({ ...f, pageSize: '100' })}`),
+    list: (f: QueueFilters, page: number) =>
+      json<AgentTicketPage>(`/api/tickets?${query({ ...f, page: String(page), pageSize: String(PAGE_SIZE) })}`),
     counts: (f: QueueFilters) =>
       json<TicketCountsResponse>(`/api/ticket-counts?${query({ ...f, status: undefined, sort: undefined })}`),
     ticket: (id: string) => json<AgentTicketDetail>(`/api/tickets/${encodeURIComponent(id)}`),

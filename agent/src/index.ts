@@ -5,7 +5,7 @@
 // reachable by Tab and most a single-key shortcut (keys.ts).
 import type { TicketStatus } from '../../core/contracts/api.ts';
 import type { AgentTicketDetail, AgentTicketSummary, TicketCountsResponse } from '../../core/contracts/agent.ts';
-import { agentApi, AuthError, keyStore, readAccess, type QueueFilters, type TicketChange } from './api.ts';
+import { agentApi, AuthError, keyStore, PAGE_SIZE, readAccess, type QueueFilters, type TicketChange } from './api.ts';
 import { wireCanned } from './canned.ts';
 import { applyStrings, byId, setOptions } from './dom.ts';
 import { localeFor, resolveLang, toLang, type Locale } from './i18n/index.ts';
@@ -23,6 +23,7 @@ const state = {
   counts: undefined as TicketCountsResponse | undefined,
   tickets: [] as AgentTicketSummary[],
   total: 0,
+  page: 1,
   rows: [] as HTMLTableRowElement[],
   /** The ticket the j/k cursor is on, and the one shown (the same once it has loaded). */
   cursor: undefined as string | undefined,
@@ -86,7 +87,7 @@ async function loadQueue(): Promise<void> {
   if (!f) return void (page.queueStatus.textContent = L.t('mineNeedsName'));
   page.queueStatus.textContent = L.t('loading');
   try {
-    const [list, counts] = await Promise.all([api.list(f), api.counts(f)]);
+    const [list, counts] = await Promise.all([api.list(f, state.page), api.counts(f)]);
     if (mine !== loads) return;
     state.tickets = list.tickets;
     state.total = list.total;
@@ -99,16 +100,42 @@ async function loadQueue(): Promise<void> {
   }
 }
 
+/** The queue from its first page: what a change of filters shows. */
+function reload(): Promise<void> {
+  state.page = 1;
+  return loadQueue();
+}
+
+function turnPage(by: number): void {
+  state.page = Math.max(1, state.page + by);
+  void loadQueue();
+}
+
+/** Previous and next page, and which tickets of how many are shown; hidden when one page holds them all. */
+function drawPager(): void {
+  const pages = Math.ceil(state.total / PAGE_SIZE);
+  byId('pager').hidden = pages <= 1;
+  const first = (state.page - 1) * PAGE_SIZE;
+  byId('page-info').textContent = L.t('pageInfo', {
+    from: first + 1,
+    to: first + state.tickets.length,
+    n: state.total,
+  });
+  byId('prev-page', HTMLButtonElement).disabled = state.page <= 1;
+  byId('next-page', HTMLButtonElement).disabled = state.page >= pages;
+}
+
 function drawQueue(): void {
   renderStatuses(byId('statuses'), state.counts, state.status, L, (s) => {
     state.status = s;
-    void loadQueue();
+    void reload();
   });
   // Redrawing replaces the rows: a keyboard user whose focus was on one keeps it on the same ticket.
   const hadFocus = page.queue.contains(document.activeElement);
   state.rows = renderQueue(page.queue, state.tickets, L, state.cursor, (id) => void openTicket(id));
   if (hadFocus) cursorRow()?.querySelector('button')?.focus();
   page.queueStatus.textContent = state.tickets.length ? L.t('queueCount', { n: state.total }) : L.t('queueEmpty');
+  drawPager();
   // Filters the tickets make meaningful: teams and queue order once tickets are triaged.
   byId('team-field').hidden = state.teams.size === 0;
   setOptions(field('team') as HTMLSelectElement, [
@@ -328,7 +355,7 @@ function start(): void {
   page.lang.addEventListener('change', () => switchLang(page.lang.value));
   page.me.addEventListener('change', () => {
     localStorage.setItem(NAME, me());
-    if (field('assignee').value === 'mine') void loadQueue();
+    if (field('assignee').value === 'mine') void reload();
   });
   page.login.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -339,13 +366,15 @@ function start(): void {
   page.logout.addEventListener('click', () => showLogin());
   page.filters.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    void loadQueue();
+    void reload();
   });
-  page.filters.addEventListener('change', () => void loadQueue());
+  page.filters.addEventListener('change', () => void reload());
+  byId('prev-page').addEventListener('click', () => turnPage(-1));
+  byId('next-page').addEventListener('click', () => turnPage(1));
   let typing: ReturnType<typeof setTimeout> | undefined;
   field('text').addEventListener('input', () => {
     clearTimeout(typing);
-    typing = setTimeout(() => void loadQueue(), 300);
+    typing = setTimeout(() => void reload(), 300);
   });
   page.work.addEventListener('submit', (ev) => {
     ev.preventDefault();

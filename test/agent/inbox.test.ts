@@ -321,7 +321,7 @@ describe('the agent inbox in Chromium', function () {
   });
 });
 
-describe('the agent inbox: who may use it (local mode)', function () {
+describe('the agent inbox in local mode: who may use it, and a long queue', function () {
   this.timeout(90_000);
   let s: TestServer;
   let browser: Browser;
@@ -359,5 +359,32 @@ describe('the agent inbox: who may use it (local mode)', function () {
     expect(await q.textContent('#login-error')).to.equal(en.t('errorUnauthorized'));
     expect(refused).to.include(401);
     await remote.close();
+  });
+
+  it('a queue longer than a page: fifty at a time, the next page and back', async () => {
+    for (let i = 0; i < 51; i++)
+      await s.core.tickets.create({
+        channel: 'api',
+        lang: 'es',
+        email: `u${i}@example.com`,
+        subject: `Pedido ${i}`,
+        reason: 'user',
+        transcript: [],
+        shown: [],
+      });
+    const total = (await s.core.tickets.list({ status: 'open' })).total;
+    const context = await browser.newContext({ locale: 'es-ES' });
+    const p = await context.newPage();
+    await p.goto(`${s.url}/agent`);
+    await p.waitForFunction(() => document.querySelectorAll('#queue tbody tr[data-id]').length === 50);
+    expect(await p.textContent('#page-info')).to.equal(es.t('pageInfo', { from: 1, to: 50, n: total }));
+    expect(await p.getByRole('button', { name: es.t('prevPage') }).isDisabled()).to.equal(true);
+    await p.getByRole('button', { name: es.t('nextPage') }).click();
+    await p.waitForFunction((n) => document.querySelectorAll('#queue tbody tr[data-id]').length === n, total - 50);
+    expect(await p.textContent('#page-info')).to.equal(es.t('pageInfo', { from: 51, to: total, n: total }));
+    expect(await p.getByRole('button', { name: es.t('nextPage') }).isDisabled()).to.equal(true);
+    await p.getByRole('button', { name: es.t('prevPage') }).click();
+    await p.waitForFunction(() => document.querySelectorAll('#queue tbody tr[data-id]').length === 50);
+    await context.close();
   });
 });
