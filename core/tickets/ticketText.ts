@@ -21,8 +21,22 @@ export function ticketTextQuery(text: string): string {
 
 /** Whether one of the ticket's text fields holds the folded query (the embedded store's side of the rule). */
 export function ticketHasText(t: Ticket, folded: string): boolean {
-  return TICKET_TEXT_FIELDS.some((field) => {
-    const value = t[field];
-    return typeof value === 'string' && fold(value).includes(folded);
-  });
+  return foldedFields(t).some((value) => value.includes(folded));
+}
+
+/**
+ * The ticket's text fields folded, remembered per ticket object while the
+ * fields stay the same: folding (NFKD) is most of a text filter's cost, and
+ * the inbox asks once per status for its counts. The raw values are the key,
+ * so a changed field (an erasure blanks the e-mail) is folded again, never served stale.
+ */
+const folds = new WeakMap<Ticket, { raw: string[]; folded: string[] }>();
+
+function foldedFields(t: Ticket): string[] {
+  const known = folds.get(t);
+  if (known && TICKET_TEXT_FIELDS.every((field, i) => (t[field] ?? '') === known.raw[i])) return known.folded;
+  const raw = TICKET_TEXT_FIELDS.map((field) => (typeof t[field] === 'string' ? (t[field] as string) : ''));
+  const folded = raw.map(fold);
+  folds.set(t, { raw, folded });
+  return folded;
 }

@@ -62,6 +62,14 @@ describeStorageContract('TicketRepository: the inbox filters', (pair) => {
       ).to.deep.equal(expects);
   });
 
+  it('a changed field is searched as it is now: an e-mail blanked by an erasure no longer finds the ticket', async () => {
+    const { a, b } = pair();
+    const t = await a.tickets.create(draft({ email: 'erase.me@example.com' }));
+    expect((await b.tickets.list({ text: 'erase.me' })).total).to.equal(1);
+    await b.tickets.update(t.id, (x) => void (x.email = ''));
+    expect((await a.tickets.list({ text: 'erase.me' })).total).to.equal(0);
+  });
+
   it('the thread is not searched: a word only a reply holds finds nothing', async () => {
     const t = await pair().a.tickets.create(draft());
     await pair().a.tickets.update(t.id, (x) => {
