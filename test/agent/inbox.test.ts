@@ -321,7 +321,7 @@ describe('the agent inbox in Chromium', function () {
   });
 });
 
-describe('the agent inbox in local mode: who may use it, and a long queue', function () {
+describe('the agent inbox in local mode: who may use it, a long queue, hostile text', function () {
   this.timeout(90_000);
   let s: TestServer;
   let browser: Browser;
@@ -385,6 +385,29 @@ describe('the agent inbox in local mode: who may use it, and a long queue', func
     expect(await p.getByRole('button', { name: es.t('nextPage') }).isDisabled()).to.equal(true);
     await p.getByRole('button', { name: es.t('prevPage') }).click();
     await p.waitForFunction(() => document.querySelectorAll('#queue tbody tr[data-id]').length === 50);
+    await context.close();
+  });
+
+  it('what customers typed is shown as text, never run as markup', async () => {
+    const hostile = '<img src=x onerror="window.__xss=1">';
+    const t = await s.core.tickets.create({
+      channel: 'widget',
+      lang: 'en',
+      email: 'mallory@example.com',
+      subject: hostile,
+      reason: 'user',
+      transcript: [{ role: 'user', text: `<script>window.__xss=2</script>${hostile}`, at: new Date().toISOString() }],
+      shown: [],
+      failedQuestion: hostile,
+    });
+    const context = await browser.newContext();
+    const p = await context.newPage();
+    await p.goto(`${s.url}/agent`);
+    await p.locator(`#queue tbody tr[data-id="${t.id}"] button.open-ticket`).click();
+    await p.waitForFunction((id) => document.getElementById('ticket-h')?.textContent?.startsWith(id), t.id);
+    expect(await p.textContent('#failed')).to.equal(hostile);
+    expect(await p.locator('#ticket img, #queue img, #ticket script').count()).to.equal(0);
+    expect(await p.evaluate(() => (window as unknown as { __xss?: number }).__xss)).to.equal(undefined);
     await context.close();
   });
 });
