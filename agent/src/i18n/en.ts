@@ -94,7 +94,7 @@ export const en = {
   colVerdict: 'Verdict',
   helpful: 'Helped',
   notHelpful: 'Did not help',
-  noVerdict: 'No answer',
+  noVerdict: 'Not rated',
   thread: 'Thread',
   noMessages: 'No message yet',
   fromCustomer: 'Customer',

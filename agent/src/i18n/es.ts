@@ -94,7 +94,7 @@ export const es: Strings = {
   colVerdict: 'Valoración',
   helpful: 'Le sirvió',
   notHelpful: 'No le sirvió',
-  noVerdict: 'Sin respuesta',
+  noVerdict: 'Sin valorar',
   thread: 'Hilo',
   noMessages: 'Aún no hay mensajes',
   fromCustomer: 'Cliente',
