@@ -321,7 +321,7 @@ describe('the agent inbox in Chromium', function () {
   });
 });
 
-describe('the agent inbox in local mode: who may use it, a long queue, hostile text', function () {
+describe('the agent inbox in local mode: access, a long queue, hostile text, triage columns', function () {
   this.timeout(90_000);
   let s: TestServer;
   let browser: Browser;
@@ -408,6 +408,39 @@ describe('the agent inbox in local mode: who may use it, a long queue, hostile t
     expect(await p.textContent('#failed')).to.equal(hostile);
     expect(await p.locator('#ticket img, #queue img, #ticket script').count()).to.equal(0);
     expect(await p.evaluate(() => (window as unknown as { __xss?: number }).__xss)).to.equal(undefined);
+    await context.close();
+  });
+
+  it('triage columns, the team filter and queue order appear once tickets carry triage fields', async () => {
+    const context = await browser.newContext();
+    const p = await context.newPage();
+    await p.goto(`${s.url}/agent`);
+    await p.waitForSelector('#queue tbody tr[data-id]');
+    const headers = () => p.locator('#queue thead th').allTextContents();
+    expect(await headers()).to.not.include(en.t('colPriority'));
+    expect(await p.isHidden('#team-field')).to.equal(true);
+    expect(await p.locator('select[name="sort"] option').count()).to.equal(1);
+    // The triage branch (issue 18) adds these fields to the list; here the response is given them on its way.
+    const due = new Date(Date.now() - 3_600_000).toISOString();
+    await p.route(/\/api\/tickets\?/, async (route) => {
+      const body = await (await route.fetch()).json();
+      for (const t of body.tickets) Object.assign(t, { type: 'incident', priority: 'P2', team: 'Network', due });
+      await route.fulfill({ json: body });
+    });
+    await p.getByRole('button', { name: en.t('apply') }).click();
+    await p.waitForFunction(
+      (h) => [...document.querySelectorAll('#queue thead th')].some((th) => th.textContent === h),
+      en.t('colPriority'),
+    );
+    expect(await headers()).to.include.members([en.t('colType'), en.t('colPriority'), en.t('colTeam'), en.t('colDue')]);
+    expect(await headers()).to.not.include(en.t('colCategory'));
+    expect(await p.locator('#queue tbody tr').first().locator('td.overdue').textContent()).to.contain(en.t('overdue'));
+    expect(await p.isVisible('#team-field')).to.equal(true);
+    expect(await p.locator('select[name="team"] option').allTextContents()).to.deep.equal([en.t('anyTeam'), 'Network']);
+    expect(await p.locator('select[name="sort"] option').allTextContents()).to.deep.equal([
+      en.t('sortNewest'),
+      en.t('sortQueue'),
+    ]);
     await context.close();
   });
 });
