@@ -2,6 +2,7 @@ import { configureLogger } from '../core/logger.ts';
 import { loadGloveWordVectors } from '../core/search/gloveWordVectors.ts';
 import { buildDashboard } from '../dashboard/build.ts';
 import { buildWidget } from '../widget/build.ts';
+import { buildAgentInbox } from '../agent/build.ts';
 
 // Tests print failures, not the info lines a running server writes.
 configureLogger({ level: 'error' });
@@ -15,6 +16,7 @@ configureLogger({ level: 'error' });
 export async function mochaGlobalSetup(): Promise<void> {
   await buildWidget();
   await buildDashboard();
+  await buildAgentInbox();
   // The same for the word vectors' cache (node_modules/.cache/deflect): its first conversion takes seconds, not a spec's business.
   await loadGloveWordVectors();
 }

@@ -28,6 +28,10 @@ export interface TicketQuery {
   verifiedUserId?: string;
   /** ISO time, exclusive: last changed before it (the close job). */
   updatedBefore?: string;
+  /** The agent it is assigned to (exactly as written), or null: assigned to no one. */
+  assignee?: string | null;
+  /** Words in the ticket's id, subject, description, failed question, e-mail or name (core/tickets/ticketText.ts). */
+  text?: string;
   page?: number;
   pageSize?: number;
 }

@@ -4,6 +4,7 @@ import { NotFoundError } from '../errors.ts';
 import { DurableJsonFile } from '../storage/durableJsonFile.ts';
 import type { TicketDraft, TicketPage, TicketQuery, TicketRepository } from '../storage/ports.ts';
 import type { Ticket } from './types.ts';
+import { ticketHasText, ticketTextQuery } from './ticketText.ts';
 
 export type { TicketQuery } from '../storage/ports.ts';
 
@@ -65,6 +66,7 @@ export class TicketStore implements TicketRepository {
   async list(q: TicketQuery = {}): Promise<TicketPage> {
     const pageSize = q.pageSize ?? 50;
     const page = q.page ?? 1;
+    const text = q.text ? ticketTextQuery(q.text) : '';
     const all = this.db.data.tickets
       .filter(
         (t) =>
@@ -75,7 +77,9 @@ export class TicketStore implements TicketRepository {
           (!q.from || t.createdAt >= q.from) &&
           (!q.to || t.createdAt < q.to) &&
           (!q.verifiedUserId || t.verifiedUserId === q.verifiedUserId) &&
-          (!q.updatedBefore || t.updatedAt < q.updatedBefore),
+          (!q.updatedBefore || t.updatedAt < q.updatedBefore) &&
+          (q.assignee === undefined || (t.assignee ?? null) === q.assignee) &&
+          (!text || ticketHasText(t, text)),
       )
       .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
     return { tickets: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, page, pageSize };

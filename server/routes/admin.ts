@@ -3,6 +3,7 @@ import type { Config } from '../../core/config/index.ts';
 import type { CoreServices } from '../../core/services.ts';
 import { authenticator } from '../auth.ts';
 import { agentTicketRoutes } from './agentTickets.ts';
+import { agentInboxRoutes } from './agentInbox.ts';
 import { dashboardRoutes } from './dashboard.ts';
 import { phrasingRoutes } from './phrasings.ts';
 import { privacyRoutes } from './privacy.ts';
@@ -17,5 +18,6 @@ export function adminRoutes(core: CoreServices, config: Config): Router {
   router.use(phrasingRoutes(core, requireRole));
   router.use(privacyRoutes(core, requireRole));
   router.use(dashboardRoutes(requireRole));
+  router.use(agentInboxRoutes(core, requireRole));
   return router;
 }

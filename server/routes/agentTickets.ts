@@ -13,7 +13,7 @@ import { validate } from '../validate.ts';
 const status = z.enum(['open', 'pending', 'on_hold', 'solved', 'closed']);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, 'must be a date (YYYY-MM-DD) or an ISO time (UTC)');
 
-const listSchema = z.strictObject({
+export const listSchema = z.strictObject({
   status: status.optional(),
   tag: z.string().trim().min(1).max(60).optional(),
   lang: z.enum(['es', 'en']).optional(),
@@ -22,6 +22,16 @@ const listSchema = z.strictObject({
   to: day.optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  /** An agent's name as assigned, or `none`: tickets assigned to no one. */
+  assignee: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .transform((a) => (a === 'none' ? null : a))
+    .optional(),
+  /** Words in the id, subject, description, failed question, e-mail or name (core/tickets/ticketText.ts). */
+  text: z.string().trim().min(1).max(200).optional(),
 });
 
 const patchSchema = z

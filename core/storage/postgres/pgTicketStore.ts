@@ -3,6 +3,7 @@ import { NotFoundError } from '../../errors.ts';
 import type { Ticket } from '../../tickets/types.ts';
 import type { TicketDraft, TicketPage, TicketQuery, TicketRepository } from '../ports.ts';
 import { transaction } from './transaction.ts';
+import { TICKET_TEXT_FIELDS, ticketTextQuery } from '../../tickets/ticketText.ts';
 
 /**
  * Tickets in PostgreSQL. Numbers come from one sequence, so two instances
@@ -56,6 +57,14 @@ export class PgTicketStore implements TicketRepository {
     if (q.to) add('created_at < ?', q.to);
     if (q.verifiedUserId) add("doc->>'verifiedUserId' = ?", q.verifiedUserId);
     if (q.updatedBefore) add('updated_at < ?', q.updatedBefore);
+    if (q.assignee === null) where.push("doc->>'assignee' IS NULL");
+    else if (q.assignee !== undefined) add("doc->>'assignee' = ?", q.assignee);
+    const text = q.text ? ticketTextQuery(q.text) : '';
+    if (text) {
+      params.push(text);
+      const n = `$${params.length}`;
+      where.push(`(${TICKET_TEXT_FIELDS.map((f) => `strpos(${fold(`doc->>'${f}'`)}, ${n}) > 0`).join(' OR ')})`);
+    }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [found, count] = await Promise.all([
       this.pool.query<{ doc: Ticket }>(
@@ -99,4 +108,14 @@ export class PgTicketStore implements TicketRepository {
 /** The columns kept beside the document, in table order after id and seq. */
 function columnsOf(t: Ticket): unknown[] {
   return [t.status, t.channel, t.lang, t.tags, t.createdAt, t.updatedAt, JSON.stringify(t)];
+}
+
+/**
+ * core/text/analyze.ts's fold() in SQL: decompose (NFKD), drop the combining
+ * marks, lower-case. Only the Latin marks (U+0300–U+036F) are dropped, which
+ * covers Spanish and English; after that the letters are ASCII, so lower()
+ * does not depend on the database's locale.
+ */
+function fold(expr: string): string {
+  return `lower(regexp_replace(normalize(${expr}, NFKD), '[\\u0300-\\u036f]', '', 'g'))`;
 }

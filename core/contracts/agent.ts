@@ -1,0 +1,63 @@
+// What the agent inbox (/agent) reads from the agent routes: the JSON of
+// GET /api/tickets, GET /api/tickets/:id and GET /api/ticket-counts, as
+// server/presenters/tickets.ts writes it. Types only.
+import type { Channel, Lang, TicketStatus } from './api.ts';
+
+export interface AgentTicketMessage {
+  id: string;
+  from: 'customer' | 'agent' | 'system';
+  text: string;
+  internal: boolean;
+  at: string;
+  author?: string;
+}
+
+/** A ticket in the queue. The triage fields (issue 18) appear once a deployment triages tickets; the inbox shows them when present. */
+export interface AgentTicketSummary {
+  id: string;
+  status: TicketStatus;
+  createdAt: string;
+  updatedAt: string;
+  channel: Channel;
+  lang: Lang;
+  email: string;
+  name?: string;
+  subject: string;
+  reason: 'user' | 'not_helpful' | 'no_answer';
+  assignee?: string;
+  solvedWith?: string;
+  tags: string[];
+  failedQuestion?: string;
+  messages: number;
+  reopens: number;
+  type?: string;
+  priority?: string;
+  category?: string;
+  team?: string;
+  /** When an agent's reply or the resolution is due (SLA), an ISO time. */
+  due?: string;
+  /** The SLA's state as the server words it (e.g. ok, at_risk, breached), or an object carrying it. */
+  sla?: unknown;
+}
+
+export interface AgentTicketPage {
+  tickets: AgentTicketSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** One ticket with what the bot knew when it gave up. */
+export interface AgentTicketDetail extends Omit<AgentTicketSummary, 'messages'> {
+  description?: string;
+  transcript: { role: 'user' | 'bot'; text: string; at: string }[];
+  articlesShown: { articleId: string; title: string; confidence: number; helpful: boolean | null }[];
+  notes: { at: string; text: string; author?: string }[];
+  messages: AgentTicketMessage[];
+}
+
+/** GET /api/ticket-counts: how many tickets each status holds under the queue's other filters. */
+export interface TicketCountsResponse {
+  counts: Record<TicketStatus, number>;
+  total: number;
+}
