@@ -37,6 +37,7 @@ const payload = z.looseObject({
                   .array(z.looseObject({ wa_id: z.string(), profile: z.looseObject({ name: z.string() }).optional() }))
                   .optional(),
                 messages: z.array(z.unknown()).optional(),
+                statuses: z.array(z.unknown()).optional(),
               }),
             }),
           )
@@ -110,4 +111,40 @@ function said(m: z.infer<typeof message>): Pick<InboundMessage, 'text' | 'picked
     return { text: reply.id };
   }
   return { text: '' };
+}
+
+const failedStatus = z.looseObject({
+  id: z.string().max(300),
+  status: z.literal('failed'),
+  errors: z.array(z.looseObject({ code: z.number().optional(), title: z.string().max(500).optional() })).optional(),
+});
+
+/** A message of ours WhatsApp could not deliver: its id and why (131047: outside the 24-hour window, …). */
+export interface FailedDelivery {
+  messageId: string;
+  code?: number;
+  title?: string;
+}
+
+/** The delivery statuses in a webhook body that say one of our messages failed (the others need nothing). */
+export function failedDeliveries(body: unknown, phoneNumberId: string): FailedDelivery[] {
+  const parsed = payload.safeParse(body);
+  if (!parsed.success) return [];
+  return parsed.data.entry.flatMap((entry) =>
+    entry.changes
+      .filter((c) => c.field === 'messages' && c.value.metadata?.phone_number_id === phoneNumberId)
+      .flatMap((c) => c.value.statuses ?? [])
+      .flatMap((raw) => {
+        const s = failedStatus.safeParse(raw);
+        if (!s.success) return [];
+        const error = s.data.errors?.[0];
+        return [
+          {
+            messageId: s.data.id,
+            ...(error?.code ? { code: error.code } : {}),
+            ...(error?.title ? { title: error.title } : {}),
+          },
+        ];
+      }),
+  );
 }

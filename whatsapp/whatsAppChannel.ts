@@ -7,7 +7,7 @@ import type { CoreServices } from '../core/services.ts';
 import { claimMessage, readConversation, writeConversation } from '../core/whatsapp/channelState.ts';
 import { GraphClient, type GraphMessage } from '../core/whatsapp/graphClient.ts';
 import { messagesOf } from './render.ts';
-import { inboundMessages, type InboundMessage } from './webhookPayload.ts';
+import { failedDeliveries, inboundMessages, type InboundMessage } from './webhookPayload.ts';
 
 export interface WhatsAppChannelOptions {
   config: WhatsAppConfig;
@@ -40,6 +40,9 @@ export class WhatsAppChannel {
 
   /** Handle a webhook body whose signature was checked; resolves once each new message is answered. */
   async receive(body: unknown): Promise<void> {
+    // WhatsApp accepted these messages but could not deliver them: the operator's to know (no phone number logged).
+    for (const failed of failedDeliveries(body, this.options.config.phoneNumberId))
+      log.warn('whatsapp', 'message not delivered', { ...failed });
     const messages = inboundMessages(body, this.options.config.phoneNumberId);
     await Promise.all(messages.map((m) => this.enqueue(m)));
   }

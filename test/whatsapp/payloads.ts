@@ -66,13 +66,16 @@ export function inbound(
   return { body, id };
 }
 
-/** A delivery status of a message we sent (no one said anything). */
-export function status(recipient: string, state: 'sent' | 'delivered' | 'read' = 'delivered') {
+/** A delivery status of a message we sent (no one said anything); a failed one carries WhatsApp's error. */
+export function status(recipient: string, state: 'sent' | 'delivered' | 'read' | 'failed' = 'delivered') {
   return envelope({
     statuses: [
       {
         id: messageId(),
         status: state,
+        ...(state === 'failed'
+          ? { errors: [{ code: 131047, title: 'Re-engagement message', message: 'Re-engagement message' }] }
+          : {}),
         timestamp: String(Math.floor(Date.now() / 1000)),
         recipient_id: recipient,
         conversation: { id: 'CONVERSATION_ID', origin: { type: 'service' } },

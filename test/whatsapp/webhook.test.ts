@@ -103,6 +103,16 @@ describe('WhatsApp webhook (/api/whatsapp)', function () {
       expect(wa.graph.requests.length).to.equal(before + 1);
     });
 
+    it('logs a message WhatsApp could not deliver with its error, without the phone number', async () => {
+      // The status is read before the handler returns (after the 200 is written), so it is logged by the time the POST resolves.
+      const { logs } = await captureLogs(async () => {
+        expect((await postWebhook(wa.url, status('34600999008', 'failed'))).status).to.equal(200);
+      });
+      const warning = logs.find((l) => l.message === 'message not delivered');
+      expect(warning).to.include({ level: 'warn', category: 'whatsapp', code: 131047, title: 'Re-engagement message' });
+      expect(JSON.stringify(logs)).to.not.include('34600999008');
+    });
+
     it('replies through POST {graph}/{phone-number-id}/messages with the bearer token', async () => {
       await wa.say('34600999005', { image: true });
       const request = wa.graph.requests.at(-1)!;
