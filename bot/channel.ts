@@ -5,7 +5,7 @@ import type { Audience } from '../core/articles/types.ts';
 import { audiencesOf } from '../core/articles/visibility.ts';
 import type { Channel, UserIdentity } from '../core/contracts/api.ts';
 import { log } from '../core/logger.ts';
-import { emailIn } from './intents.ts';
+import { emailIn } from '../core/dialog/intents.ts';
 
 /** Bot Framework vocabulary → Deflect's: which channel, which conversation, who. */
 

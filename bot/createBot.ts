@@ -4,7 +4,7 @@ import { log } from '../core/logger.ts';
 import { chooseLanguage } from '../core/answers/language/chooseLanguage.ts';
 import { conversationIdOf, teamsMember, type MemberLookup } from './channel.ts';
 import { DeflectBot } from './deflectBot.ts';
-import { strings } from './strings.ts';
+import { strings } from '../core/dialog/strings.ts';
 import type { ConversationData } from './state.ts';
 
 export interface DeflectBotParts {

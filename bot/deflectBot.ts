@@ -8,12 +8,10 @@ import {
 import type { Audience } from '../core/articles/types.ts';
 import type { Lang } from '../core/contracts/api.ts';
 import { chooseLanguage } from '../core/answers/language/chooseLanguage.ts';
-import { askQuestion } from '../core/commands/askQuestion.ts';
-import { conversationStatus } from '../core/commands/conversationStatus.ts';
-import { giveFeedback } from '../core/commands/giveFeedback.ts';
-import { openTicket } from '../core/commands/openTicket.ts';
+import { converse } from '../core/commands/converse.ts';
+import { strings } from '../core/dialog/strings.ts';
 import type { CoreServices } from '../core/services.ts';
-import { answerReply, choicesReply, promptReply } from './cards.ts';
+import { activityOf, promptReply } from './cards.ts';
 import {
   audiencesFor,
   channelOf,
@@ -23,10 +21,7 @@ import {
   teamsEmail,
   type MemberLookup,
 } from './channel.ts';
-import { isNo, isNoneOfThese, isYes, normalise, personLang, wantsPerson } from './intents.ts';
-import { strings } from './strings.ts';
-import { legacyAwaiting, type Awaiting, type ConversationData, type UserData } from './state.ts';
-import { continueTicket, startTicket, ticketPrompt, type TicketDraft } from './ticketFlow.ts';
+import { legacyAwaiting, type ConversationData, type UserData } from './state.ts';
 
 export interface BotDeps {
   core: CoreServices;
@@ -48,11 +43,10 @@ export interface BotDeps {
 /** A member's role is looked up again after a day: a member made a guest loses internal articles by then, however active. */
 const ROLE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
-const MAX_QUESTION = 2000;
-
 /**
- * The Bot Framework face of Deflect: each message becomes one command
- * (askQuestion, giveFeedback, openTicket) and its result a card or a prompt.
+ * The Bot Framework face of Deflect: each message goes to the conversation
+ * every channel shares (core/commands/converse.ts), whose replies become
+ * cards and prompts.
  * What the bot must remember between turns lives in botbuilder's state:
  * above all what it is `awaiting` from the user (bot/state.ts).
  */
@@ -104,152 +98,27 @@ export class DeflectBot extends ActivityHandler {
     const a = context.activity;
     const text = (a.text ? (TurnContext.removeRecipientMention(a) ?? a.text) : '').trim();
     const data = await this.conversationData.get(context, {});
-    data.userId = this.identity(a).id;
-    const lang = chooseLanguage(
-      { conversation: data.lang, requested: a.locale },
-      { defaultLang: this.deps.core.defaultLang },
+    const identity = this.identity(a);
+    data.userId = identity.id;
+    // State saved before `awaiting` existed is read once as the one state.
+    const awaiting = data.awaiting ?? legacyAwaiting(data);
+    const { replies, state } = await converse(this.deps.core, {
+      conversationId: conversationIdOf(a),
+      channel: channelOf(a),
+      user: identity,
+      text,
+      state: { lang: data.lang, awaiting },
+      locale: a.locale,
+      audiences: () => this.audiences(context),
+      contactEmail: () => teamsEmail(context, this.deps.members),
+    });
+    data.awaiting = state.awaiting;
+    if (state.lang) await this.rememberLang(context, state.lang);
+    data.lang = state.lang;
+    const s = strings(
+      state.lang ?? chooseLanguage({ requested: a.locale }, { defaultLang: this.deps.core.defaultLang }),
     );
-    if (!text) {
-      await context.sendActivity(promptReply(strings(lang).typeSomething));
-      return;
-    }
-    // What was awaited is answered now (or set aside): each reply below says what it awaits next.
-    const awaiting: Awaiting | undefined = data.awaiting ?? legacyAwaiting(data);
-    data.awaiting = undefined;
-    if (awaiting?.kind === 'ticket') return this.ticketStep(context, data, awaiting.draft, text, lang);
-
-    const ticketOffered = awaiting?.kind === 'ticketOffer';
-    if (wantsPerson(text) || (ticketOffered && isYes(text))) {
-      // The word used to ask for a person ("agente") is the latest clue to the conversation's language.
-      const articles = this.deps.core.index.get().articles;
-      return this.startTicketFlow(
-        context,
-        data,
-        chooseLanguage(
-          { text, conversation: personLang(text) ?? lang, requested: a.locale },
-          { articles, defaultLang: this.deps.core.defaultLang },
-        ),
-      );
-    }
-    if (awaiting?.kind === 'verdict' && (isYes(text) || isNo(text)))
-      return this.feedback(context, data, awaiting.articleId, isYes(text));
-    if (ticketOffered && isNo(text)) {
-      await context.sendActivity(promptReply(strings(lang).askAnother));
-      return;
-    }
-    if (isNoneOfThese(text)) return this.offerTicket(context, data, strings(lang).offerTicket);
-    const picked =
-      awaiting?.kind === 'choice' ? awaiting.offered.find((o) => normalise(o.title) === normalise(text)) : undefined;
-    return this.ask(context, data, text, picked?.articleId);
-  }
-
-  /** A question, or the pick of an article we offered (its title, with its id). */
-  private async ask(context: TurnContext, data: ConversationData, text: string, articleId?: string): Promise<void> {
-    const a = context.activity;
-    const res = await askQuestion(this.deps.core, {
-      question: text.slice(0, MAX_QUESTION),
-      articleId,
-      conversationId: conversationIdOf(a),
-      channel: channelOf(a),
-      user: this.identity(a),
-      audiences: await this.audiences(context),
-      // The channel's language: what this chat has spoken, else the client's locale (Teams sends en-US to many
-      // Spanish speakers). The engine's chooseLanguage lets a clear sentence in the other language override it.
-      lang: data.lang ?? a.locale,
-    });
-    data.lang = res.lang;
-    await this.rememberLang(context, res.lang);
-    const s = strings(res.lang);
-    if (res.action === 'answer' && res.answer) {
-      data.awaiting = { kind: 'verdict', articleId: res.answer.articleId };
-      await context.sendActivity(answerReply(res.answer, s, this.deps.publicUrl, res.notice === 'other_language'));
-    } else if (res.action === 'clarify' && res.suggestions.length) {
-      data.awaiting = {
-        kind: 'choice',
-        offered: res.suggestions.map(({ articleId, title }) => ({ articleId, title })),
-      };
-      await context.sendActivity(choicesReply(s.clarifyPrompt, res.suggestions, s));
-    } else {
-      await this.offerTicket(context, data, s.noAnswer);
-    }
-  }
-
-  private async feedback(
-    context: TurnContext,
-    data: ConversationData,
-    articleId: string,
-    helpful: boolean,
-  ): Promise<void> {
-    const res = await giveFeedback(this.deps.core, {
-      conversationId: conversationIdOf(context.activity),
-      articleId,
-      helpful,
-      user: this.identity(context.activity),
-      audiences: await this.audiences(context),
-    });
-    const s = strings(res.lang);
-    if (res.next === 'resolved') {
-      await context.sendActivity(promptReply(s.resolved));
-    } else if (res.next === 'suggestions') {
-      data.awaiting = {
-        kind: 'choice',
-        offered: res.suggestions.map(({ articleId, title }) => ({ articleId, title })),
-      };
-      await context.sendActivity(choicesReply(s.moreSuggestions, res.suggestions, s));
-    } else {
-      await this.offerTicket(context, data, s.offerTicket);
-    }
-  }
-
-  private async offerTicket(context: TurnContext, data: ConversationData, sentence: string): Promise<void> {
-    const s = strings(data.lang ?? this.deps.core.defaultLang);
-    data.awaiting = { kind: 'ticketOffer' };
-    await context.sendActivity(promptReply(sentence, [s.openTicket, s.noThanks]));
-  }
-
-  private async startTicketFlow(context: TurnContext, data: ConversationData, lang: Lang): Promise<void> {
-    const identity = this.identity(context.activity);
-    const email = await teamsEmail(context, this.deps.members);
-    const { hasQuestion } = await conversationStatus(this.deps.core, {
-      conversationId: conversationIdOf(context.activity),
-    });
-    const draft = startTicket({ name: identity.name, userId: identity.id, email }, hasQuestion);
-    data.lang = lang;
-    data.awaiting = { kind: 'ticket', draft };
-    await context.sendActivity(ticketPrompt({ kind: 'ask', draft }, strings(lang)));
-  }
-
-  private async ticketStep(
-    context: TurnContext,
-    data: ConversationData,
-    draft: TicketDraft,
-    text: string,
-    lang: Lang,
-  ): Promise<void> {
-    const s = strings(lang);
-    const step = continueTicket(draft, text);
-    if (step.kind === 'ask') {
-      data.awaiting = { kind: 'ticket', draft: step.draft };
-      await context.sendActivity(ticketPrompt(step, s));
-      return;
-    }
-    if (step.kind === 'cancel') {
-      await context.sendActivity(promptReply(s.cancelled));
-      return;
-    }
-    const { email, name, userId, description } = step.draft;
-    const a = context.activity;
-    const created = await openTicket(this.deps.core, {
-      conversationId: conversationIdOf(a),
-      channel: channelOf(a),
-      email: email!,
-      name,
-      userId,
-      description,
-      lang,
-      asker: this.identity(a),
-    });
-    await context.sendActivity(promptReply(s.ticketCreated(created.id)));
+    for (const r of replies) await context.sendActivity(activityOf(r, s, this.deps.publicUrl));
   }
 
   private identity(activity: TurnContext['activity']) {

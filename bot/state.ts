@@ -1,29 +1,15 @@
 import type { Lang } from '../core/contracts/api.ts';
-import type { TicketDraft } from './ticketFlow.ts';
+import type { TicketDraft } from '../core/dialog/ticketFlow.ts';
+import type { Awaiting, DialogState } from '../core/dialog/types.ts';
+
+export type { Awaiting } from '../core/dialog/types.ts';
 
 /** What the bot remembers of a person's conversation between turns (botbuilder PrivateConversationState). */
-export interface ConversationData {
+export interface ConversationData extends DialogState {
   /** As in UserData: the id Deflect records for the person, so an erasure request finds this entry. */
   userId?: string;
-  lang?: Lang;
   welcomed?: boolean;
-  /** What the bot's last message asked of the user; the next message is read as its answer. */
-  awaiting?: Awaiting;
 }
-
-/**
- * What the bot waits for, one thing at a time:
- * - `verdict`: an answer card was shown; "Yes, solved" or "No" judges that article;
- * - `choice`: articles were shown as buttons; a button posts its title back, which picks the article;
- * - `ticketOffer`: a ticket was offered; a plain "yes" accepts it, "no" declines;
- * - `ticket`: a ticket is being put together, one step at a time.
- * Anything else the user types is a new question.
- */
-export type Awaiting =
-  | { kind: 'verdict'; articleId: string }
-  | { kind: 'choice'; offered: { articleId: string; title: string }[] }
-  | { kind: 'ticketOffer' }
-  | { kind: 'ticket'; draft: TicketDraft };
 
 /** State saved before `awaiting` (three flags and a draft, kept up to BOT_STATE_TTL_DAYS): read once as the one state. */
 export function legacyAwaiting(

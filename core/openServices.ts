@@ -27,7 +27,8 @@ export type Services = Pick<
 > &
   Pick<StoragePorts, 'needsDataDirLock' | 'snapshots' | 'close'>;
 
-type ServicesConfig = Pick<Config, 'dataDir' | 'tickets' | 'bot' | 'defaultLang' | 'storage'>;
+type ServicesConfig = Pick<Config, 'dataDir' | 'tickets' | 'bot' | 'defaultLang' | 'storage'> &
+  Partial<Pick<Config, 'whatsapp'>>;
 
 /**
  * Open the stores (core/storage/openStores.ts: PostgreSQL and Redis when
@@ -37,7 +38,7 @@ type ServicesConfig = Pick<Config, 'dataDir' | 'tickets' | 'bot' | 'defaultLang'
  */
 export async function openServices(config: ServicesConfig): Promise<Services> {
   const stores = await openStores(config);
-  const sinks = createSinks(config, stores.deliveries);
+  const sinks = createSinks(config, stores.deliveries, stores.channelState);
   const facts = FactStore.forDataDir(stores.events, config.dataDir, { cache: true, figures: stores.reportFigures });
   const close = async () => {
     await closeSinks(sinks);

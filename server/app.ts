@@ -14,6 +14,7 @@ import { pageRoutes } from './routes/pages.ts';
 import { searchRoutes } from './routes/search.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { rateLimits } from './rateLimits.ts';
+import { whatsappRoutes } from './routes/whatsapp.ts';
 
 export interface AppDeps {
   core: CoreServices;
@@ -61,6 +62,8 @@ export function createApp(deps: AppDeps): Express {
   // Before the /api JSON parser: Bot Framework activities can exceed MAX_BODY_BYTES, so the bot route parses its own body.
   const limits = rateLimits(deps.config.security.rateLimits, deps.core.redis);
   app.use(messagesRoutes(deps.core, deps.config, limits.bot(!!deps.config.bot.appId)));
+  // Also before it: WhatsApp's signature is over the raw body. No route at all unless WHATSAPP_* is set.
+  app.use(whatsappRoutes(deps.core, deps.config));
   app.use('/api', requireJson, express.json({ limit: deps.config.maxBodyBytes, strict: true }));
 
   app.use(['/api/ask', '/api/feedback'], limits.ask);

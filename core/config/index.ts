@@ -7,6 +7,7 @@ import { checkTicketsEnv, ticketsConfig, ticketsEnv, type TicketsConfig } from '
 import { reportsConfig, reportsEnv, type ReportsConfig } from './reports.ts';
 import { checkSecurityEnv, securityConfig, securityEnv, type SecurityConfig } from './security.ts';
 import { storageConfig, storageEnv, type StorageConfig } from './storage.ts';
+import { checkWhatsAppEnv, whatsappConfig, whatsappEnv, type WhatsAppConfig } from './whatsapp.ts';
 
 /**
  * The only reader of process.env. Every setting has a doc line, a rule and a
@@ -56,10 +57,12 @@ export const configSchema = serverEnv
   .extend(reportsEnv.shape)
   .extend(securityEnv.shape)
   .extend(storageEnv.shape)
+  .extend(whatsappEnv.shape)
   .superRefine(checkSearchEnv)
   .superRefine(checkSecurityEnv)
   .superRefine(checkTicketsEnv)
-  .superRefine(checkBotEnv);
+  .superRefine(checkBotEnv)
+  .superRefine(checkWhatsAppEnv);
 
 export type RawConfig = z.infer<typeof configSchema>;
 
@@ -91,6 +94,8 @@ export interface Config {
   security: SecurityConfig;
   /** PostgreSQL and Redis for running several instances (core/config/storage.ts); absent or empty = embedded. */
   storage?: StorageConfig;
+  /** The WhatsApp Cloud API channel (core/config/whatsapp.ts); absent = off. */
+  whatsapp?: WhatsAppConfig;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reports: reportsConfig(c),
     security: securityConfig(c),
     storage: storageConfig(c),
+    whatsapp: whatsappConfig(c),
   });
 }
 

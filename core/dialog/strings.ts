@@ -1,10 +1,11 @@
-import type { Lang } from '../core/contracts/api.ts';
-import { replies } from '../core/answers/pipeline/replies.ts';
+import type { Lang } from '../contracts/api.ts';
+import { replies } from '../answers/pipeline/replies.ts';
 
 /**
- * Everything the bot says, one place per language. Sentences about answers
- * (no answer, resolved, offer a ticket, ticket opened) come from the engine's
- * own replies, so the widget, the bot and the transcripts say the same thing.
+ * Everything a conversation channel (the bot, WhatsApp) says, one place per
+ * language. Sentences about answers (no answer, resolved, offer a ticket,
+ * ticket opened) come from the engine's own replies, so the widget, the
+ * channels and the transcripts say the same thing.
  */
 const BOT = {
   en: {
@@ -30,6 +31,15 @@ const BOT = {
     cancelled: 'Cancelled: no ticket was opened. Ask me anything else whenever you like.',
     typeSomething: 'Please type your question as text.',
     error: 'Sorry, something went wrong on my side. Please ask again in a moment.',
+    didItHelp: 'Did this help?',
+    /** A button title that fits WhatsApp's 20 characters. */
+    openTicketShort: 'Talk to a person',
+    seeArticles: 'See articles',
+    confirmHere: (name?: string) =>
+      `I'll open a ticket${name ? ` for ${name}` : ''} with our conversation so far, and we'll reply here. Shall I go ahead?`,
+    ticketCreatedHere: (id: string) => `I've opened ticket ${id}. We'll reply here.`,
+    myTickets: 'Your requests:',
+    noTickets: "You have no requests with us yet. Type “talk to a person” if you'd like to open one.",
   },
   es: {
     welcome:
@@ -54,13 +64,22 @@ const BOT = {
     cancelled: 'Cancelado: no se ha abierto ninguna solicitud. Pregúntame lo que necesites cuando quieras.',
     typeSomething: 'Escribe tu pregunta como texto, por favor.',
     error: 'Lo siento, algo ha fallado por mi parte. Vuelve a preguntar dentro de un momento.',
+    didItHelp: '¿Te ha servido?',
+    /** A button title that fits WhatsApp's 20 characters. */
+    openTicketShort: 'Hablar con persona',
+    seeArticles: 'Ver artículos',
+    confirmHere: (name?: string) =>
+      `Voy a abrir una solicitud${name ? ` a nombre de ${name}` : ''} con lo que hemos hablado, y te responderemos por aquí. ¿Continúo?`,
+    ticketCreatedHere: (id: string) => `He abierto la solicitud ${id}. Te responderemos por aquí.`,
+    myTickets: 'Tus solicitudes:',
+    noTickets: 'Aún no tienes solicitudes con nosotros. Escribe «hablar con una persona» si quieres abrir una.',
   },
 } satisfies Record<Lang, unknown>;
 
-export type BotStrings = (typeof BOT)[Lang] & ReturnType<typeof replies>;
+export type DialogStrings = (typeof BOT)[Lang] & ReturnType<typeof replies>;
 
-/** The bot's sentences in a language, with the engine's replies. */
-export function strings(lang: Lang): BotStrings {
+/** A channel's sentences in a language, with the engine's replies. */
+export function strings(lang: Lang): DialogStrings {
   return { ...replies(lang), ...BOT[lang] };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Lang } from '../core/contracts/api.ts';
-import { fold, words } from '../core/text/analyze.ts';
+import type { Lang } from '../contracts/api.ts';
+import { fold, words } from '../text/analyze.ts';
 import { labels } from './strings.ts';
 
 /**
@@ -44,6 +44,15 @@ const PERSON = new Map<string, Lang>([
   ...(['agente', 'agentes', 'persona', 'personas', 'humano', 'operador'] as const).map((w) => [w, 'es'] as const),
 ]);
 const PERSON_MAX_WORDS = 6;
+/** Asking for one's own requests: the whole message, in either language. */
+const MY_TICKETS = new Map<string, Lang>([
+  ...(['mis solicitudes', 'ver mis solicitudes', 'mis tickets', 'mis peticiones'] as const).map(
+    (w) => [normalise(w), 'es'] as const,
+  ),
+  ...(['my tickets', 'my requests', 'show my tickets', 'show my requests'] as const).map(
+    (w) => [normalise(w), 'en'] as const,
+  ),
+]);
 
 const email = z.email().max(254);
 
@@ -66,6 +75,9 @@ export function wantsPerson(text: string): boolean {
   const w = words(text);
   return w.length <= PERSON_MAX_WORDS && w.some((x) => PERSON.has(x));
 }
+
+/** The language of a request for one's own tickets ("mis solicitudes" is Spanish), or undefined when the text is not one. */
+export const myTicketsLang = (text: string): Lang | undefined => MY_TICKETS.get(normalise(text));
 
 /** The language of the word used to ask for a person ("agente" is Spanish): a lone word says nothing else. */
 export function personLang(text: string): Lang | undefined {

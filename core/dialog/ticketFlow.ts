@@ -1,7 +1,6 @@
-import type { Activity } from 'botbuilder';
-import { promptReply } from './cards.ts';
 import { emailIn, isCancel, isNo, isYes } from './intents.ts';
-import type { BotStrings } from './strings.ts';
+import type { DialogStrings } from './strings.ts';
+import type { DialogButton, DialogReply } from './types.ts';
 
 /** A ticket being put together, kept in the conversation state between turns. */
 export interface TicketDraft {
@@ -11,6 +10,8 @@ export interface TicketDraft {
   email?: string;
   /** Asked only when the conversation has no question yet to use as the subject. */
   description?: string;
+  /** The channel replies to the person itself (WhatsApp): no e-mail address is asked for. */
+  repliesHere?: boolean;
 }
 
 /** Where the user's answer leads: the next question, a cancelled flow, or a ticket to open. */
@@ -21,11 +22,11 @@ const MAX_DESCRIPTION = 2000;
 
 /** Start from what the channel already knows; ask only for what is missing. */
 export function startTicket(
-  known: { name?: string; userId?: string; email?: string },
+  known: { name?: string; userId?: string; email?: string; repliesHere?: boolean },
   hasQuestion: boolean,
 ): TicketDraft {
   const draft: TicketDraft = { step: 'confirm', ...known };
-  if (!draft.email) draft.step = 'email';
+  if (!draft.email && !draft.repliesHere) draft.step = 'email';
   if (!hasQuestion) draft.step = 'describe';
   return draft;
 }
@@ -37,7 +38,7 @@ export function continueTicket(draft: TicketDraft, text: string): TicketStep {
     case 'describe': {
       if (!text.trim()) return { kind: 'ask', draft, invalid: true };
       const next = { ...draft, description: text.trim().slice(0, MAX_DESCRIPTION) };
-      return { kind: 'ask', draft: { ...next, step: next.email ? 'confirm' : 'email' } };
+      return { kind: 'ask', draft: { ...next, step: next.email || next.repliesHere ? 'confirm' : 'email' } };
     }
     case 'email': {
       const email = emailIn(text);
@@ -57,14 +58,18 @@ export function continueTicket(draft: TicketDraft, text: string): TicketStep {
 }
 
 /** The question for the current step, with a way out. */
-export function ticketPrompt(step: Extract<TicketStep, { kind: 'ask' }>, s: BotStrings): Partial<Activity> {
+export function ticketPrompt(step: Extract<TicketStep, { kind: 'ask' }>, s: DialogStrings): DialogReply {
   const { draft, invalid } = step;
+  const cancel: DialogButton = { id: 'cancel', label: s.cancel };
   switch (draft.step) {
     case 'describe':
-      return promptReply(s.askDescription, [s.cancel]);
+      return { kind: 'text', text: s.askDescription, buttons: [cancel] };
     case 'email':
-      return promptReply(invalid ? s.badEmail : s.askEmail(draft.name), [s.cancel]);
-    case 'confirm':
-      return promptReply(s.confirm(draft.email ?? '', draft.name), [s.confirmYes, s.cancel]);
+      return { kind: 'text', text: invalid ? s.badEmail : s.askEmail(draft.name), buttons: [cancel] };
+    case 'confirm': {
+      const text =
+        draft.repliesHere && !draft.email ? s.confirmHere(draft.name) : s.confirm(draft.email ?? '', draft.name);
+      return { kind: 'text', text, buttons: [{ id: 'confirmYes', label: s.confirmYes }, cancel] };
+    }
   }
 }
