@@ -92,15 +92,20 @@ export function lastLogged(server: ServerProcess, message: string, field: string
   return Number(last ? (JSON.parse(last.slice(last.indexOf('{'))) as Record<string, unknown>)[field] : NaN);
 }
 
+let polls = 0;
+
 /** Seconds from `since` until `server` answers with the article the bench added (bench-new). */
 export async function answeredAfter(server: ServerProcess, since: number): Promise<number> {
   for (;;) {
     // A reset keep-alive connection (the server's event loop busy loading the new snapshot) is "not yet", not a failure.
     const res = await fetch(`${server.url}/api/ask`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      // A new client address each time (trusted from loopback): polling from one address hit the ask rate limit,
+      // and the 429s until its minute was over were counted as "not served yet" (the ~60 s measured before).
+      headers: { 'content-type': 'application/json', 'X-Forwarded-For': `10.9.${(polls >> 8) & 255}.${polls++ & 255}` },
       body: JSON.stringify({ question: 'how do I book the rooftop terrace?' }),
     }).catch(() => null);
+    if (res?.status === 429) throw new Error('the poll itself was rate-limited: the figure would measure the limit');
     const body = res ? ((await res.json()) as { answer?: { articleId: string } }) : null;
     if (body?.answer?.articleId === 'bench-new') return (performance.now() - since) / 1000;
     if (performance.now() - since > 120_000)
