@@ -17,6 +17,8 @@ export interface SpreadFigures {
   servedSeconds: number[];
   /** Of which downloading and unpacking the archive (the rest is loading it, as in the embedded mode). */
   downloadMs: number[];
+  /** Of which loading the unpacked snapshot into memory (openSnapshot). */
+  loadMs: number[];
   archiveBytes: number;
   chunks: number;
 }
@@ -52,10 +54,8 @@ export async function benchSnapshotSpread(articles = 1000, instances = 3): Promi
     if (code !== 0) throw new Error(`npm run index failed:\n${output}`);
     const t2 = performance.now();
     const servedSeconds = await Promise.all(servers.map((s) => answeredAfter(s, t2)));
-    const downloadMs = servers.map((s) => {
-      const lines = [...s.output().matchAll(/"message":"downloaded the published index snapshot".*?"ms":(\d+)/g)];
-      return Number(lines.at(-1)?.[1] ?? NaN);
-    });
+    const downloadMs = servers.map((s) => lastLogged(s, 'downloaded the published index snapshot', 'ms'));
+    const loadMs = servers.map((s) => lastLogged(s, 'serving a new index snapshot', 'loadMs'));
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     const { rows } = await client
@@ -70,6 +70,7 @@ export async function benchSnapshotSpread(articles = 1000, instances = 3): Promi
       publishSeconds: (t2 - t1) / 1000,
       servedSeconds,
       downloadMs,
+      loadMs,
       archiveBytes: Number(rows[0]!.bytes),
       chunks: rows[0]!.chunks,
     };
@@ -81,14 +82,30 @@ export async function benchSnapshotSpread(articles = 1000, instances = 3): Promi
   }
 }
 
-async function answeredAfter(server: ServerProcess, since: number): Promise<number> {
+/** A number field of the last log line with this message (LOG_LEVEL info), NaN when none. */
+export function lastLogged(server: ServerProcess, message: string, field: string): number {
+  const lines = server
+    .output()
+    .split('\n')
+    .filter((l) => l.includes(`"message":"${message}"`));
+  const last = lines.at(-1);
+  return Number(last ? (JSON.parse(last.slice(last.indexOf('{'))) as Record<string, unknown>)[field] : NaN);
+}
+
+let polls = 0;
+
+/** Seconds from `since` until `server` answers with the article the bench added (bench-new). */
+export async function answeredAfter(server: ServerProcess, since: number): Promise<number> {
   for (;;) {
     // A reset keep-alive connection (the server's event loop busy loading the new snapshot) is "not yet", not a failure.
     const res = await fetch(`${server.url}/api/ask`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      // A new client address each time (trusted from loopback): polling from one address hit the ask rate limit,
+      // and the 429s until its minute was over were counted as "not served yet" (the ~60 s measured before).
+      headers: { 'content-type': 'application/json', 'X-Forwarded-For': `10.9.${(polls >> 8) & 255}.${polls++ & 255}` },
       body: JSON.stringify({ question: 'how do I book the rooftop terrace?' }),
     }).catch(() => null);
+    if (res?.status === 429) throw new Error('the poll itself was rate-limited: the figure would measure the limit');
     const body = res ? ((await res.json()) as { answer?: { articleId: string } }) : null;
     if (body?.answer?.articleId === 'bench-new') return (performance.now() - since) / 1000;
     if (performance.now() - since > 120_000)
@@ -107,4 +124,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     `archive: ${(f.archiveBytes / 1048576).toFixed(1)} MiB in ${f.chunks} chunk(s); new article answered by each instance after: ${s(f.servedSeconds)} (goal ≤ 10 s)`,
   );
   console.log(`of which downloading and unpacking: ${f.downloadMs.map((ms) => `${ms} ms`).join(', ')}`);
+  console.log(`of which loading: ${f.loadMs.map((ms) => `${ms} ms`).join(', ')}`);
 }

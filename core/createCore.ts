@@ -97,6 +97,7 @@ export async function createCore(config: Config): Promise<Core> {
     });
     // Serve what the indexer publishes (npm run index, or its --watch mode; any instance's, on PostgreSQL) without a restart.
     const stopFollowing = stores.snapshots.follow(index.snapshotDir, async (dir) => {
+      const loading = performance.now();
       const next = await openSnapshot(dir, embedder, wordVectors);
       // Published by an indexer run with another WORD_VECTORS (or without the package): its calibration fits another model.
       if (!calibratedWith(next.manifest, wordVectors)) {
@@ -107,7 +108,11 @@ export async function createCore(config: Config): Promise<Core> {
         );
       }
       holder.swap(search.wrap(next));
-      log.info('index', 'serving a new index snapshot', { dir, articles: holder.get().articles.size });
+      log.info('index', 'serving a new index snapshot', {
+        dir,
+        articles: holder.get().articles.size,
+        loadMs: Math.round(performance.now() - loading),
+      });
     });
     const articles = () => holder.get().articles;
     const reports = reportsOver(config, facts, articles);

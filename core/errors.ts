@@ -58,3 +58,14 @@ export class UnavailableError extends DeflectError {
     super('unavailable', message, undefined, options);
   }
 }
+
+/** An Idempotency-Key sent again with a different request: the first request's ticket stands. */
+export class IdempotencyKeyReusedError extends DeflectError {
+  override name = 'IdempotencyKeyReusedError';
+  constructor() {
+    super(
+      'idempotency_key_reused',
+      'This Idempotency-Key was used with a different request; use a new key for a new ticket',
+    );
+  }
+}

@@ -55,7 +55,8 @@ export function createApp(deps: AppDeps): Express {
       origin: origins === '*' ? '*' : origins,
       methods: ['GET', 'POST', 'PATCH'],
       // X-Deflect-User(-Hash): a verified widget user listing their tickets (GET /api/my/tickets).
-      allowedHeaders: ['Content-Type', 'Authorization', 'X-Deflect-User', 'X-Deflect-User-Hash'],
+      // Idempotency-Key: a ticket creation retried from the browser (POST /api/tickets).
+      allowedHeaders: ['Content-Type', 'Authorization', 'X-Deflect-User', 'X-Deflect-User-Hash', 'Idempotency-Key'],
       maxAge: 600,
     }),
   );

@@ -16,6 +16,7 @@ const STATUS: Record<string, number> = {
   rate_limited: 429,
   index_mismatch: 500,
   unavailable: 503,
+  idempotency_key_reused: 422,
 };
 
 /** The HTTP status of an error code (pages that render their own errors use it too). */

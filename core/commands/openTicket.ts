@@ -3,7 +3,9 @@ import type { Channel, Lang, TicketStatus } from '../contracts/api.ts';
 import type { CoreServices } from '../services.ts';
 import type { Ticket } from '../tickets/types.ts';
 import { assertOwner } from '../conversations/assertOwner.ts';
-import { newFollowUpToken } from '../tickets/followUpToken.ts';
+import { hashFollowUpToken, newFollowUpToken } from '../tickets/followUpToken.ts';
+import { followUpTokenOf, newIdempotencyClaim, type IdempotencyClaim } from '../tickets/idempotency.ts';
+import type { TicketDraft } from '../storage/ports.ts';
 import { handToSinks } from '../tickets/handToSinks.ts';
 
 export interface OpenTicketInput {
@@ -17,6 +19,13 @@ export interface OpenTicketInput {
   lang?: Lang;
   /** Who asks for the ticket; must own the conversation when it belongs to a verified user. */
   asker?: { id?: string; verified?: boolean };
+  /**
+   * The client's Idempotency-Key: the same key with the same request gives
+   * the same ticket and follow-up token, from any instance, without opening
+   * another or passing it to the sinks again; with another request,
+   * IdempotencyKeyReusedError.
+   */
+  idempotencyKey?: string;
 }
 
 /**
@@ -25,11 +34,13 @@ export interface OpenTicketInput {
  * starts where the bot stopped. Stored first (acknowledged once on disk),
  * then passed to the configured sinks, whose failures never lose the ticket.
  * The customer gets a follow-up token, shown once: the ticket keeps its hash.
+ * With an Idempotency-Key, a retry (from any instance) replays the first
+ * attempt's ticket and token instead of opening a second ticket.
  */
 export async function openTicket(
   core: CoreServices,
   input: OpenTicketInput,
-): Promise<{ id: string; status: TicketStatus; followUpToken: string; ticket: Ticket }> {
+): Promise<{ id: string; status: TicketStatus; followUpToken: string; ticket: Ticket; replayed?: boolean }> {
   const c = input.conversationId ? await core.conversations.get(input.conversationId) : undefined;
   if (c) assertOwner(c, input.asker);
   const lang = input.lang ?? c?.lang ?? core.defaultLang;
@@ -42,10 +53,12 @@ export async function openTicket(
     (lang === 'es' ? 'Solicitud de ayuda' : 'Help request')
   ).slice(0, 200);
 
-  const followUp = newFollowUpToken();
+  const key = input.idempotencyKey;
+  const claim = key === undefined ? undefined : newIdempotencyClaim(key, requestOf(input));
+  const followUp = key && claim ? derivedToken(key, claim) : newFollowUpToken();
   const description = input.description?.trim() || undefined;
   const now = new Date().toISOString();
-  const ticket = await core.tickets.create({
+  const draft: TicketDraft = {
     channel: c?.channel ?? input.channel,
     lang,
     email: input.email.trim(),
@@ -62,7 +75,22 @@ export async function openTicket(
     followUpHash: followUp.hash,
     // What the customer wrote opens the thread they follow.
     messages: description ? [{ id: randomUUID(), from: 'customer', text: description, internal: false, at: now }] : [],
-  });
+  };
+  let ticket: Ticket;
+  if (key && claim) {
+    const once = await core.tickets.createOnce(claim, draft);
+    if (once.replayed) {
+      const t = once.ticket;
+      return {
+        id: t.id,
+        status: t.status,
+        followUpToken: derivedToken(key, once.claim).token,
+        ticket: t,
+        replayed: true,
+      };
+    }
+    ticket = once.ticket;
+  } else ticket = await core.tickets.create(draft);
   if (c) {
     await core.events.append({
       type: 'ticket',
@@ -86,4 +114,23 @@ export async function openTicket(
   }
   await handToSinks(core.sinks, ticket);
   return { id: ticket.id, status: ticket.status, followUpToken: followUp.token, ticket };
+}
+
+/** What makes the request the same request again: the fields the client sent, in a fixed order. */
+function requestOf(input: OpenTicketInput): unknown[] {
+  return [
+    input.channel,
+    input.conversationId ?? null,
+    input.email,
+    input.name ?? null,
+    input.userId ?? null,
+    input.subject ?? null,
+    input.description ?? null,
+    input.lang ?? null,
+  ];
+}
+
+function derivedToken(key: string, claim: IdempotencyClaim): { token: string; hash: string } {
+  const token = followUpTokenOf(key, claim);
+  return { token, hash: hashFollowUpToken(token) };
 }

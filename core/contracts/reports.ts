@@ -5,6 +5,7 @@
  * field on either side breaks `tsc --noEmit` instead of the page.
  */
 import type { ArticleRow } from '../reports/articles.ts';
+import type { CsatReport } from '../reports/csat.ts';
 import type { DeflectionRow } from '../reports/deflection.ts';
 import type { Lang } from './api.ts';
 
@@ -96,3 +97,6 @@ export interface DraftResponse {
 export interface AccessResponse {
   keyRequired: boolean;
 }
+
+/** `GET /api/reports/csat`: ticket ratings (top level) and bot-answer ratings (`answers`), apart. */
+export type CsatResponse = CsatReport;

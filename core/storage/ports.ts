@@ -2,6 +2,7 @@ import type { Channel, Lang, UserIdentity } from '../contracts/api.ts';
 import type { Conversation } from '../conversations/types.ts';
 import type { DeflectEvent, NewEvent } from '../events/types.ts';
 import type { CountedDeflection, DeflectionQuery } from '../reports/deflectionCounts.ts';
+import type { IdempotencyClaim } from '../tickets/idempotency.ts';
 import type { Ticket } from '../tickets/types.ts';
 
 /**
@@ -60,6 +61,22 @@ export interface TicketRepository {
   removeWhere(match: (t: Ticket) => boolean): Promise<string[]>;
   /** Every ticket (erasure, retention), in no particular order. */
   all(): Promise<Ticket[]>;
+  /**
+   * Create at most once per claim's key, from any instance: the ticket and its
+   * claim are stored together, so a retry after a crash finds either both or
+   * neither. A claimed key gives back its ticket (`replayed`, with the claim
+   * kept first); with another request, IdempotencyKeyReusedError. Keys are
+   * forgotten after IDEMPOTENCY_TTL_MS or with their ticket.
+   */
+  createOnce(claim: IdempotencyClaim, draft: TicketDraft): Promise<CreatedOnce>;
+}
+
+/** What createOnce resolves with. */
+export interface CreatedOnce {
+  ticket: Ticket;
+  /** The claim under which the ticket was made (a replay's salt is the first attempt's). */
+  claim: IdempotencyClaim;
+  replayed: boolean;
 }
 
 /** The append-only event log: every question, feedback, ticket and erasure. */

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { Low } from 'lowdb';
-import { NotFoundError } from '../errors.ts';
+import { IdempotencyKeyReusedError, NotFoundError } from '../errors.ts';
 import { DurableJsonFile } from '../storage/durableJsonFile.ts';
-import type { TicketDraft, TicketPage, TicketQuery, TicketRepository } from '../storage/ports.ts';
+import type { CreatedOnce, TicketDraft, TicketPage, TicketQuery, TicketRepository } from '../storage/ports.ts';
+import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from './idempotency.ts';
 import type { Ticket } from './types.ts';
 import { ticketHasText, ticketTextQuery } from './ticketText.ts';
 
@@ -11,6 +12,8 @@ export type { TicketQuery } from '../storage/ports.ts';
 interface TicketData {
   seq: number;
   tickets: Ticket[];
+  /** Idempotency-Key claims, kept in the same file as the tickets so one write stores both. */
+  idempotency?: (IdempotencyClaim & { ticketId: string; at: string })[];
 }
 
 /** The built-in ticket store: lowdb over a durable JSON file in the data directory. */
@@ -51,6 +54,46 @@ export class TicketStore implements TicketRepository {
       throw error;
     }
     return ticket;
+  }
+
+  /** Claims being written: a second call with the key waits for the first to be on disk (or not). */
+  private readonly claiming = new Map<string, Promise<unknown>>();
+
+  async createOnce(claim: IdempotencyClaim, draft: TicketDraft): Promise<CreatedOnce> {
+    for (let inFlight; (inFlight = this.claiming.get(claim.key));) await inFlight.catch(() => undefined);
+    const expired = new Date(Date.now() - IDEMPOTENCY_TTL_MS).toISOString();
+    const ids = new Set(this.db.data.tickets.map((t) => t.id));
+    // Forgotten after the TTL, or with their ticket (retention, erasure).
+    const kept = (this.db.data.idempotency ?? []).filter((c) => c.at >= expired && ids.has(c.ticketId));
+    this.db.data.idempotency = kept;
+    const first = kept.find((c) => c.key === claim.key);
+    if (first) {
+      if (first.request !== claim.request) throw new IdempotencyKeyReusedError();
+      const { ticketId, at: _at, ...stored } = first;
+      return { ticket: this.find(ticketId), claim: stored, replayed: true };
+    }
+    const creating = (async () => {
+      kept.push({
+        ...claim,
+        ticketId: `T-${String(this.db.data.seq + 1).padStart(6, '0')}`,
+        at: new Date().toISOString(),
+      });
+      try {
+        return await this.create(draft);
+      } catch (error) {
+        kept.splice(
+          kept.findIndex((c) => c.key === claim.key),
+          1,
+        );
+        throw error;
+      }
+    })();
+    this.claiming.set(claim.key, creating);
+    try {
+      return { ticket: await creating, claim, replayed: false };
+    } finally {
+      this.claiming.delete(claim.key);
+    }
   }
 
   async get(id: string): Promise<Ticket> {

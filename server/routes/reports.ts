@@ -5,13 +5,16 @@ import type { DraftResponse } from '../../core/contracts/reports.ts';
 import { draftFromGap } from '../../core/commands/draftFromGap.ts';
 import { readDashboard } from '../../core/commands/readDashboard.ts';
 import { reportArticles } from '../../core/commands/reportArticles.ts';
+import { reportCsat } from '../../core/commands/reportCsat.ts';
 import { reportDeflection } from '../../core/commands/reportDeflection.ts';
 import { reportGaps } from '../../core/commands/reportGaps.ts';
+import { CSAT_GROUP_BY } from '../../core/reports/csat.ts';
 import { toCsv } from '../../core/reports/csv.ts';
 import { GROUP_BY } from '../../core/reports/deflection.ts';
 import type { CoreServices } from '../../core/services.ts';
 import type { authenticator } from '../auth.ts';
 import { dashboardData } from '../presenters/dashboard.ts';
+import { csatRows } from '../presenters/csatRows.ts';
 import { gapRows } from '../presenters/gapRows.ts';
 import { validate } from '../validate.ts';
 
@@ -27,6 +30,12 @@ const periodSchema = z.strictObject(period);
 const dashboardSchema = z.strictObject({ ...period, lang: z.enum(['es', 'en']).default('en') });
 const gapsSchema = z.strictObject({ ...period, limit: z.coerce.number().int().min(1).max(500).default(50) });
 const draftSchema = z.strictObject({ from: period.from, to: period.to, windowDays: period.windowDays });
+const csatSchema = z.strictObject({
+  from: period.from,
+  to: period.to,
+  format: period.format,
+  groupBy: z.enum(CSAT_GROUP_BY).default('category'),
+});
 const gapId = z.string().regex(/^gap-[0-9a-f]{10}$/, 'must be a gap id such as gap-0123456789');
 
 /** Leads' reports (JSON or CSV), drafts from gaps, and the dashboard's data. */
@@ -38,6 +47,12 @@ export function reportRoutes(core: CoreServices, requireRole: ReturnType<typeof 
     const q = validate(deflectionSchema, req.query);
     const r = await reportDeflection(core, q);
     send(req, res, q.format, r, () => toCsv([...r.rows, r.totals]), `deflection-by-${q.groupBy}`);
+  });
+
+  router.get('/api/reports/csat', lead, async (req, res) => {
+    const q = validate(csatSchema, req.query);
+    const r = await reportCsat(core, q);
+    send(req, res, q.format, r, () => toCsv(csatRows(r)), `csat-by-${q.groupBy}`);
   });
 
   router.get('/api/reports/articles', lead, async (req, res) => {

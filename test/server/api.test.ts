@@ -201,6 +201,51 @@ describe('HTTP API', function () {
     });
   });
 
+  describe('POST /api/tickets with an Idempotency-Key', () => {
+    const body = { email: 'carla@example.com', description: 'The printer on floor 2 jams' };
+    const key = (k: string) => ({ 'Idempotency-Key': k });
+
+    it('a retry gives back the same ticket and follow-up link, and makes no second ticket', async () => {
+      const before = (await s.deps.tickets.all()).length;
+      const first = await postJson(`${s.url}/api/tickets`, body, key('c0ffee00-1111-4222-8333-444455556666'));
+      const retry = await postJson(`${s.url}/api/tickets`, body, key('c0ffee00-1111-4222-8333-444455556666'));
+      expect(first.status).to.equal(201);
+      expect(retry.status).to.equal(201);
+      expect(retry.body).to.deep.equal(first.body);
+      expect(first.headers.get('idempotent-replayed')).to.equal(null);
+      expect(retry.headers.get('idempotent-replayed')).to.equal('true');
+      expect((await s.deps.tickets.all()).length).to.equal(before + 1);
+      // The replayed token is the ticket's: the customer can follow it.
+      const mine = await getJson(`${s.url}/api/my/tickets/${first.body.id}`, {
+        Authorization: `Bearer ${retry.body.followUp.token}`,
+      });
+      expect(mine.status).to.equal(200);
+      expect(mine.body.id).to.equal(first.body.id);
+    });
+
+    it('another key, or none, makes another ticket', async () => {
+      const a = await postJson(`${s.url}/api/tickets`, body, key('key-aaaa-0123456789'));
+      const b = await postJson(`${s.url}/api/tickets`, body, key('key-bbbb-0123456789'));
+      const none = await postJson(`${s.url}/api/tickets`, body);
+      expect(new Set([a.body.id, b.body.id, none.body.id]).size).to.equal(3);
+      expect(a.body.followUp.token).to.not.equal(b.body.followUp.token);
+    });
+
+    it('the same key with another request is 422 idempotency_key_reused; a short key is 400', async () => {
+      await postJson(`${s.url}/api/tickets`, body, key('key-cccc-0123456789'));
+      const reused = await postJson(
+        `${s.url}/api/tickets`,
+        { ...body, description: 'Something else' },
+        key('key-cccc-0123456789'),
+      );
+      expect(reused.status).to.equal(422);
+      expect(reused.body.error.code).to.equal('idempotency_key_reused');
+      const short = await postJson(`${s.url}/api/tickets`, body, key('abc'));
+      expect(short.status).to.equal(400);
+      expect(short.body.error.details[0].field).to.equal('idempotency-key');
+    });
+  });
+
   describe('GET /api/search', () => {
     it('finds articles by title prefix while the user types', async () => {
       const r = await getJson(`${s.url}/api/search?q=impres&lang=es`);

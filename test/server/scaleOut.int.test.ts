@@ -65,6 +65,19 @@ describe('two instances on PostgreSQL and Redis', function () {
     expect(read.body).to.deep.include({ id: created.body.id, email: 'ana@example.com' });
   });
 
+  it('a ticket creation retried on the other instance with its Idempotency-Key gives the same ticket', async () => {
+    const body = { email: 'dan@example.com', description: 'My badge does not open the door' };
+    const key = { 'Idempotency-Key': '5b3f0e52-9a8d-4f7c-8e21-0d6a4c9b1e77' };
+    const [x, y] = await Promise.all([
+      postJson(`${one!.url}/api/tickets`, body, { ...from('198.51.100.9'), ...key }),
+      postJson(`${two!.url}/api/tickets`, body, { ...from('198.51.100.9'), ...key }),
+    ]);
+    expect([x.status, y.status]).to.deep.equal([201, 201]);
+    expect(y.body).to.deep.equal(x.body);
+    const listed = await getJson(`${one!.url}/api/tickets?pageSize=100`, agent);
+    expect(listed.body.tickets.filter((t: { email: string }) => t.email === 'dan@example.com')).to.have.length(1);
+  });
+
   it('a conversation started on one instance continues on the other, and its ticket holds the turns of both', async () => {
     const address = from('198.51.100.2');
     const first = await postJson(`${one!.url}/api/ask`, { question: 'How do I reset my password?' }, address);

@@ -50,6 +50,21 @@ describeStorageContract('EventStore', (pair) => {
     expect((await pair().a.events.readDay(day)).map((e) => e.id)).to.include.members([e1.id, e2.id]);
   });
 
+  it('days lists each day that holds events once, oldest first, and forgets a removed one', async () => {
+    const at = (day: string, n: number) => ({ ...question(`c-${day}`, `q${n}`), at: `${day}T0${n}:00:00.000Z` });
+    // Appended out of order, several per day: the list is by day, not by append order.
+    for (const [day, n] of [
+      ['2026-03-02', 1],
+      ['2026-01-15', 2],
+      ['2026-03-02', 3],
+      ['2025-12-31', 4],
+    ] as const)
+      await pair().a.events.append(at(day, n) as NewEvent);
+    expect(await pair().b.events.days()).to.deep.equal(['2025-12-31', '2026-01-15', '2026-03-02']);
+    await pair().b.events.removeDay('2026-01-15');
+    expect(await pair().a.events.days()).to.deep.equal(['2025-12-31', '2026-03-02']);
+  });
+
   it('rewriting a day replaces what was read and keeps an event appended meanwhile', async () => {
     const e1 = await pair().a.events.append(question('c1', 'ana@example.com asked'));
     const day = e1.at.slice(0, 10);

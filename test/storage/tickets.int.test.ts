@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { NotFoundError } from '../../core/errors.ts';
+import { IdempotencyKeyReusedError, NotFoundError } from '../../core/errors.ts';
+import { IDEMPOTENCY_TTL_MS, newIdempotencyClaim } from '../../core/tickets/idempotency.ts';
 import type { TicketDraft } from '../../core/storage/ports.ts';
 import { describeStorageContract } from '../helpers/storageBackends.ts';
 import { closeSolvedTickets } from '../../core/commands/closeSolvedTickets.ts';
@@ -178,5 +179,58 @@ describeStorageContract('TicketRepository', (pair) => {
       Array(5).fill(now.toISOString()),
     );
     expect(after.find((t) => t.id === ids[5])!.status).to.equal('pending');
+  });
+
+  describe('createOnce (Idempotency-Key)', () => {
+    const claim = (key: string, request: unknown[] = ['ana@example.com']) => newIdempotencyClaim(key, request);
+
+    it('the same key from both instances at once makes one ticket, given back to every caller', async () => {
+      const first = claim('7a1c6f7e-2f43-4b8e-9d0e-3c1d8f0b5a21');
+      const calls = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          (i % 2 ? pair().a : pair().b).tickets.createOnce({ ...first, salt: `${i}`.repeat(64) }, draft()),
+        ),
+      );
+      expect(new Set(calls.map((c) => c.ticket.id)).size).to.equal(1);
+      expect(calls.filter((c) => !c.replayed)).to.have.length(1);
+      // Every replay carries the salt the first attempt stored, so it derives the same follow-up token.
+      expect(new Set(calls.map((c) => c.claim.salt)).size).to.equal(1);
+      expect(await pair().a.tickets.all()).to.have.length(1);
+    });
+
+    it('different keys make different tickets; a key sent with another request is refused', async () => {
+      const one = await pair().a.tickets.createOnce(claim('key-one-0123456789'), draft());
+      const two = await pair().b.tickets.createOnce(claim('key-two-0123456789'), draft());
+      expect(one.ticket.id).to.not.equal(two.ticket.id);
+      const reused = await pair()
+        .b.tickets.createOnce(claim('key-one-0123456789', ['bob@example.com']), draft({ email: 'bob@example.com' }))
+        .catch((e: unknown) => e);
+      expect(reused).to.be.instanceOf(IdempotencyKeyReusedError);
+      expect((await pair().a.tickets.all()).map((t) => t.email)).to.deep.equal(['ana@example.com', 'ana@example.com']);
+    });
+
+    it('a key is forgotten with its ticket: sent again, it makes a new one', async () => {
+      const key = claim('key-three-0123456789');
+      const first = await pair().a.tickets.createOnce(key, draft());
+      await pair().a.tickets.removeWhere((t) => t.id === first.ticket.id);
+      const again = await pair().b.tickets.createOnce(key, draft());
+      expect(again.replayed).to.equal(false);
+      expect(again.ticket.id).to.not.equal(first.ticket.id);
+    });
+
+    it('a key older than a day is forgotten', async () => {
+      const key = claim('key-four-0123456789');
+      const first = await pair().a.tickets.createOnce(key, draft());
+      const later = Date.now() + IDEMPOTENCY_TTL_MS + 60_000;
+      const realNow = Date.now;
+      Date.now = () => later;
+      try {
+        const again = await pair().b.tickets.createOnce(key, draft());
+        expect(again.replayed).to.equal(false);
+        expect(again.ticket.id).to.not.equal(first.ticket.id);
+      } finally {
+        Date.now = realNow;
+      }
+    });
   });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { log } from '../../logger.ts';
+import { withClient } from './transaction.ts';
 
 /** The versioned SQL files, `NNNN_name.sql`, applied in order. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/postgres/', import.meta.url));
@@ -18,8 +19,8 @@ const MIGRATION_LOCK = 0x0def1ec7;
  */
 export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<number[]> {
   const files = (await fs.readdir(dir)).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
-  const client = await pool.connect();
-  try {
+  // Through withClient: a connection lost mid-migration is heard (not a crash) and never reused.
+  return withClient(pool, async (client, discard) => {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
       await client.query(
@@ -39,7 +40,7 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<numb
           await client.query('INSERT INTO deflect_migrations (version, name) VALUES ($1, $2)', [version, file]);
           await client.query('COMMIT');
         } catch (error) {
-          await client.query('ROLLBACK');
+          await client.query('ROLLBACK').catch(discard);
           throw new Error(`migration ${file} failed: ${(error as Error).message}`, { cause: error });
         }
         applied.push(version);
@@ -47,9 +48,8 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<numb
       }
       return applied;
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+      // A lost connection has released the lock already; withClient then closes it.
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(discard);
     }
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -132,11 +132,15 @@ export class PgSnapshots implements SnapshotPublication {
     });
     if (!fetched) return null;
     if (fetched.archive) {
+      const downloaded = performance.now();
       await this.unpack(fetched.id, fetched.archive, fetched.sha256);
       log.info('index', 'downloaded the published index snapshot', {
         id: fetched.id,
         bytes: fetched.archive.byteLength,
         ms: Math.round(performance.now() - started),
+        // Apart, to tell a slow database from a slow disk.
+        downloadMs: Math.round(downloaded - started),
+        unpackMs: Math.round(performance.now() - downloaded),
       });
     }
     await this.point(fetched.id);

@@ -1,37 +1,45 @@
 import type pg from 'pg';
-import { NotFoundError } from '../../errors.ts';
+import { IdempotencyKeyReusedError, NotFoundError } from '../../errors.ts';
+import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../../tickets/idempotency.ts';
 import type { Ticket } from '../../tickets/types.ts';
-import type { TicketDraft, TicketPage, TicketQuery, TicketRepository } from '../ports.ts';
+import type { CreatedOnce, TicketDraft, TicketPage, TicketQuery, TicketRepository } from '../ports.ts';
 import { transaction } from './transaction.ts';
 import { TICKET_TEXT_FIELDS, ticketTextQuery } from '../../tickets/ticketText.ts';
 
 /**
  * Tickets in PostgreSQL. Numbers come from one sequence, so two instances
  * never give the same id; an update locks its row, so concurrent changes
- * from different instances apply one after the other.
+ * from different instances apply one after the other. An idempotent create
+ * commits its key's claim with the ticket (migration 0006).
  */
 export class PgTicketStore implements TicketRepository {
   constructor(private readonly pool: pg.Pool) {}
 
   async create(draft: TicketDraft): Promise<Ticket> {
-    const { rows } = await this.pool.query<{ n: string }>("SELECT nextval('ticket_seq') AS n");
-    const seq = rows[0]!.n;
-    const now = new Date().toISOString();
-    const ticket: Ticket = {
-      tags: [],
-      notes: [],
-      ...draft,
-      messages: draft.messages ?? [],
-      id: `T-${seq.padStart(6, '0')}`,
-      status: 'open',
-      createdAt: now,
-      updatedAt: now,
-    };
-    await this.pool.query(
-      'INSERT INTO tickets (id, seq, status, channel, lang, tags, created_at, updated_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      [ticket.id, seq, ...columnsOf(ticket)],
-    );
-    return ticket;
+    return insert(this.pool, draft);
+  }
+
+  async createOnce(claim: IdempotencyClaim, draft: TicketDraft): Promise<CreatedOnce> {
+    return transaction(this.pool, async (client) => {
+      await client.query('DELETE FROM ticket_idempotency WHERE created_at < $1', [
+        new Date(Date.now() - IDEMPOTENCY_TTL_MS).toISOString(),
+      ]);
+      const seq = (await client.query<{ n: string }>("SELECT nextval('ticket_seq') AS n")).rows[0]!.n;
+      // Another instance's claim on this key, committed or in flight, makes this wait for it, then do nothing.
+      const taken = await client.query(
+        'INSERT INTO ticket_idempotency (key, request, salt, ticket_id) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING',
+        [claim.key, claim.request, claim.salt, idOf(seq)],
+      );
+      if (taken.rowCount) return { ticket: await insert(client, draft, seq), claim, replayed: false };
+      const { rows } = await client.query<{ request: string; salt: string; doc: Ticket }>(
+        'SELECT k.request, k.salt, t.doc FROM ticket_idempotency k JOIN tickets t ON t.id = k.ticket_id WHERE k.key = $1',
+        [claim.key],
+      );
+      const first = rows[0];
+      if (!first) throw new NotFoundError('ticket for this Idempotency-Key', claim.key.slice(0, 12));
+      if (first.request !== claim.request) throw new IdempotencyKeyReusedError();
+      return { ticket: first.doc, claim: { ...claim, salt: first.salt }, replayed: true };
+    });
   }
 
   async get(id: string): Promise<Ticket> {
@@ -103,6 +111,31 @@ export class PgTicketStore implements TicketRepository {
     const { rows } = await this.pool.query<{ doc: Ticket }>('SELECT doc FROM tickets ORDER BY seq');
     return rows.map((r) => r.doc);
   }
+}
+
+/** Insert a new ticket numbered `seq` (a new number when unset). */
+async function insert(db: pg.Pool | pg.PoolClient, draft: TicketDraft, seq?: string): Promise<Ticket> {
+  seq ??= (await db.query<{ n: string }>("SELECT nextval('ticket_seq') AS n")).rows[0]!.n;
+  const now = new Date().toISOString();
+  const ticket: Ticket = {
+    tags: [],
+    notes: [],
+    ...draft,
+    messages: draft.messages ?? [],
+    id: idOf(seq),
+    status: 'open',
+    createdAt: now,
+    updatedAt: now,
+  };
+  await db.query(
+    'INSERT INTO tickets (id, seq, status, channel, lang, tags, created_at, updated_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+    [ticket.id, seq, ...columnsOf(ticket)],
+  );
+  return ticket;
+}
+
+function idOf(seq: string): string {
+  return `T-${seq.padStart(6, '0')}`;
 }
 
 /** The columns kept beside the document, in table order after id and seq. */
