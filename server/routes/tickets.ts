@@ -18,6 +18,7 @@ const createSchema = z.strictObject({
   subject: userText(200).optional(),
   description: userText(5000).optional(),
   user: userField.optional(),
+  lang: z.enum(['es', 'en']).optional(),
 });
 
 /** Public ticket routes: creation (the widget's "talk to a person"), and the customer following it (JSON and page). */
