@@ -73,6 +73,29 @@ export function personLang(text: string): Lang | undefined {
   return undefined;
 }
 
+/** Asking to see one's own tickets, in either language. */
+const MY_TICKETS = new Map<string, Lang>([
+  ...(
+    [
+      'my tickets',
+      'my ticket',
+      'my requests',
+      'my request',
+      'my cases',
+      'my support tickets',
+      'show my tickets',
+    ] as const
+  ).map((w) => [w, 'en'] as const),
+  ...(
+    ['mis solicitudes', 'mis tickets', 'mis casos', 'mis incidencias', 'mis peticiones', 'ver mis solicitudes'] as const
+  ).map((w) => [w, 'es'] as const),
+]);
+
+/** "my tickets" / "mis solicitudes": the language the request was made in, or undefined when it is not one. */
+export function myTicketsLang(text: string): Lang | undefined {
+  return MY_TICKETS.get(normalise(text));
+}
+
 /** The address when the text is one e-mail address (Teams may wrap it in a mailto link). */
 export function emailIn(text: string): string | undefined {
   const candidate = text
