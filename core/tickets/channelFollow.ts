@@ -18,7 +18,7 @@ type State = KeyValueRepository<Record<string, unknown>>;
 
 /** Newest last; the oldest are forgotten past this many per person. */
 const MAX_TICKETS = 100;
-const ATTEMPTS = 5;
+const ATTEMPTS = 10;
 
 const ticketsKey = (channelUser: string) => `deflect-tickets/${channelUser}`;
 const followKey = (ticketId: string) => `deflect-follow/${ticketId}`;
@@ -28,7 +28,20 @@ const followKey = (ticketId: string) => `deflect-follow/${ticketId}`;
  * tickets" shows them) and as the ticket's follower (where an agent's reply
  * is sent). Kept in the channels' state, so every instance sees it.
  */
-export async function followFromChannel(state: State, ticketId: string, follower: ChannelFollower): Promise<void> {
+export function followFromChannel(state: State, ticketId: string, follower: ChannelFollower): Promise<void> {
+  // One writer per person in this process: a missing list accepts any write (botbuilder's eTag rules),
+  // so two first tickets written at once would otherwise keep only one. Across instances the eTag decides.
+  const key = follower.channelUser;
+  const run = (writing.get(key) ?? Promise.resolve()).then(() => write(state, ticketId, follower));
+  const settled = run.catch(() => undefined);
+  writing.set(key, settled);
+  void settled.then(() => writing.get(key) === settled && writing.delete(key));
+  return run;
+}
+
+const writing = new Map<string, Promise<unknown>>();
+
+async function write(state: State, ticketId: string, follower: ChannelFollower): Promise<void> {
   const who = follower.userId ? { userId: follower.userId } : {};
   for (let attempt = 1; ; attempt++) {
     const current = await state.get(ticketsKey(follower.channelUser));
