@@ -12,15 +12,11 @@ import { askQuestion } from '../core/commands/askQuestion.ts';
 import { conversationStatus } from '../core/commands/conversationStatus.ts';
 import { giveFeedback } from '../core/commands/giveFeedback.ts';
 import { openChannelTicket } from '../core/commands/openChannelTicket.ts';
-import { listChannelTickets } from '../core/commands/listChannelTickets.ts';
-import { writeToChannelTicket } from '../core/commands/writeToChannelTicket.ts';
-import { NotFoundError } from '../core/errors.ts';
 import type { CoreServices } from '../core/services.ts';
 import { answerReply, choicesReply, promptReply } from './cards.ts';
 import {
   audiencesFor,
   channelOf,
-  channelUserOf,
   conversationIdOf,
   identityOf,
   inInternalTenant,
@@ -28,7 +24,8 @@ import {
   type MemberLookup,
 } from './channel.ts';
 import { isNo, isNoneOfThese, isYes, myTicketsLang, normalise, personLang, wantsPerson } from './intents.ts';
-import { MAX_CARDS, myTicketsReply, REPLY_ACTION } from './ticketCards.ts';
+import { REPLY_ACTION } from './ticketCards.ts';
+import { followerOf, replyOnTicket, showMyTickets } from './myTickets.ts';
 import { strings } from './strings.ts';
 import { legacyAwaiting, type Awaiting, type ConversationData, type UserData } from './state.ts';
 import { continueTicket, startTicket, ticketPrompt, type TicketDraft } from './ticketFlow.ts';
@@ -54,7 +51,6 @@ export interface BotDeps {
 const ROLE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 const MAX_QUESTION = 2000;
-const MAX_REPLY = 5000;
 
 /**
  * The Bot Framework face of Deflect: each message becomes one command
@@ -118,10 +114,10 @@ export class DeflectBot extends ActivityHandler {
     // A card's reply box (Action.Submit) posts its fields as the activity's value, with no text.
     const submitted = a.value as { deflect?: unknown; ticketId?: unknown; reply?: unknown } | undefined;
     if (submitted?.deflect === REPLY_ACTION && typeof submitted.ticketId === 'string')
-      return this.replyOnTicket(context, submitted.ticketId, String(submitted.reply ?? '').trim(), lang);
+      return replyOnTicket(this.deps, context, submitted.ticketId, String(submitted.reply ?? '').trim(), lang);
     // "my tickets" leaves whatever was awaited (a half-made ticket) as it was.
     const listLang = text ? myTicketsLang(text) : undefined;
-    if (listLang) return this.myTickets(context, listLang);
+    if (listLang) return showMyTickets(this.deps, context, listLang);
     if (!text) {
       await context.sendActivity(promptReply(strings(lang).typeSomething));
       return;
@@ -262,66 +258,13 @@ export class DeflectBot extends ActivityHandler {
       lang,
       asker: this.identity(a),
       // So the person lists it ("my tickets") and an agent's reply reaches them here.
-      follower: this.follower(context),
+      follower: followerOf(context.activity, this.deps.authenticated),
     });
     await context.sendActivity(promptReply(s.ticketCreated(created.id)));
   }
 
   private identity(activity: TurnContext['activity']) {
     return identityOf(activity, this.deps.authenticated);
-  }
-
-  /** "my tickets" / "mis solicitudes": the person's tickets as cards, in the language they asked in. */
-  private async myTickets(context: TurnContext, lang: Lang): Promise<void> {
-    const a = context.activity;
-    const list = await listChannelTickets(this.deps.core, {
-      channelUser: channelUserOf(a),
-      verifiedUserId: this.verifiedId(a),
-      lang,
-      limit: MAX_CARDS,
-    });
-    await context.sendActivity(myTicketsReply(list, strings(lang)));
-  }
-
-  /** The reply box of a ticket's card. */
-  private async replyOnTicket(context: TurnContext, ticketId: string, text: string, lang: Lang): Promise<void> {
-    const s = strings(lang);
-    if (!text) {
-      await context.sendActivity(promptReply(s.emptyReply));
-      return;
-    }
-    const a = context.activity;
-    try {
-      const r = await writeToChannelTicket(this.deps.core, {
-        id: ticketId,
-        text: text.slice(0, MAX_REPLY),
-        follower: this.follower(context),
-        verifiedUserId: this.verifiedId(a),
-        lang,
-      });
-      await context.sendActivity(
-        promptReply(r.ticketId === ticketId ? s.replySent(r.ticketId, r.statusLabel) : s.followUpOpened(r.ticketId)),
-      );
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      await context.sendActivity(promptReply(s.notYourTicket));
-    }
-  }
-
-  private follower(context: TurnContext) {
-    const a = context.activity;
-    const id = this.identity(a).id;
-    return {
-      channelUser: channelUserOf(a),
-      ...(id ? { userId: id } : {}),
-      reference: TurnContext.getConversationReference(a) as Record<string, unknown>,
-    };
-  }
-
-  /** The user id the channel vouches for (Teams over authenticated requests), which tickets may belong to. */
-  private verifiedId(activity: TurnContext['activity']): string | undefined {
-    const who = this.identity(activity);
-    return who.verified ? who.id : undefined;
   }
 
   /**

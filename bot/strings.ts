@@ -9,7 +9,7 @@ import { replies } from '../core/answers/pipeline/replies.ts';
 const BOT = {
   en: {
     welcome:
-      "Hi! I'm the help desk assistant. Ask me a question — for example “How do I reset my password?” — and I'll look for the answer in our knowledge base. Type “agent” at any time to talk to a person.",
+      "Hi! I'm the help desk assistant. Ask me a question — for example “How do I reset my password?” — and I'll look for the answer in our knowledge base. Type “agent” at any time to talk to a person, and “my tickets” to follow your requests.",
     openArticle: 'Open article',
     solved: 'Yes, solved',
     notSolved: 'No',
@@ -48,7 +48,7 @@ const BOT = {
   },
   es: {
     welcome:
-      '¡Hola! Soy el asistente del centro de ayuda. Hazme una pregunta —por ejemplo «¿Cómo restablezco mi contraseña?»— y buscaré la respuesta en nuestra base de conocimiento. Escribe «agente» cuando quieras para hablar con una persona.',
+      '¡Hola! Soy el asistente del centro de ayuda. Hazme una pregunta —por ejemplo «¿Cómo restablezco mi contraseña?»— y buscaré la respuesta en nuestra base de conocimiento. Escribe «agente» cuando quieras para hablar con una persona, y «mis solicitudes» para seguir tus solicitudes.',
     openArticle: 'Abrir artículo',
     solved: 'Sí, resuelto',
     notSolved: 'No',
