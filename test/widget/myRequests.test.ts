@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { identityHash } from '../../core/identity/verifyUser.ts';
 import { postJson, startTestServer, type TestServer } from '../helpers/server.ts';
+import { CONTRAST_SCRIPT } from './contrast.ts';
 import { hostPage, launchChromium, openPage, openWidget, screenshot, startHostSite, type HostSite } from './browser.ts';
 
 const AGENT = 'agent-key-0123456789';
@@ -200,6 +201,53 @@ describe('widget: My requests / Mis solicitudes, with the real server', function
     await page.getByLabel('Your reply').fill('Any news?');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.locator('.d-from-customer', { hasText: 'Any news?' }).waitFor();
+    expect(problems).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('is usable with the keyboard only, and its text meets WCAG AA contrast', async () => {
+    const user = { id: 'u-keyboard', hash: identityHash(SECRET, 'u-keyboard') };
+    const created = await postJson(`${server.url}/api/tickets`, {
+      email: 'ana@example.com',
+      subject: 'Keyboard only',
+      description: 'No mouse here',
+      user,
+    });
+    await agent('POST', `/api/tickets/${created.body.id}/messages`, { text: 'Solved for you', status: 'solved' });
+    const { page, problems, context } = await openPage(browser);
+    await page.goto(`${site.url}/en`);
+    await page.evaluate((u) => window.Deflect!.setUser(u), user);
+    await openWidget(page);
+    const focused = () =>
+      page.evaluate(() => {
+        let el: Element | null = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el ? `${el.tagName.toLowerCase()}.${el.className} ${el.textContent?.trim().slice(0, 40)}` : '';
+      });
+    const tabTo = async (match: RegExp) => {
+      for (let i = 0; i < 20 && !match.test(await focused()); i++) await page.keyboard.press('Tab');
+      expect(await focused()).to.match(match);
+    };
+    await tabTo(/d-mine-btn/);
+    await page.keyboard.press('Enter');
+    await page.locator('.d-req').waitFor();
+    expect(await focused(), 'focus goes to the view’s heading').to.match(/^h3\.d-view-title My requests/);
+    await tabTo(/d-req /);
+    await page.keyboard.press('Enter');
+    await page.locator('.d-rating').waitFor();
+    expect(await focused()).to.match(/^h3\.d-view-title Keyboard only/);
+    await tabTo(/^input\./);
+    await page.keyboard.press('Space');
+    await tabTo(/d-primary Send rating/);
+    await page.keyboard.press('Enter');
+    await page.locator('.d-notice', { hasText: 'Thank you for your rating' }).waitFor();
+    expect((await server.deps.tickets.get(created.body.id)).rating?.score).to.equal('good');
+    expect((await page.evaluate(CONTRAST_SCRIPT)) as string[]).to.deep.equal([]);
+    await page.getByRole('button', { name: 'All my requests' }).click();
+    await page.locator('.d-req').waitFor();
+    expect((await page.evaluate(CONTRAST_SCRIPT)) as string[]).to.deep.equal([]);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('.d-panel').isHidden()).to.equal(true);
     expect(problems).to.deep.equal([]);
     await context.close();
   });
