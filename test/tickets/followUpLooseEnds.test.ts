@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { identityHash } from '../../core/identity/verifyUser.ts';
+import { reportDeflection } from '../../core/commands/reportDeflection.ts';
 import type { MyTicketResponse } from '../../core/contracts/api.ts';
 import { followUpPage } from '../../server/presenters/followUpPage.ts';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
@@ -66,8 +67,10 @@ describe('customer follow-up: the ticket language, verified users without tokens
     expect((await getJson(`${s.url}/api/my/tickets/${anonymous.id}`, as('u-7'))).status).to.equal(404);
   });
 
-  it('a follow-up ticket (a message after closing) writes the same ticket event a new ticket does', async () => {
+  it('a follow-up ticket (a message after closing) writes the same ticket event a new ticket does, and the report counts it', async () => {
     const t = await open();
+    const counted = async () => (await reportDeflection(s.core, { groupBy: 'channel' })).totals.tickets;
+    const before = await counted();
     await patch(`${s.url}/api/tickets/${t.id}`, { status: 'closed' }, agent);
     const r = await postJson(`${s.url}/api/my/tickets/${t.id}/messages`, { text: 'Again' }, bearer(t.followUp.token));
     expect(r.status).to.equal(201);
@@ -77,6 +80,7 @@ describe('customer follow-up: the ticket language, verified users without tokens
     expect(followUp).to.have.length(1);
     expect(followUp[0]).to.include({ channel: 'widget', lang: 'en', reason: 'user' });
     expect(ticketEvents.filter((e) => e.ticketId === t.id)).to.have.length(1);
+    expect(await counted()).to.equal(before + 1);
   });
 });
 
