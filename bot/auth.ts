@@ -89,14 +89,17 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
  */
 export function requireLocalServiceUrl(activity: Pick<Activity, 'serviceUrl' | 'deliveryMode'>): void {
   if (activity.deliveryMode === 'expectReplies') return;
-  let host = '';
-  try {
-    host = new URL(activity.serviceUrl).hostname;
-  } catch {
-    // Not a URL: refused below.
-  }
-  if (!LOOPBACK.has(host))
+  if (!isLocalServiceUrl(activity.serviceUrl))
     throw new ForbiddenError(
       'Without MICROSOFT_APP_ID the bot only replies to a Bot Framework Emulator on this machine (serviceUrl on localhost)',
     );
+}
+
+/** Whether a connector address is on this machine: all the unauthenticated bot may post to, in a reply or first. */
+export function isLocalServiceUrl(serviceUrl: string | undefined): boolean {
+  try {
+    return LOOPBACK.has(new URL(serviceUrl ?? '').hostname);
+  } catch {
+    return false;
+  }
 }

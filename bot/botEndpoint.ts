@@ -1,12 +1,15 @@
-import type { Activity, StoreItem } from 'botbuilder';
+import type { Activity, ConversationReference, StoreItem } from 'botbuilder';
+import { followTicketsInChannel } from '../core/commands/followTicketsInChannel.ts';
 import type { Config } from '../core/config/index.ts';
 import { log } from '../core/logger.ts';
 import type { CoreServices } from '../core/services.ts';
 import type { KeyValueRepository } from '../core/storage/ports.ts';
 import { BotAdapter } from './adapter.ts';
-import { botFrameworkAuthentication, requireLocalServiceUrl, requireTokenShape } from './auth.ts';
+import { botFrameworkAuthentication, isLocalServiceUrl, requireLocalServiceUrl, requireTokenShape } from './auth.ts';
 import { createDeflectBot } from './createBot.ts';
 import { StateStorage } from './stateStorage.ts';
+import { strings } from '../core/dialog/strings.ts';
+import { agentReplyActivity } from './ticketCards.ts';
 
 export interface BotEndpoint {
   /**
@@ -37,6 +40,20 @@ export function createBotEndpoint(core: CoreServices, config: Pick<Config, 'bot'
   });
   const adapter = new BotAdapter(botFrameworkAuthentication(config.bot));
   adapter.onTurnError = onTurnError;
+  // An agent's public reply on a ticket opened in a chat is written to its customer there, in the ticket's language.
+  followTicketsInChannel(core, async (follower, ticket, message) => {
+    const reference = follower.reference as Partial<ConversationReference>;
+    // As for replies: unauthenticated, the bot writes only to a connector on this machine (the Emulator).
+    if (!authenticated && !isLocalServiceUrl(reference.serviceUrl)) {
+      log.warn('bot', 'agent reply not sent to the chat: its connector is not local and the bot is unauthenticated', {
+        ticketId: ticket.id,
+      });
+      return;
+    }
+    await adapter.continueConversationAsync(config.bot.appId ?? '', reference, async (context) => {
+      await context.sendActivity(agentReplyActivity(ticket, message, strings(ticket.lang)));
+    });
+  });
   let warned = false;
 
   return {

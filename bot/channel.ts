@@ -49,6 +49,14 @@ export function identityOf(
   return { ...(id ? { id } : {}), ...(name ? { name } : {}), ...(verified ? { verified } : {}) };
 }
 
+/**
+ * The channel's user, as every message names them (the channel and its id for
+ * the person): whose tickets a chat's "my tickets" lists, whatever the conversation.
+ */
+export function channelUserOf(activity: Pick<Activity, 'channelId' | 'from'>): string {
+  return `${activity.channelId}/${activity.from?.id ?? ''}`;
+}
+
 const MEMBER_LOOKUP_MS = 5000;
 
 /** Who the user is in Teams' member list (e-mail, role in the tenant); undefined when that is unknown. */

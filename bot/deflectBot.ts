@@ -21,6 +21,9 @@ import {
   teamsEmail,
   type MemberLookup,
 } from './channel.ts';
+import { myTicketsLang } from '../core/dialog/intents.ts';
+import { REPLY_ACTION } from './ticketCards.ts';
+import { followerOf, replyOnTicket, showMyTickets } from './myTickets.ts';
 import { legacyAwaiting, type ConversationData, type UserData } from './state.ts';
 
 export interface BotDeps {
@@ -100,6 +103,18 @@ export class DeflectBot extends ActivityHandler {
     const data = await this.conversationData.get(context, {});
     const identity = this.identity(a);
     data.userId = identity.id;
+    const lang = chooseLanguage(
+      { conversation: data.lang, requested: a.locale },
+      { defaultLang: this.deps.core.defaultLang },
+    );
+    // A card's reply box (Action.Submit) posts its fields as the activity's value, with no text.
+    const submitted = a.value as { deflect?: unknown; ticketId?: unknown; reply?: unknown } | undefined;
+    if (submitted?.deflect === REPLY_ACTION && typeof submitted.ticketId === 'string')
+      return replyOnTicket(this.deps, context, submitted.ticketId, String(submitted.reply ?? '').trim(), lang);
+    // "my tickets" as cards (the tickets of the person's verified identity and those this chat opened for them);
+    // it leaves whatever was awaited (a half-made ticket) as it was.
+    const listLang = text ? myTicketsLang(text) : undefined;
+    if (listLang) return showMyTickets(this.deps, context, listLang);
     // State saved before `awaiting` existed is read once as the one state.
     const awaiting = data.awaiting ?? legacyAwaiting(data);
     const { replies, state } = await converse(this.deps.core, {
@@ -111,6 +126,8 @@ export class DeflectBot extends ActivityHandler {
       locale: a.locale,
       audiences: () => this.audiences(context),
       contactEmail: () => teamsEmail(context, this.deps.members),
+      // So the person lists the ticket ("my tickets") and an agent's reply reaches them here.
+      follower: followerOf(a, this.deps.authenticated),
     });
     data.awaiting = state.awaiting;
     if (state.lang) await this.rememberLang(context, state.lang);

@@ -11,6 +11,8 @@ import { conversationStatus } from './conversationStatus.ts';
 import { giveFeedback } from './giveFeedback.ts';
 import { listMyTickets } from './listMyTickets.ts';
 import { openTicket } from './openTicket.ts';
+import { openChannelTicket } from './openChannelTicket.ts';
+import type { ChannelFollower } from '../tickets/channelFollow.ts';
 
 export interface ConverseInput {
   conversationId: string;
@@ -30,6 +32,8 @@ export interface ConverseInput {
   contactEmail: () => Promise<string | undefined>;
   /** The channel itself carries the agents' replies (WhatsApp): a ticket needs no e-mail address. */
   repliesHere?: boolean;
+  /** The person and conversation a chat channel keeps with the tickets it opens (the bot: "my tickets", agents' replies). */
+  follower?: ChannelFollower;
 }
 
 export interface ConverseResult {
@@ -187,7 +191,7 @@ class Turn {
     }
     if (step.kind === 'cancel') return [say(s.cancelled)];
     const { email, name, userId, description } = step.draft;
-    const created = await openTicket(this.core, {
+    const ticket = {
       conversationId: input.conversationId,
       channel: input.channel,
       // A channel that replies itself keeps the ticket without an address (none was asked for).
@@ -197,7 +201,10 @@ class Turn {
       description,
       lang,
       asker: input.user,
-    });
+    };
+    const created = input.follower
+      ? await openChannelTicket(this.core, { ...ticket, follower: input.follower })
+      : await openTicket(this.core, ticket);
     return [say(step.draft.repliesHere && !email ? s.ticketCreatedHere(created.id) : s.ticketCreated(created.id))];
   }
 

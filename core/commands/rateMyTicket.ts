@@ -1,6 +1,6 @@
 import type { MyTicketResponse, TicketScore } from '../contracts/api.ts';
 import type { CoreServices } from '../services.ts';
-import { customerView, ticketForToken } from '../tickets/customerView.ts';
+import { customerView, ticketForCustomer } from '../tickets/customerView.ts';
 import { announceToSinks } from '../tickets/handToSinks.ts';
 import { rate } from '../tickets/lifecycle.ts';
 
@@ -10,9 +10,9 @@ import { rate } from '../tickets/lifecycle.ts';
  */
 export async function rateMyTicket(
   core: Pick<CoreServices, 'tickets' | 'sinks'>,
-  input: { id: string; token?: string; score: TicketScore; comment?: string; now?: Date },
+  input: { id: string; token?: string; verifiedUserId?: string; score: TicketScore; comment?: string; now?: Date },
 ): Promise<{ changed: boolean; ticket: MyTicketResponse }> {
-  await ticketForToken(core.tickets, input.id, input.token);
+  await ticketForCustomer(core.tickets, input.id, input);
   let changed = false;
   const t = await core.tickets.update(input.id, (t) => {
     changed = rate(t, { score: input.score, comment: input.comment }, input.now ?? new Date()).changed;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PublicTicketMessage, TicketStatus } from '../contracts/api.ts';
 import { log } from '../logger.ts';
 import type { CoreServices } from '../services.ts';
-import { customerView, ticketForToken } from '../tickets/customerView.ts';
+import { customerView, ticketForCustomer } from '../tickets/customerView.ts';
 import { newFollowUpToken } from '../tickets/followUpToken.ts';
 import { addCustomerMessage, type Milestones, TicketStateError } from '../tickets/lifecycle.ts';
 import { recordMilestones } from '../tickets/ticketEvents.ts';
@@ -26,10 +26,21 @@ export interface WriteToMyTicketResult {
  */
 export async function writeToMyTicket(
   core: Pick<CoreServices, 'tickets' | 'events' | 'sinks'>,
-  input: { id: string; token?: string; text: string; now?: Date },
+  input: { id: string; token?: string; verifiedUserId?: string; text: string; now?: Date },
+): Promise<WriteToMyTicketResult> {
+  await ticketForCustomer(core.tickets, input.id, input);
+  return writeAsCustomer(core, input);
+}
+
+/**
+ * The customer's message once the caller has shown the ticket is theirs
+ * (a token, a verified user, or the channel that opened it: core/commands/writeToChannelTicket.ts).
+ */
+export async function writeAsCustomer(
+  core: Pick<CoreServices, 'tickets' | 'events' | 'sinks'>,
+  input: { id: string; text: string; now?: Date },
 ): Promise<WriteToMyTicketResult> {
   const now = input.now ?? new Date();
-  await ticketForToken(core.tickets, input.id, input.token);
   let milestones: Milestones = {};
   let closed = false;
   let messageId = '';
@@ -48,7 +59,7 @@ export async function writeToMyTicket(
 }
 
 async function openFollowUp(
-  core: Pick<CoreServices, 'tickets' | 'sinks'>,
+  core: Pick<CoreServices, 'tickets' | 'events' | 'sinks'>,
   closed: Ticket,
   text: string,
   now: Date,
@@ -76,6 +87,16 @@ async function openFollowUp(
       (t.followUps ??= []).push(next.id);
     })
     .catch((error: Error) => log.warn('tickets', 'could not link a follow-up ticket', { ticketId: closed.id, error }));
+  // A follow-up is a new ticket to every report: the same event openTicket writes.
+  await core.events.append({
+    type: 'ticket',
+    conversationId: `ticket:${next.id}`,
+    channel: next.channel,
+    lang: next.lang,
+    user: { id: next.userId, email: next.email || undefined, name: next.name },
+    ticketId: next.id,
+    reason: next.reason,
+  });
   await handToSinks(core.sinks, next);
   return {
     ticketId: next.id,

@@ -85,6 +85,8 @@ export interface CreateTicketRequest {
   subject?: string;
   description?: string;
   user?: UserIdentity;
+  /** The language the customer is followed in (labels, e-mails); the conversation's, else DEFAULT_LANG, when unset. */
+  lang?: Lang;
 }
 
 export interface CreateTicketResponse {

@@ -44,16 +44,6 @@ const PERSON = new Map<string, Lang>([
   ...(['agente', 'agentes', 'persona', 'personas', 'humano', 'operador'] as const).map((w) => [w, 'es'] as const),
 ]);
 const PERSON_MAX_WORDS = 6;
-/** Asking for one's own requests: the whole message, in either language. */
-const MY_TICKETS = new Map<string, Lang>([
-  ...(['mis solicitudes', 'ver mis solicitudes', 'mis tickets', 'mis peticiones'] as const).map(
-    (w) => [normalise(w), 'es'] as const,
-  ),
-  ...(['my tickets', 'my requests', 'show my tickets', 'show my requests'] as const).map(
-    (w) => [normalise(w), 'en'] as const,
-  ),
-]);
-
 const email = z.email().max(254);
 
 /** Lower case, no accents, no punctuation or spaces at the ends. */
@@ -76,13 +66,34 @@ export function wantsPerson(text: string): boolean {
   return w.length <= PERSON_MAX_WORDS && w.some((x) => PERSON.has(x));
 }
 
-/** The language of a request for one's own tickets ("mis solicitudes" is Spanish), or undefined when the text is not one. */
-export const myTicketsLang = (text: string): Lang | undefined => MY_TICKETS.get(normalise(text));
-
 /** The language of the word used to ask for a person ("agente" is Spanish): a lone word says nothing else. */
 export function personLang(text: string): Lang | undefined {
   for (const w of words(text)) if (PERSON.has(w)) return PERSON.get(w);
   return undefined;
+}
+
+/** Asking to see one's own tickets, in either language. */
+const MY_TICKETS = new Map<string, Lang>([
+  ...(
+    [
+      'my tickets',
+      'my ticket',
+      'my requests',
+      'my request',
+      'my cases',
+      'my support tickets',
+      'show my tickets',
+      'show my requests',
+    ] as const
+  ).map((w) => [w, 'en'] as const),
+  ...(
+    ['mis solicitudes', 'mis tickets', 'mis casos', 'mis incidencias', 'mis peticiones', 'ver mis solicitudes'] as const
+  ).map((w) => [w, 'es'] as const),
+]);
+
+/** "my tickets" / "mis solicitudes": the language the request was made in, or undefined when it is not one. */
+export function myTicketsLang(text: string): Lang | undefined {
+  return MY_TICKETS.get(normalise(text));
 }
 
 /** The address when the text is one e-mail address (Teams may wrap it in a mailto link). */

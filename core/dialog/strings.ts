@@ -10,7 +10,7 @@ import { replies } from '../answers/pipeline/replies.ts';
 const BOT = {
   en: {
     welcome:
-      "Hi! I'm the help desk assistant. Ask me a question — for example “How do I reset my password?” — and I'll look for the answer in our knowledge base. Type “agent” at any time to talk to a person.",
+      "Hi! I'm the help desk assistant. Ask me a question — for example “How do I reset my password?” — and I'll look for the answer in our knowledge base. Type “agent” at any time to talk to a person, and “my tickets” to follow your requests.",
     openArticle: 'Open article',
     solved: 'Yes, solved',
     notSolved: 'No',
@@ -38,12 +38,25 @@ const BOT = {
     confirmHere: (name?: string) =>
       `I'll open a ticket${name ? ` for ${name}` : ''} with our conversation so far, and we'll reply here. Shall I go ahead?`,
     ticketCreatedHere: (id: string) => `I've opened ticket ${id}. We'll reply here.`,
-    myTickets: 'Your requests:',
-    noTickets: "You have no requests with us yet. Type “talk to a person” if you'd like to open one.",
+    myTickets: 'Your requests, newest first:',
+    moreTickets: (shown: number, total: number) => `Your ${shown} most recent requests of ${total}, newest first:`,
+    noTickets: 'You have no requests yet. Type “agent” whenever you want to talk to a person.',
+    fromYou: 'You',
+    fromSupport: 'Support',
+    fromDesk: 'Help desk',
+    expectedReply: 'Expected reply by',
+    replyAction: 'Reply',
+    replyPlaceholder: 'Your reply',
+    sendReply: 'Send',
+    emptyReply: 'Please type your reply in the box before sending it.',
+    replySent: (id: string, status: string) => `Your reply was added to request ${id}. Status: ${status}.`,
+    followUpOpened: (id: string) => `That request was closed, so I opened request ${id} with your message.`,
+    notYourTicket: "I couldn't find that request among yours.",
+    agentReplied: (id: string) => `New reply on your request ${id}`,
   },
   es: {
     welcome:
-      '¡Hola! Soy el asistente del centro de ayuda. Hazme una pregunta —por ejemplo «¿Cómo restablezco mi contraseña?»— y buscaré la respuesta en nuestra base de conocimiento. Escribe «agente» cuando quieras para hablar con una persona.',
+      '¡Hola! Soy el asistente del centro de ayuda. Hazme una pregunta —por ejemplo «¿Cómo restablezco mi contraseña?»— y buscaré la respuesta en nuestra base de conocimiento. Escribe «agente» cuando quieras para hablar con una persona, y «mis solicitudes» para seguir tus solicitudes.',
     openArticle: 'Abrir artículo',
     solved: 'Sí, resuelto',
     notSolved: 'No',
@@ -71,8 +84,23 @@ const BOT = {
     confirmHere: (name?: string) =>
       `Voy a abrir una solicitud${name ? ` a nombre de ${name}` : ''} con lo que hemos hablado, y te responderemos por aquí. ¿Continúo?`,
     ticketCreatedHere: (id: string) => `He abierto la solicitud ${id}. Te responderemos por aquí.`,
-    myTickets: 'Tus solicitudes:',
-    noTickets: 'Aún no tienes solicitudes con nosotros. Escribe «hablar con una persona» si quieres abrir una.',
+    myTickets: 'Tus solicitudes, de la más reciente a la más antigua:',
+    moreTickets: (shown: number, total: number) =>
+      `Tus ${shown} solicitudes más recientes de ${total}, de la más reciente a la más antigua:`,
+    noTickets: 'Todavía no tienes solicitudes. Escribe «agente» cuando quieras hablar con una persona.',
+    fromYou: 'Tú',
+    fromSupport: 'Soporte',
+    fromDesk: 'Centro de ayuda',
+    expectedReply: 'Respuesta prevista antes de',
+    replyAction: 'Responder',
+    replyPlaceholder: 'Tu respuesta',
+    sendReply: 'Enviar',
+    emptyReply: 'Escribe tu respuesta en el cuadro antes de enviarla.',
+    replySent: (id: string, status: string) => `Hemos añadido tu respuesta a la solicitud ${id}. Estado: ${status}.`,
+    followUpOpened: (id: string) =>
+      `Esa solicitud estaba cerrada, así que he abierto la solicitud ${id} con tu mensaje.`,
+    notYourTicket: 'No he encontrado esa solicitud entre las tuyas.',
+    agentReplied: (id: string) => `Nueva respuesta en tu solicitud ${id}`,
   },
 } satisfies Record<Lang, unknown>;
 

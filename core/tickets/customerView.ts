@@ -41,12 +41,29 @@ export async function ticketForToken(
   id: string,
   token: string | undefined,
 ): Promise<Ticket> {
+  return ticketForCustomer(tickets, id, { token });
+}
+
+/** How a customer shows a ticket is theirs: its follow-up token, or the verified user (widget HMAC, Teams) it belongs to. */
+export interface CustomerKey {
+  token?: string;
+  verifiedUserId?: string;
+}
+
+/**
+ * The ticket, when the key opens it: the follow-up token matches, or the
+ * ticket belongs to this verified user (a verified widget user reads the
+ * tickets they list without keeping tokens). Anything else is the same
+ * NotFoundError as a missing ticket.
+ */
+export async function ticketForCustomer(tickets: TicketRepository, id: string, key: CustomerKey): Promise<Ticket> {
   let t: Ticket | undefined;
   try {
     t = await tickets.get(id);
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
   }
-  if (!t || !followUpTokenMatches(t.followUpHash, token)) throw new NotFoundError('ticket', id);
+  const owner = !!t?.verifiedUserId && !!key.verifiedUserId && t.verifiedUserId === key.verifiedUserId;
+  if (!t || (!owner && !followUpTokenMatches(t.followUpHash, key.token))) throw new NotFoundError('ticket', id);
   return t;
 }

@@ -23,29 +23,38 @@ const langQuery = z.object({ lang: z.enum(['es', 'en']).optional() });
 
 /**
  * The customer follows their ticket (issue 17): with the ticket's follow-up
- * token as `Authorization: Bearer`, or, for the list, as a verified widget
- * user (the same identity HMAC as /api/ask, in X-Deflect-User and
- * X-Deflect-User-Hash). A missing or wrong token is 404, as a missing ticket.
+ * token as `Authorization: Bearer`, or as the verified widget user it
+ * belongs to (the same identity HMAC as /api/ask, in X-Deflect-User and
+ * X-Deflect-User-Hash), who also lists their tickets. A missing or wrong key
+ * is 404, as a missing ticket.
  */
 export function myTicketRoutes(core: CoreServices, config: Pick<Config, 'publicUrl' | 'security'>): Router {
   const router = Router();
-  router.get('/api/my/tickets', async (req, res) => {
+  /** The verified user the identity headers vouch for, if any (the same HMAC as /api/ask's user). */
+  const verifiedIdOf = (req: Request): string | undefined => {
     const asker = verifyUser(
       { id: req.get('x-deflect-user') || undefined, hash: req.get('x-deflect-user-hash') || undefined },
       { secret: config.security.identitySecret, required: false },
     ).user;
-    if (!asker?.verified || !asker.id)
+    return asker?.verified && asker.id ? asker.id : undefined;
+  };
+  // A ticket opens with its token, or for the verified user it belongs to (the widget's "My requests").
+  const keyOf = (req: Request) => ({ token: tokenOf(req), verifiedUserId: verifiedIdOf(req) });
+  router.get('/api/my/tickets', async (req, res) => {
+    const verifiedUserId = verifiedIdOf(req);
+    if (!verifiedUserId)
       throw new IdentityError('send a verified user: X-Deflect-User and X-Deflect-User-Hash = HMAC-SHA256(secret, id)');
-    res.json(await listMyTickets(core, { verifiedUserId: asker.id, lang: langOf(req) }));
+    res.set('Cache-Control', 'no-store');
+    res.json(await listMyTickets(core, { verifiedUserId, lang: langOf(req) }));
   });
   router.get('/api/my/tickets/:id', async (req, res) => {
     res.set('Cache-Control', 'no-store');
-    res.json(await showMyTicket(core, { id: idOf(req), token: tokenOf(req), lang: langOf(req) }));
+    res.json(await showMyTicket(core, { id: idOf(req), ...keyOf(req), lang: langOf(req) }));
   });
   router.post('/api/my/tickets/:id/messages', async (req, res) => {
     const id = idOf(req);
     const { text } = validate(messageSchema, req.body);
-    const r = await writeToMyTicket(core, { id, token: tokenOf(req), text });
+    const r = await writeToMyTicket(core, { id, ...keyOf(req), text });
     const body: MyTicketMessageResponse = {
       ticketId: r.ticketId,
       status: r.status,
@@ -57,7 +66,7 @@ export function myTicketRoutes(core: CoreServices, config: Pick<Config, 'publicU
   router.post('/api/my/tickets/:id/rating', async (req, res) => {
     const id = idOf(req);
     const rating = validate(ratingSchema, req.body);
-    const r = await rateMyTicket(core, { id, token: tokenOf(req), ...rating });
+    const r = await rateMyTicket(core, { id, ...keyOf(req), ...rating });
     res.status(r.changed ? 200 : 201).json(r.ticket);
   });
   return router;

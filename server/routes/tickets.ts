@@ -18,6 +18,7 @@ const createSchema = z.strictObject({
   subject: userText(200).optional(),
   description: userText(5000).optional(),
   user: userField.optional(),
+  lang: z.enum(['es', 'en']).optional(),
 });
 
 /** The IETF draft's header: printable ASCII; 16+ characters so that it is unguessable (a UUID is 36). */

@@ -164,14 +164,14 @@ describe('WhatsApp conversation (the bot’s conversation, through the Graph API
       const id = /(T-\d+)/.exec(textOf(done))![1]!;
       const [list] = await wa.say(from, { text: 'Mis solicitudes' });
       expect(textOf(list)).to.equal(
-        `Tus solicitudes:\n• ${id} — mi impresora echa humo\n   Recibida: la estamos revisando`,
+        `Tus solicitudes, de la más reciente a la más antigua:\n• ${id} — mi impresora echa humo\n   Recibida: la estamos revisando`,
       );
       const [en] = await wa.say(from, { text: 'my tickets' });
       expect(textOf(en)).to.equal(
-        `Your requests:\n• ${id} — mi impresora echa humo\n   Received: we're looking into it`,
+        `Your requests, newest first:\n• ${id} — mi impresora echa humo\n   Received: we're looking into it`,
       );
       const [none] = await wa.say(newNumber(), { text: 'my tickets' });
-      expect(textOf(none)).to.match(/^You have no requests with us yet/);
+      expect(textOf(none)).to.match(/^You have no requests yet/);
     });
   });
 

@@ -6,8 +6,19 @@ import type {
   FeedbackRequest,
   FeedbackResponse,
   Lang,
+  MyTicketMessageResponse,
+  MyTicketResponse,
+  MyTicketsResponse,
   SearchResponse,
+  TicketRatingRequest,
+  UserIdentity,
 } from '../../../core/contracts/api.ts';
+
+/** What opens one of the customer's tickets: its follow-up token, else the verified user it belongs to. */
+export interface TicketKey {
+  token?: string;
+  user?: UserIdentity;
+}
 
 const TIMEOUT_MS = 20000;
 
@@ -41,10 +52,34 @@ export function createClient(base: string) {
         undefined,
         signal,
       ),
+    myTickets: (user: UserIdentity, lang: Lang) =>
+      call<MyTicketsResponse>(base, 'GET', `/api/my/tickets?lang=${lang}`, undefined, undefined, keyHeaders({ user })),
+    myTicket: (id: string, key: TicketKey, lang: Lang) =>
+      call<MyTicketResponse>(base, 'GET', `${mine(id)}?lang=${lang}`, undefined, undefined, keyHeaders(key)),
+    writeMyTicket: (id: string, key: TicketKey, text: string) =>
+      call<MyTicketMessageResponse>(base, 'POST', `${mine(id)}/messages`, { text }, undefined, keyHeaders(key)),
+    rateMyTicket: (id: string, key: TicketKey, body: TicketRatingRequest) =>
+      call<MyTicketResponse>(base, 'POST', `${mine(id)}/rating`, body, undefined, keyHeaders(key)),
   };
 }
 
-async function call<T>(base: string, method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+const mine = (id: string) => `/api/my/tickets/${encodeURIComponent(id)}`;
+
+/** The token as a bearer, else the verified identity in the headers GET /api/my/tickets reads. */
+function keyHeaders(key: TicketKey): Record<string, string> {
+  if (key.token) return { Authorization: 'Bearer ' + key.token };
+  const u = key.user;
+  return u && u.id && u.hash ? { 'X-Deflect-User': u.id, 'X-Deflect-User-Hash': u.hash } : {};
+}
+
+async function call<T>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+  extra: Record<string, string> = {},
+): Promise<T> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
   if (signal) signal.addEventListener('abort', () => controller.abort());
@@ -54,8 +89,8 @@ async function call<T>(base: string, method: string, path: string, body?: unknow
       method,
       headers:
         body === undefined
-          ? { Accept: 'application/json' }
-          : { Accept: 'application/json', 'Content-Type': 'application/json' },
+          ? { Accept: 'application/json', ...extra }
+          : { Accept: 'application/json', 'Content-Type': 'application/json', ...extra },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'omit',
       signal: controller.signal,

@@ -11,6 +11,8 @@ import { renderPanel } from './panel.ts';
 import { freshState, loadState, saveState, type TicketDraft } from './state.ts';
 import { useTrustedPolicy } from './sanitize.ts';
 import { renderTicketForm } from './ticketForm.ts';
+import { createMyRequests, hasRequests } from './myRequests.ts';
+import { saveTicketKey } from './ticketKeys.ts';
 
 /** Builds the conversation panel inside the loader's shadow root and returns its controls. */
 export function mountApp(ctx: MountContext): AppHandle {
@@ -28,6 +30,7 @@ export function mountApp(ctx: MountContext): AppHandle {
     close: () => ctx.onClosed(),
     restart: () => restart(),
     human: () => showTicket(),
+    mine: () => showView('mine', true),
   });
   const composer = createComposer({ strings, lang: config.lang, client, onSend: (text) => void convo.ask(text) });
   parts.chatView.appendChild(composer.el);
@@ -59,13 +62,25 @@ export function mountApp(ctx: MountContext): AppHandle {
     openTicket: () => showTicket(),
   });
 
+  const mine = createMyRequests({
+    strings,
+    lang: config.lang,
+    base: config.base,
+    client,
+    el: parts.mineView,
+    user: () => user,
+    onBack: () => showView('chat', true),
+  });
   let form: { el: HTMLElement; focus(): void } | undefined;
-  function showView(view: 'chat' | 'ticket', focus: boolean) {
+  function showView(view: 'chat' | 'ticket' | 'mine', focus: boolean) {
     state.view = view;
     save();
     parts.chatView.hidden = view !== 'chat';
     parts.ticketView.hidden = view !== 'ticket';
+    parts.mineView.hidden = view !== 'mine';
     parts.human.hidden = view === 'ticket';
+    parts.mine.hidden = view === 'mine' || !hasRequests(config.base, user);
+    if (view === 'mine') void mine.list(focus);
     form?.el.remove();
     form = undefined;
     if (view === 'ticket') {
@@ -82,8 +97,11 @@ export function mountApp(ctx: MountContext): AppHandle {
             subject: subject(),
             description: draft.description || undefined,
             user,
+            // The conversation's language, so the ticket's labels and e-mails speak it.
+            lang: state.lang ?? config.lang,
           }),
         onCreated: (ticket, draft) => {
+          saveTicketKey(config.base, ticket.id, ticket.followUp && ticket.followUp.token);
           state.draft = undefined;
           showView('chat', false);
           convo.push({ t: 'ticket', id: ticket.id, email: draft.email });
@@ -137,6 +155,7 @@ export function mountApp(ctx: MountContext): AppHandle {
     },
     setUser(next) {
       user = next;
+      parts.mine.hidden = state.view === 'mine' || !hasRequests(config.base, user);
     },
     destroy() {
       untrap();

@@ -11,13 +11,16 @@ export interface PanelParts {
   footer: HTMLElement;
   restart: HTMLButtonElement;
   human: HTMLButtonElement;
+  /** "My requests": the customer's tickets (app/myRequests.ts). */
+  mineView: HTMLElement;
+  mine: HTMLButtonElement;
 }
 
 /** The panel's fixed frame: header, conversation log, slot for the composer, ticket view, footer. */
 export function renderPanel(
   config: WidgetConfig,
   strings: Strings,
-  on: { close(): void; restart(): void; human(): void },
+  on: { close(): void; restart(): void; human(): void; mine(): void },
 ): PanelParts {
   const logo = config.logo
     ? h('img', { class: 'd-logo', src: config.logo, alt: '' })
@@ -54,7 +57,9 @@ export function renderPanel(
     h('h3', { class: 'd-view-title' }, strings.ticketTitle),
   );
   const human = button([icon(icons.person), strings.talkToPerson], on.human, { class: 'd-human' });
-  const footer = h('footer', { class: 'd-foot' }, human, h('span', { class: 'd-brand' }, strings.poweredBy));
+  const mineView = h('div', { class: 'd-view d-mine', hidden: true });
+  const mine = button(strings.myRequests, on.mine, { class: 'd-mine-btn', hidden: true });
+  const footer = h('footer', { class: 'd-foot' }, human, mine, h('span', { class: 'd-brand' }, strings.poweredBy));
   const panel = h(
     'section',
     {
@@ -68,7 +73,8 @@ export function renderPanel(
     header,
     chatView,
     ticketView,
+    mineView,
     footer,
   );
-  return { panel, log, chatView, ticketView, footer, restart, human };
+  return { panel, log, chatView, ticketView, footer, restart, human, mineView, mine };
 }

@@ -32,7 +32,7 @@ export interface ConversationState {
   /** The conversation's language, as the server last answered: the replies' strings follow it. */
   lang?: Lang;
   open: boolean;
-  view: 'chat' | 'ticket';
+  view: 'chat' | 'ticket' | 'mine';
   msgs: Msg[];
   draft?: TicketDraft;
 }

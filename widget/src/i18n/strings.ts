@@ -57,4 +57,27 @@ export interface Strings {
   errorBusy: string;
   retry: string;
   poweredBy: string;
+  /** "My requests": the customer's tickets, their threads, replies and ratings. */
+  myRequests: string;
+  loading: string;
+  noRequests: string;
+  loadFailed: string;
+  allRequests: string;
+  refresh: string;
+  expectedReply: (when: string) => string;
+  fromYou: string;
+  fromSupport: string;
+  fromDesk: string;
+  noMessages: string;
+  replyLabel: string;
+  reopenNote: string;
+  closedNote: string;
+  rate: string;
+  good: string;
+  bad: string;
+  ratingComment: string;
+  sendRating: string;
+  rated: string;
+  actionFailed: string;
+  followUpOpened: (id: string) => string;
 }
