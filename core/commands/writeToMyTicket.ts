@@ -76,7 +76,7 @@ async function openFollowUp(
       (t.followUps ??= []).push(next.id);
     })
     .catch((error: Error) => log.warn('tickets', 'could not link a follow-up ticket', { ticketId: closed.id, error }));
-  await handToSinks(core.sinks, next);
+  await handToSinks(core.sinks, next, { followUpToken: token.token });
   return {
     ticketId: next.id,
     status: next.status,

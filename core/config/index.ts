@@ -7,6 +7,7 @@ import { checkTicketsEnv, ticketsConfig, ticketsEnv, type TicketsConfig } from '
 import { reportsConfig, reportsEnv, type ReportsConfig } from './reports.ts';
 import { checkSecurityEnv, securityConfig, securityEnv, type SecurityConfig } from './security.ts';
 import { storageConfig, storageEnv, type StorageConfig } from './storage.ts';
+import { mailConfig, mailEnv, type MailConfig } from './mail.ts';
 
 /**
  * The only reader of process.env. Every setting has a doc line, a rule and a
@@ -56,6 +57,7 @@ export const configSchema = serverEnv
   .extend(reportsEnv.shape)
   .extend(securityEnv.shape)
   .extend(storageEnv.shape)
+  .extend(mailEnv.shape)
   .superRefine(checkSearchEnv)
   .superRefine(checkSecurityEnv)
   .superRefine(checkTicketsEnv)
@@ -91,6 +93,8 @@ export interface Config {
   security: SecurityConfig;
   /** PostgreSQL and Redis for running several instances (core/config/storage.ts); absent or empty = embedded. */
   storage?: StorageConfig;
+  /** E-mail to the customer: SMTP or the outbox (core/config/mail.ts). */
+  mail: MailConfig;
 }
 
 export class ConfigError extends Error {
@@ -111,7 +115,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     // Echo the offending value to help, except for secrets, which never reach a log.
     const shown = (key: string) =>
-      /KEY|PASSWORD|SECRET|TOKEN|DATABASE_URL|REDIS_URL/.test(key) ? '' : ` (got ${JSON.stringify(input[key])})`;
+      /KEY|PASSWORD|SECRET|TOKEN|DATABASE_URL|REDIS_URL|SMTP_URL|IMAP_URL/.test(key)
+        ? ''
+        : ` (got ${JSON.stringify(input[key])})`;
     throw new ConfigError(
       parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}${shown(String(i.path[0]))}`),
     );
@@ -145,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reports: reportsConfig(c),
     security: securityConfig(c),
     storage: storageConfig(c),
+    mail: mailConfig(c),
   });
 }
 
