@@ -13,15 +13,12 @@ export const LINK_KEY_BYTES = 32;
  * user only, and never in the tickets' own file.
  */
 export function fileLinkKey(dataDir: string): () => Promise<Buffer> {
-  const file = path.join(dataDir, 'mail', 'link.key');
+  const file = linkKeyFile(dataDir);
   let key: Promise<Buffer> | undefined;
   return () =>
     (key ??= (async () => {
-      const existing = await fs.readFile(file).catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT') return null;
-        throw e;
-      });
-      if (existing?.length === LINK_KEY_BYTES) return existing;
+      const existing = await readLinkKey(dataDir);
+      if (existing) return existing;
       const fresh = randomBytes(LINK_KEY_BYTES);
       await fs.mkdir(path.dirname(file), { recursive: true });
       await writeFileAtomic(file, fresh);
@@ -31,4 +28,17 @@ export function fileLinkKey(dataDir: string): () => Promise<Buffer> {
       key = undefined;
       throw error;
     }));
+}
+
+/** The key an embedded deployment made, or null when it never sealed a link (migrate-store: read, never made). */
+export async function readLinkKey(dataDir: string): Promise<Buffer | null> {
+  const key = await fs.readFile(linkKeyFile(dataDir)).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
+  return key?.length === LINK_KEY_BYTES ? key : null;
+}
+
+function linkKeyFile(dataDir: string): string {
+  return path.join(dataDir, 'mail', 'link.key');
 }

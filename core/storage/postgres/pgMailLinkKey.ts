@@ -22,3 +22,18 @@ export function pgLinkKey(pool: pg.Pool): () => Promise<Buffer> {
       throw error;
     }));
 }
+
+/**
+ * Make an embedded deployment's key the shared one (migrate-store), so the
+ * links sealed before the move still open. 'kept': the database had another
+ * key already, whose instances sealed links with it; the moved tickets'
+ * later mails then go without a link.
+ */
+export async function adoptLinkKey(pool: pg.Pool, key: Buffer): Promise<'moved' | 'already there' | 'kept'> {
+  const added = await pool.query('INSERT INTO mail_link_key (id, key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [
+    key,
+  ]);
+  if (added.rowCount) return 'moved';
+  const { rows } = await pool.query<{ key: Buffer }>('SELECT key FROM mail_link_key WHERE id = 1');
+  return rows[0]!.key.equals(key) ? 'already there' : 'kept';
+}
