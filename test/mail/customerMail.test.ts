@@ -24,6 +24,10 @@ async function openTicket(s: TestServer, body: Record<string, unknown>) {
   return r.body as { id: string; followUp: { token: string; url: string } };
 }
 
+/** Every queued mail was sent (the queue is empty). */
+const sent = (s: TestServer) =>
+  eventually(async () => (await s.core.mail!.all()).length === 0, { what: 'the mail queue to empty' });
+
 /** The mails addressed to one customer, in the order they were accepted. */
 const to = (mails: ReceivedMail[], address: string) => mails.filter((m) => m.rcptTo.includes(address));
 
@@ -80,8 +84,8 @@ describe('e-mail to the customer over SMTP', function () {
     });
     await agentSends('POST', `${s.url}/api/tickets/${t.id}/messages`, { text: 'Which building are you in?' });
     await eventually(() => expect(to(smtp.received, 'bea@example.com')).to.have.length(2));
-    // Nothing else is on its way: the note sent no mail of its own.
-    await new Promise((r) => setTimeout(r, 300));
+    // A change's mails are queued before its route answers: once the queue is empty, nothing else is on its way.
+    await sent(s);
     const [created, reply] = to(smtp.received, 'bea@example.com');
     expect(to(smtp.received, 'bea@example.com')).to.have.length(2);
     expect(reply!.parsed.subject).to.equal(`Re: [${t.id}] Need a new badge`);
@@ -113,7 +117,7 @@ describe('e-mail to the customer over SMTP', function () {
     await eventually(() => expect(to(smtp.received, 'dora@example.com')).to.have.length(2));
     // Later changes to the solved ticket do not ask again.
     await agentSends('PATCH', `${s.url}/api/tickets/${t.id}`, { assignee: 'eva' });
-    await new Promise((r) => setTimeout(r, 300));
+    await sent(s);
     const mails = to(smtp.received, 'dora@example.com');
     expect(mails).to.have.length(2);
     const solved = mails[1]!.parsed;
