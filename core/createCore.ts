@@ -22,7 +22,7 @@ import { IndexHolder, type CoreServices } from './services.ts';
 import { openServices, reportsOver, type Services } from './openServices.ts';
 import { thresholdsOf } from './thresholds.ts';
 import { DeliveryWorker } from './tickets/deliveryWorker.ts';
-import { createMailSender } from './mail/mailSender.ts';
+import { mailSinkOf } from './mail/customerMailSink.ts';
 
 export interface Core extends CoreServices {
   /** Where index snapshots are published and followed (DATA_DIR's CURRENT, or PostgreSQL). */
@@ -142,7 +142,8 @@ export async function createCore(config: Config): Promise<Core> {
     const webhook = config.tickets.webhook;
     worker = webhook ? new DeliveryWorker(stores.deliveries, webhook).start() : undefined;
     // The customer's e-mails: every instance sends its share of the queue, over SMTP_URL or into DATA_DIR/outbox.
-    mailWorker = new DeliveryWorker(stores.mail, createMailSender(config.mail, config.dataDir)).start();
+    const mailSink = mailSinkOf(stores.sinks);
+    mailWorker = mailSink ? new DeliveryWorker(stores.mail, mailSink.sender).start() : undefined;
     return { ...services, engine, index: holder, reports, drafts, generative, embedder, wordVectors, close };
   } catch (error) {
     await stores?.close().catch(() => undefined);

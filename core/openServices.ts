@@ -11,6 +11,7 @@ import type { Stores as StoragePorts } from './storage/ports.ts';
 import { closeSinks, createSinks } from './tickets/createSinks.ts';
 import { CustomerMailSink } from './mail/customerMailSink.ts';
 import { linkKeyFrom } from './mail/linkSeal.ts';
+import { createMailSender } from './mail/mailSender.ts';
 import { thresholdsOf } from './thresholds.ts';
 
 /** What must last, without the index: what createCore serves from, and what the CLI's data commands need. */
@@ -48,6 +49,7 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
       linkKey: linkKeyFrom(config.mail.linkSecret, stores.mailLinkKey),
       publicUrl: config.publicUrl,
       mail: config.mail,
+      sender: createMailSender(config.mail, config.dataDir),
     }),
   );
   const facts = FactStore.forDataDir(stores.events, config.dataDir, { cache: true, figures: stores.reportFigures });

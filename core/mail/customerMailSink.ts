@@ -1,6 +1,7 @@
 import type { MailConfig } from '../config/mail.ts';
 import { log } from '../logger.ts';
 import type { DeliveryQueue, TicketRepository } from '../storage/ports.ts';
+import { retryDead, type DeliverySender, type RetryResult } from '../tickets/deliveryWorker.ts';
 import type { SinkHandOver, Ticket, TicketChangeEvent, TicketMessage, TicketSink } from '../tickets/types.ts';
 import { composeMail, type MailKind } from './composeMail.ts';
 import { openToken, sealToken } from './linkSeal.ts';
@@ -11,6 +12,8 @@ export interface CustomerMailDeps {
   linkKey: () => Promise<Buffer>;
   publicUrl: string;
   mail: Pick<MailConfig, 'fromAddress'>;
+  /** How a mail is sent (core/mail/mailSender.ts): by the mail worker, and for a resend of the dead ones. */
+  sender: DeliverySender;
 }
 
 /**
@@ -25,6 +28,15 @@ export class CustomerMailSink implements TicketSink {
   readonly name = 'mail';
 
   constructor(private readonly deps: CustomerMailDeps) {}
+
+  get sender(): DeliverySender {
+    return this.deps.sender;
+  }
+
+  /** Resend every dead mail once (after an SMTP outage outlasted MAIL_MAX_ATTEMPTS); those that fail again stay dead. */
+  retryDeadMail(): Promise<RetryResult> {
+    return retryDead(this.deps.queue, this.deps.sender);
+  }
 
   async deliver(ticket: Ticket, handOver?: SinkHandOver): Promise<void> {
     if (!hasAddress(ticket.email)) return;
@@ -84,4 +96,9 @@ export class CustomerMailSink implements TicketSink {
 /** A ticket opened without an address (a channel that knows none) gets no mail. */
 function hasAddress(email: string | undefined): email is string {
   return !!email && /^[^\s@<>]+@[^\s@<>]+$/.test(email.trim());
+}
+
+/** The customer-mail sink among the sinks (every deployment has one; absent only in a hand-built service bag). */
+export function mailSinkOf(sinks: readonly TicketSink[]): CustomerMailSink | undefined {
+  return sinks.find((s): s is CustomerMailSink => s instanceof CustomerMailSink);
 }

@@ -58,13 +58,8 @@ export class DeliveryWorker {
     private readonly config: WebhookConfig | DeliverySender,
     opts: DeliveryWorkerOptions = {},
   ) {
-    if ('send' in config) {
-      this.send = (d, signal) => config.send(d, signal);
-      this.category = config.category;
-    } else {
-      this.send = (d, signal) => postWebhook(config, d, signal);
-      this.category = 'webhook';
-    }
+    this.send = senderOf(config);
+    this.category = 'send' in config ? config.category : 'webhook';
     this.pollMs = opts.pollMs ?? 1000;
     this.batch = opts.batch ?? 20;
     this.leaseMs = opts.leaseMs ?? config.timeoutMs + 30_000;
@@ -149,14 +144,15 @@ export class DeliveryWorker {
   }
 }
 
-/** Resend each dead delivery once now (the admin route, `npm run kb -- retry-webhooks`); those that fail again stay dead. */
-export async function retryDead(queue: DeliveryQueue, config: WebhookConfig): Promise<RetryResult> {
+/** Resend each dead delivery once now (the admin routes, `npm run kb -- retry-webhooks` or `retry-mails`); those that fail again stay dead. */
+export async function retryDead(queue: DeliveryQueue, config: WebhookConfig | DeliverySender): Promise<RetryResult> {
+  const send = senderOf(config);
   const worker = `retry:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const result: RetryResult = { resent: 0, remaining: 0, errors: [] };
   // One claim for all: a resend that fails is dead again at once, and a second claim would take it again.
   const claimed = await queue.claimDead(worker, { limit: 100_000, leaseMs: config.timeoutMs + 30_000 });
   for (const d of claimed) {
-    const r = await postWebhook(config, d);
+    const r = await send(d, AbortSignal.timeout(config.timeoutMs * 2));
     if (r.ok) {
       await queue.delivered(d.id);
       result.resent++;
@@ -167,6 +163,12 @@ export async function retryDead(queue: DeliveryQueue, config: WebhookConfig): Pr
     }
   }
   return result;
+}
+
+/** One attempt with the queue's sender: a webhook POST, or the given sender (the customer's e-mails). */
+function senderOf(config: WebhookConfig | DeliverySender): (d: Delivery, signal: AbortSignal) => Promise<Attempt> {
+  if ('send' in config) return (d, signal) => config.send(d, signal);
+  return (d, signal) => postWebhook(config, d, signal);
 }
 
 /** The ticket a delivery is about, for logs and the retry report (the delivery id when it is about none). */

@@ -7,6 +7,7 @@ import { eventually } from '../helpers/eventually.ts';
 import { startSmtpReceiver, type ReceivedMail } from './smtpReceiver.ts';
 
 const AGENT = 'agent-key-0123456789';
+const ADMIN = 'admin-key-0123456789';
 const agent = { Authorization: `Bearer ${AGENT}` };
 
 async function agentSends(method: 'PATCH' | 'POST', url: string, body: unknown): Promise<void> {
@@ -52,7 +53,7 @@ describe('e-mail to the customer over SMTP', function () {
         MAIL_FROM: 'Soporte Deflect <soporte@help.example.com>',
         MAIL_BACKOFF_MS: '50',
         PUBLIC_URL: 'https://help.example.com',
-        DEFLECT_API_KEYS: `agent=${AGENT}`,
+        DEFLECT_API_KEYS: `agent=${AGENT},admin=${ADMIN}`,
       },
     });
   });
@@ -164,6 +165,25 @@ describe('e-mail to the customer over SMTP', function () {
     await eventually(() => expect(to(smtp.received, 'gil@example.com')).to.have.length(1), { timeoutMs: 20_000 });
     expect(smtp.refused - before).to.equal(2);
     expect(to(smtp.received, 'gil@example.com')[0]!.parsed.text).to.contain(t.followUp.url);
+  });
+
+  it('keeps a mail the server rejects (5xx) dead, and the admin resend delivers it under its Message-ID', async () => {
+    smtp.refuse(1, 550);
+    const t = await openTicket(s, { email: 'iris@example.com', description: 'Mailbox full' });
+    const [dead] = await eventually(async () => {
+      const list = await s.core.mail!.dead();
+      return list.length === 1 && list;
+    });
+    expect(dead!.lastError).to.equal('SMTP 550');
+    expect(to(smtp.received, 'iris@example.com')).to.have.length(0);
+
+    const r = await postJson(`${s.url}/api/admin/mail/retry`, {}, { Authorization: `Bearer ${ADMIN}` });
+    expect(r.status).to.equal(200);
+    expect(r.body).to.deep.include({ resent: 1, remaining: 0 });
+    const [mail] = to(smtp.received, 'iris@example.com');
+    expect(mail!.parsed.messageId).to.equal((dead!.payload.mail as { messageId: string }).messageId);
+    expect(mail!.parsed.text).to.contain(t.followUp.url);
+    expect(await s.core.mail!.all()).to.deep.equal([]);
   });
 });
 
