@@ -22,6 +22,7 @@ import { IndexHolder, type CoreServices } from './services.ts';
 import { openServices, reportsOver, type Services } from './openServices.ts';
 import { thresholdsOf } from './thresholds.ts';
 import { DeliveryWorker } from './tickets/deliveryWorker.ts';
+import { mailSinkOf } from './mail/customerMailSink.ts';
 
 export interface Core extends CoreServices {
   /** Where index snapshots are published and followed (DATA_DIR's CURRENT, or PostgreSQL). */
@@ -125,11 +126,13 @@ export async function createCore(config: Config): Promise<Core> {
       ticketRetentionDays: config.reports.ticketRetentionDays,
     });
     let worker: DeliveryWorker | undefined;
+    let mailWorker: DeliveryWorker | undefined;
     // Every instance closes solved tickets past TICKET_CLOSE_DAYS; each ticket is re-checked under the store's lock.
     const stopClosing = startTicketClosing({ tickets, sinks: stores.sinks }, { closeDays: config.tickets.closeDays });
     const close = async () => {
       await stopClosing();
       await worker?.close();
+      await mailWorker?.close();
       await stopMaintenance();
       await stopFollowing();
       search.close();
@@ -143,6 +146,9 @@ export async function createCore(config: Config): Promise<Core> {
     // Last, once nothing can fail: WEBHOOK_URL set, this instance sends its share of the queued deliveries.
     const webhook = config.tickets.webhook;
     worker = webhook ? new DeliveryWorker(stores.deliveries, webhook).start() : undefined;
+    // The customer's e-mails: every instance sends its share of the queue, over SMTP_URL or into DATA_DIR/outbox.
+    const mailSink = mailSinkOf(stores.sinks);
+    mailWorker = mailSink ? new DeliveryWorker(stores.mail, mailSink.sender).start() : undefined;
     return { ...services, engine, index: holder, reports, drafts, generative, embedder, wordVectors, close };
   } catch (error) {
     await stores?.close().catch(() => undefined);

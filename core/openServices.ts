@@ -9,6 +9,9 @@ import type { CoreServices } from './services.ts';
 import { openStores } from './storage/openStores.ts';
 import type { Stores as StoragePorts } from './storage/ports.ts';
 import { closeSinks, createSinks } from './tickets/createSinks.ts';
+import { CustomerMailSink } from './mail/customerMailSink.ts';
+import { linkKeyFrom } from './mail/linkSeal.ts';
+import { createMailSender } from './mail/mailSender.ts';
 import { thresholdsOf } from './thresholds.ts';
 
 /** What must last, without the index: what createCore serves from, and what the CLI's data commands need. */
@@ -25,9 +28,9 @@ export type Services = Pick<
   | 'defaultLang'
   | 'storageHealth'
 > &
-  Pick<StoragePorts, 'needsDataDirLock' | 'snapshots' | 'close'>;
+  Pick<StoragePorts, 'needsDataDirLock' | 'snapshots' | 'close' | 'mail'>;
 
-type ServicesConfig = Pick<Config, 'dataDir' | 'tickets' | 'bot' | 'defaultLang' | 'storage'> &
+type ServicesConfig = Pick<Config, 'dataDir' | 'tickets' | 'bot' | 'defaultLang' | 'storage' | 'publicUrl' | 'mail'> &
   Partial<Pick<Config, 'whatsapp'>>;
 
 /**
@@ -39,12 +42,23 @@ type ServicesConfig = Pick<Config, 'dataDir' | 'tickets' | 'bot' | 'defaultLang'
 export async function openServices(config: ServicesConfig): Promise<Services> {
   const stores = await openStores(config);
   const sinks = createSinks(config, stores.deliveries, stores.channelState);
+  // Every deployment mails its customers: over SMTP_URL, or into DATA_DIR/outbox (core/mail/mailSender.ts).
+  sinks.push(
+    new CustomerMailSink({
+      queue: stores.mail,
+      tickets: stores.tickets,
+      linkKey: linkKeyFrom(config.mail.linkSecret, stores.mailLinkKey),
+      publicUrl: config.publicUrl,
+      mail: config.mail,
+      sender: createMailSender(config.mail, config.dataDir),
+    }),
+  );
   const facts = FactStore.forDataDir(stores.events, config.dataDir, { cache: true, figures: stores.reportFigures });
   const close = async () => {
     await closeSinks(sinks);
     await stores.close();
   };
-  const { events, tickets, conversations, deliveries, channelState, redis, needsDataDirLock, snapshots } = stores;
+  const { events, tickets, conversations, deliveries, channelState, redis, needsDataDirLock, snapshots, mail } = stores;
   return {
     events,
     tickets,
@@ -56,6 +70,7 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
     snapshots,
     sinks,
     deliveries,
+    mail,
     facts,
     defaultLang: config.defaultLang,
     close,

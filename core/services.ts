@@ -29,6 +29,8 @@ export interface CoreServices {
   sinks: TicketSink[];
   /** Undelivered webhooks (pending and dead): the one queue the webhook sink fills and an erasure scrubs. */
   deliveries: DeliveryQueue;
+  /** The customer's e-mails waiting to be sent (core/mail/): what an erasure drops for the person. */
+  mail?: DeliveryQueue;
   /** Report facts per day, with the data directory's cache: one writer for requests and background warming. */
   facts: FactStore;
   reports: Reports;

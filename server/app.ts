@@ -15,6 +15,7 @@ import { searchRoutes } from './routes/search.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { rateLimits } from './rateLimits.ts';
 import { whatsappRoutes } from './routes/whatsapp.ts';
+import { satisfactionPageRoutes } from './routes/satisfactionPage.ts';
 
 export interface AppDeps {
   core: CoreServices;
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): Express {
   // Off by default (GENERATIVE_FALLBACK): without it there is no /api/generate at all.
   if (deps.core.generative) app.use(generateRoutes(deps.core));
   app.use(ticketRoutes(deps.core, deps.config));
+  app.use(satisfactionPageRoutes(deps.core, deps.config));
   app.use(searchRoutes(deps.core));
   app.use(articleRoutes(deps.core));
   app.use(adminRoutes(deps.core, deps.config));

@@ -1,6 +1,7 @@
 import { DeflectError } from '../errors.ts';
 import type { EmbeddedData } from '../storage/openStoreMigration.ts';
 import type { DeliveryQueue } from '../storage/ports.ts';
+import { readLinkKey } from '../storage/mailLinkKey.ts';
 import { numberOf, type ImportCount, type PgImport } from '../storage/postgres/pgImport.ts';
 import { readDeadLetters } from '../tickets/deadLetter.ts';
 
@@ -11,6 +12,8 @@ export interface MigrationReport {
   channelState: ImportCount;
   /** Webhook deliveries still owed (pending and dead, and an earlier version's dead-letter file), with their delivery ids. */
   deliveries: ImportCount;
+  /** The customer's e-mails still owed, and the key their follow-up links are sealed with (absent when none was made). */
+  mail?: ImportCount & { linkKey?: 'moved' | 'already there' | 'kept' };
   /** Files the PostgreSQL mode does not read from the database, with why they stay. */
   leftInDataDir: { what: string; count: number | null; why: string }[];
 }
@@ -26,7 +29,13 @@ export interface MigrationReport {
  * server does, and the move stops before it: openStoreMigration).
  */
 export async function migrateStore(
-  stores: { source: EmbeddedData; target: PgImport; deliveries: DeliveryQueue },
+  stores: {
+    source: EmbeddedData;
+    target: PgImport;
+    deliveries: DeliveryQueue;
+    mail?: DeliveryQueue;
+    adoptLinkKey?: (key: Buffer) => Promise<'moved' | 'already there' | 'kept'>;
+  },
   input: { to: 'postgres'; onProgress?: (step: string, done: number) => void },
 ): Promise<MigrationReport> {
   const { source, target } = stores;
@@ -66,11 +75,23 @@ export async function migrateStore(
   const deliveries = { moved: added, alreadyThere: owed.length - added };
   progress('webhook deliveries', owed.length);
 
+  // Mails owed go on from the shared queue; the key goes first, so the links sealed here still open there.
+  let mail: MigrationReport['mail'];
+  if (stores.mail && source.mail) {
+    const key = await readLinkKey(source.dataDir);
+    const linkKey = key && stores.adoptLinkKey ? await stores.adoptLinkKey(key) : undefined;
+    const mails = await source.mail.all();
+    const moved = await stores.mail.adopt(mails);
+    mail = { moved, alreadyThere: mails.length - moved, ...(linkKey ? { linkKey } : {}) };
+    progress('mails', mails.length);
+  }
+
   return {
     tickets: { ...ticketCount, nextNumberAfter: highest },
     events,
     channelState,
     deliveries,
+    ...(mail ? { mail } : {}),
     leftInDataDir: leftBehind(),
   };
 }

@@ -112,7 +112,7 @@ export async function openTicket(
       reason,
     });
   }
-  await handToSinks(core.sinks, ticket);
+  await handToSinks(core.sinks, ticket, { followUpToken: followUp.token });
   return { id: ticket.id, status: ticket.status, followUpToken: followUp.token, ticket };
 }
 

@@ -97,7 +97,7 @@ async function openFollowUp(
     ticketId: next.id,
     reason: next.reason,
   });
-  await handToSinks(core.sinks, next);
+  await handToSinks(core.sinks, next, { followUpToken: token.token });
   return {
     ticketId: next.id,
     status: next.status,

@@ -8,6 +8,7 @@ import { reportsConfig, reportsEnv, type ReportsConfig } from './reports.ts';
 import { checkSecurityEnv, securityConfig, securityEnv, type SecurityConfig } from './security.ts';
 import { storageConfig, storageEnv, type StorageConfig } from './storage.ts';
 import { checkWhatsAppEnv, whatsappConfig, whatsappEnv, type WhatsAppConfig } from './whatsapp.ts';
+import { mailConfig, mailEnv, type MailConfig } from './mail.ts';
 
 /**
  * The only reader of process.env. Every setting has a doc line, a rule and a
@@ -58,6 +59,7 @@ export const configSchema = serverEnv
   .extend(securityEnv.shape)
   .extend(storageEnv.shape)
   .extend(whatsappEnv.shape)
+  .extend(mailEnv.shape)
   .superRefine(checkSearchEnv)
   .superRefine(checkSecurityEnv)
   .superRefine(checkTicketsEnv)
@@ -96,6 +98,8 @@ export interface Config {
   storage?: StorageConfig;
   /** The WhatsApp Cloud API channel (core/config/whatsapp.ts); absent = off. */
   whatsapp?: WhatsAppConfig;
+  /** E-mail to the customer: SMTP or the outbox (core/config/mail.ts). */
+  mail: MailConfig;
 }
 
 export class ConfigError extends Error {
@@ -116,7 +120,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     // Echo the offending value to help, except for secrets, which never reach a log.
     const shown = (key: string) =>
-      /KEY|PASSWORD|SECRET|TOKEN|DATABASE_URL|REDIS_URL/.test(key) ? '' : ` (got ${JSON.stringify(input[key])})`;
+      /KEY|PASSWORD|SECRET|TOKEN|DATABASE_URL|REDIS_URL|SMTP_URL|IMAP_URL/.test(key)
+        ? ''
+        : ` (got ${JSON.stringify(input[key])})`;
     throw new ConfigError(
       parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}${shown(String(i.path[0]))}`),
     );
@@ -151,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     security: securityConfig(c),
     storage: storageConfig(c),
     whatsapp: whatsappConfig(c),
+    mail: mailConfig(c),
   });
 }
 

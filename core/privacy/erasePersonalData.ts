@@ -20,6 +20,8 @@ export interface EraseDeps {
   conversations?: ConversationRepository;
   /** Webhook deliveries not yet taken (pending or dead): they carry the ticket. */
   deliveries?: DeliveryQueue;
+  /** The customer's e-mails not yet sent (pending or dead): addressed to them, so dropped, never rewritten. */
+  mail?: DeliveryQueue;
   /** The channels' durable state (the bot's ticket flows hold names and addresses). */
   channelState?: KeyValueRepository<Record<string, unknown>>;
   facts?: FactStore;
@@ -112,6 +114,15 @@ export async function erasePersonalData(deps: EraseDeps, email: string): Promise
       const { ticket: _ticket, ...detail } = d.payload;
       return { ...(JSON.parse(scrub(JSON.stringify(detail))) as Record<string, unknown>), ticket };
     });
+  }
+
+  // A mail to the person must not go out after they asked to be forgotten: dropped, and counted with the deliveries.
+  if (deps.mail) {
+    for (const d of await deps.mail.all()) {
+      if (!JSON.stringify(d.payload).toLowerCase().includes(target)) continue;
+      await deps.mail.delivered(d.id);
+      counts.deadLetters++;
+    }
   }
 
   // Channel state is working memory (a half-finished ticket flow, a language):

@@ -36,8 +36,9 @@ export class FileDeliveryQueue implements DeliveryQueue {
     private lines: number,
   ) {}
 
-  static async open(dataDir: string): Promise<FileDeliveryQueue> {
-    const file = path.join(dataDir, 'webhooks', 'deliveries.jsonl');
+  /** `folder`: webhooks (DATA_DIR/webhooks), or another queue's own journal (DATA_DIR/mail for the customer's e-mails). */
+  static async open(dataDir: string, folder = 'webhooks'): Promise<FileDeliveryQueue> {
+    const file = path.join(dataDir, folder, 'deliveries.jsonl');
     await fs.mkdir(path.dirname(file), { recursive: true });
     const items = new Map<string, Delivery>();
     const text = await fs

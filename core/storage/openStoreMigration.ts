@@ -11,6 +11,7 @@ import { KeyValueStore } from './keyValueStore.ts';
 import { migrate } from './postgres/migrate.ts';
 import { PgDeliveryQueue } from './postgres/pgDeliveryQueue.ts';
 import { PgImport } from './postgres/pgImport.ts';
+import { adoptLinkKey } from './postgres/pgMailLinkKey.ts';
 import { reportUnavailable } from './postgres/unavailable.ts';
 
 /** An embedded data directory, opened to be read: what the embedded stores keep there. */
@@ -21,6 +22,8 @@ export interface EmbeddedData {
   channelState: KeyValueStore<Record<string, unknown>>;
   /** Webhook deliveries still owed, pending or dead. */
   deliveries: FileDeliveryQueue;
+  /** The customer's e-mails still owed (DATA_DIR/mail). */
+  mail: FileDeliveryQueue;
 }
 
 /** Both ends of a move from DATA_DIR into PostgreSQL, and how to close them (the lock is released last). */
@@ -29,6 +32,10 @@ export interface StoreMigration {
   target: PgImport;
   /** The shared delivery queue the moved deliveries join. */
   deliveries: PgDeliveryQueue;
+  /** The shared mail queue the moved mails join. */
+  mail: PgDeliveryQueue;
+  /** Make the data directory's mail link key the shared one, when the database has none yet. */
+  adoptLinkKey(key: Buffer): Promise<'moved' | 'already there' | 'kept'>;
   /** Host and database, never the user or password: what may be printed. */
   database: string;
   close(): Promise<void>;
@@ -60,6 +67,7 @@ export async function openStoreMigration(
       events: new EventLog(path.join(config.dataDir, 'events')),
       channelState: await KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays),
       deliveries: await FileDeliveryQueue.open(config.dataDir),
+      mail: await FileDeliveryQueue.open(config.dataDir, 'mail'),
     };
     pool = reportUnavailable(new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 10_000 }));
     pool.on('error', () => undefined);
@@ -78,6 +86,8 @@ export async function openStoreMigration(
       source,
       target: new PgImport(open),
       deliveries: new PgDeliveryQueue(open),
+      mail: new PgDeliveryQueue(open, 'mail'),
+      adoptLinkKey: (key) => adoptLinkKey(open, key),
       database: describeUrl(url),
       async close() {
         await open.end();

@@ -11,12 +11,14 @@ import { TicketStore } from '../tickets/ticketStore.ts';
 import { LocalSnapshots } from '../indexing/localSnapshots.ts';
 import { FileDeliveryQueue } from './fileDeliveryQueue.ts';
 import { KeyValueStore } from './keyValueStore.ts';
+import { fileLinkKey } from './mailLinkKey.ts';
 import type { KeyValueRepository, Stores } from './ports.ts';
 import { EventSourcedConversations } from './postgres/eventSourcedConversations.ts';
 import { migrate } from './postgres/migrate.ts';
 import { PgDeliveryQueue } from './postgres/pgDeliveryQueue.ts';
 import { PgEventStore } from './postgres/pgEventStore.ts';
 import { PgKeyValueStore } from './postgres/pgKeyValueStore.ts';
+import { pgLinkKey } from './postgres/pgMailLinkKey.ts';
 import { PgReportFigures } from './postgres/pgReportFigures.ts';
 import { PgSnapshots } from './postgres/pgSnapshots.ts';
 import { PgTicketStore } from './postgres/pgTicketStore.ts';
@@ -83,6 +85,8 @@ async function openEmbedded(config: StoreConfig): Promise<Omit<Stores, 'needsDat
     events,
     tickets,
     deliveries: await FileDeliveryQueue.open(config.dataDir),
+    mail: await FileDeliveryQueue.open(config.dataDir, 'mail'),
+    mailLinkKey: fileLinkKey(config.dataDir),
     conversations: new ConversationStore(),
     channelState: once(() => KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays)),
     health: async () => ({ kind: 'embedded', conversations: 'memory' }),
@@ -111,11 +115,14 @@ async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stor
   });
   const events = new PgEventStore(pool);
   const deliveries = new PgDeliveryQueue(pool);
+  const mail = new PgDeliveryQueue(pool, 'mail');
   return {
     kind: 'postgres',
     events,
     tickets: new PgTicketStore(pool),
     deliveries,
+    mail,
+    mailLinkKey: pgLinkKey(pool),
     conversations: new EventSourcedConversations(events),
     reportFigures: new PgReportFigures(pool),
     channelState: once(() => PgKeyValueStore.open<Record<string, unknown>>(pool, { ttlDays: config.bot.stateTtlDays })),
@@ -127,6 +134,7 @@ async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stor
     }),
     close: async () => {
       await deliveries.close();
+      await mail.close();
       await pool.end();
     },
   };

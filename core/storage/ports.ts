@@ -156,6 +156,10 @@ export interface Stores {
   channelState: () => Promise<KeyValueRepository<Record<string, unknown>>>;
   /** Outgoing webhook deliveries, waiting or dead. */
   deliveries: DeliveryQueue;
+  /** The customer's e-mails waiting to be sent, or dead (core/mail/): the same kind of queue, apart from the webhooks. */
+  mail: DeliveryQueue;
+  /** The key that seals follow-up links for later e-mails, made on first use and shared by every instance. */
+  mailLinkKey: () => Promise<Buffer>;
   /** Where the published index snapshot lives and how new ones reach this instance. */
   snapshots: SnapshotPublication;
   /** Report counts in the database, when it can compute them. */

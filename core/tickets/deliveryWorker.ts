@@ -3,7 +3,17 @@ import { hostname } from 'node:os';
 import type { WebhookConfig } from '../config/tickets.ts';
 import { log } from '../logger.ts';
 import type { Delivery, DeliveryQueue } from '../storage/ports.ts';
-import { postWebhook } from './postWebhook.ts';
+import { postWebhook, type Attempt } from './postWebhook.ts';
+
+/** How a queue's deliveries are retried: attempts before one is kept dead, the first backoff (doubled each time), one attempt's time. */
+export type RetryPolicy = Pick<WebhookConfig, 'maxAttempts' | 'backoffMs' | 'timeoutMs'>;
+
+/** One attempt at a delivery of another queue than the webhooks' (the customer's e-mails): what the worker sends with. */
+export interface DeliverySender extends RetryPolicy {
+  /** The log category of this queue ('mail'). */
+  category: string;
+  send(d: Delivery, signal: AbortSignal): Promise<Attempt>;
+}
 
 export interface DeliveryWorkerOptions {
   /** Look for due deliveries at least this often (a new one on this instance, or NOTIFY, wakes it sooner). */
@@ -25,6 +35,8 @@ export interface RetryResult {
  * what is due, posts it, and forgets it once taken; on a failure worth
  * retrying it reschedules after WEBHOOK_BACKOFF_MS doubled per attempt, and
  * after the last attempt (or a refusal) keeps it dead for `retryDead`.
+ * Given a DeliverySender instead of the webhook's config, it works another
+ * queue the same way (the customer's e-mails, core/mail/).
  */
 export class DeliveryWorker {
   readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -38,12 +50,16 @@ export class DeliveryWorker {
   /** The earliest retry this worker scheduled: poll no later than that. */
   private nextRetry = Infinity;
   private unsubscribe: (() => void) | undefined;
+  private readonly send: (d: Delivery, signal: AbortSignal) => Promise<Attempt>;
+  private readonly category: string;
 
   constructor(
     private readonly queue: DeliveryQueue,
-    private readonly config: WebhookConfig,
+    private readonly config: WebhookConfig | DeliverySender,
     opts: DeliveryWorkerOptions = {},
   ) {
+    this.send = senderOf(config);
+    this.category = 'send' in config ? config.category : 'webhook';
     this.pollMs = opts.pollMs ?? 1000;
     this.batch = opts.batch ?? 20;
     this.leaseMs = opts.leaseMs ?? config.timeoutMs + 30_000;
@@ -94,7 +110,7 @@ export class DeliveryWorker {
       try {
         claimed = await this.queue.claim(this.id, { limit: this.batch, leaseMs: this.leaseMs });
       } catch (error) {
-        log.warn('webhook', 'could not read the delivery queue; trying again', { error });
+        log.warn(this.category, 'could not read the delivery queue; trying again', { error });
         return;
       }
       if (!claimed.length) return;
@@ -103,12 +119,12 @@ export class DeliveryWorker {
   }
 
   private async attempt(d: Delivery): Promise<void> {
-    const r = await postWebhook(this.config, d, this.stopping.signal);
+    const r = await this.send(d, this.stopping.signal);
     const fields = { deliveryId: d.id, event: d.event, ticketId: ticketIdOf(d), attempt: d.attempts };
     try {
       if (r.ok) {
         await this.queue.delivered(d.id);
-        log.info('webhook', 'delivered', fields);
+        log.info(this.category, 'delivered', fields);
         return;
       }
       // Cut short by a shutdown: due again at the next start (or at once, on another instance), never dead for it.
@@ -116,26 +132,27 @@ export class DeliveryWorker {
       const last = !stopped && (!r.retry || d.attempts >= this.config.maxAttempts);
       const retryInMs = stopped ? 0 : this.config.backoffMs * 2 ** (d.attempts - 1);
       await this.queue.failed(d.id, this.id, { error: r.error, ...(last ? {} : { retryInMs }) });
-      if (last) log.error('webhook', 'delivery kept as dead until resent', { ...fields, error: r.error });
+      if (last) log.error(this.category, 'delivery kept as dead until resent', { ...fields, error: r.error });
       else {
-        log.warn('webhook', 'delivery failed; will retry', { ...fields, error: r.error, retryInMs });
+        log.warn(this.category, 'delivery failed; will retry', { ...fields, error: r.error, retryInMs });
         this.nextRetry = Math.min(this.nextRetry, Date.now() + retryInMs);
       }
     } catch (error) {
       // The lease runs out and the delivery is due again: nothing is lost, at worst sent twice under one id.
-      log.warn('webhook', 'could not record a delivery attempt', { ...fields, error });
+      log.warn(this.category, 'could not record a delivery attempt', { ...fields, error });
     }
   }
 }
 
-/** Resend each dead delivery once now (the admin route, `npm run kb -- retry-webhooks`); those that fail again stay dead. */
-export async function retryDead(queue: DeliveryQueue, config: WebhookConfig): Promise<RetryResult> {
+/** Resend each dead delivery once now (the admin routes, `npm run kb -- retry-webhooks` or `retry-mails`); those that fail again stay dead. */
+export async function retryDead(queue: DeliveryQueue, config: WebhookConfig | DeliverySender): Promise<RetryResult> {
+  const send = senderOf(config);
   const worker = `retry:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const result: RetryResult = { resent: 0, remaining: 0, errors: [] };
   // One claim for all: a resend that fails is dead again at once, and a second claim would take it again.
   const claimed = await queue.claimDead(worker, { limit: 100_000, leaseMs: config.timeoutMs + 30_000 });
   for (const d of claimed) {
-    const r = await postWebhook(config, d);
+    const r = await send(d, AbortSignal.timeout(config.timeoutMs * 2));
     if (r.ok) {
       await queue.delivered(d.id);
       result.resent++;
@@ -148,8 +165,15 @@ export async function retryDead(queue: DeliveryQueue, config: WebhookConfig): Pr
   return result;
 }
 
+/** One attempt with the queue's sender: a webhook POST, or the given sender (the customer's e-mails). */
+function senderOf(config: WebhookConfig | DeliverySender): (d: Delivery, signal: AbortSignal) => Promise<Attempt> {
+  if ('send' in config) return (d, signal) => config.send(d, signal);
+  return (d, signal) => postWebhook(config, d, signal);
+}
+
 /** The ticket a delivery is about, for logs and the retry report (the delivery id when it is about none). */
 function ticketIdOf(d: Delivery): string {
   const ticket = d.payload.ticket as { id?: unknown } | undefined;
-  return typeof ticket?.id === 'string' ? ticket.id : d.id;
+  if (typeof ticket?.id === 'string') return ticket.id;
+  return typeof d.payload.ticketId === 'string' ? d.payload.ticketId : d.id;
 }

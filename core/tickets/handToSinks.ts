@@ -1,19 +1,25 @@
 import { log } from '../logger.ts';
-import type { Ticket, TicketChangeEvent, TicketSink } from './types.ts';
+import type { SinkHandOver, Ticket, TicketChangeEvent, TicketSink } from './types.ts';
 
 /**
  * Give a new ticket to every sink (the webhook, other systems). Awaited: a
  * sink hands the ticket over durably (the webhook enqueues it) before the
  * user is told it is open. Sinks are other systems: they get the ticket, not
  * the hash that opens its follow-up page. A failing sink is logged, never the
- * user's problem: the ticket is already in the built-in store.
+ * user's problem: the ticket is already in the built-in store. The
+ * follow-up token itself (`handOver`) goes along for the sinks that write to
+ * the customer (e-mail); the webhook ignores it.
  */
-export async function handToSinks(sinks: readonly TicketSink[], ticket: Ticket): Promise<void> {
-  const { followUpHash: _hash, ...forSinks } = ticket;
+export async function handToSinks(
+  sinks: readonly TicketSink[],
+  ticket: Ticket,
+  handOver?: SinkHandOver,
+): Promise<void> {
+  const { followUpHash: _hash, customerMail: _mail, ...forSinks } = ticket;
   await Promise.all(
     sinks.map((sink) =>
       sink
-        .deliver(forSinks)
+        .deliver(forSinks, handOver)
         .catch((error: Error) => log.error('tickets', 'sink failed', { sink: sink.name, ticketId: ticket.id, error })),
     ),
   );
@@ -31,7 +37,7 @@ export async function announceToSinks(
   ticket: Ticket,
   detail?: Record<string, unknown>,
 ): Promise<void> {
-  const { followUpHash: _hash, notes: _notes, ...rest } = ticket;
+  const { followUpHash: _hash, customerMail: _mail, notes: _notes, ...rest } = ticket;
   const shared = { ...rest, notes: [], messages: (ticket.messages ?? []).filter((m) => !m.internal) };
   await Promise.all(
     sinks.map(

@@ -51,6 +51,20 @@ export interface Ticket {
   team?: string;
   /** How each triage field was decided: the failed question's best article, a routing rule, an agent, or the defaults. */
   triage?: Partial<Record<'type' | 'priority' | 'category' | 'team' | 'tags', TriageSource>>;
+  /** What the customer-mail sink keeps (core/mail/): never shown, never sent to other systems. */
+  customerMail?: CustomerMailState;
+}
+
+/** The follow-up token sealed for later e-mails (core/mail/linkSeal.ts), and the solve the satisfaction mail was sent for. */
+export interface CustomerMailState {
+  sealedLink?: string;
+  /** The solvedAt a satisfaction mail was queued for: one per time the ticket is solved. */
+  solvedMailFor?: string;
+}
+
+/** What a new ticket's sinks may get besides the ticket: the follow-up token, for our own channels (the customer's e-mail) only. */
+export interface SinkHandOver {
+  followUpToken?: string;
 }
 
 /** An incident: something that worked fails; a service request: information, a change or something new; a question. */
@@ -73,7 +87,8 @@ export interface TicketMessage {
 /** Where new tickets go besides the built-in store (webhook, help-desk API…). */
 export interface TicketSink {
   readonly name: string;
-  deliver(ticket: Ticket): Promise<void>;
+  /** `handOver`: for a sink that speaks to the customer (e-mail); other systems ignore it. */
+  deliver(ticket: Ticket, handOver?: SinkHandOver): Promise<void>;
   /** What happened to a ticket after it was opened, for sinks that follow tickets (the webhook). */
   announce?(event: TicketChangeEvent, ticket: Ticket, detail?: Record<string, unknown>): Promise<void>;
 }

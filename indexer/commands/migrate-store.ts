@@ -48,6 +48,11 @@ function present(r: MigrationReport): string {
     `Events: ${r.events.moved} moved, ${r.events.alreadyThere} already there, from ${r.events.days} day files`,
     `Bot state: ${r.channelState.moved} conversations moved, ${r.channelState.alreadyThere} already there${refreshed(r.channelState.refreshed)}`,
     `Webhook deliveries still owed: ${r.deliveries.moved} moved, ${r.deliveries.alreadyThere} already there`,
+    ...(r.mail
+      ? [
+          `E-mails still owed: ${r.mail.moved} moved, ${r.mail.alreadyThere} already there${r.mail.linkKey === 'kept' ? '; the database had another mail link key: later mails of the moved tickets go without their link' : ''}`,
+        ]
+      : []),
     'Skipped, left in the data directory:',
     ...r.leftInDataDir.map((l) => `  ${l.count === null ? '' : `${l.count} `}${l.what}: ${l.why}`),
     'Nothing in the data directory was changed. Running this again moves only what is missing.',

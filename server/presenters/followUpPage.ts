@@ -126,7 +126,8 @@ export function followUpNotFoundPage(lang: Lang): string {
   return page(lang, TEXT[lang].notFound, `<p>${TEXT[lang].notFound}</p>`);
 }
 
-function page(lang: Lang, title: string, body: string): string {
+/** The follow-up pages' frame: language, title, stylesheet, no indexing. */
+export function page(lang: Lang, title: string, body: string): string {
   return `<!doctype html>
 <html lang="${lang}">
 <head>

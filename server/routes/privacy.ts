@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { eraseUser } from '../../core/commands/eraseUser.ts';
 import { retryWebhooks } from '../../core/commands/retryWebhooks.ts';
+import { retryMails } from '../../core/commands/retryMails.ts';
 import type { CoreServices } from '../../core/services.ts';
 import type { authenticator } from '../auth.ts';
 import { validate } from '../validate.ts';
@@ -9,7 +10,7 @@ import { emailField } from './fields.ts';
 
 const eraseSchema = z.strictObject({ email: emailField });
 
-/** Admin operations: erase a person's data on request, resend undelivered webhooks. */
+/** Admin operations: erase a person's data on request, resend undelivered webhooks and e-mails. */
 export function privacyRoutes(core: CoreServices, requireRole: ReturnType<typeof authenticator>): Router {
   const router = Router();
   const admin = requireRole('admin');
@@ -18,6 +19,9 @@ export function privacyRoutes(core: CoreServices, requireRole: ReturnType<typeof
   });
   router.post('/api/admin/webhooks/retry', admin, async (_req, res) => {
     res.json(await retryWebhooks(core));
+  });
+  router.post('/api/admin/mail/retry', admin, async (_req, res) => {
+    res.json(await retryMails(core));
   });
   return router;
 }

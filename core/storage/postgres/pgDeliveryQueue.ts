@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { log } from '../../logger.ts';
 import type { Delivery, DeliveryFailure, DeliveryQueue, NewDelivery } from '../ports.ts';
 
-/** The channel every instance LISTENs on, so a new delivery is sent at once rather than at the next poll. */
+/** The channel every instance LISTENs on, so a new delivery is sent at once rather than at the next poll (per queue). */
 const CHANNEL = 'deflect_deliveries';
 
 interface Row {
@@ -30,13 +30,22 @@ export class PgDeliveryQueue implements DeliveryQueue {
   private readonly listeners = new Set<() => void>();
   private listening: Promise<pg.PoolClient | undefined> | undefined;
 
-  constructor(private readonly pool: pg.Pool) {}
+  /** `queue`: which deliveries of the table this is (migration 0008): webhooks, or the customer's e-mails. */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly queue: 'webhook' | 'mail' = 'webhook',
+  ) {}
+
+  /** The webhook queue keeps the channel it always had; another gets its own, so a mail does not wake webhook workers. */
+  private get channel(): string {
+    return this.queue === 'webhook' ? CHANNEL : `${CHANNEL}_${this.queue}`;
+  }
 
   async enqueue(d: NewDelivery): Promise<Delivery> {
     const { rows } = await this.pool.query<Row>(
-      `WITH added AS (INSERT INTO deliveries (id, event, payload) VALUES ($1, $2, $3) RETURNING ${COLUMNS})
-       SELECT added.*, pg_notify('${CHANNEL}', '') FROM added`,
-      [randomUUID(), d.event, JSON.stringify(d.payload)],
+      `WITH added AS (INSERT INTO deliveries (id, event, payload, queue) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS})
+       SELECT added.*, pg_notify('${this.channel}', '') FROM added`,
+      [randomUUID(), d.event, JSON.stringify(d.payload), this.queue],
     );
     this.fire();
     return toDelivery(rows[0]!);
@@ -51,7 +60,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
   }
 
   async delivered(id: string): Promise<void> {
-    await this.pool.query('DELETE FROM deliveries WHERE id = $1', [id]);
+    await this.pool.query('DELETE FROM deliveries WHERE id = $1 AND queue = $2', [id, this.queue]);
   }
 
   async failed(id: string, worker: string, failure: DeliveryFailure): Promise<void> {
@@ -59,18 +68,23 @@ export class PgDeliveryQueue implements DeliveryQueue {
     await this.pool.query(
       `UPDATE deliveries SET status = $3, due_at = now() + $4 * interval '1 millisecond', last_error = $5,
               lease_owner = NULL, lease_until = NULL
-        WHERE id = $1 AND lease_owner = $2`,
-      [id, worker, dead ? 'dead' : 'pending', failure.retryInMs ?? 0, failure.error],
+        WHERE id = $1 AND lease_owner = $2 AND queue = $6`,
+      [id, worker, dead ? 'dead' : 'pending', failure.retryInMs ?? 0, failure.error, this.queue],
     );
   }
 
   async dead(): Promise<Delivery[]> {
-    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM deliveries WHERE status = 'dead' ORDER BY seq`);
+    const { rows } = await this.pool.query<Row>(
+      `SELECT ${COLUMNS} FROM deliveries WHERE status = 'dead' AND queue = $1 ORDER BY seq`,
+      [this.queue],
+    );
     return rows.map(toDelivery);
   }
 
   async all(): Promise<Delivery[]> {
-    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM deliveries ORDER BY seq`);
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM deliveries WHERE queue = $1 ORDER BY seq`, [
+      this.queue,
+    ]);
     return rows.map(toDelivery);
   }
 
@@ -79,7 +93,11 @@ export class PgDeliveryQueue implements DeliveryQueue {
     for (const d of await this.all()) {
       const payload = change(d);
       if (!payload) continue;
-      await this.pool.query('UPDATE deliveries SET payload = $2 WHERE id = $1', [d.id, JSON.stringify(payload)]);
+      await this.pool.query('UPDATE deliveries SET payload = $2 WHERE id = $1 AND queue = $3', [
+        d.id,
+        JSON.stringify(payload),
+        this.queue,
+      ]);
       n++;
     }
     return n;
@@ -89,9 +107,19 @@ export class PgDeliveryQueue implements DeliveryQueue {
     let added = 0;
     for (const d of deliveries) {
       const r = await this.pool.query(
-        `INSERT INTO deliveries (id, event, payload, status, attempts, due_at, created_at, last_error)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-        [d.id, d.event, JSON.stringify(d.payload), d.status, d.attempts, d.dueAt, d.createdAt, d.lastError ?? null],
+        `INSERT INTO deliveries (id, event, payload, status, attempts, due_at, created_at, last_error, queue)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
+        [
+          d.id,
+          d.event,
+          JSON.stringify(d.payload),
+          d.status,
+          d.attempts,
+          d.dueAt,
+          d.createdAt,
+          d.lastError ?? null,
+          this.queue,
+        ],
       );
       added += r.rowCount ?? 0;
     }
@@ -120,10 +148,10 @@ export class PgDeliveryQueue implements DeliveryQueue {
     const { rows } = await this.pool.query<Row>(
       `UPDATE deliveries SET lease_owner = $1, lease_until = now() + $2 * interval '1 millisecond', attempts = attempts + 1
         WHERE id IN (SELECT id FROM deliveries
-                      WHERE (lease_until IS NULL OR lease_until < now()) AND ${where}
+                      WHERE queue = $4 AND (lease_until IS NULL OR lease_until < now()) AND ${where}
                       LIMIT $3 FOR UPDATE SKIP LOCKED)
         RETURNING ${COLUMNS}`,
-      [worker, opts.leaseMs, opts.limit],
+      [worker, opts.leaseMs, opts.limit, this.queue],
     );
     return rows.map(toDelivery).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   }
@@ -138,7 +166,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
       const client = await this.pool.connect();
       client.on('notification', () => this.fire());
       client.on('error', (error) => log.warn('webhook', 'lost the delivery notifications; polling', { error }));
-      await client.query(`LISTEN ${CHANNEL}`);
+      await client.query(`LISTEN ${this.channel}`);
       return client;
     } catch (error) {
       log.warn('webhook', 'could not listen for new deliveries; polling', { error });

@@ -1,0 +1,41 @@
+import type { Lang } from '../contracts/api.ts';
+
+/** The customer's e-mails in Spanish and English: one place for every sentence they read. */
+export const MAIL_TEXT = {
+  es: {
+    hello: (name?: string) => (name ? `Hola, ${name}:` : 'Hola:'),
+    createdSubject: (id: string, subject: string) => `[${id}] Hemos recibido tu solicitud: ${subject}`,
+    created: (id: string) => `Hemos recibido tu solicitud ${id}. Una persona del equipo de soporte la revisará.`,
+    follow: 'Consulta su estado o escríbenos en esta página:',
+    keepLink: 'Guarda este enlace: es la llave de tu solicitud, no lo compartas.',
+    noLink: 'Sigue tu solicitud con el enlace de nuestro primer correo.',
+    replySubject: (id: string, subject: string) => `Re: [${id}] ${subject}`,
+    replied: (author?: string) => (author ? `${author}, de soporte, te ha respondido:` : 'Soporte te ha respondido:'),
+    answer: 'Responde o sigue tu solicitud aquí:',
+    solvedSubject: (id: string, subject: string) => `[${id}] Resuelta: ${subject}`,
+    solved: (id: string) => `Hemos dado por resuelta tu solicitud ${id}.`,
+    rate: '¿Qué tal te hemos ayudado?',
+    good: 'Bien',
+    bad: 'Mal',
+    notSolved: '¿No está resuelta? Escríbenos aquí y la reabriremos:',
+    footer: 'Este correo se ha enviado automáticamente.',
+  },
+  en: {
+    hello: (name?: string) => (name ? `Hello ${name},` : 'Hello,'),
+    createdSubject: (id: string, subject: string) => `[${id}] We received your request: ${subject}`,
+    created: (id: string) => `We received your request ${id}. Someone from the support team will look into it.`,
+    follow: 'See its status or write to us on this page:',
+    keepLink: 'Keep this link: it is the key to your request, do not share it.',
+    noLink: 'Follow your request with the link in our first e-mail.',
+    replySubject: (id: string, subject: string) => `Re: [${id}] ${subject}`,
+    replied: (author?: string) => (author ? `${author}, from support, replied:` : 'Support replied:'),
+    answer: 'Reply or follow your request here:',
+    solvedSubject: (id: string, subject: string) => `[${id}] Solved: ${subject}`,
+    solved: (id: string) => `We marked your request ${id} as solved.`,
+    rate: 'How did we do?',
+    good: 'Good',
+    bad: 'Bad',
+    notSolved: 'Not solved? Write to us here and we will reopen it:',
+    footer: 'This e-mail was sent automatically.',
+  },
+} as const satisfies Record<Lang, unknown>;
