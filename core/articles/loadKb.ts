@@ -3,6 +3,8 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Lang } from '../contracts/api.ts';
 import { parseArticle } from './parseArticle.ts';
+import { readPolicyFile } from '../triage/policyFile.ts';
+import { ROUTING_FILE, routingSchema, type RoutingPolicy } from '../triage/routingRules.ts';
 import type { Article, ArticleProblem } from './types.ts';
 
 export interface KnowledgeBase {
@@ -11,6 +13,8 @@ export interface KnowledgeBase {
   problems: ArticleProblem[];
   /** Groups of interchangeable terms from `_synonyms.yml`. */
   synonyms: string[][];
+  /** Ticket routing from `_routing.yml` (core/triage/routingRules.ts); absent when the KB has none or it is broken. */
+  routing?: RoutingPolicy;
 }
 
 const SYNONYMS_FILE = '_synonyms.yml';
@@ -82,7 +86,15 @@ export async function loadKnowledgeBase(root: string, options: { defaultLang: La
     }
   }
   const synonyms = await loadSynonyms(root, problems);
-  return { root, articles: [...byId.values()], problems, synonyms };
+  const routing = await readPolicyFile(root, ROUTING_FILE, routingSchema);
+  problems.push(...routing.problems);
+  return {
+    root,
+    articles: [...byId.values()],
+    problems,
+    synonyms,
+    ...(routing.policy ? { routing: routing.policy } : {}),
+  };
 }
 
 async function listMarkdown(root: string, rel: string): Promise<string[]> {

@@ -5,6 +5,7 @@ import type { Ticket } from '../tickets/types.ts';
 import { assertOwner } from '../conversations/assertOwner.ts';
 import { newFollowUpToken } from '../tickets/followUpToken.ts';
 import { handToSinks } from '../tickets/handToSinks.ts';
+import { triageNewTicket } from '../triage/triageNewTicket.ts';
 
 export interface OpenTicketInput {
   conversationId?: string;
@@ -16,7 +17,7 @@ export interface OpenTicketInput {
   description?: string;
   lang?: Lang;
   /** Who asks for the ticket; must own the conversation when it belongs to a verified user. */
-  asker?: { id?: string; verified?: boolean };
+  asker?: { id?: string; verified?: boolean; attributes?: Record<string, string> };
 }
 
 /**
@@ -45,8 +46,14 @@ export async function openTicket(
   const followUp = newFollowUpToken();
   const description = input.description?.trim() || undefined;
   const now = new Date().toISOString();
+  const channel = c?.channel ?? input.channel;
+  // Signed attributes only (core/identity/verifyUser.ts drops the others).
+  const attributes = input.asker?.verified ? input.asker.attributes : undefined;
+  const triage = triageNewTicket(core, { conversation: c, draft: { channel, lang, subject, description }, attributes });
   const ticket = await core.tickets.create({
-    channel: c?.channel ?? input.channel,
+    ...triage.fields,
+    ...(attributes ? { attributes } : {}),
+    channel,
     lang,
     email: input.email.trim(),
     name: input.name?.trim() || c?.user?.name,

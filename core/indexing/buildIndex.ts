@@ -112,6 +112,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     itemCount: items.length,
     hashes: Object.fromEntries(kb.articles.map((a) => [a.id, a.hash])),
     synonyms: kb.synonyms,
+    ...(kb.routing ? { routing: kb.routing } : {}),
     calibration: UNCALIBRATED,
     wordVectors: options.wordVectors?.id ?? null,
   };
@@ -171,6 +172,7 @@ export async function isIndexStale(
     const ids = Object.keys(manifest.hashes);
     if (ids.length !== kb.articles.length) return true;
     if (JSON.stringify(manifest.synonyms) !== JSON.stringify(kb.synonyms)) return true;
+    if (JSON.stringify(manifest.routing ?? null) !== JSON.stringify(kb.routing ?? null)) return true;
     return kb.articles.some((a) => manifest.hashes[a.id] !== a.hash);
   } catch {
     return true;

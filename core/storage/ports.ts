@@ -28,6 +28,11 @@ export interface TicketQuery {
   verifiedUserId?: string;
   /** ISO time, exclusive: last changed before it (the close job). */
   updatedBefore?: string;
+  /** Triage (issue 18). */
+  team?: string;
+  priority?: Ticket['priority'];
+  type?: Ticket['type'];
+  category?: string;
   page?: number;
   pageSize?: number;
 }

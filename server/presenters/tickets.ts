@@ -26,6 +26,11 @@ export function ticketSummary(t: Ticket) {
     rating: t.rating,
     followUpOf: t.followUpOf,
     followUps: t.followUps,
+    type: t.type,
+    priority: t.priority,
+    category: t.category,
+    team: t.team,
+    triage: t.triage,
   };
 }
 

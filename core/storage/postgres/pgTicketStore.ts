@@ -27,7 +27,7 @@ export class PgTicketStore implements TicketRepository {
       updatedAt: now,
     };
     await this.pool.query(
-      'INSERT INTO tickets (id, seq, status, channel, lang, tags, created_at, updated_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      'INSERT INTO tickets (id, seq, status, channel, lang, tags, created_at, updated_at, doc, team, priority, type, category) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
       [ticket.id, seq, ...columnsOf(ticket)],
     );
     return ticket;
@@ -56,6 +56,10 @@ export class PgTicketStore implements TicketRepository {
     if (q.to) add('created_at < ?', q.to);
     if (q.verifiedUserId) add("doc->>'verifiedUserId' = ?", q.verifiedUserId);
     if (q.updatedBefore) add('updated_at < ?', q.updatedBefore);
+    if (q.team) add('team = ?', q.team);
+    if (q.priority) add('priority = ?', q.priority);
+    if (q.type) add('type = ?', q.type);
+    if (q.category) add('lower(category) = lower(?)', q.category);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [found, count] = await Promise.all([
       this.pool.query<{ doc: Ticket }>(
@@ -76,7 +80,7 @@ export class PgTicketStore implements TicketRepository {
       if (change(t) === false) return before;
       t.updatedAt = new Date().toISOString();
       await client.query(
-        'UPDATE tickets SET status = $2, channel = $3, lang = $4, tags = $5, created_at = $6, updated_at = $7, doc = $8 WHERE id = $1',
+        'UPDATE tickets SET status = $2, channel = $3, lang = $4, tags = $5, created_at = $6, updated_at = $7, doc = $8, team = $9, priority = $10, type = $11, category = $12 WHERE id = $1',
         [id, ...columnsOf(t)],
       );
       return t;
@@ -96,7 +100,19 @@ export class PgTicketStore implements TicketRepository {
   }
 }
 
-/** The columns kept beside the document, in table order after id and seq. */
+/** The columns kept beside the document, in table order after id and seq (then the triage columns of migration 0007). */
 function columnsOf(t: Ticket): unknown[] {
-  return [t.status, t.channel, t.lang, t.tags, t.createdAt, t.updatedAt, JSON.stringify(t)];
+  return [
+    t.status,
+    t.channel,
+    t.lang,
+    t.tags,
+    t.createdAt,
+    t.updatedAt,
+    JSON.stringify(t),
+    t.team ?? null,
+    t.priority ?? null,
+    t.type ?? null,
+    t.category ?? null,
+  ];
 }
