@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Lang } from '../contracts/api.ts';
 import { parseArticle } from './parseArticle.ts';
 import { readPolicyFile } from '../triage/policyFile.ts';
+import { SLA_FILE, slaSchema, type SlaPolicy } from '../sla/slaPolicy.ts';
 import { ROUTING_FILE, routingSchema, type RoutingPolicy } from '../triage/routingRules.ts';
 import type { Article, ArticleProblem } from './types.ts';
 
@@ -15,6 +16,8 @@ export interface KnowledgeBase {
   synonyms: string[][];
   /** Ticket routing from `_routing.yml` (core/triage/routingRules.ts); absent when the KB has none or it is broken. */
   routing?: RoutingPolicy;
+  /** SLA targets and business calendar from `_sla.yml` (core/sla/slaPolicy.ts); absent when none or broken. */
+  sla?: SlaPolicy;
 }
 
 const SYNONYMS_FILE = '_synonyms.yml';
@@ -87,13 +90,15 @@ export async function loadKnowledgeBase(root: string, options: { defaultLang: La
   }
   const synonyms = await loadSynonyms(root, problems);
   const routing = await readPolicyFile(root, ROUTING_FILE, routingSchema);
-  problems.push(...routing.problems);
+  const sla = await readPolicyFile(root, SLA_FILE, slaSchema);
+  problems.push(...routing.problems, ...sla.problems);
   return {
     root,
     articles: [...byId.values()],
     problems,
     synonyms,
     ...(routing.policy ? { routing: routing.policy } : {}),
+    ...(sla.policy ? { sla: sla.policy } : {}),
   };
 }
 

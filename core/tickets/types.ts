@@ -51,6 +51,8 @@ export interface Ticket {
   team?: string;
   /** How each triage field was decided: the failed question's best article, a routing rule, an agent, or the defaults. */
   triage?: Partial<Record<'type' | 'priority' | 'category' | 'team' | 'tags', TriageSource>>;
+  /** Each status the ticket entered after `open` at creation, with when (core/tickets/lifecycle.ts): what SLA clocks read. */
+  statusHistory?: { at: string; status: TicketStatus }[];
   /** The verified user's signed attributes at creation (`plan: paid`): what routing and SLA policies read. */
   attributes?: Record<string, string>;
 }

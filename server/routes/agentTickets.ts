@@ -28,6 +28,8 @@ const listSchema = z.strictObject({
   priority: priority.optional(),
   type: ticketType.optional(),
   category: z.string().trim().min(1).max(100).optional(),
+  /** queue: the team's queue order (priority, due time, age; or first come first served), open tickets unless a status is given. */
+  sort: z.enum(['newest', 'queue']).default('newest'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });

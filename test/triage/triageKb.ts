@@ -18,6 +18,15 @@ rules:
     set: { type: incident, priority: P2, team: network }
 `;
 
+/** Around the clock (so an HTTP spec can check due times without a fake clock): P1 1 h, P2 4 h, P3 8 h to reply. */
+export const TRIAGE_SLA = `timezone: Europe/Madrid
+warningAt: 0.8
+targets:
+  P1: { firstResponse: 1h, resolution: 8h }
+  P2: { firstResponse: 4h }
+  P3: { firstResponse: 8h, resolution: 40h }
+`;
+
 /** A KB whose billing article triages its tickets, and one that says nothing about tickets. */
 export function triageKb(): { dir: string; cleanup: () => void } {
   const kb = tempDir('deflect-triage-kb-');
@@ -47,6 +56,7 @@ export function triageKb(): { dir: string; cleanup: () => void } {
       '# Clear a printer jam\n\nOpen tray 2.\n',
     ),
     '_routing.yml': TRIAGE_ROUTING,
+    '_sla.yml': TRIAGE_SLA,
   });
   return kb;
 }
