@@ -22,6 +22,7 @@ import { IndexHolder, type CoreServices } from './services.ts';
 import { openServices, reportsOver, type Services } from './openServices.ts';
 import { thresholdsOf } from './thresholds.ts';
 import { DeliveryWorker } from './tickets/deliveryWorker.ts';
+import { startSlaAlerts } from './sla/slaAlertJob.ts';
 
 export interface Core extends CoreServices {
   /** Where index snapshots are published and followed (DATA_DIR's CURRENT, or PostgreSQL). */
@@ -122,7 +123,10 @@ export async function createCore(config: Config): Promise<Core> {
     let worker: DeliveryWorker | undefined;
     // Every instance closes solved tickets past TICKET_CLOSE_DAYS; each ticket is re-checked under the store's lock.
     const stopClosing = startTicketClosing({ tickets, sinks: stores.sinks }, { closeDays: config.tickets.closeDays });
+    // Every instance checks SLA clocks; each sla.warning / sla.breached goes out once (core/commands/sendSlaAlerts.ts).
+    const stopSlaAlerts = startSlaAlerts({ tickets, sinks: stores.sinks, index: holder });
     const close = async () => {
+      await stopSlaAlerts();
       await stopClosing();
       await worker?.close();
       await stopMaintenance();
