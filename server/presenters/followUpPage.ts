@@ -24,6 +24,7 @@ const TEXT = {
     rated: 'Gracias por tu valoración.',
     followUp: 'Abrimos una nueva solicitud con tu mensaje. Guarda este enlace para seguirla.',
     notFound: 'No encontramos esta solicitud. Revisa el enlace que recibiste.',
+    expected: 'Te responderemos antes del',
     errors: {
       invalid_request: 'Revisa el formulario: el mensaje está vacío o es demasiado largo.',
       conflict: 'Ahora no se puede: la valoración se da cuando la solicitud está resuelta y hasta que se cierra.',
@@ -52,6 +53,7 @@ const TEXT = {
     rated: 'Thank you for your rating.',
     followUp: 'We opened a new request with your message. Keep this link to follow it.',
     notFound: 'We could not find this request. Check the link you received.',
+    expected: 'We will reply by',
     errors: {
       invalid_request: 'Check the form: the message is empty or too long.',
       conflict: 'Not now: a rating is given once the request is solved, and until it is closed.',
@@ -103,6 +105,7 @@ ${t.rating ? `<p class="rating">${escapeHtml(s.yourRating(t.rating.score === 'go
     s.title(t.id),
     `<h1>${escapeHtml(t.subject)}</h1>
 <p class="meta">${escapeHtml(s.title(t.id))} · ${s.status}: <strong class="status status-${escapeHtml(t.status)}">${escapeHtml(t.statusLabel)}</strong></p>
+${t.expectedReplyAt ? `<p class="expected">${s.expected} <time datetime="${escapeHtml(t.expectedReplyAt)}">${escapeHtml(when(t.expectedReplyAt))}</time></p>` : ''}
 ${notice ? `<p class="notice" role="status">${notice}</p>` : ''}
 ${opts.error ? `<p class="error" role="alert">${s.errors[opts.error as keyof typeof s.errors] ?? s.errors.other}</p>` : ''}
 <section aria-labelledby="thread-h"><h2 id="thread-h">${s.thread}</h2>

@@ -12,7 +12,7 @@ describe('queues and SLA due times over HTTP (_routing.yml teams, _sla.yml targe
   this.timeout(120_000);
   let s: TestServer;
   let kb: { dir: string; cleanup: () => void };
-  const opened: { id: string; token: string; priority: string }[] = [];
+  const opened: { id: string; token: string; priority: string; url: string }[] = [];
 
   async function open(question: string, plan?: string) {
     const id = `u-${opened.length}`;
@@ -31,7 +31,7 @@ describe('queues and SLA due times over HTTP (_routing.yml teams, _sla.yml targe
       ...(user ? { user } : {}),
     });
     const t = (await getJson(`${s.url}/api/tickets/${created.body.id}`, bearer)).body;
-    opened.push({ id: t.id, token: created.body.followUp.token, priority: t.priority });
+    opened.push({ id: t.id, token: created.body.followUp.token, priority: t.priority, url: created.body.followUp.url });
     await new Promise((r) => setTimeout(r, 5));
     return t;
   }
@@ -62,6 +62,18 @@ describe('queues and SLA due times over HTTP (_routing.yml teams, _sla.yml targe
     const agent = (await getJson(`${s.url}/api/tickets/${id}`, bearer)).body;
     expect(mine.expectedReplyAt).to.equal(agent.due.firstResponseAt);
     expect(Date.parse(mine.expectedReplyAt) - Date.parse(mine.createdAt)).to.equal(8 * HOUR);
+  });
+
+  it('the follow-up page tells the customer when to expect a reply, in their language', async () => {
+    const { url, id } = opened[0]!;
+    const due = (await getJson(`${s.url}/api/tickets/${id}`, bearer)).body.due.firstResponseAt as string;
+    const shown = `${due.slice(0, 10)} ${due.slice(11, 16)} UTC`;
+    const page = (lang: string) =>
+      fetch(`${s.url}${new URL(url).pathname}?lang=${lang}`, { headers: { 'Accept-Language': lang } }).then((r) =>
+        r.text(),
+      );
+    expect(await page('en')).to.contain(`We will reply by <time datetime="${due}">${shown}</time>`);
+    expect(await page('es')).to.contain(`Te responderemos antes del <time datetime="${due}">${shown}</time>`);
   });
 
   it('sort=queue: the team queue by priority, then due time, then age', async () => {
