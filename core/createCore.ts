@@ -23,6 +23,7 @@ import { openServices, reportsOver, type Services } from './openServices.ts';
 import { thresholdsOf } from './thresholds.ts';
 import { DeliveryWorker } from './tickets/deliveryWorker.ts';
 import { mailSinkOf } from './mail/customerMailSink.ts';
+import { startSlaAlerts } from './sla/slaAlertJob.ts';
 
 export interface Core extends CoreServices {
   /** Where index snapshots are published and followed (DATA_DIR's CURRENT, or PostgreSQL). */
@@ -129,7 +130,10 @@ export async function createCore(config: Config): Promise<Core> {
     let mailWorker: DeliveryWorker | undefined;
     // Every instance closes solved tickets past TICKET_CLOSE_DAYS; each ticket is re-checked under the store's lock.
     const stopClosing = startTicketClosing({ tickets, sinks: stores.sinks }, { closeDays: config.tickets.closeDays });
+    // Every instance checks SLA clocks; each sla.warning / sla.breached goes out once (core/commands/sendSlaAlerts.ts).
+    const stopSlaAlerts = startSlaAlerts({ tickets, sinks: stores.sinks, index: holder });
     const close = async () => {
+      await stopSlaAlerts();
       await stopClosing();
       await worker?.close();
       await mailWorker?.close();

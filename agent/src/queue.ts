@@ -15,7 +15,7 @@ export function statusName(L: Locale, s: TicketStatus): string {
 /** The triage fields some ticket in the list carries, in the order of their columns. */
 export function triageFields(tickets: AgentTicketSummary[]): Array<'type' | 'priority' | 'category' | 'team' | 'due'> {
   const fields = ['type', 'priority', 'category', 'team', 'due'] as const;
-  return fields.filter((f) => tickets.some((t) => typeof t[f] === 'string' && t[f] !== ''));
+  return fields.filter((f) => tickets.some((t) => !!(f === 'due' ? nextDue(t) : t[f])));
 }
 
 /** "All" and one button per status, each with its count; the pressed one is the status filter. */
@@ -88,9 +88,10 @@ export function renderQueue(
     };
     row.append(cell(t.id), cell(openButton), cell(el('span', statusName(L, t.status), `st st-${t.status}`)));
     for (const f of triage) {
-      const value = t[f];
+      const value = f === 'due' ? nextDue(t) : t[f];
       if (f === 'due' && typeof value === 'string') {
-        const late = Date.parse(value) < now && t.status !== 'solved' && t.status !== 'closed';
+        const late =
+          t.sla === 'breached' || (Date.parse(value) < now && t.status !== 'solved' && t.status !== 'closed');
         row.append(cell(late ? `${L.when(value)} (${L.t('overdue')})` : L.when(value), late ? 'overdue' : undefined));
       } else row.append(cell(typeof value === 'string' ? value : ''));
     }
@@ -101,4 +102,9 @@ export function renderQueue(
   });
   table.tBodies[0]!.replaceChildren(...rows);
   return rows;
+}
+
+/** The next SLA time the agent must meet: the first response while it is awaited, then the resolution. */
+export function nextDue(t: Pick<AgentTicketSummary, 'due'>): string | undefined {
+  return t.due?.firstResponseAt ?? t.due?.resolutionAt;
 }

@@ -4,7 +4,7 @@
 import type { AgentTicketDetail, AgentTicketMessage } from '../../core/contracts/agent.ts';
 import { byId, el } from './dom.ts';
 import type { Locale, StringKey } from './i18n/index.ts';
-import { statusName } from './queue.ts';
+import { nextDue, statusName } from './queue.ts';
 
 /** Fills the ticket's read-only parts; the forms are set by the caller. */
 export function renderTicket(t: AgentTicketDetail, L: Locale): void {
@@ -89,6 +89,7 @@ function renderMeta(t: AgentTicketDetail, L: Locale): void {
     ['colTeam', t.team],
   ] as const)
     if (typeof value === 'string' && value) rows.push([key, value]);
-  if (typeof t.due === 'string') rows.push(['colDue', L.when(t.due)]);
+  const due = nextDue(t);
+  if (due) rows.push(['colDue', L.when(due)]);
   byId('ticket-meta').replaceChildren(...rows.flatMap(([key, value]) => [el('dt', L.t(key)), el('dd', value)]));
 }

@@ -3,6 +3,9 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Lang } from '../contracts/api.ts';
 import { parseArticle } from './parseArticle.ts';
+import { readPolicyFile } from '../triage/policyFile.ts';
+import { SLA_FILE, slaSchema, type SlaPolicy } from '../sla/slaPolicy.ts';
+import { ROUTING_FILE, routingSchema, type RoutingPolicy } from '../triage/routingRules.ts';
 import type { Article, ArticleProblem } from './types.ts';
 
 export interface KnowledgeBase {
@@ -11,6 +14,10 @@ export interface KnowledgeBase {
   problems: ArticleProblem[];
   /** Groups of interchangeable terms from `_synonyms.yml`. */
   synonyms: string[][];
+  /** Ticket routing from `_routing.yml` (core/triage/routingRules.ts); absent when the KB has none or it is broken. */
+  routing?: RoutingPolicy;
+  /** SLA targets and business calendar from `_sla.yml` (core/sla/slaPolicy.ts); absent when none or broken. */
+  sla?: SlaPolicy;
 }
 
 const SYNONYMS_FILE = '_synonyms.yml';
@@ -82,7 +89,17 @@ export async function loadKnowledgeBase(root: string, options: { defaultLang: La
     }
   }
   const synonyms = await loadSynonyms(root, problems);
-  return { root, articles: [...byId.values()], problems, synonyms };
+  const routing = await readPolicyFile(root, ROUTING_FILE, routingSchema);
+  const sla = await readPolicyFile(root, SLA_FILE, slaSchema);
+  problems.push(...routing.problems, ...sla.problems);
+  return {
+    root,
+    articles: [...byId.values()],
+    problems,
+    synonyms,
+    ...(routing.policy ? { routing: routing.policy } : {}),
+    ...(sla.policy ? { sla: sla.policy } : {}),
+  };
 }
 
 async function listMarkdown(root: string, rel: string): Promise<string[]> {

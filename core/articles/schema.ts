@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SUPPORTED_LANGS } from '../text/analyze.ts';
+import { teamName } from '../triage/routingRules.ts';
 
 const isoDate = z
   .string()
@@ -52,6 +53,10 @@ export const frontMatterSchema = z.looseObject({
   owner: z.string().trim().min(1).optional(),
   review_by: isoDate.optional(),
   translations: z.record(lang, z.string().trim().min(1)).default({}),
+  /** Triage of a ticket this article could not prevent (issue 18): its type, priority and owning team. */
+  ticket_type: z.enum(['incident', 'service_request', 'question']).optional(),
+  priority: z.enum(['P1', 'P2', 'P3', 'P4'], { error: 'must be P1, P2, P3 or P4' }).optional(),
+  team: teamName.optional(),
 });
 
 export type FrontMatterData = z.infer<typeof frontMatterSchema>;

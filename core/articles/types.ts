@@ -1,4 +1,5 @@
 import type { Lang } from '../contracts/api.ts';
+import type { TicketPriority, TicketType } from '../tickets/types.ts';
 
 export type ArticleStatus = 'published' | 'draft' | 'archived';
 export type Audience = 'public' | 'internal';
@@ -29,6 +30,10 @@ export interface Article {
   owner?: string;
   reviewBy?: string;
   translations: Partial<Record<Lang, string>>;
+  /** How a ticket this article could not prevent is triaged (front matter `ticket_type`, `priority`, `team`). */
+  ticketType?: TicketType;
+  priority?: TicketPriority;
+  team?: string;
   /** Body Markdown without front matter. */
   body: string;
   headings: string[];

@@ -7,6 +7,7 @@ import { hashFollowUpToken, newFollowUpToken } from '../tickets/followUpToken.ts
 import { followUpTokenOf, newIdempotencyClaim, type IdempotencyClaim } from '../tickets/idempotency.ts';
 import type { TicketDraft } from '../storage/ports.ts';
 import { handToSinks } from '../tickets/handToSinks.ts';
+import { triageNewTicket } from '../triage/triageNewTicket.ts';
 
 export interface OpenTicketInput {
   conversationId?: string;
@@ -18,7 +19,7 @@ export interface OpenTicketInput {
   description?: string;
   lang?: Lang;
   /** Who asks for the ticket; must own the conversation when it belongs to a verified user. */
-  asker?: { id?: string; verified?: boolean };
+  asker?: { id?: string; verified?: boolean; attributes?: Record<string, string> };
   /**
    * The client's Idempotency-Key: the same key with the same request gives
    * the same ticket and follow-up token, from any instance, without opening
@@ -58,8 +59,14 @@ export async function openTicket(
   const followUp = key && claim ? derivedToken(key, claim) : newFollowUpToken();
   const description = input.description?.trim() || undefined;
   const now = new Date().toISOString();
+  const channel = c?.channel ?? input.channel;
+  // Signed attributes only (core/identity/verifyUser.ts drops the others).
+  const attributes = input.asker?.verified ? input.asker.attributes : undefined;
+  const triage = triageNewTicket(core, { conversation: c, draft: { channel, lang, subject, description }, attributes });
   const draft: TicketDraft = {
-    channel: c?.channel ?? input.channel,
+    ...triage.fields,
+    ...(attributes ? { attributes } : {}),
+    channel,
     lang,
     email: input.email.trim(),
     name: input.name?.trim() || c?.user?.name,

@@ -1,6 +1,6 @@
 import type { TicketStatus } from '../contracts/api.ts';
 import type { CoreServices } from '../services.ts';
-import type { Ticket } from '../tickets/types.ts';
+import type { Ticket, TicketPriority, TicketType } from '../tickets/types.ts';
 import { moveTo, type Milestones } from '../tickets/lifecycle.ts';
 import { announceToSinks } from '../tickets/handToSinks.ts';
 import { recordMilestones } from '../tickets/ticketEvents.ts';
@@ -15,6 +15,11 @@ export interface TicketChange {
   note?: string;
   /** The article that solved it (validated by core/commands/solveWithArticle.ts). */
   solvedWith?: string;
+  /** Triage (issue 18): what the agent sets is recorded as decided by `agent`; null clears category or team. */
+  type?: TicketType;
+  priority?: TicketPriority;
+  category?: string | null;
+  team?: string | null;
 }
 
 /**
@@ -32,12 +37,31 @@ export async function updateTicket(
     if (change.status) milestones = moveTo(t, change.status, now, author).milestones;
     if (change.assignee !== undefined) t.assignee = change.assignee ?? undefined;
     if (change.tags) t.tags = [...new Set(change.tags.map((s) => s.trim().toLowerCase()).filter(Boolean))];
+    retriage(t, change);
     if (change.solvedWith) t.solvedWith = change.solvedWith;
     if (change.note?.trim()) t.notes.push({ at: now.toISOString(), text: change.note.trim(), author });
   });
   await recordMilestones(core.events, ticket, milestones);
   // A note alone is agent-side: nothing the other systems are told of.
-  if (change.status || change.assignee !== undefined || change.tags || change.solvedWith)
+  if (change.status || change.assignee !== undefined || change.tags || change.solvedWith || triageChanged(change))
     await announceToSinks(core.sinks, 'ticket.updated', ticket);
   return ticket;
+}
+
+const TRIAGE_FIELDS = ['type', 'priority', 'category', 'team'] as const;
+
+/** An agent's triage overrides the article's, the rules' and the defaults': each field changed is then the agent's. */
+function retriage(t: Ticket, change: TicketChange): void {
+  for (const field of TRIAGE_FIELDS) {
+    const value = change[field];
+    if (value === undefined) continue;
+    if (value === null) delete t[field];
+    else (t as Pick<Ticket, typeof field>)[field] = value as never;
+    t.triage = { ...t.triage, [field]: 'agent' };
+  }
+  if (change.tags) t.triage = { ...t.triage, tags: 'agent' };
+}
+
+function triageChanged(change: TicketChange): boolean {
+  return TRIAGE_FIELDS.some((f) => change[f] !== undefined);
 }

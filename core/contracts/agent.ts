@@ -34,10 +34,9 @@ export interface AgentTicketSummary {
   priority?: string;
   category?: string;
   team?: string;
-  /** When an agent's reply or the resolution is due (SLA), an ISO time. */
-  due?: string;
-  /** The SLA's state as the server words it (e.g. ok, at_risk, breached), or an object carrying it. */
-  sla?: unknown;
+  /** When the first response and the resolution are due under the SLA (core/sla/computeSla.ts), while their clocks run or once missed. */
+  due?: { firstResponseAt?: string; resolutionAt?: string };
+  sla?: 'ok' | 'warning' | 'breached';
 }
 
 export interface AgentTicketPage {

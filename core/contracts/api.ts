@@ -15,6 +15,10 @@ export interface UserIdentity {
   name?: string;
   /** HMAC-SHA256(secret, id) computed by the host site's server. */
   hash?: string;
+  /** What the host site knows of the user (`plan: paid`), for routing rules and SLA policies; used only when signed. */
+  attributes?: Record<string, string>;
+  /** HMAC-SHA256(secret, id + "\n" + the attributes as sorted `key=value` lines), hex (core/identity/verifyUser.ts). */
+  attributesHash?: string;
 }
 
 export interface AskRequest {

@@ -29,11 +29,28 @@ export function verifyUser(user: UserIdentity | undefined, options: { secret?: s
     if (options.required && user) throw new IdentityError('a user id and its hash are required');
     return { audiences: audiencesOf({ staff: false }) };
   }
-  const { hash, ...rest } = user;
+  const { hash, attributes, attributesHash, ...rest } = user;
   const verified = !!(options.secret && user.id && hash && hashMatches(options.secret, user.id, hash));
   if (options.required && !verified)
     throw new IdentityError('the user could not be verified: hash must be HMAC-SHA256(secret, id), hex');
-  return { user: { ...rest, verified }, audiences: audiencesOf({ staff: verified }) };
+  // Attributes decide priority and SLA: only the host site may state them, so they count only when signed too.
+  const signed =
+    verified &&
+    attributes &&
+    attributesHash &&
+    hashMatches(options.secret!, attributesMessage(user.id!, attributes), attributesHash);
+  return {
+    user: { ...rest, verified, ...(signed ? { attributes: { ...attributes } } : {}) },
+    audiences: audiencesOf({ staff: verified }),
+  };
+}
+
+/** What the attributes hash signs: the user id, then each attribute as `key=value`, keys sorted, one per line. */
+export function attributesMessage(id: string, attributes: Record<string, string>): string {
+  const lines = Object.keys(attributes)
+    .sort()
+    .map((k) => `${k}=${attributes[k]}`);
+  return [id, ...lines].join('\n');
 }
 
 /** The hash a host site must send for a user id. */

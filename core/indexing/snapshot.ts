@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../articles/types.ts';
+import type { RoutingPolicy } from '../triage/routingRules.ts';
+import type { SlaPolicy } from '../sla/slaPolicy.ts';
 import { DeflectError } from '../errors.ts';
 import type { Calibration } from '../answers/pipeline/calibration.ts';
 import { decodeClassifier, encodeClassifier } from '../answers/codecs/classifierCodec.ts';
@@ -26,6 +28,10 @@ export interface Manifest {
   hashes: Record<string, string>;
   /** The KB's synonym groups, applied at query time. */
   synonyms: string[][];
+  /** The KB's ticket routing (`_routing.yml`), published with the articles; absent when it has none. */
+  routing?: RoutingPolicy;
+  /** The KB's SLA policy (`_sla.yml`), published with the articles; absent when it has none. */
+  sla?: SlaPolicy;
   calibration: Calibration;
   /** Id of the word vectors the lexical model and its calibration were fitted with (absent: none). */
   wordVectors?: string | null;
@@ -128,9 +134,15 @@ export async function switchCurrent(dataDir: string, name: string): Promise<void
 }
 
 /** The KB revision a snapshot was built from: the same articles and synonyms give the same revision on any machine. */
-export function revisionOf(manifest: Pick<Manifest, 'hashes' | 'synonyms'>): string {
+export function revisionOf(manifest: Pick<Manifest, 'hashes' | 'synonyms' | 'routing' | 'sla'>): string {
   const ids = Object.keys(manifest.hashes).sort();
-  const text = JSON.stringify([ids.map((id) => [id, manifest.hashes[id]]), manifest.synonyms]);
+  // Routing joins the revision only when present, so a KB without it keeps the revision it had.
+  const text = JSON.stringify([
+    ids.map((id) => [id, manifest.hashes[id]]),
+    manifest.synonyms,
+    ...(manifest.routing ? [manifest.routing] : []),
+    ...(manifest.sla ? [{ sla: manifest.sla }] : []),
+  ]);
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 

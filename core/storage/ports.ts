@@ -33,6 +33,11 @@ export interface TicketQuery {
   assignee?: string | null;
   /** Words in the ticket's id, subject, description, failed question, e-mail or name (core/tickets/ticketText.ts). */
   text?: string;
+  /** Triage (issue 18). */
+  team?: string;
+  priority?: Ticket['priority'];
+  type?: Ticket['type'];
+  category?: string;
   page?: number;
   pageSize?: number;
 }

@@ -5,13 +5,16 @@ import { followUpTokenMatches } from './followUpToken.ts';
 import { publicMessages } from './lifecycle.ts';
 import { statusLabel } from './statusLabels.ts';
 import type { Ticket } from './types.ts';
+import type { SlaStatus } from '../sla/computeSla.ts';
 
 /**
  * The ticket as its customer sees it, wherever they see it (the JSON route,
  * the follow-up page): public messages only, the status in their words. The
  * one place that decides what leaves the agent side.
  */
-export function customerView(t: Ticket, lang: Lang = t.lang): MyTicketResponse {
+export function customerView(t: Ticket, lang: Lang = t.lang, sla?: SlaStatus): MyTicketResponse {
+  // While an agent's first reply is awaited and counting (not paused, not late), the customer is told when to expect it.
+  const expectedReplyAt = sla?.clocks.firstResponse?.state === 'running' ? sla.clocks.firstResponse.dueAt : undefined;
   return {
     id: t.id,
     status: t.status,
@@ -29,6 +32,7 @@ export function customerView(t: Ticket, lang: Lang = t.lang): MyTicketResponse {
     })),
     ...(t.rating ? { rating: { ...t.rating } } : {}),
     ...(t.followUpOf ? { followUpOf: t.followUpOf } : {}),
+    ...(expectedReplyAt ? { expectedReplyAt } : {}),
   };
 }
 

@@ -66,7 +66,7 @@ export function addCustomerMessage(t: Ticket, text: string, now: Date): StepResu
   if (t.status === 'pending' || t.status === 'solved') {
     milestones.reopened = { from: t.status };
     t.reopens = (t.reopens ?? 0) + 1;
-    t.status = 'open';
+    enter(t, 'open', now);
   }
   return { message, milestones };
 }
@@ -88,8 +88,14 @@ export function moveTo(t: Ticket, status: TicketStatus, now: Date, author?: stri
     milestones.resolved = { afterMs: elapsed(t, now), author };
   }
   if (status === 'closed' && t.status !== 'closed') t.closedAt = now.toISOString();
-  t.status = status;
+  enter(t, status, now);
   return { milestones };
+}
+
+/** Change the status and keep when: SLA clocks (core/sla) are computed from this history, never from stored timers. */
+function enter(t: Ticket, status: TicketStatus, now: Date): void {
+  if (t.status !== status) (t.statusHistory ??= []).push({ at: now.toISOString(), status });
+  t.status = status;
 }
 
 /** The customer rates the ticket: once solved, changeable until it is closed. */

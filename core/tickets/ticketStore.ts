@@ -122,7 +122,11 @@ export class TicketStore implements TicketRepository {
           (!q.verifiedUserId || t.verifiedUserId === q.verifiedUserId) &&
           (!q.updatedBefore || t.updatedAt < q.updatedBefore) &&
           (q.assignee === undefined || (t.assignee ?? null) === q.assignee) &&
-          (!text || ticketHasText(t, text)),
+          (!text || ticketHasText(t, text)) &&
+          (!q.team || t.team === q.team) &&
+          (!q.priority || t.priority === q.priority) &&
+          (!q.type || t.type === q.type) &&
+          (!q.category || sameCategory(t.category, q.category)),
       )
       .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
     return { tickets: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, page, pageSize };
@@ -174,4 +178,9 @@ export class TicketStore implements TicketRepository {
   async save(): Promise<void> {
     await this.db.write();
   }
+}
+
+/** Categories match without regard to case, as agents type them into a filter (the PostgreSQL adapter's lower()). */
+function sameCategory(a: string | undefined, b: string): boolean {
+  return a !== undefined && a.toLowerCase() === b.toLowerCase();
 }

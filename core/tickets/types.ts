@@ -53,6 +53,12 @@ export interface Ticket {
   triage?: Partial<Record<'type' | 'priority' | 'category' | 'team' | 'tags', TriageSource>>;
   /** What the customer-mail sink keeps (core/mail/): never shown, never sent to other systems. */
   customerMail?: CustomerMailState;
+  /** Each status the ticket entered after `open` at creation, with when (core/tickets/lifecycle.ts): what SLA clocks read. */
+  statusHistory?: { at: string; status: TicketStatus }[];
+  /** SLA alerts already announced, `firstResponse:warning` …: each is sent once per ticket (core/commands/sendSlaAlerts.ts). */
+  slaAlerts?: string[];
+  /** The verified user's signed attributes at creation (`plan: paid`): what routing and SLA policies read. */
+  attributes?: Record<string, string>;
 }
 
 /** The follow-up token sealed for later e-mails (core/mail/linkSeal.ts), and the solve the satisfaction mail was sent for. */
@@ -94,4 +100,4 @@ export interface TicketSink {
 }
 
 /** A change told to the sinks: status or fields, a public message (either side), a satisfaction rating. */
-export type TicketChangeEvent = 'ticket.updated' | 'ticket.message' | 'csat.responded';
+export type TicketChangeEvent = 'ticket.updated' | 'ticket.message' | 'csat.responded' | 'sla.warning' | 'sla.breached';

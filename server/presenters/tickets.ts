@@ -1,7 +1,7 @@
-import type { Ticket } from '../../core/tickets/types.ts';
+import type { TicketWithSla } from '../../core/sla/ticketSla.ts';
 
 /** A ticket in a list: enough to triage, without the transcript. */
-export function ticketSummary(t: Ticket) {
+export function ticketSummary(t: TicketWithSla) {
   return {
     id: t.id,
     status: t.status,
@@ -26,11 +26,18 @@ export function ticketSummary(t: Ticket) {
     rating: t.rating,
     followUpOf: t.followUpOf,
     followUps: t.followUps,
+    type: t.type,
+    priority: t.priority,
+    category: t.category,
+    team: t.team,
+    triage: t.triage,
+    /** Under the KB's _sla.yml, computed now: when the first response and the resolution are due, and how it stands. */
+    ...(t.slaStatus ? { due: t.slaStatus.due, sla: t.slaStatus.sla } : {}),
   };
 }
 
 /** One ticket for the agent: where the bot stopped — transcript, articles shown with scores, feedback, the question that failed. */
-export function ticketDetail(t: Ticket) {
+export function ticketDetail(t: TicketWithSla) {
   return {
     ...ticketSummary(t),
     userId: t.userId,

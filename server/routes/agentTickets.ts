@@ -9,9 +9,13 @@ import { replyToTicket } from '../../core/commands/replyToTicket.ts';
 import type { authenticator } from '../auth.ts';
 import { ticketDetail, ticketSummary } from '../presenters/tickets.ts';
 import { validate } from '../validate.ts';
+import { teamName } from '../../core/triage/routingRules.ts';
 
 const status = z.enum(['open', 'pending', 'on_hold', 'solved', 'closed']);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, 'must be a date (YYYY-MM-DD) or an ISO time (UTC)');
+
+const ticketType = z.enum(['incident', 'service_request', 'question']);
+const priority = z.enum(['P1', 'P2', 'P3', 'P4']);
 
 export const listSchema = z.strictObject({
   status: status.optional(),
@@ -20,6 +24,12 @@ export const listSchema = z.strictObject({
   channel: z.enum(['widget', 'msteams', 'emulator', 'webchat', 'api', 'email', 'whatsapp']).optional(),
   from: day.optional(),
   to: day.optional(),
+  team: teamName.optional(),
+  priority: priority.optional(),
+  type: ticketType.optional(),
+  category: z.string().trim().min(1).max(100).optional(),
+  /** queue: the team's queue order (priority, due time, age; or first come first served), open tickets unless a status is given. */
+  sort: z.enum(['newest', 'queue']).default('newest'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
   /** An agent's name as assigned, or `none`: tickets assigned to no one. */
@@ -44,10 +54,22 @@ const patchSchema = z
     author: z.string().trim().min(1).max(200).optional(),
     /** The article that solved it (with status solved): its questions become candidate phrasings. */
     solvedWith: z.string().trim().min(1).max(300).optional(),
+    type: ticketType.optional(),
+    priority: priority.optional(),
+    category: z.string().trim().min(1).max(100).nullable().optional(),
+    team: teamName.nullable().optional(),
   })
   .refine(
-    (b) => b.status !== undefined || b.assignee !== undefined || b.tags !== undefined || b.note !== undefined,
-    'give at least one of status, assignee, tags, note',
+    (b) =>
+      b.status !== undefined ||
+      b.assignee !== undefined ||
+      b.tags !== undefined ||
+      b.note !== undefined ||
+      b.type !== undefined ||
+      b.priority !== undefined ||
+      b.category !== undefined ||
+      b.team !== undefined,
+    'give at least one of status, assignee, tags, note, type, priority, category, team',
   );
 
 const messageSchema = z.strictObject({

@@ -19,4 +19,9 @@ export const userField = z.strictObject({
   email: emailField.optional(),
   name: z.string().max(200).optional(),
   hash: z.string().max(200).optional(),
+  attributes: z
+    .record(z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, 'must be a short attribute name'), z.string().max(200))
+    .refine((a) => Object.keys(a).length <= 20, 'at most 20 attributes')
+    .optional(),
+  attributesHash: z.string().max(200).optional(),
 });

@@ -59,13 +59,15 @@ export class PgImport {
     for (let i = 0; i < tickets.length; i += BATCH) {
       const batch = tickets.slice(i, i + BATCH);
       const { rows } = await this.pool.query<{ inserted: boolean }>(
-        `INSERT INTO tickets (id, seq, status, channel, lang, tags, created_at, updated_at, doc)
+        `INSERT INTO tickets (id, seq, status, channel, lang, tags, created_at, updated_at, doc, team, priority, type, category)
          SELECT x.doc->>'id', (x.doc->>'seq')::bigint, x.doc->>'status', x.doc->>'channel', x.doc->>'lang',
                 ARRAY(SELECT jsonb_array_elements_text(coalesce(x.doc->'tags', '[]'))),
-                (x.doc->>'createdAt')::timestamptz, (x.doc->>'updatedAt')::timestamptz, x.doc - 'seq'
+                (x.doc->>'createdAt')::timestamptz, (x.doc->>'updatedAt')::timestamptz, x.doc - 'seq',
+                x.doc->>'team', x.doc->>'priority', x.doc->>'type', x.doc->>'category'
            FROM jsonb_array_elements($1::jsonb) AS x(doc)
          ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, channel = EXCLUDED.channel, lang = EXCLUDED.lang,
-                tags = EXCLUDED.tags, updated_at = EXCLUDED.updated_at, doc = EXCLUDED.doc
+                tags = EXCLUDED.tags, updated_at = EXCLUDED.updated_at, doc = EXCLUDED.doc,
+                team = EXCLUDED.team, priority = EXCLUDED.priority, type = EXCLUDED.type, category = EXCLUDED.category
           WHERE tickets.doc->>'createdAt' = EXCLUDED.doc->>'createdAt' AND tickets.updated_at < EXCLUDED.updated_at
          RETURNING (xmax = 0) AS inserted`,
         [JSON.stringify(batch.map((t) => ({ ...t, seq: numberOf(t.id) })))],

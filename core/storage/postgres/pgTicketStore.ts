@@ -73,6 +73,10 @@ export class PgTicketStore implements TicketRepository {
       const n = `$${params.length}`;
       where.push(`(${TICKET_TEXT_FIELDS.map((f) => `strpos(${fold(`doc->>'${f}'`)}, ${n}) > 0`).join(' OR ')})`);
     }
+    if (q.team) add('team = ?', q.team);
+    if (q.priority) add('priority = ?', q.priority);
+    if (q.type) add('type = ?', q.type);
+    if (q.category) add('lower(category) = lower(?)', q.category);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [found, count] = await Promise.all([
       this.pool.query<{ doc: Ticket }>(
@@ -93,7 +97,7 @@ export class PgTicketStore implements TicketRepository {
       if (change(t) === false) return before;
       t.updatedAt = new Date().toISOString();
       await client.query(
-        'UPDATE tickets SET status = $2, channel = $3, lang = $4, tags = $5, created_at = $6, updated_at = $7, doc = $8 WHERE id = $1',
+        'UPDATE tickets SET status = $2, channel = $3, lang = $4, tags = $5, created_at = $6, updated_at = $7, doc = $8, team = $9, priority = $10, type = $11, category = $12 WHERE id = $1',
         [id, ...columnsOf(t)],
       );
       return t;
@@ -128,7 +132,7 @@ async function insert(db: pg.Pool | pg.PoolClient, draft: TicketDraft, seq?: str
     updatedAt: now,
   };
   await db.query(
-    'INSERT INTO tickets (id, seq, status, channel, lang, tags, created_at, updated_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+    'INSERT INTO tickets (id, seq, status, channel, lang, tags, created_at, updated_at, doc, team, priority, type, category) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
     [ticket.id, seq, ...columnsOf(ticket)],
   );
   return ticket;
@@ -138,9 +142,21 @@ function idOf(seq: string): string {
   return `T-${seq.padStart(6, '0')}`;
 }
 
-/** The columns kept beside the document, in table order after id and seq. */
+/** The columns kept beside the document, in table order after id and seq (then the triage columns of migration 0007). */
 function columnsOf(t: Ticket): unknown[] {
-  return [t.status, t.channel, t.lang, t.tags, t.createdAt, t.updatedAt, JSON.stringify(t)];
+  return [
+    t.status,
+    t.channel,
+    t.lang,
+    t.tags,
+    t.createdAt,
+    t.updatedAt,
+    JSON.stringify(t),
+    t.team ?? null,
+    t.priority ?? null,
+    t.type ?? null,
+    t.category ?? null,
+  ];
 }
 
 /**
