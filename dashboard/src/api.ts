@@ -4,6 +4,7 @@
 import type { ErrorResponse, Lang } from '../../core/contracts/api.ts';
 import type {
   AccessResponse,
+  CsatResponse,
   DashboardResponse,
   DraftResponse,
   PhrasingsResponse,
@@ -58,6 +59,7 @@ export function reportsApi(locale: () => Locale) {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ from: p.from, to: p.to }),
       }),
+    csat: (p: Period, groupBy: string) => json<CsatResponse>(`/api/reports/csat?${query(p, { groupBy })}`),
     /** A report as CSV (`report` and `groupBy` as the download buttons name them). */
     csv: async (report: string, p: Period, groupBy?: string) =>
       (await call(`/api/reports/${encodeURIComponent(report)}?${query(p, { format: 'csv', groupBy })}`)).blob(),

@@ -1,10 +1,12 @@
 // The leads' dashboard (/reports). Data comes from /api/reports/* (api.ts);
 // each panel renders with textContent only (panels/*). Words and formats come
 // from i18n/; the server draws the charts' text in the same language (?lang=).
+import type { CsatResponse } from '../../core/contracts/reports.ts';
 import { AuthError, keyStore, readAccess, reportsApi, type Period } from './api.ts';
 import { applyStrings, byId, el, fillWith } from './dom.ts';
 import { localeFor, resolveLang, toLang, type Locale } from './i18n/index.ts';
 import { renderCharts } from './panels/charts.ts';
+import { renderCsat } from './panels/csat.ts';
 import { wireDownloads } from './panels/downloads.ts';
 import { renderGaps } from './panels/gaps.ts';
 import { renderHealth } from './panels/health.ts';
@@ -16,6 +18,8 @@ let L: Locale = localeFor(resolveLang(location.search, navigator.languages));
 const api = reportsApi(() => L);
 // Each load gets a number, so a slow answer in the old language cannot overwrite a newer one.
 let loads = 0;
+// The same for the satisfaction panel, which also reloads alone when its grouping changes.
+let csatLoads = 0;
 
 const page = {
   app: byId('app'),
@@ -25,6 +29,8 @@ const page = {
   period: byId('period', HTMLFormElement),
   status: byId('status'),
   lang: byId('lang', HTMLSelectElement),
+  csatGroup: byId('csat-group', HTMLSelectElement),
+  csatCsv: byId('csat-csv', HTMLButtonElement),
   body: (table: string) => byId(table, HTMLTableElement).tBodies[0]!,
 };
 
@@ -50,8 +56,14 @@ async function load(): Promise<void> {
   page.status.textContent = L.t('loading');
   try {
     const p = period();
-    const [data, phrasings] = await Promise.all([api.dashboard(p, L.lang), api.phrasings(p)]);
+    const csatMine = ++csatLoads;
+    const [data, phrasings, csat] = await Promise.all([
+      api.dashboard(p, L.lang),
+      api.phrasings(p),
+      api.csat(p, page.csatGroup.value),
+    ]);
     if (mine !== loads) return;
+    if (csatMine === csatLoads) showCsat(csat);
     renderKpis(data, L);
     renderCharts(data.charts);
     renderGaps(page.body('gaps'), data.gaps, L, makeDraft);
@@ -61,6 +73,25 @@ async function load(): Promise<void> {
     page.status.textContent = L.t('updated', { time: L.time(new Date()) });
   } catch (error) {
     if (mine !== loads) return;
+    if (error instanceof AuthError) return showLogin(error.message);
+    page.status.textContent = L.t('loadFailed', { error: messageOf(error) });
+  }
+}
+
+function showCsat(r: CsatResponse): void {
+  renderCsat({ tickets: byId('csat-tickets'), answers: byId('csat-answers'), comments: byId('csat-comments') }, r, L);
+}
+
+/** The satisfaction panel's grouping: only that panel reloads, and its CSV follows the choice. */
+async function regroupCsat(): Promise<void> {
+  const mine = ++csatLoads;
+  const groupBy = page.csatGroup.value;
+  page.csatCsv.dataset.group = groupBy;
+  try {
+    const r = await api.csat(period(), groupBy);
+    if (mine === csatLoads) showCsat(r);
+  } catch (error) {
+    if (mine !== csatLoads) return;
     if (error instanceof AuthError) return showLogin(error.message);
     page.status.textContent = L.t('loadFailed', { error: messageOf(error) });
   }
@@ -139,6 +170,9 @@ function start(): void {
     void load();
   });
   page.logout.addEventListener('click', () => showLogin());
+  // A reloaded page may keep the grouping the browser restored: the CSV button follows it from the start.
+  page.csatCsv.dataset.group = page.csatGroup.value;
+  page.csatGroup.addEventListener('change', () => void regroupCsat());
   wireDownloads(document, fetchCsv);
   // A server without DEFLECT_API_KEYS lets this machine in without a key (local mode).
   void readAccess().then(({ keyRequired }) => {

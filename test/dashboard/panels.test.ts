@@ -166,6 +166,7 @@ describe('the built dashboard: every panel, in Spanish and English', function ()
       'healthHeading',
       'weakestHeading',
       'csvHeading',
+      'csatHeading',
     ] as const) {
       expect(es!.t(key), key).not.to.equal(en!.t(key));
     }
