@@ -75,6 +75,13 @@ describe('decide', () => {
       expect(decide(covering([0.9, 0.6]), calibration, t, alike).action).to.equal('answer');
     });
 
+    it('still asks when the question covers the best one by a sliver only (a word fragment, not a platform)', () => {
+      const d = decide(covering([0.52, 0.5]), calibration, t, alike);
+      expect(d.ranked[0]!.confidence).to.be.above(t.answer);
+      expect(d.action).to.equal('clarify');
+      expect(decide(covering([0.56, 0.5]), calibration, t, alike).action).to.equal('answer');
+    });
+
     it('answers when the two articles are not alike', () => {
       expect(decide(covering([0.9, 0.9]), calibration, t, unalike).action).to.equal('answer');
       expect(decide(covering([0.9, 0.9]), calibration, t).action).to.equal('answer');

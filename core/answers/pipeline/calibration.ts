@@ -60,11 +60,13 @@ const PRIOR_STRENGTH = 5;
  * (best article right for 43 % of intune's probes, 65 % of its dev-users
  * questions). Fitted as they came, both models were underconfident wherever
  * they were right (predicted 0.45 where 0.78 held). Each unanswerable probe
- * counts 0.6: users ask about what the docs cover about five times in eight.
- * Chosen on intune dev-users (0.5 put its table-of-contents labels over 5 %
- * wrong answers); docs/quality.md.
+ * counts 0.45: users ask about what the docs cover about two times in three.
+ * Chosen on intune dev-users together with decide.ts's TWIN_DISTINCT_COVERAGE
+ * (with near-duplicates told apart by any sliver of coverage, anything below
+ * 0.6 put the KB's table-of-contents labels over 5 % wrong answers; 0.4 puts
+ * dev-users there); docs/quality.md.
  */
-const DOCS_ORPHAN_WEIGHT = 0.6;
+const DOCS_ORPHAN_WEIGHT = 0.45;
 /** About this many questions are asked (fewer on a KB so large that each costs more); more would cost index time without changing the fit much. */
 const TARGET_PROBES = 300;
 const MIN_PROBES = 100;

@@ -1,5 +1,5 @@
 import type { Action } from '../../contracts/api.ts';
-import { answerConfidence, clarifyConfidence, DISTINCT_COVERAGE, relevance, type Calibration } from './calibration.ts';
+import { answerConfidence, clarifyConfidence, relevance, type Calibration } from './calibration.ts';
 import type { Candidate } from './retrieve.ts';
 
 export interface Thresholds {
@@ -72,6 +72,14 @@ function scoreConfidence(candidates: Candidate[], calibration: Partial<Calibrati
   }));
 }
 
+/**
+ * Coverage beyond a near-duplicate's that tells the two apart: more than the
+ * confidence feature's DISTINCT_COVERAGE, because between two versions of one
+ * how-to a sliver of coverage is a few character grams or a rarer word form
+ * one of them happens to use, not the platform or product the question names;
+ * slivers of 2 % answered the wrong version (docs/quality.md).
+ */
+export const TWIN_DISTINCT_COVERAGE = 0.025;
 /** Articles this alike (centroid cosine) are one how-to written twice, per platform or per product. */
 export const NEAR_DUPLICATE = 0.55;
 
@@ -81,6 +89,6 @@ export const NEAR_DUPLICATE = 0.55;
  * Android and iOS versions): which one is a guess, so ask.
  */
 function indistinct(best: Candidate, rival: Candidate, similarity: (a: string, b: string) => number): boolean {
-  if (best.features.coverage - rival.features.coverage > DISTINCT_COVERAGE) return false;
+  if (best.features.coverage - rival.features.coverage > TWIN_DISTINCT_COVERAGE) return false;
   return similarity(best.articleId, rival.articleId) >= NEAR_DUPLICATE;
 }
