@@ -25,7 +25,7 @@ const SHOWN = 10;
 /** Where the operator's effort pays most, from the last index build's calibration. */
 function selfServiceReport(s: IndexedSelfService | null): string {
   if (!s)
-    return 'No index built from this KB yet: `npm run index` estimates which articles would gain most from listed questions.\n';
+    return 'No index of this KB in DATA_DIR yet: `npm run index` estimates which articles would gain most from listed questions.\n';
   if (!s.weakest.length) return '';
   const when = `index built ${s.builtAt}${s.stale ? '; the KB changed since, `npm run index` renews it' : ''}`;
   const lines = s.weakest.slice(0, SHOWN).map((a) => `  ${a.articleId}  ${a.title}\n`);
