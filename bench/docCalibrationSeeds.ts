@@ -25,7 +25,8 @@ import { namesBestVersion } from '../core/answers/pipeline/titleVariants.ts';
  * the calibration) under each fit, printing CDR / FDR / offered / FAR per
  * fit. GROUPS=1,2 (rewordings per sentence; each fit draws its own, seeds
  * apart), ORPHAN_WEIGHTS=0.4,0.45 (unanswerable probes' weight), WRONG=1
- * lists wrong answers, WEIGHTS=1 the answer model's weights.
+ * lists wrong answers, WEIGHTS=1 the answer model's weights, NO_TITLE_RULE=1
+ * decides without the title rule (titleVariants.ts).
  */
 const [kbDir, seedArg, ...queryFiles] = process.argv.slice(2);
 if (!kbDir || !seedArg || !queryFiles.length) throw new Error('usage: <kb dir> <seeds> <queries.jsonl>…');
@@ -77,8 +78,13 @@ function collapseFamilies(candidates: Candidate[]): Candidate[] {
 function measure(calibration: Calibration, asked: Asked) {
   const predictions = new Map<string, Prediction>();
   for (const q of asked.rows) {
-    const d = decide(asked.candidates.get(q.qid)!, calibration, DEFAULT_THRESHOLDS, similarity, (best, rival) =>
-      namesBestVersion(index.articles, q.text.trim(), best, rival),
+    const names = (best: string, rival: string) => namesBestVersion(index.articles, q.text.trim(), best, rival);
+    const d = decide(
+      asked.candidates.get(q.qid)!,
+      calibration,
+      DEFAULT_THRESHOLDS,
+      similarity,
+      process.env.NO_TITLE_RULE ? undefined : names,
     );
     predictions.set(q.qid, {
       qid: q.qid,
