@@ -23,7 +23,7 @@ import { namesBestVersion } from '../core/answers/pipeline/titleVariants.ts';
  * Builds the KB once, asks its probes reworded with `seeds` different seeds,
  * and replays the questions (retrieved once; only the decision depends on
  * the calibration) under each fit, printing CDR / FDR / offered / FAR per
- * fit. GROUPS=1,2 (rewordings per sentence; each fit draws its own, seeds
+ * fit. REWORDINGS=1,2 (rewordings per sentence; each fit draws its own, seeds
  * apart), ORPHAN_WEIGHTS=0.4,0.45 (unanswerable probes' weight), WRONG=1
  * lists wrong answers, WEIGHTS=1 the answer model's weights, NO_TITLE_RULE=1
  * decides without the title rule (titleVariants.ts).
@@ -121,7 +121,7 @@ function report(label: string, fits: Calibration[]) {
 }
 
 const weights = (process.env.ORPHAN_WEIGHTS ?? '0.4').split(',').map(Number);
-const groupSizes = (process.env.GROUPS ?? '1,2').split(',').map(Number);
+const groupSizes = (process.env.REWORDINGS ?? '1,2').split(',').map(Number);
 console.log(`sets: ${sets.map((s) => s.name).join(', ')}; each cell CDR/FDR/offered [FAR]`);
 for (const k of groupSizes) {
   // Asked as the index build asks them: k rewordings of each sentence, drawn from seed g·k on.

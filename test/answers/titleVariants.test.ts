@@ -11,6 +11,8 @@ const TITLES: Record<string, string> = {
   'lock-screen': 'Set the time before the screen locks | Docs',
   'lock-phone': 'Set the time before the phone locks | Docs',
   'sync-device': 'Sync your device manually | Docs',
+  'key-mac': 'Get a recovery key for a Mac | Docs',
+  'key-windows': 'Get a recovery key for Windows | Docs',
   'sync-now': 'Sync your device manually | Docs',
 };
 const articles = new Map(
@@ -29,6 +31,11 @@ describe("Which version of a how-to the question names (near-duplicates' titles)
     expect(names('my Android phone asks for an Entrust smart card', 'entrust-android', 'entrust-ios')).to.be.true;
     expect(names('on the portal website my devices have odd names', 'rename-web', 'rename-app')).to.be.true;
     expect(names('my screen goes dark after a minute', 'lock-screen', 'lock-phone')).to.be.true;
+  });
+
+  it('counts a word the title word begins as naming it ("MacBook" for "Mac")', () => {
+    expect(names('my MacBook wants a recovery key', 'key-mac', 'key-windows')).to.be.true;
+    expect(names('my MacBook wants a recovery key', 'key-windows', 'key-mac')).to.be.false;
   });
 
   it('names the rival instead: the best version is not chosen', () => {

@@ -8,6 +8,8 @@ import { terms } from '../../text/analyze.ts';
  * Chosen on intune dev-users (docs/quality.md).
  */
 const MAX_TITLE_SHARE = 0.25;
+/** Shorter title words are too often the start of unrelated ones. */
+const MIN_PREFIX = 3;
 
 interface TitleWords {
   byId: Map<string, Set<string>>;
@@ -54,6 +56,7 @@ export function namesBestVersion(
   const only = (x: Set<string>, y: Set<string>) => [...x].filter((w) => !y.has(w) && df.get(w)! <= limit);
   const ownWords = only(b, r);
   if (!ownWords.length || !only(r, b).length) return true;
-  const asked = new Set(terms(question, articles.get(best)!.lang));
-  return ownWords.some((w) => asked.has(w));
+  const asked = terms(question, articles.get(best)!.lang);
+  // A word the title's word begins ("MacBook" for "macOS", stemmed "mac") names it too.
+  return ownWords.some((w) => asked.some((a) => a === w || (w.length >= MIN_PREFIX && a.startsWith(w))));
 }
