@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { configFromEnv } from '../../core/config/index.ts';
 import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
 import { lintKnowledgeBase } from '../../core/articles/lintKb.ts';
+import { indexedSelfService, type IndexedSelfService } from '../../core/indexing/indexedSelfService.ts';
 import { printProblems } from '../present.ts';
 
 export const summary =
@@ -15,5 +16,18 @@ export async function run(args: string[]): Promise<number> {
   printProblems([...kb.problems, ...warnings]);
   const errors = kb.problems.filter((p) => p.severity === 'error').length;
   process.stdout.write(`${kb.articles.length} articles: ${errors} error(s), ${warnings.length} warning(s)\n`);
+  process.stdout.write(selfServiceReport(await indexedSelfService(kb, config.dataDir)));
   return errors ? 1 : 0;
+}
+
+const SHOWN = 10;
+
+/** Where the operator's effort pays most, from the last index build's calibration. */
+function selfServiceReport(s: IndexedSelfService | null): string {
+  if (!s)
+    return 'No index of this KB in DATA_DIR yet: `npm run index` estimates which articles would gain most from listed questions.\n';
+  if (!s.weakest.length) return '';
+  const when = `index built ${s.builtAt}${s.stale ? '; the KB changed since, `npm run index` renews it' : ''}`;
+  const lines = s.weakest.slice(0, SHOWN).map((a) => `  ${a.articleId}  ${a.title}\n`);
+  return `Articles that would gain most from listed questions, least sure first (${when}):\n${lines.join('')}`;
 }

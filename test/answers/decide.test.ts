@@ -75,6 +75,23 @@ describe('decide', () => {
       expect(decide(covering([0.9, 0.6]), calibration, t, alike).action).to.equal('answer');
     });
 
+    it('still asks when the question covers the best one by a sliver only (a word fragment, not a platform)', () => {
+      const d = decide(covering([0.52, 0.5]), calibration, t, alike);
+      expect(d.ranked[0]!.confidence).to.be.above(t.answer);
+      expect(d.action).to.equal('clarify');
+      expect(decide(covering([0.56, 0.5]), calibration, t, alike).action).to.equal('answer');
+    });
+
+    it("asks when the question covers one version better but names none of its title's own words (iPhone vs the Android page)", () => {
+      const unnamed = () => false;
+      const docs: Calibration = { ...calibration, probes: 'passages' };
+      expect(decide(covering([0.9, 0.6]), docs, t, alike, unnamed).action).to.equal('clarify');
+      expect(decide(covering([0.9, 0.6]), docs, t, alike, () => true).action).to.equal('answer');
+      expect(decide(covering([0.9, 0.6]), docs, t, unalike, unnamed).action).to.equal('answer');
+      // An FAQ's titles are questions: the words they differ by are wording, not a version.
+      expect(decide(covering([0.9, 0.6]), calibration, t, alike, unnamed).action).to.equal('answer');
+    });
+
     it('answers when the two articles are not alike', () => {
       expect(decide(covering([0.9, 0.9]), calibration, t, unalike).action).to.equal('answer');
       expect(decide(covering([0.9, 0.9]), calibration, t).action).to.equal('answer');

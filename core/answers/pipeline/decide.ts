@@ -1,5 +1,5 @@
 import type { Action } from '../../contracts/api.ts';
-import { answerConfidence, clarifyConfidence, DISTINCT_COVERAGE, relevance, type Calibration } from './calibration.ts';
+import { answerConfidence, clarifyConfidence, relevance, type Calibration } from './calibration.ts';
 import type { Candidate } from './retrieve.ts';
 
 export interface Thresholds {
@@ -36,17 +36,21 @@ const OPTION_SHARE = 0.8;
 /**
  * Answer, clarify or ticket, from the ranked candidates and the KB's calibration.
  * `similarity(a, b)`: how alike two articles are (0..1), to ask between near-duplicates the question does not tell apart.
+ * `namesBest(best, rival)`: whether the question names what sets `best` apart from its near-duplicate `rival` (titleVariants.ts).
  */
 export function decide(
   candidates: Candidate[],
   calibration: Partial<Calibration> | undefined,
   t: Thresholds,
   similarity?: (a: string, b: string) => number,
+  namesBest?: (best: string, rival: string) => boolean,
 ): Decision {
   const ranked = scoreConfidence(candidates, calibration);
   const best = ranked[0];
   if (!best) return { action: 'ticket', ranked, options: [] };
-  const twin = ranked[1] !== undefined && !!similarity && indistinct(best, ranked[1], similarity);
+  // Only documentation titles name versions: an FAQ's title is a question, its words are wording.
+  const names = calibration?.probes === 'passages' ? namesBest : undefined;
+  const twin = ranked[1] !== undefined && !!similarity && indistinct(best, ranked[1], similarity, names);
   const close = ranked[1] !== undefined && (best.score - ranked[1].score <= t.margin || twin);
   if (best.confidence >= t.answer && !close) return { action: 'answer', ranked, options: [] };
   if (clarifyConfidence(best.score, calibration) < t.clarify) return { action: 'ticket', ranked, options: [] };
@@ -72,6 +76,14 @@ function scoreConfidence(candidates: Candidate[], calibration: Partial<Calibrati
   }));
 }
 
+/**
+ * Coverage beyond a near-duplicate's that tells the two apart: more than the
+ * confidence feature's DISTINCT_COVERAGE, because between two versions of one
+ * how-to a sliver of coverage is a few character grams or a rarer word form
+ * one of them happens to use, not the platform or product the question names;
+ * slivers of 2 % answered the wrong version (docs/quality.md).
+ */
+export const TWIN_DISTINCT_COVERAGE = 0.025;
 /** Articles this alike (centroid cosine) are one how-to written twice, per platform or per product. */
 export const NEAR_DUPLICATE = 0.55;
 
@@ -80,7 +92,14 @@ export const NEAR_DUPLICATE = 0.55;
  * names nothing only the best one has ("encrypt my device" beside the
  * Android and iOS versions): which one is a guess, so ask.
  */
-function indistinct(best: Candidate, rival: Candidate, similarity: (a: string, b: string) => number): boolean {
-  if (best.features.coverage - rival.features.coverage > DISTINCT_COVERAGE) return false;
+function indistinct(
+  best: Candidate,
+  rival: Candidate,
+  similarity: (a: string, b: string) => number,
+  namesBest?: (best: string, rival: string) => boolean,
+): boolean {
+  // A question that covers more of one version may still not have chosen it: the title says which version it is.
+  const unnamed = !!namesBest && !namesBest(best.articleId, rival.articleId);
+  if (!unnamed && best.features.coverage - rival.features.coverage > TWIN_DISTINCT_COVERAGE) return false;
   return similarity(best.articleId, rival.articleId) >= NEAR_DUPLICATE;
 }
