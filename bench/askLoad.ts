@@ -4,7 +4,7 @@ import autocannon from 'autocannon';
 import { startServerProcess } from '../test/helpers/child.ts';
 import { tempDir } from '../test/helpers/tempDir.ts';
 import { benchEngine } from './engineLatency.ts';
-import { writeSyntheticKb, type SynthArticle } from './synthKb.ts';
+import { writeRealisticKb } from './realisticKb.ts';
 
 export interface LoadResult {
   articles: number;
@@ -29,7 +29,8 @@ export interface LoadResult {
 export async function benchAskLoad(articles: number, seconds = 10): Promise<LoadResult> {
   const kb = tempDir('deflect-bench-kb-');
   const data = tempDir('deflect-bench-data-');
-  const synth = writeSyntheticKb(kb.dir, articles);
+  // Varied questions: listed, reworded and unrelated ones (bench/realisticKb.ts).
+  const questions = writeRealisticKb(kb.dir, articles).questions.map((q) => q.text);
   const env = { KB_DIR: kb.dir, DATA_DIR: data.dir, LOG_LEVEL: 'error' };
   try {
     let t = performance.now();
@@ -41,8 +42,8 @@ export async function benchAskLoad(articles: number, seconds = 10): Promise<Load
     server = await startServerProcess(env, 600_000);
     const warmStartSeconds = (performance.now() - t) / 1000;
     try {
-      const fixed = await run(server.url, synth, { duration: seconds, connections: 10, overallRate: 200 });
-      const max = await run(server.url, synth, { duration: seconds, connections: 32 });
+      const fixed = await run(server.url, questions, { duration: seconds, connections: 10, overallRate: 200 });
+      const max = await run(server.url, questions, { duration: seconds, connections: 32 });
       const health = await autocannon({
         url: `${server.url}/healthz`,
         duration: Math.max(3, seconds / 2),
@@ -67,7 +68,7 @@ export async function benchAskLoad(articles: number, seconds = 10): Promise<Load
         requestsSent,
         requestsAnswered,
         eventsCounted,
-        engine: await benchEngine(data.dir, synth),
+        engine: await benchEngine(data.dir, questions),
       };
     } finally {
       server.child.kill('SIGTERM');
@@ -84,7 +85,7 @@ type Measured = autocannon.Result & { times: number[] };
 /** One autocannon run; response times are collected one by one, for exact percentiles. */
 async function run(
   url: string,
-  synth: SynthArticle[],
+  questions: string[],
   opts: { duration: number; connections: number; overallRate?: number },
 ): Promise<Measured> {
   let i = 0;
@@ -100,7 +101,7 @@ async function run(
         // A different real question each time, so caches do not flatter the figures.
         setupRequest: (req) => ({
           ...req,
-          body: JSON.stringify({ question: synth[(i++ * 7919) % synth.length]!.question }),
+          body: JSON.stringify({ question: questions[(i++ * 7919) % questions.length]! }),
         }),
       },
     ],

@@ -3,17 +3,16 @@ import { openSnapshot, type KbIndex } from '../core/indexing/kbIndex.ts';
 import { currentSnapshotDir } from '../core/indexing/snapshot.ts';
 import { HashingEmbedder } from '../core/search/hashingEmbedder.ts';
 import { configuredWordVectors } from './wordVectors.ts';
-import type { SynthArticle } from './synthKb.ts';
 
 /**
  * `engine.answer()` alone, in this process, on a published snapshot: set
  * beside the HTTP figures it shows how much of a request is the answer engine
  * and how much is Express, validation, the event log and the conversation store.
  */
-export async function benchEngine(dataDir: string, synth: SynthArticle[], questions = 2000): Promise<EngineTimes> {
+export async function benchEngine(dataDir: string, asked: string[], questions = 2000): Promise<EngineTimes> {
   const dir = await currentSnapshotDir(dataDir);
   if (!dir) throw new Error(`no snapshot in ${dataDir}`);
-  return timeEngine(await openSnapshot(dir, new HashingEmbedder(), await configuredWordVectors()), synth, questions);
+  return timeEngine(await openSnapshot(dir, new HashingEmbedder(), await configuredWordVectors()), asked, questions);
 }
 
 export interface EngineTimes {
@@ -24,10 +23,10 @@ export interface EngineTimes {
 }
 
 /** `engine.answer()` on `index`, in ms, after 200 questions of warm-up. */
-export async function timeEngine(index: KbIndex, synth: SynthArticle[], questions = 2000): Promise<EngineTimes> {
+export async function timeEngine(index: KbIndex, asked: string[], questions = 2000): Promise<EngineTimes> {
   const engine = new AnswerEngine(() => index, { defaultLang: 'en' });
   // The same questions, in the same order, as the load runs.
-  const question = (i: number) => synth[(i * 7919) % synth.length]!.question;
+  const question = (i: number) => asked[(i * 7919) % asked.length]!;
   for (let i = 0; i < 200; i++) await engine.answer({ question: question(i) });
   const times: number[] = [];
   for (let i = 0; i < questions; i++) {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildWidget } from '../widget/build.ts';
 import { benchAskLoad } from './askLoad.ts';
@@ -9,8 +10,10 @@ import { benchWatchLatency } from './watchLatency.ts';
 
 /**
  * `npm run bench`: the whole suite, printed and written to bench/RESULTS.md.
- * `--sizes 1000,10000` picks the synthetic KB sizes (add 100000 for the large
- * run: it takes long); `--seconds` the length of each load run.
+ * `--sizes 1000,10000` picks the KB sizes (realistic vocabulary, see
+ * bench/realisticKb.ts; add 100000 for the large run: it takes long);
+ * `--seconds` the length of each load run. Each size also gets a memory
+ * profile of the loaded index and a stage-by-stage profile of one request.
  */
 const { values } = parseArgs({
   options: {
@@ -27,11 +30,27 @@ const row = (what: string, figure: string, goal = '', met = '') => {
 };
 const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
 
+// Per size, on the index just built: where a loaded index's memory goes, and where one request's time goes.
+const profiles: string[] = [];
 for (const n of sizes) {
-  const ix = await benchIndexing(n);
+  const ix = await benchIndexing(n, async ({ kbDir, dataDir, questions }) => {
+    const file = path.join(dataDir, 'bench-questions.json');
+    writeFileSync(file, JSON.stringify(questions.map((text) => ({ text }))));
+    const tsx = (script: string, args: string[], flags: string[] = []) =>
+      execFileSync(process.execPath, [...flags, '--import', 'tsx', script, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, KB_DIR: kbDir, DATA_DIR: dataDir, LOG_LEVEL: 'error' },
+        maxBuffer: 1 << 24,
+      }).trim();
+    const k = `${n.toLocaleString('en')} articles`;
+    profiles.push(
+      `### Memory of a loaded index, ${k}\n\n${tsx('bench/memoryProfile.ts', [dataDir], ['--expose-gc'])}\n`,
+      `### One request, stage by stage, ${k}\n\n${tsx('bench/requestProfile.ts', [file])}\n`,
+    );
+  });
   row(
     `index build, ${n.toLocaleString('en')} articles`,
-    `${ix.seconds.toFixed(1)} s (${ix.perThousand.toFixed(2)} s per 1k), ${ix.vectors.toLocaleString('en')} vectors`,
+    `${ix.seconds.toFixed(1)} s, ${ix.cpuSeconds.toFixed(1)} s CPU (${ix.perThousand.toFixed(2)} s per 1k), ${ix.vectors.toLocaleString('en')} vectors`,
     '≤ 1 s per 1k',
     yes(ix.perThousand <= 1),
   );
@@ -101,9 +120,15 @@ const machine = `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFi
   .loadavg()
   .map((x) => x.toFixed(1))
   .join(', ')}`;
-const table = [`Machine: ${machine}`, '', '| Measure | Figure | Goal | Met |', '|---|---|---|---|', ...rows, ''].join(
-  '\n',
-);
+const table = [
+  `Machine: ${machine}`,
+  '',
+  '| Measure | Figure | Goal | Met |',
+  '|---|---|---|---|',
+  ...rows,
+  '',
+  ...profiles,
+].join('\n');
 // Sections other benchmarks write (## Scale-out) stay as they are.
 const previous = existsSync('bench/RESULTS.md') ? readFileSync('bench/RESULTS.md', 'utf8') : '';
 const others = previous.indexOf('\n## ');

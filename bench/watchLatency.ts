@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runProcess, startServerProcess } from '../test/helpers/child.ts';
 import { tempDir } from '../test/helpers/tempDir.ts';
-import { writeSyntheticKb } from './synthKb.ts';
+import { writeRealisticKb } from './realisticKb.ts';
 
 /**
  * From saving an article to the server answering with it, with the indexer in
@@ -11,7 +11,7 @@ import { writeSyntheticKb } from './synthKb.ts';
 export async function benchWatchLatency(articles = 1000): Promise<number> {
   const kb = tempDir('deflect-bench-kb-');
   const data = tempDir('deflect-bench-data-');
-  writeSyntheticKb(kb.dir, articles);
+  writeRealisticKb(kb.dir, articles);
   const env = { KB_DIR: kb.dir, DATA_DIR: data.dir, LOG_LEVEL: 'error' };
   const server = await startServerProcess(env, 600_000);
   const watcher = runProcess(['indexer/cli.ts', 'index', '--watch'], env);

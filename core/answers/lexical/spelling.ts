@@ -4,20 +4,35 @@
  * one edit away (insert, delete, substitute or swap two neighbours). Real
  * users type fast on phones; character grams catch much of it, this catches
  * the word itself. Lookups go through a table of one-letter deletions
- * (symmetric delete), so a question costs a few dozen map reads.
+ * (symmetric delete), so a question costs a few dozen reads.
+ *
+ * The table is flat: each KB word and each of its deletions is hashed to a
+ * bucket, and a bucket lists word numbers. A bucket may also hold words of
+ * another key with the same hash; every candidate is checked to be one edit
+ * away, so they change nothing. Keyed by strings, with a list per key, the
+ * table took about 100 bytes per key: tens of megabytes on a large KB.
  */
 export class Speller {
-  private readonly byDeletion = new Map<string, string[]>();
+  private readonly words: string[];
+  private readonly starts: Int32Array;
+  private readonly entries: Int32Array;
+  private readonly mask: number;
 
   constructor(private readonly frequency: ReadonlyMap<string, number>) {
-    for (const w of frequency.keys()) {
-      if (w.length < MIN_LENGTH - 1) continue;
-      for (const key of [w, ...deletions(w)]) {
-        const list = this.byDeletion.get(key);
-        if (list) list.push(w);
-        else this.byDeletion.set(key, [w]);
-      }
-    }
+    this.words = [...frequency.keys()].filter((w) => w.length >= MIN_LENGTH - 1);
+    let keys = 0;
+    for (const w of this.words) keys += w.length + 1;
+    let buckets = 1;
+    while (buckets < keys) buckets *= 2;
+    this.mask = buckets - 1;
+    const starts = new Int32Array(buckets + 1);
+    this.words.forEach((w) => forEachKey(w, (h) => starts[(h & this.mask) + 1]!++));
+    for (let b = 0; b < buckets; b++) starts[b + 1]! += starts[b]!;
+    const fill = starts.slice(0, buckets);
+    const entries = new Int32Array(keys);
+    this.words.forEach((w, i) => forEachKey(w, (h) => (entries[fill[h & this.mask]!++] = i)));
+    this.starts = starts;
+    this.entries = entries;
   }
 
   /**
@@ -48,8 +63,10 @@ export class Speller {
   correct(word: string): string | null {
     if (word.length < MIN_LENGTH || this.frequency.has(word) || /\d/.test(word)) return null;
     let best: string | null = null;
-    for (const key of [word, ...deletions(word)]) {
-      for (const candidate of this.byDeletion.get(key) ?? []) {
+    const consider = (h: number) => {
+      const b = h & this.mask;
+      for (let p = this.starts[b]!; p < this.starts[b + 1]!; p++) {
+        const candidate = this.words[this.entries[p]!]!;
         if (candidate === best || !oneEditApart(word, candidate)) continue;
         if (
           !best ||
@@ -58,7 +75,8 @@ export class Speller {
         )
           best = candidate;
       }
-    }
+    };
+    forEachKey(word, consider);
     return best;
   }
 }
@@ -68,10 +86,13 @@ const MIN_LENGTH = 4;
 /** Parts of a split compound: shorter ones ("a", "to") would split almost any word. */
 const MIN_PART = 3;
 
-function deletions(w: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < w.length; i++) out.push(w.slice(0, i) + w.slice(i + 1));
-  return out;
+/** The hash of `w` and of each of its one-letter deletions (FNV-1a over the remaining characters, no strings built). */
+function forEachKey(w: string, visit: (hash: number) => void): void {
+  for (let skip = -1; skip < w.length; skip++) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < w.length; i++) if (i !== skip) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
+    visit(h >>> 0);
+  }
 }
 
 /** Damerau–Levenshtein distance of exactly 1 (adjacent transposition counts as one edit). */

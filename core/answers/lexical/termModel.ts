@@ -61,7 +61,8 @@ interface UnitIndex {
   postings: Csr;
   article: Int32Array;
   matched: Uint8Array;
-  counts: FeatureCounts[];
+  /** Feature counts of the matched units (null for the others: `countsOf` reads them again). */
+  counts: (FeatureCounts | null)[];
 }
 
 /** Everything fitted on the KB's text; shared by a model and its copies without some units. */
@@ -74,6 +75,8 @@ interface Fitted {
   bags: WordBags;
   /** Article id → number, for `articleSimilarity`. */
   numbers: ReadonlyMap<string, number>;
+  /** Each article's language. */
+  langs: Lang[];
 }
 
 /**
@@ -101,27 +104,26 @@ export class TermModel {
   ): TermModel {
     const vectors = options.wordVectors ?? null;
     const units = unitsOf(docs);
+    const bags = WordBags.builder(docs.length);
+    // Only matched units (titles, questions, and passages of articles with few questions) are kept as counts
+    // and vectors; every unit's counts pass through the word bags once.
     const { space, counts } = TermSpace.fit(
       units.map((u) => ({ text: u.text, lang: docs[u.article]!.lang, article: u.article })),
       docs.length,
+      { keep: (i) => units[i]!.matched, visit: (i, ids, c, n) => bags.add(units[i]!.article, ids, c, n) },
     );
     // Each unit's words, split once: the speller, the neighbour lookups and the classifier's meaning all read them.
     const unitWords = units.map((u) => ({ words: words(u.text), lang: docs[u.article]!.lang }));
-    const unitVectors = counts.map((c) => space.weigh(c));
+    const unitVectors = counts.map((c) => c && space.weigh(c));
     const centroids = Centroids.build(space.size, docs.length, unitVectors, units);
     const fitted: Fitted = {
       space,
       reader: QuestionReader.fit(space, unitWords, vectors),
       units: indexUnits(space.size, units, unitVectors, counts),
       centroids,
-      bags: new WordBags(
-        docs.length,
-        space.size,
-        counts,
-        (i) => units[i]!.article,
-        (id) => space.weightOf(id),
-      ),
+      bags: bags.build(space.size, (id) => space.weightOf(id)),
       numbers: new Map(docs.map((d, k) => [d.id, k])),
+      langs: docs.map((d) => d.lang),
     };
     const classifier =
       (options.classifier ?? true)
@@ -194,7 +196,7 @@ export class TermModel {
       q,
       out.coverage,
       out.bm25,
-      left ? { article: left.article, counts: units.counts[left.unit]! } : undefined,
+      left ? { article: left.article, counts: this.countsOf(left.unit) } : undefined,
     );
     if (this.classifier)
       out.probability.set(
@@ -204,6 +206,13 @@ export class TermModel {
       if (!allowed(a))
         out.nearest[a] = out.second[a] = out.centroid[a] = out.coverage[a] = out.bm25[a] = out.probability[a] = 0;
     return out;
+  }
+
+  /** A unit's feature counts: kept for matched units, counted again from its text for the others (the same counts). */
+  private countsOf(unit: number): FeatureCounts {
+    const { units, space, langs } = this.fitted;
+    const u = this.units[unit]!;
+    return units.counts[unit] ?? space.count(u.text, langs[u.article]!).counts;
   }
 
   /** Each article's best and second-best cosine over its matched units (`sims`), skipping the unit left out. */
@@ -238,8 +247,8 @@ function unitsOf(docs: TermDoc[]): TermUnit[] {
 function indexUnits(
   features: number,
   units: readonly TermUnit[],
-  vectors: readonly SparseVector[],
-  counts: FeatureCounts[],
+  vectors: readonly (SparseVector | null)[],
+  counts: (FeatureCounts | null)[],
 ): UnitIndex {
   const entries = units.flatMap((u, row) => (u.matched ? [{ row, vector: vectors[row]! }] : []));
   return {
@@ -257,7 +266,7 @@ function indexUnits(
  */
 function trainClassifier(kb: {
   units: readonly TermUnit[];
-  unitVectors: readonly SparseVector[];
+  unitVectors: readonly (SparseVector | null)[];
   unitWords: readonly { words: readonly string[]; lang: Lang }[];
   space: TermSpace;
   centroids: Centroids;

@@ -28,31 +28,57 @@ export class TermSpace {
 
   /**
    * Numbers the features of the KB's units and fits idf. Units arrive
-   * article by article (each with its article's number and language); the
-   * counts are returned in the same order.
+   * article by article (each with its article's number and language).
+   * `visit` sees every unit's feature counts once, in order of first use
+   * (valid during the call only); the counts of the units `keep` accepts
+   * are returned as maps, in the same order (null for the others). On a KB
+   * of 10k articles the body passages hold tens of millions of (unit,
+   * feature) pairs: kept as one map each they took gigabytes, so only what
+   * is asked for is kept.
    */
   static fit(
     units: readonly { text: string; lang: Lang; article: number }[],
     articles: number,
-  ): { space: TermSpace; counts: FeatureCounts[] } {
+    options: {
+      keep?: (unit: number) => boolean;
+      visit?: (unit: number, ids: Int32Array, counts: Int32Array, n: number) => void;
+    } = {},
+  ): { space: TermSpace; counts: (FeatureCounts | null)[] } {
+    const { keep = () => true, visit } = options;
     const codes = new Map<number, number>();
-    const counts = units.map((u) => {
-      const unitCounts: FeatureCounts = new Map();
+    const scratch = new UnitScratch();
+    let df = new Float32Array(1024);
+    let lastSeen = new Int32Array(1024).fill(-1);
+    const counts = units.map((u, i) => {
+      scratch.start();
       for (const code of featureCodes(u.text, u.lang)) {
         let id = codes.get(code);
-        if (id === undefined) codes.set(code, (id = codes.size));
-        unitCounts.set(id, (unitCounts.get(id) ?? 0) + 1);
+        if (id === undefined) {
+          codes.set(code, (id = codes.size));
+          if (id >= df.length) {
+            df = grownFloats(df);
+            lastSeen = grown(lastSeen, -1);
+          }
+        }
+        scratch.add(id);
       }
+      const { ids, counts: c, n } = scratch;
+      // idf over articles, not units: a word every article uses says nothing about which one, however often
+      // each repeats it. Units come article by article, so the last article that counted a feature counts each once.
+      for (let k = 0; k < n; k++)
+        if (lastSeen[ids[k]!] !== u.article) {
+          lastSeen[ids[k]!] = u.article;
+          df[ids[k]!]!++;
+        }
+      visit?.(i, ids, c, n);
+      if (!keep(i)) return null;
+      const unitCounts: FeatureCounts = new Map();
+      for (let k = 0; k < n; k++) unitCounts.set(ids[k]!, c[k]!);
       return unitCounts;
     });
     const kinds = new Uint8Array(codes.size);
     for (const [code, id] of codes) kinds[id] = kindOf(code);
-    const idf = idfOverArticles(
-      counts,
-      units.map((u) => u.article),
-      articles,
-      codes.size,
-    );
+    const idf = df.subarray(0, codes.size).map((x) => Math.log((articles + 1) / (x + 1)) + 1);
     return { space: new TermSpace(codes, kinds, idf, Math.log(articles + 1) + 1), counts };
   }
 
@@ -136,25 +162,54 @@ export class TermSpace {
 }
 
 /**
- * idf over articles, not units: a word every article uses says nothing about
- * which one, however often each repeats it. Units come article by article, so
- * remembering the last article that counted a feature counts each article once.
+ * One unit's feature counts in flat arrays reused from unit to unit, in
+ * order of first use (the order a map filled feature by feature iterates in).
  */
-function idfOverArticles(
-  counts: readonly FeatureCounts[],
-  articleOf: readonly number[],
-  articles: number,
-  features: number,
-): Float32Array {
-  const df = new Float32Array(features);
-  const lastSeen = new Int32Array(features).fill(-1);
-  counts.forEach((unitCounts, i) => {
-    const article = articleOf[i]!;
-    for (const id of unitCounts.keys())
-      if (lastSeen[id] !== article) {
-        lastSeen[id] = article;
-        df[id]!++;
-      }
-  });
-  return df.map((n) => Math.log((articles + 1) / (n + 1)) + 1);
+class UnitScratch {
+  ids = new Int32Array(256);
+  counts = new Int32Array(256);
+  n = 0;
+  /** Position of each feature id in the current unit, valid where `stamp` equals the current unit's stamp. */
+  private position = new Int32Array(1024);
+  private stamp = new Int32Array(1024);
+  private current = 0;
+
+  start(): void {
+    this.n = 0;
+    this.current++;
+  }
+
+  add(id: number): void {
+    // Ids are numbered as they come, one at a time: doubling once always makes room.
+    if (id >= this.stamp.length) {
+      this.position = grown(this.position, 0);
+      this.stamp = grown(this.stamp, 0);
+    }
+    if (this.stamp[id] === this.current) {
+      this.counts[this.position[id]!]!++;
+      return;
+    }
+    if (this.n === this.ids.length) {
+      this.ids = grown(this.ids, 0);
+      this.counts = grown(this.counts, 0);
+    }
+    this.stamp[id] = this.current;
+    this.position[id] = this.n;
+    this.ids[this.n] = id;
+    this.counts[this.n++] = 1;
+  }
+}
+
+/** An array twice as long, the new half filled with `fill`. */
+function grown(a: Int32Array, fill: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(a.length * 2);
+  out.set(a);
+  out.fill(fill, a.length);
+  return out;
+}
+
+function grownFloats(a: Float32Array): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(a.length * 2);
+  out.set(a);
+  return out;
 }

@@ -10,31 +10,31 @@ const BM25 = { k1: 1.2, b: 0.75 };
  */
 export class WordBags {
   private readonly postings: Csr;
-  private readonly lengths: Float32Array;
   private readonly avgLength: number;
 
-  /** `units` are feature counts, each belonging to `articleOf[i]`. */
-  constructor(
+  private constructor(
     private readonly articles: number,
     features: number,
-    units: ReadonlyMap<number, number>[],
-    articleOf: (unit: number) => number,
+    bags: SparseVector[],
+    private readonly lengths: Float32Array,
     private readonly weightOf: (feature: number) => number,
   ) {
-    const bags = Array.from({ length: articles }, () => new Map<number, number>());
-    this.lengths = new Float32Array(articles);
-    units.forEach((counts, i) => {
-      const bag = bags[articleOf(i)]!;
-      for (const [id, c] of counts) {
-        bag.set(id, (bag.get(id) ?? 0) + c);
-        this.lengths[articleOf(i)]! += c;
-      }
-    });
     this.postings = Csr.build(
       features,
-      bags.map((b, row) => ({ row, vector: { ids: Int32Array.from(b.keys()), w: Float32Array.from(b.values()) } })),
+      bags.map((vector, row) => ({ row, vector })),
     );
     this.avgLength = this.lengths.reduce((a, b) => a + b, 0) / Math.max(1, articles) || 1;
+  }
+
+  /**
+   * Collects the bags unit by unit (`add`, units article by article), so no
+   * unit's counts need to be kept: `build` once the feature space is known.
+   */
+  static builder(articles: number): WordBagsBuilder {
+    return new WordBagsBuilder(
+      articles,
+      (features, bags, lengths, weightOf) => new WordBags(articles, features, bags, lengths, weightOf),
+    );
   }
 
   /**
@@ -68,5 +68,48 @@ export class WordBags {
         bm25[a]! += (idf * tf * (BM25.k1 + 1)) / (tf + BM25.k1 * (1 - BM25.b + (BM25.b * len) / this.avgLength));
       }
     }
+  }
+}
+
+/** Each article's bag, filled one unit at a time (see `WordBags.builder`). */
+export class WordBagsBuilder {
+  private readonly bags: SparseVector[];
+  private readonly lengths: Float32Array;
+  private current = -1;
+  private bag = new Map<number, number>();
+
+  constructor(
+    articles: number,
+    private readonly make: (
+      features: number,
+      bags: SparseVector[],
+      lengths: Float32Array,
+      weightOf: (feature: number) => number,
+    ) => WordBags,
+  ) {
+    const empty: SparseVector = { ids: new Int32Array(0), w: new Float32Array(0) };
+    this.bags = Array.from({ length: articles }, () => empty);
+    this.lengths = new Float32Array(articles);
+  }
+
+  /** One unit's feature counts (`n` of them); units arrive article by article. */
+  add(article: number, ids: Int32Array, counts: Int32Array, n: number): void {
+    if (article !== this.current) this.flush(article);
+    for (let k = 0; k < n; k++) {
+      this.bag.set(ids[k]!, (this.bag.get(ids[k]!) ?? 0) + counts[k]!);
+      this.lengths[article]! += counts[k]!;
+    }
+  }
+
+  build(features: number, weightOf: (feature: number) => number): WordBags {
+    this.flush(-1);
+    return this.make(features, this.bags, this.lengths, weightOf);
+  }
+
+  private flush(next: number): void {
+    if (this.current >= 0)
+      this.bags[this.current] = { ids: Int32Array.from(this.bag.keys()), w: Float32Array.from(this.bag.values()) };
+    this.bag = new Map();
+    this.current = next;
   }
 }

@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { centroidsOf } from '../core/indexing/kbIndex.ts';
+import { currentSnapshotDir, FILES, readSnapshot } from '../core/indexing/snapshot.ts';
+import { TermModel, termDocOf } from '../core/answers/lexical/termModel.ts';
+import { HnswVectorIndex } from '../core/search/hnswVectorIndex.ts';
+import { MiniSearchIndex } from '../core/search/miniSearchIndex.ts';
+import { configuredWordVectors } from './wordVectors.ts';
+
+/**
+ * Where a loaded index's memory goes, structure by structure: the snapshot is
+ * opened the way `indexFromData` opens it, one structure at a time, and the
+ * process's memory is read after a full GC between steps. Needs --expose-gc:
+ *
+ *   node --expose-gc --import tsx bench/memoryProfile.ts DATA_DIR
+ *
+ * Figures are what each structure adds while the earlier ones stay alive
+ * (heap: JS objects; external: typed arrays and Buffers, outside the heap;
+ * RSS also counts native memory such as hnswlib's graph, and what the
+ * allocator has not given back yet).
+ */
+export async function profileMemory(
+  dataDir: string,
+): Promise<{ step: string; heapMb: number; externalMb: number; rssMb: number }[]> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with node --expose-gc');
+  const dir = await currentSnapshotDir(dataDir);
+  if (!dir) throw new Error(`no snapshot in ${dataDir}`);
+  const rows: { step: string; heapMb: number; externalMb: number; rssMb: number }[] = [];
+  let last = process.memoryUsage();
+  const mark = (step: string) => {
+    gc();
+    gc();
+    const now = process.memoryUsage();
+    rows.push({
+      step,
+      heapMb: (now.heapUsed - last.heapUsed) / 1e6,
+      externalMb: (now.external - last.external) / 1e6,
+      rssMb: (now.rss - last.rss) / 1e6,
+    });
+    last = now;
+  };
+  mark('start');
+  const wordVectors = await configuredWordVectors();
+  mark('word vectors (GloVe, shared by every snapshot)');
+  const data = await readSnapshot(dir);
+  mark(`snapshot files read (${data.articles.length} articles, ${data.items.length} vectors)`);
+  const fullText = MiniSearchIndex.fromJSON(data.fullTextJson, data.manifest.synonyms);
+  mark('MiniSearch index');
+  const centroids = centroidsOf(data.items, data.vectors, data.manifest.embedder.dimensions);
+  mark('embedder centroids (one dense vector per article)');
+  const terms = TermModel.build(data.articles.map(termDocOf), { saved: data.classifier, wordVectors });
+  mark('term model (feature space, units, centroids, bags, speller, classifier)');
+  const graph = await HnswVectorIndex.read(path.join(dir, FILES.hnsw), data.manifest.embedder.dimensions, data.items);
+  mark('hnswlib graph');
+  const keep = [fullText, centroids, terms, graph, wordVectors];
+  (data as { fullTextJson?: string }).fullTextJson = '';
+  mark('(full-text JSON string dropped)');
+  const total = process.memoryUsage();
+  rows.push({
+    step: 'total',
+    heapMb: total.heapUsed / 1e6,
+    externalMb: total.external / 1e6,
+    rssMb: total.rss / 1e6,
+  });
+  void keep;
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rows = await profileMemory(process.argv[2] ?? 'data');
+  console.log('| Step | Heap MB | External MB | RSS MB |\n|---|---|---|---|');
+  for (const r of rows)
+    console.log(`| ${r.step} | ${r.heapMb.toFixed(0)} | ${r.externalMb.toFixed(0)} | ${r.rssMb.toFixed(0)} |`);
+}

@@ -1,0 +1,35 @@
+import { expect } from 'chai';
+import { TermSpace } from '../../core/answers/lexical/termSpace.ts';
+
+const units = [
+  { text: 'Reset your password', lang: 'en' as const, article: 0 },
+  { text: 'I forgot my password, password reset please', lang: 'en' as const, article: 0 },
+  { text: 'Restablecer la contraseña desde el portal', lang: 'es' as const, article: 1 },
+  { text: 'El portal pide la contraseña otra vez', lang: 'es' as const, article: 1 },
+];
+
+describe('TermSpace.fit', () => {
+  it('keeps the counts of the units asked for only, the same as counting their text again, in order of first use', () => {
+    const { space, counts } = TermSpace.fit(units, 2, { keep: (i) => i % 2 === 1 });
+    expect(counts[0]).to.equal(null);
+    expect(counts[2]).to.equal(null);
+    for (const i of [1, 3]) {
+      const again = space.count(units[i]!.text, units[i]!.lang);
+      expect([...counts[i]!]).to.deep.equal([...again.counts]);
+      expect(again.unknownNorm2).to.equal(0);
+    }
+  });
+
+  it('shows every unit its counts once, in order, as the kept maps hold them', () => {
+    const all = TermSpace.fit(units, 2);
+    const seen: [number, [number, number][]][] = [];
+    TermSpace.fit(units, 2, {
+      keep: () => false,
+      visit: (i, ids, c, n) => seen.push([i, Array.from({ length: n }, (_, k) => [ids[k]!, c[k]!])]),
+    });
+    expect(seen.map(([i]) => i)).to.deep.equal([0, 1, 2, 3]);
+    seen.forEach(([i, pairs]) => expect(pairs).to.deep.equal([...all.counts[i]!]));
+    // "password" twice in one unit counts 2.
+    expect(Math.max(...seen[1]![1].map(([, c]) => c))).to.be.at.least(2);
+  });
+});
