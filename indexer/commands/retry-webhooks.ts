@@ -1,40 +1,18 @@
 import { retryWebhooks } from '../../core/commands/retryWebhooks.ts';
-import { configFromEnv } from '../../core/config/index.ts';
-import { openServices, type Services } from '../../core/openServices.ts';
-import { DataDirLockedError, lockDataDir } from '../../core/storage/dataDirLock.ts';
+import { resendDead } from '../resendDead.ts';
 
 export const summary = 'Resend the dead webhook deliveries (server stopped; else use the admin API)';
 
-export async function run(args: string[]): Promise<number> {
-  if (args.length) {
-    process.stderr.write('Usage: npm run kb -- retry-webhooks\n');
-    return 2;
-  }
-  const config = configFromEnv();
-  if (!config.tickets.webhook) {
-    process.stderr.write('No webhook is configured: set WEBHOOK_URL and WEBHOOK_SECRET\n');
-    return 2;
-  }
-  // With DATABASE_URL the dead deliveries are in the shared queue, not in this data directory.
-  let unlock: () => Promise<void> = async () => undefined;
-  try {
-    if (!config.storage?.databaseUrl) unlock = await lockDataDir(config.dataDir);
-  } catch (error) {
-    if (!(error instanceof DataDirLockedError)) throw error;
-    process.stderr.write(
-      `${error.message}.\nWhile the server runs, ask it to resend instead:\n  curl -X POST -H "Authorization: Bearer $ADMIN_KEY" ${config.publicUrl}/api/admin/webhooks/retry\n`,
-    );
-    return 1;
-  }
-  let stores: Services | undefined;
-  try {
-    stores = await openServices(config);
-    const r = await retryWebhooks(stores);
-    for (const e of r.errors) process.stderr.write(`${e.ticketId}: ${e.error}\n`);
-    process.stdout.write(`Resent ${r.resent} ticket(s); ${r.remaining} still undeliverable.\n`);
-    return r.remaining ? 1 : 0;
-  } finally {
-    await stores?.close();
-    await unlock();
-  }
+export function run(args: string[]): Promise<number> {
+  return resendDead(
+    {
+      command: 'retry-webhooks',
+      adminPath: '/api/admin/webhooks/retry',
+      unavailable: (config) =>
+        config.tickets.webhook ? undefined : 'No webhook is configured: set WEBHOOK_URL and WEBHOOK_SECRET',
+      resend: retryWebhooks,
+      resentWhat: 'ticket(s)',
+    },
+    args,
+  );
 }
