@@ -1,25 +1,10 @@
 // DOM helpers. Everything is written with textContent and attributes, never
 // HTML: report data (questions users typed, article titles) is untrusted.
+import { el } from '../../web/dom.ts';
 import { isStringKey, type Locale } from './i18n/index.ts';
 
-/** An element with optional text and class. */
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  text?: string | number | null,
-  cls?: string,
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (text !== undefined && text !== null) e.textContent = String(text);
-  if (cls) e.className = cls;
-  return e;
-}
-
-/** The page's element with this id, of the type the page declares it with; a missing one is a bug in reports.html. */
-export function byId<T extends HTMLElement = HTMLElement>(id: string, type?: new () => T): T {
-  const e = document.getElementById(id);
-  if (!e || (type && !(e instanceof type))) throw new Error(`reports.html has no ${type?.name ?? 'element'} #${id}`);
-  return e as T;
-}
+/** The helpers every page shares (web/dom.ts), and this page's own. */
+export { byId, el } from '../../web/dom.ts';
 
 /** A table cell holding one element. */
 export function cellWith(child: Node): HTMLTableCellElement {
