@@ -72,8 +72,8 @@ describe('queues and SLA due times over HTTP (_routing.yml teams, _sla.yml targe
       fetch(`${s.url}${new URL(url).pathname}?lang=${lang}`, { headers: { 'Accept-Language': lang } }).then((r) =>
         r.text(),
       );
-    expect(await page('en')).to.contain(`We will reply by <time datetime="${due}">${shown}</time>`);
-    expect(await page('es')).to.contain(`Te responderemos antes del <time datetime="${due}">${shown}</time>`);
+    expect(await page('en')).to.contain(`Expected reply by <time datetime="${due}">${shown}</time>`);
+    expect(await page('es')).to.contain(`Respuesta prevista antes de <time datetime="${due}">${shown}</time>`);
   });
 
   it('sort=queue: the team queue by priority, then due time, then age', async () => {
