@@ -3,7 +3,8 @@ import type { CoreServices } from '../services.ts';
 import { addAgentMessage, type Milestones } from '../tickets/lifecycle.ts';
 import { announceToSinks } from '../tickets/handToSinks.ts';
 import { recordMilestones } from '../tickets/ticketEvents.ts';
-import type { Ticket, TicketMessage } from '../tickets/types.ts';
+import type { TicketMessage } from '../tickets/types.ts';
+import { withSla, type TicketWithSla } from '../sla/ticketSla.ts';
 
 export interface ReplyToTicketInput {
   id: string;
@@ -16,11 +17,14 @@ export interface ReplyToTicketInput {
   now?: Date;
 }
 
-/** An agent answers the customer, or leaves an internal note; the first public reply is recorded as the first response. */
+/**
+ * An agent answers the customer, or leaves an internal note; the first public
+ * reply is recorded as the first response. The ticket comes back with its SLA.
+ */
 export async function replyToTicket(
-  core: Pick<CoreServices, 'tickets' | 'events' | 'sinks'>,
+  core: Pick<CoreServices, 'tickets' | 'events' | 'sinks' | 'index'>,
   input: ReplyToTicketInput,
-): Promise<{ ticket: Ticket; message: TicketMessage }> {
+): Promise<{ ticket: TicketWithSla; message: TicketMessage }> {
   const now = input.now ?? new Date();
   let milestones: Milestones = {};
   let message: TicketMessage | undefined;
@@ -32,5 +36,5 @@ export async function replyToTicket(
   await recordMilestones(core.events, ticket, milestones);
   const stored = ticket.messages.find((m) => m.id === message!.id)!;
   if (!stored.internal) await announceToSinks(core.sinks, 'ticket.message', ticket, { message: stored });
-  return { ticket, message: stored };
+  return { ticket: withSla(core, ticket, now), message: stored };
 }

@@ -2,7 +2,7 @@ import { ValidationError } from '../errors.ts';
 import { failedQuestions } from '../phrasings/failedQuestions.ts';
 import { fold } from '../text/analyze.ts';
 import type { CoreServices } from '../services.ts';
-import type { Ticket } from '../tickets/types.ts';
+import type { TicketWithSla } from '../sla/ticketSla.ts';
 import { updateTicket, type TicketChange } from './updateTicket.ts';
 
 /**
@@ -14,7 +14,7 @@ import { updateTicket, type TicketChange } from './updateTicket.ts';
 export async function solveWithArticle(
   core: Pick<CoreServices, 'tickets' | 'events' | 'index' | 'sinks'>,
   input: { id: string; change: TicketChange & { solvedWith: string }; author: string },
-): Promise<Ticket> {
+): Promise<TicketWithSla> {
   const { id, change, author } = input;
   if (change.status !== 'solved')
     throw new ValidationError('solvedWith: give it with "status": "solved"', [

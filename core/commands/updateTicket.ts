@@ -4,6 +4,7 @@ import type { Ticket, TicketPriority, TicketType } from '../tickets/types.ts';
 import { moveTo, type Milestones } from '../tickets/lifecycle.ts';
 import { announceToSinks } from '../tickets/handToSinks.ts';
 import { recordMilestones } from '../tickets/ticketEvents.ts';
+import { withSla, type TicketWithSla } from '../sla/ticketSla.ts';
 
 export interface TicketChange {
   status?: TicketStatus;
@@ -25,12 +26,13 @@ export interface TicketChange {
 /**
  * An agent works a ticket: status (core/tickets/lifecycle.ts: solving is a
  * resolution, recorded; a closed ticket stays closed), assignee, tags and
- * internal notes; persisted before it resolves.
+ * internal notes; persisted before it resolves. Returns the ticket with its
+ * SLA as of the change, as GET shows it.
  */
 export async function updateTicket(
-  core: Pick<CoreServices, 'tickets' | 'events' | 'sinks'>,
+  core: Pick<CoreServices, 'tickets' | 'events' | 'sinks' | 'index'>,
   input: { id: string; change: TicketChange; author: string; now?: Date },
-): Promise<Ticket> {
+): Promise<TicketWithSla> {
   const { id, change, author, now = new Date() } = input;
   let milestones: Milestones = {};
   const ticket = await core.tickets.update(id, (t) => {
@@ -45,7 +47,7 @@ export async function updateTicket(
   // A note alone is agent-side: nothing the other systems are told of.
   if (change.status || change.assignee !== undefined || change.tags || change.solvedWith || triageChanged(change))
     await announceToSinks(core.sinks, 'ticket.updated', ticket);
-  return ticket;
+  return withSla(core, ticket, now);
 }
 
 const TRIAGE_FIELDS = ['type', 'priority', 'category', 'team'] as const;

@@ -95,4 +95,25 @@ describe('queues and SLA due times over HTTP (_routing.yml teams, _sla.yml targe
     expect(queue.tickets.map((t: { id: string }) => t.id)).to.deep.equal([b.id, c.id]);
     expect(a.team).to.equal('network');
   });
+
+  it('a change or a reply by an agent answers with the ticket and its SLA as GET shows it', async () => {
+    const { id } = opened[1]!; // P1: first response due an hour after opening
+    const patched = await fetch(`${s.url}/api/tickets/${id}`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json', ...bearer },
+      body: JSON.stringify({ assignee: 'maria' }),
+    }).then((r) => r.json());
+    const shown = (await getJson(`${s.url}/api/tickets/${id}`, bearer)).body;
+    expect(patched.assignee).to.equal('maria');
+    expect(patched.due).to.deep.equal(shown.due);
+    expect(patched.due.firstResponseAt).to.be.a('string');
+    expect(patched.sla).to.equal(shown.sla);
+
+    const replied = await postJson(`${s.url}/api/tickets/${id}/messages`, { text: 'Looking into it.' }, bearer);
+    expect(replied.status).to.equal(201);
+    // Answered: the first-response clock has stopped, and pending pauses the resolution clock.
+    expect(replied.body.ticket.due).to.deep.equal((await getJson(`${s.url}/api/tickets/${id}`, bearer)).body.due);
+    expect(replied.body.ticket.due.firstResponseAt).to.equal(undefined);
+    expect(replied.body.ticket.sla).to.equal('ok');
+  });
 });
