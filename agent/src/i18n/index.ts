@@ -2,8 +2,15 @@
 // follows the dashboard's rule (?lang=, else the browser's, else English), so
 // that rule is imported, not copied. No DOM at import time: specs load it in Node.
 import type { Lang } from '../../../core/contracts/api.ts';
-import { resolveLang, toLang, type ServerError, type Values } from '../../../dashboard/src/i18n/index.ts';
-import { en, type Entry, type StringKey, type Strings } from './en.ts';
+import {
+  errorKeyOf,
+  pick,
+  resolveLang,
+  toLang,
+  type ServerError,
+  type Values,
+} from '../../../dashboard/src/i18n/index.ts';
+import { en, type StringKey, type Strings } from './en.ts';
 import { es } from './es.ts';
 
 export { resolveLang, toLang };
@@ -50,26 +57,9 @@ function fill(text: string, values: Values, number: Intl.NumberFormat): string {
   });
 }
 
-function pick(entry: Entry, plural: Intl.PluralRules, n: Values[string]): string {
-  if (typeof entry === 'string') return entry;
-  return plural.select(typeof n === 'number' ? n : 0) === 'one' ? entry.one : entry.other;
-}
-
-const ERROR_KEYS: Record<string, StringKey> = {
-  unauthorized: 'errorUnauthorized',
-  forbidden: 'errorForbidden',
-  invalid_request: 'errorInvalidRequest',
-  not_found: 'errorNotFound',
-  conflict: 'errorConflict',
-  rate_limited: 'errorRateLimited',
-  unavailable: 'errorUnavailable',
-  internal: 'errorInternal',
-};
-
 /** A server error in the page's language by its stable code; unknown codes keep the server's words. */
 export function errorText(locale: Locale, error: ServerError | undefined, statusText = ''): string {
-  const key =
-    error && Object.prototype.hasOwnProperty.call(ERROR_KEYS, error.code) ? ERROR_KEYS[error.code] : undefined;
+  const key = error ? errorKeyOf(error.code) : undefined;
   if (!error || !key) return error?.message || statusText;
   if (error.code === 'invalid_request') {
     const fields = Array.isArray(error.details)

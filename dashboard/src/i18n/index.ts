@@ -68,13 +68,13 @@ export function localeFor(lang: Lang): Locale {
   return locale;
 }
 
-/** The plural form for `n` (Spanish says "many" for millions: that is written as "other"). */
-function pick(entry: Entry, plural: Intl.PluralRules, n: Values[string]): string {
+/** The plural form for `n` (Spanish says "many" for millions: that is written as "other"). Shared with the agent inbox. */
+export function pick(entry: Entry, plural: Intl.PluralRules, n: Values[string]): string {
   if (typeof entry === 'string') return entry;
   return plural.select(typeof n === 'number' ? n : 0) === 'one' ? entry.one : entry.other;
 }
 
-const ERROR_KEYS: Record<string, StringKey> = {
+const ERROR_KEYS = {
   unauthorized: 'errorUnauthorized',
   forbidden: 'errorForbidden',
   invalid_request: 'errorInvalidRequest',
@@ -83,7 +83,13 @@ const ERROR_KEYS: Record<string, StringKey> = {
   rate_limited: 'errorRateLimited',
   unavailable: 'errorUnavailable',
   internal: 'errorInternal',
-};
+} as const;
+export type ErrorKey = (typeof ERROR_KEYS)[keyof typeof ERROR_KEYS];
+
+/** The string a page words a server error code with (the dashboard's and the inbox's tables both hold them), or undefined. */
+export function errorKeyOf(code: string): ErrorKey | undefined {
+  return hasOwn(ERROR_KEYS, code) ? ERROR_KEYS[code as keyof typeof ERROR_KEYS] : undefined;
+}
 
 /** A server error as it arrives: `ErrorResponse['error']` in core/contracts, whose details vary by code. */
 export interface ServerError {
@@ -98,7 +104,7 @@ export interface ServerError {
  * and no error at all the HTTP status text.
  */
 export function errorText(locale: Locale, error: ServerError | undefined, statusText = ''): string {
-  const key = error && hasOwn(ERROR_KEYS, error.code) ? ERROR_KEYS[error.code] : undefined;
+  const key = error ? errorKeyOf(error.code) : undefined;
   if (!error || !key) return error?.message || statusText;
   const details = error.details;
   if (error.code === 'conflict' && hasStrings(details, 'file'))
