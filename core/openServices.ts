@@ -46,7 +46,6 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
   sinks.push(
     new CustomerMailSink({
       queue: stores.mail,
-      tickets: stores.tickets,
       linkKey: linkKeyFrom(config.mail.linkSecret, stores.mailLinkKey),
       publicUrl: config.publicUrl,
       mail: config.mail,

@@ -1,5 +1,6 @@
 import type { CoreServices } from '../services.ts';
 import { announceToSinks } from '../tickets/handToSinks.ts';
+import { oweTo, prepareSinks } from '../tickets/outbox.ts';
 import { closeCutoff, isDueToClose, moveTo } from '../tickets/lifecycle.ts';
 
 const BATCH = 200;
@@ -17,6 +18,7 @@ export async function closeSolvedTickets(
   const now = input.now ?? new Date();
   const closed: string[] = [];
   const seen = new Set<string>();
+  await prepareSinks(core.sinks);
   for (;;) {
     const page = await core.tickets.list({
       status: 'solved',
@@ -29,11 +31,15 @@ export async function closeSolvedTickets(
     for (const { id } of fresh) {
       seen.add(id);
       let closing = false;
-      const ticket = await core.tickets.update(id, (t) => {
-        closing = isDueToClose(t, now, input.closeDays);
-        if (!closing) return false;
-        moveTo(t, 'closed', now);
-      });
+      const ticket = await core.tickets.update(
+        id,
+        (t) => {
+          closing = isDueToClose(t, now, input.closeDays);
+          if (!closing) return false;
+          moveTo(t, 'closed', now);
+        },
+        oweTo(core.sinks, { event: 'ticket.updated' }),
+      );
       if (!closing) continue;
       closed.push(id);
       await announceToSinks(core.sinks, 'ticket.updated', ticket);

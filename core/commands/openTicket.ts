@@ -7,6 +7,7 @@ import { hashFollowUpToken, newFollowUpToken } from '../tickets/followUpToken.ts
 import { followUpTokenOf, newIdempotencyClaim, type IdempotencyClaim } from '../tickets/idempotency.ts';
 import type { TicketDraft } from '../storage/ports.ts';
 import { handToSinks } from '../tickets/handToSinks.ts';
+import { oweTo, prepareSinks } from '../tickets/outbox.ts';
 import { triageNewTicket } from '../triage/triageNewTicket.ts';
 
 export interface OpenTicketInput {
@@ -32,8 +33,10 @@ export interface OpenTicketInput {
 /**
  * Hand a conversation over to a person: the ticket carries the transcript,
  * the articles shown with their scores and the user's feedback, so the agent
- * starts where the bot stopped. Stored first (acknowledged once on disk),
- * then passed to the configured sinks, whose failures never lose the ticket.
+ * starts where the bot stopped. Stored with the webhook and the e-mail it
+ * owes, in one transaction or file write (core/tickets/outbox.ts), so an
+ * acknowledged ticket is never without them; then passed to the other sinks,
+ * whose failures never lose the ticket.
  * The customer gets a follow-up token, shown once: the ticket keeps its hash.
  * With an Idempotency-Key, a retry (from any instance) replays the first
  * attempt's ticket and token instead of opening a second ticket.
@@ -83,9 +86,11 @@ export async function openTicket(
     // What the customer wrote opens the thread they follow.
     messages: description ? [{ id: randomUUID(), from: 'customer', text: description, internal: false, at: now }] : [],
   };
+  await prepareSinks(core.sinks);
+  const owe = oweTo(core.sinks, { event: 'ticket.created', handOver: { followUpToken: followUp.token } });
   let ticket: Ticket;
   if (key && claim) {
-    const once = await core.tickets.createOnce(claim, draft);
+    const once = await core.tickets.createOnce(claim, draft, owe);
     if (once.replayed) {
       const t = once.ticket;
       return {
@@ -97,7 +102,7 @@ export async function openTicket(
       };
     }
     ticket = once.ticket;
-  } else ticket = await core.tickets.create(draft);
+  } else ticket = await core.tickets.create(draft, owe);
   if (c) {
     await core.events.append({
       type: 'ticket',

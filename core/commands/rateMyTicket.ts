@@ -2,6 +2,7 @@ import type { MyTicketResponse, TicketScore } from '../contracts/api.ts';
 import type { CoreServices } from '../services.ts';
 import { customerView, ticketForCustomer } from '../tickets/customerView.ts';
 import { announceToSinks } from '../tickets/handToSinks.ts';
+import { oweTo, prepareSinks } from '../tickets/outbox.ts';
 import { rate } from '../tickets/lifecycle.ts';
 
 /**
@@ -14,9 +15,14 @@ export async function rateMyTicket(
 ): Promise<{ changed: boolean; ticket: MyTicketResponse }> {
   await ticketForCustomer(core.tickets, input.id, input);
   let changed = false;
-  const t = await core.tickets.update(input.id, (t) => {
-    changed = rate(t, { score: input.score, comment: input.comment }, input.now ?? new Date()).changed;
-  });
+  await prepareSinks(core.sinks);
+  const t = await core.tickets.update(
+    input.id,
+    (t) => {
+      changed = rate(t, { score: input.score, comment: input.comment }, input.now ?? new Date()).changed;
+    },
+    oweTo(core.sinks, (t) => ({ event: 'csat.responded', detail: { rating: t.rating, changed } })),
+  );
   await announceToSinks(core.sinks, 'csat.responded', t, { rating: t.rating, changed });
   return { changed, ticket: customerView(t) };
 }

@@ -2,6 +2,7 @@ import type { TicketStatus } from '../contracts/api.ts';
 import type { CoreServices } from '../services.ts';
 import { addAgentMessage, type Milestones } from '../tickets/lifecycle.ts';
 import { announceToSinks } from '../tickets/handToSinks.ts';
+import { oweTo, prepareSinks } from '../tickets/outbox.ts';
 import { recordMilestones } from '../tickets/ticketEvents.ts';
 import type { TicketMessage } from '../tickets/types.ts';
 import { withSla, type TicketWithSla } from '../sla/ticketSla.ts';
@@ -28,11 +29,19 @@ export async function replyToTicket(
   const now = input.now ?? new Date();
   let milestones: Milestones = {};
   let message: TicketMessage | undefined;
-  const ticket = await core.tickets.update(input.id, (t) => {
-    const step = addAgentMessage(t, input, now);
-    milestones = step.milestones;
-    message = step.message;
-  });
+  await prepareSinks(core.sinks);
+  const ticket = await core.tickets.update(
+    input.id,
+    (t) => {
+      const step = addAgentMessage(t, input, now);
+      milestones = step.milestones;
+      message = step.message;
+    },
+    // An internal note owes nothing.
+    oweTo(core.sinks, (t) =>
+      message!.internal ? undefined : { event: 'ticket.message', detail: { message: message! } },
+    ),
+  );
   await recordMilestones(core.events, ticket, milestones);
   const stored = ticket.messages.find((m) => m.id === message!.id)!;
   if (!stored.internal) await announceToSinks(core.sinks, 'ticket.message', ticket, { message: stored });

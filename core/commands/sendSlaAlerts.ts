@@ -1,6 +1,7 @@
 import type { CoreServices } from '../services.ts';
 import { computeSla } from '../sla/computeSla.ts';
 import { announceToSinks } from '../tickets/handToSinks.ts';
+import { oweTo, prepareSinks } from '../tickets/outbox.ts';
 import type { Ticket } from '../tickets/types.ts';
 
 /** Tickets whose clocks can still move: solved and closed ones have stopped. */
@@ -10,16 +11,17 @@ const PAGE = 500;
 /**
  * Tell the webhook that a ticket's SLA target is near (`sla.warning`) or
  * missed (`sla.breached`), once per ticket and target. The alert is marked
- * on the ticket under the store's lock before it is queued, so instances
- * running this together send it once; a crash between the two loses that
- * alert rather than sending it twice. Resolves with the alerts queued.
+ * on the ticket under the store's lock, and queued in the same write (the
+ * outbox), so instances running this together send it once and a crash
+ * loses neither half. Resolves with the alerts queued.
  */
 export async function sendSlaAlerts(
   core: Pick<CoreServices, 'tickets' | 'sinks' | 'index'>,
   input: { now?: Date; stopped?: () => boolean } = {},
 ): Promise<number> {
   const policy = core.index.get().manifest.sla;
-  if (!policy || !core.sinks.some((s) => s.announce)) return 0;
+  if (!policy || !core.sinks.some((s) => s.announce || s.owe)) return 0;
+  await prepareSinks(core.sinks);
   const now = input.now ?? new Date();
   let sent = 0;
   for (const status of ACTIVE)
@@ -29,13 +31,18 @@ export async function sendSlaAlerts(
         if (input.stopped?.()) return sent;
         for (const alert of alertsDue(t, policy, now)) {
           let marked = false;
-          const updated = await core.tickets.update(t.id, (x) => {
-            if (x.slaAlerts?.includes(alert.key)) return false;
-            (x.slaAlerts ??= []).push(alert.key);
-            marked = true;
-          });
+          const detail = { target: alert.target, dueAt: alert.dueAt };
+          const updated = await core.tickets.update(
+            t.id,
+            (x) => {
+              if (x.slaAlerts?.includes(alert.key)) return false;
+              (x.slaAlerts ??= []).push(alert.key);
+              marked = true;
+            },
+            oweTo(core.sinks, { event: alert.event, detail }),
+          );
           if (!marked) continue;
-          await announceToSinks(core.sinks, alert.event, updated, { target: alert.target, dueAt: alert.dueAt });
+          await announceToSinks(core.sinks, alert.event, updated, detail);
           sent++;
         }
       }

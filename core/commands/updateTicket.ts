@@ -3,6 +3,7 @@ import type { CoreServices } from '../services.ts';
 import type { Ticket, TicketPriority, TicketType } from '../tickets/types.ts';
 import { moveTo, type Milestones } from '../tickets/lifecycle.ts';
 import { announceToSinks } from '../tickets/handToSinks.ts';
+import { oweTo, prepareSinks } from '../tickets/outbox.ts';
 import { recordMilestones } from '../tickets/ticketEvents.ts';
 import { withSla, type TicketWithSla } from '../sla/ticketSla.ts';
 
@@ -35,18 +36,29 @@ export async function updateTicket(
 ): Promise<TicketWithSla> {
   const { id, change, author, now = new Date() } = input;
   let milestones: Milestones = {};
-  const ticket = await core.tickets.update(id, (t) => {
-    if (change.status) milestones = moveTo(t, change.status, now, author).milestones;
-    if (change.assignee !== undefined) t.assignee = change.assignee ?? undefined;
-    if (change.tags) t.tags = [...new Set(change.tags.map((s) => s.trim().toLowerCase()).filter(Boolean))];
-    retriage(t, change);
-    if (change.solvedWith) t.solvedWith = change.solvedWith;
-    if (change.note?.trim()) t.notes.push({ at: now.toISOString(), text: change.note.trim(), author });
-  });
-  await recordMilestones(core.events, ticket, milestones);
   // A note alone is agent-side: nothing the other systems are told of.
-  if (change.status || change.assignee !== undefined || change.tags || change.solvedWith || triageChanged(change))
-    await announceToSinks(core.sinks, 'ticket.updated', ticket);
+  const told = !!(
+    change.status ||
+    change.assignee !== undefined ||
+    change.tags ||
+    change.solvedWith ||
+    triageChanged(change)
+  );
+  await prepareSinks(core.sinks);
+  const ticket = await core.tickets.update(
+    id,
+    (t) => {
+      if (change.status) milestones = moveTo(t, change.status, now, author).milestones;
+      if (change.assignee !== undefined) t.assignee = change.assignee ?? undefined;
+      if (change.tags) t.tags = [...new Set(change.tags.map((s) => s.trim().toLowerCase()).filter(Boolean))];
+      retriage(t, change);
+      if (change.solvedWith) t.solvedWith = change.solvedWith;
+      if (change.note?.trim()) t.notes.push({ at: now.toISOString(), text: change.note.trim(), author });
+    },
+    oweTo(core.sinks, () => (told ? { event: 'ticket.updated' } : undefined)),
+  );
+  await recordMilestones(core.events, ticket, milestones);
+  if (told) await announceToSinks(core.sinks, 'ticket.updated', ticket);
   return withSla(core, ticket, now);
 }
 

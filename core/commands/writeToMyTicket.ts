@@ -8,6 +8,7 @@ import { addCustomerMessage, type Milestones, TicketStateError } from '../ticket
 import { recordMilestones } from '../tickets/ticketEvents.ts';
 import type { Ticket } from '../tickets/types.ts';
 import { announceToSinks, handToSinks } from '../tickets/handToSinks.ts';
+import { oweTo, prepareSinks } from '../tickets/outbox.ts';
 
 export interface WriteToMyTicketResult {
   /** The ticket the message went to: this one, or the follow-up ticket a closed one leads to. */
@@ -44,13 +45,18 @@ export async function writeAsCustomer(
   let milestones: Milestones = {};
   let closed = false;
   let messageId = '';
-  const t = await core.tickets.update(input.id, (t) => {
-    closed = t.status === 'closed';
-    if (closed) return false;
-    const step = addCustomerMessage(t, input.text, now);
-    milestones = step.milestones;
-    messageId = step.message!.id;
-  });
+  await prepareSinks(core.sinks);
+  const t = await core.tickets.update(
+    input.id,
+    (t) => {
+      closed = t.status === 'closed';
+      if (closed) return false;
+      const step = addCustomerMessage(t, input.text, now);
+      milestones = step.milestones;
+      messageId = step.message!.id;
+    },
+    oweTo(core.sinks, (t) => ({ event: 'ticket.message', detail: { message: messageOf(t, messageId) } })),
+  );
   if (closed) return openFollowUp(core, t, input.text, now);
   await recordMilestones(core.events, t, milestones);
   const message = messageOf(t, messageId);
@@ -65,22 +71,27 @@ async function openFollowUp(
   now: Date,
 ): Promise<WriteToMyTicketResult> {
   const token = newFollowUpToken();
-  const next = await core.tickets.create({
-    channel: closed.channel,
-    lang: closed.lang,
-    email: closed.email,
-    name: closed.name,
-    userId: closed.userId,
-    ...(closed.verifiedUserId ? { verifiedUserId: closed.verifiedUserId } : {}),
-    subject: closed.subject,
-    reason: 'user',
-    transcript: [],
-    shown: [],
-    tags: [...closed.tags],
-    followUpOf: closed.id,
-    followUpHash: token.hash,
-    messages: [{ id: randomUUID(), from: 'customer', text, internal: false, at: now.toISOString() }],
-  });
+  await prepareSinks(core.sinks);
+  const owe = oweTo(core.sinks, { event: 'ticket.created', handOver: { followUpToken: token.token } });
+  const next = await core.tickets.create(
+    {
+      channel: closed.channel,
+      lang: closed.lang,
+      email: closed.email,
+      name: closed.name,
+      userId: closed.userId,
+      ...(closed.verifiedUserId ? { verifiedUserId: closed.verifiedUserId } : {}),
+      subject: closed.subject,
+      reason: 'user',
+      transcript: [],
+      shown: [],
+      tags: [...closed.tags],
+      followUpOf: closed.id,
+      followUpHash: token.hash,
+      messages: [{ id: randomUUID(), from: 'customer', text, internal: false, at: now.toISOString() }],
+    },
+    owe,
+  );
   await core.tickets
     .update(closed.id, (t) => {
       if (t.status !== 'closed') throw new TicketStateError('reopened meanwhile');

@@ -1,14 +1,14 @@
 import type { MailConfig } from '../config/mail.ts';
 import { log } from '../logger.ts';
-import type { DeliveryQueue, TicketRepository } from '../storage/ports.ts';
+import type { DeliveryQueue, OwedDelivery } from '../storage/ports.ts';
+import { owedDelivery, type OwedChange } from '../tickets/outbox.ts';
 import { retryDead, type DeliverySender, type RetryResult } from '../tickets/deliveryWorker.ts';
-import type { SinkHandOver, Ticket, TicketChangeEvent, TicketMessage, TicketSink } from '../tickets/types.ts';
+import type { Ticket, TicketMessage, TicketSink } from '../tickets/types.ts';
 import { composeMail, type MailKind } from './composeMail.ts';
 import { openToken, sealToken } from './linkSeal.ts';
 
 export interface CustomerMailDeps {
   queue: DeliveryQueue;
-  tickets: TicketRepository;
   linkKey: () => Promise<Buffer>;
   publicUrl: string;
   mail: Pick<MailConfig, 'fromAddress'>;
@@ -19,13 +19,15 @@ export interface CustomerMailDeps {
 /**
  * E-mails the customer what happens to their ticket: its creation (with the
  * follow-up link), each public agent reply, and its solving (with the
- * satisfaction links). A sink like the webhook: the ticket change is already
- * committed when it is told, and each mail is only queued here, durably; the
- * mail worker sends it and retries (core/mail/mailSender.ts). Customers
- * without an address get nothing; internal notes never reach it.
+ * satisfaction links). A sink like the webhook: each mail is owed by the
+ * ticket change that calls for it and written with it (core/tickets/outbox.ts),
+ * so a crash cannot keep the change and lose its mail; the mail worker sends
+ * it and retries (core/mail/mailSender.ts). Customers without an address get
+ * nothing; internal notes never reach it.
  */
 export class CustomerMailSink implements TicketSink {
   readonly name = 'mail';
+  private key: Buffer | undefined;
 
   constructor(private readonly deps: CustomerMailDeps) {}
 
@@ -38,48 +40,43 @@ export class CustomerMailSink implements TicketSink {
     return retryDead(this.deps.queue, this.deps.sender);
   }
 
-  async deliver(ticket: Ticket, handOver?: SinkHandOver): Promise<void> {
-    if (!hasAddress(ticket.email)) return;
-    const token = handOver?.followUpToken ?? null;
-    if (token) {
+  /** The link key, read once: `owe` runs under the store's lock and cannot wait for it. */
+  async prepare(): Promise<void> {
+    this.key ??= await this.deps.linkKey();
+  }
+
+  owe(change: OwedChange, t: Ticket): OwedDelivery[] {
+    if (!hasAddress(t.email)) return [];
+    const key = this.key;
+    if (!key) throw new Error('CustomerMailSink.owe before prepare()');
+    if (change.event === 'ticket.created') {
+      const token = change.handOver?.followUpToken ?? null;
       // Kept sealed for the later mails; the ticket itself still holds only the token's hash.
-      const sealedLink = sealToken(await this.deps.linkKey(), ticket.id, token);
-      await this.deps.tickets.update(ticket.id, (t) => {
-        t.customerMail = { ...t.customerMail, sealedLink };
-      });
+      if (token) t.customerMail = { ...t.customerMail, sealedLink: sealToken(key, t.id, token) };
+      return [this.mail('created', t, token)];
     }
-    await this.enqueue('created', ticket, token);
-  }
-
-  async announce(event: TicketChangeEvent, ticket: Ticket, detail: Record<string, unknown> = {}): Promise<void> {
-    if (!hasAddress(ticket.email)) return;
-    const message = detail.message as TicketMessage | undefined;
-    if (event === 'ticket.message' && message?.from === 'agent' && !message.internal)
-      await this.enqueue('reply', ticket, await this.token(ticket.id), message);
-    if (ticket.status === 'solved') await this.solved(ticket.id);
-  }
-
-  /** One satisfaction mail per time the ticket is solved, however many changes follow: claimed on the ticket, under its lock. */
-  private async solved(id: string): Promise<void> {
-    let claimed = false;
-    const t = await this.deps.tickets.update(id, (t) => {
-      if (t.status !== 'solved' || !t.solvedAt || t.customerMail?.solvedMailFor === t.solvedAt) return false;
+    const owed: OwedDelivery[] = [];
+    const message = 'detail' in change ? (change.detail?.message as TicketMessage | undefined) : undefined;
+    if (change.event === 'ticket.message' && message?.from === 'agent' && !message.internal)
+      owed.push(this.mail('reply', t, this.token(t), message));
+    // One satisfaction mail per time the ticket is solved, however many changes follow: claimed on the ticket.
+    if (t.status === 'solved' && t.solvedAt && t.customerMail?.solvedMailFor !== t.solvedAt) {
       t.customerMail = { ...t.customerMail, solvedMailFor: t.solvedAt };
-      claimed = true;
-    });
-    if (claimed) await this.enqueue('solved', t, await this.token(id));
+      owed.push(this.mail('solved', t, this.token(t)));
+    }
+    return owed;
   }
 
   /** The follow-up token sealed at creation; null when there is none or its seal no longer opens (the key changed). */
-  private async token(id: string): Promise<string | null> {
-    const sealed = (await this.deps.tickets.get(id)).customerMail?.sealedLink;
+  private token(t: Ticket): string | null {
+    const sealed = t.customerMail?.sealedLink;
     if (!sealed) return null;
-    const token = openToken(await this.deps.linkKey(), id, sealed);
-    if (!token) log.warn('mail', 'the follow-up link could not be unsealed: sent without it', { ticketId: id });
+    const token = openToken(this.key!, t.id, sealed);
+    if (!token) log.warn('mail', 'the follow-up link could not be unsealed: sent without it', { ticketId: t.id });
     return token;
   }
 
-  private async enqueue(kind: MailKind, ticket: Ticket, token: string | null, message?: TicketMessage): Promise<void> {
+  private mail(kind: MailKind, ticket: Ticket, token: string | null, message?: TicketMessage): OwedDelivery {
     const mail = composeMail({
       kind,
       ticket,
@@ -88,8 +85,7 @@ export class CustomerMailSink implements TicketSink {
       publicUrl: this.deps.publicUrl,
       fromAddress: this.deps.mail.fromAddress,
     });
-    const d = await this.deps.queue.enqueue({ event: `mail.${kind}`, payload: { ticketId: ticket.id, mail } });
-    log.info('mail', 'mail queued', { ticketId: ticket.id, kind, deliveryId: d.id });
+    return owedDelivery('mail', ticket, `mail.${kind}`, { ticketId: ticket.id, mail });
   }
 }
 

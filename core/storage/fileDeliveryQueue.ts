@@ -4,7 +4,15 @@ import path from 'node:path';
 import { UnavailableError } from '../errors.ts';
 import { log } from '../logger.ts';
 import { writeFileAtomic } from './atomicFile.ts';
-import type { Delivery, DeliveryFailure, DeliveryQueue, NewDelivery } from './ports.ts';
+import type {
+  Delivery,
+  DeliveryFailure,
+  DeliveryOutlet,
+  DeliveryQueue,
+  NewDelivery,
+  OwedDelivery,
+  QueueName,
+} from './ports.ts';
 
 /** A journal line: a delivery's whole new state, or its removal once delivered. */
 type Entry = { put: Delivery } | { del: string };
@@ -27,6 +35,8 @@ export class FileDeliveryQueue implements DeliveryQueue {
   /** A write failed part-way (disk full): the journal may end in a torn line, so rewrite it before appending again. */
   private torn = false;
   private readonly leases = new Map<string, { worker: string; until: number }>();
+  /** Deliveries the ticket store has journalled here but not yet forgotten on its side: no worker takes them. */
+  private readonly held = new Set<string>();
   private readonly listeners = new Set<() => void>();
 
   private constructor(
@@ -133,6 +143,25 @@ export class FileDeliveryQueue implements DeliveryQueue {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Journal deliveries a ticket change owes (the embedded outbox), skipping the
+   * ids already here — so handing the same ones over again after a crash
+   * queues each once — and keep all of them from the workers until `release`.
+   */
+  hold(deliveries: Delivery[]): Promise<void> {
+    return this.exclusive(async () => {
+      const fresh = new Map(deliveries.filter((d) => !this.items.has(d.id)).map((d) => [d.id, d]));
+      if (fresh.size) await this.write([...fresh.values()].map((d) => ({ put: copy(d) })));
+      for (const d of deliveries) if (this.items.has(d.id)) this.held.add(d.id);
+    });
+  }
+
+  /** Let the workers have deliveries kept back by `hold`. */
+  release(ids: string[]): void {
+    for (const id of ids) this.held.delete(id);
+    for (const listener of this.listeners) listener();
+  }
+
   /** Lease the first `limit` matching deliveries no live lease holds; the attempt count is journalled with the outcome. */
   private lease(
     worker: string,
@@ -145,7 +174,7 @@ export class FileDeliveryQueue implements DeliveryQueue {
       for (const d of this.items.values()) {
         if (out.length >= opts.limit) break;
         const held = this.leases.get(d.id);
-        if (!due(d) || (held && held.until > now)) continue;
+        if (!due(d) || (held && held.until > now) || this.held.has(d.id)) continue;
         this.leases.set(d.id, { worker, until: now + opts.leaseMs });
         d.attempts++;
         out.push(copy(d));
@@ -201,6 +230,24 @@ export class FileDeliveryQueue implements DeliveryQueue {
     this.chain = next.catch(() => undefined);
     return next;
   }
+}
+
+/** The embedded queues as the ticket store's outlet: each owed delivery goes to its own queue's journal. */
+export function queueOutlet(queues: Record<QueueName, FileDeliveryQueue>): DeliveryOutlet {
+  const byQueue = (owed: OwedDelivery[]) =>
+    Object.entries(queues).map(([name, queue]) => ({
+      queue,
+      deliveries: owed.filter((d) => d.queue === name).map(({ queue: _queue, ...d }) => d),
+    }));
+  return {
+    async hold(owed) {
+      for (const { queue, deliveries } of byQueue(owed)) if (deliveries.length) await queue.hold(deliveries);
+    },
+    release(owed) {
+      for (const { queue, deliveries } of byQueue(owed))
+        if (deliveries.length) queue.release(deliveries.map((d) => d.id));
+    },
+  };
 }
 
 function parse(line: string): Entry | null {

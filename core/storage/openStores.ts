@@ -9,7 +9,7 @@ import { log } from '../logger.ts';
 import { importDeadLetters } from '../tickets/deadLetter.ts';
 import { TicketStore } from '../tickets/ticketStore.ts';
 import { LocalSnapshots } from '../indexing/localSnapshots.ts';
-import { FileDeliveryQueue } from './fileDeliveryQueue.ts';
+import { FileDeliveryQueue, queueOutlet } from './fileDeliveryQueue.ts';
 import { KeyValueStore } from './keyValueStore.ts';
 import { fileLinkKey } from './mailLinkKey.ts';
 import type { KeyValueRepository, Stores } from './ports.ts';
@@ -79,13 +79,16 @@ const HEALTH_TIMEOUT_MS = 2000;
 async function openEmbedded(config: StoreConfig): Promise<Omit<Stores, 'needsDataDirLock' | 'redis'>> {
   const events = new EventLog(path.join(config.dataDir, 'events'));
   await events.init();
-  const tickets = await TicketStore.open(config.dataDir);
+  const deliveries = await FileDeliveryQueue.open(config.dataDir);
+  const mail = await FileDeliveryQueue.open(config.dataDir, 'mail');
+  // Opened after the queues: what a crash left owed in the ticket file is handed to them at open.
+  const tickets = await TicketStore.open(config.dataDir, queueOutlet({ webhook: deliveries, mail }));
   return {
     kind: 'embedded',
     events,
     tickets,
-    deliveries: await FileDeliveryQueue.open(config.dataDir),
-    mail: await FileDeliveryQueue.open(config.dataDir, 'mail'),
+    deliveries,
+    mail,
     mailLinkKey: fileLinkKey(config.dataDir),
     conversations: new ConversationStore(),
     channelState: once(() => KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays)),

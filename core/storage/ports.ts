@@ -51,8 +51,8 @@ export interface TicketPage {
 
 /** Tickets. Ids are `T-` and six or more digits, unique across instances. */
 export interface TicketRepository {
-  /** Persist a new ticket; resolves once it is durable. */
-  create(draft: TicketDraft): Promise<Ticket>;
+  /** Persist a new ticket, and the deliveries `owe` says it owes (the outbox) with it; resolves once both are durable. */
+  create(draft: TicketDraft, owe?: Owe): Promise<Ticket>;
   /** The ticket, or NotFoundError. */
   get(id: string): Promise<Ticket>;
   /** Newest first, filtered, one page. */
@@ -60,8 +60,9 @@ export interface TicketRepository {
   /**
    * Apply a change and persist it (no other writer interleaves); on failure nothing changes.
    * A change that returns `false` (exactly) leaves the ticket as it was, unwritten: a rule re-checked under the lock said no.
+   * The deliveries `owe` says the changed ticket owes are written with the change, in the same transaction or file write.
    */
-  update(id: string, change: (t: Ticket) => unknown): Promise<Ticket>;
+  update(id: string, change: (t: Ticket) => unknown, owe?: Owe): Promise<Ticket>;
   /** Delete the tickets the predicate matches; resolves with their ids once durable. */
   removeWhere(match: (t: Ticket) => boolean): Promise<string[]>;
   /** Every ticket (erasure, retention), in no particular order. */
@@ -71,9 +72,43 @@ export interface TicketRepository {
    * claim are stored together, so a retry after a crash finds either both or
    * neither. A claimed key gives back its ticket (`replayed`, with the claim
    * kept first); with another request, IdempotencyKeyReusedError. Keys are
-   * forgotten after IDEMPOTENCY_TTL_MS or with their ticket.
+   * forgotten after IDEMPOTENCY_TTL_MS or with their ticket. A replay owes nothing: the first attempt's
+   * deliveries were written with its ticket.
    */
-  createOnce(claim: IdempotencyClaim, draft: TicketDraft): Promise<CreatedOnce>;
+  createOnce(claim: IdempotencyClaim, draft: TicketDraft, owe?: Owe): Promise<CreatedOnce>;
+}
+
+/** The queues a ticket change can owe deliveries to: the webhooks, and the customer's e-mails. */
+export type QueueName = 'webhook' | 'mail';
+
+/**
+ * A delivery a ticket change owes, written in the change's own transaction
+ * (PostgreSQL) or file write (embedded) — the transactional outbox — so an
+ * acknowledged change never lacks its webhook or mail, whenever the process
+ * dies. Its id is derived from the ticket and the change
+ * (core/tickets/outbox.ts): written twice, it is queued once.
+ */
+export interface OwedDelivery extends Delivery {
+  queue: QueueName;
+}
+
+/**
+ * What a ticket change owes, computed from the ticket as it is being stored
+ * (its id, times and the change applied), under the store's lock: synchronous,
+ * and it may record on the ticket what it claims (the mail sink's sealed link).
+ */
+export type Owe = (ticket: Ticket) => OwedDelivery[];
+
+/**
+ * Where the embedded ticket store hands the deliveries its changes owed once
+ * they are on disk with the change (the queues' own journals): `hold` journals
+ * them, skipping ids already queued, and keeps them from the workers;
+ * `release` lets the workers have them, once the store has durably forgotten
+ * them — so a delivery is never both sent and still owed by the ticket file.
+ */
+export interface DeliveryOutlet {
+  hold(owed: OwedDelivery[]): Promise<void>;
+  release(owed: OwedDelivery[]): void;
 }
 
 /** What createOnce resolves with. */

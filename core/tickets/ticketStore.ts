@@ -2,9 +2,20 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import { IdempotencyKeyReusedError, NotFoundError } from '../errors.ts';
 import { DurableJsonFile } from '../storage/durableJsonFile.ts';
-import type { CreatedOnce, TicketDraft, TicketPage, TicketQuery, TicketRepository } from '../storage/ports.ts';
+import { log } from '../logger.ts';
+import type {
+  CreatedOnce,
+  DeliveryOutlet,
+  Owe,
+  OwedDelivery,
+  TicketDraft,
+  TicketPage,
+  TicketQuery,
+  TicketRepository,
+} from '../storage/ports.ts';
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from './idempotency.ts';
 import type { Ticket } from './types.ts';
+import { nextUpdatedAt } from './outbox.ts';
 import { ticketHasText, ticketTextQuery } from './ticketText.ts';
 
 export type { TicketQuery } from '../storage/ports.ts';
@@ -14,24 +25,45 @@ interface TicketData {
   tickets: Ticket[];
   /** Idempotency-Key claims, kept in the same file as the tickets so one write stores both. */
   idempotency?: (IdempotencyClaim & { ticketId: string; at: string })[];
+  /** Deliveries owed by changes on disk, not yet in their queue's journal (the outbox): empty but for a moment. */
+  outbox?: OwedDelivery[];
 }
 
-/** The built-in ticket store: lowdb over a durable JSON file in the data directory. */
+/**
+ * The built-in ticket store: lowdb over a durable JSON file in the data
+ * directory. A change's owed deliveries are written in the same file write
+ * as the change (the outbox), then handed to their queues (`outlet`); at
+ * open, whatever a crash left owed is handed over again, and the queues skip
+ * the ids they already hold.
+ */
 export class TicketStore implements TicketRepository {
+  /** Owed deliveries on disk, waiting to be handed to their queues. */
+  private readonly toRelay: OwedDelivery[] = [];
+  private relaying: Promise<void> = Promise.resolve();
+
   private constructor(
     private readonly db: Low<TicketData>,
     readonly adapter: DurableJsonFile<TicketData>,
+    private readonly outlet?: DeliveryOutlet,
   ) {}
 
-  static async open(dataDir: string): Promise<TicketStore> {
+  /** Without an outlet, owed deliveries stay in the file until a store with one opens it. */
+  static async open(dataDir: string, outlet?: DeliveryOutlet): Promise<TicketStore> {
     const adapter = new DurableJsonFile<TicketData>(path.join(dataDir, 'tickets.json'));
     const db = new Low<TicketData>(adapter, { seq: 0, tickets: [] });
     await db.read();
-    return new TicketStore(db, adapter);
+    const store = new TicketStore(db, adapter, outlet);
+    const left = db.data.outbox ?? [];
+    if (left.length && outlet) {
+      log.info('tickets', 'queuing the deliveries owed by changes stored before a stop', { deliveries: left.length });
+      store.toRelay.push(...left);
+      await store.relay();
+    }
+    return store;
   }
 
-  /** Persist a new ticket; resolves once it is on disk. */
-  async create(draft: TicketDraft): Promise<Ticket> {
+  /** Persist a new ticket and what it owes; resolves once both are on disk. */
+  async create(draft: TicketDraft, owe?: Owe): Promise<Ticket> {
     const now = new Date().toISOString();
     this.db.data.seq += 1;
     const ticket: Ticket = {
@@ -44,22 +76,27 @@ export class TicketStore implements TicketRepository {
       createdAt: now,
       updatedAt: now,
     };
-    this.db.data.tickets.push(ticket);
+    let owed: OwedDelivery[] = [];
     try {
+      owed = owe?.(ticket) ?? [];
+      this.db.data.tickets.push(ticket);
+      (this.db.data.outbox ??= []).push(...owed);
       await this.db.write();
     } catch (error) {
       // Not acknowledged: take it back so memory matches disk.
-      this.db.data.tickets.pop();
+      this.db.data.tickets = this.db.data.tickets.filter((t) => t !== ticket);
+      this.forget(owed);
       this.db.data.seq -= 1;
       throw error;
     }
+    await this.handOver(owed);
     return ticket;
   }
 
   /** Claims being written: a second call with the key waits for the first to be on disk (or not). */
   private readonly claiming = new Map<string, Promise<unknown>>();
 
-  async createOnce(claim: IdempotencyClaim, draft: TicketDraft): Promise<CreatedOnce> {
+  async createOnce(claim: IdempotencyClaim, draft: TicketDraft, owe?: Owe): Promise<CreatedOnce> {
     for (let inFlight; (inFlight = this.claiming.get(claim.key));) await inFlight.catch(() => undefined);
     const expired = new Date(Date.now() - IDEMPOTENCY_TTL_MS).toISOString();
     const ids = new Set(this.db.data.tickets.map((t) => t.id));
@@ -79,7 +116,7 @@ export class TicketStore implements TicketRepository {
         at: new Date().toISOString(),
       });
       try {
-        return await this.create(draft);
+        return await this.create(draft, owe);
       } catch (error) {
         kept.splice(
           kept.findIndex((c) => c.key === claim.key),
@@ -132,23 +169,74 @@ export class TicketStore implements TicketRepository {
     return { tickets: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, page, pageSize };
   }
 
-  /** Apply a change and persist it; on failure nothing changes. */
-  async update(id: string, change: (t: Ticket) => unknown): Promise<Ticket> {
+  /** Apply a change and persist it with what it owes; on failure nothing changes. */
+  async update(id: string, change: (t: Ticket) => unknown, owe?: Owe): Promise<Ticket> {
     const t = this.find(id);
     const before = structuredClone(t);
+    let owed: OwedDelivery[] = [];
     try {
       // A change that throws half-way is undone too, as in the database adapter's transaction.
       if (change(t) === false) {
-        Object.assign(t, before);
+        restore(t, before);
         return t;
       }
-      t.updatedAt = new Date().toISOString();
+      t.updatedAt = nextUpdatedAt(before.updatedAt);
+      owed = owe?.(t) ?? [];
+      (this.db.data.outbox ??= []).push(...owed);
       await this.db.write();
     } catch (error) {
-      Object.assign(t, before);
+      restore(t, before);
+      this.forget(owed);
       throw error;
     }
+    await this.handOver(owed);
     return t;
+  }
+
+  /** Take back owed deliveries whose change was not stored. */
+  private forget(owed: OwedDelivery[]): void {
+    if (!owed.length) return;
+    const ids = new Set(owed.map((d) => d.id));
+    this.db.data.outbox = (this.db.data.outbox ?? []).filter((d) => !ids.has(d.id));
+  }
+
+  /** Hand a stored change's owed deliveries to their queues before the caller answers (coalesced with others'). */
+  private async handOver(owed: OwedDelivery[]): Promise<void> {
+    if (!owed.length || !this.outlet) return;
+    this.toRelay.push(...owed);
+    await this.relay();
+  }
+
+  /**
+   * Journal everything waiting in its queue, held from the workers; forget it
+   * here, durably; then let the workers have it. A crash before the forgetting
+   * leaves it owed here and held there, so the next open hands it over again
+   * (skipped by id) and it is sent once. Never rejects: what could not be
+   * handed over stays owed for the next change or the next open.
+   */
+  private relay(): Promise<void> {
+    const next = this.relaying.then(async () => {
+      const batch = this.toRelay.splice(0);
+      if (!batch.length || !this.outlet) return;
+      try {
+        await this.outlet.hold(batch);
+      } catch (error) {
+        this.toRelay.unshift(...batch);
+        log.error('tickets', 'could not queue owed deliveries; kept with the tickets for a later try', {
+          deliveries: batch.length,
+          error,
+        });
+        return;
+      }
+      this.forget(batch);
+      await this.db.write().catch((error: Error) =>
+        // Still owed in the file as well as queued: after a crash now, the next open queues it again under its id.
+        log.warn('tickets', 'could not record owed deliveries as queued', { deliveries: batch.length, error }),
+      );
+      this.outlet.release(batch);
+    });
+    this.relaying = next;
+    return next;
   }
 
   /** Delete the tickets the predicate matches; resolves with their ids once on disk (on failure nothing is deleted). */
@@ -178,6 +266,12 @@ export class TicketStore implements TicketRepository {
   async save(): Promise<void> {
     await this.db.write();
   }
+}
+
+/** Put a ticket back as it was, dropping fields a failed change added (Object.assign alone would keep them). */
+function restore(t: Ticket, before: Ticket): void {
+  for (const k of Object.keys(t)) if (!(k in before)) delete (t as unknown as Record<string, unknown>)[k];
+  Object.assign(t, before);
 }
 
 /** Categories match without regard to case, as agents type them into a filter (the PostgreSQL adapter's lower()). */

@@ -1,3 +1,5 @@
+import type { OwedDelivery } from '../storage/ports.ts';
+import type { OwedChange } from './outbox.ts';
 import type { Channel, Lang, TicketScore, TicketStatus } from '../contracts/api.ts';
 import type { Turn } from '../conversations/types.ts';
 
@@ -90,12 +92,26 @@ export interface TicketMessage {
   author?: string;
 }
 
-/** Where new tickets go besides the built-in store (webhook, help-desk API…). */
+/**
+ * Where new tickets go besides the built-in store (webhook, e-mail, WhatsApp…).
+ * A sink that queues (the webhook, the customer's e-mails) says what each
+ * change owes (`owe`), and the store writes it with the change (the outbox:
+ * core/tickets/outbox.ts); a sink that sends by other means is told after
+ * the change is stored (`deliver`, `announce`).
+ */
 export interface TicketSink {
   readonly name: string;
-  /** `handOver`: for a sink that speaks to the customer (e-mail); other systems ignore it. */
-  deliver(ticket: Ticket, handOver?: SinkHandOver): Promise<void>;
-  /** What happened to a ticket after it was opened, for sinks that follow tickets (the webhook). */
+  /**
+   * The deliveries this sink owes for a change, computed under the store's
+   * lock from the ticket being stored: synchronous, and it may record on the
+   * ticket what it claims. `handOver` (at creation) is for our own channels only.
+   */
+  owe?(change: OwedChange, ticket: Ticket): OwedDelivery[];
+  /** Read beforehand what `owe` needs (a key kept in the store). */
+  prepare?(): Promise<void>;
+  /** `handOver`: for a sink that speaks to the customer; other systems ignore it. */
+  deliver?(ticket: Ticket, handOver?: SinkHandOver): Promise<void>;
+  /** What happened to a ticket after it was opened, for sinks that follow tickets. */
   announce?(event: TicketChangeEvent, ticket: Ticket, detail?: Record<string, unknown>): Promise<void>;
 }
 

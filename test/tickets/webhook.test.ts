@@ -171,7 +171,10 @@ describe('webhook ticket sink against a real receiver on 127.0.0.1', function ()
     const open = () => openStores({ dataDir: tmp.dir, bot: { stateTtlDays: 30 } });
     const first = await open();
     const worker = new DeliveryWorker(first.deliveries, config).start();
-    await new WebhookSink(config, first.deliveries).deliver({ id: 'T-000042', email: 'eva@example.com' } as Ticket);
+    await first.deliveries.enqueue({
+      event: 'ticket.created',
+      payload: { ticket: { id: 'T-000042', email: 'eva@example.com' } },
+    });
     await eventually(() => receiver.received.length >= 1);
     await worker.close();
     await first.close();
@@ -223,7 +226,11 @@ describe('webhook ticket sink against a real receiver on 127.0.0.1', function ()
     this.timeout(180_000);
     receiver = await startReceiver({ failures: 1000 });
     const tmp = tempDir();
-    const env = { DATA_DIR: path.join(tmp.dir, 'data'), ...webhookEnv(receiver.url, { WEBHOOK_BACKOFF_MS: '500' }) };
+    // Attempts enough that none is dead before the kill, however slowly a loaded machine makes the five tickets.
+    const env = {
+      DATA_DIR: path.join(tmp.dir, 'data'),
+      ...webhookEnv(receiver.url, { WEBHOOK_BACKOFF_MS: '500', WEBHOOK_MAX_ATTEMPTS: '10' }),
+    };
     let server = await startServerProcess(env);
     const ids: string[] = [];
     try {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { log } from '../../logger.ts';
-import type { Delivery, DeliveryFailure, DeliveryQueue, NewDelivery } from '../ports.ts';
+import type { Delivery, DeliveryFailure, DeliveryQueue, NewDelivery, QueueName } from '../ports.ts';
 
 /** The channel every instance LISTENs on, so a new delivery is sent at once rather than at the next poll (per queue). */
 const CHANNEL = 'deflect_deliveries';
@@ -33,12 +33,11 @@ export class PgDeliveryQueue implements DeliveryQueue {
   /** `queue`: which deliveries of the table this is (migration 0008): webhooks, or the customer's e-mails. */
   constructor(
     private readonly pool: pg.Pool,
-    private readonly queue: 'webhook' | 'mail' = 'webhook',
+    private readonly queue: QueueName = 'webhook',
   ) {}
 
-  /** The webhook queue keeps the channel it always had; another gets its own, so a mail does not wake webhook workers. */
   private get channel(): string {
-    return this.queue === 'webhook' ? CHANNEL : `${CHANNEL}_${this.queue}`;
+    return channelOf(this.queue);
   }
 
   async enqueue(d: NewDelivery): Promise<Delivery> {
@@ -173,6 +172,11 @@ export class PgDeliveryQueue implements DeliveryQueue {
       return undefined;
     }
   }
+}
+
+/** The NOTIFY channel of a queue: the webhooks keep the one they always had; another gets its own, so a mail does not wake webhook workers. */
+export function channelOf(queue: QueueName): string {
+  return queue === 'webhook' ? CHANNEL : `${CHANNEL}_${queue}`;
 }
 
 function toDelivery(r: Row): Delivery {

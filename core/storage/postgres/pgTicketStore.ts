@@ -2,7 +2,17 @@ import type pg from 'pg';
 import { IdempotencyKeyReusedError, NotFoundError } from '../../errors.ts';
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../../tickets/idempotency.ts';
 import type { Ticket } from '../../tickets/types.ts';
-import type { CreatedOnce, TicketDraft, TicketPage, TicketQuery, TicketRepository } from '../ports.ts';
+import { nextUpdatedAt } from '../../tickets/outbox.ts';
+import type {
+  CreatedOnce,
+  Owe,
+  OwedDelivery,
+  TicketDraft,
+  TicketPage,
+  TicketQuery,
+  TicketRepository,
+} from '../ports.ts';
+import { channelOf } from './pgDeliveryQueue.ts';
 import { transaction } from './transaction.ts';
 import { TICKET_TEXT_FIELDS, ticketTextQuery } from '../../tickets/ticketText.ts';
 
@@ -10,16 +20,18 @@ import { TICKET_TEXT_FIELDS, ticketTextQuery } from '../../tickets/ticketText.ts
  * Tickets in PostgreSQL. Numbers come from one sequence, so two instances
  * never give the same id; an update locks its row, so concurrent changes
  * from different instances apply one after the other. An idempotent create
- * commits its key's claim with the ticket (migration 0006).
+ * commits its key's claim with the ticket (migration 0006), and every change
+ * commits the deliveries it owes (the outbox) in its own transaction.
  */
 export class PgTicketStore implements TicketRepository {
   constructor(private readonly pool: pg.Pool) {}
 
-  async create(draft: TicketDraft): Promise<Ticket> {
-    return insert(this.pool, draft);
+  async create(draft: TicketDraft, owe?: Owe): Promise<Ticket> {
+    if (!owe) return insert(this.pool, draft);
+    return transaction(this.pool, async (client) => insert(client, draft, undefined, owe));
   }
 
-  async createOnce(claim: IdempotencyClaim, draft: TicketDraft): Promise<CreatedOnce> {
+  async createOnce(claim: IdempotencyClaim, draft: TicketDraft, owe?: Owe): Promise<CreatedOnce> {
     return transaction(this.pool, async (client) => {
       await client.query('DELETE FROM ticket_idempotency WHERE created_at < $1', [
         new Date(Date.now() - IDEMPOTENCY_TTL_MS).toISOString(),
@@ -30,7 +42,7 @@ export class PgTicketStore implements TicketRepository {
         'INSERT INTO ticket_idempotency (key, request, salt, ticket_id) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING',
         [claim.key, claim.request, claim.salt, idOf(seq)],
       );
-      if (taken.rowCount) return { ticket: await insert(client, draft, seq), claim, replayed: false };
+      if (taken.rowCount) return { ticket: await insert(client, draft, seq, owe), claim, replayed: false };
       const { rows } = await client.query<{ request: string; salt: string; doc: Ticket }>(
         'SELECT k.request, k.salt, t.doc FROM ticket_idempotency k JOIN tickets t ON t.id = k.ticket_id WHERE k.key = $1',
         [claim.key],
@@ -88,18 +100,20 @@ export class PgTicketStore implements TicketRepository {
     return { tickets: found.rows.map((r) => r.doc), total: Number(count.rows[0]!.n), page, pageSize };
   }
 
-  async update(id: string, change: (t: Ticket) => unknown): Promise<Ticket> {
+  async update(id: string, change: (t: Ticket) => unknown, owe?: Owe): Promise<Ticket> {
     return transaction(this.pool, async (client) => {
       const { rows } = await client.query<{ doc: Ticket }>('SELECT doc FROM tickets WHERE id = $1 FOR UPDATE', [id]);
       if (!rows[0]) throw new NotFoundError('ticket', id);
       const t = rows[0].doc;
       const before = structuredClone(t);
       if (change(t) === false) return before;
-      t.updatedAt = new Date().toISOString();
+      t.updatedAt = nextUpdatedAt(before.updatedAt);
+      const owed = owe?.(t) ?? [];
       await client.query(
         'UPDATE tickets SET status = $2, channel = $3, lang = $4, tags = $5, created_at = $6, updated_at = $7, doc = $8, team = $9, priority = $10, type = $11, category = $12 WHERE id = $1',
         [id, ...columnsOf(t)],
       );
+      await queueOwed(client, owed);
       return t;
     });
   }
@@ -117,8 +131,8 @@ export class PgTicketStore implements TicketRepository {
   }
 }
 
-/** Insert a new ticket numbered `seq` (a new number when unset). */
-async function insert(db: pg.Pool | pg.PoolClient, draft: TicketDraft, seq?: string): Promise<Ticket> {
+/** Insert a new ticket numbered `seq` (a new number when unset), and what it owes (call inside a transaction when `owe` is set). */
+async function insert(db: pg.Pool | pg.PoolClient, draft: TicketDraft, seq?: string, owe?: Owe): Promise<Ticket> {
   seq ??= (await db.query<{ n: string }>("SELECT nextval('ticket_seq') AS n")).rows[0]!.n;
   const now = new Date().toISOString();
   const ticket: Ticket = {
@@ -131,11 +145,35 @@ async function insert(db: pg.Pool | pg.PoolClient, draft: TicketDraft, seq?: str
     createdAt: now,
     updatedAt: now,
   };
+  // Before the insert: what it owes may record its claim on the ticket (the mail sink's sealed link).
+  const pending = owe?.(ticket) ?? [];
   await db.query(
     'INSERT INTO tickets (id, seq, status, channel, lang, tags, created_at, updated_at, doc, team, priority, type, category) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
     [ticket.id, seq, ...columnsOf(ticket)],
   );
+  await queueOwed(db, pending);
   return ticket;
+}
+
+/**
+ * Queue owed deliveries in the caller's transaction, waking every instance's
+ * workers when it commits (NOTIFY is delivered at commit, and not at all on a
+ * rollback). An id already queued is skipped: a delivery is owed once.
+ */
+async function queueOwed(db: pg.Pool | pg.PoolClient, owed: OwedDelivery[]): Promise<void> {
+  if (!owed.length) return;
+  await db.query(
+    `INSERT INTO deliveries (id, event, payload, queue)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::json[], $4::text[]) ON CONFLICT (id) DO NOTHING`,
+    [
+      owed.map((d) => d.id),
+      owed.map((d) => d.event),
+      owed.map((d) => JSON.stringify(d.payload)),
+      owed.map((d) => d.queue),
+    ],
+  );
+  for (const queue of new Set(owed.map((d) => d.queue)))
+    await db.query('SELECT pg_notify($1, $2)', [channelOf(queue), '']);
 }
 
 function idOf(seq: string): string {
