@@ -70,7 +70,12 @@ export async function migrateStore(
   progress('channel state', channelState.moved + channelState.alreadyThere + (channelState.refreshed ?? 0));
 
   // Kept with their delivery ids, so receivers that took one before the move can tell a resend.
-  const owed = [...(await source.deliveries.all()), ...((await readDeadLetters(source.dataDir)) ?? [])];
+  // With those a crash left owed in tickets.json (the outbox), not yet in the queue's journal.
+  const owed = [
+    ...(await source.deliveries.all()),
+    ...source.tickets.owed('webhook'),
+    ...((await readDeadLetters(source.dataDir)) ?? []),
+  ];
   const added = await stores.deliveries.adopt(owed);
   const deliveries = { moved: added, alreadyThere: owed.length - added };
   progress('webhook deliveries', owed.length);
@@ -80,7 +85,7 @@ export async function migrateStore(
   if (stores.mail && source.mail) {
     const key = await readLinkKey(source.dataDir);
     const linkKey = key && stores.adoptLinkKey ? await stores.adoptLinkKey(key) : undefined;
-    const mails = await source.mail.all();
+    const mails = [...(await source.mail.all()), ...source.tickets.owed('mail')];
     const moved = await stores.mail.adopt(mails);
     mail = { moved, alreadyThere: mails.length - moved, ...(linkKey ? { linkKey } : {}) };
     progress('mails', mails.length);

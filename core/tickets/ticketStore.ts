@@ -5,9 +5,11 @@ import { DurableJsonFile } from '../storage/durableJsonFile.ts';
 import { log } from '../logger.ts';
 import type {
   CreatedOnce,
+  Delivery,
   DeliveryOutlet,
   Owe,
   OwedDelivery,
+  QueueName,
   TicketDraft,
   TicketPage,
   TicketQuery,
@@ -256,6 +258,11 @@ export class TicketStore implements TicketRepository {
 
   async all(): Promise<Ticket[]> {
     return [...this.db.data.tickets];
+  }
+
+  /** Deliveries a change owes that a crash left in the file, not yet in their queue (what a move must take too). */
+  owed(queue: QueueName): Delivery[] {
+    return (this.db.data.outbox ?? []).filter((d) => d.queue === queue).map(({ queue: _queue, ...d }) => d);
   }
 
   /** The number of the last ticket ever created here (retention may have removed it): where a move to another store continues. */

@@ -9,6 +9,7 @@ import { DataDirLockedError, lockDataDir } from '../../core/storage/dataDirLock.
 import { openStoreMigration } from '../../core/storage/openStoreMigration.ts';
 import { openStores } from '../../core/storage/openStores.ts';
 import { TicketStore } from '../../core/tickets/ticketStore.ts';
+import { owedDelivery } from '../../core/tickets/outbox.ts';
 import { asked, judged, plus, ticketed } from '../reports/builders.ts';
 import { runProcess } from '../helpers/child.ts';
 import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
@@ -256,6 +257,50 @@ describe('migrate-store: an embedded data directory into PostgreSQL', function (
       }
     } finally {
       copy.cleanup();
+    }
+  });
+
+  it('moves the deliveries a crash left owed in tickets.json, with their ids, once', async () => {
+    const dir = tempDir();
+    const db = await freshDatabase();
+    try {
+      // A store without its queues keeps what a change owes in the file, as a kill before the hand-over does.
+      const alone = await TicketStore.open(dir.dir);
+      const t = await alone.create(
+        {
+          channel: 'api',
+          lang: 'es',
+          email: 'eva@example.com',
+          subject: 'Owed',
+          reason: 'user',
+          transcript: [],
+          shown: [],
+        },
+        (t) => [
+          owedDelivery('webhook', t, 'ticket.created', { ticket: { id: t.id } }),
+          owedDelivery('mail', t, 'mail.created', { ticketId: t.id }),
+        ],
+      );
+      const first = await migrate(dir.dir, db.url);
+      expect(first.deliveries).to.deep.include({ moved: 1 });
+      expect(first.mail).to.deep.include({ moved: 1 });
+      expect((await migrate(dir.dir, db.url)).deliveries).to.deep.include({ moved: 0, alreadyThere: 1 });
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ id: string; queue: string }>(
+          'SELECT id, queue FROM deliveries ORDER BY queue',
+        );
+        expect(rows).to.deep.equal([
+          { id: owedDelivery('mail', t, 'mail.created', {}).id, queue: 'mail' },
+          { id: owedDelivery('webhook', t, 'ticket.created', {}).id, queue: 'webhook' },
+        ]);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await db.drop();
+      dir.cleanup();
     }
   });
 
