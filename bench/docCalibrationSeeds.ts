@@ -15,7 +15,7 @@ import { retrieve, type Candidate } from '../core/answers/pipeline/retrieve.ts';
 import { chooseLanguage } from '../core/answers/language/chooseLanguage.ts';
 import { computeMetrics, type Prediction } from '../core/eval/metrics.ts';
 import { parseQueries, type QueryRow } from '../core/eval/queries.ts';
-import { namesBestVersion } from '../core/answers/pipeline/titleVariants.ts';
+import { versionNamed } from '../core/answers/pipeline/titleVariants.ts';
 
 /**
  * How much the documentation calibration owes to one random rewording of its
@@ -78,7 +78,7 @@ function collapseFamilies(candidates: Candidate[]): Candidate[] {
 function measure(calibration: Calibration, asked: Asked) {
   const predictions = new Map<string, Prediction>();
   for (const q of asked.rows) {
-    const names = (best: string, rival: string) => namesBestVersion(index.articles, q.text.trim(), best, rival);
+    const names = (best: string, rival: string) => versionNamed(index.articles, q.text.trim(), best, rival);
     const d = decide(
       asked.candidates.get(q.qid)!,
       calibration,

@@ -83,13 +83,22 @@ describe('decide', () => {
     });
 
     it("asks when the question covers one version better but names none of its title's own words (iPhone vs the Android page)", () => {
-      const unnamed = () => false;
+      const unnamed = () => 'unnamed' as const;
       const docs: Calibration = { ...calibration, probes: 'passages' };
       expect(decide(covering([0.9, 0.6]), docs, t, alike, unnamed).action).to.equal('clarify');
-      expect(decide(covering([0.9, 0.6]), docs, t, alike, () => true).action).to.equal('answer');
+      expect(decide(covering([0.9, 0.6]), docs, t, alike, () => 'unread').action).to.equal('answer');
       expect(decide(covering([0.9, 0.6]), docs, t, unalike, unnamed).action).to.equal('answer');
       // An FAQ's titles are questions: the words they differ by are wording, not a version.
       expect(decide(covering([0.9, 0.6]), calibration, t, alike, unnamed).action).to.equal('answer');
+    });
+
+    it("answers when the question names the best version in its title's words, however alike it covers both", () => {
+      const docs: Calibration = { ...calibration, probes: 'passages' };
+      // "outlook on my android" covers the Android and iOS pages alike: the title word chose one.
+      expect(decide(covering([0.34, 0.32]), docs, t, alike, () => 'chosen').action).to.equal('answer');
+      expect(decide(covering([0.34, 0.32]), docs, t, alike, () => 'unread').action).to.equal('clarify');
+      // Only documentation titles name versions.
+      expect(decide(covering([0.34, 0.32]), calibration, t, alike, () => 'chosen').action).to.equal('clarify');
     });
 
     it('answers when the two articles are not alike', () => {

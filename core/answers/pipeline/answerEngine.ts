@@ -6,7 +6,7 @@ import { decide, DEFAULT_THRESHOLDS, type ScoredCandidate, type Thresholds } fro
 import { chooseLanguage } from '../language/chooseLanguage.ts';
 import { retrieve, type RetrievalIndex } from './retrieve.ts';
 import type { Calibration } from './calibration.ts';
-import { namesBestVersion } from './titleVariants.ts';
+import { versionNamed } from './titleVariants.ts';
 
 export interface EngineIndex extends RetrievalIndex {
   manifest: { calibration: Calibration };
@@ -76,7 +76,7 @@ export class AnswerEngine {
       index.manifest.calibration,
       this.thresholds,
       (a, b) => documentationSimilarity(index, a, b),
-      (best, rival) => namesBestVersion(index.articles, q.question, best, rival),
+      (best, rival) => versionNamed(index.articles, q.question, best, rival),
     );
     const present = (c: ScoredCandidate): RankedArticle => ({
       article: inLanguage(index.articles.get(c.articleId)!, lang, index.articles, q.audiences ?? PUBLIC),

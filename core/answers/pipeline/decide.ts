@@ -1,6 +1,7 @@
 import type { Action } from '../../contracts/api.ts';
 import { answerConfidence, clarifyConfidence, relevance, type Calibration } from './calibration.ts';
 import type { Candidate } from './retrieve.ts';
+import type { VersionNamed } from './titleVariants.ts';
 
 export interface Thresholds {
   /** Calibrated probability that the best article answers the question, needed to answer outright. */
@@ -36,14 +37,14 @@ const OPTION_SHARE = 0.8;
 /**
  * Answer, clarify or ticket, from the ranked candidates and the KB's calibration.
  * `similarity(a, b)`: how alike two articles are (0..1), to ask between near-duplicates the question does not tell apart.
- * `namesBest(best, rival)`: whether the question names what sets `best` apart from its near-duplicate `rival` (titleVariants.ts).
+ * `namesBest(best, rival)`: what the question names of the titles that set `best` apart from its near-duplicate `rival` (titleVariants.ts).
  */
 export function decide(
   candidates: Candidate[],
   calibration: Partial<Calibration> | undefined,
   t: Thresholds,
   similarity?: (a: string, b: string) => number,
-  namesBest?: (best: string, rival: string) => boolean,
+  namesBest?: (best: string, rival: string) => VersionNamed,
 ): Decision {
   const ranked = scoreConfidence(candidates, calibration);
   const best = ranked[0];
@@ -96,10 +97,12 @@ function indistinct(
   best: Candidate,
   rival: Candidate,
   similarity: (a: string, b: string) => number,
-  namesBest?: (best: string, rival: string) => boolean,
+  namesBest?: (best: string, rival: string) => VersionNamed,
 ): boolean {
-  // A question that covers more of one version may still not have chosen it: the title says which version it is.
-  const unnamed = !!namesBest && !namesBest(best.articleId, rival.articleId);
-  if (!unnamed && best.features.coverage - rival.features.coverage > TWIN_DISTINCT_COVERAGE) return false;
+  // The title says which version a question chose, whatever share of either body it covers:
+  // "outlook on my android" covers the Android and iOS pages alike (docs/quality.md).
+  const named = namesBest?.(best.articleId, rival.articleId) ?? 'unread';
+  if (named === 'chosen') return false;
+  if (named === 'unread' && best.features.coverage - rival.features.coverage > TWIN_DISTINCT_COVERAGE) return false;
   return similarity(best.articleId, rival.articleId) >= NEAR_DUPLICATE;
 }
