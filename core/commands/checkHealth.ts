@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { ResilientFullTextIndex } from '../search/resilientFullTextIndex.ts';
+import { servedCoverage } from '../indexing/indexedSelfService.ts';
 import type { CoreServices } from '../services.ts';
 
 /**
  * Liveness and what is being served: the index, its engines, the storage
  * (its kind, and whether the database and Redis answer: never a URL, this
- * route is public) and the live conversations.
+ * route is public), the KB's estimated self-service coverage and the live
+ * conversations.
  */
 export async function checkHealth(core: Pick<CoreServices, 'index' | 'conversations' | 'storageHealth'>) {
   const index = core.index.get();
@@ -35,6 +37,8 @@ export async function checkHealth(core: Pick<CoreServices, 'index' | 'conversati
       selfService: index.manifest.calibration.selfService ?? null,
       wordVectors: index.terms.wordVectors,
     },
+    // Figures only, read from the served manifest: no article, no question, nothing computed per request.
+    coverage: servedCoverage(index.manifest),
     storage,
     // Held in this process's memory; null when they are read from the database on demand (storage.conversations).
     conversations: core.conversations.size(),
