@@ -60,6 +60,8 @@ export interface DashboardResponse {
    * engine was least sure of when the index was built (weakest first, at most 10).
    */
   weakest: { articleId: string; title: string }[];
+  /** The KB's estimated self-service coverage, shown beside `weakest`; null when the served index predates it. */
+  coverage: CoverageEstimate | null;
   /** Standalone SVG documents, their text in `lang`. */
   charts: Record<DashboardChart, string>;
 }
