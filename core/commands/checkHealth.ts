@@ -11,6 +11,7 @@ import type { CoreServices } from '../services.ts';
  */
 export async function checkHealth(core: Pick<CoreServices, 'index' | 'conversations' | 'storageHealth'>) {
   const index = core.index.get();
+  const selfService = index.manifest.calibration.selfService;
   const published = [...index.articles.values()].filter((a) => a.status === 'published').length;
   // A remote search engine that is down leaves the server answering from its own index: degraded, still 200.
   const search = index.fullText instanceof ResilientFullTextIndex ? index.fullText.health.report() : undefined;
@@ -34,7 +35,8 @@ export async function checkHealth(core: Pick<CoreServices, 'index' | 'conversati
         dimensions: index.manifest.embedder.dimensions,
       },
       calibrationSamples: index.manifest.calibration.samples,
-      selfService: index.manifest.calibration.selfService ?? null,
+      // The weakest articles only: the coverage estimate has its own, rounded, object below.
+      selfService: selfService ? { weakest: selfService.weakest } : null,
       wordVectors: index.terms.wordVectors,
     },
     // Figures only, read from the served manifest: no article, no question, nothing computed per request.

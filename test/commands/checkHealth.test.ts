@@ -30,7 +30,10 @@ describe('/healthz: the estimated self-service coverage', function () {
   });
 
   it("gives the served index's shares, probes, articles and build time, and nothing of the articles themselves", async () => {
-    const { coverage } = await checkHealth(coreServing(index));
+    const health = await checkHealth(coreServing(index));
+    const { coverage } = health;
+    // Said once: the weakest articles' block does not repeat the unrounded figures.
+    expect(health.index.selfService).to.have.all.keys('weakest');
     expect(coverage).to.have.all.keys('answered', 'offered', 'probes', 'articles', 'builtAt');
     expect(coverage!.offered).to.be.within(coverage!.answered, 1);
     expect(coverage!.probes).to.be.greaterThan(0);
