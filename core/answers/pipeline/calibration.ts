@@ -44,11 +44,15 @@ export interface SelfService {
   /**
    * The articles whose probes got the lowest confidence that they answer
    * them, weakest first (at most 20): listing the questions users ask there
-   * would help most. (The probes' own answer rate is no estimate of real
-   * traffic's: reworded passages are harder than what users type.)
+   * would help most.
    */
   weakest: string[];
-  /** The share of its own probes the KB answers or offers by itself (absent in snapshots built before it was estimated). */
+  /**
+   * The share of its own probes the KB answers or offers by itself (absent in
+   * snapshots built before it was estimated). Biased by what the probes are:
+   * reworded passages are harder than what users type, listed examples
+   * cleaner than real traffic (docs/quality.md#estimated-self-service-coverage).
+   */
   coverage?: Coverage;
 }
 
