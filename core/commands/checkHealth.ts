@@ -1,14 +1,17 @@
 import path from 'node:path';
 import { ResilientFullTextIndex } from '../search/resilientFullTextIndex.ts';
+import { servedCoverage } from '../indexing/indexedSelfService.ts';
 import type { CoreServices } from '../services.ts';
 
 /**
  * Liveness and what is being served: the index, its engines, the storage
  * (its kind, and whether the database and Redis answer: never a URL, this
- * route is public) and the live conversations.
+ * route is public), the KB's estimated self-service coverage and the live
+ * conversations.
  */
 export async function checkHealth(core: Pick<CoreServices, 'index' | 'conversations' | 'storageHealth'>) {
   const index = core.index.get();
+  const selfService = index.manifest.calibration.selfService;
   const published = [...index.articles.values()].filter((a) => a.status === 'published').length;
   // A remote search engine that is down leaves the server answering from its own index: degraded, still 200.
   const search = index.fullText instanceof ResilientFullTextIndex ? index.fullText.health.report() : undefined;
@@ -32,9 +35,12 @@ export async function checkHealth(core: Pick<CoreServices, 'index' | 'conversati
         dimensions: index.manifest.embedder.dimensions,
       },
       calibrationSamples: index.manifest.calibration.samples,
-      selfService: index.manifest.calibration.selfService ?? null,
+      // The weakest articles only: the coverage estimate has its own, rounded, object below.
+      selfService: selfService ? { weakest: selfService.weakest } : null,
       wordVectors: index.terms.wordVectors,
     },
+    // Figures only, read from the served manifest: no article, no question, nothing computed per request.
+    coverage: servedCoverage(index.manifest),
     storage,
     // Held in this process's memory; null when they are read from the database on demand (storage.conversations).
     conversations: core.conversations.size(),

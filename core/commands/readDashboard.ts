@@ -1,3 +1,5 @@
+import type { CoverageEstimate } from '../contracts/reports.ts';
+import { servedCoverage } from '../indexing/indexedSelfService.ts';
 import type { ArticlesReport } from '../reports/articles.ts';
 import type { DeflectionReport } from '../reports/deflection.ts';
 import type { GapsReport } from '../reports/gaps.ts';
@@ -19,6 +21,8 @@ export interface DashboardReports {
   gaps: GapsReport;
   /** Articles that would gain most from listed questions, from the served index's calibration. */
   weakest: { articleId: string; title: string }[];
+  /** The served index's estimated self-service coverage; null when it was built before the estimate existed. */
+  coverage: CoverageEstimate | null;
 }
 
 /** Every report the leads' dashboard shows for a period, from one pass over the events. */
@@ -36,7 +40,9 @@ export async function readDashboard(
     reports.articles(input),
     reports.gaps(input, { limit: GAPS_SHOWN }),
   ]);
-  return { byDay, trend, unit: long ? 'week' : 'day', byTag, byLang, articles, gaps, weakest: weakestArticles(core) };
+  const weakest = weakestArticles(core);
+  const coverage = servedCoverage(core.index.get().manifest);
+  return { byDay, trend, unit: long ? 'week' : 'day', byTag, byLang, articles, gaps, weakest, coverage };
 }
 
 /** The calibration's weakest articles still published in the served index, with their titles. */

@@ -60,8 +60,28 @@ export interface DashboardResponse {
    * engine was least sure of when the index was built (weakest first, at most 10).
    */
   weakest: { articleId: string; title: string }[];
+  /** The KB's estimated self-service coverage, shown beside `weakest`; null when the served index predates it. */
+  coverage: CoverageEstimate | null;
   /** Standalone SVG documents, their text in `lang`. */
   charts: Record<DashboardChart, string>;
+}
+
+/**
+ * Estimated self-service coverage (docs/quality.md#estimated-self-service-coverage):
+ * the calibration's probes — questions drawn from the articles themselves —
+ * replayed through the engine when the index was built. Shares of questions
+ * the KB has an article for, 0..1, rounded to three decimals.
+ */
+export interface CoverageEstimate {
+  /** Answered outright with the right article. */
+  answered: number;
+  /** Answered with it, or offered it among options. */
+  offered: number;
+  /** Probes replayed, and the articles they were drawn from. */
+  probes: number;
+  articles: number;
+  /** When that index was built. */
+  builtAt: string;
 }
 
 /** How a candidate phrasing resolved its article. */

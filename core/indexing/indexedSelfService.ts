@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { Coverage } from '../answers/pipeline/calibration.ts';
 import type { KnowledgeBase } from '../articles/loadKb.ts';
+import type { CoverageEstimate } from '../contracts/reports.ts';
 import { currentSnapshotDir, FILES, type Manifest } from './snapshot.ts';
 
 /** Where listed questions would help most, as estimated when the published index was calibrated. */
@@ -9,8 +11,28 @@ export interface IndexedSelfService {
   builtAt: string;
   /** Articles were added, removed or edited since: the estimate is of an older KB (`npm run index` renews it). */
   stale: boolean;
+  /** Estimated self-service coverage of the KB as indexed; absent when that index was built before it was estimated. */
+  coverage?: Coverage;
   /** Weakest first: the articles of the KB on disk, still published, the engine was least sure it could answer. */
   weakest: { articleId: string; title: string }[];
+}
+
+/**
+ * The estimated self-service coverage the build of `manifest`'s index stored,
+ * as figures only (/healthz is public). Null when that index was built
+ * before the estimate existed.
+ */
+export function servedCoverage(manifest: Pick<Manifest, 'calibration' | 'createdAt'>): CoverageEstimate | null {
+  const c = manifest.calibration.selfService?.coverage;
+  if (!c) return null;
+  const share = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    answered: share(c.answered),
+    offered: share(c.offered),
+    probes: c.probes,
+    articles: c.articles,
+    builtAt: manifest.createdAt,
+  };
 }
 
 /**
@@ -34,5 +56,6 @@ export async function indexedSelfService(kb: KnowledgeBase, dataDir: string): Pr
     .map((id) => articles.get(id))
     .filter((a) => a?.status === 'published')
     .map((a) => ({ articleId: a!.id, title: a!.title }));
-  return { builtAt: manifest.createdAt, stale, weakest };
+  const coverage = manifest.calibration.selfService?.coverage;
+  return { builtAt: manifest.createdAt, stale, ...(coverage ? { coverage } : {}), weakest };
 }

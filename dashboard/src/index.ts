@@ -10,7 +10,7 @@ import { renderCsat } from './panels/csat.ts';
 import { wireDownloads } from './panels/downloads.ts';
 import { renderGaps } from './panels/gaps.ts';
 import { renderHealth } from './panels/health.ts';
-import { renderWeakest } from './panels/weakest.ts';
+import { renderCoverage, renderWeakest } from './panels/weakest.ts';
 import { renderKpis } from './panels/kpis.ts';
 import { renderPhrasings } from './panels/phrasings.ts';
 
@@ -68,6 +68,7 @@ async function load(): Promise<void> {
     renderCharts(data.charts);
     renderGaps(page.body('gaps'), data.gaps, L, makeDraft);
     renderHealth(page.body('health'), data.health, L);
+    renderCoverage(byId('coverage'), data.coverage, L);
     renderWeakest(byId('weakest'), data.weakest, L);
     renderPhrasings(page.body('phrasings'), phrasings.articles, L);
     page.status.textContent = L.t('updated', { time: L.time(new Date()) });

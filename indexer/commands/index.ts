@@ -8,7 +8,7 @@ import { buildIndex } from '../../core/indexing/buildIndex.ts';
 import { pushToMeili } from '../../core/indexing/publishMeili.ts';
 import { lockDataDir } from '../../core/storage/dataDirLock.ts';
 import { openStores } from '../../core/storage/openStores.ts';
-import { printProblems } from '../present.ts';
+import { coverageLine, printProblems } from '../present.ts';
 
 export const summary =
   'Validate, chunk, embed and publish the KB (--rebuild: re-embed everything; --watch: republish on every change)';
@@ -68,6 +68,7 @@ export async function run(args: string[]): Promise<number> {
           (result.published && stores
             ? `Published to PostgreSQL (revision ${result.published.revision}): every instance serves it within seconds\n`
             : '') +
+          coverageLine(result.index.manifest.calibration.selfService?.coverage, result.index.manifest.createdAt) +
           selfServiceLine(result.index.manifest.calibration.selfService),
       );
       // MEILI_HOST set: the same KB goes to Meilisearch (incremental; --rebuild swaps in a fresh index).

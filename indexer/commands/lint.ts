@@ -3,7 +3,7 @@ import { configFromEnv } from '../../core/config/index.ts';
 import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
 import { lintKnowledgeBase } from '../../core/articles/lintKb.ts';
 import { indexedSelfService, type IndexedSelfService } from '../../core/indexing/indexedSelfService.ts';
-import { printProblems } from '../present.ts';
+import { coverageLine, printProblems } from '../present.ts';
 
 export const summary =
   'Check every article: errors (exit 1) and warnings (broken links, near-duplicates, stale translations, overdue reviews)';
@@ -26,8 +26,12 @@ const SHOWN = 10;
 function selfServiceReport(s: IndexedSelfService | null): string {
   if (!s)
     return 'No index of this KB in DATA_DIR yet: `npm run index` estimates which articles would gain most from listed questions.\n';
-  if (!s.weakest.length) return '';
-  const when = `index built ${s.builtAt}${s.stale ? '; the KB changed since, `npm run index` renews it' : ''}`;
+  const stale = s.stale ? 'The KB changed since that index was built: `npm run index` renews both figures.\n' : '';
+  if (!s.weakest.length) return coverageLine(s.coverage, s.builtAt) + stale;
   const lines = s.weakest.slice(0, SHOWN).map((a) => `  ${a.articleId}  ${a.title}\n`);
-  return `Articles that would gain most from listed questions, least sure first (${when}):\n${lines.join('')}`;
+  return (
+    coverageLine(s.coverage, s.builtAt) +
+    `Articles that would gain most from listed questions, least sure first (index built ${s.builtAt}):\n${lines.join('')}` +
+    stale
+  );
 }

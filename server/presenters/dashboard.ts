@@ -12,7 +12,7 @@ import { gapRows } from './gapRows.ts';
  * page words itself.
  */
 export function dashboardData(reports: DashboardReports, lang: Lang = 'en'): DashboardResponse {
-  const { byDay, trend, unit, byTag, byLang, articles, gaps, weakest } = reports;
+  const { byDay, trend, unit, byTag, byLang, articles, gaps, weakest, coverage } = reports;
   const labels = trend.rows.map((r) => r.key);
   const tags = byTag.rows.slice(0, 10);
   const top = articles.rows.filter((r) => r.shown > 0).slice(0, 10);
@@ -29,6 +29,7 @@ export function dashboardData(reports: DashboardReports, lang: Lang = 'en'): Das
     health: articles.rows.filter(needsAttention).slice(0, 50),
     gaps: gapRows(gaps.clusters),
     weakest,
+    coverage,
     charts: {
       trend: lineChart({
         title: t.trendTitle,

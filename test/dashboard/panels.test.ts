@@ -140,6 +140,20 @@ describe('the built dashboard: every panel, in Spanish and English', function ()
         const article = await (await fetch(`${s.url}/api/articles/${first}`)).json();
         expect(await weakest.first().textContent()).to.equal(article.title);
 
+        // Beside it, the KB's estimated self-service coverage from the same index build, in this language's words.
+        const { coverage } = await (await fetch(`${s.url}/healthz`)).json();
+        expect(await page.getAttribute('#coverage', 'data-answered')).to.equal(String(coverage.answered));
+        expect(await page.textContent('#coverage')).to.equal(
+          L.t('coverageFigure', {
+            answered: L.percent(coverage.answered),
+            offered: L.percent(coverage.offered),
+            probes: L.number(coverage.probes),
+            articles: L.number(coverage.articles),
+            date: L.day(coverage.builtAt.slice(0, 10)),
+          }),
+        );
+        expect(await page.locator('[data-i18n="coverageHelp"]').textContent()).to.equal(L.t('coverageHelp'));
+
         // Downloads: the buttons in this language, and one CSV saved under the period's name.
         expect(await page.locator('.downloads button').allTextContents()).to.deep.equal(
           (['csvDeflectionDay', 'csvDeflectionTag', 'csvArticles', 'csvGaps'] as const).map((k) => L.t(k)),

@@ -1,13 +1,15 @@
 import { expect } from 'chai';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
 import { indexedSelfService } from '../../core/indexing/indexedSelfService.ts';
+import { currentSnapshotDir, FILES, type Manifest } from '../../core/indexing/snapshot.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
 import { writeKb } from '../helpers/articles.ts';
 import { tempDir } from '../helpers/tempDir.ts';
+import { runKb } from '../tickets/cli.ts';
 
 /** Documentation: how-tos listing no questions. */
 const DOCS: Record<string, string> = {
@@ -51,12 +53,51 @@ describe('The self-service estimate lint reads from the last index build', () =>
     for (const a of s.weakest) expect(a.title).to.equal(a.articleId.replace('-', ' '));
   });
 
+  it('gives the estimated self-service coverage of the KB as indexed', async () => {
+    const { coverage, builtAt } = (await indexedSelfService(await load(), dataDir))!;
+    expect(coverage!.offered).to.be.within(coverage!.answered, 1);
+    expect(coverage!.articles).to.equal(Object.keys(DOCS).length);
+    expect(Date.parse(builtAt)).to.be.greaterThan(0);
+  });
+
+  it('prints the coverage line above the weakest articles in `npm run kb -- lint`', async function () {
+    this.timeout(60_000);
+    const { coverage } = (await indexedSelfService(await load(), dataDir))!;
+    const { code, stdout } = await runKb(['lint', '--kb', kbDir], { DATA_DIR: dataDir });
+    expect(code).to.equal(0);
+    const percent = (x: number) => `${Math.round(100 * x)} %`;
+    expect(stdout).to.match(
+      new RegExp(
+        `^Estimated self-service coverage: ${percent(coverage!.answered)} of questions answered, ` +
+          `${percent(coverage!.offered)} answered or offered among options ` +
+          `\\(from ${coverage!.probes} probes drawn from 5 articles at the index built \\d{4}-.*\\)\\n` +
+          `Articles that would gain most from listed questions`,
+        'm',
+      ),
+    );
+  });
+
   it('says the estimate is of an older KB once an article changed', async () => {
     writeFileSync(
       path.join(kbDir, 'rename-device.md'),
       file('rename-device', `${DOCS['rename-device']} Reload the page.`),
     );
     expect((await indexedSelfService(await load(), dataDir))!.stale).to.equal(true);
+  });
+
+  it('says the figure is unavailable, and still lists the weakest articles, for an index built before it existed', async function () {
+    this.timeout(60_000);
+    const manifestFile = path.join((await currentSnapshotDir(dataDir))!, FILES.manifest);
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+    delete manifest.calibration.selfService!.coverage;
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    const s = (await indexedSelfService(await load(), dataDir))!;
+    expect(s.coverage).to.equal(undefined);
+    expect(s.weakest).to.not.be.empty;
+    const { code, stdout } = await runKb(['lint', '--kb', kbDir], { DATA_DIR: dataDir });
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/^Estimated self-service coverage: unavailable \(the index built .* predates it;/m);
+    expect(stdout).to.contain('Articles that would gain most from listed questions');
   });
 
   it('has nothing to say when no index was built, or it was built from another KB', async () => {

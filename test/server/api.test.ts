@@ -295,6 +295,9 @@ describe('HTTP API', function () {
       );
       expect(r.body.index.selfService.weakest, 'where listing questions would help most').to.be.an('array').that.is.not
         .empty;
+      expect(r.body.coverage, 'estimated self-service coverage').to.include({ builtAt: r.body.index.createdAt });
+      expect(r.body.coverage.offered).to.be.within(r.body.coverage.answered, 1);
+      expect(r.body.coverage.probes).to.be.greaterThan(0);
     });
     it('answers unknown routes with a JSON 404', async () => {
       const r = await getJson(`${s.url}/api/nothing-here`);

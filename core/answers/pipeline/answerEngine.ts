@@ -2,9 +2,9 @@ import type { Action, Lang } from '../../contracts/api.ts';
 import type { Article, Audience } from '../../articles/types.ts';
 import { isVisible, PUBLIC, visibleFilter } from '../../articles/visibility.ts';
 import { NotFoundError } from '../../errors.ts';
-import { decide, DEFAULT_THRESHOLDS, type ScoredCandidate, type Thresholds } from './decide.ts';
+import { decide, DEFAULT_THRESHOLDS, type Decision, type ScoredCandidate, type Thresholds } from './decide.ts';
 import { chooseLanguage } from '../language/chooseLanguage.ts';
-import { retrieve, type RetrievalIndex } from './retrieve.ts';
+import { retrieve, type Candidate, type RetrievalIndex } from './retrieve.ts';
 import type { Calibration } from './calibration.ts';
 import { versionNamed } from './titleVariants.ts';
 
@@ -71,13 +71,7 @@ export class AnswerEngine {
       lang,
       filter: { ...visibleFilter(q.audiences ?? PUBLIC), tags: q.tags },
     });
-    const decision = decide(
-      collapseFamilies(candidates, index.articles),
-      index.manifest.calibration,
-      this.thresholds,
-      (a, b) => documentationSimilarity(index, a, b),
-      (best, rival) => versionNamed(index.articles, q.question, best, rival),
-    );
+    const decision = decideQuestion(index, q.question, candidates, index.manifest.calibration, this.thresholds);
     const present = (c: ScoredCandidate): RankedArticle => ({
       article: inLanguage(index.articles.get(c.articleId)!, lang, index.articles, q.audiences ?? PUBLIC),
       confidence: c.confidence,
@@ -118,11 +112,32 @@ export function chosenArticle(
 }
 
 /**
+ * Answer, clarify or ticket for `question`, from what it retrieved: the
+ * engine's decision, which the coverage estimate (coverage.ts) replays on the
+ * calibration's probes, so the two cannot drift apart.
+ */
+export function decideQuestion(
+  index: RetrievalIndex,
+  question: string,
+  candidates: Candidate[],
+  calibration: Partial<Calibration> | undefined,
+  thresholds: Thresholds,
+): Decision {
+  return decide(
+    collapseFamilies(candidates, index.articles),
+    calibration,
+    thresholds,
+    (a, b) => documentationSimilarity(index, a, b),
+    (best, rival) => versionNamed(index.articles, question, best, rival),
+  );
+}
+
+/**
  * How alike two articles are, when both are documentation (they list no
  * questions): articles that list questions were told apart by the
  * classifier trained on them, so their likeness is no reason to ask.
  */
-function documentationSimilarity(index: EngineIndex, a: string, b: string): number {
+function documentationSimilarity(index: RetrievalIndex, a: string, b: string): number {
   const documentation = (id: string) => index.articles.get(id)?.questions.length === 0;
   return documentation(a) && documentation(b) ? index.terms.articleSimilarity(a, b) : 0;
 }

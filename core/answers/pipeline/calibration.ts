@@ -1,6 +1,6 @@
 import type { Lang } from '../../contracts/api.ts';
 import { fitLogistic, predict } from '../learners/logistic.ts';
-import { isDocumentation, probesOf, REWORDINGS } from './probes.ts';
+import { probesOf, REWORDINGS } from './probes.ts';
 import { retrieve, type Candidate, type RetrievalIndex } from './retrieve.ts';
 
 export { isDocumentation } from './probes.ts';
@@ -44,10 +44,31 @@ export interface SelfService {
   /**
    * The articles whose probes got the lowest confidence that they answer
    * them, weakest first (at most 20): listing the questions users ask there
-   * would help most. (The probes' own answer rate is no estimate of real
-   * traffic's: reworded passages are harder than what users type.)
+   * would help most.
    */
   weakest: string[];
+  /**
+   * The share of its own probes the KB answers or offers by itself (absent in
+   * snapshots built before it was estimated). Biased by what the probes are:
+   * reworded passages are harder than what users type, listed examples
+   * cleaner than real traffic (docs/quality.md#estimated-self-service-coverage).
+   */
+  coverage?: Coverage;
+}
+
+/**
+ * Estimated self-service coverage: the calibration's probes replayed through
+ * the engine's decision at the default thresholds (core/answers/pipeline/coverage.ts).
+ * Shares are of questions the KB has an article for; weighted as the fit weighs the probes.
+ */
+export interface Coverage {
+  /** Share answered outright with the probe's own article. */
+  answered: number;
+  /** Share answered with it, or given options that include it. */
+  offered: number;
+  /** Probes replayed, and the articles they were drawn from. */
+  probes: number;
+  articles: number;
 }
 
 /** Where a KB with no questions to ask starts, and what small KBs are pulled towards (fitted on the dev sets, docs/quality.md). */
@@ -78,11 +99,8 @@ const COSTLY_CLASSIFIER = 30_000;
 const FOLDS = 5;
 const CLARIFY_OPTIONS = 3;
 const MAX_ORPHAN_SCORES = 200;
-
-export async function calibrate(index: RetrievalIndex, defaultLang: Lang): Promise<Calibration> {
-  const documentation = isDocumentation([...index.articles.values()]);
-  return fitCalibration(await calibrationSamples(index, defaultLang, { documentation }), documentation);
-}
+/** Candidates kept per probe for the coverage estimate: the decision reads the first three and the best's runner-up. */
+const KEPT_CANDIDATES = 10;
 
 /** What the KB's own probes gave: each asked once with its article (even index) and once without (odd). */
 export interface CalibrationSamples {
@@ -95,6 +113,9 @@ export interface CalibrationSamples {
   orphanScores: number[];
   /** The article each probe was asked for (one per pair). */
   probed: string[];
+  /** Each probe's text and what it retrieved with its article in place (one per pair): replayed to estimate coverage. */
+  texts: string[];
+  asked: Candidate[][];
   samples: number;
 }
 
@@ -133,6 +154,8 @@ export async function calibrationSamples(
     weights: [],
     orphanScores: [],
     probed: [],
+    texts: [],
+    asked: [],
     samples: 0,
   };
   for (let f = 0; f < folds; f++) {
@@ -154,6 +177,8 @@ export async function calibrationSamples(
       const orphan = await retrieve(view, probe.text, { lang, filter: { ...filter, excludeIds: exclude }, leaveOut });
       out.answerX.push(answerFeatures(asked[0], asked[1]), answerFeatures(orphan[0], orphan[1]));
       out.probed.push(article.id);
+      out.texts.push(probe.text);
+      out.asked.push(asked.slice(0, KEPT_CANDIDATES));
       out.answerY.push(asked[0]?.articleId === article.id ? 1 : 0, 0);
       out.clarifyX.push(clarifyFeatures(asked[0]?.score ?? 0), clarifyFeatures(orphan[0]?.score ?? 0));
       out.clarifyY.push(asked.slice(0, CLARIFY_OPTIONS).some((c) => c.articleId === article.id) ? 1 : 0, 0);

@@ -108,6 +108,12 @@ export const en = {
   weakestHelp:
     'The articles the engine is least sure it can answer from their text alone: add the questions users ask to their questions: list.',
   noWeakest: 'Nothing to suggest until the index is built.',
+  coverageFigure:
+    'Estimated self-service coverage: {answered} of questions answered, {offered} answered or offered among options ({probes} test questions from {articles} articles, index of {date}).',
+  coverageHelp:
+    'Of the questions your articles cover, the share the bot would answer, or offer among options, by itself: estimated when the index was built, from test questions drawn from the articles. Real wording moves it either way (docs/quality.md).',
+  noCoverage:
+    'No coverage estimate yet: the index was built before Deflect estimated it; rebuilding the index adds it.',
   csvHeading: 'Download CSV',
   csvDeflectionDay: 'Deflection by day',
   csvDeflectionTag: 'Deflection by tag',

@@ -105,6 +105,12 @@ export const es: Strings = {
   weakestHelp:
     'Los artículos que el motor menos seguro está de poder responder solo con su texto: añade a su lista questions: las preguntas que hacen los usuarios.',
   noWeakest: 'Nada que sugerir hasta que se construya el índice.',
+  coverageFigure:
+    'Cobertura de autoservicio estimada: {answered} de las preguntas respondidas, {offered} respondidas u ofrecidas entre opciones ({probes} preguntas de prueba de {articles} artículos, índice del {date}).',
+  coverageHelp:
+    'De las preguntas que cubren tus artículos, la parte que el bot respondería, u ofrecería entre opciones, por sí solo: estimada al construir el índice con preguntas de prueba sacadas de los artículos. Cómo preguntan los usuarios reales la mueve en uno u otro sentido (docs/quality.md).',
+  noCoverage:
+    'Aún no hay estimación de cobertura: el índice se construyó antes de que Deflect la calculara; reconstruirlo la añade.',
   csvHeading: 'Descargar CSV',
   csvDeflectionDay: 'Desvío por día',
   csvDeflectionTag: 'Desvío por etiqueta',

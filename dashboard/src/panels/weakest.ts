@@ -1,5 +1,6 @@
 // Where listed questions would help most: the articles the engine is least
-// sure of from their text alone, from the served index's calibration.
+// sure of from their text alone, from the served index's calibration, under
+// the KB's estimated self-service coverage from the same build.
 import type { DashboardResponse } from '../../../core/contracts/reports.ts';
 import { el } from '../dom.ts';
 import type { Locale } from '../i18n/index.ts';
@@ -14,4 +15,25 @@ export function renderWeakest(list: HTMLElement, rows: DashboardResponse['weakes
       return item;
     }),
   );
+}
+
+/** The estimated coverage as one sentence (data-answered/data-offered keep the shares for scripts), or why there is none. */
+export function renderCoverage(line: HTMLElement, c: DashboardResponse['coverage'], L: Locale): void {
+  if (!c) {
+    line.className = 'muted';
+    line.textContent = L.t('noCoverage');
+    delete line.dataset.answered;
+    delete line.dataset.offered;
+    return;
+  }
+  line.className = '';
+  line.dataset.answered = String(c.answered);
+  line.dataset.offered = String(c.offered);
+  line.textContent = L.t('coverageFigure', {
+    answered: L.percent(c.answered),
+    offered: L.percent(c.offered),
+    probes: L.number(c.probes),
+    articles: L.number(c.articles),
+    date: L.day(c.builtAt.slice(0, 10)),
+  });
 }
