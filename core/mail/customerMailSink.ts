@@ -3,8 +3,9 @@ import { log } from '../logger.ts';
 import type { DeliveryQueue, TicketRepository } from '../storage/ports.ts';
 import { retryDead, type DeliverySender, type RetryResult } from '../tickets/deliveryWorker.ts';
 import type { SinkHandOver, Ticket, TicketChangeEvent, TicketMessage, TicketSink } from '../tickets/types.ts';
-import { composeMail, type MailKind } from './composeMail.ts';
+import { composeMail, type MailKind, type OutgoingMail } from './composeMail.ts';
 import { openToken, sealToken } from './linkSeal.ts';
+import { replyAddressOf, replyTokenOf } from './replyToken.ts';
 
 export interface CustomerMailDeps {
   queue: DeliveryQueue;
@@ -14,6 +15,8 @@ export interface CustomerMailDeps {
   mail: Pick<MailConfig, 'fromAddress'>;
   /** How a mail is sent (core/mail/mailSender.ts): by the mail worker, and for a resend of the dead ones. */
   sender: DeliverySender;
+  /** The support address the e-mail channel reads (EMAIL_ADDRESS): when set, every mail asks to be answered at its +token form. */
+  replyAddress?: string;
 }
 
 /**
@@ -48,7 +51,26 @@ export class CustomerMailSink implements TicketSink {
         t.customerMail = { ...t.customerMail, sealedLink };
       });
     }
+    // A ticket opened from an e-mail is answered by the e-mail channel itself (its reply is the first mail: email/).
+    if (ticket.channel === 'email') return;
     await this.enqueue('created', ticket, token);
+  }
+
+  /** The Reply-To of a ticket's mails, when replies are read: the support address with the ticket's +token. */
+  async replyToFor(ticketId: string): Promise<string | undefined> {
+    const address = this.deps.replyAddress;
+    return address ? replyAddressOf(address, replyTokenOf(await this.deps.linkKey(), ticketId)) : undefined;
+  }
+
+  /** The key of the +tokens (the follow-up links' key): what the e-mail channel checks a token against. */
+  replyKey(): Promise<Buffer> {
+    return this.deps.linkKey();
+  }
+
+  /** Queue a mail composed elsewhere (the e-mail channel's answer) in the same durable queue, sent by the same worker. */
+  async queue(kind: string, mail: OutgoingMail): Promise<void> {
+    const d = await this.deps.queue.enqueue({ event: `mail.${kind}`, payload: { ticketId: mail.ticketId, mail } });
+    log.info('mail', 'mail queued', { ticketId: mail.ticketId, kind, deliveryId: d.id });
   }
 
   async announce(event: TicketChangeEvent, ticket: Ticket, detail: Record<string, unknown> = {}): Promise<void> {
@@ -87,9 +109,9 @@ export class CustomerMailSink implements TicketSink {
       token,
       publicUrl: this.deps.publicUrl,
       fromAddress: this.deps.mail.fromAddress,
+      replyTo: await this.replyToFor(ticket.id),
     });
-    const d = await this.deps.queue.enqueue({ event: `mail.${kind}`, payload: { ticketId: ticket.id, mail } });
-    log.info('mail', 'mail queued', { ticketId: ticket.id, kind, deliveryId: d.id });
+    await this.queue(kind, mail);
   }
 }
 
