@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { startEmailChannel } from '../../email/startEmailChannel.ts';
+import { readCursor, writeCursor } from '../../core/email/emailState.ts';
 import { dovecotMissing, startDovecot, type Dovecot } from '../helpers/dovecot.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -247,6 +248,26 @@ describe('e-mail in over IMAP', function () {
     await repliesTo('fay@customer.example');
     await eventually(async () => (await s.core.mail!.all()).length === 0, { what: 'the mail queue to empty' });
     expect(smtp.received.length).to.equal(mailsBefore + 1);
+  });
+
+  it('a changed UIDVALIDITY rescans the unseen messages without processing any twice', async () => {
+    const before = (await tickets()).length;
+    const mailsBefore = smtp.received.length;
+    await email!.mailbox.stop();
+    // As if the mailbox had been rebuilt: the kept cursor's UIDVALIDITY is not the server's any more.
+    const state = await s.core.channelState();
+    const cursor = await readCursor(state, 'INBOX');
+    await writeCursor(state, 'INBOX', { uidValidity: `${cursor!.uidValidity}0`, lastUid: 1 });
+    // Every message handled so far is flagged \Seen; mark them unseen too, the harder case.
+    dovecot.run(['flags', 'remove', '-u', SUPPORT, '\\Seen', 'mailbox', 'INBOX', 'all']);
+    dovecot.deliver(mail({ from: 'hal@customer.example', subject: 'After', body: 'How do I reset my password?' }).raw);
+    email = startEmailChannel(s.core, s.deps.config);
+    await ticketOf('hal@customer.example');
+    await settled();
+    expect((await tickets()).length).to.equal(before + 1);
+    await eventually(async () => (await s.core.mail!.all()).length === 0, { what: 'the mail queue to empty' });
+    expect(smtp.received.length).to.equal(mailsBefore + 1);
+    expect((await readCursor(state, 'INBOX'))!.uidValidity).to.equal(cursor!.uidValidity);
   });
 
   it('the "solved" link: GET only asks, POST solves the ticket and the reports count a confirmed deflection', async () => {

@@ -16,6 +16,8 @@ export interface Dovecot {
   user: string;
   /** Deliver one raw message into the mailbox's INBOX, as the MTA would (`doveadm save`). */
   deliver(raw: string): void;
+  /** Run a doveadm command against this server (`flags remove …`). */
+  run(args: string[]): void;
   /** Where Dovecot logs (read it when a spec fails). */
   logFile: string;
   stop(): Promise<void>;
@@ -99,6 +101,10 @@ service anvil {
     deliver(raw: string) {
       const r = spawnSync(DOVEADM, ['-c', conf, 'save', '-u', user], { input: raw.replace(/\r?\n/g, '\r\n') });
       if (r.status !== 0) throw new Error(`doveadm save failed: ${r.stderr.toString()}`);
+    },
+    run(args: string[]) {
+      const r = spawnSync(DOVEADM, ['-c', conf, ...args]);
+      if (r.status !== 0) throw new Error(`doveadm ${args[0]} failed: ${r.stderr.toString()}`);
     },
     async stop() {
       if (child.exitCode === null) {
