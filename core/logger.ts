@@ -6,6 +6,8 @@
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_KEY = /(pass(word)?|secret|token|api[-_]?key|authorization|cookie|hash)/i;
+/** The user-information part of a URL (`imap://user:password@host`): dropped from any logged string, even with LOG_EMAILS. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
 const EMAIL = /([\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]*@([\p{L}\p{N}.-]+\.\p{L}{2,})/gu;
 
 let minLevel: Level = process.env.NODE_ENV === 'test' ? 'warn' : 'info';
@@ -17,7 +19,10 @@ export function configureLogger(options: { level?: Level; redactEmails?: boolean
 }
 
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return redactEmails ? value.replace(EMAIL, '$1***@$2') : value;
+  if (typeof value === 'string') {
+    const safe = value.replace(URL_CREDENTIALS, '$1[redacted]@');
+    return redactEmails ? safe.replace(EMAIL, '$1***@$2') : safe;
+  }
   if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1) };
   if (depth > 4 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));

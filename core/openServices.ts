@@ -31,7 +31,7 @@ export type Services = Pick<
   Pick<StoragePorts, 'needsDataDirLock' | 'snapshots' | 'close' | 'mail'>;
 
 type ServicesConfig = Pick<Config, 'dataDir' | 'tickets' | 'bot' | 'defaultLang' | 'storage' | 'publicUrl' | 'mail'> &
-  Partial<Pick<Config, 'whatsapp'>>;
+  Partial<Pick<Config, 'whatsapp' | 'email'>>;
 
 /**
  * Open the stores (core/storage/openStores.ts: PostgreSQL and Redis when
@@ -50,6 +50,7 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
       publicUrl: config.publicUrl,
       mail: config.mail,
       sender: createMailSender(config.mail, config.dataDir),
+      ...(config.email ? { replyAddress: config.email.address } : {}),
     }),
   );
   const facts = FactStore.forDataDir(stores.events, config.dataDir, { cache: true, figures: stores.reportFigures });

@@ -16,6 +16,7 @@ import { ticketRoutes } from './routes/tickets.ts';
 import { rateLimits } from './rateLimits.ts';
 import { whatsappRoutes } from './routes/whatsapp.ts';
 import { satisfactionPageRoutes } from './routes/satisfactionPage.ts';
+import { solvedPageRoutes } from './routes/solvedPage.ts';
 
 export interface AppDeps {
   core: CoreServices;
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.core.generative) app.use(generateRoutes(deps.core));
   app.use(ticketRoutes(deps.core, deps.config));
   app.use(satisfactionPageRoutes(deps.core, deps.config));
+  app.use(solvedPageRoutes(deps.core, deps.config));
   app.use(searchRoutes(deps.core));
   app.use(articleRoutes(deps.core));
   app.use(adminRoutes(deps.core, deps.config));

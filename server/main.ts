@@ -2,6 +2,7 @@ import { configFromEnv } from '../core/config/index.ts';
 import { createCore } from '../core/createCore.ts';
 import { configureLogger, log } from '../core/logger.ts';
 import { createApp } from './app.ts';
+import { startEmailChannel } from '../email/startEmailChannel.ts';
 
 /** `npm start`: validate the config, open the core (building the index if needed), serve. */
 const config = configFromEnv();
@@ -11,6 +12,8 @@ const core = await createCore(config).catch((error: Error) => {
   process.exit(1);
 });
 const app = createApp({ core, config });
+// E-mail in (IMAP_URL): the support mailbox is read by this process, beside the HTTP server.
+const email = startEmailChannel(core, config);
 const server = app.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -30,6 +33,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     closing = true;
     server.close();
     server.closeAllConnections();
-    void core.close().finally(() => process.exit(0));
+    void (email?.mailbox.stop() ?? Promise.resolve()).then(() => core.close()).finally(() => process.exit(0));
   });
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, Lang, TicketStatus } from '../contracts/api.ts';
 import type { CoreServices } from '../services.ts';
-import type { Ticket } from '../tickets/types.ts';
+import type { Ticket, TicketAttachment } from '../tickets/types.ts';
 import { assertOwner } from '../conversations/assertOwner.ts';
 import { hashFollowUpToken, newFollowUpToken } from '../tickets/followUpToken.ts';
 import { followUpTokenOf, newIdempotencyClaim, type IdempotencyClaim } from '../tickets/idempotency.ts';
 import type { TicketDraft } from '../storage/ports.ts';
+import type { Conversation } from '../conversations/types.ts';
 import { handToSinks } from '../tickets/handToSinks.ts';
 import { oweTo, prepareSinks } from '../tickets/outbox.ts';
 import { triageNewTicket } from '../triage/triageNewTicket.ts';
@@ -28,6 +29,15 @@ export interface OpenTicketInput {
    * IdempotencyKeyReusedError.
    */
   idempotencyKey?: string;
+  /** Files that came with the description (an e-mail's attachments), kept as metadata on its message. */
+  attachments?: TicketAttachment[];
+  /**
+   * The ticket records a question the engine answered and waits for the
+   * customer's verdict (the e-mail channel): no `ticket` event yet, so the
+   * question is not counted as escalated; the channel writes it with
+   * recordEscalation when the customer answers that it did not help.
+   */
+  deferEscalation?: boolean;
 }
 
 /**
@@ -84,7 +94,18 @@ export async function openTicket(
     ...(input.asker?.verified && input.asker.id ? { verifiedUserId: input.asker.id } : {}),
     followUpHash: followUp.hash,
     // What the customer wrote opens the thread they follow.
-    messages: description ? [{ id: randomUUID(), from: 'customer', text: description, internal: false, at: now }] : [],
+    messages: description
+      ? [
+          {
+            id: randomUUID(),
+            from: 'customer',
+            text: description,
+            internal: false,
+            at: now,
+            ...(input.attachments?.length ? { attachments: input.attachments } : {}),
+          },
+        ]
+      : [],
   };
   await prepareSinks(core.sinks);
   const owe = oweTo(core.sinks, { event: 'ticket.created', handOver: { followUpToken: followUp.token } });
@@ -103,29 +124,35 @@ export async function openTicket(
     }
     ticket = once.ticket;
   } else ticket = await core.tickets.create(draft, owe);
-  if (c) {
-    await core.events.append({
-      type: 'ticket',
-      conversationId: c.id,
-      channel: c.channel,
-      lang,
-      user: { ...c.user, email: ticket.email, name: ticket.name },
-      ticketId: ticket.id,
-      reason,
-    });
-  } else {
-    await core.events.append({
-      type: 'ticket',
-      conversationId: input.conversationId ?? `ticket:${ticket.id}`,
-      channel: input.channel,
-      lang,
-      user: { id: input.userId, email: ticket.email, name: ticket.name },
-      ticketId: ticket.id,
-      reason,
-    });
-  }
+  if (!input.deferEscalation) await recordEscalation(core, ticket, reason, c);
   await handToSinks(core.sinks, ticket, { followUpToken: followUp.token });
   return { id: ticket.id, status: ticket.status, followUpToken: followUp.token, ticket };
+}
+
+/**
+ * The `ticket` event every report counts: the ticket escalates the questions
+ * of its conversation (and of the same person) within the deflection window.
+ * Written when the ticket opens, or — for a ticket opened with
+ * deferEscalation — when the customer says the answer did not help.
+ */
+export async function recordEscalation(
+  core: Pick<CoreServices, 'events' | 'conversations'>,
+  ticket: Ticket,
+  reason: Ticket['reason'],
+  c?: Conversation,
+): Promise<void> {
+  const conversation = c ?? (ticket.conversationId ? await core.conversations.get(ticket.conversationId) : undefined);
+  await core.events.append({
+    type: 'ticket',
+    conversationId: conversation?.id ?? ticket.conversationId ?? `ticket:${ticket.id}`,
+    channel: conversation?.channel ?? ticket.channel,
+    lang: ticket.lang,
+    user: conversation
+      ? { ...conversation.user, email: ticket.email, name: ticket.name }
+      : { id: ticket.userId, email: ticket.email, name: ticket.name },
+    ticketId: ticket.id,
+    reason,
+  });
 }
 
 /** What makes the request the same request again: the fields the client sent, in a fixed order. */

@@ -6,7 +6,7 @@ import { customerView, ticketForCustomer } from '../tickets/customerView.ts';
 import { newFollowUpToken } from '../tickets/followUpToken.ts';
 import { addCustomerMessage, type Milestones, TicketStateError } from '../tickets/lifecycle.ts';
 import { recordMilestones } from '../tickets/ticketEvents.ts';
-import type { Ticket } from '../tickets/types.ts';
+import type { Ticket, TicketAttachment } from '../tickets/types.ts';
 import { announceToSinks, handToSinks } from '../tickets/handToSinks.ts';
 import { oweTo, prepareSinks } from '../tickets/outbox.ts';
 
@@ -39,7 +39,12 @@ export async function writeToMyTicket(
  */
 export async function writeAsCustomer(
   core: Pick<CoreServices, 'tickets' | 'events' | 'sinks'>,
-  input: { id: string; text: string; now?: Date },
+  input: {
+    id: string;
+    text: string;
+    now?: Date;
+    /** An e-mail's files, as metadata. */ attachments?: TicketAttachment[];
+  },
 ): Promise<WriteToMyTicketResult> {
   const now = input.now ?? new Date();
   let milestones: Milestones = {};
@@ -52,12 +57,13 @@ export async function writeAsCustomer(
       closed = t.status === 'closed';
       if (closed) return false;
       const step = addCustomerMessage(t, input.text, now);
+      if (input.attachments?.length) step.message!.attachments = input.attachments;
       milestones = step.milestones;
       messageId = step.message!.id;
     },
     oweTo(core.sinks, (t) => ({ event: 'ticket.message', detail: { message: messageOf(t, messageId) } })),
   );
-  if (closed) return openFollowUp(core, t, input.text, now);
+  if (closed) return openFollowUp(core, t, input.text, now, input.attachments);
   await recordMilestones(core.events, t, milestones);
   const message = messageOf(t, messageId);
   await announceToSinks(core.sinks, 'ticket.message', t, { message });
@@ -69,6 +75,7 @@ async function openFollowUp(
   closed: Ticket,
   text: string,
   now: Date,
+  attachments?: TicketAttachment[],
 ): Promise<WriteToMyTicketResult> {
   const token = newFollowUpToken();
   await prepareSinks(core.sinks);
@@ -88,7 +95,16 @@ async function openFollowUp(
       tags: [...closed.tags],
       followUpOf: closed.id,
       followUpHash: token.hash,
-      messages: [{ id: randomUUID(), from: 'customer', text, internal: false, at: now.toISOString() }],
+      messages: [
+        {
+          id: randomUUID(),
+          from: 'customer',
+          text,
+          internal: false,
+          at: now.toISOString(),
+          ...(attachments?.length ? { attachments } : {}),
+        },
+      ],
     },
     owe,
   );

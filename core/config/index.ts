@@ -9,6 +9,7 @@ import { checkSecurityEnv, securityConfig, securityEnv, type SecurityConfig } fr
 import { storageConfig, storageEnv, type StorageConfig } from './storage.ts';
 import { checkWhatsAppEnv, whatsappConfig, whatsappEnv, type WhatsAppConfig } from './whatsapp.ts';
 import { mailConfig, mailEnv, type MailConfig } from './mail.ts';
+import { checkEmailEnv, emailConfig, emailEnv, type EmailConfig } from './email.ts';
 
 /**
  * The only reader of process.env. Every setting has a doc line, a rule and a
@@ -60,11 +61,13 @@ export const configSchema = serverEnv
   .extend(storageEnv.shape)
   .extend(whatsappEnv.shape)
   .extend(mailEnv.shape)
+  .extend(emailEnv.shape)
   .superRefine(checkSearchEnv)
   .superRefine(checkSecurityEnv)
   .superRefine(checkTicketsEnv)
   .superRefine(checkBotEnv)
-  .superRefine(checkWhatsAppEnv);
+  .superRefine(checkWhatsAppEnv)
+  .superRefine(checkEmailEnv);
 
 export type RawConfig = z.infer<typeof configSchema>;
 
@@ -100,6 +103,8 @@ export interface Config {
   whatsapp?: WhatsAppConfig;
   /** E-mail to the customer: SMTP or the outbox (core/config/mail.ts). */
   mail: MailConfig;
+  /** E-mail in: the support mailbox over IMAP (core/config/email.ts); absent = off. */
+  email?: EmailConfig;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storage: storageConfig(c),
     whatsapp: whatsappConfig(c),
     mail: mailConfig(c),
+    email: emailConfig(c, mailConfig(c).fromAddress),
   });
 }
 

@@ -12,12 +12,14 @@ export interface OutgoingMail {
   messageId: string;
   inReplyTo?: string;
   references?: string[];
+  /** `support+<token>@domain` when e-mail in is on: a reply finds its ticket even without threading headers (core/mail/replyToken.ts). */
+  replyTo?: string;
 }
 
 export type MailKind = 'created' | 'reply' | 'solved';
 
 /** A paragraph, a quoted message, or a labelled link: rendered once as text and once as HTML. */
-type Block = { p: string } | { quote: string } | { link: string; label?: string };
+export type Block = { p: string } | { quote: string } | { link: string; label?: string };
 
 export interface ComposeInput {
   kind: MailKind;
@@ -29,6 +31,8 @@ export interface ComposeInput {
   publicUrl: string;
   /** The address mails come from: its domain names the Message-IDs. */
   fromAddress: string;
+  /** The Reply-To, when replies are read (e-mail in): the support address with the ticket's +token. */
+  replyTo?: string;
 }
 
 /**
@@ -67,7 +71,7 @@ export function composeMail(input: ComposeInput): OutgoingMail {
   blocks.push({ p: s.footer });
 
   const domain = input.fromAddress.split('@')[1] ?? 'localhost';
-  const root = `deflect.${t.id}.${Date.parse(t.createdAt).toString(36)}`;
+  const root = rootOf(t);
   const own =
     kind === 'created'
       ? root
@@ -79,11 +83,33 @@ export function composeMail(input: ComposeInput): OutgoingMail {
     ticketId: t.id,
     to: { ...(t.name ? { name: t.name } : {}), address: t.email },
     subject: subject.replace(/[\r\n]+/g, ' '),
-    text: blocks.map(asText).join('\n\n') + '\n',
+    text: blocksAsText(blocks),
     html: asHtml(blocks, t.lang),
     messageId: `<${own}@${domain}>`,
     ...(kind === 'created' ? {} : { inReplyTo: rootId, references: [rootId] }),
+    ...(input.replyTo ? { replyTo: input.replyTo } : {}),
   };
+}
+
+/** The Message-ID of a ticket's first mail (the creation mail, or the e-mail channel's answer): every later mail names it. */
+export function rootMessageId(t: Pick<Ticket, 'id' | 'createdAt'>, fromAddress: string): string {
+  return `<${rootOf(t)}@${fromAddress.split('@')[1] ?? 'localhost'}>`;
+}
+
+function rootOf(t: Pick<Ticket, 'id' | 'createdAt'>): string {
+  return `deflect.${t.id}.${Date.parse(t.createdAt).toString(36)}`;
+}
+
+/** The ticket a Message-ID of ours names (`<deflect.T-000042.…@domain>`), or null for anyone else's. */
+export function ticketOfMessageId(messageId: string, fromAddress: string): string | null {
+  const domain = (fromAddress.split('@')[1] ?? 'localhost').toLowerCase();
+  const m = /^<?deflect\.(T-\d{1,12})\.[a-z0-9.\-]+@([^>]+)>?$/i.exec(messageId.trim());
+  return m && m[2]!.toLowerCase() === domain ? m[1]! : null;
+}
+
+/** Blocks as the mail's text part. */
+export function blocksAsText(blocks: Block[]): string {
+  return blocks.map(asText).join('\n\n') + '\n';
 }
 
 function asText(b: Block): string {
@@ -96,7 +122,8 @@ function asText(b: Block): string {
   return b.label ? `${b.label}: ${b.link}` : b.link;
 }
 
-function asHtml(blocks: Block[], lang: string): string {
+/** Blocks as the mail's HTML part, every text escaped. */
+export function asHtml(blocks: Block[], lang: string): string {
   const body = blocks
     .map((b) => {
       if ('p' in b) return `<p>${escapeHtml(b.p)}</p>`;

@@ -4,8 +4,9 @@ import type { DeliveryQueue, OwedDelivery } from '../storage/ports.ts';
 import { owedDelivery, type OwedChange } from '../tickets/outbox.ts';
 import { retryDead, type DeliverySender, type RetryResult } from '../tickets/deliveryWorker.ts';
 import type { Ticket, TicketMessage, TicketSink } from '../tickets/types.ts';
-import { composeMail, type MailKind } from './composeMail.ts';
+import { composeMail, type MailKind, type OutgoingMail } from './composeMail.ts';
 import { openToken, sealToken } from './linkSeal.ts';
+import { replyAddressOf, replyTokenOf } from './replyToken.ts';
 
 export interface CustomerMailDeps {
   queue: DeliveryQueue;
@@ -14,6 +15,8 @@ export interface CustomerMailDeps {
   mail: Pick<MailConfig, 'fromAddress'>;
   /** How a mail is sent (core/mail/mailSender.ts): by the mail worker, and for a resend of the dead ones. */
   sender: DeliverySender;
+  /** The support address the e-mail channel reads (EMAIL_ADDRESS): when set, every mail asks to be answered at its +token form. */
+  replyAddress?: string;
 }
 
 /**
@@ -53,7 +56,8 @@ export class CustomerMailSink implements TicketSink {
       const token = change.handOver?.followUpToken ?? null;
       // Kept sealed for the later mails; the ticket itself still holds only the token's hash.
       if (token) t.customerMail = { ...t.customerMail, sealedLink: sealToken(key, t.id, token) };
-      return [this.mail('created', t, token)];
+      // A ticket opened from an e-mail is answered by the e-mail channel itself (its reply is the first mail: email/).
+      return t.channel === 'email' ? [] : [this.mail('created', t, token)];
     }
     const owed: OwedDelivery[] = [];
     const message = 'detail' in change ? (change.detail?.message as TicketMessage | undefined) : undefined;
@@ -65,6 +69,32 @@ export class CustomerMailSink implements TicketSink {
       owed.push(this.mail('solved', t, this.token(t)));
     }
     return owed;
+  }
+
+  /** The Reply-To of a ticket's mails, when replies are read: the support address with the ticket's +token. */
+  async replyToFor(ticketId: string): Promise<string | undefined> {
+    await this.prepare();
+    return this.replyTo(ticketId);
+  }
+
+  private replyTo(ticketId: string): string | undefined {
+    const address = this.deps.replyAddress;
+    return address ? replyAddressOf(address, replyTokenOf(this.key!, ticketId)) : undefined;
+  }
+
+  /** The key of the +tokens (the follow-up links' key): what the e-mail channel checks a token against. */
+  replyKey(): Promise<Buffer> {
+    return this.deps.linkKey();
+  }
+
+  /**
+   * Queue a mail composed elsewhere (the e-mail channel's answer) in the same
+   * durable queue, sent by the same worker. Not owed by a ticket change: the
+   * e-mail channel records its own steps (email/).
+   */
+  async queue(kind: string, mail: OutgoingMail): Promise<void> {
+    const d = await this.deps.queue.enqueue({ event: `mail.${kind}`, payload: { ticketId: mail.ticketId, mail } });
+    log.info('mail', 'mail queued', { ticketId: mail.ticketId, kind, deliveryId: d.id });
   }
 
   /** The follow-up token sealed at creation; null when there is none or its seal no longer opens (the key changed). */
@@ -84,6 +114,7 @@ export class CustomerMailSink implements TicketSink {
       token,
       publicUrl: this.deps.publicUrl,
       fromAddress: this.deps.mail.fromAddress,
+      replyTo: this.replyTo(ticket.id),
     });
     return owedDelivery('mail', ticket, `mail.${kind}`, { ticketId: ticket.id, mail });
   }

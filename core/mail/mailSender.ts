@@ -76,6 +76,7 @@ function messageOf(config: MailConfig, d: Delivery) {
     messageId: mail.messageId,
     ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
     ...(mail.references ? { references: mail.references } : {}),
+    ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
     headers: AUTOMATIC,
   };
 }

@@ -19,6 +19,14 @@ export const MAIL_TEXT = {
     bad: 'Mal',
     notSolved: '¿No está resuelta? Escríbenos aquí y la reabriremos:',
     footer: 'Este correo se ha enviado automáticamente.',
+    answerSubject: (id: string, subject: string) => `Re: ${subject || 'Tu consulta'} [${id}]`,
+    answerIntro: 'Esto es lo que dice nuestra base de conocimiento:',
+    fullArticle: 'Artículo completo:',
+    didItSolve: '¿Se ha resuelto?',
+    yesSolved: 'Sí, se ha resuelto',
+    replyIfNot: (id: string) =>
+      `Si no, responde a este correo: una persona del equipo de soporte seguirá con tu solicitud ${id}.`,
+    suggestions: 'Mientras tanto, quizá te ayuden estos artículos:',
   },
   en: {
     hello: (name?: string) => (name ? `Hello ${name},` : 'Hello,'),
@@ -37,5 +45,13 @@ export const MAIL_TEXT = {
     bad: 'Bad',
     notSolved: 'Not solved? Write to us here and we will reopen it:',
     footer: 'This e-mail was sent automatically.',
+    answerSubject: (id: string, subject: string) => `Re: ${subject || 'Your question'} [${id}]`,
+    answerIntro: 'Here is what our knowledge base says:',
+    fullArticle: 'Full article:',
+    didItSolve: 'Did this solve it?',
+    yesSolved: 'Yes, it is solved',
+    replyIfNot: (id: string) =>
+      `If not, reply to this e-mail: someone from the support team will take over request ${id}.`,
+    suggestions: 'Meanwhile, these articles may help:',
   },
 } as const satisfies Record<Lang, unknown>;

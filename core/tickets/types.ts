@@ -90,6 +90,15 @@ export interface TicketMessage {
   internal: boolean;
   at: string;
   author?: string;
+  /** Files that came with it (an e-mail's attachments), as metadata: the files themselves are not stored. */
+  attachments?: TicketAttachment[];
+}
+
+/** What a ticket message keeps of an attached file. */
+export interface TicketAttachment {
+  name: string;
+  size: number;
+  type: string;
 }
 
 /**

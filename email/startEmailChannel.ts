@@ -1,0 +1,24 @@
+import type { Config } from '../core/config/index.ts';
+import type { CoreServices } from '../core/services.ts';
+import { EmailChannel } from './emailChannel.ts';
+import { ImapMailbox } from './imapMailbox.ts';
+
+/** The e-mail channel reading the support mailbox, when IMAP_URL is set: started now, stopped by the caller. */
+export function startEmailChannel(
+  core: CoreServices,
+  config: Pick<Config, 'email' | 'publicUrl' | 'mail'>,
+): { channel: EmailChannel; mailbox: ImapMailbox } | undefined {
+  if (!config.email) return undefined;
+  const channel = new EmailChannel(core, {
+    config: config.email,
+    publicUrl: config.publicUrl,
+    fromAddress: config.mail.fromAddress,
+  });
+  const mailbox = new ImapMailbox({
+    config: config.email,
+    state: () => core.channelState(),
+    onMessage: (raw) => channel.receive(raw),
+  });
+  mailbox.start();
+  return { channel, mailbox };
+}
