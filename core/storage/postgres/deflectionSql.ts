@@ -21,7 +21,7 @@ export function deflectionSql(
   let noneParam: string | undefined;
   const none = () => (noneParam ??= p(q.none));
   const inRollups = `window_days = ${w} AND day >= ${p(rollups.from)} AND day < ${p(rollups.to)}`;
-  const settled = live.map(([a, b]) => `SELECT * FROM report_settle(${p(a)}, ${p(b)}, ${windowMs}::bigint)`);
+  const settled = live.map(([a, b]) => `SELECT * FROM report_outcomes(${p(a)}, ${p(b)}, ${windowMs}::bigint)`);
   const liveEvents = live.map(([a, b]) => `(at >= ${p(a)} AND at < ${p(b)})`);
   const now = p(new Date(q.now).toISOString());
 
@@ -57,7 +57,7 @@ export function deflectionSql(
 
   const text = `
 WITH live AS MATERIALIZED (
-  ${settled.length ? settled.join(' UNION ALL ') : 'SELECT * FROM report_settle(now(), now(), 0) WHERE false'}
+  ${settled.length ? settled.join(' UNION ALL ') : 'SELECT * FROM report_outcomes(now(), now(), 0) WHERE false'}
 ), parts AS (
   SELECT day, lang, channel, article, questions, answered, suggested, confirmed, not_helpful, self_served,
          self_served_confirmed, escalated, escalated_user, escalated_not_helpful, escalated_no_answer, abandoned,
