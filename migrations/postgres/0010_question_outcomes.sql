@@ -89,8 +89,12 @@ CREATE TRIGGER question_outcomes_deleted AFTER DELETE ON question_outcomes REFER
   FOR EACH STATEMENT EXECUTE FUNCTION outcome_versions_bump();
 
 -- Recompute the verdicts of these questions from the events: the feedback
--- after each one and before the next question of its conversation.
-CREATE FUNCTION outcomes_settle_verdicts(qs bigint[]) RETURNS void LANGUAGE sql AS $$
+-- after each one and before the next question of its conversation. (PL/pgSQL
+-- rather than SQL here and below: it keeps the plans of its statements for
+-- the session, where a SQL function is planned again on every append.)
+CREATE FUNCTION outcomes_settle_verdicts(qs bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF cardinality(qs) = 0 THEN RETURN; END IF;
   UPDATE question_outcomes o SET yes_at = v.yes_at, no_at = v.no_at
     FROM (SELECT q.seq, min(f.at) FILTER (WHERE f.r_helpful) AS yes_at,
                  min(f.at) FILTER (WHERE NOT f.r_helpful) AS no_at
@@ -103,11 +107,13 @@ CREATE FUNCTION outcomes_settle_verdicts(qs bigint[]) RETURNS void LANGUAGE sql 
                   AND (f.at, f.seq) > (q.at, q.seq) AND (nx.seq IS NULL OR (f.at, f.seq) < (nx.at, nx.seq))
            WHERE q.seq = ANY(qs)
            GROUP BY q.seq) v
-   WHERE o.seq = v.seq AND (o.yes_at, o.no_at) IS DISTINCT FROM (v.yes_at, v.no_at)
-$$;
+   WHERE o.seq = v.seq AND (o.yes_at, o.no_at) IS DISTINCT FROM (v.yes_at, v.no_at);
+END $$;
 
 -- Recompute the first ticket of these questions from the events.
-CREATE FUNCTION outcomes_settle_tickets(qs bigint[]) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION outcomes_settle_tickets(qs bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF cardinality(qs) = 0 THEN RETURN; END IF;
   UPDATE question_outcomes o SET ticket = t.seq, ticket_at = t.at, reason = t.r_reason
     FROM question_outcomes q
     LEFT JOIN LATERAL (
@@ -121,12 +127,14 @@ CREATE FUNCTION outcomes_settle_tickets(qs bigint[]) RETURNS void LANGUAGE sql A
        WHERE (x.at, x.seq) > (q.at, q.seq) AND x.at <= q.at + interval '8760 hours'
        ORDER BY x.at, x.seq LIMIT 1) t ON true
    WHERE o.seq = q.seq AND q.seq = ANY(qs)
-     AND (o.ticket, o.ticket_at, o.reason) IS DISTINCT FROM (t.seq, t.at, t.r_reason)
-$$;
+     AND (o.ticket, o.ticket_at, o.reason) IS DISTINCT FROM (t.seq, t.at, t.r_reason);
+END $$;
 
 -- The questions a ticket can escalate: its conversation's and its person's, at most 365 days before it.
 CREATE FUNCTION outcomes_reached_by(tickets bigint[]) RETURNS TABLE (question bigint, ticket bigint, at timestamptz,
-  reason smallint) LANGUAGE sql STABLE AS $$
+  reason smallint) LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN QUERY
   SELECT q.seq, t.seq, t.at, t.r_reason
     FROM events t JOIN question_outcomes q ON q.conversation_id = t.conversation_id
    WHERE t.seq = ANY(tickets) AND (q.at, q.seq) < (t.at, t.seq) AND q.at >= t.at - interval '8760 hours'
@@ -137,8 +145,8 @@ CREATE FUNCTION outcomes_reached_by(tickets bigint[]) RETURNS TABLE (question bi
   UNION ALL
   SELECT q.seq, t.seq, t.at, t.r_reason
     FROM events t JOIN question_outcomes q ON q.email = t.r_email
-   WHERE t.seq = ANY(tickets) AND (q.at, q.seq) < (t.at, t.seq) AND q.at >= t.at - interval '8760 hours'
-$$;
+   WHERE t.seq = ANY(tickets) AND (q.at, q.seq) < (t.at, t.seq) AND q.at >= t.at - interval '8760 hours';
+END $$;
 
 -- Appends of different conversations and people run side by side; two that
 -- can touch the same question (same conversation, user id or e-mail) take
@@ -155,33 +163,45 @@ BEGIN
 END $$;
 
 CREATE FUNCTION outcomes_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  questions boolean := EXISTS (SELECT 1 FROM added WHERE type = 'question');
+  feedback boolean := EXISTS (SELECT 1 FROM added WHERE type = 'feedback');
+  tickets boolean := EXISTS (SELECT 1 FROM added WHERE type = 'ticket');
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM added WHERE type IN ('question', 'feedback', 'ticket')) THEN RETURN NULL; END IF;
+  IF NOT (questions OR feedback OR tickets) THEN RETURN NULL; END IF;
   PERFORM outcomes_lock(ARRAY(
     SELECT k FROM added, LATERAL (VALUES ('c' || conversation_id), ('i' || r_uid), ('e' || r_email)) AS v(k)
      WHERE type IN ('question', 'feedback', 'ticket')));
-  INSERT INTO question_outcomes (seq, at, day, conversation_id, uid, email, lang, channel, article, answered, suggested)
-    SELECT seq, at, day, conversation_id, r_uid, r_email, r_lang, r_channel, r_article, r_action = 0,
-           r_action <> 0 AND r_shown > 0
-      FROM added WHERE type = 'question';
-  -- A new question takes the feedback after it from the question before it; new feedback goes to the question before it.
-  PERFORM outcomes_settle_verdicts(ARRAY(
-    SELECT seq FROM added WHERE type = 'question'
-    UNION
-    SELECT p.seq FROM added a CROSS JOIN LATERAL (
-      SELECT n.seq FROM question_outcomes n
-       WHERE n.conversation_id = a.conversation_id AND (n.at, n.seq) < (a.at, a.seq)
-       ORDER BY n.at DESC, n.seq DESC LIMIT 1) p
-     WHERE a.type IN ('question', 'feedback')));
-  -- An imported question may have tickets after it already.
-  PERFORM outcomes_settle_tickets(ARRAY(SELECT seq FROM added WHERE type = 'question'));
-  -- A new ticket escalates the questions it reaches that no earlier ticket did. Written as "earlier than what the
-  -- row holds", rechecked on the row's latest version, so two tickets reaching one question through different
-  -- keys (not serialised by outcomes_lock) both count and the first one wins.
-  UPDATE question_outcomes o SET ticket = r.ticket, ticket_at = r.at, reason = r.reason
-    FROM (SELECT DISTINCT ON (question) * FROM outcomes_reached_by(ARRAY(SELECT seq FROM added WHERE type = 'ticket'))
-           ORDER BY question, at, ticket) r
-   WHERE o.seq = r.question AND (o.ticket IS NULL OR (r.at, r.ticket) < (o.ticket_at, o.ticket));
+  IF questions THEN
+    INSERT INTO question_outcomes (seq, at, day, conversation_id, uid, email, lang, channel, article, answered, suggested)
+      SELECT seq, at, day, conversation_id, r_uid, r_email, r_lang, r_channel, r_article, r_action = 0,
+             r_action <> 0 AND r_shown > 0
+        FROM added WHERE type = 'question';
+  END IF;
+  IF questions OR feedback THEN
+    -- A new question takes the feedback after it from the question before it; new feedback goes to the question before it.
+    PERFORM outcomes_settle_verdicts(ARRAY(
+      SELECT seq FROM added WHERE type = 'question'
+      UNION
+      SELECT p.seq FROM added a CROSS JOIN LATERAL (
+        SELECT n.seq FROM question_outcomes n
+         WHERE n.conversation_id = a.conversation_id AND (n.at, n.seq) < (a.at, a.seq)
+         ORDER BY n.at DESC, n.seq DESC LIMIT 1) p
+       WHERE a.type IN ('question', 'feedback')));
+  END IF;
+  IF questions THEN
+    -- An imported question may have tickets after it already.
+    PERFORM outcomes_settle_tickets(ARRAY(SELECT seq FROM added WHERE type = 'question'));
+  END IF;
+  IF tickets THEN
+    -- A new ticket escalates the questions it reaches that no earlier ticket did. Written as "earlier than what the
+    -- row holds", rechecked on the row's latest version, so two tickets reaching one question through different
+    -- keys (not serialised by outcomes_lock) both count and the first one wins.
+    UPDATE question_outcomes o SET ticket = r.ticket, ticket_at = r.at, reason = r.reason
+      FROM (SELECT DISTINCT ON (question) * FROM outcomes_reached_by(ARRAY(SELECT seq FROM added WHERE type = 'ticket'))
+             ORDER BY question, at, ticket) r
+     WHERE o.seq = r.question AND (o.ticket IS NULL OR (r.at, r.ticket) < (o.ticket_at, o.ticket));
+  END IF;
   RETURN NULL;
 END $$;
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import pg from 'pg';
 import { DEFAULT_THRESHOLDS } from '../../core/answers/pipeline/decide.ts';
 import type { NewEvent } from '../../core/events/types.ts';
 import { GROUP_BY } from '../../core/reports/deflection.ts';
@@ -126,5 +127,21 @@ export async function expectSameFigures(
       expect(expected.totals.questions, `${name}: the case has questions`).to.be.greaterThan(0);
       expect(await sql.deflection(input, groupBy), `${name}, by ${groupBy}`).to.deep.equal(expected);
     }
+  }
+}
+
+/** The triggers' table, then question_outcomes_rebuild() (migration 0010, bulk loads) over the same events: the same rows. */
+export async function expectOutcomesRebuildTheSame(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const read = async () => (await client.query('SELECT * FROM question_outcomes ORDER BY seq')).rows;
+    const kept = await read();
+    expect(kept.length, 'the case has questions').to.be.greaterThan(0);
+    expect(kept.filter((r) => r.ticket !== null).length, 'and escalations').to.be.greaterThan(0);
+    await client.query('SELECT question_outcomes_rebuild()');
+    expect(await read()).to.deep.equal(kept);
+  } finally {
+    await client.end();
   }
 }

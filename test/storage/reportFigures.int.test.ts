@@ -1,10 +1,9 @@
 import { expect } from 'chai';
-import pg from 'pg';
 import type { DeflectEvent } from '../../core/events/types.ts';
 import { openStores } from '../../core/storage/openStores.ts';
 import type { Stores } from '../../core/storage/ports.ts';
 import { asked, judged, ticketed } from '../reports/builders.ts';
-import { expectSameFigures, reportsOn, traffic } from '../helpers/reportTraffic.ts';
+import { expectOutcomesRebuildTheSame, expectSameFigures, reportsOn, traffic } from '../helpers/reportTraffic.ts';
 import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
@@ -116,22 +115,6 @@ describe('Deflection figures in PostgreSQL equal the in-process scan', function 
     await expectOutcomesRebuildTheSame(db!.url);
   });
 });
-
-/** The triggers' table, then question_outcomes_rebuild() (migration 0010, bulk loads) over the same events: the same rows. */
-export async function expectOutcomesRebuildTheSame(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const read = async () => (await client.query('SELECT * FROM question_outcomes ORDER BY seq')).rows;
-    const kept = await read();
-    expect(kept.length, 'the case has questions').to.be.greaterThan(0);
-    expect(kept.filter((r) => r.ticket !== null).length, 'and escalations').to.be.greaterThan(0);
-    await client.query('SELECT question_outcomes_rebuild()');
-    expect(await read()).to.deep.equal(kept);
-  } finally {
-    await client.end();
-  }
-}
 
 function withoutEmail(e: DeflectEvent): DeflectEvent {
   if (!('user' in e) || !e.user?.email) return e;
