@@ -38,6 +38,8 @@ CREATE INDEX question_outcomes_by_ticket ON question_outcomes (ticket) WHERE tic
 -- A new question looks for tickets after it by each of its keys (imports bring past events).
 CREATE INDEX events_tickets_by_uid ON events (r_uid, at) WHERE type = 'ticket' AND r_uid IS NOT NULL;
 CREATE INDEX events_tickets_by_email ON events (r_email, at) WHERE type = 'ticket' AND r_email IS NOT NULL;
+-- A report counts the tickets opened on the open days from the index alone, not from the 8 GB of events.
+CREATE INDEX events_tickets_by_at ON events (at) INCLUDE (day, r_lang, r_channel) WHERE type = 'ticket';
 
 -- A change to an outcome bumps its day's version, per "reach": the fewest
 -- whole days after the question the change lies (0 for a question added,
