@@ -23,6 +23,7 @@ export type Services = Pick<
   | 'sinks'
   | 'deliveries'
   | 'facts'
+  | 'reportFigures'
   | 'channelState'
   | 'redis'
   | 'defaultLang'
@@ -58,13 +59,25 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
     await closeSinks(sinks);
     await stores.close();
   };
-  const { events, tickets, conversations, deliveries, channelState, redis, needsDataDirLock, snapshots, mail } = stores;
+  const {
+    events,
+    tickets,
+    conversations,
+    deliveries,
+    channelState,
+    redis,
+    needsDataDirLock,
+    snapshots,
+    mail,
+    reportFigures,
+  } = stores;
   return {
     events,
     tickets,
     conversations,
     channelState,
     ...(redis ? { redis } : {}),
+    ...(reportFigures ? { reportFigures } : {}),
     needsDataDirLock,
     storageHealth: () => stores.health(),
     snapshots,

@@ -12,6 +12,7 @@ import type {
   EventStore,
   KeyValueRepository,
   RedisCommands,
+  ReportFigures,
   StorageHealth,
   TicketRepository,
 } from './storage/ports.ts';
@@ -34,6 +35,8 @@ export interface CoreServices {
   /** Report facts per day, with the data directory's cache: one writer for requests and background warming. */
   facts: FactStore;
   reports: Reports;
+  /** Report counts the database computes (DATABASE_URL); absent, the embedded stores are scanned in process. */
+  reportFigures?: ReportFigures;
   drafts: DraftSettings;
   /** The generative fallback (GENERATIVE_FALLBACK), or null when off. */
   generative: GenerativeFallback | null;

@@ -14,7 +14,8 @@ export const UNCATEGORISED = '(uncategorised)';
 export const NONE = '(none)';
 /** The "agent" of bot answers: no person answered them. */
 export const BOT = '(bot)';
-const COMMENTS = 20;
+/** The newest comments a report lists. */
+export const CSAT_COMMENTS = 20;
 
 export interface CsatCounts {
   /** Tickets solved in the period (each was offered a rating), or answers shown ("did this help?" asked). */
@@ -56,6 +57,42 @@ export interface CsatReport extends CsatCounts {
   answers: CsatCounts & { groups: CsatGroup[] };
 }
 
+/** What a CSAT count is asked for: the period, the grouping and, for a bot answer's category, the indexed articles'. */
+export interface CsatQuery {
+  period: Pick<Period, 'from' | 'to'>;
+  groupBy: CsatGroupBy;
+  /** The articles that have a category (a bot answer about any other article is UNCATEGORISED). */
+  categories: { article: string; category: string }[];
+}
+
+/** One group's raw counts, before scores and rates. */
+export interface CsatTally {
+  key: string;
+  offered: number;
+  good: number;
+  bad: number;
+}
+
+/** What a store counts (ReportFigures.csat): tallies per group for tickets and answers, and the newest comments. */
+export interface CountedCsat {
+  tickets: CsatTally[];
+  answers: CsatTally[];
+  /** Newest rating first (ties: the ticket made first), at most CSAT_COMMENTS. */
+  comments: CsatComment[];
+}
+
+/** The query for a period and grouping over these articles. */
+export function csatQuery(
+  period: Pick<Period, 'from' | 'to'>,
+  groupBy: CsatGroupBy,
+  articles: ReadonlyMap<string, Pick<Article, 'category'>>,
+): CsatQuery {
+  const categories: CsatQuery['categories'] = [];
+  if (groupBy === 'category')
+    for (const [article, a] of articles) if (a.category) categories.push({ article, category: a.category });
+  return { period: { from: period.from, to: period.to }, groupBy, categories };
+}
+
 /**
  * The CSAT report. A ticket counts in the period in which it was (last)
  * solved — when the customer was asked to rate it — and as responded when it
@@ -69,6 +106,14 @@ export function csatReport(
   groupBy: CsatGroupBy,
   articles: ReadonlyMap<string, Pick<Article, 'category'>>,
 ): CsatReport {
+  const query = csatQuery(period, groupBy, articles);
+  return csatFromCounts(query, countCsat(tickets, events, query));
+}
+
+/** The counts of a CSAT report, in process: what the embedded stores give (PostgreSQL sums the same in SQL). */
+export function countCsat(tickets: readonly Ticket[], events: readonly DeflectEvent[], q: CsatQuery): CountedCsat {
+  const { period, groupBy } = q;
+  const categories = new Map(q.categories.map((c) => [c.article, c.category]));
   const inPeriod = (at: string | undefined) => !!at && at >= period.from && at < period.to;
   const ticketTally = new Tally();
   const comments: CsatComment[] = [];
@@ -84,23 +129,29 @@ export function csatReport(
   for (const e of events) {
     if (!inPeriod(e.at)) continue;
     if (e.type === 'question' && e.action === 'answer')
-      answerTally.add(answerKey(e.articleId, e.channel, groupBy, articles), { offered: 1, good: 0, bad: 0 });
+      answerTally.add(answerKey(e.articleId, e.channel, groupBy, categories), { offered: 1, good: 0, bad: 0 });
     else if (e.type === 'feedback')
-      answerTally.add(answerKey(e.articleId, e.channel, groupBy, articles), {
+      answerTally.add(answerKey(e.articleId, e.channel, groupBy, categories), {
         offered: 0,
         good: e.helpful ? 1 : 0,
         bad: e.helpful ? 0 : 1,
       });
   }
+  // Stable: ratings of the same time keep the tickets' order (the order they were made).
   comments.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  return { tickets: ticketTally.list(), answers: answerTally.list(), comments: comments.slice(0, CSAT_COMMENTS) };
+}
+
+/** The report from its counts: scores, rates and the groups' order are decided here, for every store alike. */
+export function csatFromCounts(q: CsatQuery, counted: CountedCsat): CsatReport {
   return {
-    from: period.from,
-    to: period.to,
-    groupBy,
-    ...ticketTally.totals(),
-    groups: ticketTally.groups(),
-    comments: comments.slice(0, COMMENTS),
-    answers: { ...answerTally.totals(), groups: answerTally.groups() },
+    from: q.period.from,
+    to: q.period.to,
+    groupBy: q.groupBy,
+    ...totalsOf(counted.tickets),
+    groups: groupsOf(counted.tickets),
+    comments: counted.comments,
+    answers: { ...totalsOf(counted.answers), groups: groupsOf(counted.answers) },
   };
 }
 
@@ -122,11 +173,11 @@ function answerKey(
   articleId: string | undefined,
   channel: string,
   groupBy: CsatGroupBy,
-  articles: ReadonlyMap<string, Pick<Article, 'category'>>,
+  categories: ReadonlyMap<string, string>,
 ): string {
   switch (groupBy) {
     case 'category':
-      return (articleId && articles.get(articleId)?.category) || UNCATEGORISED;
+      return (articleId && categories.get(articleId)) || UNCATEGORISED;
     case 'article':
       return articleId ?? NONE;
     case 'agent':
@@ -137,32 +188,36 @@ function answerKey(
 }
 
 class Tally {
-  private readonly byKey = new Map<string, { offered: number; good: number; bad: number }>();
+  private readonly byKey = new Map<string, CsatTally>();
 
-  add(key: string, n: { offered: number; good: number; bad: number }): void {
-    const c = this.byKey.get(key) ?? { offered: 0, good: 0, bad: 0 };
+  add(key: string, n: Omit<CsatTally, 'key'>): void {
+    const c = this.byKey.get(key) ?? { key, offered: 0, good: 0, bad: 0 };
     c.offered += n.offered;
     c.good += n.good;
     c.bad += n.bad;
     this.byKey.set(key, c);
   }
 
-  totals(): CsatCounts {
-    const sum = { offered: 0, good: 0, bad: 0 };
-    for (const c of this.byKey.values()) {
-      sum.offered += c.offered;
-      sum.good += c.good;
-      sum.bad += c.bad;
-    }
-    return counts(sum, 1);
+  list(): CsatTally[] {
+    return [...this.byKey.values()];
   }
+}
 
-  /** Most responses first, then by key. */
-  groups(): CsatGroup[] {
-    return [...this.byKey]
-      .map(([key, c]) => ({ key, ...counts(c, MIN_RESPONSES_FOR_SCORE) }))
-      .sort((a, b) => b.responded - a.responded || b.offered - a.offered || (a.key < b.key ? -1 : 1));
+function totalsOf(tallies: readonly CsatTally[]): CsatCounts {
+  const sum = { offered: 0, good: 0, bad: 0 };
+  for (const c of tallies) {
+    sum.offered += c.offered;
+    sum.good += c.good;
+    sum.bad += c.bad;
   }
+  return counts(sum, 1);
+}
+
+/** Most responses first, then most offered, then by key. */
+function groupsOf(tallies: readonly CsatTally[]): CsatGroup[] {
+  return tallies
+    .map(({ key, ...c }) => ({ key, ...counts(c, MIN_RESPONSES_FOR_SCORE) }))
+    .sort((a, b) => b.responded - a.responded || b.offered - a.offered || (a.key < b.key ? -1 : 1));
 }
 
 function counts(c: { offered: number; good: number; bad: number }, minResponses: number): CsatCounts {

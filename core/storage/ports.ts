@@ -2,6 +2,7 @@ import type { Channel, Lang, UserIdentity } from '../contracts/api.ts';
 import type { Conversation } from '../conversations/types.ts';
 import type { DeflectEvent, NewEvent } from '../events/types.ts';
 import type { CountedDeflection, DeflectionQuery } from '../reports/deflectionCounts.ts';
+import type { CountedCsat, CsatQuery } from '../reports/csat.ts';
 import type { IdempotencyClaim } from '../tickets/idempotency.ts';
 import type { Ticket } from '../tickets/types.ts';
 
@@ -148,7 +149,12 @@ export interface EventStore {
 export interface ReportFigures {
   /** The deflection counts of a period, per group and in total, by the definitions in docs/reports.md. */
   deflection(query: DeflectionQuery): Promise<CountedDeflection>;
+  /** The CSAT counts of a period (ticket ratings and answers' verdicts), by the definitions in core/reports/csat.ts. */
+  csat(query: CsatQuery): Promise<CountedCsat>;
 }
+
+/** Only the CSAT counts: what the embedded stores have (core/reports/scannedCsat.ts), beside PostgreSQL's ReportFigures. */
+export type CsatFigures = Pick<ReportFigures, 'csat'>;
 
 /** Live conversations: what askQuestion, giveFeedback and openTicket continue. */
 export interface ConversationRepository {

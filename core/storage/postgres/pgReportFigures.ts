@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { CountedDeflection, DeflectionCounts, DeflectionQuery } from '../../reports/deflectionCounts.ts';
+import type { CountedCsat, CsatQuery } from '../../reports/csat.ts';
 import type { ReportFigures } from '../ports.ts';
+import { countCsatSql } from './csatSql.ts';
 import { deflectionSql } from './deflectionSql.ts';
 import { transaction, withClient } from './transaction.ts';
 
@@ -46,6 +48,11 @@ export class PgReportFigures implements ReportFigures {
       return (await client.query<Record<string, string | null>>(text, values)).rows;
     });
     return merge(rows);
+  }
+
+  /** Satisfaction counts, summed in SQL (csatSql.ts): no event or ticket is read into this process. */
+  csat(q: CsatQuery): Promise<CountedCsat> {
+    return countCsatSql(this.pool, q);
   }
 
   /** Build the rollups of the closed days in [from, to) (YYYY-MM-DD) that are missing or stale. */
