@@ -1,6 +1,6 @@
 import type { TicketStatus } from '../contracts/api.ts';
 import type { Ticket } from '../tickets/types.ts';
-import { addBusinessMs, businessMsBetween } from './businessCalendar.ts';
+import { walkingClock, type BusinessClock } from './businessClock.ts';
 import type { SlaPolicy } from './slaPolicy.ts';
 
 /** One target's clock: business time used, and where it stands at `now`. */
@@ -32,17 +32,23 @@ const STOPPED: readonly TicketStatus[] = ['solved', 'closed'];
  * timer is stored, so nothing drifts and every instance computes the same.
  * Clocks count business time while the ticket is open; pending and on hold
  * pause them; solved stops them. Undefined when no target applies.
+ * `clock`: the same calendar's arithmetic tabulated, for a report over many tickets.
  */
-export function computeSla(t: SlaTicket, policy: SlaPolicy, now: Date): SlaStatus | undefined {
+export function computeSla(
+  t: SlaTicket,
+  policy: SlaPolicy,
+  now: Date,
+  clock: BusinessClock = walkingClock(policy),
+): SlaStatus | undefined {
   const targets = targetsFor(t, policy);
   if (!targets.firstResponse && !targets.resolution) return undefined;
   const nowMs = now.getTime();
   const clocks: SlaStatus['clocks'] = {};
   if (targets.firstResponse) {
     const stop = t.firstResponseAt ? Date.parse(t.firstResponseAt) : undefined;
-    clocks.firstResponse = clock(t, policy, targets.firstResponse, nowMs, stop);
+    clocks.firstResponse = runClock(t, clock, targets.firstResponse, nowMs, stop);
   }
-  if (targets.resolution) clocks.resolution = clock(t, policy, targets.resolution, nowMs, undefined);
+  if (targets.resolution) clocks.resolution = runClock(t, clock, targets.resolution, nowMs, undefined);
   const list = Object.values(clocks);
   const sla = list.some((c) => c.state === 'breached')
     ? 'breached'
@@ -69,14 +75,14 @@ export function targetsFor(
   return { ...general, ...special };
 }
 
-function clock(t: SlaTicket, policy: SlaPolicy, targetMs: number, nowMs: number, stopMs?: number): SlaClock {
+function runClock(t: SlaTicket, cal: BusinessClock, targetMs: number, nowMs: number, stopMs?: number): SlaClock {
   const end = Math.min(stopMs ?? nowMs, nowMs);
   let used = 0;
   let dueMs: number | undefined;
   for (const seg of segments(t, end)) {
     if (seg.status !== 'open') continue;
-    const part = businessMsBetween(policy, seg.from, seg.to);
-    if (dueMs === undefined && used + part > targetMs) dueMs = addBusinessMs(policy, seg.from, targetMs - used);
+    const part = cal.between(seg.from, seg.to);
+    if (dueMs === undefined && used + part > targetMs) dueMs = cal.add(seg.from, targetMs - used);
     used += part;
   }
   const current = t.status;
@@ -85,7 +91,7 @@ function clock(t: SlaTicket, policy: SlaPolicy, targetMs: number, nowMs: number,
   if (dueMs !== undefined) return { targetMs, usedMs: used, state: 'breached', dueAt: iso(dueMs) };
   if (finished) return { targetMs, usedMs: used, state: 'met' };
   if (current === 'open')
-    return { targetMs, usedMs: used, state: 'running', dueAt: iso(addBusinessMs(policy, nowMs, targetMs - used)) };
+    return { targetMs, usedMs: used, state: 'running', dueAt: iso(cal.add(nowMs, targetMs - used)) };
   return { targetMs, usedMs: used, state: 'paused' };
 }
 

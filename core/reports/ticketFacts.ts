@@ -1,0 +1,77 @@
+import type { TicketStatus } from '../contracts/api.ts';
+import type { Ticket } from '../tickets/types.ts';
+import { ticketAgent, UNCATEGORISED, NONE } from './csat.ts';
+
+/**
+ * What the tickets report reads of a ticket, and nothing else: its times as
+ * epoch ms, its status changes, how many public agent replies it had, its
+ * rating and the keys it is grouped under. Derived from the ticket alone
+ * (no period, no policy, no clock), so a store may keep it beside the ticket
+ * (PostgreSQL's ticket_facts, migration 0011) and read millions of them
+ * without the transcripts.
+ */
+export interface TicketFacts {
+  id: string;
+  createdMs: number;
+  /** The first public agent reply (Ticket.firstResponseAt: a bot answer or an internal note never sets it). */
+  firstResponseMs?: number;
+  /** The last time it became solved. */
+  solvedMs?: number;
+  status: TicketStatus;
+  /** Each status entered after `open` at creation, oldest first: [ms, status]. */
+  history: [number, TicketStatus][];
+  /** Public messages from agents (internal notes and Deflect's own messages left out). */
+  publicReplies: number;
+  rating?: 'good' | 'bad';
+  priority?: Ticket['priority'];
+  /** The verified `plan` attribute: which SLA targets apply. */
+  plan?: string;
+  keys: Record<TicketKeyName, string>;
+}
+
+export type TicketKeyName = 'category' | 'type' | 'priority' | 'team' | 'channel' | 'agent';
+
+/** Bump when the facts' shape or derivation changes: stores that keep facts rebuild older ones. */
+export const TICKET_FACTS_VERSION = 1;
+
+/** The facts of one ticket. */
+export function ticketFacts(t: Ticket): TicketFacts {
+  const f: TicketFacts = {
+    id: t.id,
+    createdMs: Date.parse(t.createdAt),
+    status: t.status,
+    history: (t.statusHistory ?? []).map((h) => [Date.parse(h.at), h.status]),
+    publicReplies: t.messages.reduce((n, m) => (m.from === 'agent' && !m.internal ? n + 1 : n), 0),
+    keys: {
+      category: t.category ?? UNCATEGORISED,
+      type: t.type ?? NONE,
+      priority: t.priority ?? NONE,
+      team: t.team ?? NONE,
+      channel: t.channel,
+      agent: ticketAgent(t),
+    },
+  };
+  if (t.firstResponseAt) f.firstResponseMs = Date.parse(t.firstResponseAt);
+  if (t.solvedAt) f.solvedMs = Date.parse(t.solvedAt);
+  if (t.rating) f.rating = t.rating.score;
+  if (t.priority) f.priority = t.priority;
+  if (t.attributes?.plan) f.plan = t.attributes.plan;
+  return f;
+}
+
+const memo = new WeakMap<Ticket, { updatedAt: string; facts: TicketFacts }>();
+
+/**
+ * The facts of tickets an embedded store holds in memory: each ticket's are
+ * kept until it changes (its updatedAt moves), so a report over a large
+ * store re-derives only what changed since the last one.
+ */
+export function memoisedFacts(tickets: readonly Ticket[]): TicketFacts[] {
+  return tickets.map((t) => {
+    const hit = memo.get(t);
+    if (hit && hit.updatedAt === t.updatedAt) return hit.facts;
+    const facts = ticketFacts(t);
+    memo.set(t, { updatedAt: t.updatedAt, facts });
+    return facts;
+  });
+}
