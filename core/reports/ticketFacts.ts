@@ -59,19 +59,42 @@ export function ticketFacts(t: Ticket): TicketFacts {
   return f;
 }
 
-const memo = new WeakMap<Ticket, { updatedAt: string; facts: TicketFacts }>();
+const memo = new WeakMap<Ticket, { stamp: string; facts: TicketFacts }>();
+
+/**
+ * What a change to a ticket's facts changes: updatedAt alone could repeat
+ * within a millisecond, so the counts and fields the facts read come too.
+ */
+function stampOf(t: Ticket): string {
+  return [
+    t.updatedAt,
+    t.status,
+    t.messages.length,
+    t.statusHistory?.length ?? 0,
+    t.firstResponseAt,
+    t.solvedAt,
+    t.rating?.score,
+    t.assignee,
+    t.category,
+    t.type,
+    t.priority,
+    t.team,
+    t.attributes?.plan,
+  ].join('|');
+}
 
 /**
  * The facts of tickets an embedded store holds in memory: each ticket's are
- * kept until it changes (its updatedAt moves), so a report over a large
+ * kept until it changes (stampOf), so a report over a large
  * store re-derives only what changed since the last one.
  */
 export function memoisedFacts(tickets: readonly Ticket[]): TicketFacts[] {
   return tickets.map((t) => {
+    const stamp = stampOf(t);
     const hit = memo.get(t);
-    if (hit && hit.updatedAt === t.updatedAt) return hit.facts;
+    if (hit && hit.stamp === stamp) return hit.facts;
     const facts = ticketFacts(t);
-    memo.set(t, { updatedAt: t.updatedAt, facts });
+    memo.set(t, { stamp, facts });
     return facts;
   });
 }

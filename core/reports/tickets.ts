@@ -1,6 +1,6 @@
 import type { TicketStatus } from '../contracts/api.ts';
 import { tabulatedClock, type BusinessClock } from '../sla/businessClock.ts';
-import { computeSla, targetsFor, type SlaClock } from '../sla/computeSla.ts';
+import { runClocks, targetsFor, type RawSlaClock } from '../sla/computeSla.ts';
 import type { SlaPolicy } from '../sla/slaPolicy.ts';
 import { dayKey, periodKeys, weekKey } from './deflection.ts';
 import { DAY_MS, type Period } from './outcomes.ts';
@@ -49,7 +49,8 @@ export function ticketReport(
   const endMs = Math.min(toMs, now);
   const timed = groupBy === 'day' || groupBy === 'week';
   const keyOfTime = groupBy === 'week' ? weekKey : dayKey;
-  const list = [...facts].filter((f) => f.createdMs < toMs);
+  const list: TicketFacts[] = [];
+  for (const f of facts) if (f.createdMs < toMs) list.push(f);
   const earliest = list.reduce((m, f) => Math.min(m, f.createdMs), fromMs);
   const clock = policy ? tabulatedClock(policy, earliest, Math.max(now, toMs) + AHEAD_MS) : AROUND_THE_CLOCK;
 
@@ -61,37 +62,48 @@ export function ticketReport(
     if (!r) rows.set(key, (r = new TicketAcc(key)));
     return r;
   };
-  const inPeriod = (ms: number | undefined): ms is number => ms !== undefined && ms >= fromMs && ms < toMs;
   // Each figure lands in the row of its own instant (day, week) or of the ticket's key.
-  const at = (f: TicketFacts, ms: number) => row(timed ? keyOfTime(ms) : f.keys[groupBy as TicketKeyName]);
-  const both = (f: TicketFacts, ms: number, add: (a: TicketAcc) => void) => {
-    add(at(f, ms));
-    add(totals);
-  };
-
+  const at = (group: TicketAcc | undefined, ms: number) => group ?? row(keyOfTime(ms));
   const rowEnds = timed ? [...rows.keys()].map((k) => rowEnd(k, groupBy, endMs)) : [];
   const rowAccs = [...rows.values()];
+
   for (const f of list) {
-    if (inPeriod(f.createdMs)) both(f, f.createdMs, (a) => a.created++);
-    if (inPeriod(f.firstResponseMs)) {
-      const calendar = f.firstResponseMs - f.createdMs;
-      const business = clock.between(f.createdMs, f.firstResponseMs);
-      both(f, f.firstResponseMs, (a) => a.firstResponse(business, calendar));
+    // Solved or closed for good before the period: none of its instants falls in it.
+    if (STOPPED.has(f.status) && (f.history.at(-1)?.[0] ?? f.createdMs) < fromMs) continue;
+    const group = timed ? undefined : row(f.keys[groupBy as TicketKeyName]);
+    if (f.createdMs >= fromMs) {
+      at(group, f.createdMs).created++;
+      totals.created++;
     }
-    if (inPeriod(f.solvedMs)) {
+    const fr = f.firstResponseMs;
+    if (fr !== undefined && fr >= fromMs && fr < toMs) {
+      const calendar = fr - f.createdMs;
+      const business = clock.between(f.createdMs, fr);
+      at(group, fr).firstResponse(business, calendar);
+      totals.firstResponse(business, calendar);
+    }
+    const solved = f.solvedMs;
+    if (solved !== undefined && solved >= fromMs && solved < toMs) {
       const reopens = reopensOf(f);
-      const calendar = f.solvedMs - f.createdMs;
-      const business = clock.between(f.createdMs, f.solvedMs);
+      const calendar = solved - f.createdMs;
+      const business = clock.between(f.createdMs, solved);
       const fcr = f.publicReplies <= 1 && !reopens.withinWindow;
-      const windowOpen = fcr && f.solvedMs + FCR_REOPEN_WINDOW_MS > now;
-      both(f, f.solvedMs, (a) => a.solve(business, calendar, reopens.any, fcr, windowOpen, f.rating));
+      const windowOpen = fcr && solved + FCR_REOPEN_WINDOW_MS > now;
+      at(group, solved).solve(business, calendar, reopens.any, fcr, windowOpen, f.rating);
+      totals.solve(business, calendar, reopens.any, fcr, windowOpen, f.rating);
     }
     if (policy)
-      countSla(f, policy, now, clock, (ms, name, met) => inPeriod(ms) && both(f, ms, (a) => a.sla(name, met)));
+      for (const [name, ms, met] of slaOutcomes(f, policy, now, clock))
+        if (ms >= fromMs && ms < toMs) {
+          at(group, ms).sla(name, met);
+          totals.sla(name, met);
+        }
     if (timed) countBacklogByRow(f, rowEnds, rowAccs);
-    else if (unsolvedAt(f, endMs)) both(f, endMs, (a) => a.backlogAge(endMs - f.createdMs));
+    if (unsolvedAt(f, endMs)) {
+      group?.backlogAge(endMs - f.createdMs);
+      totals.backlogAge(endMs - f.createdMs);
+    }
   }
-  if (timed) for (const f of list) if (unsolvedAt(f, endMs)) totals.backlogAge(endMs - f.createdMs);
 
   const out = [...rows.values()].map((a) => a.row());
   if (!timed) out.sort((a, b) => b.created - a.created || b.solved - a.solved || (a.key < b.key ? -1 : 1));
@@ -108,30 +120,30 @@ export function ticketReport(
 const UNSOLVED: ReadonlySet<TicketStatus> = new Set(['open', 'pending', 'on_hold']);
 const STOPPED: ReadonlySet<TicketStatus> = new Set(['solved', 'closed']);
 
-/** The ticket's statuses as [from, to) spans: open from creation, then each recorded change. */
-function* spans(f: TicketFacts): Generator<[TicketStatus, number, number]> {
-  let status: TicketStatus = 'open';
-  let from = f.createdMs;
-  for (const [ms, next] of f.history) {
-    yield [status, from, ms];
-    [status, from] = [next, ms];
-  }
-  yield [status, from, Infinity];
-}
-
 /** In the backlog at `ms`: created before it and, just before it, open, pending or on hold. */
 function unsolvedAt(f: TicketFacts, ms: number): boolean {
   if (f.createdMs >= ms) return false;
-  for (const [status, a, b] of spans(f)) if (a < ms && ms <= b) return UNSOLVED.has(status);
-  return false;
+  // The status of the last change before ms (changes at ms itself happen after it).
+  let status: TicketStatus = 'open';
+  for (const [at, next] of f.history) {
+    if (at >= ms) break;
+    status = next;
+  }
+  return UNSOLVED.has(status);
 }
 
-/** Day and week rows: the backlog at each row's end. */
+/** Day and week rows: the backlog at each row's end, over each span [from, to) the ticket was unsolved. */
 function countBacklogByRow(f: TicketFacts, ends: number[], accs: TicketAcc[]): void {
-  for (const [status, a, b] of spans(f)) {
-    if (!UNSOLVED.has(status)) continue;
-    for (let i = firstAbove(ends, a); i < ends.length && ends[i]! <= b; i++)
-      accs[i]!.backlogAge(ends[i]! - f.createdMs);
+  let status: TicketStatus = 'open';
+  let from = f.createdMs;
+  for (let i = 0; i <= f.history.length; i++) {
+    const next = f.history[i];
+    const to = next ? next[0] : Infinity;
+    if (UNSOLVED.has(status))
+      for (let j = firstAbove(ends, from); j < ends.length && ends[j]! <= to; j++)
+        accs[j]!.backlogAge(ends[j]! - f.createdMs);
+    if (!next) break;
+    [from, status] = next;
   }
 }
 
@@ -171,40 +183,28 @@ export function reopensOf(f: Pick<TicketFacts, 'history'>): { any: boolean; with
 }
 
 /**
- * Each SLA target's outcome, as computeSla decides it, at the instant it was
- * decided: met when the clock stopped (the first response; the solve),
- * breached when the target ran out. A clock still running or paused is
- * not decided and not counted.
+ * Each SLA target's outcome, as the SLA clocks decide it (core/sla/computeSla.ts),
+ * at the instant it was decided: met when the clock stopped (the first
+ * response; the solve), breached when the target ran out. A clock still
+ * running or paused is not decided and not counted.
  */
-function countSla(
+function slaOutcomes(
   f: TicketFacts,
   policy: SlaPolicy,
   now: number,
   clock: BusinessClock,
-  count: (ms: number, name: 'firstResponse' | 'resolution', met: boolean) => void,
-): void {
+): Array<['firstResponse' | 'resolution', number, boolean]> {
   const targets = targetsFor({ priority: f.priority, attributes: f.plan ? { plan: f.plan } : undefined }, policy);
-  if (!targets.firstResponse && !targets.resolution) return;
-  const iso = (ms: number) => new Date(ms).toISOString();
-  const s = computeSla(
-    {
-      createdAt: iso(f.createdMs),
-      status: f.status,
-      statusHistory: f.history.map(([ms, status]) => ({ at: iso(ms), status })),
-      ...(f.firstResponseMs !== undefined ? { firstResponseAt: iso(f.firstResponseMs) } : {}),
-      priority: f.priority,
-      ...(f.plan ? { attributes: { plan: f.plan } } : {}),
-    },
-    policy,
-    new Date(now),
-    clock,
-  );
-  const decide = (c: SlaClock | undefined, stoppedMs: number | undefined, name: 'firstResponse' | 'resolution') => {
-    if (c?.state === 'breached' && c.dueAt) count(Date.parse(c.dueAt), name, false);
-    else if (c?.state === 'met' && stoppedMs !== undefined) count(stoppedMs, name, true);
+  if (!targets.firstResponse && !targets.resolution) return [];
+  const clocks = runClocks(f, targets, now, clock);
+  const out: Array<['firstResponse' | 'resolution', number, boolean]> = [];
+  const decide = (c: RawSlaClock | undefined, stoppedMs: number | undefined, name: 'firstResponse' | 'resolution') => {
+    if (c?.state === 'breached' && c.dueMs !== undefined) out.push([name, c.dueMs, false]);
+    else if (c?.state === 'met' && stoppedMs !== undefined) out.push([name, stoppedMs, true]);
   };
-  decide(s?.clocks.firstResponse, f.firstResponseMs ?? stoppedSince(f), 'firstResponse');
-  decide(s?.clocks.resolution, stoppedSince(f), 'resolution');
+  decide(clocks.firstResponse, f.firstResponseMs ?? stoppedSince(f), 'firstResponse');
+  decide(clocks.resolution, stoppedSince(f), 'resolution');
+  return out;
 }
 
 /** When the ticket last became solved or closed and stayed so; undefined while it is not. */

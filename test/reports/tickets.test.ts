@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ticketFacts } from '../../core/reports/ticketFacts.ts';
+import { memoisedFacts, ticketFacts } from '../../core/reports/ticketFacts.ts';
 import { ticketReport, type TicketGroupBy } from '../../core/reports/tickets.ts';
 import { slaSchema, type SlaPolicy } from '../../core/sla/slaPolicy.ts';
 import type { Ticket } from '../../core/tickets/types.ts';
@@ -240,6 +240,18 @@ describe('Tickets report: volume, backlog, response times, SLA, reopens, first c
       expect(keys('priority')).to.deep.equal(['(none)', 'P2']);
       expect(keys('channel')).to.deep.equal(['msteams', 'widget']);
       expect(keys('agent')).to.deep.equal(['luis', 'marta']);
+    });
+  });
+
+  describe('facts of tickets held in memory', () => {
+    it('are kept while the ticket is unchanged, and made again when it changes within the same millisecond', () => {
+      const story = opened('2026-12-01T10:00:00Z');
+      const [first] = memoisedFacts([story.ticket]);
+      expect(memoisedFacts([story.ticket])[0]).to.equal(first); // the same object: not derived again
+      const stamp = story.ticket.updatedAt;
+      story.solve('2026-12-01T12:00:00Z');
+      story.ticket.updatedAt = stamp; // an embedded update in the same ms leaves updatedAt as it was
+      expect(memoisedFacts([story.ticket])[0]).to.include({ status: 'solved' });
     });
   });
 });

@@ -14,11 +14,13 @@ const UNSOLVED = new Set(['open', 'pending', 'on_hold']);
  */
 export async function readTicketFacts(pool: pg.Pool, from: string, to: string): Promise<TicketFacts[]> {
   await refresh(pool);
-  const { rows } = await pool.query<{ facts: TicketFacts }>(
-    'SELECT facts FROM ticket_facts WHERE created_ms < $2 AND (last_ms >= $1 OR unsolved)',
+  // One JSON array as one text value: a single parse here costs a fraction of a row (and a parse) per ticket.
+  const { rows } = await pool.query<{ list: string }>(
+    `SELECT '[' || coalesce(string_agg(facts::text, ','), '') || ']' AS list
+       FROM ticket_facts WHERE created_ms < $2 AND (last_ms >= $1 OR unsolved)`,
     [Date.parse(from), Date.parse(to)],
   );
-  return rows.map((r) => r.facts);
+  return JSON.parse(rows[0]!.list) as TicketFacts[];
 }
 
 /** Make the facts of every ticket whose row changed since its facts were made (or that has none). */
