@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Lang } from '../contracts/api.ts';
-import { loadKnowledgeBase, type KnowledgeBase } from '../articles/loadKb.ts';
+import { kbStamp, loadKnowledgeBase, type KnowledgeBase } from '../articles/loadKb.ts';
 import type { Article, ArticleProblem } from '../articles/types.ts';
 import { calibrate, UNCALIBRATED } from '../answers/pipeline/calibration.ts';
 import { IndexMismatchError } from '../errors.ts';
@@ -64,6 +64,8 @@ const EMBED_BATCH = 64;
  */
 export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
+  // Stamped before reading: an article written while the build reads the others makes the snapshot stale, as it is.
+  const stamp = await kbStamp(options.kbDir);
   const kb = await loadKnowledgeBase(options.kbDir, { defaultLang: options.defaultLang });
   const previous =
     options.rebuild || !options.dataDir ? null : await previousVectors(options.dataDir, options.embedder);
@@ -117,6 +119,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     ...(kb.routing ? { routing: kb.routing } : {}),
     ...(kb.sla ? { sla: kb.sla } : {}),
     calibration: UNCALIBRATED,
+    kbStamp: stamp,
     wordVectors: options.wordVectors?.id ?? null,
   };
   const data: SnapshotData = { manifest, articles: kb.articles, items, vectors, fullTextJson: fullText.toJSON() };
@@ -159,6 +162,30 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     ...(published ? { published } : {}),
     index,
   };
+}
+
+/**
+ * Is the published snapshot current without reading a single article? Yes
+ * when it was built with this embedder and word vectors from the KB folder
+ * as it is now, file for file (`kbStamp`). No means "read the articles and
+ * ask `isIndexStale`", not that it is stale.
+ */
+export async function isIndexCurrentByStamp(
+  kbDir: string,
+  dataDir: string,
+  embedder: Embedder,
+  wordVectors: WordVectors | null = null,
+): Promise<boolean> {
+  const dir = await currentSnapshotDir(dataDir).catch(() => null);
+  if (!dir) return false;
+  try {
+    const manifest = await readManifest(dir);
+    if (manifest.embedder.id !== embedder.id || !calibratedWith(manifest, wordVectors) || !manifest.kbStamp)
+      return false;
+    return manifest.kbStamp === (await kbStamp(kbDir));
+  } catch {
+    return false;
+  }
 }
 
 /** Is the published snapshot out of date with the KB folder (or missing)? */

@@ -43,6 +43,8 @@ export interface Manifest {
   /** The KB's SLA policy (`_sla.yml`), published with the articles; absent when it has none. */
   sla?: SlaPolicy;
   calibration: Calibration;
+  /** `kbStamp` of the KB folder when the build read it: unchanged, the index is current without reading the articles. */
+  kbStamp?: string;
   /** Id of the word vectors the lexical model and its calibration were fitted with (absent: none). */
   wordVectors?: string | null;
 }
