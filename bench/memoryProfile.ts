@@ -7,9 +7,11 @@ import { MiniSearchIndex } from '../core/search/miniSearchIndex.ts';
 import { configuredWordVectors } from './wordVectors.ts';
 
 /**
- * Where a loaded index's memory goes, structure by structure: the snapshot is
- * opened the way `indexFromData` opens it, one structure at a time, and the
- * process's memory is read after a full GC between steps. Needs --expose-gc:
+ * Where a loaded index's memory and load time go, structure by structure:
+ * the snapshot is opened the way `openSnapshot` opens it (stored models
+ * restored; fitted only in an older snapshot), one structure at a time, and
+ * the process's memory is read after a full GC between steps, with the CPU
+ * each step took. Needs --expose-gc:
  *
  *   node --expose-gc --import tsx bench/memoryProfile.ts DATA_DIR
  *
@@ -20,14 +22,17 @@ import { configuredWordVectors } from './wordVectors.ts';
  */
 export async function profileMemory(
   dataDir: string,
-): Promise<{ step: string; heapMb: number; externalMb: number; rssMb: number }[]> {
+): Promise<{ step: string; heapMb: number; externalMb: number; rssMb: number; cpuS: number }[]> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with node --expose-gc');
   const dir = await currentSnapshotDir(dataDir);
   if (!dir) throw new Error(`no snapshot in ${dataDir}`);
-  const rows: { step: string; heapMb: number; externalMb: number; rssMb: number }[] = [];
+  const rows: { step: string; heapMb: number; externalMb: number; rssMb: number; cpuS: number }[] = [];
   let last = process.memoryUsage();
+  let cpu = process.cpuUsage();
   const mark = (step: string) => {
+    // CPU before the GC: what the step itself cost.
+    const used = process.cpuUsage(cpu);
     gc();
     gc();
     const now = process.memoryUsage();
@@ -36,20 +41,29 @@ export async function profileMemory(
       heapMb: (now.heapUsed - last.heapUsed) / 1e6,
       externalMb: (now.external - last.external) / 1e6,
       rssMb: (now.rss - last.rss) / 1e6,
+      cpuS: (used.user + used.system) / 1e6,
     });
     last = now;
+    cpu = process.cpuUsage();
   };
   mark('start');
   const wordVectors = await configuredWordVectors();
   mark('word vectors (GloVe, shared by every snapshot)');
-  const data = await readSnapshot(dir);
-  mark(`snapshot files read (${data.articles.length} articles, ${data.items.length} vectors)`);
+  const data = await readSnapshot(dir, { vectors: 'if-needed' });
+  mark(
+    `snapshot files read (format ${data.manifest.format}: ${data.articles.length} articles, ${data.items.length} items${data.vectors ? ', vectors' : ''})`,
+  );
   const fullText = MiniSearchIndex.fromJSON(data.fullTextJson, data.manifest.synonyms);
   mark('MiniSearch index');
-  const centroids = centroidsOf(data.items, data.vectors, data.manifest.embedder.dimensions);
-  mark('embedder centroids (one dense vector per article)');
-  const terms = TermModel.build(data.articles.map(termDocOf), { saved: data.classifier, wordVectors });
-  mark('term model (feature space, units, centroids, bags, speller, classifier)');
+  const centroids = data.centroids ?? centroidsOf(data.items, data.vectors!, data.manifest.embedder.dimensions);
+  mark(`embedder centroids (${data.centroids ? 'stored' : 'summed from the vectors'})`);
+  const docs = data.articles.map(termDocOf);
+  const terms = data.termModel
+    ? TermModel.restore(docs, data.termModel, { saved: data.classifier, wordVectors })
+    : TermModel.build(docs, { saved: data.classifier, wordVectors });
+  mark(
+    `term model (${data.termModel ? 'restored' : 'fitted'}: feature space, units, centroids, bags, speller, classifier)`,
+  );
   const graph = await HnswVectorIndex.read(path.join(dir, FILES.hnsw), data.manifest.embedder.dimensions, data.items);
   mark('hnswlib graph');
   const keep = [fullText, centroids, terms, graph, wordVectors];
@@ -61,6 +75,7 @@ export async function profileMemory(
     heapMb: total.heapUsed / 1e6,
     externalMb: total.external / 1e6,
     rssMb: total.rss / 1e6,
+    cpuS: rows.reduce((sum, r) => sum + r.cpuS, 0),
   });
   void keep;
   return rows;
@@ -68,7 +83,9 @@ export async function profileMemory(
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = await profileMemory(process.argv[2] ?? 'data');
-  console.log('| Step | Heap MB | External MB | RSS MB |\n|---|---|---|---|');
+  console.log('| Step | Heap MB | External MB | RSS MB | CPU s |\n|---|---|---|---|---|');
   for (const r of rows)
-    console.log(`| ${r.step} | ${r.heapMb.toFixed(0)} | ${r.externalMb.toFixed(0)} | ${r.rssMb.toFixed(0)} |`);
+    console.log(
+      `| ${r.step} | ${r.heapMb.toFixed(0)} | ${r.externalMb.toFixed(0)} | ${r.rssMb.toFixed(0)} | ${r.cpuS.toFixed(2)} |`,
+    );
 }

@@ -2,7 +2,7 @@ import type { Config } from './config/index.ts';
 import { AnswerEngine } from './answers/pipeline/answerEngine.ts';
 import { createGenerativeFallback } from './answers/generative/createGenerativeFallback.ts';
 import { loadKnowledgeBase } from './articles/loadKb.ts';
-import { buildIndex, isIndexStale } from './indexing/buildIndex.ts';
+import { buildIndex, isIndexCurrentByStamp, isIndexStale } from './indexing/buildIndex.ts';
 import { openSnapshot, type KbIndex } from './indexing/kbIndex.ts';
 import { calibratedWith, currentSnapshotDir } from './indexing/snapshot.ts';
 import { loadPublishedIndex } from './indexing/loadPublishedIndex.ts';
@@ -171,8 +171,15 @@ async function loadOrBuildIndex(
     const { kbDir, dataDir, defaultLang } = config;
     return loadPublishedIndex({ kbDir, dataDir, defaultLang, embedder, wordVectors, snapshots });
   }
-  const kb = await loadKnowledgeBase(config.kbDir, { defaultLang: config.defaultLang });
-  const stale = await isIndexStale(kb, config.dataDir, embedder, wordVectors);
+  // An unchanged KB folder needs no reading of its articles to know the index is current (seconds at 10k articles).
+  const stale =
+    !(await isIndexCurrentByStamp(config.kbDir, config.dataDir, embedder, wordVectors)) &&
+    (await isIndexStale(
+      await loadKnowledgeBase(config.kbDir, { defaultLang: config.defaultLang }),
+      config.dataDir,
+      embedder,
+      wordVectors,
+    ));
   const dir = await currentSnapshotDir(config.dataDir).catch(() => null);
   if (!stale && dir) {
     try {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -100,6 +101,26 @@ export async function loadKnowledgeBase(root: string, options: { defaultLang: La
     ...(routing.policy ? { routing: routing.policy } : {}),
     ...(sla.policy ? { sla: sla.policy } : {}),
   };
+}
+
+/**
+ * A fingerprint of the files `loadKnowledgeBase` reads: each one's path,
+ * size and modification time, not its content. Equal stamps mean nothing
+ * was added, removed or written since, so a server starting on an index
+ * built with this stamp need not read and parse every article to know the
+ * index is current (8 s of CPU at 10k articles, against a stat per file).
+ * A different stamp proves nothing (a file touched, a checkout): compare
+ * the articles' content then.
+ */
+export async function kbStamp(root: string): Promise<string> {
+  const files = [...(await listMarkdown(root, '')).sort(), SYNONYMS_FILE, ROUTING_FILE, SLA_FILE];
+  const hash = createHash('sha256');
+  for (let i = 0; i < files.length; i += READ_AHEAD) {
+    const batch = files.slice(i, i + READ_AHEAD);
+    const stats = await Promise.all(batch.map((f) => fs.stat(path.join(root, f)).catch(() => null)));
+    batch.forEach((f, k) => hash.update(`${f}\0${stats[k]?.size ?? -1}\0${stats[k]?.mtimeMs ?? -1}\n`));
+  }
+  return hash.digest('hex').slice(0, 32);
 }
 
 async function listMarkdown(root: string, rel: string): Promise<string[]> {

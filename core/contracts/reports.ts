@@ -7,6 +7,7 @@
 import type { ArticleRow } from '../reports/articles.ts';
 import type { CsatReport } from '../reports/csat.ts';
 import type { DeflectionRow } from '../reports/deflection.ts';
+import type { TicketReport } from '../reports/tickets.ts';
 import type { Lang } from './api.ts';
 
 /**
@@ -120,3 +121,10 @@ export interface AccessResponse {
 
 /** `GET /api/reports/csat`: ticket ratings (top level) and bot-answer ratings (`answers`), apart. */
 export type CsatResponse = CsatReport;
+
+/**
+ * `GET /api/reports/tickets`: volume, backlog by age, response and resolution
+ * times, SLA compliance, reopens, first-contact resolution and CSAT, per group
+ * and in total (definitions in docs/reports.md, "Tickets").
+ */
+export type TicketReportResponse = TicketReport;

@@ -9,16 +9,31 @@ export function articlePath(id: string): string {
 }
 
 export function answerCard(article: Article, confidence: number): AnswerCard {
+  const { text, html } = renderedAnswer(article);
   return {
     articleId: article.id,
     title: article.title,
-    text: markdownToText(article.answer),
-    html: renderMarkdown(article.answer),
+    text,
+    html,
     // Internal articles are served to no browser (a link would show a 404): the answer stands alone.
     url: isVisible(article, PUBLIC) ? articlePath(article.id) : null,
     confidence: round(confidence),
     lang: article.lang,
   };
+}
+
+/**
+ * An article's answer as text and HTML, rendered once per loaded article: rendering the Markdown on
+ * every reply cost more than the rest of presenting it. Articles are not changed once loaded (a new
+ * snapshot brings new objects), so the cache follows the snapshot and goes with it.
+ */
+const rendered = new WeakMap<Article, { text: string; html: string }>();
+
+function renderedAnswer(article: Article): { text: string; html: string } {
+  let out = rendered.get(article);
+  if (!out)
+    rendered.set(article, (out = { text: markdownToText(article.answer), html: renderMarkdown(article.answer) }));
+  return out;
 }
 
 export function suggestion(article: Article, score: number): Suggestion {

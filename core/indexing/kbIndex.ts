@@ -7,6 +7,7 @@ import type { Embedder, VectorItem, WordVectors } from '../search/ports.ts';
 import type { RetrievalIndex } from '../answers/pipeline/retrieve.ts';
 import { TermModel, termDocOf } from '../answers/lexical/termModel.ts';
 import { SynonymTable } from '../search/synonyms.ts';
+import { log } from '../logger.ts';
 import { FILES, readSnapshot, type Manifest, type SnapshotData } from './snapshot.ts';
 
 /** A loaded, searchable index: what the answer engine works on. */
@@ -68,21 +69,51 @@ export async function indexFromData(
     snapshotDir,
     articles: new Map<string, Article>(data.articles.map((a) => [a.id, a])),
     fullText: MiniSearchIndex.fromJSON(data.fullTextJson, manifest.synonyms),
-    centroids: centroidsOf(data.items, data.vectors, manifest.embedder.dimensions),
+    centroids: data.centroids ?? centroidsOf(data.items, vectorsOf(data), manifest.embedder.dimensions),
     embedder,
-    // Fitted from the articles on every load (deterministic); the classifier, the costly part, comes trained from the snapshot.
-    terms: TermModel.build(data.articles.map(termDocOf), { saved: data.classifier, wordVectors: models.wordVectors }),
+    terms: termsOf(data, models.wordVectors ?? null, snapshotDir),
     synonyms: new SynonymTable(manifest.synonyms),
   };
   return { ...index, vectors: await vectors };
 }
 
-/** Open the snapshot in `dir`. */
+/** Open the snapshot in `dir`: what it stores is read, not fitted again (format 2; see `Manifest.format`). */
 export async function openSnapshot(
   dir: string,
   embedder: Embedder,
   wordVectors: WordVectors | null = null,
 ): Promise<KbIndex> {
-  const data = await readSnapshot(dir);
+  const data = await readSnapshot(dir, { vectors: 'if-needed' });
   return indexFromData(data, { embedder, wordVectors }, dir);
+}
+
+/**
+ * The lexical model: restored from the snapshot when it stores one fitted
+ * with these word vectors, else fitted from the articles (a build, an older
+ * snapshot, a damaged file or other vectors), with the stored classifier
+ * when it still fits.
+ */
+function termsOf(data: SnapshotData, wordVectors: WordVectors | null, snapshotDir: string | null): TermModel {
+  const docs = data.articles.map(termDocOf);
+  if (data.termModel) {
+    try {
+      return TermModel.restore(docs, data.termModel, { saved: data.classifier, wordVectors });
+    } catch (error) {
+      log.warn('index', 'the stored lexical model does not fit; fitting it from the articles', {
+        snapshot: snapshotDir && path.basename(snapshotDir),
+        reason: (error as Error).message,
+      });
+    }
+  } else if (snapshotDir)
+    log.info('index', 'this snapshot stores no lexical model (an older format): fitting it from the articles', {
+      snapshot: path.basename(snapshotDir),
+      format: data.manifest.format,
+      hint: '`npm run index` writes the current format, which loads without fitting',
+    });
+  return TermModel.build(docs, { saved: data.classifier, wordVectors });
+}
+
+function vectorsOf(data: SnapshotData): Float32Array[] {
+  if (!data.vectors) throw new Error('snapshot read without its vectors has no stored centroids');
+  return data.vectors;
 }

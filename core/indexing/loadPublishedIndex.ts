@@ -5,7 +5,7 @@ import type { WordVectors } from '../search/ports.ts';
 import { log } from '../logger.ts';
 import type { Embedder } from '../search/ports.ts';
 import type { SnapshotPublication } from '../storage/ports.ts';
-import { buildIndex, isIndexStale } from './buildIndex.ts';
+import { buildIndex, isIndexCurrentByStamp, isIndexStale } from './buildIndex.ts';
 import { openSnapshot, type KbIndex } from './kbIndex.ts';
 
 export interface PublishedIndexOptions {
@@ -45,9 +45,12 @@ export async function loadPublishedIndex(options: PublishedIndexOptions): Promis
 
 async function openPublished(dir: string, options: PublishedIndexOptions): Promise<KbIndex> {
   const index = await openSnapshot(dir, options.embedder, options.wordVectors);
-  const stale = await loadKnowledgeBase(options.kbDir, { defaultLang: options.defaultLang })
-    .then((kb) => isIndexStale(kb, options.dataDir, options.embedder, options.wordVectors))
-    .catch(() => false);
+  const unchanged = await isIndexCurrentByStamp(options.kbDir, options.dataDir, options.embedder, options.wordVectors);
+  const stale =
+    !unchanged &&
+    (await loadKnowledgeBase(options.kbDir, { defaultLang: options.defaultLang })
+      .then((kb) => isIndexStale(kb, options.dataDir, options.embedder, options.wordVectors))
+      .catch(() => false));
   if (stale)
     log.warn(
       'index',

@@ -7,10 +7,14 @@ import type { SlaPolicy } from '../sla/slaPolicy.ts';
 import { DeflectError } from '../errors.ts';
 import type { Calibration } from '../answers/pipeline/calibration.ts';
 import { decodeClassifier, encodeClassifier } from '../answers/codecs/classifierCodec.ts';
+import { decodeTermModel, encodeTermModel } from '../answers/codecs/termModelCodec.ts';
+import { arrayOf, decodeBundle, encodeBundle } from '../answers/codecs/typedBundle.ts';
+import type { TermModelParts } from '../answers/lexical/termModel.ts';
 import type { SavedClassifier } from '../answers/learners/phraseClassifier.ts';
 import type { VectorItem } from '../search/ports.ts';
 import type { PublishedSnapshot } from '../storage/ports.ts';
 import { fsyncDir, fsyncFile, writeFileAtomic } from '../storage/atomicFile.ts';
+import { log } from '../logger.ts';
 
 /**
  * An index snapshot is a folder under DATA_DIR/index, written whole and then
@@ -18,7 +22,13 @@ import { fsyncDir, fsyncFile, writeFileAtomic } from '../storage/atomicFile.ts';
  * leaves a stray temp folder and the old snapshot still current.
  */
 export interface Manifest {
-  format: 1;
+  /**
+   * 2: the fitted lexical model and the embedder centroids are stored
+   * (termmodel.bin, centroids.bin), so loading reads them. 1: they are fitted
+   * again from the articles and vectors on every load (still readable; slow
+   * on a large KB, and the next `npm run index` writes format 2).
+   */
+  format: 1 | 2;
   createdAt: string;
   kbRoot: string;
   embedder: { id: string; dimensions: number };
@@ -33,6 +43,8 @@ export interface Manifest {
   /** The KB's SLA policy (`_sla.yml`), published with the articles; absent when it has none. */
   sla?: SlaPolicy;
   calibration: Calibration;
+  /** `kbStamp` of the KB folder when the build read it: unchanged, the index is current without reading the articles. */
+  kbStamp?: string;
   /** Id of the word vectors the lexical model and its calibration were fitted with (absent: none). */
   wordVectors?: string | null;
 }
@@ -46,10 +58,15 @@ export interface SnapshotData {
   manifest: Manifest;
   articles: Article[];
   items: (VectorItem & { hash: string })[];
-  vectors: Float32Array[];
+  /** Every item's vector; null when read without them (`readSnapshot`'s `vectors: 'if-needed'`). */
+  vectors: Float32Array[] | null;
   fullTextJson: string;
   /** The trained phrase classifier: loading uses it instead of retraining. Absent in older snapshots. */
   classifier?: SavedClassifier;
+  /** The fitted lexical model (format 2): loading restores it instead of fitting it. */
+  termModel?: TermModelParts;
+  /** Each article's embedder centroid (format 2): loading reads them instead of summing every vector. */
+  centroids?: ReadonlyMap<string, Float32Array>;
 }
 
 export class IndexCorruptError extends DeflectError {
@@ -67,7 +84,12 @@ export const FILES = {
   hnsw: 'vectors.hnsw',
   fullText: 'fulltext.json',
   classifier: 'classifier.bin',
+  termModel: 'termmodel.bin',
+  centroids: 'centroids.bin',
 };
+
+/** The format `publishSnapshot` writes; `readSnapshot` reads it and every older one. */
+export const SNAPSHOT_FORMAT = 2;
 
 /** A snapshot folder's name: also its id in a shared publication. */
 export const SNAPSHOT_NAME = /^snap-[\w.-]+$/;
@@ -111,9 +133,12 @@ export async function publishSnapshot(
   };
   await write(FILES.articles, JSON.stringify(data.articles));
   await write(FILES.items, JSON.stringify(data.items));
+  if (!data.vectors) throw new Error('a snapshot is published with its vectors');
   await write(FILES.vectors, packVectors(data.vectors, data.manifest.embedder.dimensions));
   await write(FILES.fullText, data.fullTextJson);
   if (data.classifier) await write(FILES.classifier, encodeClassifier(data.classifier));
+  if (data.termModel) await write(FILES.termModel, encodeTermModel(data.termModel));
+  if (data.centroids) await write(FILES.centroids, encodeCentroids(data.centroids));
   await writeGraph(path.join(building, FILES.hnsw));
   await fsyncFile(path.join(building, FILES.hnsw));
   // The manifest goes last: a folder without one is never a snapshot.
@@ -156,31 +181,96 @@ export async function describeSnapshot(dir: string): Promise<PublishedSnapshot> 
   }
 }
 
-/** Read a snapshot's files; any missing or unreadable file is IndexCorruptError. */
-export async function readSnapshot(dir: string): Promise<SnapshotData> {
+/** A snapshot's manifest alone (a staleness check needs nothing else). */
+export async function readManifest(dir: string): Promise<Manifest> {
   try {
     const manifest = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8')) as Manifest;
-    if (manifest.format !== 1) throw new Error(`unknown snapshot format ${String(manifest.format)}`);
-    const articles = JSON.parse(await fs.readFile(path.join(dir, FILES.articles), 'utf8')) as Article[];
-    const items = JSON.parse(await fs.readFile(path.join(dir, FILES.items), 'utf8')) as SnapshotData['items'];
-    const vectors = unpackVectors(await fs.readFile(path.join(dir, FILES.vectors)), manifest.embedder.dimensions);
-    if (vectors.length !== items.length || articles.length !== manifest.articleCount)
-      throw new Error('snapshot files disagree on their sizes');
-    const fullTextJson = await fs.readFile(path.join(dir, FILES.fullText), 'utf8');
-    return { manifest, articles, items, vectors, fullTextJson, classifier: await readClassifier(dir) };
+    if (manifest.format !== 1 && manifest.format !== SNAPSHOT_FORMAT)
+      throw new Error(`unknown snapshot format ${String(manifest.format)}`);
+    return manifest;
   } catch (error) {
-    if (error instanceof IndexCorruptError) throw error;
     throw new IndexCorruptError(`index snapshot ${dir} is unreadable: ${(error as Error).message}`, { cause: error });
   }
 }
 
-/** The stored classifier, or undefined when there is none or it is unreadable: it is retrained then, so a bad file costs time, not answers. */
-async function readClassifier(dir: string): Promise<SavedClassifier | undefined> {
+/**
+ * Read a snapshot's files; any missing or unreadable file is
+ * IndexCorruptError, except the stored models (classifier, lexical model,
+ * centroids), which are fitted again when unreadable. `vectors: 'if-needed'`
+ * skips the vector file when the centroids are stored: serving reads the
+ * vectors from the graph, and they are the largest file.
+ */
+export async function readSnapshot(dir: string): Promise<SnapshotData & { vectors: Float32Array[] }>;
+export async function readSnapshot(dir: string, options: { vectors: 'always' | 'if-needed' }): Promise<SnapshotData>;
+export async function readSnapshot(
+  dir: string,
+  options: { vectors?: 'always' | 'if-needed' } = {},
+): Promise<SnapshotData> {
+  const manifest = await readManifest(dir);
   try {
-    return decodeClassifier(await fs.readFile(path.join(dir, FILES.classifier)));
+    const articles = JSON.parse(await fs.readFile(path.join(dir, FILES.articles), 'utf8')) as Article[];
+    const items = JSON.parse(await fs.readFile(path.join(dir, FILES.items), 'utf8')) as SnapshotData['items'];
+    if (articles.length !== manifest.articleCount || items.length !== manifest.itemCount)
+      throw new Error('snapshot files disagree on their sizes');
+    const centroids = await readOptional(dir, FILES.centroids, (bytes) => decodeCentroids(bytes, articles.length));
+    let vectors: Float32Array[] | null = null;
+    if (options.vectors !== 'if-needed' || !centroids) {
+      vectors = unpackVectors(await fs.readFile(path.join(dir, FILES.vectors)), manifest.embedder.dimensions);
+      if (vectors.length !== items.length) throw new Error('snapshot files disagree on their sizes');
+    }
+    const fullTextJson = await fs.readFile(path.join(dir, FILES.fullText), 'utf8');
+    return {
+      manifest,
+      articles,
+      items,
+      vectors,
+      fullTextJson,
+      classifier: await readOptional(dir, FILES.classifier, decodeClassifier),
+      termModel: await readOptional(dir, FILES.termModel, decodeTermModel),
+      centroids,
+    };
+  } catch (error) {
+    throw new IndexCorruptError(`index snapshot ${dir} is unreadable: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * A stored model, or undefined when there is none or it is unreadable: it is
+ * fitted again then, so a bad file costs time, not answers.
+ */
+async function readOptional<T>(dir: string, file: string, decode: (bytes: Buffer) => T): Promise<T | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(path.join(dir, file));
   } catch {
     return undefined;
   }
+  try {
+    return decode(bytes);
+  } catch (error) {
+    log.warn('index', 'a stored model of the index snapshot is unreadable; fitting it again', {
+      file,
+      error: (error as Error).message,
+    });
+    return undefined;
+  }
+}
+
+/** Each article's embedder centroid, as a typed bundle: the ids in the header, the vectors one after another. */
+function encodeCentroids(centroids: ReadonlyMap<string, Float32Array>): Uint8Array {
+  const ids = [...centroids.keys()];
+  const dims = centroids.size ? centroids.values().next().value!.length : 0;
+  const vectors = new Float32Array(ids.length * dims);
+  ids.forEach((id, i) => vectors.set(centroids.get(id)!, i * dims));
+  return encodeBundle({ ids, dims }, { vectors });
+}
+
+function decodeCentroids(bytes: Uint8Array, articles: number): Map<string, Float32Array> {
+  const { meta, arrays } = decodeBundle(bytes);
+  const { ids, dims } = meta as { ids: string[]; dims: number };
+  const vectors = arrayOf(arrays, 'vectors', Float32Array);
+  if (ids.length !== articles || vectors.length !== ids.length * dims) throw new Error('centroids file is damaged');
+  return new Map(ids.map((id, i) => [id, vectors.subarray(i * dims, (i + 1) * dims)]));
 }
 
 function packVectors(vectors: Float32Array[], dims: number): Uint8Array {

@@ -163,10 +163,15 @@ function ticketKey(t: Ticket, groupBy: CsatGroupBy): string {
     case 'article':
       return t.solvedWith ?? t.shown[0]?.articleId ?? NONE;
     case 'agent':
-      return t.assignee ?? t.messages.find((m) => m.from === 'agent' && !m.internal)?.author ?? NONE;
+      return ticketAgent(t);
     case 'channel':
       return t.channel;
   }
+}
+
+/** Who a ticket's figures belong to: its assignee, else the author of its first public agent reply, else (none). */
+export function ticketAgent(t: Pick<Ticket, 'assignee' | 'messages'>): string {
+  return t.assignee ?? t.messages.find((m) => m.from === 'agent' && !m.internal)?.author ?? NONE;
 }
 
 function answerKey(

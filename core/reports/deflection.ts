@@ -279,7 +279,7 @@ export function weekKey(t: number): string {
   return dayKey((d - ((d + 3) % 7)) * DAY_MS);
 }
 
-function* periodKeys(fromMs: number, toMs: number, unit: 'day' | 'week'): Generator<string> {
+export function* periodKeys(fromMs: number, toMs: number, unit: 'day' | 'week'): Generator<string> {
   const step = unit === 'day' ? DAY_MS : 7 * DAY_MS;
   const first = unit === 'day' ? Math.floor(fromMs / DAY_MS) * DAY_MS : Date.parse(`${weekKey(fromMs)}T00:00:00Z`);
   // Enough for a chart; a longer period still gets a row for every day with questions.

@@ -92,7 +92,10 @@ export class HnswVectorIndex implements VectorIndex {
     const n = Math.min(k, this.items.length);
     if (n === 0) return [];
     const accept = filter ? (label: number) => filter(this.items[label]!) : undefined;
-    const { neighbors, distances } = this.index.searchKnn(Array.from(vector), n, accept);
+    // The addon takes a plain array; Array.from goes through the iterator and took a tenth of the search.
+    const query = new Array<number>(vector.length);
+    for (let i = 0; i < vector.length; i++) query[i] = vector[i]!;
+    const { neighbors, distances } = this.index.searchKnn(query, n, accept);
     return neighbors.map((label, i) => ({ item: this.items[label]!, similarity: 1 - distances[i]! }));
   }
 }

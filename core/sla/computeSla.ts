@@ -1,6 +1,6 @@
 import type { TicketStatus } from '../contracts/api.ts';
 import type { Ticket } from '../tickets/types.ts';
-import { addBusinessMs, businessMsBetween } from './businessCalendar.ts';
+import { walkingClock, type BusinessClock } from './businessClock.ts';
 import type { SlaPolicy } from './slaPolicy.ts';
 
 /** One target's clock: business time used, and where it stands at `now`. */
@@ -32,17 +32,25 @@ const STOPPED: readonly TicketStatus[] = ['solved', 'closed'];
  * timer is stored, so nothing drifts and every instance computes the same.
  * Clocks count business time while the ticket is open; pending and on hold
  * pause them; solved stops them. Undefined when no target applies.
+ * `clock`: the same calendar's arithmetic tabulated, for a report over many tickets.
  */
-export function computeSla(t: SlaTicket, policy: SlaPolicy, now: Date): SlaStatus | undefined {
+export function computeSla(
+  t: SlaTicket,
+  policy: SlaPolicy,
+  now: Date,
+  clock: BusinessClock = walkingClock(policy),
+): SlaStatus | undefined {
   const targets = targetsFor(t, policy);
   if (!targets.firstResponse && !targets.resolution) return undefined;
-  const nowMs = now.getTime();
+  const raw = runClocks(timelineOf(t), targets, now.getTime(), clock);
+  const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
   const clocks: SlaStatus['clocks'] = {};
-  if (targets.firstResponse) {
-    const stop = t.firstResponseAt ? Date.parse(t.firstResponseAt) : undefined;
-    clocks.firstResponse = clock(t, policy, targets.firstResponse, nowMs, stop);
+  for (const name of ['firstResponse', 'resolution'] as const) {
+    const c = raw[name];
+    if (!c) continue;
+    const { dueMs, ...rest } = c;
+    clocks[name] = rest.state === 'running' || rest.state === 'breached' ? { ...rest, dueAt: iso(dueMs) } : rest;
   }
-  if (targets.resolution) clocks.resolution = clock(t, policy, targets.resolution, nowMs, undefined);
   const list = Object.values(clocks);
   const sla = list.some((c) => c.state === 'breached')
     ? 'breached'
@@ -57,6 +65,46 @@ export function computeSla(t: SlaTicket, policy: SlaPolicy, now: Date): SlaStatu
   return { due, sla, clocks };
 }
 
+/** A ticket's history in epoch ms: what the clocks read (the tickets report keeps it so, core/reports/ticketFacts.ts). */
+export interface SlaTimeline {
+  createdMs: number;
+  status: TicketStatus;
+  /** Each status entered after `open` at creation, oldest first: [ms, status]. */
+  history: readonly (readonly [number, TicketStatus])[];
+  firstResponseMs?: number;
+}
+
+/** A clock as runClocks leaves it: its due instant in ms. */
+export type RawSlaClock = Omit<SlaClock, 'dueAt'> & { dueMs?: number };
+
+/**
+ * The clocks of the given targets over a timeline at `nowMs`: the rule
+ * computeSla presents, shared with the tickets report, which reads millions
+ * of timelines and wants no ISO strings on the way.
+ */
+export function runClocks(
+  tl: SlaTimeline,
+  targets: { firstResponse?: number; resolution?: number },
+  nowMs: number,
+  clock: BusinessClock,
+): { firstResponse?: RawSlaClock; resolution?: RawSlaClock } {
+  return {
+    ...(targets.firstResponse
+      ? { firstResponse: runClock(tl, clock, targets.firstResponse, nowMs, tl.firstResponseMs) }
+      : {}),
+    ...(targets.resolution ? { resolution: runClock(tl, clock, targets.resolution, nowMs, undefined) } : {}),
+  };
+}
+
+function timelineOf(t: SlaTicket): SlaTimeline {
+  return {
+    createdMs: Date.parse(t.createdAt),
+    status: t.status,
+    history: (t.statusHistory ?? []).map((h) => [Date.parse(h.at), h.status] as const),
+    ...(t.firstResponseAt ? { firstResponseMs: Date.parse(t.firstResponseAt) } : {}),
+  };
+}
+
 /** The targets for the ticket's priority: its plan's (the verified `plan` attribute) first, then the general ones. */
 export function targetsFor(
   t: Pick<Ticket, 'priority' | 'attributes'>,
@@ -69,34 +117,28 @@ export function targetsFor(
   return { ...general, ...special };
 }
 
-function clock(t: SlaTicket, policy: SlaPolicy, targetMs: number, nowMs: number, stopMs?: number): SlaClock {
+function runClock(tl: SlaTimeline, cal: BusinessClock, targetMs: number, nowMs: number, stopMs?: number): RawSlaClock {
   const end = Math.min(stopMs ?? nowMs, nowMs);
   let used = 0;
   let dueMs: number | undefined;
-  for (const seg of segments(t, end)) {
-    if (seg.status !== 'open') continue;
-    const part = businessMsBetween(policy, seg.from, seg.to);
-    if (dueMs === undefined && used + part > targetMs) dueMs = addBusinessMs(policy, seg.from, targetMs - used);
-    used += part;
+  // The ticket's life as status segments up to `end`: open from creation, then each recorded change.
+  let status: TicketStatus = 'open';
+  let from = tl.createdMs;
+  for (let i = 0; i <= tl.history.length; i++) {
+    const next = tl.history[i];
+    const to = Math.min(next ? next[0] : end, end);
+    if (status === 'open' && to > from) {
+      const part = cal.between(from, to);
+      if (dueMs === undefined && used + part > targetMs) dueMs = cal.add(from, targetMs - used);
+      used += part;
+    }
+    if (!next) break;
+    [from, status] = next;
   }
-  const current = t.status;
+  const current = tl.status;
   const finished = stopMs !== undefined && stopMs <= nowMs ? true : STOPPED.includes(current);
-  const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
-  if (dueMs !== undefined) return { targetMs, usedMs: used, state: 'breached', dueAt: iso(dueMs) };
+  if (dueMs !== undefined) return { targetMs, usedMs: used, state: 'breached', dueMs };
   if (finished) return { targetMs, usedMs: used, state: 'met' };
-  if (current === 'open')
-    return { targetMs, usedMs: used, state: 'running', dueAt: iso(addBusinessMs(policy, nowMs, targetMs - used)) };
+  if (current === 'open') return { targetMs, usedMs: used, state: 'running', dueMs: cal.add(nowMs, targetMs - used) };
   return { targetMs, usedMs: used, state: 'paused' };
-}
-
-/** The ticket's life as status segments up to `end`: open from creation, then each recorded change. */
-function segments(t: SlaTicket, end: number): { status: TicketStatus; from: number; to: number }[] {
-  const changes = [{ at: t.createdAt, status: 'open' as TicketStatus }, ...(t.statusHistory ?? [])];
-  const out: { status: TicketStatus; from: number; to: number }[] = [];
-  for (const [i, c] of changes.entries()) {
-    const from = Date.parse(c.at);
-    const to = Math.min(i + 1 < changes.length ? Date.parse(changes[i + 1]!.at) : end, end);
-    if (to > from) out.push({ status: c.status, from, to });
-  }
-  return out;
 }

@@ -3,6 +3,7 @@ import type { Conversation } from '../conversations/types.ts';
 import type { DeflectEvent, NewEvent } from '../events/types.ts';
 import type { CountedDeflection, DeflectionQuery } from '../reports/deflectionCounts.ts';
 import type { CountedCsat, CsatQuery } from '../reports/csat.ts';
+import type { TicketFacts } from '../reports/ticketFacts.ts';
 import type { IdempotencyClaim } from '../tickets/idempotency.ts';
 import type { Ticket } from '../tickets/types.ts';
 
@@ -77,6 +78,12 @@ export interface TicketRepository {
    * deliveries were written with its ticket.
    */
   createOnce(claim: IdempotencyClaim, draft: TicketDraft, owe?: Owe): Promise<CreatedOnce>;
+  /**
+   * The tickets report's facts (core/reports/ticketFacts.ts) of every ticket a
+   * period from–to (ISO) may count, for a store that keeps them compact
+   * (PostgreSQL); absent: the report derives them from all().
+   */
+  reportFacts?(from: string, to: string): Promise<TicketFacts[]>;
 }
 
 /** The queues a ticket change can owe deliveries to: the webhooks, and the customer's e-mails. */

@@ -8,6 +8,7 @@ import type {
   DashboardResponse,
   DraftResponse,
   PhrasingsResponse,
+  TicketReportResponse,
 } from '../../core/contracts/reports.ts';
 import { errorText, type Locale } from './i18n/index.ts';
 
@@ -60,6 +61,8 @@ export function reportsApi(locale: () => Locale) {
         body: JSON.stringify({ from: p.from, to: p.to }),
       }),
     csat: (p: Period, groupBy: string) => json<CsatResponse>(`/api/reports/csat?${query(p, { groupBy })}`),
+    tickets: (p: Period, groupBy: string) =>
+      json<TicketReportResponse>(`/api/reports/tickets?${query(p, { groupBy })}`),
     /** A report as CSV (`report` and `groupBy` as the download buttons name them). */
     csv: async (report: string, p: Period, groupBy?: string) =>
       (await call(`/api/reports/${encodeURIComponent(report)}?${query(p, { format: 'csv', groupBy })}`)).blob(),

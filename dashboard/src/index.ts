@@ -13,6 +13,7 @@ import { renderHealth } from './panels/health.ts';
 import { renderCoverage, renderWeakest } from './panels/weakest.ts';
 import { renderKpis } from './panels/kpis.ts';
 import { renderPhrasings } from './panels/phrasings.ts';
+import { renderTickets } from './panels/tickets.ts';
 
 let L: Locale = localeFor(resolveLang(location.search, navigator.languages));
 const api = reportsApi(() => L);
@@ -20,6 +21,10 @@ const api = reportsApi(() => L);
 let loads = 0;
 // The same for the satisfaction panel, which also reloads alone when its grouping changes.
 let csatLoads = 0;
+// And for the Tickets tab, loaded when it is shown.
+let ticketLoads = 0;
+type Tab = 'deflection' | 'tickets';
+let tab: Tab = 'deflection';
 
 const page = {
   app: byId('app'),
@@ -31,6 +36,8 @@ const page = {
   lang: byId('lang', HTMLSelectElement),
   csatGroup: byId('csat-group', HTMLSelectElement),
   csatCsv: byId('csat-csv', HTMLButtonElement),
+  ticketsGroup: byId('tickets-group', HTMLSelectElement),
+  ticketsCsv: byId('tickets-csv', HTMLButtonElement),
   body: (table: string) => byId(table, HTMLTableElement).tBodies[0]!,
 };
 
@@ -50,8 +57,9 @@ function showLogin(message = ''): void {
   page.key.focus();
 }
 
-/** Loads and renders every panel for the period, in the current language. */
+/** Loads and renders the shown tab for the period, in the current language. */
 async function load(): Promise<void> {
+  if (tab === 'tickets') return loadTickets();
   const mine = ++loads;
   page.status.textContent = L.t('loading');
   try {
@@ -96,6 +104,42 @@ async function regroupCsat(): Promise<void> {
     if (error instanceof AuthError) return showLogin(error.message);
     page.status.textContent = L.t('loadFailed', { error: messageOf(error) });
   }
+}
+
+/** The Tickets tab: figures and charts by day, the table by the chosen group (one request when that is day). */
+async function loadTickets(): Promise<void> {
+  const mine = ++ticketLoads;
+  const groupBy = page.ticketsGroup.value;
+  page.ticketsCsv.dataset.group = groupBy;
+  page.status.textContent = L.t('loading');
+  try {
+    const p = period();
+    const byDay = api.tickets(p, 'day');
+    const [day, group] = await Promise.all([byDay, groupBy === 'day' ? byDay : api.tickets(p, groupBy)]);
+    if (mine !== ticketLoads || tab !== 'tickets') return;
+    const parts = {
+      kpis: byId('tickets-kpis'),
+      volume: byId('tickets-volume'),
+      ages: byId('tickets-ages'),
+      table: page.body('tickets-table'),
+    };
+    renderTickets(parts, day, group, L);
+    page.status.textContent = L.t('updated', { time: L.time(new Date()) });
+  } catch (error) {
+    if (mine !== ticketLoads) return;
+    if (error instanceof AuthError) return showLogin(error.message);
+    page.status.textContent = L.t('loadFailed', { error: messageOf(error) });
+  }
+}
+
+/** Shows one tab's sections (those without data-tab are the Deflection tab's) and loads it. */
+function showTab(next: Tab): void {
+  tab = next;
+  for (const b of document.querySelectorAll<HTMLButtonElement>('.tabs [role="tab"]'))
+    b.setAttribute('aria-selected', String(b.dataset.tab === next));
+  for (const section of document.querySelectorAll<HTMLElement>('#app > section'))
+    section.hidden = (section.dataset.tab ?? 'deflection') !== next;
+  void load();
 }
 
 /** The gaps panel's button: writes a draft article and says where. */
@@ -174,6 +218,10 @@ function start(): void {
   // A reloaded page may keep the grouping the browser restored: the CSV button follows it from the start.
   page.csatCsv.dataset.group = page.csatGroup.value;
   page.csatGroup.addEventListener('change', () => void regroupCsat());
+  page.ticketsCsv.dataset.group = page.ticketsGroup.value;
+  page.ticketsGroup.addEventListener('change', () => void loadTickets());
+  for (const b of document.querySelectorAll<HTMLButtonElement>('.tabs [role="tab"]'))
+    b.addEventListener('click', () => showTab(b.dataset.tab === 'tickets' ? 'tickets' : 'deflection'));
   wireDownloads(document, fetchCsv);
   // A server without DEFLECT_API_KEYS lets this machine in without a key (local mode).
   void readAccess().then(({ keyRequired }) => {

@@ -1,16 +1,18 @@
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { DraftResponse } from '../../core/contracts/reports.ts';
+import type { DraftResponse, TicketReportResponse } from '../../core/contracts/reports.ts';
 import { draftFromGap } from '../../core/commands/draftFromGap.ts';
 import { readDashboard } from '../../core/commands/readDashboard.ts';
 import { reportArticles } from '../../core/commands/reportArticles.ts';
 import { reportCsat } from '../../core/commands/reportCsat.ts';
 import { reportDeflection } from '../../core/commands/reportDeflection.ts';
 import { reportGaps } from '../../core/commands/reportGaps.ts';
+import { reportTickets } from '../../core/commands/reportTickets.ts';
 import { CSAT_GROUP_BY } from '../../core/reports/csat.ts';
 import { toCsv } from '../../core/reports/csv.ts';
 import { GROUP_BY } from '../../core/reports/deflection.ts';
+import { TICKET_GROUP_BY } from '../../core/reports/tickets.ts';
 import type { CoreServices } from '../../core/services.ts';
 import type { authenticator } from '../auth.ts';
 import { dashboardData } from '../presenters/dashboard.ts';
@@ -36,6 +38,12 @@ const csatSchema = z.strictObject({
   format: period.format,
   groupBy: z.enum(CSAT_GROUP_BY).default('category'),
 });
+const ticketsSchema = z.strictObject({
+  from: period.from,
+  to: period.to,
+  format: period.format,
+  groupBy: z.enum(TICKET_GROUP_BY).default('day'),
+});
 const gapId = z.string().regex(/^gap-[0-9a-f]{10}$/, 'must be a gap id such as gap-0123456789');
 
 /** Leads' reports (JSON or CSV), drafts from gaps, and the dashboard's data. */
@@ -53,6 +61,12 @@ export function reportRoutes(core: CoreServices, requireRole: ReturnType<typeof 
     const q = validate(csatSchema, req.query);
     const r = await reportCsat(core, q);
     send(req, res, q.format, r, () => toCsv(csatRows(r)), `csat-by-${q.groupBy}`);
+  });
+
+  router.get('/api/reports/tickets', lead, async (req, res) => {
+    const q = validate(ticketsSchema, req.query);
+    const r: TicketReportResponse = await reportTickets(core, q);
+    send(req, res, q.format, r, () => toCsv([...r.rows, r.totals]), `tickets-by-${q.groupBy}`);
   });
 
   router.get('/api/reports/articles', lead, async (req, res) => {

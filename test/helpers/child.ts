@@ -9,9 +9,17 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Run `npm start`'s entry point as a child process (on the fixture KB unless `env` names another) and wait until it serves. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 45_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+/**
+ * Run `npm start`'s entry point as a child process (on the fixture KB unless `env` names another) and wait until it serves.
+ * Benchmarks pass `nodeArgs` to node itself (`--cpu-prof`, which NODE_OPTIONS refuses) and `cwd` to run another checkout.
+ */
+export async function startServerProcess(
+  env: Record<string, string>,
+  timeoutMs = 45_000,
+  options: { nodeArgs?: string[]; cwd?: string } = {},
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'], {
+    cwd: options.cwd,
     env: {
       ...process.env,
       KB_DIR: FIXTURE_KB,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildIndex, isIndexStale } from '../../core/indexing/buildIndex.ts';
+import { buildIndex, isIndexCurrentByStamp, isIndexStale } from '../../core/indexing/buildIndex.ts';
 import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
 import type { WordVectors } from '../../core/search/ports.ts';
 import { openSnapshot } from '../../core/indexing/kbIndex.ts';
@@ -59,6 +59,34 @@ describe('buildIndex', () => {
     expect(await isIndexStale(kbNow, data.dir, embedder, vectors)).to.equal(false);
     expect(await isIndexStale(kbNow, data.dir, embedder, { ...vectors, id: 'tiny-v2' })).to.equal(true);
     expect(await isIndexStale(kbNow, data.dir, embedder, null)).to.equal(true);
+  });
+
+  it("knows the index of an unchanged KB folder is current from the files' sizes and times, without reading them", async () => {
+    await build();
+    const current = () => isIndexCurrentByStamp(kb.dir, data.dir, embedder);
+    expect(await current()).to.equal(true);
+    // Another embedder or other word vectors: the stamp alone never says current.
+    expect(await isIndexCurrentByStamp(kb.dir, data.dir, new HashingEmbedder(64))).to.equal(false);
+    const vectors: WordVectors = { id: 'v', lang: 'en', dimensions: 2, vector: () => null, weight: () => 1 };
+    expect(await isIndexCurrentByStamp(kb.dir, data.dir, embedder, vectors)).to.equal(false);
+    // A file touched, same content: the stamp cannot tell, reading the articles says it is still current.
+    utimesSync(path.join(kb.dir, 'a.md'), new Date(2030, 0, 1), new Date(2030, 0, 1));
+    expect(await current()).to.equal(false);
+    expect(await isIndexStale(await loadKnowledgeBase(kb.dir, { defaultLang: 'en' }), data.dir, embedder)).to.equal(
+      false,
+    );
+    await build();
+    expect(await current()).to.equal(true);
+    for (const change of [
+      () => writeKb(kb.dir, { 'c.md': buildArticle({ id: 'c', title: 'Printer jam' }) }),
+      () => writeKb(kb.dir, { '_synonyms.yml': '- [vpn, tunnel]\n' }),
+      () => rmSync(path.join(kb.dir, 'b.md')),
+    ]) {
+      change();
+      expect(await current()).to.equal(false);
+      await build();
+      expect(await current()).to.equal(true);
+    }
   });
 
   it('re-embeds only changed articles and drops deleted ones from every index', async () => {

@@ -27,9 +27,16 @@ const SHORTLIST = 40;
 export class PhraseClassifier {
   private model: SoftmaxModel;
   private readonly rivalsOf: Map<number, Int32Array>;
+  private inputsMemo: (ClassifierInput | null)[] | null = null;
+  private fingerprintMemo: string | null = null;
 
+  /**
+   * `inputs`: each unit's input (null for units it does not read), or a
+   * function that computes them: a classifier loaded with its index computes
+   * them only if it is ever retrained (calibration), never to answer.
+   */
   constructor(
-    private readonly inputs: (ClassifierInput | null)[],
+    private readonly inputsOf: (ClassifierInput | null)[] | (() => (ClassifierInput | null)[]),
     private readonly articleOf: (unit: number) => number,
     private readonly articles: number,
     private readonly features: number,
@@ -41,16 +48,28 @@ export class PhraseClassifier {
       rivalsOf?: Map<number, Int32Array>;
       /** A model saved with the index: used instead of training when it was trained on exactly these inputs. */
       saved?: SavedClassifier;
+      /**
+       * The saved model is known to be trained on these inputs (it was stored beside the rest of the fitted
+       * model, which names its fingerprint): used without computing the inputs to check.
+       */
+      trusted?: boolean;
     } = {},
   ) {
-    const { without = new Set<number>(), saved } = options;
+    const { without = new Set<number>(), saved, trusted = false } = options;
     this.rivalsOf = options.rivalsOf ?? new Map();
-    this.model = saved && !without.size && saved.fingerprint === this.fingerprint() ? saved.model : this.train(without);
+    if (saved && !without.size && (trusted || saved.fingerprint === this.fingerprint())) {
+      this.model = saved.model;
+      this.fingerprintMemo = saved.fingerprint;
+    } else this.model = this.train(without);
+  }
+
+  private get inputs(): (ClassifierInput | null)[] {
+    return (this.inputsMemo ??= typeof this.inputsOf === 'function' ? this.inputsOf() : this.inputsOf);
   }
 
   /** The trained model, to store with the index. */
   save(): SavedClassifier {
-    return { fingerprint: this.fingerprint(), model: this.model };
+    return { fingerprint: (this.fingerprintMemo ??= this.fingerprint()), model: this.model };
   }
 
   /**
@@ -88,7 +107,7 @@ export class PhraseClassifier {
 
   /** The same classifier, retrained without `units`. */
   without(units: ReadonlySet<number>): PhraseClassifier {
-    return new PhraseClassifier(this.inputs, this.articleOf, this.articles, this.features, this.centroids, {
+    return new PhraseClassifier(() => this.inputs, this.articleOf, this.articles, this.features, this.centroids, {
       without: units,
       rivalsOf: this.rivalsOf,
     });

@@ -1,6 +1,17 @@
 import { Csr } from './csr.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
 
+/** Fitted centroids as flat arrays, for the index snapshot (see `Centroids.parts`). */
+export interface CentroidParts {
+  /** The sums, article after article: article a's features are ids[starts[a]..starts[a + 1]). */
+  starts: Int32Array;
+  ids: Int32Array;
+  w: Float32Array;
+  postings: Csr;
+  norms: Float32Array;
+  unitDots: Float32Array;
+}
+
 /**
  * Each article's centroid: the sum of its matched units' vectors (title,
  * questions, and passages when it lists few questions). The sum is kept
@@ -51,6 +62,30 @@ export class Centroids {
         return d;
       }),
     );
+  }
+
+  /** The centroids as flat arrays: `restore` gives them back without summing a unit. */
+  parts(): CentroidParts {
+    const starts = new Int32Array(this.sums.length + 1);
+    this.sums.forEach((s, a) => (starts[a + 1] = starts[a]! + s.ids.length));
+    const ids = new Int32Array(starts[this.sums.length]!);
+    const w = new Float32Array(ids.length);
+    this.sums.forEach((s, a) => {
+      ids.set(s.ids, starts[a]);
+      w.set(s.w, starts[a]);
+    });
+    return { starts, ids, w, postings: this.postings, norms: this.norms, unitDots: this.unitDots };
+  }
+
+  static restore(parts: CentroidParts): Centroids {
+    const { starts, ids, w } = parts;
+    if (starts.length !== parts.norms.length + 1 || starts[starts.length - 1] !== ids.length || w.length !== ids.length)
+      throw new Error('centroid arrays disagree on their sizes');
+    const sums = Array.from(parts.norms, (_, a) => ({
+      ids: ids.subarray(starts[a]!, starts[a + 1]!),
+      w: w.subarray(starts[a]!, starts[a + 1]!),
+    }));
+    return new Centroids(sums, parts.postings, parts.norms, parts.unitDots);
   }
 
   /**

@@ -12,6 +12,13 @@ export class Csr {
     readonly values: Float32Array,
   ) {}
 
+  /** Postings saved from `starts`, `rows` and `values` (views on a snapshot's bytes); throws when they cannot be one. */
+  static restore(starts: Int32Array, rows: Int32Array, values: Float32Array): Csr {
+    if (rows.length !== values.length || starts[starts.length - 1] !== rows.length)
+      throw new Error('postings arrays disagree on their sizes');
+    return new Csr(starts, rows, values);
+  }
+
   static build(features: number, entries: { row: number; vector: SparseVector }[]): Csr {
     const starts = new Int32Array(features + 1);
     for (const { vector } of entries) for (const id of vector.ids) starts[id + 1]!++;

@@ -34,6 +34,11 @@ export function kbNeighbours(vectors: WordVectors, units: { words: readonly stri
   const kbWords = new Set<string>();
   for (const u of units)
     if (u.lang === vectors.lang) for (const w of u.words) if (isContentWord(w, vectors.lang)) kbWords.add(w);
+  return neighboursAmong(vectors, kbWords);
+}
+
+/** Neighbour lookups over `kbWords` as `kbNeighbours` chose them (a snapshot stores the list). */
+export function neighboursAmong(vectors: WordVectors, kbWords: Iterable<string>): WordNeighbours {
   return new WordNeighbours(vectors, kbWords, { k: MEANING.neighbours, minSimilarity: MEANING.minSimilarity });
 }
 

@@ -1,8 +1,8 @@
 import type { Lang } from '../../contracts/api.ts';
 import { words } from '../../text/analyze.ts';
-import { isContentWord, kbNeighbours, MEANING, meaningOf } from './meaningFeatures.ts';
+import { isContentWord, kbNeighbours, MEANING, meaningOf, neighboursAmong } from './meaningFeatures.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
-import { Speller } from './spelling.ts';
+import { Speller, type SpellerParts } from './spelling.ts';
 import { SPELLING_WEIGHT, stemCode, SYNONYM_WEIGHT, wordCode } from './textFeatures.ts';
 import type { FeatureCounts, TermSpace } from './termSpace.ts';
 import type { WordNeighbours } from './wordVectors.ts';
@@ -11,6 +11,13 @@ import type { WordVectors } from '../../search/ports.ts';
 /** A question as the model reads it: sparse features, and its mean word vector when there are word vectors. */
 export interface QuestionVector extends SparseVector {
   meaning: Float32Array | null;
+}
+
+/** What a fitted reader keeps of the KB, for the index snapshot: its speller, and the KB words with neighbours. */
+export interface QuestionReaderParts {
+  speller: SpellerParts;
+  /** The KB words neighbours are looked up among (null: the reader had no word vectors). */
+  neighbourWords: string[] | null;
 }
 
 /**
@@ -39,6 +46,18 @@ export class QuestionReader {
     const frequency = new Map<string, number>();
     for (const u of units) for (const w of u.words) frequency.set(w, (frequency.get(w) ?? 0) + 1);
     return new QuestionReader(space, new Speller(frequency), vectors, vectors ? kbNeighbours(vectors, units) : null);
+  }
+
+  /** The reader as `parts`: `restore` gives it back without reading the KB's words again. */
+  parts(): QuestionReaderParts {
+    return { speller: this.speller.parts(), neighbourWords: this.neighbours ? [...this.neighbours.words] : null };
+  }
+
+  /** A reader saved as `parts`, with the same word vectors (the caller checks their id). */
+  static restore(space: TermSpace, parts: QuestionReaderParts, vectors: WordVectors | null): QuestionReader {
+    if (!vectors !== !parts.neighbourWords) throw new Error('the saved reader was fitted with other word vectors');
+    const neighbours = vectors && parts.neighbourWords ? neighboursAmong(vectors, parts.neighbourWords) : null;
+    return new QuestionReader(space, Speller.restore(parts.speller), vectors, neighbours);
   }
 
   /** A question as a unit vector; words the KB never uses still count in its length, so they dilute every match. */

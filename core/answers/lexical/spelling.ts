@@ -18,10 +18,22 @@ export class Speller {
   private readonly entries: Int32Array;
   private readonly mask: number;
 
-  constructor(private readonly frequency: ReadonlyMap<string, number>) {
+  constructor(
+    private readonly frequency: ReadonlyMap<string, number>,
+    /** The table as `parts` saved it (from this same `frequency`): not hashed again. */
+    table?: Pick<SpellerParts, 'starts' | 'entries'>,
+  ) {
     this.words = [...frequency.keys()].filter((w) => w.length >= MIN_LENGTH - 1);
     let keys = 0;
     for (const w of this.words) keys += w.length + 1;
+    if (table) {
+      if (table.entries.length !== keys || (table.starts.length - 1) & (table.starts.length - 2))
+        throw new Error('spelling table disagrees with its words');
+      this.mask = table.starts.length - 2;
+      this.starts = table.starts;
+      this.entries = table.entries;
+      return;
+    }
     let buckets = 1;
     while (buckets < keys) buckets *= 2;
     this.mask = buckets - 1;
@@ -33,6 +45,21 @@ export class Speller {
     this.words.forEach((w, i) => forEachKey(w, (h) => (entries[fill[h & this.mask]!++] = i)));
     this.starts = starts;
     this.entries = entries;
+  }
+
+  /** The speller as its word list, their counts and its table, for the index snapshot. */
+  parts(): SpellerParts {
+    return {
+      words: [...this.frequency.keys()],
+      counts: Int32Array.from(this.frequency.values()),
+      starts: this.starts,
+      entries: this.entries,
+    };
+  }
+
+  static restore(parts: SpellerParts): Speller {
+    if (parts.words.length !== parts.counts.length) throw new Error('spelling words and counts disagree');
+    return new Speller(new Map(parts.words.map((w, i) => [w, parts.counts[i]!])), parts);
   }
 
   /**
@@ -79,6 +106,14 @@ export class Speller {
     forEachKey(word, consider);
     return best;
   }
+}
+
+/** The KB's words and how often each occurs, with the table of their deletions (see `Speller`). */
+export interface SpellerParts {
+  words: string[];
+  counts: Int32Array;
+  starts: Int32Array;
+  entries: Int32Array;
 }
 
 /** Shorter words have too many neighbours one edit away to guess. */

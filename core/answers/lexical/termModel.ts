@@ -1,14 +1,14 @@
 import type { Lang } from '../../contracts/api.ts';
 import type { Article } from '../../articles/types.ts';
 import { words } from '../../text/analyze.ts';
-import { Centroids } from './centroids.ts';
+import { Centroids, type CentroidParts } from './centroids.ts';
 import { Csr } from './csr.ts';
 import { meaningOf, withMeaning } from './meaningFeatures.ts';
 import { PhraseClassifier, type SavedClassifier } from '../learners/phraseClassifier.ts';
-import { QuestionReader, type QuestionVector } from './questionReader.ts';
-import type { SparseVector } from '../learners/softmaxRegression.ts';
-import { TermSpace, type FeatureCounts } from './termSpace.ts';
-import { WordBags } from './wordBags.ts';
+import { QuestionReader, type QuestionReaderParts, type QuestionVector } from './questionReader.ts';
+import type { ClassifierInput, SparseVector } from '../learners/softmaxRegression.ts';
+import { TermSpace, type FeatureCounts, type TermSpaceParts } from './termSpace.ts';
+import { WordBags, type WordBagParts } from './wordBags.ts';
 import type { WordVectors } from '../../search/ports.ts';
 
 export type { QuestionVector } from './questionReader.ts';
@@ -80,11 +80,32 @@ interface Fitted {
 }
 
 /**
+ * A fitted model as flat arrays and word lists, for the index snapshot
+ * (core/answers/codecs/termModelCodec.ts): what `TermModel.restore` needs
+ * besides the articles themselves. The classifier is stored apart, in its
+ * own file; this names the fingerprint it was saved with.
+ */
+export interface TermModelParts {
+  /** What it was fitted on, checked on restore: this many articles and units, and these word vectors. */
+  articles: number;
+  units: number;
+  wordVectors: string | null;
+  space: TermSpaceParts;
+  reader: QuestionReaderParts;
+  unitPostings: Csr;
+  centroids: CentroidParts;
+  bags: WordBagParts;
+  /** Fingerprint of the classifier fitted with it, or null when the model has none. */
+  classifier: string | null;
+}
+
+/**
  * The lexical model of a KB, fitted on the KB alone: idf from its articles,
  * sparse vectors of every title, question and passage, each article's
- * centroid and word bag, and a classifier trained on its phrasings. Fitted in
- * memory from the articles (deterministic) on every load; only the classifier,
- * the costly part, is stored with the snapshot.
+ * centroid and word bag, and a classifier trained on its phrasings. Fitted
+ * once, when the index is built, and stored with the snapshot as flat arrays
+ * (`parts`): loading an index restores it without reading the KB's text
+ * again, which on 10k articles took about a minute of CPU.
  */
 export class TermModel {
   private constructor(
@@ -116,25 +137,94 @@ export class TermModel {
     const unitWords = units.map((u) => ({ words: words(u.text), lang: docs[u.article]!.lang }));
     const unitVectors = counts.map((c) => c && space.weigh(c));
     const centroids = Centroids.build(space.size, docs.length, unitVectors, units);
+    const entries = units.flatMap((u, row) => (u.matched ? [{ row, vector: unitVectors[row]! }] : []));
     const fitted: Fitted = {
       space,
       reader: QuestionReader.fit(space, unitWords, vectors),
-      units: indexUnits(space.size, units, unitVectors, counts),
+      units: { postings: Csr.build(space.size, entries), ...unitFlags(units), counts },
       centroids,
       bags: bags.build(space.size, (id) => space.weightOf(id)),
       numbers: new Map(docs.map((d, k) => [d.id, k])),
       langs: docs.map((d) => d.lang),
     };
+    const inputs = units.map((u, i) =>
+      u.matched
+        ? classifierInput(space, vectors, u, unitVectors[i]!, unitWords[i]!.words, docs[u.article]!.lang)
+        : null,
+    );
     const classifier =
-      (options.classifier ?? true)
-        ? trainClassifier({ units, unitVectors, unitWords, space, centroids, vectors, saved: options.saved })
-        : null;
+      (options.classifier ?? true) ? classifierOf(units, inputs, space, centroids, { saved: options.saved }) : null;
     return new TermModel(
       docs.map((d) => d.id),
       units,
       fitted,
       classifier,
     );
+  }
+
+  /**
+   * A model saved with `parts`, for the same `docs` and word vectors (else it
+   * throws, and the caller fits one). `saved`: the classifier stored beside
+   * it, used when it is the one `parts` names (else it is retrained). Unit
+   * counts are not stored: leaving a unit out (calibration) counts it again.
+   */
+  static restore(
+    docs: TermDoc[],
+    parts: TermModelParts,
+    options: { saved?: SavedClassifier; wordVectors?: WordVectors | null } = {},
+  ): TermModel {
+    const vectors = options.wordVectors ?? null;
+    const units = unitsOf(docs);
+    if (docs.length !== parts.articles || units.length !== parts.units)
+      throw new Error('the saved lexical model was fitted on other articles');
+    if ((vectors?.id ?? null) !== parts.wordVectors)
+      throw new Error('the saved lexical model was fitted with other word vectors');
+    const space = TermSpace.restore(parts.space);
+    const centroids = Centroids.restore(parts.centroids);
+    const fitted: Fitted = {
+      space,
+      reader: QuestionReader.restore(space, parts.reader, vectors),
+      units: { postings: parts.unitPostings, ...unitFlags(units), counts: units.map(() => null) },
+      centroids,
+      bags: WordBags.restore(parts.bags, (id) => space.weightOf(id)),
+      numbers: new Map(docs.map((d, k) => [d.id, k])),
+      langs: docs.map((d) => d.lang),
+    };
+    // Computed only if the classifier is retrained: the same inputs `build` gave it, from the units' text.
+    const inputs = () =>
+      units.map((u) => {
+        if (!u.matched) return null;
+        const lang = docs[u.article]!.lang;
+        const vector = space.weigh(space.count(u.text, lang).counts);
+        return classifierInput(space, vectors, u, vector, words(u.text), lang);
+      });
+    const saved = options.saved;
+    const classifier =
+      parts.classifier === null
+        ? null
+        : classifierOf(units, inputs, space, centroids, { saved, trusted: saved?.fingerprint === parts.classifier });
+    return new TermModel(
+      docs.map((d) => d.id),
+      units,
+      fitted,
+      classifier,
+    );
+  }
+
+  /** The fitted model as flat arrays, for the index snapshot (the classifier apart: `saveClassifier`). */
+  parts(): TermModelParts {
+    const { space, reader, units, centroids, bags } = this.fitted;
+    return {
+      articles: this.ids.length,
+      units: this.units.length,
+      wordVectors: this.wordVectors,
+      space: space.parts(),
+      reader: reader.parts(),
+      unitPostings: units.postings,
+      centroids: centroids.parts(),
+      bags: bags.parts(),
+      classifier: this.saveClassifier()?.fingerprint ?? null,
+    };
   }
 
   /** The trained classifier, for the index snapshot to store. */
@@ -244,44 +334,41 @@ function unitsOf(docs: TermDoc[]): TermUnit[] {
   });
 }
 
-function indexUnits(
-  features: number,
-  units: readonly TermUnit[],
-  vectors: readonly (SparseVector | null)[],
-  counts: (FeatureCounts | null)[],
-): UnitIndex {
-  const entries = units.flatMap((u, row) => (u.matched ? [{ row, vector: vectors[row]! }] : []));
+/** Each unit's article and matched flag as flat arrays: `score` reads them for every unit of the KB per question. */
+function unitFlags(units: readonly TermUnit[]): { article: Int32Array; matched: Uint8Array } {
   return {
-    postings: Csr.build(features, entries),
     article: Int32Array.from(units, (u) => u.article),
     matched: Uint8Array.from(units, (u) => (u.matched ? 1 : 0)),
-    counts,
   };
 }
 
 /**
- * The classifier, trained on the matched units as it reads them (words and
- * 4-grams, see TermSpace.forClassifier) with their mean word vector; a saved
- * one is reused when it was trained on exactly these inputs.
+ * A matched unit as the classifier reads it: words and 4-grams (see
+ * TermSpace.forClassifier), a long passage's strongest only, with the unit's
+ * mean word vector.
  */
-function trainClassifier(kb: {
-  units: readonly TermUnit[];
-  unitVectors: readonly (SparseVector | null)[];
-  unitWords: readonly { words: readonly string[]; lang: Lang }[];
-  space: TermSpace;
-  centroids: Centroids;
-  vectors: WordVectors | null;
-  saved: SavedClassifier | undefined;
-}): PhraseClassifier {
-  const inputs = kb.units.map((u, i) => {
-    if (!u.matched) return null;
-    const sparse = kb.space.forClassifier(kb.unitVectors[i]!, u.kind === 'passage' ? MAX_PASSAGE_FEATURES : Infinity);
-    return withMeaning(sparse, meaningOf(kb.vectors, kb.unitWords[i]!.words, kb.unitWords[i]!.lang));
-  });
-  const articles = kb.centroids.sums.length;
-  return new PhraseClassifier(inputs, (i) => kb.units[i]!.article, articles, kb.space.size, kb.centroids, {
-    saved: kb.saved,
-  });
+function classifierInput(
+  space: TermSpace,
+  vectors: WordVectors | null,
+  unit: TermUnit,
+  vector: SparseVector,
+  unitWords: readonly string[],
+  lang: Lang,
+): ClassifierInput {
+  const sparse = space.forClassifier(vector, unit.kind === 'passage' ? MAX_PASSAGE_FEATURES : Infinity);
+  return withMeaning(sparse, meaningOf(vectors, unitWords, lang));
+}
+
+/** The classifier over the matched units; a saved one is reused when it was trained on exactly these inputs. */
+function classifierOf(
+  units: readonly TermUnit[],
+  inputs: (ClassifierInput | null)[] | (() => (ClassifierInput | null)[]),
+  space: TermSpace,
+  centroids: Centroids,
+  options: { saved: SavedClassifier | undefined; trusted?: boolean },
+): PhraseClassifier {
+  const articles = centroids.sums.length;
+  return new PhraseClassifier(inputs, (i) => units[i]!.article, articles, space.size, centroids, options);
 }
 
 function emptyScores(articles: number): TermScores {

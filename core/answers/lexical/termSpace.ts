@@ -1,9 +1,19 @@
 import type { Lang } from '../../contracts/api.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
+import { CodeTable } from './codeTable.ts';
 import { CHAR_WEIGHT, featureCodes, featureWeight, KIND, kindOf } from './textFeatures.ts';
 
 /** How often each feature occurs in one text, by feature id. */
 export type FeatureCounts = Map<number, number>;
+
+/** A fitted space as flat arrays, for the index snapshot (see `TermSpace.parts`). */
+export interface TermSpaceParts {
+  codes: Uint32Array;
+  slots: Int32Array;
+  kinds: Uint8Array;
+  idf: Float32Array;
+  unknownIdf: number;
+}
 
 /** 4-grams weigh 0.7 of a word in the classifier (0.5 elsewhere). */
 const CLASSIFIER_CHAR_BOOST = 1.4;
@@ -19,7 +29,7 @@ const CLASSIFIER_IDF_FLATTEN = 2;
  */
 export class TermSpace {
   private constructor(
-    private readonly codes: ReadonlyMap<number, number>,
+    private readonly codes: CodeTable,
     private readonly kinds: Uint8Array,
     private readonly idf: Float32Array,
     /** The idf of a feature no article uses: that of a feature in none of them. */
@@ -77,9 +87,25 @@ export class TermSpace {
       return unitCounts;
     });
     const kinds = new Uint8Array(codes.size);
-    for (const [code, id] of codes) kinds[id] = kindOf(code);
+    const byId = new Uint32Array(codes.size);
+    for (const [code, id] of codes) {
+      kinds[id] = kindOf(code);
+      byId[id] = code;
+    }
     const idf = df.subarray(0, codes.size).map((x) => Math.log((articles + 1) / (x + 1)) + 1);
-    return { space: new TermSpace(codes, kinds, idf, Math.log(articles + 1) + 1), counts };
+    return { space: new TermSpace(CodeTable.of(byId), kinds, idf, Math.log(articles + 1) + 1), counts };
+  }
+
+  /** The fitted space as flat arrays: `restore` gives it back without counting a single text. */
+  parts(): TermSpaceParts {
+    const { codes, slots } = this.codes;
+    return { codes, slots, kinds: this.kinds, idf: this.idf, unknownIdf: this.unknownIdf };
+  }
+
+  static restore(parts: TermSpaceParts): TermSpace {
+    if (parts.kinds.length !== parts.codes.length || parts.idf.length !== parts.codes.length)
+      throw new Error('term space arrays disagree on their sizes');
+    return new TermSpace(CodeTable.restore(parts.codes, parts.slots), parts.kinds, parts.idf, parts.unknownIdf);
   }
 
   /** Number of features the KB uses. */

@@ -3,27 +3,38 @@ import type { SparseVector } from '../learners/softmaxRegression.ts';
 
 const BM25 = { k1: 1.2, b: 0.75 };
 
+/** Fitted bags as flat arrays, for the index snapshot. */
+export interface WordBagParts {
+  postings: Csr;
+  /** Each article's length (features counted). */
+  lengths: Float32Array;
+}
+
 /**
  * Each article as one bag of features (title, questions and body together),
  * for the two whole-article signals: how much of a question the article
  * covers, and BM25.
  */
 export class WordBags {
-  private readonly postings: Csr;
   private readonly avgLength: number;
 
   private constructor(
     private readonly articles: number,
-    features: number,
-    bags: SparseVector[],
+    private readonly postings: Csr,
     private readonly lengths: Float32Array,
     private readonly weightOf: (feature: number) => number,
   ) {
-    this.postings = Csr.build(
-      features,
-      bags.map((vector, row) => ({ row, vector })),
-    );
     this.avgLength = this.lengths.reduce((a, b) => a + b, 0) / Math.max(1, articles) || 1;
+  }
+
+  /** The bags saved as `parts` (each article's length, and the postings); `weightOf` is the space's. */
+  static restore(parts: WordBagParts, weightOf: (feature: number) => number): WordBags {
+    return new WordBags(parts.lengths.length, parts.postings, parts.lengths, weightOf);
+  }
+
+  /** The bags as flat arrays, for the index snapshot. */
+  parts(): WordBagParts {
+    return { postings: this.postings, lengths: this.lengths };
   }
 
   /**
@@ -33,7 +44,16 @@ export class WordBags {
   static builder(articles: number): WordBagsBuilder {
     return new WordBagsBuilder(
       articles,
-      (features, bags, lengths, weightOf) => new WordBags(articles, features, bags, lengths, weightOf),
+      (features, bags, lengths, weightOf) =>
+        new WordBags(
+          articles,
+          Csr.build(
+            features,
+            bags.map((vector, row) => ({ row, vector })),
+          ),
+          lengths,
+          weightOf,
+        ),
     );
   }
 

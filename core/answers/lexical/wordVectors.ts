@@ -53,6 +53,11 @@ export class WordNeighbours {
     rows.forEach((v, i) => this.matrix.set(v, i * vectors.dimensions));
   }
 
+  /** The KB words it searches (those the vectors know), in order: what a snapshot stores to build it again. */
+  get words(): readonly string[] {
+    return this.kbWords;
+  }
+
   /** Up to k KB words with cosine ≥ minSimilarity to `word`, most similar first. */
   of(word: string): [word: string, similarity: number][] {
     const hit = this.cache.get(word);

@@ -83,12 +83,18 @@ export async function retrieve(
     if (filter.tags?.length && !filter.tags.some((t) => a.tags.includes(t))) return false;
     return !filter.excludeIds?.has(articleId);
   };
-  const { allowed, allowedCount } = allowedArticles(index, filter, allowedId);
+  const { allowed, allowedCount, allowedIds } = allowedArticles(index, filter, allowedId);
 
   const q = model.vectorize(question, options.lang, index.synonyms.expand(terms(question, options.lang), options.lang));
   const lexical = model.score(q, (a) => allowed[a] === 1, options.leaveOut);
   // Every article allowed: search unfiltered, which hnswlib does twice as fast with the same results.
-  const dense = await denseScores(index, question, options, allowedCount === allowed.length ? null : allowedId);
+  // hnswlib calls the filter for every vector it visits: a set lookup, not the article rules again.
+  const dense = await denseScores(
+    index,
+    question,
+    options,
+    allowedCount === allowed.length ? null : allowedIds ? (id) => allowedIds.has(id) : allowedId,
+  );
 
   const columns = featureColumns(model, lexical, dense);
   // Fused one feature at a time over typed arrays: each article's sum still adds the features in WEIGHTS
@@ -195,7 +201,14 @@ class TopCandidates {
   }
 }
 
-const allowedCache = new WeakMap<TermModel, Map<string, { allowed: Uint8Array; allowedCount: number }>>();
+interface Allowed {
+  allowed: Uint8Array;
+  allowedCount: number;
+  /** The allowed articles' ids, kept with a cached filter. */
+  allowedIds?: Set<string>;
+}
+
+const allowedCache = new WeakMap<TermModel, Map<string, Allowed>>();
 const MAX_CACHED_FILTERS = 64;
 
 /**
@@ -203,11 +216,7 @@ const MAX_CACHED_FILTERS = 64;
  * filters (audience, tags), and checking every article took milliseconds per
  * question on a KB of 10k articles, so the answer is kept per model.
  */
-function allowedArticles(
-  index: RetrievalIndex,
-  filter: SearchFilter,
-  allowedId: (id: string) => boolean,
-): { allowed: Uint8Array; allowedCount: number } {
+function allowedArticles(index: RetrievalIndex, filter: SearchFilter, allowedId: (id: string) => boolean): Allowed {
   const model = index.terms;
   const key = filter.excludeIds
     ? null
@@ -218,12 +227,14 @@ function allowedArticles(
   const allowed = new Uint8Array(model.ids.length);
   let allowedCount = 0;
   for (let a = 0; a < allowed.length; a++) if (allowedId(model.ids[a]!)) allowedCount += allowed[a] = 1;
-  if (key !== null) {
-    if (!cache) allowedCache.set(model, (cache = new Map()));
-    if (cache.size >= MAX_CACHED_FILTERS) cache.clear();
-    cache.set(key, { allowed, allowedCount });
-  }
-  return { allowed, allowedCount };
+  if (key === null) return { allowed, allowedCount };
+  const allowedIds = new Set<string>();
+  for (let a = 0; a < allowed.length; a++) if (allowed[a]) allowedIds.add(model.ids[a]!);
+  if (!cache) allowedCache.set(model, (cache = new Map()));
+  if (cache.size >= MAX_CACHED_FILTERS) cache.clear();
+  const entry = { allowed, allowedCount, allowedIds };
+  cache.set(key, entry);
+  return entry;
 }
 
 /** The embedder's nearest unit vectors per article, and the article centroids of those found. */
@@ -244,6 +255,7 @@ async function denseScores(
           (!allowed || allowed(item.articleId)) && !(item.articleId === leftId && item.text === left!.text)
       : undefined;
   const hits = index.vectors.search(vector!, VECTOR_K, filter);
+  const nonZero = nonZeroOf(vector!);
   for (const hit of hits) {
     const current = out.get(hit.item.articleId);
     if (current) current.nearest = Math.max(current.nearest, hit.similarity);
@@ -251,11 +263,31 @@ async function denseScores(
       const c = index.centroids.get(hit.item.articleId);
       out.set(hit.item.articleId, {
         nearest: Math.max(0, hit.similarity),
-        centroid: c ? Math.max(0, dot(vector!, c)) : 0,
+        centroid: c ? Math.max(0, sparseDot(vector!, nonZero, c)) : 0,
       });
     }
   }
   return out;
+}
+
+/** The dimensions where `v` is not zero, in increasing order. */
+function nonZeroOf(v: Float32Array): Int32Array {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] !== 0) n++;
+  const out = new Int32Array(n);
+  for (let i = 0, j = 0; i < v.length; i++) if (v[i] !== 0) out[j++] = i;
+  return out;
+}
+
+/**
+ * `dot(a, b)` over a's non-zero dimensions only: the same number to the last bit (a zero term adds
+ * nothing to the running sum, and the others come in the same order), a fifth of the work for the
+ * hashing embedder's sparse questions.
+ */
+function sparseDot(a: Float32Array, nonZero: Int32Array, b: Float32Array): number {
+  let s = 0;
+  for (let j = 0; j < nonZero.length; j++) s += a[nonZero[j]!]! * b[nonZero[j]!]!;
+  return s;
 }
 
 export function dot(a: Float32Array, b: Float32Array): number {

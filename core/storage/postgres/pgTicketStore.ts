@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { IdempotencyKeyReusedError, NotFoundError } from '../../errors.ts';
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../../tickets/idempotency.ts';
+import type { TicketFacts } from '../../reports/ticketFacts.ts';
 import type { Ticket } from '../../tickets/types.ts';
 import { nextUpdatedAt } from '../../tickets/outbox.ts';
 import type {
@@ -13,6 +14,7 @@ import type {
   TicketRepository,
 } from '../ports.ts';
 import { channelOf } from './pgDeliveryQueue.ts';
+import { readTicketFacts } from './pgTicketFacts.ts';
 import { transaction } from './transaction.ts';
 import { TICKET_TEXT_FIELDS, ticketTextQuery } from '../../tickets/ticketText.ts';
 
@@ -128,6 +130,11 @@ export class PgTicketStore implements TicketRepository {
   async all(): Promise<Ticket[]> {
     const { rows } = await this.pool.query<{ doc: Ticket }>('SELECT doc FROM tickets ORDER BY seq');
     return rows.map((r) => r.doc);
+  }
+
+  /** The tickets report's facts, from the compact table beside the tickets (migration 0011). */
+  reportFacts(from: string, to: string): Promise<TicketFacts[]> {
+    return readTicketFacts(this.pool, from, to);
   }
 }
 

@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { loadKnowledgeBase } from '../core/articles/loadKb.ts';
+import { startServerProcess } from '../test/helpers/child.ts';
+import { tempDir } from '../test/helpers/tempDir.ts';
+
+/**
+ * CPU time the server process spends per request, for `POST /api/ask` and
+ * `GET /healthz` in the same run: utime + stime of the server (every thread:
+ * the event loop, GC, libuv's pool that runs the fsync) from /proc/<pid>/stat
+ * before and after N requests, divided by N. It depends far less than req/s on
+ * what else the machine's cores are doing, but not at all on nothing: a loaded
+ * machine's caches and clock make every request dearer. So to compare two
+ * versions, give `--baseline` another checkout (a `git worktree` of main):
+ * both servers run side by side and take turns, round by round, and the
+ * figures of one run compare. healthz/ask is the share of an ask that is the
+ * HTTP stack alone.
+ *
+ *   npx tsx bench/askCpu.ts [--kb kb-content] [--requests 4000] [--rounds 3] [--baseline DIR] [--cpu-prof DIR]
+ *
+ * Questions: every phrasing the KB's articles list, reworded (lower case, a
+ * greeting, a typo), and unrelated ones, in Spanish and English, asked without
+ * a conversation and within conversations of three turns.
+ */
+export interface CpuRound {
+  askUs: number;
+  healthUs: number;
+  askRps: number;
+  healthRps: number;
+  askP99: number;
+  errors: number;
+}
+
+export interface CpuResult {
+  /** The checkout the server ran from ("." for this one). */
+  checkout: string;
+  requests: number;
+  rounds: CpuRound[];
+  askUs: number;
+  healthUs: number;
+}
+
+const TICKS = 100; // USER_HZ: /proc reports CPU time in 1/100 s on Linux
+
+export async function benchAskCpu(
+  kbDir: string,
+  options: { requests?: number; rounds?: number; checkouts?: string[]; cpuProfDir?: string } = {},
+): Promise<CpuResult[]> {
+  const { requests = 4000, rounds = 3, checkouts = ['.'] } = options;
+  const questions = await questionsOf(kbDir);
+  const data = checkouts.map(() => tempDir('deflect-bench-cpu-'));
+  // --cpu-prof: V8 writes each server's profile (open it in Chrome DevTools) when it stops.
+  const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+  const servers: Awaited<ReturnType<typeof startServerProcess>>[] = [];
+  try {
+    for (const [i, cwd] of checkouts.entries())
+      servers.push(
+        await startServerProcess({ KB_DIR: path.resolve(kbDir), DATA_DIR: data[i]!.dir, LOG_LEVEL: 'error' }, 600_000, {
+          nodeArgs,
+          cwd,
+        }),
+      );
+    // Warm-up: JIT, the engine's caches, the event file open.
+    for (const server of servers) {
+      await ask(server.url, questions, Math.min(requests, 2000));
+      await health(server.url, Math.min(requests, 2000));
+    }
+    const out: CpuRound[][] = servers.map(() => []);
+    for (let r = 0; r < rounds; r++)
+      for (const [i, server] of servers.entries()) {
+        const pid = server.child.pid!;
+        let before = cpuTicks(pid);
+        const h = await health(server.url, requests);
+        const healthUs = ((cpuTicks(pid) - before) * 1e6) / TICKS / requests;
+        before = cpuTicks(pid);
+        const a = await ask(server.url, questions, requests);
+        const askUs = ((cpuTicks(pid) - before) * 1e6) / TICKS / requests;
+        out[i]!.push({
+          askUs,
+          healthUs,
+          askRps: a.requests.average,
+          healthRps: h.requests.average,
+          askP99: a.latency.p99,
+          errors: a.errors + a.non2xx + h.errors + h.non2xx,
+        });
+      }
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    return checkouts.map((checkout, i) => ({
+      checkout,
+      requests,
+      rounds: out[i]!,
+      askUs: median(out[i]!.map((r) => r.askUs)),
+      healthUs: median(out[i]!.map((r) => r.healthUs)),
+    }));
+  } finally {
+    for (const server of servers) {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+    for (const d of data) d.cleanup();
+  }
+}
+
+/** utime + stime of a process, in clock ticks. */
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at state, field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** The bench's questions for a KB (its listed phrasings reworded, and unrelated ones). */
+export async function questionsOf(kbDir: string): Promise<{ text: string; lang: string }[]> {
+  const kb = await loadKnowledgeBase(kbDir, { defaultLang: 'en' });
+  const out: { text: string; lang: string }[] = [];
+  for (const a of kb.articles)
+    for (const q of a.questions) {
+      out.push({ text: q, lang: a.lang });
+      out.push({ text: a.lang === 'es' ? `hola, ${q.toLowerCase()}?` : `hi, ${q.toLowerCase()}?`, lang: a.lang });
+      // One letter dropped, as users type.
+      const i = Math.floor(q.length / 2);
+      out.push({ text: q.slice(0, i) + q.slice(i + 1), lang: a.lang });
+    }
+  for (const text of [
+    'what is the weather tomorrow',
+    'who won the match',
+    '¿qué hora es en Tokio?',
+    'receta de tortilla',
+  ])
+    out.push({ text, lang: text.match(/[¿éí]|receta/) ? 'es' : 'en' });
+  return out;
+}
+
+function health(url: string, amount: number): Promise<autocannon.Result> {
+  return autocannon({ url: `${url}/healthz`, amount, connections: 10 });
+}
+
+/** `amount` asks, 10 at a time; every third starts a conversation the next two continue. */
+async function ask(
+  url: string,
+  questions: { text: string; lang: string }[],
+  amount: number,
+): Promise<autocannon.Result> {
+  let i = 0;
+  return autocannon({
+    url,
+    amount,
+    connections: 10,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/ask',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req, ctx) => {
+          const context = ctx as Record<string, unknown>;
+          const q = questions[(i++ * 7919) % questions.length]!;
+          const turn = ((context.turn as number | undefined) ?? 0) % 3;
+          context.turn = turn + 1;
+          const conversationId = turn > 0 ? (context.conversationId as string | undefined) : undefined;
+          return { ...req, body: JSON.stringify({ question: q.text, lang: q.lang, conversationId }) };
+        },
+        onResponse: (status, body, ctx) => {
+          if (status === 200)
+            (ctx as Record<string, unknown>).conversationId = (
+              JSON.parse(body) as { conversationId: string }
+            ).conversationId;
+        },
+      },
+    ],
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const arg = (name: string, fallback?: string) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? process.argv[i + 1]! : fallback;
+  };
+  const baseline = arg('baseline');
+  const results = await benchAskCpu(arg('kb', 'kb-content')!, {
+    requests: Number(arg('requests', '4000')),
+    rounds: Number(arg('rounds', '3')),
+    checkouts: baseline ? [path.resolve(baseline), '.'] : ['.'],
+    cpuProfDir: arg('cpu-prof'),
+  });
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(', ');
+  console.log(
+    `| Checkout | Round | ask CPU µs/req | healthz CPU µs/req | healthz/ask | ask req/s (wall) | ask p99 ms | errors |`,
+  );
+  console.log(`|---|---|---|---|---|---|---|---|`);
+  for (const result of results)
+    result.rounds.forEach((r, i) =>
+      console.log(
+        `| ${result.checkout} | ${i + 1} | ${r.askUs.toFixed(0)} | ${r.healthUs.toFixed(0)} | ${(r.healthUs / r.askUs).toFixed(3)} | ${r.askRps.toFixed(0)} | ${r.askP99} | ${r.errors} |`,
+      ),
+    );
+  console.log('');
+  for (const r of results)
+    console.log(
+      `${r.checkout}: median of ${r.rounds.length} rounds of ${r.requests}: ask ${r.askUs.toFixed(0)} µs, healthz ${r.healthUs.toFixed(0)} µs CPU per request (healthz/ask ${(r.healthUs / r.askUs).toFixed(3)})`,
+    );
+  if (results.length === 2)
+    console.log(`ask CPU per request, this checkout / baseline: ${(results[1]!.askUs / results[0]!.askUs).toFixed(3)}`);
+  console.log(`load average at the end ${load}`);
+}

@@ -1,0 +1,253 @@
+/**
+ * Benchmark: the tickets report (GET /api/reports/tickets) over a million
+ * ticket events.
+ *
+ *   npx tsx bench/ticketReport.ts [--tickets 140000] [--runs 5] [--no-pg]
+ *
+ * Generates N tickets over 180 days — each one's events are its creation,
+ * its messages (public replies, customer answers, internal notes), its
+ * status changes and its rating: about seven per ticket, so 140,000 tickets
+ * ≈ 1,000,000 events — with priorities under an SLA policy (Madrid,
+ * Mon–Fri 9–17, so business hours and SLA clocks are computed), reopens,
+ * ratings and a backlog. Writes them straight into each store's bulk path
+ * (the embedded tickets.json; PostgreSQL's import, core/storage/postgres/
+ * pgImport.ts), then times reportTickets as the route calls it: the last 30
+ * days by day, the whole period by category and by agent. Prints the first
+ * run (PostgreSQL makes the facts of every imported ticket then) and the
+ * median and slowest of the next `--runs`, wall and CPU time of this process.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { reportTickets } from '../core/commands/reportTickets.ts';
+import type { TicketGroupBy } from '../core/reports/tickets.ts';
+import type { IndexHolder } from '../core/services.ts';
+import { slaSchema } from '../core/sla/slaPolicy.ts';
+import { PgImport } from '../core/storage/postgres/pgImport.ts';
+import { openStores } from '../core/storage/openStores.ts';
+import type { Stores } from '../core/storage/ports.ts';
+import type { Ticket, TicketMessage } from '../core/tickets/types.ts';
+import { parsePolicy } from '../core/triage/policyFile.ts';
+
+const { values } = parseArgs({
+  options: {
+    tickets: { type: 'string', default: '140000' },
+    runs: { type: 'string', default: '5' },
+    'no-pg': { type: 'boolean', default: false },
+  },
+});
+const N = Number(values.tickets);
+const RUNS = Number(values.runs);
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const NOW = Date.parse('2026-12-01T00:00:00Z');
+const START = NOW - 180 * DAY;
+
+const { policy } = parsePolicy(
+  '_sla.yml',
+  `timezone: Europe/Madrid
+hours:
+  mon-fri: ["09:00-17:00"]
+holidays: [2026-10-12, 2026-11-01]
+targets:
+  P1: { firstResponse: 30m, resolution: 4h }
+  P2: { firstResponse: 1h, resolution: 8h }
+  P3: { firstResponse: 4h, resolution: 24h }
+  P4: { resolution: 40h }
+`,
+  slaSchema,
+);
+const index = { get: () => ({ manifest: { sla: policy }, articles: new Map() }) } as unknown as IndexHolder;
+
+const CATEGORIES = ['billing', 'accounts', 'network', 'printers', 'orders', 'devices'];
+const TEAMS = ['L1', 'L2', 'network', 'finance'];
+const CHANNELS = ['widget', 'msteams', 'webchat', 'whatsapp', 'email'] as const;
+const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+
+/** A deterministic generator, so two runs time the same tickets. */
+function random(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x / 2 ** 31;
+  };
+}
+
+/** N tickets and how many events their histories hold. */
+function synthTickets(): { tickets: Ticket[]; events: number } {
+  const rnd = random(7);
+  let events = 0;
+  const tickets = Array.from({ length: N }, (_, i): Ticket => {
+    const created = START + Math.floor((i / N) * 180 * DAY);
+    const agent = `agent${Math.floor(rnd() * 20)}`;
+    const messages: TicketMessage[] = [];
+    const statusHistory: Ticket['statusHistory'] = [];
+    const msg = (from: TicketMessage['from'], at: number, internal = false) =>
+      messages.push({
+        id: `m${messages.length}`,
+        from,
+        text: 'ok',
+        internal,
+        at: new Date(at).toISOString(),
+        author: agent,
+      });
+    const move = (status: Ticket['status'], at: number) =>
+      statusHistory.push({ at: new Date(at).toISOString(), status });
+    let t = created;
+    let status: Ticket['status'] = 'open';
+    let firstResponseAt: string | undefined;
+    let solvedAt: string | undefined;
+    let reopens = 0;
+    let rating: Ticket['rating'];
+    const age = NOW - created;
+    const fate = rnd();
+    const step = (maxHours: number) => Math.min(NOW - 1, t + Math.floor(rnd() * maxHours * HOUR) + 60_000);
+    if (rnd() < 0.2) msg('agent', (t = step(2)), true); // an internal note first
+    if (fate > 0.05 || age > 3 * DAY) {
+      msg('agent', (t = step(30)));
+      firstResponseAt = messages.at(-1)!.at;
+      move((status = 'pending'), t);
+      if (rnd() < 0.4) {
+        msg('customer', (t = step(20)));
+        move((status = 'open'), t);
+        msg('agent', (t = step(10)));
+        move((status = 'pending'), t);
+      }
+      if (fate > 0.12 || age > 20 * DAY) {
+        move((status = 'solved'), (t = step(48)));
+        solvedAt = new Date(t).toISOString();
+        if (rnd() < 0.08) {
+          msg('customer', (t = step(100)));
+          move((status = 'open'), t);
+          reopens++;
+          move((status = 'solved'), (t = step(24)));
+          solvedAt = new Date(t).toISOString();
+        }
+        if (rnd() < 0.3) rating = { score: rnd() < 0.8 ? 'good' : 'bad', at: new Date(step(24)).toISOString() };
+        if (t + 4 * DAY < NOW) move((status = 'closed'), t + 4 * DAY);
+      } else if (rnd() < 0.3) move((status = 'on_hold'), step(5));
+    }
+    events += 1 + messages.length + statusHistory.length + (rating ? 1 : 0);
+    return {
+      id: `T-${String(i + 1).padStart(6, '0')}`,
+      status,
+      createdAt: new Date(created).toISOString(),
+      updatedAt: new Date(Math.max(created, t)).toISOString(),
+      channel: CHANNELS[i % CHANNELS.length]!,
+      lang: i % 2 ? 'en' : 'es',
+      email: `user${i}@example.com`,
+      subject: `Ticket ${i}`,
+      reason: 'no_answer',
+      transcript: [],
+      shown: [],
+      tags: [],
+      notes: [],
+      messages,
+      statusHistory,
+      ...(firstResponseAt ? { firstResponseAt } : {}),
+      ...(solvedAt ? { solvedAt } : {}),
+      ...(reopens ? { reopens } : {}),
+      ...(rating ? { rating } : {}),
+      ...(rnd() < 0.7 ? { assignee: agent } : {}),
+      category: CATEGORIES[Math.floor(rnd() * CATEGORIES.length)]!,
+      team: TEAMS[i % TEAMS.length]!,
+      priority: PRIORITIES[Math.floor(rnd() * 4)]!,
+      type: 'incident',
+    };
+  });
+  return { tickets, events };
+}
+
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<Timing> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const c = process.cpuUsage(c0);
+  return { wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
+}
+
+const QUERIES: Array<[string, { from: string; to: string; groupBy: TicketGroupBy }]> = [
+  ['last 30 days by day', { from: '2026-11-01', to: '2026-11-30', groupBy: 'day' }],
+  ['180 days by category', { from: '2026-06-04', to: '2026-11-30', groupBy: 'category' }],
+  ['180 days by agent', { from: '2026-06-04', to: '2026-11-30', groupBy: 'agent' }],
+];
+
+async function run(name: string, stores: Stores): Promise<void> {
+  const core = { tickets: stores.tickets, index };
+  const first = await timed(() => reportTickets(core, { ...QUERIES[0]![1], now: NOW }));
+  const fmt = (t: Timing) => `${t.wall.toFixed(2)} s (${t.cpu.toFixed(2)} s CPU)`;
+  process.stdout.write(`${name}:\n  ${'first report'.padEnd(24)} ${fmt(first)}\n`);
+  for (const [label, q] of QUERIES) {
+    const runs: Timing[] = [];
+    for (let r = 0; r < RUNS; r++) runs.push(await timed(() => reportTickets(core, { ...q, now: NOW })));
+    runs.sort((x, y) => x.wall - y.wall);
+    const median = runs[Math.floor(runs.length / 2)]!;
+    process.stdout.write(`  ${label.padEnd(24)} median ${fmt(median)}, slowest ${fmt(runs.at(-1)!)}\n`);
+  }
+  const r = await reportTickets(core, { ...QUERIES[1]![1], now: NOW });
+  process.stdout.write(
+    `  (180 days: created ${r.totals.created}, solved ${r.totals.solved}, backlog ${r.totals.backlog}, ` +
+      `first response median ${r.totals.firstResponseMedianBusinessHours} business h, SLA first response ${r.totals.slaFirstResponseRate})\n`,
+  );
+}
+
+const { tickets, events } = synthTickets();
+process.stdout.write(
+  `${N} tickets, ${events} events (creations, messages, status changes, ratings); load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ')}\n`,
+);
+const bot = { stateTtlDays: 30 };
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'deflect-bench-ticket-report-'));
+try {
+  const dir = path.join(tmp, 'embedded');
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'tickets.json'), JSON.stringify({ seq: N, tickets }));
+  const embedded = await openStores({ dataDir: dir, bot });
+  await run('embedded', embedded);
+  await embedded.close();
+
+  if (!values['no-pg']) {
+    const db = `deflect_bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${db}`);
+    try {
+      const url = new URL(ADMIN_URL);
+      url.pathname = `/${db}`;
+      const stores = await openStores({
+        dataDir: path.join(tmp, 'pg'),
+        bot,
+        storage: { databaseUrl: url.toString(), redisKeyPrefix: 'b:' },
+      });
+      const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+      const imported = await timed(() => new PgImport(pool).tickets(tickets, N));
+      await pool.query('ANALYZE tickets');
+      await pool.end();
+      process.stdout.write(`postgres import (bulk path): ${imported.wall.toFixed(1)} s\n`);
+      await run('postgres', stores);
+      await stores.close();
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      await admin.end();
+    }
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+process.stdout.write(
+  `load average at the end ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ')}\n`,
+);

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { startServerProcess } from '../test/helpers/child.ts';
+
+/**
+ * A warm start: the server (server/main.ts) started on a KB whose snapshot
+ * is already built and current, timed to listening. CPU comes from the
+ * server's /proc entry (user + system, all its threads), so the figure holds
+ * on a loaded machine where wall time does not; peak RSS is VmHWM. Then one
+ * question, and RSS once serving. Linux only.
+ *
+ *   KB_DIR=… DATA_DIR=… npx tsx bench/warmStart.ts
+ */
+export async function measureWarmStart(env: Record<string, string>): Promise<{
+  wallSeconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+  servingRssMb: number;
+  log: string;
+}> {
+  const started = performance.now();
+  const server = await startServerProcess({ LOG_LEVEL: 'info', ...env }, 3_600_000);
+  try {
+    const wallSeconds = (performance.now() - started) / 1000;
+    const pid = server.child.pid!;
+    const cpuSeconds = cpuOf(pid);
+    const res = await fetch(`${server.url}/api/ask`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ question: 'how do I reset my password' }),
+    });
+    if (!res.ok) throw new Error(`/api/ask answered ${res.status}`);
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))![1]);
+    return {
+      wallSeconds,
+      cpuSeconds,
+      peakRssMb: kb('VmHWM') / 1024,
+      servingRssMb: kb('VmRSS') / 1024,
+      log: server.output(),
+    };
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+}
+
+/** User + system CPU seconds of a process so far (/proc/PID/stat fields 14 and 15, in clock ticks of 1/100 s). */
+function cpuOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const env = { KB_DIR: process.env.KB_DIR ?? 'kb-content', DATA_DIR: process.env.DATA_DIR ?? 'data' };
+  const r = await measureWarmStart(env);
+  const lines = r.log.split('\n').filter((l) => /"index"|rebuild|building|fitting/.test(l));
+  console.log(lines.join('\n'));
+  console.log(
+    `warm start: ${r.wallSeconds.toFixed(1)} s wall, ${r.cpuSeconds.toFixed(1)} s CPU, peak RSS ${r.peakRssMb.toFixed(0)} MB, RSS once serving ${r.servingRssMb.toFixed(0)} MB (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
+  );
+}

@@ -1,0 +1,104 @@
+import { Csr } from '../lexical/csr.ts';
+import type { TermModelParts } from '../lexical/termModel.ts';
+import { arrayOf, decodeBundle, encodeBundle, type BundleArray } from './typedBundle.ts';
+
+/**
+ * The fitted lexical model as one file of the index snapshot: its arrays as
+ * a typed bundle (read back as views on the file's bytes), its word lists
+ * and sizes in the bundle's header. Version 1; another version is refused,
+ * and the model fitted again from the articles.
+ */
+const VERSION = 1;
+
+interface Meta {
+  version: number;
+  articles: number;
+  units: number;
+  wordVectors: string | null;
+  unknownIdf: number;
+  spellerWords: string[];
+  neighbourWords: string[] | null;
+  classifier: string | null;
+}
+
+export function encodeTermModel(parts: TermModelParts): Uint8Array {
+  const meta: Meta = {
+    version: VERSION,
+    articles: parts.articles,
+    units: parts.units,
+    wordVectors: parts.wordVectors,
+    unknownIdf: parts.space.unknownIdf,
+    spellerWords: parts.reader.speller.words,
+    neighbourWords: parts.reader.neighbourWords,
+    classifier: parts.classifier,
+  };
+  const { space, reader, centroids, bags } = parts;
+  return encodeBundle(meta, {
+    'space.codes': space.codes,
+    'space.slots': space.slots,
+    'space.kinds': space.kinds,
+    'space.idf': space.idf,
+    'speller.counts': reader.speller.counts,
+    'speller.starts': reader.speller.starts,
+    'speller.entries': reader.speller.entries,
+    ...postings('units', parts.unitPostings),
+    'centroids.starts': centroids.starts,
+    'centroids.ids': centroids.ids,
+    'centroids.w': centroids.w,
+    ...postings('centroids', centroids.postings),
+    'centroids.norms': centroids.norms,
+    'centroids.unitDots': centroids.unitDots,
+    ...postings('bags', bags.postings),
+    'bags.lengths': bags.lengths,
+  });
+}
+
+/** The parts in `bytes`, as views on them; throws on anything that is not a whole file of this version. */
+export function decodeTermModel(bytes: Uint8Array): TermModelParts {
+  const { meta: raw, arrays } = decodeBundle(bytes);
+  const meta = raw as Meta;
+  if (meta?.version !== VERSION) throw new Error('not a lexical model file of a known version');
+  const i32 = (name: string) => arrayOf(arrays, name, Int32Array);
+  const f32 = (name: string) => arrayOf(arrays, name, Float32Array);
+  const csr = (prefix: string) => Csr.restore(i32(`${prefix}.starts`), i32(`${prefix}.rows`), f32(`${prefix}.values`));
+  return {
+    articles: meta.articles,
+    units: meta.units,
+    wordVectors: meta.wordVectors,
+    space: {
+      codes: arrayOf(arrays, 'space.codes', Uint32Array),
+      slots: i32('space.slots'),
+      kinds: arrayOf(arrays, 'space.kinds', Uint8Array),
+      idf: f32('space.idf'),
+      unknownIdf: meta.unknownIdf,
+    },
+    reader: {
+      speller: {
+        words: meta.spellerWords,
+        counts: i32('speller.counts'),
+        starts: i32('speller.starts'),
+        entries: i32('speller.entries'),
+      },
+      neighbourWords: meta.neighbourWords,
+    },
+    unitPostings: csr('units.postings'),
+    centroids: {
+      starts: i32('centroids.starts'),
+      ids: i32('centroids.ids'),
+      w: f32('centroids.w'),
+      postings: csr('centroids.postings'),
+      norms: f32('centroids.norms'),
+      unitDots: f32('centroids.unitDots'),
+    },
+    bags: { postings: csr('bags.postings'), lengths: f32('bags.lengths') },
+    classifier: meta.classifier,
+  };
+}
+
+function postings(prefix: string, csr: Csr): Record<string, BundleArray> {
+  return {
+    [`${prefix}.postings.starts`]: csr.starts,
+    [`${prefix}.postings.rows`]: csr.rows,
+    [`${prefix}.postings.values`]: csr.values,
+  };
+}

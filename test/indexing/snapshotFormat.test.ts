@@ -1,0 +1,145 @@
+import { expect } from 'chai';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
+import { buildIndex, type BuildSummary } from '../../core/indexing/buildIndex.ts';
+import { openSnapshot, type KbIndex } from '../../core/indexing/kbIndex.ts';
+import { FILES, SNAPSHOT_FORMAT } from '../../core/indexing/snapshot.ts';
+import { configureLogger } from '../../core/logger.ts';
+import { loadGloveWordVectors } from '../../core/search/gloveWordVectors.ts';
+import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
+import type { WordVectors } from '../../core/search/ports.ts';
+import { cp } from 'node:fs/promises';
+import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
+import { tempDir } from '../helpers/tempDir.ts';
+
+const UNRELATED = [
+  'what is the weather in Madrid tomorrow',
+  '¿quién ganó el partido de ayer?',
+  'pasword forgoten',
+  'contraseña olvidada',
+  'refnud',
+  'vpn',
+];
+
+/** Every listed question and title of the KB, each also with its first word dropped, and questions it cannot answer. */
+function probesOf(index: KbIndex): string[] {
+  const out: string[] = [];
+  for (const a of index.articles.values())
+    for (const q of [a.title, ...a.questions]) out.push(q, q.split(' ').slice(1).join(' ') || q);
+  return [...out, ...UNRELATED];
+}
+
+/** What a user would see for each probe, to the last digit: action, ranking, scores and confidences. */
+async function answersOf(index: KbIndex, probes: string[]): Promise<unknown[]> {
+  const engine = new AnswerEngine(() => index, { defaultLang: 'en' });
+  const out: unknown[] = [];
+  for (const question of probes) {
+    const r = await engine.answer({ question });
+    out.push([question, r.action, r.lang, r.ranked.map((x) => [x.article.id, x.score, x.confidence])]);
+  }
+  return out;
+}
+
+/** The index logger's lines while `fn` runs (tests log errors only otherwise). */
+async function logged<T>(fn: () => Promise<T>): Promise<{ value: T; lines: string[] }> {
+  const lines: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+  configureLogger({ level: 'info' });
+  try {
+    return { value: await fn(), lines };
+  } finally {
+    process.stderr.write = write;
+    configureLogger({ level: 'error' });
+  }
+}
+
+describe('the index snapshot format', function () {
+  this.timeout(120_000);
+  const embedder = new HashingEmbedder();
+  let kb: ReturnType<typeof tempDir>;
+  let data: ReturnType<typeof tempDir>;
+  let vectors: WordVectors | null;
+  let built: BuildSummary;
+  let probes: string[];
+  let expected: unknown[];
+
+  before(async () => {
+    kb = tempDir();
+    data = tempDir();
+    await cp(FIXTURE_KB, kb.dir, { recursive: true });
+    vectors = await loadGloveWordVectors();
+    built = await buildIndex({ kbDir: kb.dir, dataDir: data.dir, embedder, wordVectors: vectors, defaultLang: 'en' });
+    probes = probesOf(built.index);
+    expected = await answersOf(built.index, probes);
+  });
+  after(() => {
+    kb.cleanup();
+    data.cleanup();
+  });
+
+  /** A copy of the built snapshot to damage or age, opened. */
+  async function openCopy(change: (dir: string) => void): Promise<{ index: KbIndex; lines: string[] }> {
+    const dir = path.join(path.dirname(built.snapshotDir!), `snap-copy-${Math.random().toString(36).slice(2)}`);
+    await cp(built.snapshotDir!, dir, { recursive: true });
+    change(dir);
+    const { value, lines } = await logged(() => openSnapshot(dir, embedder, vectors));
+    return { index: value, lines };
+  }
+
+  it('is written in the current format, with the fitted lexical model and the centroids beside the articles', () => {
+    const manifest = JSON.parse(readFileSync(path.join(built.snapshotDir!, FILES.manifest), 'utf8'));
+    expect(manifest.format).to.equal(SNAPSHOT_FORMAT);
+    expect(readFileSync(path.join(built.snapshotDir!, FILES.termModel)).byteLength).to.be.greaterThan(0);
+    expect(readFileSync(path.join(built.snapshotDir!, FILES.centroids)).byteLength).to.be.greaterThan(0);
+  });
+
+  it('reads back, without fitting anything or reading the vectors, an index that answers every probe identically', async () => {
+    expect(probes.length).to.be.greaterThan(100);
+    // No vector file: the centroids come from their own file and the vectors from the graph.
+    const { index, lines } = await openCopy((dir) => rmSync(path.join(dir, FILES.vectors)));
+    expect(lines.filter((l) => /fitting/.test(l))).to.deep.equal([]);
+    expect(await answersOf(index, probes)).to.deep.equal(expected);
+    expect(index.terms.saveClassifier()!.fingerprint).to.equal(built.index.terms.saveClassifier()!.fingerprint);
+  });
+
+  it('calibrates a loaded model as it does the built one: its classifier retrains without left-out phrasings alike', async () => {
+    const { index } = await openCopy(() => undefined);
+    const leftOut = new Set([1, 2, 5]);
+    const q = built.index.terms.vectorize('I forgot my password', 'en');
+    const all = () => true;
+    const fresh = built.index.terms.withoutUnits(leftOut).score(q, all, 1);
+    const loaded = index.terms.withoutUnits(leftOut).score(index.terms.vectorize('I forgot my password', 'en'), all, 1);
+    expect(Object.values(loaded).map((a: Float32Array) => [...a])).to.deep.equal(
+      Object.values(fresh).map((a: Float32Array) => [...a]),
+    );
+  });
+
+  it('still opens an older snapshot (format 1, nothing stored but the classifier), fitting the model again with a log line', async () => {
+    const { index, lines } = await openCopy((dir) => {
+      rmSync(path.join(dir, FILES.termModel));
+      rmSync(path.join(dir, FILES.centroids));
+      const manifest = JSON.parse(readFileSync(path.join(dir, FILES.manifest), 'utf8'));
+      writeFileSync(path.join(dir, FILES.manifest), JSON.stringify({ ...manifest, format: 1 }));
+    });
+    expect(lines.some((l) => /stores no lexical model/.test(l) && /"format":1/.test(l))).to.equal(true);
+    expect(await answersOf(index, probes)).to.deep.equal(expected);
+  });
+
+  it('fits the model again, with the same answers, when its stored file is damaged', async () => {
+    const { index, lines } = await openCopy((dir) => {
+      const file = path.join(dir, FILES.termModel);
+      writeFileSync(file, readFileSync(file).subarray(0, 5000));
+    });
+    expect(lines.some((l) => /unreadable/.test(l) && /termmodel\.bin/.test(l))).to.equal(true);
+    expect(await answersOf(index, probes)).to.deep.equal(expected);
+  });
+
+  it('fits the model again when other word vectors are configured than it was fitted with', async () => {
+    const dir = built.snapshotDir!;
+    const other: WordVectors = { id: 'other-vectors', lang: 'en', dimensions: 2, vector: () => null, weight: () => 1 };
+    const { lines } = await logged(() => openSnapshot(dir, embedder, other));
+    expect(lines.some((l) => /does not fit/.test(l) && /other word vectors/.test(l))).to.equal(true);
+  });
+});
