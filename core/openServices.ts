@@ -28,7 +28,7 @@ export type Services = Pick<
   | 'defaultLang'
   | 'storageHealth'
 > &
-  Pick<StoragePorts, 'needsDataDirLock' | 'snapshots' | 'close' | 'mail'>;
+  Pick<StoragePorts, 'needsDataDirLock' | 'snapshots' | 'close' | 'mail' | 'whatsapp'>;
 
 type ServicesConfig = Pick<Config, 'dataDir' | 'tickets' | 'bot' | 'defaultLang' | 'storage' | 'publicUrl' | 'mail'> &
   Partial<Pick<Config, 'whatsapp' | 'email'>>;
@@ -41,7 +41,7 @@ type ServicesConfig = Pick<Config, 'dataDir' | 'tickets' | 'bot' | 'defaultLang'
  */
 export async function openServices(config: ServicesConfig): Promise<Services> {
   const stores = await openStores(config);
-  const sinks = createSinks(config, stores.deliveries, stores.channelState);
+  const sinks = createSinks(config, stores);
   // Every deployment mails its customers: over SMTP_URL, or into DATA_DIR/outbox (core/mail/mailSender.ts).
   sinks.push(
     new CustomerMailSink({
@@ -58,7 +58,18 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
     await closeSinks(sinks);
     await stores.close();
   };
-  const { events, tickets, conversations, deliveries, channelState, redis, needsDataDirLock, snapshots, mail } = stores;
+  const {
+    events,
+    tickets,
+    conversations,
+    deliveries,
+    channelState,
+    redis,
+    needsDataDirLock,
+    snapshots,
+    mail,
+    whatsapp,
+  } = stores;
   return {
     events,
     tickets,
@@ -71,6 +82,7 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
     sinks,
     deliveries,
     mail,
+    whatsapp,
     facts,
     defaultLang: config.defaultLang,
     close,

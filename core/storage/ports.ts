@@ -78,8 +78,8 @@ export interface TicketRepository {
   createOnce(claim: IdempotencyClaim, draft: TicketDraft, owe?: Owe): Promise<CreatedOnce>;
 }
 
-/** The queues a ticket change can owe deliveries to: the webhooks, and the customer's e-mails. */
-export type QueueName = 'webhook' | 'mail';
+/** The queues a ticket change can owe deliveries to: the webhooks, the customer's e-mails, and agents' replies on WhatsApp. */
+export type QueueName = 'webhook' | 'mail' | 'whatsapp';
 
 /**
  * A delivery a ticket change owes, written in the change's own transaction
@@ -198,6 +198,8 @@ export interface Stores {
   deliveries: DeliveryQueue;
   /** The customer's e-mails waiting to be sent, or dead (core/mail/): the same kind of queue, apart from the webhooks. */
   mail: DeliveryQueue;
+  /** Agents' replies waiting to go to the customer's WhatsApp, or dead (core/whatsapp/whatsAppSink.ts): the same kind of queue. */
+  whatsapp: DeliveryQueue;
   /** The key that seals follow-up links for later e-mails, made on first use and shared by every instance. */
   mailLinkKey: () => Promise<Buffer>;
   /** Where the published index snapshot lives and how new ones reach this instance. */
