@@ -82,7 +82,7 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
     sinks,
     deliveries,
     mail,
-    whatsapp,
+    whatsapp: stores.whatsapp,
     facts,
     defaultLang: config.defaultLang,
     close,
