@@ -58,18 +58,7 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
     await closeSinks(sinks);
     await stores.close();
   };
-  const {
-    events,
-    tickets,
-    conversations,
-    deliveries,
-    channelState,
-    redis,
-    needsDataDirLock,
-    snapshots,
-    mail,
-    whatsapp,
-  } = stores;
+  const { events, tickets, conversations, deliveries, channelState, redis, needsDataDirLock, snapshots, mail } = stores;
   return {
     events,
     tickets,
