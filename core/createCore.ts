@@ -22,6 +22,7 @@ import { IndexHolder, type CoreServices } from './services.ts';
 import { openServices, reportsOver, type Services } from './openServices.ts';
 import { thresholdsOf } from './thresholds.ts';
 import { DeliveryWorker } from './tickets/deliveryWorker.ts';
+import { whatsAppSinkOf } from './whatsapp/whatsAppSink.ts';
 import { mailSinkOf } from './mail/customerMailSink.ts';
 import { startSlaAlerts } from './sla/slaAlertJob.ts';
 
@@ -128,6 +129,7 @@ export async function createCore(config: Config): Promise<Core> {
     });
     let worker: DeliveryWorker | undefined;
     let mailWorker: DeliveryWorker | undefined;
+    let whatsAppWorker: DeliveryWorker | undefined;
     // Every instance closes solved tickets past TICKET_CLOSE_DAYS; each ticket is re-checked under the store's lock.
     const stopClosing = startTicketClosing({ tickets, sinks: stores.sinks }, { closeDays: config.tickets.closeDays });
     // Every instance checks SLA clocks; each sla.warning / sla.breached goes out once (core/commands/sendSlaAlerts.ts).
@@ -137,6 +139,7 @@ export async function createCore(config: Config): Promise<Core> {
       await stopClosing();
       await worker?.close();
       await mailWorker?.close();
+      await whatsAppWorker?.close();
       await stopMaintenance();
       await stopFollowing();
       search.close();
@@ -153,6 +156,9 @@ export async function createCore(config: Config): Promise<Core> {
     // The customer's e-mails: every instance sends its share of the queue, over SMTP_URL or into DATA_DIR/outbox.
     const mailSink = mailSinkOf(stores.sinks);
     mailWorker = mailSink ? new DeliveryWorker(stores.mail, mailSink.sender).start() : undefined;
+    // Agents' replies on WhatsApp tickets, when the channel is on: every instance sends its share of the queue.
+    const whatsAppSink = whatsAppSinkOf(stores.sinks);
+    whatsAppWorker = whatsAppSink ? new DeliveryWorker(stores.whatsapp, whatsAppSink.sender).start() : undefined;
     return { ...services, engine, index: holder, reports, drafts, generative, embedder, wordVectors, close };
   } catch (error) {
     await stores?.close().catch(() => undefined);

@@ -29,7 +29,7 @@ export type Services = Pick<
   | 'defaultLang'
   | 'storageHealth'
 > &
-  Pick<StoragePorts, 'needsDataDirLock' | 'snapshots' | 'close' | 'mail'>;
+  Pick<StoragePorts, 'needsDataDirLock' | 'snapshots' | 'close' | 'mail' | 'whatsapp'>;
 
 type ServicesConfig = Pick<Config, 'dataDir' | 'tickets' | 'bot' | 'defaultLang' | 'storage' | 'publicUrl' | 'mail'> &
   Partial<Pick<Config, 'whatsapp' | 'email'>>;
@@ -42,7 +42,7 @@ type ServicesConfig = Pick<Config, 'dataDir' | 'tickets' | 'bot' | 'defaultLang'
  */
 export async function openServices(config: ServicesConfig): Promise<Services> {
   const stores = await openStores(config);
-  const sinks = createSinks(config, stores.deliveries, stores.channelState);
+  const sinks = createSinks(config, stores);
   // Every deployment mails its customers: over SMTP_URL, or into DATA_DIR/outbox (core/mail/mailSender.ts).
   sinks.push(
     new CustomerMailSink({
@@ -84,6 +84,7 @@ export async function openServices(config: ServicesConfig): Promise<Services> {
     sinks,
     deliveries,
     mail,
+    whatsapp: stores.whatsapp,
     facts,
     defaultLang: config.defaultLang,
     close,

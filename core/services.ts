@@ -32,6 +32,8 @@ export interface CoreServices {
   deliveries: DeliveryQueue;
   /** The customer's e-mails waiting to be sent (core/mail/): what an erasure drops for the person. */
   mail?: DeliveryQueue;
+  /** Agents' replies waiting to go to the customer's WhatsApp (core/whatsapp/whatsAppSink.ts). */
+  whatsapp?: DeliveryQueue;
   /** Report facts per day, with the data directory's cache: one writer for requests and background warming. */
   facts: FactStore;
   reports: Reports;

@@ -14,6 +14,8 @@ export interface MigrationReport {
   deliveries: ImportCount;
   /** The customer's e-mails still owed, and the key their follow-up links are sealed with (absent when none was made). */
   mail?: ImportCount & { linkKey?: 'moved' | 'already there' | 'kept' };
+  /** Agents' WhatsApp replies still owed (absent when the target has no such queue). */
+  whatsapp?: ImportCount;
   /** Files the PostgreSQL mode does not read from the database, with why they stay. */
   leftInDataDir: { what: string; count: number | null; why: string }[];
 }
@@ -34,6 +36,7 @@ export async function migrateStore(
     target: PgImport;
     deliveries: DeliveryQueue;
     mail?: DeliveryQueue;
+    whatsapp?: DeliveryQueue;
     adoptLinkKey?: (key: Buffer) => Promise<'moved' | 'already there' | 'kept'>;
   },
   input: { to: 'postgres'; onProgress?: (step: string, done: number) => void },
@@ -91,12 +94,22 @@ export async function migrateStore(
     progress('mails', mails.length);
   }
 
+  // Agents' WhatsApp replies owed go on from the shared queue, with their ids (the sent record is keyed by them).
+  let whatsapp: MigrationReport['whatsapp'];
+  if (stores.whatsapp && source.whatsapp) {
+    const replies = [...(await source.whatsapp.all()), ...source.tickets.owed('whatsapp')];
+    const moved = await stores.whatsapp.adopt(replies);
+    whatsapp = { moved, alreadyThere: replies.length - moved };
+    progress('whatsapp replies', replies.length);
+  }
+
   return {
     tickets: { ...ticketCount, nextNumberAfter: highest },
     events,
     channelState,
     deliveries,
     ...(mail ? { mail } : {}),
+    ...(whatsapp ? { whatsapp } : {}),
     leftInDataDir: leftBehind(),
   };
 }

@@ -29,6 +29,12 @@ export const whatsappEnv = z.object({
     .optional(),
   /** Largest webhook body accepted on /api/whatsapp, in bytes. */
   WHATSAPP_MAX_BODY_BYTES: num(262_144, 1024, 10_000_000),
+  /** Attempts per agent reply before it is kept as dead (a Graph outage that outlasts them). */
+  WHATSAPP_MAX_ATTEMPTS: num(8, 1, 30),
+  /** Wait before an agent reply's first retry, in ms; doubles on each further attempt. */
+  WHATSAPP_BACKOFF_MS: num(5_000, 0, 3_600_000),
+  /** Time allowed for one Graph API attempt, in ms. */
+  WHATSAPP_TIMEOUT_MS: num(10_000, 100, 300_000),
 });
 
 type WhatsAppEnv = z.infer<typeof whatsappEnv>;
@@ -71,6 +77,10 @@ export interface WhatsAppConfig {
   /** The template for replies outside the 24-hour window; `lang` unset = the ticket's language. */
   replyTemplate?: { name: string; lang?: string };
   maxBodyBytes: number;
+  /** How the queued agent replies are retried (the delivery worker's policy). */
+  maxAttempts: number;
+  backoffMs: number;
+  timeoutMs: number;
 }
 
 /** The channel's settings, or undefined when it is off. */
@@ -87,5 +97,8 @@ export function whatsappConfig(env: WhatsAppEnv): WhatsAppConfig | undefined {
     graphUrl: env.WHATSAPP_GRAPH_URL.replace(/\/+$/, ''),
     ...(name ? { replyTemplate: { name, ...(lang ? { lang } : {}) } } : {}),
     maxBodyBytes: env.WHATSAPP_MAX_BODY_BYTES,
+    maxAttempts: env.WHATSAPP_MAX_ATTEMPTS,
+    backoffMs: env.WHATSAPP_BACKOFF_MS,
+    timeoutMs: env.WHATSAPP_TIMEOUT_MS,
   };
 }

@@ -22,6 +22,8 @@ export interface EraseDeps {
   deliveries?: DeliveryQueue;
   /** The customer's e-mails not yet sent (pending or dead): addressed to them, so dropped, never rewritten. */
   mail?: DeliveryQueue;
+  /** Agents' WhatsApp replies not yet sent: addressed to a number, so dropped like the mails. */
+  whatsapp?: DeliveryQueue;
   /** The channels' durable state (the bot's ticket flows hold names and addresses). */
   channelState?: KeyValueRepository<Record<string, unknown>>;
   facts?: FactStore;
@@ -41,6 +43,8 @@ export interface EraseResult {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
+/** A WhatsApp id as the channel stores it (wa_id: the number's digits, country code first); a leading + is allowed. */
+const PHONE = /^\+?\d{6,15}$/;
 
 /**
  * Erase one person's personal data on request. Everywhere the e-mail address
@@ -52,17 +56,20 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
  * says who asked. The erasure itself is recorded as an event holding only a
  * hash of the address, so it can later be shown that the request was met.
  */
-export async function erasePersonalData(deps: EraseDeps, email: string): Promise<EraseResult> {
-  const target = email.trim().toLowerCase();
-  if (!EMAIL.test(target))
-    throw new ValidationError('email: must be an e-mail address', [
+export async function erasePersonalData(deps: EraseDeps, subject: string): Promise<EraseResult> {
+  const given = subject.trim().toLowerCase();
+  // A person known only on WhatsApp has no address: their number is their user id everywhere (tickets, events, state).
+  const phone = PHONE.test(given.replace(/[\s-]/g, '')) ? given.replace(/[\s+-]/g, '') : undefined;
+  if (!phone && !EMAIL.test(given))
+    throw new ValidationError('email: must be an e-mail address (or phone: a WhatsApp number)', [
       { field: 'email', message: 'must be an e-mail address' },
     ]);
+  const target = phone ?? given;
   const pseudonym = `erased-${randomUUID().slice(0, 8)}`;
-  const ids = await idsOf(deps, target);
+  const ids = phone ? new Set([phone]) : await idsOf(deps, target);
   const isSubject = (u?: { id?: string; email?: string }) =>
     !!u && ((!!u.email && u.email.trim().toLowerCase() === target) || (!!u.id && ids.has(u.id)));
-  const scrub = scrubber(target);
+  const scrub = phone ? numberScrubber(phone) : scrubber(target);
   const counts = { events: 0, tickets: 0, conversations: 0, deadLetters: 0, channelStates: 0, days: 0 };
 
   for (const day of await deps.events.days()) {
@@ -125,6 +132,15 @@ export async function erasePersonalData(deps: EraseDeps, email: string): Promise
     }
   }
 
+  if (deps.whatsapp) {
+    for (const d of await deps.whatsapp.all()) {
+      if (!isSubject({ id: d.payload.to as string | undefined }) && !JSON.stringify(d.payload).includes(target))
+        continue;
+      await deps.whatsapp.delivered(d.id);
+      counts.deadLetters++;
+    }
+  }
+
   // Channel state is working memory (a half-finished ticket flow, a language):
   // an entry that names the person, or is keyed by one of their ids, is dropped whole.
   if (deps.channelState) {
@@ -164,6 +180,12 @@ async function idsOf(deps: EraseDeps, target: string): Promise<Set<string>> {
   }
   for (const t of await deps.tickets.all()) if (t.userId && t.email.trim().toLowerCase() === target) ids.add(t.userId);
   return ids;
+}
+
+/** A number cut out of texts with or without its +, never out of a longer number. */
+function numberScrubber(digits: string): (text: string) => string {
+  const pattern = new RegExp(`(?<!\\d)\\+?${digits}(?!\\d)`, 'g');
+  return (text) => text.replace(pattern, '[erased]');
 }
 
 function scrubber(target: string): (text: string) => string {

@@ -24,6 +24,8 @@ export interface EmbeddedData {
   deliveries: FileDeliveryQueue;
   /** The customer's e-mails still owed (DATA_DIR/mail). */
   mail: FileDeliveryQueue;
+  /** Agents' WhatsApp replies still owed (DATA_DIR/whatsapp). */
+  whatsapp: FileDeliveryQueue;
 }
 
 /** Both ends of a move from DATA_DIR into PostgreSQL, and how to close them (the lock is released last). */
@@ -34,6 +36,8 @@ export interface StoreMigration {
   deliveries: PgDeliveryQueue;
   /** The shared mail queue the moved mails join. */
   mail: PgDeliveryQueue;
+  /** The shared queue the moved WhatsApp replies join. */
+  whatsapp: PgDeliveryQueue;
   /** Make the data directory's mail link key the shared one, when the database has none yet. */
   adoptLinkKey(key: Buffer): Promise<'moved' | 'already there' | 'kept'>;
   /** Host and database, never the user or password: what may be printed. */
@@ -68,6 +72,7 @@ export async function openStoreMigration(
       channelState: await KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays),
       deliveries: await FileDeliveryQueue.open(config.dataDir),
       mail: await FileDeliveryQueue.open(config.dataDir, 'mail'),
+      whatsapp: await FileDeliveryQueue.open(config.dataDir, 'whatsapp'),
     };
     pool = reportUnavailable(new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 10_000 }));
     pool.on('error', () => undefined);
@@ -87,6 +92,7 @@ export async function openStoreMigration(
       target: new PgImport(open),
       deliveries: new PgDeliveryQueue(open),
       mail: new PgDeliveryQueue(open, 'mail'),
+      whatsapp: new PgDeliveryQueue(open, 'whatsapp'),
       adoptLinkKey: (key) => adoptLinkKey(open, key),
       database: describeUrl(url),
       async close() {

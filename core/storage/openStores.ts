@@ -81,14 +81,16 @@ async function openEmbedded(config: StoreConfig): Promise<Omit<Stores, 'needsDat
   await events.init();
   const deliveries = await FileDeliveryQueue.open(config.dataDir);
   const mail = await FileDeliveryQueue.open(config.dataDir, 'mail');
+  const whatsapp = await FileDeliveryQueue.open(config.dataDir, 'whatsapp');
   // Opened after the queues: what a crash left owed in the ticket file is handed to them at open.
-  const tickets = await TicketStore.open(config.dataDir, queueOutlet({ webhook: deliveries, mail }));
+  const tickets = await TicketStore.open(config.dataDir, queueOutlet({ webhook: deliveries, mail, whatsapp }));
   return {
     kind: 'embedded',
     events,
     tickets,
     deliveries,
     mail,
+    whatsapp,
     mailLinkKey: fileLinkKey(config.dataDir),
     conversations: new ConversationStore(),
     channelState: once(() => KeyValueStore.openChannelState(config.dataDir, config.bot.stateTtlDays)),
@@ -119,12 +121,15 @@ async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stor
   const events = new PgEventStore(pool);
   const deliveries = new PgDeliveryQueue(pool);
   const mail = new PgDeliveryQueue(pool, 'mail');
+  // Migration 0008's `queue` column is free text: a third queue needs no schema change.
+  const whatsapp = new PgDeliveryQueue(pool, 'whatsapp');
   return {
     kind: 'postgres',
     events,
     tickets: new PgTicketStore(pool),
     deliveries,
     mail,
+    whatsapp,
     mailLinkKey: pgLinkKey(pool),
     conversations: new EventSourcedConversations(events),
     reportFigures: new PgReportFigures(pool),
@@ -138,6 +143,7 @@ async function openPostgres(url: string, config: StoreConfig): Promise<Omit<Stor
     close: async () => {
       await deliveries.close();
       await mail.close();
+      await whatsapp.close();
       await pool.end();
     },
   };

@@ -86,8 +86,8 @@ export interface TicketRepository {
   reportFacts?(from: string, to: string): Promise<TicketFacts[]>;
 }
 
-/** The queues a ticket change can owe deliveries to: the webhooks, and the customer's e-mails. */
-export type QueueName = 'webhook' | 'mail';
+/** The queues a ticket change can owe deliveries to: the webhooks, the customer's e-mails, and agents' replies on WhatsApp. */
+export type QueueName = 'webhook' | 'mail' | 'whatsapp';
 
 /**
  * A delivery a ticket change owes, written in the change's own transaction
@@ -211,6 +211,8 @@ export interface Stores {
   deliveries: DeliveryQueue;
   /** The customer's e-mails waiting to be sent, or dead (core/mail/): the same kind of queue, apart from the webhooks. */
   mail: DeliveryQueue;
+  /** Agents' replies waiting to go to the customer's WhatsApp, or dead (core/whatsapp/whatsAppSink.ts): the same kind of queue. */
+  whatsapp: DeliveryQueue;
   /** The key that seals follow-up links for later e-mails, made on first use and shared by every instance. */
   mailLinkKey: () => Promise<Buffer>;
   /** Where the published index snapshot lives and how new ones reach this instance. */

@@ -17,6 +17,10 @@ export class WhatsAppSendError extends DeflectError {
   }
 }
 
+/** How one attempt at a message ended. */
+export type GraphAttempt =
+  { ok: true; id?: string } | { ok: false; retry: boolean; error: string; retryAfterMs?: number };
+
 export interface GraphClientOptions {
   /** Attempts per message (the first and the retries). */
   attempts?: number;
@@ -66,17 +70,26 @@ export class GraphClient {
     }
   }
 
-  private async attempt(
-    url: string,
-    body: string,
-  ): Promise<{ ok: true; id?: string } | { ok: false; retry: boolean; error: string; retryAfterMs?: number }> {
+  /**
+   * One attempt, without retrying: for a caller that retries on its own
+   * schedule (the delivery worker, for agents' replies). `retry` says whether
+   * the failure may pass (429, 5xx, the network) or is the message's fault.
+   */
+  sendOnce(message: GraphMessage, signal?: AbortSignal): Promise<GraphAttempt> {
+    const url = `${this.config.graphUrl}/${this.config.phoneNumberId}/messages`;
+    const body = JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', ...message });
+    return this.attempt(url, body, signal);
+  }
+
+  private async attempt(url: string, body: string, signal?: AbortSignal): Promise<GraphAttempt> {
     try {
+      const timeout = AbortSignal.timeout(this.timeoutMs);
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.config.token}` },
         body,
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
       const json = (await res.json().catch(() => undefined)) as
         { messages?: { id?: string }[]; error?: { message?: string; code?: number } } | undefined;

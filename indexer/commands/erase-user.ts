@@ -5,14 +5,16 @@ import { DataDirLockedError, lockDataDir } from '../../core/storage/dataDirLock.
 import { needsDataDirLock } from '../../core/storage/openStores.ts';
 
 export const summary =
-  "Erase a person's e-mail and name from events, tickets and undelivered webhooks: erase-user <email> (server stopped; else use the admin API)";
+  "Erase a person's e-mail (or WhatsApp number) and name from events, tickets and undelivered deliveries: erase-user <email|number> (server stopped; else use the admin API)";
 
 export async function run(args: string[]): Promise<number> {
   const email = args[0]?.trim();
   if (!email || args.length > 1) {
-    process.stderr.write('Usage: npm run kb -- erase-user <email>\n');
+    process.stderr.write('Usage: npm run kb -- erase-user <email | WhatsApp number>\n');
     return 2;
   }
+  // Someone known only on WhatsApp is named by their number (the wa_id: digits, country code first).
+  const who = email.includes('@') ? { email } : { phone: email };
   const config = configFromEnv();
   // One writer per file: the events and tickets belong to whoever holds the data directory (embedded stores only).
   let unlock: () => Promise<void> = async () => {};
@@ -21,17 +23,17 @@ export async function run(args: string[]): Promise<number> {
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error;
     process.stderr.write(
-      `${error.message}.\nWhile the server runs, ask it to erase instead:\n  curl -X POST -H "Authorization: Bearer $ADMIN_KEY" -H "Content-Type: application/json" -d '{"email":"${email}"}' ${config.publicUrl}/api/admin/erase-user\n`,
+      `${error.message}.\nWhile the server runs, ask it to erase instead:\n  curl -X POST -H "Authorization: Bearer $ADMIN_KEY" -H "Content-Type: application/json" -d '${JSON.stringify(who)}' ${config.publicUrl}/api/admin/erase-user\n`,
     );
     return 1;
   }
   let stores: Services | undefined;
   try {
     stores = await openServices(config); // DATABASE_URL set: the shared stores every instance uses
-    const result = await eraseUser(stores, { email });
+    const result = await eraseUser(stores, who);
     const c = result.counts;
     process.stdout.write(
-      `Erased: ${c.events} events on ${c.days} days, ${c.tickets} tickets, ${c.deadLetters} undelivered webhooks, ${c.channelStates} bot states. Recorded as erasure ${result.subjectHash.slice(0, 16)}…\n`,
+      `Erased: ${c.events} events on ${c.days} days, ${c.tickets} tickets, ${c.deadLetters} undelivered deliveries, ${c.channelStates} bot states. Recorded as erasure ${result.subjectHash.slice(0, 16)}…\n`,
     );
     return 0;
   } finally {

@@ -53,6 +53,10 @@ function present(r: MigrationReport): string {
           `E-mails still owed: ${r.mail.moved} moved, ${r.mail.alreadyThere} already there${r.mail.linkKey === 'kept' ? '; the database had another mail link key: later mails of the moved tickets go without their link' : ''}`,
         ]
       : []),
+    // Only when there were some: most deployments never turned WhatsApp on.
+    ...(r.whatsapp && r.whatsapp.moved + r.whatsapp.alreadyThere
+      ? [`WhatsApp replies still owed: ${r.whatsapp.moved} moved, ${r.whatsapp.alreadyThere} already there`]
+      : []),
     'Skipped, left in the data directory:',
     ...r.leftInDataDir.map((l) => `  ${l.count === null ? '' : `${l.count} `}${l.what}: ${l.why}`),
     'Nothing in the data directory was changed. Running this again moves only what is missing.',

@@ -8,7 +8,11 @@ import type { authenticator } from '../auth.ts';
 import { validate } from '../validate.ts';
 import { emailField } from './fields.ts';
 
-const eraseSchema = z.strictObject({ email: emailField });
+/** A person is named by their e-mail address, or (known only on WhatsApp) by their number as WhatsApp gives it. */
+const eraseSchema = z.union([
+  z.strictObject({ email: emailField }),
+  z.strictObject({ phone: z.string().regex(/^\+?\d{6,15}$/, 'must be a WhatsApp number: digits, country code first') }),
+]);
 
 /** Admin operations: erase a person's data on request, resend undelivered webhooks and e-mails. */
 export function privacyRoutes(core: CoreServices, requireRole: ReturnType<typeof authenticator>): Router {

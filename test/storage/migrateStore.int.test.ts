@@ -279,11 +279,13 @@ describe('migrate-store: an embedded data directory into PostgreSQL', function (
         (t) => [
           owedDelivery('webhook', t, 'ticket.created', { ticket: { id: t.id } }),
           owedDelivery('mail', t, 'mail.created', { ticketId: t.id }),
+          owedDelivery('whatsapp', t, 'whatsapp.reply', { ticketId: t.id }),
         ],
       );
       const first = await migrate(dir.dir, db.url);
       expect(first.deliveries).to.deep.include({ moved: 1 });
       expect(first.mail).to.deep.include({ moved: 1 });
+      expect(first.whatsapp).to.deep.equal({ moved: 1, alreadyThere: 0 });
       expect((await migrate(dir.dir, db.url)).deliveries).to.deep.include({ moved: 0, alreadyThere: 1 });
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
@@ -294,6 +296,7 @@ describe('migrate-store: an embedded data directory into PostgreSQL', function (
         expect(rows).to.deep.equal([
           { id: owedDelivery('mail', t, 'mail.created', {}).id, queue: 'mail' },
           { id: owedDelivery('webhook', t, 'ticket.created', {}).id, queue: 'webhook' },
+          { id: owedDelivery('whatsapp', t, 'whatsapp.reply', {}).id, queue: 'whatsapp' },
         ]);
       } finally {
         await client.end();

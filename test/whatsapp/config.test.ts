@@ -27,7 +27,20 @@ describe('WhatsApp configuration', () => {
       phoneNumberId: PHONE_NUMBER_ID,
       graphUrl: 'https://graph.facebook.com/v21.0',
       maxBodyBytes: 262_144,
+      maxAttempts: 8,
+      backoffMs: 5000,
+      timeoutMs: 10_000,
     });
+  });
+
+  it('reads how agents’ replies are retried', () => {
+    const env = {
+      ...whatsappEnv('http://127.0.0.1:9/v21.0'),
+      WHATSAPP_MAX_ATTEMPTS: '3',
+      WHATSAPP_BACKOFF_MS: '250',
+      WHATSAPP_TIMEOUT_MS: '2000',
+    };
+    expect(loadConfig(env).whatsapp).to.deep.include({ maxAttempts: 3, backoffMs: 250, timeoutMs: 2000 });
   });
 
   it('reads the reply template, with or without a language code', () => {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { replyToTicket } from '../../core/commands/replyToTicket.ts';
 import { KeyValueStore } from '../../core/storage/keyValueStore.ts';
-import type { Ticket } from '../../core/tickets/types.ts';
+import { FileDeliveryQueue } from '../../core/storage/fileDeliveryQueue.ts';
+import type { Ticket, TicketChangeEvent } from '../../core/tickets/types.ts';
 import { readConversation, writeConversation } from '../../core/whatsapp/channelState.ts';
 import { GraphClient } from '../../core/whatsapp/graphClient.ts';
 import { insideServiceWindow } from '../../core/whatsapp/serviceWindow.ts';
@@ -40,6 +41,12 @@ const agentMessage = (text = 'Hola Ana:\n\nYa está arreglada.   Prueba de nuevo
   message: { id: 'm1', from: 'agent' as const, text, internal: false, at: '2026-03-01T12:00:00.000Z' },
 });
 
+/** What the sink owes for a change, each sent as the delivery worker would (one attempt, which must succeed). */
+async function deliver(s: WhatsAppSink, event: TicketChangeEvent, t: Ticket, detail: Record<string, unknown>) {
+  for (const d of s.owe({ event, detail }, t))
+    expect(await s.sender.send(d, new AbortController().signal)).to.deep.equal({ ok: true });
+}
+
 describe('WhatsApp 24-hour customer-service window (agent replies)', function () {
   this.timeout(60_000);
 
@@ -66,17 +73,20 @@ describe('WhatsApp 24-hour customer-service window (agent replies)', function ()
     let tmp: ReturnType<typeof tempDir>;
     let state: KeyValueStore<Record<string, unknown>>;
     let clock: number;
+    let queue: FileDeliveryQueue;
     const sink = (template?: { name: string; lang?: string }) =>
-      new WhatsAppSink(
-        new GraphClient({ graphUrl: graph.url, token: TOKEN, phoneNumberId: PHONE_NUMBER_ID }, { backoffMs: 5 }),
-        async () => state,
-        { replyTemplate: template },
-        () => clock,
-      );
+      new WhatsAppSink({
+        graph: new GraphClient({ graphUrl: graph.url, token: TOKEN, phoneNumberId: PHONE_NUMBER_ID }, { attempts: 1 }),
+        channelState: async () => state,
+        queue,
+        config: { replyTemplate: template, maxAttempts: 3, backoffMs: 5, timeoutMs: 5000 },
+        now: () => clock,
+      });
     beforeEach(async () => {
       graph = await FakeGraph.start();
       tmp = tempDir();
       state = await KeyValueStore.open(`${tmp.dir}/state.json`, { ttlDays: 30 });
+      queue = await FileDeliveryQueue.open(tmp.dir, 'whatsapp');
       const { conversation } = await readConversation(state, WA);
       await writeConversation(state, { ...conversation, lastInboundAt: '2026-03-01T10:00:00.000Z' }, undefined);
     });
@@ -88,8 +98,7 @@ describe('WhatsApp 24-hour customer-service window (agent replies)', function ()
     it('inside 24 h of the customer’s last message, sends the reply as free-form text in the ticket’s language', async () => {
       clock = Date.parse('2026-03-02T09:00:00.000Z');
       const s = sink({ name: 'ticket_reply' });
-      await s.announce('ticket.message', ticket(), agentMessage());
-      await s.close();
+      await deliver(s, 'ticket.message', ticket(), agentMessage());
       expect(graph.to(WA)).to.have.length(1);
       expect(graph.to(WA)[0]).to.deep.include({ type: 'text' });
       expect(textOf(graph.to(WA)[0])).to.equal(
@@ -100,8 +109,7 @@ describe('WhatsApp 24-hour customer-service window (agent replies)', function ()
     it('after 24 h, sends the approved template with the ticket id and the reply on one line', async () => {
       clock = Date.parse('2026-03-02T10:30:00.000Z');
       const s = sink({ name: 'ticket_reply' });
-      await s.announce('ticket.message', ticket({ lang: 'en' }), agentMessage());
-      await s.close();
+      await deliver(s, 'ticket.message', ticket({ lang: 'en' }), agentMessage());
       expect(graph.to(WA)).to.deep.equal([
         {
           messaging_product: 'whatsapp',
@@ -128,8 +136,7 @@ describe('WhatsApp 24-hour customer-service window (agent replies)', function ()
     it('a template language set in the configuration wins over the ticket’s', async () => {
       clock = Date.parse('2026-03-05T10:00:00.000Z');
       const s = sink({ name: 'ticket_reply', lang: 'es_ES' });
-      await s.announce('ticket.message', ticket({ lang: 'en' }), agentMessage());
-      await s.close();
+      await deliver(s, 'ticket.message', ticket({ lang: 'en' }), agentMessage());
       expect((graph.to(WA)[0] as { template: { language: unknown } }).template.language).to.deep.equal({
         code: 'es_ES',
       });
@@ -138,8 +145,7 @@ describe('WhatsApp 24-hour customer-service window (agent replies)', function ()
     it('after 24 h without a template, sends nothing (the reply stays on the ticket)', async () => {
       clock = Date.parse('2026-03-05T10:00:00.000Z');
       const s = sink();
-      await s.announce('ticket.message', ticket(), agentMessage());
-      await s.close();
+      await deliver(s, 'ticket.message', ticket(), agentMessage());
       expect(graph.requests).to.deep.equal([]);
     });
 
@@ -147,11 +153,10 @@ describe('WhatsApp 24-hour customer-service window (agent replies)', function ()
       clock = Date.parse('2026-03-01T11:00:00.000Z');
       const s = sink({ name: 'ticket_reply' });
       const m = agentMessage().message;
-      await s.announce('ticket.message', ticket(), { message: { ...m, internal: true } });
-      await s.announce('ticket.message', ticket(), { message: { ...m, from: 'customer' } });
-      await s.announce('ticket.updated', ticket(), agentMessage());
-      await s.announce('ticket.message', ticket({ channel: 'widget' }), agentMessage());
-      await s.close();
+      await deliver(s, 'ticket.message', ticket(), { message: { ...m, internal: true } });
+      await deliver(s, 'ticket.message', ticket(), { message: { ...m, from: 'customer' } });
+      await deliver(s, 'ticket.updated', ticket(), agentMessage());
+      await deliver(s, 'ticket.message', ticket({ channel: 'widget' }), agentMessage());
       expect(graph.requests).to.deep.equal([]);
     });
   });
