@@ -11,14 +11,13 @@
  * workers on their own pools. Prints enqueue and delivery rates, requests
  * made, and deliveries taken more than once (should be 0).
  */
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { withScratchDatabase } from './scratchDatabase.ts';
 import { openStores } from '../core/storage/openStores.ts';
 import type { Stores } from '../core/storage/ports.ts';
 import { DeliveryWorker } from '../core/tickets/deliveryWorker.ts';
@@ -28,7 +27,6 @@ const { values } = parseArgs({
 });
 const N = Number(values.deliveries);
 const FAIL = Number(values.fail);
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A receiver that refuses the first `fail` requests and counts what it took per delivery id. */
 async function receiver(fail: number) {
@@ -94,24 +92,15 @@ try {
   await run('embedded, 1 worker', [embedded], 1);
   await embedded.close();
 
-  const name = `deflect_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${name}`;
+  await withScratchDatabase(async (url) => {
     const open = (dir: string) =>
-      openStores({ dataDir: path.join(tmp, dir), bot, storage: { databaseUrl: url.toString(), redisKeyPrefix: 'b:' } });
+      openStores({ dataDir: path.join(tmp, dir), bot, storage: { databaseUrl: url, redisKeyPrefix: 'b:' } });
     const a = await open('a');
     const b = await open('b');
     await run('postgres, 1 worker', [a, b], 1);
     await run('postgres, 2 workers (two pools)', [a, b], 2);
     await Promise.all([a.close(), b.close()]);
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -12,12 +12,12 @@
  * (DATABASE_URL, or a fresh database on 127.0.0.1). Prints the median and
  * the slowest of `--runs` runs of each.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { withScratchDatabase } from './scratchDatabase.ts';
 import { countTickets } from '../core/commands/countTickets.ts';
 import { listTickets } from '../core/commands/listTickets.ts';
 import { openStores } from '../core/storage/openStores.ts';
@@ -29,7 +29,6 @@ const { values } = parseArgs({
 });
 const N = Number(values.tickets);
 const RUNS = Number(values.runs);
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SUBJECTS = [
   'No puedo entrar a mi cuenta',
   'La VPN no conecta',
@@ -100,19 +99,13 @@ try {
   await run('embedded', embedded);
   await embedded.close();
 
-  const db = `deflect_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${db}`);
-  try {
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${db}`;
+  await withScratchDatabase(async (url) => {
     const stores = await openStores({
       dataDir: path.join(tmp, 'pg'),
       bot,
-      storage: { databaseUrl: url.toString(), redisKeyPrefix: 'b:' },
+      storage: { databaseUrl: url, redisKeyPrefix: 'b:' },
     });
-    const client = new pg.Client({ connectionString: url.toString() });
+    const client = new pg.Client({ connectionString: url });
     await client.connect();
     for (let i = 0; i < N; i += 1000) {
       const batch = tickets.slice(i, i + 1000);
@@ -138,10 +131,7 @@ try {
     await client.end();
     await run('postgres', stores);
     await stores.close();
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

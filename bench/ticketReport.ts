@@ -16,12 +16,12 @@
  * run (PostgreSQL makes the facts of every imported ticket then) and the
  * median and slowest of the next `--runs`, wall and CPU time of this process.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { withScratchDatabase } from './scratchDatabase.ts';
 import { reportTickets } from '../core/commands/reportTickets.ts';
 import type { TicketGroupBy } from '../core/reports/tickets.ts';
 import type { IndexHolder } from '../core/services.ts';
@@ -41,7 +41,6 @@ const { values } = parseArgs({
 });
 const N = Number(values.tickets);
 const RUNS = Number(values.runs);
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-12-01T00:00:00Z');
@@ -218,29 +217,20 @@ try {
   await embedded.close();
 
   if (!values['no-pg']) {
-    const db = `deflect_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${db}`);
-    try {
-      const url = new URL(ADMIN_URL);
-      url.pathname = `/${db}`;
+    await withScratchDatabase(async (url) => {
       const stores = await openStores({
         dataDir: path.join(tmp, 'pg'),
         bot,
-        storage: { databaseUrl: url.toString(), redisKeyPrefix: 'b:' },
+        storage: { databaseUrl: url, redisKeyPrefix: 'b:' },
       });
-      const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+      const pool = new pg.Pool({ connectionString: url, max: 2 });
       const imported = await timed(() => new PgImport(pool).tickets(tickets, N));
       await pool.query('ANALYZE tickets');
       await pool.end();
       process.stdout.write(`postgres import (bulk path): ${imported.wall.toFixed(1)} s\n`);
       await run('postgres', stores);
       await stores.close();
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-      await admin.end();
-    }
+    });
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
