@@ -1,5 +1,4 @@
 import type { Lang } from '../../contracts/api.ts';
-import type { Article } from '../../articles/types.ts';
 import { words } from '../../text/analyze.ts';
 import { Centroids, type CentroidParts } from './centroids.ts';
 import { Csr } from './csr.ts';
@@ -8,29 +7,12 @@ import { PhraseClassifier, type SavedClassifier } from '../learners/phraseClassi
 import { QuestionReader, type QuestionReaderParts, type QuestionVector } from './questionReader.ts';
 import type { ClassifierInput, SparseVector } from '../learners/softmaxRegression.ts';
 import { TermSpace, type FeatureCounts, type TermSpaceParts } from './termSpace.ts';
+import { unitFlags, unitsOf, type TermDoc, type TermUnit } from './termUnits.ts';
 import { WordBags, type WordBagParts } from './wordBags.ts';
 import type { WordVectors } from '../../search/ports.ts';
 
 export type { QuestionVector } from './questionReader.ts';
-
-/** What the lexical model reads of one article. */
-export interface TermDoc {
-  id: string;
-  lang: Lang;
-  title: string;
-  questions: string[];
-  /** Body sections (heading and text). */
-  passages: string[];
-}
-
-/** One phrasing or passage of an article: what a question is compared with. */
-export interface TermUnit {
-  article: number;
-  kind: 'title' | 'question' | 'passage';
-  text: string;
-  /** Counted in nearest-neighbour and centroid scores (passages only when the article lists few questions). */
-  matched: boolean;
-}
+export { termDocOf, type TermDoc, type TermUnit } from './termUnits.ts';
 
 /** Per-article evidence for one question, indexed like `TermModel.ids`. */
 export interface TermScores {
@@ -47,8 +29,6 @@ export interface TermScores {
   probability: Float32Array;
 }
 
-/** Articles listing fewer questions than this are also matched through their body passages. */
-const MIN_QUESTIONS = 3;
 /** The classifier reads a passage's strongest features only: a long section would outweigh every phrasing. */
 const MAX_PASSAGE_FEATURES = 64;
 
@@ -321,27 +301,6 @@ export class TermModel {
   }
 }
 
-/** An article's title and questions, and its passages (matched only when it lists fewer than MIN_QUESTIONS questions). */
-function unitsOf(docs: TermDoc[]): TermUnit[] {
-  return docs.flatMap((d, article): TermUnit[] => {
-    const unit = (kind: TermUnit['kind'], text: string, matched = true): TermUnit => ({ article, kind, text, matched });
-    const matchPassages = d.questions.length < MIN_QUESTIONS;
-    return [
-      unit('title', d.title),
-      ...d.questions.map((q) => unit('question', q)),
-      ...d.passages.filter((p) => p.trim()).map((p) => unit('passage', p, matchPassages)),
-    ];
-  });
-}
-
-/** Each unit's article and matched flag as flat arrays: `score` reads them for every unit of the KB per question. */
-function unitFlags(units: readonly TermUnit[]): { article: Int32Array; matched: Uint8Array } {
-  return {
-    article: Int32Array.from(units, (u) => u.article),
-    matched: Uint8Array.from(units, (u) => (u.matched ? 1 : 0)),
-  };
-}
-
 /**
  * A matched unit as the classifier reads it: words and 4-grams (see
  * TermSpace.forClassifier), a long passage's strongest only, with the unit's
@@ -379,16 +338,5 @@ function emptyScores(articles: number): TermScores {
     coverage: new Float32Array(articles),
     bm25: new Float32Array(articles),
     probability: new Float32Array(articles),
-  };
-}
-
-/** What the lexical model reads of an article: title, questions and body sections. */
-export function termDocOf(a: Article): TermDoc {
-  return {
-    id: a.id,
-    lang: a.lang,
-    title: a.title,
-    questions: a.questions,
-    passages: a.chunks.map((c) => [c.heading, c.text].filter(Boolean).join('\n')),
   };
 }
