@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { eraseUser } from '../../core/commands/eraseUser.ts';
 import { retryWebhooks } from '../../core/commands/retryWebhooks.ts';
+import { retryWhatsAppReplies } from '../../core/commands/retryWhatsAppReplies.ts';
 import { retryMails } from '../../core/commands/retryMails.ts';
 import type { CoreServices } from '../../core/services.ts';
 import type { authenticator } from '../auth.ts';
@@ -26,6 +27,9 @@ export function privacyRoutes(core: CoreServices, requireRole: ReturnType<typeof
   });
   router.post('/api/admin/mail/retry', admin, async (_req, res) => {
     res.json(await retryMails(core));
+  });
+  router.post('/api/admin/whatsapp/retry', admin, async (_req, res) => {
+    res.json(await retryWhatsAppReplies(core));
   });
   return router;
 }

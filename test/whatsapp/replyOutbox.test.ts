@@ -9,6 +9,7 @@ import { GraphClient } from '../../core/whatsapp/graphClient.ts';
 import { WhatsAppSink } from '../../core/whatsapp/whatsAppSink.ts';
 import { FakeGraph } from '../fakes/fakeGraph.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { postJson } from '../helpers/server.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { startWhatsApp, textOf, type WhatsAppHarness } from './harness.ts';
 import { PHONE_NUMBER_ID, TOKEN } from './payloads.ts';
@@ -179,6 +180,49 @@ describe('WhatsApp agent replies through the outbox', function () {
       expect(new Set(sent.map(textOf))).to.deep.equal(
         new Set([`Reply to your request ${id}:\n\nHold the power button for 30 seconds.`]),
       );
+      expect(await wa.core.whatsapp!.dead()).to.deep.equal([]);
+    });
+  });
+  describe('resending the dead replies after an outage', () => {
+    const ADMIN = 'admin-key-0123456789';
+    let wa: WhatsAppHarness;
+    before(async () => {
+      wa = await startWhatsApp({
+        decisions: { 'my laptop will not start': { action: 'ticket', ranked: [] } },
+        env: {
+          DEFLECT_API_KEYS: `agent=agent-key-0123456789,admin=${ADMIN}`,
+          WHATSAPP_MAX_ATTEMPTS: '2',
+          WHATSAPP_BACKOFF_MS: '20',
+        },
+      });
+    });
+    after(async () => {
+      await wa?.close();
+    });
+
+    it('POST /api/admin/whatsapp/retry sends a reply kept dead once Graph is back, and only for an admin', async () => {
+      const from = '34600333002';
+      await wa.say(from, { text: 'my laptop will not start' });
+      const [confirm] = await wa.say(from, { text: 'agent' });
+      const [done] = await wa.say(from, { buttonReply: confirm!.interactive.action.buttons[0].reply });
+      const id = /(T-\d+)/.exec(textOf(done))![1]!;
+      wa.graph.failNext(500, 500);
+      await replyToTicket(wa.core, { id, text: 'Hold the power button for 30 seconds.', author: 'maria' });
+      await eventually(async () => (await wa.core.whatsapp!.dead()).length === 1, { what: 'the reply kept dead' });
+      const before = wa.graph.to(from).length;
+
+      const refused = await postJson(
+        `${wa.url}/api/admin/whatsapp/retry`,
+        {},
+        { Authorization: 'Bearer agent-key-0123456789' },
+      );
+      expect(refused.status).to.equal(403);
+      const r = await postJson(`${wa.url}/api/admin/whatsapp/retry`, {}, { Authorization: `Bearer ${ADMIN}` });
+      expect(r.status).to.equal(200);
+      expect(r.body).to.deep.include({ resent: 1, remaining: 0 });
+      expect(wa.graph.to(from).slice(before).map(textOf)).to.deep.equal([
+        `Reply to your request ${id}:\n\nHold the power button for 30 seconds.`,
+      ]);
       expect(await wa.core.whatsapp!.dead()).to.deep.equal([]);
     });
   });
