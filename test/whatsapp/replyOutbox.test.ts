@@ -38,6 +38,20 @@ const ticket = (overrides: Partial<Ticket> = {}): Ticket => ({
 
 const reply = { id: 'm1', from: 'agent' as const, text: 'Ya está.', internal: false, at: '2026-03-01T12:00:00.000Z' };
 
+/** The chat the end-to-end specs hold: the engine has nothing for this question, so it offers a person. */
+const LAPTOP_TICKET = { 'my laptop will not start': { action: 'ticket' as const, ranked: [] } };
+
+/** A WhatsApp user talks their way to a ticket; Graph then fails twice as an agent replies. The ticket's id. */
+async function agentRepliesWhileGraphFails(wa: WhatsAppHarness, from: string): Promise<string> {
+  await wa.say(from, { text: 'my laptop will not start' });
+  const [confirm] = await wa.say(from, { text: 'agent' });
+  const [done] = await wa.say(from, { buttonReply: confirm!.interactive.action.buttons[0].reply });
+  const id = /(T-\d+)/.exec(textOf(done))![1]!;
+  wa.graph.failNext(500, 500);
+  await replyToTicket(wa.core, { id, text: 'Hold the power button for 30 seconds.', author: 'maria' });
+  return id;
+}
+
 /**
  * Agents' replies on WhatsApp tickets go through the transactional outbox
  * (issue 19): owed by the ticket change, queued on `whatsapp`, sent by the
@@ -158,7 +172,7 @@ describe('WhatsApp agent replies through the outbox', function () {
     let wa: WhatsAppHarness;
     before(async () => {
       wa = await startWhatsApp({
-        decisions: { 'my laptop will not start': { action: 'ticket', ranked: [] } },
+        decisions: LAPTOP_TICKET,
         env: { WHATSAPP_REPLY_TEMPLATE: 'ticket_reply', WHATSAPP_BACKOFF_MS: '20' },
       });
     });
@@ -168,12 +182,7 @@ describe('WhatsApp agent replies through the outbox', function () {
 
     it('the reply is queued with the change, survives two 500s and reaches the customer once', async () => {
       const from = '34600333001';
-      await wa.say(from, { text: 'my laptop will not start' });
-      const [confirm] = await wa.say(from, { text: 'agent' });
-      const [done] = await wa.say(from, { buttonReply: confirm!.interactive.action.buttons[0].reply });
-      const id = /(T-\d+)/.exec(textOf(done))![1]!;
-      wa.graph.failNext(500, 500);
-      await replyToTicket(wa.core, { id, text: 'Hold the power button for 30 seconds.', author: 'maria' });
+      const id = await agentRepliesWhileGraphFails(wa, from);
       await eventually(async () => (await wa.core.whatsapp!.all()).length === 0, { what: 'the queue emptied' });
       const sent = wa.graph.to(from).slice(3);
       expect(sent).to.have.length(3);
@@ -188,7 +197,7 @@ describe('WhatsApp agent replies through the outbox', function () {
     let wa: WhatsAppHarness;
     before(async () => {
       wa = await startWhatsApp({
-        decisions: { 'my laptop will not start': { action: 'ticket', ranked: [] } },
+        decisions: LAPTOP_TICKET,
         env: {
           DEFLECT_API_KEYS: `agent=agent-key-0123456789,admin=${ADMIN}`,
           WHATSAPP_MAX_ATTEMPTS: '2',
@@ -202,12 +211,7 @@ describe('WhatsApp agent replies through the outbox', function () {
 
     it('POST /api/admin/whatsapp/retry sends a reply kept dead once Graph is back, and only for an admin', async () => {
       const from = '34600333002';
-      await wa.say(from, { text: 'my laptop will not start' });
-      const [confirm] = await wa.say(from, { text: 'agent' });
-      const [done] = await wa.say(from, { buttonReply: confirm!.interactive.action.buttons[0].reply });
-      const id = /(T-\d+)/.exec(textOf(done))![1]!;
-      wa.graph.failNext(500, 500);
-      await replyToTicket(wa.core, { id, text: 'Hold the power button for 30 seconds.', author: 'maria' });
+      const id = await agentRepliesWhileGraphFails(wa, from);
       await eventually(async () => (await wa.core.whatsapp!.dead()).length === 1, { what: 'the reply kept dead' });
       const before = wa.graph.to(from).length;
 
