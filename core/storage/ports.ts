@@ -40,8 +40,24 @@ export interface TicketQuery {
   priority?: Ticket['priority'];
   type?: Ticket['type'];
   category?: string;
+  /** Queue order instead of newest first (core/triage/queueOrder.ts), over every ticket that matches: no cap. */
+  queue?: QueueOrder;
   page?: number;
   pageSize?: number;
+}
+
+/**
+ * A queue's order: by each ticket's key, ascending in code-unit order, or
+ * first come first served (creation time, then id). A key is a function of
+ * the ticket and the policy `policy` names, so a store may keep it beside
+ * the ticket, written with each change, and make again those kept under
+ * another policy before it orders by them.
+ */
+export interface QueueOrder {
+  fifo: boolean;
+  key(t: Ticket): string;
+  /** A fingerprint of the policy the keys depend on. */
+  policy: string;
 }
 
 export interface TicketPage {
@@ -57,7 +73,7 @@ export interface TicketRepository {
   create(draft: TicketDraft, owe?: Owe): Promise<Ticket>;
   /** The ticket, or NotFoundError. */
   get(id: string): Promise<Ticket>;
-  /** Newest first, filtered, one page. */
+  /** Newest first (or in `q.queue` order), filtered, one page. */
   list(q?: TicketQuery): Promise<TicketPage>;
   /**
    * Apply a change and persist it (no other writer interleaves); on failure nothing changes.

@@ -10,6 +10,7 @@ import type {
   Owe,
   OwedDelivery,
   QueueName,
+  QueueOrder,
   TicketDraft,
   TicketPage,
   TicketQuery,
@@ -19,6 +20,7 @@ import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from './idempotency.ts';
 import type { Ticket } from './types.ts';
 import { nextUpdatedAt } from './outbox.ts';
 import { ticketHasText, ticketTextQuery } from './ticketText.ts';
+import { cmp, fifoCompare } from '../triage/queueOrder.ts';
 
 export type { TicketQuery } from '../storage/ports.ts';
 
@@ -149,26 +151,46 @@ export class TicketStore implements TicketRepository {
     const pageSize = q.pageSize ?? 50;
     const page = q.page ?? 1;
     const text = q.text ? ticketTextQuery(q.text) : '';
-    const all = this.db.data.tickets
-      .filter(
-        (t) =>
-          (!q.status || t.status === q.status) &&
-          (!q.tag || t.tags.includes(q.tag)) &&
-          (!q.lang || t.lang === q.lang) &&
-          (!q.channel || t.channel === q.channel) &&
-          (!q.from || t.createdAt >= q.from) &&
-          (!q.to || t.createdAt < q.to) &&
-          (!q.verifiedUserId || t.verifiedUserId === q.verifiedUserId) &&
-          (!q.updatedBefore || t.updatedAt < q.updatedBefore) &&
-          (q.assignee === undefined || (t.assignee ?? null) === q.assignee) &&
-          (!text || ticketHasText(t, text)) &&
-          (!q.team || t.team === q.team) &&
-          (!q.priority || t.priority === q.priority) &&
-          (!q.type || t.type === q.type) &&
-          (!q.category || sameCategory(t.category, q.category)),
-      )
-      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    const all = this.db.data.tickets.filter(
+      (t) =>
+        (!q.status || t.status === q.status) &&
+        (!q.tag || t.tags.includes(q.tag)) &&
+        (!q.lang || t.lang === q.lang) &&
+        (!q.channel || t.channel === q.channel) &&
+        (!q.from || t.createdAt >= q.from) &&
+        (!q.to || t.createdAt < q.to) &&
+        (!q.verifiedUserId || t.verifiedUserId === q.verifiedUserId) &&
+        (!q.updatedBefore || t.updatedAt < q.updatedBefore) &&
+        (q.assignee === undefined || (t.assignee ?? null) === q.assignee) &&
+        (!text || ticketHasText(t, text)) &&
+        (!q.team || t.team === q.team) &&
+        (!q.priority || t.priority === q.priority) &&
+        (!q.type || t.type === q.type) &&
+        (!q.category || sameCategory(t.category, q.category)),
+    );
+    if (q.queue) this.inQueueOrder(all, q.queue);
+    else all.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
     return { tickets: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, page, pageSize };
+  }
+
+  /** Queue keys by ticket, kept while the ticket and the policy are those they were made from (a change moves updatedAt). */
+  private readonly queueKeys = new WeakMap<Ticket, { policy: string; updatedAt: string; key: string }>();
+
+  /** Sort the matching tickets into queue order, in place: all are in memory, so there is no cap and nothing to store. */
+  private inQueueOrder(tickets: Ticket[], order: QueueOrder): void {
+    if (order.fifo) {
+      tickets.sort(fifoCompare);
+      return;
+    }
+    const keyOf = (t: Ticket) => {
+      const kept = this.queueKeys.get(t);
+      if (kept && kept.policy === order.policy && kept.updatedAt === t.updatedAt) return kept.key;
+      const key = order.key(t);
+      this.queueKeys.set(t, { policy: order.policy, updatedAt: t.updatedAt, key });
+      return key;
+    };
+    const keyed = tickets.map((t) => [keyOf(t), t] as const).sort((a, b) => cmp(a[0], b[0]));
+    keyed.forEach(([, t], i) => (tickets[i] = t));
   }
 
   /** Apply a change and persist it with what it owes; on failure nothing changes. */

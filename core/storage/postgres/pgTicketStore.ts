@@ -8,6 +8,7 @@ import type {
   CreatedOnce,
   Owe,
   OwedDelivery,
+  QueueOrder,
   TicketDraft,
   TicketPage,
   TicketQuery,
@@ -15,6 +16,7 @@ import type {
 } from '../ports.ts';
 import { channelOf } from './pgDeliveryQueue.ts';
 import { readTicketFacts } from './pgTicketFacts.ts';
+import { refreshQueueKeys } from './pgQueueKeys.ts';
 import { transaction } from './transaction.ts';
 import { TICKET_TEXT_FIELDS, ticketTextQuery } from '../../tickets/ticketText.ts';
 
@@ -24,13 +26,19 @@ import { TICKET_TEXT_FIELDS, ticketTextQuery } from '../../tickets/ticketText.ts
  * from different instances apply one after the other. An idempotent create
  * commits its key's claim with the ticket (migration 0006), and every change
  * commits the deliveries it owes (the outbox) in its own transaction.
+ * A queue is ordered and paged in SQL by a key kept on each row (migration
+ * 0016), written with each change under the policy of the last queue read
+ * here, and made again by a read under another policy (pgQueueKeys.ts).
  */
 export class PgTicketStore implements TicketRepository {
+  /** The queue order last read here: what a change keys its row by (none yet: left for the next read to key). */
+  private keying?: QueueOrder;
+
   constructor(private readonly pool: pg.Pool) {}
 
   async create(draft: TicketDraft, owe?: Owe): Promise<Ticket> {
-    if (!owe) return insert(this.pool, draft);
-    return transaction(this.pool, async (client) => insert(client, draft, undefined, owe));
+    if (!owe) return insert(this.pool, draft, undefined, undefined, this.keying);
+    return transaction(this.pool, async (client) => insert(client, draft, undefined, owe, this.keying));
   }
 
   async createOnce(claim: IdempotencyClaim, draft: TicketDraft, owe?: Owe): Promise<CreatedOnce> {
@@ -44,7 +52,7 @@ export class PgTicketStore implements TicketRepository {
         'INSERT INTO ticket_idempotency (key, request, salt, ticket_id) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING',
         [claim.key, claim.request, claim.salt, idOf(seq)],
       );
-      if (taken.rowCount) return { ticket: await insert(client, draft, seq, owe), claim, replayed: false };
+      if (taken.rowCount) return { ticket: await insert(client, draft, seq, owe, this.keying), claim, replayed: false };
       const { rows } = await client.query<{ request: string; salt: string; doc: Ticket }>(
         'SELECT k.request, k.salt, t.doc FROM ticket_idempotency k JOIN tickets t ON t.id = k.ticket_id WHERE k.key = $1',
         [claim.key],
@@ -92,9 +100,19 @@ export class PgTicketStore implements TicketRepository {
     if (q.type) add('type = ?', q.type);
     if (q.category) add('lower(category) = lower(?)', q.category);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    let order = 'created_at DESC, seq DESC';
+    if (q.queue) {
+      this.keying = q.queue;
+      // The same order as the embedded store's: code units (COLLATE "C"), whatever the database's collation.
+      if (q.queue.fifo) order = 'created_at, id COLLATE "C"';
+      else {
+        await refreshQueueKeys(this.pool, q.queue);
+        order = 'queue_key';
+      }
+    }
     const [found, count] = await Promise.all([
       this.pool.query<{ doc: Ticket }>(
-        `SELECT doc FROM tickets ${filter} ORDER BY created_at DESC, seq DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+        `SELECT doc FROM tickets ${filter} ORDER BY ${order} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
         params,
       ),
       this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM tickets ${filter}`, params),
@@ -112,8 +130,8 @@ export class PgTicketStore implements TicketRepository {
       t.updatedAt = nextUpdatedAt(before.updatedAt);
       const owed = owe?.(t) ?? [];
       await client.query(
-        'UPDATE tickets SET status = $2, channel = $3, lang = $4, tags = $5, created_at = $6, updated_at = $7, doc = $8, team = $9, priority = $10, type = $11, category = $12 WHERE id = $1',
-        [id, ...columnsOf(t)],
+        'UPDATE tickets SET status = $2, channel = $3, lang = $4, tags = $5, created_at = $6, updated_at = $7, doc = $8, team = $9, priority = $10, type = $11, category = $12, queue_key = $13, queue_policy = $14 WHERE id = $1',
+        [id, ...columnsOf(t, this.keying)],
       );
       await queueOwed(client, owed);
       return t;
@@ -139,7 +157,13 @@ export class PgTicketStore implements TicketRepository {
 }
 
 /** Insert a new ticket numbered `seq` (a new number when unset), and what it owes (call inside a transaction when `owe` is set). */
-async function insert(db: pg.Pool | pg.PoolClient, draft: TicketDraft, seq?: string, owe?: Owe): Promise<Ticket> {
+async function insert(
+  db: pg.Pool | pg.PoolClient,
+  draft: TicketDraft,
+  seq?: string,
+  owe?: Owe,
+  keying?: QueueOrder,
+): Promise<Ticket> {
   seq ??= (await db.query<{ n: string }>("SELECT nextval('ticket_seq') AS n")).rows[0]!.n;
   const now = new Date().toISOString();
   const ticket: Ticket = {
@@ -155,8 +179,8 @@ async function insert(db: pg.Pool | pg.PoolClient, draft: TicketDraft, seq?: str
   // Before the insert: what it owes may record its claim on the ticket (the mail sink's sealed link).
   const pending = owe?.(ticket) ?? [];
   await db.query(
-    'INSERT INTO tickets (id, seq, status, channel, lang, tags, created_at, updated_at, doc, team, priority, type, category) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
-    [ticket.id, seq, ...columnsOf(ticket)],
+    'INSERT INTO tickets (id, seq, status, channel, lang, tags, created_at, updated_at, doc, team, priority, type, category, queue_key, queue_policy) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)',
+    [ticket.id, seq, ...columnsOf(ticket, keying)],
   );
   await queueOwed(db, pending);
   return ticket;
@@ -187,8 +211,8 @@ function idOf(seq: string): string {
   return `T-${seq.padStart(6, '0')}`;
 }
 
-/** The columns kept beside the document, in table order after id and seq (then the triage columns of migration 0007). */
-function columnsOf(t: Ticket): unknown[] {
+/** The columns kept beside the document, in table order after id and seq (then the triage columns of migration 0007, and the queue key of 0016). */
+function columnsOf(t: Ticket, keying: QueueOrder | undefined): unknown[] {
   return [
     t.status,
     t.channel,
@@ -201,6 +225,8 @@ function columnsOf(t: Ticket): unknown[] {
     t.priority ?? null,
     t.type ?? null,
     t.category ?? null,
+    keying ? keying.key(t) : null,
+    keying ? keying.policy : null,
   ];
 }
 
