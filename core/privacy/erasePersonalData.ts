@@ -42,6 +42,7 @@ export interface EraseResult {
   };
 }
 
+const EPOCH = new Date(0).toISOString();
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 /** A WhatsApp id as the channel stores it (wa_id: the number's digits, country code first); a leading + is allowed. */
 const PHONE = /^\+?\d{6,15}$/;
@@ -99,6 +100,9 @@ export async function erasePersonalData(deps: EraseDeps, subject: string): Promi
     );
     counts.tickets++;
   }
+  // A store that keeps the tickets report's facts beside the tickets (PostgreSQL) would keep her plan there
+  // until the next report: reading an empty period makes every changed ticket's facts again now.
+  if (counts.tickets) await deps.tickets.reportFacts?.(EPOCH, EPOCH);
 
   counts.conversations =
     (await deps.conversations?.eraseUser((c) => {
@@ -228,6 +232,8 @@ function eraseInTicket(t: Ticket, subject: boolean, pseudonym: string, scrub: (s
     t.userId = pseudonym;
     // The id her tickets were listed by ("my tickets") is hers: the ticket no longer lists under it.
     delete t.verifiedUserId;
+    // Her verified attributes (plan, …) describe her, not the ticket; routing read them when it was opened.
+    delete t.attributes;
   }
   t.subject = scrub(t.subject);
   if (t.description) t.description = scrub(t.description);

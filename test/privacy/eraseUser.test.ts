@@ -54,9 +54,10 @@ describe('erasing a person on request', function () {
   it('POST /api/admin/erase-user removes the e-mail and name everywhere, keeps the counts, and records the erasure', async () => {
     s = await startTestServer({ env: { DEFLECT_API_KEYS: `admin=${ADMIN},lead=${LEAD}` } });
     const { anaTicket, bobTicket, conversationId } = await seed(s);
-    // Her ticket's thread and rating, and the id she was verified as, are hers too.
+    // Her ticket's thread and rating, and the id and attributes she was verified with, are hers too.
     await s.deps.tickets.update(anaTicket, (t) => {
       t.verifiedUserId = 'u-ana';
+      t.attributes = { plan: 'paid', company: 'Acme Ana SL' };
       t.messages.push({
         id: 'm',
         from: 'customer',
@@ -93,6 +94,7 @@ describe('erasing a person on request', function () {
     expect(ticket.name).to.equal(undefined);
     expect(ticket.userId).to.match(/^erased-/);
     expect(ticket).to.not.have.property('verifiedUserId');
+    expect(ticket).to.not.have.property('attributes');
     expect(JSON.stringify(ticket).toLowerCase()).to.not.contain('ana.garcia@example.com');
     expect((await s.deps.tickets.get(bobTicket)).email).to.equal('bob@example.com');
     expect(readFileSync(path.join(s.config.dataDir, 'tickets.json'), 'utf8').toLowerCase()).to.not.contain(
