@@ -139,6 +139,13 @@ function showTab(next: Tab): void {
     b.setAttribute('aria-selected', String(b.dataset.tab === next));
   for (const section of document.querySelectorAll<HTMLElement>('#app > section'))
     section.hidden = (section.dataset.tab ?? 'deflection') !== next;
+  // The page heading names the tab's reports; kept as its data-i18n key, so a change of language rewords it too.
+  const heading = document.querySelector<HTMLElement>('h1[data-i18n]');
+  if (heading) {
+    const key = next === 'tickets' ? 'headingTickets' : 'heading';
+    heading.dataset.i18n = key;
+    heading.textContent = L.t(key);
+  }
   void load();
 }
 

@@ -13,7 +13,8 @@ const agent = { 'Content-Type': 'application/json', Authorization: `Bearer ${KEY
  * share and first-contact resolution, created vs solved per day and the
  * backlog by age as charts, a table per group (regrouped on request) with
  * its CSV; the deflection panels are out of sight meanwhile; switching the
- * language rewords the tab in place, on the same figures.
+ * language rewords the tab in place, on the same figures; the page heading
+ * names the ticket reports while the tab is shown.
  */
 describe('the dashboard: the Tickets tab', function () {
   this.timeout(120_000);
@@ -86,6 +87,8 @@ describe('the dashboard: the Tickets tab', function () {
         expect([await page.isVisible('#gaps-h'), await page.isVisible('#chart-trend')]).to.deep.equal([false, false]);
         expect(await page.textContent('#tickets-h')).to.equal(L.t('ticketsHeading'));
         if (lang === 'es') expect(await page.textContent('#tickets-h')).to.equal('Incidencias');
+        // The page heading names the tab's reports, not the deflection ones.
+        expect(await page.textContent('h1')).to.equal(lang === 'es' ? 'Informes de incidencias' : 'Ticket reports');
 
         expect(await figure(page, 'Created')).to.equal(L.number(3));
         expect(await figure(page, 'Solved')).to.equal(L.number(1));
@@ -142,12 +145,16 @@ describe('the dashboard: the Tickets tab', function () {
       );
       expect(await page.textContent('#tickets-h')).to.equal('Incidencias');
       expect(await page.isVisible('#gaps-h')).to.equal(false); // still on the Tickets tab
+      expect(await page.textContent('h1')).to.equal('Informes de incidencias');
       expect(await figure(page, 'Created')).to.equal(es.number(3));
       expect(await page.locator('#tickets-ages g[data-age="backlogOver30d"] text').first().textContent()).to.equal(
         '30 días o más',
       );
       expect(await page.getAttribute('#tickets-ages svg', 'aria-label')).to.equal(es.t('ticketsAgesLabel'));
       expect(page.url()).to.contain('lang=es');
+      // Back on the Deflection tab, the heading is the deflection reports' again.
+      await page.getByRole('tab', { name: es.t('tabDeflection') }).click();
+      expect(await page.textContent('h1')).to.equal('Informes de desvío');
     } finally {
       await context.close();
     }

@@ -9,6 +9,8 @@ export type Entry = string | { one: string; other: string };
 export const en = {
   pageTitle: 'Deflect — reports',
   heading: 'Deflection reports',
+  /** The page heading while the Tickets tab is shown. */
+  headingTickets: 'Ticket reports',
   language: 'Language',
   signOut: 'Sign out',
   signIn: 'Sign in',

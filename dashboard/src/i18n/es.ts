@@ -5,6 +5,7 @@ import type { Strings } from './en.ts';
 export const es: Strings = {
   pageTitle: 'Deflect — informes',
   heading: 'Informes de desvío',
+  headingTickets: 'Informes de incidencias',
   language: 'Idioma',
   signOut: 'Cerrar sesión',
   signIn: 'Iniciar sesión',
