@@ -1,8 +1,9 @@
 import { expect } from 'chai';
+import pg from 'pg';
 import { slaSchema } from '../../core/sla/slaPolicy.ts';
 import type { Stores, TicketDraft } from '../../core/storage/ports.ts';
 import type { Ticket } from '../../core/tickets/types.ts';
-import { queueOrderFor } from '../../core/triage/queueOrder.ts';
+import { policyFingerprint, queueOrderFor } from '../../core/triage/queueOrder.ts';
 import { describeStorageContract } from '../helpers/storageBackends.ts';
 
 const draft = (over: Partial<TicketDraft> = {}): TicketDraft => ({
@@ -54,6 +55,20 @@ async function readQueue(stores: Stores, team: string | undefined, sla: typeof p
     totals.add(got.total);
     seen.push(...got.tickets.map((t) => names.get(t.id) ?? t.id));
     if (got.tickets.length < 4) return { seen, totals: [...totals] };
+  }
+}
+
+/** How many PostgreSQL rows hold a key made under the policy named `policy`. */
+async function keyedUnder(databaseUrl: string, policy: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM tickets WHERE queue_policy = $1', [
+      policy,
+    ]);
+    return Number(rows[0]!.n);
+  } finally {
+    await client.end();
   }
 }
 
@@ -137,6 +152,8 @@ describeStorageContract('TicketRepository: queue order', (pair) => {
     const names = await seed(a);
     expect((await readQueue(a, 'billing', policyA, names)).seen).to.deep.equal(orderA);
     expect((await readQueue(b, 'billing', policyB, names)).seen).to.deep.equal(orderB);
+    // PostgreSQL re-keys only what the read ordered (billing's open tickets), never the whole table.
+    if (pair().databaseUrl) expect(await keyedUnder(pair().databaseUrl!, policyFingerprint(policyB))).to.equal(12);
     // Instance a still serves policy A when it changes a ticket: b, under B, must not take a's key for it.
     const p3 = [...names].find(([, n]) => n === 'P3 resolution due 16:00')![0];
     await a.tickets.update(p3, (t) => void (t.tags = ['vip']));

@@ -6,14 +6,25 @@ import type { Ticket } from '../../tickets/types.ts';
 const BATCH = 1000;
 
 /**
- * Make the queue key (migration 0016) of every ticket keyed under another
- * policy than `order`'s, or not keyed at all, so a queue read can order and
- * page in SQL. The rule stays in one place (order.key, in this process). A
- * row changed since it was read keeps what its writer stored: the update is
- * guarded by the row version, so an older document never overwrites a newer
- * key, and a key its writer made under another policy is made again next read.
+ * Make the queue key (migration 0016) of every ticket the read's filter
+ * matches (`where`, SQL over `params`, as the read's own) that is keyed under
+ * another policy than `order`'s, or not keyed at all, so the read can order
+ * and page in SQL. Only the tickets read are keyed: two instances serving two
+ * policies for a moment (a snapshot being followed) re-key at most the queue
+ * they read each, never the whole table. The rule stays in one place
+ * (order.key, in this process). A row changed since it was read keeps what
+ * its writer stored: the update is guarded by the row version, so an older
+ * document never overwrites a newer key, and a key its writer made under
+ * another policy is made again by the next read.
  */
-export async function refreshQueueKeys(pool: pg.Pool, order: QueueOrder): Promise<number> {
+export async function refreshQueueKeys(
+  pool: pg.Pool,
+  order: QueueOrder,
+  where: string[] = [],
+  params: unknown[] = [],
+): Promise<number> {
+  const n = params.length;
+  const filter = where.map((w) => `${w} AND `).join('');
   let made = 0;
   // In id order from where the last batch stopped, so rows skipped as changed meanwhile do not loop.
   let after = '';
@@ -21,9 +32,9 @@ export async function refreshQueueKeys(pool: pg.Pool, order: QueueOrder): Promis
     // < and > rather than <>: both are index ranges (tickets_queue_policy).
     const { rows } = await pool.query<{ id: string; doc: Ticket; v: string }>(
       `SELECT id, doc, xmin::text AS v FROM tickets
-        WHERE id > $2 AND (queue_policy IS NULL OR queue_policy < $1 OR queue_policy > $1)
+        WHERE ${filter}id > $${n + 2} AND (queue_policy IS NULL OR queue_policy < $${n + 1} OR queue_policy > $${n + 1})
         ORDER BY id LIMIT ${BATCH}`,
-      [order.policy, after],
+      [...params, order.policy, after],
     );
     if (!rows.length) return made;
     after = rows[rows.length - 1]!.id;

@@ -106,7 +106,7 @@ export class PgTicketStore implements TicketRepository {
       // The same order as the embedded store's: code units (COLLATE "C"), whatever the database's collation.
       if (q.queue.fifo) order = 'created_at, id COLLATE "C"';
       else {
-        await refreshQueueKeys(this.pool, q.queue);
+        await refreshQueueKeys(this.pool, q.queue, where, params);
         order = 'queue_key';
       }
     }
