@@ -1,6 +1,7 @@
 import type { TicketStatus } from '../contracts/api.ts';
 import type { CoreServices } from '../services.ts';
-import type { Ticket, TicketPriority, TicketType } from '../tickets/types.ts';
+import type { Ticket, TicketPriority, TicketType, TriageLevel } from '../tickets/types.ts';
+import { priorityFrom } from '../triage/priorityMatrix.ts';
 import { moveTo, type Milestones } from '../tickets/lifecycle.ts';
 import { announceToSinks } from '../tickets/handToSinks.ts';
 import { oweTo, prepareSinks } from '../tickets/outbox.ts';
@@ -20,6 +21,9 @@ export interface TicketChange {
   /** Triage (issue 18): what the agent sets is recorded as decided by `agent`; null clears category or team. */
   type?: TicketType;
   priority?: TicketPriority;
+  /** The priority from the impact × urgency matrix instead (one of them may be given when the ticket has the other). */
+  impact?: TriageLevel;
+  urgency?: TriageLevel;
   category?: string | null;
   team?: string | null;
 }
@@ -74,8 +78,19 @@ function retriage(t: Ticket, change: TicketChange): void {
     t.triage = { ...t.triage, [field]: 'agent' };
   }
   if (change.tags) t.triage = { ...t.triage, tags: 'agent' };
+  // A priority given as such no longer follows an impact and urgency; given those, the matrix decides it.
+  if (change.priority) {
+    delete t.impact;
+    delete t.urgency;
+  }
+  if (change.impact) t.impact = change.impact;
+  if (change.urgency) t.urgency = change.urgency;
+  if ((change.impact || change.urgency) && t.impact && t.urgency) {
+    t.priority = priorityFrom(t.impact, t.urgency);
+    t.triage = { ...t.triage, priority: 'agent' };
+  }
 }
 
 function triageChanged(change: TicketChange): boolean {
-  return TRIAGE_FIELDS.some((f) => change[f] !== undefined);
+  return TRIAGE_FIELDS.some((f) => change[f] !== undefined) || !!change.impact || !!change.urgency;
 }

@@ -32,6 +32,9 @@ export interface AgentTicketSummary {
   reopens: number;
   type?: string;
   priority?: string;
+  /** What the priority was judged from, when an agent gave impact and urgency: high, medium or low. */
+  impact?: string;
+  urgency?: string;
   category?: string;
   team?: string;
   /** When the first response and the resolution are due under the SLA (core/sla/computeSla.ts), while their clocks run or once missed. */

@@ -49,6 +49,9 @@ export interface Ticket {
   /** Triage (issue 18): what kind of request it is, how urgent, what it is about and which team owns it. */
   type?: TicketType;
   priority?: TicketPriority;
+  /** What an agent judged its priority from (core/triage/priorityMatrix.ts): how many it hurts, how soon it must be fixed. */
+  impact?: TriageLevel;
+  urgency?: TriageLevel;
   category?: string;
   team?: string;
   /** How each triage field was decided: the failed question's best article, a routing rule, an agent, or the defaults. */
@@ -79,6 +82,8 @@ export interface SinkHandOver {
 export type TicketType = 'incident' | 'service_request' | 'question';
 /** P1 (most urgent) to P4, from an impact × urgency matrix. */
 export type TicketPriority = 'P1' | 'P2' | 'P3' | 'P4';
+/** Impact and urgency, the two sides of the priority matrix. */
+export type TriageLevel = 'high' | 'medium' | 'low';
 export type TriageSource = 'article' | 'rule' | 'agent' | 'default';
 
 export interface TicketMessage {

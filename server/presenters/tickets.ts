@@ -28,6 +28,8 @@ export function ticketSummary(t: TicketWithSla) {
     followUps: t.followUps,
     type: t.type,
     priority: t.priority,
+    impact: t.impact,
+    urgency: t.urgency,
     category: t.category,
     team: t.team,
     triage: t.triage,

@@ -16,6 +16,7 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, 'must be a date 
 
 const ticketType = z.enum(['incident', 'service_request', 'question']);
 const priority = z.enum(['P1', 'P2', 'P3', 'P4']);
+const level = z.enum(['high', 'medium', 'low']);
 
 export const listSchema = z.strictObject({
   status: status.optional(),
@@ -56,6 +57,9 @@ const patchSchema = z
     solvedWith: z.string().trim().min(1).max(300).optional(),
     type: ticketType.optional(),
     priority: priority.optional(),
+    /** Instead of priority: the impact × urgency matrix decides it (core/triage/priorityMatrix.ts). */
+    impact: level.optional(),
+    urgency: level.optional(),
     category: z.string().trim().min(1).max(100).nullable().optional(),
     team: teamName.nullable().optional(),
   })
@@ -67,10 +71,16 @@ const patchSchema = z
       b.note !== undefined ||
       b.type !== undefined ||
       b.priority !== undefined ||
+      b.impact !== undefined ||
+      b.urgency !== undefined ||
       b.category !== undefined ||
       b.team !== undefined,
-    'give at least one of status, assignee, tags, note, type, priority, category, team',
-  );
+    'give at least one of status, assignee, tags, note, type, priority, impact, urgency, category, team',
+  )
+  .refine((b) => !(b.priority && (b.impact || b.urgency)), {
+    message: 'give priority, or impact and urgency, not both',
+    path: ['priority'],
+  });
 
 const messageSchema = z.strictObject({
   text: z.string().trim().min(1).max(10_000),

@@ -91,6 +91,28 @@ describe('triage when a ticket is opened, and agents changing it (HTTP)', functi
     expect((await patch(`${s.url}/api/tickets/${t.id}`, { team: 'Not A Team' })).status).to.equal(400);
   });
 
+  it('an agent may give impact and urgency instead: the matrix decides the priority', async () => {
+    const t = await ticketAfter('I was charged twice for my order');
+    const url = `${s.url}/api/tickets/${t.id}`;
+    const cases: Array<{ change: Record<string, string>; expects: Record<string, string | undefined> }> = [
+      { change: { impact: 'high', urgency: 'medium' }, expects: { priority: 'P2', impact: 'high', urgency: 'medium' } },
+      // One side changed: the other is the ticket's.
+      { change: { urgency: 'high' }, expects: { priority: 'P1', impact: 'high', urgency: 'high' } },
+      { change: { impact: 'low', urgency: 'low' }, expects: { priority: 'P4', impact: 'low', urgency: 'low' } },
+      { change: { impact: 'medium', urgency: 'medium' }, expects: { priority: 'P3', impact: 'medium' } },
+      // A priority given as such no longer follows them.
+      { change: { priority: 'P1' }, expects: { priority: 'P1', impact: undefined, urgency: undefined } },
+    ];
+    for (const { change, expects } of cases) {
+      const r = await patch(url, change);
+      expect(r.status, JSON.stringify(change)).to.equal(200);
+      for (const [field, value] of Object.entries(expects)) expect(r.body[field], field).to.equal(value);
+      expect(r.body.triage.priority).to.equal('agent');
+    }
+    expect((await patch(url, { priority: 'P2', impact: 'high' })).status).to.equal(400);
+    expect((await patch(url, { urgency: 'critical' })).status).to.equal(400);
+  });
+
   it('GET /api/tickets filters by team, priority, type and category', async () => {
     const list = async (q: string) =>
       (await getJson(`${s.url}/api/tickets?${q}&pageSize=200`, bearer)).body.tickets as {
