@@ -8,7 +8,7 @@ import type {
   TicketCountsResponse,
 } from '../../core/contracts/agent.ts';
 import type { AccessResponse } from '../../core/contracts/reports.ts';
-import { errorText, type Locale } from './i18n/index.ts';
+import { errorText, type Locale, type ServerError } from './i18n/index.ts';
 
 /** Tickets on one page of the queue. */
 export const PAGE_SIZE = 50;
@@ -39,12 +39,32 @@ export interface QueueFilters {
   sort?: string;
 }
 
-/** A change from the status form (PATCH /api/tickets/:id). */
+/** A change from the status or the triage form (PATCH /api/tickets/:id). */
 export interface TicketChange {
   status?: TicketStatus;
   assignee?: string | null;
   solvedWith?: string;
   author?: string;
+  type?: string;
+  priority?: string;
+  impact?: string;
+  urgency?: string;
+  category?: string | null;
+  team?: string | null;
+  tags?: string[];
+  /** An internal note, written with the change. */
+  note?: string;
+}
+
+/** A refused request, in the page's language, with the server's own error kept (its messages say what to fix). */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    message: string,
+    readonly server?: ServerError,
+  ) {
+    super(message);
+  }
 }
 
 export function agentApi(locale: () => Locale) {
@@ -61,7 +81,7 @@ export function agentApi(locale: () => Locale) {
     const error = await errorOf(res);
     if (res.status === 401 || res.status === 403)
       throw new AuthError(error ? errorText(locale(), error) : locale().t('noAccess'));
-    throw new Error(errorText(locale(), error, res.statusText));
+    throw new ApiError(errorText(locale(), error, res.statusText), error);
   }
   const json = async <T>(path: string, init?: RequestInit): Promise<T> => (await (await call(path, init)).json()) as T;
   const send = (method: string, body: unknown): RequestInit => ({ method, body: JSON.stringify(body) });

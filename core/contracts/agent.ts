@@ -37,10 +37,15 @@ export interface AgentTicketSummary {
   urgency?: string;
   category?: string;
   team?: string;
+  /** How each triage field was decided: the failed question's best article, a routing rule, an agent, or the defaults. */
+  triage?: Partial<Record<'type' | 'priority' | 'category' | 'team' | 'tags', TriageSource>>;
   /** When the first response and the resolution are due under the SLA (core/sla/computeSla.ts), while their clocks run or once missed. */
   due?: { firstResponseAt?: string; resolutionAt?: string };
   sla?: 'ok' | 'warning' | 'breached';
 }
+
+/** Who decided a triage field (core/tickets/types.ts). */
+export type TriageSource = 'article' | 'rule' | 'agent' | 'default';
 
 export interface AgentTicketPage {
   tickets: AgentTicketSummary[];
