@@ -1,6 +1,6 @@
 // The agents' inbox (/agent): the queue with its filters and counts, one
 // ticket with what the bot knew, replies and internal notes, status and
-// assignee, and canned answers from the knowledge base. Data comes from the
+// assignee, triage, and canned answers from the knowledge base. Data comes from the
 // agent routes (api.ts); words from i18n/; every action has a control
 // reachable by Tab and most a single-key shortcut (keys.ts).
 import type { TicketStatus } from '../../core/contracts/api.ts';
@@ -12,6 +12,7 @@ import { localeFor, resolveLang, toLang, type Locale } from './i18n/index.ts';
 import { wireShortcuts } from './keys.ts';
 import { renderQueue, renderStatuses, STATUSES, statusName, triageFields } from './queue.ts';
 import { renderTicket } from './ticket.ts';
+import { wireTriage } from './triage.ts';
 
 let L: Locale = localeFor(resolveLang(location.search, navigator.languages));
 const api = agentApi(() => L);
@@ -200,6 +201,7 @@ function showTicket(t: AgentTicketDetail): void {
     t.status,
   );
   page.assignee.value = t.assignee ?? '';
+  showTriage(t);
   drawSolutions(t.solvedWith ?? page.solvedWith.value);
   setOptions(
     page.after,
@@ -304,6 +306,18 @@ const resetCanned = wireCanned({
   failed: (error) => failed(error, byId('canned-status'), 'loadFailed'),
 });
 
+const showTriage = wireTriage({
+  api: () => api,
+  locale: () => L,
+  author: me,
+  teams: () => state.teams,
+  saved: (t) => {
+    showTicket(t);
+    void loadQueue();
+  },
+  failed: (error) => failed(error, byId('triage-error'), 'saveFailed'),
+});
+
 function showLogin(message = ''): void {
   keyStore.clear();
   page.app.hidden = true;
@@ -405,6 +419,7 @@ function start(): void {
     c: inTicket(() => byId('canned-q').focus()),
     s: inTicket(() => page.status.focus()),
     a: inTicket(assignToMe),
+    t: inTicket(() => byId('tr-type').focus()),
     '/': () => field('text').focus(),
     '?': () => page.keys.showModal(),
     leave: () =>

@@ -3,7 +3,7 @@
 // leaves a field, and the shortcuts work again.
 
 export type ShortcutHandlers = Partial<
-  Record<'j' | 'k' | 'o' | 'r' | 'n' | 'c' | 's' | 'a' | '/' | '?', () => void>
+  Record<'j' | 'k' | 'o' | 'r' | 'n' | 'c' | 's' | 'a' | 't' | '/' | '?', () => void>
 > & {
   /** Escape in a field: where focus goes after leaving it. */
   leave: () => void;

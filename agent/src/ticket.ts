@@ -81,14 +81,7 @@ function renderMeta(t: AgentTicketDetail, L: Locale): void {
     ['reason', L.t(`reason_${t.reason}` as StringKey)],
   ];
   if (t.description) rows.push(['description', t.description]);
-  if (t.tags.length) rows.push(['colTags', t.tags.join(', ')]);
-  for (const [key, value] of [
-    ['colType', t.type],
-    ['colPriority', t.priority],
-    ['colCategory', t.category],
-    ['colTeam', t.team],
-  ] as const)
-    if (typeof value === 'string' && value) rows.push([key, value]);
+  // Type, priority, category, team and tags are in the triage form (triage.ts), where they can be changed.
   const due = nextDue(t);
   if (due) rows.push(['colDue', L.when(due)]);
   byId('ticket-meta').replaceChildren(...rows.flatMap(([key, value]) => [el('dt', L.t(key)), el('dd', value)]));

@@ -1,0 +1,175 @@
+// The ticket's triage (issue 18), which an agent may change: type, priority
+// (given directly, or as impact × urgency), category, team and tags, each
+// beside who decided it. Saving sends only what changed, with an internal
+// note that records the change in the thread; the API records each field
+// changed as the agent's.
+import type { AgentTicketDetail, TriageSource } from '../../core/contracts/agent.ts';
+// The matrix itself, not a copy: the preview must be what the server will decide (a pure table, no I/O).
+import { priorityFrom } from '../../core/triage/priorityMatrix.ts';
+import type { TriageLevel } from '../../core/tickets/types.ts';
+import { ApiError, type AgentApi, type TicketChange } from './api.ts';
+import { byId, el, setOptions } from './dom.ts';
+import type { Locale, StringKey } from './i18n/index.ts';
+
+const TYPES = ['incident', 'service_request', 'question'];
+const LEVELS: TriageLevel[] = ['high', 'medium', 'low'];
+const PRIORITIES = ['P1', 'P2', 'P3', 'P4'];
+
+export interface TriageWiring {
+  api: () => AgentApi;
+  locale: () => Locale;
+  /** The agent's name, who signs the change; empty for the key's role. */
+  author: () => string;
+  /** Teams seen in the queue: suggestions, since the API does not list the routing policy's teams. */
+  teams: () => Iterable<string>;
+  /** The ticket as the API returned it after the change: shown again, and its queue row refreshed. */
+  saved: (t: AgentTicketDetail) => void;
+  /** A failure that is not the request's fault (the key was refused). */
+  failed: (error: unknown) => void;
+}
+
+/** Wires the triage form; returns what fills it with a ticket. */
+export function wireTriage(w: TriageWiring): (t: AgentTicketDetail) => void {
+  const form = byId('triage', HTMLFormElement);
+  const type = byId('tr-type', HTMLSelectElement);
+  const impact = byId('tr-impact', HTMLSelectElement);
+  const urgency = byId('tr-urgency', HTMLSelectElement);
+  const priority = byId('tr-priority', HTMLSelectElement);
+  const category = byId('tr-category', HTMLInputElement);
+  const team = byId('tr-team', HTMLInputElement);
+  const tags = byId('tr-tags', HTMLInputElement);
+  const status = byId('triage-status');
+  const error = byId('triage-error');
+  let ticket: AgentTicketDetail | undefined;
+
+  const matrix = (): string | undefined =>
+    impact.value && urgency.value ? priorityFrom(impact.value as TriageLevel, urgency.value as TriageLevel) : undefined;
+  const showMatrix = () => {
+    const p = matrix();
+    byId('tr-matrix').textContent = p ? w.locale().t('fromMatrix', { priority: p }) : '';
+    if (p) priority.value = p;
+  };
+  impact.addEventListener('change', showMatrix);
+  urgency.addEventListener('change', showMatrix);
+  // A priority chosen as such no longer follows impact and urgency (core/commands/updateTicket.ts).
+  priority.addEventListener('change', () => {
+    impact.value = urgency.value = '';
+    showMatrix();
+  });
+
+  function show(t: AgentTicketDetail): void {
+    const L = w.locale();
+    if (t.id !== ticket?.id) status.textContent = error.textContent = '';
+    ticket = t;
+    const unset = (v: string | undefined): Array<[string, string]> => (v ? [] : [['', L.t('notSet')]]);
+    // A type or priority cannot be taken away once set, so "not set" is offered only while it is.
+    setOptions(
+      type,
+      [...unset(t.type), ...TYPES.map((v): [string, string] => [v, L.t(`type_${v}` as StringKey)])],
+      t.type ?? '',
+    );
+    const levels: Array<[string, string]> = [
+      ['', L.t('notSet')],
+      ...LEVELS.map((v): [string, string] => [v, L.t(`level_${v}`)]),
+    ];
+    setOptions(impact, levels, t.impact ?? '');
+    setOptions(urgency, levels, t.urgency ?? '');
+    setOptions(priority, [...unset(t.priority), ...PRIORITIES.map((v): [string, string] => [v, v])], t.priority ?? '');
+    category.value = t.category ?? '';
+    team.value = t.team ?? '';
+    tags.value = t.tags.join(', ');
+    byId('tr-teams').replaceChildren(...[...new Set([...w.teams()])].sort().map((name) => el('option', name)));
+    for (const f of ['type', 'priority', 'category', 'team', 'tags'] as const) {
+      const by = byId(`tr-${f}-by`);
+      const source: TriageSource | undefined = t.triage?.[f];
+      by.textContent = source ? L.t('decidedBy', { source: L.t(`source_${source}`) }) : '';
+      if (source) by.dataset.source = source;
+      else delete by.dataset.source;
+    }
+    showMatrix();
+  }
+
+  /** What differs from the ticket, as PATCH takes it, and the same in words for the note. */
+  function changes(t: AgentTicketDetail): { change: TicketChange; words: string[] } {
+    const L = w.locale();
+    const change: TicketChange = {};
+    const words: string[] = [];
+    const said = (key: StringKey, from: string | undefined, to: string) =>
+      words.push(`${L.t(key)}: ${from || '—'} → ${to || '—'}`);
+    const typeName = (v: string | undefined) => (v ? L.t(`type_${v}` as StringKey) : undefined);
+    if (type.value && type.value !== t.type) {
+      change.type = type.value;
+      said('triageType', typeName(t.type), typeName(type.value)!);
+    }
+    const matrixChanged = (impact.value || undefined) !== t.impact || (urgency.value || undefined) !== t.urgency;
+    if (matrixChanged && impact.value && urgency.value) {
+      if (impact.value !== t.impact) change.impact = impact.value;
+      if (urgency.value !== t.urgency) change.urgency = urgency.value;
+      const by = `${L.t('impact')} ${L.t(`level_${impact.value as TriageLevel}`)} × ${L.t('urgency')} ${L.t(`level_${urgency.value as TriageLevel}`)}`;
+      said('triagePriority', t.priority, `${matrix()} (${by})`);
+    } else if (priority.value && priority.value !== t.priority) {
+      change.priority = priority.value;
+      said('triagePriority', t.priority, priority.value);
+    }
+    for (const [input, field, key] of [
+      [category, 'category', 'triageCategory'],
+      [team, 'team', 'triageTeam'],
+    ] as const) {
+      const value = input.value.trim();
+      if (value === (t[field] ?? '')) continue;
+      change[field] = value || null;
+      said(key, t[field], value);
+    }
+    // Compared as the API stores them (trimmed, lower case, once each), so retyping the same tags is no change.
+    const list = [
+      ...new Set(
+        tags.value
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    ];
+    if (list.join(',') !== t.tags.join(',')) {
+      change.tags = list;
+      said('colTags', t.tags.join(', '), list.join(', '));
+    }
+    return { change, words };
+  }
+
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const t = ticket;
+    if (!t) return;
+    const L = w.locale();
+    const { change, words } = changes(t);
+    error.textContent = '';
+    if (!words.length) return void (status.textContent = L.t('noChange'));
+    const author = w.author();
+    const body = { ...change, note: L.t('triageNote', { changes: words.join('; ') }), ...(author ? { author } : {}) };
+    status.textContent = L.t('loading');
+    w.api()
+      .update(t.id, body)
+      .then((updated) => {
+        w.saved(updated);
+        status.textContent = L.t('saved');
+      })
+      .catch((e: unknown) => {
+        status.textContent = '';
+        if (!(e instanceof ApiError)) return w.failed(e);
+        error.textContent = L.t('saveFailed', { error: refusal(e) });
+      });
+  });
+
+  return show;
+}
+
+/** The refusal in the page's language, followed by the server's reasons, which say what a valid value is. */
+function refusal(e: ApiError): string {
+  const details = e.server?.code === 'invalid_request' ? e.server.details : undefined;
+  if (!Array.isArray(details)) return e.message;
+  const reasons = details.flatMap((d: unknown) => {
+    const { field, message } = (d ?? {}) as { field?: unknown; message?: unknown };
+    return typeof field === 'string' && typeof message === 'string' ? [`${field}: ${message}`] : [];
+  });
+  return reasons.length ? `${e.message} (${reasons.join('; ')})` : e.message;
+}
