@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import pg from 'pg';
 import { reportTickets } from '../../core/commands/reportTickets.ts';
 import { ticketFacts } from '../../core/reports/ticketFacts.ts';
 import { ticketReport } from '../../core/reports/tickets.ts';
@@ -108,5 +109,40 @@ describeStorageContract('tickets report', (pair) => {
     await b.tickets.removeWhere((t) => t.category === 'billing');
     expect((await figures(a)).totals).to.include({ created: 1, ratings: 0 });
     expect(await figures(a)).to.deep.equal(await direct(a));
+  });
+
+  it('follows a change whose facts the other instance made, over the facts it keeps decoded', async () => {
+    const { a, b } = pair();
+    await figures(a); // a decodes every ticket's facts and keeps them
+    const open = (await b.tickets.list({ status: 'open' })).tickets[0]!;
+    await b.tickets.update(open.id, (t) => void moveTo(t, 'solved', at('2026-06-20T08:00:00Z')));
+    expect((await figures(b)).totals).to.include({ solved: 3, backlog: 0 }); // b makes the new facts
+    expect((await figures(a)).totals).to.include({ solved: 3, backlog: 0 });
+    expect(await figures(a)).to.deep.equal(await direct(a));
+  });
+
+  it('counts a ticket written outside the store once committed, never waiting for the write', async function () {
+    const { a, b, databaseUrl } = pair();
+    if (!databaseUrl) return this.skip(); // PostgreSQL only: SQL written by hand
+    await figures(a);
+    const open = (await a.tickets.list({ status: 'open' })).tickets[0]!;
+    // Queued by a committed write, then held by one still open.
+    const triaged = await b.tickets.update(open.id, (t) => void (t.category = 'network'));
+    const solved = structuredClone(triaged);
+    moveTo(solved, 'solved', at('2026-06-20T08:00:00Z'));
+    const other = new pg.Client({ connectionString: databaseUrl });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('UPDATE tickets SET status = $2, doc = $3 WHERE id = $1', [open.id, 'solved', solved]);
+      // The report neither waits for the open transaction nor sees its write…
+      expect((await figures(a)).totals).to.include({ solved: 2, backlog: 1 });
+      await other.query('COMMIT');
+      // …and counts it once committed, though no store method wrote it.
+      expect((await figures(a)).totals).to.include({ solved: 3, backlog: 0 });
+      expect(await figures(a)).to.deep.equal(await direct(a));
+    } finally {
+      await other.end();
+    }
   });
 });

@@ -14,7 +14,7 @@ import type {
   TicketRepository,
 } from '../ports.ts';
 import { channelOf } from './pgDeliveryQueue.ts';
-import { readTicketFacts } from './pgTicketFacts.ts';
+import { PgTicketFacts } from './pgTicketFacts.ts';
 import { transaction } from './transaction.ts';
 import { TICKET_TEXT_FIELDS, ticketTextQuery } from '../../tickets/ticketText.ts';
 
@@ -26,7 +26,12 @@ import { TICKET_TEXT_FIELDS, ticketTextQuery } from '../../tickets/ticketText.ts
  * commits the deliveries it owes (the outbox) in its own transaction.
  */
 export class PgTicketStore implements TicketRepository {
-  constructor(private readonly pool: pg.Pool) {}
+  /** This instance's facts for the tickets report, decoded once per ticket version. */
+  private readonly facts: PgTicketFacts;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.facts = new PgTicketFacts(pool);
+  }
 
   async create(draft: TicketDraft, owe?: Owe): Promise<Ticket> {
     if (!owe) return insert(this.pool, draft);
@@ -132,9 +137,9 @@ export class PgTicketStore implements TicketRepository {
     return rows.map((r) => r.doc);
   }
 
-  /** The tickets report's facts, from the compact table beside the tickets (migration 0011). */
+  /** The tickets report's facts, from the compact table beside the tickets (migrations 0011, 0015). */
   reportFacts(from: string, to: string): Promise<TicketFacts[]> {
-    return readTicketFacts(this.pool, from, to);
+    return this.facts.read(from, to);
   }
 }
 
