@@ -7,6 +7,7 @@ import type { IndexHolder } from '../../core/services.ts';
 import type { Stores, TicketDraft } from '../../core/storage/ports.ts';
 import { addAgentMessage, addCustomerMessage, moveTo, rate } from '../../core/tickets/lifecycle.ts';
 import type { Ticket } from '../../core/tickets/types.ts';
+import { PgImport } from '../../core/storage/postgres/pgImport.ts';
 import { describeStorageContract } from '../helpers/storageBackends.ts';
 
 const draft = (over: Partial<TicketDraft> = {}): TicketDraft => ({
@@ -144,5 +145,29 @@ describeStorageContract('tickets report', (pair) => {
     } finally {
       await other.end();
     }
+  });
+
+  it('makes the facts of imported tickets as it imports them: the first report remakes none', async function () {
+    const { a, databaseUrl } = pair();
+    if (!databaseUrl) return this.skip(); // PostgreSQL only: its bulk import
+    const [model] = await a.tickets.all();
+    const imported = [900, 901].map((n): Ticket => ({ ...model!, id: `T-000${n}`, category: 'imported' }));
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    try {
+      await new PgImport(pool).tickets(imported, 901);
+      const { rows } = await pool.query(
+        `SELECT t.id, f.row_version = t.xmin::text AS fresh, d.id IS NOT NULL AS queued
+           FROM tickets t LEFT JOIN ticket_facts f ON f.id = t.id LEFT JOIN ticket_facts_due d ON d.id = t.id
+          WHERE t.id = ANY($1) ORDER BY t.id`,
+        [imported.map((t) => t.id)],
+      );
+      expect(rows).to.deep.equal([
+        { id: 'T-000900', fresh: true, queued: false },
+        { id: 'T-000901', fresh: true, queued: false },
+      ]);
+    } finally {
+      await pool.end();
+    }
+    expect(await figures(a)).to.deep.equal(await direct(a));
   });
 });

@@ -106,7 +106,7 @@ export class PgTicketFacts {
     const stale = rows.filter((r) => r.doc);
     const facts = stale.map((r) => ticketFacts(r.doc!));
     const versions = stale.map((r) => r.v);
-    if (facts.length) await store(client, facts, versions);
+    if (facts.length) await storeTicketFacts(client, facts, versions);
     await client.query('DELETE FROM ticket_facts_due WHERE id = ANY($1)', [rows.map((r) => r.id)]);
     // Facts just made are this process's too: no need to read back what it wrote.
     facts.forEach((f, i) => this.keep(f.id, versions[i]!, f, this.reads));
@@ -147,8 +147,8 @@ function lastMs(f: TicketFacts): number {
   return Math.max(f.createdMs, f.firstResponseMs ?? 0, f.solvedMs ?? 0, ...f.history.map(([ms]) => ms));
 }
 
-/** Upsert facts made from the given row versions. */
-async function store(client: pg.PoolClient, facts: TicketFacts[], versions: string[]): Promise<void> {
+/** Upsert the facts made from the given ticket row versions (xmin): the one writer of ticket_facts rows. */
+export async function storeTicketFacts(client: pg.PoolClient, facts: TicketFacts[], versions: string[]): Promise<void> {
   await client.query(
     `INSERT INTO ticket_facts (id, row_version, facts_version, created_ms, last_ms, unsolved, facts)
      SELECT u.id, u.v, $7, u.c, u.l, u.o, u.f::json
