@@ -66,6 +66,7 @@ export function ticketReport(
   const at = (group: TicketAcc | undefined, ms: number) => group ?? row(keyOfTime(ms));
   const rowEnds = timed ? [...rows.keys()].map((k) => rowEnd(k, groupBy, endMs)) : [];
   const rowAccs = [...rows.values()];
+  const targets: TargetsByPlan = new Map();
 
   for (const f of list) {
     // Solved or closed for good before the period: none of its instants falls in it.
@@ -92,12 +93,21 @@ export function ticketReport(
       at(group, solved).solve(business, calendar, reopens.any, fcr, windowOpen, f.rating);
       totals.solve(business, calendar, reopens.any, fcr, windowOpen, f.rating);
     }
-    if (policy)
-      for (const [name, ms, met] of slaOutcomes(f, policy, now, clock))
-        if (ms >= fromMs && ms < toMs) {
-          at(group, ms).sla(name, met);
-          totals.sla(name, met);
+    if (policy) {
+      const clocks = slaClocks(f, policy, targets, now, clock);
+      if (clocks) {
+        const fr = decided(clocks.firstResponse, f.firstResponseMs ?? stoppedSince(f));
+        if (fr !== undefined && fr >= fromMs && fr < toMs) {
+          at(group, fr).sla('firstResponse', clocks.firstResponse!.state === 'met');
+          totals.sla('firstResponse', clocks.firstResponse!.state === 'met');
         }
+        const res = decided(clocks.resolution, stoppedSince(f));
+        if (res !== undefined && res >= fromMs && res < toMs) {
+          at(group, res).sla('resolution', clocks.resolution!.state === 'met');
+          totals.sla('resolution', clocks.resolution!.state === 'met');
+        }
+      }
+    }
     if (timed) countBacklogByRow(f, rowEnds, rowAccs);
     if (unsolvedAt(f, endMs)) {
       group?.backlogAge(endMs - f.createdMs);
@@ -143,7 +153,8 @@ function countBacklogByRow(f: TicketFacts, ends: number[], accs: TicketAcc[]): v
       for (let j = firstAbove(ends, from); j < ends.length && ends[j]! <= to; j++)
         accs[j]!.backlogAge(ends[j]! - f.createdMs);
     if (!next) break;
-    [from, status] = next;
+    from = next[0];
+    status = next[1];
   }
 }
 
@@ -182,29 +193,38 @@ export function reopensOf(f: Pick<TicketFacts, 'history'>): { any: boolean; with
   return { any, withinWindow };
 }
 
-/**
- * Each SLA target's outcome, as the SLA clocks decide it (core/sla/computeSla.ts),
- * at the instant it was decided: met when the clock stopped (the first
- * response; the solve), breached when the target ran out. A clock still
- * running or paused is not decided and not counted.
- */
-function slaOutcomes(
+/** The SLA targets of each plan and priority, looked up once per report. */
+type TargetsByPlan = Map<string | undefined, Map<string | undefined, Targets>>;
+type Targets = ReturnType<typeof targetsFor>;
+
+/** The ticket's SLA clocks, as the SLA rules run them (core/sla/computeSla.ts); undefined when no target applies. */
+function slaClocks(
   f: TicketFacts,
   policy: SlaPolicy,
+  cache: TargetsByPlan,
   now: number,
   clock: BusinessClock,
-): Array<['firstResponse' | 'resolution', number, boolean]> {
-  const targets = targetsFor({ priority: f.priority, attributes: f.plan ? { plan: f.plan } : undefined }, policy);
-  if (!targets.firstResponse && !targets.resolution) return [];
-  const clocks = runClocks(f, targets, now, clock);
-  const out: Array<['firstResponse' | 'resolution', number, boolean]> = [];
-  const decide = (c: RawSlaClock | undefined, stoppedMs: number | undefined, name: 'firstResponse' | 'resolution') => {
-    if (c?.state === 'breached' && c.dueMs !== undefined) out.push([name, c.dueMs, false]);
-    else if (c?.state === 'met' && stoppedMs !== undefined) out.push([name, stoppedMs, true]);
-  };
-  decide(clocks.firstResponse, f.firstResponseMs ?? stoppedSince(f), 'firstResponse');
-  decide(clocks.resolution, stoppedSince(f), 'resolution');
-  return out;
+): ReturnType<typeof runClocks> | undefined {
+  let byPriority = cache.get(f.plan);
+  if (!byPriority) cache.set(f.plan, (byPriority = new Map()));
+  let targets = byPriority.get(f.priority);
+  if (!targets) {
+    targets = targetsFor({ priority: f.priority, attributes: f.plan ? { plan: f.plan } : undefined }, policy);
+    byPriority.set(f.priority, targets);
+  }
+  if (!targets.firstResponse && !targets.resolution) return undefined;
+  return runClocks(f, targets, now, clock);
+}
+
+/**
+ * When an SLA target's outcome was decided, the instant it is counted at:
+ * met when the clock stopped (the first response; the solve), breached when
+ * the target ran out. A clock still running or paused is not decided (undefined).
+ */
+function decided(c: RawSlaClock | undefined, stoppedMs: number | undefined): number | undefined {
+  if (c?.state === 'breached' && c.dueMs !== undefined) return c.dueMs;
+  if (c?.state === 'met' && stoppedMs !== undefined) return stoppedMs;
+  return undefined;
 }
 
 /** When the ticket last became solved or closed and stayed so; undefined while it is not. */

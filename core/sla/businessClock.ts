@@ -61,20 +61,23 @@ export function tabulatedClock(cal: BusinessCalendar, fromMs: number, toMs: numb
       if (!covered(a)) return walk.add(a, ms);
       const target = upTo(a) + ms;
       // The first period whose running total reaches the target; for 0 ms, the first with time left
-      // (as the walk: at a period's end, the answer is the next period's start).
-      const reaches = (i: number) => {
-        const total = before[i]! + ends[i]! - starts[i]!;
-        return ms > 0 ? total >= target : total > target;
-      };
+      // (as the walk: at a period's end, the answer is the next period's start). Inline, not a
+      // closure: the report asks this of every ticket, and a closure per call is what it cost.
       let lo = 0;
       let hi = starts.length - 1;
-      if (!reaches(hi)) return walk.add(a, ms);
+      if (!reaches(before, starts, ends, hi, ms, target)) return walk.add(a, ms);
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (reaches(mid)) hi = mid;
+        if (reaches(before, starts, ends, mid, ms, target)) hi = mid;
         else lo = mid + 1;
       }
       return Math.max(a, starts[lo]! + (target - before[lo]!));
     },
   };
+}
+
+/** Whether the running total at the end of period i reaches `target` (for 0 ms: passes it). */
+function reaches(before: number[], starts: number[], ends: number[], i: number, ms: number, target: number): boolean {
+  const total = before[i]! + ends[i]! - starts[i]!;
+  return ms > 0 ? total >= target : total > target;
 }

@@ -88,12 +88,11 @@ export function runClocks(
   nowMs: number,
   clock: BusinessClock,
 ): { firstResponse?: RawSlaClock; resolution?: RawSlaClock } {
-  return {
-    ...(targets.firstResponse
-      ? { firstResponse: runClock(tl, clock, targets.firstResponse, nowMs, tl.firstResponseMs) }
-      : {}),
-    ...(targets.resolution ? { resolution: runClock(tl, clock, targets.resolution, nowMs, undefined) } : {}),
-  };
+  const clocks: { firstResponse?: RawSlaClock; resolution?: RawSlaClock } = {};
+  if (targets.firstResponse)
+    clocks.firstResponse = runClock(tl, clock, targets.firstResponse, nowMs, tl.firstResponseMs);
+  if (targets.resolution) clocks.resolution = runClock(tl, clock, targets.resolution, nowMs, undefined);
+  return clocks;
 }
 
 function timelineOf(t: SlaTicket): SlaTimeline {
@@ -133,7 +132,8 @@ function runClock(tl: SlaTimeline, cal: BusinessClock, targetMs: number, nowMs: 
       used += part;
     }
     if (!next) break;
-    [from, status] = next;
+    from = next[0];
+    status = next[1];
   }
   const current = tl.status;
   const finished = stopMs !== undefined && stopMs <= nowMs ? true : STOPPED.includes(current);

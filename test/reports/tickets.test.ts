@@ -68,6 +68,22 @@ describe('Tickets report: volume, backlog, response times, SLA, reopens, first c
       });
     });
 
+    it('median and p90 hold in any order and with repeats: 3 h × 5, 1 h × 3, 8 h × 2 → 3 h and 8 h', () => {
+      // Picked by selection, not a sort: the answer must not depend on where the repeats fall.
+      const hours = [3, 8, 1, 3, 3, 1, 8, 3, 1, 3];
+      for (const order of [hours, [...hours].reverse(), [...hours].sort((a, b) => a - b)]) {
+        const stories = order.map((h) =>
+          opened('2026-12-10T00:00:00Z').reply(
+            new Date(Date.parse('2026-12-10T00:00:00Z') + h * 3_600_000).toISOString(),
+          ),
+        );
+        expect(report(stories).totals).to.include({
+          firstResponseMedianCalendarHours: 3,
+          firstResponseP90CalendarHours: 8,
+        });
+      }
+    });
+
     it('a ticket not yet answered is measured by nobody: null times, not zero', () => {
       const r = report([opened('2026-12-10T00:00:00Z')]);
       expect(r.totals).to.include({ firstResponses: 0, firstResponseMedianBusinessHours: null });

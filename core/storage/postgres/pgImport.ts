@@ -1,6 +1,9 @@
 import type pg from 'pg';
 import type { DeflectEvent } from '../../events/types.ts';
+import { ticketFacts } from '../../reports/ticketFacts.ts';
 import type { Ticket } from '../../tickets/types.ts';
+import { storeTicketFacts } from './pgTicketFacts.ts';
+import { transaction } from './transaction.ts';
 
 /** Rows per statement: large enough to move millions of events quickly, small enough for one round trip. */
 const BATCH = 1000;
@@ -58,20 +61,7 @@ export class PgImport {
     const count = { moved: 0, alreadyThere: 0, refreshed: 0 };
     for (let i = 0; i < tickets.length; i += BATCH) {
       const batch = tickets.slice(i, i + BATCH);
-      const { rows } = await this.pool.query<{ inserted: boolean }>(
-        `INSERT INTO tickets (id, seq, status, channel, lang, tags, created_at, updated_at, doc, team, priority, type, category)
-         SELECT x.doc->>'id', (x.doc->>'seq')::bigint, x.doc->>'status', x.doc->>'channel', x.doc->>'lang',
-                ARRAY(SELECT jsonb_array_elements_text(coalesce(x.doc->'tags', '[]'))),
-                (x.doc->>'createdAt')::timestamptz, (x.doc->>'updatedAt')::timestamptz, x.doc - 'seq',
-                x.doc->>'team', x.doc->>'priority', x.doc->>'type', x.doc->>'category'
-           FROM jsonb_array_elements($1::jsonb) AS x(doc)
-         ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, channel = EXCLUDED.channel, lang = EXCLUDED.lang,
-                tags = EXCLUDED.tags, updated_at = EXCLUDED.updated_at, doc = EXCLUDED.doc,
-                team = EXCLUDED.team, priority = EXCLUDED.priority, type = EXCLUDED.type, category = EXCLUDED.category
-          WHERE tickets.doc->>'createdAt' = EXCLUDED.doc->>'createdAt' AND tickets.updated_at < EXCLUDED.updated_at
-         RETURNING (xmax = 0) AS inserted`,
-        [JSON.stringify(batch.map((t) => ({ ...t, seq: numberOf(t.id) })))],
-      );
+      const rows = await transaction(this.pool, (client) => writeTickets(client, batch));
       const inserted = rows.filter((r) => r.inserted).length;
       count.moved += inserted;
       count.refreshed += rows.length - inserted;
@@ -121,6 +111,39 @@ export class PgImport {
     }
     return count;
   }
+}
+
+/**
+ * One batch of tickets written, with their report facts (migrations 0011,
+ * 0015) made from the tickets in hand and taken off the facts queue in the
+ * same transaction: the first tickets report after an import of millions
+ * of events then reads facts instead of re-reading every document.
+ */
+async function writeTickets(client: pg.PoolClient, batch: Ticket[]): Promise<Array<{ inserted: boolean }>> {
+  const { rows } = await client.query<{ id: string; v: string; inserted: boolean }>(
+    `INSERT INTO tickets (id, seq, status, channel, lang, tags, created_at, updated_at, doc, team, priority, type, category)
+       SELECT x.doc->>'id', (x.doc->>'seq')::bigint, x.doc->>'status', x.doc->>'channel', x.doc->>'lang',
+              ARRAY(SELECT jsonb_array_elements_text(coalesce(x.doc->'tags', '[]'))),
+              (x.doc->>'createdAt')::timestamptz, (x.doc->>'updatedAt')::timestamptz, x.doc - 'seq',
+              x.doc->>'team', x.doc->>'priority', x.doc->>'type', x.doc->>'category'
+         FROM jsonb_array_elements($1::jsonb) AS x(doc)
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, channel = EXCLUDED.channel, lang = EXCLUDED.lang,
+              tags = EXCLUDED.tags, updated_at = EXCLUDED.updated_at, doc = EXCLUDED.doc,
+              team = EXCLUDED.team, priority = EXCLUDED.priority, type = EXCLUDED.type, category = EXCLUDED.category
+        WHERE tickets.doc->>'createdAt' = EXCLUDED.doc->>'createdAt' AND tickets.updated_at < EXCLUDED.updated_at
+       RETURNING id, xmin::text AS v, (xmax = 0) AS inserted`,
+    [JSON.stringify(batch.map((t) => ({ ...t, seq: numberOf(t.id) })))],
+  );
+  if (!rows.length) return rows;
+  const byId = new Map(batch.map((t) => [t.id, t]));
+  await storeTicketFacts(
+    client,
+    rows.map((r) => ticketFacts(byId.get(r.id)!)),
+    rows.map((r) => r.v),
+  );
+  // The written rows are held until commit: a later write waits for it, then queues its ticket again.
+  await client.query('DELETE FROM ticket_facts_due WHERE id = ANY($1)', [rows.map((r) => r.id)]);
+  return rows;
 }
 
 /** T-000042 → 42; the embedded store's ids are always `T-` and digits. */

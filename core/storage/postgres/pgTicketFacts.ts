@@ -1,67 +1,170 @@
 import type pg from 'pg';
 import { TICKET_FACTS_VERSION, ticketFacts, type TicketFacts } from '../../reports/ticketFacts.ts';
 import type { Ticket } from '../../tickets/types.ts';
+import { transaction } from './transaction.ts';
 
 /** Facts (re)made per statement: one round trip each. */
 const BATCH = 1000;
 const UNSOLVED = new Set(['open', 'pending', 'on_hold']);
 
-/**
- * The tickets report's facts of the tickets a period can count (migration
- * 0011): first the facts of tickets written since they were last made are
- * made again from their documents, then the period's rows are read. The
- * rule that derives facts stays in one place (ticketFacts), in this process.
- */
-export async function readTicketFacts(pool: pg.Pool, from: string, to: string): Promise<TicketFacts[]> {
-  await refresh(pool);
-  // One JSON array as one text value: a single parse here costs a fraction of a row (and a parse) per ticket.
-  const { rows } = await pool.query<{ list: string }>(
-    `SELECT '[' || coalesce(string_agg(facts::text, ','), '') || ']' AS list
-       FROM ticket_facts WHERE created_ms < $2 AND (last_ms >= $1 OR unsolved)`,
-    [Date.parse(from), Date.parse(to)],
-  );
-  return JSON.parse(rows[0]!.list) as TicketFacts[];
+/** One ticket's facts as this process decoded them, and the ticket row version (xmin) they were made from. */
+interface Cached {
+  version: string;
+  facts: TicketFacts;
+  lastMs: number;
+  /** The read that last listed it: what tells a deleted ticket's facts from a period's others. */
+  seen: number;
 }
 
-/** Make the facts of every ticket whose row changed since its facts were made (or that has none). */
-export async function refresh(pool: pg.Pool): Promise<number> {
-  let made = 0;
-  // In id order, from where the last batch stopped: each batch is an index range, however many are stale.
-  let after = '';
-  for (;;) {
-    const { rows } = await pool.query<{ id: string; doc: Ticket; v: string }>(
-      `SELECT t.id, t.doc, t.xmin::text AS v FROM tickets t LEFT JOIN ticket_facts f ON f.id = t.id
-        WHERE t.id > $2 AND (f.id IS NULL OR f.row_version <> t.xmin::text OR f.facts_version <> $1)
-        ORDER BY t.id LIMIT ${BATCH}`,
+/**
+ * The tickets report's facts of the tickets a period can count (migrations
+ * 0011 and 0015), for one instance. Before each read, the facts of the
+ * tickets written since (queued by a trigger in ticket_facts_due, whichever
+ * instance or path wrote them) are made again from their documents. Then
+ * the period's ticket ids and row versions are listed, and only facts this
+ * process has not decoded at that version are fetched: decoded facts stay
+ * in memory, as the embedded store keeps them per ticket, so a report
+ * reads a few bytes per unchanged ticket instead of parsing its facts again.
+ * The rule that derives facts stays in one place (ticketFacts), in this process.
+ */
+export class PgTicketFacts {
+  private readonly cache = new Map<string, Cached>();
+  private reads = 0;
+  /** Whether this process has queued the facts another code version made (TICKET_FACTS_VERSION differs). */
+  private versionChecked = false;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** The facts of every ticket created before `to` and active since `from` or still unsolved. */
+  async read(from: string, to: string): Promise<TicketFacts[]> {
+    await this.refresh();
+    const fromMs = Date.parse(from);
+    const toMs = Date.parse(to);
+    // Two JSON arrays in one text value: 140,000 ids and versions parse in milliseconds, any id spelling.
+    const { rows } = await this.pool.query<{ list: string }>(
+      `SELECT json_build_object('ids', coalesce(json_agg(id), '[]'), 'versions', coalesce(json_agg(row_version), '[]'))::text AS list
+         FROM ticket_facts WHERE created_ms < $2 AND (last_ms >= $1 OR unsolved)`,
+      [fromMs, toMs],
+    );
+    const { ids, versions } = JSON.parse(rows[0]!.list) as { ids: string[]; versions: string[] };
+    const out: TicketFacts[] = [];
+    const missing: string[] = [];
+    // Marked and swept with no await between, so two reports at once never sweep each other's.
+    const read = ++this.reads;
+    for (let i = 0; i < ids.length; i++) {
+      const hit = this.cache.get(ids[i]!);
+      if (hit) hit.seen = read;
+      if (hit && hit.version === versions[i]) out.push(hit.facts);
+      else missing.push(ids[i]!);
+    }
+    this.sweep(read, fromMs, toMs);
+    for (const made of await this.fetch(missing)) out.push(this.keep(made.id, made.version, made.facts, read));
+    return out;
+  }
+
+  /** Make the facts of every queued ticket; resolves with how many were made. */
+  async refresh(): Promise<number> {
+    if (!this.versionChecked) {
+      await this.pool.query(
+        `INSERT INTO ticket_facts_due (id) SELECT id FROM ticket_facts WHERE facts_version <> $1 ORDER BY id
+         ON CONFLICT (id) DO UPDATE SET n = ticket_facts_due.n + 1`,
+        [TICKET_FACTS_VERSION],
+      );
+      this.versionChecked = true;
+    }
+    let made = 0;
+    // In id order, from where the last batch stopped: a ticket another instance holds is left for the next report.
+    let after = '';
+    for (;;) {
+      const batch = await transaction(this.pool, (client) => this.remake(client, after));
+      if (!batch.taken) return made;
+      after = batch.last;
+      made += batch.made;
+      if (batch.taken < BATCH) return made;
+    }
+  }
+
+  /**
+   * One batch of queued tickets, in one transaction holding their queue rows:
+   * a write to one of them cannot commit before this does (its trigger waits
+   * for the queue row, then queues it again), and another instance skips
+   * them, so the facts stored are those of the ticket as it stands. The ticket
+   * rows are held for key share too (what the facts' foreign key takes), so a
+   * deletion waits, or is waited for, never both.
+   */
+  private async remake(client: pg.PoolClient, after: string): Promise<{ taken: number; made: number; last: string }> {
+    // A queued ticket whose facts already match its row is only taken off the queue.
+    const { rows } = await client.query<{ id: string; v: string; doc: Ticket | null }>(
+      `SELECT d.id, t.xmin::text AS v,
+              CASE WHEN f.row_version = t.xmin::text AND f.facts_version = $1 THEN NULL ELSE t.doc END AS doc
+         FROM ticket_facts_due d JOIN tickets t ON t.id = d.id LEFT JOIN ticket_facts f ON f.id = d.id
+        WHERE d.id > $2 ORDER BY d.id LIMIT ${BATCH}
+          FOR UPDATE OF d SKIP LOCKED FOR KEY SHARE OF t SKIP LOCKED`,
       [TICKET_FACTS_VERSION, after],
     );
-    if (!rows.length) return made;
-    after = rows[rows.length - 1]!.id;
-    const facts = rows.map((r) => ticketFacts(r.doc));
-    // Joined to tickets: a ticket deleted meanwhile is skipped, not a foreign-key error.
-    await pool.query(
-      `INSERT INTO ticket_facts (id, row_version, facts_version, created_ms, last_ms, unsolved, facts)
-       SELECT u.id, u.v, $7, u.c, u.l, u.o, u.f::json
-         FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::bool[], $6::text[]) AS u(id, v, c, l, o, f)
-         JOIN tickets t ON t.id = u.id
-       ON CONFLICT (id) DO UPDATE SET row_version = EXCLUDED.row_version, facts_version = EXCLUDED.facts_version,
-              created_ms = EXCLUDED.created_ms, last_ms = EXCLUDED.last_ms, unsolved = EXCLUDED.unsolved, facts = EXCLUDED.facts`,
-      [
-        facts.map((f) => f.id),
-        rows.map((r) => r.v),
-        facts.map((f) => f.createdMs),
-        facts.map(lastMs),
-        facts.map((f) => UNSOLVED.has(f.status)),
-        facts.map((f) => JSON.stringify(f)),
-        TICKET_FACTS_VERSION,
-      ],
+    if (!rows.length) return { taken: 0, made: 0, last: after };
+    const stale = rows.filter((r) => r.doc);
+    const facts = stale.map((r) => ticketFacts(r.doc!));
+    const versions = stale.map((r) => r.v);
+    if (facts.length) await storeTicketFacts(client, facts, versions);
+    await client.query('DELETE FROM ticket_facts_due WHERE id = ANY($1)', [rows.map((r) => r.id)]);
+    // Facts just made are this process's too: no need to read back what it wrote.
+    facts.forEach((f, i) => this.keep(f.id, versions[i]!, f, this.reads));
+    return { taken: rows.length, made: facts.length, last: rows[rows.length - 1]!.id };
+  }
+
+  /** The stored facts of the given tickets, with their versions (a ticket deleted meanwhile is absent). */
+  private async fetch(ids: string[]): Promise<Array<{ id: string; version: string; facts: TicketFacts }>> {
+    if (!ids.length) return [];
+    const { rows } = await this.pool.query<{ list: string }>(
+      `SELECT json_build_object('versions', coalesce(json_agg(row_version), '[]'), 'facts', coalesce(json_agg(facts), '[]'))::text AS list
+         FROM ticket_facts WHERE id IN (SELECT unnest($1::text[]))`,
+      [ids],
     );
-    made += rows.length;
-    if (rows.length < BATCH) return made;
+    const { versions, facts } = JSON.parse(rows[0]!.list) as { versions: string[]; facts: TicketFacts[] };
+    return facts.map((f, i) => ({ id: f.id, version: versions[i]!, facts: f }));
+  }
+
+  private keep(id: string, version: string, facts: TicketFacts, seen: number): TicketFacts {
+    this.cache.set(id, { version, facts, lastMs: lastMs(facts), seen });
+    return facts;
+  }
+
+  /**
+   * Forget the facts the period's listing should have held but did not: their
+   * ticket was deleted (or changed beyond the period, and is fetched anew when
+   * a period holds it again). The same test as the listing's WHERE.
+   */
+  private sweep(read: number, fromMs: number, toMs: number): void {
+    for (const [id, c] of this.cache)
+      if (c.seen !== read && c.facts.createdMs < toMs && (c.lastMs >= fromMs || UNSOLVED.has(c.facts.status)))
+        this.cache.delete(id);
   }
 }
 
 /** The latest instant a figure of the ticket can be counted at, once it is solved or closed (an unsolved one is always read). */
 function lastMs(f: TicketFacts): number {
   return Math.max(f.createdMs, f.firstResponseMs ?? 0, f.solvedMs ?? 0, ...f.history.map(([ms]) => ms));
+}
+
+/** Upsert the facts made from the given ticket row versions (xmin): the one writer of ticket_facts rows. */
+export async function storeTicketFacts(client: pg.PoolClient, facts: TicketFacts[], versions: string[]): Promise<void> {
+  await client.query(
+    `INSERT INTO ticket_facts (id, row_version, facts_version, created_ms, last_ms, unsolved, facts)
+     SELECT u.id, u.v, $7, u.c, u.l, u.o, e.f
+       FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::bool[]) WITH ORDINALITY AS u(id, v, c, l, o, i)
+       JOIN json_array_elements($6::json) WITH ORDINALITY AS e(f, i) USING (i)
+     ON CONFLICT (id) DO UPDATE SET row_version = EXCLUDED.row_version, facts_version = EXCLUDED.facts_version,
+            created_ms = EXCLUDED.created_ms, last_ms = EXCLUDED.last_ms, unsolved = EXCLUDED.unsolved, facts = EXCLUDED.facts`,
+    [
+      facts.map((f) => f.id),
+      versions,
+      facts.map((f) => f.createdMs),
+      facts.map(lastMs),
+      facts.map((f) => UNSOLVED.has(f.status)),
+      // One JSON text, not a text[] of them: the driver escapes every quote of an array's strings, as much work again.
+      JSON.stringify(facts),
+      TICKET_FACTS_VERSION,
+    ],
+  );
 }

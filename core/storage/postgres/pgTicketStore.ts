@@ -15,7 +15,7 @@ import type {
   TicketRepository,
 } from '../ports.ts';
 import { channelOf } from './pgDeliveryQueue.ts';
-import { readTicketFacts } from './pgTicketFacts.ts';
+import { PgTicketFacts } from './pgTicketFacts.ts';
 import { refreshQueueKeys } from './pgQueueKeys.ts';
 import { transaction } from './transaction.ts';
 import { TICKET_TEXT_FIELDS, ticketTextQuery } from '../../tickets/ticketText.ts';
@@ -33,8 +33,12 @@ import { TICKET_TEXT_FIELDS, ticketTextQuery } from '../../tickets/ticketText.ts
 export class PgTicketStore implements TicketRepository {
   /** The queue order last read here: what a change keys its row by (none yet: left for the next read to key). */
   private keying?: QueueOrder;
+  /** This instance's facts for the tickets report, decoded once per ticket version. */
+  private readonly facts: PgTicketFacts;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: pg.Pool) {
+    this.facts = new PgTicketFacts(pool);
+  }
 
   async create(draft: TicketDraft, owe?: Owe): Promise<Ticket> {
     if (!owe) return insert(this.pool, draft, undefined, undefined, this.keying);
@@ -150,9 +154,9 @@ export class PgTicketStore implements TicketRepository {
     return rows.map((r) => r.doc);
   }
 
-  /** The tickets report's facts, from the compact table beside the tickets (migration 0011). */
+  /** The tickets report's facts, from the compact table beside the tickets (migrations 0011, 0015). */
   reportFacts(from: string, to: string): Promise<TicketFacts[]> {
-    return readTicketFacts(this.pool, from, to);
+    return this.facts.read(from, to);
   }
 }
 
