@@ -1,6 +1,8 @@
 import { expect } from 'chai';
+import pgLib from 'pg';
 import { reportCsat } from '../../core/commands/reportCsat.ts';
-import { CSAT_GROUP_BY, CSAT_COMMENTS } from '../../core/reports/csat.ts';
+import { CSAT_GROUP_BY, CSAT_COMMENTS, csatQuery } from '../../core/reports/csat.ts';
+import { countCsatSql } from '../../core/storage/postgres/csatSql.ts';
 import type { IndexHolder } from '../../core/services.ts';
 import { openStores } from '../../core/storage/openStores.ts';
 import type { Stores, TicketDraft } from '../../core/storage/ports.ts';
@@ -99,6 +101,29 @@ describe('CSAT figures in PostgreSQL equal the in-process scan', function () {
       reportCsat({ ...pg, index }, { from, to, groupBy: 'channel', now }).then((x) => x.offered);
     expect(await edge('2026-04-01T00:00:00.000Z', '2026-04-01T00:00:00.001Z')).to.equal(1);
     expect(await edge('2026-03-31T23:59:59.999Z', '2026-04-01T00:00:00.000Z')).to.equal(0);
+  });
+
+  it('can read the feedback from an index alone and the tickets by solvedAt, not every row (0013)', async () => {
+    // The statements as csatSql.ts writes them, planned with sequential scans discouraged: on a table this small
+    // the planner scans anyway, but the plan shows whether an index matches what the statements ask.
+    const statements: { text: string; values: unknown[] }[] = [];
+    const recorder = {
+      query: async (text: string, values: unknown[]) => (statements.push({ text, values }), { rows: [] }),
+    };
+    const period = { from: '2026-03-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' };
+    await countCsatSql(recorder as never, csatQuery(period, 'category', articleMap()));
+    const client = new pgLib.Client({ connectionString: db!.url });
+    await client.connect();
+    try {
+      await client.query('SET enable_seqscan = off');
+      let plans = '';
+      for (const { text, values } of statements)
+        for (const row of (await client.query(`EXPLAIN ${text}`, values)).rows) plans += `${row['QUERY PLAN']}\n`;
+      expect(plans).to.include('Index Only Scan using events_feedback_by_at');
+      expect(plans).to.match(/Index Scan (using|on) tickets_by_solved_at/);
+    } finally {
+      await client.end();
+    }
   });
 });
 

@@ -94,6 +94,45 @@ describe('Deflection figures in PostgreSQL equal the in-process scan', function 
     expect(after.totals.escalated - before.totals.escalated, 'the rollup of that closed day was rebuilt').to.equal(1);
   });
 
+  it('counts a ticket once per tag and category: several articles, shared tags, questions on several days', async () => {
+    const sql = reportsOn(pg, dirs[0]!.dir);
+    const march = { from: '2026-03-01', to: '2026-03-31' };
+    const ticketsOf = async (groupBy: 'tag' | 'category', key: string) =>
+      (await sql.deflection(march, groupBy)).rows.find((r) => r.key === key)?.tickets ?? 0;
+    const before = { account: await ticketsOf('tag', 'account'), accounts: await ticketsOf('category', 'Accounts') };
+    // One day, one conversation: three articles, two of them tagged "account", one ticket.
+    const many = { conversationId: 'sets-1' };
+    await appendToBoth([
+      asked('2026-03-18T09:00:00.000Z', { ...many, articleId: 'reset-password-en' }),
+      asked('2026-03-18T09:01:00.000Z', { ...many, articleId: 'vpn-setup-en' }),
+      asked('2026-03-18T09:02:00.000Z', { ...many, articleId: 'account-locked-en' }),
+      ticketed('2026-03-18T09:03:00.000Z', 'user', many),
+    ]);
+    // One person over two days and two conversations, the ticket in a third on the day after.
+    const spread = { user: { id: 'sets-person' } };
+    await appendToBoth([
+      asked('2026-03-20T22:00:00.000Z', { ...spread, conversationId: 'sets-2', articleId: 'reset-password-en' }),
+      asked('2026-03-21T08:00:00.000Z', { ...spread, conversationId: 'sets-3', articleId: 'account-locked-en' }),
+      ticketed('2026-03-22T10:00:00.000Z', 'user', { ...spread, conversationId: 'sets-4' }),
+    ]);
+    await expectSameFigures(...both());
+    expect(await ticketsOf('tag', 'account'), 'each ticket once under "account"').to.equal(before.account + 2);
+    expect(await ticketsOf('category', 'Accounts')).to.equal(before.accounts + 2);
+    // A ticket whose questions were all on one day (its day rolled up so) reaches, late, a question of the day
+    // before: its day's rollup is rebuilt, or the ticket would count twice under "account".
+    const late = { user: { id: 'sets-late' } };
+    await appendToBoth([
+      asked('2026-03-25T10:00:00.000Z', { ...late, conversationId: 'sets-5', articleId: 'reset-password-en' }),
+      ticketed('2026-03-26T09:00:00.000Z', 'user', { ...late, conversationId: 'sets-6' }),
+    ]);
+    await expectSameFigures(...both());
+    await appendToBoth([
+      asked('2026-03-24T12:00:00.000Z', { ...late, conversationId: 'sets-7', articleId: 'account-locked-en' }),
+    ]);
+    await expectSameFigures(...both());
+    expect(await ticketsOf('tag', 'account')).to.equal(before.account + 3);
+  });
+
   it('after a past day is rewritten (erasure) and another removed (retention), from the rewritten events', async () => {
     const sql = reportsOn(pg, dirs[0]!.dir);
     const before = await sql.deflection({ from: '2026-02-20', to: '2026-04-20' }, 'article');

@@ -11,6 +11,14 @@ const DAY_MS = 86_400_000;
 const ROLLUP_LOCK = 0x0def1ec8;
 /** Days rolled up per statement: a month of outcomes is one quick pass. */
 const RUN_DAYS = 31;
+/** What a closed day's rollup is made of (migrations 0004, 0012). */
+const ROLLUP_TABLES = [
+  'report_rollup_questions',
+  'report_rollup_tickets',
+  'report_rollup_links',
+  'report_rollup_ticket_sets',
+  'report_rollup_days',
+];
 
 /**
  * The deflection counts in SQL: every question's outcome is kept current by
@@ -68,7 +76,7 @@ export class PgReportFigures implements ReportFigures {
           if ((await staleDays(client, windowDays, a, b)).length) {
             await buildRollups(client, windowDays, a, b);
             // Fresh statistics, or the planner takes a year of links for a few rows and sorts them on disk.
-            await client.query('ANALYZE report_rollup_questions, report_rollup_tickets, report_rollup_links');
+            await client.query(`ANALYZE ${ROLLUP_TABLES.filter((t) => t !== 'report_rollup_days').join(', ')}`);
           }
           await client.query('COMMIT');
         } catch (error) {
@@ -98,23 +106,41 @@ async function staleDays(db: Queryable, windowDays: number, from: string, to: st
 
 /**
  * What a day's rollup for a window was built from: the day's own events (the
- * tickets opened that day) and its questions' outcomes as far as the window
- * reaches (migration 0010) — a change further out cannot move its counts.
+ * tickets opened that day), its questions' outcomes as far as the window
+ * reaches (migration 0010) — a change further out cannot move its counts —
+ * and whether its tickets still reach questions of that day only (0012).
  */
 function SOURCE_VERSION(day: string, windowDays: string): string {
   return `GREATEST((SELECT version FROM event_day_versions v WHERE v.day = ${day}),
-                   (SELECT max(version) FROM outcome_day_versions o WHERE o.day = ${day} AND o.reach_days <= ${windowDays}))`;
+                   (SELECT max(version) FROM outcome_day_versions o WHERE o.day = ${day} AND o.reach_days <= ${windowDays}),
+                   (SELECT max(version) FROM outcome_spread_versions s WHERE s.day = ${day} AND s.reach_days <= ${windowDays}))`;
 }
 
 /** Settle the days [from, to) and store their counts, replacing what was there. */
 async function buildRollups(db: Queryable, windowDays: number, from: string, to: string): Promise<void> {
   const w = windowDays;
-  for (const table of ['report_rollup_questions', 'report_rollup_tickets', 'report_rollup_links', 'report_rollup_days'])
+  for (const table of ROLLUP_TABLES)
     await db.query(`DELETE FROM ${table} WHERE window_days = $1 AND day >= $2 AND day < $3`, [w, from, to]);
   const range = [`${from}T00:00:00Z`, `${to}T00:00:00Z`];
+  // A ticket whose questions (within the window, on any day) all lie on one day is kept as the set of articles it
+  // reached (migration 0012); the others as (article, ticket) links, counted distinct by the report.
   await db.query(
     `WITH s AS MATERIALIZED (SELECT * FROM report_outcomes($1, $2, $3)),
-          links AS (INSERT INTO report_rollup_links SELECT DISTINCT $4::int, day, article, ticket FROM s WHERE ticket IS NOT NULL)
+          links AS MATERIALIZED (SELECT DISTINCT day, article, ticket FROM s WHERE ticket IS NOT NULL),
+          one_day AS MATERIALIZED (
+            SELECT t.ticket, d.one_day FROM (SELECT DISTINCT ticket FROM links) t
+             CROSS JOIN LATERAL (
+               SELECT min(q.day) = max(q.day) AS one_day FROM question_outcomes q
+                WHERE q.ticket = t.ticket AND q.ticket_at <= q.at + $3 * interval '1 millisecond') d),
+          spread AS (
+            INSERT INTO report_rollup_links
+            SELECT $4::int, day, article, ticket FROM links JOIN one_day USING (ticket) WHERE NOT one_day),
+          sets AS (
+            INSERT INTO report_rollup_ticket_sets
+            SELECT $4::int, day, articles, count(*) FROM (
+              SELECT day, ticket, array_agg(article ORDER BY article) AS articles
+                FROM links JOIN one_day USING (ticket) WHERE one_day GROUP BY day, ticket) t
+             GROUP BY day, articles)
      INSERT INTO report_rollup_questions
      SELECT $4, day, lang, channel, article, count(*),
             count(*) FILTER (WHERE answered), count(*) FILTER (WHERE suggested),
