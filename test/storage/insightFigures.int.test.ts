@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import pgClient from 'pg';
 import type { DeflectEvent, NewEvent } from '../../core/events/types.ts';
 import { openStores } from '../../core/storage/openStores.ts';
 import type { Stores } from '../../core/storage/ports.ts';
@@ -108,6 +109,32 @@ describe('Articles and gaps figures in PostgreSQL equal the in-process scan', fu
       ticketed(at(3), 'not_helpful', base),
     ]);
     await expectSameReports();
+  });
+
+  it('hands the gaps report at most the most frequent texts asked for', async () => {
+    const period = { from: '2026-02-20T00:00:00.000Z', to: '2026-04-20T00:00:00.000Z', windowDays: 7 };
+    const all = await pg.reportFigures!.gapQuestions({ period, limit: 1000 });
+    const top = await pg.reportFigures!.gapQuestions({ period, limit: 2 });
+    expect(all.length).to.be.greaterThan(2);
+    const counts = all.map((q) => q.count).sort((a, b) => b - a);
+    expect(top.map((q) => q.count).sort((a, b) => b - a)).to.deep.equal(counts.slice(0, 2));
+  });
+
+  it('kept event by event, the tables of 0014 equal those rebuilt from the whole log at once', async () => {
+    const client = new pgClient.Client({ connectionString: db!.url });
+    await client.connect();
+    try {
+      const read = async () => [
+        (await client.query('SELECT * FROM report_article_events ORDER BY seq, role, article')).rows,
+        (await client.query('SELECT * FROM report_question_texts ORDER BY seq')).rows,
+      ];
+      const kept = await read();
+      expect(kept[0]!.length * kept[1]!.length, 'the case has rows').to.be.greaterThan(0);
+      await client.query('SELECT report_insight_rebuild()');
+      expect(await read()).to.deep.equal(kept);
+    } finally {
+      await client.end();
+    }
   });
 
   it('a "No" then a "Yes" is settled: not a gap', async () => {
