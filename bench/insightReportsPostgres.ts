@@ -15,7 +15,8 @@
  * - warm: the same instance asked again (the scan memoises a period's
  *   outcomes for a minute; SQL is asked again every time);
  * - wall time, this process's CPU time, and the CPU time of the database's
- *   backends (read from /proc: the server must be local). On a shared
+ *   backends (read from /proc: the server must be local; parallel query is
+ *   off, as its workers' CPU time could not be read). On a shared
  *   machine wall time mostly measures the wait for a core.
  *
  * Both paths must give the same report: the bench says whether they did.
@@ -38,6 +39,8 @@ const { values } = parseArgs({
 if (!values.database) throw new Error('--database NAME: a database kept by npm run bench:reports-pg -- --keep');
 const url = new URL(ADMIN_URL);
 url.pathname = `/${values.database}`;
+// Parallel workers are processes of their own, gone before their CPU time can be read: one backend per query.
+url.searchParams.set('options', '-c max_parallel_workers_per_gather=0');
 const DAYS = values.days.split(',').map(Number);
 
 const kb = await loadKnowledgeBase('kb-content', { defaultLang: 'en' });

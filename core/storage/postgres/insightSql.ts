@@ -18,24 +18,24 @@ const DAY_MS = 86_400_000;
 export async function countArticlesSql(pool: pg.Pool, q: ArticleTalliesQuery): Promise<CountedArticle[]> {
   const { from, to } = q.period;
   const windowMs = q.period.windowDays * DAY_MS;
+  // The tickets that can reach a question of the period, and the order and window that make one reach it.
+  const reachable = `t.type = 'ticket' AND t.at >= $1 AND t.at <= $2::timestamptz + $3 * interval '1 millisecond'`;
+  const reaches = `(t.at, t.seq) > (q.at, q.seq) AND t.at <= q.at + $3 * interval '1 millisecond'`;
   const text = `
-WITH q AS MATERIALIZED (
-  SELECT seq, at, conversation_id, uid, email FROM question_outcomes WHERE at >= $1 AND at < $2
-), tickets AS MATERIALIZED (
-  SELECT seq, at, conversation_id, r_uid, r_email FROM events
-   WHERE type = 'ticket' AND at >= $1 AND at <= $2::timestamptz + $3 * interval '1 millisecond'
-), reach AS MATERIALIZED (
+WITH reach AS MATERIALIZED (
+  -- The period's questions meet the tickets as tables, not CTEs: the planner then knows how many conversations and
+  -- people they share, and looks up the few escalated questions' articles by seq instead of hashing the period's.
   SELECT q.seq AS q, q.at AS q_at, q.conversation_id, t.seq AS t, t.at AS t_at
-    FROM q JOIN tickets t ON t.conversation_id = q.conversation_id
-   WHERE (t.at, t.seq) > (q.at, q.seq) AND t.at <= q.at + $3 * interval '1 millisecond'
+    FROM question_outcomes q JOIN events t ON t.conversation_id = q.conversation_id
+   WHERE q.at >= $1 AND q.at < $2 AND ${reachable} AND ${reaches}
   UNION
   SELECT q.seq, q.at, q.conversation_id, t.seq, t.at
-    FROM q JOIN tickets t ON t.r_uid = q.uid
-   WHERE (t.at, t.seq) > (q.at, q.seq) AND t.at <= q.at + $3 * interval '1 millisecond'
+    FROM question_outcomes q JOIN events t ON t.r_uid = q.uid
+   WHERE q.at >= $1 AND q.at < $2 AND ${reachable} AND ${reaches}
   UNION
   SELECT q.seq, q.at, q.conversation_id, t.seq, t.at
-    FROM q JOIN tickets t ON t.r_email = q.email
-   WHERE (t.at, t.seq) > (q.at, q.seq) AND t.at <= q.at + $3 * interval '1 millisecond'
+    FROM question_outcomes q JOIN events t ON t.r_email = q.email
+   WHERE q.at >= $1 AND q.at < $2 AND ${reachable} AND ${reaches}
 ), reached AS (
   -- The escalated questions and the next question of their conversation: a "No" between the two is theirs.
   SELECT r.q, r.q_at, r.conversation_id, nx.at AS nx_at, nx.seq AS nx_seq
@@ -45,8 +45,8 @@ WITH q AS MATERIALIZED (
        WHERE n.conversation_id = r.conversation_id AND (n.at, n.seq) > (r.q_at, r.q)
        ORDER BY n.at, n.seq LIMIT 1) nx ON true
 ), displayed AS (
-  -- The period's rows (its questions'), not the whole table: the planner guesses the reach too large to look up.
   SELECT r.t, a.article FROM reach r
+    -- Their rows are the period's too: should the planner hash them, it hashes the period's, not the table.
     JOIN report_article_events a ON a.seq = r.q AND a.role = 0 AND a.at >= $1 AND a.at < $2
   UNION ALL
   SELECT r.t, s.article
