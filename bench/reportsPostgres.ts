@@ -160,7 +160,9 @@ async function load(now: number): Promise<void> {
   const settleStart = performance.now();
   await fill.query('SELECT question_outcomes_rebuild()');
   const settleS = (performance.now() - settleStart) / 1000;
-  await fill.query('VACUUM ANALYZE events, question_outcomes');
+  // The articles and gaps reports' tables (migration 0014), which the disabled triggers did not keep either.
+  await fill.query('SELECT report_insight_rebuild()');
+  await fill.query('VACUUM ANALYZE events, question_outcomes, report_article_events, report_question_texts');
   const loadS = (performance.now() - t0) / 1000;
   const size = (await fill.query<{ s: string }>(`SELECT pg_size_pretty(pg_database_size(current_database())) AS s`))
     .rows[0]!.s;

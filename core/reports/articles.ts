@@ -1,6 +1,7 @@
 import type { Article } from '../articles/types.ts';
-import type { Outcomes } from './outcomes.ts';
+import type { CountedArticle } from './articleTallies.ts';
 import { rate } from './deflection.ts';
+import type { Period } from './outcomes.ts';
 
 export interface ArticleRow {
   articleId: string;
@@ -31,12 +32,15 @@ export interface ArticlesReport {
   rows: ArticleRow[];
 }
 
-/** Per article: how it did in the period, and whether its content needs attention. */
+/**
+ * Per article: how it did in the period (its tallies, from the in-process
+ * scan or counted by the store), and whether its content needs attention.
+ */
 export function articlesReport(
-  o: Outcomes,
+  counted: { period: Period; now: number; tallies: readonly CountedArticle[] },
   articles: ReadonlyMap<string, Article>,
   updatedAt: ReadonlyMap<string, string>,
-  today = new Date(o.now).toISOString().slice(0, 10),
+  today = new Date(counted.now).toISOString().slice(0, 10),
 ): ArticlesReport {
   const byId = new Map<string, ArticleRow>();
   for (const a of articles.values()) {
@@ -58,8 +62,7 @@ export function articlesReport(
       removed: false,
     });
   }
-  for (const [idx, t] of o.articles) {
-    const id = o.strings[idx]!;
+  for (const { articleId: id, tally: t } of counted.tallies) {
     let row = byId.get(id);
     if (!row) {
       row = {
@@ -89,7 +92,7 @@ export function articlesReport(
     row.ticketsAfterShown = t.ticketsAfter;
   }
   const rows = [...byId.values()].sort((a, b) => b.shown - a.shown || a.articleId.localeCompare(b.articleId));
-  return { from: o.period.from, to: o.period.to, rows };
+  return { from: counted.period.from, to: counted.period.to, rows };
 }
 
 /** Articles that need a writer: more "No" than "Yes", tickets after most showings, or an overdue review. */

@@ -4,9 +4,8 @@ import type { Article } from '../articles/types.ts';
 import type { Lang } from '../contracts/api.ts';
 import { HashingEmbedder } from '../search/hashingEmbedder.ts';
 import { isLang, isStopword, words } from '../text/analyze.ts';
-import { ACTION } from './dayFacts.ts';
-import { ESCALATED, type Outcomes } from './outcomes.ts';
-import { leftNotHelpful } from './verdicts.ts';
+import type { GapQuestion } from './gapQuestions.ts';
+import type { Period } from './outcomes.ts';
 
 export interface GapCluster {
   /** Stable while the cluster's most frequent phrasing stays the same. */
@@ -63,7 +62,7 @@ interface Phrase {
   unanswered: number;
   notHelpful: number;
   ticket: number;
-  near: Map<number, { n: number; confidence: number }>;
+  near: Map<string, { n: number; milli: number }>;
   first: number;
   last: number;
   vector?: Float32Array;
@@ -72,7 +71,9 @@ interface Phrase {
 /**
  * The questions the knowledge base did not settle — nothing above the
  * threshold, a "not helpful", or a ticket afterwards — grouped into clusters
- * of similar phrasings, biggest first.
+ * of similar phrasings, biggest first. The questions come counted per text
+ * (gapQuestions.ts: by the in-process scan, or by PostgreSQL in SQL); only
+ * their distinct texts are clustered here.
  *
  * Clustering is greedy and explainable: phrasings (most frequent first) are
  * embedded with the hashing embedder, and each joins the cluster whose mean
@@ -80,19 +81,16 @@ interface Phrase {
  * a new one; clusters whose means end up similar are then merged. Languages
  * are clustered apart, since a draft article is written in one language.
  */
-export function gapsReport(o: Outcomes, articles: ReadonlyMap<string, Article>, options: GapOptions = {}): GapsReport {
+export function gapsReport(
+  counted: { period: Period; questions: readonly GapQuestion[] },
+  articles: ReadonlyMap<string, Article>,
+  options: GapOptions = {},
+): GapsReport {
   const threshold = options.similarity ?? DEFAULT_SIMILARITY;
   const phrases = new Map<string, Phrase>();
-  for (let i = 0; i < o.q.t.length; i++) {
-    const flags = o.q.flags[i]!;
-    const unanswered = o.q.action[i] !== ACTION.answer && o.q.shownCount[i] === 0;
-    const notHelpful = leftNotHelpful(flags);
-    const ticket = (flags & ESCALATED) !== 0;
-    if (!unanswered && !notHelpful && !ticket) continue;
-    const text = o.textOf(i);
-    const langName = o.strings[o.q.lang[i]!];
-    const lang: Lang = isLang(langName) ? langName : 'en';
-    const norm = words(text).join(' ');
+  for (const q of counted.questions) {
+    const lang: Lang = isLang(q.lang) ? q.lang : 'en';
+    const norm = words(q.text).join(' ');
     if (!norm) continue;
     const key = `${lang}\n${norm}`;
     let p = phrases.get(key);
@@ -101,29 +99,30 @@ export function gapsReport(o: Outcomes, articles: ReadonlyMap<string, Article>, 
         key,
         (p = {
           key: norm,
-          text: text.trim(),
+          text: q.text.trim(),
           lang,
           count: 0,
           unanswered: 0,
           notHelpful: 0,
           ticket: 0,
           near: new Map(),
-          first: o.q.t[i]!,
-          last: o.q.t[i]!,
+          first: q.first,
+          last: q.last,
         }),
       );
-    p.count++;
-    if (unanswered) p.unanswered++;
-    if (notHelpful) p.notHelpful++;
-    if (ticket) p.ticket++;
-    p.last = Math.max(p.last, o.q.t[i]!);
-    p.first = Math.min(p.first, o.q.t[i]!);
-    const near = o.q.near[i]!;
-    if (near >= 0) {
-      const v = p.near.get(near) ?? { n: 0, confidence: 0 };
-      v.n++;
-      v.confidence += o.q.nearConfidence[i]!;
-      p.near.set(near, v);
+    // A phrasing reads as the first text asked of those that normalise alike.
+    else if (q.first < p.first) p.text = q.text.trim();
+    p.count += q.count;
+    p.unanswered += q.unanswered;
+    p.notHelpful += q.notHelpful;
+    p.ticket += q.ticket;
+    p.last = Math.max(p.last, q.last);
+    p.first = Math.min(p.first, q.first);
+    for (const v of q.near) {
+      const x = p.near.get(v.articleId) ?? { n: 0, milli: 0 };
+      x.n += v.n;
+      x.milli += v.milli;
+      p.near.set(v.articleId, x);
     }
   }
 
@@ -136,10 +135,10 @@ export function gapsReport(o: Outcomes, articles: ReadonlyMap<string, Article>, 
       .slice(0, options.maxPhrasings ?? 5000);
     for (const p of list) p.vector = embedder.embedOne(p.text, lang);
     for (const group of cluster(list, threshold))
-      clusters.push(describe(group, lang, o, articles, options.related ?? DEFAULT_THRESHOLDS.clarify));
+      clusters.push(describe(group, lang, articles, options.related ?? DEFAULT_THRESHOLDS.clarify));
   }
   clusters.sort((a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen) || a.id.localeCompare(b.id));
-  return { from: o.period.from, to: o.period.to, clusters: clusters.slice(0, options.limit ?? 100) };
+  return { from: counted.period.from, to: counted.period.to, clusters: clusters.slice(0, options.limit ?? 100) };
 }
 
 function byFrequency(a: Phrase, b: Phrase): number {
@@ -192,32 +191,29 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-function describe(
-  members: Phrase[],
-  lang: Lang,
-  o: Outcomes,
-  articles: ReadonlyMap<string, Article>,
-  related: number,
-): GapCluster {
+function describe(members: Phrase[], lang: Lang, articles: ReadonlyMap<string, Article>, related: number): GapCluster {
   const lead = members[0]!;
-  const votes = new Map<number, { n: number; confidence: number }>();
+  const votes = new Map<string, { n: number; milli: number }>();
   for (const p of members) {
     for (const [a, v] of p.near) {
-      const x = votes.get(a) ?? { n: 0, confidence: 0 };
+      const x = votes.get(a) ?? { n: 0, milli: 0 };
       x.n += v.n;
-      x.confidence += v.confidence;
+      x.milli += v.milli;
       votes.set(a, x);
     }
   }
-  const ranked = [...votes.entries()].sort((a, b) => b[1].n - a[1].n || b[1].confidence - a[1].confidence);
+  // Confidences are summed in thousandths, so the same questions give the same figures from any store.
+  const ranked = [...votes.entries()].sort(
+    (a, b) => b[1].n - a[1].n || b[1].milli - a[1].milli || a[0].localeCompare(b[0]),
+  );
   const top = ranked[0];
-  const nearestId = top ? o.strings[top[0]]! : undefined;
+  const nearestId = top?.[0];
   const nearestArticle = nearestId ? articles.get(nearestId) : undefined;
   const tags = new Map<string, number>();
   // Only articles the engine found somewhat close lend their tags; otherwise the cluster's own words stand in.
   for (const [a, v] of ranked.slice(0, 3))
-    if (v.confidence / v.n >= related)
-      for (const t of articles.get(o.strings[a]!)?.tags ?? []) tags.set(t, (tags.get(t) ?? 0) + v.n);
+    if (v.milli / v.n / 1000 >= related)
+      for (const t of articles.get(a)?.tags ?? []) tags.set(t, (tags.get(t) ?? 0) + v.n);
   const terms = new Map<string, number>();
   for (const p of members)
     for (const w of new Set(words(p.text)))
@@ -235,7 +231,7 @@ function describe(
         ? {
             articleId: nearestId,
             title: nearestArticle?.title ?? nearestId,
-            confidence: Math.round((top[1].confidence / top[1].n) * 1000) / 1000,
+            confidence: Math.round(top[1].milli / top[1].n) / 1000,
           }
         : undefined,
     suggestedTags: tags.size ? topKeys(tags, 4) : topKeys(terms, 3),

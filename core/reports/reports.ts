@@ -2,6 +2,7 @@ import type { Article } from '../articles/types.ts';
 import { NotFoundError } from '../errors.ts';
 import { articleDates } from './articleDates.ts';
 import { articlesReport, type ArticlesReport } from './articles.ts';
+import { articleTalliesOf } from './articleTallies.ts';
 import {
   articleGroupKeys,
   deflectionFromCounts,
@@ -12,8 +13,9 @@ import {
   type GroupBy,
 } from './deflection.ts';
 import type { FactStore } from './factStore.ts';
+import { GAP_TEXTS, gapQuestionsOf } from './gapQuestions.ts';
 import { gapsReport, type GapCluster, type GapOptions, type GapsReport } from './gaps.ts';
-import { DAY_MS, scanOutcomes, type Outcomes } from './outcomes.ts';
+import { DAY_MS, scanOutcomes, type Outcomes, type Period } from './outcomes.ts';
 import { periodOf, type PeriodInput } from './period.ts';
 
 export interface ReportsDeps {
@@ -47,8 +49,7 @@ export class Reports {
 
   /** The same report from counts the event store computes (PostgreSQL): nothing is memoised here, so every instance agrees. */
   private async deflectionCounted(input: PeriodInput, groupBy: GroupBy): Promise<DeflectionReport> {
-    const now = this.deps.now?.() ?? Date.now();
-    const period = periodOf(input, { windowDays: this.deps.windowDays, now });
+    const { period, now } = this.periodNow(input);
     const articles = this.deps.articles();
     const byArticle = groupBy === 'tag' || groupBy === 'category';
     const counted = await this.deps.store.figures!.deflection({
@@ -69,15 +70,32 @@ export class Reports {
   }
 
   async articles(input: PeriodInput): Promise<ArticlesReport> {
-    const o = await this.outcomes(input);
     const articles = this.deps.articles();
-    return articlesReport(o, articles, await articleDates(this.deps.kbDir, articles.values()));
+    const dates = articleDates(this.deps.kbDir, articles.values());
+    const figures = this.deps.store.figures;
+    let counted: Parameters<typeof articlesReport>[0];
+    if (figures) {
+      // Counted by the event store (PostgreSQL): nothing is memoised here, so every instance agrees.
+      const { period, now } = this.periodNow(input);
+      counted = { period, now, tallies: await figures.articles({ period }) };
+    } else {
+      const o = await this.outcomes(input);
+      counted = { period: o.period, now: o.now, tallies: articleTalliesOf(o) };
+    }
+    return articlesReport(counted, articles, await dates);
   }
 
-  gaps(input: PeriodInput, options?: GapOptions): Promise<GapsReport> {
-    return this.outcomes(input).then((o) =>
-      gapsReport(o, this.deps.articles(), { related: this.deps.clarifyThreshold, ...options }),
-    );
+  async gaps(input: PeriodInput, options?: GapOptions): Promise<GapsReport> {
+    const figures = this.deps.store.figures;
+    let counted: Parameters<typeof gapsReport>[0];
+    if (figures) {
+      const { period } = this.periodNow(input);
+      counted = { period, questions: await figures.gapQuestions({ period, limit: GAP_TEXTS }) };
+    } else {
+      const o = await this.outcomes(input);
+      counted = { period: o.period, questions: gapQuestionsOf(o) };
+    }
+    return gapsReport(counted, this.deps.articles(), { related: this.deps.clarifyThreshold, ...options });
   }
 
   /** One gap cluster by id, from the same period the gaps report used. */
@@ -85,6 +103,11 @@ export class Reports {
     const found = (await this.gaps(input, { limit: Number.MAX_SAFE_INTEGER })).clusters.find((c) => c.id === id);
     if (!found) throw new NotFoundError('gap', id);
     return found;
+  }
+
+  private periodNow(input: PeriodInput): { period: Period; now: number } {
+    const now = this.deps.now?.() ?? Date.now();
+    return { period: periodOf(input, { windowDays: this.deps.windowDays, now }), now };
   }
 
   /** The settled questions of a period (memoised while its event files are unchanged). */

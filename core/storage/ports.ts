@@ -2,6 +2,8 @@ import type { Channel, Lang, UserIdentity } from '../contracts/api.ts';
 import type { Conversation } from '../conversations/types.ts';
 import type { DeflectEvent, NewEvent } from '../events/types.ts';
 import type { CountedDeflection, DeflectionQuery } from '../reports/deflectionCounts.ts';
+import type { ArticleTalliesQuery, CountedArticle } from '../reports/articleTallies.ts';
+import type { GapQuestion, GapQuestionsQuery } from '../reports/gapQuestions.ts';
 import type { CountedCsat, CsatQuery } from '../reports/csat.ts';
 import type { TicketFacts } from '../reports/ticketFacts.ts';
 import type { IdempotencyClaim } from '../tickets/idempotency.ts';
@@ -174,6 +176,10 @@ export interface ReportFigures {
   deflection(query: DeflectionQuery): Promise<CountedDeflection>;
   /** The CSAT counts of a period (ticket ratings and answers' verdicts), by the definitions in core/reports/csat.ts. */
   csat(query: CsatQuery): Promise<CountedCsat>;
+  /** Per article: displays, answers, verdicts and tickets after it in a period (core/reports/articleTallies.ts). */
+  articles(query: ArticleTalliesQuery): Promise<CountedArticle[]>;
+  /** The period's failed questions counted per language and text, for the gaps report (core/reports/gapQuestions.ts). */
+  gapQuestions(query: GapQuestionsQuery): Promise<GapQuestion[]>;
 }
 
 /** Only the CSAT counts: what the embedded stores have (core/reports/scannedCsat.ts), beside PostgreSQL's ReportFigures. */

@@ -2,7 +2,10 @@ import type pg from 'pg';
 import type { CountedDeflection, DeflectionCounts, DeflectionQuery } from '../../reports/deflectionCounts.ts';
 import type { CountedCsat, CsatQuery } from '../../reports/csat.ts';
 import type { ReportFigures } from '../ports.ts';
+import type { ArticleTalliesQuery, CountedArticle } from '../../reports/articleTallies.ts';
+import type { GapQuestion, GapQuestionsQuery } from '../../reports/gapQuestions.ts';
 import { countCsatSql } from './csatSql.ts';
+import { countArticlesSql, gapQuestionsSql } from './insightSql.ts';
 import { deflectionSql } from './deflectionSql.ts';
 import { transaction, withClient } from './transaction.ts';
 
@@ -61,6 +64,16 @@ export class PgReportFigures implements ReportFigures {
   /** Satisfaction counts, summed in SQL (csatSql.ts): no event or ticket is read into this process. */
   csat(q: CsatQuery): Promise<CountedCsat> {
     return countCsatSql(this.pool, q);
+  }
+
+  /** Article tallies counted in SQL (insightSql.ts). */
+  articles(q: ArticleTalliesQuery): Promise<CountedArticle[]> {
+    return countArticlesSql(this.pool, q);
+  }
+
+  /** The gaps report's failed questions, counted per text in SQL (insightSql.ts); only their texts are clustered in process. */
+  gapQuestions(q: GapQuestionsQuery): Promise<GapQuestion[]> {
+    return gapQuestionsSql(this.pool, q);
   }
 
   /** Build the rollups of the closed days in [from, to) (YYYY-MM-DD) that are missing or stale. */
