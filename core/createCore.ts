@@ -35,11 +35,13 @@ export interface Core extends CoreServices {
 }
 
 /** The configured embedder. */
-export function createEmbedder(config: Pick<Config, 'embedder'> & Partial<Pick<Config, 'backends'>>): Embedder {
+export function createEmbedder(
+  config: Pick<Config, 'embedder'> & Partial<Pick<Config, 'backends' | 'hashingDimensions'>>,
+): Embedder {
   const e = config.backends?.embeddings;
   switch (config.embedder) {
     case 'hashing':
-      return new HashingEmbedder();
+      return new HashingEmbedder(config.hashingDimensions);
     case 'openai':
     case 'azure-openai':
       return new OpenAiEmbedder({ ...e!, provider: config.embedder, model: e!.model! });

