@@ -113,9 +113,9 @@ export class PhraseClassifier {
     });
   }
 
-  /** Probability of each article for `q` (projected), over the allowed articles only. */
-  probabilities(q: ClassifierInput, allowed: (article: number) => boolean): Float64Array {
-    const z = logits(this.model, q, new Float64Array(this.articles));
+  /** Probability of each article for `q` (projected), over the allowed articles only; into `out` when given. */
+  probabilities(q: ClassifierInput, allowed: (article: number) => boolean, out?: Float64Array): Float64Array {
+    const z = logits(this.model, q, out ?? new Float64Array(this.articles));
     softmaxInPlace(z, allowed);
     return z;
   }
