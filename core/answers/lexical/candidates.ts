@@ -1,3 +1,4 @@
+import { kthSmallest } from '../learners/select.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
 import type { WordBags } from './wordBags.ts';
 
@@ -103,28 +104,4 @@ function topIndices(values: Float64Array, k: number, allowed: (i: number) => boo
     if (top.length > k) top.pop();
   }
   return top;
-}
-
-/** The value at `n` of `values` once sorted ascending (quickselect; reorders `values`). */
-function kthSmallest(values: Float64Array, n: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >>> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i]! < pivot) i++;
-      while (values[j]! > pivot) j--;
-      if (i <= j) {
-        const t = values[i]!;
-        values[i++] = values[j]!;
-        values[j--] = t;
-      }
-    }
-    if (n <= j) hi = j;
-    else if (n >= i) lo = i;
-    else return values[n]!;
-  }
-  return values[n]!;
 }
