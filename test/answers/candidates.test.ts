@@ -37,6 +37,14 @@ describe('candidate articles (TermModel.scoreCandidates)', () => {
     const allowed = (a: number) => a !== 3;
     const c = small.scoreCandidates(q, allowed);
     expect([...c.articles]).to.deep.equal([...Array(40).keys()].filter(allowed));
+    // Without a classifier too (its most probable would be every article of so small a KB).
+    const lexical = TermModel.build(
+      Array.from({ length: 40 }, (_, i) => doc(i)),
+      { classifier: false },
+    );
+    expect([
+      ...lexical.scoreCandidates(lexical.vectorize(`change the ${word(14)} of my account`, 'en'), allowed).articles,
+    ]).to.deep.equal([...Array(40).keys()].filter(allowed));
     const s = small.score(q, allowed);
     c.articles.forEach((a, i) => {
       expect(c.nearest[i]).to.equal(s.nearest[a]);
