@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { loadKnowledgeBase } from '../core/articles/loadKb.ts';
@@ -18,6 +18,11 @@ import { tempDir } from '../test/helpers/tempDir.ts';
  * HTTP stack alone.
  *
  *   npx tsx bench/askCpu.ts [--kb kb-content] [--requests 4000] [--rounds 3] [--baseline DIR] [--cpu-prof DIR]
+ *     [--data DIR --questions FILE]
+ *
+ * `--data`: serve that data directory's published index (copied for each
+ * server) instead of building one, e.g. the 10k-article KB's; `--questions`:
+ * a bench/realisticKb.ts question list to ask instead.
  *
  * Questions: every phrasing the KB's articles list, reworded (lower case, a
  * greeting, a typo), and unrelated ones, in Spanish and English, asked without
@@ -28,6 +33,7 @@ export interface CpuRound {
   healthUs: number;
   askRps: number;
   healthRps: number;
+  askP95: number;
   askP99: number;
   errors: number;
 }
@@ -45,21 +51,38 @@ const TICKS = 100; // USER_HZ: /proc reports CPU time in 1/100 s on Linux
 
 export async function benchAskCpu(
   kbDir: string,
-  options: { requests?: number; rounds?: number; checkouts?: string[]; cpuProfDir?: string } = {},
+  options: {
+    requests?: number;
+    rounds?: number;
+    checkouts?: string[];
+    cpuProfDir?: string;
+    dataDir?: string;
+    questionsFile?: string;
+  } = {},
 ): Promise<CpuResult[]> {
   const { requests = 4000, rounds = 3, checkouts = ['.'] } = options;
-  const questions = await questionsOf(kbDir);
+  const questions = options.questionsFile
+    ? (JSON.parse(readFileSync(options.questionsFile, 'utf8')) as { text: string; articleId: string | null }[]).map(
+        (q) => ({ text: q.text, lang: /[¿¡áéíóúñ]/.test(q.text) ? 'es' : 'en' }),
+      )
+    : await questionsOf(kbDir);
   const data = checkouts.map(() => tempDir('deflect-bench-cpu-'));
+  if (options.dataDir)
+    for (const d of data) cpSync(path.join(options.dataDir, 'index'), path.join(d.dir, 'index'), { recursive: true });
   // --cpu-prof: V8 writes each server's profile (open it in Chrome DevTools) when it stops.
   const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
   const servers: Awaited<ReturnType<typeof startServerProcess>>[] = [];
   try {
     for (const [i, cwd] of checkouts.entries())
       servers.push(
-        await startServerProcess({ KB_DIR: path.resolve(kbDir), DATA_DIR: data[i]!.dir, LOG_LEVEL: 'error' }, 600_000, {
-          nodeArgs,
-          cwd,
-        }),
+        await startServerProcess(
+          { KB_DIR: path.resolve(kbDir), DATA_DIR: data[i]!.dir, LOG_LEVEL: 'error' },
+          3_600_000,
+          {
+            nodeArgs,
+            cwd,
+          },
+        ),
       );
     // Warm-up: JIT, the engine's caches, the event file open.
     for (const server of servers) {
@@ -81,6 +104,7 @@ export async function benchAskCpu(
           healthUs,
           askRps: a.requests.average,
           healthRps: h.requests.average,
+          askP95: latencyP95(a),
           askP99: a.latency.p99,
           errors: a.errors + a.non2xx + h.errors + h.non2xx,
         });
@@ -100,6 +124,12 @@ export async function benchAskCpu(
     }
     for (const d of data) d.cleanup();
   }
+}
+
+/** The 95th percentile of the response times one by one (autocannon's histogram has p90 and p97.5, no p95). */
+function latencyP95(r: { times: number[] }): number {
+  const sorted = [...r.times].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))] ?? 0;
 }
 
 /** utime + stime of a process, in clock ticks. */
@@ -141,9 +171,10 @@ async function ask(
   url: string,
   questions: { text: string; lang: string }[],
   amount: number,
-): Promise<autocannon.Result> {
+): Promise<autocannon.Result & { times: number[] }> {
   let i = 0;
-  return autocannon({
+  const times: number[] = [];
+  const instance = autocannon({
     url,
     amount,
     connections: 10,
@@ -169,6 +200,12 @@ async function ask(
       },
     ],
   });
+  (
+    instance as unknown as {
+      on(event: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+    }
+  ).on('response', (_c, _s, _b, ms) => times.push(ms));
+  return Object.assign(await instance, { times });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -182,16 +219,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     rounds: Number(arg('rounds', '3')),
     checkouts: baseline ? [path.resolve(baseline), '.'] : ['.'],
     cpuProfDir: arg('cpu-prof'),
+    dataDir: arg('data'),
+    questionsFile: arg('questions'),
   });
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(', ');
   console.log(
-    `| Checkout | Round | ask CPU µs/req | healthz CPU µs/req | healthz/ask | ask req/s (wall) | ask p99 ms | errors |`,
+    `| Checkout | Round | ask CPU µs/req | healthz CPU µs/req | healthz/ask | ask req/s (wall) | healthz req/s (wall) | ask p95 ms | ask p99 ms | errors |`,
   );
-  console.log(`|---|---|---|---|---|---|---|---|`);
+  console.log(`|---|---|---|---|---|---|---|---|---|---|`);
   for (const result of results)
     result.rounds.forEach((r, i) =>
       console.log(
-        `| ${result.checkout} | ${i + 1} | ${r.askUs.toFixed(0)} | ${r.healthUs.toFixed(0)} | ${(r.healthUs / r.askUs).toFixed(3)} | ${r.askRps.toFixed(0)} | ${r.askP99} | ${r.errors} |`,
+        `| ${result.checkout} | ${i + 1} | ${r.askUs.toFixed(0)} | ${r.healthUs.toFixed(0)} | ${(r.healthUs / r.askUs).toFixed(3)} | ${r.askRps.toFixed(0)} | ${r.healthRps.toFixed(0)} | ${r.askP95.toFixed(1)} | ${r.askP99} | ${r.errors} |`,
       ),
     );
   console.log('');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { fitLogistic, predict } from '../../core/answers/learners/logistic.ts';
-import { logits, trainSoftmax } from '../../core/answers/learners/softmaxRegression.ts';
+import { logits, trainSoftmax, type SoftmaxModel } from '../../core/answers/learners/softmaxRegression.ts';
 import { TermModel, type TermDoc } from '../../core/answers/lexical/termModel.ts';
 
 const doc = (id: string, title: string, questions: string[], passages: string[] = []): TermDoc => ({
@@ -131,6 +131,38 @@ describe('trainSoftmax', () => {
         logits(m, dense(0.2, 0.8), new Float64Array(3))[0]!,
       );
     }
+  });
+});
+
+describe('logits', () => {
+  it('gives every class the same score, to the last bit, as adding row after row and then the dense block', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    const classes = 11; // not a multiple of the four classes summed side by side
+    const D = 5;
+    const rowOf = Int32Array.of(0, -1, 1, 2);
+    const model: SoftmaxModel = {
+      classes,
+      rowOf,
+      weights: Float32Array.from({ length: 3 * classes }, random),
+      denseWeights: Float32Array.from({ length: classes * D }, random),
+    };
+    const x = {
+      ids: Int32Array.of(2, 0, 1, 3, 9),
+      w: Float32Array.from({ length: 5 }, random),
+      dense: Float32Array.from({ length: D }, random),
+    };
+    const expected = new Float64Array(classes);
+    for (let k = 0; k < x.ids.length; k++) {
+      const r = x.ids[k]! < rowOf.length ? rowOf[x.ids[k]!]! : -1;
+      if (r >= 0) for (let c = 0; c < classes; c++) expected[c]! += model.weights[r * classes + c]! * x.w[k]!;
+    }
+    for (let c = 0; c < classes; c++) {
+      let s = 0;
+      for (let d = 0; d < D; d++) s += model.denseWeights[c * D + d]! * x.dense[d]!;
+      expected[c]! += s;
+    }
+    expect([...logits(model, x, new Float64Array(classes).fill(99))]).to.deep.equal([...expected]);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   type SoftmaxModel,
   type SparseVector,
 } from './softmaxRegression.ts';
+import { kthSmallest } from './select.ts';
 
 /** A trained classifier and the fingerprint of what it was trained on (see `PhraseClassifier.fingerprint`). */
 export interface SavedClassifier {
@@ -113,9 +114,9 @@ export class PhraseClassifier {
     });
   }
 
-  /** Probability of each article for `q` (projected), over the allowed articles only. */
-  probabilities(q: ClassifierInput, allowed: (article: number) => boolean): Float64Array {
-    const z = logits(this.model, q, new Float64Array(this.articles));
+  /** Probability of each article for `q` (projected), over the allowed articles only; into `out` when given. */
+  probabilities(q: ClassifierInput, allowed: (article: number) => boolean, out?: Float64Array): Float64Array {
+    const z = logits(this.model, q, out ?? new Float64Array(this.articles));
     softmaxInPlace(z, allowed);
     return z;
   }
@@ -149,31 +150,4 @@ function topIndices(values: Float32Array, k: number): Int32Array {
   for (let i = 0; i < values.length && out.length < k; i++) if (values[i]! > threshold) out.push(i);
   for (let i = 0; i < values.length && out.length < k; i++) if (values[i] === threshold) out.push(i);
   return Int32Array.from(out);
-}
-
-/**
- * The value at `n` of `values` once sorted ascending (Hoare's quickselect,
- * reorders `values`): the same order statistic a sort gives, in linear time.
- */
-function kthSmallest(values: Float32Array, n: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >>> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i]! < pivot) i++;
-      while (values[j]! > pivot) j--;
-      if (i <= j) {
-        const t = values[i]!;
-        values[i++] = values[j]!;
-        values[j--] = t;
-      }
-    }
-    if (n <= j) hi = j;
-    else if (n >= i) lo = i;
-    else return values[n]!;
-  }
-  return values[n]!;
 }

@@ -104,6 +104,30 @@ export class Centroids {
     }
   }
 
+  /**
+   * `score` for the candidate `articles` only (`mask` marks them): `out[i]` is
+   * the cosine of article `articles[i]`, the same number `score` gives it.
+   * `sums` is scratch, one slot per article, all zero; left all zero.
+   */
+  scoreCandidates(
+    q: SparseVector,
+    articles: Int32Array,
+    mask: Uint8Array,
+    sums: Float32Array,
+    out: Float32Array,
+    leaveOut?: { unit: number; article: number; similarity: number },
+  ): void {
+    this.postings.accumulateMasked(q, mask, sums);
+    for (let i = 0; i < articles.length; i++) {
+      const a = articles[i]!;
+      if (leaveOut?.article === a) {
+        const norm2 = this.norms[a]! ** 2 - 2 * this.unitDots[leaveOut.unit]! + 1;
+        out[i] = norm2 > 1e-6 ? (sums[a]! - leaveOut.similarity) / Math.sqrt(norm2) : 0;
+      } else out[i] = sums[a]! / (this.norms[a]! || 1);
+      sums[a] = 0;
+    }
+  }
+
   /** Cosine between two articles' centroids (by number). */
   cosine(i: number, j: number): number {
     const [x, y] = [this.sums[i]!, this.sums[j]!];

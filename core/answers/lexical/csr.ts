@@ -46,4 +46,17 @@ export class Csr {
       for (let p = starts[id]!; p < starts[id + 1]!; p++) out[rows[p]!]! += w * values[p]!;
     }
   }
+
+  /** `accumulate` for the rows `mask` marks only: each of those rows gets the same sum, added in the same order. */
+  accumulateMasked(q: SparseVector, mask: Uint8Array, out: Float32Array): void {
+    const { starts, rows, values } = this;
+    for (let k = 0; k < q.ids.length; k++) {
+      const id = q.ids[k]!;
+      const w = q.w[k]!;
+      for (let p = starts[id]!; p < starts[id + 1]!; p++) {
+        const row = rows[p]!;
+        if (mask[row]) out[row]! += w * values[p]!;
+      }
+    }
+  }
 }

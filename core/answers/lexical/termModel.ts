@@ -1,5 +1,6 @@
 import type { Lang } from '../../contracts/api.ts';
 import { words } from '../../text/analyze.ts';
+import { candidateArticles, candidateScratch, type CandidateScratch } from './candidates.ts';
 import { Centroids, type CentroidParts } from './centroids.ts';
 import { Csr } from './csr.ts';
 import { meaningOf, withMeaning } from './meaningFeatures.ts';
@@ -57,6 +58,24 @@ interface Fitted {
   numbers: ReadonlyMap<string, number>;
   /** Each article's language. */
   langs: Lang[];
+  /** Where each article's units start (see `TermModel.unitStarts`), computed on first use. */
+  unitStarts?: Int32Array;
+}
+
+/** The evidence of a question's candidate articles: `articles[i]`'s in slot i of each array. */
+export interface CandidateScores extends TermScores {
+  /** The candidates' numbers (as in `TermModel.ids`), in increasing order. */
+  articles: Int32Array;
+}
+
+interface Scratch {
+  candidates: CandidateScratch;
+  unitMask: Uint8Array;
+  sims: Float32Array;
+  centroid: Float32Array;
+  coverage: Float32Array;
+  bm25: Float32Array;
+  probability: Float64Array;
 }
 
 /**
@@ -94,6 +113,8 @@ export class TermModel {
     private readonly fitted: Fitted,
     private readonly classifier: PhraseClassifier | null,
   ) {}
+
+  private scratchMemo: Scratch | null = null;
 
   /**
    * `saved`: a classifier stored with the index, used when it was trained on these same docs (else it is retrained).
@@ -251,31 +272,107 @@ export class TermModel {
    * unit were not in the KB (calibration asks the KB's own questions).
    */
   score(q: QuestionVector, allowed: (article: number) => boolean, leaveOut?: number): TermScores {
-    const { units, centroids, bags, space } = this.fitted;
+    const c = this.scoreCandidates(q, allowed, { leaveOut, all: true });
     const out = emptyScores(this.ids.length);
-    const sims = new Float32Array(this.units.length);
-    units.postings.accumulate(q, sims);
-    this.nearestUnits(sims, out, leaveOut);
-    const left = leaveOut === undefined ? undefined : { unit: leaveOut, ...this.units[leaveOut]! };
-    centroids.score(
-      q,
-      out.centroid,
-      left?.matched ? { unit: left.unit, article: left.article, similarity: sims[left.unit]! } : undefined,
-    );
-    bags.score(
-      q,
-      out.coverage,
-      out.bm25,
-      left ? { article: left.article, counts: this.countsOf(left.unit) } : undefined,
-    );
-    if (this.classifier)
-      out.probability.set(
-        this.classifier.probabilities(withMeaning(space.forClassifier(q, Infinity), q.meaning), allowed),
-      );
-    for (let a = 0; a < this.ids.length; a++)
-      if (!allowed(a))
-        out.nearest[a] = out.second[a] = out.centroid[a] = out.coverage[a] = out.bm25[a] = out.probability[a] = 0;
+    for (let i = 0; i < c.articles.length; i++) {
+      const a = c.articles[i]!;
+      out.nearest[a] = c.nearest[i]!;
+      out.second[a] = c.second[i]!;
+      out.centroid[a] = c.centroid[i]!;
+      out.coverage[a] = c.coverage[i]!;
+      out.bm25[a] = c.bm25[i]!;
+      out.probability[a] = c.probability[i]!;
+    }
     return out;
+  }
+
+  /**
+   * The evidence of the question's candidate articles (candidates.ts: on a
+   * small KB every allowed article), each the same number `score` gives it.
+   * `extra`: articles to score whatever their words (the embedder's nearest).
+   * Per question it allocates nothing the size of the KB: the arrays it
+   * scores into are the model's own, cleared again for the next question.
+   */
+  scoreCandidates(
+    q: QuestionVector,
+    allowed: (article: number) => boolean,
+    options: { leaveOut?: number; extra?: Iterable<number>; all?: boolean } = {},
+  ): CandidateScores {
+    const { leaveOut } = options;
+    const { units, centroids, bags, space } = this.fitted;
+    const s = this.scratch();
+    const probability = this.classifier
+      ? this.classifier.probabilities(withMeaning(space.forClassifier(q, Infinity), q.meaning), allowed, s.probability)
+      : null;
+    const articles = candidateArticles({
+      q,
+      bags,
+      articles: this.ids.length,
+      allowed,
+      probability,
+      extra: options.extra ?? [],
+      scratch: s.candidates,
+      all: options.all,
+    });
+    const { mask } = s.candidates;
+    const unitStarts = this.unitStarts();
+    const { matched } = units;
+    const out = emptyCandidateScores(articles);
+    try {
+      for (const a of articles) for (let u = unitStarts[a]!; u < unitStarts[a + 1]!; u++) s.unitMask[u] = matched[u]!;
+      units.postings.accumulateMasked(q, s.unitMask, s.sims);
+      this.nearestUnits(s.sims, unitStarts, out, leaveOut);
+      const left = leaveOut === undefined ? undefined : { unit: leaveOut, ...this.units[leaveOut]! };
+      centroids.scoreCandidates(
+        q,
+        articles,
+        mask,
+        s.centroid,
+        out.centroid,
+        left?.matched ? { unit: left.unit, article: left.article, similarity: s.sims[left.unit]! } : undefined,
+      );
+      bags.scoreMasked(
+        q,
+        mask,
+        s.coverage,
+        s.bm25,
+        left ? { article: left.article, counts: this.countsOf(left.unit) } : undefined,
+      );
+      for (let i = 0; i < articles.length; i++) {
+        const a = articles[i]!;
+        out.coverage[i] = s.coverage[a]!;
+        out.bm25[i] = s.bm25[a]!;
+        if (probability) out.probability[i] = probability[a]!;
+      }
+    } finally {
+      for (const a of articles) {
+        mask[a] = s.coverage[a] = s.bm25[a] = 0;
+        for (let u = unitStarts[a]!; u < unitStarts[a + 1]!; u++) s.unitMask[u] = s.sims[u] = 0;
+      }
+    }
+    return out;
+  }
+
+  /** The arrays `scoreCandidates` scores into, made on its first question. */
+  private scratch(): Scratch {
+    return (this.scratchMemo ??= {
+      candidates: candidateScratch(this.ids.length),
+      unitMask: new Uint8Array(this.units.length),
+      sims: new Float32Array(this.units.length),
+      centroid: new Float32Array(this.ids.length),
+      coverage: new Float32Array(this.ids.length),
+      bm25: new Float32Array(this.ids.length),
+      probability: new Float64Array(this.ids.length),
+    });
+  }
+
+  /** Article a's units are `unitStarts[a]` to `unitStarts[a + 1]` (units come article by article). */
+  private unitStarts(): Int32Array {
+    if (this.fitted.unitStarts) return this.fitted.unitStarts;
+    const starts = new Int32Array(this.ids.length + 1);
+    for (const u of this.units) starts[u.article + 1]!++;
+    for (let a = 0; a < this.ids.length; a++) starts[a + 1]! += starts[a]!;
+    return (this.fitted.unitStarts = starts);
   }
 
   /** A unit's feature counts: kept for matched units, counted again from its text for the others (the same counts). */
@@ -285,18 +382,24 @@ export class TermModel {
     return units.counts[unit] ?? space.count(u.text, langs[u.article]!).counts;
   }
 
-  /** Each article's best and second-best cosine over its matched units (`sims`), skipping the unit left out. */
-  private nearestUnits(sims: Float32Array, out: TermScores, leaveOut: number | undefined): void {
-    // A plain loop over flat arrays, not forEach over the unit objects: it runs over every unit of the KB per question.
-    const { article, matched } = this.fitted.units;
-    for (let i = 0; i < sims.length; i++) {
-      const s = sims[i]!;
-      if (i === leaveOut || !matched[i]) continue;
-      const a = article[i]!;
-      if (s > out.nearest[a]!) {
-        out.second[a] = out.nearest[a]!;
-        out.nearest[a] = s;
-      } else if (s > out.second[a]!) out.second[a] = s;
+  /** Each candidate's best and second-best cosine over its matched units (`sims`), skipping the unit left out. */
+  private nearestUnits(
+    sims: Float32Array,
+    unitStarts: Int32Array,
+    out: CandidateScores,
+    leaveOut: number | undefined,
+  ): void {
+    const { matched } = this.fitted.units;
+    for (let i = 0; i < out.articles.length; i++) {
+      const a = out.articles[i]!;
+      for (let u = unitStarts[a]!; u < unitStarts[a + 1]!; u++) {
+        if (u === leaveOut || !matched[u]) continue;
+        const s = sims[u]!;
+        if (s > out.nearest[i]!) {
+          out.second[i] = out.nearest[i]!;
+          out.nearest[i] = s;
+        } else if (s > out.second[i]!) out.second[i] = s;
+      }
     }
   }
 }
@@ -328,6 +431,10 @@ function classifierOf(
 ): PhraseClassifier {
   const articles = centroids.sums.length;
   return new PhraseClassifier(inputs, (i) => units[i]!.article, articles, space.size, centroids, options);
+}
+
+function emptyCandidateScores(articles: Int32Array): CandidateScores {
+  return { articles, ...emptyScores(articles.length) };
 }
 
 function emptyScores(articles: number): TermScores {

@@ -38,6 +38,29 @@ export class WordBags {
   }
 
   /**
+   * Adds `q`'s weight² over the features at most `maxArticles` articles
+   * contain into `into` (one slot per article), and lists each article it
+   * touches the first time in `touched` (returns how many): the rare words a
+   * question shares with an article, a cheap first cut among thousands.
+   */
+  rareOverlap(q: SparseVector, maxArticles: number, into: Float64Array, touched: Int32Array): number {
+    const { starts, rows } = this.postings;
+    let n = 0;
+    for (let k = 0; k < q.ids.length; k++) {
+      const id = q.ids[k]!;
+      if (starts[id + 1]! - starts[id]! > maxArticles) continue;
+      const w2 = q.w[k]! * q.w[k]!;
+      if (!(w2 > 0)) continue;
+      for (let p = starts[id]!; p < starts[id + 1]!; p++) {
+        const a = rows[p]!;
+        if (into[a] === 0) touched[n++] = a;
+        into[a]! += w2;
+      }
+    }
+    return n;
+  }
+
+  /**
    * Collects the bags unit by unit (`add`, units article by article), so no
    * unit's counts need to be kept: `build` once the feature space is known.
    */
@@ -68,6 +91,17 @@ export class WordBags {
     bm25: Float32Array,
     minus?: { article: number; counts: ReadonlyMap<number, number> },
   ): void {
+    this.scoreMasked(q, null, coverage, bm25, minus);
+  }
+
+  /** `score` for the articles `mask` marks only (all when null): each gets the same sums, added in the same order. */
+  scoreMasked(
+    q: SparseVector,
+    mask: Uint8Array | null,
+    coverage: Float32Array,
+    bm25: Float32Array,
+    minus?: { article: number; counts: ReadonlyMap<number, number> },
+  ): void {
     const { starts, rows, values } = this.postings;
     const minusLength = minus ? [...minus.counts.values()].reduce((x, y) => x + y, 0) : 0;
     for (let k = 0; k < q.ids.length; k++) {
@@ -77,6 +111,7 @@ export class WordBags {
       const idf = Math.log(1 + (this.articles - n + 0.5) / (n + 0.5)) * this.weightOf(id);
       for (let p = starts[id]!; p < starts[id + 1]!; p++) {
         const a = rows[p]!;
+        if (mask && !mask[a]) continue;
         let tf = values[p]!;
         let len = this.lengths[a]!;
         if (minus?.article === a) {

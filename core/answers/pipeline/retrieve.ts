@@ -3,7 +3,7 @@ import type { Article } from '../../articles/types.ts';
 import type { Embedder, FullTextIndex, SearchFilter, VectorIndex, VectorItem } from '../../search/ports.ts';
 import type { SynonymTable } from '../../search/synonyms.ts';
 import { terms } from '../../text/analyze.ts';
-import type { TermModel, TermScores } from '../lexical/termModel.ts';
+import type { TermModel } from '../lexical/termModel.ts';
 
 /** What retrieval needs from a loaded index. */
 export interface RetrievalIndex {
@@ -86,7 +86,6 @@ export async function retrieve(
   const { allowed, allowedCount, allowedIds } = allowedArticles(index, filter, allowedId);
 
   const q = model.vectorize(question, options.lang, index.synonyms.expand(terms(question, options.lang), options.lang));
-  const lexical = model.score(q, (a) => allowed[a] === 1, options.leaveOut);
   // Every article allowed: search unfiltered, which hnswlib does twice as fast with the same results.
   // hnswlib calls the filter for every vector it visits: a set lookup, not the article rules again.
   const dense = await denseScores(
@@ -95,71 +94,51 @@ export async function retrieve(
     options,
     allowedCount === allowed.length ? null : allowedIds ? (id) => allowedIds.has(id) : allowedId,
   );
-
-  const columns = featureColumns(model, lexical, dense);
-  // Fused one feature at a time over typed arrays: each article's sum still adds the features in WEIGHTS
-  // order from 0, so it is the same number as adding up an object per article (which took milliseconds on 10k articles).
-  const scores = new Float64Array(model.ids.length);
-  for (const k of Object.keys(WEIGHTS) as (keyof CandidateFeatures)[]) {
-    const weight = WEIGHTS[k];
-    const column = columns[k];
-    for (let a = 0; a < scores.length; a++) scores[a]! += weight * column[a]!;
-  }
-  // Only the best MAX_CANDIDATES are kept as they come (ids are unique, so the order is total and the
-  // result is what sorting all of them gives): on a large KB nearly every article scores above 0.
-  const best = new TopCandidates(MAX_CANDIDATES);
-  for (let a = 0; a < scores.length; a++)
-    if (allowed[a] && scores[a]! > 0) best.offer({ articleId: model.ids[a]!, score: scores[a]!, a });
-  return best.sorted().map(({ articleId, score, a }) => ({ articleId, score, features: featuresAt(columns, a) }));
-}
-
-type Columns = Record<keyof CandidateFeatures, Float64Array>;
-
-/** Every article's features, one array per feature. */
-function featureColumns(
-  model: TermModel,
-  lexical: TermScores,
-  dense: Map<string, { nearest: number; centroid: number }>,
-): Columns {
-  const N = model.ids.length;
+  const numberOf = articleNumbers(model);
+  const nearby: number[] = [];
+  for (const id of dense.keys()) if (numberOf.has(id)) nearby.push(numberOf.get(id)!);
+  // The embedder's nearest are candidates whatever their words: on a large KB only candidates are scored.
+  const lexical = model.scoreCandidates(q, (a) => allowed[a] === 1, { leaveOut: options.leaveOut, extra: nearby });
+  const { articles } = lexical;
   let maxBm25 = 0;
   for (const b of lexical.bm25) maxBm25 = Math.max(maxBm25, b);
-  // Typed-array copies and plain loops: TypedArray.from goes through the iterator, slowly.
-  const columns: Columns = {
-    nearest: new Float64Array(lexical.nearest),
-    second: new Float64Array(lexical.second),
-    centroid: new Float64Array(N),
-    coverage: new Float64Array(lexical.coverage),
-    bm25: new Float64Array(N),
-    probability: new Float64Array(lexical.probability),
-    dense: new Float64Array(N),
-    denseCentroid: new Float64Array(N),
-  };
-  for (let a = 0; a < N; a++) {
-    columns.centroid[a] = Math.max(0, lexical.centroid[a]!);
-    columns.bm25[a] = maxBm25 > 0 ? lexical.bm25[a]! / maxBm25 : 0;
+  // Each candidate's features added in WEIGHTS order from 0, as doubles: the same sum as an object per article.
+  const best = new TopCandidates(MAX_CANDIDATES);
+  const noDense = { nearest: 0, centroid: 0 };
+  for (let i = 0; i < articles.length; i++) {
+    const a = articles[i]!;
+    const articleId = model.ids[a]!;
+    const d = dense.get(articleId) ?? noDense;
+    let score = 0;
+    score += WEIGHTS.nearest * lexical.nearest[i]!;
+    score += WEIGHTS.second * lexical.second[i]!;
+    score += WEIGHTS.centroid * Math.max(0, lexical.centroid[i]!);
+    score += WEIGHTS.coverage * lexical.coverage[i]!;
+    score += WEIGHTS.bm25 * (maxBm25 > 0 ? lexical.bm25[i]! / maxBm25 : 0);
+    score += WEIGHTS.probability * lexical.probability[i]!;
+    score += WEIGHTS.dense * d.nearest;
+    score += WEIGHTS.denseCentroid * d.centroid;
+    // Only the best MAX_CANDIDATES are kept as they come (ids are unique, so the order is total and the
+    // result is what sorting all of them gives).
+    if (score > 0) best.offer({ articleId, score, a: i });
   }
-  const numberOf = articleNumbers(model);
-  for (const [articleId, d] of dense) {
-    const a = numberOf.get(articleId);
-    if (a === undefined) continue;
-    columns.dense[a] = d.nearest;
-    columns.denseCentroid[a] = d.centroid;
-  }
-  return columns;
-}
-
-function featuresAt(c: Columns, a: number): CandidateFeatures {
-  return {
-    nearest: c.nearest[a]!,
-    second: c.second[a]!,
-    centroid: c.centroid[a]!,
-    coverage: c.coverage[a]!,
-    bm25: c.bm25[a]!,
-    probability: c.probability[a]!,
-    dense: c.dense[a]!,
-    denseCentroid: c.denseCentroid[a]!,
-  };
+  return best.sorted().map(({ articleId, score, a: i }) => {
+    const d = dense.get(articleId) ?? noDense;
+    return {
+      articleId,
+      score,
+      features: {
+        nearest: lexical.nearest[i]!,
+        second: lexical.second[i]!,
+        centroid: Math.max(0, lexical.centroid[i]!),
+        coverage: lexical.coverage[i]!,
+        bm25: maxBm25 > 0 ? lexical.bm25[i]! / maxBm25 : 0,
+        probability: lexical.probability[i]!,
+        dense: d.nearest,
+        denseCentroid: d.centroid,
+      },
+    };
+  });
 }
 
 const numbersCache = new WeakMap<TermModel, Map<string, number>>();
@@ -174,6 +153,7 @@ function articleNumbers(model: TermModel): Map<string, number> {
 interface Ranked {
   articleId: string;
   score: number;
+  /** Its slot among the candidates. */
   a: number;
 }
 

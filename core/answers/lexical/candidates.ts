@@ -1,0 +1,107 @@
+import { kthSmallest } from '../learners/select.ts';
+import type { SparseVector } from '../learners/softmaxRegression.ts';
+import type { WordBags } from './wordBags.ts';
+
+/**
+ * Up to this many articles, every allowed article is a candidate: scoring
+ * them all costs less than choosing, and the answers are exactly those of
+ * scoring everything (every evaluation KB is far below it).
+ */
+export const FULL_SCORING_MAX = 2000;
+/** Candidates by the rare words a question shares with them. */
+export const OVERLAP_CANDIDATES = 1000;
+/** A word (or 4-gram) is rare when at most this share of the articles contain it. */
+export const RARE_SHARE = 0.1;
+/** Candidates by the classifier's probability (computed over every article anyway: its softmax needs them all). */
+export const CLASSIFIER_CANDIDATES = 50;
+
+/** Per-model scratch arrays, one slot per article, reused by every question (all zero between questions). */
+export interface CandidateScratch {
+  overlap: Float64Array;
+  touched: Int32Array;
+  /** 1 for the current question's candidates. */
+  mask: Uint8Array;
+}
+
+export function candidateScratch(articles: number): CandidateScratch {
+  return { overlap: new Float64Array(articles), touched: new Int32Array(articles), mask: new Uint8Array(articles) };
+}
+
+/**
+ * The articles whose lexical evidence is worth computing in full for `q`, in
+ * increasing order, marked in `scratch.mask` (the caller clears the marks).
+ * On a large KB nearly every article shares a common word or 4-gram with any
+ * question, so scoring every article costs milliseconds, most of it on
+ * articles that end far from the top. The candidates are the union of: the
+ * articles sharing the most of the question's rare words (its weight² over
+ * them), `extra` (the embedder's nearest), and the classifier's most probable.
+ * An article outside them is not scored, so it is not retrieved.
+ */
+export function candidateArticles(input: {
+  q: SparseVector;
+  bags: WordBags;
+  articles: number;
+  allowed: (article: number) => boolean;
+  probability: Float64Array | null;
+  extra: Iterable<number>;
+  scratch: CandidateScratch;
+  /** Every allowed article, whatever the size (`TermModel.score`). */
+  all?: boolean;
+}): Int32Array {
+  const { q, bags, articles, allowed, probability, scratch } = input;
+  const { mask } = scratch;
+  const out: number[] = [];
+  const add = (a: number) => {
+    if (mask[a] || !allowed(a)) return;
+    mask[a] = 1;
+    out.push(a);
+  };
+  if (input.all || articles <= FULL_SCORING_MAX) {
+    for (let a = 0; a < articles; a++) add(a);
+    return Int32Array.from(out);
+  }
+  for (const a of byOverlap(q, bags, articles, allowed, scratch)) add(a);
+  for (const a of input.extra) add(a);
+  if (probability) for (const a of topIndices(probability, CLASSIFIER_CANDIDATES, allowed)) add(a);
+  return Int32Array.from(out).sort();
+}
+
+/** The OVERLAP_CANDIDATES allowed articles sharing the most rare-word weight with `q` (ties: the smaller number). */
+function byOverlap(
+  q: SparseVector,
+  bags: WordBags,
+  articles: number,
+  allowed: (article: number) => boolean,
+  scratch: CandidateScratch,
+): number[] {
+  const { overlap, touched } = scratch;
+  const n = bags.rareOverlap(q, Math.floor(RARE_SHARE * articles), overlap, touched);
+  try {
+    const kept: number[] = [];
+    for (let i = 0; i < n; i++) if (allowed(touched[i]!)) kept.push(touched[i]!);
+    if (kept.length <= OVERLAP_CANDIDATES) return kept;
+    const values = Float64Array.from(kept, (a) => overlap[a]!);
+    const threshold = kthSmallest(values, kept.length - OVERLAP_CANDIDATES);
+    const out = kept.filter((a) => overlap[a]! > threshold);
+    // Ties at the threshold: the smaller numbers (only these few are sorted).
+    const tied = kept.filter((a) => overlap[a] === threshold).sort((x, y) => x - y);
+    return out.concat(tied.slice(0, OVERLAP_CANDIDATES - out.length));
+  } finally {
+    for (let i = 0; i < n; i++) overlap[touched[i]!] = 0;
+  }
+}
+
+/** The `k` allowed indices with the largest values (ties: the smaller index), in one pass. */
+function topIndices(values: Float64Array, k: number, allowed: (i: number) => boolean): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (top.length === k && v <= values[top[k - 1]!]!) continue;
+    if (!allowed(i)) continue;
+    let j = top.length;
+    while (j > 0 && values[top[j - 1]!]! < v) j--;
+    top.splice(j, 0, i);
+    if (top.length > k) top.pop();
+  }
+  return top;
+}
