@@ -40,6 +40,8 @@ export async function benchWatchLatency(options: {
   cwd?: string;
   steps?: WatchStep['step'][];
   converge?: boolean;
+  /** More arguments for `index --watch` (this checkout's `--full-after`, say). */
+  watchArgs?: string[];
 }): Promise<WatchStep[]> {
   const kb = tempDir('deflect-bench-kb-');
   const data = tempDir('deflect-bench-data-');
@@ -49,11 +51,15 @@ export async function benchWatchLatency(options: {
   const env = { KB_DIR: kb.dir, DATA_DIR: data.dir, LOG_LEVEL: 'error' };
   const cwd = options.cwd ?? process.cwd();
   const server = await startServerProcess(env, 3_600_000, { cwd });
-  const watcher = spawn(process.execPath, ['--import', 'tsx', 'indexer/cli.ts', 'index', '--watch'], {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const watcher = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'indexer/cli.ts', 'index', '--watch', ...(options.watchArgs ?? [])],
+    {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let watcherOutput = '';
   watcher.stdout.on('data', (d: Buffer) => (watcherOutput += d.toString()));
   watcher.stderr.on('data', (d: Buffer) => (watcherOutput += d.toString()));
@@ -196,6 +202,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       cwd: { type: 'string' },
       steps: { type: 'string' },
       'no-converge': { type: 'boolean', default: false },
+      'watch-args': { type: 'string' },
     },
   });
   const results = await benchWatchLatency({
@@ -205,6 +212,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ...(values.cwd ? { cwd: values.cwd } : {}),
     ...(values.steps ? { steps: values.steps.split(',') as WatchStep['step'][] } : {}),
     converge: !values['no-converge'],
+    ...(values['watch-args'] ? { watchArgs: values['watch-args'].split(' ') } : {}),
   });
   for (const r of results)
     console.log(
