@@ -4,6 +4,8 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { kbStamp, loadKnowledgeBase } from '../core/articles/loadKb.ts';
+import { configFromEnv } from '../core/config/index.ts';
+import { createWordVectors } from '../core/createCore.ts';
 import { calibrate } from '../core/answers/pipeline/coverage.ts';
 import { TermModel, termDocOf } from '../core/answers/lexical/termModel.ts';
 import { applyDelta, DeltaState } from '../core/indexing/applyDelta.ts';
@@ -32,8 +34,10 @@ async function profile(options: { articles: number; kb?: string; data?: string; 
   if (options.kb) execFileSync('cp', ['-a', `${options.kb}/.`, kb.dir]);
   else writeRealisticKb(kb.dir, options.articles);
   const embedder = new HashingEmbedder();
+  // As the server and the indexer read them (WORD_VECTORS): the stored model is fitted with them.
+  const wordVectors = await createWordVectors(configFromEnv());
   if (options.data) execFileSync('cp', ['-a', `${options.data}/.`, data.dir]);
-  else await buildIndex({ kbDir: kb.dir, dataDir: data.dir, embedder, defaultLang: 'en' });
+  else await buildIndex({ kbDir: kb.dir, dataDir: data.dir, embedder, wordVectors, defaultLang: 'en' });
   const rows: [string, number, number][] = [];
   const stage = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
     const cpu = process.cpuUsage();
@@ -45,7 +49,7 @@ async function profile(options: { articles: number; kb?: string; data?: string; 
   };
   try {
     const base = await stage('server: load the snapshot (openSnapshot)', async () =>
-      openSnapshot((await currentSnapshotDir(data.dir))!, embedder),
+      openSnapshot((await currentSnapshotDir(data.dir))!, embedder, wordVectors),
     );
     const deltas = await stage('watcher: start (file map from articles.json)', () =>
       WatchDeltas.open({ kbDir: kb.dir, dataDir: data.dir, embedder, defaultLang: 'en' }),
@@ -91,8 +95,10 @@ async function profile(options: { articles: number; kb?: string; data?: string; 
         MiniSearchIndex.build(kbRead.articles.map(searchDocumentOf), kbRead.synonyms),
       );
       const docs = kbRead.articles.map(termDocOf);
-      await stage('full: term model without the classifier', () => TermModel.build(docs, { classifier: false }));
-      const terms = await stage('full: term model with the classifier', () => TermModel.build(docs));
+      await stage('full: term model without the classifier', () =>
+        TermModel.build(docs, { classifier: false, wordVectors }),
+      );
+      const terms = await stage('full: term model with the classifier', () => TermModel.build(docs, { wordVectors }));
       const index = {
         ...base,
         articles: new Map(kbRead.articles.map((a) => [a.id, a])),
