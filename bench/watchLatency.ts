@@ -13,6 +13,9 @@ export interface WatchStep {
   step: 'add' | 'edit' | 'delete';
   /** Wall seconds until the server answers as the change says. */
   answerable: number;
+  /** Wall seconds until the server logged serving the change (a delta, or a new snapshot), and what it logged it took. */
+  served: number | null;
+  servedLog: string;
   /** Wall seconds of the ask that found the change answered (on a loaded machine most of `answerable`). */
   lastAsk: number;
   /** CPU seconds (user + system) of the server and of the indexer (with its children) until then. */
@@ -52,7 +55,8 @@ export async function benchWatchLatency(options: {
   if (options.data) execFileSync('cp', ['-a', `${options.data}/.`, data.dir]);
   const env = { KB_DIR: kb.dir, DATA_DIR: data.dir, LOG_LEVEL: 'error' };
   const cwd = options.cwd ?? process.cwd();
-  const server = await startServerProcess(env, 3_600_000, { cwd });
+  // The server logs at info: its "serving …" lines say when the change was served, apart from the asks' own time.
+  const server = await startServerProcess({ ...env, LOG_LEVEL: 'info' }, 3_600_000, { cwd });
   const watcher = spawn(
     process.execPath,
     ['--import', 'tsx', 'indexer/cli.ts', 'index', '--watch', ...(options.watchArgs ?? [])],
@@ -89,6 +93,7 @@ export async function benchWatchLatency(options: {
       const load = loadavg()[0]!;
       const snapshot = await served();
       const t = performance.now();
+      const wrote = Date.now();
       let done: () => Promise<boolean>;
       if (step === 'add') {
         writeFileSync(path.join(kb.dir, 'part-0', 'bench-new.md'), NEW_ARTICLE);
@@ -111,6 +116,7 @@ export async function benchWatchLatency(options: {
       }
       const answerable = (performance.now() - t) / 1000;
       const after = cpu();
+      const servedLine = servedSince(server.output(), wrote);
       let converged: number | null = null;
       let convergedCpu: number | null = null;
       if (options.converge ?? true) {
@@ -127,6 +133,8 @@ export async function benchWatchLatency(options: {
       results.push({
         step,
         answerable,
+        served: servedLine ? (servedLine.at - wrote) / 1000 : null,
+        servedLog: servedLine?.took ?? '',
         lastAsk,
         serverCpu: after.server - before.server,
         indexerCpu: after.indexer - before.indexer,
@@ -143,6 +151,25 @@ export async function benchWatchLatency(options: {
     kb.cleanup();
     data.cleanup();
   }
+}
+
+/** The server's first "serving a new index snapshot / an index delta" log line at or after `since` (ms). */
+function servedSince(output: string, since: number): { at: number; took: string } | null {
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const entry = JSON.parse(line) as { time: string; message: string; loadMs?: number; applyMs?: number };
+      const at = Date.parse(entry.time);
+      if (at < since || !/^serving (a new index snapshot|an index delta)$/.test(entry.message)) continue;
+      return {
+        at,
+        took: entry.applyMs !== undefined ? `applied in ${entry.applyMs} ms` : `loaded in ${entry.loadMs} ms`,
+      };
+    } catch {
+      // not a log line
+    }
+  }
+  return null;
 }
 
 /** CPU seconds (user + system) of a process, its live descendants, and the children it has waited for. */
@@ -223,7 +250,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   for (const r of results)
     console.log(
-      `${r.step}: answerable after ${r.answerable.toFixed(2)} s wall, of which the answering ask ${r.lastAsk.toFixed(2)} s (CPU: server ${r.serverCpu.toFixed(2)} s, indexer ${r.indexerCpu.toFixed(2)} s)` +
+      `${r.step}: answerable after ${r.answerable.toFixed(2)} s wall, of which the answering ask ${r.lastAsk.toFixed(2)} s; served after ${r.served?.toFixed(2) ?? '?'} s (${r.servedLog}) (CPU: server ${r.serverCpu.toFixed(2)} s, indexer ${r.indexerCpu.toFixed(2)} s)` +
         (r.converged === null
           ? ''
           : `; full build served after ${r.converged.toFixed(1)} s wall, ${r.convergedCpu!.toFixed(1)} s CPU`) +
