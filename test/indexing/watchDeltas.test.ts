@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
@@ -113,6 +113,16 @@ describe('watch mode deltas: a running server serves each change without a full 
     expect(round.removed).to.deep.equal(['password']);
     expect(round.upserted).to.deep.equal(['password-reset']);
     await until('I forgot my password', 'password-reset', 'the new id to be answered');
+  });
+
+  it('serves an article whose file was renamed, its id the same, as it was', async () => {
+    renameSync(path.join(kb.dir, 'vpn.md'), path.join(kb.dir, 'network-vpn.md'));
+    const round = await deltas.changed(['network-vpn.md', 'vpn.md']);
+    expect(round.problems).to.deep.equal([]);
+    expect(round.removed).to.deep.equal(['vpn']);
+    expect(round.upserted).to.deep.equal(['vpn']);
+    await until('how do I set up the VPN?', 'vpn', 'the renamed file to be answered');
+    expect((await readDelta(server.config.dataDir))?.removed).to.deep.equal([]);
   });
 
   it('keeps serving the last good version of a broken article, naming its file and line', async () => {
