@@ -89,8 +89,13 @@ for (const n of sizes) {
     yes(r.eventsCounted >= r.requestsAnswered && r.eventsCounted <= r.requestsSent),
   );
 }
-const watch = await benchWatchLatency(1000);
-row('edited article answerable (indexer --watch, 1,000 articles)', `${watch.toFixed(2)} s`, '≤ 2 s', yes(watch <= 2));
+const [watch] = await benchWatchLatency({ articles: 1000, steps: ['add'], converge: false });
+row(
+  'edited article answerable (indexer --watch, 1,000 articles)',
+  `${watch!.answerable.toFixed(2)} s`,
+  '≤ 2 s',
+  yes(watch!.answerable <= 2),
+);
 
 const reports = execFileSync(process.execPath, ['--import', 'tsx', 'bench/reports.ts', '--events', values.events], {
   encoding: 'utf8',

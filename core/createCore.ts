@@ -3,6 +3,7 @@ import { AnswerEngine } from './answers/pipeline/answerEngine.ts';
 import { createGenerativeFallback } from './answers/generative/createGenerativeFallback.ts';
 import { loadKnowledgeBase } from './articles/loadKb.ts';
 import { buildIndex, isIndexCurrentByStamp, isIndexStale } from './indexing/buildIndex.ts';
+import { DeltaFollower } from './indexing/deltaFollower.ts';
 import { openSnapshot, type KbIndex } from './indexing/kbIndex.ts';
 import { calibratedWith, currentSnapshotDir } from './indexing/snapshot.ts';
 import { loadPublishedIndex } from './indexing/loadPublishedIndex.ts';
@@ -100,6 +101,11 @@ export async function createCore(config: Config): Promise<Core> {
       defaultLang: config.defaultLang,
       thresholds: thresholdsOf(config),
     });
+    // The indexer's --watch mode publishes each change as a delta on the snapshot (one DATA_DIR; PostgreSQL has none yet).
+    const deltas =
+      stores.snapshots.kind === 'embedded'
+        ? new DeltaFollower(config.dataDir, index, (next) => holder.swap(search.wrap(next)))
+        : null;
     // Serve what the indexer publishes (npm run index, or its --watch mode; any instance's, on PostgreSQL) without a restart.
     const stopFollowing = stores.snapshots.follow(index.snapshotDir, async (dir) => {
       const loading = performance.now();
@@ -113,6 +119,7 @@ export async function createCore(config: Config): Promise<Core> {
         );
       }
       holder.swap(search.wrap(next));
+      deltas?.rebase(next);
       log.info('index', 'serving a new index snapshot', {
         dir,
         articles: holder.get().articles.size,
@@ -144,6 +151,7 @@ export async function createCore(config: Config): Promise<Core> {
       await whatsAppWorker?.close();
       await stopMaintenance();
       await stopFollowing();
+      deltas?.stop();
       search.close();
       await stores!.close();
       await unlock();

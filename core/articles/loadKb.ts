@@ -129,19 +129,32 @@ async function listMarkdown(root: string, rel: string): Promise<string[]> {
   for (const e of entries) {
     const childRel = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) {
-      if (e.name.startsWith('_') || e.name.startsWith('.') || e.name === 'includes' || e.name === 'node_modules')
-        continue;
+      if (skipsFolder(e.name)) continue;
       out.push(...(await listMarkdown(root, childRel)));
-    } else if (
-      e.isFile() &&
-      e.name.toLowerCase().endsWith('.md') &&
-      !e.name.startsWith('_') &&
-      !/^readme\.md$/i.test(e.name)
-    ) {
+    } else if (e.isFile() && isArticleName(e.name)) {
       out.push(childRel);
     }
   }
   return out;
+}
+
+/** The KB files `loadKnowledgeBase` reads besides the articles: a change to one changes more than one article. */
+export const KB_POLICY_FILES: readonly string[] = [SYNONYMS_FILE, ROUTING_FILE, SLA_FILE];
+
+/** Is `rel` (relative to the KB root, "/" or the OS separator) a file `loadKnowledgeBase` reads as an article? */
+export function isArticlePath(rel: string): boolean {
+  const parts = rel.split(/[\\/]/);
+  const name = parts.pop()!;
+  return parts.every((p) => !skipsFolder(p)) && isArticleName(name);
+}
+
+/** Folders of partials and tooling, not articles. */
+function skipsFolder(name: string): boolean {
+  return name.startsWith('_') || name.startsWith('.') || name === 'includes' || name === 'node_modules';
+}
+
+function isArticleName(name: string): boolean {
+  return name.toLowerCase().endsWith('.md') && !name.startsWith('_') && !/^readme\.md$/i.test(name);
 }
 
 async function loadSynonyms(root: string, problems: ArticleProblem[]): Promise<string[][]> {

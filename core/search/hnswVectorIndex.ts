@@ -16,6 +16,9 @@ const EF_SEARCH = 200;
 export class HnswVectorIndex implements VectorIndex {
   readonly kind = 'hnswlib';
 
+  /** Labels taken out by `applyDelta`. */
+  private readonly deleted = new Set<number>();
+
   private constructor(
     private readonly index: InstanceType<typeof HierarchicalNSW>,
     private readonly items: VectorItem[],
@@ -85,11 +88,35 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   size(): number {
-    return this.items.length;
+    return this.items.length - this.deleted.size;
+  }
+
+  /**
+   * Take out the vectors of `removed` articles and add `items` (labels past
+   * the last one), in place: watch mode's delta (core/indexing/applyDelta.ts).
+   * Taken-out vectors stay in the graph, marked deleted, until the next full
+   * build, which writes a graph without them.
+   */
+  applyDelta(removed: ReadonlySet<string>, items: readonly VectorItem[], vectors: readonly Float32Array[]): void {
+    checkDimensions(this.dimensions, items as VectorItem[], vectors as Float32Array[]);
+    if (removed.size)
+      this.items.forEach((item, label) => {
+        if (!removed.has(item.articleId) || this.deleted.has(label)) return;
+        this.index.markDelete(label);
+        this.deleted.add(label);
+      });
+    const needed = this.items.length + items.length;
+    // Room for this delta and the next few, so a run of edits does not copy the graph each time.
+    if (needed > this.index.getMaxElements()) this.index.resizeIndex(Math.max(needed, needed + 1024));
+    items.forEach((item, k) => {
+      const label = this.items.length;
+      this.items.push({ ...item, label });
+      this.index.addPoint(Array.from(vectors[k]!), label);
+    });
   }
 
   search(vector: Float32Array, k: number, filter?: (item: VectorItem) => boolean): VectorHit[] {
-    const n = Math.min(k, this.items.length);
+    const n = Math.min(k, this.items.length - this.deleted.size);
     if (n === 0) return [];
     const accept = filter ? (label: number) => filter(this.items[label]!) : undefined;
     // The addon takes a plain array; Array.from goes through the iterator and took a tenth of the search.

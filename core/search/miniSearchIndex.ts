@@ -58,6 +58,13 @@ export class MiniSearchIndex implements FullTextIndex {
     return JSON.stringify(this.ms);
   }
 
+  /** Replace or add `docs` and take out `removed`, in place: watch mode's delta (core/indexing/applyDelta.ts). */
+  applyDelta(docs: readonly SearchDocument[], removed: Iterable<string>): void {
+    for (const id of [...removed, ...docs.map((d) => d.id)]) if (this.ms.has(id)) this.ms.discard(id);
+    this.ms.addAll(docs.map(toStored));
+    for (const d of docs) this.langs.add(d.lang);
+  }
+
   count(): number {
     return this.ms.documentCount;
   }

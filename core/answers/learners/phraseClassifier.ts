@@ -39,7 +39,8 @@ export class PhraseClassifier {
   constructor(
     private readonly inputsOf: (ClassifierInput | null)[] | (() => (ClassifierInput | null)[]),
     private readonly articleOf: (unit: number) => number,
-    private readonly articles: number,
+    /** How many articles it tells apart: the model's at its training (watch mode may add articles it never saw). */
+    readonly articles: number,
     private readonly features: number,
     private readonly centroids: { postings: Csr; sums: SparseVector[] },
     options: {

@@ -7,6 +7,7 @@ import { meaningOf, withMeaning } from './meaningFeatures.ts';
 import { PhraseClassifier, type SavedClassifier } from '../learners/phraseClassifier.ts';
 import { QuestionReader, type QuestionReaderParts, type QuestionVector } from './questionReader.ts';
 import type { ClassifierInput, SparseVector } from '../learners/softmaxRegression.ts';
+import { TermOverlay } from './termOverlay.ts';
 import { TermSpace, type FeatureCounts, type TermSpaceParts } from './termSpace.ts';
 import { unitFlags, unitsOf, type TermDoc, type TermUnit } from './termUnits.ts';
 import { WordBags, type WordBagParts } from './wordBags.ts';
@@ -112,6 +113,8 @@ export class TermModel {
     readonly units: TermUnit[],
     private readonly fitted: Fitted,
     private readonly classifier: PhraseClassifier | null,
+    /** Articles added or edited since it was fitted (watch mode's delta; see `withArticles`). */
+    private readonly overlay: TermOverlay | null = null,
   ) {}
 
   private scratchMemo: Scratch | null = null;
@@ -253,18 +256,77 @@ export class TermModel {
    * its own training examples too well to calibrate on them).
    */
   withoutUnits(units: ReadonlySet<number>): TermModel {
-    return new TermModel(this.ids, this.units, this.fitted, this.classifier?.without(units) ?? null);
+    return new TermModel(this.ids, this.units, this.fitted, this.classifier?.without(units) ?? null, this.overlay);
+  }
+
+  /**
+   * This model with `docs` added or replacing the articles of the same id,
+   * and the `removed` articles' units left out, without fitting anything
+   * again (watch mode's delta, core/indexing/applyDelta.ts): the new
+   * articles are read in this model's space (see TermOverlay). Removed
+   * articles keep their number; retrieval never allows them, as they are no
+   * longer in the index's articles. Called on a fitted model, not on one
+   * that already has an overlay.
+   */
+  withArticles(docs: readonly TermDoc[], removed: ReadonlySet<string>): TermModel {
+    if (this.overlay) throw new Error('withArticles is called on the fitted model, not on one with an overlay');
+    const { numbers, units, space, bags } = this.fitted;
+    const ids = [...this.ids];
+    const langs = [...this.fitted.langs];
+    const overlay = TermOverlay.build(
+      space,
+      docs,
+      (id) => {
+        const known = numbers.get(id);
+        if (known !== undefined) return known;
+        langs.push(docs.find((d) => d.id === id)!.lang);
+        return ids.push(id) - 1;
+      },
+      bags.parts(),
+    );
+    // The base units of edited and removed articles no longer count: the overlay scores the edited ones.
+    const gone = new Set<number>();
+    for (const id of [...removed, ...docs.map((d) => d.id)]) {
+      const a = numbers.get(id);
+      if (a !== undefined) gone.add(a);
+    }
+    const matched = units.matched.slice();
+    for (let i = 0; i < matched.length; i++) if (gone.has(units.article[i]!)) matched[i] = 0;
+    const fitted: Fitted = {
+      ...this.fitted,
+      units: { ...units, matched },
+      numbers: new Map(ids.map((id, k) => [id, k])),
+      langs,
+    };
+    return new TermModel(ids, this.units, fitted, this.classifier, overlay);
   }
 
   /** Cosine between two articles' centroids: near 1 for near-duplicates (the same how-to per platform). */
   articleSimilarity(a: string, b: string): number {
     const [i, j] = [this.fitted.numbers.get(a), this.fitted.numbers.get(b)];
-    return i === undefined || j === undefined ? 0 : this.fitted.centroids.cosine(i, j);
+    if (i === undefined || j === undefined) return 0;
+    if (this.overlay) {
+      // An overlay article against a base one, or against another overlay article.
+      const other = this.overlay.sumOf(j) ?? this.baseSum(j);
+      const viaI = this.overlay.cosine(i, other.sum, other.norm);
+      if (viaI !== null) return viaI;
+      const mine = this.baseSum(i);
+      const viaJ = this.overlay.cosine(j, mine.sum, mine.norm);
+      if (viaJ !== null) return viaJ;
+    }
+    return this.fitted.centroids.cosine(i, j);
+  }
+
+  /** A base article's centroid sum and its norm. */
+  private baseSum(a: number): { sum: SparseVector; norm: number } {
+    const sum = this.fitted.centroids.sums[a] ?? { ids: new Int32Array(0), w: new Float32Array(0) };
+    return { sum, norm: Math.sqrt(sum.w.reduce((acc, x) => acc + x * x, 0)) };
   }
 
   /** A question as a unit vector; words the KB never uses still count in its length, so they dilute every match. */
   vectorize(text: string, lang: Lang, synonymStems: string[] = []): QuestionVector {
-    return this.fitted.reader.read(text, lang, synonymStems);
+    const q = this.fitted.reader.read(text, lang, synonymStems);
+    return this.overlay ? this.overlay.extend(q, text, lang) : q;
   }
 
   /**
@@ -310,7 +372,8 @@ export class TermModel {
       articles: this.ids.length,
       allowed,
       probability,
-      extra: options.extra ?? [],
+      // Watch mode's added and edited articles are always scored: their base evidence (if any) is the old text's.
+      extra: this.overlay ? [...(options.extra ?? []), ...this.overlay.numbers()] : (options.extra ?? []),
       scratch: s.candidates,
       all: options.all,
     });
@@ -342,7 +405,7 @@ export class TermModel {
         const a = articles[i]!;
         out.coverage[i] = s.coverage[a]!;
         out.bm25[i] = s.bm25[a]!;
-        if (probability) out.probability[i] = probability[a]!;
+        if (probability) out.probability[i] = probability[a] ?? 0;
       }
     } finally {
       for (const a of articles) {
@@ -350,6 +413,7 @@ export class TermModel {
         for (let u = unitStarts[a]!; u < unitStarts[a + 1]!; u++) s.unitMask[u] = s.sims[u] = 0;
       }
     }
+    this.overlay?.score(q, out, articles);
     return out;
   }
 
@@ -362,7 +426,8 @@ export class TermModel {
       centroid: new Float32Array(this.ids.length),
       coverage: new Float32Array(this.ids.length),
       bm25: new Float32Array(this.ids.length),
-      probability: new Float64Array(this.ids.length),
+      // The classifier's own articles only: a longer buffer would spread its softmax over articles it never saw (watch mode's added ones).
+      probability: new Float64Array(this.classifier?.articles ?? this.ids.length),
     });
   }
 
