@@ -48,9 +48,12 @@ export async function compileServer({ entry = ENTRY, outFile = SERVER_BUNDLE } =
     plugins: [sourceLocations(path.dirname(outFile))],
   });
   const inputs = {};
-  for (const file of Object.keys(result.metafile.inputs)) {
+  // Besides the sources: what decides how they compile (tsconfig, esbuild's version, this script).
+  const settings = ['tsconfig.json', 'package-lock.json', 'scripts/compileServer.mjs'];
+  for (const file of [...Object.keys(result.metafile.inputs), ...settings]) {
     const abs = path.resolve(ROOT, file);
-    const s = await stat(abs);
+    // A missing setting (a checkout without a lock file) is compared as missing: stale once it appears.
+    const s = await stat(abs).catch(() => ({ size: -1, mtimeMs: -1 }));
     inputs[path.relative(path.dirname(outFile), abs)] = [s.size, s.mtimeMs];
   }
   // The map names the temporary file: point it at the bundle's own name.
@@ -77,8 +80,8 @@ async function staleness(outFile, stampFile) {
     return 'no compiled server yet';
   }
   for (const [file, [size, mtimeMs]] of Object.entries(inputs)) {
-    const s = await stat(path.resolve(path.dirname(outFile), file)).catch(() => null);
-    if (!s || s.size !== size || s.mtimeMs !== mtimeMs)
+    const s = await stat(path.resolve(path.dirname(outFile), file)).catch(() => ({ size: -1, mtimeMs: -1 }));
+    if (s.size !== size || s.mtimeMs !== mtimeMs)
       return `${path.relative(ROOT, path.resolve(path.dirname(outFile), file))} changed`;
   }
   return null;
