@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { compileServer, SERVER_BUNDLE } from '../scripts/compileServer.mjs';
 import { startServerProcess } from '../test/helpers/child.ts';
 
 /**
@@ -6,19 +7,29 @@ import { startServerProcess } from '../test/helpers/child.ts';
  * is already built and current, timed to listening. CPU comes from the
  * server's /proc entry (user + system, all its threads), so the figure holds
  * on a loaded machine where wall time does not; peak RSS is VmHWM. Then one
- * question, and RSS once serving. Linux only.
+ * question, and RSS once serving. Linux only. `compiled`: the server as
+ * `npm start` runs it (dist/server/main.mjs, compiled first when stale), else
+ * the sources through tsx, as the specs run it.
  *
- *   KB_DIR=… DATA_DIR=… npx tsx bench/warmStart.ts
+ *   KB_DIR=… DATA_DIR=… npx tsx bench/warmStart.ts    (both, compiled first)
  */
-export async function measureWarmStart(env: Record<string, string>): Promise<{
+export async function measureWarmStart(
+  env: Record<string, string>,
+  compiled = true,
+): Promise<{
   wallSeconds: number;
   cpuSeconds: number;
   peakRssMb: number;
   servingRssMb: number;
   log: string;
 }> {
+  if (compiled) await compileServer();
   const started = performance.now();
-  const server = await startServerProcess({ LOG_LEVEL: 'info', ...env }, 3_600_000);
+  const server = await startServerProcess(
+    { LOG_LEVEL: 'info', ...env },
+    3_600_000,
+    compiled ? { nodeArgs: ['--enable-source-maps'], entry: SERVER_BUNDLE } : {},
+  );
   try {
     const wallSeconds = (performance.now() - started) / 1000;
     const pid = server.child.pid!;
@@ -53,10 +64,12 @@ function cpuOf(pid: number): number {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const env = { KB_DIR: process.env.KB_DIR ?? 'kb-content', DATA_DIR: process.env.DATA_DIR ?? 'data' };
-  const r = await measureWarmStart(env);
-  const lines = r.log.split('\n').filter((l) => /"index"|rebuild|building|fitting/.test(l));
-  console.log(lines.join('\n'));
-  console.log(
-    `warm start: ${r.wallSeconds.toFixed(1)} s wall, ${r.cpuSeconds.toFixed(1)} s CPU, peak RSS ${r.peakRssMb.toFixed(0)} MB, RSS once serving ${r.servingRssMb.toFixed(0)} MB (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
-  );
+  for (const compiled of [true, false]) {
+    const r = await measureWarmStart(env, compiled);
+    const lines = r.log.split('\n').filter((l) => /"index"|rebuild|building|fitting/.test(l));
+    if (lines.length) console.log(lines.join('\n'));
+    console.log(
+      `warm start (${compiled ? 'compiled, as npm start' : 'tsx'}): ${r.wallSeconds.toFixed(1)} s wall, ${r.cpuSeconds.toFixed(1)} s CPU, peak RSS ${r.peakRssMb.toFixed(0)} MB, RSS once serving ${r.servingRssMb.toFixed(0)} MB (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
+    );
+  }
 }

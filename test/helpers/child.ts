@@ -11,14 +11,16 @@ export interface ServerProcess {
 
 /**
  * Run `npm start`'s entry point as a child process (on the fixture KB unless `env` names another) and wait until it serves.
- * Benchmarks pass `nodeArgs` to node itself (`--cpu-prof`, which NODE_OPTIONS refuses) and `cwd` to run another checkout.
+ * Benchmarks pass `nodeArgs` to node itself (`--cpu-prof`, which NODE_OPTIONS refuses) and `cwd` to run another checkout;
+ * `entry` runs a compiled server (scripts/compileServer.mjs) instead of the sources through tsx.
  */
 export async function startServerProcess(
   env: Record<string, string>,
   timeoutMs = 45_000,
-  options: { nodeArgs?: string[]; cwd?: string } = {},
+  options: { nodeArgs?: string[]; cwd?: string; entry?: string } = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'], {
+  const entry = options.entry ? [options.entry] : ['--import', 'tsx', 'server/main.ts'];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
     cwd: options.cwd,
     env: {
       ...process.env,

@@ -59,3 +59,55 @@ export class CodeTable {
     return Math.imul(code, 0x9e3779b1) >>> this.shift;
   }
 }
+
+/**
+ * Numbers codes in order of first use while a space is fitted, in the same
+ * flat layout. A JS Map did this before: codes above 2^31 are heap numbers,
+ * and hashing them on every feature of every text was the largest single cost
+ * of indexing 10k articles (tens of millions of lookups into two million keys).
+ */
+export class CodeNumbering {
+  private codes = new Uint32Array(1024);
+  private slots = new Int32Array(2048);
+  private shift = 32 - 11;
+  size = 0;
+
+  /** The id of `code`, numbering it next when it is new. */
+  idOf(code: number): number {
+    const mask = this.slots.length - 1;
+    let s = Math.imul(code, 0x9e3779b1) >>> this.shift;
+    for (; ; s = (s + 1) & mask) {
+      const entry = this.slots[s]!;
+      if (entry === 0) break;
+      if (this.codes[entry - 1] === code) return entry - 1;
+    }
+    const id = this.size++;
+    if (id === this.codes.length) {
+      const codes = new Uint32Array(this.codes.length * 2);
+      codes.set(this.codes);
+      this.codes = codes;
+    }
+    this.codes[id] = code;
+    this.slots[s] = id + 1;
+    // At most half full, as CodeTable.
+    if (this.size * 2 > this.slots.length) this.rehash();
+    return id;
+  }
+
+  /** The codes by id. */
+  byId(): Uint32Array {
+    return this.codes.slice(0, this.size);
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    this.shift--;
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.size; id++) {
+      let s = Math.imul(this.codes[id]!, 0x9e3779b1) >>> this.shift;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = id + 1;
+    }
+    this.slots = slots;
+  }
+}

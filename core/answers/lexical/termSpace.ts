@@ -1,6 +1,6 @@
 import type { Lang } from '../../contracts/api.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
-import { CodeTable } from './codeTable.ts';
+import { CodeNumbering, CodeTable } from './codeTable.ts';
 import { CHAR_WEIGHT, featureCodes, featureWeight, KIND, kindOf } from './textFeatures.ts';
 
 /** How often each feature occurs in one text, by feature id. */
@@ -55,20 +55,17 @@ export class TermSpace {
     } = {},
   ): { space: TermSpace; counts: (FeatureCounts | null)[] } {
     const { keep = () => true, visit } = options;
-    const codes = new Map<number, number>();
+    const codes = new CodeNumbering();
     const scratch = new UnitScratch();
     let df = new Float32Array(1024);
     let lastSeen = new Int32Array(1024).fill(-1);
     const counts = units.map((u, i) => {
       scratch.start();
       for (const code of featureCodes(u.text, u.lang)) {
-        let id = codes.get(code);
-        if (id === undefined) {
-          codes.set(code, (id = codes.size));
-          if (id >= df.length) {
-            df = grownFloats(df);
-            lastSeen = grown(lastSeen, -1);
-          }
+        const id = codes.idOf(code);
+        if (id >= df.length) {
+          df = grownFloats(df);
+          lastSeen = grown(lastSeen, -1);
         }
         scratch.add(id);
       }
@@ -86,12 +83,8 @@ export class TermSpace {
       for (let k = 0; k < n; k++) unitCounts.set(ids[k]!, c[k]!);
       return unitCounts;
     });
-    const kinds = new Uint8Array(codes.size);
-    const byId = new Uint32Array(codes.size);
-    for (const [code, id] of codes) {
-      kinds[id] = kindOf(code);
-      byId[id] = code;
-    }
+    const byId = codes.byId();
+    const kinds = Uint8Array.from(byId, (code) => kindOf(code));
     const idf = df.subarray(0, codes.size).map((x) => Math.log((articles + 1) / (x + 1)) + 1);
     return { space: new TermSpace(CodeTable.of(byId), kinds, idf, Math.log(articles + 1) + 1), counts };
   }

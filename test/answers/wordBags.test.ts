@@ -1,0 +1,51 @@
+import { expect } from 'chai';
+import { Csr } from '../../core/answers/lexical/csr.ts';
+import { WordBags } from '../../core/answers/lexical/wordBags.ts';
+
+/** Units as TermSpace.fit shows them: article by article, each its features' counts. */
+function units(): { article: number; ids: number[]; counts: number[] }[] {
+  let s = 3;
+  const next = (n: number) => (s = (Math.imul(s, 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) % n;
+  const out: { article: number; ids: number[]; counts: number[] }[] = [];
+  // Article 2 has no unit; article 3's units hold more features than one bag's first arrays, with ids past 5,000.
+  for (const [article, unitCount, width] of [
+    [0, 3, 20],
+    [1, 2, 50],
+    [3, 40, 300],
+    [4, 1, 5],
+  ] as const) {
+    for (let u = 0; u < unitCount; u++) {
+      const ids = [...new Set(Array.from({ length: width }, () => next(6000)))];
+      out.push({ article, ids, counts: ids.map(() => 1 + next(3)) });
+    }
+  }
+  return out;
+}
+
+describe('WordBags.builder', () => {
+  it("sums each article's unit counts into its bag, as a bag kept per article as a Map did", () => {
+    const builder = WordBags.builder(5);
+    const reference = Array.from({ length: 5 }, () => new Map<number, number>());
+    const lengths = new Float32Array(5);
+    for (const u of units()) {
+      builder.add(u.article, Int32Array.from(u.ids), Int32Array.from(u.counts), u.ids.length);
+      u.ids.forEach((id, k) => {
+        reference[u.article]!.set(id, (reference[u.article]!.get(id) ?? 0) + u.counts[k]!);
+        lengths[u.article]! += u.counts[k]!;
+      });
+    }
+    const parts = builder.build(6000, () => 1).parts();
+    const expected = Csr.build(
+      6000,
+      reference.map((m, row) => ({
+        row,
+        vector: { ids: Int32Array.from(m.keys()), w: Float32Array.from(m.values()) },
+      })),
+    );
+    expect([...parts.lengths]).to.deep.equal([...lengths]);
+    expect([...parts.postings.starts]).to.deep.equal([...expected.starts]);
+    expect([...parts.postings.rows]).to.deep.equal([...expected.rows]);
+    expect([...parts.postings.values]).to.deep.equal([...expected.values]);
+    expect(parts.postings.rows.includes(2)).to.equal(false);
+  });
+});

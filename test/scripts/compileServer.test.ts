@@ -1,0 +1,66 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileServer } from '../../scripts/compileServer.mjs';
+import { startServerProcess } from '../helpers/child.ts';
+import { tempDir } from '../helpers/tempDir.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('compileServer (npm start runs the server compiled)', () => {
+  it('compiles once, then only when one of the bundled sources changes', async () => {
+    const tmp = tempDir();
+    try {
+      writeFileSync(path.join(tmp.dir, 'main.ts'), "import { where } from './lib/where.ts';\nconsole.log(where());\n");
+      mkdirSync(path.join(tmp.dir, 'lib'));
+      const dep = path.join(tmp.dir, 'lib/where.ts');
+      writeFileSync(dep, "export const where = (): string => new URL('./beside.txt', import.meta.url).pathname;\n");
+      const options = { entry: path.join(tmp.dir, 'main.ts'), outFile: path.join(tmp.dir, 'out/main.mjs') };
+
+      expect(await compileServer(options)).to.deep.equal({ compiled: true, reason: 'no compiled server yet' });
+      expect(await compileServer(options)).to.deep.equal({ compiled: false, reason: 'current' });
+      utimesSync(dep, new Date(), new Date(Date.now() + 5000));
+      const again = await compileServer(options);
+      expect(again.compiled).to.equal(true);
+      expect(again.reason).to.match(/where\.ts changed$/);
+
+      // A module's import.meta.url stays its source file's: it finds what lies beside its source, not beside the bundle.
+      const printed = execFileSync(process.execPath, [options.outFile], { encoding: 'utf8' }).trim();
+      expect(printed).to.equal(path.join(tmp.dir, 'lib/beside.txt'));
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('gives a server that builds its index (the graph on its worker) and answers, on the fixture KB', async function () {
+    this.timeout(180_000);
+    // Inside the checkout, so that the bundle finds node_modules as dist/server/main.mjs does.
+    const outDir = path.join(ROOT, 'dist', `spec-${process.pid}`);
+    const tmp = tempDir();
+    try {
+      const outFile = path.join(outDir, 'main.mjs');
+      expect((await compileServer({ outFile })).compiled).to.equal(true);
+      const server = await startServerProcess({ DATA_DIR: path.join(tmp.dir, 'data') }, 150_000, { entry: outFile });
+      try {
+        const res = await fetch(`${server.url}/api/ask`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ question: 'how do I reset my password' }),
+        });
+        expect(res.status).to.equal(200);
+        expect(((await res.json()) as { action: string }).action).to.be.oneOf(['answer', 'clarify', 'ticket']);
+        // The pages' assets are found from the bundle as from the sources.
+        expect((await fetch(`${server.url}/widget.js`)).status).to.equal(200);
+        expect(server.output()).to.not.match(/building the vector index on a worker thread failed/);
+      } finally {
+        server.child.kill('SIGTERM');
+        await server.exited;
+      }
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+      tmp.cleanup();
+    }
+  });
+});
