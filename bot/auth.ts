@@ -1,5 +1,4 @@
-import { ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
-import type { BotConfig } from '../core/config/bot.ts';
+import type { Activity } from 'botbuilder';
 import { ForbiddenError, UnauthorizedError, UnavailableError } from '../core/errors.ts';
 
 /**
@@ -7,35 +6,6 @@ import { ForbiddenError, UnauthorizedError, UnavailableError } from '../core/err
  * Bot Framework token that botbuilder validates; without one (Emulator
  * mode) nothing is authenticated, so the bot only replies to a local serviceUrl.
  */
-
-/** The public-cloud values botbuilder uses by default; it needs them all once one endpoint (the OpenID metadata) is overridden. */
-const PUBLIC_CLOUD = {
-  ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
-  ToChannelFromBotOAuthScope: 'https://api.botframework.com',
-  ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
-  OAuthUrl: 'https://api.botframework.com',
-  ToBotFromChannelOpenIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
-  ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
-  CallerId: 'urn:botframework:azure',
-  ValidateAuthority: true,
-};
-
-/** botbuilder's authentication from our validated config, never from process.env. */
-export function botFrameworkAuthentication(bot: BotConfig): ConfigurationBotFrameworkAuthentication {
-  const credentials = bot.appId
-    ? {
-        MicrosoftAppId: bot.appId,
-        MicrosoftAppPassword: bot.appPassword ?? '',
-        MicrosoftAppType: bot.appType,
-        MicrosoftAppTenantId: bot.tenantId ?? '',
-      }
-    : // Local mode: botbuilder's SingleTenant/MSI checks would demand an app id, and none is used.
-      { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' };
-  const endpoints = bot.openIdMetadataUrl
-    ? { ...PUBLIC_CLOUD, ToBotFromChannelOpenIdMetadataUrl: bot.openIdMetadataUrl }
-    : {};
-  return new ConfigurationBotFrameworkAuthentication({ ...credentials, ...endpoints });
-}
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512'];
 const CLOCK_SKEW_MS = 5 * 60_000;

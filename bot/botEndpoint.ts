@@ -1,15 +1,10 @@
-import type { Activity, ConversationReference, StoreItem } from 'botbuilder';
+import type { Activity, ConversationReference } from 'botbuilder';
 import { followTicketsInChannel } from '../core/commands/followTicketsInChannel.ts';
 import type { Config } from '../core/config/index.ts';
 import { log } from '../core/logger.ts';
 import type { CoreServices } from '../core/services.ts';
-import type { KeyValueRepository } from '../core/storage/ports.ts';
-import { BotAdapter } from './adapter.ts';
-import { botFrameworkAuthentication, isLocalServiceUrl, requireLocalServiceUrl, requireTokenShape } from './auth.ts';
-import { createDeflectBot } from './createBot.ts';
-import { StateStorage } from './stateStorage.ts';
-import { strings } from '../core/dialog/strings.ts';
-import { agentReplyActivity } from './ticketCards.ts';
+import { isLocalServiceUrl, requireLocalServiceUrl, requireTokenShape } from './auth.ts';
+import type { BotRuntime } from './botRuntime.ts';
 
 export interface BotEndpoint {
   /**
@@ -27,19 +22,21 @@ export interface BotEndpoint {
 /**
  * Everything behind POST /api/messages: the bot, its durable state in the
  * data directory, and CloudAdapter with authentication from our config.
+ * botbuilder (the largest package the server uses, most of a second of CPU
+ * to load) is loaded with the bot on the first activity or agent reply, not
+ * at start: most servers never serve the bot. Following tickets starts now.
  */
 export function createBotEndpoint(core: CoreServices, config: Pick<Config, 'bot' | 'publicUrl'>): BotEndpoint {
-  // The core's one store of channel state, so an erasure request reaches what the bot keeps.
-  const storage = new StateStorage(core.channelState as () => Promise<KeyValueRepository<StoreItem>>);
   const authenticated = !!config.bot.appId;
-  const { bot, onTurnError } = createDeflectBot(core, {
-    storage,
-    publicUrl: config.publicUrl,
-    authenticated,
-    internalTenants: config.bot.internalTenants,
-  });
-  const adapter = new BotAdapter(botFrameworkAuthentication(config.bot));
-  adapter.onTurnError = onTurnError;
+  let runtime: Promise<BotRuntime> | undefined;
+  const loaded = () =>
+    (runtime ??= import('./botRuntime.ts').then(
+      ({ openBotRuntime }) => openBotRuntime(core, config),
+      (error: unknown) => {
+        runtime = undefined; // the next activity tries again
+        throw error;
+      },
+    ));
   // An agent's public reply on a ticket opened in a chat is written to its customer there, in the ticket's language.
   followTicketsInChannel(core, async (follower, ticket, message) => {
     const reference = follower.reference as Partial<ConversationReference>;
@@ -50,9 +47,7 @@ export function createBotEndpoint(core: CoreServices, config: Pick<Config, 'bot'
       });
       return;
     }
-    await adapter.continueConversationAsync(config.bot.appId ?? '', reference, async (context) => {
-      await context.sendActivity(agentReplyActivity(ticket, message, strings(ticket.lang)));
-    });
+    await (await loaded()).sendAgentReply(reference, ticket, message);
   });
   let warned = false;
 
@@ -71,7 +66,7 @@ export function createBotEndpoint(core: CoreServices, config: Pick<Config, 'bot'
         warned = true;
         requireLocalServiceUrl(activity);
       }
-      const response = await adapter.processRequest(authorization ?? '', activity, (context) => bot.run(context));
+      const response = await (await loaded()).process(authorization ?? '', activity);
       return { status: response?.status ?? 200, body: response?.body };
     },
   };

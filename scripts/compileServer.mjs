@@ -12,7 +12,7 @@
  *
  *   node scripts/compileServer.mjs            compile when stale, print what it did
  */
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -31,12 +31,21 @@ export async function compileServer({ entry = ENTRY, outFile = SERVER_BUNDLE } =
   if (!reason) return { compiled: false, reason: 'current' };
   // Imported here: a start with a current bundle does not load esbuild at all.
   const { build } = await import('esbuild');
-  await mkdir(path.dirname(outFile), { recursive: true });
-  const tmp = `${outFile}.${process.pid}.tmp.mjs`;
+  const outDir = path.dirname(outFile);
+  // Built beside the bundle, then moved in: a server starting meanwhile never sees half a bundle.
+  const tmpDir = path.join(outDir, `.build-${process.pid}`);
+  await rm(tmpDir, { recursive: true, force: true });
+  await mkdir(tmpDir, { recursive: true });
+  const entryName = path.basename(outFile, '.mjs');
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: [entry],
-    outfile: tmp,
+    entryPoints: { [entryName]: entry },
+    outdir: tmpDir,
+    outExtension: { '.js': '.mjs' },
+    // What a dynamic import() loads (the bot, e-mail, PostgreSQL, Redis, OpenAI adapters) becomes a chunk of its
+    // own, and the packages it imports load with it: a server loads only what its config uses.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -45,7 +54,7 @@ export async function compileServer({ entry = ENTRY, outFile = SERVER_BUNDLE } =
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'warning',
-    plugins: [sourceLocations(path.dirname(outFile))],
+    plugins: [sourceLocations(outDir)],
   });
   const inputs = {};
   // Besides the sources: what decides how they compile (tsconfig, esbuild's version, this script).
@@ -54,18 +63,15 @@ export async function compileServer({ entry = ENTRY, outFile = SERVER_BUNDLE } =
     const abs = path.resolve(ROOT, file);
     // A missing setting (a checkout without a lock file) is compared as missing: stale once it appears.
     const s = await stat(abs).catch(() => ({ size: -1, mtimeMs: -1 }));
-    inputs[path.relative(path.dirname(outFile), abs)] = [s.size, s.mtimeMs];
+    inputs[path.relative(outDir, abs)] = [s.size, s.mtimeMs];
   }
-  // The map names the temporary file: point it at the bundle's own name.
-  const map = await readFile(`${tmp}.map`, 'utf8');
-  await writeFile(`${outFile}.map`, map);
-  const code = (await readFile(tmp, 'utf8')).replace(
-    /\/\/# sourceMappingURL=\S+\s*$/,
-    `//# sourceMappingURL=${path.basename(outFile)}.map\n`,
+  // Chunks first, the entry last: chunks are named by their content, so one a running server may still load
+  // is never replaced by other code, and the entry names only chunks already in place. Old chunks are left.
+  const files = (await readdir(tmpDir)).sort(
+    (a, b) => Number(a.startsWith(entryName)) - Number(b.startsWith(entryName)),
   );
-  await writeFile(tmp, code);
-  await rename(tmp, outFile);
-  await rm(`${tmp}.map`, { force: true });
+  for (const file of files) await rename(path.join(tmpDir, file), path.join(outDir, file));
+  await rm(tmpDir, { recursive: true, force: true });
   await writeFile(stampFile, JSON.stringify(inputs));
   return { compiled: true, reason };
 }

@@ -13,7 +13,7 @@ const core = await createCore(config).catch((error: Error) => {
 });
 const app = createApp({ core, config });
 // E-mail in (IMAP_URL): the support mailbox is read by this process, beside the HTTP server.
-const email = startEmailChannel(core, config);
+const email = await startEmailChannel(core, config);
 const server = app.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { MailConfig } from '../config/mail.ts';
 import { writeFileAtomic } from '../storage/atomicFile.ts';
 import type { Delivery } from '../storage/ports.ts';
@@ -29,12 +29,14 @@ export function createMailSender(config: MailConfig, dataDir: string): DeliveryS
   };
   if (!config.smtpUrl) {
     const outbox = path.join(dataDir, 'outbox');
-    const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    const transport = onFirstUse((nodemailer) =>
+      nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }),
+    );
     return {
       ...policy,
       async send(d) {
         try {
-          const info = await transport.sendMail(messageOf(config, d));
+          const info = await (await transport()).sendMail(messageOf(config, d));
           await fs.mkdir(outbox, { recursive: true });
           await writeFileAtomic(path.join(outbox, outboxName(d)), info.message as Buffer);
           return { ok: true };
@@ -44,24 +46,38 @@ export function createMailSender(config: MailConfig, dataDir: string): DeliveryS
       },
     };
   }
-  const transport = nodemailer.createTransport({
-    url: config.smtpUrl,
-    connectionTimeout: config.timeoutMs,
-    greetingTimeout: config.timeoutMs,
-    socketTimeout: config.timeoutMs,
-  });
+  const smtpUrl = config.smtpUrl;
+  const transport = onFirstUse((nodemailer) =>
+    nodemailer.createTransport({
+      url: smtpUrl,
+      connectionTimeout: config.timeoutMs,
+      greetingTimeout: config.timeoutMs,
+      socketTimeout: config.timeoutMs,
+    }),
+  );
   return {
     ...policy,
     async send(d, signal) {
       try {
         // A signal of its own per send: the worker's one is shared by a whole batch, and nodemailer listens on it.
-        await transport.sendMail({ ...messageOf(config, d), signal: AbortSignal.any([signal]) });
+        await (await transport()).sendMail({ ...messageOf(config, d), signal: AbortSignal.any([signal]) });
         return { ok: true };
       } catch (error) {
         return smtpFailure(error as Error & { responseCode?: number; code?: string });
       }
     },
   };
+}
+
+/**
+ * The transport, made on the first mail: nodemailer is loaded then, not at
+ * start, as most servers send no mail for a long while (or ever).
+ */
+function onFirstUse(
+  make: (nodemailer: (typeof import('nodemailer'))['default']) => Transporter,
+): () => Promise<Transporter> {
+  let transport: Promise<Transporter> | undefined;
+  return () => (transport ??= import('nodemailer').then((m) => make(m.default)));
 }
 
 /** The queued mail as nodemailer's message: the From is the configured one, whatever the queue holds. */

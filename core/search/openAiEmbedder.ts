@@ -1,4 +1,4 @@
-import { AzureOpenAIEmbeddings, OpenAIEmbeddings } from '@langchain/openai';
+import type { OpenAIEmbeddings } from '@langchain/openai';
 import type { Lang } from '../contracts/api.ts';
 import type { EmbeddingsConfig } from '../config/search.ts';
 import { UnavailableError } from '../errors.ts';
@@ -28,7 +28,8 @@ const MAX_CHARS = 8000;
 export class OpenAiEmbedder implements Embedder {
   readonly id: string;
   private dims: number | undefined;
-  private readonly client: OpenAIEmbeddings;
+  /** Made on the first request: @langchain/openai is loaded then, not when a server that never embeds starts. */
+  private client: Promise<OpenAIEmbeddings> | undefined;
 
   constructor(private readonly options: OpenAiEmbedderOptions) {
     this.dims = options.dimensions;
@@ -37,6 +38,21 @@ export class OpenAiEmbedder implements Embedder {
         ? `:q=${options.queryPrefix ?? ''}:p=${options.passagePrefix ?? ''}`
         : '';
     this.id = `${options.provider}:${options.model}${options.dimensions ? `:d${options.dimensions}` : ''}${prefixes}`;
+  }
+
+  /** The vector size: configured, or learnt from the first answer (`init` asks once at start). */
+  get dimensions(): number {
+    if (this.dims === undefined)
+      throw new UnavailableError(
+        `the dimensions of embedding model '${this.options.model}' are not known yet: call init() first`,
+      );
+    return this.dims;
+  }
+
+  /** The library's client over our options (loaded here, on first use). */
+  private async openClient(): Promise<OpenAIEmbeddings> {
+    const langchain = await import('@langchain/openai');
+    const options = this.options;
     const common = {
       model: options.model,
       dimensions: options.dimensions,
@@ -49,30 +65,20 @@ export class OpenAiEmbedder implements Embedder {
       timeout: options.timeoutMs,
       stripNewLines: true,
     };
-    this.client =
-      options.provider === 'azure-openai'
-        ? new AzureOpenAIEmbeddings({
-            ...common,
-            azureOpenAIApiKey: options.apiKey,
-            azureOpenAIBasePath: `${options.baseUrl}/openai/deployments`,
-            azureOpenAIApiDeploymentName: options.azureDeployment,
-            azureOpenAIApiVersion: options.azureApiVersion,
-          })
-        : new OpenAIEmbeddings({
-            ...common,
-            // Always explicit: the library would otherwise read OPENAI_API_KEY itself. Keyless local servers accept any value.
-            apiKey: options.apiKey ?? 'no-key',
-            configuration: { baseURL: options.baseUrl ?? OPENAI_URL, organization: null },
-          });
-  }
-
-  /** The vector size: configured, or learnt from the first answer (`init` asks once at start). */
-  get dimensions(): number {
-    if (this.dims === undefined)
-      throw new UnavailableError(
-        `the dimensions of embedding model '${this.options.model}' are not known yet: call init() first`,
-      );
-    return this.dims;
+    return options.provider === 'azure-openai'
+      ? new langchain.AzureOpenAIEmbeddings({
+          ...common,
+          azureOpenAIApiKey: options.apiKey,
+          azureOpenAIBasePath: `${options.baseUrl}/openai/deployments`,
+          azureOpenAIApiDeploymentName: options.azureDeployment,
+          azureOpenAIApiVersion: options.azureApiVersion,
+        })
+      : new langchain.OpenAIEmbeddings({
+          ...common,
+          // Always explicit: the library would otherwise read OPENAI_API_KEY itself. Keyless local servers accept any value.
+          apiKey: options.apiKey ?? 'no-key',
+          configuration: { baseURL: options.baseUrl ?? OPENAI_URL, organization: null },
+        });
   }
 
   /** Learn the model's dimensions with one short request when they are not configured. */
@@ -83,10 +89,11 @@ export class OpenAiEmbedder implements Embedder {
   async embed(texts: string[], kind: 'query' | 'passage', _lang?: Lang): Promise<Float32Array[]> {
     const prefix = kind === 'query' ? this.options.queryPrefix : this.options.passagePrefix;
     const inputs = texts.map((t) => (prefix ? `${prefix.trimEnd()} ${t}` : t).slice(0, MAX_CHARS));
+    const client = await (this.client ??= this.openClient());
     const out: Float32Array[] = [];
     for (let start = 0; start < inputs.length; start += this.options.batchSize) {
       const batch = inputs.slice(start, start + this.options.batchSize);
-      const vectors = await this.withRetries(() => this.client.embedDocuments(batch));
+      const vectors = await this.withRetries(() => client.embedDocuments(batch));
       if (vectors.length !== batch.length)
         throw new UnavailableError(`embedding server returned ${vectors.length} vectors for ${batch.length} texts`);
       for (const v of vectors) out.push(this.check(v));

@@ -45,7 +45,7 @@ describe('e-mail in over IMAP', function () {
   let dovecot: Dovecot;
   let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
   let s: TestServer;
-  let email: ReturnType<typeof startEmailChannel>;
+  let email: Awaited<ReturnType<typeof startEmailChannel>>;
 
   const tickets = async () => (await s.core.tickets.all()).filter((t) => t.channel === 'email');
   const ticketOf = async (email: string, n = 1) =>
@@ -83,7 +83,7 @@ describe('e-mail in over IMAP', function () {
         EMAIL_AUTOREPLIES_PER_HOUR: '3',
       },
     });
-    email = startEmailChannel(s.core, s.deps.config);
+    email = await startEmailChannel(s.core, s.deps.config);
   });
   after(async () => {
     await email?.mailbox.stop();
@@ -241,7 +241,7 @@ describe('e-mail in over IMAP', function () {
     dovecot.deliver(
       mail({ from: 'fay@customer.example', subject: 'While down', body: 'How do I reset my password?' }).raw,
     );
-    email = startEmailChannel(s.core, s.deps.config);
+    email = await startEmailChannel(s.core, s.deps.config);
     await ticketOf('fay@customer.example');
     await settled();
     expect((await tickets()).length).to.equal(before + 1);
@@ -261,7 +261,7 @@ describe('e-mail in over IMAP', function () {
     // Every message handled so far is flagged \Seen; mark them unseen too, the harder case.
     dovecot.run(['flags', 'remove', '-u', SUPPORT, '\\Seen', 'mailbox', 'INBOX', 'all']);
     dovecot.deliver(mail({ from: 'hal@customer.example', subject: 'After', body: 'How do I reset my password?' }).raw);
-    email = startEmailChannel(s.core, s.deps.config);
+    email = await startEmailChannel(s.core, s.deps.config);
     await ticketOf('hal@customer.example');
     await settled();
     expect((await tickets()).length).to.equal(before + 1);

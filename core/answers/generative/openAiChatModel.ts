@@ -1,5 +1,5 @@
-import { ChatOpenAI } from '@langchain/openai';
-import { HumanMessage, SystemMessage } from '@langchain/core/messages';
+import type { ChatOpenAI } from '@langchain/openai';
+import type { BaseMessage } from '@langchain/core/messages';
 import type { GenerativeConfig } from '../../config/search.ts';
 import { UnavailableError } from '../../errors.ts';
 import { classify, OPENAI_URL } from '../../search/openAiEmbedder.ts';
@@ -13,11 +13,26 @@ import type { ChatMessage, LanguageModel } from './languageModel.ts';
  */
 export class OpenAiChatModel implements LanguageModel {
   readonly id: string;
-  private readonly chat: ChatOpenAI;
+  private client: Promise<{ chat: ChatOpenAI; toMessage: (m: ChatMessage) => BaseMessage }> | undefined;
 
-  constructor(config: Pick<GenerativeConfig, 'baseUrl' | 'model' | 'apiKey' | 'timeoutMs' | 'maxTokens'>) {
+  constructor(
+    private readonly config: Pick<GenerativeConfig, 'baseUrl' | 'model' | 'apiKey' | 'timeoutMs' | 'maxTokens'>,
+  ) {
     this.id = `openai-chat:${config.model}`;
-    this.chat = new ChatOpenAI({
+  }
+
+  /** The library is loaded with the first question, not at start: it is most of a second of CPU. */
+  private loaded() {
+    return (this.client ??= this.open());
+  }
+
+  private async open() {
+    const [{ ChatOpenAI }, { HumanMessage, SystemMessage }] = await Promise.all([
+      import('@langchain/openai'),
+      import('@langchain/core/messages'),
+    ]);
+    const config = this.config;
+    const chat = new ChatOpenAI({
       model: config.model,
       apiKey: config.apiKey ?? 'no-key',
       configuration: { baseURL: config.baseUrl ?? OPENAI_URL, organization: null },
@@ -29,13 +44,16 @@ export class OpenAiChatModel implements LanguageModel {
       streamUsage: false,
       useResponsesApi: false,
     });
+    const toMessage = (m: ChatMessage): BaseMessage =>
+      m.role === 'system' ? new SystemMessage(m.content) : new HumanMessage(m.content);
+    return { chat, toMessage };
   }
 
   async *stream(messages: ChatMessage[], options: { signal: AbortSignal; maxTokens: number }): AsyncIterable<string> {
-    const lc = messages.map((m) => (m.role === 'system' ? new SystemMessage(m.content) : new HumanMessage(m.content)));
+    const { chat, toMessage } = await this.loaded();
     let stream: AsyncIterable<{ content: unknown }>;
     try {
-      stream = await this.chat.stream(lc, { signal: options.signal });
+      stream = await chat.stream(messages.map(toMessage), { signal: options.signal });
       for await (const chunk of stream) {
         if (typeof chunk.content === 'string' && chunk.content) yield chunk.content;
       }

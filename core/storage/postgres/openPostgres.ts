@@ -1,0 +1,69 @@
+import pg from 'pg';
+import { describeUrl } from '../../config/storage.ts';
+import { UnavailableError } from '../../errors.ts';
+import { log } from '../../logger.ts';
+import type { OpenedStores, StoreConfig } from '../openStores.ts';
+import { openOnce } from '../openOnce.ts';
+import { answers } from '../reachability.ts';
+import { EventSourcedConversations } from './eventSourcedConversations.ts';
+import { migrate } from './migrate.ts';
+import { PgDeliveryQueue } from './pgDeliveryQueue.ts';
+import { PgEventStore } from './pgEventStore.ts';
+import { PgKeyValueStore } from './pgKeyValueStore.ts';
+import { pgLinkKey } from './pgMailLinkKey.ts';
+import { PgReportFigures } from './pgReportFigures.ts';
+import { PgSnapshots } from './pgSnapshots.ts';
+import { PgTicketStore } from './pgTicketStore.ts';
+import { reportUnavailable } from './unavailable.ts';
+
+/** The stores in PostgreSQL, its schema migrated first: what openStores opens when DATABASE_URL is set. */
+export async function openPostgres(url: string, config: StoreConfig): Promise<OpenedStores> {
+  const pool = reportUnavailable(new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 }));
+  // An idle connection dropped by the server must not crash the process; the pool opens a new one.
+  pool.on('error', (error) =>
+    log.warn('storage', 'postgres connection error', { database: describeUrl(url), error: error.message }),
+  );
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end();
+    throw new UnavailableError(
+      `could not prepare the PostgreSQL database ${describeUrl(url)}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  log.info('storage', 'tickets, events, conversations, bot state, webhook deliveries and index snapshots in postgres', {
+    database: describeUrl(url),
+  });
+  const events = new PgEventStore(pool);
+  const deliveries = new PgDeliveryQueue(pool);
+  const mail = new PgDeliveryQueue(pool, 'mail');
+  // Migration 0008's `queue` column is free text: a third queue needs no schema change.
+  const whatsapp = new PgDeliveryQueue(pool, 'whatsapp');
+  return {
+    kind: 'postgres',
+    events,
+    tickets: new PgTicketStore(pool),
+    deliveries,
+    mail,
+    whatsapp,
+    mailLinkKey: pgLinkKey(pool),
+    conversations: new EventSourcedConversations(events),
+    reportFigures: new PgReportFigures(pool),
+    channelState: openOnce(() =>
+      PgKeyValueStore.open<Record<string, unknown>>(pool, { ttlDays: config.bot.stateTtlDays }),
+    ),
+    snapshots: new PgSnapshots(pool, url, config.dataDir),
+    health: async () => ({
+      kind: 'postgres',
+      conversations: 'database',
+      database: await answers(() => pool.query('SELECT 1')),
+    }),
+    close: async () => {
+      await deliveries.close();
+      await mail.close();
+      await whatsapp.close();
+      await pool.end();
+    },
+  };
+}
