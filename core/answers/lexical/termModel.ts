@@ -1,6 +1,6 @@
 import type { Lang } from '../../contracts/api.ts';
 import { words } from '../../text/analyze.ts';
-import { candidateArticles, candidateScratch, type CandidateScratch } from './candidates.ts';
+import { candidateArticles } from './candidates.ts';
 import { Centroids, type CentroidParts } from './centroids.ts';
 import { Csr } from './csr.ts';
 import { meaningOf, withMeaning } from './meaningFeatures.ts';
@@ -8,28 +8,22 @@ import { PhraseClassifier, type SavedClassifier } from '../learners/phraseClassi
 import { QuestionReader, type QuestionReaderParts, type QuestionVector } from './questionReader.ts';
 import type { ClassifierInput, SparseVector } from '../learners/softmaxRegression.ts';
 import { TermOverlay } from './termOverlay.ts';
+import {
+  emptyCandidateScores,
+  emptyScores,
+  scoringScratch,
+  type CandidateScores,
+  type ScoringScratch,
+  type TermScores,
+} from './termScores.ts';
 import { TermSpace, type FeatureCounts, type TermSpaceParts } from './termSpace.ts';
 import { unitFlags, unitsOf, type TermDoc, type TermUnit } from './termUnits.ts';
 import { WordBags, type WordBagParts } from './wordBags.ts';
 import type { WordVectors } from '../../search/ports.ts';
 
 export type { QuestionVector } from './questionReader.ts';
+export type { CandidateScores, TermScores } from './termScores.ts';
 export { termDocOf, type TermDoc, type TermUnit } from './termUnits.ts';
-
-/** Per-article evidence for one question, indexed like `TermModel.ids`. */
-export interface TermScores {
-  /** Cosine to the article's closest phrasing, and to its runner-up. */
-  nearest: Float32Array;
-  second: Float32Array;
-  /** Cosine to the mean of the article's phrasings. */
-  centroid: Float32Array;
-  /** Share of the question's weight found anywhere in the article. */
-  coverage: Float32Array;
-  /** BM25 over the whole article (unnormalised). */
-  bm25: Float32Array;
-  /** The classifier's probability, over the allowed articles. */
-  probability: Float32Array;
-}
 
 /** The classifier reads a passage's strongest features only: a long section would outweigh every phrasing. */
 const MAX_PASSAGE_FEATURES = 64;
@@ -61,22 +55,6 @@ interface Fitted {
   langs: Lang[];
   /** Where each article's units start (see `TermModel.unitStarts`), computed on first use. */
   unitStarts?: Int32Array;
-}
-
-/** The evidence of a question's candidate articles: `articles[i]`'s in slot i of each array. */
-export interface CandidateScores extends TermScores {
-  /** The candidates' numbers (as in `TermModel.ids`), in increasing order. */
-  articles: Int32Array;
-}
-
-interface Scratch {
-  candidates: CandidateScratch;
-  unitMask: Uint8Array;
-  sims: Float32Array;
-  centroid: Float32Array;
-  coverage: Float32Array;
-  bm25: Float32Array;
-  probability: Float64Array;
 }
 
 /**
@@ -117,7 +95,7 @@ export class TermModel {
     private readonly overlay: TermOverlay | null = null,
   ) {}
 
-  private scratchMemo: Scratch | null = null;
+  private scratchMemo: ScoringScratch | null = null;
 
   /**
    * `saved`: a classifier stored with the index, used when it was trained on these same docs (else it is retrained).
@@ -418,17 +396,9 @@ export class TermModel {
   }
 
   /** The arrays `scoreCandidates` scores into, made on its first question. */
-  private scratch(): Scratch {
-    return (this.scratchMemo ??= {
-      candidates: candidateScratch(this.ids.length),
-      unitMask: new Uint8Array(this.units.length),
-      sims: new Float32Array(this.units.length),
-      centroid: new Float32Array(this.ids.length),
-      coverage: new Float32Array(this.ids.length),
-      bm25: new Float32Array(this.ids.length),
-      // The classifier's own articles only: a longer buffer would spread its softmax over articles it never saw (watch mode's added ones).
-      probability: new Float64Array(this.classifier?.articles ?? this.ids.length),
-    });
+  private scratch(): ScoringScratch {
+    // The classifier's own articles only: a longer buffer would spread its softmax over articles it never saw (watch mode's added ones).
+    return (this.scratchMemo ??= scoringScratch(this.ids.length, this.units.length, this.classifier?.articles));
   }
 
   /** Article a's units are `unitStarts[a]` to `unitStarts[a + 1]` (units come article by article). */
@@ -496,19 +466,4 @@ function classifierOf(
 ): PhraseClassifier {
   const articles = centroids.sums.length;
   return new PhraseClassifier(inputs, (i) => units[i]!.article, articles, space.size, centroids, options);
-}
-
-function emptyCandidateScores(articles: Int32Array): CandidateScores {
-  return { articles, ...emptyScores(articles.length) };
-}
-
-function emptyScores(articles: number): TermScores {
-  return {
-    nearest: new Float32Array(articles),
-    second: new Float32Array(articles),
-    centroid: new Float32Array(articles),
-    coverage: new Float32Array(articles),
-    bm25: new Float32Array(articles),
-    probability: new Float32Array(articles),
-  };
 }

@@ -3,19 +3,10 @@ import type { Lang } from '../../contracts/api.ts';
 import { featureCodes, featureWeight } from './textFeatures.ts';
 import type { TermSpace } from './termSpace.ts';
 import { unitsOf, type TermDoc } from './termUnits.ts';
+import type { TermScores } from './termScores.ts';
 import type { WordBagParts } from './wordBags.ts';
 
 const BM25 = { k1: 1.2, b: 0.75 };
-
-/** What `TermOverlay.score` fills: the per-article arrays of `TermScores`. */
-interface OverlayScores {
-  nearest: Float32Array;
-  second: Float32Array;
-  centroid: Float32Array;
-  coverage: Float32Array;
-  bm25: Float32Array;
-  probability: Float32Array;
-}
 
 /** One added or edited article, read in the base model's feature space. */
 interface OverlayArticle {
@@ -118,7 +109,7 @@ export class TermOverlay {
    * overlay article that is not one of them left out; without it, `out` is
    * indexed by article number.
    */
-  score(q: SparseVector, out: OverlayScores, articles?: Int32Array): void {
+  score(q: SparseVector, out: TermScores, articles?: Int32Array): void {
     const weights = new Map<number, number>();
     for (let k = 0; k < q.ids.length; k++) weights.set(q.ids[k]!, q.w[k]!);
     const { starts } = this.bags.postings;
