@@ -96,3 +96,46 @@ export function describeStorageContract(title: string, cases: (pair: () => Store
     });
   }
 }
+
+/** PostgreSQL stores beside embedded ones, for a suite comparing what SQL counts with the in-process scan. */
+export interface SqlBesideScan {
+  pg: Stores;
+  embedded: Stores;
+  /** Their DATA_DIRs: PostgreSQL's first. */
+  dirs: [string, string];
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Open both sets of stores on a fresh database and two fresh folders, in a
+ * suite's `before`; the suite is skipped with its reason printed when
+ * PostgreSQL is unreachable.
+ */
+export async function openSqlBesideScan(suite: Mocha.Context): Promise<SqlBesideScan> {
+  const reason = await postgresUnavailable();
+  if (reason) {
+    console.log(`      skipped: ${reason}`);
+    suite.skip();
+  }
+  const db = await freshDatabase();
+  const dirs = [tempDir(), tempDir()] as const;
+  const pg = await openStores({
+    dataDir: dirs[0].dir,
+    bot,
+    storage: { databaseUrl: db.url, redisKeyPrefix: 'unused:' },
+  });
+  const embedded = await openStores({ dataDir: dirs[1].dir, bot });
+  return {
+    pg,
+    embedded,
+    dirs: [dirs[0].dir, dirs[1].dir],
+    databaseUrl: db.url,
+    async close() {
+      await pg.close();
+      await embedded.close();
+      await db.drop();
+      for (const d of dirs) d.cleanup();
+    },
+  };
+}

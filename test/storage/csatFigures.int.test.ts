@@ -4,13 +4,11 @@ import { reportCsat } from '../../core/commands/reportCsat.ts';
 import { CSAT_GROUP_BY, CSAT_COMMENTS, csatQuery } from '../../core/reports/csat.ts';
 import { countCsatSql } from '../../core/storage/postgres/csatSql.ts';
 import type { IndexHolder } from '../../core/services.ts';
-import { openStores } from '../../core/storage/openStores.ts';
 import type { Stores, TicketDraft } from '../../core/storage/ports.ts';
 import type { Ticket } from '../../core/tickets/types.ts';
 import { articleMap, plus } from '../reports/builders.ts';
 import { NOW, traffic } from '../helpers/reportTraffic.ts';
-import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
-import { tempDir } from '../helpers/tempDir.ts';
+import { openSqlBesideScan } from '../helpers/storageBackends.ts';
 
 /**
  * The CSAT report counted in SQL (PostgreSQL: ticket documents, the
@@ -21,7 +19,6 @@ import { tempDir } from '../helpers/tempDir.ts';
  * ticket made first comes first), more comments than a report lists, and
  * tickets whose category, assignee or first public reply are missing.
  */
-const bot = { stateTtlDays: 30 };
 const index = { get: () => ({ articles: articleMap() }) } as unknown as IndexHolder;
 const now = Date.parse(NOW);
 const periods = [
@@ -36,18 +33,12 @@ describe('CSAT figures in PostgreSQL equal the in-process scan', function () {
   this.timeout(180_000);
   let pg: Stores;
   let embedded: Stores;
-  let db: { url: string; drop(): Promise<void> } | undefined;
-  const dirs = [tempDir(), tempDir()];
+  let dirs: [string, string];
+  let databaseUrl: string;
+  let close: (() => Promise<void>) | undefined;
 
   before(async function () {
-    const reason = await postgresUnavailable();
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
-    db = await freshDatabase();
-    pg = await openStores({ dataDir: dirs[0]!.dir, bot, storage: { databaseUrl: db.url, redisKeyPrefix: 'unused:' } });
-    embedded = await openStores({ dataDir: dirs[1]!.dir, bot });
+    ({ pg, embedded, dirs, databaseUrl, close } = await openSqlBesideScan(this));
     for (const e of traffic()) {
       await pg.events.append(e);
       await embedded.events.append(e);
@@ -61,10 +52,7 @@ describe('CSAT figures in PostgreSQL equal the in-process scan', function () {
   });
 
   after(async () => {
-    await pg?.close();
-    await embedded?.close();
-    await db?.drop();
-    for (const d of dirs) d.cleanup();
+    await close?.();
   });
 
   it('for every grouping and period, field by field', async () => {
@@ -112,7 +100,7 @@ describe('CSAT figures in PostgreSQL equal the in-process scan', function () {
     };
     const period = { from: '2026-03-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' };
     await countCsatSql(recorder as never, csatQuery(period, 'category', articleMap()));
-    const client = new pgLib.Client({ connectionString: db!.url });
+    const client = new pgLib.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
       await client.query('SET enable_seqscan = off');

@@ -1,12 +1,10 @@
 import { expect } from 'chai';
 import pgClient from 'pg';
 import type { DeflectEvent, NewEvent } from '../../core/events/types.ts';
-import { openStores } from '../../core/storage/openStores.ts';
 import type { Stores } from '../../core/storage/ports.ts';
 import { asked, judged, ticketed } from '../reports/builders.ts';
 import { periods, reportsOn, traffic } from '../helpers/reportTraffic.ts';
-import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
-import { tempDir } from '../helpers/tempDir.ts';
+import { openSqlBesideScan } from '../helpers/storageBackends.ts';
 
 /**
  * The articles and gaps reports counted in SQL (PostgreSQL: the outcomes of
@@ -17,15 +15,15 @@ import { tempDir } from '../helpers/tempDir.ts';
  * events appended late, and after a day was rewritten (an erasure) and
  * another removed (retention).
  */
-const bot = { stateTtlDays: 30 };
 const ALL = { limit: Number.MAX_SAFE_INTEGER };
 
 describe('Articles and gaps figures in PostgreSQL equal the in-process scan', function () {
   this.timeout(180_000);
   let pg: Stores;
   let embedded: Stores;
-  let db: { url: string; drop(): Promise<void> } | undefined;
-  const dirs = [tempDir(), tempDir()];
+  let dirs: [string, string];
+  let databaseUrl: string;
+  let close: (() => Promise<void>) | undefined;
   const appendToBoth = async (events: NewEvent[]) => {
     for (const e of events) {
       await pg.events.append(e);
@@ -33,8 +31,8 @@ describe('Articles and gaps figures in PostgreSQL equal the in-process scan', fu
     }
   };
   const expectSameReports = async () => {
-    const sql = reportsOn(pg, dirs[0]!.dir);
-    const scan = reportsOn(embedded, dirs[1]!.dir);
+    const sql = reportsOn(pg, dirs[0]);
+    const scan = reportsOn(embedded, dirs[1]);
     for (const { name, input } of periods) {
       const articles = await scan.articles(input);
       expect(
@@ -49,22 +47,12 @@ describe('Articles and gaps figures in PostgreSQL equal the in-process scan', fu
   };
 
   before(async function () {
-    const reason = await postgresUnavailable();
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
-    db = await freshDatabase();
-    pg = await openStores({ dataDir: dirs[0]!.dir, bot, storage: { databaseUrl: db.url, redisKeyPrefix: 'unused:' } });
-    embedded = await openStores({ dataDir: dirs[1]!.dir, bot });
+    ({ pg, embedded, dirs, databaseUrl, close } = await openSqlBesideScan(this));
     await appendToBoth(worded(traffic()));
   });
 
   after(async () => {
-    await pg?.close();
-    await embedded?.close();
-    await db?.drop();
-    for (const d of dirs) d.cleanup();
+    await close?.();
   });
 
   it('for every period and window, field by field', async () => {
@@ -73,7 +61,7 @@ describe('Articles and gaps figures in PostgreSQL equal the in-process scan', fu
   });
 
   it('over cases that make the comparison mean something', async () => {
-    const sql = reportsOn(pg, dirs[0]!.dir);
+    const sql = reportsOn(pg, dirs[0]);
     const input = { from: '2026-02-20', to: '2026-04-20' };
     const { rows } = await sql.articles(input);
     const retired = rows.find((r) => r.articleId === 'retired-article');
@@ -121,7 +109,7 @@ describe('Articles and gaps figures in PostgreSQL equal the in-process scan', fu
   });
 
   it('kept event by event, the tables of 0014 equal those rebuilt from the whole log at once', async () => {
-    const client = new pgClient.Client({ connectionString: db!.url });
+    const client = new pgClient.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
       const read = async () => [
@@ -145,7 +133,7 @@ describe('Articles and gaps figures in PostgreSQL equal the in-process scan', fu
       judged('2026-03-19T09:02:00.000Z', true, base),
     ]);
     await expectSameReports();
-    const { clusters } = await reportsOn(pg, dirs[0]!.dir).gaps({ from: '2026-03-19', to: '2026-03-19' }, ALL);
+    const { clusters } = await reportsOn(pg, dirs[0]).gaps({ from: '2026-03-19', to: '2026-03-19' }, ALL);
     expect(clusters.flatMap((c) => c.phrasings.map((p) => p.text))).to.not.include('Where is the cafeteria menu');
   });
 

@@ -1,11 +1,9 @@
 import { expect } from 'chai';
 import type { DeflectEvent } from '../../core/events/types.ts';
-import { openStores } from '../../core/storage/openStores.ts';
 import type { Stores } from '../../core/storage/ports.ts';
 import { asked, judged, ticketed } from '../reports/builders.ts';
 import { expectOutcomesRebuildTheSame, expectSameFigures, reportsOn, traffic } from '../helpers/reportTraffic.ts';
-import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
-import { tempDir } from '../helpers/tempDir.ts';
+import { openSqlBesideScan } from '../helpers/storageBackends.ts';
 
 /**
  * The deflection report computed in SQL (PostgreSQL: rollups of closed days,
@@ -16,18 +14,17 @@ import { tempDir } from '../helpers/tempDir.ts';
  * appended out of time order or days later, and after past days were
  * rewritten (an erasure) or removed (retention).
  */
-const bot = { stateTtlDays: 30 };
-
 describe('Deflection figures in PostgreSQL equal the in-process scan', function () {
   this.timeout(180_000);
   let pg: Stores;
   let embedded: Stores;
-  let db: { url: string; drop(): Promise<void> } | undefined;
-  const dirs = [tempDir(), tempDir()];
+  let dirs: [string, string];
+  let databaseUrl: string;
+  let close: (() => Promise<void>) | undefined;
   const both = () =>
     [
-      { stores: pg, dir: dirs[0]!.dir },
-      { stores: embedded, dir: dirs[1]!.dir },
+      { stores: pg, dir: dirs[0] },
+      { stores: embedded, dir: dirs[1] },
     ] as const;
   const appendToBoth = async (events: ReturnType<typeof traffic>) => {
     for (const e of events) {
@@ -37,22 +34,12 @@ describe('Deflection figures in PostgreSQL equal the in-process scan', function 
   };
 
   before(async function () {
-    const reason = await postgresUnavailable();
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
-    db = await freshDatabase();
-    pg = await openStores({ dataDir: dirs[0]!.dir, bot, storage: { databaseUrl: db.url, redisKeyPrefix: 'unused:' } });
-    embedded = await openStores({ dataDir: dirs[1]!.dir, bot });
+    ({ pg, embedded, dirs, databaseUrl, close } = await openSqlBesideScan(this));
     await appendToBoth(traffic());
   });
 
   after(async () => {
-    await pg?.close();
-    await embedded?.close();
-    await db?.drop();
-    for (const d of dirs) d.cleanup();
+    await close?.();
   });
 
   it('for every grouping, period and window', async () => {
@@ -60,7 +47,7 @@ describe('Deflection figures in PostgreSQL equal the in-process scan', function 
   });
 
   it('for each language and channel alone, and the edge cases the scan counts', async () => {
-    const sql = reportsOn(pg, dirs[0]!.dir);
+    const sql = reportsOn(pg, dirs[0]);
     const byLang = await sql.deflection({ from: '2026-03-01', to: '2026-03-31' }, 'lang');
     expect(byLang.rows.map((r) => r.key)).to.include.members(['en', 'es']);
     const totals = (await sql.deflection({ from: '2026-02-20', to: '2026-04-20' }, 'day')).totals;
@@ -71,7 +58,7 @@ describe('Deflection figures in PostgreSQL equal the in-process scan', function 
   });
 
   it('when events of closed days arrive late (another instance, an import): their days are counted again', async () => {
-    const sql = reportsOn(pg, dirs[0]!.dir);
+    const sql = reportsOn(pg, dirs[0]);
     const day = { from: '2026-03-15', to: '2026-03-15' };
     const before = await sql.deflection(day, 'day');
     const late = '2026-03-15T10:00:00.000Z';
@@ -95,7 +82,7 @@ describe('Deflection figures in PostgreSQL equal the in-process scan', function 
   });
 
   it('counts a ticket once per tag and category: several articles, shared tags, questions on several days', async () => {
-    const sql = reportsOn(pg, dirs[0]!.dir);
+    const sql = reportsOn(pg, dirs[0]);
     const march = { from: '2026-03-01', to: '2026-03-31' };
     const ticketsOf = async (groupBy: 'tag' | 'category', key: string) =>
       (await sql.deflection(march, groupBy)).rows.find((r) => r.key === key)?.tickets ?? 0;
@@ -134,7 +121,7 @@ describe('Deflection figures in PostgreSQL equal the in-process scan', function 
   });
 
   it('after a past day is rewritten (erasure) and another removed (retention), from the rewritten events', async () => {
-    const sql = reportsOn(pg, dirs[0]!.dir);
+    const sql = reportsOn(pg, dirs[0]);
     const before = await sql.deflection({ from: '2026-02-20', to: '2026-04-20' }, 'article');
     // Erase an e-mail on a closed day: its questions no longer reach that person's tickets in other conversations.
     const day = await busiestDayWithEmail(pg);
@@ -151,7 +138,7 @@ describe('Deflection figures in PostgreSQL equal the in-process scan', function 
   });
 
   it('kept event by event, the outcomes equal those rebuilt from the whole log at once', async () => {
-    await expectOutcomesRebuildTheSame(db!.url);
+    await expectOutcomesRebuildTheSame(databaseUrl);
   });
 });
 
