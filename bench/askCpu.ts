@@ -18,11 +18,16 @@ import { tempDir } from '../test/helpers/tempDir.ts';
  * HTTP stack alone.
  *
  *   npx tsx bench/askCpu.ts [--kb kb-content] [--requests 4000] [--rounds 3] [--baseline DIR] [--cpu-prof DIR]
- *     [--data DIR --questions FILE]
+ *     [--data DIR --questions FILE] [--envs 'NAME=VALUE,…;NAME=VALUE,…']
  *
  * `--data`: serve that data directory's published index (copied for each
  * server) instead of building one, e.g. the 10k-article KB's; `--questions`:
- * a bench/realisticKb.ts question list to ask instead.
+ * a bench/realisticKb.ts question list to ask instead; `--envs`: one server
+ * of this checkout per `;`-separated set of settings, side by side.
+ *
+ * Besides the whole process, it counts the server's main thread alone (what
+ * one event loop can serve is 1 s over it) and this process's own CPU per ask
+ * (autocannon, on the same cores); req/s is over each run's wall time.
  *
  * Questions: every phrasing the KB's articles list, reworded (lower case, a
  * greeting, a typo), and unrelated ones, in Spanish and English, asked without
@@ -30,7 +35,12 @@ import { tempDir } from '../test/helpers/tempDir.ts';
  */
 export interface CpuRound {
   askUs: number;
+  /** The server's main thread alone (the event loop: HTTP, and the engine unless ENGINE_THREADS moves it). */
+  mainThreadUs: number;
+  /** This process's CPU per ask: autocannon, the load generator, on the same cores. */
+  generatorUs: number;
   healthUs: number;
+  /** Requests over the run's wall time (autocannon's per-second average misreads short runs). */
   askRps: number;
   healthRps: number;
   askP95: number;
@@ -45,6 +55,8 @@ export interface CpuResult {
   rounds: CpuRound[];
   askUs: number;
   healthUs: number;
+  /** The server's resident memory after its last round (VmRSS: every thread's heap included). */
+  rssMb: number;
 }
 
 const TICKS = 100; // USER_HZ: /proc reports CPU time in 1/100 s on Linux
@@ -55,6 +67,8 @@ export async function benchAskCpu(
     requests?: number;
     rounds?: number;
     checkouts?: string[];
+    /** Extra environment per checkout (same order), e.g. ENGINE_THREADS: one checkout may appear twice. */
+    envs?: Record<string, string>[];
     cpuProfDir?: string;
     dataDir?: string;
     questionsFile?: string;
@@ -76,7 +90,7 @@ export async function benchAskCpu(
     for (const [i, cwd] of checkouts.entries())
       servers.push(
         await startServerProcess(
-          { KB_DIR: path.resolve(kbDir), DATA_DIR: data[i]!.dir, LOG_LEVEL: 'error' },
+          { KB_DIR: path.resolve(kbDir), DATA_DIR: data[i]!.dir, LOG_LEVEL: 'error', ...options.envs?.[i] },
           3_600_000,
           {
             nodeArgs,
@@ -97,25 +111,40 @@ export async function benchAskCpu(
         const h = await health(server.url, requests);
         const healthUs = ((cpuTicks(pid) - before) * 1e6) / TICKS / requests;
         before = cpuTicks(pid);
+        const mainBefore = cpuTicks(pid, pid);
+        const generatorBefore = process.cpuUsage();
         const a = await ask(server.url, questions, requests);
+        const generator = process.cpuUsage(generatorBefore);
         const askUs = ((cpuTicks(pid) - before) * 1e6) / TICKS / requests;
+        const mainThreadUs = ((cpuTicks(pid, pid) - mainBefore) * 1e6) / TICKS / requests;
+        const generatorUs = (generator.user + generator.system) / requests;
         out[i]!.push({
           askUs,
+          mainThreadUs,
+          generatorUs,
           healthUs,
-          askRps: a.requests.average,
-          healthRps: h.requests.average,
+          askRps: a.requests.total / a.seconds,
+          healthRps: h.requests.total / h.seconds,
           askP95: latencyP95(a),
           askP99: a.latency.p99,
           errors: a.errors + a.non2xx + h.errors + h.non2xx,
         });
       }
+    const rss = servers.map(
+      (s) => Number(readFileSync(`/proc/${s.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024,
+    );
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
     return checkouts.map((checkout, i) => ({
-      checkout,
+      checkout:
+        checkout +
+        Object.entries(options.envs?.[i] ?? {})
+          .map(([name, value]) => ` ${name}=${value}`)
+          .join(''),
       requests,
       rounds: out[i]!,
       askUs: median(out[i]!.map((r) => r.askUs)),
       healthUs: median(out[i]!.map((r) => r.healthUs)),
+      rssMb: rss[i]!,
     }));
   } finally {
     for (const server of servers) {
@@ -132,9 +161,9 @@ function latencyP95(r: { times: number[] }): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))] ?? 0;
 }
 
-/** utime + stime of a process, in clock ticks. */
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** utime + stime of a process (every thread), or of one of its threads, in clock ticks. */
+function cpuTicks(pid: number, tid?: number): number {
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   // Fields after the command name (which may hold spaces) start at state, field 3.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
@@ -162,8 +191,10 @@ export async function questionsOf(kbDir: string): Promise<{ text: string; lang: 
   return out;
 }
 
-function health(url: string, amount: number): Promise<autocannon.Result> {
-  return autocannon({ url: `${url}/healthz`, amount, connections: 10 });
+async function health(url: string, amount: number): Promise<autocannon.Result & { seconds: number }> {
+  const started = performance.now();
+  const result = await autocannon({ url: `${url}/healthz`, amount, connections: 10 });
+  return Object.assign(result, { seconds: (performance.now() - started) / 1000 });
 }
 
 /** `amount` asks, 10 at a time; every third starts a conversation the next two continue. */
@@ -171,7 +202,8 @@ async function ask(
   url: string,
   questions: { text: string; lang: string }[],
   amount: number,
-): Promise<autocannon.Result & { times: number[] }> {
+): Promise<autocannon.Result & { times: number[]; seconds: number }> {
+  const started = performance.now();
   let i = 0;
   const times: number[] = [];
   const instance = autocannon({
@@ -205,7 +237,8 @@ async function ask(
       on(event: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void;
     }
   ).on('response', (_c, _s, _b, ms) => times.push(ms));
-  return Object.assign(await instance, { times });
+  const result = await instance;
+  return Object.assign(result, { times, seconds: (performance.now() - started) / 1000 });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -214,31 +247,40 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     return i > 0 ? process.argv[i + 1]! : fallback;
   };
   const baseline = arg('baseline');
+  // --envs 'A=1;A=2,B=3': one server of this checkout per set of settings, side by side.
+  const envs = arg('envs')
+    ?.split(';')
+    .map((set) =>
+      Object.fromEntries(set.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+    );
+  const checkouts = [...(baseline ? [path.resolve(baseline)] : []), ...(envs ?? [{}]).map(() => '.')];
   const results = await benchAskCpu(arg('kb', 'kb-content')!, {
     requests: Number(arg('requests', '4000')),
     rounds: Number(arg('rounds', '3')),
-    checkouts: baseline ? [path.resolve(baseline), '.'] : ['.'],
+    checkouts,
+    envs: envs && [...(baseline ? [{}] : []), ...envs],
     cpuProfDir: arg('cpu-prof'),
     dataDir: arg('data'),
     questionsFile: arg('questions'),
   });
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(', ');
   console.log(
-    `| Checkout | Round | ask CPU µs/req | healthz CPU µs/req | healthz/ask | ask req/s (wall) | healthz req/s (wall) | ask p95 ms | ask p99 ms | errors |`,
+    `| Checkout | Round | ask CPU µs/req | main thread µs/req | generator µs/req | healthz CPU µs/req | healthz/ask | ask req/s (wall) | healthz req/s (wall) | ask p95 ms | ask p99 ms | errors |`,
   );
-  console.log(`|---|---|---|---|---|---|---|---|---|---|`);
+  console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|`);
   for (const result of results)
     result.rounds.forEach((r, i) =>
       console.log(
-        `| ${result.checkout} | ${i + 1} | ${r.askUs.toFixed(0)} | ${r.healthUs.toFixed(0)} | ${(r.healthUs / r.askUs).toFixed(3)} | ${r.askRps.toFixed(0)} | ${r.healthRps.toFixed(0)} | ${r.askP95.toFixed(1)} | ${r.askP99} | ${r.errors} |`,
+        `| ${result.checkout} | ${i + 1} | ${r.askUs.toFixed(0)} | ${r.mainThreadUs.toFixed(0)} | ${r.generatorUs.toFixed(0)} | ${r.healthUs.toFixed(0)} | ${(r.healthUs / r.askUs).toFixed(3)} | ${r.askRps.toFixed(0)} | ${r.healthRps.toFixed(0)} | ${r.askP95.toFixed(1)} | ${r.askP99} | ${r.errors} |`,
       ),
     );
   console.log('');
   for (const r of results)
     console.log(
-      `${r.checkout}: median of ${r.rounds.length} rounds of ${r.requests}: ask ${r.askUs.toFixed(0)} µs, healthz ${r.healthUs.toFixed(0)} µs CPU per request (healthz/ask ${(r.healthUs / r.askUs).toFixed(3)})`,
+      `${r.checkout}: median of ${r.rounds.length} rounds of ${r.requests}: ask ${r.askUs.toFixed(0)} µs, healthz ${r.healthUs.toFixed(0)} µs CPU per request (healthz/ask ${(r.healthUs / r.askUs).toFixed(3)}), main thread ${median(r.rounds.map((x) => x.mainThreadUs)).toFixed(0)} µs, generator ${median(r.rounds.map((x) => x.generatorUs)).toFixed(0)} µs, ${median(r.rounds.map((x) => x.askRps)).toFixed(0)} asks/s, RSS ${r.rssMb.toFixed(0)} MB`,
     );
   if (results.length === 2)
-    console.log(`ask CPU per request, this checkout / baseline: ${(results[1]!.askUs / results[0]!.askUs).toFixed(3)}`);
+    console.log(`ask CPU per request, second server / first: ${(results[1]!.askUs / results[0]!.askUs).toFixed(3)}`);
   console.log(`load average at the end ${load}`);
 }
