@@ -116,6 +116,42 @@ describe('the index snapshot format', function () {
     );
   });
 
+  it('serves without items.json: the items come from items.bin, and a text is read from items.json when asked for', async () => {
+    const withoutTexts = await openCopy((dir) => rmSync(path.join(dir, FILES.items)));
+    expect(await answersOf(withoutTexts.index, probes)).to.deep.equal(expected);
+    const { index } = await openCopy(() => undefined);
+    const [vector] = await embedder.embed(['I forgot my password'], 'query', 'en');
+    // As items.json lists them: a loaded item's text and hash are read from it on first use.
+    const hitsOf = (i: KbIndex) => JSON.parse(JSON.stringify(i.vectors.search(vector!, 5).map((h) => h.item)));
+    expect(hitsOf(index)).to.deep.equal(hitsOf(built.index));
+  });
+
+  it('opens a snapshot written before items.bin, or with it damaged, from items.json with the same answers', async () => {
+    // As written before items.bin: no such file, and JSON in UTF-8.
+    const older = await openCopy((dir) => {
+      rmSync(path.join(dir, FILES.itemsTable));
+      for (const file of [FILES.articles, FILES.items, FILES.fullText]) {
+        const json = readFileSync(path.join(dir, file), 'utf8');
+        writeFileSync(path.join(dir, file), JSON.stringify(JSON.parse(json)));
+      }
+    });
+    expect(older.lines.filter((l) => /unreadable/.test(l))).to.deep.equal([]);
+    expect(await answersOf(older.index, probes)).to.deep.equal(expected);
+    const damaged = await openCopy((dir) => writeFileSync(path.join(dir, FILES.itemsTable), 'DFTB'));
+    expect(damaged.lines.some((l) => /unreadable/.test(l) && /items\.bin/.test(l) && /items\.json/.test(l))).to.equal(
+      true,
+    );
+    expect(await answersOf(damaged.index, probes)).to.deep.equal(expected);
+  });
+
+  it('writes its JSON files in ASCII, which read back to the same accented text', () => {
+    for (const file of [FILES.articles, FILES.items, FILES.fullText])
+      expect(readFileSync(path.join(built.snapshotDir!, file)).every((byte) => byte < 0x80)).to.equal(true);
+    const articles = JSON.parse(readFileSync(path.join(built.snapshotDir!, FILES.articles), 'utf8')) as unknown[];
+    expect(/[^\x00-\x7f]/.test(JSON.stringify(articles))).to.equal(true);
+    expect(articles).to.deep.equal([...built.index.articles.values()]);
+  });
+
   it('still opens an older snapshot (format 1, nothing stored but the classifier), fitting the model again with a log line', async () => {
     const { index, lines } = await openCopy((dir) => {
       rmSync(path.join(dir, FILES.termModel));
