@@ -5,6 +5,7 @@ import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
 import { buildIndex, type BuildSummary } from '../../core/indexing/buildIndex.ts';
 import { openSnapshot, type KbIndex } from '../../core/indexing/kbIndex.ts';
 import { FILES, SNAPSHOT_FORMAT } from '../../core/indexing/snapshot.ts';
+import { decodeBundle, encodeBundle, type BundleArray } from '../../core/answers/codecs/typedBundle.ts';
 import { configureLogger } from '../../core/logger.ts';
 import { loadGloveWordVectors } from '../../core/search/gloveWordVectors.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
@@ -150,6 +151,21 @@ describe('the index snapshot format', function () {
     const articles = JSON.parse(readFileSync(path.join(built.snapshotDir!, FILES.articles), 'utf8')) as unknown[];
     expect(/[^\x00-\x7f]/.test(JSON.stringify(articles))).to.equal(true);
     expect(articles).to.deep.equal([...built.index.articles.values()]);
+  });
+
+  it('stores the word bags as 16-bit integers, and still restores a lexical model stored with 32-bit ones (version 1)', async () => {
+    const stored = decodeBundle(readFileSync(path.join(built.snapshotDir!, FILES.termModel)));
+    expect(stored.arrays.get('bags.postings.rows')).to.be.instanceOf(Uint16Array);
+    expect(stored.arrays.get('bags.postings.values')).to.be.instanceOf(Uint16Array);
+    const { index, lines } = await openCopy((dir) => {
+      const arrays = new Map<string, BundleArray>(stored.arrays);
+      arrays.set('bags.postings.rows', Int32Array.from(arrays.get('bags.postings.rows')!));
+      arrays.set('bags.postings.values', Float32Array.from(arrays.get('bags.postings.values')!));
+      const meta = { ...(stored.meta as object), version: 1 };
+      writeFileSync(path.join(dir, FILES.termModel), encodeBundle(meta, Object.fromEntries(arrays)));
+    });
+    expect(lines.filter((l) => /fitting|unreadable/.test(l))).to.deep.equal([]);
+    expect(await answersOf(index, probes)).to.deep.equal(expected);
   });
 
   it('still opens an older snapshot (format 1, nothing stored but the classifier), fitting the model again with a log line', async () => {
