@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { readFileSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../articles/types.ts';
 import type { RoutingPolicy } from '../triage/routingRules.ts';
@@ -8,13 +8,14 @@ import { DeflectError } from '../errors.ts';
 import type { Calibration } from '../answers/pipeline/calibration.ts';
 import { decodeClassifier, encodeClassifier } from '../answers/codecs/classifierCodec.ts';
 import { decodeTermModel, encodeTermModel } from '../answers/codecs/termModelCodec.ts';
-import { arrayOf, decodeBundle, encodeBundle } from '../answers/codecs/typedBundle.ts';
 import type { TermModelParts } from '../answers/lexical/termModel.ts';
 import type { SavedClassifier } from '../answers/learners/phraseClassifier.ts';
-import type { VectorItem } from '../search/ports.ts';
 import type { PublishedSnapshot } from '../storage/ports.ts';
 import { fsyncDir, fsyncFile, writeFileAtomic } from '../storage/atomicFile.ts';
 import { log } from '../logger.ts';
+import { asciiJson, escapeNonAscii, readJsonText } from './snapshotJson.ts';
+import { decodeItems, encodeItems, type SnapshotItem } from './snapshotItems.ts';
+import { decodeCentroids, encodeCentroids, packVectors, unpackVectors } from './snapshotVectors.ts';
 
 /**
  * An index snapshot is a folder under DATA_DIR/index, written whole and then
@@ -26,7 +27,10 @@ export interface Manifest {
    * 2: the fitted lexical model and the embedder centroids are stored
    * (termmodel.bin, centroids.bin), so loading reads them. 1: they are fitted
    * again from the articles and vectors on every load (still readable; slow
-   * on a large KB, and the next `npm run index` writes format 2).
+   * on a large KB, and the next `npm run index` writes format 2). Either may
+   * carry items.bin (the items without their texts, which serving reads
+   * instead of items.json) and ASCII-only JSON; without them it opens as
+   * before.
    */
   format: 1 | 2;
   createdAt: string;
@@ -57,7 +61,8 @@ export function calibratedWith(manifest: Manifest, vectors: { id: string } | nul
 export interface SnapshotData {
   manifest: Manifest;
   articles: Article[];
-  items: (VectorItem & { hash: string })[];
+  /** Read without vectors, from items.bin: each item's text and hash are read from items.json when first asked for. */
+  items: SnapshotItem[];
   /** Every item's vector; null when read without them (`readSnapshot`'s `vectors: 'if-needed'`). */
   vectors: Float32Array[] | null;
   fullTextJson: string;
@@ -80,6 +85,7 @@ export const FILES = {
   manifest: 'manifest.json',
   articles: 'articles.json',
   items: 'items.json',
+  itemsTable: 'items.bin',
   vectors: 'vectors.f32',
   hnsw: 'vectors.hnsw',
   fullText: 'fulltext.json',
@@ -131,11 +137,13 @@ export async function publishSnapshot(
       await h.close();
     }
   };
-  await write(FILES.articles, JSON.stringify(data.articles));
-  await write(FILES.items, JSON.stringify(data.items));
+  // JSON in ASCII, which reads faster (snapshotJson.ts).
+  await write(FILES.articles, asciiJson(data.articles));
+  await write(FILES.items, asciiJson(data.items));
+  await write(FILES.itemsTable, encodeItems(data.items, data.articles));
   if (!data.vectors) throw new Error('a snapshot is published with its vectors');
   await write(FILES.vectors, packVectors(data.vectors, data.manifest.embedder.dimensions));
-  await write(FILES.fullText, data.fullTextJson);
+  await write(FILES.fullText, escapeNonAscii(data.fullTextJson));
   if (data.classifier) await write(FILES.classifier, encodeClassifier(data.classifier));
   if (data.termModel) await write(FILES.termModel, encodeTermModel(data.termModel));
   if (data.centroids) await write(FILES.centroids, encodeCentroids(data.centroids));
@@ -196,9 +204,12 @@ export async function readManifest(dir: string): Promise<Manifest> {
 /**
  * Read a snapshot's files; any missing or unreadable file is
  * IndexCorruptError, except the stored models (classifier, lexical model,
- * centroids), which are fitted again when unreadable. `vectors: 'if-needed'`
- * skips the vector file when the centroids are stored: serving reads the
- * vectors from the graph, and they are the largest file.
+ * centroids), which are fitted again when unreadable, and items.bin, read
+ * from items.json then. `vectors: 'if-needed'` skips the vector file when
+ * the centroids are stored: serving reads the vectors from the graph, and
+ * they are the largest file; it also reads the items from items.bin, whose
+ * texts serving does not need. `'always'` (a build reusing vectors) reads
+ * items.json whole.
  */
 export async function readSnapshot(dir: string): Promise<SnapshotData & { vectors: Float32Array[] }>;
 export async function readSnapshot(dir: string, options: { vectors: 'always' | 'if-needed' }): Promise<SnapshotData>;
@@ -208,8 +219,19 @@ export async function readSnapshot(
 ): Promise<SnapshotData> {
   const manifest = await readManifest(dir);
   try {
-    const articles = JSON.parse(await fs.readFile(path.join(dir, FILES.articles), 'utf8')) as Article[];
-    const items = JSON.parse(await fs.readFile(path.join(dir, FILES.items), 'utf8')) as SnapshotData['items'];
+    const articles = JSON.parse(await readJsonText(path.join(dir, FILES.articles))) as Article[];
+    const itemsJson = path.join(dir, FILES.items);
+    const table =
+      options.vectors === 'if-needed'
+        ? await readOptional(
+            dir,
+            FILES.itemsTable,
+            (bytes) =>
+              decodeItems(bytes, articles, () => JSON.parse(readFileSync(itemsJson, 'utf8')) as SnapshotItem[]),
+            'reading items.json instead',
+          )
+        : undefined;
+    const items = table ?? (JSON.parse(await readJsonText(itemsJson)) as SnapshotItem[]);
     if (articles.length !== manifest.articleCount || items.length !== manifest.itemCount)
       throw new Error('snapshot files disagree on their sizes');
     const centroids = await readOptional(dir, FILES.centroids, (bytes) => decodeCentroids(bytes, articles.length));
@@ -218,7 +240,7 @@ export async function readSnapshot(
       vectors = unpackVectors(await fs.readFile(path.join(dir, FILES.vectors)), manifest.embedder.dimensions);
       if (vectors.length !== items.length) throw new Error('snapshot files disagree on their sizes');
     }
-    const fullTextJson = await fs.readFile(path.join(dir, FILES.fullText), 'utf8');
+    const fullTextJson = await readJsonText(path.join(dir, FILES.fullText));
     return {
       manifest,
       articles,
@@ -235,10 +257,16 @@ export async function readSnapshot(
 }
 
 /**
- * A stored model, or undefined when there is none or it is unreadable: it is
- * fitted again then, so a bad file costs time, not answers.
+ * A stored model (or items.bin), or undefined when there is none or it is
+ * unreadable: it is fitted again (or read from items.json) then, so a bad
+ * file costs time, not answers.
  */
-async function readOptional<T>(dir: string, file: string, decode: (bytes: Buffer) => T): Promise<T | undefined> {
+async function readOptional<T>(
+  dir: string,
+  file: string,
+  decode: (bytes: Buffer) => T,
+  instead = 'fitting it again',
+): Promise<T | undefined> {
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(path.join(dir, file));
@@ -248,48 +276,12 @@ async function readOptional<T>(dir: string, file: string, decode: (bytes: Buffer
   try {
     return decode(bytes);
   } catch (error) {
-    log.warn('index', 'a stored model of the index snapshot is unreadable; fitting it again', {
+    log.warn('index', `a stored file of the index snapshot is unreadable; ${instead}`, {
       file,
       error: (error as Error).message,
     });
     return undefined;
   }
-}
-
-/** Each article's embedder centroid, as a typed bundle: the ids in the header, the vectors one after another. */
-function encodeCentroids(centroids: ReadonlyMap<string, Float32Array>): Uint8Array {
-  const ids = [...centroids.keys()];
-  const dims = centroids.size ? centroids.values().next().value!.length : 0;
-  const vectors = new Float32Array(ids.length * dims);
-  ids.forEach((id, i) => vectors.set(centroids.get(id)!, i * dims));
-  return encodeBundle({ ids, dims }, { vectors });
-}
-
-function decodeCentroids(bytes: Uint8Array, articles: number): Map<string, Float32Array> {
-  const { meta, arrays } = decodeBundle(bytes);
-  const { ids, dims } = meta as { ids: string[]; dims: number };
-  const vectors = arrayOf(arrays, 'vectors', Float32Array);
-  if (ids.length !== articles || vectors.length !== ids.length * dims) throw new Error('centroids file is damaged');
-  return new Map(ids.map((id, i) => [id, vectors.subarray(i * dims, (i + 1) * dims)]));
-}
-
-function packVectors(vectors: Float32Array[], dims: number): Uint8Array {
-  const out = new Float32Array(vectors.length * dims);
-  vectors.forEach((v, i) => out.set(v, i * dims));
-  return new Uint8Array(out.buffer);
-}
-
-function unpackVectors(buf: Buffer, dims: number): Float32Array[] {
-  if (buf.byteLength % (dims * 4) !== 0) throw new Error('vector file is truncated');
-  // A view on the file's bytes when they are aligned (a large read is its own allocation): copying them held two
-  // copies of every vector at once while loading, 290 MB each at 10k articles.
-  const all =
-    buf.byteOffset % 4 === 0
-      ? new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4)
-      : new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-  const out: Float32Array[] = [];
-  for (let i = 0; i < all.length; i += dims) out.push(all.subarray(i, i + dims));
-  return out;
 }
 
 /** Keep the current and the previous snapshot; remove older ones and stray temp folders. */

@@ -39,9 +39,11 @@ export class MiniSearchIndex implements FullTextIndex {
   ) {
     this.synonyms = new SynonymTable(synonyms);
     this.langs = new Set<Lang>();
-    // Stored fields of every document are reachable through the internal map; languages are few, so a scan at load is cheap.
-    for (const lang of ['es', 'en'] as const)
-      if (ms.search(MiniSearch.wildcard, { filter: (r) => r.lang === lang }).length) this.langs.add(lang);
+    // One pass over every document's stored fields, keeping none (a search per language kept each one's results);
+    // the languages are then added in a fixed order, which orders tied hits across languages.
+    const present = new Set<unknown>();
+    ms.search(MiniSearch.wildcard, { filter: (r) => (present.add(r.lang), false) });
+    for (const lang of ['es', 'en'] as const) if (present.has(lang)) this.langs.add(lang);
   }
 
   static build(docs: SearchDocument[], synonyms: string[][] = []): MiniSearchIndex {

@@ -8,6 +8,7 @@ describe('typed bundles (the snapshot files of fitted models)', () => {
     codes: Uint32Array.from([0xffffffff, 0, 42]),
     weights: Float32Array.from([0.5, -0.25, 1e-7]),
     kinds: Uint8Array.from([0, 1, 2, 3, 1]),
+    counts: Uint16Array.from([0, 65535, 7]),
     none: new Float32Array(0),
   };
   const meta = { words: ['contraseña', 'password'], idf: 1.2345678901234567 };

@@ -48,4 +48,43 @@ describe('WordBags.builder', () => {
     expect([...parts.postings.values]).to.deep.equal([...expected.values]);
     expect(parts.postings.rows.includes(2)).to.equal(false);
   });
+
+  it('keeps articles and counts as 16-bit integers when they fit, and as int32 and float32 when not', () => {
+    const bagsOf = (count: number) => {
+      const builder = WordBags.builder(2);
+      builder.add(0, Int32Array.of(1, 2), Int32Array.of(3, count), 2);
+      builder.add(1, Int32Array.of(2), Int32Array.of(1), 1);
+      return builder.build(3, () => 1).parts().postings;
+    };
+    const small = bagsOf(4);
+    expect(small.rows).to.be.instanceOf(Uint16Array);
+    expect(small.values).to.be.instanceOf(Uint16Array);
+    expect([...small.values]).to.deep.equal([3, 4, 1]);
+    const large = bagsOf(70_000);
+    expect(large.values).to.be.instanceOf(Float32Array);
+    expect([...large.values]).to.deep.equal([3, 70_000, 1]);
+  });
+
+  it('score the same with 16-bit postings as with int32 and float32 ones', () => {
+    const builder = WordBags.builder(5);
+    for (const u of units()) builder.add(u.article, Int32Array.from(u.ids), Int32Array.from(u.counts), u.ids.length);
+    const parts = builder.build(6000, () => 1).parts();
+    expect(parts.postings.values).to.be.instanceOf(Uint16Array);
+    const wide = {
+      lengths: parts.lengths,
+      postings: {
+        starts: parts.postings.starts,
+        rows: Int32Array.from(parts.postings.rows),
+        values: Float32Array.from(parts.postings.values),
+      },
+    };
+    const q = { ids: Int32Array.from(units()[0]!.ids.slice(0, 12)), w: new Float32Array(12).fill(0.5) };
+    const scores = (p: typeof parts) => {
+      const coverage = new Float32Array(5);
+      const bm25 = new Float32Array(5);
+      WordBags.restore(p, () => 1).score(q, coverage, bm25);
+      return [[...coverage], [...bm25]];
+    };
+    expect(scores(parts)).to.deep.equal(scores(wide));
+  });
 });

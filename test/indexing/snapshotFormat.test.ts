@@ -5,6 +5,7 @@ import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
 import { buildIndex, type BuildSummary } from '../../core/indexing/buildIndex.ts';
 import { openSnapshot, type KbIndex } from '../../core/indexing/kbIndex.ts';
 import { FILES, SNAPSHOT_FORMAT } from '../../core/indexing/snapshot.ts';
+import { decodeBundle, encodeBundle, type BundleArray } from '../../core/answers/codecs/typedBundle.ts';
 import { configureLogger } from '../../core/logger.ts';
 import { loadGloveWordVectors } from '../../core/search/gloveWordVectors.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
@@ -114,6 +115,57 @@ describe('the index snapshot format', function () {
     expect(Object.values(loaded).map((a: Float32Array) => [...a])).to.deep.equal(
       Object.values(fresh).map((a: Float32Array) => [...a]),
     );
+  });
+
+  it('serves without items.json: the items come from items.bin, and a text is read from items.json when asked for', async () => {
+    const withoutTexts = await openCopy((dir) => rmSync(path.join(dir, FILES.items)));
+    expect(await answersOf(withoutTexts.index, probes)).to.deep.equal(expected);
+    const { index } = await openCopy(() => undefined);
+    const [vector] = await embedder.embed(['I forgot my password'], 'query', 'en');
+    // As items.json lists them: a loaded item's text and hash are read from it on first use.
+    const hitsOf = (i: KbIndex) => JSON.parse(JSON.stringify(i.vectors.search(vector!, 5).map((h) => h.item)));
+    expect(hitsOf(index)).to.deep.equal(hitsOf(built.index));
+  });
+
+  it('opens a snapshot written before items.bin, or with it damaged, from items.json with the same answers', async () => {
+    // As written before items.bin: no such file, and JSON in UTF-8.
+    const older = await openCopy((dir) => {
+      rmSync(path.join(dir, FILES.itemsTable));
+      for (const file of [FILES.articles, FILES.items, FILES.fullText]) {
+        const json = readFileSync(path.join(dir, file), 'utf8');
+        writeFileSync(path.join(dir, file), JSON.stringify(JSON.parse(json)));
+      }
+    });
+    expect(older.lines.filter((l) => /unreadable/.test(l))).to.deep.equal([]);
+    expect(await answersOf(older.index, probes)).to.deep.equal(expected);
+    const damaged = await openCopy((dir) => writeFileSync(path.join(dir, FILES.itemsTable), 'DFTB'));
+    expect(damaged.lines.some((l) => /unreadable/.test(l) && /items\.bin/.test(l) && /items\.json/.test(l))).to.equal(
+      true,
+    );
+    expect(await answersOf(damaged.index, probes)).to.deep.equal(expected);
+  });
+
+  it('writes its JSON files in ASCII, which read back to the same accented text', () => {
+    for (const file of [FILES.articles, FILES.items, FILES.fullText])
+      expect(readFileSync(path.join(built.snapshotDir!, file)).every((byte) => byte < 0x80)).to.equal(true);
+    const articles = JSON.parse(readFileSync(path.join(built.snapshotDir!, FILES.articles), 'utf8')) as unknown[];
+    expect(/[^\x00-\x7f]/.test(JSON.stringify(articles))).to.equal(true);
+    expect(articles).to.deep.equal([...built.index.articles.values()]);
+  });
+
+  it('stores the word bags as 16-bit integers, and still restores a lexical model stored with 32-bit ones (version 1)', async () => {
+    const stored = decodeBundle(readFileSync(path.join(built.snapshotDir!, FILES.termModel)));
+    expect(stored.arrays.get('bags.postings.rows')).to.be.instanceOf(Uint16Array);
+    expect(stored.arrays.get('bags.postings.values')).to.be.instanceOf(Uint16Array);
+    const { index, lines } = await openCopy((dir) => {
+      const arrays = new Map<string, BundleArray>(stored.arrays);
+      arrays.set('bags.postings.rows', Int32Array.from(arrays.get('bags.postings.rows')!));
+      arrays.set('bags.postings.values', Float32Array.from(arrays.get('bags.postings.values')!));
+      const meta = { ...(stored.meta as object), version: 1 };
+      writeFileSync(path.join(dir, FILES.termModel), encodeBundle(meta, Object.fromEntries(arrays)));
+    });
+    expect(lines.filter((l) => /fitting|unreadable/.test(l))).to.deep.equal([]);
+    expect(await answersOf(index, probes)).to.deep.equal(expected);
   });
 
   it('still opens an older snapshot (format 1, nothing stored but the classifier), fitting the model again with a log line', async () => {

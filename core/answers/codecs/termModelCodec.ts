@@ -1,14 +1,18 @@
 import { Csr } from '../lexical/csr.ts';
 import type { TermModelParts } from '../lexical/termModel.ts';
+import type { BagPostings } from '../lexical/wordBags.ts';
 import { arrayOf, decodeBundle, encodeBundle, type BundleArray } from './typedBundle.ts';
 
 /**
  * The fitted lexical model as one file of the index snapshot: its arrays as
  * a typed bundle (read back as views on the file's bytes), its word lists
- * and sizes in the bundle's header. Version 1; another version is refused,
- * and the model fitted again from the articles.
+ * and sizes in the bundle's header. Version 2 may hold the word bags'
+ * postings as 16-bit integers; version 1 (int32 and float32 only) still
+ * reads. Another version is refused, and the model fitted again from the
+ * articles.
  */
-const VERSION = 1;
+const VERSION = 2;
+const READABLE = [1, 2];
 
 interface Meta {
   version: number;
@@ -57,7 +61,7 @@ export function encodeTermModel(parts: TermModelParts): Uint8Array {
 export function decodeTermModel(bytes: Uint8Array): TermModelParts {
   const { meta: raw, arrays } = decodeBundle(bytes);
   const meta = raw as Meta;
-  if (meta?.version !== VERSION) throw new Error('not a lexical model file of a known version');
+  if (!READABLE.includes(meta?.version)) throw new Error('not a lexical model file of a known version');
   const i32 = (name: string) => arrayOf(arrays, name, Int32Array);
   const f32 = (name: string) => arrayOf(arrays, name, Float32Array);
   const csr = (prefix: string) => Csr.restore(i32(`${prefix}.starts`), i32(`${prefix}.rows`), f32(`${prefix}.values`));
@@ -90,12 +94,26 @@ export function decodeTermModel(bytes: Uint8Array): TermModelParts {
       norms: f32('centroids.norms'),
       unitDots: f32('centroids.unitDots'),
     },
-    bags: { postings: csr('bags.postings'), lengths: f32('bags.lengths') },
+    bags: { postings: bagPostings(arrays), lengths: f32('bags.lengths') },
     classifier: meta.classifier,
   };
 }
 
-function postings(prefix: string, csr: Csr): Record<string, BundleArray> {
+/** The word bags' postings, of either width (see `BagPostings`). */
+function bagPostings(arrays: Map<string, BundleArray>): BagPostings {
+  const starts = arrayOf(arrays, 'bags.postings.starts', Int32Array);
+  const rows = arrays.get('bags.postings.rows');
+  const values = arrays.get('bags.postings.values');
+  if (!(rows instanceof Int32Array || rows instanceof Uint16Array))
+    throw new Error('bundle has no bags.postings.rows of int32 or uint16');
+  if (!(values instanceof Float32Array || values instanceof Uint16Array))
+    throw new Error('bundle has no bags.postings.values of float32 or uint16');
+  if (rows.length !== values.length || starts[starts.length - 1] !== rows.length)
+    throw new Error('postings arrays disagree on their sizes');
+  return { starts, rows, values };
+}
+
+function postings(prefix: string, csr: Csr | BagPostings): Record<string, BundleArray> {
   return {
     [`${prefix}.postings.starts`]: csr.starts,
     [`${prefix}.postings.rows`]: csr.rows,

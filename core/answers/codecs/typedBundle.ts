@@ -15,12 +15,13 @@ const TYPES = {
   i32: Int32Array,
   u32: Uint32Array,
   f32: Float32Array,
+  u16: Uint16Array,
   u8: Uint8Array,
 } as const;
 type TypeName = keyof typeof TYPES;
 
 /** The arrays a bundle can hold. */
-export type BundleArray = Int32Array | Uint32Array | Float32Array | Uint8Array;
+export type BundleArray = Int32Array | Uint32Array | Float32Array | Uint16Array | Uint8Array;
 
 interface Header {
   meta: unknown;
@@ -99,6 +100,7 @@ function typeNameOf(a: BundleArray): TypeName {
   if (a instanceof Int32Array) return 'i32';
   if (a instanceof Uint32Array) return 'u32';
   if (a instanceof Float32Array) return 'f32';
+  if (a instanceof Uint16Array) return 'u16';
   return 'u8';
 }
 

