@@ -83,17 +83,10 @@ export async function retrieve(
     if (filter.tags?.length && !filter.tags.some((t) => a.tags.includes(t))) return false;
     return !filter.excludeIds?.has(articleId);
   };
-  const { allowed, allowedCount, allowedIds } = allowedArticles(index, filter, allowedId);
+  const { allowed, vectorFilter } = allowedArticles(index, filter, allowedId);
 
   const q = model.vectorize(question, options.lang, index.synonyms.expand(terms(question, options.lang), options.lang));
-  // Every article allowed: search unfiltered, which hnswlib does twice as fast with the same results.
-  // hnswlib calls the filter for every vector it visits: a set lookup, not the article rules again.
-  const dense = await denseScores(
-    index,
-    question,
-    options,
-    allowedCount === allowed.length ? null : allowedIds ? (id) => allowedIds.has(id) : allowedId,
-  );
+  const dense = await denseScores(index, question, options, vectorFilter);
   const numberOf = articleNumbers(model);
   const nearby: number[] = [];
   for (const id of dense.keys()) if (numberOf.has(id)) nearby.push(numberOf.get(id)!);
@@ -183,9 +176,13 @@ class TopCandidates {
 
 interface Allowed {
   allowed: Uint8Array;
-  allowedCount: number;
-  /** The allowed articles' ids, kept with a cached filter. */
-  allowedIds?: Set<string>;
+  /**
+   * The vector search's filter: null when every article is allowed (hnswlib searches unfiltered twice as
+   * fast, with the same results). hnswlib calls it for every vector it visits, so a cached filter's is a
+   * set lookup, not the article rules again, and the same function from request to request: the vector
+   * index remembers its verdicts per vector (see HnswVectorIndex.search).
+   */
+  vectorFilter: ((item: VectorItem) => boolean) | null;
 }
 
 const allowedCache = new WeakMap<TermModel, Map<string, Allowed>>();
@@ -207,12 +204,13 @@ function allowedArticles(index: RetrievalIndex, filter: SearchFilter, allowedId:
   const allowed = new Uint8Array(model.ids.length);
   let allowedCount = 0;
   for (let a = 0; a < allowed.length; a++) if (allowedId(model.ids[a]!)) allowedCount += allowed[a] = 1;
-  if (key === null) return { allowed, allowedCount };
+  const all = allowedCount === allowed.length;
+  if (key === null) return { allowed, vectorFilter: all ? null : (item) => allowedId(item.articleId) };
   const allowedIds = new Set<string>();
   for (let a = 0; a < allowed.length; a++) if (allowed[a]) allowedIds.add(model.ids[a]!);
   if (!cache) allowedCache.set(model, (cache = new Map()));
   if (cache.size >= MAX_CACHED_FILTERS) cache.clear();
-  const entry = { allowed, allowedCount, allowedIds };
+  const entry: Allowed = { allowed, vectorFilter: all ? null : (item) => allowedIds.has(item.articleId) };
   cache.set(key, entry);
   return entry;
 }
@@ -222,18 +220,16 @@ async function denseScores(
   index: RetrievalIndex,
   question: string,
   options: RetrieveOptions,
-  allowed: ((id: string) => boolean) | null,
+  allowed: ((item: VectorItem) => boolean) | null,
 ): Promise<Map<string, { nearest: number; centroid: number }>> {
   const out = new Map<string, { nearest: number; centroid: number }>();
   if (!WEIGHTS.dense && !WEIGHTS.denseCentroid) return out;
   const [vector] = await index.embedder.embed([question], 'query', options.lang);
   const left = options.leaveOut === undefined ? undefined : index.terms.units[options.leaveOut];
   const leftId = left && index.terms.ids[left.article];
-  const filter =
-    allowed || left
-      ? (item: VectorItem) =>
-          (!allowed || allowed(item.articleId)) && !(item.articleId === leftId && item.text === left!.text)
-      : undefined;
+  const filter = left
+    ? (item: VectorItem) => (!allowed || allowed(item)) && !(item.articleId === leftId && item.text === left.text)
+    : (allowed ?? undefined);
   const hits = index.vectors.search(vector!, VECTOR_K, filter);
   const nonZero = nonZeroOf(vector!);
   for (const hit of hits) {
