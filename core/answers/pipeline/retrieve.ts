@@ -115,7 +115,7 @@ export async function retrieve(
     score += WEIGHTS.denseCentroid * d.centroid;
     // Only the best MAX_CANDIDATES are kept as they come (ids are unique, so the order is total and the
     // result is what sorting all of them gives).
-    if (score > 0) best.offer({ articleId, score, a: i });
+    if (score > 0 && best.admits(score, articleId)) best.offer({ articleId, score, a: i });
   }
   return best.sorted().map(({ articleId, score, a: i }) => {
     const d = dense.get(articleId) ?? noDense;
@@ -161,6 +161,12 @@ function rank(x: Ranked, y: Ranked): number {
 class TopCandidates {
   private readonly items: Ranked[] = [];
   constructor(private readonly size: number) {}
+
+  /** Whether a candidate would enter the list (asked first: at 10k articles most do not, and need no object). */
+  admits(score: number, articleId: string): boolean {
+    const last = this.items.length === this.size ? this.items[this.size - 1]! : undefined;
+    return !last || score > last.score || (score === last.score && articleId < last.articleId);
+  }
 
   offer(c: Ranked): void {
     const items = this.items;
