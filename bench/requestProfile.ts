@@ -6,6 +6,7 @@ import { chooseLanguage } from '../core/answers/language/chooseLanguage.ts';
 import { retrieve } from '../core/answers/pipeline/retrieve.ts';
 import { isVisible, PUBLIC, visibleFilter } from '../core/articles/visibility.ts';
 import { terms } from '../core/text/analyze.ts';
+import type { VectorItem } from '../core/search/ports.ts';
 import { askSchema } from '../server/routes/ask.ts';
 import { validate } from '../server/validate.ts';
 import { questionsOf } from './askCpu.ts';
@@ -49,6 +50,8 @@ export async function profileRequest(questions: string[]): Promise<{ stages: Sta
       questions.map(async (q, i) => (await index.embedder.embed([q], 'query', langs[i]!))[0]!),
     );
     const allowed = new Set([...index.articles.values()].filter((a) => isVisible(a, PUBLIC)).map((a) => a.id));
+    // One function for every search, as retrieve() keeps one per audience filter (the index remembers its verdicts).
+    const publicOnly = (item: VectorItem) => allowed.has(item.articleId);
     const event = (i: number) =>
       core.events.append({
         type: 'question',
@@ -80,7 +83,7 @@ export async function profileRequest(questions: string[]): Promise<{ stages: Sta
       ['engine: vector search (hnswlib, k 40, every article)', (_, i) => index.vectors.search(vectors[i]!, 40)],
       [
         'engine: vector search (hnswlib, k 40, public articles, as a request filters)',
-        (_, i) => index.vectors.search(vectors[i]!, 40, (item) => allowed.has(item.articleId)),
+        (_, i) => index.vectors.search(vectors[i]!, 40, publicOnly),
       ],
       [
         'engine: retrieve() whole (the stages above + fusion)',

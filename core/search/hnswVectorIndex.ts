@@ -19,6 +19,13 @@ export class HnswVectorIndex implements VectorIndex {
   /** Labels taken out by `applyDelta`. */
   private readonly deleted = new Set<number>();
 
+  /**
+   * Verdicts of filters seen before, by label (0 not asked yet, 1 accepted, 2
+   * refused). A filter is remembered from its second search on: one made
+   * for a single search (calibration's leave-one-out) costs no array.
+   */
+  private readonly verdicts = new WeakMap<(item: VectorItem) => boolean, Uint8Array | null>();
+
   private constructor(
     private readonly index: InstanceType<typeof HierarchicalNSW>,
     private readonly items: VectorItem[],
@@ -115,15 +122,42 @@ export class HnswVectorIndex implements VectorIndex {
     });
   }
 
+  /**
+   * `filter` is called back for every vector the search visits (hundreds per
+   * search, each through the addon's boundary): a filter passed again (the
+   * same function, as retrieval caches one per audience) answers from the
+   * verdicts it gave before, one byte per vector.
+   */
   search(vector: Float32Array, k: number, filter?: (item: VectorItem) => boolean): VectorHit[] {
     const n = Math.min(k, this.items.length - this.deleted.size);
     if (n === 0) return [];
-    const accept = filter ? (label: number) => filter(this.items[label]!) : undefined;
+    const accept = filter ? this.acceptor(filter) : undefined;
     // The addon takes a plain array; Array.from goes through the iterator and took a tenth of the search.
     const query = new Array<number>(vector.length);
     for (let i = 0; i < vector.length; i++) query[i] = vector[i]!;
     const { neighbors, distances } = this.index.searchKnn(query, n, accept);
     return neighbors.map((label, i) => ({ item: this.items[label]!, similarity: 1 - distances[i]! }));
+  }
+
+  /** hnswlib's label filter for `filter`: its remembered verdicts when it searched before. */
+  private acceptor(filter: (item: VectorItem) => boolean): (label: number) => boolean {
+    const items = this.items;
+    const seen = this.verdicts.get(filter);
+    if (seen === undefined) {
+      this.verdicts.set(filter, null);
+      return (label) => filter(items[label]!);
+    }
+    const verdicts = seen ?? new Uint8Array(items.length);
+    if (!seen) this.verdicts.set(filter, verdicts);
+    return (label) => {
+      // Labels added since (watch mode's delta) are asked each time.
+      if (label >= verdicts.length) return filter(items[label]!);
+      const v = verdicts[label]!;
+      if (v !== 0) return v === 1;
+      const ok = filter(items[label]!);
+      verdicts[label] = ok ? 1 : 2;
+      return ok;
+    };
   }
 }
 

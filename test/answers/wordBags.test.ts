@@ -88,3 +88,47 @@ describe('WordBags.builder', () => {
     expect(scores(parts)).to.deep.equal(scores(wide));
   });
 });
+
+describe('masked postings walks (the candidates of a large KB)', () => {
+  /** A question over the units' features: each id once, some the KB never saw, in no particular order. */
+  function question(seed: number): { ids: Int32Array; w: Float32Array } {
+    let s = seed;
+    const next = (n: number) => (s = (Math.imul(s, 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) % n;
+    const ids = [...new Set(Array.from({ length: 120 }, () => next(6000)))];
+    return { ids: Int32Array.from(ids), w: Float32Array.from(ids, () => 0.01 + next(1000) / 1000) };
+  }
+  const builder = WordBags.builder(5);
+  for (const u of units()) builder.add(u.article, Int32Array.from(u.ids), Int32Array.from(u.counts), u.ids.length);
+  const bags = builder.build(6000, (id) => 1 + (id % 7) / 10);
+  const masks = [
+    [1, 0, 1, 1, 0],
+    [0, 0, 0, 1, 0],
+    [1, 1, 1, 1, 1],
+    [0, 0, 0, 0, 0],
+  ].map((m) => Uint8Array.from(m));
+
+  it('gives each marked row of the postings the float32 sum the whole walk gives it, and leaves the others alone', () => {
+    const postings = bags.parts().postings;
+    for (const [i, mask] of masks.entries()) {
+      const q = question(i + 11);
+      const whole = new Float32Array(5);
+      postings.accumulate(q, whole);
+      const masked = new Float32Array(5);
+      postings.accumulateMasked(q, mask, masked);
+      expect([...masked]).to.deep.equal([...whole].map((x, row) => (mask[row] ? x : 0)));
+    }
+  });
+
+  it('gives each marked article the coverage and BM25 of scoring every article, to the last bit', () => {
+    for (const [i, mask] of masks.entries()) {
+      const q = question(i + 5);
+      const [coverage, bm25] = [new Float32Array(5), new Float32Array(5)];
+      bags.score(q, coverage, bm25);
+      const [maskedCoverage, maskedBm25] = [new Float32Array(5), new Float32Array(5)];
+      bags.scoreMasked(q, mask, maskedCoverage, maskedBm25);
+      expect([...maskedCoverage]).to.deep.equal([...coverage].map((x, a) => (mask[a] ? x : 0)));
+      expect([...maskedBm25]).to.deep.equal([...bm25].map((x, a) => (mask[a] ? x : 0)));
+      expect(bm25.some((x) => x > 0)).to.equal(true);
+    }
+  });
+});

@@ -108,7 +108,10 @@ export class WordBags {
     this.scoreMasked(q, null, coverage, bm25, minus);
   }
 
-  /** `score` for the articles `mask` marks only (all when null): each gets the same sums, added in the same order. */
+  /**
+   * `score` for the articles `mask` marks (each 0 or 1) only (all when null):
+   * each gets the same sums, added in the same order.
+   */
   scoreMasked(
     q: SparseVector,
     mask: Uint8Array | null,
@@ -116,6 +119,7 @@ export class WordBags {
     bm25: Float32Array,
     minus?: { article: number; counts: ReadonlyMap<number, number> },
   ): void {
+    if (mask && !minus) return this.scoreMarked(q, mask, coverage, bm25);
     const { starts, rows, values } = this.postings;
     const minusLength = minus ? [...minus.counts.values()].reduce((x, y) => x + y, 0) : 0;
     for (let k = 0; k < q.ids.length; k++) {
@@ -137,6 +141,43 @@ export class WordBags {
         bm25[a]! += (idf * tf * (BM25.k1 + 1)) / (tf + BM25.k1 * (1 - BM25.b + (BM25.b * len) / this.avgLength));
       }
     }
+  }
+
+  /**
+   * `scoreMasked` without a unit taken out (every question asked, as opposed
+   * to calibration's): the marked postings gathered first without a branch
+   * (Csr.masked), and each article's length term read from `lengthNorms`
+   * (the same double the expression gives).
+   */
+  private scoreMarked(q: SparseVector, mask: Uint8Array, coverage: Float32Array, bm25: Float32Array): void {
+    const { starts, rows, values } = this.postings;
+    const positions = this.postings.positions;
+    const norms = this.lengthNorms();
+    for (let k = 0; k < q.ids.length; k++) {
+      const id = q.ids[k]!;
+      const qw = q.w[k]!;
+      const n = starts[id + 1]! - starts[id]!;
+      const idf = Math.log(1 + (this.articles - n + 0.5) / (n + 0.5)) * this.weightOf(id);
+      const marked = this.postings.masked(id, mask);
+      for (let i = 0; i < marked; i++) {
+        const p = positions[i]!;
+        const a = rows[p]!;
+        const tf = values[p]!;
+        coverage[a]! += qw * qw;
+        bm25[a]! += (idf * tf * (BM25.k1 + 1)) / (tf + norms[a]!);
+      }
+    }
+  }
+
+  private lengthNormsMemo: Float64Array | null = null;
+
+  /** Each article's BM25 length term, `k1 · (1 − b + b · length / average length)`, computed on first use. */
+  private lengthNorms(): Float64Array {
+    if (this.lengthNormsMemo) return this.lengthNormsMemo;
+    const norms = new Float64Array(this.lengths.length);
+    for (let a = 0; a < norms.length; a++)
+      norms[a] = BM25.k1 * (1 - BM25.b + (BM25.b * this.lengths[a]!) / this.avgLength);
+    return (this.lengthNormsMemo = norms);
   }
 }
 

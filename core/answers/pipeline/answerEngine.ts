@@ -149,12 +149,21 @@ function collapseFamilies<T extends { articleId: string }>(
 ): T[] {
   const seen = new Set<string>();
   return candidates.filter((c) => {
-    const a = articles.get(c.articleId);
-    const family = [c.articleId, ...Object.values(a?.translations ?? {})].sort()[0]!;
+    const family = familyOf(c.articleId, articles.get(c.articleId));
     if (seen.has(family)) return false;
     seen.add(family);
     return true;
   });
+}
+
+const families = new WeakMap<Article, string>();
+
+/** An article's family: the first of its id and its translations' ids (remembered per article: 50 sorts a question). */
+function familyOf(articleId: string, a: Article | undefined): string {
+  if (!a) return articleId;
+  let family = families.get(a);
+  if (family === undefined) families.set(a, (family = [articleId, ...Object.values(a.translations ?? {})].sort()[0]!));
+  return family;
 }
 
 /** The translation of `a` in `lang` when one exists and may be shown; else `a`. */

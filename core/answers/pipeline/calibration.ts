@@ -289,9 +289,33 @@ export function clarifyConfidence(best: number, calibration: Partial<Calibration
 export function relevance(score: number, calibration: Partial<Calibration> | undefined): number {
   const { orphanScores } = usable(calibration);
   if (orphanScores.length < MIN_ORPHAN_SCORES) return clarifyConfidence(score, calibration);
-  let below = 0;
-  while (below < orphanScores.length && orphanScores[below]! < score) below++;
-  return below / orphanScores.length;
+  return countBelow(orphanScores, score) / orphanScores.length;
+}
+
+/** Whether each array of orphan scores is in ascending order (quantiles() makes them so), checked once per array. */
+const ascending = new WeakMap<readonly number[], boolean>();
+
+/**
+ * How many of `values` come before the first one that is not below `x`: on
+ * ascending values a binary search gives the count the scan does, and
+ * `relevance` runs for every candidate of every question (50 × 200 reads).
+ */
+function countBelow(values: readonly number[], x: number): number {
+  let sorted = ascending.get(values);
+  if (sorted === undefined) ascending.set(values, (sorted = values.every((v, i) => i === 0 || values[i - 1]! <= v)));
+  if (!sorted) {
+    let below = 0;
+    while (below < values.length && values[below]! < x) below++;
+    return below;
+  }
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const MIN_ORPHAN_SCORES = 20;

@@ -2,7 +2,7 @@ import type { Lang } from '../../contracts/api.ts';
 import type { Article } from '../../articles/types.ts';
 import type { Embedder, FullTextIndex, SearchFilter, VectorIndex, VectorItem } from '../../search/ports.ts';
 import type { SynonymTable } from '../../search/synonyms.ts';
-import { terms } from '../../text/analyze.ts';
+import { cachedTerms } from '../../text/cachedTerms.ts';
 import type { TermModel } from '../lexical/termModel.ts';
 
 /** What retrieval needs from a loaded index. */
@@ -83,17 +83,12 @@ export async function retrieve(
     if (filter.tags?.length && !filter.tags.some((t) => a.tags.includes(t))) return false;
     return !filter.excludeIds?.has(articleId);
   };
-  const { allowed, allowedCount, allowedIds } = allowedArticles(index, filter, allowedId);
+  const { allowed, vectorFilter } = allowedArticles(index, filter, allowedId);
 
-  const q = model.vectorize(question, options.lang, index.synonyms.expand(terms(question, options.lang), options.lang));
-  // Every article allowed: search unfiltered, which hnswlib does twice as fast with the same results.
-  // hnswlib calls the filter for every vector it visits: a set lookup, not the article rules again.
-  const dense = await denseScores(
-    index,
-    question,
-    options,
-    allowedCount === allowed.length ? null : allowedIds ? (id) => allowedIds.has(id) : allowedId,
-  );
+  // Stemmed once per word and process: Snowball on every question's words was a twentieth of an answer.
+  const stems = cachedTerms(question, options.lang);
+  const q = model.vectorize(question, options.lang, index.synonyms.expand(stems, options.lang));
+  const dense = await denseScores(index, question, options, vectorFilter);
   const numberOf = articleNumbers(model);
   const nearby: number[] = [];
   for (const id of dense.keys()) if (numberOf.has(id)) nearby.push(numberOf.get(id)!);
@@ -120,7 +115,7 @@ export async function retrieve(
     score += WEIGHTS.denseCentroid * d.centroid;
     // Only the best MAX_CANDIDATES are kept as they come (ids are unique, so the order is total and the
     // result is what sorting all of them gives).
-    if (score > 0) best.offer({ articleId, score, a: i });
+    if (score > 0 && best.admits(score, articleId)) best.offer({ articleId, score, a: i });
   }
   return best.sorted().map(({ articleId, score, a: i }) => {
     const d = dense.get(articleId) ?? noDense;
@@ -167,6 +162,12 @@ class TopCandidates {
   private readonly items: Ranked[] = [];
   constructor(private readonly size: number) {}
 
+  /** Whether a candidate would enter the list (asked first: at 10k articles most do not, and need no object). */
+  admits(score: number, articleId: string): boolean {
+    const last = this.items.length === this.size ? this.items[this.size - 1]! : undefined;
+    return !last || score > last.score || (score === last.score && articleId < last.articleId);
+  }
+
   offer(c: Ranked): void {
     const items = this.items;
     if (items.length === this.size && rank(c, items[items.length - 1]!) >= 0) return;
@@ -183,9 +184,13 @@ class TopCandidates {
 
 interface Allowed {
   allowed: Uint8Array;
-  allowedCount: number;
-  /** The allowed articles' ids, kept with a cached filter. */
-  allowedIds?: Set<string>;
+  /**
+   * The vector search's filter: null when every article is allowed (hnswlib searches unfiltered twice as
+   * fast, with the same results). hnswlib calls it for every vector it visits, so a cached filter's is a
+   * set lookup, not the article rules again, and the same function from request to request: the vector
+   * index remembers its verdicts per vector (see HnswVectorIndex.search).
+   */
+  vectorFilter: ((item: VectorItem) => boolean) | null;
 }
 
 const allowedCache = new WeakMap<TermModel, Map<string, Allowed>>();
@@ -207,12 +212,13 @@ function allowedArticles(index: RetrievalIndex, filter: SearchFilter, allowedId:
   const allowed = new Uint8Array(model.ids.length);
   let allowedCount = 0;
   for (let a = 0; a < allowed.length; a++) if (allowedId(model.ids[a]!)) allowedCount += allowed[a] = 1;
-  if (key === null) return { allowed, allowedCount };
+  const all = allowedCount === allowed.length;
+  if (key === null) return { allowed, vectorFilter: all ? null : (item) => allowedId(item.articleId) };
   const allowedIds = new Set<string>();
   for (let a = 0; a < allowed.length; a++) if (allowed[a]) allowedIds.add(model.ids[a]!);
   if (!cache) allowedCache.set(model, (cache = new Map()));
   if (cache.size >= MAX_CACHED_FILTERS) cache.clear();
-  const entry = { allowed, allowedCount, allowedIds };
+  const entry: Allowed = { allowed, vectorFilter: all ? null : (item) => allowedIds.has(item.articleId) };
   cache.set(key, entry);
   return entry;
 }
@@ -222,18 +228,16 @@ async function denseScores(
   index: RetrievalIndex,
   question: string,
   options: RetrieveOptions,
-  allowed: ((id: string) => boolean) | null,
+  allowed: ((item: VectorItem) => boolean) | null,
 ): Promise<Map<string, { nearest: number; centroid: number }>> {
   const out = new Map<string, { nearest: number; centroid: number }>();
   if (!WEIGHTS.dense && !WEIGHTS.denseCentroid) return out;
   const [vector] = await index.embedder.embed([question], 'query', options.lang);
   const left = options.leaveOut === undefined ? undefined : index.terms.units[options.leaveOut];
   const leftId = left && index.terms.ids[left.article];
-  const filter =
-    allowed || left
-      ? (item: VectorItem) =>
-          (!allowed || allowed(item.articleId)) && !(item.articleId === leftId && item.text === left!.text)
-      : undefined;
+  const filter = left
+    ? (item: VectorItem) => (!allowed || allowed(item)) && !(item.articleId === leftId && item.text === left.text)
+    : (allowed ?? undefined);
   const hits = index.vectors.search(vector!, VECTOR_K, filter);
   const nonZero = nonZeroOf(vector!);
   for (const hit of hits) {
