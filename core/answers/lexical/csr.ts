@@ -68,28 +68,41 @@ export class Csr {
 
   /** Scratch for `masked`, as long as the longest posting list (made on first use). */
   get positions(): Int32Array {
-    if (this.positionsMemo) return this.positionsMemo;
-    let longest = 0;
-    for (let f = 0; f + 1 < this.starts.length; f++) longest = Math.max(longest, this.starts[f + 1]! - this.starts[f]!);
-    return (this.positionsMemo = new Int32Array(longest));
+    return (this.positionsMemo ??= new Int32Array(longestPostings(this.starts)));
   }
 
-  /**
-   * The positions of `feature`'s postings whose row `mask` marks (each 0 or
-   * 1), in order, into `positions`; returns how many. On a large KB a
-   * question's common words have postings in most articles and the
-   * candidates are a tenth of them: a branch per posting, taken at random,
-   * cost more than the sums, and this loop has none (every position is
-   * written, and the count moves on by the mark).
-   */
+  /** `gatherMarked` over these postings, into `positions`. */
   masked(feature: number, mask: Uint8Array): number {
-    const { starts, rows } = this;
-    const positions = this.positions;
-    let n = 0;
-    for (let p = starts[feature]!, end = starts[feature + 1]!; p < end; p++) {
-      positions[n] = p;
-      n += mask[rows[p]!]!;
-    }
-    return n;
+    return gatherMarked(this.starts, this.rows, feature, mask, this.positions);
   }
+}
+
+/** The length of the longest posting list: the scratch `gatherMarked` needs. */
+export function longestPostings(starts: Int32Array): number {
+  let longest = 0;
+  for (let f = 0; f + 1 < starts.length; f++) longest = Math.max(longest, starts[f + 1]! - starts[f]!);
+  return longest;
+}
+
+/**
+ * The positions of `feature`'s postings whose row `mask` marks (each 0 or
+ * 1), in order, into `positions`; returns how many. On a large KB a
+ * question's common words have postings in most articles and the
+ * candidates are a tenth of them: a branch per posting, taken at random,
+ * cost more than the sums, and this loop has none (every position is
+ * written, and the count moves on by the mark).
+ */
+export function gatherMarked(
+  starts: Int32Array,
+  rows: Int32Array | Uint16Array,
+  feature: number,
+  mask: Uint8Array,
+  positions: Int32Array,
+): number {
+  let n = 0;
+  for (let p = starts[feature]!, end = starts[feature + 1]!; p < end; p++) {
+    positions[n] = p;
+    n += mask[rows[p]!]!;
+  }
+  return n;
 }

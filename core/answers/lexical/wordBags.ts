@@ -1,4 +1,4 @@
-import { Csr } from './csr.ts';
+import { Csr, gatherMarked, longestPostings } from './csr.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
 
 const BM25 = { k1: 1.2, b: 0.75 };
@@ -146,19 +146,19 @@ export class WordBags {
   /**
    * `scoreMasked` without a unit taken out (every question asked, as opposed
    * to calibration's): the marked postings gathered first without a branch
-   * (Csr.masked), and each article's length term read from `lengthNorms`
+   * (gatherMarked), and each article's length term read from `lengthNorms`
    * (the same double the expression gives).
    */
   private scoreMarked(q: SparseVector, mask: Uint8Array, coverage: Float32Array, bm25: Float32Array): void {
     const { starts, rows, values } = this.postings;
-    const positions = this.postings.positions;
+    const positions = (this.positionsMemo ??= new Int32Array(longestPostings(starts)));
     const norms = this.lengthNorms();
     for (let k = 0; k < q.ids.length; k++) {
       const id = q.ids[k]!;
       const qw = q.w[k]!;
       const n = starts[id + 1]! - starts[id]!;
       const idf = Math.log(1 + (this.articles - n + 0.5) / (n + 0.5)) * this.weightOf(id);
-      const marked = this.postings.masked(id, mask);
+      const marked = gatherMarked(starts, rows, id, mask, positions);
       for (let i = 0; i < marked; i++) {
         const p = positions[i]!;
         const a = rows[p]!;
@@ -169,6 +169,8 @@ export class WordBags {
     }
   }
 
+  /** Scratch for `gatherMarked`, as long as the longest posting list (made on first use). */
+  private positionsMemo: Int32Array | null = null;
   private lengthNormsMemo: Float64Array | null = null;
 
   /** Each article's BM25 length term, `k1 · (1 − b + b · length / average length)`, computed on first use. */
