@@ -1,12 +1,11 @@
 import type { TicketStatus } from '../contracts/api.ts';
 import type { CoreServices } from '../services.ts';
-import type { TicketQuery } from '../storage/ports.ts';
-import { listTickets } from './listTickets.ts';
+import { listTickets, type ListTicketsInput } from './listTickets.ts';
 
 /** Every status, in the order a ticket moves through them (the inbox's tabs follow it). */
 export const TICKET_STATUSES: readonly TicketStatus[] = ['open', 'pending', 'on_hold', 'solved', 'closed'];
 
-export type TicketCountQuery = Omit<TicketQuery, 'status' | 'page' | 'pageSize'>;
+export type TicketCountQuery = Omit<ListTicketsInput, 'status' | 'page' | 'pageSize'>;
 
 /**
  * The agents' queue counted per status under the other filters (assignee,
@@ -18,8 +17,12 @@ export async function countTickets(
   core: Pick<CoreServices, 'tickets'>,
   query: TicketCountQuery,
 ): Promise<{ counts: Record<TicketStatus, number>; total: number }> {
+  // The order changes no count: counted newest first, the queue's keys are neither read nor brought up to date.
+  const { sort: _order, ...filters } = query;
   const totals = await Promise.all(
-    TICKET_STATUSES.map(async (status) => (await listTickets(core, { ...query, status, page: 1, pageSize: 1 })).total),
+    TICKET_STATUSES.map(
+      async (status) => (await listTickets(core, { ...filters, status, page: 1, pageSize: 1 })).total,
+    ),
   );
   const counts = Object.fromEntries(TICKET_STATUSES.map((s, i) => [s, totals[i]!])) as Record<TicketStatus, number>;
   return { counts, total: totals.reduce((a, b) => a + b, 0) };

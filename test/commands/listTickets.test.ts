@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { countTickets } from '../../core/commands/countTickets.ts';
 import { listTickets } from '../../core/commands/listTickets.ts';
 import type { CoreServices } from '../../core/services.ts';
 import type { TicketQuery } from '../../core/tickets/ticketStore.ts';
@@ -21,5 +22,17 @@ describe("listTickets: the agents' queue", () => {
     const { core, queries } = recordingStore();
     listTickets(core, { to: '2026-03-01T12:00:00Z', status: 'open' });
     expect(queries[0]).to.include({ to: '2026-03-01T12:00:00Z', status: 'open' });
+  });
+});
+
+describe('countTickets: the counts on the status tabs', () => {
+  it('counts in any order without ordering the queue (the queue keys are not touched for a count)', async () => {
+    const { core, queries } = recordingStore();
+    await countTickets(core, { team: 'billing', sort: 'queue' });
+    expect(queries).to.have.length(5);
+    for (const q of queries) {
+      expect(q).to.not.have.property('queue');
+      expect(q).to.include({ team: 'billing', page: 1, pageSize: 1 });
+    }
   });
 });
