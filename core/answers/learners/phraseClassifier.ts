@@ -8,7 +8,7 @@ import {
   type SoftmaxModel,
   type SparseVector,
 } from './softmaxRegression.ts';
-import { kthSmallest } from './select.ts';
+import { allRivals } from './rivals.ts';
 
 /** A trained classifier and the fingerprint of what it was trained on (see `PhraseClassifier.fingerprint`). */
 export interface SavedClassifier {
@@ -124,31 +124,14 @@ export class PhraseClassifier {
 
   private train(without: ReadonlySet<number>): SoftmaxModel {
     const rivals = this.rivalsOf;
+    // Every article's at once (see allRivals: each pair of articles is compared once), shared by the retrainings.
+    if (this.articles > FULL_SOFTMAX_MAX && !rivals.size)
+      allRivals(this.centroids.postings, this.centroids.sums, SHORTLIST).forEach((list, a) => rivals.set(a, list));
     const examples = this.inputs.flatMap((x, i) => {
       if (!x || without.has(i)) return [];
       const article = this.articleOf(i);
-      if (this.articles > FULL_SOFTMAX_MAX && !rivals.has(article)) rivals.set(article, this.rivals(article));
       return [{ x, y: article, shortlist: rivals.get(article) }];
     });
     return trainSoftmax(examples, this.articles, this.features);
   }
-
-  /** The article itself and the SHORTLIST − 1 articles whose centroids are closest to its own: those it can be confused with. */
-  private rivals(article: number): Int32Array {
-    const sims = new Float32Array(this.articles);
-    this.centroids.postings.accumulate(this.centroids.sums[article]!, sims);
-    sims[article] = Infinity;
-    return topIndices(sims, SHORTLIST);
-  }
-}
-
-/** Indices of the `k` largest values, in no particular order. */
-function topIndices(values: Float32Array, k: number): Int32Array {
-  if (values.length <= k) return Int32Array.from(values.keys());
-  // The k-th largest by selection, not a full sort: on a KB of 10k articles this ran 10k sorts of 10k values per training.
-  const threshold = kthSmallest(Float32Array.from(values), values.length - k);
-  const out: number[] = [];
-  for (let i = 0; i < values.length && out.length < k; i++) if (values[i]! > threshold) out.push(i);
-  for (let i = 0; i < values.length && out.length < k; i++) if (values[i] === threshold) out.push(i);
-  return Int32Array.from(out);
 }

@@ -1,3 +1,8 @@
+import { denseDot, softmaxInPlace, stepDense } from './softmaxMath.ts';
+import { ShortlistSteps } from './shortlistSteps.ts';
+
+export { softmaxInPlace } from './softmaxMath.ts';
+
 /** A sparse vector: feature ids and their weights. */
 export interface SparseVector {
   ids: Int32Array;
@@ -66,6 +71,8 @@ export function trainSoftmax(
   let seed = o.seed;
   const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const order = examples.map((_, i) => i);
+  // Examples with a shortlist (a KB of hundreds of articles or more): steps prepared once (see ShortlistSteps).
+  const shortlisted = examples.some((e) => e.shortlist) ? new ShortlistSteps(model, examples) : null;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     const rate = o.rate / (1 + o.decay * epoch);
     for (let i = order.length - 1; i > 0; i--) {
@@ -73,11 +80,8 @@ export function trainSoftmax(
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
     for (const index of order) {
-      const { x, y, shortlist } = examples[index]!;
-      if (shortlist) {
-        stepOnShortlist(model, x, y, shortlist, rate);
-        continue;
-      }
+      if (shortlisted?.step(index, rate)) continue;
+      const { x, y } = examples[index]!;
       logits(model, x, z);
       softmaxInPlace(z);
       z[y]! -= 1;
@@ -93,54 +97,6 @@ export function trainSoftmax(
     }
   }
   return model;
-}
-
-/**
- * One SGD step with the softmax over a shortlist of classes (the gold one and
- * its closest rivals) instead of all: on a KB of thousands of articles the
- * full softmax costs classes × features per phrasing, the shortlist a few dozen.
- */
-function stepOnShortlist(
-  model: SoftmaxModel,
-  x: ClassifierInput,
-  y: number,
-  shortlist: Int32Array,
-  rate: number,
-): void {
-  const { classes, rowOf, weights: W, denseWeights } = model;
-  const dense = denseWeights.length ? x.dense : null;
-  const z = new Float64Array(shortlist.length);
-  for (let k = 0; k < x.ids.length; k++) {
-    const r = rowOf[x.ids[k]!]!;
-    if (r < 0) continue;
-    const base = r * classes;
-    for (let j = 0; j < shortlist.length; j++) z[j]! += W[base + shortlist[j]!]! * x.w[k]!;
-  }
-  if (dense) for (let j = 0; j < shortlist.length; j++) z[j]! += denseDot(denseWeights, shortlist[j]!, dense);
-  softmaxInPlace(z);
-  for (let j = 0; j < shortlist.length; j++) if (shortlist[j] === y) z[j]! -= 1;
-  for (let k = 0; k < x.ids.length; k++) {
-    const r = rowOf[x.ids[k]!]!;
-    if (r < 0) continue;
-    const step = rate * x.w[k]!;
-    const base = r * classes;
-    for (let j = 0; j < shortlist.length; j++) W[base + shortlist[j]!]! -= step * z[j]!;
-  }
-  if (dense) for (let j = 0; j < shortlist.length; j++) stepDense(denseWeights, shortlist[j]!, dense, rate * z[j]!);
-}
-
-/** Class c's dense weights · the input's dense block. */
-function denseDot(weights: Float32Array, c: number, dense: Float32Array): number {
-  const base = c * dense.length;
-  let sum = 0;
-  for (let d = 0; d < dense.length; d++) sum += weights[base + d]! * dense[d]!;
-  return sum;
-}
-
-/** Class c's dense weights −= step · the input's dense block. */
-function stepDense(weights: Float32Array, c: number, dense: Float32Array, step: number): void {
-  const base = c * dense.length;
-  for (let d = 0; d < dense.length; d++) weights[base + d]! -= step * dense[d]!;
 }
 
 /**
@@ -194,15 +150,4 @@ export function logits(model: SoftmaxModel, x: ClassifierInput, out: Float64Arra
   }
   for (; c < classes; c++) out[c]! += denseDot(denseWeights, c, dense);
   return out;
-}
-
-export function softmaxInPlace(z: Float64Array, allowed?: (c: number) => boolean): void {
-  let max = -Infinity;
-  for (let c = 0; c < z.length; c++) if ((!allowed || allowed(c)) && z[c]! > max) max = z[c]!;
-  let sum = 0;
-  for (let c = 0; c < z.length; c++) {
-    z[c] = !allowed || allowed(c) ? Math.exp(z[c]! - max) : 0;
-    sum += z[c]!;
-  }
-  for (let c = 0; c < z.length; c++) z[c]! /= sum || 1;
 }

@@ -1,0 +1,25 @@
+/** Softmax of `z` in place, over the `allowed` classes only (the others get 0). */
+export function softmaxInPlace(z: Float64Array, allowed?: (c: number) => boolean): void {
+  let max = -Infinity;
+  for (let c = 0; c < z.length; c++) if ((!allowed || allowed(c)) && z[c]! > max) max = z[c]!;
+  let sum = 0;
+  for (let c = 0; c < z.length; c++) {
+    z[c] = !allowed || allowed(c) ? Math.exp(z[c]! - max) : 0;
+    sum += z[c]!;
+  }
+  for (let c = 0; c < z.length; c++) z[c]! /= sum || 1;
+}
+
+/** Class c's dense weights · the input's dense block. */
+export function denseDot(weights: Float32Array, c: number, dense: Float32Array): number {
+  const base = c * dense.length;
+  let sum = 0;
+  for (let d = 0; d < dense.length; d++) sum += weights[base + d]! * dense[d]!;
+  return sum;
+}
+
+/** Class c's dense weights −= step · the input's dense block. */
+export function stepDense(weights: Float32Array, c: number, dense: Float32Array, step: number): void {
+  const base = c * dense.length;
+  for (let d = 0; d < dense.length; d++) weights[base + d]! -= step * dense[d]!;
+}
