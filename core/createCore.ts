@@ -169,6 +169,8 @@ export async function createCore(config: Config): Promise<Core> {
     // Agents' replies on WhatsApp tickets, when the channel is on: every instance sends its share of the queue.
     const whatsAppSink = whatsAppSinkOf(stores.sinks);
     whatsAppWorker = whatsAppSink ? new DeliveryWorker(stores.whatsapp, whatsAppSink.sender).start() : undefined;
+    // PostgreSQL: the recent tickets report facts decoded in the background, so the first report need not wait for them.
+    tickets.warmReportFacts?.();
     return { ...services, engine, index: holder, reports, drafts, generative, embedder, wordVectors, close };
   } catch (error) {
     await stores?.close().catch(() => undefined);

@@ -91,6 +91,13 @@ export interface TicketRepository {
    * (PostgreSQL); absent: the report derives them from all().
    */
   reportFacts?(from: string, to: string): Promise<TicketFacts[]>;
+  /**
+   * Start decoding the recent report facts in the background (a store that
+   * fetches them: PostgreSQL), so a server's first tickets report does not
+   * wait for them; a report arriving meanwhile waits for this instead of
+   * fetching them twice. Returns at once.
+   */
+  warmReportFacts?(): void;
 }
 
 /** What createOnce resolves with. */

@@ -40,10 +40,11 @@ export async function openPostgres(url: string, config: StoreConfig): Promise<Op
   const mail = new PgDeliveryQueue(pool, 'mail');
   // Migration 0008's `queue` column is free text: a third queue needs no schema change.
   const whatsapp = new PgDeliveryQueue(pool, 'whatsapp');
+  const tickets = new PgTicketStore(pool);
   return {
     kind: 'postgres',
     events,
-    tickets: new PgTicketStore(pool),
+    tickets,
     deliveries,
     mail,
     whatsapp,
@@ -60,6 +61,7 @@ export async function openPostgres(url: string, config: StoreConfig): Promise<Op
       database: await answers(() => pool.query('SELECT 1')),
     }),
     close: async () => {
+      await tickets.close();
       await deliveries.close();
       await mail.close();
       await whatsapp.close();

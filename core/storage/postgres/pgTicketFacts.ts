@@ -1,11 +1,32 @@
 import type pg from 'pg';
 import { TICKET_FACTS_VERSION, ticketFacts, type TicketFacts } from '../../reports/ticketFacts.ts';
 import type { Ticket } from '../../tickets/types.ts';
+import { UnavailableError } from '../../errors.ts';
+import { log } from '../../logger.ts';
 import { transaction } from './transaction.ts';
 
 /** Facts (re)made per statement: one round trip each. */
 const BATCH = 1000;
 const UNSOLVED = new Set(['open', 'pending', 'on_hold']);
+/** More facts missing than this: fetched with the period's own condition, not by id (an id list that long costs the database more than the scan). */
+const BY_PERIOD = 5000;
+/** Slices of the period fetched one after another, two at a time: the database makes the next while this process decodes one. */
+const SLICES = 8;
+/** What a PostgreSQL-backed server decodes in the background at start: the dashboard's widest period. */
+export const WARM_DAYS = 180;
+const DAY = 86_400_000;
+/**
+ * The facts of a slice as a few JSON texts of [version, last_ms, facts,
+ * version, …], one per day of creation: one JSON.parse per few hundred
+ * tickets. Rows (a value per column per ticket) cost this process twice the
+ * CPU, and one json_agg of the whole period costs the database seconds to
+ * build a single text of ~50 MB.
+ */
+const CHUNKS = `SELECT '[' || string_agg('"' || row_version || '",' || last_ms || ',' || facts::text, ',') || ']' AS chunk
+                  FROM ticket_facts WHERE %WHERE% GROUP BY floor(created_ms / ${DAY})`;
+
+/** What receives each ticket's facts fetched: the row version they were made from, and their last_ms. */
+type Take = (version: string, facts: TicketFacts, lastMs: number) => void;
 
 /** One ticket's facts as this process decoded them, and the ticket row version (xmin) they were made from. */
 interface Cached {
@@ -25,6 +46,9 @@ interface Cached {
  * process has not decoded at that version are fetched: decoded facts stay
  * in memory, as the embedded store keeps them per ticket, so a report
  * reads a few bytes per unchanged ticket instead of parsing its facts again.
+ * A process's first read, or one missing many facts, fetches the period's
+ * facts in slices instead, two in flight, as day-sized JSON texts (CHUNKS);
+ * a server warms the last WARM_DAYS in the background at start (warm()).
  * The rule that derives facts stays in one place (ticketFacts), in this process.
  */
 export class PgTicketFacts {
@@ -32,14 +56,66 @@ export class PgTicketFacts {
   private reads = 0;
   /** Whether this process has queued the facts another code version made (TICKET_FACTS_VERSION differs). */
   private versionChecked = false;
+  /** The warm-up in flight, if any: a read waits for it rather than fetching the same facts again. */
+  private warming?: Promise<void>;
+  private closed = false;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /** More facts missing than this: fetched with the period's own condition (BY_PERIOD; lower in specs). */
+    private readonly byPeriodOver = BY_PERIOD,
+  ) {}
+
+  /**
+   * Decode the facts of the last WARM_DAYS in the background, so a server's
+   * first report does not pay for them. Never throws: a failure is logged,
+   * and the next report fetches what is missing.
+   */
+  warm(now = Date.now()): void {
+    if (this.warming || this.closed) return;
+    const from = new Date(now - WARM_DAYS * DAY).toISOString();
+    const to = new Date(now + DAY).toISOString();
+    const started = performance.now();
+    this.warming = (async () => {
+      // After the caller's own work (a server starts listening first).
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.closed) return;
+      const facts = await this.readNow(from, to);
+      if (!this.closed)
+        log.info('reports', 'tickets report facts decoded in the background', {
+          tickets: facts.length,
+          ms: Math.round(performance.now() - started),
+        });
+    })()
+      .catch((error: unknown) => {
+        if (!this.closed) log.warn('reports', 'could not decode the tickets report facts in the background', { error });
+      })
+      .finally(() => (this.warming = undefined));
+  }
+
+  /** Stop a warm-up between two slices and wait for it: the pool can then be ended. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.warming;
+  }
 
   /** The facts of every ticket created before `to` and active since `from` or still unsolved. */
   async read(from: string, to: string): Promise<TicketFacts[]> {
+    await this.warming;
+    return this.readNow(from, to);
+  }
+
+  private async readNow(from: string, to: string): Promise<TicketFacts[]> {
     await this.refresh();
     const fromMs = Date.parse(from);
     const toMs = Date.parse(to);
+    const read = ++this.reads;
+    // Nothing decoded yet (a new process): the period's facts in one pass, without listing its ids first.
+    if (!this.cache.size) {
+      const out: TicketFacts[] = [];
+      await this.fetchPeriod(fromMs, toMs, (version, facts, last) => out.push(this.keep(version, facts, read, last)));
+      return out;
+    }
     // Two JSON arrays in one text value: 140,000 ids and versions parse in milliseconds, any id spelling.
     const { rows } = await this.pool.query<{ list: string }>(
       `SELECT json_build_object('ids', coalesce(json_agg(id), '[]'), 'versions', coalesce(json_agg(row_version), '[]'))::text AS list
@@ -50,7 +126,6 @@ export class PgTicketFacts {
     const out: TicketFacts[] = [];
     const missing: string[] = [];
     // Marked and swept with no await between, so two reports at once never sweep each other's.
-    const read = ++this.reads;
     for (let i = 0; i < ids.length; i++) {
       const hit = this.cache.get(ids[i]!);
       if (hit) hit.seen = read;
@@ -58,7 +133,9 @@ export class PgTicketFacts {
       else missing.push(ids[i]!);
     }
     this.sweep(read, fromMs, toMs);
-    for (const made of await this.fetch(missing)) out.push(this.keep(made.id, made.version, made.facts, read));
+    await this.fetchMissing(missing, fromMs, toMs, (version, facts, last) =>
+      out.push(this.keep(version, facts, read, last)),
+    );
     return out;
   }
 
@@ -109,24 +186,64 @@ export class PgTicketFacts {
     if (facts.length) await storeTicketFacts(client, facts, versions);
     await client.query('DELETE FROM ticket_facts_due WHERE id = ANY($1)', [rows.map((r) => r.id)]);
     // Facts just made are this process's too: no need to read back what it wrote.
-    facts.forEach((f, i) => this.keep(f.id, versions[i]!, f, this.reads));
+    facts.forEach((f, i) => this.keep(versions[i]!, f, this.reads));
     return { taken: rows.length, made: facts.length, last: rows[rows.length - 1]!.id };
   }
 
-  /** The stored facts of the given tickets, with their versions (a ticket deleted meanwhile is absent). */
-  private async fetch(ids: string[]): Promise<Array<{ id: string; version: string; facts: TicketFacts }>> {
-    if (!ids.length) return [];
-    const { rows } = await this.pool.query<{ list: string }>(
-      `SELECT json_build_object('versions', coalesce(json_agg(row_version), '[]'), 'facts', coalesce(json_agg(facts), '[]'))::text AS list
-         FROM ticket_facts WHERE id IN (SELECT unnest($1::text[]))`,
-      [ids],
-    );
-    const { versions, facts } = JSON.parse(rows[0]!.list) as { versions: string[]; facts: TicketFacts[] };
-    return facts.map((f, i) => ({ id: f.id, version: versions[i]!, facts: f }));
+  /** Hand `take` the stored facts of the given tickets of the period (a ticket deleted meanwhile is absent). */
+  private async fetchMissing(ids: string[], fromMs: number, toMs: number, take: Take): Promise<void> {
+    if (!ids.length) return;
+    if (ids.length <= this.byPeriodOver) return this.chunks('id = ANY($1)', [ids], take);
+    // A listed ticket stays in the period until it is deleted: last_ms only grows, and it grows when a ticket is solved.
+    const wanted = new Set(ids);
+    await this.fetchPeriod(fromMs, toMs, (version, facts, last) => {
+      if (wanted.has(facts.id)) take(version, facts, last);
+    });
   }
 
-  private keep(id: string, version: string, facts: TicketFacts, seen: number): TicketFacts {
-    this.cache.set(id, { version, facts, lastMs: lastMs(facts), seen });
+  /**
+   * Hand `take` the facts of every ticket of the period, in slices of
+   * creation time (the tickets created before the period and still counted
+   * in it, then equal parts of the period up to now), two queries in flight
+   * at a time. A close() stops it between two slices.
+   */
+  private async fetchPeriod(fromMs: number, toMs: number, take: Take): Promise<void> {
+    const end = Math.max(fromMs, Math.min(toMs, Date.now() + DAY));
+    const cuts = [-Infinity, ...Array.from({ length: SLICES }, (_, i) => fromMs + ((end - fromMs) * i) / SLICES), toMs];
+    const slice = (i: number) =>
+      this.pool.query<[string]>({
+        text: CHUNKS.replace(
+          '%WHERE%',
+          'created_ms >= $1 AND created_ms < $2 AND created_ms < $4 AND (last_ms >= $3 OR unsolved)',
+        ),
+        values: [cuts[i], cuts[i + 1], fromMs, toMs],
+        rowMode: 'array',
+      });
+    let next = slice(0);
+    for (let i = 0; i < cuts.length - 1; i++) {
+      const current = next;
+      if (i + 1 < cuts.length - 1 && !this.closed) {
+        next = slice(i + 1);
+        // Awaited on the next turn: if this slice fails first, that one's failure is not an unhandled rejection.
+        next.catch(() => undefined);
+      }
+      decode((await current).rows, take);
+      if (this.closed) throw new UnavailableError('the tickets store was closed during a read of its report facts');
+    }
+  }
+
+  /** Hand `take` the facts WHERE `where` holds. */
+  private async chunks(where: string, values: unknown[], take: Take): Promise<void> {
+    const { rows } = await this.pool.query<[string]>({
+      text: CHUNKS.replace('%WHERE%', where),
+      values,
+      rowMode: 'array',
+    });
+    decode(rows, take);
+  }
+
+  private keep(version: string, facts: TicketFacts, seen: number, last = lastMs(facts)): TicketFacts {
+    this.cache.set(facts.id, { version, facts, lastMs: last, seen });
     return facts;
   }
 
@@ -139,6 +256,15 @@ export class PgTicketFacts {
     for (const [id, c] of this.cache)
       if (c.seen !== read && c.facts.createdMs < toMs && (c.lastMs >= fromMs || UNSOLVED.has(c.facts.status)))
         this.cache.delete(id);
+  }
+}
+
+/** Hand each ticket of CHUNKS' rows to `take`. */
+function decode(rows: Array<[string]>, take: Take): void {
+  for (const [chunk] of rows) {
+    const triples = JSON.parse(chunk) as unknown[];
+    for (let i = 0; i < triples.length; i += 3)
+      take(triples[i] as string, triples[i + 2] as TicketFacts, triples[i + 1] as number);
   }
 }
 

@@ -158,6 +158,15 @@ export class PgTicketStore implements TicketRepository {
   reportFacts(from: string, to: string): Promise<TicketFacts[]> {
     return this.facts.read(from, to);
   }
+
+  warmReportFacts(): void {
+    this.facts.warm();
+  }
+
+  /** Stop a background decoding of report facts (before the pool ends). */
+  close(): Promise<void> {
+    return this.facts.close();
+  }
 }
 
 /** Insert a new ticket numbered `seq` (a new number when unset), and what it owes (call inside a transaction when `owe` is set). */
