@@ -76,18 +76,28 @@ export class HnswVectorIndex implements VectorIndex {
     return HnswVectorIndex.read(file, dimensions, items);
   }
 
-  /** Load a graph written by `write`; a truncated or foreign file throws, and the caller rebuilds from the KB. */
-  static async read(file: string, dimensions: number, items: VectorItem[]): Promise<HnswVectorIndex> {
+  /**
+   * Load a graph written by `write`; a truncated or foreign file throws, and
+   * the caller rebuilds from the KB. `items` may still be on their way:
+   * hnswlib reads the file on libuv's pool, so a caller can start this first
+   * and read the items (and the rest of its snapshot) meanwhile.
+   */
+  static async read(
+    file: string,
+    dimensions: number,
+    items: VectorItem[] | Promise<VectorItem[]>,
+  ): Promise<HnswVectorIndex> {
     const index = new HierarchicalNSW('cosine', dimensions);
     const stat = await fs.stat(file);
     if (stat.size === 0) throw new IndexMismatchError(`vector index ${file} is empty`);
     await index.readIndex(file);
-    if (index.getCurrentCount() !== items.length) {
+    const listed = await items;
+    if (index.getCurrentCount() !== listed.length) {
       throw new IndexMismatchError(
-        `vector index ${file} holds ${index.getCurrentCount()} vectors, its manifest lists ${items.length}`,
+        `vector index ${file} holds ${index.getCurrentCount()} vectors, its manifest lists ${listed.length}`,
       );
     }
-    return new HnswVectorIndex(index, items, dimensions);
+    return new HnswVectorIndex(index, listed, dimensions);
   }
 
   async write(file: string): Promise<void> {

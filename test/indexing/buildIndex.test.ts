@@ -124,6 +124,16 @@ describe('buildIndex', () => {
     expect(existsSync(path.join(indexRoot(data.dir), '.building-snap-crashed-1'))).to.equal(false);
   });
 
+  it('refuses to open a snapshot for another embedder, without reading its graph with the wrong dimensions', async () => {
+    const built = await build();
+    let error: Error | undefined;
+    await openSnapshot(built.snapshotDir!, new HashingEmbedder(256)).catch((e: Error) => (error = e));
+    expect(error?.name).to.equal('IndexMismatchError');
+    expect(error?.message).to.match(/--rebuild/);
+    // The same snapshot still opens for its own embedder.
+    expect((await openSnapshot(built.snapshotDir!, embedder)).articles.size).to.equal(2);
+  });
+
   it('refuses to mix vectors of different embedders unless asked to rebuild', async () => {
     await build();
     const other = new HashingEmbedder(256);
