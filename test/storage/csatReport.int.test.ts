@@ -6,17 +6,10 @@ import type { Stores, TicketDraft } from '../../core/storage/ports.ts';
 import type { Ticket } from '../../core/tickets/types.ts';
 import { asked, judged } from '../reports/builders.ts';
 import { describeStorageContract } from '../helpers/storageBackends.ts';
+import { ticketDraft } from '../helpers/ticketDraft.ts';
 
-const draft = (over: Partial<TicketDraft> = {}): TicketDraft => ({
-  channel: 'widget',
-  lang: 'en',
-  email: 'ana@example.com',
-  subject: 'Help',
-  reason: 'user',
-  transcript: [],
-  shown: [{ articleId: 'invoice-copy-en', title: 'Invoice copy', confidence: 0.4 }],
-  ...over,
-});
+const draft = (over: Partial<TicketDraft> = {}): TicketDraft =>
+  ticketDraft({ shown: [{ articleId: 'invoice-copy-en', title: 'Invoice copy', confidence: 0.4 }], ...over });
 const articles = new Map([['reset-password-en', { category: 'Accounts' }]]);
 const index = { get: () => ({ articles }) } as unknown as IndexHolder;
 const period = { from: '2026-06-01', to: '2026-06-30' };

@@ -2,10 +2,11 @@ import { expect } from 'chai';
 import pg from 'pg';
 import type { TicketFacts } from '../../core/reports/ticketFacts.ts';
 import { openStores } from '../../core/storage/openStores.ts';
-import type { Stores, TicketDraft } from '../../core/storage/ports.ts';
+import type { Stores } from '../../core/storage/ports.ts';
 import { PgTicketFacts, WARM_DAYS } from '../../core/storage/postgres/pgTicketFacts.ts';
 import { addAgentMessage, moveTo } from '../../core/tickets/lifecycle.ts';
 import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
+import { ticketDraft } from '../helpers/ticketDraft.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 const DAY = 86_400_000;
@@ -13,15 +14,7 @@ const NOW = Date.parse('2026-07-15T00:00:00Z');
 /** The period a warm-up at NOW decodes. */
 const WARM = { from: new Date(NOW - WARM_DAYS * DAY).toISOString(), to: new Date(NOW + DAY).toISOString() };
 const JUNE = { from: '2026-06-01T00:00:00.000Z', to: '2026-07-01T00:00:00.000Z' };
-const draft: TicketDraft = {
-  channel: 'widget',
-  lang: 'en',
-  email: 'ana@example.com',
-  subject: 'Help',
-  reason: 'user',
-  transcript: [],
-  shown: [],
-};
+const draft = ticketDraft();
 const byId = (facts: TicketFacts[]) => [...facts].sort((x, y) => (x.id < y.id ? -1 : 1));
 
 /**

@@ -9,17 +9,9 @@ import { addAgentMessage, addCustomerMessage, moveTo, rate } from '../../core/ti
 import type { Ticket } from '../../core/tickets/types.ts';
 import { PgImport } from '../../core/storage/postgres/pgImport.ts';
 import { describeStorageContract } from '../helpers/storageBackends.ts';
+import { ticketDraft } from '../helpers/ticketDraft.ts';
 
-const draft = (over: Partial<TicketDraft> = {}): TicketDraft => ({
-  channel: 'widget',
-  lang: 'en',
-  email: 'ana@example.com',
-  subject: 'Help',
-  reason: 'user',
-  transcript: [],
-  shown: [],
-  ...over,
-});
+const draft = ticketDraft;
 const index = { get: () => ({ manifest: {}, articles: new Map() }) } as unknown as IndexHolder;
 const JUNE = { from: '2026-06-01', to: '2026-06-30' };
 const NOW = Date.parse('2026-07-15T00:00:00Z');
