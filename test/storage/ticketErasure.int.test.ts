@@ -3,17 +3,9 @@ import pg from 'pg';
 import { erasePersonalData } from '../../core/privacy/erasePersonalData.ts';
 import type { TicketDraft } from '../../core/storage/ports.ts';
 import { describeStorageContract } from '../helpers/storageBackends.ts';
+import { ticketDraft } from '../helpers/ticketDraft.ts';
 
-const draft = (over: Partial<TicketDraft> = {}): TicketDraft => ({
-  channel: 'widget',
-  lang: 'en',
-  email: 'ana@example.com',
-  subject: 'Charged twice',
-  reason: 'user',
-  transcript: [],
-  shown: [],
-  ...over,
-});
+const draft = (over: Partial<TicketDraft> = {}): TicketDraft => ticketDraft({ subject: 'Charged twice', ...over });
 
 /** Erasure on request (issue 18): the verified user's attributes stored on her tickets for routing go with her. */
 describeStorageContract('TicketRepository: erasure of verified attributes', (pair) => {

@@ -5,18 +5,10 @@ import type { Stores, TicketDraft } from '../../core/storage/ports.ts';
 import type { Ticket } from '../../core/tickets/types.ts';
 import { policyFingerprint, queueOrderFor } from '../../core/triage/queueOrder.ts';
 import { describeStorageContract } from '../helpers/storageBackends.ts';
+import { ticketDraft } from '../helpers/ticketDraft.ts';
 
-const draft = (over: Partial<TicketDraft> = {}): TicketDraft => ({
-  channel: 'widget',
-  lang: 'en',
-  email: 'ana@example.com',
-  subject: 'Charged twice',
-  reason: 'user',
-  transcript: [],
-  shown: [],
-  team: 'billing',
-  ...over,
-});
+const draft = (over: Partial<TicketDraft> = {}): TicketDraft =>
+  ticketDraft({ subject: 'Charged twice', team: 'billing', ...over });
 
 const routing = { teams: { helpdesk: { queue: 'fifo' as const } } };
 /** Around the clock (UTC), so due times are creation plus target. */

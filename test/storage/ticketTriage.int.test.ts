@@ -1,17 +1,9 @@
 import { expect } from 'chai';
 import type { TicketDraft } from '../../core/storage/ports.ts';
 import { describeStorageContract } from '../helpers/storageBackends.ts';
+import { ticketDraft } from '../helpers/ticketDraft.ts';
 
-const draft = (over: Partial<TicketDraft> = {}): TicketDraft => ({
-  channel: 'widget',
-  lang: 'en',
-  email: 'ana@example.com',
-  subject: 'Charged twice',
-  reason: 'user',
-  transcript: [],
-  shown: [],
-  ...over,
-});
+const draft = (over: Partial<TicketDraft> = {}): TicketDraft => ticketDraft({ subject: 'Charged twice', ...over });
 
 describeStorageContract('TicketRepository: triage fields', (pair) => {
   it('lists by team, priority, type and category (any case), on either instance', async () => {
