@@ -2,7 +2,8 @@
 // (given directly, or as impact × urgency), category, team and tags, each
 // beside who decided it. Saving sends only what changed, with an internal
 // note that records the change in the thread; the API records each field
-// changed as the agent's.
+// changed as the agent's. Drawing the same ticket again keeps an unsaved
+// edit, and says when the server changed the same field (triageDraft.ts).
 import type { AgentTicketDetail, TriageSource } from '../../core/contracts/agent.ts';
 // The matrix itself, not a copy: the preview must be what the server will decide (a pure table, no I/O).
 import { priorityFrom } from '../../core/triage/priorityMatrix.ts';
@@ -10,10 +11,18 @@ import type { TriageLevel } from '../../core/tickets/types.ts';
 import { ApiError, type AgentApi, type TicketChange } from './api.ts';
 import { byId, el, setOptions } from './dom.ts';
 import type { Locale, StringKey } from './i18n/index.ts';
+import { mergeRedraw, sameField, tagList, valuesOf, type TriageField, type TriageValues } from './triageDraft.ts';
 
 const TYPES = ['incident', 'service_request', 'question'];
 const LEVELS: TriageLevel[] = ['high', 'medium', 'low'];
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'];
+const LABELS: Record<TriageField, StringKey> = {
+  type: 'triageType',
+  priority: 'triagePriority',
+  category: 'triageCategory',
+  team: 'triageTeam',
+  tags: 'colTags',
+};
 
 export interface TriageWiring {
   api: () => AgentApi;
@@ -40,7 +49,21 @@ export function wireTriage(w: TriageWiring): (t: AgentTicketDetail) => void {
   const tags = byId('tr-tags', HTMLInputElement);
   const status = byId('triage-status');
   const error = byId('triage-error');
+  const conflict = byId('triage-conflict');
+  /** The ticket as the server last gave it: what the form was filled from, and what saving compares with. */
   let ticket: AgentTicketDetail | undefined;
+  /** Fields the server changed while the agent was changing them too, to other values. */
+  let conflicts = new Set<TriageField>();
+
+  const read = (): TriageValues => ({
+    type: type.value,
+    impact: impact.value,
+    urgency: urgency.value,
+    priority: priority.value,
+    category: category.value,
+    team: team.value,
+    tags: tags.value,
+  });
 
   const matrix = (): string | undefined =>
     impact.value && urgency.value ? priorityFrom(impact.value as TriageLevel, urgency.value as TriageLevel) : undefined;
@@ -59,25 +82,33 @@ export function wireTriage(w: TriageWiring): (t: AgentTicketDetail) => void {
 
   function show(t: AgentTicketDetail): void {
     const L = w.locale();
-    if (t.id !== ticket?.id) status.textContent = error.textContent = '';
+    let v = valuesOf(t);
+    if (t.id !== ticket?.id) {
+      status.textContent = error.textContent = '';
+      conflicts = new Set();
+    } else {
+      const merged = mergeRedraw(valuesOf(ticket), read(), v);
+      v = merged.values;
+      for (const f of merged.conflicts) conflicts.add(f);
+    }
     ticket = t;
     const unset = (v: string | undefined): Array<[string, string]> => (v ? [] : [['', L.t('notSet')]]);
     // A type or priority cannot be taken away once set, so "not set" is offered only while it is.
     setOptions(
       type,
       [...unset(t.type), ...TYPES.map((v): [string, string] => [v, L.t(`type_${v}` as StringKey)])],
-      t.type ?? '',
+      v.type,
     );
     const levels: Array<[string, string]> = [
       ['', L.t('notSet')],
       ...LEVELS.map((v): [string, string] => [v, L.t(`level_${v}`)]),
     ];
-    setOptions(impact, levels, t.impact ?? '');
-    setOptions(urgency, levels, t.urgency ?? '');
-    setOptions(priority, [...unset(t.priority), ...PRIORITIES.map((v): [string, string] => [v, v])], t.priority ?? '');
-    category.value = t.category ?? '';
-    team.value = t.team ?? '';
-    tags.value = t.tags.join(', ');
+    setOptions(impact, levels, v.impact);
+    setOptions(urgency, levels, v.urgency);
+    setOptions(priority, [...unset(t.priority), ...PRIORITIES.map((p): [string, string] => [p, p])], v.priority);
+    category.value = v.category;
+    team.value = v.team;
+    tags.value = v.tags;
     byId('tr-teams').replaceChildren(...[...new Set([...w.teams()])].sort().map((name) => el('option', name)));
     for (const f of ['type', 'priority', 'category', 'team', 'tags'] as const) {
       const by = byId(`tr-${f}-by`);
@@ -87,7 +118,37 @@ export function wireTriage(w: TriageWiring): (t: AgentTicketDetail) => void {
       else delete by.dataset.source;
     }
     showMatrix();
+    drawConflicts();
   }
+
+  /** Says which fields the server changed under the agent's edit, while the edit still differs from it. */
+  function drawConflicts(): void {
+    const L = w.locale();
+    const mine = read();
+    const theirs = ticket && valuesOf(ticket);
+    conflicts = new Set([...conflicts].filter((f) => theirs && !sameField(f, mine, theirs)));
+    conflict.hidden = !theirs || !conflicts.size;
+    if (!theirs || !conflicts.size) return;
+    const said = (f: TriageField, v: TriageValues): string => {
+      if (f === 'type') return v.type ? L.t(`type_${v.type}` as StringKey) : L.t('notSet');
+      if (f === 'priority' && v.priority && v.impact && v.urgency)
+        return `${v.priority} (${L.t('impact')} ${L.t(`level_${v.impact as TriageLevel}`)} × ${L.t('urgency')} ${L.t(`level_${v.urgency as TriageLevel}`)})`;
+      return v[f].trim() || L.t('notSet');
+    };
+    byId('triage-conflict-text').textContent = L.t('triageConflict', {
+      changes: [...conflicts]
+        .map((f) => L.t('conflictItem', { field: L.t(LABELS[f]), theirs: said(f, theirs), yours: said(f, mine) }))
+        .join('; '),
+    });
+  }
+  // Setting a field back to the server's value settles its conflict.
+  form.addEventListener('input', drawConflicts);
+  form.addEventListener('change', drawConflicts);
+  byId('triage-discard').addEventListener('click', () => {
+    const t = ticket;
+    ticket = undefined;
+    if (t) show(t);
+  });
 
   /** What differs from the ticket, as PATCH takes it, and the same in words for the note. */
   function changes(t: AgentTicketDetail): { change: TicketChange; words: string[] } {
@@ -121,14 +182,7 @@ export function wireTriage(w: TriageWiring): (t: AgentTicketDetail) => void {
       said(key, t[field], value);
     }
     // Compared as the API stores them (trimmed, lower case, once each), so retyping the same tags is no change.
-    const list = [
-      ...new Set(
-        tags.value
-          .split(',')
-          .map((s) => s.trim().toLowerCase())
-          .filter(Boolean),
-      ),
-    ];
+    const list = tagList(tags.value);
     if (list.join(',') !== t.tags.join(',')) {
       change.tags = list;
       said('colTags', t.tags.join(', '), list.join(', '));
@@ -150,6 +204,8 @@ export function wireTriage(w: TriageWiring): (t: AgentTicketDetail) => void {
     w.api()
       .update(t.id, body)
       .then((updated) => {
+        // Saved: the form is filled from the server's answer again, with nothing left unsaved.
+        ticket = undefined;
         w.saved(updated);
         status.textContent = L.t('saved');
       })

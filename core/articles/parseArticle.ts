@@ -64,6 +64,7 @@ export function parseArticle(file: string, source: string, options: { defaultLan
     translations: d.translations as Article['translations'],
     ...(d.ticket_type ? { ticketType: d.ticket_type } : {}),
     ...(d.priority ? { priority: d.priority } : {}),
+    ...(d.impact && d.urgency ? { impact: d.impact, urgency: d.urgency } : {}),
     ...(d.team ? { team: d.team } : {}),
     body: fm.body,
     headings,

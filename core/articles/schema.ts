@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SUPPORTED_LANGS } from '../text/analyze.ts';
-import { teamName } from '../triage/routingRules.ts';
+import { checkPriorityWay, teamName, triageLevel } from '../triage/routingRules.ts';
 
 const isoDate = z
   .string()
@@ -23,7 +23,7 @@ const stringList = z.union([
  * Front matter of an article. Unknown fields are kept but ignored, so a team
  * can add its own metadata (source, product…) without breaking the index.
  */
-export const frontMatterSchema = z.looseObject({
+const frontMatterFields = z.looseObject({
   id: z
     .string()
     .trim()
@@ -53,10 +53,15 @@ export const frontMatterSchema = z.looseObject({
   owner: z.string().trim().min(1).optional(),
   review_by: isoDate.optional(),
   translations: z.record(lang, z.string().trim().min(1)).default({}),
-  /** Triage of a ticket this article could not prevent (issue 18): its type, priority and owning team. */
+  /** Triage of a ticket this article could not prevent (issue 18): its type, priority (or impact and urgency) and owning team. */
   ticket_type: z.enum(['incident', 'service_request', 'question']).optional(),
   priority: z.enum(['P1', 'P2', 'P3', 'P4'], { error: 'must be P1, P2, P3 or P4' }).optional(),
+  impact: triageLevel.optional(),
+  urgency: triageLevel.optional(),
   team: teamName.optional(),
 });
+
+/** The fields, and a priority given one way only (as such, or as impact and urgency). */
+export const frontMatterSchema = frontMatterFields.superRefine(checkPriorityWay);
 
 export type FrontMatterData = z.infer<typeof frontMatterSchema>;

@@ -1,5 +1,5 @@
 import type { Lang } from '../contracts/api.ts';
-import type { TicketPriority, TicketType } from '../tickets/types.ts';
+import type { TicketPriority, TicketType, TriageLevel } from '../tickets/types.ts';
 
 export type ArticleStatus = 'published' | 'draft' | 'archived';
 export type Audience = 'public' | 'internal';
@@ -30,9 +30,11 @@ export interface Article {
   owner?: string;
   reviewBy?: string;
   translations: Partial<Record<Lang, string>>;
-  /** How a ticket this article could not prevent is triaged (front matter `ticket_type`, `priority`, `team`). */
+  /** How a ticket this article could not prevent is triaged (front matter `ticket_type`, `priority` or `impact` and `urgency`, `team`). */
   ticketType?: TicketType;
   priority?: TicketPriority;
+  impact?: TriageLevel;
+  urgency?: TriageLevel;
   team?: string;
   /** Body Markdown without front matter. */
   body: string;

@@ -32,7 +32,7 @@ export interface AgentTicketSummary {
   reopens: number;
   type?: string;
   priority?: string;
-  /** What the priority was judged from, when an agent gave impact and urgency: high, medium or low. */
+  /** What the priority was judged from, when it was given as impact × urgency (by an article, a rule, the defaults or an agent): high, medium or low. */
   impact?: string;
   urgency?: string;
   category?: string;

@@ -49,7 +49,7 @@ export interface Ticket {
   /** Triage (issue 18): what kind of request it is, how urgent, what it is about and which team owns it. */
   type?: TicketType;
   priority?: TicketPriority;
-  /** What an agent judged its priority from (core/triage/priorityMatrix.ts): how many it hurts, how soon it must be fixed. */
+  /** What its priority was judged from when given as impact × urgency (core/triage/priorityMatrix.ts), by an article, a rule, the defaults or an agent: how many it hurts, how soon it must be fixed. */
   impact?: TriageLevel;
   urgency?: TriageLevel;
   category?: string;

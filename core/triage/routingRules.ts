@@ -5,6 +5,7 @@ export const ROUTING_FILE = '_routing.yml';
 
 const TICKET_TYPES = ['incident', 'service_request', 'question'] as const;
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+const LEVELS = ['high', 'medium', 'low'] as const;
 const CHANNELS = ['widget', 'msteams', 'emulator', 'webchat', 'api', 'email', 'whatsapp'] as const;
 
 /** One value or a list of them: a condition holds when the ticket's value is any of them. */
@@ -31,15 +32,45 @@ const conditions = z.strictObject({
   attributes: z.record(z.string().trim().min(1).max(60), anyOf(z.union([word, z.number(), z.boolean()]))).optional(),
 });
 
-/** What a matching rule sets: team, priority and type replace the article's; tags are added. */
+/** Impact and urgency (high, medium, low): the priority matrix's two sides (core/triage/priorityMatrix.ts). */
+export const triageLevel = z.enum(LEVELS, { error: 'must be high, medium or low' });
+
+/**
+ * A priority is given one way: as such (`priority`), or as `impact` and
+ * `urgency` together, which the matrix turns into one. Both ways at once
+ * would say the same thing twice and could disagree; one side alone is no
+ * priority. Each problem is put on a key that is there, so the line points
+ * at it (articles' front matter and the routing file alike).
+ */
+export function checkPriorityWay(
+  v: { priority?: unknown; impact?: unknown; urgency?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  const given = (['impact', 'urgency'] as const).filter((k) => v[k] !== undefined);
+  if (v.priority !== undefined && given.length)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['priority'],
+      message: `is given beside ${given.join(' and ')}: give priority, or impact and urgency, not both`,
+    });
+  else if (given.length === 1) {
+    const [has, lacks] = given[0] === 'impact' ? ['impact', 'urgency'] : ['urgency', 'impact'];
+    ctx.addIssue({ code: 'custom', path: [has], message: `needs ${lacks} too: the priority matrix takes both` });
+  }
+}
+
+/** What a matching rule sets: team, priority (or impact and urgency) and type replace the article's; tags are added. */
 const actions = z
   .strictObject({
     team: teamName.optional(),
     priority: z.enum(PRIORITIES).optional(),
+    impact: triageLevel.optional(),
+    urgency: triageLevel.optional(),
     type: z.enum(TICKET_TYPES).optional(),
     tags: anyOf(word).optional(),
   })
-  .refine((a) => Object.keys(a).length > 0, 'must set at least one of team, priority, type, tags');
+  .superRefine(checkPriorityWay)
+  .refine((a) => Object.keys(a).length > 0, 'must set at least one of team, priority, impact and urgency, type, tags');
 
 const rule = z.strictObject({
   /** How the rule is named when it decides (route, the ticket's triage). */
@@ -57,8 +88,11 @@ export const routingSchema = z.strictObject({
     .strictObject({
       team: teamName.optional(),
       priority: z.enum(PRIORITIES).optional(),
+      impact: triageLevel.optional(),
+      urgency: triageLevel.optional(),
       type: z.enum(TICKET_TYPES).optional(),
     })
+    .superRefine(checkPriorityWay)
     .default({}),
   teams: z.record(teamName, teamSettings).default({}),
   /** In order: the first rule whose conditions all hold wins. */

@@ -45,6 +45,8 @@ export function triageWithIndex(
     id: a.id,
     ticketType: a.ticketType,
     priority: a.priority,
+    impact: a.impact,
+    urgency: a.urgency,
     team: a.team,
     category: a.category,
     tags: a.tags,

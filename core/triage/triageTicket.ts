@@ -1,13 +1,17 @@
 import type { Channel, Lang } from '../contracts/api.ts';
 import { stem, words } from '../text/analyze.ts';
-import type { Ticket, TicketPriority, TicketType } from '../tickets/types.ts';
+import type { Ticket, TicketPriority, TicketType, TriageLevel } from '../tickets/types.ts';
+import { priorityFrom } from './priorityMatrix.ts';
 import type { RoutingPolicy, RoutingRule } from './routingRules.ts';
 
 /** What the failed question's best article says about tickets it could not settle. */
 export interface ArticleTriage {
   id: string;
   ticketType?: TicketType;
+  /** The priority as such, or as impact and urgency (never both: the schema refuses it). */
   priority?: TicketPriority;
+  impact?: TriageLevel;
+  urgency?: TriageLevel;
   team?: string;
   category?: string;
   tags: string[];
@@ -22,7 +26,10 @@ export interface TriageFacts {
   attributes?: Record<string, string>;
 }
 
-export type TriageFields = Pick<Ticket, 'type' | 'priority' | 'category' | 'team' | 'tags' | 'triage'>;
+export type TriageFields = Pick<
+  Ticket,
+  'type' | 'priority' | 'impact' | 'urgency' | 'category' | 'team' | 'tags' | 'triage'
+>;
 
 export interface TriageOutcome {
   fields: TriageFields & { type: TicketType; priority: TicketPriority; tags: string[] };
@@ -51,7 +58,7 @@ export function triageTicket(input: {
   const steps: string[] = [];
   const triage: NonNullable<Ticket['triage']> = {};
   let type: TicketType | undefined;
-  let priority: TicketPriority | undefined;
+  let priority: Decided | undefined;
   let team: string | undefined;
   let category: string | undefined;
   const tags = new Set((facts.tags ?? []).map(normalTag));
@@ -59,11 +66,12 @@ export function triageTicket(input: {
   if (article) {
     const took: string[] = [];
     if (article.ticketType) [type, triage.type] = [article.ticketType, 'article'];
-    if (article.priority) [priority, triage.priority] = [article.priority, 'article'];
+    const p = decidePriority(article);
+    if (p) [priority, triage.priority] = [p, 'article'];
     if (article.team) [team, triage.team] = [article.team, 'article'];
     if (article.category) [category, triage.category] = [article.category, 'article'];
     if (type) took.push(`type ${type}`);
-    if (priority) took.push(`priority ${priority}`);
+    if (priority) took.push(`priority ${describePriority(priority)}`);
     if (team) took.push(`team ${team}`);
     if (category) took.push(`category ${category}`);
     steps.push(`best article ${article.id}: ${took.length ? took.join(', ') : 'sets nothing'}`);
@@ -82,7 +90,8 @@ export function triageTicket(input: {
     matched = { name: rule.name, position: i + 1 };
     const s = rule.set;
     if (s.type) [type, triage.type] = [s.type, 'rule'];
-    if (s.priority) [priority, triage.priority] = [s.priority, 'rule'];
+    const p = decidePriority(s);
+    if (p) [priority, triage.priority] = [p, 'rule'];
     if (s.team) [team, triage.team] = [s.team, 'rule'];
     if (s.tags?.length) {
       for (const t of s.tags) tags.add(normalTag(t));
@@ -100,9 +109,9 @@ export function triageTicket(input: {
     filled.push(`type ${type}`);
   }
   if (!priority) {
-    priority = routing.defaults.priority ?? BUILT_IN_DEFAULTS.priority;
+    priority = decidePriority(routing.defaults) ?? { priority: BUILT_IN_DEFAULTS.priority };
     triage.priority = 'default';
-    filled.push(`priority ${priority}`);
+    filled.push(`priority ${describePriority(priority)}`);
   }
   if (!team && routing.defaults.team) {
     team = routing.defaults.team;
@@ -113,7 +122,7 @@ export function triageTicket(input: {
 
   const fields = {
     type,
-    priority,
+    ...priority,
     tags: [...tags],
     triage,
     ...(team ? { team } : {}),
@@ -154,6 +163,28 @@ export function containsPhrase(text: string, phrase: string, lang: Lang): boolea
   return false;
 }
 
+/** A priority and, when the matrix gave it, the impact and urgency it came from (kept on the ticket, as an agent's are). */
+type Decided = { priority: TicketPriority; impact?: TriageLevel; urgency?: TriageLevel };
+
+/**
+ * What one source (article, rule, defaults) says of the priority: as such,
+ * or through the matrix. The later source replaces the earlier whole, so a
+ * rule's P1 does not keep an article's impact and urgency beside it.
+ */
+function decidePriority(s: {
+  priority?: TicketPriority;
+  impact?: TriageLevel;
+  urgency?: TriageLevel;
+}): Decided | undefined {
+  if (s.impact && s.urgency)
+    return { priority: priorityFrom(s.impact, s.urgency), impact: s.impact, urgency: s.urgency };
+  return s.priority ? { priority: s.priority } : undefined;
+}
+
+function describePriority(d: Decided): string {
+  return d.impact ? `${d.priority} (impact ${d.impact} × urgency ${d.urgency})` : d.priority;
+}
+
 function normalTag(tag: string): string {
   return tag.trim().toLowerCase();
 }
@@ -161,7 +192,7 @@ function normalTag(tag: string): string {
 function describeSet(s: RoutingRule['set']): string {
   return [
     s.team && `team ${s.team}`,
-    s.priority && `priority ${s.priority}`,
+    decidePriority(s) && `priority ${describePriority(decidePriority(s)!)}`,
     s.type && `type ${s.type}`,
     s.tags?.length && `tags ${s.tags.join(', ')}`,
   ]

@@ -79,7 +79,7 @@ function present(question: string, r: RouteQuestionResult, attributes: Record<st
     `bot: ${r.action}${r.best ? `; best article ${r.best.articleId} "${r.best.title}" at ${r.best.confidence.toFixed(2)}` : ''}`,
     'a ticket would be triaged:',
     ...r.steps.map((s) => `  ${s}`),
-    `→ type ${f.type}, priority ${f.priority}, team ${f.team ?? '(none)'}, category ${f.category ?? '(none)'}, tags ${f.tags.length ? f.tags.join(', ') : '(none)'}`,
+    `→ type ${f.type}, priority ${f.priority}${f.impact ? ` (impact ${f.impact} × urgency ${f.urgency})` : ''}, team ${f.team ?? '(none)'}, category ${f.category ?? '(none)'}, tags ${f.tags.length ? f.tags.join(', ') : '(none)'}`,
     `  decided by: ${Object.entries(f.triage ?? {})
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,

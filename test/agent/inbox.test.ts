@@ -436,6 +436,133 @@ describe('the agent inbox in Chromium', function () {
     // The refused PATCH is the browser's one expected console line; anything else is still a problem.
     problems = problems.filter((p) => !p.includes('status of 400'));
   });
+
+  /** Sends an internal note from the reply box: the ticket is then drawn again from the server's answer. */
+  async function noteRedraws(text: string): Promise<void> {
+    await page.getByLabel(en.t('kindInternal')).check();
+    await page.getByLabel(en.t('noteText'), { exact: true }).fill(text);
+    await page.getByRole('button', { name: en.t('sendNote') }).click();
+    await page.waitForFunction((t) => document.getElementById('reply-status')?.textContent === t, en.t('noteAdded'));
+  }
+  const triageForm = () =>
+    page.evaluate(() =>
+      Object.fromEntries(
+        ['type', 'impact', 'urgency', 'priority', 'category', 'team', 'tags'].map((f) => [
+          f,
+          (document.getElementById(`tr-${f}`) as HTMLInputElement).value,
+        ]),
+      ),
+    );
+
+  it('triage: an unsaved edit survives the ticket being drawn again (a note, the assignee, the language, reopening it)', async () => {
+    const id = await triaged('Laptop will not boot');
+    await signIn();
+    await openTicket(id);
+    await page.getByLabel(en.t('triageType')).selectOption('incident');
+    await page.getByLabel(en.t('impact')).selectOption('medium');
+    await page.getByLabel(en.t('urgency')).selectOption('high');
+    await page.getByLabel(en.t('triageTeam'), { exact: true }).fill('hardware');
+    await page.getByLabel(en.t('triageTags'), { exact: true }).fill('vpn, laptop');
+    const edited = {
+      type: 'incident',
+      impact: 'medium',
+      urgency: 'high',
+      priority: 'P2',
+      team: 'hardware',
+      tags: 'vpn, laptop',
+    };
+    expect(await triageForm()).to.deep.include(edited);
+
+    await noteRedraws('Asked for the serial number');
+    expect(await triageForm(), 'after a note').to.deep.include(edited);
+    await page.locator('#assignee').fill('Luis');
+    await page.getByRole('button', { name: en.t('save'), exact: true }).click();
+    await page.waitForFunction((t) => document.getElementById('work-status')?.textContent === t, en.t('saved'));
+    expect(await triageForm(), 'after saving the assignee').to.deep.include(edited);
+    await page.locator('#lang').selectOption('es');
+    expect(await triageForm(), 'after switching language').to.deep.include(edited);
+    await page.locator('#lang').selectOption('en');
+    // Opened again after someone set the category, which this agent left alone: it follows, the edits stay.
+    await s.core.tickets.update(id, (t) => void (t.category = 'Hardware'));
+    await openTicket(id);
+    await page.waitForFunction(() => (document.getElementById('tr-category') as HTMLInputElement).value === 'Hardware');
+    expect(await triageForm(), 'after opening it again').to.deep.include(edited);
+    // Nothing the server changed meanwhile touched these fields: nothing to warn about.
+    expect(await page.isHidden('#triage-conflict')).to.equal(true);
+    expect(await s.core.tickets.get(id)).to.include({ type: 'question', priority: 'P4', team: 'desk' });
+
+    await page.getByRole('button', { name: en.t('saveTriage') }).click();
+    await triageSaid('saved');
+    const stored = await s.core.tickets.get(id);
+    expect(stored).to.deep.include({
+      type: 'incident',
+      priority: 'P2',
+      impact: 'medium',
+      urgency: 'high',
+      team: 'hardware',
+    });
+    expect(stored.tags).to.deep.equal(['vpn', 'laptop']);
+  });
+
+  it('triage: a redraw bringing another change to a field being edited says so and keeps the edit; untouched fields follow', async () => {
+    const id = await triaged('Mail server unreachable');
+    await signIn();
+    await page.getByLabel(en.t('yourName')).fill('Marta');
+    await openTicket(id);
+    await page.getByLabel(en.t('triagePriority')).selectOption('P2');
+    await page.getByLabel(en.t('triageTeam'), { exact: true }).fill('messaging');
+    // Meanwhile someone else changes the priority (a conflict), the category (not being edited) and the team to
+    // the same value as this agent's (no conflict).
+    await s.core.tickets.update(id, (t) => {
+      Object.assign(t, { priority: 'P1', impact: 'high', urgency: 'high', category: 'Mail', team: 'messaging' });
+    });
+    await noteRedraws('Checking the mail server');
+    expect(await triageForm()).to.deep.include({
+      priority: 'P2',
+      impact: '',
+      urgency: '',
+      category: 'Mail',
+      team: 'messaging',
+    });
+    const said = en.t('conflictItem', {
+      field: en.t('triagePriority'),
+      theirs: `P1 (${en.t('impact')} ${en.t('level_high')} × ${en.t('urgency')} ${en.t('level_high')})`,
+      yours: 'P2',
+    });
+    expect(await page.locator('#triage-conflict').isVisible()).to.equal(true);
+    expect(await page.textContent('#triage-conflict-text')).to.equal(en.t('triageConflict', { changes: said }));
+    expect(await page.getAttribute('#triage-conflict', 'role')).to.equal('alert');
+    // The same words in Spanish.
+    await page.locator('#lang').selectOption('es');
+    expect(await page.textContent('#triage-conflict-text')).to.contain(
+      es.t('conflictItem', {
+        field: es.t('triagePriority'),
+        theirs: `P1 (${es.t('impact')} ${es.t('level_high')} × ${es.t('urgency')} ${es.t('level_high')})`,
+        yours: 'P2',
+      }),
+    );
+    await page.locator('#lang').selectOption('en');
+
+    // Saving replaces theirs, and the note says from what.
+    const sent: Array<Record<string, unknown>> = [];
+    page.on('request', (r) => r.method() === 'PATCH' && sent.push(r.postDataJSON()));
+    await page.getByRole('button', { name: en.t('saveTriage') }).click();
+    await triageSaid('saved');
+    expect(sent[0]).to.include({ priority: 'P2' }).and.not.have.any.keys('team', 'category');
+    expect(String(sent[0]!.note)).to.contain(`${en.t('triagePriority')}: P1 → P2`);
+    expect(await page.isHidden('#triage-conflict')).to.equal(true);
+    expect(await s.core.tickets.get(id)).to.include({ priority: 'P2', category: 'Mail', team: 'messaging' });
+
+    // Or discarding takes theirs.
+    await page.getByLabel(en.t('triageType')).selectOption('service_request');
+    await s.core.tickets.update(id, (t) => void (t.type = 'incident'));
+    await openTicket(id);
+    await page.locator('#triage-conflict').waitFor();
+    expect(await page.locator('#tr-type').inputValue()).to.equal('service_request');
+    await page.getByRole('button', { name: en.t('discardTriage') }).click();
+    expect(await page.locator('#tr-type').inputValue()).to.equal('incident');
+    expect(await page.isHidden('#triage-conflict')).to.equal(true);
+  });
 });
 
 describe('the agent inbox in local mode: access, a long queue, hostile text, triage columns', function () {

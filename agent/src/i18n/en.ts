@@ -105,6 +105,10 @@ export const en = {
   saveTriage: 'Save triage',
   noChange: 'Nothing changed',
   triageNote: 'Triage changed: {changes}',
+  discardTriage: 'Discard my changes',
+  triageConflict:
+    'Changed by someone else while you were editing: {changes}. Your values are kept, not saved: save to replace theirs, or discard yours.',
+  conflictItem: '{field} is now {theirs} (yours: {yours})',
   keyTriage: 'Change the triage',
   failedQuestion: 'The question the knowledge base could not answer',
   noFailedQuestion: 'None recorded',

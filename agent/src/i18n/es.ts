@@ -105,6 +105,10 @@ export const es: Strings = {
   saveTriage: 'Guardar clasificación',
   noChange: 'No hay cambios',
   triageNote: 'Clasificación cambiada: {changes}',
+  discardTriage: 'Descartar mis cambios',
+  triageConflict:
+    'Otra persona lo cambió mientras editabas: {changes}. Se conservan tus valores, sin guardar: guarda para reemplazar los suyos o descarta los tuyos.',
+  conflictItem: '{field} ahora es {theirs} (el tuyo: {yours})',
   keyTriage: 'Cambiar la clasificación',
   failedQuestion: 'La pregunta que la base de conocimiento no supo responder',
   noFailedQuestion: 'No consta',
