@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import cors from 'cors';
-import helmet from 'helmet';
+import type { HelmetOptions } from 'helmet';
 import type { Config } from '../core/config/index.ts';
 import type { CoreServices } from '../core/services.ts';
 import { notFound, onError, requireJson } from './errors.ts';
@@ -14,9 +14,30 @@ import { pageRoutes } from './routes/pages.ts';
 import { searchRoutes } from './routes/search.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { rateLimits } from './rateLimits.ts';
+import { securityHeaders } from './securityHeaders.ts';
 import { whatsappRoutes } from './routes/whatsapp.ts';
 import { satisfactionPageRoutes } from './routes/satisfactionPage.ts';
 import { solvedPageRoutes } from './routes/solvedPage.ts';
+
+/** helmet's settings: the security headers of every response (set once per request by securityHeaders). */
+export const HELMET_OPTIONS: HelmetOptions = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      frameAncestors: ["'self'"],
+      formAction: ["'self'"],
+    },
+  },
+  // The widget script and its API are meant to be used from other sites.
+  crossOriginResourcePolicy: { policy: 'cross-origin' },
+};
 
 export interface AppDeps {
   core: CoreServices;
@@ -30,26 +51,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'self'"],
-          frameAncestors: ["'self'"],
-          formAction: ["'self'"],
-        },
-      },
-      // The widget script and its API are meant to be used from other sites.
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
-    }),
-  );
+  app.use(securityHeaders(HELMET_OPTIONS));
   const origins = deps.config.corsOrigins;
   app.use(
     '/api',
