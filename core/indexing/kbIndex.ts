@@ -155,8 +155,11 @@ function fullTextSource(dir: string, data: StoredSnapshot): FullTextSource {
     read: async () => MiniSearchIndex.fromJSON(await readFullTextJson(dir), synonyms),
     // Through its JSON, as the build does before writing it: loaded, its terms iterate in that order, which orders
     // each hit's matched terms and ties; built and used directly, they would differ.
-    rebuild: () =>
-      MiniSearchIndex.fromJSON(MiniSearchIndex.build(articles.map(searchDocumentOf), synonyms).toJSON(), synonyms),
+    rebuild: async () =>
+      MiniSearchIndex.fromJSON(
+        (await MiniSearchIndex.buildInSlices(articles.map(searchDocumentOf), synonyms)).toJSON(),
+        synonyms,
+      ),
   };
 }
 

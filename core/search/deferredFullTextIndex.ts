@@ -12,7 +12,7 @@ export interface FullTextSource {
   /** Read the stored index (fulltext.json); rejects when the file is missing or unreadable. */
   read(): Promise<MiniSearchIndex>;
   /** Build it again from the articles: what the build wrote, so the same hits. */
-  rebuild(): MiniSearchIndex;
+  rebuild(): Promise<MiniSearchIndex>;
   /** Names the snapshot in logs. */
   snapshot: string;
 }
@@ -109,7 +109,7 @@ export class DeferredFullTextIndex implements FullTextIndex {
       });
     }
     try {
-      const engine = source.rebuild();
+      const engine = await source.rebuild();
       this.current = 'rebuilt';
       log.info('index', 'full-text index rebuilt from the articles', {
         snapshot: source.snapshot,
