@@ -222,34 +222,25 @@ export async function readSnapshot(
   options: { vectors?: 'always' | 'if-needed' } = {},
 ): Promise<StoredSnapshot> {
   const manifest = await readManifest(dir);
-  // Every file is asked for at once: libuv's pool reads (and the kernel maps fresh pages for) the large model
-  // files while this thread decodes the articles, instead of one after the other with this thread idle.
-  const serving = options.vectors === 'if-needed';
-  const bytes = {
-    itemsTable: serving ? readBytes(dir, FILES.itemsTable) : undefined,
-    centroids: readBytes(dir, FILES.centroids),
-    classifier: readBytes(dir, FILES.classifier),
-    termModel: readBytes(dir, FILES.termModel),
-  };
   try {
     const articles = JSON.parse(await readJsonText(path.join(dir, FILES.articles))) as Article[];
     const itemsJson = path.join(dir, FILES.items);
-    const table = bytes.itemsTable
-      ? decodeOptional(
-          FILES.itemsTable,
-          await bytes.itemsTable,
-          (b) => decodeItems(b, articles, () => JSON.parse(readFileSync(itemsJson, 'utf8')) as SnapshotItem[]),
-          'reading items.json instead',
-        )
-      : undefined;
+    const table =
+      options.vectors === 'if-needed'
+        ? await readOptional(
+            dir,
+            FILES.itemsTable,
+            (bytes) =>
+              decodeItems(bytes, articles, () => JSON.parse(readFileSync(itemsJson, 'utf8')) as SnapshotItem[]),
+            'reading items.json instead',
+          )
+        : undefined;
     const items = table ?? (JSON.parse(await readJsonText(itemsJson)) as SnapshotItem[]);
     if (articles.length !== manifest.articleCount || items.length !== manifest.itemCount)
       throw new Error('snapshot files disagree on their sizes');
-    const centroids = decodeOptional(FILES.centroids, await bytes.centroids, (b) =>
-      decodeCentroids(b, articles.length),
-    );
+    const centroids = await readOptional(dir, FILES.centroids, (bytes) => decodeCentroids(bytes, articles.length));
     let vectors: Float32Array[] | null = null;
-    if (!serving || !centroids) {
+    if (options.vectors !== 'if-needed' || !centroids) {
       vectors = unpackVectors(await fs.readFile(path.join(dir, FILES.vectors)), manifest.embedder.dimensions);
       if (vectors.length !== items.length) throw new Error('snapshot files disagree on their sizes');
     }
@@ -258,8 +249,8 @@ export async function readSnapshot(
       articles,
       items,
       vectors,
-      classifier: decodeOptional(FILES.classifier, await bytes.classifier, decodeClassifier),
-      termModel: decodeOptional(FILES.termModel, await bytes.termModel, decodeTermModel),
+      classifier: await readOptional(dir, FILES.classifier, decodeClassifier),
+      termModel: await readOptional(dir, FILES.termModel, decodeTermModel),
       centroids,
     };
   } catch (error) {
@@ -280,23 +271,23 @@ export async function readFullTextJson(dir: string): Promise<string> {
   }
 }
 
-/** An optional file's bytes, or undefined when it is missing or unreadable (never rejects). */
-function readBytes(dir: string, file: string): Promise<Buffer | undefined> {
-  return fs.readFile(path.join(dir, file)).catch(() => undefined);
-}
-
 /**
- * A stored model (or items.bin) decoded, or undefined when there is none or
- * it is unreadable: it is fitted again (or read from items.json) then, so a
- * bad file costs time, not answers.
+ * A stored model (or items.bin), or undefined when there is none or it is
+ * unreadable: it is fitted again (or read from items.json) then, so a bad
+ * file costs time, not answers.
  */
-function decodeOptional<T>(
+async function readOptional<T>(
+  dir: string,
   file: string,
-  bytes: Buffer | undefined,
   decode: (bytes: Buffer) => T,
   instead = 'fitting it again',
-): T | undefined {
-  if (!bytes) return undefined;
+): Promise<T | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(path.join(dir, file));
+  } catch {
+    return undefined;
+  }
   try {
     return decode(bytes);
   } catch (error) {
