@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { centroidsOf } from '../core/indexing/kbIndex.ts';
-import { currentSnapshotDir, FILES, readSnapshot } from '../core/indexing/snapshot.ts';
+import { currentSnapshotDir, FILES, readFullTextJson, readSnapshot } from '../core/indexing/snapshot.ts';
 import { TermModel, termDocOf } from '../core/answers/lexical/termModel.ts';
 import { HnswVectorIndex } from '../core/search/hnswVectorIndex.ts';
 import { MiniSearchIndex } from '../core/search/miniSearchIndex.ts';
@@ -53,7 +53,7 @@ export async function profileMemory(
   mark(
     `snapshot files read (format ${data.manifest.format}: ${data.articles.length} articles, ${data.items.length} items${data.vectors ? ', vectors' : ''})`,
   );
-  const fullText = MiniSearchIndex.fromJSON(data.fullTextJson, data.manifest.synonyms);
+  const fullText = MiniSearchIndex.fromJSON(await readFullTextJson(dir), data.manifest.synonyms);
   mark('MiniSearch index');
   const centroids = data.centroids ?? centroidsOf(data.items, data.vectors!, data.manifest.embedder.dimensions);
   mark(`embedder centroids (${data.centroids ? 'stored' : 'summed from the vectors'})`);
@@ -67,8 +67,6 @@ export async function profileMemory(
   const graph = await HnswVectorIndex.read(path.join(dir, FILES.hnsw), data.manifest.embedder.dimensions, data.items);
   mark('hnswlib graph');
   const keep = [fullText, centroids, terms, graph, wordVectors];
-  (data as { fullTextJson?: string }).fullTextJson = '';
-  mark('(full-text JSON string dropped)');
   const total = process.memoryUsage();
   rows.push({
     step: 'total',

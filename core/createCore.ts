@@ -4,7 +4,7 @@ import { createGenerativeFallback } from './answers/generative/createGenerativeF
 import { loadKnowledgeBase } from './articles/loadKb.ts';
 import { buildIndex, isIndexCurrentByStamp, isIndexStale } from './indexing/buildIndex.ts';
 import { DeltaFollower } from './indexing/deltaFollower.ts';
-import { openSnapshot, type KbIndex } from './indexing/kbIndex.ts';
+import { openSnapshot, startDeferredLoads, type KbIndex } from './indexing/kbIndex.ts';
 import { calibratedWith, currentSnapshotDir } from './indexing/snapshot.ts';
 import { loadPublishedIndex } from './indexing/loadPublishedIndex.ts';
 import { openSearchBackend } from './indexing/meiliBackend.ts';
@@ -32,6 +32,12 @@ export interface Core extends CoreServices {
   snapshots: SnapshotPublication;
   embedder: Embedder;
   wordVectors: WordVectors | null;
+  /**
+   * The server listens: load what the start left for later (the full-text
+   * index, which only /api/search reads), in the background. Without this
+   * call the first search loads it.
+   */
+  startDeferredLoads(): void;
   close(): Promise<void>;
 }
 
@@ -171,7 +177,20 @@ export async function createCore(config: Config): Promise<Core> {
     whatsAppWorker = whatsAppSink ? new DeliveryWorker(stores.whatsapp, whatsAppSink.sender).start() : undefined;
     // PostgreSQL: the recent tickets report facts decoded in the background, so the first report need not wait for them.
     tickets.warmReportFacts?.();
-    return { ...services, engine, index: holder, reports, drafts, generative, embedder, wordVectors, close };
+    // The index served at start, even when a new snapshot was swapped in since (a search on that one waits for its own).
+    const startDeferred = () => startDeferredLoads(index);
+    return {
+      ...services,
+      engine,
+      index: holder,
+      reports,
+      drafts,
+      generative,
+      embedder,
+      wordVectors,
+      startDeferredLoads: startDeferred,
+      close,
+    };
   } catch (error) {
     await stores?.close().catch(() => undefined);
     await unlock();
@@ -187,7 +206,7 @@ async function loadOrBuildIndex(
 ): Promise<KbIndex> {
   if (snapshots.kind === 'postgres') {
     const { kbDir, dataDir, defaultLang } = config;
-    return loadPublishedIndex({ kbDir, dataDir, defaultLang, embedder, wordVectors, snapshots });
+    return loadPublishedIndex({ kbDir, dataDir, defaultLang, embedder, wordVectors, snapshots, fullText: 'later' });
   }
   // An unchanged KB folder needs no reading of its articles to know the index is current (seconds at 10k articles).
   const stale =
@@ -201,7 +220,8 @@ async function loadOrBuildIndex(
   const dir = await currentSnapshotDir(config.dataDir).catch(() => null);
   if (!stale && dir) {
     try {
-      return await openSnapshot(dir, embedder, wordVectors);
+      // The full-text index loads once the server listens: nothing before "ready" reads it.
+      return await openSnapshot(dir, embedder, wordVectors, { fullText: 'later' });
     } catch (error) {
       log.error('index', 'current index is unreadable; rebuilding from the KB', { dir, error });
     }

@@ -24,6 +24,8 @@ const server = app.listen(config.port, config.host, () => {
   });
   // A line for people and for scripts that wait for readiness.
   process.stdout.write(`Deflect ready on http://localhost:${port}\n`);
+  // Then what the start left for later (the full-text index): /api/search waits for it until it is in.
+  core.startDeferredLoads();
 });
 
 let closing = false;

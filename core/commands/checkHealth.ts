@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DeferredFullTextIndex } from '../search/deferredFullTextIndex.ts';
 import { ResilientFullTextIndex } from '../search/resilientFullTextIndex.ts';
 import { servedCoverage } from '../indexing/indexedSelfService.ts';
 import type { CoreServices } from '../services.ts';
@@ -15,11 +16,14 @@ export async function checkHealth(core: Pick<CoreServices, 'index' | 'conversati
   const published = [...index.articles.values()].filter((a) => a.status === 'published').length;
   // A remote search engine that is down leaves the server answering from its own index: degraded, still 200.
   const search = index.fullText instanceof ResilientFullTextIndex ? index.fullText.health.report() : undefined;
+  // The in-process full-text index loads after "ready" (DeferredFullTextIndex): searches wait for it meanwhile.
+  const local = index.fullText instanceof ResilientFullTextIndex ? index.fullText.fallback : index.fullText;
+  const fullTextLoad = local instanceof DeferredFullTextIndex ? local.state() : 'ready';
   const storage = await core.storageHealth();
   // A shared store out of reach: questions and tickets answer 503 until it is back, so not "ok".
   const down = storage.database === 'unreachable' || storage.redis === 'unreachable';
   return {
-    status: search?.state === 'degraded' || down ? ('degraded' as const) : ('ok' as const),
+    status: search?.state === 'degraded' || down || fullTextLoad === 'failed' ? ('degraded' as const) : ('ok' as const),
     articles: index.articles.size,
     published,
     index: {
@@ -27,6 +31,8 @@ export async function checkHealth(core: Pick<CoreServices, 'index' | 'conversati
       snapshot: index.snapshotDir ? path.basename(index.snapshotDir) : null,
       createdAt: index.manifest.createdAt,
       fullText: index.fullText.kind,
+      // waiting or loading (just after start), ready, rebuilding or rebuilt (its stored file did not read), failed.
+      fullTextLoad,
       ...(search ? { search } : {}),
       vectors: {
         kind: index.vectors.kind,

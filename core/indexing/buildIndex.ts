@@ -9,11 +9,11 @@ import { calibrate } from '../answers/pipeline/coverage.ts';
 import { IndexMismatchError } from '../errors.ts';
 import { HnswVectorIndex } from '../search/hnswVectorIndex.ts';
 import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
-import type { Embedder, SearchDocument, VectorItem, WordVectors } from '../search/ports.ts';
-import { markdownToText } from '../articles/markdown.ts';
+import type { Embedder, VectorItem, WordVectors } from '../search/ports.ts';
 import { log } from '../logger.ts';
 import type { PublishedSnapshot, SnapshotPublication } from '../storage/ports.ts';
 import { indexFromData, type KbIndex } from './kbIndex.ts';
+import { searchDocumentOf } from './searchDocument.ts';
 import {
   calibratedWith,
   currentSnapshotDir,
@@ -24,7 +24,10 @@ import {
   SNAPSHOT_FORMAT,
   type Manifest,
   type SnapshotData,
+  type StoredSnapshot,
 } from './snapshot.ts';
+
+export { searchDocumentOf } from './searchDocument.ts';
 
 export interface BuildOptions {
   kbDir: string;
@@ -223,21 +226,6 @@ export function unitsOf(a: Article): { kind: VectorItem['kind']; text: string }[
   return units;
 }
 
-export function searchDocumentOf(a: Article): SearchDocument {
-  return {
-    id: a.id,
-    lang: a.lang,
-    title: a.title,
-    questions: a.questions,
-    headings: a.headings,
-    body: a.chunks.map((c) => c.text).join('\n') || markdownToText(a.body),
-    tags: a.tags,
-    category: a.category,
-    status: a.status,
-    audience: a.audience,
-  };
-}
-
 /** Where the worker writes the graph: beside the snapshots (a crash leaves it for the next publish to prune), else a temp file. */
 async function graphFileFor(dataDir: string | undefined): Promise<string> {
   const name = `${Date.now()}-${Math.random().toString(36).slice(2)}-${process.pid}`;
@@ -249,7 +237,7 @@ async function graphFileFor(dataDir: string | undefined): Promise<string> {
 async function previousVectors(dataDir: string, embedder: Embedder): Promise<Map<string, Float32Array> | null> {
   const dir = await currentSnapshotDir(dataDir).catch(() => null);
   if (!dir) return null;
-  let data: SnapshotData & { vectors: Float32Array[] };
+  let data: StoredSnapshot & { vectors: Float32Array[] };
   try {
     data = await readSnapshot(dir);
   } catch {

@@ -3,12 +3,22 @@ import type { Article } from '../articles/types.ts';
 import { IndexMismatchError } from '../errors.ts';
 import { HnswVectorIndex } from '../search/hnswVectorIndex.ts';
 import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
-import type { Embedder, VectorItem, WordVectors } from '../search/ports.ts';
+import { DeferredFullTextIndex, type FullTextSource } from '../search/deferredFullTextIndex.ts';
+import type { Embedder, FullTextIndex, VectorItem, WordVectors } from '../search/ports.ts';
 import type { RetrievalIndex } from '../answers/pipeline/retrieve.ts';
 import { TermModel, termDocOf } from '../answers/lexical/termModel.ts';
 import { SynonymTable } from '../search/synonyms.ts';
 import { log } from '../logger.ts';
-import { FILES, readManifest, readSnapshot, type Manifest, type SnapshotData } from './snapshot.ts';
+import { searchDocumentOf } from './searchDocument.ts';
+import {
+  FILES,
+  readFullTextJson,
+  readManifest,
+  readSnapshot,
+  type Manifest,
+  type SnapshotData,
+  type StoredSnapshot,
+} from './snapshot.ts';
 
 /** A loaded, searchable index: what the answer engine works on. */
 export interface KbIndex extends RetrievalIndex {
@@ -47,11 +57,28 @@ export interface IndexModels {
   wordVectors?: WordVectors | null;
 }
 
-/** Build the in-memory index from snapshot data (fresh from a build, or read from disk). */
+/** Build the in-memory index from a build's snapshot data. */
 export async function indexFromData(
   data: SnapshotData,
   models: IndexModels,
   snapshotDir: string | null,
+  graph?: HnswVectorIndex | Promise<HnswVectorIndex>,
+): Promise<KbIndex> {
+  return assemble(
+    data,
+    models,
+    snapshotDir,
+    () => MiniSearchIndex.fromJSON(data.fullTextJson, data.manifest.synonyms),
+    graph,
+  );
+}
+
+/** The in-memory index from snapshot files and a full-text index made once the embedder is known to fit. */
+async function assemble(
+  data: StoredSnapshot,
+  models: IndexModels,
+  snapshotDir: string | null,
+  fullText: () => FullTextIndex,
   graph?: HnswVectorIndex | Promise<HnswVectorIndex>,
 ): Promise<KbIndex> {
   const { manifest } = data;
@@ -68,7 +95,7 @@ export async function indexFromData(
     manifest,
     snapshotDir,
     articles: new Map<string, Article>(data.articles.map((a) => [a.id, a])),
-    fullText: MiniSearchIndex.fromJSON(data.fullTextJson, manifest.synonyms),
+    fullText: fullText(),
     centroids: data.centroids ?? centroidsOf(data.items, vectorsOf(data), manifest.embedder.dimensions),
     embedder,
     terms: termsOf(data, models.wordVectors ?? null, snapshotDir),
@@ -77,11 +104,20 @@ export async function indexFromData(
   return { ...index, vectors: await vectors };
 }
 
-/** Open the snapshot in `dir`: what it stores is read, not fitted again (format 2; see `Manifest.format`). */
+/**
+ * Open the snapshot in `dir`: what it stores is read, not fitted again
+ * (format 2; see `Manifest.format`). `fullText: 'later'` (a server's start)
+ * leaves the full-text index to a `DeferredFullTextIndex`, loaded when the
+ * server listens (`startDeferredLoads`) or at the first search; `'now'`
+ * (the default: a new snapshot while serving, the CLI, the eval) loads it
+ * before returning. Either way an unreadable fulltext.json is rebuilt from
+ * the articles rather than failing the snapshot.
+ */
 export async function openSnapshot(
   dir: string,
   embedder: Embedder,
   wordVectors: WordVectors | null = null,
+  options: { fullText?: 'now' | 'later' } = {},
 ): Promise<KbIndex> {
   const manifest = await readManifest(dir);
   const data = readSnapshot(dir, { vectors: 'if-needed' });
@@ -100,7 +136,36 @@ export async function openSnapshot(
       : undefined;
   // Awaited by indexFromData; until then a failure (or one of readSnapshot's) must not count as unhandled.
   graph?.catch(() => undefined);
-  return indexFromData(await data, { embedder, wordVectors }, dir, graph);
+  const stored = await data;
+  const fullText = new DeferredFullTextIndex(fullTextSource(dir, stored), stored.articles.length);
+  if (options.fullText !== 'later') {
+    const engine = await fullText.load();
+    return assemble(stored, { embedder, wordVectors }, dir, () => engine, graph);
+  }
+  return assemble(stored, { embedder, wordVectors }, dir, () => fullText, graph);
+}
+
+/** A snapshot's full-text index: its fulltext.json, else the build's documents from its articles. */
+function fullTextSource(dir: string, data: StoredSnapshot): FullTextSource {
+  // The articles and synonyms only: the rest of what was read (decoded models, items) must not outlive the start.
+  const { articles, manifest } = data;
+  const { synonyms } = manifest;
+  return {
+    snapshot: path.basename(dir),
+    read: async () => MiniSearchIndex.fromJSON(await readFullTextJson(dir), synonyms),
+    // Through its JSON, as the build does before writing it: loaded, its terms iterate in that order, which orders
+    // each hit's matched terms and ties; built and used directly, they would differ.
+    rebuild: async () =>
+      MiniSearchIndex.fromJSON(
+        (await MiniSearchIndex.buildInSlices(articles.map(searchDocumentOf), synonyms)).toJSON(),
+        synonyms,
+      ),
+  };
+}
+
+/** Start what `openSnapshot(…, { fullText: 'later' })` left for later (the full-text index), in the background. */
+export function startDeferredLoads(index: KbIndex): void {
+  if (index.fullText instanceof DeferredFullTextIndex) index.fullText.start();
 }
 
 /**
@@ -109,7 +174,7 @@ export async function openSnapshot(
  * snapshot, a damaged file or other vectors), with the stored classifier
  * when it still fits.
  */
-function termsOf(data: SnapshotData, wordVectors: WordVectors | null, snapshotDir: string | null): TermModel {
+function termsOf(data: StoredSnapshot, wordVectors: WordVectors | null, snapshotDir: string | null): TermModel {
   const docs = data.articles.map(termDocOf);
   if (data.termModel) {
     try {
@@ -129,7 +194,7 @@ function termsOf(data: SnapshotData, wordVectors: WordVectors | null, snapshotDi
   return TermModel.build(docs, { saved: data.classifier, wordVectors });
 }
 
-function vectorsOf(data: SnapshotData): Float32Array[] {
+function vectorsOf(data: StoredSnapshot): Float32Array[] {
   if (!data.vectors) throw new Error('snapshot read without its vectors has no stored centroids');
   return data.vectors;
 }

@@ -15,6 +15,8 @@ export interface PublishedIndexOptions {
   embedder: Embedder;
   wordVectors: WordVectors | null;
   snapshots: SnapshotPublication;
+  /** When the full-text index loads (`openSnapshot`'s option): a server's start leaves it for after "ready". */
+  fullText?: 'now' | 'later';
 }
 
 /**
@@ -44,7 +46,7 @@ export async function loadPublishedIndex(options: PublishedIndexOptions): Promis
 }
 
 async function openPublished(dir: string, options: PublishedIndexOptions): Promise<KbIndex> {
-  const index = await openSnapshot(dir, options.embedder, options.wordVectors);
+  const index = await openSnapshot(dir, options.embedder, options.wordVectors, { fullText: options.fullText });
   const unchanged = await isIndexCurrentByStamp(options.kbDir, options.dataDir, options.embedder, options.wordVectors);
   const stale =
     !unchanged &&

@@ -65,6 +65,7 @@ export interface SnapshotData {
   items: SnapshotItem[];
   /** Every item's vector; null when read without them (`readSnapshot`'s `vectors: 'if-needed'`). */
   vectors: Float32Array[] | null;
+  /** The full-text index as MiniSearch's JSON: written by a build; `readSnapshot` leaves it to `readFullTextJson`. */
   fullTextJson: string;
   /** The trained phrase classifier: loading uses it instead of retraining. Absent in older snapshots. */
   classifier?: SavedClassifier;
@@ -73,6 +74,9 @@ export interface SnapshotData {
   /** Each article's embedder centroid (format 2): loading reads them instead of summing every vector. */
   centroids?: ReadonlyMap<string, Float32Array>;
 }
+
+/** A snapshot as `readSnapshot` reads it: every file but the full-text index, which serving loads after it is ready. */
+export type StoredSnapshot = Omit<SnapshotData, 'fullTextJson'>;
 
 export class IndexCorruptError extends DeflectError {
   override name = 'IndexCorruptError';
@@ -202,21 +206,21 @@ export async function readManifest(dir: string): Promise<Manifest> {
 }
 
 /**
- * Read a snapshot's files; any missing or unreadable file is
- * IndexCorruptError, except the stored models (classifier, lexical model,
- * centroids), which are fitted again when unreadable, and items.bin, read
- * from items.json then. `vectors: 'if-needed'` skips the vector file when
+ * Read a snapshot's files but the full-text index (`readFullTextJson`); any
+ * missing or unreadable file is IndexCorruptError, except the stored models
+ * (classifier, lexical model, centroids), which are fitted again when
+ * unreadable, and items.bin, read from items.json then. `vectors: 'if-needed'` skips the vector file when
  * the centroids are stored: serving reads the vectors from the graph, and
  * they are the largest file; it also reads the items from items.bin, whose
  * texts serving does not need. `'always'` (a build reusing vectors) reads
  * items.json whole.
  */
-export async function readSnapshot(dir: string): Promise<SnapshotData & { vectors: Float32Array[] }>;
-export async function readSnapshot(dir: string, options: { vectors: 'always' | 'if-needed' }): Promise<SnapshotData>;
+export async function readSnapshot(dir: string): Promise<StoredSnapshot & { vectors: Float32Array[] }>;
+export async function readSnapshot(dir: string, options: { vectors: 'always' | 'if-needed' }): Promise<StoredSnapshot>;
 export async function readSnapshot(
   dir: string,
   options: { vectors?: 'always' | 'if-needed' } = {},
-): Promise<SnapshotData> {
+): Promise<StoredSnapshot> {
   const manifest = await readManifest(dir);
   try {
     const articles = JSON.parse(await readJsonText(path.join(dir, FILES.articles))) as Article[];
@@ -240,19 +244,30 @@ export async function readSnapshot(
       vectors = unpackVectors(await fs.readFile(path.join(dir, FILES.vectors)), manifest.embedder.dimensions);
       if (vectors.length !== items.length) throw new Error('snapshot files disagree on their sizes');
     }
-    const fullTextJson = await readJsonText(path.join(dir, FILES.fullText));
     return {
       manifest,
       articles,
       items,
       vectors,
-      fullTextJson,
       classifier: await readOptional(dir, FILES.classifier, decodeClassifier),
       termModel: await readOptional(dir, FILES.termModel, decodeTermModel),
       centroids,
     };
   } catch (error) {
     throw new IndexCorruptError(`index snapshot ${dir} is unreadable: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** The snapshot's full-text index as MiniSearch's JSON; IndexCorruptError when it is missing or unreadable. */
+export async function readFullTextJson(dir: string): Promise<string> {
+  try {
+    // Read and decoded in one call, leaving no 12 MB Buffer (at 10k articles) for the next full GC: read after
+    // "ready", when a server may see none for a long while, such a Buffer stayed in its RSS.
+    return readFileSync(path.join(dir, FILES.fullText), 'utf8');
+  } catch (error) {
+    throw new IndexCorruptError(`the full-text index of ${dir} is unreadable: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

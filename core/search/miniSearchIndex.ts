@@ -52,6 +52,20 @@ export class MiniSearchIndex implements FullTextIndex {
     return new MiniSearchIndex(ms, synonyms);
   }
 
+  /**
+   * `build`, a hundred documents at a time with the event loop free between
+   * them: a server rebuilding a damaged snapshot file (seconds at 10k
+   * articles) keeps answering meanwhile. The same index as `build`.
+   */
+  static async buildInSlices(docs: readonly SearchDocument[], synonyms: string[][] = []): Promise<MiniSearchIndex> {
+    const ms = new MiniSearch<StoredDoc>(options());
+    for (let i = 0; i < docs.length; i += 100) {
+      if (i) await new Promise((resolve) => setImmediate(resolve));
+      ms.addAll(docs.slice(i, i + 100).map(toStored));
+    }
+    return new MiniSearchIndex(ms, synonyms);
+  }
+
   static fromJSON(json: string, synonyms: string[][] = []): MiniSearchIndex {
     return new MiniSearchIndex(MiniSearch.loadJSON<StoredDoc>(json, options()), synonyms);
   }

@@ -106,7 +106,8 @@ export class ResilientFullTextIndex implements FullTextIndex {
 
   constructor(
     private readonly primary: () => AbortableFullTextIndex | null,
-    private readonly fallback: FullTextIndex,
+    /** The in-process index behind it (/healthz says whether it is loaded). */
+    readonly fallback: FullTextIndex,
     readonly health: SearchHealth,
     private readonly timeoutMs: number,
   ) {

@@ -145,6 +145,31 @@ describe('crashes', function () {
     }
   });
 
+  it('serves a damaged full-text index rebuilt from the articles after "ready", not a whole new index', async () => {
+    const data = path.join(tmp.dir, 'data');
+    const search = (url: string) => fetch(`${url}/api/search?q=vpn`).then((r) => r.json());
+    const first = await startServerProcess({ DATA_DIR: data });
+    const hits = await search(first.url);
+    first.child.kill('SIGTERM');
+    await first.exited;
+    const dir = (await currentSnapshotDir(data))!;
+    const file = path.join(dir, 'fulltext.json');
+    writeFileSync(file, readFileSync(file).subarray(0, 1000));
+    const server = await startServerProcess({ DATA_DIR: data, LOG_LEVEL: 'info' });
+    try {
+      expect(await search(server.url)).to.deep.equal(hits);
+      expect(server.output()).to.match(
+        /full-text index of the snapshot is unreadable; rebuilding it from the articles/,
+      );
+      expect(server.output()).to.not.match(/rebuilding from the KB|index is out of date/);
+      expect(await currentSnapshotDir(data)).to.equal(dir);
+      const health = await fetch(`${server.url}/healthz`).then((r) => r.json());
+      expect([health.status, health.index.fullTextLoad]).to.deep.equal(['ok', 'rebuilt']);
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
+
   it('refuses a second server on the same data directory with a clear message', async () => {
     const data = path.join(tmp.dir, 'data');
     const first = await startServerProcess({ DATA_DIR: data });
