@@ -18,7 +18,8 @@ import { configuredWordVectors } from './wordVectors.ts';
  * Prints, per kind: acc@1 (the best-ranked article is the right one), answered
  * right (action `answer` with the right article), offered (answer or
  * clarify), and for unrelated questions the share answered. `--answers`
- * writes each question's action and best article, to count changed answers.
+ * writes each question's action, best article and first three scores and
+ * confidences, to count changed answers (and see whether scores moved at all).
  */
 interface Question {
   text: string;
@@ -54,7 +55,15 @@ export async function kbQuality(dataDir: string, questions: Question[], answersF
       if (result.answer?.article.id === q.articleId) c.right++;
     }
     if (result.action !== 'ticket') c.offered++;
-    if (answersFile) lines.push(JSON.stringify({ question: q.text, action: result.action, best }));
+    if (answersFile)
+      lines.push(
+        JSON.stringify({
+          question: q.text,
+          action: result.action,
+          best,
+          ranked: result.ranked.slice(0, 3).map((r) => [r.article.id, r.score, r.confidence]),
+        }),
+      );
   }
   if (answersFile) writeFileSync(answersFile, lines.join('\n') + '\n');
   return [...counts].map(([kind, c]) => ({
