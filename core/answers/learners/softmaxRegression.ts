@@ -32,9 +32,10 @@ export interface SoftmaxModel {
 export interface TrainOptions {
   epochs: number;
   /**
-   * Epochs when the examples train on shortlists (a KB of more than 200 articles): the softmax over 40
-   * classes settles sooner than the full one, and at 10k articles 3 epochs instead of 6 changed none of
-   * 4,000 bench questions' answers (bench/kbQuality.ts) while halving the build's largest stage.
+   * Epochs when the examples train on shortlists (a KB of more than 200 articles): the build's largest
+   * stage at 10k articles, halved. 3 instead of 6 changed none of 4,000 answers of the 10k bench
+   * (bench/kbQuality.ts); 1 none either, but that bench barely reads the classifier (untrained, 1 answer
+   * changed), so 3 keeps a margin for KBs whose users' questions lean on it more.
    */
   shortlistEpochs: number;
   /** Learning rate at epoch e is rate / (1 + decay · e). */
