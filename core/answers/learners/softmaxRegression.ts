@@ -31,6 +31,13 @@ export interface SoftmaxModel {
 
 export interface TrainOptions {
   epochs: number;
+  /**
+   * Epochs when the examples train on shortlists (a KB of more than 200 articles): the build's largest
+   * stage at 10k articles, halved. 3 instead of 6 changed none of 4,000 answers of the 10k bench
+   * (bench/kbQuality.ts); 1 none either, but that bench barely reads the classifier (untrained, 1 answer
+   * changed), so 3 keeps a margin for KBs whose users' questions lean on it more.
+   */
+  shortlistEpochs: number;
   /** Learning rate at epoch e is rate / (1 + decay · e). */
   rate: number;
   decay: number;
@@ -39,7 +46,14 @@ export interface TrainOptions {
   seed: number;
 }
 
-export const TRAIN_DEFAULTS: TrainOptions = { epochs: 6, rate: 3, decay: 0.5, maxCells: 4_000_000, seed: 1 };
+export const TRAIN_DEFAULTS: TrainOptions = {
+  epochs: 6,
+  shortlistEpochs: 3,
+  rate: 3,
+  decay: 0.5,
+  maxCells: 4_000_000,
+  seed: 1,
+};
 
 /**
  * Multinomial logistic regression trained by plain SGD on the KB's own
@@ -73,7 +87,8 @@ export function trainSoftmax(
   const order = examples.map((_, i) => i);
   // Examples with a shortlist (a KB of hundreds of articles or more): steps prepared once (see ShortlistSteps).
   const shortlisted = examples.some((e) => e.shortlist) ? new ShortlistSteps(model, examples) : null;
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
+  const epochs = shortlisted ? o.shortlistEpochs : o.epochs;
+  for (let epoch = 0; epoch < epochs; epoch++) {
     const rate = o.rate / (1 + o.decay * epoch);
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
