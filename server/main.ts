@@ -24,8 +24,10 @@ const server = app.listen(config.port, config.host, () => {
   });
   // A line for people and for scripts that wait for readiness.
   process.stdout.write(`Deflect ready on http://localhost:${port}\n`);
-  // Then what the start left for later (the full-text index): /api/search waits for it until it is in.
-  core.startDeferredLoads();
+  // Then what the start left for later (the full-text index): the first search loads it, and waits for it; else it
+  // loads ten seconds after "ready". Not at once: its half second of parsing (seconds on a busy machine) would hold
+  // up the asks that arrive right after a restart, which do not need it.
+  setTimeout(() => core.startDeferredLoads(), 10_000).unref();
 });
 
 let closing = false;

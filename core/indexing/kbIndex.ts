@@ -107,8 +107,8 @@ async function assemble(
 /**
  * Open the snapshot in `dir`: what it stores is read, not fitted again
  * (format 2; see `Manifest.format`). `fullText: 'later'` (a server's start)
- * leaves the full-text index to a `DeferredFullTextIndex`, loaded when the
- * server listens (`startDeferredLoads`) or at the first search; `'now'`
+ * leaves the full-text index to a `DeferredFullTextIndex`, loaded at the
+ * first search or a little after the server listens (`startDeferredLoads`); `'now'`
  * (the default: a new snapshot while serving, the CLI, the eval) loads it
  * before returning. Either way an unreadable fulltext.json is rebuilt from
  * the articles rather than failing the snapshot.

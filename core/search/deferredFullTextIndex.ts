@@ -21,8 +21,8 @@ export interface FullTextSource {
  * The in-process full-text index, loaded after the server is ready. Only
  * /api/search reads it (the answer engine never does), and reading it is
  * half a second of the start at 10k articles, so the server starts without
- * it and `load()` runs once it listens. Until then a search waits for it;
- * the first search starts it when nothing did. A stored file that does not
+ * it: the first search starts `load()` and waits for it, and the server
+ * starts it anyway a few seconds after it listens (server/main.ts). A stored file that does not
  * read is rebuilt from the articles, as a start would have done, with a
  * warning: the hits are the same, only later. Watch mode's deltas that
  * arrive before it is loaded are applied, in order, once it is.
