@@ -54,14 +54,12 @@ export function applyDelta(base: KbIndex, delta: SnapshotDelta, state: DeltaStat
 
   // New objects from the base's: which articles there are, their centroids, and the lexical model.
   const articles = new Map(base.articles);
-  const centroids = new Map(base.centroids);
   const hashes = { ...base.manifest.hashes };
   for (const id of removed) {
     articles.delete(id);
-    centroids.delete(id);
     delete hashes[id];
   }
-  for (const [id, c] of centroidsOf(items, vectors, base.manifest.embedder.dimensions)) centroids.set(id, c);
+  const centroids = base.centroids.with(centroidsOf(items, vectors, base.manifest.embedder.dimensions), removed);
   for (const a of upserts.values()) {
     articles.set(a.id, a);
     hashes[a.id] = a.hash;

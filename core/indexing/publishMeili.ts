@@ -128,7 +128,7 @@ async function articleVectors(index: KbIndex): Promise<Map<string, Float32Array[
   const out = new Map<string, Float32Array[]>();
   if (!index.snapshotDir) {
     // Built in memory only: the article's centroid stands for it.
-    for (const [id, v] of index.centroids) out.set(id, [v]);
+    for (const [id, v] of index.centroids.toMap()) out.set(id, [v]);
     return out;
   }
   const data = await readSnapshot(index.snapshotDir);

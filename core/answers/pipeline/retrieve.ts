@@ -1,6 +1,7 @@
 import type { Lang } from '../../contracts/api.ts';
 import type { Article } from '../../articles/types.ts';
 import type { Embedder, FullTextIndex, SearchFilter, VectorIndex, VectorItem } from '../../search/ports.ts';
+import type { ArticleCentroids } from '../../search/articleCentroids.ts';
 import type { SynonymTable } from '../../search/synonyms.ts';
 import { cachedTerms } from '../../text/cachedTerms.ts';
 import type { TermModel } from '../lexical/termModel.ts';
@@ -11,7 +12,7 @@ export interface RetrievalIndex {
   fullText: FullTextIndex;
   vectors: VectorIndex;
   /** Normalised mean of each article's unit vectors: the article as one point. */
-  centroids: ReadonlyMap<string, Float32Array>;
+  centroids: ArticleCentroids;
   embedder: Embedder;
   /** The KB's own lexical model (idf, phrasings, classifier), fitted on its articles. */
   terms: TermModel;
@@ -244,10 +245,10 @@ async function denseScores(
     const current = out.get(hit.item.articleId);
     if (current) current.nearest = Math.max(current.nearest, hit.similarity);
     else {
-      const c = index.centroids.get(hit.item.articleId);
+      const c = index.centroids.dot(hit.item.articleId, vector!, nonZero);
       out.set(hit.item.articleId, {
         nearest: Math.max(0, hit.similarity),
-        centroid: c ? Math.max(0, sparseDot(vector!, nonZero, c)) : 0,
+        centroid: c === undefined ? 0 : Math.max(0, c),
       });
     }
   }
@@ -261,17 +262,6 @@ function nonZeroOf(v: Float32Array): Int32Array {
   const out = new Int32Array(n);
   for (let i = 0, j = 0; i < v.length; i++) if (v[i] !== 0) out[j++] = i;
   return out;
-}
-
-/**
- * `dot(a, b)` over a's non-zero dimensions only: the same number to the last bit (a zero term adds
- * nothing to the running sum, and the others come in the same order), a fifth of the work for the
- * hashing embedder's sparse questions.
- */
-function sparseDot(a: Float32Array, nonZero: Int32Array, b: Float32Array): number {
-  let s = 0;
-  for (let j = 0; j < nonZero.length; j++) s += a[nonZero[j]!]! * b[nonZero[j]!]!;
-  return s;
 }
 
 export function dot(a: Float32Array, b: Float32Array): number {
