@@ -1,6 +1,8 @@
 import path from 'node:path';
+import { servedArticle } from '../articles/servedArticle.ts';
 import type { Article } from '../articles/types.ts';
 import { IndexMismatchError } from '../errors.ts';
+import { ArticleCentroids } from '../search/articleCentroids.ts';
 import { HnswVectorIndex } from '../search/hnswVectorIndex.ts';
 import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
 import { DeferredFullTextIndex, type FullTextSource } from '../search/deferredFullTextIndex.ts';
@@ -91,14 +93,18 @@ async function assemble(
   // The graph loads (or builds, in a worker) while this thread fits the models below: awaited last.
   const vectors =
     graph ?? HnswVectorIndex.read(path.join(snapshotDir!, FILES.hnsw), manifest.embedder.dimensions, data.items);
+  // Served articles keep no chunk texts (they repeat the body: see servedArticle); the caller's data keeps its own.
+  const articles = data.articles.map(servedArticle);
   const index = {
     manifest,
     snapshotDir,
-    articles: new Map<string, Article>(data.articles.map((a) => [a.id, a])),
+    articles: new Map<string, Article>(articles.map((a) => [a.id, a])),
     fullText: fullText(),
-    centroids: data.centroids ?? centroidsOf(data.items, vectorsOf(data), manifest.embedder.dimensions),
+    centroids: ArticleCentroids.from(
+      data.centroids ?? centroidsOf(data.items, vectorsOf(data), manifest.embedder.dimensions),
+    ),
     embedder,
-    terms: termsOf(data, models.wordVectors ?? null, snapshotDir),
+    terms: termsOf(data, articles, models.wordVectors ?? null, snapshotDir),
     synonyms: new SynonymTable(manifest.synonyms),
   };
   return { ...index, vectors: await vectors };
@@ -170,15 +176,20 @@ export function startDeferredLoads(index: KbIndex): void {
 
 /**
  * The lexical model: restored from the snapshot when it stores one fitted
- * with these word vectors, else fitted from the articles (a build, an older
- * snapshot, a damaged file or other vectors), with the stored classifier
- * when it still fits.
+ * with these word vectors (over the served articles, whose passages it reads
+ * only on rare paths), else fitted from the articles with their texts (a
+ * build, an older snapshot, a damaged file or other vectors), with the stored
+ * classifier when it still fits.
  */
-function termsOf(data: StoredSnapshot, wordVectors: WordVectors | null, snapshotDir: string | null): TermModel {
-  const docs = data.articles.map(termDocOf);
+function termsOf(
+  data: StoredSnapshot,
+  served: readonly Article[],
+  wordVectors: WordVectors | null,
+  snapshotDir: string | null,
+): TermModel {
   if (data.termModel) {
     try {
-      return TermModel.restore(docs, data.termModel, { saved: data.classifier, wordVectors });
+      return TermModel.restore(served.map(termDocOf), data.termModel, { saved: data.classifier, wordVectors });
     } catch (error) {
       log.warn('index', 'the stored lexical model does not fit; fitting it from the articles', {
         snapshot: snapshotDir && path.basename(snapshotDir),
@@ -191,7 +202,7 @@ function termsOf(data: StoredSnapshot, wordVectors: WordVectors | null, snapshot
       format: data.manifest.format,
       hint: '`npm run index` writes the current format, which loads without fitting',
     });
-  return TermModel.build(docs, { saved: data.classifier, wordVectors });
+  return TermModel.build(data.articles.map(termDocOf), { saved: data.classifier, wordVectors });
 }
 
 function vectorsOf(data: StoredSnapshot): Float32Array[] {

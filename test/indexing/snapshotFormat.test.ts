@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
+import type { Article } from '../../core/articles/types.ts';
 import { buildIndex, type BuildSummary } from '../../core/indexing/buildIndex.ts';
 import { openSnapshot, type KbIndex } from '../../core/indexing/kbIndex.ts';
 import { FILES, SNAPSHOT_FORMAT } from '../../core/indexing/snapshot.ts';
@@ -105,6 +106,33 @@ describe('the index snapshot format', function () {
     expect(index.terms.saveClassifier()!.fingerprint).to.equal(built.index.terms.saveClassifier()!.fingerprint);
   });
 
+  it('serves articles whose chunks hold no text of their own, read from the body when asked: the same as the files', async () => {
+    const { index } = await openCopy(() => undefined);
+    const stored = JSON.parse(readFileSync(path.join(built.snapshotDir!, FILES.articles), 'utf8')) as Article[];
+    const withChunks = stored.filter((a) => a.chunks.length);
+    expect(withChunks.length).to.be.greaterThan(10);
+    for (const a of withChunks) {
+      const served = index.articles.get(a.id)!;
+      // Held: headings only (the texts repeat the body); read: the same chunks, in the same order.
+      expect(served.chunks.some((c) => Object.hasOwn(c, 'text'))).to.equal(false);
+      expect(served.chunks.map((c) => [c.id, c.articleId, c.heading, c.text])).to.deep.equal(
+        a.chunks.map((c) => [c.id, c.articleId, c.heading, c.text]),
+      );
+      expect(JSON.parse(JSON.stringify(served))).to.deep.equal(a);
+    }
+  });
+
+  it('restores the lexical model without holding its passages: each is read from its article when asked', async () => {
+    const { index } = await openCopy(() => undefined);
+    const passages = index.terms.units.filter((u) => u.kind === 'passage');
+    const builtPassages = built.index.terms.units.filter((u) => u.kind === 'passage');
+    expect(passages.length).to.be.greaterThan(10);
+    expect(passages.some((u) => Object.hasOwn(u, 'text'))).to.equal(false);
+    expect(passages.map((u) => [u.article, u.text, u.matched])).to.deep.equal(
+      builtPassages.map((u) => [u.article, u.text, u.matched]),
+    );
+  });
+
   it('calibrates a loaded model as it does the built one: its classifier retrains without left-out phrasings alike', async () => {
     const { index } = await openCopy(() => undefined);
     const leftOut = new Set([1, 2, 5]);
@@ -150,7 +178,8 @@ describe('the index snapshot format', function () {
       expect(readFileSync(path.join(built.snapshotDir!, file)).every((byte) => byte < 0x80)).to.equal(true);
     const articles = JSON.parse(readFileSync(path.join(built.snapshotDir!, FILES.articles), 'utf8')) as unknown[];
     expect(/[^\x00-\x7f]/.test(JSON.stringify(articles))).to.equal(true);
-    expect(articles).to.deep.equal([...built.index.articles.values()]);
+    // The index serves articles whose chunks read their texts when asked (see servedArticle): the same JSON.
+    expect(articles).to.deep.equal(JSON.parse(JSON.stringify([...built.index.articles.values()])));
   });
 
   it('stores the word bags as 16-bit integers, and still restores a lexical model stored with 32-bit ones (version 1)', async () => {

@@ -17,7 +17,7 @@ import {
   type TermScores,
 } from './termScores.ts';
 import { TermSpace, type FeatureCounts, type TermSpaceParts } from './termSpace.ts';
-import { unitFlags, unitsOf, type TermDoc, type TermUnit } from './termUnits.ts';
+import { passageUnitsLazily, unitFlags, unitsOf, type TermDoc, type TermUnit } from './termUnits.ts';
 import { WordBags, type WordBagParts } from './wordBags.ts';
 import type { WordVectors } from '../../search/ports.ts';
 
@@ -156,7 +156,8 @@ export class TermModel {
     options: { saved?: SavedClassifier; wordVectors?: WordVectors | null } = {},
   ): TermModel {
     const vectors = options.wordVectors ?? null;
-    const units = unitsOf(docs);
+    // Passages' texts are read only to retrain or to leave a unit out: not held (see passageUnitsLazily).
+    const units = passageUnitsLazily(docs);
     if (docs.length !== parts.articles || units.length !== parts.units)
       throw new Error('the saved lexical model was fitted on other articles');
     if ((vectors?.id ?? null) !== parts.wordVectors)

@@ -1,4 +1,5 @@
-import type { Article } from '../../articles/types.ts';
+import { isBlankChunk } from '../../articles/servedArticle.ts';
+import type { Article, Chunk } from '../../articles/types.ts';
 import type { Lang } from '../../contracts/api.ts';
 
 /** What the lexical model reads of one article. */
@@ -8,7 +9,12 @@ export interface TermDoc {
   title: string;
   questions: string[];
   /** Body sections (heading and text). */
-  passages: string[];
+  readonly passages: readonly string[];
+  /**
+   * Which passages have a word (each true or false), when known without
+   * their text: a served article's (see `termDocOf`). Else `passages` says.
+   */
+  readonly passageWords?: readonly boolean[];
 }
 
 /** One phrasing or passage of an article: what a question is compared with. */
@@ -24,7 +30,7 @@ export interface TermUnit {
 export const MIN_QUESTIONS = 3;
 
 /** An article's title and questions, and its passages (matched only when it lists fewer than MIN_QUESTIONS questions). */
-export function unitsOf(docs: TermDoc[]): TermUnit[] {
+export function unitsOf(docs: readonly TermDoc[]): TermUnit[] {
   return docs.flatMap((d, article): TermUnit[] => {
     const unit = (kind: TermUnit['kind'], text: string, matched = true): TermUnit => ({ article, kind, text, matched });
     const matchPassages = d.questions.length < MIN_QUESTIONS;
@@ -36,6 +42,40 @@ export function unitsOf(docs: TermDoc[]): TermUnit[] {
   });
 }
 
+/**
+ * The same units as `unitsOf`, but a passage's text is read from its
+ * document when asked for, not held: a restored model (`TermModel.restore`)
+ * reads them only to retrain its classifier or to leave a unit out
+ * (calibration), and at 10k articles they were 10 MB of joined strings.
+ */
+export function passageUnitsLazily(docs: readonly TermDoc[]): TermUnit[] {
+  return docs.flatMap((d, article): TermUnit[] => {
+    const matchPassages = d.questions.length < MIN_QUESTIONS;
+    const words = d.passageWords ?? d.passages.map((p) => !!p.trim());
+    const units: TermUnit[] = [
+      { article, kind: 'title', text: d.title, matched: true },
+      ...d.questions.map((q): TermUnit => ({ article, kind: 'question', text: q, matched: true })),
+    ];
+    words.forEach((has, k) => has && units.push(new PassageUnit(article, d, k, matchPassages)));
+    return units;
+  });
+}
+
+/** A passage unit whose text is its document's k-th passage, read when asked for. */
+class PassageUnit implements TermUnit {
+  readonly kind = 'passage';
+  constructor(
+    readonly article: number,
+    private readonly doc: TermDoc,
+    private readonly k: number,
+    readonly matched: boolean,
+  ) {}
+
+  get text(): string {
+    return this.doc.passages[this.k]!;
+  }
+}
+
 /** Each unit's article and matched flag as flat arrays: `score` reads them for every unit of the KB per question. */
 export function unitFlags(units: readonly TermUnit[]): { article: Int32Array; matched: Uint8Array } {
   return {
@@ -44,13 +84,25 @@ export function unitFlags(units: readonly TermUnit[]): { article: Int32Array; ma
   };
 }
 
-/** What the lexical model reads of an article: title, questions and body sections. */
+/**
+ * What the lexical model reads of an article: title, questions and body
+ * sections. The sections are joined from the chunks each time they are read
+ * (a restored model reads them rarely: see `passageUnitsLazily`), and which
+ * have a word is known without their text for a served article.
+ */
 export function termDocOf(a: Article): TermDoc {
   return {
     id: a.id,
     lang: a.lang,
     title: a.title,
     questions: a.questions,
-    passages: a.chunks.map((c) => [c.heading, c.text].filter(Boolean).join('\n')),
+    get passages() {
+      return a.chunks.map(passageOf);
+    },
+    passageWords: a.chunks.map((c) => !isBlankChunk(c)),
   };
+}
+
+function passageOf(c: Chunk): string {
+  return [c.heading, c.text].filter(Boolean).join('\n');
 }
