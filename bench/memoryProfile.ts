@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { centroidsOf } from '../core/indexing/kbIndex.ts';
+import { ArticleCentroids } from '../core/search/articleCentroids.ts';
+import { servedArticle } from '../core/articles/servedArticle.ts';
 import { currentSnapshotDir, FILES, readFullTextJson, readSnapshot } from '../core/indexing/snapshot.ts';
 import { TermModel, termDocOf } from '../core/answers/lexical/termModel.ts';
 import { HnswVectorIndex } from '../core/search/hnswVectorIndex.ts';
@@ -55,9 +57,17 @@ export async function profileMemory(
   );
   const fullText = MiniSearchIndex.fromJSON(await readFullTextJson(dir), data.manifest.synonyms);
   mark('MiniSearch index');
-  const centroids = data.centroids ?? centroidsOf(data.items, data.vectors!, data.manifest.embedder.dimensions);
-  mark(`embedder centroids (${data.centroids ? 'stored' : 'summed from the vectors'})`);
-  const docs = data.articles.map(termDocOf);
+  // Kept sparse, as indexFromData keeps them; the dense ones read are dropped.
+  const stored = !!data.centroids;
+  const centroids = ArticleCentroids.from(
+    data.centroids ?? centroidsOf(data.items, data.vectors!, data.manifest.embedder.dimensions),
+  );
+  data.centroids = undefined;
+  mark(`embedder centroids (${stored ? 'stored' : 'summed from the vectors'}, kept sparse)`);
+  // As indexFromData holds them: chunks without their texts, which the restored model does not read.
+  const articles = data.termModel ? data.articles.map(servedArticle) : data.articles;
+  data.articles = [];
+  const docs = articles.map(termDocOf);
   const terms = data.termModel
     ? TermModel.restore(docs, data.termModel, { saved: data.classifier, wordVectors })
     : TermModel.build(docs, { saved: data.classifier, wordVectors });
@@ -66,7 +76,7 @@ export async function profileMemory(
   );
   const graph = await HnswVectorIndex.read(path.join(dir, FILES.hnsw), data.manifest.embedder.dimensions, data.items);
   mark('hnswlib graph');
-  const keep = [fullText, centroids, terms, graph, wordVectors];
+  const keep = [fullText, centroids, terms, graph, wordVectors, articles];
   const total = process.memoryUsage();
   rows.push({
     step: 'total',
