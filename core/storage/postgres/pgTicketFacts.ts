@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import { TICKET_FACTS_VERSION, ticketFacts, type TicketFacts } from '../../reports/ticketFacts.ts';
+import { TicketColumns } from '../../reports/ticketColumns.ts';
+import { SOLVED } from '../../sla/computeSla.ts';
 import type { Ticket } from '../../tickets/types.ts';
 import { UnavailableError } from '../../errors.ts';
 import { log } from '../../logger.ts';
@@ -28,15 +30,6 @@ const CHUNKS = `SELECT '[' || string_agg('"' || row_version || '",' || last_ms |
 /** What receives each ticket's facts fetched: the row version they were made from, and their last_ms. */
 type Take = (version: string, facts: TicketFacts, lastMs: number) => void;
 
-/** One ticket's facts as this process decoded them, and the ticket row version (xmin) they were made from. */
-interface Cached {
-  version: string;
-  facts: TicketFacts;
-  lastMs: number;
-  /** The read that last listed it: what tells a deleted ticket's facts from a period's others. */
-  seen: number;
-}
-
 /**
  * The tickets report's facts of the tickets a period can count (migrations
  * 0011 and 0015), for one instance. Before each read, the facts of the
@@ -52,7 +45,18 @@ interface Cached {
  * The rule that derives facts stays in one place (ticketFacts), in this process.
  */
 export class PgTicketFacts {
-  private readonly cache = new Map<string, Cached>();
+  /**
+   * The facts this process decoded, as columns (one slot per ticket, slotOf
+   * its id), and per slot the ticket row version (xmin) they were made from,
+   * their last_ms and the read that last listed them (what tells a deleted
+   * ticket's facts from a period's others): no object per ticket to keep.
+   */
+  private readonly table = new TicketColumns();
+  private readonly slotOf = new Map<string, number>();
+  private readonly free: number[] = [];
+  private version = new Float64Array(1024);
+  private lastMs = new Float64Array(1024);
+  private seen = new Uint32Array(1024);
   private reads = 0;
   /** Whether this process has queued the facts another code version made (TICKET_FACTS_VERSION differs). */
   private versionChecked = false;
@@ -83,7 +87,7 @@ export class PgTicketFacts {
       const facts = await this.readNow(from, to);
       if (!this.closed)
         log.info('reports', 'tickets report facts decoded in the background', {
-          tickets: facts.length,
+          tickets: facts.size,
           ms: Math.round(performance.now() - started),
         });
     })()
@@ -100,21 +104,21 @@ export class PgTicketFacts {
   }
 
   /** The facts of every ticket created before `to` and active since `from` or still unsolved. */
-  async read(from: string, to: string): Promise<TicketFacts[]> {
+  async read(from: string, to: string): Promise<TicketColumns> {
     await this.warming;
     return this.readNow(from, to);
   }
 
-  private async readNow(from: string, to: string): Promise<TicketFacts[]> {
+  private async readNow(from: string, to: string): Promise<TicketColumns> {
     await this.refresh();
     const fromMs = Date.parse(from);
     const toMs = Date.parse(to);
     const read = ++this.reads;
     // Nothing decoded yet (a new process): the period's facts in one pass, without listing its ids first.
-    if (!this.cache.size) {
-      const out: TicketFacts[] = [];
+    if (!this.slotOf.size) {
+      const out: number[] = [];
       await this.fetchPeriod(fromMs, toMs, (version, facts, last) => out.push(this.keep(version, facts, read, last)));
-      return out;
+      return this.handOut(out);
     }
     // Two JSON arrays in one text value: 140,000 ids and versions parse in milliseconds, any id spelling.
     const { rows } = await this.pool.query<{ list: string }>(
@@ -123,19 +127,29 @@ export class PgTicketFacts {
       [fromMs, toMs],
     );
     const { ids, versions } = JSON.parse(rows[0]!.list) as { ids: string[]; versions: string[] };
-    const out: TicketFacts[] = [];
+    const out: number[] = [];
     const missing: string[] = [];
     // Marked and swept with no await between, so two reports at once never sweep each other's.
     for (let i = 0; i < ids.length; i++) {
-      const hit = this.cache.get(ids[i]!);
-      if (hit) hit.seen = read;
-      if (hit && hit.version === versions[i]) out.push(hit.facts);
+      const slot = this.slotOf.get(ids[i]!);
+      if (slot !== undefined) this.seen[slot] = read;
+      if (slot !== undefined && this.version[slot] === Number(versions[i])) out.push(slot);
       else missing.push(ids[i]!);
     }
     this.sweep(read, fromMs, toMs);
     await this.fetchMissing(missing, fromMs, toMs, (version, facts, last) =>
       out.push(this.keep(version, facts, read, last)),
     );
+    return this.handOut(out);
+  }
+
+  /**
+   * The given slots as a table of the report's own: a later read rewriting
+   * a slot (or compacting the history) never changes a table handed out.
+   */
+  private handOut(slots: number[]): TicketColumns {
+    const out = this.table.select(slots);
+    if (this.table.histWasted > this.table.histUsed / 2) this.table.compact();
     return out;
   }
 
@@ -242,9 +256,25 @@ export class PgTicketFacts {
     decode(rows, take);
   }
 
-  private keep(version: string, facts: TicketFacts, seen: number, last = lastMs(facts)): TicketFacts {
-    this.cache.set(facts.id, { version, facts, lastMs: last, seen });
-    return facts;
+  /** Keep one ticket's facts; returns its slot. */
+  private keep(version: string, facts: TicketFacts, seen: number, last = lastMs(facts)): number {
+    let slot = this.slotOf.get(facts.id);
+    if (slot === undefined) {
+      slot = this.free.pop() ?? this.table.size;
+      this.slotOf.set(facts.id, slot);
+    }
+    this.table.set(slot, facts);
+    if (slot >= this.version.length) {
+      const grown = Math.max(slot + 1, this.version.length * 2);
+      this.version = grow(new Float64Array(grown), this.version);
+      this.lastMs = grow(new Float64Array(grown), this.lastMs);
+      this.seen = grow(new Uint32Array(grown), this.seen);
+    }
+    // xmin as text is a 32-bit transaction id: a number compares without keeping a string per ticket.
+    this.version[slot] = Number(version);
+    this.lastMs[slot] = last;
+    this.seen[slot] = seen;
+    return slot;
   }
 
   /**
@@ -253,10 +283,23 @@ export class PgTicketFacts {
    * a period holds it again). The same test as the listing's WHERE.
    */
   private sweep(read: number, fromMs: number, toMs: number): void {
-    for (const [id, c] of this.cache)
-      if (c.seen !== read && c.facts.createdMs < toMs && (c.lastMs >= fromMs || UNSOLVED.has(c.facts.status)))
-        this.cache.delete(id);
+    const { createdMs, status } = this.table;
+    for (const [id, slot] of this.slotOf)
+      if (
+        this.seen[slot] !== read &&
+        createdMs[slot]! < toMs &&
+        (this.lastMs[slot]! >= fromMs || status[slot]! < SOLVED)
+      ) {
+        this.slotOf.delete(id);
+        this.table.clear(slot);
+        this.free.push(slot);
+      }
   }
+}
+
+function grow<T extends Float64Array | Uint32Array>(to: T, from: T): T {
+  to.set(from as never);
+  return to;
 }
 
 /** Hand each ticket of CHUNKS' rows to `take`. */
