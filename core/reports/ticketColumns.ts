@@ -163,31 +163,51 @@ export class TicketColumns {
     let changes = 0;
     for (let k = 0; k < slots.length; k++) changes += this.histLen[slots[k]!]!;
     const out = new TicketColumns(this.dict, Math.max(1, slots.length), Math.max(1, changes));
-    const fixed = [
-      'createdMs',
-      'firstResponseMs',
-      'solvedMs',
-      'status',
-      'publicReplies',
-      'rating',
-      'priority',
-      'plan',
-    ] as const;
-    for (let k = 0; k < slots.length; k++) {
-      const i = slots[k]!;
-      out.ids[k] = this.ids[i];
-      for (const name of fixed) out[name][k] = this[name][i]!;
-      for (const key of TICKET_KEY_NAMES) out.keys[key][k] = this.keys[key][i]!;
-      const start = this.histStart[i]!;
-      const n = this.histLen[i]!;
-      out.histStart[k] = out.histUsed;
-      out.histLen[k] = n;
-      out.histAt.set(this.histAt.subarray(start, start + n), out.histUsed);
-      out.histTo.set(this.histTo.subarray(start, start + n), out.histUsed);
-      out.histUsed += n;
+    // Runs of consecutive slots (a first read's are one run) copied a column at a time.
+    for (let k = 0; k < slots.length;) {
+      const first = slots[k]!;
+      let n = 1;
+      while (k + n < slots.length && slots[k + n] === first + n) n++;
+      this.copyRun(out, first, k, n);
+      k += n;
     }
     out.size = slots.length;
     return out;
+  }
+
+  /** Rows first..first+n-1 of this table into rows at.. of `out`, their status changes appended to out's. */
+  private copyRun(out: TicketColumns, first: number, at: number, n: number): void {
+    const end = first + n;
+    for (let i = first; i < end; i++) out.ids[at + i - first] = this.ids[i];
+    out.createdMs.set(this.createdMs.subarray(first, end), at);
+    out.firstResponseMs.set(this.firstResponseMs.subarray(first, end), at);
+    out.solvedMs.set(this.solvedMs.subarray(first, end), at);
+    out.status.set(this.status.subarray(first, end), at);
+    out.publicReplies.set(this.publicReplies.subarray(first, end), at);
+    out.rating.set(this.rating.subarray(first, end), at);
+    out.priority.set(this.priority.subarray(first, end), at);
+    out.plan.set(this.plan.subarray(first, end), at);
+    for (const key of TICKET_KEY_NAMES) out.keys[key].set(this.keys[key].subarray(first, end), at);
+    out.histLen.set(this.histLen.subarray(first, end), at);
+    // Rows written one after another have their changes one after another: copied a stretch at a time.
+    let from = 0;
+    let to = 0;
+    const flush = () => {
+      out.histAt.set(this.histAt.subarray(from, to), out.histUsed - (to - from));
+      out.histTo.set(this.histTo.subarray(from, to), out.histUsed - (to - from));
+    };
+    for (let i = first; i < end; i++) {
+      const start = this.histStart[i]!;
+      const len = this.histLen[i]!;
+      if (start !== to) {
+        flush();
+        from = to = start;
+      }
+      out.histStart[at + i - first] = out.histUsed;
+      out.histUsed += len;
+      to += len;
+    }
+    flush();
   }
 
   /** Changes written for rows since rewritten or cleared: what compact() would free. */
