@@ -5,6 +5,7 @@ import { SOLVED } from '../../sla/computeSla.ts';
 import type { Ticket } from '../../tickets/types.ts';
 import { UnavailableError } from '../../errors.ts';
 import { log } from '../../logger.ts';
+import { packFacts, unpackFacts, type PackedFacts } from './packedTicketFacts.ts';
 import { transaction } from './transaction.ts';
 
 /** Facts (re)made per statement: one round trip each. */
@@ -307,7 +308,7 @@ function decode(rows: Array<[string]>, take: Take): void {
   for (const [chunk] of rows) {
     const triples = JSON.parse(chunk) as unknown[];
     for (let i = 0; i < triples.length; i += 3)
-      take(triples[i] as string, triples[i + 2] as TicketFacts, triples[i + 1] as number);
+      take(triples[i] as string, unpackFacts(triples[i + 2] as PackedFacts | TicketFacts), triples[i + 1] as number);
   }
 }
 
@@ -316,7 +317,7 @@ function lastMs(f: TicketFacts): number {
   return Math.max(f.createdMs, f.firstResponseMs ?? 0, f.solvedMs ?? 0, ...f.history.map(([ms]) => ms));
 }
 
-/** Upsert the facts made from the given ticket row versions (xmin): the one writer of ticket_facts rows. */
+/** Upsert the facts made from the given ticket row versions (xmin), packed (packFacts): the one writer of ticket_facts rows. */
 export async function storeTicketFacts(client: pg.PoolClient, facts: TicketFacts[], versions: string[]): Promise<void> {
   await client.query(
     `INSERT INTO ticket_facts (id, row_version, facts_version, created_ms, last_ms, unsolved, facts)
@@ -332,7 +333,7 @@ export async function storeTicketFacts(client: pg.PoolClient, facts: TicketFacts
       facts.map(lastMs),
       facts.map((f) => UNSOLVED.has(f.status)),
       // One JSON text, not a text[] of them: the driver escapes every quote of an array's strings, as much work again.
-      JSON.stringify(facts),
+      JSON.stringify(facts.map(packFacts)),
       TICKET_FACTS_VERSION,
     ],
   );
