@@ -3,6 +3,31 @@ import { STATUS_CODE, STATUS_ORDER } from '../sla/computeSla.ts';
 import type { Ticket } from '../tickets/types.ts';
 import type { TicketFacts, TicketKeyName } from './ticketFacts.ts';
 
+/**
+ * One ticket's facts as PostgreSQL's ticket_facts stores them since migration
+ * 0017 (core/storage/postgres/packedTicketFacts.ts): a positional array,
+ * times relative to creation, absent values null. Defined here so a table
+ * can take it without making the TicketFacts object (setPacked).
+ */
+export type PackedFacts = [
+  id: string,
+  createdMs: number,
+  firstResponse: number | null,
+  solved: number | null,
+  status: TicketStatus,
+  history: Array<number | TicketStatus>,
+  publicReplies: number,
+  rating: TicketFacts['rating'] | null,
+  priority: TicketFacts['priority'] | null,
+  plan: string | null,
+  category: string,
+  type: string,
+  priorityKey: string,
+  team: string,
+  channel: string,
+  agent: string,
+];
+
 export const TICKET_KEY_NAMES: readonly TicketKeyName[] = ['category', 'type', 'priority', 'team', 'channel', 'agent'];
 /** Rating codes: 0 none. */
 const RATINGS = [undefined, 'good', 'bad'] as const;
@@ -121,6 +146,39 @@ export class TicketColumns {
       const [at, to] = f.history[j]!;
       this.histAt[this.histUsed] = at;
       this.histTo[this.histUsed++] = STATUS_CODE[to];
+    }
+  }
+
+  /** Write row `slot` from facts packed as PackedFacts (core/storage/postgres/packedTicketFacts.ts). */
+  setPacked(slot: number, p: PackedFacts): void {
+    if (slot >= this.createdMs.length) this.grow(Math.max(slot + 1, this.createdMs.length * 2));
+    if (slot >= this.size) this.size = slot + 1;
+    const d = this.dict;
+    const c = p[1];
+    this.ids[slot] = p[0];
+    this.createdMs[slot] = c;
+    this.firstResponseMs[slot] = p[2] === null ? NaN : p[2] + c;
+    this.solvedMs[slot] = p[3] === null ? NaN : p[3] + c;
+    this.status[slot] = STATUS_CODE[p[4]];
+    this.publicReplies[slot] = p[6];
+    this.rating[slot] = p[7] === 'good' ? 1 : p[7] === 'bad' ? 2 : 0;
+    this.priority[slot] = d.code(p[8] ?? undefined);
+    this.plan[slot] = d.code(p[9] ?? undefined);
+    const k = this.keys;
+    k.category[slot] = d.code(p[10]);
+    k.type[slot] = d.code(p[11]);
+    k.priority[slot] = d.code(p[12]);
+    k.team[slot] = d.code(p[13]);
+    k.channel[slot] = d.code(p[14]);
+    k.agent[slot] = d.code(p[15]);
+    const h = p[5];
+    const n = h.length >> 1;
+    if (this.histUsed + n > this.histAt.length) this.growHistory(Math.max(this.histUsed + n, this.histAt.length * 2));
+    this.histStart[slot] = this.histUsed;
+    this.histLen[slot] = n;
+    for (let j = 0; j < h.length; j += 2) {
+      this.histAt[this.histUsed] = (h[j] as number) + c;
+      this.histTo[this.histUsed++] = STATUS_CODE[h[j + 1] as TicketStatus];
     }
   }
 

@@ -21,7 +21,7 @@ const draft: TicketDraft = {
   transcript: [],
   shown: [],
 };
-const byId = (facts: TicketFacts[]) => [...facts].sort((x, y) => (x.id < y.id ? -1 : 1));
+const byId = (facts: Iterable<TicketFacts>) => [...facts].sort((x, y) => (x.id < y.id ? -1 : 1));
 
 /**
  * ticket_facts' packed form (migration 0017) on PostgreSQL: facts stored
@@ -109,9 +109,9 @@ describe('packed ticket facts (postgres, migration 0017)', function () {
     const open = (await a.tickets.list({ status: 'open' })).tickets[0]!;
     await a.tickets.update(open.id, (t) => void moveTo(t, 'solved', new Date('2026-07-01T08:00:00Z')));
     const facts = await reader.read(ALL.from, ALL.to);
-    expect(facts.find((f) => f.id === open.id)?.status).to.equal('solved');
+    expect([...facts].find((f) => f.id === open.id)?.status).to.equal('solved');
     expect(byId(facts)).to.deep.equal(byId(await current()));
-    const solved = (await current()).find((f) => f.id === open.id)!;
+    const solved = [...(await current())].find((f) => f.id === open.id)!;
     expect((await stored()).get(open.id)).to.equal(JSON.stringify(packFacts(solved)));
   });
 });

@@ -1,3 +1,4 @@
+import type { PackedFacts } from '../../reports/ticketColumns.ts';
 import type { TicketFacts } from '../../reports/ticketFacts.ts';
 
 /**
@@ -12,26 +13,10 @@ import type { TicketFacts } from '../../reports/ticketFacts.ts';
  * process's first report receives and parses half as much. Migration 0017
  * packs the rows stored before it in SQL, in this same order; a row still
  * holding the keyed object (written by an older instance meanwhile) is read
- * as it is (unpackFacts).
+ * as it is. A reader writes either into its columns (TicketColumns.setPacked,
+ * .set) without making the keyed object from the packed one.
  */
-export type PackedFacts = [
-  id: string,
-  createdMs: number,
-  firstResponse: number | null,
-  solved: number | null,
-  status: TicketFacts['status'],
-  history: Array<number | TicketFacts['status']>,
-  publicReplies: number,
-  rating: TicketFacts['rating'] | null,
-  priority: TicketFacts['priority'] | null,
-  plan: string | null,
-  category: string,
-  type: string,
-  priorityKey: string,
-  team: string,
-  channel: string,
-  agent: string,
-];
+export type { PackedFacts };
 
 /** The stored form of one ticket's facts. */
 export function packFacts(f: TicketFacts): PackedFacts {
@@ -57,30 +42,4 @@ export function packFacts(f: TicketFacts): PackedFacts {
     k.channel,
     k.agent,
   ];
-}
-
-/** The facts of a stored value: the packed form, or the keyed object stored before migration 0017. */
-export function unpackFacts(stored: PackedFacts | TicketFacts): TicketFacts {
-  if (!Array.isArray(stored)) return stored;
-  const p = stored;
-  const c = p[1];
-  const packed = p[5];
-  const history: TicketFacts['history'] = [];
-  for (let i = 0; i < packed.length; i += 2)
-    history.push([(packed[i] as number) + c, packed[i + 1] as TicketFacts['status']]);
-  // The keys in ticketFacts' order: every ticket's facts share one object shape.
-  const f: TicketFacts = {
-    id: p[0],
-    createdMs: c,
-    status: p[4],
-    history,
-    publicReplies: p[6],
-    keys: { category: p[10], type: p[11], priority: p[12], team: p[13], channel: p[14], agent: p[15] },
-  };
-  if (p[2] !== null) f.firstResponseMs = p[2] + c;
-  if (p[3] !== null) f.solvedMs = p[3] + c;
-  if (p[7] !== null) f.rating = p[7];
-  if (p[8] !== null) f.priority = p[8];
-  if (p[9] !== null) f.plan = p[9];
-  return f;
 }

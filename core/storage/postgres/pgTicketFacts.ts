@@ -5,7 +5,7 @@ import { SOLVED } from '../../sla/computeSla.ts';
 import type { Ticket } from '../../tickets/types.ts';
 import { UnavailableError } from '../../errors.ts';
 import { log } from '../../logger.ts';
-import { packFacts, unpackFacts, type PackedFacts } from './packedTicketFacts.ts';
+import { packFacts, type PackedFacts } from './packedTicketFacts.ts';
 import { transaction } from './transaction.ts';
 
 /** Facts (re)made per statement: one round trip each. */
@@ -29,7 +29,10 @@ const CHUNKS = `SELECT '[' || string_agg('"' || row_version || '",' || last_ms |
                   FROM ticket_facts WHERE %WHERE% GROUP BY floor(created_ms / ${DAY})`;
 
 /** What receives each ticket's facts fetched: the row version they were made from, and their last_ms. */
-type Take = (version: string, facts: TicketFacts, lastMs: number) => void;
+type Take = (version: string, stored: Stored, lastMs: number) => void;
+/** A ticket's facts as a row holds them: packed (migration 0017), or keyed as an older instance may still write. */
+type Stored = PackedFacts | TicketFacts;
+const idOf = (s: Stored) => (Array.isArray(s) ? s[0] : s.id);
 
 /**
  * The tickets report's facts of the tickets a period can count (migrations
@@ -201,7 +204,7 @@ export class PgTicketFacts {
     if (facts.length) await storeTicketFacts(client, facts, versions);
     await client.query('DELETE FROM ticket_facts_due WHERE id = ANY($1)', [rows.map((r) => r.id)]);
     // Facts just made are this process's too: no need to read back what it wrote.
-    facts.forEach((f, i) => this.keep(versions[i]!, f, this.reads));
+    facts.forEach((f, i) => this.keep(versions[i]!, f, this.reads, lastMs(f)));
     return { taken: rows.length, made: facts.length, last: rows[rows.length - 1]!.id };
   }
 
@@ -212,7 +215,7 @@ export class PgTicketFacts {
     // A listed ticket stays in the period until it is deleted: last_ms only grows, and it grows when a ticket is solved.
     const wanted = new Set(ids);
     await this.fetchPeriod(fromMs, toMs, (version, facts, last) => {
-      if (wanted.has(facts.id)) take(version, facts, last);
+      if (wanted.has(idOf(facts))) take(version, facts, last);
     });
   }
 
@@ -258,13 +261,16 @@ export class PgTicketFacts {
   }
 
   /** Keep one ticket's facts; returns its slot. */
-  private keep(version: string, facts: TicketFacts, seen: number, last = lastMs(facts)): number {
-    let slot = this.slotOf.get(facts.id);
+  private keep(version: string, facts: Stored, seen: number, last: number): number {
+    const id = idOf(facts);
+    let slot = this.slotOf.get(id);
     if (slot === undefined) {
       slot = this.free.pop() ?? this.table.size;
-      this.slotOf.set(facts.id, slot);
+      this.slotOf.set(id, slot);
     }
-    this.table.set(slot, facts);
+    // Packed facts go straight into the columns: no TicketFacts object made to be copied and dropped.
+    if (Array.isArray(facts)) this.table.setPacked(slot, facts);
+    else this.table.set(slot, facts);
     if (slot >= this.version.length) {
       const grown = Math.max(slot + 1, this.version.length * 2);
       this.version = grow(new Float64Array(grown), this.version);
@@ -308,7 +314,7 @@ function decode(rows: Array<[string]>, take: Take): void {
   for (const [chunk] of rows) {
     const triples = JSON.parse(chunk) as unknown[];
     for (let i = 0; i < triples.length; i += 3)
-      take(triples[i] as string, unpackFacts(triples[i + 2] as PackedFacts | TicketFacts), triples[i + 1] as number);
+      take(triples[i] as string, triples[i + 2] as Stored, triples[i + 1] as number);
   }
 }
 
