@@ -29,6 +29,8 @@ export type PackedFacts = [
 ];
 
 export const TICKET_KEY_NAMES: readonly TicketKeyName[] = ['category', 'type', 'priority', 'team', 'channel', 'agent'];
+/** Consecutive rows from which select() copies a column at a time rather than row by row. */
+const RUN = 32;
 /** Rating codes: 0 none. */
 const RATINGS = [undefined, 'good', 'bad'] as const;
 
@@ -240,12 +242,14 @@ export class TicketColumns {
     let changes = 0;
     for (let k = 0; k < slots.length; k++) changes += this.histLen[slots[k]!]!;
     const out = new TicketColumns(this.dict, Math.max(1, slots.length), Math.max(1, changes));
-    // Runs of consecutive slots (a first read's are one run) copied a column at a time.
+    // Long runs of consecutive slots (a first read's are one run) copied a column at a time; the
+    // scattered rows of a warm read one by one (a typed-array view per column per row cost more).
     for (let k = 0; k < slots.length;) {
       const first = slots[k]!;
       let n = 1;
       while (k + n < slots.length && slots[k + n] === first + n) n++;
-      this.copyRun(out, first, k, n);
+      if (n >= RUN) this.copyRun(out, first, k, n);
+      else for (let j = 0; j < n; j++) this.copyRow(out, first + j, k + j);
       k += n;
     }
     out.size = slots.length;
@@ -269,22 +273,53 @@ export class TicketColumns {
     // Rows written one after another have their changes one after another: copied a stretch at a time.
     let from = 0;
     let to = 0;
-    const flush = () => {
-      out.histAt.set(this.histAt.subarray(from, to), out.histUsed - (to - from));
-      out.histTo.set(this.histTo.subarray(from, to), out.histUsed - (to - from));
-    };
     for (let i = first; i < end; i++) {
       const start = this.histStart[i]!;
       const len = this.histLen[i]!;
       if (start !== to) {
-        flush();
+        this.copyChanges(out, from, to);
         from = to = start;
       }
       out.histStart[at + i - first] = out.histUsed;
       out.histUsed += len;
       to += len;
     }
-    flush();
+    this.copyChanges(out, from, to);
+  }
+
+  /** Changes from..to-1 of this table into the last to-from changes out has counted. */
+  private copyChanges(out: TicketColumns, from: number, to: number): void {
+    out.histAt.set(this.histAt.subarray(from, to), out.histUsed - (to - from));
+    out.histTo.set(this.histTo.subarray(from, to), out.histUsed - (to - from));
+  }
+
+  /** Row i of this table into row k of `out`, its status changes appended to out's. */
+  private copyRow(out: TicketColumns, i: number, k: number): void {
+    out.ids[k] = this.ids[i];
+    out.createdMs[k] = this.createdMs[i]!;
+    out.firstResponseMs[k] = this.firstResponseMs[i]!;
+    out.solvedMs[k] = this.solvedMs[i]!;
+    out.status[k] = this.status[i]!;
+    out.publicReplies[k] = this.publicReplies[i]!;
+    out.rating[k] = this.rating[i]!;
+    out.priority[k] = this.priority[i]!;
+    out.plan[k] = this.plan[i]!;
+    const ok = out.keys;
+    const tk = this.keys;
+    ok.category[k] = tk.category[i]!;
+    ok.type[k] = tk.type[i]!;
+    ok.priority[k] = tk.priority[i]!;
+    ok.team[k] = tk.team[i]!;
+    ok.channel[k] = tk.channel[i]!;
+    ok.agent[k] = tk.agent[i]!;
+    const start = this.histStart[i]!;
+    const n = this.histLen[i]!;
+    out.histStart[k] = out.histUsed;
+    out.histLen[k] = n;
+    for (let j = start; j < start + n; j++) {
+      out.histAt[out.histUsed] = this.histAt[j]!;
+      out.histTo[out.histUsed++] = this.histTo[j]!;
+    }
   }
 
   /** Changes written for rows since rewritten or cleared: what compact() would free. */

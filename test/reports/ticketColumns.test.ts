@@ -79,5 +79,10 @@ describe('tickets report facts as columns', () => {
     const some = c.select([2999, 5]);
     expect(some.dict).to.equal(c.dict);
     expect([...some]).to.deep.equal([many[2999], many[5]]);
+    // A long run of slots, one of them rewritten since (its changes now at the end of the table's).
+    const rewritten = { ...many[200]!, history: [...many[200]!.history, [T0 + 9 * H, 'solved']] } as TicketFacts;
+    c.set(200, rewritten);
+    const run = Array.from({ length: 400 }, (_, i) => 100 + i);
+    expect([...c.select(run)]).to.deep.equal(run.map((i) => (i === 200 ? rewritten : many[i])));
   });
 });
