@@ -203,10 +203,12 @@ export class TicketColumns {
     }
   }
 
-  /** Forget row `slot` (its slot may be written again). */
+  /**
+   * Forget row `slot`: it no longer iterates, and compact() frees its changes.
+   * Its values stay until then, so a copy made meanwhile still reads them.
+   */
   clear(slot: number): void {
     this.ids[slot] = undefined;
-    this.histLen[slot] = 0;
   }
 
   /** Row i as the facts it was made from. */
@@ -325,7 +327,7 @@ export class TicketColumns {
   /** Changes written for rows since rewritten or cleared: what compact() would free. */
   get histWasted(): number {
     let live = 0;
-    for (let i = 0; i < this.size; i++) live += this.histLen[i]!;
+    for (let i = 0; i < this.size; i++) if (this.ids[i] !== undefined) live += this.histLen[i]!;
     return this.histUsed - live;
   }
 
@@ -335,6 +337,7 @@ export class TicketColumns {
     const to = new Uint8Array(at.length);
     let used = 0;
     for (let i = 0; i < this.size; i++) {
+      if (this.ids[i] === undefined) this.histLen[i] = 0;
       const start = this.histStart[i]!;
       const n = this.histLen[i]!;
       at.set(this.histAt.subarray(start, start + n), used);

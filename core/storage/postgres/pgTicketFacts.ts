@@ -58,6 +58,10 @@ export class PgTicketFacts {
   private readonly table = new TicketColumns();
   private readonly slotOf = new Map<string, number>();
   private readonly free: number[] = [];
+  /** Slots swept while another read may still hold them: freed once no read is in flight. */
+  private released: number[] = [];
+  /** Reads in flight (a warm-up's included). */
+  private active = 0;
   private version = new Float64Array(1024);
   private lastMs = new Float64Array(1024);
   private seen = new Uint32Array(1024);
@@ -114,6 +118,15 @@ export class PgTicketFacts {
   }
 
   private async readNow(from: string, to: string): Promise<TicketColumns> {
+    this.active++;
+    try {
+      return await this.readNowInner(from, to);
+    } finally {
+      this.active--;
+    }
+  }
+
+  private async readNowInner(from: string, to: string): Promise<TicketColumns> {
     await this.refresh();
     const fromMs = Date.parse(from);
     const toMs = Date.parse(to);
@@ -153,7 +166,12 @@ export class PgTicketFacts {
    */
   private handOut(slots: number[]): TicketColumns {
     const out = this.table.select(slots);
-    if (this.table.histWasted > this.table.histUsed / 2) this.table.compact();
+    // Another read in flight may hold slots this one swept, or rows whose changes compact() would move.
+    if (this.active === 1) {
+      for (const slot of this.released) this.free.push(slot);
+      this.released = [];
+      if (this.table.histWasted > this.table.histUsed / 2) this.table.compact();
+    }
     return out;
   }
 
@@ -299,7 +317,7 @@ export class PgTicketFacts {
       ) {
         this.slotOf.delete(id);
         this.table.clear(slot);
-        this.free.push(slot);
+        this.released.push(slot);
       }
   }
 }
