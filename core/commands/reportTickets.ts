@@ -1,5 +1,5 @@
 import { periodOf, type PeriodInput } from '../reports/period.ts';
-import { memoisedFacts } from '../reports/ticketFacts.ts';
+import { memoisedColumns } from '../reports/ticketFacts.ts';
 import { ticketReport, type TicketGroupBy, type TicketReport } from '../reports/tickets.ts';
 import type { CoreServices } from '../services.ts';
 
@@ -20,6 +20,6 @@ export async function reportTickets(
   const period = periodOf(input, { windowDays: 0, now });
   const facts = core.tickets.reportFacts
     ? await core.tickets.reportFacts(period.from, period.to)
-    : memoisedFacts(await core.tickets.all());
+    : memoisedColumns(await core.tickets.all());
   return ticketReport(facts, period, input.groupBy, core.index.get().manifest.sla, now);
 }

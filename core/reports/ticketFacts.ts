@@ -1,5 +1,6 @@
 import type { TicketStatus } from '../contracts/api.ts';
 import type { Ticket } from '../tickets/types.ts';
+import { TicketColumns } from './ticketColumns.ts';
 import { ticketAgent, UNCATEGORISED, NONE } from './csat.ts';
 
 /**
@@ -93,6 +94,38 @@ const unchanged = (s: Stamp, t: Ticket): boolean =>
   s[10] === t.attributes?.plan &&
   s[11] === t.firstResponseAt;
 const memo = new WeakMap<Ticket, { stamp: Stamp; facts: TicketFacts }>();
+
+/** The embedded store's facts as columns: each facts object written once, into a slot of one table. */
+let table = new TicketColumns();
+let slotOf = new WeakMap<TicketFacts, number>();
+
+/**
+ * The facts of tickets an embedded store holds in memory, as a report's
+ * columns (memoisedFacts, then each unchanged ticket's row copied from the
+ * table it was written into at an earlier report rather than written again:
+ * that cost a 140,000-ticket report ~0.5 s of CPU). Rows of facts no longer
+ * current pile up in the table until it holds twice what a report asks;
+ * then it is made anew.
+ */
+export function memoisedColumns(tickets: readonly Ticket[]): TicketColumns {
+  const facts = memoisedFacts(tickets);
+  if (table.size > 2 * facts.length + 1024) {
+    table = new TicketColumns(undefined, facts.length);
+    slotOf = new WeakMap();
+  }
+  const slots = new Uint32Array(facts.length);
+  for (let i = 0; i < facts.length; i++) {
+    const f = facts[i]!;
+    let slot = slotOf.get(f);
+    if (slot === undefined) {
+      slot = table.size;
+      table.set(slot, f);
+      slotOf.set(f, slot);
+    }
+    slots[i] = slot;
+  }
+  return table.select(slots);
+}
 
 /**
  * The facts of tickets an embedded store holds in memory: each ticket's are

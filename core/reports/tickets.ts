@@ -1,9 +1,17 @@
-import type { TicketStatus } from '../contracts/api.ts';
 import { tabulatedClock, type BusinessClock } from '../sla/businessClock.ts';
-import { runClocks, targetsFor, type RawSlaClock } from '../sla/computeSla.ts';
+import {
+  OPEN,
+  runClocks,
+  SOLVED,
+  STATUS_CODE,
+  targetsFor,
+  type RawSlaClock,
+  type SlaTimeline,
+} from '../sla/computeSla.ts';
 import type { SlaPolicy } from '../sla/slaPolicy.ts';
 import { dayKey, periodKeys, weekKey } from './deflection.ts';
 import { DAY_MS, type Period } from './outcomes.ts';
+import { TicketColumns } from './ticketColumns.ts';
 import type { TicketFacts, TicketKeyName } from './ticketFacts.ts';
 import { TicketAcc, type TicketRow } from './ticketRow.ts';
 
@@ -38,20 +46,21 @@ export interface TicketReport {
  * SLA policy and `now`.
  */
 export function ticketReport(
-  facts: Iterable<TicketFacts>,
+  facts: Iterable<TicketFacts> | TicketColumns,
   period: Pick<Period, 'from' | 'to'>,
   groupBy: TicketGroupBy,
   policy: SlaPolicy | undefined,
   now: number,
 ): TicketReport {
+  const c = facts instanceof TicketColumns ? facts : TicketColumns.of(facts);
   const fromMs = Date.parse(period.from);
   const toMs = Date.parse(period.to);
   const endMs = Math.min(toMs, now);
   const timed = groupBy === 'day' || groupBy === 'week';
   const keyOfTime = groupBy === 'week' ? weekKey : dayKey;
-  const list: TicketFacts[] = [];
-  for (const f of facts) if (f.createdMs < toMs) list.push(f);
-  const earliest = list.reduce((m, f) => Math.min(m, f.createdMs), fromMs);
+  const { createdMs, firstResponseMs, solvedMs, status, histStart, histLen, histAt, histTo } = c;
+  let earliest = fromMs;
+  for (let i = 0; i < c.size; i++) if (createdMs[i]! < toMs && createdMs[i]! < earliest) earliest = createdMs[i]!;
   const clock = policy ? tabulatedClock(policy, earliest, Math.max(now, toMs) + AHEAD_MS) : AROUND_THE_CLOCK;
 
   const rows = new Map<string, TicketAcc>();
@@ -62,56 +71,76 @@ export function ticketReport(
     if (!r) rows.set(key, (r = new TicketAcc(key)));
     return r;
   };
+  // By a triage field: each dictionary code's row, looked up once rather than by its string per ticket.
+  const keyCodes = timed ? undefined : c.keys[groupBy as TicketKeyName];
+  const byCode: (TicketAcc | undefined)[] = [];
+  const rowOfCode = (code: number) => (byCode[code] ??= row(c.dict.strings[code]!));
   // Each figure lands in the row of its own instant (day, week) or of the ticket's key.
   const at = (group: TicketAcc | undefined, ms: number) => group ?? row(keyOfTime(ms));
   const rowEnds = timed ? [...rows.keys()].map((k) => rowEnd(k, groupBy, endMs)) : [];
   const rowAccs = [...rows.values()];
-  const targets: TargetsByPlan = new Map();
+  const targets = new Map<number, Targets>();
+  // One timeline, pointed at each ticket's changes in turn: the SLA clocks read it, nothing is allocated per ticket.
+  const tl: SlaTimeline = { createdMs: 0, status: 0, at: histAt, to: histTo, start: 0, end: 0, firstResponseMs: NaN };
 
-  for (const f of list) {
+  for (let i = 0; i < c.size; i++) {
+    const created = createdMs[i]!;
+    if (created >= toMs) continue;
+    const hs = histStart[i]!;
+    const he = hs + histLen[i]!;
+    const st = status[i]!;
     // Solved or closed for good before the period: none of its instants falls in it.
-    if (STOPPED.has(f.status) && (f.history.at(-1)?.[0] ?? f.createdMs) < fromMs) continue;
-    const group = timed ? undefined : row(f.keys[groupBy as TicketKeyName]);
-    if (f.createdMs >= fromMs) {
-      at(group, f.createdMs).created++;
+    if (st >= SOLVED && (he > hs ? histAt[he - 1]! : created) < fromMs) continue;
+    const group = keyCodes ? rowOfCode(keyCodes[i]!) : undefined;
+    if (created >= fromMs) {
+      at(group, created).created++;
       totals.created++;
     }
-    const fr = f.firstResponseMs;
-    if (fr !== undefined && fr >= fromMs && fr < toMs) {
-      const calendar = fr - f.createdMs;
-      const business = clock.between(f.createdMs, fr);
+    // Absent times are NaN: every comparison with them is false.
+    const fr = firstResponseMs[i]!;
+    if (fr >= fromMs && fr < toMs) {
+      const calendar = fr - created;
+      const business = clock.between(created, fr);
       at(group, fr).firstResponse(business, calendar);
       totals.firstResponse(business, calendar);
     }
-    const solved = f.solvedMs;
-    if (solved !== undefined && solved >= fromMs && solved < toMs) {
-      const reopens = reopensOf(f);
-      const calendar = solved - f.createdMs;
-      const business = clock.between(f.createdMs, solved);
-      const fcr = f.publicReplies <= 1 && !reopens.withinWindow;
+    const solved = solvedMs[i]!;
+    if (solved >= fromMs && solved < toMs) {
+      const reopens = reopensIn(histAt, histTo, hs, he);
+      const calendar = solved - created;
+      const business = clock.between(created, solved);
+      const fcr = c.publicReplies[i]! <= 1 && reopens !== REOPENED_WITHIN_WINDOW;
       const windowOpen = fcr && solved + FCR_REOPEN_WINDOW_MS > now;
-      at(group, solved).solve(business, calendar, reopens.any, fcr, windowOpen, f.rating);
-      totals.solve(business, calendar, reopens.any, fcr, windowOpen, f.rating);
+      const rating = c.rating[i] === 1 ? 'good' : c.rating[i] === 2 ? 'bad' : undefined;
+      at(group, solved).solve(business, calendar, reopens !== NOT_REOPENED, fcr, windowOpen, rating);
+      totals.solve(business, calendar, reopens !== NOT_REOPENED, fcr, windowOpen, rating);
     }
     if (policy) {
-      const clocks = slaClocks(f, policy, targets, now, clock);
-      if (clocks) {
-        const fr = decided(clocks.firstResponse, f.firstResponseMs ?? stoppedSince(f));
-        if (fr !== undefined && fr >= fromMs && fr < toMs) {
-          at(group, fr).sla('firstResponse', clocks.firstResponse!.state === 'met');
+      const tg = targetsOf(c, i, policy, targets);
+      if (tg.firstResponse || tg.resolution) {
+        tl.createdMs = created;
+        tl.status = st;
+        tl.start = hs;
+        tl.end = he;
+        tl.firstResponseMs = fr;
+        const clocks = runClocks(tl, tg, now, clock);
+        const stopped = stoppedSince(st, histAt, histTo, hs, he);
+        const frAt = decided(clocks.firstResponse, Number.isNaN(fr) ? stopped : fr);
+        if (frAt !== undefined && frAt >= fromMs && frAt < toMs) {
+          at(group, frAt).sla('firstResponse', clocks.firstResponse!.state === 'met');
           totals.sla('firstResponse', clocks.firstResponse!.state === 'met');
         }
-        const res = decided(clocks.resolution, stoppedSince(f));
+        const res = decided(clocks.resolution, stopped);
         if (res !== undefined && res >= fromMs && res < toMs) {
           at(group, res).sla('resolution', clocks.resolution!.state === 'met');
           totals.sla('resolution', clocks.resolution!.state === 'met');
         }
       }
     }
-    if (timed) countBacklogByRow(f, rowEnds, rowAccs);
-    if (unsolvedAt(f, endMs)) {
-      group?.backlogAge(endMs - f.createdMs);
-      totals.backlogAge(endMs - f.createdMs);
+    if (timed) countBacklogByRow(created, histAt, histTo, hs, he, rowEnds, rowAccs);
+    if (unsolvedAt(created, histAt, histTo, hs, he, endMs)) {
+      group?.backlogAge(endMs - created);
+      totals.backlogAge(endMs - created);
     }
   }
 
@@ -127,34 +156,42 @@ export function ticketReport(
   };
 }
 
-const UNSOLVED: ReadonlySet<TicketStatus> = new Set(['open', 'pending', 'on_hold']);
-const STOPPED: ReadonlySet<TicketStatus> = new Set(['solved', 'closed']);
-
 /** In the backlog at `ms`: created before it and, just before it, open, pending or on hold. */
-function unsolvedAt(f: TicketFacts, ms: number): boolean {
-  if (f.createdMs >= ms) return false;
+function unsolvedAt(
+  createdMs: number,
+  at: Float64Array,
+  to: Uint8Array,
+  start: number,
+  end: number,
+  ms: number,
+): boolean {
+  if (createdMs >= ms) return false;
   // The status of the last change before ms (changes at ms itself happen after it).
-  let status: TicketStatus = 'open';
-  for (const [at, next] of f.history) {
-    if (at >= ms) break;
-    status = next;
-  }
-  return UNSOLVED.has(status);
+  let status = OPEN;
+  for (let j = start; j < end && at[j]! < ms; j++) status = to[j]!;
+  return status < SOLVED;
 }
 
 /** Day and week rows: the backlog at each row's end, over each span [from, to) the ticket was unsolved. */
-function countBacklogByRow(f: TicketFacts, ends: number[], accs: TicketAcc[]): void {
-  let status: TicketStatus = 'open';
-  let from = f.createdMs;
-  for (let i = 0; i <= f.history.length; i++) {
-    const next = f.history[i];
-    const to = next ? next[0] : Infinity;
-    if (UNSOLVED.has(status))
-      for (let j = firstAbove(ends, from); j < ends.length && ends[j]! <= to; j++)
-        accs[j]!.backlogAge(ends[j]! - f.createdMs);
-    if (!next) break;
-    from = next[0];
-    status = next[1];
+function countBacklogByRow(
+  createdMs: number,
+  at: Float64Array,
+  to: Uint8Array,
+  start: number,
+  end: number,
+  ends: number[],
+  accs: TicketAcc[],
+): void {
+  let status = OPEN;
+  let from = createdMs;
+  for (let i = start; i <= end; i++) {
+    const until = i < end ? at[i]! : Infinity;
+    if (status < SOLVED)
+      for (let j = firstAbove(ends, from); j < ends.length && ends[j]! <= until; j++)
+        accs[j]!.backlogAge(ends[j]! - createdMs);
+    if (i === end) break;
+    from = at[i]!;
+    status = to[i]!;
   }
 }
 
@@ -176,44 +213,53 @@ function firstAbove(xs: number[], x: number): number {
   return lo;
 }
 
+const NOT_REOPENED = 0;
+const REOPENED = 1;
+const REOPENED_WITHIN_WINDOW = 2;
+
 /** Reopens: the ticket left solved for open, pending or on hold (closing is not one); `withinWindow`: within 7 days of that solve. */
 export function reopensOf(f: Pick<TicketFacts, 'history'>): { any: boolean; withinWindow: boolean } {
-  let prev: TicketStatus = 'open';
+  const r = reopensIn(
+    f.history.map(([ms]) => ms),
+    f.history.map(([, s]) => STATUS_CODE[s]),
+    0,
+    f.history.length,
+  );
+  return { any: r !== NOT_REOPENED, withinWindow: r === REOPENED_WITHIN_WINDOW };
+}
+
+/** reopensOf over a flat history: NOT_REOPENED, REOPENED or REOPENED_WITHIN_WINDOW (no object per ticket). */
+function reopensIn(at: ArrayLike<number>, to: ArrayLike<number>, start: number, end: number): number {
+  let prev = OPEN;
   let solvedAt = 0;
-  let any = false;
-  let withinWindow = false;
-  for (const [ms, status] of f.history) {
-    if (status === 'solved') solvedAt = ms;
-    else if (prev === 'solved' && UNSOLVED.has(status)) {
-      any = true;
-      if (ms - solvedAt <= FCR_REOPEN_WINDOW_MS) withinWindow = true;
+  let r = NOT_REOPENED;
+  for (let j = start; j < end; j++) {
+    const status = to[j]!;
+    if (status === SOLVED) solvedAt = at[j]!;
+    else if (prev === SOLVED && status < SOLVED) {
+      if (at[j]! - solvedAt <= FCR_REOPEN_WINDOW_MS) return REOPENED_WITHIN_WINDOW;
+      r = REOPENED;
     }
     prev = status;
   }
-  return { any, withinWindow };
+  return r;
 }
 
-/** The SLA targets of each plan and priority, looked up once per report. */
-type TargetsByPlan = Map<string | undefined, Map<string | undefined, Targets>>;
 type Targets = ReturnType<typeof targetsFor>;
 
-/** The ticket's SLA clocks, as the SLA rules run them (core/sla/computeSla.ts); undefined when no target applies. */
-function slaClocks(
-  f: TicketFacts,
-  policy: SlaPolicy,
-  cache: TargetsByPlan,
-  now: number,
-  clock: BusinessClock,
-): ReturnType<typeof runClocks> | undefined {
-  let byPriority = cache.get(f.plan);
-  if (!byPriority) cache.set(f.plan, (byPriority = new Map()));
-  let targets = byPriority.get(f.priority);
+/** The SLA targets of row i's plan and priority, looked up once per pair and report. */
+function targetsOf(c: TicketColumns, i: number, policy: SlaPolicy, cache: Map<number, Targets>): Targets {
+  const priority = c.priority[i]!;
+  const plan = c.plan[i]!;
+  const key = priority * 0x1_0000_0000 + plan;
+  let targets = cache.get(key);
   if (!targets) {
-    targets = targetsFor({ priority: f.priority, attributes: f.plan ? { plan: f.plan } : undefined }, policy);
-    byPriority.set(f.priority, targets);
+    const p = c.dict.strings[priority] as TicketFacts['priority'];
+    const planName = c.dict.strings[plan];
+    targets = targetsFor({ priority: p, attributes: planName ? { plan: planName } : undefined }, policy);
+    cache.set(key, targets);
   }
-  if (!targets.firstResponse && !targets.resolution) return undefined;
-  return runClocks(f, targets, now, clock);
+  return targets;
 }
 
 /**
@@ -228,9 +274,15 @@ function decided(c: RawSlaClock | undefined, stoppedMs: number | undefined): num
 }
 
 /** When the ticket last became solved or closed and stayed so; undefined while it is not. */
-function stoppedSince(f: TicketFacts): number | undefined {
-  if (!STOPPED.has(f.status)) return undefined;
+function stoppedSince(
+  status: number,
+  at: Float64Array,
+  to: Uint8Array,
+  start: number,
+  end: number,
+): number | undefined {
+  if (status < SOLVED) return undefined;
   let since: number | undefined;
-  for (let i = f.history.length - 1; i >= 0 && STOPPED.has(f.history[i]![1]); i--) since = f.history[i]![0];
+  for (let j = end - 1; j >= start && to[j]! >= SOLVED; j--) since = at[j]!;
   return since;
 }

@@ -24,8 +24,6 @@ export type SlaTicket = Pick<
   'createdAt' | 'status' | 'statusHistory' | 'firstResponseAt' | 'priority' | 'attributes'
 >;
 
-const STOPPED: readonly TicketStatus[] = ['solved', 'closed'];
-
 /**
  * A ticket's SLA as a pure function of its history (status changes and the
  * first public agent reply, with their times), the policy and `now`: no
@@ -65,13 +63,36 @@ export function computeSla(
   return { due, sla, clocks };
 }
 
-/** A ticket's history in epoch ms: what the clocks read (the tickets report keeps it so, core/reports/ticketFacts.ts). */
+/** Statuses as small integers, in this order: what flat timelines (and the tickets report's columns) hold. */
+export const STATUS_ORDER: readonly TicketStatus[] = ['open', 'pending', 'on_hold', 'solved', 'closed'];
+export const STATUS_CODE: Readonly<Record<TicketStatus, number>> = {
+  open: 0,
+  pending: 1,
+  on_hold: 2,
+  solved: 3,
+  closed: 4,
+};
+/** Codes of pending and on hold lie between OPEN and SOLVED: `code < SOLVED` is unsolved. */
+export const OPEN = 0;
+export const SOLVED = 3;
+
+/**
+ * A ticket's history in epoch ms, flat: what the clocks read. The status
+ * changes after `open` at creation, oldest first, are `at[i]` and `to[i]`
+ * (a STATUS_CODE) for i in [start, end): the tickets report keeps every
+ * ticket's changes in two shared arrays (core/reports/ticketColumns.ts)
+ * rather than a pair object per change.
+ */
 export interface SlaTimeline {
   createdMs: number;
-  status: TicketStatus;
-  /** Each status entered after `open` at creation, oldest first: [ms, status]. */
-  history: readonly (readonly [number, TicketStatus])[];
-  firstResponseMs?: number;
+  /** The current status (STATUS_CODE). */
+  status: number;
+  at: ArrayLike<number>;
+  to: ArrayLike<number>;
+  start: number;
+  end: number;
+  /** NaN when there is none. */
+  firstResponseMs: number;
 }
 
 /** A clock as runClocks leaves it: its due instant in ms. */
@@ -90,17 +111,27 @@ export function runClocks(
 ): { firstResponse?: RawSlaClock; resolution?: RawSlaClock } {
   const clocks: { firstResponse?: RawSlaClock; resolution?: RawSlaClock } = {};
   if (targets.firstResponse)
-    clocks.firstResponse = runClock(tl, clock, targets.firstResponse, nowMs, tl.firstResponseMs);
+    clocks.firstResponse = runClock(
+      tl,
+      clock,
+      targets.firstResponse,
+      nowMs,
+      Number.isNaN(tl.firstResponseMs) ? undefined : tl.firstResponseMs,
+    );
   if (targets.resolution) clocks.resolution = runClock(tl, clock, targets.resolution, nowMs, undefined);
   return clocks;
 }
 
 function timelineOf(t: SlaTicket): SlaTimeline {
+  const history = t.statusHistory ?? [];
   return {
     createdMs: Date.parse(t.createdAt),
-    status: t.status,
-    history: (t.statusHistory ?? []).map((h) => [Date.parse(h.at), h.status] as const),
-    ...(t.firstResponseAt ? { firstResponseMs: Date.parse(t.firstResponseAt) } : {}),
+    status: STATUS_CODE[t.status],
+    at: history.map((h) => Date.parse(h.at)),
+    to: history.map((h) => STATUS_CODE[h.status]),
+    start: 0,
+    end: history.length,
+    firstResponseMs: t.firstResponseAt ? Date.parse(t.firstResponseAt) : NaN,
   };
 }
 
@@ -121,24 +152,24 @@ function runClock(tl: SlaTimeline, cal: BusinessClock, targetMs: number, nowMs: 
   let used = 0;
   let dueMs: number | undefined;
   // The ticket's life as status segments up to `end`: open from creation, then each recorded change.
-  let status: TicketStatus = 'open';
+  let status = OPEN;
   let from = tl.createdMs;
-  for (let i = 0; i <= tl.history.length; i++) {
-    const next = tl.history[i];
-    const to = Math.min(next ? next[0] : end, end);
-    if (status === 'open' && to > from) {
+  for (let i = tl.start; i <= tl.end; i++) {
+    const last = i === tl.end;
+    const to = Math.min(last ? end : tl.at[i]!, end);
+    if (status === OPEN && to > from) {
       const part = cal.between(from, to);
       if (dueMs === undefined && used + part > targetMs) dueMs = cal.add(from, targetMs - used);
       used += part;
     }
-    if (!next) break;
-    from = next[0];
-    status = next[1];
+    if (last) break;
+    from = tl.at[i]!;
+    status = tl.to[i]!;
   }
   const current = tl.status;
-  const finished = stopMs !== undefined && stopMs <= nowMs ? true : STOPPED.includes(current);
+  const finished = stopMs !== undefined && stopMs <= nowMs ? true : current >= SOLVED;
   if (dueMs !== undefined) return { targetMs, usedMs: used, state: 'breached', dueMs };
   if (finished) return { targetMs, usedMs: used, state: 'met' };
-  if (current === 'open') return { targetMs, usedMs: used, state: 'running', dueMs: cal.add(nowMs, targetMs - used) };
+  if (current === OPEN) return { targetMs, usedMs: used, state: 'running', dueMs: cal.add(nowMs, targetMs - used) };
   return { targetMs, usedMs: used, state: 'paused' };
 }

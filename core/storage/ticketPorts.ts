@@ -1,4 +1,4 @@
-import type { TicketFacts } from '../reports/ticketFacts.ts';
+import type { TicketColumns } from '../reports/ticketColumns.ts';
 import type { IdempotencyClaim } from '../tickets/idempotency.ts';
 import type { Ticket } from '../tickets/types.ts';
 import type { Owe } from './ports.ts';
@@ -90,7 +90,7 @@ export interface TicketRepository {
    * period from–to (ISO) may count, for a store that keeps them compact
    * (PostgreSQL); absent: the report derives them from all().
    */
-  reportFacts?(from: string, to: string): Promise<TicketFacts[]>;
+  reportFacts?(from: string, to: string): Promise<TicketColumns>;
   /**
    * Start decoding the recent report facts in the background (a store that
    * fetches them: PostgreSQL), so a server's first tickets report does not

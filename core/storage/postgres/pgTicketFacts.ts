@@ -1,8 +1,11 @@
 import type pg from 'pg';
 import { TICKET_FACTS_VERSION, ticketFacts, type TicketFacts } from '../../reports/ticketFacts.ts';
+import { TicketColumns } from '../../reports/ticketColumns.ts';
+import { SOLVED } from '../../sla/computeSla.ts';
 import type { Ticket } from '../../tickets/types.ts';
 import { UnavailableError } from '../../errors.ts';
 import { log } from '../../logger.ts';
+import { packFacts, type PackedFacts } from './packedTicketFacts.ts';
 import { transaction } from './transaction.ts';
 
 /** Facts (re)made per statement: one round trip each. */
@@ -26,16 +29,10 @@ const CHUNKS = `SELECT '[' || string_agg('"' || row_version || '",' || last_ms |
                   FROM ticket_facts WHERE %WHERE% GROUP BY floor(created_ms / ${DAY})`;
 
 /** What receives each ticket's facts fetched: the row version they were made from, and their last_ms. */
-type Take = (version: string, facts: TicketFacts, lastMs: number) => void;
-
-/** One ticket's facts as this process decoded them, and the ticket row version (xmin) they were made from. */
-interface Cached {
-  version: string;
-  facts: TicketFacts;
-  lastMs: number;
-  /** The read that last listed it: what tells a deleted ticket's facts from a period's others. */
-  seen: number;
-}
+type Take = (version: string, stored: Stored, lastMs: number) => void;
+/** A ticket's facts as a row holds them: packed (migration 0017), or keyed as an older instance may still write. */
+type Stored = PackedFacts | TicketFacts;
+const idOf = (s: Stored) => (Array.isArray(s) ? s[0] : s.id);
 
 /**
  * The tickets report's facts of the tickets a period can count (migrations
@@ -52,7 +49,22 @@ interface Cached {
  * The rule that derives facts stays in one place (ticketFacts), in this process.
  */
 export class PgTicketFacts {
-  private readonly cache = new Map<string, Cached>();
+  /**
+   * The facts this process decoded, as columns (one slot per ticket, slotOf
+   * its id), and per slot the ticket row version (xmin) they were made from,
+   * their last_ms and the read that last listed them (what tells a deleted
+   * ticket's facts from a period's others): no object per ticket to keep.
+   */
+  private readonly table = new TicketColumns();
+  private readonly slotOf = new Map<string, number>();
+  private readonly free: number[] = [];
+  /** Slots swept while another read may still hold them: freed once no read is in flight. */
+  private released: number[] = [];
+  /** Reads in flight (a warm-up's included). */
+  private active = 0;
+  private version = new Float64Array(1024);
+  private lastMs = new Float64Array(1024);
+  private seen = new Uint32Array(1024);
   private reads = 0;
   /** Whether this process has queued the facts another code version made (TICKET_FACTS_VERSION differs). */
   private versionChecked = false;
@@ -83,7 +95,7 @@ export class PgTicketFacts {
       const facts = await this.readNow(from, to);
       if (!this.closed)
         log.info('reports', 'tickets report facts decoded in the background', {
-          tickets: facts.length,
+          tickets: facts.size,
           ms: Math.round(performance.now() - started),
         });
     })()
@@ -100,21 +112,30 @@ export class PgTicketFacts {
   }
 
   /** The facts of every ticket created before `to` and active since `from` or still unsolved. */
-  async read(from: string, to: string): Promise<TicketFacts[]> {
+  async read(from: string, to: string): Promise<TicketColumns> {
     await this.warming;
     return this.readNow(from, to);
   }
 
-  private async readNow(from: string, to: string): Promise<TicketFacts[]> {
+  private async readNow(from: string, to: string): Promise<TicketColumns> {
+    this.active++;
+    try {
+      return await this.readNowInner(from, to);
+    } finally {
+      this.active--;
+    }
+  }
+
+  private async readNowInner(from: string, to: string): Promise<TicketColumns> {
     await this.refresh();
     const fromMs = Date.parse(from);
     const toMs = Date.parse(to);
     const read = ++this.reads;
     // Nothing decoded yet (a new process): the period's facts in one pass, without listing its ids first.
-    if (!this.cache.size) {
-      const out: TicketFacts[] = [];
+    if (!this.slotOf.size) {
+      const out: number[] = [];
       await this.fetchPeriod(fromMs, toMs, (version, facts, last) => out.push(this.keep(version, facts, read, last)));
-      return out;
+      return this.handOut(out);
     }
     // Two JSON arrays in one text value: 140,000 ids and versions parse in milliseconds, any id spelling.
     const { rows } = await this.pool.query<{ list: string }>(
@@ -123,19 +144,34 @@ export class PgTicketFacts {
       [fromMs, toMs],
     );
     const { ids, versions } = JSON.parse(rows[0]!.list) as { ids: string[]; versions: string[] };
-    const out: TicketFacts[] = [];
+    const out: number[] = [];
     const missing: string[] = [];
     // Marked and swept with no await between, so two reports at once never sweep each other's.
     for (let i = 0; i < ids.length; i++) {
-      const hit = this.cache.get(ids[i]!);
-      if (hit) hit.seen = read;
-      if (hit && hit.version === versions[i]) out.push(hit.facts);
+      const slot = this.slotOf.get(ids[i]!);
+      if (slot !== undefined) this.seen[slot] = read;
+      if (slot !== undefined && this.version[slot] === Number(versions[i])) out.push(slot);
       else missing.push(ids[i]!);
     }
     this.sweep(read, fromMs, toMs);
     await this.fetchMissing(missing, fromMs, toMs, (version, facts, last) =>
       out.push(this.keep(version, facts, read, last)),
     );
+    return this.handOut(out);
+  }
+
+  /**
+   * The given slots as a table of the report's own: a later read rewriting
+   * a slot (or compacting the history) never changes a table handed out.
+   */
+  private handOut(slots: number[]): TicketColumns {
+    const out = this.table.select(slots);
+    // Another read in flight may hold slots this one swept, or rows whose changes compact() would move.
+    if (this.active === 1) {
+      for (const slot of this.released) this.free.push(slot);
+      this.released = [];
+      if (this.table.histWasted > this.table.histUsed / 2) this.table.compact();
+    }
     return out;
   }
 
@@ -186,7 +222,7 @@ export class PgTicketFacts {
     if (facts.length) await storeTicketFacts(client, facts, versions);
     await client.query('DELETE FROM ticket_facts_due WHERE id = ANY($1)', [rows.map((r) => r.id)]);
     // Facts just made are this process's too: no need to read back what it wrote.
-    facts.forEach((f, i) => this.keep(versions[i]!, f, this.reads));
+    facts.forEach((f, i) => this.keep(versions[i]!, f, this.reads, lastMs(f)));
     return { taken: rows.length, made: facts.length, last: rows[rows.length - 1]!.id };
   }
 
@@ -197,7 +233,7 @@ export class PgTicketFacts {
     // A listed ticket stays in the period until it is deleted: last_ms only grows, and it grows when a ticket is solved.
     const wanted = new Set(ids);
     await this.fetchPeriod(fromMs, toMs, (version, facts, last) => {
-      if (wanted.has(facts.id)) take(version, facts, last);
+      if (wanted.has(idOf(facts))) take(version, facts, last);
     });
   }
 
@@ -242,9 +278,28 @@ export class PgTicketFacts {
     decode(rows, take);
   }
 
-  private keep(version: string, facts: TicketFacts, seen: number, last = lastMs(facts)): TicketFacts {
-    this.cache.set(facts.id, { version, facts, lastMs: last, seen });
-    return facts;
+  /** Keep one ticket's facts; returns its slot. */
+  private keep(version: string, facts: Stored, seen: number, last: number): number {
+    const id = idOf(facts);
+    let slot = this.slotOf.get(id);
+    if (slot === undefined) {
+      slot = this.free.pop() ?? this.table.size;
+      this.slotOf.set(id, slot);
+    }
+    // Packed facts go straight into the columns: no TicketFacts object made to be copied and dropped.
+    if (Array.isArray(facts)) this.table.setPacked(slot, facts);
+    else this.table.set(slot, facts);
+    if (slot >= this.version.length) {
+      const grown = Math.max(slot + 1, this.version.length * 2);
+      this.version = grow(new Float64Array(grown), this.version);
+      this.lastMs = grow(new Float64Array(grown), this.lastMs);
+      this.seen = grow(new Uint32Array(grown), this.seen);
+    }
+    // xmin as text is a 32-bit transaction id: a number compares without keeping a string per ticket.
+    this.version[slot] = Number(version);
+    this.lastMs[slot] = last;
+    this.seen[slot] = seen;
+    return slot;
   }
 
   /**
@@ -253,10 +308,23 @@ export class PgTicketFacts {
    * a period holds it again). The same test as the listing's WHERE.
    */
   private sweep(read: number, fromMs: number, toMs: number): void {
-    for (const [id, c] of this.cache)
-      if (c.seen !== read && c.facts.createdMs < toMs && (c.lastMs >= fromMs || UNSOLVED.has(c.facts.status)))
-        this.cache.delete(id);
+    const { createdMs, status } = this.table;
+    for (const [id, slot] of this.slotOf)
+      if (
+        this.seen[slot] !== read &&
+        createdMs[slot]! < toMs &&
+        (this.lastMs[slot]! >= fromMs || status[slot]! < SOLVED)
+      ) {
+        this.slotOf.delete(id);
+        this.table.clear(slot);
+        this.released.push(slot);
+      }
   }
+}
+
+function grow<T extends Float64Array | Uint32Array>(to: T, from: T): T {
+  to.set(from as never);
+  return to;
 }
 
 /** Hand each ticket of CHUNKS' rows to `take`. */
@@ -264,7 +332,7 @@ function decode(rows: Array<[string]>, take: Take): void {
   for (const [chunk] of rows) {
     const triples = JSON.parse(chunk) as unknown[];
     for (let i = 0; i < triples.length; i += 3)
-      take(triples[i] as string, triples[i + 2] as TicketFacts, triples[i + 1] as number);
+      take(triples[i] as string, triples[i + 2] as Stored, triples[i + 1] as number);
   }
 }
 
@@ -273,7 +341,7 @@ function lastMs(f: TicketFacts): number {
   return Math.max(f.createdMs, f.firstResponseMs ?? 0, f.solvedMs ?? 0, ...f.history.map(([ms]) => ms));
 }
 
-/** Upsert the facts made from the given ticket row versions (xmin): the one writer of ticket_facts rows. */
+/** Upsert the facts made from the given ticket row versions (xmin), packed (packFacts): the one writer of ticket_facts rows. */
 export async function storeTicketFacts(client: pg.PoolClient, facts: TicketFacts[], versions: string[]): Promise<void> {
   await client.query(
     `INSERT INTO ticket_facts (id, row_version, facts_version, created_ms, last_ms, unsolved, facts)
@@ -289,7 +357,7 @@ export async function storeTicketFacts(client: pg.PoolClient, facts: TicketFacts
       facts.map(lastMs),
       facts.map((f) => UNSOLVED.has(f.status)),
       // One JSON text, not a text[] of them: the driver escapes every quote of an array's strings, as much work again.
-      JSON.stringify(facts),
+      JSON.stringify(facts.map(packFacts)),
       TICKET_FACTS_VERSION,
     ],
   );

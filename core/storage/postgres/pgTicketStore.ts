@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { IdempotencyKeyReusedError, NotFoundError } from '../../errors.ts';
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../../tickets/idempotency.ts';
-import type { TicketFacts } from '../../reports/ticketFacts.ts';
+import type { TicketColumns } from '../../reports/ticketColumns.ts';
 import type { Ticket } from '../../tickets/types.ts';
 import { nextUpdatedAt } from '../../tickets/outbox.ts';
 import type {
@@ -155,7 +155,7 @@ export class PgTicketStore implements TicketRepository {
   }
 
   /** The tickets report's facts, from the compact table beside the tickets (migrations 0011, 0015). */
-  reportFacts(from: string, to: string): Promise<TicketFacts[]> {
+  reportFacts(from: string, to: string): Promise<TicketColumns> {
     return this.facts.read(from, to);
   }
 
