@@ -6,7 +6,6 @@ import { checkHealth } from '../../core/commands/checkHealth.ts';
 import { buildIndex, searchDocumentOf, type BuildSummary } from '../../core/indexing/buildIndex.ts';
 import { openSnapshot, startDeferredLoads, type KbIndex } from '../../core/indexing/kbIndex.ts';
 import { FILES } from '../../core/indexing/snapshot.ts';
-import { configureLogger } from '../../core/logger.ts';
 import { DeferredFullTextIndex } from '../../core/search/deferredFullTextIndex.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
 import { MiniSearchIndex } from '../../core/search/miniSearchIndex.ts';
@@ -14,6 +13,7 @@ import type { FullTextIndex } from '../../core/search/ports.ts';
 import type { CoreServices } from '../../core/services.ts';
 import { IndexHolder } from '../../core/services.ts';
 import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
+import { logged } from '../helpers/logged.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 /** Searches and suggestions a widget would send: every title, its first word as a prefix, and a few misspellings. */
@@ -31,20 +31,6 @@ async function hitsOf(fullText: FullTextIndex, probes: string[]): Promise<unknow
     out.push(await fullText.suggest(q, { limit: 10 }));
   }
   return out;
-}
-
-/** The index logger's lines while `fn` runs. */
-async function logged<T>(fn: () => Promise<T>): Promise<{ value: T; lines: string[] }> {
-  const lines: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
-  configureLogger({ level: 'info' });
-  try {
-    return { value: await fn(), lines };
-  } finally {
-    process.stderr.write = write;
-    configureLogger({ level: 'error' });
-  }
 }
 
 async function healthOf(index: KbIndex) {

@@ -7,12 +7,12 @@ import { buildIndex, type BuildSummary } from '../../core/indexing/buildIndex.ts
 import { openSnapshot, type KbIndex } from '../../core/indexing/kbIndex.ts';
 import { FILES, SNAPSHOT_FORMAT } from '../../core/indexing/snapshot.ts';
 import { decodeBundle, encodeBundle, type BundleArray } from '../../core/answers/codecs/typedBundle.ts';
-import { configureLogger } from '../../core/logger.ts';
 import { loadGloveWordVectors } from '../../core/search/gloveWordVectors.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
 import type { WordVectors } from '../../core/search/ports.ts';
 import { cp } from 'node:fs/promises';
 import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
+import { logged } from '../helpers/logged.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 const UNRELATED = [
@@ -41,20 +41,6 @@ async function answersOf(index: KbIndex, probes: string[]): Promise<unknown[]> {
     out.push([question, r.action, r.lang, r.ranked.map((x) => [x.article.id, x.score, x.confidence])]);
   }
   return out;
-}
-
-/** The index logger's lines while `fn` runs (tests log errors only otherwise). */
-async function logged<T>(fn: () => Promise<T>): Promise<{ value: T; lines: string[] }> {
-  const lines: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
-  configureLogger({ level: 'info' });
-  try {
-    return { value: await fn(), lines };
-  } finally {
-    process.stderr.write = write;
-    configureLogger({ level: 'error' });
-  }
 }
 
 describe('the index snapshot format', function () {
