@@ -55,9 +55,36 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    // WITH (FORCE): a pool a failed spec left open must not keep the database alive.
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      admin(async (c) => {
+        await sessionsGone(c, name);
+        // WITH (FORCE): a pool a failed spec left open must not keep the database alive.
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }),
   };
+}
+
+/** How long drop() waits for a database's sessions to end before it terminates them. */
+const SESSIONS_GONE_MS = 2000;
+
+/**
+ * Wait (up to SESSIONS_GONE_MS) until no session is connected to `name`.
+ * pool.end() resolves as soon as it has asked its clients to close, before
+ * the server has seen them go; a session terminated by DROP … WITH (FORCE)
+ * meanwhile sends "terminating connection due to administrator command" to a
+ * client its pool has let go, whose pool re-emits it as an 'error' nobody
+ * listens to: an uncaught error in the spec's afterEach.
+ */
+async function sessionsGone(client: pg.Client, name: string): Promise<void> {
+  const deadline = Date.now() + SESSIONS_GONE_MS;
+  for (;;) {
+    const { rows } = await client.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
+    if (!rows[0]!.n || Date.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** A Redis URL and a fresh key prefix, and how to delete the keys written under it. */
