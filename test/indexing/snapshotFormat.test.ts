@@ -210,6 +210,23 @@ describe('the index snapshot format', function () {
     expect(await answersOf(index, probes)).to.deep.equal(expected);
   });
 
+  it('stores the embedder centroids sparse, and still opens a snapshot that stores them dense', async () => {
+    const stored = decodeBundle(readFileSync(path.join(built.snapshotDir!, FILES.centroids)));
+    expect((stored.meta as { sparse?: boolean }).sparse).to.equal(true);
+    expect([...stored.arrays.keys()].sort()).to.deep.equal(['dims', 'starts', 'values']);
+    const dense = built.index.centroids.toMap();
+    const { index, lines } = await openCopy((dir) => {
+      const ids = [...dense.keys()];
+      const dims = built.index.centroids.dimensions;
+      const vectors = new Float32Array(ids.length * dims);
+      ids.forEach((id, i) => vectors.set(dense.get(id)!, i * dims));
+      writeFileSync(path.join(dir, FILES.centroids), encodeBundle({ ids, dims }, { vectors }));
+    });
+    expect(lines.filter((l) => /fitting|unreadable/.test(l))).to.deep.equal([]);
+    expect([...index.centroids.toMap()]).to.deep.equal([...dense]);
+    expect(await answersOf(index, probes)).to.deep.equal(expected);
+  });
+
   it('still opens an older snapshot (format 1, nothing stored but the classifier), fitting the model again with a log line', async () => {
     const { index, lines } = await openCopy((dir) => {
       rmSync(path.join(dir, FILES.termModel));
