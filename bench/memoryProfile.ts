@@ -59,9 +59,8 @@ export async function profileMemory(
   mark('MiniSearch index');
   // Kept sparse, as indexFromData keeps them; the dense ones read are dropped.
   const stored = !!data.centroids;
-  const centroids = ArticleCentroids.from(
-    data.centroids ?? centroidsOf(data.items, data.vectors!, data.manifest.embedder.dimensions),
-  );
+  const centroids =
+    data.centroids ?? ArticleCentroids.from(centroidsOf(data.items, data.vectors!, data.manifest.embedder.dimensions));
   data.centroids = undefined;
   mark(`embedder centroids (${stored ? 'stored' : 'summed from the vectors'}, kept sparse)`);
   // As indexFromData holds them: chunks without their texts, which the restored model does not read.

@@ -115,7 +115,7 @@ async function profile(options: { articles: number; kb?: string; data?: string; 
         fullTextJson: fullText.toJSON(),
         classifier: terms.saveClassifier() ?? undefined,
         termModel: terms.parts(),
-        centroids: base.centroids.toMap(),
+        centroids: base.centroids,
       };
       await stage('full: write the snapshot', () => publishSnapshot(data.dir, snap, (file) => graph.write(file)));
     }

@@ -140,7 +140,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   data.classifier = index.terms.saveClassifier() ?? undefined;
   // Stored so that loading the snapshot reads them rather than fitting them again (a minute of CPU at 10k articles).
   data.termModel = index.terms.parts();
-  data.centroids = index.centroids.toMap();
+  data.centroids = index.centroids;
 
   let snapshotDir: string | null = null;
   if (options.dataDir) {

@@ -100,9 +100,8 @@ async function assemble(
     snapshotDir,
     articles: new Map<string, Article>(articles.map((a) => [a.id, a])),
     fullText: fullText(),
-    centroids: ArticleCentroids.from(
-      data.centroids ?? centroidsOf(data.items, vectorsOf(data), manifest.embedder.dimensions),
-    ),
+    centroids:
+      data.centroids ?? ArticleCentroids.from(centroidsOf(data.items, vectorsOf(data), manifest.embedder.dimensions)),
     embedder,
     terms: termsOf(data, articles, models.wordVectors ?? null, snapshotDir),
     synonyms: new SynonymTable(manifest.synonyms),

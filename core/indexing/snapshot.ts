@@ -16,6 +16,7 @@ import { log } from '../logger.ts';
 import { asciiJson, escapeNonAscii, readJsonText } from './snapshotJson.ts';
 import { decodeItems, encodeItems, type SnapshotItem } from './snapshotItems.ts';
 import { decodeCentroids, encodeCentroids, packVectors, unpackVectors } from './snapshotVectors.ts';
+import type { ArticleCentroids } from '../search/articleCentroids.ts';
 
 /**
  * An index snapshot is a folder under DATA_DIR/index, written whole and then
@@ -72,7 +73,7 @@ export interface SnapshotData {
   /** The fitted lexical model (format 2): loading restores it instead of fitting it. */
   termModel?: TermModelParts;
   /** Each article's embedder centroid (format 2): loading reads them instead of summing every vector. */
-  centroids?: ReadonlyMap<string, Float32Array>;
+  centroids?: ArticleCentroids;
 }
 
 /** A snapshot as `readSnapshot` reads it: every file but the full-text index, which serving loads after it is ready. */

@@ -1,3 +1,12 @@
+/** Sparse centroids as arrays: row r is article `ids[r]`, its non-zero dimensions `dims[starts[r]..starts[r + 1])`. */
+export interface SparseCentroids {
+  ids: string[];
+  starts: Int32Array;
+  dims: Uint16Array | Uint32Array;
+  values: Float32Array;
+  dimensions: number;
+}
+
 /**
  * Each article's embedder centroid, kept sparse. The hashing embedder's
  * centroids are dense 1,024-dimension arrays with about a fifth of their
@@ -42,6 +51,29 @@ export class ArticleCentroids {
       starts[r + 1] = at;
     }
     return new ArticleCentroids(rows, starts, dims, values, dimensions);
+  }
+
+  /**
+   * Centroids stored sparse (`parts`, as views on a file's bytes, kept as
+   * they are); throws when the arrays cannot be such centroids.
+   */
+  static restore(parts: SparseCentroids): ArticleCentroids {
+    const { ids, starts, dims, values, dimensions } = parts;
+    if (starts.length !== ids.length + 1 || starts[0] !== 0 || starts[ids.length] !== dims.length)
+      throw new Error('sparse centroids disagree on their sizes');
+    if (dims.length !== values.length) throw new Error('sparse centroids disagree on their sizes');
+    for (let r = 0; r < ids.length; r++)
+      if (starts[r]! > starts[r + 1]!) throw new Error('sparse centroids are damaged');
+    for (let j = 0; j < dims.length; j++) if (dims[j]! >= dimensions) throw new Error('sparse centroids are damaged');
+    const rows = new Map(ids.map((id, r) => [id, r] as const));
+    if (rows.size !== ids.length) throw new Error('sparse centroids repeat an article');
+    return new ArticleCentroids(rows, starts, dims, values, dimensions);
+  }
+
+  /** The arrays `restore` takes: what a snapshot stores. */
+  parts(): SparseCentroids {
+    const { starts, dims, values, dimensions } = this;
+    return { ids: [...this.rows.keys()], starts, dims, values, dimensions };
   }
 
   get size(): number {

@@ -183,6 +183,36 @@ describe('the index snapshot format', function () {
     expect(await answersOf(index, probes)).to.deep.equal(expected);
   });
 
+  it("stores the article centroids' posting rows as 16-bit integers, and still restores 32-bit ones (version 2)", async () => {
+    const stored = decodeBundle(readFileSync(path.join(built.snapshotDir!, FILES.termModel)));
+    expect(stored.arrays.get('centroids.postings.rows')).to.be.instanceOf(Uint16Array);
+    const { index, lines } = await openCopy((dir) => {
+      const arrays = new Map<string, BundleArray>(stored.arrays);
+      arrays.set('centroids.postings.rows', Int32Array.from(arrays.get('centroids.postings.rows')!));
+      const meta = { ...(stored.meta as object), version: 2 };
+      writeFileSync(path.join(dir, FILES.termModel), encodeBundle(meta, Object.fromEntries(arrays)));
+    });
+    expect(lines.filter((l) => /fitting|unreadable/.test(l))).to.deep.equal([]);
+    expect(await answersOf(index, probes)).to.deep.equal(expected);
+  });
+
+  it('stores the embedder centroids sparse, and still opens a snapshot that stores them dense', async () => {
+    const stored = decodeBundle(readFileSync(path.join(built.snapshotDir!, FILES.centroids)));
+    expect((stored.meta as { sparse?: boolean }).sparse).to.equal(true);
+    expect([...stored.arrays.keys()].sort()).to.deep.equal(['dims', 'starts', 'values']);
+    const dense = built.index.centroids.toMap();
+    const { index, lines } = await openCopy((dir) => {
+      const ids = [...dense.keys()];
+      const dims = built.index.centroids.dimensions;
+      const vectors = new Float32Array(ids.length * dims);
+      ids.forEach((id, i) => vectors.set(dense.get(id)!, i * dims));
+      writeFileSync(path.join(dir, FILES.centroids), encodeBundle({ ids, dims }, { vectors }));
+    });
+    expect(lines.filter((l) => /fitting|unreadable/.test(l))).to.deep.equal([]);
+    expect([...index.centroids.toMap()]).to.deep.equal([...dense]);
+    expect(await answersOf(index, probes)).to.deep.equal(expected);
+  });
+
   it('still opens an older snapshot (format 1, nothing stored but the classifier), fitting the model again with a log line', async () => {
     const { index, lines } = await openCopy((dir) => {
       rmSync(path.join(dir, FILES.termModel));

@@ -8,12 +8,13 @@ import type { SparseVector } from '../learners/softmaxRegression.ts';
 export class Csr {
   private constructor(
     readonly starts: Int32Array,
-    readonly rows: Int32Array,
+    /** 16-bit when restored from a file that stored them so (their rows fit); the row numbers are the same. */
+    readonly rows: Int32Array | Uint16Array,
     readonly values: Float32Array,
   ) {}
 
   /** Postings saved from `starts`, `rows` and `values` (views on a snapshot's bytes); throws when they cannot be one. */
-  static restore(starts: Int32Array, rows: Int32Array, values: Float32Array): Csr {
+  static restore(starts: Int32Array, rows: Int32Array | Uint16Array, values: Float32Array): Csr {
     if (rows.length !== values.length || starts[starts.length - 1] !== rows.length)
       throw new Error('postings arrays disagree on their sizes');
     return new Csr(starts, rows, values);
