@@ -2,25 +2,16 @@ import { expect } from 'chai';
 import fs from 'node:fs/promises';
 import pg from 'pg';
 import { ticketFacts, type TicketFacts } from '../../core/reports/ticketFacts.ts';
-import { openStores } from '../../core/storage/openStores.ts';
-import type { Stores, TicketDraft } from '../../core/storage/ports.ts';
+import type { Stores } from '../../core/storage/ports.ts';
 import { packFacts } from '../../core/storage/postgres/packedTicketFacts.ts';
 import { PgTicketFacts } from '../../core/storage/postgres/pgTicketFacts.ts';
 import { addAgentMessage, moveTo } from '../../core/tickets/lifecycle.ts';
-import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
-import { tempDir } from '../helpers/tempDir.ts';
+import { ticketDraft } from '../helpers/ticketDraft.ts';
+import { ticketsOnPostgres } from '../helpers/ticketsOnPostgres.ts';
 
 const MIGRATION = new URL('../../migrations/postgres/0017_packed_ticket_facts.sql', import.meta.url);
 const ALL = { from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' };
-const draft: TicketDraft = {
-  channel: 'widget',
-  lang: 'en',
-  email: 'ana@example.com',
-  subject: 'Help',
-  reason: 'user',
-  transcript: [],
-  shown: [],
-};
+const draft = ticketDraft();
 const byId = (facts: Iterable<TicketFacts>) => [...facts].sort((x, y) => (x.id < y.id ? -1 : 1));
 
 /**
@@ -31,8 +22,6 @@ const byId = (facts: Iterable<TicketFacts>) => [...facts].sort((x, y) => (x.id <
  */
 describe('packed ticket facts (postgres, migration 0017)', function () {
   this.timeout(60_000);
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let dir: ReturnType<typeof tempDir>;
   let a: Stores;
   let pool: pg.Pool;
   /** The stored texts, by ticket id. */
@@ -44,22 +33,7 @@ describe('packed ticket facts (postgres, migration 0017)', function () {
     );
   const current = async () => (await a.tickets.all()).map(ticketFacts);
 
-  before(async function () {
-    const reason = await postgresUnavailable();
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
-  });
-
-  beforeEach(async () => {
-    db = await freshDatabase();
-    dir = tempDir();
-    a = await openStores({
-      dataDir: dir.dir,
-      bot: { stateTtlDays: 30 },
-      storage: { databaseUrl: db.url, redisKeyPrefix: 'packed:' },
-    });
+  const instance = ticketsOnPostgres('packed:', 2, async (a) => {
     // Open, answered and solved, reopened, rated, of a paid plan: every optional fact present or absent.
     for (let i = 0; i < 6; i++) {
       const t = await a.tickets.create({
@@ -77,17 +51,13 @@ describe('packed ticket facts (postgres, migration 0017)', function () {
       });
     }
     await a.tickets.reportFacts!(ALL.from, ALL.to); // a makes every ticket's facts, packed
-    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  });
+
+  beforeEach(async () => {
+    ({ a, pool } = instance);
     // As an instance before 0017 stored them: the keyed object.
     for (const f of await current())
       await pool.query('UPDATE ticket_facts SET facts = $2::json WHERE id = $1', [f.id, JSON.stringify(f)]);
-  });
-
-  afterEach(async () => {
-    await pool?.end();
-    await a?.close();
-    await db?.drop();
-    dir?.cleanup();
   });
 
   it('reads facts stored keyed, before the migration', async () => {

@@ -1,13 +1,11 @@
 import { expect } from 'chai';
 import pg from 'pg';
 import type { TicketFacts } from '../../core/reports/ticketFacts.ts';
-import { openStores } from '../../core/storage/openStores.ts';
 import type { Stores } from '../../core/storage/ports.ts';
 import { PgTicketFacts } from '../../core/storage/postgres/pgTicketFacts.ts';
 import { addAgentMessage, moveTo } from '../../core/tickets/lifecycle.ts';
-import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
 import { ticketDraft } from '../helpers/ticketDraft.ts';
-import { tempDir } from '../helpers/tempDir.ts';
+import { ticketsOnPostgres } from '../helpers/ticketsOnPostgres.ts';
 
 const DAY = 86_400_000;
 const ALL = { from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' };
@@ -23,30 +21,13 @@ const byId = (facts: Iterable<TicketFacts>) => [...facts].sort((x, y) => (x.id <
  */
 describe('tickets report facts of overlapping reports (postgres)', function () {
   this.timeout(60_000);
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let dir: ReturnType<typeof tempDir>;
   /** The instance that writes the tickets and makes their facts. */
   let a: Stores;
   let pool: pg.Pool;
   /** Set to hold the next facts fetch sent through `pool` until `release` is called. */
   let hold: { reached: () => void; gate: Promise<void> } | undefined;
 
-  before(async function () {
-    const reason = await postgresUnavailable();
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
-  });
-
-  beforeEach(async () => {
-    db = await freshDatabase();
-    dir = tempDir();
-    a = await openStores({
-      dataDir: dir.dir,
-      bot: { stateTtlDays: 30 },
-      storage: { databaseUrl: db.url, redisKeyPrefix: 'overlap:' },
-    });
+  const instance = ticketsOnPostgres('overlap:', 4, async (a) => {
     // Eight tickets in June, every other one answered and solved a day later: each has status changes.
     for (let i = 0; i < 8; i++) {
       const t = await a.tickets.create({ ...draft, category: i % 2 ? 'billing' : 'network' });
@@ -57,7 +38,10 @@ describe('tickets report facts of overlapping reports (postgres)', function () {
       });
     }
     await a.tickets.reportFacts!(ALL.from, ALL.to);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  });
+
+  beforeEach(async () => {
+    ({ a, pool } = instance);
     hold = undefined;
     // The one await point held: a facts fetch (CHUNKS), sent once the report has listed and swept its period.
     const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
@@ -69,13 +53,6 @@ describe('tickets report facts of overlapping reports (postgres)', function () {
       held.reached();
       return held.gate.then(() => query(...args));
     }) as typeof pool.query;
-  });
-
-  afterEach(async () => {
-    await pool?.end();
-    await a?.close();
-    await db?.drop();
-    dir?.cleanup();
   });
 
   /** The facts a new instance reads now: what a report of `reader` must equal. */

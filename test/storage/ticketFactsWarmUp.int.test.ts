@@ -1,13 +1,11 @@
 import { expect } from 'chai';
 import pg from 'pg';
 import type { TicketFacts } from '../../core/reports/ticketFacts.ts';
-import { openStores } from '../../core/storage/openStores.ts';
 import type { Stores } from '../../core/storage/ports.ts';
 import { PgTicketFacts, WARM_DAYS } from '../../core/storage/postgres/pgTicketFacts.ts';
 import { addAgentMessage, moveTo } from '../../core/tickets/lifecycle.ts';
-import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
 import { ticketDraft } from '../helpers/ticketDraft.ts';
-import { tempDir } from '../helpers/tempDir.ts';
+import { ticketsOnPostgres } from '../helpers/ticketsOnPostgres.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-07-15T00:00:00Z');
@@ -26,30 +24,13 @@ const byId = (facts: Iterable<TicketFacts>) => [...facts].sort((x, y) => (x.id <
  */
 describe('tickets report facts of a new instance (postgres)', function () {
   this.timeout(60_000);
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let dir: ReturnType<typeof tempDir>;
   /** The instance that wrote the tickets and made their facts. */
   let a: Stores;
   let pool: pg.Pool;
   /** Chunk queries (the facts fetched) sent through `pool`. */
   let fetches: number;
 
-  before(async function () {
-    const reason = await postgresUnavailable();
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
-  });
-
-  beforeEach(async () => {
-    db = await freshDatabase();
-    dir = tempDir();
-    a = await openStores({
-      dataDir: dir.dir,
-      bot: { stateTtlDays: 30 },
-      storage: { databaseUrl: db.url, redisKeyPrefix: 'warm:' },
-    });
+  const instance = ticketsOnPostgres('warm:', 4, async (a) => {
     // Twelve tickets from late May to mid July, every other one answered and solved two days later.
     for (let i = 0; i < 12; i++) {
       const t = await a.tickets.create({ ...draft, category: i % 3 ? 'billing' : 'network' });
@@ -60,7 +41,10 @@ describe('tickets report facts of a new instance (postgres)', function () {
       });
     }
     await a.tickets.reportFacts!(WARM.from, WARM.to); // a makes every ticket's facts
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  });
+
+  beforeEach(async () => {
+    ({ a, pool } = instance);
     fetches = 0;
     const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
     pool.query = ((...args: unknown[]) => {
@@ -68,13 +52,6 @@ describe('tickets report facts of a new instance (postgres)', function () {
       if (text?.includes('string_agg')) fetches++;
       return query(...args);
     }) as typeof pool.query;
-  });
-
-  afterEach(async () => {
-    await pool?.end();
-    await a?.close();
-    await db?.drop();
-    dir?.cleanup();
   });
 
   it('reads the period in one pass at its first read, the facts a listing instance reads', async () => {
