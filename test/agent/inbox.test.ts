@@ -215,6 +215,11 @@ describe('the agent inbox in Chromium', function () {
     await page.getByLabel(en.t('canned')).fill('reset password');
     const insert = page.getByRole('button', { name: en.t('insert', { title: 'Reset your password' }) });
     await insert.click();
+    // Inserting fetches the article first: its status line says when the answer is in the reply.
+    await page.waitForFunction(
+      (t) => document.getElementById('canned-status')?.textContent === t,
+      en.t('inserted', { title: 'Reset your password' }),
+    );
     const answer = (await getJson(`${s.url}/api/articles/reset-password-en`)).body.answer.trim();
     const reply = page.getByLabel(en.t('replyText'));
     expect(await reply.inputValue()).to.equal(answer);
