@@ -2,6 +2,7 @@ import type { TicketStatus } from '../contracts/api.ts';
 import { STATUS_CODE, STATUS_ORDER } from '../sla/computeSla.ts';
 import type { Ticket } from '../tickets/types.ts';
 import type { TicketFacts, TicketKeyName } from './ticketFacts.ts';
+import { Dictionary } from './ticketDictionary.ts';
 
 /**
  * One ticket's facts as PostgreSQL's ticket_facts stores them since migration
@@ -33,27 +34,6 @@ export const TICKET_KEY_NAMES: readonly TicketKeyName[] = ['category', 'type', '
 const RUN = 32;
 /** Rating codes: 0 none. */
 const RATINGS = [undefined, 'good', 'bad'] as const;
-
-/**
- * Strings as small integers, shared by every TicketColumns of one owner and
- * only ever appended to, so a code stays valid in any table made earlier.
- * Code 0 is "absent" (an optional priority or plan).
- */
-export class Dictionary {
-  readonly strings: (string | undefined)[] = [undefined];
-  private readonly codes = new Map<string, number>();
-
-  code(s: string | undefined): number {
-    if (s === undefined) return 0;
-    let c = this.codes.get(s);
-    if (c === undefined) {
-      c = this.strings.length;
-      this.strings.push(s);
-      this.codes.set(s, c);
-    }
-    return c;
-  }
-}
 
 /**
  * The tickets report's facts (ticketFacts.ts) of many tickets as columns:
@@ -373,7 +353,8 @@ export class TicketColumns {
   }
 }
 
-function copy<T extends Float64Array | Uint32Array | Uint8Array>(to: T, from: T): T {
+/** `from` copied into the start of `to`, a larger array of its kind: `to`, to grow a column. */
+export function copy<T extends Float64Array | Uint32Array | Uint8Array>(to: T, from: T): T {
   to.set(from as never);
   return to;
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { TICKET_FACTS_VERSION, ticketFacts, type TicketFacts } from '../../reports/ticketFacts.ts';
-import { TicketColumns } from '../../reports/ticketColumns.ts';
+import { copy, TicketColumns } from '../../reports/ticketColumns.ts';
 import { SOLVED } from '../../sla/computeSla.ts';
 import type { Ticket } from '../../tickets/types.ts';
 import { UnavailableError } from '../../errors.ts';
@@ -291,9 +291,9 @@ export class PgTicketFacts {
     else this.table.set(slot, facts);
     if (slot >= this.version.length) {
       const grown = Math.max(slot + 1, this.version.length * 2);
-      this.version = grow(new Float64Array(grown), this.version);
-      this.lastMs = grow(new Float64Array(grown), this.lastMs);
-      this.seen = grow(new Uint32Array(grown), this.seen);
+      this.version = copy(new Float64Array(grown), this.version);
+      this.lastMs = copy(new Float64Array(grown), this.lastMs);
+      this.seen = copy(new Uint32Array(grown), this.seen);
     }
     // xmin as text is a 32-bit transaction id: a number compares without keeping a string per ticket.
     this.version[slot] = Number(version);
@@ -320,11 +320,6 @@ export class PgTicketFacts {
         this.released.push(slot);
       }
   }
-}
-
-function grow<T extends Float64Array | Uint32Array>(to: T, from: T): T {
-  to.set(from as never);
-  return to;
 }
 
 /** Hand each ticket of CHUNKS' rows to `take`. */
