@@ -90,9 +90,9 @@ export async function openStoreMigration(
     return {
       source,
       target: new PgImport(open),
-      deliveries: new PgDeliveryQueue(open),
-      mail: new PgDeliveryQueue(open, 'mail'),
-      whatsapp: new PgDeliveryQueue(open, 'whatsapp'),
+      deliveries: new PgDeliveryQueue(open, url),
+      mail: new PgDeliveryQueue(open, url, 'mail'),
+      whatsapp: new PgDeliveryQueue(open, url, 'whatsapp'),
       adoptLinkKey: (key) => adoptLinkKey(open, key),
       database: describeUrl(url),
       async close() {

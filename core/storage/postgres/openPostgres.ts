@@ -36,10 +36,10 @@ export async function openPostgres(url: string, config: StoreConfig): Promise<Op
     database: describeUrl(url),
   });
   const events = new PgEventStore(pool);
-  const deliveries = new PgDeliveryQueue(pool);
-  const mail = new PgDeliveryQueue(pool, 'mail');
+  const deliveries = new PgDeliveryQueue(pool, url);
+  const mail = new PgDeliveryQueue(pool, url, 'mail');
   // Migration 0008's `queue` column is free text: a third queue needs no schema change.
-  const whatsapp = new PgDeliveryQueue(pool, 'whatsapp');
+  const whatsapp = new PgDeliveryQueue(pool, url, 'whatsapp');
   const tickets = new PgTicketStore(pool);
   return {
     kind: 'postgres',
