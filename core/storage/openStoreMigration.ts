@@ -4,6 +4,7 @@ import type { Config } from '../config/index.ts';
 import { describeUrl } from '../config/storage.ts';
 import { DeflectError, UnavailableError } from '../errors.ts';
 import { EventLog } from '../events/eventLog.ts';
+import { log } from '../logger.ts';
 import { FileDeliveryQueue } from './fileDeliveryQueue.ts';
 import { TicketStore } from '../tickets/ticketStore.ts';
 import { lockDataDir } from './dataDirLock.ts';
@@ -75,7 +76,10 @@ export async function openStoreMigration(
       whatsapp: await FileDeliveryQueue.open(config.dataDir, 'whatsapp'),
     };
     pool = reportUnavailable(new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 10_000 }));
-    pool.on('error', () => undefined);
+    // An idle connection dropped by the server must not crash the move; the pool opens a new one.
+    pool.on('error', (error) =>
+      log.warn('storage', 'postgres connection error', { database: describeUrl(url), error: error.message }),
+    );
     try {
       await migrate(pool);
     } catch (error) {
