@@ -4,7 +4,6 @@ import type { Config } from '../config/index.ts';
 import { describeUrl } from '../config/storage.ts';
 import { DeflectError, UnavailableError } from '../errors.ts';
 import { EventLog } from '../events/eventLog.ts';
-import { log } from '../logger.ts';
 import { FileDeliveryQueue } from './fileDeliveryQueue.ts';
 import { TicketStore } from '../tickets/ticketStore.ts';
 import { lockDataDir } from './dataDirLock.ts';
@@ -13,7 +12,7 @@ import { migrate } from './postgres/migrate.ts';
 import { PgDeliveryQueue } from './postgres/pgDeliveryQueue.ts';
 import { PgImport } from './postgres/pgImport.ts';
 import { adoptLinkKey } from './postgres/pgMailLinkKey.ts';
-import { reportUnavailable } from './postgres/unavailable.ts';
+import { openPool } from './postgres/openPool.ts';
 
 /** An embedded data directory, opened to be read: what the embedded stores keep there. */
 export interface EmbeddedData {
@@ -75,11 +74,7 @@ export async function openStoreMigration(
       mail: await FileDeliveryQueue.open(config.dataDir, 'mail'),
       whatsapp: await FileDeliveryQueue.open(config.dataDir, 'whatsapp'),
     };
-    pool = reportUnavailable(new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 10_000 }));
-    // An idle connection dropped by the server must not crash the move; the pool opens a new one.
-    pool.on('error', (error) =>
-      log.warn('storage', 'postgres connection error', { database: describeUrl(url), error: error.message }),
-    );
+    pool = openPool(url, { max: 2 });
     try {
       await migrate(pool);
     } catch (error) {
