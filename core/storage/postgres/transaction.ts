@@ -1,6 +1,9 @@
 import pg from 'pg';
 import { unavailableIfLost } from './unavailable.ts';
 
+/** pg's words for a statement on a connection that had dropped before the borrower heard it. */
+const DROPPED = /Connection terminated|not queryable/;
+
 /**
  * Run `fn` on one pooled connection. A connection that drops while it is
  * checked out emits 'error' besides failing the query in flight; unheard,
@@ -22,7 +25,8 @@ export async function withClient<T>(
     return await fn(client, discard);
   } catch (error) {
     // Only the database's failures: `fn` may also throw what else it called (an index build under a lock, its embedder).
-    throw error instanceof pg.DatabaseError || broken ? unavailableIfLost(error) : error;
+    const lost = error instanceof pg.DatabaseError || broken || DROPPED.test((error as Error).message ?? '');
+    throw lost ? unavailableIfLost(error) : error;
   } finally {
     client.off('error', discard);
     client.release(broken);
