@@ -12,7 +12,7 @@ import { migrate } from './postgres/migrate.ts';
 import { PgDeliveryQueue } from './postgres/pgDeliveryQueue.ts';
 import { PgImport } from './postgres/pgImport.ts';
 import { adoptLinkKey } from './postgres/pgMailLinkKey.ts';
-import { reportUnavailable } from './postgres/unavailable.ts';
+import { openPool } from './postgres/openPool.ts';
 
 /** An embedded data directory, opened to be read: what the embedded stores keep there. */
 export interface EmbeddedData {
@@ -74,8 +74,7 @@ export async function openStoreMigration(
       mail: await FileDeliveryQueue.open(config.dataDir, 'mail'),
       whatsapp: await FileDeliveryQueue.open(config.dataDir, 'whatsapp'),
     };
-    pool = reportUnavailable(new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 10_000 }));
-    pool.on('error', () => undefined);
+    pool = openPool(url, { max: 2 });
     try {
       await migrate(pool);
     } catch (error) {
@@ -90,9 +89,9 @@ export async function openStoreMigration(
     return {
       source,
       target: new PgImport(open),
-      deliveries: new PgDeliveryQueue(open),
-      mail: new PgDeliveryQueue(open, 'mail'),
-      whatsapp: new PgDeliveryQueue(open, 'whatsapp'),
+      deliveries: new PgDeliveryQueue(open, url),
+      mail: new PgDeliveryQueue(open, url, 'mail'),
+      whatsapp: new PgDeliveryQueue(open, url, 'whatsapp'),
       adoptLinkKey: (key) => adoptLinkKey(open, key),
       database: describeUrl(url),
       async close() {

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
+import pg from 'pg';
 import type { WebhookConfig } from '../../core/config/tickets.ts';
 import type { DeliveryQueue } from '../../core/storage/ports.ts';
+import { channelOf } from '../../core/storage/postgres/pgDeliveryQueue.ts';
 import { DeliveryWorker, retryDead } from '../../core/tickets/deliveryWorker.ts';
 import { signWebhook } from '../../core/tickets/postWebhook.ts';
 import { eventually } from '../helpers/eventually.ts';
@@ -177,5 +179,38 @@ describeStorageContract('DeliveryQueue (webhook deliveries)', (pair) => {
     expect((await a.deliveries.dead()).map((x) => [x.id, x.attempts, x.lastError])).to.deep.equal([
       ['legacy-1', 5, 'HTTP 503'],
     ]);
+  });
+
+  it('an instance whose listening connection is terminated listens again and hears the next delivery of the other', async function () {
+    const url = pair().databaseUrl;
+    if (!url) return this.skip(); // the embedded queue has no connection to lose
+    let heard = 0;
+    const stop = pair().b.deliveries.onEnqueued(() => heard++);
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      const listening = async () =>
+        (
+          await db.query<{ pid: number }>(
+            `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle' AND query = $1`,
+            [`LISTEN ${channelOf('webhook')}`],
+          )
+        ).rows;
+      const [first] = await eventually(listening, { timeoutMs: 20_000, what: 'b to listen' });
+      const atTermination = heard;
+      await db.query('SELECT pg_terminate_backend($1)', [first!.pid]);
+      // Its reconnection tells the listener too (what was enqueued meanwhile went unheard): then it listens again.
+      await eventually(async () => heard > atTermination && (await listening()).some((r) => r.pid !== first!.pid), {
+        timeoutMs: 20_000,
+        what: 'b to listen again',
+      });
+      const beforeEnqueue = heard;
+      // Only through NOTIFY: a and b are separate instances, each with its own pool.
+      await pair().a.deliveries.enqueue({ event: 'ticket.created', payload: ticket(10) });
+      await eventually(() => heard > beforeEnqueue, { timeoutMs: 20_000, what: "b to hear a's delivery" });
+    } finally {
+      stop();
+      await db.end();
+    }
   });
 });

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import pg from 'pg';
-import { UnavailableError } from '../../core/errors.ts';
+import { NotFoundError, UnavailableError } from '../../core/errors.ts';
 import { PgTicketStore } from '../../core/storage/postgres/pgTicketStore.ts';
-import { reportUnavailable } from '../../core/storage/postgres/unavailable.ts';
+import { reportUnavailable, unavailableIfLost } from '../../core/storage/postgres/unavailable.ts';
 
 describe('PostgreSQL out of reach', () => {
   it('reads and writes fail with UnavailableError (503), not a generic error', async () => {
@@ -25,4 +25,36 @@ describe('PostgreSQL out of reach', () => {
       await pool.end();
     }
   });
+
+  const databaseError = (code: string, message: string) =>
+    Object.assign(new pg.DatabaseError(message, message.length, 'error'), { code });
+
+  for (const { error, unavailable, description } of [
+    {
+      error: databaseError('57P01', 'terminating connection due to administrator command'),
+      unavailable: true,
+      description: 'a session terminated (a restart, a failover, pg_terminate_backend)',
+    },
+    {
+      error: new Error('Connection terminated unexpectedly'),
+      unavailable: true,
+      description: 'a connection that dropped',
+    },
+    {
+      error: new Error('Client has encountered a connection error and is not queryable'),
+      unavailable: true,
+      description: 'a statement sent on a connection that had dropped',
+    },
+    { error: databaseError('23505', 'duplicate key value'), unavailable: false, description: 'a unique violation' },
+    {
+      error: new NotFoundError('connection terminated', 'timeout'),
+      unavailable: false,
+      description: 'our own error, whatever its words',
+    },
+  ])
+    it(`${description}: ${unavailable ? 'UnavailableError' : 'unchanged'}`, () => {
+      const mapped = unavailableIfLost(error);
+      if (unavailable) expect(mapped).to.be.instanceOf(UnavailableError).and.have.property('cause', error);
+      else expect(mapped).to.equal(error);
+    });
 });

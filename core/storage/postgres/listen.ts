@@ -6,12 +6,16 @@ export const LISTENER_NAME = 'deflect-listener';
 
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
+/** As the pool's: an unreachable server fails the attempt in time for the next, rather than after the system's TCP timeout. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * LISTEN on `channel` on a dedicated connection (a pooled one would be handed
  * to other queries and stop hearing), reconnecting with a growing pause when
- * it drops. `onConnected` runs after each (re)connection: notifications sent
- * while it was down are lost, so the caller looks for what it missed.
+ * it drops (a restart, a failover, pg_terminate_backend). `onConnected` runs
+ * after each (re)connection: notifications sent while it was down are lost,
+ * so the caller looks for what it missed. An outage is logged when it starts
+ * and when it ends, not at every attempt between.
  */
 export function listen(
   url: string,
@@ -23,6 +27,8 @@ export function listen(
   let closed = false;
   let delay = FIRST_RETRY_MS;
   let timer: NodeJS.Timeout | undefined;
+  /** Since the connection was lost or first failed, until it listens again: attempts between are not logged. */
+  let down = false;
 
   const retry = () => {
     if (closed || timer) return;
@@ -36,12 +42,18 @@ export function listen(
   const drop = (c: pg.Client, reason: string) => {
     if (client !== c) return;
     client = null;
+    down = true;
     log.warn('storage', 'lost the connection listening for notifications; reconnecting', { channel, reason });
     c.end().catch(() => undefined);
     retry();
   };
   const connect = async () => {
-    const c = new pg.Client({ connectionString: url, application_name: LISTENER_NAME, keepAlive: true });
+    const c = new pg.Client({
+      connectionString: url,
+      application_name: LISTENER_NAME,
+      keepAlive: true,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    });
     c.on('notification', (m) => {
       if (m.channel === channel) onNotify(m.payload ?? '');
     });
@@ -52,7 +64,12 @@ export function listen(
       await c.query(`LISTEN ${channel}`);
     } catch (error) {
       c.end().catch(() => undefined);
-      if (!closed) log.warn('storage', 'could not listen for notifications; retrying', { channel, error });
+      if (!closed && !down)
+        log.warn('storage', 'could not listen for notifications; retrying', {
+          channel,
+          error: (error as Error).message,
+        });
+      down = true;
       retry();
       return;
     }
@@ -62,6 +79,8 @@ export function listen(
     }
     client = c;
     delay = FIRST_RETRY_MS;
+    if (down) log.info('storage', 'listening for notifications again', { channel });
+    down = false;
     onConnected();
   };
   void connect();

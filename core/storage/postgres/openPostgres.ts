@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { describeUrl } from '../../config/storage.ts';
 import { UnavailableError } from '../../errors.ts';
 import { log } from '../../logger.ts';
@@ -7,6 +6,7 @@ import { openOnce } from '../openOnce.ts';
 import { answers } from '../reachability.ts';
 import { EventSourcedConversations } from './eventSourcedConversations.ts';
 import { migrate } from './migrate.ts';
+import { openPool } from './openPool.ts';
 import { PgDeliveryQueue } from './pgDeliveryQueue.ts';
 import { PgEventStore } from './pgEventStore.ts';
 import { PgKeyValueStore } from './pgKeyValueStore.ts';
@@ -14,15 +14,10 @@ import { pgLinkKey } from './pgMailLinkKey.ts';
 import { PgReportFigures } from './pgReportFigures.ts';
 import { PgSnapshots } from './pgSnapshots.ts';
 import { PgTicketStore } from './pgTicketStore.ts';
-import { reportUnavailable } from './unavailable.ts';
 
 /** The stores in PostgreSQL, its schema migrated first: what openStores opens when DATABASE_URL is set. */
 export async function openPostgres(url: string, config: StoreConfig): Promise<OpenedStores> {
-  const pool = reportUnavailable(new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 }));
-  // An idle connection dropped by the server must not crash the process; the pool opens a new one.
-  pool.on('error', (error) =>
-    log.warn('storage', 'postgres connection error', { database: describeUrl(url), error: error.message }),
-  );
+  const pool = openPool(url, { max: 10 });
   try {
     await migrate(pool);
   } catch (error) {
@@ -36,10 +31,10 @@ export async function openPostgres(url: string, config: StoreConfig): Promise<Op
     database: describeUrl(url),
   });
   const events = new PgEventStore(pool);
-  const deliveries = new PgDeliveryQueue(pool);
-  const mail = new PgDeliveryQueue(pool, 'mail');
+  const deliveries = new PgDeliveryQueue(pool, url);
+  const mail = new PgDeliveryQueue(pool, url, 'mail');
   // Migration 0008's `queue` column is free text: a third queue needs no schema change.
-  const whatsapp = new PgDeliveryQueue(pool, 'whatsapp');
+  const whatsapp = new PgDeliveryQueue(pool, url, 'whatsapp');
   const tickets = new PgTicketStore(pool);
   return {
     kind: 'postgres',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { log } from '../../logger.ts';
 import type { Delivery, DeliveryFailure, DeliveryQueue, NewDelivery, QueueName } from '../ports.ts';
+import { listen } from './listen.ts';
 
 /** The channel every instance LISTENs on, so a new delivery is sent at once rather than at the next poll (per queue). */
 const CHANNEL = 'deflect_deliveries';
@@ -28,11 +28,15 @@ const COLUMNS = 'id, event, payload, status, attempts, due_at, created_at, last_
  */
 export class PgDeliveryQueue implements DeliveryQueue {
   private readonly listeners = new Set<() => void>();
-  private listening: Promise<pg.PoolClient | undefined> | undefined;
+  private listening: { close(): Promise<void> } | undefined;
 
-  /** `queue`: which deliveries of the table this is (migration 0008): webhooks, or the customer's e-mails. */
+  /**
+   * `url`: the database's, for the connection that LISTENs (its own, not the pool's);
+   * `queue`: which deliveries of the table this is (migration 0008): webhooks, or the customer's e-mails.
+   */
   constructor(
     private readonly pool: pg.Pool,
+    private readonly url: string,
     private readonly queue: QueueName = 'webhook',
   ) {}
 
@@ -125,21 +129,31 @@ export class PgDeliveryQueue implements DeliveryQueue {
     return added;
   }
 
+  /**
+   * `listener` runs on every delivery enqueued, here or (through NOTIFY) on
+   * another instance, and whenever the listening connection (re)connects:
+   * what was enqueued while it was down was not heard, so workers look again.
+   * Without it, the workers' poll still finds every delivery, only later.
+   */
   onEnqueued(listener: () => void): () => void {
     this.listeners.add(listener);
-    this.listening ??= this.listen();
+    this.listening ??= listen(
+      this.url,
+      this.channel,
+      () => this.fire(),
+      () => this.fire(),
+    );
     return () => {
       this.listeners.delete(listener);
       if (!this.listeners.size) void this.close();
     };
   }
 
-  /** Give back the LISTEN connection (before the pool ends: pool.end() waits for every connection lent). */
+  /** Stop listening. */
   async close(): Promise<void> {
-    const client = this.listening;
+    const listening = this.listening;
     this.listening = undefined;
-    // Destroyed, not pooled again: a connection still LISTENing would hand notifications to nobody.
-    (await client)?.release(true);
+    await listening?.close();
   }
 
   private async lease(worker: string, opts: { limit: number; leaseMs: number }, where: string): Promise<Delivery[]> {
@@ -157,20 +171,6 @@ export class PgDeliveryQueue implements DeliveryQueue {
 
   private fire(): void {
     for (const listener of this.listeners) listener();
-  }
-
-  /** One pooled connection LISTENs while anyone subscribes; if it fails, the workers' poll still finds every delivery. */
-  private async listen(): Promise<pg.PoolClient | undefined> {
-    try {
-      const client = await this.pool.connect();
-      client.on('notification', () => this.fire());
-      client.on('error', (error) => log.warn('webhook', 'lost the delivery notifications; polling', { error }));
-      await client.query(`LISTEN ${this.channel}`);
-      return client;
-    } catch (error) {
-      log.warn('webhook', 'could not listen for new deliveries; polling', { error });
-      return undefined;
-    }
   }
 }
 

@@ -1,4 +1,8 @@
-import type pg from 'pg';
+import pg from 'pg';
+import { unavailableIfLost } from './unavailable.ts';
+
+/** pg's words for a statement on a connection that had dropped before the borrower heard it. */
+const DROPPED = /Connection terminated|not queryable/;
 
 /**
  * Run `fn` on one pooled connection. A connection that drops while it is
@@ -6,7 +10,8 @@ import type pg from 'pg';
  * that event crashes the process (seen when the database went away under a
  * snapshot poll), so it is heard here, and a broken connection — or one
  * `fn` calls `discard` on — is released with its error so the pool closes
- * it instead of reusing it.
+ * it instead of reusing it. What `fn` throws because the connection was lost
+ * is UnavailableError (503, retry), as the pool's own queries' is.
  */
 export async function withClient<T>(
   pool: pg.Pool,
@@ -18,6 +23,10 @@ export async function withClient<T>(
   client.on('error', discard);
   try {
     return await fn(client, discard);
+  } catch (error) {
+    // Only the database's failures: `fn` may also throw what else it called (an index build under a lock, its embedder).
+    const lost = error instanceof pg.DatabaseError || broken || DROPPED.test((error as Error).message ?? '');
+    throw lost ? unavailableIfLost(error) : error;
   } finally {
     client.off('error', discard);
     client.release(broken);

@@ -1,9 +1,11 @@
 import type pg from 'pg';
-import { UnavailableError } from '../../errors.ts';
+import { DeflectError, UnavailableError } from '../../errors.ts';
 
-/** Connection failures, server shutdown, too many connections: retrying later may work. */
+/** Connection failures, server shutdown (57P01: a session terminated), too many connections: retrying later may work. */
 const TRANSIENT = /^(08|53|57P)/;
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+/** pg's own words for a connection that dropped, or one used again after it dropped. */
+const LOST = /timeout|Connection terminated|not queryable/i;
 
 /**
  * Make the pool's failures to reach the database UnavailableError (503 and a
@@ -21,11 +23,23 @@ export function reportUnavailable(pool: pg.Pool): pg.Pool {
 }
 
 function rethrow(error: unknown): never {
+  throw unavailableIfLost(error);
+}
+
+/**
+ * UnavailableError for a failure to reach the database, `error` itself
+ * otherwise. Also for the statements run on a checked-out connection
+ * (withClient, transaction), which reportUnavailable's pool never sees: a
+ * session terminated under a transaction is as unavailable as a refused
+ * connection. Our own errors (a conflict, a 404) pass unchanged, whatever
+ * their words.
+ */
+export function unavailableIfLost(error: unknown): unknown {
+  if (error instanceof DeflectError) return error;
   const e = error as { code?: string; message?: string };
   const transient =
-    (typeof e.code === 'string' && (TRANSIENT.test(e.code) || NETWORK.has(e.code))) ||
-    /timeout|Connection terminated/i.test(e.message ?? '');
-  throw transient
+    (typeof e.code === 'string' && (TRANSIENT.test(e.code) || NETWORK.has(e.code))) || LOST.test(e.message ?? '');
+  return transient
     ? new UnavailableError(`the database cannot be reached: ${e.code ?? e.message}`, { cause: error })
     : error;
 }

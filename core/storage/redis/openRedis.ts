@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { createClient } from 'redis';
 import { describeUrl } from '../../config/storage.ts';
 import { UnavailableError } from '../../errors.ts';
@@ -9,6 +10,8 @@ export async function openRedis(url: string, prefix: string): Promise<RedisComma
   let ready = false;
   const client = createClient({
     url,
+    // Which instance a connection is in CLIENT LIST (kept across reconnections), as application_name is in pg_stat_activity.
+    name: `deflect-${hostname()}-${process.pid}`,
     socket: {
       connectTimeout: 5000,
       // Once connected, a dropped connection is retried for ever (requests wait); at start, three failures stop it.
