@@ -239,7 +239,13 @@ const GRAPH = { m: 16, efConstruction: 40, randomSeed: 42 };
  */
 const MAX_FILTERED_GRAPH_BYTES = 8 * 1024 * 1024;
 
-/** What all filtered copies of one graph may hold together (four of the largest graph copied). */
+/**
+ * What all filtered copies of one graph may hold together (four of the
+ * largest graph copied). Counted over the graph's life: a copy goes with its
+ * filter (a WeakMap value) when retrieval drops the filter, but its bytes are
+ * not given back, so filters made up by requests (tags) end on the callbacks
+ * rather than a stall per new filter. A new snapshot or a delta starts again.
+ */
 const MAX_FILTERED_COPY_BYTES = 32 * 1024 * 1024;
 
 /**
