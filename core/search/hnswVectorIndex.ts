@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
 import { IndexMismatchError } from '../errors.ts';
+import { log } from '../logger.ts';
 import type { VectorHit, VectorIndex, VectorItem } from './ports.ts';
 
 const { HierarchicalNSW } = hnswlib;
@@ -191,10 +192,18 @@ export class HnswVectorIndex implements VectorIndex {
       bytes <= MAX_FILTERED_GRAPH_BYTES &&
       this.filteredBytes + bytes <= MAX_FILTERED_COPY_BYTES
     ) {
-      copy = copyOf(this.index, this.dimensions);
-      for (const label of refused) copy.markDelete(label);
-      copy.setEf(Math.max(EF_SEARCH, 10));
-      this.filteredBytes += bytes;
+      try {
+        copy = copyOf(this.index, this.dimensions);
+        for (const label of refused) copy.markDelete(label);
+        copy.setEf(Math.max(EF_SEARCH, 10));
+        this.filteredBytes += bytes;
+      } catch (error) {
+        // Only a saving is lost (no room in the temp folder, say): the filter is called back as before.
+        copy = null;
+        log.warn('index', 'could not copy the vector graph for a filter; calling the filter back instead', {
+          reason: error instanceof Error ? error.message : String(error),
+        });
+      }
     }
     this.filtered.set(filter, copy);
     return copy;

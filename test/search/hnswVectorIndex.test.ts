@@ -103,6 +103,27 @@ describe('HnswVectorIndex.search with a remembered filter (a copy of the graph, 
     expect(calls).to.equal(0);
   });
 
+  it('calls the filter back when the graph cannot be copied (no temp folder)', () => {
+    const small = HnswVectorIndex.build(
+      DIMENSIONS,
+      items.slice(0, 500).map((it) => ({ ...it })),
+      vectors.slice(0, 500),
+    );
+    const remembered = (it: VectorItem) => it.articleId !== 'a5';
+    const tmp = process.env.TMPDIR;
+    process.env.TMPDIR = '/nonexistent/deflect-test';
+    try {
+      small.search(vector(7), 5, remembered);
+      for (let q = 0; q < 10; q++) {
+        const hits = small.search(vector(6000 + q), 40, remembered);
+        expect(hitsOf(hits)).to.deep.equal(hitsOf(small.search(vector(6000 + q), 40, (it) => remembered(it))));
+      }
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
+  });
+
   it('copies the graph again after a delta: vectors taken out stay out, new ones are filtered', () => {
     const grown = HnswVectorIndex.build(
       DIMENSIONS,
