@@ -18,12 +18,14 @@ import { tempDir } from '../test/helpers/tempDir.ts';
  * HTTP stack alone.
  *
  *   npx tsx bench/askCpu.ts [--kb kb-content] [--requests 4000] [--rounds 3] [--baseline DIR] [--cpu-prof DIR]
- *     [--data DIR --questions FILE] [--envs 'NAME=VALUE,…;NAME=VALUE,…']
+ *     [--data DIR --questions FILE] [--envs 'NAME=VALUE,…;NAME=VALUE,…'] [--compiled]
  *
  * `--data`: serve that data directory's published index (copied for each
  * server) instead of building one, e.g. the 10k-article KB's; `--questions`:
  * a bench/realisticKb.ts question list to ask instead; `--envs`: one server
- * of this checkout per `;`-separated set of settings, side by side.
+ * of this checkout per `;`-separated set of settings, side by side;
+ * `--compiled`: each checkout's dist/server/main.mjs (`npm run prestart`
+ * first), what `npm start` serves, instead of the sources through tsx.
  *
  * Besides the whole process, it counts the server's main thread alone (what
  * one event loop can serve is 1 s over it) and this process's own CPU per ask
@@ -72,6 +74,8 @@ export async function benchAskCpu(
     cpuProfDir?: string;
     dataDir?: string;
     questionsFile?: string;
+    /** Run each checkout's compiled server (dist/server/main.mjs, from `npm run prestart`), as `npm start` does. */
+    compiled?: boolean;
   } = {},
 ): Promise<CpuResult[]> {
   const { requests = 4000, rounds = 3, checkouts = ['.'] } = options;
@@ -95,6 +99,7 @@ export async function benchAskCpu(
           {
             nodeArgs,
             cwd,
+            entry: options.compiled ? path.join(cwd, 'dist/server/main.mjs') : undefined,
           },
         ),
       );
@@ -260,6 +265,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     checkouts,
     envs: envs && [...(baseline ? [{}] : []), ...envs],
     cpuProfDir: arg('cpu-prof'),
+    compiled: process.argv.includes('--compiled'),
     dataDir: arg('data'),
     questionsFile: arg('questions'),
   });

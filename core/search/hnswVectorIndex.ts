@@ -1,7 +1,10 @@
-import { promises as fs } from 'node:fs';
+import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
 import { IndexMismatchError } from '../errors.ts';
+import { log } from '../logger.ts';
 import type { VectorHit, VectorIndex, VectorItem } from './ports.ts';
 
 const { HierarchicalNSW } = hnswlib;
@@ -25,6 +28,14 @@ export class HnswVectorIndex implements VectorIndex {
    * for a single search (calibration's leave-one-out) costs no array.
    */
   private readonly verdicts = new WeakMap<(item: VectorItem) => boolean, Uint8Array | null>();
+
+  /**
+   * Per remembered filter, a copy of the graph in which every vector the
+   * filter refuses is marked deleted, searched without a callback (see
+   * `filteredGraph`); null where none is kept. Emptied by `applyDelta`.
+   */
+  private filtered = new WeakMap<(item: VectorItem) => boolean, InstanceType<typeof HierarchicalNSW> | null>();
+  private filteredBytes = 0;
 
   private constructor(
     private readonly index: InstanceType<typeof HierarchicalNSW>,
@@ -116,6 +127,9 @@ export class HnswVectorIndex implements VectorIndex {
    */
   applyDelta(removed: ReadonlySet<string>, items: readonly VectorItem[], vectors: readonly Float32Array[]): void {
     checkDimensions(this.dimensions, items as VectorItem[], vectors as Float32Array[]);
+    // The copies hold the graph as it was; the next remembered search copies it again.
+    this.filtered = new WeakMap();
+    this.filteredBytes = 0;
     if (removed.size)
       this.items.forEach((item, label) => {
         if (!removed.has(item.articleId) || this.deleted.has(label)) return;
@@ -141,12 +155,58 @@ export class HnswVectorIndex implements VectorIndex {
   search(vector: Float32Array, k: number, filter?: (item: VectorItem) => boolean): VectorHit[] {
     const n = Math.min(k, this.items.length - this.deleted.size);
     if (n === 0) return [];
-    const accept = filter ? this.acceptor(filter) : undefined;
+    const copy = filter ? this.filteredGraph(filter) : null;
+    const accept = filter && !copy ? this.acceptor(filter) : undefined;
     // The addon takes a plain array; Array.from goes through the iterator and took a tenth of the search.
     const query = new Array<number>(vector.length);
     for (let i = 0; i < vector.length; i++) query[i] = vector[i]!;
-    const { neighbors, distances } = this.index.searchKnn(query, n, accept);
+    const { neighbors, distances } = (copy ?? this.index).searchKnn(query, n, accept);
     return neighbors.map((label, i) => ({ item: this.items[label]!, similarity: 1 - distances[i]! }));
+  }
+
+  /**
+   * For a filter seen before, the graph copied with the vectors it refuses
+   * marked deleted: hnswlib 0.8's search treats a vector marked deleted
+   * exactly as one its filter refuses (the same test, at the same step, in
+   * `searchBaseLayerST`), so the copy, searched without a filter, gives the
+   * very labels, distances and order, without calling back into JavaScript
+   * for each of the hundreds of vectors a search visits. Kept only for small
+   * graphs (a copy costs the graph's memory again; on a large one the
+   * callbacks are a small share of the search), and only for a filter that
+   * refuses something: a graph with nothing deleted is searched with
+   * another stopping rule.
+   */
+  private filteredGraph(filter: (item: VectorItem) => boolean): InstanceType<typeof HierarchicalNSW> | null {
+    const known = this.filtered.get(filter);
+    if (known !== undefined) return known;
+    // From its second search on, as the verdicts: a filter made for one search is not copied for.
+    if (!this.verdicts.has(filter)) return null;
+    const bytes = this.items.length * this.dimensions * 4;
+    let copy: InstanceType<typeof HierarchicalNSW> | null = null;
+    const refused: number[] = [];
+    this.items.forEach((item, label) => {
+      if (!this.deleted.has(label) && !filter(item)) refused.push(label);
+    });
+    if (
+      refused.length > 0 &&
+      bytes <= MAX_FILTERED_GRAPH_BYTES &&
+      this.filteredBytes + bytes <= MAX_FILTERED_COPY_BYTES
+    ) {
+      try {
+        copy = copyOf(this.index, this.dimensions);
+        for (const label of refused) copy.markDelete(label);
+        copy.setEf(Math.max(EF_SEARCH, 10));
+        this.filteredBytes += bytes;
+      } catch (error) {
+        // Only a saving is lost (no room in the temp folder, say): the filter is called back as before.
+        copy = null;
+        log.warn('index', 'could not copy the vector graph for a filter; calling the filter back instead', {
+          reason: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    this.filtered.set(filter, copy);
+    return copy;
   }
 
   /** hnswlib's label filter for `filter`: its remembered verdicts when it searched before. */
@@ -178,6 +238,42 @@ export class HnswVectorIndex implements VectorIndex {
  * their best article (999 their action; the eval sets did not change at all).
  */
 const GRAPH = { m: 16, efConstruction: 40, randomSeed: 42 };
+
+/**
+ * Filtered copies are made for graphs of at most this many bytes of vectors:
+ * a copy is written and read back on the event loop (about 50 ms, 23 ms of
+ * CPU, for the sample KB's 683 vectors of 1,024 dimensions, 2.8 MB), once
+ * per filter and snapshot. A 10k KB's graph (300 MB) gets none, and its
+ * searches call the filter back as before.
+ */
+const MAX_FILTERED_GRAPH_BYTES = 8 * 1024 * 1024;
+
+/**
+ * What all filtered copies of one graph may hold together (four of the
+ * largest graph copied). Counted over the graph's life: a copy goes with its
+ * filter (a WeakMap value) when retrieval drops the filter, but its bytes are
+ * not given back, so filters made up by requests (tags) end on the callbacks
+ * rather than a stall per new filter. A new snapshot or a delta starts again.
+ */
+const MAX_FILTERED_COPY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The graph as it is, in a second index: hnswlib-node copies only through a
+ * file, written and read back at once (synchronously: an asynchronous write
+ * on libuv's pool could race a watch-mode delta resizing the graph).
+ */
+function copyOf(index: InstanceType<typeof HierarchicalNSW>, dimensions: number): InstanceType<typeof HierarchicalNSW> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'deflect-graph-copy-'));
+  try {
+    const file = path.join(dir, 'graph.hnsw');
+    index.writeIndexSync(file);
+    const copy = new HierarchicalNSW('cosine', dimensions);
+    copy.readIndexSync(file);
+    return copy;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 function checkDimensions(dimensions: number, items: VectorItem[], vectors: Float32Array[]): void {
   items.forEach((item, i) => {
