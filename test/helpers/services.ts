@@ -10,6 +10,9 @@ import { createClient } from 'redis';
  */
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Names of scratch databases and Redis key prefixes: runs sharing one server each take their own. */
+const DATABASE_PREFIX = scratchPrefix('TEST_DATABASE_PREFIX', 'deflect_test_', /^[a-z_][a-z0-9_]{0,40}$/);
+const REDIS_PREFIX = scratchPrefix('TEST_REDIS_PREFIX', 'deflect_test_', /^[\w:.-]{1,40}$/);
 
 let postgresProbe: Promise<string | null> | undefined;
 let redisProbe: Promise<string | null> | undefined;
@@ -47,9 +50,9 @@ export function redisUnavailable(): Promise<string | null> {
   })());
 }
 
-/** A new empty database, deflect_test_<random>, and how to drop it. */
+/** A new empty database, deflect_test_<random> (TEST_DATABASE_PREFIX<random>), and how to drop it. */
 export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `deflect_test_${randomBytes(6).toString('hex')}`;
+  const name = `${DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
@@ -89,7 +92,7 @@ async function sessionsGone(client: pg.Client, name: string): Promise<void> {
 
 /** A Redis URL and a fresh key prefix, and how to delete the keys written under it. */
 export function freshRedisPrefix(): { url: string; prefix: string; drop(): Promise<void> } {
-  const prefix = `deflect_test_${randomBytes(6).toString('hex')}:`;
+  const prefix = `${REDIS_PREFIX}${randomBytes(6).toString('hex')}:`;
   return {
     url: REDIS_URL,
     prefix,
@@ -115,4 +118,11 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   } finally {
     await client.end();
   }
+}
+
+/** An environment variable's prefix, checked (it is spliced into SQL and key patterns), else the default. */
+function scratchPrefix(variable: string, fallback: string, allowed: RegExp): string {
+  const value = process.env[variable] || fallback;
+  if (!allowed.test(value)) throw new Error(`${variable}=${value} is not a usable prefix (${allowed.source})`);
+  return value;
 }
