@@ -13,7 +13,15 @@ import type { TriageLevel } from '../../core/tickets/types.ts';
 import { ApiError, changedMeanwhile, type AgentApi, type TicketChange } from './api.ts';
 import { byId, el, setOptions } from './dom.ts';
 import type { Locale, StringKey } from './i18n/index.ts';
-import { mergeRedraw, sameField, tagList, valuesOf, type TriageField, type TriageValues } from './triageDraft.ts';
+import {
+  mergeRedraw,
+  sameField,
+  tagList,
+  TRIAGE_FIELDS,
+  valuesOf,
+  type TriageField,
+  type TriageValues,
+} from './triageDraft.ts';
 
 const TYPES = ['incident', 'service_request', 'question'];
 const LEVELS: TriageLevel[] = ['high', 'medium', 'low'];
@@ -131,10 +139,11 @@ export function wireTriage(w: TriageWiring): (t: AgentTicketDetail) => void {
     conflicts = new Set([...conflicts].filter((f) => theirs && !sameField(f, mine, theirs)));
     conflict.hidden = !theirs || !conflicts.size;
     if (!theirs || !conflicts.size) return;
-    const said = (f: TriageField, v: TriageValues) => fieldText(L, f, v);
     byId('triage-conflict-text').textContent = L.t('triageConflict', {
       changes: [...conflicts]
-        .map((f) => L.t('conflictItem', { field: L.t(LABELS[f]), theirs: said(f, theirs), yours: said(f, mine) }))
+        .map((f) =>
+          L.t('conflictItem', { field: L.t(LABELS[f]), theirs: fieldText(L, f, theirs), yours: fieldText(L, f, mine) }),
+        )
         .join('; '),
     });
   }
@@ -225,9 +234,9 @@ export function wireTriage(w: TriageWiring): (t: AgentTicketDetail) => void {
     const L = w.locale();
     const was = valuesOf(drawn);
     const is = valuesOf(now);
-    const changed = (Object.keys(LABELS) as TriageField[])
-      .filter((f) => !sameField(f, was, is))
-      .map((f) => `${L.t(LABELS[f])}: ${fieldText(L, f, was)} → ${fieldText(L, f, is)}`);
+    const changed = TRIAGE_FIELDS.filter((f) => !sameField(f, was, is)).map(
+      (f) => `${L.t(LABELS[f])}: ${fieldText(L, f, was)} → ${fieldText(L, f, is)}`,
+    );
     w.saved(now);
     error.textContent = L.t('ticketChanged', { changes: changed.length ? ` (${changed.join('; ')})` : '' });
   }

@@ -144,4 +144,31 @@ describe('the agent inbox: two agents save the same ticket (Chromium)', function
     await a.context().close();
     await b.context().close();
   });
+
+  it('the status form too: B puts it on hold, A (not drawn again) assigns it: refused, B’s status shown, A’s assignee kept', async () => {
+    const id = await triaged('Laptop will not boot');
+    const a = await inbox('Ana', id);
+    const b = await inbox('Bea', id);
+    await b.locator('#status').selectOption('on_hold');
+    await b.getByRole('button', { name: en.t('save'), exact: true }).click();
+    await b.waitForFunction((t) => document.getElementById('work-status')?.textContent === t, en.t('saved'));
+
+    await a.locator('#assignee').fill('Ana');
+    await a.getByRole('button', { name: en.t('save'), exact: true }).click();
+    const said = en.t('ticketChanged', {
+      changes: ` (${en.t('colStatus')}: ${en.t('status_open')} → ${en.t('status_on_hold')})`,
+    });
+    await a.waitForFunction((t) => document.getElementById('work-status')?.textContent === t, said);
+    const stored = await s.core.tickets.get(id);
+    expect(stored.status).to.equal('on_hold');
+    expect(stored.assignee).to.equal(undefined);
+    expect(await a.locator('#status').inputValue()).to.equal('on_hold');
+    expect(await a.locator('#assignee').inputValue()).to.equal('Ana');
+
+    await a.getByRole('button', { name: en.t('save'), exact: true }).click();
+    await a.waitForFunction((t) => document.getElementById('work-status')?.textContent === t, en.t('saved'));
+    expect(await s.core.tickets.get(id)).to.include({ status: 'on_hold', assignee: 'Ana' });
+    await a.context().close();
+    await b.context().close();
+  });
 });
