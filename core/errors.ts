@@ -69,3 +69,25 @@ export class IdempotencyKeyReusedError extends DeflectError {
     );
   }
 }
+
+/**
+ * A change made against a version of a ticket that another change has since
+ * replaced (optimistic concurrency): refused, so an agent's save never
+ * silently undoes a colleague's. `current` is the ticket as it is now, for the
+ * caller to show; it is not in `details`, which the transport sends as they are.
+ */
+export class TicketChangedError<T = unknown> extends DeflectError {
+  override name = 'TicketChangedError';
+  constructor(
+    id: string,
+    expected: string,
+    readonly current: T,
+    details: Record<string, unknown> = {},
+  ) {
+    super('ticket_changed', `Ticket '${id}' changed since version ${expected}; nothing was saved`, {
+      id,
+      expected,
+      ...details,
+    });
+  }
+}

@@ -67,14 +67,22 @@ export class ApiError extends Error {
   }
 }
 
+/** The ticket as it is now, when a change was refused because it had changed since it was drawn. */
+export function changedMeanwhile(e: unknown, id: string): AgentTicketDetail | undefined {
+  if (!(e instanceof ApiError) || e.server?.code !== 'ticket_changed') return undefined;
+  const ticket = (e.server.details as { ticket?: AgentTicketDetail } | undefined)?.ticket;
+  return ticket && ticket.id === id ? ticket : undefined;
+}
+
 export function agentApi(locale: () => Locale) {
-  async function call(path: string, init: RequestInit = {}): Promise<Response> {
+  async function call(path: string, init: RequestInit = {}, headers: Record<string, string> = {}): Promise<Response> {
     const key = keyStore.get();
     const res = await fetch(path, {
       ...init,
       headers: {
         ...(init.body ? { 'Content-Type': 'application/json' } : {}),
         ...(key ? { Authorization: `Bearer ${key}` } : {}),
+        ...headers,
       },
     });
     if (res.ok) return res;
@@ -83,7 +91,8 @@ export function agentApi(locale: () => Locale) {
       throw new AuthError(error ? errorText(locale(), error) : locale().t('noAccess'));
     throw new ApiError(errorText(locale(), error, res.statusText), error);
   }
-  const json = async <T>(path: string, init?: RequestInit): Promise<T> => (await (await call(path, init)).json()) as T;
+  const json = async <T>(path: string, init?: RequestInit, headers?: Record<string, string>): Promise<T> =>
+    (await (await call(path, init, headers)).json()) as T;
   const send = (method: string, body: unknown): RequestInit => ({ method, body: JSON.stringify(body) });
 
   return {
@@ -92,8 +101,17 @@ export function agentApi(locale: () => Locale) {
     counts: (f: QueueFilters) =>
       json<TicketCountsResponse>(`/api/ticket-counts?${query({ ...f, status: undefined, sort: undefined })}`),
     ticket: (id: string) => json<AgentTicketDetail>(`/api/tickets/${encodeURIComponent(id)}`),
-    update: (id: string, change: TicketChange) =>
-      json<AgentTicketDetail>(`/api/tickets/${encodeURIComponent(id)}`, send('PATCH', change)),
+    /**
+     * With the version the change was made against (the ticket as drawn), a
+     * ticket changed since is refused (ApiError, code ticket_changed, the
+     * ticket as it is now in its details) instead of written over.
+     */
+    update: (id: string, change: TicketChange, version?: string) =>
+      json<AgentTicketDetail>(
+        `/api/tickets/${encodeURIComponent(id)}`,
+        send('PATCH', change),
+        version ? { 'If-Match': `"${version}"` } : {},
+      ),
     reply: (id: string, body: { text: string; internal: boolean; status?: TicketStatus; author?: string }) =>
       json<{ message: AgentTicketMessage; ticket: AgentTicketDetail }>(
         `/api/tickets/${encodeURIComponent(id)}/messages`,

@@ -5,7 +5,16 @@
 // reachable by Tab and most a single-key shortcut (keys.ts).
 import type { TicketStatus } from '../../core/contracts/api.ts';
 import type { AgentTicketDetail, AgentTicketSummary, TicketCountsResponse } from '../../core/contracts/agent.ts';
-import { agentApi, AuthError, keyStore, PAGE_SIZE, readAccess, type QueueFilters, type TicketChange } from './api.ts';
+import {
+  agentApi,
+  AuthError,
+  changedMeanwhile,
+  keyStore,
+  PAGE_SIZE,
+  readAccess,
+  type QueueFilters,
+  type TicketChange,
+} from './api.ts';
 import { wireCanned } from './canned.ts';
 import { applyStrings, byId, setOptions } from './dom.ts';
 import { localeFor, resolveLang, toLang, type Locale } from './i18n/index.ts';
@@ -250,12 +259,34 @@ async function save(): Promise<void> {
     Object.assign(change, { status, solvedWith: page.solvedWith.value });
   if (!Object.keys(change).length) return void (page.workStatus.textContent = L.t('saved'));
   try {
-    showTicket(await api.update(t.id, { ...change, ...(me() ? { author: me() } : {}) }));
+    showTicket(await api.update(t.id, { ...change, ...(me() ? { author: me() } : {}) }, t.version));
     page.workStatus.textContent = L.t('saved');
     void loadQueue();
   } catch (error) {
-    failed(error, page.workStatus, 'saveFailed');
+    const now = changedMeanwhile(error, t.id);
+    if (!now) return failed(error, page.workStatus, 'saveFailed');
+    refusedAsChanged(t, now, change);
   }
+}
+
+/**
+ * The ticket changed after it was drawn, so the status form's change was not
+ * saved: it is drawn as it is now with the agent's choices put back, and the
+ * refusal says what changed, to save again or leave.
+ */
+function refusedAsChanged(drawn: AgentTicketDetail, now: AgentTicketDetail, mine: TicketChange): void {
+  const changed: string[] = [];
+  if (now.status !== drawn.status)
+    changed.push(`${L.t('colStatus')}: ${statusName(L, drawn.status)} → ${statusName(L, now.status)}`);
+  if ((now.assignee ?? '') !== (drawn.assignee ?? ''))
+    changed.push(`${L.t('assignee')}: ${drawn.assignee || '—'} → ${now.assignee || '—'}`);
+  showTicket(now);
+  if (mine.status) page.status.value = mine.status;
+  if (mine.assignee !== undefined) page.assignee.value = mine.assignee ?? '';
+  if (mine.solvedWith) page.solvedWith.value = mine.solvedWith;
+  toggleFields();
+  page.workStatus.textContent = L.t('ticketChanged', { changes: changed.length ? ` (${changed.join('; ')})` : '' });
+  void loadQueue();
 }
 
 async function send(): Promise<void> {

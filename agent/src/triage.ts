@@ -4,14 +4,24 @@
 // note that records the change in the thread; the API records each field
 // changed as the agent's. Drawing the same ticket again keeps an unsaved
 // edit, and says when the server changed the same field (triageDraft.ts).
+// Saving names the version drawn: a ticket changed since is refused by the
+// server, and drawn again from the refusal, the edit kept, to save again.
 import type { AgentTicketDetail, TriageSource } from '../../core/contracts/agent.ts';
 // The matrix itself, not a copy: the preview must be what the server will decide (a pure table, no I/O).
 import { priorityFrom } from '../../core/triage/priorityMatrix.ts';
 import type { TriageLevel } from '../../core/tickets/types.ts';
-import { ApiError, type AgentApi, type TicketChange } from './api.ts';
+import { ApiError, changedMeanwhile, type AgentApi, type TicketChange } from './api.ts';
 import { byId, el, setOptions } from './dom.ts';
 import type { Locale, StringKey } from './i18n/index.ts';
-import { mergeRedraw, sameField, tagList, valuesOf, type TriageField, type TriageValues } from './triageDraft.ts';
+import {
+  mergeRedraw,
+  sameField,
+  tagList,
+  TRIAGE_FIELDS,
+  valuesOf,
+  type TriageField,
+  type TriageValues,
+} from './triageDraft.ts';
 
 const TYPES = ['incident', 'service_request', 'question'];
 const LEVELS: TriageLevel[] = ['high', 'medium', 'low'];
@@ -31,7 +41,7 @@ export interface TriageWiring {
   author: () => string;
   /** Teams seen in the queue: suggestions, since the API does not list the routing policy's teams. */
   teams: () => Iterable<string>;
-  /** The ticket as the API returned it after the change: shown again, and its queue row refreshed. */
+  /** The ticket as the API returned it, after the change or with its refusal (it had changed): shown again, and its queue row refreshed. */
   saved: (t: AgentTicketDetail) => void;
   /** A failure that is not the request's fault (the key was refused). */
   failed: (error: unknown) => void;
@@ -129,15 +139,11 @@ export function wireTriage(w: TriageWiring): (t: AgentTicketDetail) => void {
     conflicts = new Set([...conflicts].filter((f) => theirs && !sameField(f, mine, theirs)));
     conflict.hidden = !theirs || !conflicts.size;
     if (!theirs || !conflicts.size) return;
-    const said = (f: TriageField, v: TriageValues): string => {
-      if (f === 'type') return v.type ? L.t(`type_${v.type}` as StringKey) : L.t('notSet');
-      if (f === 'priority' && v.priority && v.impact && v.urgency)
-        return `${v.priority} (${L.t('impact')} ${L.t(`level_${v.impact as TriageLevel}`)} × ${L.t('urgency')} ${L.t(`level_${v.urgency as TriageLevel}`)})`;
-      return v[f].trim() || L.t('notSet');
-    };
     byId('triage-conflict-text').textContent = L.t('triageConflict', {
       changes: [...conflicts]
-        .map((f) => L.t('conflictItem', { field: L.t(LABELS[f]), theirs: said(f, theirs), yours: said(f, mine) }))
+        .map((f) =>
+          L.t('conflictItem', { field: L.t(LABELS[f]), theirs: fieldText(L, f, theirs), yours: fieldText(L, f, mine) }),
+        )
         .join('; '),
     });
   }
@@ -202,7 +208,7 @@ export function wireTriage(w: TriageWiring): (t: AgentTicketDetail) => void {
     const body = { ...change, note: L.t('triageNote', { changes: words.join('; ') }), ...(author ? { author } : {}) };
     status.textContent = L.t('loading');
     w.api()
-      .update(t.id, body)
+      .update(t.id, body, t.version)
       .then((updated) => {
         // Saved: the form is filled from the server's answer again, with nothing left unsaved.
         ticket = undefined;
@@ -211,12 +217,39 @@ export function wireTriage(w: TriageWiring): (t: AgentTicketDetail) => void {
       })
       .catch((e: unknown) => {
         status.textContent = '';
+        const now = changedMeanwhile(e, t.id);
+        if (now) return refusedAsChanged(t, now);
         if (!(e instanceof ApiError)) return w.failed(e);
         error.textContent = L.t('saveFailed', { error: refusal(e) });
       });
   });
 
+  /**
+   * The ticket changed after it was drawn, so nothing was saved: it is drawn
+   * from the refusal (the edit kept, fields the agent left following the
+   * server, a field both changed named in the conflict box), and the refusal
+   * says which triage fields changed, from what to what, before a save again.
+   */
+  function refusedAsChanged(drawn: AgentTicketDetail, now: AgentTicketDetail): void {
+    const L = w.locale();
+    const was = valuesOf(drawn);
+    const is = valuesOf(now);
+    const changed = TRIAGE_FIELDS.filter((f) => !sameField(f, was, is)).map(
+      (f) => `${L.t(LABELS[f])}: ${fieldText(L, f, was)} → ${fieldText(L, f, is)}`,
+    );
+    w.saved(now);
+    error.textContent = L.t('ticketChanged', { changes: changed.length ? ` (${changed.join('; ')})` : '' });
+  }
+
   return show;
+}
+
+/** A triage field's value in words: the type's name, a priority with the impact × urgency it came from. */
+function fieldText(L: Locale, f: TriageField, v: TriageValues): string {
+  if (f === 'type') return v.type ? L.t(`type_${v.type}` as StringKey) : L.t('notSet');
+  if (f === 'priority' && v.priority && v.impact && v.urgency)
+    return `${v.priority} (${L.t('impact')} ${L.t(`level_${v.impact as TriageLevel}`)} × ${L.t('urgency')} ${L.t(`level_${v.urgency as TriageLevel}`)})`;
+  return v[f].trim() || L.t('notSet');
 }
 
 /** The refusal in the page's language, followed by the server's reasons, which say what a valid value is. */

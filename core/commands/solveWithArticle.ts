@@ -13,9 +13,9 @@ import { updateTicket, type TicketChange } from './updateTicket.ts';
  */
 export async function solveWithArticle(
   core: Pick<CoreServices, 'tickets' | 'events' | 'index' | 'sinks'>,
-  input: { id: string; change: TicketChange & { solvedWith: string }; author: string },
+  input: { id: string; change: TicketChange & { solvedWith: string }; author: string; version?: string },
 ): Promise<TicketWithSla> {
-  const { id, change, author } = input;
+  const { id, change, author, version } = input;
   if (change.status !== 'solved')
     throw new ValidationError('solvedWith: give it with "status": "solved"', [
       { field: 'solvedWith', message: 'only with status solved' },
@@ -26,7 +26,7 @@ export async function solveWithArticle(
       { field: 'solvedWith', message: 'unknown article id' },
     ]);
   await core.tickets.get(id); // a missing ticket is a 404 before anything is written
-  const ticket = await updateTicket(core, { id, change, author });
+  const ticket = await updateTicket(core, { id, change, author, version });
   const titles = new Set([...articles.values()].map((a) => fold(a.title).trim()));
   await core.events.append({
     type: 'solved',

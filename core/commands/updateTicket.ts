@@ -7,6 +7,7 @@ import { announceToSinks } from '../tickets/handToSinks.ts';
 import { oweTo, prepareSinks } from '../tickets/outbox.ts';
 import { recordMilestones } from '../tickets/ticketEvents.ts';
 import { withSla, type TicketWithSla } from '../sla/ticketSla.ts';
+import { expectVersion } from '../tickets/ticketVersion.ts';
 
 export interface TicketChange {
   status?: TicketStatus;
@@ -32,13 +33,15 @@ export interface TicketChange {
  * An agent works a ticket: status (core/tickets/lifecycle.ts: solving is a
  * resolution, recorded; a closed ticket stays closed), assignee, tags and
  * internal notes; persisted before it resolves. Returns the ticket with its
- * SLA as of the change, as GET shows it.
+ * SLA as of the change, as GET shows it. With `version` (the one the agent
+ * saw), a ticket changed since is left as it is: TicketChangedError, carrying
+ * the ticket as it is now; without, the change applies to whatever is there.
  */
 export async function updateTicket(
   core: Pick<CoreServices, 'tickets' | 'events' | 'sinks' | 'index'>,
-  input: { id: string; change: TicketChange; author: string; now?: Date },
+  input: { id: string; change: TicketChange; author: string; version?: string; now?: Date },
 ): Promise<TicketWithSla> {
-  const { id, change, author, now = new Date() } = input;
+  const { id, change, author, version, now = new Date() } = input;
   let milestones: Milestones = {};
   // A note alone is agent-side: nothing the other systems are told of.
   const told = !!(
@@ -52,6 +55,7 @@ export async function updateTicket(
   const ticket = await core.tickets.update(
     id,
     (t) => {
+      expectVersion(t, version, (current) => withSla(core, current, now));
       if (change.status) milestones = moveTo(t, change.status, now, author).milestones;
       if (change.assignee !== undefined) t.assignee = change.assignee ?? undefined;
       if (change.tags) t.tags = [...new Set(change.tags.map((s) => s.trim().toLowerCase()).filter(Boolean))];

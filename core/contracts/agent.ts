@@ -18,6 +18,8 @@ export interface AgentTicketSummary {
   status: TicketStatus;
   createdAt: string;
   updatedAt: string;
+  /** The ticket's version (also the ETag of GET /api/tickets/:id): a PATCH that names it is refused (409 ticket_changed) once the ticket has changed. Opaque. */
+  version: string;
   channel: Channel;
   lang: Lang;
   email: string;

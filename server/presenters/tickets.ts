@@ -1,4 +1,5 @@
 import type { TicketWithSla } from '../../core/sla/ticketSla.ts';
+import { versionOf } from '../../core/tickets/ticketVersion.ts';
 
 /** A ticket in a list: enough to triage, without the transcript. */
 export function ticketSummary(t: TicketWithSla) {
@@ -7,6 +8,8 @@ export function ticketSummary(t: TicketWithSla) {
     status: t.status,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
+    /** What a PATCH names (body `version` or If-Match) so it is refused if the ticket changed since: opaque. */
+    version: versionOf(t),
     channel: t.channel,
     lang: t.lang,
     email: t.email,

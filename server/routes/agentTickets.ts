@@ -10,6 +10,8 @@ import type { authenticator } from '../auth.ts';
 import { ticketDetail, ticketSummary } from '../presenters/tickets.ts';
 import { validate } from '../validate.ts';
 import { teamName } from '../../core/triage/routingRules.ts';
+import { TicketChangedError, ValidationError } from '../../core/errors.ts';
+import type { TicketWithSla } from '../../core/sla/ticketSla.ts';
 
 const status = z.enum(['open', 'pending', 'on_hold', 'solved', 'closed']);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, 'must be a date (YYYY-MM-DD) or an ISO time (UTC)');
@@ -62,6 +64,8 @@ const patchSchema = z
     urgency: level.optional(),
     category: z.string().trim().min(1).max(100).nullable().optional(),
     team: teamName.nullable().optional(),
+    /** The ticket's version the change was made against (GET's `version`): refused with 409 when it has changed since. */
+    version: z.string().min(1).max(100).optional(),
   })
   .refine(
     (b) =>
@@ -92,6 +96,39 @@ const messageSchema = z.strictObject({
   author: z.string().trim().min(1).max(200).optional(),
 });
 
+/**
+ * The version a PATCH was made against: `If-Match` with one entity tag (GET's
+ * ETag) or the body's `version`, the same if both are given; `*` and neither
+ * mean no condition (API clients and scripts that never sent one keep working).
+ * A version that no longer matches is 409 ticket_changed, not 412: one
+ * refusal, with the current ticket in it, whichever way the version came.
+ */
+function expectedVersion(ifMatch: string | undefined, inBody: string | undefined): string | undefined {
+  const header = ifMatch?.trim();
+  let tag: string | undefined;
+  if (header && header !== '*') {
+    const m = /^"([^"]+)"$/.exec(header);
+    if (!m)
+      throw new ValidationError('If-Match: give one entity tag as GET /api/tickets/:id returns it in ETag', [
+        { field: 'If-Match', message: 'one strong entity tag, such as "2026-12-06T14:00:00.000Z"' },
+      ]);
+    tag = m[1];
+  }
+  if (tag !== undefined && inBody !== undefined && tag !== inBody)
+    throw new ValidationError('If-Match and version name different versions', [
+      { field: 'version', message: 'must equal If-Match' },
+    ]);
+  return tag ?? inBody;
+}
+
+/**
+ * The ticket's version as an ETag. no-store: the body's SLA figures are
+ * computed at each request, so a copy must not be revalidated by the version alone.
+ */
+function versionHeaders(version: string): Record<string, string> {
+  return { ETag: `"${version}"`, 'Cache-Control': 'no-store' };
+}
+
 const ticketId = z.string().regex(/^T-\d{6,}$/, 'must be a ticket id such as T-000001');
 
 /** Agents work tickets: list with filters, open one with its context, reply or note, change status, assignee, tags. */
@@ -103,16 +140,29 @@ export function agentTicketRoutes(core: CoreServices, requireRole: ReturnType<ty
   });
   router.get('/api/tickets/:id', requireRole('agent'), async (req, res) => {
     const id = validate(ticketId, req.params.id);
-    res.json(ticketDetail(await showTicket(core, { id })));
+    const t = ticketDetail(await showTicket(core, { id }));
+    res.set(versionHeaders(t.version)).json(t);
   });
   router.patch('/api/tickets/:id', requireRole('agent'), async (req, res) => {
     const id = validate(ticketId, req.params.id);
-    const body = validate(patchSchema, req.body);
-    const author = body.author ?? String(res.locals.role);
-    const t = body.solvedWith
-      ? await solveWithArticle(core, { id, change: { ...body, solvedWith: body.solvedWith }, author })
-      : await updateTicket(core, { id, change: body, author });
-    res.json(ticketDetail(t));
+    const { version: inBody, ...change } = validate(patchSchema, req.body);
+    const version = expectedVersion(req.get('If-Match'), inBody);
+    const author = change.author ?? String(res.locals.role);
+    try {
+      const t = ticketDetail(
+        change.solvedWith
+          ? await solveWithArticle(core, { id, change: { ...change, solvedWith: change.solvedWith }, author, version })
+          : await updateTicket(core, { id, change, author, version }),
+      );
+      res.set(versionHeaders(t.version)).json(t);
+    } catch (error) {
+      // The refusal carries the ticket as GET shows it now, so the inbox redraws from it without asking again.
+      if (error instanceof TicketChangedError) {
+        const now = ticketDetail(error.current as TicketWithSla);
+        throw new TicketChangedError(id, String(version), null, { version: now.version, ticket: now });
+      }
+      throw error;
+    }
   });
   router.post('/api/tickets/:id/messages', requireRole('agent'), async (req, res) => {
     const id = validate(ticketId, req.params.id);

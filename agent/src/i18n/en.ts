@@ -109,6 +109,8 @@ export const en = {
   triageConflict:
     'Changed by someone else while you were editing: {changes}. Your values are kept, not saved: save to replace theirs, or discard yours.',
   conflictItem: '{field} is now {theirs} (yours: {yours})',
+  ticketChanged:
+    'Not saved: the ticket changed since you opened it{changes}. It is shown as it is now, your changes kept: check them and save again.',
   keyTriage: 'Change the triage',
   failedQuestion: 'The question the knowledge base could not answer',
   noFailedQuestion: 'None recorded',

@@ -109,6 +109,8 @@ export const es: Strings = {
   triageConflict:
     'Otra persona lo cambió mientras editabas: {changes}. Se conservan tus valores, sin guardar: guarda para reemplazar los suyos o descarta los tuyos.',
   conflictItem: '{field} ahora es {theirs} (el tuyo: {yours})',
+  ticketChanged:
+    'No se ha guardado: la incidencia cambió desde que la abriste{changes}. Se muestra como está ahora, con tus cambios: revísalos y vuelve a guardar.',
   keyTriage: 'Cambiar la clasificación',
   failedQuestion: 'La pregunta que la base de conocimiento no supo responder',
   noFailedQuestion: 'No consta',
