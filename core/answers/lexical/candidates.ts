@@ -110,11 +110,13 @@ function byOverlap(
         take(touched[i]!);
         taken++;
       }
-    // Ties at the threshold: the smaller numbers (only these few are sorted).
-    const tied: number[] = [];
-    for (let i = 0; i < kept; i++) if (overlap[touched[i]!] === threshold) tied.push(touched[i]!);
-    tied.sort((x, y) => x - y);
-    for (let i = 0; i < tied.length && taken < OVERLAP_CANDIDATES; i++, taken++) take(tied[i]!);
+    // Ties at the threshold: the smaller numbers. A question's common rare words tie thousands of articles, so
+    // they are found in number order (only touched, allowed articles have a non-zero overlap) instead of sorted.
+    for (let a = 0; a < articles && taken < OVERLAP_CANDIDATES; a++)
+      if (overlap[a] === threshold) {
+        take(a);
+        taken++;
+      }
   } finally {
     // Every touched article: the allowed ones are at the front, the others were cleared above.
     for (let i = 0; i < n; i++) overlap[touched[i]!] = 0;
