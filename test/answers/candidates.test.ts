@@ -92,6 +92,36 @@ describe('candidate articles (TermModel.scoreCandidates)', () => {
     expect([...c.articles]).not.to.include(7);
   });
 
+  it(`takes the ${OVERLAP_CANDIDATES} allowed articles of most rare-word weight, ties to the smaller number, and clears its scratch`, () => {
+    // 2,400 articles: article a holds feature a % 12 and, below 1,800, feature 12 + a % 9 (each in at most a tenth of them).
+    const n = FULL_SCORING_MAX + 400;
+    const builder = WordBags.builder(n);
+    for (let a = 0; a < n; a++)
+      if (a < 1800) builder.add(a, Int32Array.of(a % 12, 12 + (a % 9)), Int32Array.of(1, 1), 2);
+      else builder.add(a, Int32Array.of(a % 12), Int32Array.of(1), 1);
+    const bags = builder.build(21, () => 1);
+    // Few distinct weights: many articles tie at the cut.
+    const w = [
+      0.5, 0.5, 0.25, 0.25, 0.25, 0.125, 0.5, 0.125, 0.25, 0.5, 0.125, 0.25, 0.25, 0.5, 0.125, 0.25, 0.5, 0.125, 0.25,
+      0.5, 0.25,
+    ];
+    const q = { ids: Int32Array.from(w.keys()), w: Float32Array.from(w) };
+    const allowed = (a: number) => a % 13 !== 0;
+    const overlapOf = (a: number) => w[a % 12]! ** 2 + (a < 1800 ? w[12 + (a % 9)]! ** 2 : 0);
+    const expected = [...Array(n).keys()]
+      .filter(allowed)
+      .sort((x, y) => overlapOf(y) - overlapOf(x) || x - y)
+      .slice(0, OVERLAP_CANDIDATES)
+      .sort((x, y) => x - y);
+    const scratch = candidateScratch(n);
+    const ask = () => candidateArticles({ q, bags, articles: n, allowed, probability: null, extra: [], scratch });
+    const first = ask();
+    expect([...first]).to.deep.equal(expected);
+    expect(scratch.overlap.every((x) => x === 0)).to.equal(true);
+    scratch.mask.fill(0);
+    expect([...ask()]).to.deep.equal(expected);
+  });
+
   it(`adds the classifier's ${CLASSIFIER_CANDIDATES} most probable articles, whatever their words`, () => {
     // Bags where article a holds feature a only; the question has none of them.
     const n = FULL_SCORING_MAX + 100;

@@ -26,6 +26,24 @@ describe('spelling against the KB’s own words', () => {
   for (const c of cases)
     it(`${c.word} → ${c.expects} (${c.description})`, () => expect(speller.correct(c.word)).to.equal(c.expects));
 
+  it('remembers a correction: asked again, and after other words, the same answer as a speller asking once', () => {
+    const words = ['verfiy', 'delivary', 'zebra', 'refnd', 'verfiy', 'zebra', 'delivr', 'refnd'];
+    const remembered = words.map((w) => speller.correct(w));
+    const once = words.map((w) =>
+      new Speller(new Map(speller.parts().words.map((x, i) => [x, speller.parts().counts[i]!]))).correct(w),
+    );
+    expect(remembered).to.deep.equal(once);
+    expect(remembered).to.deep.equal(['verify', 'delivery', null, 'refund', 'verify', null, 'deliver', 'refund']);
+  });
+
+  it('keeps its corrections to itself: another snapshot’s speller answers from its own words', () => {
+    expect(speller.correct('delivary')).to.equal('delivery');
+    const other = new Speller(new Map([['delivers', 1]]));
+    expect(other.correct('delivary')).to.equal(null);
+    expect(other.correct('deliver')).to.equal('delivers');
+    expect(speller.correct('deliver')).to.equal(null);
+  });
+
   it('counts one edit exactly', () => {
     expect(oneEditApart('form', 'from')).to.equal(true);
     expect(oneEditApart('form', 'farm')).to.equal(true);

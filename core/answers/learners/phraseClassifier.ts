@@ -9,6 +9,7 @@ import {
   type SparseVector,
 } from './softmaxRegression.ts';
 import { allRivals } from './rivals.ts';
+import { DenseLogits } from './denseLogits.ts';
 
 /** A trained classifier and the fingerprint of what it was trained on (see `PhraseClassifier.fingerprint`). */
 export interface SavedClassifier {
@@ -115,9 +116,14 @@ export class PhraseClassifier {
     });
   }
 
+  /** The dense block's kernel, made on the first question (the model no longer changes once constructed). */
+  private denseMemo: DenseLogits | null | undefined;
+
   /** Probability of each article for `q` (projected), over the allowed articles only; into `out` when given. */
   probabilities(q: ClassifierInput, allowed: (article: number) => boolean, out?: Float64Array): Float64Array {
-    const z = logits(this.model, q, out ?? new Float64Array(this.articles));
+    if (q.dense && this.denseMemo === undefined)
+      this.denseMemo = DenseLogits.of(this.model.denseWeights, this.model.classes);
+    const z = logits(this.model, q, out ?? new Float64Array(this.articles), this.denseMemo);
     softmaxInPlace(z, allowed);
     return z;
   }

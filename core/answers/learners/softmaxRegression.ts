@@ -1,4 +1,5 @@
 import { denseDot, softmaxInPlace, stepDense } from './softmaxMath.ts';
+import type { DenseLogits } from './denseLogits.ts';
 import { ShortlistSteps } from './shortlistSteps.ts';
 
 export { softmaxInPlace } from './softmaxMath.ts';
@@ -121,7 +122,13 @@ export function trainSoftmax(
  * additions wait on each other, four independent ones do not (at 10k articles
  * this is a million multiply-adds per question, and the waiting was most of it).
  */
-export function logits(model: SoftmaxModel, x: ClassifierInput, out: Float64Array): Float64Array {
+export function logits(
+  model: SoftmaxModel,
+  x: ClassifierInput,
+  out: Float64Array,
+  /** The dense block's kernel over this model's weights (a trained model's only: see DenseLogits). */
+  kernel?: DenseLogits | null,
+): Float64Array {
   const { classes, rowOf, weights, denseWeights } = model;
   const bases: number[] = [];
   const values: number[] = [];
@@ -140,6 +147,10 @@ export function logits(model: SoftmaxModel, x: ClassifierInput, out: Float64Arra
   // A dense block of another length (vectors changed since training) is not this model's input: left out.
   const dense = x.dense;
   if (!dense || denseWeights.length !== dense.length * classes) return out;
+  if (kernel) {
+    kernel.addTo(dense, out);
+    return out;
+  }
   const D = dense.length;
   let c = 0;
   for (; c + 3 < classes; c += 4) {

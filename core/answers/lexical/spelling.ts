@@ -86,9 +86,28 @@ export class Speller {
     return out;
   }
 
+  /**
+   * Corrections looked up in the table so far: a question reads each of its
+   * words twice (its own correction, then whether it needs neighbours), and
+   * users repeat the same misspellings. A pure function of this speller's
+   * words, which never change (a new snapshot or a watch-mode full build
+   * makes a new speller); bounded like the neighbours' cache.
+   */
+  private readonly corrections = new Map<string, string | null>();
+
   /** The KB word one edit from `word`, or null when `word` is known, too short, or has no such neighbour. */
   correct(word: string): string | null {
     if (word.length < MIN_LENGTH || this.frequency.has(word) || /\d/.test(word)) return null;
+    const remembered = this.corrections.get(word);
+    if (remembered !== undefined) return remembered;
+    const found = this.nearest(word);
+    if (this.corrections.size >= MAX_REMEMBERED) this.corrections.clear();
+    this.corrections.set(word, found);
+    return found;
+  }
+
+  /** `correct` without the memo: the most frequent KB word one edit away (ties: the first in code-unit order). */
+  private nearest(word: string): string | null {
     let best: string | null = null;
     const consider = (h: number) => {
       const b = h & this.mask;
@@ -118,6 +137,8 @@ export interface SpellerParts {
 
 /** Shorter words have too many neighbours one edit away to guess. */
 const MIN_LENGTH = 4;
+/** Corrections remembered per speller (about 100 bytes each). */
+const MAX_REMEMBERED = 50_000;
 /** Parts of a split compound: shorter ones ("a", "to") would split almost any word. */
 const MIN_PART = 3;
 

@@ -1,4 +1,5 @@
 import type { WordVectors } from '../../search/ports.ts';
+import { RowMatrix } from './rowDots.ts';
 
 /**
  * A text as one unit vector: the frequency-weighted mean of its words'
@@ -34,13 +35,13 @@ function normalise(v: Float32Array): Float32Array {
  */
 export class WordNeighbours {
   private readonly kbWords: string[] = [];
-  private readonly matrix: Float32Array;
+  private readonly matrix: RowMatrix;
   private readonly cache = new Map<string, [word: string, similarity: number][]>();
 
   constructor(
     private readonly vectors: WordVectors,
     kbWords: Iterable<string>,
-    private readonly options: { k: number; minSimilarity: number },
+    private readonly options: { k: number; minSimilarity: number; kernel?: boolean },
   ) {
     const rows: Float32Array[] = [];
     for (const w of kbWords) {
@@ -49,8 +50,8 @@ export class WordNeighbours {
       this.kbWords.push(w);
       rows.push(v);
     }
-    this.matrix = new Float32Array(rows.length * vectors.dimensions);
-    rows.forEach((v, i) => this.matrix.set(v, i * vectors.dimensions));
+    this.matrix = new RowMatrix(rows.length, vectors.dimensions, { kernel: options.kernel });
+    rows.forEach((v, i) => this.matrix.values.set(v, i * vectors.dimensions));
   }
 
   /** The KB words it searches (those the vectors know), in order: what a snapshot stores to build it again. */
@@ -64,27 +65,11 @@ export class WordNeighbours {
     if (hit) return hit;
     const v = this.vectors.vector(word);
     const found: [string, number][] = [];
-    if (v) {
-      const D = this.vectors.dimensions;
-      const m = this.matrix;
+    if (v && this.kbWords.length) {
+      // The scan over every KB word is the cost of a new word (see RowMatrix).
+      const dots = this.matrix.dots(v);
       const min = this.options.minSimilarity;
-      // Four running sums: the scan over every KB word is the cost of a new word, and this runs it about twice as fast.
-      const D4 = D - (D % 4);
-      for (let i = 0, row = 0; i < this.kbWords.length; i++, row += D) {
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let d = 0; d < D4; d += 4) {
-          s0 += v[d]! * m[row + d]!;
-          s1 += v[d + 1]! * m[row + d + 1]!;
-          s2 += v[d + 2]! * m[row + d + 2]!;
-          s3 += v[d + 3]! * m[row + d + 3]!;
-        }
-        for (let d = D4; d < D; d++) s0 += v[d]! * m[row + d]!;
-        const dot = s0 + s1 + s2 + s3;
-        if (dot >= min) found.push([this.kbWords[i]!, dot]);
-      }
+      for (let i = 0; i < dots.length; i++) if (dots[i]! >= min) found.push([this.kbWords[i]!, dots[i]!]);
       found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     }
     const out = found.slice(0, this.options.k);

@@ -1,0 +1,107 @@
+/**
+ * The few WebAssembly instructions the engine's float kernels use, and a
+ * module around one function. The kernels are a few dozen instructions
+ * each, assembled here by hand: a toolchain for them would be a build step
+ * of its own. Each kernel keeps the very order of additions of the
+ * JavaScript loop it stands for (see RowMatrix and DenseLogits), and
+ * WebAssembly has no fused multiply-add, so their numbers are the same bits.
+ */
+export const wasm = {
+  get: (local: number) => [0x20, local],
+  set: (local: number) => [0x21, local],
+  tee: (local: number) => [0x22, local],
+  i32: (n: number) => [0x41, ...sleb(n)],
+  i32Add: [0x6a],
+  i32Sub: [0x6b],
+  i32Shl: [0x74],
+  i32Ne: [0x47],
+  i32Eqz: [0x45],
+  f64Add: [0xa0],
+  /** f64.store, 8-byte aligned, at the address on the stack plus `offset`. */
+  f64Store: (offset: number) => [0x39, 3, offset],
+  /** A block and a loop without results; `brIf(0)` inside a loop goes round again, inside a block leaves it. */
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: [0x0b],
+  brIf: (depth: number) => [0x0d, depth],
+  /** v128.load (alignment as a power of two). */
+  load: (align: number, offset: number) => simd(0x00, align, offset),
+  /** v128.load64_splat: one double into both lanes. */
+  loadSplat64: (offset: number) => simd(0x0a, 3, offset),
+  /** v128.store, 8-byte aligned. */
+  store: (offset: number) => simd(0x0b, 3, offset),
+  zero: simd(0x0c, ...new Array<number>(16).fill(0)),
+  /** i8x16.shuffle of one vector with itself: its float32 lanes 2 and 3 into lanes 0 and 1. */
+  highToLow: simd(0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7),
+  /** f64x2.promote_low_f32x4: float32 lanes 0 and 1 as two doubles (exactly). */
+  promoteLow: simd(0x5f),
+  f64x2Add: simd(0xf0),
+  f64x2Mul: simd(0xf2),
+  f64x2Lane: (lane: number) => simd(0x21, lane),
+  I32: 0x7f,
+  V128: 0x7b,
+} as const;
+
+/**
+ * A module that imports its memory as m.m and exports one function `name`
+ * taking `params` i32 and returning nothing, with `locals` (count, type)
+ * after its parameters; null where this runtime has no WebAssembly SIMD.
+ */
+export function kernelModule(
+  name: string,
+  params: number,
+  locals: [count: number, type: number][],
+  body: number[],
+): WebAssembly.Module | null {
+  const code = [locals.length, ...locals.flat(), ...body, ...wasm.end];
+  const text = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
+  const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
+  const bytes = Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [1, 0x60, params, ...new Array<number>(params).fill(wasm.I32), 0]),
+    ...section(2, [1, ...text('m'), ...text('m'), 0x02, 0x00, 0x00]), // memory m.m, at least 0 pages
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...text(name), 0x00, 0]),
+    ...section(10, [1, ...leb(code.length), ...code]),
+  ]);
+  return typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+}
+
+/** A memory of at least `bytes` for one instance of `module`, and its function. Never grown: that would detach views on it. */
+export function kernelInstance<F extends (...args: number[]) => void>(
+  module: WebAssembly.Module,
+  name: string,
+  bytes: number,
+): { memory: WebAssembly.Memory; run: F } {
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  const instance = new WebAssembly.Instance(module, { m: { m: memory } });
+  return { memory, run: instance.exports[name] as F };
+}
+
+function simd(op: number, ...immediates: number[]): number[] {
+  return [0xfd, ...leb(op), ...immediates];
+}
+
+/** Signed LEB128 (i32.const's immediate: 64 is two bytes, its one-byte form would read -64). */
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(byte & 0x40)) || (n === -1 && byte & 0x40)) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+}
+
+/** Unsigned LEB128. */
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n) byte |= 0x80;
+    out.push(byte);
+  } while (n);
+  return out;
+}
