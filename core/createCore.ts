@@ -4,7 +4,7 @@ import { createGenerativeFallback } from './answers/generative/createGenerativeF
 import { loadKnowledgeBase } from './articles/loadKb.ts';
 import { buildIndex, isIndexCurrentByStamp, isIndexStale } from './indexing/buildIndex.ts';
 import { DeltaFollower } from './indexing/deltaFollower.ts';
-import { openSnapshot, startDeferredLoads, type KbIndex } from './indexing/kbIndex.ts';
+import { deferredLoadsSettled, openSnapshot, startDeferredLoads, type KbIndex } from './indexing/kbIndex.ts';
 import { calibratedWith, currentSnapshotDir } from './indexing/snapshot.ts';
 import { loadPublishedIndex } from './indexing/loadPublishedIndex.ts';
 import { openSearchBackend } from './indexing/meiliBackend.ts';
@@ -38,6 +38,8 @@ export interface Core extends CoreServices {
    * call the first search loads it.
    */
   startDeferredLoads(): void;
+  /** Resolves once those deferred loads are done (or failed), whoever started them: the first search or startDeferredLoads. */
+  deferredLoadsSettled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -189,6 +191,7 @@ export async function createCore(config: Config): Promise<Core> {
       embedder,
       wordVectors,
       startDeferredLoads: startDeferred,
+      deferredLoadsSettled: () => deferredLoadsSettled(index),
       close,
     };
   } catch (error) {

@@ -173,6 +173,11 @@ export function startDeferredLoads(index: KbIndex): void {
   if (index.fullText instanceof DeferredFullTextIndex) index.fullText.start();
 }
 
+/** Resolves once what `openSnapshot(…, { fullText: 'later' })` left for later is loaded (or failed to), whoever started it; at once when nothing was. */
+export function deferredLoadsSettled(index: KbIndex): Promise<void> {
+  return index.fullText instanceof DeferredFullTextIndex ? index.fullText.settled() : Promise.resolve();
+}
+
 /**
  * The lexical model: restored from the snapshot when it stores one fitted
  * with these word vectors (over the served articles, whose passages it reads

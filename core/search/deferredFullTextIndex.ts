@@ -35,6 +35,8 @@ export class DeferredFullTextIndex implements FullTextIndex {
   private readonly queued: { docs: readonly SearchDocument[]; removed: string[] }[] = [];
   /** Dropped once loaded: it holds the snapshot's articles array, only needed for a rebuild. */
   private source: FullTextSource | null;
+  private markSettled!: () => void;
+  private readonly settledOnce = new Promise<void>((resolve) => (this.markSettled = resolve));
 
   constructor(
     source: FullTextSource,
@@ -51,7 +53,13 @@ export class DeferredFullTextIndex implements FullTextIndex {
       this.engine = engine;
       return engine;
     });
+    this.loading.then(this.markSettled, this.markSettled);
     return this.loading;
+  }
+
+  /** Resolves once a load, whoever started it, has finished (loaded, rebuilt or failed); starts none. */
+  settled(): Promise<void> {
+    return this.settledOnce;
   }
 
   /** Start loading in the background: a failure is logged by the load and answered to each search. */

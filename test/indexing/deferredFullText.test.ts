@@ -4,7 +4,7 @@ import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { checkHealth } from '../../core/commands/checkHealth.ts';
 import { buildIndex, searchDocumentOf, type BuildSummary } from '../../core/indexing/buildIndex.ts';
-import { openSnapshot, startDeferredLoads, type KbIndex } from '../../core/indexing/kbIndex.ts';
+import { deferredLoadsSettled, openSnapshot, startDeferredLoads, type KbIndex } from '../../core/indexing/kbIndex.ts';
 import { FILES } from '../../core/indexing/snapshot.ts';
 import { DeferredFullTextIndex } from '../../core/search/deferredFullTextIndex.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
@@ -95,6 +95,20 @@ describe("a server's full-text index, loaded after it is ready", function () {
     const index = await openSnapshot(await copy(), embedder, null, { fullText: 'later' });
     expect(await hitsOf(index.fullText, probes)).to.deep.equal(expected);
     expect((index.fullText as DeferredFullTextIndex).state()).to.equal('ready');
+  });
+
+  it('says when the load is done, whoever started it, and starts none itself', async () => {
+    const index = await openSnapshot(await copy(), embedder, null, { fullText: 'later' });
+    const fullText = index.fullText as DeferredFullTextIndex;
+    let settled = false;
+    void deferredLoadsSettled(index).then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect([settled, fullText.state()]).to.deep.equal([false, 'waiting']);
+    await fullText.search('password', { lang: 'en', limit: 5 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([settled, fullText.state()]).to.deep.equal([true, 'ready']);
+    const loadedNow = await openSnapshot(await copy(), embedder, null);
+    await deferredLoadsSettled(loadedNow);
   });
 
   for (const [damage, change] of [
