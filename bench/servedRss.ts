@@ -5,7 +5,8 @@ import { startServerProcess } from '../test/helpers/child.ts';
 /**
  * The resident memory of a served snapshot: the compiled server (what
  * `npm start` runs: dist/server/main.mjs of `--cwd`, compiled beforehand with
- * `npm run prestart`) started on KB_DIR/DATA_DIR, its VmRSS and CPU read from
+ * `npm run prestart`, with the node flags of that checkout's `npm start`, and
+ * `--node-args` after them) started on KB_DIR/DATA_DIR, its VmRSS and CPU read from
  * /proc at "ready" and after `--settle` idle seconds (V8 collects the start's
  * garbage and returns memory when idle: RSS at "ready" counts what the next
  * GC frees), then again after `--asks` varied questions (every k-th of
@@ -14,6 +15,7 @@ import { startServerProcess } from '../test/helpers/child.ts';
  * Linux only.
  *
  *   KB_DIR=… DATA_DIR=… npx tsx bench/servedRss.ts --questions FILE [--asks 2000] [--settle 10] [--cwd CHECKOUT] [--port 4630]
+ *     [--node-args '--flag …']
  */
 export async function measureServedRss(options: {
   env: Record<string, string>;
@@ -23,10 +25,13 @@ export async function measureServedRss(options: {
   concurrency: number;
   /** How long the server is left idle before a settled sample (V8 collects and returns memory when idle). */
   settleMs: number;
+  /** Node's own flags, before the entry: `npm start`'s. */
+  nodeArgs?: string[];
 }): Promise<{ ready: Sample; settled: Sample; asked: Sample; askedSettled: Sample; searched: Sample }> {
   const server = await startServerProcess(options.env, 3_600_000, {
     cwd: options.cwd,
     entry: path.join(options.cwd, 'dist/server/main.mjs'),
+    nodeArgs: options.nodeArgs,
   });
   try {
     const pid = server.child.pid!;
@@ -84,6 +89,15 @@ function sample(pid: number): Sample {
   };
 }
 
+/** The node flags `npm start` of a checkout passes (package.json `start`: `node FLAGS… dist/server/main.mjs`). */
+export function startNodeArgs(checkout: string): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(checkout, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  if (words[0] !== 'node' || !words.at(-1)!.endsWith('main.mjs'))
+    throw new Error(`npm start is not "node … main.mjs" in ${checkout}: ${pkg.scripts.start}`);
+  return words.slice(1, -1);
+}
+
 /** `n` questions spread evenly over the list (it interleaves listed, reworded and unrelated ones). */
 function pick(all: string[], n: number): string[] {
   const step = Math.max(1, Math.floor(all.length / n));
@@ -106,9 +120,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     PORT: arg('port', '0')!,
     LOG_LEVEL: 'warn',
   };
+  const cwd = path.resolve(arg('cwd', '.')!);
+  const nodeArgs = [...startNodeArgs(cwd), ...arg('node-args', '')!.split(' ').filter(Boolean)];
   const r = await measureServedRss({
     env,
-    cwd: path.resolve(arg('cwd', '.')!),
+    cwd,
+    nodeArgs,
     questions,
     asks: Number(arg('asks', '2000')),
     concurrency: Number(arg('concurrency', '4')),
@@ -117,6 +134,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const f = (s: Sample) =>
     `RSS ${s.rssMb.toFixed(0)} MB (peak ${s.peakRssMb.toFixed(0)}), CPU ${s.cpuSeconds.toFixed(1)} s`;
   console.log(
-    `ready: ${f(r.ready)}; idle: ${f(r.settled)}; after asks: ${f(r.asked)}; idle: ${f(r.askedSettled)}; after searches: ${f(r.searched)} (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
+    `node ${nodeArgs.join(' ')}: ready: ${f(r.ready)}; idle: ${f(r.settled)}; after asks: ${f(r.asked)}; idle: ${f(r.askedSettled)}; after searches: ${f(r.searched)} (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
   );
 }
