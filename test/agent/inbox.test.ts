@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { localeFor } from '../../agent/src/i18n/index.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
+import { triagedTicket } from '../helpers/triagedTicket.ts';
 
 const AGENT = 'agent-key-0123456789';
 const en = localeFor('en');
@@ -325,24 +326,7 @@ describe('the agent inbox in Chromium', function () {
     expect(await page.locator('#keys').evaluate((d) => (d as HTMLDialogElement).open)).to.equal(false);
   });
 
-  /** A ticket the rules and defaults triaged: what an agent then corrects. */
-  async function triaged(subject: string): Promise<string> {
-    const t = await s.core.tickets.create({
-      channel: 'widget',
-      lang: 'en',
-      email: 'dora@example.com',
-      subject,
-      reason: 'user',
-      transcript: [],
-      shown: [],
-      tags: ['vpn'],
-      type: 'question',
-      priority: 'P4',
-      team: 'desk',
-      triage: { type: 'article', priority: 'default', team: 'rule', tags: 'rule' },
-    });
-    return t.id;
-  }
+  const triaged = (subject: string) => triagedTicket(s.core, subject);
   const triageSaid = (key: 'saved') =>
     page.waitForFunction((t) => document.getElementById('triage-status')?.textContent === t, en.t(key));
   const decidedBy = (L: typeof en, source: 'agent' | 'rule' | 'article' | 'default') =>

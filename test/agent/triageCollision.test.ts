@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { localeFor } from '../../agent/src/i18n/index.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { triagedTicket } from '../helpers/triagedTicket.ts';
 
 const AGENT = 'agent-key-0123456789';
 const en = localeFor('en');
@@ -33,23 +34,7 @@ describe('the agent inbox: two agents save the same ticket (Chromium)', function
     expect(problems.filter((p) => !p.includes('status of 409'))).to.deep.equal([]);
   });
 
-  async function triaged(subject: string): Promise<string> {
-    const t = await s.core.tickets.create({
-      channel: 'widget',
-      lang: 'en',
-      email: 'dora@example.com',
-      subject,
-      reason: 'user',
-      transcript: [],
-      shown: [],
-      tags: ['vpn'],
-      type: 'question',
-      priority: 'P4',
-      team: 'desk',
-      triage: { type: 'article', priority: 'default', team: 'rule', tags: 'rule' },
-    });
-    return t.id;
-  }
+  const triaged = (subject: string) => triagedTicket(s.core, subject);
 
   /** An agent's inbox, signed in, with the ticket open. */
   async function inbox(name: string, id: string): Promise<Page> {
