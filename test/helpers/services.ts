@@ -17,6 +17,16 @@ const REDIS_PREFIX = scratchPrefix('TEST_REDIS_PREFIX', 'deflect_test_', /^[\w:.
 let postgresProbe: Promise<string | null> | undefined;
 let redisProbe: Promise<string | null> | undefined;
 
+/**
+ * Skips the running suite or test when there is a `reason` (a missing service), printing it: mocha shows a
+ * skipped spec as pending without saying why, and a reader of the run must see what was not tested.
+ */
+export function skipWhen(reason: string | null | undefined, ctx: { skip(): void }): void {
+  if (!reason) return;
+  console.log(`      skipped: ${reason}`);
+  ctx.skip();
+}
+
 /** Null when PostgreSQL answers, else why not (asked once per run). */
 export function postgresUnavailable(): Promise<string | null> {
   return (postgresProbe ??= (async () => {

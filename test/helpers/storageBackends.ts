@@ -1,6 +1,6 @@
 import type { Stores } from '../../core/storage/ports.ts';
 import { openStores } from '../../core/storage/openStores.ts';
-import { freshDatabase, freshRedisPrefix, postgresUnavailable } from './services.ts';
+import { freshDatabase, freshRedisPrefix, postgresUnavailable, skipWhen } from './services.ts';
 import { tempDir } from './tempDir.ts';
 
 /**
@@ -80,10 +80,7 @@ export function describeStorageContract(title: string, cases: (pair: () => Store
       let pair: StorePair | undefined;
       before(async function () {
         const reason = await backend.unavailable();
-        if (reason) {
-          console.log(`      skipped: ${reason}`);
-          this.skip();
-        }
+        skipWhen(reason, this);
       });
       beforeEach(async () => {
         pair = await backend.open();
@@ -114,10 +111,7 @@ export interface SqlBesideScan {
  */
 export async function openSqlBesideScan(suite: Mocha.Context): Promise<SqlBesideScan> {
   const reason = await postgresUnavailable();
-  if (reason) {
-    console.log(`      skipped: ${reason}`);
-    suite.skip();
-  }
+  skipWhen(reason, suite);
   const db = await freshDatabase();
   const dirs = [tempDir(), tempDir()] as const;
   const pg = await openStores({

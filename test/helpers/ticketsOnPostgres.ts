@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { openStores } from '../../core/storage/openStores.ts';
 import type { Stores } from '../../core/storage/ports.ts';
-import { freshDatabase, postgresUnavailable } from './services.ts';
+import { freshDatabase, postgresUnavailable, skipWhen } from './services.ts';
 import { tempDir } from './tempDir.ts';
 
 /**
@@ -23,10 +23,7 @@ export function ticketsOnPostgres(
 
   before(async function () {
     const reason = await postgresUnavailable();
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
+    skipWhen(reason, this);
   });
 
   beforeEach(async () => {

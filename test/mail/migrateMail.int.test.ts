@@ -6,7 +6,7 @@ import { openStoreMigration } from '../../core/storage/openStoreMigration.ts';
 import { openStores } from '../../core/storage/openStores.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { openTestCore } from '../helpers/core.ts';
-import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
+import { freshDatabase, postgresUnavailable, skipWhen } from '../helpers/services.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 /**
@@ -21,10 +21,7 @@ describe('migrate-store moves the e-mails owed and the mail link key', function 
 
   before(async function () {
     const reason = await postgresUnavailable();
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
+    skipWhen(reason, this);
   });
   after(async () => await db?.drop());
 

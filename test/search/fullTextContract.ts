@@ -3,6 +3,7 @@ import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
 import { searchDocumentOf } from '../../core/indexing/buildIndex.ts';
 import type { FullTextIndex, SearchDocument } from '../../core/search/ports.ts';
 import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
+import { skipWhen } from '../helpers/services.ts';
 
 /**
  * What every FullTextIndex adapter must do, as one suite: the in-process
@@ -33,10 +34,7 @@ export function fullTextContract(name: string, open: OpenSubject, opts: { skip?:
 
     before(async function () {
       const reason = opts.skip?.();
-      if (reason) {
-        console.log(`      skipped: ${reason}`);
-        this.skip();
-      }
+      skipWhen(reason, this);
       const kb = await loadKnowledgeBase(FIXTURE_KB, { defaultLang: 'en' });
       const list = kb.articles.map(searchDocumentOf);
       docs = new Map(list.map((d) => [d.id, d]));

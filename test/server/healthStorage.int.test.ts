@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import pg from 'pg';
-import { freshDatabase, freshRedisPrefix, postgresUnavailable, redisUnavailable } from '../helpers/services.ts';
+import {
+  freshDatabase,
+  freshRedisPrefix,
+  postgresUnavailable,
+  redisUnavailable,
+  skipWhen,
+} from '../helpers/services.ts';
 import { getJson, startTestServer, type TestServer } from '../helpers/server.ts';
 
 /**
@@ -31,10 +37,7 @@ describe('GET /healthz: storage', function () {
 
     before(async function () {
       const reason = (await postgresUnavailable()) ?? (await redisUnavailable());
-      if (reason) {
-        console.log(`      skipped: ${reason}`);
-        this.skip();
-      }
+      skipWhen(reason, this);
       db = await freshDatabase();
       // A password the server (trust authentication) ignores: it must still never be shown.
       const url = new URL(db.url);

@@ -4,7 +4,7 @@ import express from 'express';
 import { createClient } from 'redis';
 import { openRedis } from '../../core/storage/redis/openRedis.ts';
 import { rateLimits } from '../../server/rateLimits.ts';
-import { freshRedisPrefix, redisUnavailable } from '../helpers/services.ts';
+import { freshRedisPrefix, redisUnavailable, skipWhen } from '../helpers/services.ts';
 import { postJson } from '../helpers/server.ts';
 
 const LIMITS = { askPerMinute: 4, conversationPerMinute: 3, ticketsPerHour: 2 };
@@ -38,10 +38,7 @@ for (const backend of ['memory', 'redis'] as const) {
     before(async function () {
       if (backend === 'memory') return;
       const reason = await redisUnavailable();
-      if (reason) {
-        console.log(`      skipped: ${reason}`);
-        this.skip();
-      }
+      skipWhen(reason, this);
     });
     beforeEach(async () => {
       if (backend === 'memory') {

@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { freshDatabase, freshRedisPrefix, postgresUnavailable, redisUnavailable } from '../helpers/services.ts';
+import {
+  freshDatabase,
+  freshRedisPrefix,
+  postgresUnavailable,
+  redisUnavailable,
+  skipWhen,
+} from '../helpers/services.ts';
 import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/tempDir.ts';
@@ -24,10 +30,7 @@ describe('two instances on PostgreSQL and Redis', function () {
 
   before(async function () {
     const reason = (await postgresUnavailable()) ?? (await redisUnavailable());
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
+    skipWhen(reason, this);
     const db = await freshDatabase();
     const redis = freshRedisPrefix();
     drop = [db.drop, redis.drop];

@@ -6,7 +6,13 @@ import { createClient } from 'redis';
 import { startServerProcess, type ServerProcess } from '../helpers/child.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { getJson, postJson } from '../helpers/server.ts';
-import { freshDatabase, freshRedisPrefix, postgresUnavailable, redisUnavailable } from '../helpers/services.ts';
+import {
+  freshDatabase,
+  freshRedisPrefix,
+  postgresUnavailable,
+  redisUnavailable,
+  skipWhen,
+} from '../helpers/services.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 /** The channels an instance LISTENs on with no webhook or WhatsApp configured: snapshots and the customer's e-mails. */
@@ -31,10 +37,7 @@ describe('a server whose PostgreSQL sessions and Redis connections are terminate
 
   before(async function () {
     const reason = (await postgresUnavailable()) ?? (await redisUnavailable());
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
+    skipWhen(reason, this);
     db = await freshDatabase();
     server = await startServerProcess(
       { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix, DATA_DIR: dataDir.dir },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { buildArticle, writeKb } from '../helpers/articles.ts';
 import { runProcess } from '../helpers/child.ts';
 import { eventually } from '../helpers/eventually.ts';
-import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
+import { freshDatabase, postgresUnavailable, skipWhen } from '../helpers/services.ts';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
@@ -24,10 +24,7 @@ describe('index snapshots published through PostgreSQL', function () {
 
   before(async function () {
     const reason = await postgresUnavailable();
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
+    skipWhen(reason, this);
     writeKb(kb.dir, {
       'a.md': buildArticle({ id: 'a', title: 'Reset your password', questions: ['I forgot my password'] }),
       'b.md': buildArticle({

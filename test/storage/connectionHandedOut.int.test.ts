@@ -5,7 +5,7 @@ import { UnavailableError } from '../../core/errors.ts';
 import { openPool } from '../../core/storage/postgres/openPool.ts';
 import { withClient } from '../../core/storage/postgres/transaction.ts';
 import { eventually } from '../helpers/eventually.ts';
-import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
+import { freshDatabase, postgresUnavailable, skipWhen } from '../helpers/services.ts';
 
 /**
  * A busy process reads its sockets late, so the server's "ready" and, just
@@ -24,10 +24,7 @@ describe('a connection the server ends as the pool hands it out', function () {
 
   before(async function () {
     const reason = await postgresUnavailable();
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
+    skipWhen(reason, this);
     db = await freshDatabase();
   });
 

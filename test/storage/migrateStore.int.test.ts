@@ -12,7 +12,7 @@ import { TicketStore } from '../../core/tickets/ticketStore.ts';
 import { owedDelivery } from '../../core/tickets/outbox.ts';
 import { asked, judged, plus, ticketed } from '../reports/builders.ts';
 import { runProcess } from '../helpers/child.ts';
-import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
+import { freshDatabase, postgresUnavailable, skipWhen } from '../helpers/services.ts';
 import { getJson, postJson, startTestServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
@@ -84,10 +84,7 @@ describe('migrate-store: an embedded data directory into PostgreSQL', function (
 
   before(async function () {
     const reason = await postgresUnavailable();
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
+    skipWhen(reason, this);
     // Three earlier days of events, written as the embedded event log writes them.
     const log = new EventLog(path.join(data.dir, 'events'));
     await log.init();

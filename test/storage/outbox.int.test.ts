@@ -10,7 +10,7 @@ import { owedDelivery } from '../../core/tickets/outbox.ts';
 import { runProcess } from '../helpers/child.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
-import { freshDatabase } from '../helpers/services.ts';
+import { freshDatabase, skipWhen } from '../helpers/services.ts';
 import { describeStorageContract, storageBackends } from '../helpers/storageBackends.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { startReceiver } from '../tickets/receiver.ts';
@@ -104,10 +104,7 @@ for (const backend of storageBackends)
     this.timeout(120_000);
     before(async function () {
       const reason = await backend.unavailable();
-      if (reason) {
-        console.log(`      skipped: ${reason}`);
-        this.skip();
-      }
+      skipWhen(reason, this);
     });
 
     it('a ticket acknowledged is delivered even if the process dies right after the commit; a replay queues nothing more', async () => {

@@ -6,7 +6,7 @@ import type { Stores } from '../../core/storage/ports.ts';
 import { PgImport } from '../../core/storage/postgres/pgImport.ts';
 import { asked, judged, plus, ticketed } from '../reports/builders.ts';
 import { expectOutcomesRebuildTheSame, expectSameFigures, traffic } from '../helpers/reportTraffic.ts';
-import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
+import { freshDatabase, postgresUnavailable, skipWhen } from '../helpers/services.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 /**
@@ -24,10 +24,7 @@ describe('Question outcomes in PostgreSQL, however the events arrive', function 
 
   before(async function () {
     const reason = await postgresUnavailable();
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
+    skipWhen(reason, this);
   });
 
   after(async () => {

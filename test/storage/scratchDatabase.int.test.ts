@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import pg from 'pg';
-import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
+import { freshDatabase, postgresUnavailable, skipWhen } from '../helpers/services.ts';
 
 /**
  * The scratch databases of the *.int.test.ts specs: drop() lets a session
@@ -12,10 +12,7 @@ describe('scratch database drop (postgres)', function () {
 
   before(async function () {
     const reason = await postgresUnavailable();
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
+    skipWhen(reason, this);
   });
 
   it('lets a session that closes meanwhile close, without terminating it', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { freshDatabase, postgresUnavailable } from '../helpers/services.ts';
+import { freshDatabase, postgresUnavailable, skipWhen } from '../helpers/services.ts';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const AGENT = 'agent-key-0123456789';
@@ -60,10 +60,7 @@ for (const backend of backends) {
     let i: Instances | undefined;
     before(async function () {
       const reason = await backend.unavailable();
-      if (reason) {
-        console.log(`      skipped: ${reason}`);
-        this.skip();
-      }
+      skipWhen(reason, this);
       i = await backend.start();
     });
     after(() => i?.close());
