@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -7,6 +8,7 @@ import { tempDir } from '../test/helpers/tempDir.ts';
 import { questionsOf } from './askCpu.ts';
 import { benchEngine } from './engineLatency.ts';
 import { writeRealisticKb } from './realisticKb.ts';
+import { startNodeArgs } from './servedRss.ts';
 
 export interface LoadResult {
   /** A realistic KB's size, or 'sample' for the repository's kb-content. */
@@ -29,9 +31,10 @@ export interface LoadResult {
  * server: a run at `rate` req/s (latency at a realistic load), a saturating run
  * (throughput, 10 connections as issue 16 states its goals), and the event
  * count afterwards (nothing lost). The server is the one `npm start` runs
- * (dist/server/main.mjs, compiled first when stale). `articles`: a realistic
- * KB of that size (bench/realisticKb.ts), or 'sample' for kb-content with
- * its listed phrasings reworded and unrelated questions (bench/askCpu.ts).
+ * (dist/server/main.mjs, compiled first when stale, with its node flags).
+ * `articles`: a realistic KB of that size (bench/realisticKb.ts), or 'sample'
+ * for kb-content with its listed phrasings reworded and unrelated questions
+ * (bench/askCpu.ts).
  * The runs start after a warm-up (a search, which loads the full-text
  * index, and 3 s of asks): what a server serves in steady state.
  */
@@ -45,8 +48,9 @@ export async function benchAskLoad(articles: number | 'sample', seconds = 10, ra
     : writeRealisticKb(kb.dir, articles).questions.map((q) => q.text);
   const env = { KB_DIR: kb.dir, DATA_DIR: data.dir, LOG_LEVEL: 'error' };
   await compileServer();
-  const start = (timeoutMs: number) =>
-    startServerProcess(env, timeoutMs, { nodeArgs: ['--enable-source-maps'], entry: SERVER_BUNDLE });
+  // With npm start's own node flags: they size V8's heap, so RSS is what `npm start` would show.
+  const nodeArgs = startNodeArgs(fileURLToPath(new URL('..', import.meta.url)));
+  const start = (timeoutMs: number) => startServerProcess(env, timeoutMs, { nodeArgs, entry: SERVER_BUNDLE });
   try {
     let t = performance.now();
     let server = await start(3_600_000);

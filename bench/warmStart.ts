@@ -1,6 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { compileServer, SERVER_BUNDLE } from '../scripts/compileServer.mjs';
 import { startServerProcess } from '../test/helpers/child.ts';
+import { startNodeArgs } from './servedRss.ts';
 
 /**
  * A warm start: the server (server/main.ts) started on a KB whose snapshot
@@ -9,8 +11,8 @@ import { startServerProcess } from '../test/helpers/child.ts';
  * on a loaded machine where wall time does not; peak RSS is VmHWM. Then one
  * question and one search (which waits for the full-text index, loaded
  * after "ready"), and RSS once serving. Linux only. `compiled`: the server as
- * `npm start` runs it (dist/server/main.mjs, compiled first when stale), else
- * the sources through tsx, as the specs run it.
+ * `npm start` runs it (dist/server/main.mjs, compiled first when stale, with
+ * its node flags), else the sources through tsx, as the specs run it.
  *
  *   KB_DIR=… DATA_DIR=… npx tsx bench/warmStart.ts    (both, compiled first)
  */
@@ -31,7 +33,7 @@ export async function measureWarmStart(
   const server = await startServerProcess(
     { LOG_LEVEL: 'info', ...env },
     3_600_000,
-    compiled ? { nodeArgs: ['--enable-source-maps'], entry: SERVER_BUNDLE } : {},
+    compiled ? { nodeArgs: startNodeArgs(fileURLToPath(new URL('..', import.meta.url))), entry: SERVER_BUNDLE } : {},
   );
   try {
     const wallSeconds = (performance.now() - started) / 1000;
