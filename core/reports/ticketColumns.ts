@@ -1,33 +1,8 @@
 import type { TicketStatus } from '../contracts/api.ts';
 import { STATUS_CODE, STATUS_ORDER } from '../sla/computeSla.ts';
 import type { Ticket } from '../tickets/types.ts';
-import type { TicketFacts, TicketKeyName } from './ticketFacts.ts';
+import type { PackedFacts, TicketFacts, TicketKeyName } from './ticketFacts.ts';
 import { Dictionary } from './ticketDictionary.ts';
-
-/**
- * One ticket's facts as PostgreSQL's ticket_facts stores them since migration
- * 0017 (core/storage/postgres/packedTicketFacts.ts): a positional array,
- * times relative to creation, absent values null. Defined here so a table
- * can take it without making the TicketFacts object (setPacked).
- */
-export type PackedFacts = [
-  id: string,
-  createdMs: number,
-  firstResponse: number | null,
-  solved: number | null,
-  status: TicketStatus,
-  history: Array<number | TicketStatus>,
-  publicReplies: number,
-  rating: TicketFacts['rating'] | null,
-  priority: TicketFacts['priority'] | null,
-  plan: string | null,
-  category: string,
-  type: string,
-  priorityKey: string,
-  team: string,
-  channel: string,
-  agent: string,
-];
 
 export const TICKET_KEY_NAMES: readonly TicketKeyName[] = ['category', 'type', 'priority', 'team', 'channel', 'agent'];
 /** Consecutive rows from which select() copies a column at a time rather than row by row. */

@@ -141,3 +141,28 @@ export function memoisedFacts(tickets: readonly Ticket[]): TicketFacts[] {
     return facts;
   });
 }
+
+/**
+ * One ticket's facts as PostgreSQL's ticket_facts stores them since migration
+ * 0017 (core/storage/postgres/packedTicketFacts.ts): a positional array,
+ * times relative to creation, absent values null. Defined here so a table
+ * can take it without making the TicketFacts object (TicketColumns.setPacked).
+ */
+export type PackedFacts = [
+  id: string,
+  createdMs: number,
+  firstResponse: number | null,
+  solved: number | null,
+  status: TicketStatus,
+  history: Array<number | TicketStatus>,
+  publicReplies: number,
+  rating: TicketFacts['rating'] | null,
+  priority: TicketFacts['priority'] | null,
+  plan: string | null,
+  category: string,
+  type: string,
+  priorityKey: string,
+  team: string,
+  channel: string,
+  agent: string,
+];

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { DeflectEvent } from '../../events/types.ts';
 import { ticketFacts } from '../../reports/ticketFacts.ts';
 import type { Ticket } from '../../tickets/types.ts';
-import { storeTicketFacts } from './pgTicketFacts.ts';
+import { storeTicketFacts } from './packedTicketFacts.ts';
 import { transaction } from './transaction.ts';
 
 /** Rows per statement: large enough to move millions of events quickly, small enough for one round trip. */

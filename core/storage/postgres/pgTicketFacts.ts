@@ -5,12 +5,11 @@ import { SOLVED } from '../../sla/computeSla.ts';
 import type { Ticket } from '../../tickets/types.ts';
 import { UnavailableError } from '../../errors.ts';
 import { log } from '../../logger.ts';
-import { packFacts, type PackedFacts } from './packedTicketFacts.ts';
+import { lastMs, storeTicketFacts, type PackedFacts } from './packedTicketFacts.ts';
 import { transaction } from './transaction.ts';
 
 /** Facts (re)made per statement: one round trip each. */
 const BATCH = 1000;
-const UNSOLVED = new Set(['open', 'pending', 'on_hold']);
 /** More facts missing than this: fetched with the period's own condition, not by id (an id list that long costs the database more than the scan). */
 const BY_PERIOD = 5000;
 /** Slices of the period fetched one after another, two at a time: the database makes the next while this process decodes one. */
@@ -329,31 +328,4 @@ function decode(rows: Array<[string]>, take: Take): void {
     for (let i = 0; i < triples.length; i += 3)
       take(triples[i] as string, triples[i + 2] as Stored, triples[i + 1] as number);
   }
-}
-
-/** The latest instant a figure of the ticket can be counted at, once it is solved or closed (an unsolved one is always read). */
-function lastMs(f: TicketFacts): number {
-  return Math.max(f.createdMs, f.firstResponseMs ?? 0, f.solvedMs ?? 0, ...f.history.map(([ms]) => ms));
-}
-
-/** Upsert the facts made from the given ticket row versions (xmin), packed (packFacts): the one writer of ticket_facts rows. */
-export async function storeTicketFacts(client: pg.PoolClient, facts: TicketFacts[], versions: string[]): Promise<void> {
-  await client.query(
-    `INSERT INTO ticket_facts (id, row_version, facts_version, created_ms, last_ms, unsolved, facts)
-     SELECT u.id, u.v, $7, u.c, u.l, u.o, e.f
-       FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::bool[]) WITH ORDINALITY AS u(id, v, c, l, o, i)
-       JOIN json_array_elements($6::json) WITH ORDINALITY AS e(f, i) USING (i)
-     ON CONFLICT (id) DO UPDATE SET row_version = EXCLUDED.row_version, facts_version = EXCLUDED.facts_version,
-            created_ms = EXCLUDED.created_ms, last_ms = EXCLUDED.last_ms, unsolved = EXCLUDED.unsolved, facts = EXCLUDED.facts`,
-    [
-      facts.map((f) => f.id),
-      versions,
-      facts.map((f) => f.createdMs),
-      facts.map(lastMs),
-      facts.map((f) => UNSOLVED.has(f.status)),
-      // One JSON text, not a text[] of them: the driver escapes every quote of an array's strings, as much work again.
-      JSON.stringify(facts.map(packFacts)),
-      TICKET_FACTS_VERSION,
-    ],
-  );
 }
