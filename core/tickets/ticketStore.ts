@@ -69,13 +69,13 @@ export class TicketStore implements TicketRepository {
   /** Persist a new ticket and what it owes; resolves once both are on disk. */
   async create(draft: TicketDraft, owe?: Owe): Promise<Ticket> {
     const now = new Date().toISOString();
-    this.db.data.seq += 1;
+    const number = (this.db.data.seq += 1);
     const ticket: Ticket = {
       tags: [],
       notes: [],
       ...draft,
       messages: draft.messages ?? [],
-      id: `T-${String(this.db.data.seq).padStart(6, '0')}`,
+      id: `T-${String(number).padStart(6, '0')}`,
       status: 'open',
       createdAt: now,
       updatedAt: now,
@@ -87,10 +87,11 @@ export class TicketStore implements TicketRepository {
       (this.db.data.outbox ??= []).push(...owed);
       await this.db.write();
     } catch (error) {
-      // Not acknowledged: take it back so memory matches disk.
+      // Not acknowledged: take it back so memory matches disk. Its number is given again only if no
+      // ticket created meanwhile took the next one (that one's write may well be stored).
       this.db.data.tickets = this.db.data.tickets.filter((t) => t !== ticket);
       this.forget(owed);
-      this.db.data.seq -= 1;
+      if (this.db.data.seq === number) this.db.data.seq -= 1;
       throw error;
     }
     await this.handOver(owed);
@@ -193,8 +194,27 @@ export class TicketStore implements TicketRepository {
     keyed.forEach(([, t], i) => (tickets[i] = t));
   }
 
-  /** Apply a change and persist it with what it owes; on failure nothing changes. */
-  async update(id: string, change: (t: Ticket) => unknown, owe?: Owe): Promise<Ticket> {
+  /** Per ticket, the last change in flight (settled either way): the next one waits for it. */
+  private readonly changing = new Map<string, Promise<unknown>>();
+
+  /**
+   * Apply a change and persist it with what it owes; on failure nothing changes.
+   * Changes to one ticket run one after another: a change whose write fails puts
+   * the ticket back as it was before it, which would also undo a later change
+   * made on top of it meanwhile, stored and acknowledged by its own write.
+   */
+  update(id: string, change: (t: Ticket) => unknown, owe?: Owe): Promise<Ticket> {
+    const previous = this.changing.get(id);
+    const mine = previous ? previous.then(() => this.applyChange(id, change, owe)) : this.applyChange(id, change, owe);
+    const settled = mine.catch(() => undefined);
+    this.changing.set(id, settled);
+    void settled.then(() => {
+      if (this.changing.get(id) === settled) this.changing.delete(id);
+    });
+    return mine;
+  }
+
+  private async applyChange(id: string, change: (t: Ticket) => unknown, owe?: Owe): Promise<Ticket> {
     const t = this.find(id);
     const before = structuredClone(t);
     let owed: OwedDelivery[] = [];
@@ -272,7 +292,9 @@ export class TicketStore implements TicketRepository {
     try {
       await this.db.write();
     } catch (error) {
-      this.db.data.tickets = before;
+      // Back as they were, keeping tickets created meanwhile (their own writes may be stored).
+      const kept = new Set(before);
+      this.db.data.tickets = [...before, ...this.db.data.tickets.filter((t) => !kept.has(t))];
       throw error;
     }
     return removed;
