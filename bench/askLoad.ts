@@ -7,6 +7,7 @@ import { startServerProcess } from '../test/helpers/child.ts';
 import { tempDir } from '../test/helpers/tempDir.ts';
 import { questionsOf } from './askCpu.ts';
 import { benchEngine } from './engineLatency.ts';
+import { pacedLoad } from './pacedLoad.ts';
 import { writeRealisticKb } from './realisticKb.ts';
 import { startNodeArgs } from './servedRss.ts';
 
@@ -28,7 +29,8 @@ export interface LoadResult {
 
 /**
  * POST /api/ask under load on loopback, next to GET /healthz on the same
- * server: a run at `rate` req/s (latency at a realistic load), a saturating run
+ * server: a run at `rate` req/s sent evenly (latency at a realistic load,
+ * bench/pacedLoad.ts), a saturating run
  * (throughput, 10 connections as issue 16 states its goals), and the event
  * count afterwards (nothing lost). The server is the one `npm start` runs
  * (dist/server/main.mjs, compiled first when stale, with its node flags).
@@ -66,7 +68,16 @@ export async function benchAskLoad(articles: number | 'sample', seconds = 10, ra
       const search = await fetch(`${server.url}/api/search?q=${encodeURIComponent(questions[0]!)}`);
       if (!search.ok) throw new Error(`/api/search answered ${search.status}`);
       const warm = await run(server.url, questions, { duration: 3, connections: 10 });
-      const fixed = await run(server.url, questions, { duration: seconds, connections: 10, overallRate: rate });
+      // Evenly spaced, not autocannon's overallRate (a burst at the start of each second): see pacedLoad.
+      let n = 0;
+      const fixed = await pacedLoad({
+        url: server.url,
+        path: '/api/ask',
+        rate,
+        seconds,
+        connections: 10,
+        body: () => JSON.stringify({ question: questions[(n++ * 7919) % questions.length]! }),
+      });
       const max = await run(server.url, questions, { duration: seconds, connections: 10 });
       const health = await autocannon({
         url: `${server.url}/healthz`,
@@ -76,8 +87,8 @@ export async function benchAskLoad(articles: number | 'sample', seconds = 10, ra
       const rssMb = Number(readFileSync(`/proc/${server.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
       // Requests cut off in flight when a run's time is up may or may not have reached the engine:
       // no event may be missing for an answered one, and none may exist beyond what was sent.
-      const requestsAnswered = warm['2xx'] + fixed['2xx'] + max['2xx'];
-      const requestsSent = warm.requests.sent + fixed.requests.sent + max.requests.sent;
+      const requestsAnswered = warm['2xx'] + fixed.ok + max['2xx'];
+      const requestsSent = warm.requests.sent + fixed.sent.length + max.requests.sent;
       const eventsCounted = countQuestionEvents(path.join(data.dir, 'events'));
       server.child.kill('SIGTERM');
       await server.exited;
@@ -110,7 +121,7 @@ type Measured = autocannon.Result & { times: number[] };
 async function run(
   url: string,
   questions: string[],
-  opts: { duration: number; connections: number; overallRate?: number },
+  opts: { duration: number; connections: number },
 ): Promise<Measured> {
   let i = 0;
   const times: number[] = [];
@@ -139,7 +150,7 @@ async function run(
   return Object.assign(result, { times });
 }
 
-function lat(r: Measured) {
+function lat(r: { times: number[] }) {
   const sorted = [...r.times].sort((a, b) => a - b);
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
   return { p50: round(q(0.5)), p95: round(q(0.95)), p99: round(q(0.99)) };

@@ -5,6 +5,7 @@ import type { CoreServices } from '../../core/services.ts';
 import { askQuestion } from '../../core/commands/askQuestion.ts';
 import { giveFeedback } from '../../core/commands/giveFeedback.ts';
 import { verifyUser } from '../../core/identity/verifyUser.ts';
+import { postReply } from '../presenters/postReply.ts';
 import { validate } from '../validate.ts';
 import { conversationId, langField, userField, userText } from './fields.ts';
 
@@ -33,12 +34,15 @@ export function askRoutes(core: CoreServices, security: SecurityConfig): Router 
   router.post('/api/ask', async (req, res) => {
     const { user, ...body } = validate(askSchema, req.body);
     const asker = identify(user);
-    res.json(await askQuestion(core, { ...body, user: asker.user, audiences: asker.audiences, channel: 'widget' }));
+    postReply(
+      res,
+      await askQuestion(core, { ...body, user: asker.user, audiences: asker.audiences, channel: 'widget' }),
+    );
   });
   router.post('/api/feedback', async (req, res) => {
     const { user, ...body } = validate(feedbackSchema, req.body);
     const asker = identify(user);
-    res.json(await giveFeedback(core, { ...body, user: asker.user, audiences: asker.audiences }));
+    postReply(res, await giveFeedback(core, { ...body, user: asker.user, audiences: asker.audiences }));
   });
   return router;
 }

@@ -32,6 +32,22 @@ describe('HTTP API', function () {
       expect(r.body.suggestions).to.be.an('array');
     });
 
+    it('replies without an ETag (nothing revalidates a POST), the JSON typed and measured in bytes', async () => {
+      const res = await fetch(`${s.url}/api/ask`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ question: 'olvidé mi contraseña' }),
+      });
+      const text = await res.text();
+      expect(res.status).to.equal(200);
+      expect(res.headers.get('etag')).to.equal(null);
+      expect(res.headers.get('content-type')).to.equal('application/json; charset=utf-8');
+      expect(res.headers.get('content-length')).to.equal(String(Buffer.byteLength(text)));
+      expect(JSON.parse(text).answer.title).to.equal('Restablecer la contraseña');
+      // GET replies keep theirs, for 304s.
+      expect((await fetch(`${s.url}/api/search?q=vpn`)).headers.get('etag')).to.match(/^W\//);
+    });
+
     it('keeps the conversation id across questions', async () => {
       const first = await postJson(`${s.url}/api/ask`, { question: 'how do I set up the VPN?' });
       expect(first.body.answer.articleId).to.equal('vpn-setup-en');
