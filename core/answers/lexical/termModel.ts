@@ -379,6 +379,7 @@ export class TermModel {
         s.coverage,
         s.bm25,
         left ? { article: left.article, counts: this.countsOf(left.unit) } : undefined,
+        articles,
       );
       for (let i = 0; i < articles.length; i++) {
         const a = articles[i]!;

@@ -1,7 +1,14 @@
+import { FULL_SCORING_MAX } from './candidates.ts';
 import { Csr, gatherMarked, longestPostings } from './csr.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
 
 const BM25 = { k1: 1.2, b: 0.75 };
+
+/** On a KB above FULL_SCORING_MAX articles, a feature in more than this share of them gets a count column (see `columns`). */
+const COLUMN_SHARE = 0.5;
+
+/** A feature's count in every article (0 where its bag lacks it), as narrow as its counts allow. */
+type CountColumn = Uint8Array | Uint16Array | Float32Array;
 
 /**
  * The bags by feature: for each feature, the articles whose bag holds it and
@@ -110,7 +117,8 @@ export class WordBags {
 
   /**
    * `score` for the articles `mask` marks (each 0 or 1) only (all when null):
-   * each gets the same sums, added in the same order.
+   * each gets the same sums, added in the same order. `marked`: the marked
+   * articles in increasing order, when the caller has them (see `columns`).
    */
   scoreMasked(
     q: SparseVector,
@@ -118,8 +126,9 @@ export class WordBags {
     coverage: Float32Array,
     bm25: Float32Array,
     minus?: { article: number; counts: ReadonlyMap<number, number> },
+    marked?: Int32Array,
   ): void {
-    if (mask && !minus) return this.scoreMarked(q, mask, coverage, bm25);
+    if (mask && !minus) return this.scoreMarked(q, mask, coverage, bm25, marked);
     const { starts, rows, values } = this.postings;
     const minusLength = minus ? [...minus.counts.values()].reduce((x, y) => x + y, 0) : 0;
     for (let k = 0; k < q.ids.length; k++) {
@@ -147,17 +156,38 @@ export class WordBags {
    * `scoreMasked` without a unit taken out (every question asked, as opposed
    * to calibration's): the marked postings gathered first without a branch
    * (gatherMarked), and each article's length term read from `lengthNorms`
-   * (the same double the expression gives).
+   * (the same double the expression gives). A feature with a count column
+   * is read there at each of the `marked` articles instead: the same counts,
+   * each article's added in the same order.
    */
-  private scoreMarked(q: SparseVector, mask: Uint8Array, coverage: Float32Array, bm25: Float32Array): void {
+  private scoreMarked(
+    q: SparseVector,
+    mask: Uint8Array,
+    coverage: Float32Array,
+    bm25: Float32Array,
+    articles?: Int32Array,
+  ): void {
     const { starts, rows, values } = this.postings;
     const positions = (this.positionsMemo ??= new Int32Array(longestPostings(starts)));
     const norms = this.lengthNorms();
+    const columns = articles ? this.columns() : null;
     for (let k = 0; k < q.ids.length; k++) {
       const id = q.ids[k]!;
       const qw = q.w[k]!;
       const n = starts[id + 1]! - starts[id]!;
       const idf = Math.log(1 + (this.articles - n + 0.5) / (n + 0.5)) * this.weightOf(id);
+      const column = articles && articles.length < n ? columns!.get(id) : undefined;
+      if (column) {
+        for (let i = 0; i < articles!.length; i++) {
+          const a = articles![i]!;
+          // Undefined past the column: an article watch mode added after the bags were fitted has no postings either.
+          const tf = column[a]!;
+          if (!(tf > 0)) continue;
+          coverage[a]! += qw * qw;
+          bm25[a]! += (idf * tf * (BM25.k1 + 1)) / (tf + norms[a]!);
+        }
+        continue;
+      }
       const marked = gatherMarked(starts, rows, id, mask, positions);
       for (let i = 0; i < marked; i++) {
         const p = positions[i]!;
@@ -171,6 +201,37 @@ export class WordBags {
 
   /** Scratch for `gatherMarked`, as long as the longest posting list (made on first use). */
   private positionsMemo: Int32Array | null = null;
+  private columnsMemo: Map<number, CountColumn> | null = null;
+
+  /**
+   * Count columns of the features in more than COLUMN_SHARE of the articles,
+   * on a KB above FULL_SCORING_MAX (none below), made on first use. At 10k
+   * articles a question's words of that kind are about 40 % of the bag
+   * postings its candidates' walk reads (every one, to find the tenth that
+   * are candidates); their columns are read at the ~1,000 candidates only.
+   * About 320 columns of 10,000 bytes at 10k articles.
+   */
+  private columns(): Map<number, CountColumn> {
+    if (this.columnsMemo) return this.columnsMemo;
+    const columns = new Map<number, CountColumn>();
+    const { starts, rows, values } = this.postings;
+    if (this.articles > FULL_SCORING_MAX)
+      for (let f = 0; f + 1 < starts.length; f++) {
+        if (starts[f + 1]! - starts[f]! <= COLUMN_SHARE * this.articles) continue;
+        let most = 0;
+        for (let p = starts[f]!; p < starts[f + 1]!; p++) most = Math.max(most, values[p]!);
+        // A column holds the very counts the postings do: bytes when they are small integers.
+        const column: CountColumn =
+          values instanceof Uint16Array
+            ? most <= 0xff
+              ? new Uint8Array(this.articles)
+              : new Uint16Array(this.articles)
+            : new Float32Array(this.articles);
+        for (let p = starts[f]!; p < starts[f + 1]!; p++) column[rows[p]!] = values[p]!;
+        columns.set(f, column);
+      }
+    return (this.columnsMemo = columns);
+  }
   private lengthNormsMemo: Float64Array | null = null;
 
   /** Each article's BM25 length term, `k1 · (1 − b + b · length / average length)`, computed on first use. */
