@@ -10,7 +10,10 @@ export interface RivalBudget {
   pool: number;
 }
 
-/** 91 % of the exact rivals at 10k articles (the realistic KB), in about two thirds of the exact search's CPU. */
+/**
+ * About 90 % of the exact rivals at 10k articles of the realistic KB (87 % at 20k), in 80–85 % of the exact
+ * search's CPU there and 60 % at 20k (bench/rivalsRecall.ts; RESULTS.md).
+ */
 export const RIVAL_BUDGET: RivalBudget = { reads: 16384, pool: 64 };
 
 /**
