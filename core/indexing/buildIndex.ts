@@ -5,7 +5,7 @@ import type { Lang } from '../contracts/api.ts';
 import { kbStamp, loadKnowledgeBase, type KnowledgeBase } from '../articles/loadKb.ts';
 import type { Article, ArticleProblem } from '../articles/types.ts';
 import { UNCALIBRATED } from '../answers/pipeline/calibration.ts';
-import { calibrate } from '../answers/pipeline/coverage.ts';
+import { calibrate, prepareCalibration, type CalibrationPlan } from '../answers/pipeline/coverage.ts';
 import { IndexMismatchError } from '../errors.ts';
 import { HnswVectorIndex } from '../search/hnswVectorIndex.ts';
 import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
@@ -127,16 +127,20 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     wordVectors: options.wordVectors?.id ?? null,
   };
   const data: SnapshotData = { manifest, articles: kb.articles, items, vectors, fullTextJson: fullText.toJSON() };
+  // The calibration's folds retrain the classifier without the vectors: here, while the worker finishes the graph
+  // (at 10k articles this thread used to wait for it idle, then retrain).
+  let plan: CalibrationPlan | undefined;
   const index = await indexFromData(
     data,
     options,
     null,
     workerGraph.then((g) => g ?? HnswVectorIndex.build(options.embedder.dimensions, items, vectors)),
+    (partial) => (plan = prepareCalibration(partial)),
   );
   const graph = index.vectors as HnswVectorIndex;
   const graphInFile = (await workerGraph) !== null;
   if (!options.dataDir) await fs.rm(graphFile, { force: true });
-  manifest.calibration = await calibrate(index, options.defaultLang);
+  manifest.calibration = await calibrate(index, options.defaultLang, plan);
   data.classifier = index.terms.saveClassifier() ?? undefined;
   // Stored so that loading the snapshot reads them rather than fitting them again (a minute of CPU at 10k articles).
   data.termModel = index.terms.parts();

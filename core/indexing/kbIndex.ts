@@ -65,6 +65,8 @@ export async function indexFromData(
   models: IndexModels,
   snapshotDir: string | null,
   graph?: HnswVectorIndex | Promise<HnswVectorIndex>,
+  /** Work for this thread while the graph is still building (a build's calibration folds): the index but its vectors. */
+  beforeGraph?: (index: Omit<KbIndex, 'vectors'>) => void,
 ): Promise<KbIndex> {
   return assemble(
     data,
@@ -72,6 +74,7 @@ export async function indexFromData(
     snapshotDir,
     () => MiniSearchIndex.fromJSON(data.fullTextJson, data.manifest.synonyms),
     graph,
+    beforeGraph,
   );
 }
 
@@ -82,6 +85,7 @@ async function assemble(
   snapshotDir: string | null,
   fullText: () => FullTextIndex,
   graph?: HnswVectorIndex | Promise<HnswVectorIndex>,
+  beforeGraph?: (index: Omit<KbIndex, 'vectors'>) => void,
 ): Promise<KbIndex> {
   const { manifest } = data;
   const { embedder } = models;
@@ -106,6 +110,7 @@ async function assemble(
     terms: termsOf(data, articles, models.wordVectors ?? null, snapshotDir),
     synonyms: new SynonymTable(manifest.synonyms),
   };
+  beforeGraph?.(index);
   return { ...index, vectors: await vectors };
 }
 

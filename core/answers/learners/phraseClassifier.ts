@@ -8,7 +8,7 @@ import {
   type SoftmaxModel,
   type SparseVector,
 } from './softmaxRegression.ts';
-import { allRivals } from './rivals.ts';
+import { classifierRivals } from './rivals.ts';
 import { DenseLogits } from './denseLogits.ts';
 
 /** A trained classifier and the fingerprint of what it was trained on (see `PhraseClassifier.fingerprint`). */
@@ -130,9 +130,11 @@ export class PhraseClassifier {
 
   private train(without: ReadonlySet<number>): SoftmaxModel {
     const rivals = this.rivalsOf;
-    // Every article's at once (see allRivals: each pair of articles is compared once), shared by the retrainings.
+    // Every article's at once (see classifierRivals: exact up to a cost, then budgeted), shared by the retrainings.
     if (this.articles > FULL_SOFTMAX_MAX && !rivals.size)
-      allRivals(this.centroids.postings, this.centroids.sums, SHORTLIST).forEach((list, a) => rivals.set(a, list));
+      classifierRivals(this.centroids.postings, this.centroids.sums, SHORTLIST).forEach((list, a) =>
+        rivals.set(a, list),
+      );
     const examples = this.inputs.flatMap((x, i) => {
       if (!x || without.has(i)) return [];
       const article = this.articleOf(i);

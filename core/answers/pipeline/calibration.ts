@@ -1,6 +1,6 @@
 import type { Lang } from '../../contracts/api.ts';
 import { fitLogistic, predict } from '../learners/logistic.ts';
-import { probesOf, REWORDINGS } from './probes.ts';
+import { probesOf, REWORDINGS, type Probe } from './probes.ts';
 import { retrieve, type Candidate, type RetrievalIndex } from './retrieve.ts';
 
 export { isDocumentation } from './probes.ts';
@@ -127,12 +127,16 @@ export interface SampleOptions {
   seed?: number;
 }
 
-/** Ask the KB its own probes (see Calibration). */
-export async function calibrationSamples(
-  index: RetrievalIndex,
-  defaultLang: Lang,
+/**
+ * Each fold's held-out probes and the term model that never saw them (a
+ * classifier retrained per fold). Reads the articles and the term model
+ * only, not the vectors: an index build prepares them while its vector
+ * graph is still being built on the other core.
+ */
+export function calibrationFolds(
+  index: Pick<RetrievalIndex, 'articles' | 'terms'>,
   options: SampleOptions,
-): Promise<CalibrationSamples> {
+): { held: Probe[]; terms: RetrievalIndex['terms'] }[] {
   const { terms } = index;
   const { documentation } = options;
   const rewordings = documentation ? (options.rewordings ?? REWORDINGS) : 1;
@@ -146,6 +150,24 @@ export async function calibrationSamples(
   // Each fold retrains the classifier: on a costly KB, two are enough.
   const maxFolds = terms.classifierCost > COSTLY_CLASSIFIER ? 2 : FOLDS;
   const folds = Math.min(maxFolds, Math.max(1, Math.ceil(target / Math.max(1, perFold))));
+  return Array.from({ length: folds }, (_, f) => {
+    // Every FOLDS-th probe, at most `target` in all: spread over the whole KB.
+    const fold = probes.filter((_, k) => k % FOLDS === f);
+    const held = fold.filter((_, k) => k % Math.max(1, Math.floor(fold.length / target)) === 0).slice(0, target);
+    // A classifier that never saw the phrasings left out, so asking them is like asking new questions.
+    const leftOut = new Set(held.filter((p) => p.leaveOut).map((p) => p.unit));
+    return { held, terms: held.length && leftOut.size ? terms.withoutUnits(leftOut) : terms };
+  }).filter((f) => f.held.length);
+}
+
+/** Ask the KB its own probes (see Calibration), in the folds of `calibrationFolds` (made here when not given). */
+export async function calibrationSamples(
+  index: RetrievalIndex,
+  defaultLang: Lang,
+  options: SampleOptions,
+  folds = calibrationFolds(index, options),
+): Promise<CalibrationSamples> {
+  const { terms } = index;
   const out: CalibrationSamples = {
     answerX: [],
     answerY: [],
@@ -158,14 +180,8 @@ export async function calibrationSamples(
     asked: [],
     samples: 0,
   };
-  for (let f = 0; f < folds; f++) {
-    // Every FOLDS-th probe, at most `target` in all: spread over the whole KB.
-    const fold = probes.filter((_, k) => k % FOLDS === f);
-    const held = fold.filter((_, k) => k % Math.max(1, Math.floor(fold.length / target)) === 0).slice(0, target);
-    if (!held.length) continue;
-    // A classifier that never saw the phrasings left out, so asking them is like asking new questions.
-    const leftOut = new Set(held.filter((p) => p.leaveOut).map((p) => p.unit));
-    const view: RetrievalIndex = leftOut.size ? { ...index, terms: terms.withoutUnits(leftOut) } : index;
+  for (const { held, terms: foldTerms } of folds) {
+    const view: RetrievalIndex = foldTerms === terms ? index : { ...index, terms: foldTerms };
     for (const probe of held) {
       const article = index.articles.get(terms.ids[terms.units[probe.unit]!.article]!)!;
       const lang = article.lang ?? defaultLang;

@@ -9,6 +9,7 @@
 import type { Lang } from '../../contracts/api.ts';
 import { decideQuestion } from './answerEngine.ts';
 import {
+  calibrationFolds,
   calibrationSamples,
   fitCalibration,
   type Calibration,
@@ -19,10 +20,25 @@ import { DEFAULT_THRESHOLDS } from './decide.ts';
 import { isDocumentation } from './probes.ts';
 import type { RetrievalIndex } from './retrieve.ts';
 
-/** Calibrate the KB on its own probes (calibration.ts), and estimate its coverage from the same answers. */
-export async function calibrate(index: RetrievalIndex, defaultLang: Lang): Promise<Calibration> {
+/** What calibrating needs before the vectors (see `calibrationFolds`): prepared by a build while its graph builds. */
+export function prepareCalibration(index: Pick<RetrievalIndex, 'articles' | 'terms'>): CalibrationPlan {
   const documentation = isDocumentation([...index.articles.values()]);
-  const samples = await calibrationSamples(index, defaultLang, { documentation });
+  return { documentation, folds: calibrationFolds(index, { documentation }) };
+}
+
+export interface CalibrationPlan {
+  documentation: boolean;
+  folds: ReturnType<typeof calibrationFolds>;
+}
+
+/** Calibrate the KB on its own probes (calibration.ts), and estimate its coverage from the same answers. */
+export async function calibrate(
+  index: RetrievalIndex,
+  defaultLang: Lang,
+  plan: CalibrationPlan = prepareCalibration(index),
+): Promise<Calibration> {
+  const { documentation, folds } = plan;
+  const samples = await calibrationSamples(index, defaultLang, { documentation }, folds);
   const calibration = fitCalibration(samples, documentation);
   const coverage = estimateCoverage(index, samples, calibration);
   return {

@@ -20,7 +20,12 @@ export interface Probe {
  * What to ask: every listed question, the title of an article listing none;
  * on documentation, reworded sentences of the articles that list none.
  */
-export function probesOf(index: RetrievalIndex, documentation: boolean, rewordings: number, seed: number): Probe[] {
+export function probesOf(
+  index: Pick<RetrievalIndex, 'articles' | 'terms'>,
+  documentation: boolean,
+  rewordings: number,
+  seed: number,
+): Probe[] {
   const { terms } = index;
   return terms.units.flatMap((u, unit): Probe[] => {
     const a = index.articles.get(terms.ids[u.article]!);
