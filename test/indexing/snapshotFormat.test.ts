@@ -5,7 +5,7 @@ import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
 import type { Article } from '../../core/articles/types.ts';
 import { buildIndex, type BuildSummary } from '../../core/indexing/buildIndex.ts';
 import { openSnapshot, type KbIndex } from '../../core/indexing/kbIndex.ts';
-import { FILES, SNAPSHOT_FORMAT } from '../../core/indexing/snapshot.ts';
+import { FILES, readSnapshot, SNAPSHOT_FORMAT, type StoredSnapshot } from '../../core/indexing/snapshot.ts';
 import { decodeBundle, encodeBundle, type BundleArray } from '../../core/answers/codecs/typedBundle.ts';
 import { loadGloveWordVectors } from '../../core/search/gloveWordVectors.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
@@ -13,6 +13,7 @@ import type { WordVectors } from '../../core/search/ports.ts';
 import { cp } from 'node:fs/promises';
 import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 import { logged } from '../helpers/logged.ts';
+import { collectGarbage } from '../../server/collectGarbage.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 const UNRELATED = [
@@ -139,6 +140,20 @@ describe('the index snapshot format', function () {
     // As items.json lists them: a loaded item's text and hash are read from it on first use.
     const hitsOf = (i: KbIndex) => JSON.parse(JSON.stringify(i.vectors.search(vector!, 5).map((h) => h.item)));
     expect(hitsOf(index)).to.deep.equal(hitsOf(built.index));
+  });
+
+  it('serves items that do not keep the articles as read alive (their chunk texts repeat the bodies)', async () => {
+    let read: StoredSnapshot | null = await readSnapshot(built.snapshotDir!, { vectors: 'if-needed' });
+    const asRead = new WeakRef(read.articles);
+    const items = read.items;
+    read = null;
+    // A WeakRef keeps its target until the current job ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    expect(asRead.deref()).to.equal(undefined);
+    // The items still read their texts (from items.json) when asked.
+    const listed = JSON.parse(readFileSync(path.join(built.snapshotDir!, FILES.items), 'utf8')) as { text: string }[];
+    expect(items.map((item) => item.text)).to.deep.equal(listed.map((item) => item.text));
   });
 
   it('opens a snapshot written before items.bin, or with it damaged, from items.json with the same answers', async () => {
