@@ -183,15 +183,27 @@ describe('the index snapshot format', function () {
     expect(articles).to.deep.equal(JSON.parse(JSON.stringify([...built.index.articles.values()])));
   });
 
-  it('stores the word bags as 16-bit integers, and still restores a lexical model stored with 32-bit ones (version 1)', async () => {
+  it('stores the word bags as 16-bit articles and 8-bit counts, and still restores 32-bit ones (version 1)', async () => {
     const stored = decodeBundle(readFileSync(path.join(built.snapshotDir!, FILES.termModel)));
     expect(stored.arrays.get('bags.postings.rows')).to.be.instanceOf(Uint16Array);
-    expect(stored.arrays.get('bags.postings.values')).to.be.instanceOf(Uint16Array);
+    expect(stored.arrays.get('bags.postings.values')).to.be.instanceOf(Uint8Array);
     const { index, lines } = await openCopy((dir) => {
       const arrays = new Map<string, BundleArray>(stored.arrays);
       arrays.set('bags.postings.rows', Int32Array.from(arrays.get('bags.postings.rows')!));
       arrays.set('bags.postings.values', Float32Array.from(arrays.get('bags.postings.values')!));
       const meta = { ...(stored.meta as object), version: 1 };
+      writeFileSync(path.join(dir, FILES.termModel), encodeBundle(meta, Object.fromEntries(arrays)));
+    });
+    expect(lines.filter((l) => /fitting|unreadable/.test(l))).to.deep.equal([]);
+    expect(await answersOf(index, probes)).to.deep.equal(expected);
+  });
+
+  it("still restores a lexical model stored with the word bags' counts as 16-bit integers (version 3)", async () => {
+    const stored = decodeBundle(readFileSync(path.join(built.snapshotDir!, FILES.termModel)));
+    const { index, lines } = await openCopy((dir) => {
+      const arrays = new Map<string, BundleArray>(stored.arrays);
+      arrays.set('bags.postings.values', Uint16Array.from(arrays.get('bags.postings.values')!));
+      const meta = { ...(stored.meta as object), version: 3 };
       writeFileSync(path.join(dir, FILES.termModel), encodeBundle(meta, Object.fromEntries(arrays)));
     });
     expect(lines.filter((l) => /fitting|unreadable/.test(l))).to.deep.equal([]);
