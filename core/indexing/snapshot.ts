@@ -231,8 +231,7 @@ export async function readSnapshot(
         ? await readOptional(
             dir,
             FILES.itemsTable,
-            (bytes) =>
-              decodeItems(bytes, articles, () => JSON.parse(readFileSync(itemsJson, 'utf8')) as SnapshotItem[]),
+            (bytes) => decodeItems(bytes, articles, itemsReader(itemsJson)),
             'reading items.json instead',
           )
         : undefined;
@@ -257,6 +256,17 @@ export async function readSnapshot(
   } catch (error) {
     throw new IndexCorruptError(`index snapshot ${dir} is unreadable: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/**
+ * Reads items.json whole, when an item's text is first asked for. Made here,
+ * not inline in `readSnapshot`: a closure there would share its scope, and
+ * with it the articles as parsed (every chunk's text, 18 MB of heap at 10k
+ * articles), which the served items would then keep alive as long as they
+ * serve.
+ */
+function itemsReader(file: string): () => SnapshotItem[] {
+  return () => JSON.parse(readFileSync(file, 'utf8')) as SnapshotItem[];
 }
 
 /** The snapshot's full-text index as MiniSearch's JSON; IndexCorruptError when it is missing or unreadable. */

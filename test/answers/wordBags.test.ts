@@ -50,27 +50,31 @@ describe('WordBags.builder', () => {
     expect(parts.postings.rows.includes(2)).to.equal(false);
   });
 
-  it('keeps articles and counts as 16-bit integers when they fit, and as int32 and float32 when not', () => {
+  it('keeps articles as 16-bit integers and counts as 8- or 16-bit ones when they fit, and as int32 and float32 when not', () => {
     const bagsOf = (count: number) => {
       const builder = WordBags.builder(2);
       builder.add(0, Int32Array.of(1, 2), Int32Array.of(3, count), 2);
       builder.add(1, Int32Array.of(2), Int32Array.of(1), 1);
       return builder.build(3, () => 1).parts().postings;
     };
-    const small = bagsOf(4);
+    const small = bagsOf(255);
     expect(small.rows).to.be.instanceOf(Uint16Array);
-    expect(small.values).to.be.instanceOf(Uint16Array);
-    expect([...small.values]).to.deep.equal([3, 4, 1]);
+    expect(small.values).to.be.instanceOf(Uint8Array);
+    expect([...small.values]).to.deep.equal([3, 255, 1]);
+    const middle = bagsOf(256);
+    expect(middle.values).to.be.instanceOf(Uint16Array);
+    expect([...middle.values]).to.deep.equal([3, 256, 1]);
     const large = bagsOf(70_000);
     expect(large.values).to.be.instanceOf(Float32Array);
     expect([...large.values]).to.deep.equal([3, 70_000, 1]);
   });
 
-  it('score the same with 16-bit postings as with int32 and float32 ones', () => {
+  it('score the same with 8- and 16-bit postings as with int32 and float32 ones', () => {
     const builder = WordBags.builder(5);
     for (const u of units()) builder.add(u.article, Int32Array.from(u.ids), Int32Array.from(u.counts), u.ids.length);
     const parts = builder.build(6000, () => 1).parts();
-    expect(parts.postings.values).to.be.instanceOf(Uint16Array);
+    expect(parts.postings.values).to.be.instanceOf(Uint8Array);
+    const counts16 = { ...parts, postings: { ...parts.postings, values: Uint16Array.from(parts.postings.values) } };
     const wide = {
       lengths: parts.lengths,
       postings: {
@@ -87,6 +91,7 @@ describe('WordBags.builder', () => {
       return [[...coverage], [...bm25]];
     };
     expect(scores(parts)).to.deep.equal(scores(wide));
+    expect(scores(counts16)).to.deep.equal(scores(wide));
   });
 });
 

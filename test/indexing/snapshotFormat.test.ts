@@ -5,7 +5,7 @@ import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
 import type { Article } from '../../core/articles/types.ts';
 import { buildIndex, type BuildSummary } from '../../core/indexing/buildIndex.ts';
 import { openSnapshot, type KbIndex } from '../../core/indexing/kbIndex.ts';
-import { FILES, SNAPSHOT_FORMAT } from '../../core/indexing/snapshot.ts';
+import { FILES, readSnapshot, SNAPSHOT_FORMAT, type StoredSnapshot } from '../../core/indexing/snapshot.ts';
 import { decodeBundle, encodeBundle, type BundleArray } from '../../core/answers/codecs/typedBundle.ts';
 import { loadGloveWordVectors } from '../../core/search/gloveWordVectors.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
@@ -13,6 +13,7 @@ import type { WordVectors } from '../../core/search/ports.ts';
 import { cp } from 'node:fs/promises';
 import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 import { logged } from '../helpers/logged.ts';
+import { collectGarbage } from '../../server/collectGarbage.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 const UNRELATED = [
@@ -141,6 +142,20 @@ describe('the index snapshot format', function () {
     expect(hitsOf(index)).to.deep.equal(hitsOf(built.index));
   });
 
+  it('serves items that do not keep the articles as read alive (their chunk texts repeat the bodies)', async () => {
+    let read: StoredSnapshot | null = await readSnapshot(built.snapshotDir!, { vectors: 'if-needed' });
+    const asRead = new WeakRef(read.articles);
+    const items = read.items;
+    read = null;
+    // A WeakRef keeps its target until the current job ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    expect(asRead.deref()).to.equal(undefined);
+    // The items still read their texts (from items.json) when asked.
+    const listed = JSON.parse(readFileSync(path.join(built.snapshotDir!, FILES.items), 'utf8')) as { text: string }[];
+    expect(items.map((item) => item.text)).to.deep.equal(listed.map((item) => item.text));
+  });
+
   it('opens a snapshot written before items.bin, or with it damaged, from items.json with the same answers', async () => {
     // As written before items.bin: no such file, and JSON in UTF-8.
     const older = await openCopy((dir) => {
@@ -168,15 +183,27 @@ describe('the index snapshot format', function () {
     expect(articles).to.deep.equal(JSON.parse(JSON.stringify([...built.index.articles.values()])));
   });
 
-  it('stores the word bags as 16-bit integers, and still restores a lexical model stored with 32-bit ones (version 1)', async () => {
+  it('stores the word bags as 16-bit articles and 8-bit counts, and still restores 32-bit ones (version 1)', async () => {
     const stored = decodeBundle(readFileSync(path.join(built.snapshotDir!, FILES.termModel)));
     expect(stored.arrays.get('bags.postings.rows')).to.be.instanceOf(Uint16Array);
-    expect(stored.arrays.get('bags.postings.values')).to.be.instanceOf(Uint16Array);
+    expect(stored.arrays.get('bags.postings.values')).to.be.instanceOf(Uint8Array);
     const { index, lines } = await openCopy((dir) => {
       const arrays = new Map<string, BundleArray>(stored.arrays);
       arrays.set('bags.postings.rows', Int32Array.from(arrays.get('bags.postings.rows')!));
       arrays.set('bags.postings.values', Float32Array.from(arrays.get('bags.postings.values')!));
       const meta = { ...(stored.meta as object), version: 1 };
+      writeFileSync(path.join(dir, FILES.termModel), encodeBundle(meta, Object.fromEntries(arrays)));
+    });
+    expect(lines.filter((l) => /fitting|unreadable/.test(l))).to.deep.equal([]);
+    expect(await answersOf(index, probes)).to.deep.equal(expected);
+  });
+
+  it("still restores a lexical model stored with the word bags' counts as 16-bit integers (version 3)", async () => {
+    const stored = decodeBundle(readFileSync(path.join(built.snapshotDir!, FILES.termModel)));
+    const { index, lines } = await openCopy((dir) => {
+      const arrays = new Map<string, BundleArray>(stored.arrays);
+      arrays.set('bags.postings.values', Uint16Array.from(arrays.get('bags.postings.values')!));
+      const meta = { ...(stored.meta as object), version: 3 };
       writeFileSync(path.join(dir, FILES.termModel), encodeBundle(meta, Object.fromEntries(arrays)));
     });
     expect(lines.filter((l) => /fitting|unreadable/.test(l))).to.deep.equal([]);

@@ -15,11 +15,13 @@ type CountColumn = Uint8Array | Uint16Array | Float32Array;
  * how many times. Articles and counts are 16-bit integers when they fit
  * (below 65,536 articles, and counts are small): half the memory and file of
  * int32 and float32, 69 MB less at 10k articles, for the same numbers.
+ * Counts are 8-bit when every one is below 256 (at most 87 at 10k
+ * articles): 17 MB less again.
  */
 export interface BagPostings {
   starts: Int32Array;
   rows: Int32Array | Uint16Array;
-  values: Float32Array | Uint16Array;
+  values: Float32Array | Uint16Array | Uint8Array;
 }
 
 /** Fitted bags as flat arrays, for the index snapshot. */
@@ -329,18 +331,31 @@ export class WordBagsBuilder {
   }
 }
 
-/** `postings` with its articles and counts as 16-bit integers where every one fits (see `BagPostings`). */
+/** `postings` with its articles as 16-bit and its counts as 8- or 16-bit integers where every one fits (see `BagPostings`). */
 function narrowed({ starts, rows, values }: BagPostings): BagPostings {
-  return { starts, rows: asUint16(rows) ?? rows, values: asUint16(values) ?? values };
+  return {
+    starts,
+    rows: asUint16(rows) ?? rows,
+    values: asUnsigned(values, Uint8Array, 0xff) ?? asUint16(values) ?? values,
+  };
 }
 
 /** The same numbers as 16-bit integers, or null when one is not such an integer. */
-function asUint16(a: Int32Array | Float32Array | Uint16Array): Uint16Array | null {
-  if (a instanceof Uint16Array) return a;
-  const out = new Uint16Array(a.length);
+function asUint16(a: Int32Array | Float32Array | Uint16Array | Uint8Array): Uint16Array | null {
+  return asUnsigned(a, Uint16Array, 0xffff);
+}
+
+/** The same numbers as integers of `Type` (at most `max`), or null when one is not such an integer. */
+function asUnsigned<T extends Uint8Array | Uint16Array>(
+  a: Int32Array | Float32Array | Uint16Array | Uint8Array,
+  Type: new (length: number) => T,
+  max: number,
+): T | null {
+  if (a instanceof Type) return a;
+  const out = new Type(a.length);
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
-    if (!(x >= 0 && x <= 0xffff && Number.isInteger(x))) return null;
+    if (!(x >= 0 && x <= max && Number.isInteger(x))) return null;
     out[i] = x;
   }
   return out;
