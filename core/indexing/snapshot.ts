@@ -121,11 +121,16 @@ export async function currentSnapshotDir(dataDir: string): Promise<string | null
   }
 }
 
-/** Write a snapshot beside the current one, then switch CURRENT to it. */
+/**
+ * Write a snapshot beside the current one, then switch CURRENT to it. The
+ * graph is written by `writeGraph`; the vectors from `data.vectors`, else by
+ * `writeVectors` (a build's vector file moved in: see GraphFeed).
+ */
 export async function publishSnapshot(
   dataDir: string,
   data: SnapshotData,
   writeGraph: (file: string) => Promise<void>,
+  writeVectors?: (file: string) => Promise<void>,
 ): Promise<string> {
   const root = indexRoot(dataDir);
   await fs.mkdir(root, { recursive: true });
@@ -146,8 +151,11 @@ export async function publishSnapshot(
   await write(FILES.articles, asciiJson(data.articles));
   await write(FILES.items, asciiJson(data.items));
   await write(FILES.itemsTable, encodeItems(data.items, data.articles));
-  if (!data.vectors) throw new Error('a snapshot is published with its vectors');
-  await write(FILES.vectors, packVectors(data.vectors, data.manifest.embedder.dimensions));
+  if (data.vectors) await write(FILES.vectors, packVectors(data.vectors, data.manifest.embedder.dimensions));
+  else if (writeVectors) {
+    await writeVectors(path.join(building, FILES.vectors));
+    await fsyncFile(path.join(building, FILES.vectors));
+  } else throw new Error('a snapshot is published with its vectors');
   await write(FILES.fullText, escapeNonAscii(data.fullTextJson));
   if (data.classifier) await write(FILES.classifier, encodeClassifier(data.classifier));
   if (data.termModel) await write(FILES.termModel, encodeTermModel(data.termModel));
