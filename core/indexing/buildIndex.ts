@@ -7,12 +7,15 @@ import type { Article, ArticleProblem } from '../articles/types.ts';
 import { UNCALIBRATED } from '../answers/pipeline/calibration.ts';
 import { calibrate, prepareCalibration, type CalibrationPlan } from '../answers/pipeline/coverage.ts';
 import { IndexMismatchError } from '../errors.ts';
+import { GraphFeed } from '../search/hnswGraphFeed.ts';
 import { HnswVectorIndex } from '../search/hnswVectorIndex.ts';
 import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
 import type { Embedder, VectorItem, WordVectors } from '../search/ports.ts';
 import { log } from '../logger.ts';
 import type { PublishedSnapshot, SnapshotPublication } from '../storage/ports.ts';
+import { StreamedCentroids } from './centroidSums.ts';
 import { indexFromData, type KbIndex } from './kbIndex.ts';
+import { unpackVectors } from './snapshotVectors.ts';
 import { searchDocumentOf } from './searchDocument.ts';
 import {
   calibratedWith,
@@ -71,46 +74,71 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   // Stamped before reading: an article written while the build reads the others makes the snapshot stale, as it is.
   const stamp = await kbStamp(options.kbDir);
   const kb = await loadKnowledgeBase(options.kbDir, { defaultLang: options.defaultLang });
-  const previous =
-    options.rebuild || !options.dataDir ? null : await previousVectors(options.dataDir, options.embedder);
+  let previous = options.rebuild || !options.dataDir ? null : await previousVectors(options.dataDir, options.embedder);
 
   const items: (VectorItem & { hash: string })[] = [];
   for (const a of kb.articles) {
     for (const unit of unitsOf(a)) items.push({ label: items.length, articleId: a.id, hash: a.hash, ...unit });
   }
   const langOf = new Map(kb.articles.map((a) => [a.id, a.lang]));
-  const vectors: Float32Array[] = new Array(items.length);
+  const dims = options.embedder.dimensions;
+  // Each vector is kept only until the ones before it are done: then it goes to the vector file, which the graph's
+  // worker reads (the graph grows while the embedding goes on), and into its article's centroid.
+  const vectors: (Float32Array | undefined)[] = new Array(items.length);
   const toEmbed: number[] = [];
   items.forEach((item, i) => {
     const old = previous?.get(`${item.articleId}\u0000${item.hash}\u0000${item.kind}\u0000${item.text}`);
     if (old) vectors[i] = old;
     else toEmbed.push(i);
   });
-  for (let start = 0; start < toEmbed.length; start += EMBED_BATCH) {
-    const batch = toEmbed.slice(start, start + EMBED_BATCH);
-    // Embed per language so stemming matches the article's language.
-    for (const lang of ['es', 'en'] as const) {
-      const ids = batch.filter((i) => langOf.get(items[i]!.articleId) === lang);
-      if (!ids.length) continue;
-      const out = await options.embedder.embed(
-        ids.map((i) => items[i]!.text),
-        'passage',
-        lang,
-      );
-      ids.forEach((i, k) => (vectors[i] = out[k]!));
+  const files = await buildingFilesFor(options.dataDir);
+  const feed = await GraphFeed.start(dims, items.length, files.vectors, files.graph);
+  const centroids = new StreamedCentroids(dims);
+  let sent = 0;
+  const send = async () => {
+    const run: Float32Array[] = [];
+    for (let i = sent; i < items.length && vectors[i]; i++) run.push(vectors[i]!);
+    await feed.append(run);
+    for (const v of run) {
+      centroids.add(items[sent]!, v);
+      vectors[sent++] = undefined;
     }
-    options.onProgress?.(Math.min(start + EMBED_BATCH, toEmbed.length), toEmbed.length);
+  };
+  try {
+    await send();
+    for (let start = 0; start < toEmbed.length; start += EMBED_BATCH) {
+      const batch = toEmbed.slice(start, start + EMBED_BATCH);
+      // Embed per language so stemming matches the article's language.
+      for (const lang of ['es', 'en'] as const) {
+        const ids = batch.filter((i) => langOf.get(items[i]!.articleId) === lang);
+        if (!ids.length) continue;
+        const out = await options.embedder.embed(
+          ids.map((i) => items[i]!.text),
+          'passage',
+          lang,
+        );
+        ids.forEach((i, k) => (vectors[i] = out[k]!));
+      }
+      await send();
+      options.onProgress?.(Math.min(start + EMBED_BATCH, toEmbed.length), toEmbed.length);
+    }
+  } catch (error) {
+    await feed.abort();
+    await removeFiles(files);
+    throw error;
   }
+  // The reused vectors are in the file now; only their articles' ids are needed still, for the count of removed ones.
+  const previousIds = previous ? new Set([...previous.keys()].map((k) => k.split('\u0000')[0])) : new Set<string>();
+  previous = null;
 
-  // The vector graph builds on another core while this one builds the full-text index and fits the term model.
-  const graphFile = await graphFileFor(options.dataDir);
-  const workerGraph = HnswVectorIndex.buildInWorker(options.embedder.dimensions, items, vectors, graphFile).catch(
-    (error: unknown) => {
+  // The vector graph is built on another core while this one builds the full-text index and fits the term model.
+  const workerGraph = feed
+    .end()
+    .then(() => HnswVectorIndex.read(files.graph, dims, items))
+    .catch((error: unknown) => {
       log.warn('index', 'building the vector index on a worker thread failed; building it here', { error });
       return null;
-    },
-  );
-  const fullText = MiniSearchIndex.build(kb.articles.map(searchDocumentOf), kb.synonyms);
+    });
   const manifest: Manifest = {
     format: SNAPSHOT_FORMAT,
     createdAt: new Date().toISOString(),
@@ -126,7 +154,16 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     kbStamp: stamp,
     wordVectors: options.wordVectors?.id ?? null,
   };
-  const data: SnapshotData = { manifest, articles: kb.articles, items, vectors, fullTextJson: fullText.toJSON() };
+  const data: SnapshotData = {
+    manifest,
+    articles: kb.articles,
+    items,
+    // In the vector file (files.vectors), which the snapshot takes in.
+    vectors: null,
+    fullTextJson: fullTextJsonOf(kb),
+    // Stored so that loading the snapshot reads them rather than summing every vector again.
+    centroids: centroids.finish(),
+  };
   // The calibration's folds retrain the classifier without the vectors: here, while the worker finishes the graph
   // (at 10k articles this thread used to wait for it idle, then retrain).
   let plan: CalibrationPlan | undefined;
@@ -134,28 +171,31 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     data,
     options,
     null,
-    workerGraph.then((g) => g ?? HnswVectorIndex.build(options.embedder.dimensions, items, vectors)),
+    workerGraph.then(
+      async (g) => g ?? HnswVectorIndex.build(dims, items, unpackVectors(await fs.readFile(files.vectors), dims)),
+    ),
     (partial) => (plan = prepareCalibration(partial)),
   );
   const graph = index.vectors as HnswVectorIndex;
   const graphInFile = (await workerGraph) !== null;
-  if (!options.dataDir) await fs.rm(graphFile, { force: true });
+  if (!options.dataDir) await removeFiles(files);
   manifest.calibration = await calibrate(index, options.defaultLang, plan);
   data.classifier = index.terms.saveClassifier() ?? undefined;
-  // Stored so that loading the snapshot reads them rather than fitting them again (a minute of CPU at 10k articles).
+  // Stored so that loading the snapshot reads it rather than fitting it again (a minute of CPU at 10k articles).
   data.termModel = index.terms.parts();
-  data.centroids = index.centroids;
 
   let snapshotDir: string | null = null;
   if (options.dataDir) {
     // The worker already wrote the graph: move its file in rather than writing hundreds of megabytes again.
-    snapshotDir = await publishSnapshot(options.dataDir, data, (file) =>
-      graphInFile ? fs.rename(graphFile, file) : graph.write(file),
+    snapshotDir = await publishSnapshot(
+      options.dataDir,
+      data,
+      (file) => (graphInFile ? fs.rename(files.graph, file) : graph.write(file)),
+      (file) => fs.rename(files.vectors, file),
     );
     index.snapshotDir = snapshotDir;
   }
   const published = snapshotDir && options.publication ? await options.publication.publish(snapshotDir) : undefined;
-  const previousIds = previous ? new Set([...previous.keys()].map((k) => k.split('\u0000')[0])) : new Set<string>();
   const currentIds = new Set(kb.articles.map((a) => a.id));
   return {
     articles: kb.articles.length,
@@ -230,12 +270,34 @@ export function unitsOf(a: Article): { kind: VectorItem['kind']; text: string }[
   return units;
 }
 
-/** Where the worker writes the graph: beside the snapshots (a crash leaves it for the next publish to prune), else a temp file. */
-async function graphFileFor(dataDir: string | undefined): Promise<string> {
+/**
+ * Where the build writes its vectors and the worker the graph: beside the snapshots (a crash leaves them for the
+ * next publish to prune), else temp files.
+ */
+async function buildingFilesFor(dataDir: string | undefined): Promise<{ graph: string; vectors: string }> {
   const name = `${Date.now()}-${Math.random().toString(36).slice(2)}-${process.pid}`;
-  if (!dataDir) return path.join(os.tmpdir(), `deflect-graph-${name}.hnsw`);
+  if (!dataDir)
+    return {
+      graph: path.join(os.tmpdir(), `deflect-graph-${name}.hnsw`),
+      vectors: path.join(os.tmpdir(), `deflect-vectors-${name}.f32`),
+    };
   await fs.mkdir(indexRoot(dataDir), { recursive: true });
-  return path.join(indexRoot(dataDir), `.building-graph-${name}`);
+  return {
+    graph: path.join(indexRoot(dataDir), `.building-graph-${name}`),
+    vectors: path.join(indexRoot(dataDir), `.building-vectors-${name}`),
+  };
+}
+
+async function removeFiles(files: { graph: string; vectors: string }): Promise<void> {
+  await Promise.all([fs.rm(files.graph, { force: true }), fs.rm(files.vectors, { force: true })]);
+}
+
+/**
+ * The full-text index as MiniSearch's JSON, what the snapshot stores and the build's index loads: the index built
+ * here is garbage once this returns, rather than kept beside the one loaded from its JSON.
+ */
+function fullTextJsonOf(kb: KnowledgeBase): string {
+  return MiniSearchIndex.build(kb.articles.map(searchDocumentOf), kb.synonyms).toJSON();
 }
 
 async function previousVectors(dataDir: string, embedder: Embedder): Promise<Map<string, Float32Array> | null> {

@@ -11,6 +11,7 @@ import type { RetrievalIndex } from '../answers/pipeline/retrieve.ts';
 import { TermModel, termDocOf } from '../answers/lexical/termModel.ts';
 import { SynonymTable } from '../search/synonyms.ts';
 import { log } from '../logger.ts';
+import { centroidsOf } from './centroidSums.ts';
 import { searchDocumentOf } from './searchDocument.ts';
 import {
   FILES,
@@ -28,30 +29,7 @@ export interface KbIndex extends RetrievalIndex {
   snapshotDir: string | null;
 }
 
-/** Centroid of an article: its title and questions, or its chunks when it lists few questions. */
-export function centroidsOf(items: VectorItem[], vectors: Float32Array[], dims: number): Map<string, Float32Array> {
-  const sums = new Map<string, { q: Float32Array; qn: number; c: Float32Array; cn: number }>();
-  items.forEach((item, i) => {
-    let s = sums.get(item.articleId);
-    if (!s) sums.set(item.articleId, (s = { q: new Float32Array(dims), qn: 0, c: new Float32Array(dims), cn: 0 }));
-    const v = vectors[i]!;
-    const target = item.kind === 'chunk' ? s.c : s.q;
-    for (let d = 0; d < dims; d++) target[d]! += v[d]!;
-    if (item.kind === 'chunk') s.cn++;
-    else s.qn++;
-  });
-  const out = new Map<string, Float32Array>();
-  for (const [id, s] of sums) {
-    const v = s.q;
-    if (s.qn < 4) for (let d = 0; d < dims; d++) v[d]! += s.c[d]! * 0.5;
-    let n = 0;
-    for (const x of v) n += x * x;
-    n = Math.sqrt(n) || 1;
-    for (let d = 0; d < dims; d++) v[d]! /= n;
-    out.set(id, v);
-  }
-  return out;
-}
+export { centroidsOf } from './centroidSums.ts';
 
 export interface IndexModels {
   embedder: Embedder;

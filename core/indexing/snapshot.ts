@@ -7,13 +7,13 @@ import type { SlaPolicy } from '../sla/slaPolicy.ts';
 import { DeflectError } from '../errors.ts';
 import type { Calibration } from '../answers/pipeline/calibration.ts';
 import { decodeClassifier, encodeClassifier } from '../answers/codecs/classifierCodec.ts';
-import { decodeTermModel, encodeTermModel } from '../answers/codecs/termModelCodec.ts';
+import { decodeTermModel, termModelPieces } from '../answers/codecs/termModelCodec.ts';
 import type { TermModelParts } from '../answers/lexical/termModel.ts';
 import type { SavedClassifier } from '../answers/learners/phraseClassifier.ts';
 import type { PublishedSnapshot } from '../storage/ports.ts';
 import { fsyncDir, fsyncFile, writeFileAtomic } from '../storage/atomicFile.ts';
 import { log } from '../logger.ts';
-import { asciiJson, escapeNonAscii, readJsonText } from './snapshotJson.ts';
+import { asciiJsonPieces, escapedPieces, readJsonText } from './snapshotJson.ts';
 import { decodeItems, encodeItems, type SnapshotItem } from './snapshotItems.ts';
 import { decodeCentroids, encodeCentroids, packVectors, unpackVectors } from './snapshotVectors.ts';
 import type { ArticleCentroids } from '../search/articleCentroids.ts';
@@ -121,11 +121,16 @@ export async function currentSnapshotDir(dataDir: string): Promise<string | null
   }
 }
 
-/** Write a snapshot beside the current one, then switch CURRENT to it. */
+/**
+ * Write a snapshot beside the current one, then switch CURRENT to it. The
+ * graph is written by `writeGraph`; the vectors from `data.vectors`, else by
+ * `writeVectors` (a build's vector file moved in: see GraphFeed).
+ */
 export async function publishSnapshot(
   dataDir: string,
   data: SnapshotData,
   writeGraph: (file: string) => Promise<void>,
+  writeVectors?: (file: string) => Promise<void>,
 ): Promise<string> {
   const root = indexRoot(dataDir);
   await fs.mkdir(root, { recursive: true });
@@ -133,24 +138,30 @@ export async function publishSnapshot(
   const name = `snap-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}-${process.pid}`;
   const building = path.join(root, `.building-${name}`);
   await fs.mkdir(building);
-  const write = async (file: string, content: string | Uint8Array) => {
+  // Large files go in pieces (text or bytes), so that no file is whole in memory but in its own structures.
+  const write = async (file: string, content: string | Uint8Array | Iterable<string | Uint8Array>) => {
     const h = await fs.open(path.join(building, file), 'w');
     try {
-      await h.writeFile(content);
+      // writeFile on a handle writes on from where the last write ended.
+      if (typeof content === 'string' || content instanceof Uint8Array) await h.writeFile(content);
+      else for (const piece of content) await h.writeFile(piece);
       await h.sync();
     } finally {
       await h.close();
     }
   };
   // JSON in ASCII, which reads faster (snapshotJson.ts).
-  await write(FILES.articles, asciiJson(data.articles));
-  await write(FILES.items, asciiJson(data.items));
+  await write(FILES.articles, asciiJsonPieces(data.articles));
+  await write(FILES.items, asciiJsonPieces(data.items));
   await write(FILES.itemsTable, encodeItems(data.items, data.articles));
-  if (!data.vectors) throw new Error('a snapshot is published with its vectors');
-  await write(FILES.vectors, packVectors(data.vectors, data.manifest.embedder.dimensions));
-  await write(FILES.fullText, escapeNonAscii(data.fullTextJson));
+  if (data.vectors) await write(FILES.vectors, packVectors(data.vectors, data.manifest.embedder.dimensions));
+  else if (writeVectors) {
+    await writeVectors(path.join(building, FILES.vectors));
+    await fsyncFile(path.join(building, FILES.vectors));
+  } else throw new Error('a snapshot is published with its vectors');
+  await write(FILES.fullText, escapedPieces(data.fullTextJson));
   if (data.classifier) await write(FILES.classifier, encodeClassifier(data.classifier));
-  if (data.termModel) await write(FILES.termModel, encodeTermModel(data.termModel));
+  if (data.termModel) await write(FILES.termModel, termModelPieces(data.termModel));
   if (data.centroids) await write(FILES.centroids, encodeCentroids(data.centroids));
   await writeGraph(path.join(building, FILES.hnsw));
   await fsyncFile(path.join(building, FILES.hnsw));

@@ -1,13 +1,45 @@
-// Worker thread of `HnswVectorIndex.buildInWorker` (hnswVectorIndex.ts): build
-// the graph from the shared vectors, exactly as `buildGraph` there does, and
-// write it to the file named, for the main thread to read. Plain JavaScript
+// Worker thread of `GraphFeed` (hnswGraphFeed.ts): build the graph from a
+// vector file the main thread is still writing, exactly as `buildGraph` in
+// hnswVectorIndex.ts does (every vector in label order), and write it to the
+// file named, for the main thread to read. Each message `{ available: n }`
+// says the first n vectors are on disk; `{ end: n }` that there are n in all.
+// The vectors are read a run at a time and never held whole: at 10k articles
+// they are 287 MB, which the graph already holds once. Plain JavaScript
 // because worker threads do not get the TypeScript loader the main thread runs under.
-import { workerData } from 'node:worker_threads';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
 
-const { dimensions, labels, vectors, file, params } = workerData;
+const { dimensions, count, vectorFile, graphFile, params } = workerData;
+const RUN = 256;
 const index = new hnswlib.HierarchicalNSW('cosine', dimensions);
-index.initIndex({ maxElements: Math.max(1, labels.length), ...params });
-for (let i = 0; i < labels.length; i++)
-  index.addPoint(Array.from(vectors.subarray(i * dimensions, (i + 1) * dimensions)), labels[i]);
-await index.writeIndex(file);
+index.initIndex({ maxElements: Math.max(1, count), ...params });
+const fd = openSync(vectorFile, 'r');
+const run = new Float32Array(RUN * dimensions);
+const bytes = new Uint8Array(run.buffer);
+let added = 0;
+
+parentPort.on('message', async (message) => {
+  if (message.available !== undefined) addUpTo(message.available);
+  else if (message.end !== undefined) {
+    addUpTo(message.end);
+    closeSync(fd);
+    if (added !== count) throw new Error(`the vector file holds ${added} vectors, ${count} were announced`);
+    await index.writeIndex(graphFile);
+    parentPort.close();
+  }
+});
+
+function addUpTo(available) {
+  while (added < available) {
+    const n = Math.min(RUN, available - added);
+    const want = n * dimensions * 4;
+    let got = 0;
+    while (got < want) {
+      const read = readSync(fd, bytes, got, want - got, added * dimensions * 4 + got);
+      if (read === 0) throw new Error(`the vector file ends before vector ${added + n}`);
+      got += read;
+    }
+    for (let k = 0; k < n; k++) index.addPoint(Array.from(run.subarray(k * dimensions, (k + 1) * dimensions)), added++);
+  }
+}

@@ -1,7 +1,6 @@
 import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
 import { IndexMismatchError } from '../errors.ts';
 import { log } from '../logger.ts';
@@ -53,38 +52,6 @@ export class HnswVectorIndex implements VectorIndex {
       (i) => vectors[i]!,
     );
     return new HnswVectorIndex(index, items, dimensions);
-  }
-
-  /**
-   * The same graph as `build`, built on another thread and handed over
-   * through `file` (where it stays, for the snapshot to take): inserting
-   * thousands of 1024-dimension vectors is the longest step of indexing, and
-   * the caller fits its other models meanwhile on the main thread.
-   */
-  static async buildInWorker(
-    dimensions: number,
-    items: VectorItem[],
-    vectors: Float32Array[],
-    file: string,
-  ): Promise<HnswVectorIndex> {
-    checkDimensions(dimensions, items, vectors);
-    const shared = new Float32Array(new SharedArrayBuffer(items.length * dimensions * 4));
-    vectors.forEach((v, i) => shared.set(v, i * dimensions));
-    const workerData = {
-      dimensions,
-      labels: Int32Array.from(items, (item) => item.label),
-      vectors: shared,
-      file,
-      params: GRAPH,
-    };
-    await new Promise<void>((resolve, reject) => {
-      const worker = new Worker(new URL('./hnswBuildWorker.mjs', import.meta.url), { workerData });
-      worker.once('error', reject);
-      worker.once('exit', (code) =>
-        code === 0 ? resolve() : reject(new Error(`the vector index worker exited with code ${code}`)),
-      );
-    });
-    return HnswVectorIndex.read(file, dimensions, items);
   }
 
   /**
@@ -232,12 +199,12 @@ export class HnswVectorIndex implements VectorIndex {
 }
 
 /**
- * The graph's parameters, for this file and the build worker. Searches run at
+ * The graph's parameters, for this file and the build's worker (GraphFeed). Searches run at
  * ef 200, which makes a cheaper graph good enough: efConstruction 40 instead
  * of 100 built a 10k-article KB 21 % faster, and 998 of 1,000 questions kept
  * their best article (999 their action; the eval sets did not change at all).
  */
-const GRAPH = { m: 16, efConstruction: 40, randomSeed: 42 };
+export const GRAPH = { m: 16, efConstruction: 40, randomSeed: 42 };
 
 /**
  * Filtered copies are made for graphs of at most this many bytes of vectors:
@@ -284,7 +251,7 @@ function checkDimensions(dimensions: number, items: VectorItem[], vectors: Float
   });
 }
 
-/** Insert every vector into a new graph, in order (hnswBuildWorker.mjs does the same): the seed and the order make the same vectors give the same graph. */
+/** Insert every vector into a new graph, in label order (hnswBuildWorker.mjs does the same): the seed and the order make the same vectors give the same graph. */
 function buildGraph(
   dimensions: number,
   labels: Int32Array,

@@ -1,7 +1,7 @@
 import { Csr } from '../lexical/csr.ts';
 import type { TermModelParts } from '../lexical/termModel.ts';
 import type { BagPostings } from '../lexical/wordBags.ts';
-import { arrayOf, decodeBundle, encodeBundle, type BundleArray } from './typedBundle.ts';
+import { arrayOf, bundlePieces, decodeBundle, joinPieces, type BundleArray } from './typedBundle.ts';
 
 /**
  * The fitted lexical model as one file of the index snapshot: its arrays as
@@ -28,6 +28,11 @@ interface Meta {
 }
 
 export function encodeTermModel(parts: TermModelParts): Uint8Array {
+  return joinPieces(termModelPieces(parts));
+}
+
+/** `encodeTermModel`'s bytes in pieces to write one after another, each array from its own bytes (`bundlePieces`). */
+export function termModelPieces(parts: TermModelParts): Uint8Array[] {
   const meta: Meta = {
     version: VERSION,
     articles: parts.articles,
@@ -39,7 +44,7 @@ export function encodeTermModel(parts: TermModelParts): Uint8Array {
     classifier: parts.classifier,
   };
   const { space, reader, centroids, bags } = parts;
-  return encodeBundle(meta, {
+  return bundlePieces(meta, {
     'space.codes': space.codes,
     'space.slots': space.slots,
     'space.kinds': space.kinds,

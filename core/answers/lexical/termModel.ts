@@ -123,9 +123,13 @@ export class TermModel {
     const fitted: Fitted = {
       space,
       reader: QuestionReader.fit(space, unitWords, vectors),
-      units: { postings: Csr.build(space.size, entries), ...unitFlags(units), counts },
+      // Not the fit's counts (a Map per matched unit, 150 MB at 10k articles): as in a restored model, the few
+      // units calibration leaves out are counted again, to the same counts.
+      units: { postings: Csr.build(space.size, entries), ...unitFlags(units), counts: units.map(() => null) },
       centroids,
-      bags: bags.build(space.size, (id) => space.weightOf(id)),
+      // Bound, not an arrow: one made here would keep this function's context (every unit's words and vectors,
+      // over 100 MB at 10k articles) for as long as the bags live.
+      bags: bags.build(space.size, space.weightOf.bind(space)),
       numbers: new Map(docs.map((d, k) => [d.id, k])),
       langs: docs.map((d) => d.lang),
     };

@@ -1,0 +1,81 @@
+import { promises as fs } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { IndexMismatchError } from '../errors.ts';
+import { GRAPH } from './hnswVectorIndex.ts';
+
+/**
+ * A build's vectors, written to a file one run after another (vectors.f32's
+ * layout: every vector in label order) while a worker thread inserts them
+ * into the HNSW graph, reading each run back from that file
+ * (hnswBuildWorker.mjs). The graph is the one `HnswVectorIndex.build` makes
+ * from the same vectors; no thread holds the vectors whole (they were held
+ * three times before: the embedder's arrays, a shared copy for the worker
+ * and one for vectors.f32, 287 MB each at 10k articles), and the graph
+ * grows while the embedding goes on.
+ */
+export class GraphFeed {
+  private written = 0;
+
+  private constructor(
+    private readonly handle: fs.FileHandle,
+    private readonly worker: Worker,
+    private readonly exited: Promise<void>,
+    private readonly dimensions: number,
+    private readonly count: number,
+  ) {}
+
+  /** Start a worker building the graph of `count` vectors into `graphFile` from `vectorFile`, created empty here. */
+  static async start(dimensions: number, count: number, vectorFile: string, graphFile: string): Promise<GraphFeed> {
+    const handle = await fs.open(vectorFile, 'w');
+    const worker = new Worker(new URL('./hnswBuildWorker.mjs', import.meta.url), {
+      workerData: { dimensions, count, vectorFile, graphFile, params: GRAPH },
+    });
+    const exited = new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`the vector index worker exited with code ${code}`)),
+      );
+    });
+    // Awaited by `end`; until then a failure must not count as unhandled.
+    exited.catch(() => undefined);
+    return new GraphFeed(handle, worker, exited, dimensions, count);
+  }
+
+  /** Append the next vectors (labels `written`, `written + 1`, …) to the file, then offer them to the worker. */
+  async append(vectors: readonly Float32Array[]): Promise<void> {
+    if (!vectors.length) return;
+    const run = new Float32Array(vectors.length * this.dimensions);
+    vectors.forEach((v, k) => {
+      if (v.length !== this.dimensions)
+        throw new IndexMismatchError(
+          `vector ${this.written + k} has ${v.length} dimensions, the index expects ${this.dimensions}`,
+        );
+      run.set(v, k * this.dimensions);
+    });
+    await this.handle.write(new Uint8Array(run.buffer));
+    this.written += vectors.length;
+    this.worker.postMessage({ available: this.written });
+  }
+
+  /** Tell the worker every vector is written, close the file (synced) and wait for the graph; rejects when it failed. */
+  async end(): Promise<void> {
+    if (this.written !== this.count) {
+      await this.abort();
+      throw new Error(`${this.written} vectors written of the ${this.count} announced`);
+    }
+    // At once: the caller goes on with long synchronous work, and the worker writes the graph meanwhile.
+    this.worker.postMessage({ end: this.written });
+    try {
+      await this.handle.sync();
+    } finally {
+      await this.handle.close();
+    }
+    await this.exited;
+  }
+
+  /** Stop the worker (a build that failed before `end`); the files are the caller's to remove. */
+  async abort(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,27 @@
+import { expect } from 'chai';
+import { asciiJson, asciiJsonPieces, escapedPieces, escapeNonAscii } from '../../core/indexing/snapshotJson.ts';
+
+/** Elements of every kind a snapshot's arrays hold, with accents, emoji (surrogate pairs) and a value JSON drops. */
+function element(i: number): unknown {
+  if (i % 97 === 5) return undefined;
+  if (i % 13 === 0) return { id: `a${i}`, toJSON: () => ({ label: i, text: `pièce ${i} 🚀` }) };
+  return { id: `art-${i}`, title: `Contraseña ${i}`, tags: ['vpn', 'ñandú'], n: i / 3, ok: i % 2 === 0, none: null };
+}
+
+describe('snapshot JSON written in pieces', () => {
+  for (const length of [0, 1, 255, 256, 257, 700])
+    it(`gives the text asciiJson gives, joined: ${length} elements`, () => {
+      const values = Array.from({ length }, (_, i) => element(i));
+      const pieces = [...asciiJsonPieces(values)];
+      expect(pieces.join('')).to.equal(asciiJson(values));
+      expect(pieces.length).to.equal(Math.max(1, Math.ceil(length / 256)));
+    });
+
+  it('escapes a long text in pieces to what escapeNonAscii gives, a pair of surrogates cut or not', () => {
+    const json = JSON.stringify('x'.repeat((1 << 20) - 1) + '🚀é' + 'y'.repeat(1 << 20) + 'ñ');
+    const pieces = [...escapedPieces(json)];
+    expect(pieces.length).to.equal(3);
+    expect(pieces.join('')).to.equal(escapeNonAscii(json));
+    expect([...escapedPieces('')].join('')).to.equal('');
+  });
+});
