@@ -1,6 +1,5 @@
 import type { Lang } from '../../contracts/api.ts';
 import { words } from '../../text/analyze.ts';
-import { candidateArticles } from './candidates.ts';
 import { Centroids, type CentroidParts } from './centroids.ts';
 import { Csr } from './csr.ts';
 import { meaningOf, withMeaning } from './meaningFeatures.ts';
@@ -8,15 +7,9 @@ import { PhraseClassifier, type SavedClassifier } from '../learners/phraseClassi
 import { QuestionReader, type QuestionReaderParts, type QuestionVector } from './questionReader.ts';
 import type { ClassifierInput, SparseVector } from '../learners/softmaxRegression.ts';
 import { TermOverlay } from './termOverlay.ts';
-import {
-  emptyCandidateScores,
-  emptyScores,
-  scoringScratch,
-  type CandidateScores,
-  type ScoringScratch,
-  type TermScores,
-} from './termScores.ts';
-import { TermSpace, type FeatureCounts, type TermSpaceParts } from './termSpace.ts';
+import type { CandidateScores, TermScores } from './termScores.ts';
+import { TermScorer, type Fitted } from './termScoring.ts';
+import { TermSpace, type TermSpaceParts } from './termSpace.ts';
 import { passageUnitsLazily, unitFlags, unitsOf, type TermDoc, type TermUnit } from './termUnits.ts';
 import { WordBags, type WordBagParts } from './wordBags.ts';
 import type { WordVectors } from '../../search/ports.ts';
@@ -27,35 +20,6 @@ export { termDocOf, type TermDoc, type TermUnit } from './termUnits.ts';
 
 /** The classifier reads a passage's strongest features only: a long section would outweigh every phrasing. */
 const MAX_PASSAGE_FEATURES = 64;
-
-/**
- * The matched units by feature, with each unit's article, its matched flag
- * and its feature counts. The article and flag are flat arrays because
- * `score` reads them for every unit of the KB per question.
- */
-interface UnitIndex {
-  postings: Csr;
-  article: Int32Array;
-  matched: Uint8Array;
-  /** Feature counts of the matched units (null for the others: `countsOf` reads them again). */
-  counts: (FeatureCounts | null)[];
-}
-
-/** Everything fitted on the KB's text; shared by a model and its copies without some units. */
-interface Fitted {
-  space: TermSpace;
-  reader: QuestionReader;
-  units: UnitIndex;
-  centroids: Centroids;
-  /** Each article as one bag of features: coverage and BM25. */
-  bags: WordBags;
-  /** Article id → number, for `articleSimilarity`. */
-  numbers: ReadonlyMap<string, number>;
-  /** Each article's language. */
-  langs: Lang[];
-  /** Where each article's units start (see `TermModel.unitStarts`), computed on first use. */
-  unitStarts?: Int32Array;
-}
 
 /**
  * A fitted model as flat arrays and word lists, for the index snapshot
@@ -93,9 +57,11 @@ export class TermModel {
     private readonly classifier: PhraseClassifier | null,
     /** Articles added or edited since it was fitted (watch mode's delta; see `withArticles`). */
     private readonly overlay: TermOverlay | null = null,
-  ) {}
+  ) {
+    this.scorer = new TermScorer(ids.length, units, fitted, classifier, overlay);
+  }
 
-  private scratchMemo: ScoringScratch | null = null;
+  private readonly scorer: TermScorer;
 
   /**
    * `saved`: a classifier stored with the index, used when it was trained on these same docs (else it is retrained).
@@ -317,131 +283,16 @@ export class TermModel {
    * unit were not in the KB (calibration asks the KB's own questions).
    */
   score(q: QuestionVector, allowed: (article: number) => boolean, leaveOut?: number): TermScores {
-    const c = this.scoreCandidates(q, allowed, { leaveOut, all: true });
-    const out = emptyScores(this.ids.length);
-    for (let i = 0; i < c.articles.length; i++) {
-      const a = c.articles[i]!;
-      out.nearest[a] = c.nearest[i]!;
-      out.second[a] = c.second[i]!;
-      out.centroid[a] = c.centroid[i]!;
-      out.coverage[a] = c.coverage[i]!;
-      out.bm25[a] = c.bm25[i]!;
-      out.probability[a] = c.probability[i]!;
-    }
-    return out;
+    return this.scorer.score(q, allowed, leaveOut);
   }
 
-  /**
-   * The evidence of the question's candidate articles (candidates.ts: on a
-   * small KB every allowed article), each the same number `score` gives it.
-   * `extra`: articles to score whatever their words (the embedder's nearest).
-   * Per question it allocates nothing the size of the KB: the arrays it
-   * scores into are the model's own, cleared again for the next question.
-   */
+  /** The evidence of the question's candidate articles (see TermScorer.scoreCandidates). */
   scoreCandidates(
     q: QuestionVector,
     allowed: (article: number) => boolean,
     options: { leaveOut?: number; extra?: Iterable<number>; all?: boolean } = {},
   ): CandidateScores {
-    const { leaveOut } = options;
-    const { units, centroids, bags, space } = this.fitted;
-    const s = this.scratch();
-    const probability = this.classifier
-      ? this.classifier.probabilities(withMeaning(space.forClassifier(q, Infinity), q.meaning), allowed, s.probability)
-      : null;
-    const articles = candidateArticles({
-      q,
-      bags,
-      articles: this.ids.length,
-      allowed,
-      probability,
-      // Watch mode's added and edited articles are always scored: their base evidence (if any) is the old text's.
-      extra: this.overlay ? [...(options.extra ?? []), ...this.overlay.numbers()] : (options.extra ?? []),
-      scratch: s.candidates,
-      all: options.all,
-    });
-    const { mask } = s.candidates;
-    const unitStarts = this.unitStarts();
-    const { matched } = units;
-    const out = emptyCandidateScores(articles);
-    try {
-      for (const a of articles) for (let u = unitStarts[a]!; u < unitStarts[a + 1]!; u++) s.unitMask[u] = matched[u]!;
-      units.postings.accumulateMasked(q, s.unitMask, s.sims);
-      this.nearestUnits(s.sims, unitStarts, out, leaveOut);
-      const left = leaveOut === undefined ? undefined : { unit: leaveOut, ...this.units[leaveOut]! };
-      centroids.scoreCandidates(
-        q,
-        articles,
-        mask,
-        s.centroid,
-        out.centroid,
-        left?.matched ? { unit: left.unit, article: left.article, similarity: s.sims[left.unit]! } : undefined,
-      );
-      bags.scoreMasked(
-        q,
-        mask,
-        s.coverage,
-        s.bm25,
-        left ? { article: left.article, counts: this.countsOf(left.unit) } : undefined,
-        articles,
-      );
-      for (let i = 0; i < articles.length; i++) {
-        const a = articles[i]!;
-        out.coverage[i] = s.coverage[a]!;
-        out.bm25[i] = s.bm25[a]!;
-        if (probability) out.probability[i] = probability[a] ?? 0;
-      }
-    } finally {
-      for (const a of articles) {
-        mask[a] = s.coverage[a] = s.bm25[a] = 0;
-        for (let u = unitStarts[a]!; u < unitStarts[a + 1]!; u++) s.unitMask[u] = s.sims[u] = 0;
-      }
-    }
-    this.overlay?.score(q, out, articles);
-    return out;
-  }
-
-  /** The arrays `scoreCandidates` scores into, made on its first question. */
-  private scratch(): ScoringScratch {
-    // The classifier's own articles only: a longer buffer would spread its softmax over articles it never saw (watch mode's added ones).
-    return (this.scratchMemo ??= scoringScratch(this.ids.length, this.units.length, this.classifier?.articles));
-  }
-
-  /** Article a's units are `unitStarts[a]` to `unitStarts[a + 1]` (units come article by article). */
-  private unitStarts(): Int32Array {
-    if (this.fitted.unitStarts) return this.fitted.unitStarts;
-    const starts = new Int32Array(this.ids.length + 1);
-    for (const u of this.units) starts[u.article + 1]!++;
-    for (let a = 0; a < this.ids.length; a++) starts[a + 1]! += starts[a]!;
-    return (this.fitted.unitStarts = starts);
-  }
-
-  /** A unit's feature counts: kept for matched units, counted again from its text for the others (the same counts). */
-  private countsOf(unit: number): FeatureCounts {
-    const { units, space, langs } = this.fitted;
-    const u = this.units[unit]!;
-    return units.counts[unit] ?? space.count(u.text, langs[u.article]!).counts;
-  }
-
-  /** Each candidate's best and second-best cosine over its matched units (`sims`), skipping the unit left out. */
-  private nearestUnits(
-    sims: Float32Array,
-    unitStarts: Int32Array,
-    out: CandidateScores,
-    leaveOut: number | undefined,
-  ): void {
-    const { matched } = this.fitted.units;
-    for (let i = 0; i < out.articles.length; i++) {
-      const a = out.articles[i]!;
-      for (let u = unitStarts[a]!; u < unitStarts[a + 1]!; u++) {
-        if (u === leaveOut || !matched[u]) continue;
-        const s = sims[u]!;
-        if (s > out.nearest[i]!) {
-          out.second[i] = out.nearest[i]!;
-          out.nearest[i] = s;
-        } else if (s > out.second[i]!) out.second[i] = s;
-      }
-    }
+    return this.scorer.scoreCandidates(q, allowed, options);
   }
 }
 
