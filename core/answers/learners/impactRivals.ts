@@ -1,6 +1,6 @@
 import type { Csr } from '../lexical/csr.ts';
 import type { SparseVector } from './softmaxRegression.ts';
-import { kthSmallest } from './select.ts';
+import { chosen, kthSmallest } from './select.ts';
 
 /** How far `impactRivals` looks: postings read per article, and candidates scored exactly per article. */
 export interface RivalBudget {
@@ -206,12 +206,13 @@ function closest(
     return { b, dot };
   });
   for (let i = 0; i < q.ids.length; i++) weightOf[q.ids[i]!] = 0;
-  // The (k − 1)-th best, then the order `chosen` gives the exact lists: those above it by index, then those equal.
+  // The (k − 1)-th best, then the order the exact lists give: those above it by index, then those equal.
   const kth = scored.map((s) => s.dot).sort((x, y) => y - x)[k - 2] ?? 0;
-  scored.push({ b: article, dot: Infinity });
-  scored.sort((x, y) => x.b - y.b);
-  const out: number[] = [];
-  for (const { b, dot } of scored) if (out.length < k && dot > kth) out.push(b);
-  for (const { b, dot } of scored) if (out.length < k && dot === kth) out.push(b);
-  return Int32Array.from(out);
+  return chosen(
+    article,
+    Int32Array.from(scored, (s) => s.b),
+    scored.map((s) => s.dot),
+    kth,
+    k,
+  );
 }

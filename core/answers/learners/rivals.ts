@@ -1,6 +1,6 @@
 import type { Csr } from '../lexical/csr.ts';
 import type { SparseVector } from './softmaxRegression.ts';
-import { kthSmallest } from './select.ts';
+import { chosen, kthSmallest } from './select.ts';
 import { impactRivals } from './impactRivals.ts';
 
 /**
@@ -160,21 +160,6 @@ function exactScores(
 /** Per feature: 1 + its position in the article being scored, 0 for features it lacks (all 0 between articles). */
 interface Scratch {
   position: Int32Array;
-}
-
-/**
- * `topIndices` of the article's full row, given that every article but it
- * and the candidates scores below `kth` (the k-th largest): those above it
- * in index order, then those equal to it, up to k.
- */
-function chosen(article: number, candidates: Int32Array, exact: Float32Array, kth: number, k: number): Int32Array {
-  const byIndex = Array.from(candidates, (b, c) => ({ b, value: exact[c]! }));
-  byIndex.push({ b: article, value: Infinity });
-  byIndex.sort((x, y) => x.b - y.b);
-  const out: number[] = [];
-  for (const { b, value } of byIndex) if (out.length < k && value > kth) out.push(b);
-  for (const { b, value } of byIndex) if (out.length < k && value === kth) out.push(b);
-  return Int32Array.from(out);
 }
 
 /** Indices of the `k` largest values, in no particular order. */

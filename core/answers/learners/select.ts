@@ -24,3 +24,24 @@ export function kthSmallest(values: Float32Array | Float64Array, n: number): num
   }
   return values[n]!;
 }
+
+/**
+ * `topIndices` (rivals.ts) of the article's full row, given that every article but it
+ * and the candidates scores below `kth` (the k-th largest): those above it
+ * in index order, then those equal to it, up to k.
+ */
+export function chosen(
+  article: number,
+  candidates: Int32Array,
+  exact: ArrayLike<number>,
+  kth: number,
+  k: number,
+): Int32Array {
+  const byIndex = Array.from(candidates, (b, c) => ({ b, value: exact[c]! }));
+  byIndex.push({ b: article, value: Infinity });
+  byIndex.sort((x, y) => x.b - y.b);
+  const out: number[] = [];
+  for (const { b, value } of byIndex) if (out.length < k && value > kth) out.push(b);
+  for (const { b, value } of byIndex) if (out.length < k && value === kth) out.push(b);
+  return Int32Array.from(out);
+}
