@@ -20,6 +20,7 @@ import { applyStrings, byId, setOptions } from './dom.ts';
 import { localeFor, resolveLang, toLang, type Locale } from './i18n/index.ts';
 import { wireShortcuts } from './keys.ts';
 import { renderQueue, renderStatuses, STATUSES, statusName, triageFields } from './queue.ts';
+import { QUEUE_REFRESH_MS, refreshWhileVisible } from './refresh.ts';
 import { renderTicket } from './ticket.ts';
 import { wireTriage } from './triage.ts';
 
@@ -90,12 +91,16 @@ function filters(): QueueFilters | undefined {
   };
 }
 
-/** Loads the queue and its counts under the filters, keeping the cursor on its ticket. */
-async function loadQueue(): Promise<void> {
+/**
+ * Loads the queue and its counts under the filters, keeping the cursor on its
+ * ticket. `quiet`: the periodic refresh, which does not flash "loading" over
+ * the count each time.
+ */
+async function loadQueue(quiet = false): Promise<void> {
   const mine = ++loads;
   const f = filters();
   if (!f) return void (page.queueStatus.textContent = L.t('mineNeedsName'));
-  page.queueStatus.textContent = L.t('loading');
+  if (!quiet) page.queueStatus.textContent = L.t('loading');
   try {
     const [list, counts] = await Promise.all([api.list(f, state.page), api.counts(f)]);
     if (mine !== loads) return;
@@ -349,7 +354,11 @@ const showTriage = wireTriage({
   failed: (error) => failed(error, byId('triage-error'), 'saveFailed'),
 });
 
+let stopRefresh: (() => void) | undefined;
+
 function showLogin(message = ''): void {
+  stopRefresh?.();
+  stopRefresh = undefined;
   keyStore.clear();
   page.app.hidden = true;
   page.logout.hidden = true;
@@ -363,6 +372,7 @@ function showApp(keyRequired: boolean): void {
   page.app.hidden = false;
   page.logout.hidden = !keyRequired;
   void loadQueue();
+  stopRefresh ??= refreshWhileVisible(document, QUEUE_REFRESH_MS, () => void loadQueue(true));
 }
 
 /** Words the page in the current language; data already loaded is drawn again, not fetched. */

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { localeFor } from '../../agent/src/i18n/index.ts';
+import { QUEUE_REFRESH_MS } from '../../agent/src/refresh.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
 import { triagedTicket } from '../helpers/triagedTicket.ts';
@@ -551,6 +552,45 @@ describe('the agent inbox in Chromium', function () {
     await page.getByRole('button', { name: en.t('discardTriage') }).click();
     expect(await page.locator('#tr-type').inputValue()).to.equal('incident');
     expect(await page.isHidden('#triage-conflict')).to.equal(true);
+  });
+
+  it('an open inbox shows new tickets by itself: every 30 s while visible, at once when shown again, never while hidden', async () => {
+    await page.clock.install();
+    await signIn();
+    const arrive = async (subject: string) =>
+      (
+        await s.core.tickets.create({
+          channel: 'email',
+          lang: 'en',
+          email: 'dana@example.com',
+          subject,
+          reason: 'user',
+          transcript: [],
+          shown: [],
+        })
+      ).id;
+    const row = (id: string) => page.locator(`#queue tbody tr[data-id="${id}"]`);
+    const first = await arrive('Scanner shows a blank page');
+    await page.clock.runFor(QUEUE_REFRESH_MS);
+    await row(first).waitFor();
+    // The quiet refresh does not flash "loading": the count is there throughout.
+    expect(await page.textContent('#queue-status')).to.match(/\d/);
+
+    const setVisibility = (state: 'hidden' | 'visible') =>
+      page.evaluate((state) => {
+        Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    let asked = 0;
+    page.on('request', (r) => void (/\/api\/tickets\?/.test(r.url()) && asked++));
+    await setVisibility('hidden');
+    const second = await arrive('Badge reader refuses my card');
+    await page.clock.runFor(QUEUE_REFRESH_MS * 3);
+    expect(asked, 'queue requests while hidden').to.equal(0);
+    expect(await row(second).count()).to.equal(0);
+    await setVisibility('visible');
+    await row(second).waitFor();
+    expect(asked, 'one refresh on coming back, not one per missed period').to.equal(1);
   });
 });
 
