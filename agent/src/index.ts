@@ -301,17 +301,36 @@ async function send(): Promise<void> {
   const internal = kind() === 'internal';
   const after = page.after.value as TicketStatus;
   const author = me() ? { author: me() } : {};
+  let r: AgentTicketDetail;
   try {
-    let r = (await api.reply(t.id, { text, internal, ...(internal ? {} : { status: after }), ...author })).ticket;
-    const solution = page.replySolvedWith.value;
-    if (!internal && after === 'solved' && solution)
-      r = await api.update(t.id, { status: 'solved', solvedWith: solution, ...author });
-    page.text.value = '';
-    showTicket(r);
-    page.replyStatus.textContent = L.t(internal ? 'noteAdded' : 'sent');
-    void loadQueue();
+    r = (await api.reply(t.id, { text, internal, ...(internal ? {} : { status: after }), ...author })).ticket;
   } catch (error) {
-    failed(error, page.replyStatus, 'sendFailed');
+    return failed(error, page.replyStatus, 'sendFailed');
+  }
+  page.text.value = '';
+  const solution = page.replySolvedWith.value;
+  if (!internal && after === 'solved' && solution) await nameSolution(r, solution, author);
+  else showTicket(r);
+  page.replyStatus.textContent = L.t(internal ? 'noteAdded' : 'sent');
+  void loadQueue();
+}
+
+/**
+ * The article a reply solved the ticket with. The reply is sent whatever
+ * follows; naming its solution is a change like the status form's, made
+ * against the version the reply left: a colleague's change in between is
+ * refused, not written over, and the solution is put in the status form to
+ * save again.
+ */
+async function nameSolution(r: AgentTicketDetail, solution: string, author: { author?: string }): Promise<void> {
+  const solved: TicketChange = { status: 'solved', solvedWith: solution };
+  try {
+    showTicket(await api.update(r.id, { ...solved, ...author }, r.version));
+  } catch (error) {
+    const now = changedMeanwhile(error, r.id);
+    showTicket(r);
+    if (!now) return failed(error, page.workStatus, 'saveFailed');
+    refusedAsChanged(r, now, solved);
   }
 }
 

@@ -592,6 +592,42 @@ describe('the agent inbox in Chromium', function () {
     await row(second).waitFor();
     expect(asked, 'one refresh on coming back, not one per missed period').to.equal(1);
   });
+
+  it('solving with the reply box’s article names the version the reply left: a change in between is refused, the reply kept', async () => {
+    const t = await ticketAfterBot('I forgot my password again', 'eva@example.com');
+    await signIn();
+    await openTicket(t.id);
+    await page.getByLabel(en.t('replyText')).fill('Use the reset link on the sign-in page.');
+    await page.getByLabel(en.t('afterSending')).selectOption('solved');
+    await page.locator('#reply-solved-with').selectOption('reset-password-en');
+    // A colleague assigns the ticket between the reply and the change naming its solution.
+    let ifMatch: string | undefined;
+    await page.route(`**/api/tickets/${t.id}`, async (route) => {
+      if (route.request().method() !== 'PATCH') return route.continue();
+      ifMatch = route.request().headers()['if-match'];
+      await s.core.tickets.update(t.id, (x) => void (x.assignee = 'Luis'));
+      await route.continue();
+    });
+    await page.getByRole('button', { name: en.t('send'), exact: true }).click();
+    const refused = en.t('ticketChanged', { changes: ` (${en.t('assignee')}: — → Luis)` });
+    await page.waitForFunction((t) => document.getElementById('work-status')?.textContent === t, refused);
+    expect(ifMatch).to.match(/^".+"$/);
+    // The refusal is the answer expected here, not a page error.
+    problems = problems.filter((p) => !p.includes('status of 409'));
+    expect(await page.textContent('#reply-status')).to.equal(en.t('sent'));
+    expect((await customerView(t)).messages.at(-1).text).to.equal('Use the reset link on the sign-in page.');
+    const stored = await s.core.tickets.get(t.id);
+    expect(stored).to.include({ status: 'solved', assignee: 'Luis' });
+    expect(stored?.solvedWith).to.equal(undefined);
+    // The solution waits in the status form, drawn over the ticket as it is now; saving it goes through.
+    expect(await page.locator('#assignee').inputValue()).to.equal('Luis');
+    expect(await page.locator('#status').inputValue()).to.equal('solved');
+    expect(await page.locator('#solved-with').inputValue()).to.equal('reset-password-en');
+    await page.unroute(`**/api/tickets/${t.id}`);
+    await page.getByRole('button', { name: en.t('save'), exact: true }).click();
+    await page.waitForFunction((t) => document.getElementById('work-status')?.textContent === t, en.t('saved'));
+    expect(await s.core.tickets.get(t.id)).to.include({ solvedWith: 'reset-password-en', assignee: 'Luis' });
+  });
 });
 
 describe('the agent inbox in local mode: access, a long queue, hostile text, triage columns', function () {
