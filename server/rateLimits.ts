@@ -15,7 +15,15 @@ export function rateLimits(
   limits: SecurityConfig['rateLimits'],
   redis?: RedisCommands,
 ): { ask: RequestHandler[]; tickets: RequestHandler; bot: (authenticated: boolean) => RequestHandler[] } {
-  const base: Partial<Options> = { standardHeaders: 'draft-7', legacyHeaders: false, handler: tooMany };
+  const base: Partial<Options> = {
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: tooMany,
+    // Its check that a limiter is not made inside a request handler formats a stack trace, which makes
+    // `npm start`'s --enable-source-maps parse the bundle's source map and keep it (8 MB) for the process's
+    // life, though no error was thrown. The limiters are made once, here, at app creation.
+    validate: { creationStack: false },
+  };
   // One store per limiter (express-rate-limit refuses a shared one), each under its own key prefix.
   const shared = (name: string): Partial<Options> =>
     redis

@@ -1,8 +1,9 @@
-import { promises as fs } from 'node:fs';
+import { closeSync, promises as fs, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { WordVectors } from './ports.ts';
+import { FileRows, ResidentRows, type WordRows } from './wordRows.ts';
 
 /**
  * GloVe word vectors (Wikipedia + Gigaword, 100 dimensions, public domain:
@@ -27,7 +28,7 @@ export class GloveWordVectors implements WordVectors {
     words: string[],
     ranks: number[],
     sourceSize: number,
-    private readonly rows: Float32Array,
+    private readonly rows: WordRows,
   ) {
     words.forEach((w, i) => this.rowOf.set(w, i));
     // Zipf's law from the source's frequency order: p(rank r) ≈ 1 / ((r + 1) · H(size)).
@@ -37,7 +38,7 @@ export class GloveWordVectors implements WordVectors {
 
   vector(word: string): Float32Array | null {
     const row = this.rowOf.get(word);
-    return row === undefined ? null : this.rows.subarray(row * this.dimensions, (row + 1) * this.dimensions);
+    return row === undefined ? null : this.rows.row(row);
   }
 
   weight(word: string): number {
@@ -45,24 +46,47 @@ export class GloveWordVectors implements WordVectors {
     return row === undefined ? 0 : this.weights[row]!;
   }
 
-  /** Read the compact form written by the conversion worker. */
+  /** The compact form written by the conversion worker, all in memory (when it could not be written to its file). */
   static fromBytes(bytes: Uint8Array): GloveWordVectors {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const headerLength = view.getUint32(0, true);
-    const header = JSON.parse(
-      Buffer.from(bytes.buffer, bytes.byteOffset + 4, headerLength).toString('utf8'),
-    ) as CacheHeader;
+    const header = parseHeader(Buffer.from(bytes.buffer, bytes.byteOffset + 4, headerLength));
     const start = bytes.byteOffset + 4 + headerLength;
     const count = header.words.length * header.dimensions;
-    if (header.format !== 1 || bytes.byteLength - 4 - headerLength !== count * 4)
+    if (bytes.byteLength - 4 - headerLength !== count * 4)
       throw new Error('word vector cache is truncated or of another format');
-    // A view on the file's bytes (the converter pads the header to 4 bytes, and a file read whole has its own
-    // buffer): copying them cost as much again as reading them, 40 MB of fresh pages at every start. Copied only
-    // when they sit at an odd offset of a larger buffer.
+    // A view on the bytes (the converter pads the header to 4 bytes): copied only at an odd offset of a larger buffer.
     const rows =
       start % 4 === 0
         ? new Float32Array(bytes.buffer, start, count)
         : new Float32Array(bytes.buffer.slice(start, start + count * 4));
+    return GloveWordVectors.of(header, new ResidentRows(rows, header.dimensions));
+  }
+
+  /**
+   * The cache file as written by the conversion worker: its header (the
+   * words) read now, each row from the file when first asked for (see
+   * `FileRows`). Throws on a damaged file.
+   */
+  static fromFile(file: string): GloveWordVectors {
+    const fd = openSync(file, 'r');
+    let header: CacheHeader;
+    let start: number;
+    try {
+      const length = Buffer.alloc(4);
+      if (readSync(fd, length, 0, 4, 0) !== 4) throw new Error('word vector cache is truncated');
+      const headerLength = length.readUInt32LE(0);
+      const text = Buffer.alloc(headerLength);
+      if (readSync(fd, text, 0, headerLength, 4) !== headerLength) throw new Error('word vector cache is truncated');
+      header = parseHeader(text);
+      start = 4 + headerLength;
+    } finally {
+      closeSync(fd);
+    }
+    return GloveWordVectors.of(header, FileRows.open(file, start, header.dimensions, header.words.length));
+  }
+
+  private static of(header: CacheHeader, rows: WordRows): GloveWordVectors {
     return new GloveWordVectors(
       `glove-sg-100d@${header.version}/${header.words.length}`,
       header.dimensions,
@@ -72,6 +96,12 @@ export class GloveWordVectors implements WordVectors {
       rows,
     );
   }
+}
+
+function parseHeader(text: Buffer): CacheHeader {
+  const header = JSON.parse(text.toString('utf8')) as CacheHeader;
+  if (header.format !== 1) throw new Error('word vector cache is of another format');
+  return header;
 }
 
 interface CacheHeader {
@@ -87,7 +117,8 @@ interface CacheHeader {
  * The GloVe vectors, or null when the optional package is not installed.
  * The first load converts the package's 300 MB of JSON on a worker thread
  * (a few seconds, about a gigabyte of memory, given back) into a 40 MB cache
- * under node_modules/.cache/deflect; later loads read the cache.
+ * under node_modules/.cache/deflect; later loads read the cache's word list,
+ * and its rows as they are used.
  */
 export async function loadGloveWordVectors(
   options: { cacheDir?: string; packageDir?: string } = {},
@@ -99,21 +130,19 @@ export async function loadGloveWordVectors(
   const { version, main } = JSON.parse(manifest) as { version: string; main: string };
   const cacheDir = options.cacheDir ?? path.join(path.dirname(packageDir), '.cache', 'deflect');
   const cacheFile = path.join(cacheDir, `glove-sg-100d-${version}-${VOCABULARY}.bin`);
-  const cached = await fs.readFile(cacheFile).catch(() => null);
-  if (cached) {
-    try {
-      return GloveWordVectors.fromBytes(cached);
-    } catch {
-      // A damaged cache is converted again below (and replaced atomically).
-    }
+  try {
+    return GloveWordVectors.fromFile(cacheFile);
+  } catch {
+    // No cache yet, or a damaged one: converted again below (and replaced atomically).
   }
-  const bytes = await convertInWorker({
+  const { bytes, written } = await convertInWorker({
     jsonFile: path.join(packageDir, main),
     vocabulary: VOCABULARY,
     cacheFile,
     version,
   });
-  return GloveWordVectors.fromBytes(bytes);
+  // Read from the file like any later start, so the conversion's 40 MB are not kept; a read-only install keeps them.
+  return written ? GloveWordVectors.fromFile(cacheFile) : GloveWordVectors.fromBytes(bytes);
 }
 
 function installedPackageDir(): string | null {
@@ -129,10 +158,10 @@ function convertInWorker(workerData: {
   vocabulary: number;
   cacheFile: string;
   version: string;
-}): Promise<Uint8Array> {
+}): Promise<{ bytes: Uint8Array; written: boolean }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./gloveConvertWorker.mjs', import.meta.url), { workerData });
-    worker.once('message', (m: { bytes: Uint8Array }) => resolve(m.bytes));
+    worker.once('message', (m: { bytes: Uint8Array; written: boolean }) => resolve(m));
     worker.once('error', reject);
     worker.once('exit', (code) => code !== 0 && reject(new Error(`word vector conversion exited with code ${code}`)));
   });

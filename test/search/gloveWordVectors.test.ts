@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadGloveWordVectors, type GloveWordVectors } from '../../core/search/gloveWordVectors.ts';
+import { GloveWordVectors, loadGloveWordVectors } from '../../core/search/gloveWordVectors.ts';
 
 const cosine = (v: GloveWordVectors, a: string, b: string) => {
   const x = v.vector(a)!;
@@ -47,6 +47,27 @@ describe('GloVe word vectors (the optional package, as installed)', function () 
     const repaired = (await loadGloveWordVectors({ cacheDir }))!;
     expect(Array.from(repaired.vector('invoice')!)).to.deep.equal(Array.from(first.vector('invoice')!));
     expect((await fs.stat(full)).size).to.equal(bytes.length);
+  });
+
+  it('read a row from the cache file when its word is first looked up, and keep it; the same numbers as read whole', async () => {
+    await loadGloveWordVectors({ cacheDir });
+    const [file] = (await fs.readdir(cacheDir)).filter((f) => f.endsWith('.bin'));
+    const full = path.join(cacheDir, file!);
+    const bytes = await fs.readFile(full);
+    const whole = GloveWordVectors.fromBytes(bytes);
+    const lazy = GloveWordVectors.fromFile(full);
+    const words = ['invoice', 'printer', 'refund', 'the', 'reimbursement', 'password', 'invoice'];
+    for (const w of words) expect(Array.from(lazy.vector(w)!), w).to.deep.equal(Array.from(whole.vector(w)!));
+    expect(lazy.vector('xqzzyplonk')).to.equal(null);
+
+    // The file's rows changed in place after the load: rows read before stay as read, the others are read now.
+    const header = 4 + bytes.readUInt32LE(0);
+    const changed = Buffer.from(bytes);
+    changed.fill(0, header);
+    await fs.writeFile(full, changed);
+    expect(Array.from(lazy.vector('invoice')!)).to.deep.equal(Array.from(whole.vector('invoice')!));
+    expect(lazy.vector('booking')!.every((x) => x === 0)).to.equal(true);
+    await fs.writeFile(full, bytes);
   });
 
   it('are null when the package is not installed (the engine is then lexical only)', async () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { activity } from '../bot/fakeChannel.ts';
 import { identityHash } from '../../core/identity/verifyUser.ts';
 import { getJson, postJson, startTestServer, type TestServer } from '../helpers/server.ts';
+import { rateLimits } from '../../server/rateLimits.ts';
 
 const SECRET = 'test-identity-secret-0123456789';
 
@@ -90,6 +91,23 @@ describe('rate limits', function () {
       })),
   );
   after(async () => s.close());
+
+  it('are made without formatting a stack trace (under --enable-source-maps that keeps the source map)', () => {
+    const formatted: unknown[] = [];
+    const before = Error.prepareStackTrace;
+    Error.prepareStackTrace = (error, frames) => (
+      formatted.push(error),
+      `${error}\n    at ${frames.join('\n    at ')}`
+    );
+    try {
+      const limits = rateLimits({ askPerMinute: 5, conversationPerMinute: 3, ticketsPerHour: 2 });
+      limits.bot(false);
+      limits.bot(true);
+    } finally {
+      Error.prepareStackTrace = before;
+    }
+    expect(formatted).to.deep.equal([]);
+  });
 
   it('limits questions per conversation and per client with 429 and Retry-After', async () => {
     const first = await postJson(`${s.url}/api/ask`, { question: 'vpn' });
