@@ -225,13 +225,14 @@ export class WordBags {
         if (starts[f + 1]! - starts[f]! <= COLUMN_SHARE * this.articles) continue;
         let most = 0;
         for (let p = starts[f]!; p < starts[f + 1]!; p++) most = Math.max(most, values[p]!);
-        // A column holds the very counts the postings do: bytes when they are small integers.
+        // A column holds the very counts the postings do: bytes when they are small integers (8-bit postings'
+        // always are; those were float32 columns, four times the bytes, until this was checked).
         const column: CountColumn =
-          values instanceof Uint16Array
-            ? most <= 0xff
+          values instanceof Float32Array
+            ? new Float32Array(this.articles)
+            : most <= 0xff
               ? new Uint8Array(this.articles)
-              : new Uint16Array(this.articles)
-            : new Float32Array(this.articles);
+              : new Uint16Array(this.articles);
         for (let p = starts[f]!; p < starts[f + 1]!; p++) column[rows[p]!] = values[p]!;
         columns.set(f, column);
       }
