@@ -3,7 +3,7 @@ import { Csr, valueColumns } from './csr.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
 
 /** On a KB above FULL_SCORING_MAX articles, a feature in more than this share of the centroids gets a value column (see `columns`). */
-const COLUMN_SHARE = 0.3;
+const COLUMN_SHARE = 0.2;
 
 /** Fitted centroids as flat arrays, for the index snapshot (see `Centroids.parts`). */
 export interface CentroidParts {
@@ -138,10 +138,11 @@ export class Centroids {
   /**
    * Value columns of the features in more than COLUMN_SHARE of the
    * centroids, on a KB above FULL_SCORING_MAX (none below), made on first
-   * use. At 10k articles a question's words of that kind are about 40 % of
+   * use. At 10k articles a question's words of that kind are about 60 % of
    * the centroid postings its candidates' walk reads (every one, to find the
    * tenth that are candidates); their columns are read at the ~1,000
-   * candidates only. About 64 columns of 40,000 bytes at 10k articles.
+   * candidates only. About 180 columns of 40,000 bytes (7.2 MB) at 10k
+   * articles; each share point lower adds more bytes for less.
    */
   private columns(): Map<number, Float32Array> {
     const articles = this.norms.length;
