@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { FULL_SCORING_MAX } from '../../core/answers/lexical/candidates.ts';
 import { Centroids } from '../../core/answers/lexical/centroids.ts';
+import { valueColumns } from '../../core/answers/lexical/csr.ts';
 import type { SparseVector } from '../../core/answers/learners/softmaxRegression.ts';
 
 /** A unit-length sparse vector over features 0..3. */
@@ -56,5 +58,74 @@ describe('article centroids', () => {
     expect(centroids.cosine(0, 0)).to.be.closeTo(1, 1e-6);
     expect(centroids.cosine(0, 1)).to.be.within(0, 1);
     expect(centroids.cosine(0, 1)).to.equal(centroids.cosine(1, 0));
+  });
+});
+
+describe('value columns of the commonest features (a KB above FULL_SCORING_MAX articles)', () => {
+  const articles = FULL_SCORING_MAX + 500;
+  let s = 11;
+  const next = (n: number) => (s = (Math.imul(s, 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) % n;
+  // Three matched units per article: features 0–9 in most centroids (a column each), 10–2,009 rare.
+  const unitList = Array.from({ length: 3 * articles }, (_, i) => ({ article: Math.floor(i / 3), matched: true }));
+  const vectors = unitList.map(() => {
+    const ids = [...new Set([next(10), next(10), next(2000) + 10])].sort((a, b) => a - b);
+    const w = ids.map(() => 0.05 + next(1000) / 1000);
+    const norm = Math.hypot(...w);
+    return { ids: Int32Array.from(ids), w: Float32Array.from(w, (x) => x / norm) };
+  });
+  const centroids = Centroids.build(2010, articles, vectors, unitList);
+  // Weights of both signs (a negative weight times a missing 0 is −0), features in no particular order.
+  const q = { ids: Int32Array.from([3, 1500, 0, 7, 12, 9]), w: Float32Array.of(0.2, 0.7, -0.1, 0.3, 0.5, 0.25) };
+  const scoredAt = (candidates: Int32Array, length = articles) => {
+    const mask = new Uint8Array(length);
+    for (const a of candidates) mask[a] = 1;
+    const out = new Float32Array(candidates.length);
+    centroids.scoreCandidates(q, candidates, mask, new Float32Array(length), out);
+    return [...out];
+  };
+
+  it('gives each candidate the cosine of scoring every article through the postings, to the last bit', () => {
+    const every = new Float32Array(articles);
+    centroids.score(q, every);
+    const candidates = Int32Array.from({ length: 900 }, (_, i) => i * 2 + (i % 3 === 0 ? 1 : 0));
+    const scored = scoredAt(candidates);
+    expect(scored).to.deep.equal(Array.from(candidates, (a) => every[a]));
+    expect(scored.filter((x) => x !== 0).length).to.be.above(800);
+  });
+
+  it('adds a column at the candidates as the postings would: equal sums whatever the features read from columns', () => {
+    const candidates = Int32Array.from({ length: 200 }, (_, i) => 5 * i + 1);
+    const mask = new Uint8Array(articles);
+    for (const a of candidates) mask[a] = 1;
+    const [gathered, columned] = [new Float32Array(articles), new Float32Array(articles)];
+    centroids.postings.accumulateMasked(q, mask, gathered);
+    centroids.postings.accumulateMasked(q, mask, columned, {
+      rows: candidates,
+      columns: valueColumns(centroids.postings, articles, 0),
+    });
+    expect([...columned]).to.deep.equal([...gathered]);
+    expect(Array.from(candidates, (a) => columned[a]).filter((x) => x !== 0).length).to.be.above(150);
+  });
+
+  it('reads the commonest features from their columns at the rows listed, not through their postings', () => {
+    const common = { ids: Int32Array.from([3, 0, 7]), w: Float32Array.of(0.2, -0.1, 0.3) };
+    const candidates = Int32Array.from({ length: 600 }, (_, i) => 3 * i);
+    const mask = new Uint8Array(articles);
+    for (const a of candidates) mask[a] = 1;
+    const gathered = new Float32Array(articles);
+    centroids.postings.accumulateMasked(common, mask, gathered);
+    // No row marked: only the columns, read at the listed rows, can add to them.
+    const columned = new Float32Array(articles);
+    const columns = valueColumns(centroids.postings, articles, 0.3 * articles);
+    expect([...columns.keys()].sort()).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    centroids.postings.accumulateMasked(common, new Uint8Array(articles), columned, { rows: candidates, columns });
+    expect([...columned]).to.deep.equal([...gathered]);
+  });
+
+  it('leaves a candidate past the centroids (an article watch mode added) at 0, as the postings do', () => {
+    const candidates = Int32Array.of(5, 17, articles, articles + 3);
+    const scored = scoredAt(candidates, articles + 4);
+    expect(scored.slice(2)).to.deep.equal([0, 0]);
+    expect(scored[0]! + scored[1]!).to.not.equal(0);
   });
 });

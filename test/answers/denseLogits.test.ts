@@ -63,3 +63,21 @@ describe('DenseLogits: the classifier’s dense block in a WebAssembly kernel', 
     expect([...logits(m, x, new Float64Array(16), kernel)]).to.deep.equal([...logits(m, x, new Float64Array(16))]);
   });
 });
+
+describe('logits: the sparse rows, four classes side by side', () => {
+  for (const classes of [8, 203, 3])
+    it(`give each class its sum row after row, to the bit (${classes} classes)`, () => {
+      const m = model(classes, 0);
+      const x = { ids: Int32Array.from([4, 0, 9, 2, 5, 1]), w: values(6, 3) };
+      const z = logits(m, x, new Float64Array(classes));
+      const expected = Array.from({ length: classes }, (_, c) => {
+        let sum = 0;
+        for (let k = 0; k < x.ids.length; k++) {
+          const row = m.rowOf[x.ids[k]!]!;
+          if (row >= 0) sum += m.weights[row * classes + c]! * x.w[k]!;
+        }
+        return sum;
+      });
+      expect([...z]).to.deep.equal(expected);
+    });
+});

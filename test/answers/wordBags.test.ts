@@ -145,53 +145,60 @@ describe('masked postings walks (the candidates of a large KB)', () => {
   });
 });
 
-describe('count columns of the commonest features (a KB above FULL_SCORING_MAX articles)', () => {
-  const articles = FULL_SCORING_MAX + 500;
-  let s = 9;
-  const next = (n: number) => (s = (Math.imul(s, 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) % n;
-  // Features 0–9 in most articles (a column each; counts past 255 in feature 0), 10–2,009 rare.
-  const builder = WordBags.builder(articles);
-  for (let a = 0; a < articles; a++) {
-    const ids = [...new Set([...Array.from({ length: 10 }, (_, f) => f).filter(() => next(10) < 8), next(2000) + 10])];
-    const counts = ids.map((id) => (id === 0 && a % 97 === 0 ? 300 : 1 + next(4)));
-    builder.add(a, Int32Array.from(ids), Int32Array.from(counts), ids.length);
-  }
-  const bags = builder.build(2010, (id) => 1 + (id % 7) / 10);
-  const q = { ids: Int32Array.from([3, 1500, 0, 7, 12, 9]), w: Float32Array.of(0.2, 0.7, 0.1, 0.3, 0.5, 0.25) };
+// Counts past 255 in feature 0 (16-bit postings, 16-bit and byte columns), or all small (8-bit postings, byte columns).
+for (const [postings, spike] of [
+  ['16-bit', 300],
+  ['8-bit', 4],
+] as const)
+  describe(`count columns of the commonest features (a KB above FULL_SCORING_MAX articles, ${postings} postings)`, () => {
+    const articles = FULL_SCORING_MAX + 500;
+    let s = 9;
+    const next = (n: number) => (s = (Math.imul(s, 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) % n;
+    // Features 0–9 in most articles (a column each), 10–2,009 rare.
+    const builder = WordBags.builder(articles);
+    for (let a = 0; a < articles; a++) {
+      const ids = [
+        ...new Set([...Array.from({ length: 10 }, (_, f) => f).filter(() => next(10) < 8), next(2000) + 10]),
+      ];
+      const counts = ids.map((id) => (id === 0 && a % 97 === 0 ? spike : 1 + next(4)));
+      builder.add(a, Int32Array.from(ids), Int32Array.from(counts), ids.length);
+    }
+    const bags = builder.build(2010, (id) => 1 + (id % 7) / 10);
+    const q = { ids: Int32Array.from([3, 1500, 0, 7, 12, 9]), w: Float32Array.of(0.2, 0.7, 0.1, 0.3, 0.5, 0.25) };
 
-  it('gives each candidate the coverage and BM25 of scoring every article, to the last bit', () => {
-    const [coverage, bm25] = [new Float32Array(articles), new Float32Array(articles)];
-    bags.score(q, coverage, bm25);
-    const candidates = Int32Array.from({ length: 900 }, (_, i) => i * 2 + (i % 3 === 0 ? 1 : 0));
-    const mask = new Uint8Array(articles);
-    for (const a of candidates) mask[a] = 1;
-    const [c, b] = [new Float32Array(articles), new Float32Array(articles)];
-    bags.scoreMasked(q, mask, c, b, undefined, candidates);
-    expect([...c]).to.deep.equal([...coverage].map((x, a) => (mask[a] ? x : 0)));
-    expect([...b]).to.deep.equal([...bm25].map((x, a) => (mask[a] ? x : 0)));
-    expect(candidates.filter((a) => b[a]! > 0).length).to.be.above(800);
-  });
+    it('gives each candidate the coverage and BM25 of scoring every article, to the last bit', () => {
+      const [coverage, bm25] = [new Float32Array(articles), new Float32Array(articles)];
+      bags.score(q, coverage, bm25);
+      const candidates = Int32Array.from({ length: 900 }, (_, i) => i * 2 + (i % 3 === 0 ? 1 : 0));
+      const mask = new Uint8Array(articles);
+      for (const a of candidates) mask[a] = 1;
+      const [c, b] = [new Float32Array(articles), new Float32Array(articles)];
+      bags.scoreMasked(q, mask, c, b, undefined, candidates);
+      expect([...c]).to.deep.equal([...coverage].map((x, a) => (mask[a] ? x : 0)));
+      expect([...b]).to.deep.equal([...bm25].map((x, a) => (mask[a] ? x : 0)));
+      expect(candidates.filter((a) => b[a]! > 0).length).to.be.above(800);
+    });
 
-  it('reads the commonest features from their columns at the candidates listed, not through their postings', () => {
-    const common = { ids: Int32Array.from([3, 0, 7]), w: Float32Array.of(0.2, 0.1, 0.3) };
-    const [coverage, bm25] = [new Float32Array(articles), new Float32Array(articles)];
-    bags.score(common, coverage, bm25);
-    const candidates = Int32Array.from({ length: 600 }, (_, i) => 3 * i);
-    // No article marked: only the columns, read at the listed candidates, can score them.
-    const [c, b] = [new Float32Array(articles), new Float32Array(articles)];
-    bags.scoreMasked(common, new Uint8Array(articles), c, b, undefined, candidates);
-    expect(Array.from(candidates, (a) => b[a])).to.deep.equal(Array.from(candidates, (a) => bm25[a]));
-    expect(Array.from(candidates, (a) => c[a])).to.deep.equal(Array.from(candidates, (a) => coverage[a]));
-    expect(candidates.filter((a) => b[a]! > 0).length).to.be.above(500);
-  });
+    it('reads the commonest features from their columns at the candidates listed, not through their postings', () => {
+      const common = { ids: Int32Array.from([3, 0, 7]), w: Float32Array.of(0.2, 0.1, 0.3) };
+      const [coverage, bm25] = [new Float32Array(articles), new Float32Array(articles)];
+      bags.score(common, coverage, bm25);
+      const candidates = Int32Array.from({ length: 600 }, (_, i) => 3 * i);
+      // No article marked: only the columns, read at the listed candidates, can score them.
+      const [c, b] = [new Float32Array(articles), new Float32Array(articles)];
+      bags.scoreMasked(common, new Uint8Array(articles), c, b, undefined, candidates);
+      expect(Array.from(candidates, (a) => b[a])).to.deep.equal(Array.from(candidates, (a) => bm25[a]));
+      expect(Array.from(candidates, (a) => c[a])).to.deep.equal(Array.from(candidates, (a) => coverage[a]));
+      expect(candidates.filter((a) => b[a]! > 0).length).to.be.above(500);
+    });
 
-  it('leaves out a candidate past the bags (an article watch mode added), as the postings do', () => {
-    const candidates = Int32Array.of(5, 17, articles, articles + 3);
-    const mask = new Uint8Array(articles + 4);
-    for (const a of candidates) mask[a] = 1;
-    const [c, b] = [new Float32Array(articles + 4), new Float32Array(articles + 4)];
-    bags.scoreMasked(q, mask, c, b, undefined, candidates);
-    expect([c[articles], c[articles + 3], b[articles], b[articles + 3]]).to.deep.equal([0, 0, 0, 0]);
-    expect(b[5]! + b[17]!).to.be.above(0);
+    it('leaves out a candidate past the bags (an article watch mode added), as the postings do', () => {
+      const candidates = Int32Array.of(5, 17, articles, articles + 3);
+      const mask = new Uint8Array(articles + 4);
+      for (const a of candidates) mask[a] = 1;
+      const [c, b] = [new Float32Array(articles + 4), new Float32Array(articles + 4)];
+      bags.scoreMasked(q, mask, c, b, undefined, candidates);
+      expect([c[articles], c[articles + 3], b[articles], b[articles + 3]]).to.deep.equal([0, 0, 0, 0]);
+      expect(b[5]! + b[17]!).to.be.above(0);
+    });
   });
-});

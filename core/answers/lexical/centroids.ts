@@ -1,5 +1,9 @@
-import { Csr } from './csr.ts';
+import { FULL_SCORING_MAX } from './candidates.ts';
+import { Csr, valueColumns } from './csr.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
+
+/** On a KB above FULL_SCORING_MAX articles, a feature in more than this share of the centroids gets a value column (see `columns`). */
+const COLUMN_SHARE = 0.2;
 
 /** Fitted centroids as flat arrays, for the index snapshot (see `Centroids.parts`). */
 export interface CentroidParts {
@@ -108,6 +112,7 @@ export class Centroids {
    * `score` for the candidate `articles` only (`mask` marks them): `out[i]` is
    * the cosine of article `articles[i]`, the same number `score` gives it.
    * `sums` is scratch, one slot per article, all zero; left all zero.
+   * `articles` in increasing order (as candidates.ts gives them).
    */
   scoreCandidates(
     q: SparseVector,
@@ -117,7 +122,7 @@ export class Centroids {
     out: Float32Array,
     leaveOut?: { unit: number; article: number; similarity: number },
   ): void {
-    this.postings.accumulateMasked(q, mask, sums);
+    this.postings.accumulateMasked(q, mask, sums, { rows: articles, columns: this.columns() });
     for (let i = 0; i < articles.length; i++) {
       const a = articles[i]!;
       if (leaveOut?.article === a) {
@@ -126,6 +131,23 @@ export class Centroids {
       } else out[i] = sums[a]! / (this.norms[a]! || 1);
       sums[a] = 0;
     }
+  }
+
+  private columnsMemo: Map<number, Float32Array> | null = null;
+
+  /**
+   * Value columns of the features in more than COLUMN_SHARE of the
+   * centroids, on a KB above FULL_SCORING_MAX (none below), made on first
+   * use. At 10k articles a question's words of that kind are about 60 % of
+   * the centroid postings its candidates' walk reads (every one, to find the
+   * tenth that are candidates); their columns are read at the ~1,000
+   * candidates only. About 180 columns of 40,000 bytes (7.2 MB) at 10k
+   * articles; each share point lower adds more bytes for less.
+   */
+  private columns(): Map<number, Float32Array> {
+    const articles = this.norms.length;
+    return (this.columnsMemo ??=
+      articles > FULL_SCORING_MAX ? valueColumns(this.postings, articles, COLUMN_SHARE * articles) : new Map());
   }
 
   /** Cosine between two articles' centroids (by number). */

@@ -50,14 +50,30 @@ export class Csr {
 
   /**
    * `accumulate` for the rows `mask` marks (each 0 or 1) only: each of those
-   * rows gets the same sum, added in the same order.
+   * rows gets the same sum, added in the same order. `marked`: those rows in
+   * increasing order and the value columns of some features (`valueColumns`):
+   * a feature with a column and more postings than marked rows is read there
+   * at each marked row instead of gathered through all of its postings. A
+   * row the feature lacks reads 0 and adds w · 0, which leaves its sum's bits
+   * as they are (a sum is never −0: it starts at +0, and +0 + −0 is +0).
    */
-  accumulateMasked(q: SparseVector, mask: Uint8Array, out: Float32Array): void {
-    const { rows, values } = this;
+  accumulateMasked(
+    q: SparseVector,
+    mask: Uint8Array,
+    out: Float32Array,
+    marked?: { rows: Int32Array; columns: ReadonlyMap<number, Float32Array> },
+  ): void {
+    const { starts, rows, values } = this;
     const positions = this.positions;
     for (let k = 0; k < q.ids.length; k++) {
+      const id = q.ids[k]!;
       const w = q.w[k]!;
-      const n = this.masked(q.ids[k]!, mask);
+      const column = marked && marked.rows.length < starts[id + 1]! - starts[id]! ? marked.columns.get(id) : undefined;
+      if (column) {
+        addColumn(column, w, marked!.rows, out);
+        continue;
+      }
+      const n = this.masked(id, mask);
       for (let i = 0; i < n; i++) {
         const p = positions[i]!;
         out[rows[p]!]! += w * values[p]!;
@@ -75,6 +91,34 @@ export class Csr {
   /** `gatherMarked` over these postings, into `positions`. */
   masked(feature: number, mask: Uint8Array): number {
     return gatherMarked(this.starts, this.rows, feature, mask, this.positions);
+  }
+}
+
+/**
+ * The values of each feature with more than `minPostings` postings, as a
+ * column over every row (0 where the feature is absent), for
+ * `accumulateMasked`'s `marked`: 4 bytes per row and feature.
+ */
+export function valueColumns(csr: Csr, rowCount: number, minPostings: number): Map<number, Float32Array> {
+  const { starts, rows, values } = csr;
+  const columns = new Map<number, Float32Array>();
+  for (let f = 0; f + 1 < starts.length; f++) {
+    if (starts[f + 1]! - starts[f]! <= minPostings) continue;
+    const column = new Float32Array(rowCount);
+    for (let p = starts[f]!; p < starts[f + 1]!; p++) column[rows[p]!] = values[p]!;
+    columns.set(f, column);
+  }
+  return columns;
+}
+
+/** out[row] += w · column[row] at each of `rows` (increasing) the column reaches; one past it has no postings either. */
+function addColumn(column: Float32Array, w: number, rows: Int32Array, out: Float32Array): void {
+  // Watch mode's added rows come last (numbers past the fitted ones): the loop stops before them, without a branch per row.
+  let end = rows.length;
+  while (end > 0 && rows[end - 1]! >= column.length) end--;
+  for (let i = 0; i < end; i++) {
+    const r = rows[i]!;
+    out[r]! += w * column[r]!;
   }
 }
 

@@ -6,7 +6,7 @@ import { WordBagsBuilder } from './wordBagsBuilder.ts';
 const BM25 = { k1: 1.2, b: 0.75 };
 
 /** On a KB above FULL_SCORING_MAX articles, a feature in more than this share of them gets a count column (see `columns`). */
-const COLUMN_SHARE = 0.5;
+const COLUMN_SHARE = 0.3;
 
 /** A feature's count in every article (0 where its bag lacks it), as narrow as its counts allow. */
 type CountColumn = Uint8Array | Uint16Array | Float32Array;
@@ -209,10 +209,12 @@ export class WordBags {
   /**
    * Count columns of the features in more than COLUMN_SHARE of the articles,
    * on a KB above FULL_SCORING_MAX (none below), made on first use. At 10k
-   * articles a question's words of that kind are about 40 % of the bag
+   * articles a question's words of that kind are about 80 % of the bag
    * postings its candidates' walk reads (every one, to find the tenth that
    * are candidates); their columns are read at the ~1,000 candidates only.
-   * About 320 columns of 10,000 bytes at 10k articles.
+   * About 1,180 columns of 10,000 bytes (12 MB) at 10k articles; a lower
+   * share would add more bytes than it saves CPU (a column read at every
+   * candidate costs about as much as the gather of a feature in a tenth).
    */
   private columns(): Map<number, CountColumn> {
     if (this.columnsMemo) return this.columnsMemo;
@@ -223,13 +225,14 @@ export class WordBags {
         if (starts[f + 1]! - starts[f]! <= COLUMN_SHARE * this.articles) continue;
         let most = 0;
         for (let p = starts[f]!; p < starts[f + 1]!; p++) most = Math.max(most, values[p]!);
-        // A column holds the very counts the postings do: bytes when they are small integers.
+        // A column holds the very counts the postings do: bytes when they are small integers (8-bit postings'
+        // always are; those were float32 columns, four times the bytes, until this was checked).
         const column: CountColumn =
-          values instanceof Uint16Array
-            ? most <= 0xff
+          values instanceof Float32Array
+            ? new Float32Array(this.articles)
+            : most <= 0xff
               ? new Uint8Array(this.articles)
-              : new Uint16Array(this.articles)
-            : new Float32Array(this.articles);
+              : new Uint16Array(this.articles);
         for (let p = starts[f]!; p < starts[f + 1]!; p++) column[rows[p]!] = values[p]!;
         columns.set(f, column);
       }
