@@ -3,6 +3,7 @@ import { createCore } from '../core/createCore.ts';
 import { configureLogger, log } from '../core/logger.ts';
 import { createApp } from './app.ts';
 import { collectGarbage } from './collectGarbage.ts';
+import { capHeapGrowth } from './heapGrowth.ts';
 import { startEmailChannel } from '../email/startEmailChannel.ts';
 
 /** `npm start`: validate the config, open the core (building the index if needed), serve. */
@@ -25,6 +26,8 @@ const server = app.listen(config.port, config.host, () => {
   });
   // A line for people and for scripts that wait for readiness.
   process.stdout.write(`Deflect ready on http://localhost:${port}\n`);
+  // Serving: keep the heap near what it holds (see heapGrowth.ts; not during the start, which it slowed).
+  capHeapGrowth();
   // Then what the start left for later (the full-text index): the first search loads it, and waits for it; else it
   // loads ten seconds after "ready". Not at once: its half second of parsing (seconds on a busy machine) would hold
   // up the asks that arrive right after a restart, which do not need it.

@@ -108,7 +108,7 @@ export async function openSnapshot(
   options: { fullText?: 'now' | 'later' } = {},
 ): Promise<KbIndex> {
   const manifest = await readManifest(dir);
-  const data = readSnapshot(dir, { vectors: 'if-needed' });
+  const data = readSnapshot(dir, { vectors: 'if-needed', manifest });
   // The graph (300 MB at 10k articles, 1.5 s) loads on libuv's pool from the
   // start, while this thread reads and decodes the rest: started after them,
   // it left the thread idle at the end of a warm start. Only for the
