@@ -136,6 +136,12 @@ describe('Generative fallback over HTTP (fake OpenAI-compatible chat server)', f
         DEFLECT_API_KEYS: `lead=${ADMIN_KEY}`,
       },
     });
+    // The model's library loads with the first generation, inside that request's 1.5 s (kept short so the
+    // hanging-server cases end quickly): on a loaded machine the load alone can take that long. One generation
+    // first, so each case below times the model server only.
+    fake.reply = () => long;
+    const warm = await postJson(`${server.url}/api/ask`, { question: 'recipe for banana bread', lang: 'en' });
+    await generate(server.url, warm.body.conversationId);
   });
   beforeEach(() => {
     fake.reply = () => long;
