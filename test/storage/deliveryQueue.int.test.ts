@@ -196,7 +196,11 @@ describeStorageContract('DeliveryQueue (webhook deliveries)', (pair) => {
             [`LISTEN ${channelOf('webhook')}`],
           )
         ).rows;
-      const [first] = await eventually(listening, { timeoutMs: 20_000, what: 'b to listen' });
+      // An empty list is truthy: wait for a row, not for the query.
+      const [first] = await eventually(async () => ((rows) => rows.length > 0 && rows)(await listening()), {
+        timeoutMs: 20_000,
+        what: 'b to listen',
+      });
       const atTermination = heard;
       await db.query('SELECT pg_terminate_backend($1)', [first!.pid]);
       // Its reconnection tells the listener too (what was enqueued meanwhile went unheard): then it listens again.
