@@ -25,10 +25,16 @@ export async function measureServedLoad(options: {
   seconds: number;
 }) {
   const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+  const started = performance.now();
   const server = await startServerProcess(options.env, 3_600_000, {
     nodeArgs: startNodeArgs(root),
     entry: path.join(root, 'dist/server/main.mjs'),
   });
+  const start = {
+    wallSeconds: (performance.now() - started) / 1000,
+    cpuSeconds: cpuOf(server.child.pid!),
+    peakRssMb: statusMb(server.child.pid!, 'VmHWM'),
+  };
   const { questions } = options;
   const body = (i: number) => JSON.stringify({ question: questions[(i * 7919) % questions.length]! });
   try {
@@ -62,7 +68,6 @@ export async function measureServedLoad(options: {
     const sorted = [...paced.times].sort((a, b) => a - b);
     const q = (p: number) =>
       Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! * 100) / 100;
-    const rss = Number(readFileSync(`/proc/${server.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
     return {
       sent: paced.sent.length,
       ok: paced.ok,
@@ -76,7 +81,9 @@ export async function measureServedLoad(options: {
       max: q(1),
       askCpuSeconds,
       health: { rps: health.requests.average, p99: health.latency.p99 },
-      rssMb: rss,
+      rssMb: statusMb(server.child.pid!, 'VmRSS'),
+      peakRssMb: statusMb(server.child.pid!, 'VmHWM'),
+      start,
     };
   } finally {
     server.child.kill('SIGTERM');
@@ -89,6 +96,12 @@ function cpuOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** A /proc/PID/status field given in kB (VmRSS, VmHWM), in MB. */
+function statusMb(pid: number, field: string): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))![1]) / 1024;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -113,10 +126,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     seconds: Number(arg('seconds', '30')),
   });
   console.log(
+    `ready after ${r.start.wallSeconds.toFixed(1)} s wall, ${r.start.cpuSeconds.toFixed(1)} s CPU, peak RSS ${r.start.peakRssMb.toFixed(0)} MB`,
+  );
+  console.log(
     `/api/ask at ${arg('rate', '100')} req/s for ${arg('seconds', '30')} s: ${r.sent} sent, ${r.ok} answered, ${r.errors} errors in ${r.seconds.toFixed(1)} s ` +
       `(${r.achievedRate.toFixed(1)} answered/s), p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, max ${r.max} ms; ` +
       `server CPU during the run ${r.askCpuSeconds.toFixed(1)} s (${((r.askCpuSeconds / r.ok) * 1000).toFixed(2)} ms per ask); ` +
-      `GET /healthz beside it ${r.health.rps.toFixed(0)} req/s, p99 ${r.health.p99} ms; RSS ${r.rssMb.toFixed(0)} MB ` +
+      `GET /healthz beside it ${r.health.rps.toFixed(0)} req/s, p99 ${r.health.p99} ms; RSS ${r.rssMb.toFixed(0)} MB (peak ${r.peakRssMb.toFixed(0)}) ` +
       `(load average ${loadBefore} before, ${load()} after)`,
   );
 }
