@@ -4,6 +4,7 @@ import autocannon from 'autocannon';
 import { startServerProcess } from '../test/helpers/child.ts';
 import { pacedLoad } from './pacedLoad.ts';
 import { startNodeArgs } from './servedRss.ts';
+import { cpuOf } from './warmStart.ts';
 
 /**
  * `npm run bench`'s fixed-rate run (bench/askLoad.ts) on a snapshot that is
@@ -89,13 +90,6 @@ export async function measureServedLoad(options: {
     server.child.kill('SIGTERM');
     await server.exited;
   }
-}
-
-/** User + system CPU seconds of a process so far (/proc/PID/stat fields 14 and 15, in ticks of 1/100 s). */
-function cpuOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** A /proc/PID/status field given in kB (VmRSS, VmHWM), in MB. */
