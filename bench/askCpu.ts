@@ -18,10 +18,14 @@ import { tempDir } from '../test/helpers/tempDir.ts';
  * HTTP stack alone.
  *
  *   npx tsx bench/askCpu.ts [--kb kb-content] [--requests 4000] [--rounds 3] [--baseline DIR] [--cpu-prof DIR]
- *     [--data DIR --questions FILE] [--envs 'NAME=VALUE,…;NAME=VALUE,…'] [--compiled]
+ *     [--data DIR --kb KB --questions FILE] [--envs 'NAME=VALUE,…;NAME=VALUE,…'] [--ports P,P,…] [--compiled]
  *
  * `--data`: serve that data directory's published index (copied for each
- * server) instead of building one, e.g. the 10k-article KB's; `--questions`:
+ * server) instead of building one, e.g. the 10k-article KB's; it needs `--kb`,
+ * the folder it was built from (a server given another KB would find its
+ * index stale and build one of that KB instead); `--ports`: each server's
+ * port, in order (the baseline first), where the machine's ports are shared
+ * out; otherwise each takes a free one; `--questions`:
  * a bench/realisticKb.ts question list to ask instead; `--envs`: one server
  * of this checkout per `;`-separated set of settings, side by side;
  * `--compiled`: each checkout's dist/server/main.mjs (`npm run prestart`
@@ -252,6 +256,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     return i > 0 ? process.argv[i + 1]! : fallback;
   };
   const baseline = arg('baseline');
+  if (arg('data') && !arg('kb')) {
+    console.error('--data needs --kb: the KB folder that data directory was built from');
+    process.exit(2);
+  }
   // --envs 'A=1;A=2,B=3': one server of this checkout per set of settings, side by side.
   const envs = arg('envs')
     ?.split(';')
@@ -259,11 +267,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       Object.fromEntries(set.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
     );
   const checkouts = [...(baseline ? [path.resolve(baseline)] : []), ...(envs ?? [{}]).map(() => '.')];
+  const ports = arg('ports')?.split(',');
+  if (ports && ports.length !== checkouts.length) {
+    console.error(`--ports lists ${ports.length} ports for ${checkouts.length} servers (the baseline first)`);
+    process.exit(2);
+  }
+  const serverEnvs = [...(baseline ? [{}] : []), ...(envs ?? [{}])].map((env, i) =>
+    ports ? { ...env, PORT: ports[i]! } : env,
+  );
   const results = await benchAskCpu(arg('kb', 'kb-content')!, {
     requests: Number(arg('requests', '4000')),
     rounds: Number(arg('rounds', '3')),
     checkouts,
-    envs: envs && [...(baseline ? [{}] : []), ...envs],
+    envs: serverEnvs,
     cpuProfDir: arg('cpu-prof'),
     compiled: process.argv.includes('--compiled'),
     dataDir: arg('data'),
