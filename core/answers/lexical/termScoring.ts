@@ -118,7 +118,7 @@ export class TermScorer {
     const out = emptyCandidateScores(articles);
     try {
       for (const a of articles) for (let u = unitStarts[a]!; u < unitStarts[a + 1]!; u++) s.unitMask[u] = matched[u]!;
-      units.postings.accumulateMasked(q, s.unitMask, s.sims);
+      units.postings.accumulateMasked(q, s.unitMask, s.sims, { rows: articles, ranges: unitStarts });
       this.nearestUnits(s.sims, unitStarts, out, leaveOut);
       const left = leaveOut === undefined ? undefined : { unit: leaveOut, ...this.units[leaveOut]! };
       centroids.scoreCandidates(

@@ -1,5 +1,5 @@
 import { FULL_SCORING_MAX } from './candidates.ts';
-import { Csr, gatherMarked, longestPostings } from './csr.ts';
+import { Csr, gatherMarked, gatherWithin, longestPostings } from './csr.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
 import { WordBagsBuilder } from './wordBagsBuilder.ts';
 
@@ -191,7 +191,9 @@ export class WordBags {
         }
         continue;
       }
-      const marked = gatherMarked(starts, rows, id, mask, positions);
+      const marked = articles
+        ? gatherWithin(starts, rows, id, mask, positions, articles)
+        : gatherMarked(starts, rows, id, mask, positions);
       for (let i = 0; i < marked; i++) {
         const p = positions[i]!;
         const a = rows[p]!;
