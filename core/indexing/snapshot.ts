@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../articles/types.ts';
+import { articleFromStore, storedArticle, type StoredArticle } from '../articles/servedArticle.ts';
 import type { RoutingPolicy } from '../triage/routingRules.ts';
 import type { SlaPolicy } from '../sla/slaPolicy.ts';
 import { DeflectError } from '../errors.ts';
@@ -25,15 +26,19 @@ import type { ArticleCentroids } from '../search/articleCentroids.ts';
  */
 export interface Manifest {
   /**
-   * 2: the fitted lexical model and the embedder centroids are stored
-   * (termmodel.bin, centroids.bin), so loading reads them. 1: they are fitted
-   * again from the articles and vectors on every load (still readable; slow
-   * on a large KB, and the next `npm run index` writes format 2). Either may
-   * carry items.bin (the items without their texts, which serving reads
-   * instead of items.json) and ASCII-only JSON; without them it opens as
-   * before.
+   * 3: as 2, but articles.json lists each chunk without its text (the body
+   * has it: see StoredChunk). Numbered apart so that a server of format 2,
+   * which refuses any other, rebuilds the index rather than reading the
+   * missing texts as empty ones. 2: the fitted
+   * lexical model and the embedder centroids are stored (termmodel.bin,
+   * centroids.bin), so loading reads them. 1: they are fitted again from the
+   * articles and vectors on every load (still readable; slow on a large KB).
+   * 1 and 2 list whole chunks and still open as they did; the next build
+   * writes format 3. Any may carry items.bin (the items without their texts,
+   * which serving reads instead of items.json) and ASCII-only JSON; without
+   * them it opens as before.
    */
-  format: 1 | 2;
+  format: 1 | 2 | 3;
   createdAt: string;
   kbRoot: string;
   embedder: { id: string; dimensions: number };
@@ -100,7 +105,7 @@ export const FILES = {
 };
 
 /** The format `publishSnapshot` writes; `readSnapshot` reads it and every older one. */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 
 /** A snapshot folder's name: also its id in a shared publication. */
 export const SNAPSHOT_NAME = /^snap-[\w.-]+$/;
@@ -150,8 +155,8 @@ export async function publishSnapshot(
       await h.close();
     }
   };
-  // JSON in ASCII, which reads faster (snapshotJson.ts).
-  await write(FILES.articles, asciiJsonPieces(data.articles));
+  // JSON in ASCII, which reads faster (snapshotJson.ts); the chunks without their texts (format 3).
+  await write(FILES.articles, asciiJsonPieces(data.articles.map(storedArticle)));
   await write(FILES.items, asciiJsonPieces(data.items));
   await write(FILES.itemsTable, encodeItems(data.items, data.articles));
   if (data.vectors) await write(FILES.vectors, packVectors(data.vectors, data.manifest.embedder.dimensions));
@@ -209,7 +214,7 @@ export async function describeSnapshot(dir: string): Promise<PublishedSnapshot> 
 export async function readManifest(dir: string): Promise<Manifest> {
   try {
     const manifest = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8')) as Manifest;
-    if (manifest.format !== 1 && manifest.format !== SNAPSHOT_FORMAT)
+    if (![1, 2, SNAPSHOT_FORMAT].includes(manifest.format))
       throw new Error(`unknown snapshot format ${String(manifest.format)}`);
     return manifest;
   } catch (error) {
@@ -239,7 +244,8 @@ export async function readSnapshot(
   // A caller that read the manifest already passes it: at 10k articles it is 0.9 MB of JSON (each article's hash).
   const manifest = options.manifest ?? (await readManifest(dir));
   try {
-    const articles = JSON.parse(await readJsonText(path.join(dir, FILES.articles))) as Article[];
+    const stored = JSON.parse(await readJsonText(path.join(dir, FILES.articles))) as StoredArticle[];
+    const articles = stored.map(articleFromStore);
     const itemsJson = path.join(dir, FILES.items);
     const table =
       options.vectors === 'if-needed'

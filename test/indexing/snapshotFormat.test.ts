@@ -5,7 +5,17 @@ import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
 import type { Article } from '../../core/articles/types.ts';
 import { buildIndex, type BuildSummary } from '../../core/indexing/buildIndex.ts';
 import { openSnapshot, type KbIndex } from '../../core/indexing/kbIndex.ts';
-import { FILES, readSnapshot, SNAPSHOT_FORMAT, type StoredSnapshot } from '../../core/indexing/snapshot.ts';
+import {
+  FILES,
+  IndexCorruptError,
+  readManifest,
+  readSnapshot,
+  SNAPSHOT_FORMAT,
+  type StoredSnapshot,
+} from '../../core/indexing/snapshot.ts';
+import { asciiJson } from '../../core/indexing/snapshotJson.ts';
+import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
+import { storedArticle } from '../../core/articles/servedArticle.ts';
 import { decodeBundle, encodeBundle, type BundleArray } from '../../core/answers/codecs/typedBundle.ts';
 import { loadGloveWordVectors } from '../../core/search/gloveWordVectors.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
@@ -53,6 +63,8 @@ describe('the index snapshot format', function () {
   let built: BuildSummary;
   let probes: string[];
   let expected: unknown[];
+  /** The KB's articles as parsed (chunks with their texts), by id. */
+  let parsedById: Map<string, Article>;
 
   before(async () => {
     kb = tempDir();
@@ -62,6 +74,8 @@ describe('the index snapshot format', function () {
     built = await buildIndex({ kbDir: kb.dir, dataDir: data.dir, embedder, wordVectors: vectors, defaultLang: 'en' });
     probes = probesOf(built.index);
     expected = await answersOf(built.index, probes);
+    const parsed = await loadKnowledgeBase(kb.dir, { defaultLang: 'en' });
+    parsedById = new Map(parsed.articles.map((a) => [a.id, a]));
   });
   after(() => {
     kb.cleanup();
@@ -93,20 +107,52 @@ describe('the index snapshot format', function () {
     expect(index.terms.saveClassifier()!.fingerprint).to.equal(built.index.terms.saveClassifier()!.fingerprint);
   });
 
-  it('serves articles whose chunks hold no text of their own, read from the body when asked: the same as the files', async () => {
-    const { index } = await openCopy(() => undefined);
+  it("lists each chunk in articles.json by its heading alone: its text is the body's, not written twice", () => {
     const stored = JSON.parse(readFileSync(path.join(built.snapshotDir!, FILES.articles), 'utf8')) as Article[];
     const withChunks = stored.filter((a) => a.chunks.length);
     expect(withChunks.length).to.be.greaterThan(10);
     for (const a of withChunks) {
+      const parsed = parsedById.get(a.id)!;
+      expect(a.chunks).to.deep.equal(parsed.chunks.map((c) => ({ heading: c.heading })));
+      expect({ ...a, chunks: [] }).to.deep.equal({ ...parsed, chunks: [] });
+    }
+  });
+
+  it('serves articles whose chunks hold no text of their own, read from the body when asked: the same as parsed', async () => {
+    const { index } = await openCopy(() => undefined);
+    expect(index.articles.size).to.equal(parsedById.size);
+    for (const a of parsedById.values()) {
       const served = index.articles.get(a.id)!;
       // Held: headings only (the texts repeat the body); read: the same chunks, in the same order.
       expect(served.chunks.some((c) => Object.hasOwn(c, 'text'))).to.equal(false);
       expect(served.chunks.map((c) => [c.id, c.articleId, c.heading, c.text])).to.deep.equal(
         a.chunks.map((c) => [c.id, c.articleId, c.heading, c.text]),
       );
-      expect(JSON.parse(JSON.stringify(served))).to.deep.equal(a);
+      expect(JSON.parse(JSON.stringify(served))).to.deep.equal(JSON.parse(JSON.stringify(a)));
     }
+  });
+
+  it('still opens a snapshot of format 2 (articles.json with whole chunks) with the same answers and served articles', async () => {
+    const { index, lines } = await openCopy((dir) => {
+      writeFileSync(path.join(dir, FILES.articles), asciiJson([...parsedById.values()]));
+      const manifest = JSON.parse(readFileSync(path.join(dir, FILES.manifest), 'utf8'));
+      writeFileSync(path.join(dir, FILES.manifest), JSON.stringify({ ...manifest, format: 2 }));
+    });
+    expect(lines.filter((l) => /unreadable|fitting/.test(l))).to.deep.equal([]);
+    expect(await answersOf(index, probes)).to.deep.equal(expected);
+    const served = [...index.articles.values()];
+    expect(served.flatMap((a) => a.chunks).some((c) => Object.hasOwn(c, 'text'))).to.equal(false);
+    expect(JSON.parse(JSON.stringify(served))).to.deep.equal(JSON.parse(JSON.stringify([...parsedById.values()])));
+  });
+
+  it('refuses a snapshot of a format it does not know, rather than misreading it', async () => {
+    const dir = path.join(path.dirname(built.snapshotDir!), `snap-copy-${Math.random().toString(36).slice(2)}`);
+    await cp(built.snapshotDir!, dir, { recursive: true });
+    const manifest = JSON.parse(readFileSync(path.join(dir, FILES.manifest), 'utf8'));
+    writeFileSync(path.join(dir, FILES.manifest), JSON.stringify({ ...manifest, format: SNAPSHOT_FORMAT + 1 }));
+    const error = await readManifest(dir).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(IndexCorruptError);
+    expect((error as Error).message).to.match(/unknown snapshot format/);
   });
 
   it('restores the lexical model without holding its passages: each is read from its article when asked', async () => {
@@ -179,8 +225,8 @@ describe('the index snapshot format', function () {
       expect(readFileSync(path.join(built.snapshotDir!, file)).every((byte) => byte < 0x80)).to.equal(true);
     const articles = JSON.parse(readFileSync(path.join(built.snapshotDir!, FILES.articles), 'utf8')) as unknown[];
     expect(/[^\x00-\x7f]/.test(JSON.stringify(articles))).to.equal(true);
-    // The index serves articles whose chunks read their texts when asked (see servedArticle): the same JSON.
-    expect(articles).to.deep.equal(JSON.parse(JSON.stringify([...built.index.articles.values()])));
+    // As parsed, the chunks listed without their texts.
+    expect(articles).to.deep.equal(JSON.parse(JSON.stringify([...parsedById.values()].map(storedArticle))));
   });
 
   it('stores the word bags as 16-bit articles and 8-bit counts, and still restores 32-bit ones (version 1)', async () => {

@@ -1,5 +1,14 @@
 import { expect } from 'chai';
-import { asciiJson, asciiJsonPieces, escapedPieces, escapeNonAscii } from '../../core/indexing/snapshotJson.ts';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  asciiJson,
+  asciiJsonPieces,
+  escapedPieces,
+  escapeNonAscii,
+  readJsonText,
+} from '../../core/indexing/snapshotJson.ts';
+import { tempDir } from '../helpers/tempDir.ts';
 
 /** Elements of every kind a snapshot's arrays hold, with accents, emoji (surrogate pairs) and a value JSON drops. */
 function element(i: number): unknown {
@@ -23,5 +32,20 @@ describe('snapshot JSON written in pieces', () => {
     expect(pieces.length).to.equal(3);
     expect(pieces.join('')).to.equal(escapeNonAscii(json));
     expect([...escapedPieces('')].join('')).to.equal('');
+  });
+
+  it('reads a file back piece by piece as the text it holds, UTF-8 characters cut between pieces or not', async () => {
+    const dir = tempDir();
+    try {
+      // A piece is 1 MiB: 'ñ' (2 bytes) and '🚀' (4 bytes) fall across the first two boundaries, then an empty file.
+      const text = `"${'x'.repeat((1 << 20) - 2)}ñ${'y'.repeat((1 << 20) - 3)}🚀é"`;
+      for (const content of [text, asciiJson(text), '']) {
+        const file = path.join(dir.dir, 'text.json');
+        writeFileSync(file, content);
+        expect(await readJsonText(file)).to.equal(content);
+      }
+    } finally {
+      dir.cleanup();
+    }
   });
 });
