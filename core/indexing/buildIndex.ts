@@ -13,6 +13,7 @@ import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
 import type { Embedder, VectorItem, WordVectors } from '../search/ports.ts';
 import { log } from '../logger.ts';
 import type { PublishedSnapshot, SnapshotPublication } from '../storage/ports.ts';
+import { BuildStages, type BuildStage } from './buildStages.ts';
 import { StreamedCentroids } from './centroidSums.ts';
 import { indexFromData, type KbIndex } from './kbIndex.ts';
 import { unpackVectors } from './snapshotVectors.ts';
@@ -60,6 +61,8 @@ export interface BuildSummary {
   /** The publication's record of the snapshot, when `publication` was given. */
   published?: PublishedSnapshot;
   index: KbIndex;
+  /** Where the build's time went: the main thread's stages in order, then the graph's worker. */
+  stages: readonly BuildStage[];
 }
 
 const EMBED_BATCH = 64;
@@ -71,6 +74,7 @@ const EMBED_BATCH = 64;
  */
 export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
+  const stages = new BuildStages();
   // Stamped before reading: an article written while the build reads the others makes the snapshot stale, as it is.
   const stamp = await kbStamp(options.kbDir);
   const kb = await loadKnowledgeBase(options.kbDir, { defaultLang: options.defaultLang });
@@ -91,6 +95,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     if (old) vectors[i] = old;
     else toEmbed.push(i);
   });
+  stages.end('read the KB');
   const files = await buildingFilesFor(options.dataDir);
   const feed = await GraphFeed.start(dims, items.length, files.vectors, files.graph);
   const centroids = new StreamedCentroids(dims);
@@ -130,6 +135,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   // The reused vectors are in the file now; only their articles' ids are needed still, for the count of removed ones.
   const previousIds = previous ? new Set([...previous.keys()].map((k) => k.split('\u0000')[0])) : new Set<string>();
   previous = null;
+  stages.end('embed');
 
   // The vector graph is built on another core while this one builds the full-text index and fits the term model.
   const workerGraph = feed
@@ -174,12 +180,18 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     workerGraph.then(
       async (g) => g ?? HnswVectorIndex.build(dims, items, unpackVectors(await fs.readFile(files.vectors), dims)),
     ),
-    (partial) => (plan = prepareCalibration(partial)),
+    (partial) => {
+      plan = prepareCalibration(partial);
+      stages.end('calibration folds');
+    },
+    stages,
   );
+  stages.end('wait for the graph');
   const graph = index.vectors as HnswVectorIndex;
   const graphInFile = (await workerGraph) !== null;
   if (!options.dataDir) await removeFiles(files);
   manifest.calibration = await calibrate(index, options.defaultLang, plan);
+  stages.end('calibration');
   data.classifier = index.terms.saveClassifier() ?? undefined;
   // Stored so that loading the snapshot reads it rather than fitting it again (a minute of CPU at 10k articles).
   data.termModel = index.terms.parts();
@@ -195,7 +207,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     );
     index.snapshotDir = snapshotDir;
   }
+  stages.end('write the snapshot');
   const published = snapshotDir && options.publication ? await options.publication.publish(snapshotDir) : undefined;
+  if (published) stages.end('publish');
+  // From the feed's start, during the embedding, to the worker's end: beside the main thread's stages, not after them.
+  if (graphInFile && feed.wallMs !== null)
+    stages.add({ name: 'vector graph', thread: 'graph worker', wallMs: feed.wallMs, cpuMs: feed.workerCpuMs });
   const currentIds = new Set(kb.articles.map((a) => a.id));
   return {
     articles: kb.articles.length,
@@ -209,6 +226,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     snapshotDir,
     ...(published ? { published } : {}),
     index,
+    stages: stages.stages,
   };
 }
 

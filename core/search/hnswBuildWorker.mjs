@@ -6,7 +6,7 @@
 // The vectors are read a run at a time and never held whole: at 10k articles
 // they are 287 MB, which the graph already holds once. Plain JavaScript
 // because worker threads do not get the TypeScript loader the main thread runs under.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
 
@@ -26,9 +26,19 @@ parentPort.on('message', async (message) => {
     closeSync(fd);
     if (added !== count) throw new Error(`the vector file holds ${added} vectors, ${count} were announced`);
     await index.writeIndex(graphFile);
+    // This thread's CPU time, for the build's stage timings: read here, as its /proc entry goes with the thread.
+    parentPort.postMessage({ stat: threadStat() });
     parentPort.close();
   }
 });
+
+function threadStat() {
+  try {
+    return readFileSync('/proc/thread-self/stat', 'latin1');
+  } catch {
+    return null;
+  }
+}
 
 function addUpTo(available) {
   while (added < available) {
