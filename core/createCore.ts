@@ -239,6 +239,17 @@ async function loadOrBuildIndex(
     rebuild: !!dir && !stale,
   });
   for (const p of summary.problems) log.warn('kb', `${p.file}:${p.line} ${p.message}`, { severity: p.severity });
-  log.info('index', 'index ready', { articles: summary.articles, vectors: summary.vectors, ms: summary.ms });
+  log.info('index', 'index ready', {
+    articles: summary.articles,
+    vectors: summary.vectors,
+    ms: summary.ms,
+    // Where a cold start's build went (wall and CPU ms per stage), as `npm run index` prints it.
+    stages: summary.stages.map((s) => ({
+      name: s.name,
+      thread: s.thread,
+      wallMs: Math.round(s.wallMs),
+      cpuMs: s.cpuMs,
+    })),
+  });
   return summary.index;
 }

@@ -1,5 +1,6 @@
 import type { Coverage } from '../core/answers/pipeline/calibration.ts';
 import type { ArticleProblem } from '../core/articles/types.ts';
+import type { BuildStage } from '../core/indexing/buildStages.ts';
 
 /** Print KB problems the way editors and CI logs read them: file:line: severity field: message. */
 export function printProblems(problems: ArticleProblem[]): void {
@@ -21,4 +22,15 @@ export function coverageLine(coverage: Coverage | undefined, builtAt: string): s
     `${percent(coverage.offered)} answered or offered among options ` +
     `(from ${coverage.probes} probes drawn from ${coverage.articles} articles at the index built ${builtAt})\n`
   );
+}
+
+/** Where an index build's time went, one stage a line: wall and CPU seconds of the thread that ran it. */
+export function stagesTable(stages: readonly BuildStage[]): string {
+  const seconds = (ms: number | null) => (ms === null ? '–' : (ms / 1000).toFixed(1)).padStart(7);
+  const width = Math.max(...stages.map((s) => s.name.length));
+  const lines = stages.map(
+    (s) =>
+      `  ${s.name.padEnd(width)} ${seconds(s.wallMs)} ${seconds(s.cpuMs)}${s.thread === 'main' ? '' : `  (${s.thread})`}`,
+  );
+  return `${'Stages (s)'.padEnd(width + 3)}${'wall'.padStart(7)} ${'CPU'.padStart(7)}\n${lines.join('\n')}\n`;
 }

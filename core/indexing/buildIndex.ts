@@ -13,6 +13,7 @@ import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
 import type { Embedder, VectorItem, WordVectors } from '../search/ports.ts';
 import { log } from '../logger.ts';
 import type { PublishedSnapshot, SnapshotPublication } from '../storage/ports.ts';
+import { BuildStages, type BuildStage } from './buildStages.ts';
 import { StreamedCentroids } from './centroidSums.ts';
 import { indexFromData, type KbIndex } from './kbIndex.ts';
 import { unpackVectors } from './snapshotVectors.ts';
@@ -21,10 +22,11 @@ import {
   calibratedWith,
   currentSnapshotDir,
   indexRoot,
-  publishSnapshot,
+  FILES,
   readManifest,
   readSnapshot,
   SNAPSHOT_FORMAT,
+  SnapshotWriter,
   type Manifest,
   type SnapshotData,
   type StoredSnapshot,
@@ -60,6 +62,8 @@ export interface BuildSummary {
   /** The publication's record of the snapshot, when `publication` was given. */
   published?: PublishedSnapshot;
   index: KbIndex;
+  /** Where the build's time went: the main thread's stages in order, then the graph's worker. */
+  stages: readonly BuildStage[];
 }
 
 const EMBED_BATCH = 64;
@@ -71,6 +75,7 @@ const EMBED_BATCH = 64;
  */
 export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
+  const stages = new BuildStages();
   // Stamped before reading: an article written while the build reads the others makes the snapshot stale, as it is.
   const stamp = await kbStamp(options.kbDir);
   const kb = await loadKnowledgeBase(options.kbDir, { defaultLang: options.defaultLang });
@@ -91,6 +96,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     if (old) vectors[i] = old;
     else toEmbed.push(i);
   });
+  stages.end('read the KB');
   const files = await buildingFilesFor(options.dataDir);
   const feed = await GraphFeed.start(dims, items.length, files.vectors, files.graph);
   const centroids = new StreamedCentroids(dims);
@@ -130,6 +136,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   // The reused vectors are in the file now; only their articles' ids are needed still, for the count of removed ones.
   const previousIds = previous ? new Set([...previous.keys()].map((k) => k.split('\u0000')[0])) : new Set<string>();
   previous = null;
+  stages.end('embed');
 
   // The vector graph is built on another core while this one builds the full-text index and fits the term model.
   const workerGraph = feed
@@ -165,37 +172,60 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     centroids: centroids.finish(),
   };
   // The calibration's folds retrain the classifier without the vectors: here, while the worker finishes the graph
-  // (at 10k articles this thread used to wait for it idle, then retrain).
+  // (at 10k articles this thread used to wait for it idle, then retrain). Then the snapshot's files but the graph,
+  // the vectors and the manifest (the calibration) are written, while the wait goes on: they were on the critical
+  // path after the calibration.
   let plan: CalibrationPlan | undefined;
-  const index = await indexFromData(
-    data,
-    options,
-    null,
-    workerGraph.then(
-      async (g) => g ?? HnswVectorIndex.build(dims, items, unpackVectors(await fs.readFile(files.vectors), dims)),
-    ),
-    (partial) => (plan = prepareCalibration(partial)),
-  );
-  const graph = index.vectors as HnswVectorIndex;
-  const graphInFile = (await workerGraph) !== null;
-  if (!options.dataDir) await removeFiles(files);
-  manifest.calibration = await calibrate(index, options.defaultLang, plan);
-  data.classifier = index.terms.saveClassifier() ?? undefined;
-  // Stored so that loading the snapshot reads it rather than fitting it again (a minute of CPU at 10k articles).
-  data.termModel = index.terms.parts();
-
-  let snapshotDir: string | null = null;
-  if (options.dataDir) {
-    // The worker already wrote the graph: move its file in rather than writing hundreds of megabytes again.
-    snapshotDir = await publishSnapshot(
-      options.dataDir,
+  let early: Promise<SnapshotWriter> | undefined;
+  let index: KbIndex;
+  let graphInFile: boolean;
+  try {
+    index = await indexFromData(
       data,
-      (file) => (graphInFile ? fs.rename(files.graph, file) : graph.write(file)),
-      (file) => fs.rename(files.vectors, file),
+      options,
+      null,
+      workerGraph.then(
+        async (g) => g ?? HnswVectorIndex.build(dims, items, unpackVectors(await fs.readFile(files.vectors), dims)),
+      ),
+      (partial) => {
+        plan = prepareCalibration(partial);
+        stages.end('calibration folds');
+        data.classifier = partial.terms.saveClassifier() ?? undefined;
+        // Stored so that loading the snapshot reads it rather than fitting it again (a minute of CPU at 10k articles).
+        data.termModel = partial.terms.parts();
+        if (options.dataDir) early = startSnapshot(options.dataDir, data);
+        // Awaited below; until then a failure must not count as unhandled.
+        early?.catch(() => undefined);
+      },
+      stages,
     );
-    index.snapshotDir = snapshotDir;
+    stages.end('wait for the graph');
+    const graph = index.vectors as HnswVectorIndex;
+    graphInFile = (await workerGraph) !== null;
+    if (!options.dataDir) await removeFiles(files);
+    // The worker already wrote the graph: its file and the vectors' move in (and are synced) while this thread
+    // calibrates, rather than writing hundreds of megabytes again.
+    const moved = early?.then(async (snapshot) => {
+      await snapshot.take(FILES.vectors, (file) => fs.rename(files.vectors, file));
+      await snapshot.take(FILES.hnsw, (file) => (graphInFile ? fs.rename(files.graph, file) : graph.write(file)));
+      return snapshot;
+    });
+    moved?.catch(() => undefined);
+    manifest.calibration = await calibrate(index, options.defaultLang, plan);
+    stages.end('calibration');
+    index.snapshotDir = moved ? await (await moved).publish(manifest) : null;
+    stages.end('write the snapshot');
+  } catch (error) {
+    // The unfinished folder is this process's: no later publish would prune it.
+    await early?.then((snapshot) => snapshot.discard()).catch(() => undefined);
+    throw error;
   }
+  const { snapshotDir } = index;
   const published = snapshotDir && options.publication ? await options.publication.publish(snapshotDir) : undefined;
+  if (published) stages.end('publish');
+  // From the feed's start, during the embedding, to the worker's end: beside the main thread's stages, not after them.
+  if (graphInFile && feed.wallMs !== null)
+    stages.add({ name: 'vector graph', thread: 'graph worker', wallMs: feed.wallMs, cpuMs: feed.workerCpuMs });
   const currentIds = new Set(kb.articles.map((a) => a.id));
   return {
     articles: kb.articles.length,
@@ -209,6 +239,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     snapshotDir,
     ...(published ? { published } : {}),
     index,
+    stages: stages.stages,
   };
 }
 
@@ -268,6 +299,18 @@ export function unitsOf(a: Article): { kind: VectorItem['kind']; text: string }[
   for (const c of a.chunks)
     units.push({ kind: 'chunk', text: [a.title, c.heading, c.text].filter(Boolean).join('\n') });
   return units;
+}
+
+/** The snapshot's folder started, and every file in it written but the vectors, the graph and the manifest. */
+async function startSnapshot(dataDir: string, data: SnapshotData): Promise<SnapshotWriter> {
+  const snapshot = await SnapshotWriter.start(dataDir);
+  try {
+    await snapshot.writeData(data);
+  } catch (error) {
+    await snapshot.discard();
+    throw error;
+  }
+  return snapshot;
 }
 
 /**

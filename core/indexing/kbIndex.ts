@@ -11,6 +11,7 @@ import type { RetrievalIndex } from '../answers/pipeline/retrieve.ts';
 import { TermModel, termDocOf } from '../answers/lexical/termModel.ts';
 import { SynonymTable } from '../search/synonyms.ts';
 import { log } from '../logger.ts';
+import type { BuildStages } from './buildStages.ts';
 import { centroidsOf } from './centroidSums.ts';
 import { searchDocumentOf } from './searchDocument.ts';
 import {
@@ -45,6 +46,8 @@ export async function indexFromData(
   graph?: HnswVectorIndex | Promise<HnswVectorIndex>,
   /** Work for this thread while the graph is still building (a build's calibration folds): the index but its vectors. */
   beforeGraph?: (index: Omit<KbIndex, 'vectors'>) => void,
+  /** A build's stage timings: the full-text index and the term model end here. */
+  stages?: BuildStages,
 ): Promise<KbIndex> {
   return assemble(
     data,
@@ -53,6 +56,7 @@ export async function indexFromData(
     () => MiniSearchIndex.fromJSON(data.fullTextJson, data.manifest.synonyms),
     graph,
     beforeGraph,
+    stages,
   );
 }
 
@@ -64,6 +68,7 @@ async function assemble(
   fullText: () => FullTextIndex,
   graph?: HnswVectorIndex | Promise<HnswVectorIndex>,
   beforeGraph?: (index: Omit<KbIndex, 'vectors'>) => void,
+  stages?: BuildStages,
 ): Promise<KbIndex> {
   const { manifest } = data;
   const { embedder } = models;
@@ -77,15 +82,21 @@ async function assemble(
     graph ?? HnswVectorIndex.read(path.join(snapshotDir!, FILES.hnsw), manifest.embedder.dimensions, data.items);
   // Served articles keep no chunk texts (they repeat the body: see servedArticle); the caller's data keeps its own.
   const articles = data.articles.map(servedArticle);
+  const byId = new Map<string, Article>(articles.map((a) => [a.id, a]));
+  const fullTextIndex = fullText();
+  stages?.end('full-text index');
+  const centroids =
+    data.centroids ?? ArticleCentroids.from(centroidsOf(data.items, vectorsOf(data), manifest.embedder.dimensions));
+  const terms = termsOf(data, articles, models.wordVectors ?? null, snapshotDir);
+  stages?.end('term model');
   const index = {
     manifest,
     snapshotDir,
-    articles: new Map<string, Article>(articles.map((a) => [a.id, a])),
-    fullText: fullText(),
-    centroids:
-      data.centroids ?? ArticleCentroids.from(centroidsOf(data.items, vectorsOf(data), manifest.embedder.dimensions)),
+    articles: byId,
+    fullText: fullTextIndex,
+    centroids,
     embedder,
-    terms: termsOf(data, articles, models.wordVectors ?? null, snapshotDir),
+    terms,
     synonyms: new SynonymTable(manifest.synonyms),
   };
   beforeGraph?.(index);

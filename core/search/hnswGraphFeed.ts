@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { IndexMismatchError } from '../errors.ts';
+import { cpuMsOfStat } from '../threadCpu.ts';
 import { GRAPH } from './hnswVectorIndex.ts';
 
 /**
@@ -15,6 +16,11 @@ import { GRAPH } from './hnswVectorIndex.ts';
  */
 export class GraphFeed {
   private written = 0;
+  private readonly started = performance.now();
+  /** From the start to the worker's exit, once `end` resolved. */
+  wallMs: number | null = null;
+  /** The worker thread's own CPU time, sent as it finishes (null off Linux). */
+  workerCpuMs: number | null = null;
 
   private constructor(
     private readonly handle: fs.FileHandle,
@@ -38,7 +44,12 @@ export class GraphFeed {
     });
     // Awaited by `end`; until then a failure must not count as unhandled.
     exited.catch(() => undefined);
-    return new GraphFeed(handle, worker, exited, dimensions, count);
+    const feed = new GraphFeed(handle, worker, exited, dimensions, count);
+    worker.on(
+      'message',
+      (message: { stat?: string | null }) => (feed.workerCpuMs = message.stat ? cpuMsOfStat(message.stat) : null),
+    );
+    return feed;
   }
 
   /** Append the next vectors (labels `written`, `written + 1`, …) to the file, then offer them to the worker. */
@@ -71,6 +82,7 @@ export class GraphFeed {
       await this.handle.close();
     }
     await this.exited;
+    this.wallMs = performance.now() - this.started;
   }
 
   /** Stop the worker (a build that failed before `end`); the files are the caller's to remove. */

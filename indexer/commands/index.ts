@@ -10,7 +10,7 @@ import { WatchDeltas, type DeltaRound } from '../../core/indexing/watchDeltas.ts
 import { pushToMeili } from '../../core/indexing/publishMeili.ts';
 import { lockDataDir } from '../../core/storage/dataDirLock.ts';
 import { openStores } from '../../core/storage/openStores.ts';
-import { coverageLine, printProblems } from '../present.ts';
+import { coverageLine, printProblems, stagesTable } from '../present.ts';
 
 export const summary =
   'Validate, chunk, embed and publish the KB (--rebuild: re-embed everything; --watch: publish every change as a delta, then a full build)';
@@ -76,7 +76,8 @@ export async function run(args: string[]): Promise<number> {
             ? `Published to PostgreSQL (revision ${result.published.revision}): every instance serves it within seconds\n`
             : '') +
           coverageLine(result.index.manifest.calibration.selfService?.coverage, result.index.manifest.createdAt) +
-          selfServiceLine(result.index.manifest.calibration.selfService),
+          selfServiceLine(result.index.manifest.calibration.selfService) +
+          stagesTable(result.stages),
       );
       // MEILI_HOST set: the same KB goes to Meilisearch (incremental; --rebuild swaps in a fresh index).
       if (config.backends.meili)
