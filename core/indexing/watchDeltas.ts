@@ -4,6 +4,7 @@ import type { Lang } from '../contracts/api.ts';
 import { isArticlePath, KB_POLICY_FILES } from '../articles/loadKb.ts';
 import { parseArticle } from '../articles/parseArticle.ts';
 import type { Article, ArticleProblem } from '../articles/types.ts';
+import type { StoredArticle } from '../articles/servedArticle.ts';
 import type { Embedder } from '../search/ports.ts';
 import { unitsOf } from './buildIndex.ts';
 import { currentSnapshotDir, FILES, readManifest } from './snapshot.ts';
@@ -60,7 +61,8 @@ export class WatchDeltas {
   }): Promise<WatchDeltas> {
     const dir = await currentSnapshotDir(options.dataDir);
     if (!dir) throw new Error('watch mode needs a published snapshot to start from');
-    const articles = JSON.parse(await fs.readFile(path.join(dir, FILES.articles), 'utf8')) as Article[];
+    // Only each article's file and id: the chunks, listed without their texts since format 3, are not read.
+    const articles = JSON.parse(await fs.readFile(path.join(dir, FILES.articles), 'utf8')) as StoredArticle[];
     const deltas = new WatchDeltas(options, new Map(articles.map((a) => [a.file, a.id])));
     await deltas.rebase();
     return deltas;
