@@ -17,16 +17,14 @@ import { BuildStages, type BuildStage } from './buildStages.ts';
 import { StreamedCentroids } from './centroidSums.ts';
 import { indexFromData, type KbIndex } from './kbIndex.ts';
 import { unpackVectors } from './snapshotVectors.ts';
+import { SnapshotWriter } from './snapshotWriter.ts';
 import { searchDocumentOf } from './searchDocument.ts';
 import {
-  calibratedWith,
   currentSnapshotDir,
   indexRoot,
   FILES,
-  readManifest,
   readSnapshot,
   SNAPSHOT_FORMAT,
-  SnapshotWriter,
   type Manifest,
   type SnapshotData,
   type StoredSnapshot,
@@ -241,55 +239,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     index,
     stages: stages.stages,
   };
-}
-
-/**
- * Is the published snapshot current without reading a single article? Yes
- * when it was built with this embedder and word vectors from the KB folder
- * as it is now, file for file (`kbStamp`). No means "read the articles and
- * ask `isIndexStale`", not that it is stale.
- */
-export async function isIndexCurrentByStamp(
-  kbDir: string,
-  dataDir: string,
-  embedder: Embedder,
-  wordVectors: WordVectors | null = null,
-): Promise<boolean> {
-  const dir = await currentSnapshotDir(dataDir).catch(() => null);
-  if (!dir) return false;
-  try {
-    const manifest = await readManifest(dir);
-    if (manifest.embedder.id !== embedder.id || !calibratedWith(manifest, wordVectors) || !manifest.kbStamp)
-      return false;
-    return manifest.kbStamp === (await kbStamp(kbDir));
-  } catch {
-    return false;
-  }
-}
-
-/** Is the published snapshot out of date with the KB folder (or missing)? */
-export async function isIndexStale(
-  kb: KnowledgeBase,
-  dataDir: string,
-  embedder: Embedder,
-  wordVectors: WordVectors | null = null,
-): Promise<boolean> {
-  const dir = await currentSnapshotDir(dataDir);
-  if (!dir) return true;
-  try {
-    const manifest = await readManifest(dir);
-    if (manifest.embedder.id !== embedder.id) return true;
-    // Calibration was fitted with the model's word vectors: other vectors (or none) need it fitted again.
-    if (!calibratedWith(manifest, wordVectors)) return true;
-    const ids = Object.keys(manifest.hashes);
-    if (ids.length !== kb.articles.length) return true;
-    if (JSON.stringify(manifest.synonyms) !== JSON.stringify(kb.synonyms)) return true;
-    if (JSON.stringify(manifest.routing ?? null) !== JSON.stringify(kb.routing ?? null)) return true;
-    if (JSON.stringify(manifest.sla ?? null) !== JSON.stringify(kb.sla ?? null)) return true;
-    return kb.articles.some((a) => manifest.hashes[a.id] !== a.hash);
-  } catch {
-    return true;
-  }
 }
 
 /** The texts we embed for one article: its title, each question, each chunk (with the title for context). */

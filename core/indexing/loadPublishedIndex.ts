@@ -5,7 +5,8 @@ import type { WordVectors } from '../search/ports.ts';
 import { log } from '../logger.ts';
 import type { Embedder } from '../search/ports.ts';
 import type { SnapshotPublication } from '../storage/ports.ts';
-import { buildIndex, isIndexCurrentByStamp, isIndexStale } from './buildIndex.ts';
+import { buildIndex } from './buildIndex.ts';
+import { isIndexCurrentByStamp, isIndexStale } from './indexStaleness.ts';
 import { openSnapshot, type KbIndex } from './kbIndex.ts';
 
 export interface PublishedIndexOptions {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildIndex, isIndexCurrentByStamp, isIndexStale } from '../../core/indexing/buildIndex.ts';
+import { buildIndex } from '../../core/indexing/buildIndex.ts';
+import { isIndexCurrentByStamp, isIndexStale } from '../../core/indexing/indexStaleness.ts';
 import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
 import type { WordVectors } from '../../core/search/ports.ts';
 import { openSnapshot } from '../../core/indexing/kbIndex.ts';

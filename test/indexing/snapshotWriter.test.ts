@@ -7,12 +7,11 @@ import {
   currentSnapshotDir,
   FILES,
   indexRoot,
-  publishSnapshot,
   readFullTextJson,
   readSnapshot,
-  SnapshotWriter,
   type SnapshotData,
 } from '../../core/indexing/snapshot.ts';
+import { publishSnapshot, SnapshotWriter } from '../../core/indexing/snapshotWriter.ts';
 import { packVectors } from '../../core/indexing/snapshotVectors.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
 import { buildArticle, writeKb } from '../helpers/articles.ts';
