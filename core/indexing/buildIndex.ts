@@ -191,7 +191,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
         data.classifier = partial.terms.saveClassifier() ?? undefined;
         // Stored so that loading the snapshot reads it rather than fitting it again (a minute of CPU at 10k articles).
         data.termModel = partial.terms.parts();
-        if (options.dataDir) early = startSnapshot(options.dataDir, data);
+        if (options.dataDir) early = SnapshotWriter.withData(options.dataDir, data);
         // Awaited below; until then a failure must not count as unhandled.
         early?.catch(() => undefined);
       },
@@ -248,18 +248,6 @@ export function unitsOf(a: Article): { kind: VectorItem['kind']; text: string }[
   for (const c of a.chunks)
     units.push({ kind: 'chunk', text: [a.title, c.heading, c.text].filter(Boolean).join('\n') });
   return units;
-}
-
-/** The snapshot's folder started, and every file in it written but the vectors, the graph and the manifest. */
-async function startSnapshot(dataDir: string, data: SnapshotData): Promise<SnapshotWriter> {
-  const snapshot = await SnapshotWriter.start(dataDir);
-  try {
-    await snapshot.writeData(data);
-  } catch (error) {
-    await snapshot.discard();
-    throw error;
-  }
-  return snapshot;
 }
 
 /**

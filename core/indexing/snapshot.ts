@@ -104,7 +104,7 @@ export const FILES = {
   centroids: 'centroids.bin',
 };
 
-/** The format `publishSnapshot` writes; `readSnapshot` reads it and every older one. */
+/** The format `SnapshotWriter` writes; `readSnapshot` reads it and every older one. */
 export const SNAPSHOT_FORMAT = 3;
 
 /** A snapshot folder's name: also its id in a shared publication. */

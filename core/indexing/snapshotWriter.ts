@@ -21,8 +21,7 @@ export async function publishSnapshot(
   writeGraph: (file: string) => Promise<void>,
   writeVectors?: (file: string) => Promise<void>,
 ): Promise<string> {
-  const snapshot = await SnapshotWriter.start(dataDir);
-  await snapshot.writeData(data);
+  const snapshot = await SnapshotWriter.withData(dataDir, data);
   if (data.vectors) await snapshot.write(FILES.vectors, packVectors(data.vectors, data.manifest.embedder.dimensions));
   else if (writeVectors) await snapshot.take(FILES.vectors, writeVectors);
   else throw new Error('a snapshot is published with its vectors');
@@ -51,6 +50,18 @@ export class SnapshotWriter {
     const building = path.join(root, `.building-${name}`);
     await fs.mkdir(building);
     return new SnapshotWriter(dataDir, name, building);
+  }
+
+  /** A snapshot's folder started with every file but the vectors, the graph and the manifest; removed if that fails. */
+  static async withData(dataDir: string, data: Omit<SnapshotData, 'manifest' | 'vectors'>): Promise<SnapshotWriter> {
+    const snapshot = await SnapshotWriter.start(dataDir);
+    try {
+      await snapshot.writeData(data);
+    } catch (error) {
+      await snapshot.discard();
+      throw error;
+    }
+    return snapshot;
   }
 
   /** Every file but the manifest, the vectors and the graph. */
