@@ -1,6 +1,7 @@
 import type { Article } from '../articles/types.ts';
 import { termDocOf } from '../answers/lexical/termModel.ts';
 import { HnswVectorIndex } from '../search/hnswVectorIndex.ts';
+import { ScanVectorIndex } from '../search/scanVectorIndex.ts';
 import { DeferredFullTextIndex } from '../search/deferredFullTextIndex.ts';
 import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
 import { searchDocumentOf } from './buildIndex.ts';
@@ -39,7 +40,7 @@ export function applyDelta(base: KbIndex, delta: SnapshotDelta, state: DeltaStat
   const changedIds = new Set(changed.map((a) => a.id));
   const added = items.flatMap((item, i) => (changedIds.has(item.articleId) ? [{ item, vector: vectors[i]! }] : []));
   if (
-    !(base.vectors instanceof HnswVectorIndex) ||
+    !(base.vectors instanceof HnswVectorIndex || base.vectors instanceof ScanVectorIndex) ||
     !(base.fullText instanceof MiniSearchIndex || base.fullText instanceof DeferredFullTextIndex)
   )
     throw new Error(`a delta applies to the in-process indexes, not to ${base.vectors.kind} and ${base.fullText.kind}`);

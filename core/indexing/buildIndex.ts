@@ -7,8 +7,12 @@ import type { Article, ArticleProblem } from '../articles/types.ts';
 import { UNCALIBRATED } from '../answers/pipeline/calibration.ts';
 import { calibrate, prepareCalibration, type CalibrationPlan } from '../answers/pipeline/coverage.ts';
 import { IndexMismatchError } from '../errors.ts';
-import { GraphFeed } from '../search/hnswGraphFeed.ts';
-import { HnswVectorIndex } from '../search/hnswVectorIndex.ts';
+import {
+  buildVectorIndex,
+  startVectorFeed,
+  vectorIndexKindFor,
+  type StoredVectorIndex,
+} from '../search/vectorIndexes.ts';
 import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
 import type { Embedder, VectorItem, WordVectors } from '../search/ports.ts';
 import { log } from '../logger.ts';
@@ -25,6 +29,7 @@ import {
   FILES,
   readSnapshot,
   SNAPSHOT_FORMAT,
+  vectorIndexOf,
   type Manifest,
   type SnapshotData,
   type StoredSnapshot,
@@ -96,7 +101,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   });
   stages.end('read the KB');
   const files = await buildingFilesFor(options.dataDir);
-  const feed = await GraphFeed.start(dims, items.length, files.vectors, files.graph);
+  const kind = vectorIndexKindFor(options.embedder, items.length);
+  const feed = await startVectorFeed(kind, dims, items, files);
   const centroids = new StreamedCentroids(dims);
   let sent = 0;
   const send = async () => {
@@ -136,12 +142,13 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   previous = null;
   stages.end('embed');
 
-  // The vector graph is built on another core while this one builds the full-text index and fits the term model.
+  // A vector graph is built on another core while this one builds the full-text index and fits the term model (a
+  // scan is done already).
   const workerGraph = feed
     .end()
-    .then(() => HnswVectorIndex.read(files.graph, dims, items))
+    .then(() => feed.index(items))
     .catch((error: unknown) => {
-      log.warn('index', 'building the vector index on a worker thread failed; building it here', { error });
+      log.warn('index', 'building the vector index beside the build failed; building it here', { error });
       return null;
     });
   const manifest: Manifest = {
@@ -158,6 +165,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     calibration: UNCALIBRATED,
     kbStamp: stamp,
     wordVectors: options.wordVectors?.id ?? null,
+    vectorIndex: kind,
   };
   const data: SnapshotData = {
     manifest,
@@ -183,7 +191,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       options,
       null,
       workerGraph.then(
-        async (g) => g ?? HnswVectorIndex.build(dims, items, unpackVectors(await fs.readFile(files.vectors), dims)),
+        async (g) => g ?? buildVectorIndex(kind, dims, items, unpackVectors(await fs.readFile(files.vectors), dims)),
       ),
       (partial) => {
         plan = prepareCalibration(partial);
@@ -197,15 +205,18 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       },
       stages,
     );
-    stages.end('wait for the graph');
-    const graph = index.vectors as HnswVectorIndex;
-    graphInFile = (await workerGraph) !== null;
+    if (kind === 'hnsw') stages.end('wait for the graph');
+    const graph = index.vectors as StoredVectorIndex;
+    // Only a graph's worker writes its index to a file: a scan (or a graph built here after the worker failed) is written below.
+    graphInFile = kind === 'hnsw' && (await workerGraph) !== null;
     if (!options.dataDir) await removeFiles(files);
     // The worker already wrote the graph: its file and the vectors' move in (and are synced) while this thread
     // calibrates, rather than writing hundreds of megabytes again.
     const moved = early?.then(async (snapshot) => {
       await snapshot.take(FILES.vectors, (file) => fs.rename(files.vectors, file));
-      await snapshot.take(FILES.hnsw, (file) => (graphInFile ? fs.rename(files.graph, file) : graph.write(file)));
+      await snapshot.take(vectorIndexOf(manifest).file, (file) =>
+        graphInFile ? fs.rename(files.graph, file) : graph.write(file),
+      );
       return snapshot;
     });
     moved?.catch(() => undefined);

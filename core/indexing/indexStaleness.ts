@@ -1,6 +1,7 @@
 import { kbStamp, type KnowledgeBase } from '../articles/loadKb.ts';
 import type { Embedder, WordVectors } from '../search/ports.ts';
-import { calibratedWith, currentSnapshotDir, readManifest } from './snapshot.ts';
+import { vectorIndexKindFor } from '../search/vectorIndexes.ts';
+import { calibratedWith, currentSnapshotDir, readManifest, vectorIndexOf, type Manifest } from './snapshot.ts';
 
 /**
  * Is the published snapshot current without reading a single article? Yes
@@ -18,7 +19,12 @@ export async function isIndexCurrentByStamp(
   if (!dir) return false;
   try {
     const manifest = await readManifest(dir);
-    if (manifest.embedder.id !== embedder.id || !calibratedWith(manifest, wordVectors) || !manifest.kbStamp)
+    if (
+      manifest.embedder.id !== embedder.id ||
+      !calibratedWith(manifest, wordVectors) ||
+      !hasItsVectorIndex(manifest, embedder) ||
+      !manifest.kbStamp
+    )
       return false;
     return manifest.kbStamp === (await kbStamp(kbDir));
   } catch {
@@ -38,6 +44,7 @@ export async function isIndexStale(
   try {
     const manifest = await readManifest(dir);
     if (manifest.embedder.id !== embedder.id) return true;
+    if (!hasItsVectorIndex(manifest, embedder)) return true;
     // Calibration was fitted with the model's word vectors: other vectors (or none) need it fitted again.
     if (!calibratedWith(manifest, wordVectors)) return true;
     const ids = Object.keys(manifest.hashes);
@@ -49,4 +56,9 @@ export async function isIndexStale(
   } catch {
     return true;
   }
+}
+
+/** Does the snapshot hold the vector index this embedder gets now (a graph built before the scan existed: no)? */
+function hasItsVectorIndex(manifest: Manifest, embedder: Embedder): boolean {
+  return vectorIndexOf(manifest).kind === vectorIndexKindFor(embedder, manifest.itemCount);
 }

@@ -3,7 +3,7 @@ import { servedArticle } from '../articles/servedArticle.ts';
 import type { Article } from '../articles/types.ts';
 import { IndexMismatchError } from '../errors.ts';
 import { ArticleCentroids } from '../search/articleCentroids.ts';
-import { HnswVectorIndex } from '../search/hnswVectorIndex.ts';
+import { readVectorIndex, type StoredVectorIndex } from '../search/vectorIndexes.ts';
 import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
 import { DeferredFullTextIndex, type FullTextSource } from '../search/deferredFullTextIndex.ts';
 import type { Embedder, FullTextIndex, VectorItem, WordVectors } from '../search/ports.ts';
@@ -19,6 +19,7 @@ import {
   readFullTextJson,
   readManifest,
   readSnapshot,
+  vectorIndexOf,
   type Manifest,
   type SnapshotData,
   type StoredSnapshot,
@@ -43,7 +44,7 @@ export async function indexFromData(
   data: SnapshotData,
   models: IndexModels,
   snapshotDir: string | null,
-  graph?: HnswVectorIndex | Promise<HnswVectorIndex>,
+  graph?: StoredVectorIndex | Promise<StoredVectorIndex>,
   /** Work for this thread while the graph is still building (a build's calibration folds): the index but its vectors. */
   beforeGraph?: (index: Omit<KbIndex, 'vectors'>) => void,
   /** A build's stage timings: the full-text index and the term model end here. */
@@ -66,7 +67,7 @@ async function assemble(
   models: IndexModels,
   snapshotDir: string | null,
   fullText: () => FullTextIndex,
-  graph?: HnswVectorIndex | Promise<HnswVectorIndex>,
+  graph?: StoredVectorIndex | Promise<StoredVectorIndex>,
   beforeGraph?: (index: Omit<KbIndex, 'vectors'>) => void,
   stages?: BuildStages,
 ): Promise<KbIndex> {
@@ -78,8 +79,7 @@ async function assemble(
     );
   }
   // The graph loads (or builds, in a worker) while this thread fits the models below: awaited last.
-  const vectors =
-    graph ?? HnswVectorIndex.read(path.join(snapshotDir!, FILES.hnsw), manifest.embedder.dimensions, data.items);
+  const vectors = graph ?? readVectorsOf(snapshotDir!, manifest, data.items);
   // Served articles keep no chunk texts (they repeat the body: see servedArticle); the caller's data keeps its own.
   const articles = data.articles.map(servedArticle);
   const byId = new Map<string, Article>(articles.map((a) => [a.id, a]));
@@ -127,9 +127,9 @@ export async function openSnapshot(
   // mismatch is refused by indexFromData.
   const graph =
     manifest.embedder.id === embedder.id && manifest.embedder.dimensions === embedder.dimensions
-      ? HnswVectorIndex.read(
-          path.join(dir, FILES.hnsw),
-          embedder.dimensions,
+      ? readVectorsOf(
+          dir,
+          manifest,
           data.then((d) => d.items),
         )
       : undefined;
@@ -201,6 +201,16 @@ function termsOf(
       hint: '`npm run index` writes the current format, which loads without fitting',
     });
   return TermModel.build(data.articles.map(termDocOf), { saved: data.classifier, wordVectors });
+}
+
+/** The snapshot's vector index, of the kind its manifest names. */
+function readVectorsOf(
+  dir: string,
+  manifest: Manifest,
+  items: StoredSnapshot['items'] | Promise<StoredSnapshot['items']>,
+): Promise<StoredVectorIndex> {
+  const { kind, file } = vectorIndexOf(manifest);
+  return readVectorIndex(kind, path.join(dir, file), manifest.embedder.dimensions, items);
 }
 
 function vectorsOf(data: StoredSnapshot): Float32Array[] {

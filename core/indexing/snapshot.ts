@@ -18,6 +18,7 @@ import { readJsonText } from './snapshotJson.ts';
 import { decodeItems, type SnapshotItem } from './snapshotItems.ts';
 import { decodeCentroids, unpackVectors } from './snapshotVectors.ts';
 import type { ArticleCentroids } from '../search/articleCentroids.ts';
+import type { VectorIndexKind } from '../search/vectorIndexes.ts';
 
 /**
  * An index snapshot is a folder under DATA_DIR/index, written whole and then
@@ -26,7 +27,8 @@ import type { ArticleCentroids } from '../search/articleCentroids.ts';
  */
 export interface Manifest {
   /**
-   * 3: as 2, but articles.json lists each chunk without its text (the body
+   * 4: as 3, naming its vector index (`vectorIndex`), which may be a scan
+   * (vectors.scan) rather than hnswlib's graph. 3: as 2, but articles.json lists each chunk without its text (the body
    * has it: see StoredChunk). Numbered apart so that a server of format 2,
    * which refuses any other, rebuilds the index rather than reading the
    * missing texts as empty ones. 2: the fitted
@@ -38,7 +40,7 @@ export interface Manifest {
    * which serving reads instead of items.json) and ASCII-only JSON; without
    * them it opens as before.
    */
-  format: 1 | 2 | 3;
+  format: 1 | 2 | 3 | 4;
   createdAt: string;
   kbRoot: string;
   embedder: { id: string; dimensions: number };
@@ -55,8 +57,16 @@ export interface Manifest {
   calibration: Calibration;
   /** `kbStamp` of the KB folder when the build read it: unchanged, the index is current without reading the articles. */
   kbStamp?: string;
+  /** Which vector index the snapshot holds (format 4; absent: hnswlib's graph, vectors.hnsw). */
+  vectorIndex?: VectorIndexKind;
   /** Id of the word vectors the lexical model and its calibration were fitted with (absent: none). */
   wordVectors?: string | null;
+}
+
+/** The snapshot's vector index and its file. */
+export function vectorIndexOf(manifest: Manifest): { kind: VectorIndexKind; file: string } {
+  const kind = manifest.vectorIndex ?? 'hnsw';
+  return { kind, file: kind === 'scan' ? FILES.scan : FILES.hnsw };
 }
 
 /** Was this snapshot's model calibrated with `vectors` (null: none)? Otherwise its confidences fit another model. */
@@ -98,6 +108,7 @@ export const FILES = {
   itemsTable: 'items.bin',
   vectors: 'vectors.f32',
   hnsw: 'vectors.hnsw',
+  scan: 'vectors.scan',
   fullText: 'fulltext.json',
   classifier: 'classifier.bin',
   termModel: 'termmodel.bin',
@@ -105,7 +116,7 @@ export const FILES = {
 };
 
 /** The format `SnapshotWriter` writes; `readSnapshot` reads it and every older one. */
-export const SNAPSHOT_FORMAT = 3;
+export const SNAPSHOT_FORMAT = 4;
 
 /** A snapshot folder's name: also its id in a shared publication. */
 export const SNAPSHOT_NAME = /^snap-[\w.-]+$/;
@@ -161,7 +172,7 @@ export async function describeSnapshot(dir: string): Promise<PublishedSnapshot> 
 export async function readManifest(dir: string): Promise<Manifest> {
   try {
     const manifest = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8')) as Manifest;
-    if (![1, 2, SNAPSHOT_FORMAT].includes(manifest.format))
+    if (![1, 2, 3, SNAPSHOT_FORMAT].includes(manifest.format))
       throw new Error(`unknown snapshot format ${String(manifest.format)}`);
     return manifest;
   } catch (error) {

@@ -5,14 +5,14 @@ import { storedArticle } from '../articles/servedArticle.ts';
 import { encodeClassifier } from '../answers/codecs/classifierCodec.ts';
 import { termModelPieces } from '../answers/codecs/termModelCodec.ts';
 import { fsyncDir, fsyncFile } from '../storage/atomicFile.ts';
-import { FILES, indexRoot, switchCurrent, type Manifest, type SnapshotData } from './snapshot.ts';
+import { FILES, indexRoot, switchCurrent, vectorIndexOf, type Manifest, type SnapshotData } from './snapshot.ts';
 import { asciiJsonPieces, escapedPieces } from './snapshotJson.ts';
 import { encodeItems } from './snapshotItems.ts';
 import { encodeCentroids, packVectors } from './snapshotVectors.ts';
 
 /**
  * Write a snapshot beside the current one, then switch CURRENT to it. The
- * graph is written by `writeGraph`; the vectors from `data.vectors`, else by
+ * vector index (the manifest's kind) is written by `writeGraph`; the vectors from `data.vectors`, else by
  * `writeVectors` (a build's vector file moved in: see GraphFeed).
  */
 export async function publishSnapshot(
@@ -25,7 +25,7 @@ export async function publishSnapshot(
   if (data.vectors) await snapshot.write(FILES.vectors, packVectors(data.vectors, data.manifest.embedder.dimensions));
   else if (writeVectors) await snapshot.take(FILES.vectors, writeVectors);
   else throw new Error('a snapshot is published with its vectors');
-  await snapshot.take(FILES.hnsw, writeGraph);
+  await snapshot.take(vectorIndexOf(data.manifest).file, writeGraph);
   return snapshot.publish(data.manifest);
 }
 

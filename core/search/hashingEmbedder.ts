@@ -13,6 +13,7 @@ import type { Embedder } from './ports.ts';
  */
 export class HashingEmbedder implements Embedder {
   readonly id: string;
+  readonly sparseQueries = true;
   constructor(
     readonly dimensions = 1024,
     private readonly charWeight = 0.5,

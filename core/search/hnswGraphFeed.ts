@@ -1,8 +1,8 @@
-import { promises as fs } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { IndexMismatchError } from '../errors.ts';
 import { cpuMsOfStat } from '../threadCpu.ts';
-import { GRAPH } from './hnswVectorIndex.ts';
+import { GRAPH, HnswVectorIndex } from './hnswVectorIndex.ts';
+import type { VectorItem } from './ports.ts';
+import { VectorFileWriter } from './vectorFile.ts';
 
 /**
  * A build's vectors, written to a file one run after another (vectors.f32's
@@ -15,7 +15,6 @@ import { GRAPH } from './hnswVectorIndex.ts';
  * grows while the embedding goes on.
  */
 export class GraphFeed {
-  private written = 0;
   private readonly started = performance.now();
   /** From the start to the worker's exit, once `end` resolved. */
   wallMs: number | null = null;
@@ -23,16 +22,17 @@ export class GraphFeed {
   workerCpuMs: number | null = null;
 
   private constructor(
-    private readonly handle: fs.FileHandle,
+    private readonly file: VectorFileWriter,
     private readonly worker: Worker,
     private readonly exited: Promise<void>,
     private readonly dimensions: number,
     private readonly count: number,
+    private readonly graphFile: string,
   ) {}
 
   /** Start a worker building the graph of `count` vectors into `graphFile` from `vectorFile`, created empty here. */
   static async start(dimensions: number, count: number, vectorFile: string, graphFile: string): Promise<GraphFeed> {
-    const handle = await fs.open(vectorFile, 'w');
+    const file = await VectorFileWriter.open(vectorFile, dimensions);
     const worker = new Worker(new URL('./hnswBuildWorker.mjs', import.meta.url), {
       workerData: { dimensions, count, vectorFile, graphFile, params: GRAPH },
     });
@@ -44,7 +44,7 @@ export class GraphFeed {
     });
     // Awaited by `end`; until then a failure must not count as unhandled.
     exited.catch(() => undefined);
-    const feed = new GraphFeed(handle, worker, exited, dimensions, count);
+    const feed = new GraphFeed(file, worker, exited, dimensions, count, graphFile);
     worker.on(
       'message',
       (message: { stat?: string | null }) => (feed.workerCpuMs = message.stat ? cpuMsOfStat(message.stat) : null),
@@ -55,39 +55,31 @@ export class GraphFeed {
   /** Append the next vectors (labels `written`, `written + 1`, …) to the file, then offer them to the worker. */
   async append(vectors: readonly Float32Array[]): Promise<void> {
     if (!vectors.length) return;
-    const run = new Float32Array(vectors.length * this.dimensions);
-    vectors.forEach((v, k) => {
-      if (v.length !== this.dimensions)
-        throw new IndexMismatchError(
-          `vector ${this.written + k} has ${v.length} dimensions, the index expects ${this.dimensions}`,
-        );
-      run.set(v, k * this.dimensions);
-    });
-    await this.handle.write(new Uint8Array(run.buffer));
-    this.written += vectors.length;
-    this.worker.postMessage({ available: this.written });
+    await this.file.append(vectors);
+    this.worker.postMessage({ available: this.file.written });
   }
 
   /** Tell the worker every vector is written, close the file (synced) and wait for the graph; rejects when it failed. */
   async end(): Promise<void> {
-    if (this.written !== this.count) {
+    if (this.file.written !== this.count) {
       await this.abort();
-      throw new Error(`${this.written} vectors written of the ${this.count} announced`);
+      throw new Error(`${this.file.written} vectors written of the ${this.count} announced`);
     }
     // At once: the caller goes on with long synchronous work, and the worker writes the graph meanwhile.
-    this.worker.postMessage({ end: this.written });
-    try {
-      await this.handle.sync();
-    } finally {
-      await this.handle.close();
-    }
+    this.worker.postMessage({ end: this.file.written });
+    await this.file.close();
     await this.exited;
     this.wallMs = performance.now() - this.started;
   }
 
   /** Stop the worker (a build that failed before `end`); the files are the caller's to remove. */
   async abort(): Promise<void> {
-    await this.handle.close().catch(() => undefined);
+    await this.file.abort();
     await this.worker.terminate();
+  }
+
+  /** The graph the worker wrote, read back with its items. */
+  index(items: VectorItem[]): Promise<HnswVectorIndex> {
+    return HnswVectorIndex.read(this.graphFile, this.dimensions, items);
   }
 }

@@ -21,6 +21,10 @@ export class QueryVectorCache implements Embedder {
     return this.inner.dimensions;
   }
 
+  get sparseQueries(): boolean {
+    return this.inner.sparseQueries ?? false;
+  }
+
   async embed(texts: string[], kind: 'query' | 'passage', lang?: Lang): Promise<Float32Array[]> {
     if (kind !== 'query' || texts.length !== 1) return this.inner.embed(texts, kind, lang);
     const key = `${lang ?? ''}\u0000${texts[0]}`;

@@ -75,6 +75,12 @@ export interface Embedder {
   /** Names the model and its settings; vectors from different ids never mix. */
   readonly id: string;
   readonly dimensions: number;
+  /**
+   * Its query vectors have few non-zero dimensions (the hashing trick: a
+   * median 44 of 1,024): an exact scan of the vectors then costs less than a
+   * graph (see vectorIndexKindFor).
+   */
+  readonly sparseQueries?: boolean;
   embed(texts: string[], kind: 'query' | 'passage', lang?: Lang): Promise<Float32Array[]>;
 }
 

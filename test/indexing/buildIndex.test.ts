@@ -4,18 +4,19 @@ import path from 'node:path';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
 import { isIndexCurrentByStamp, isIndexStale } from '../../core/indexing/indexStaleness.ts';
 import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
-import type { WordVectors } from '../../core/search/ports.ts';
+import type { Embedder, WordVectors } from '../../core/search/ports.ts';
 import { openSnapshot } from '../../core/indexing/kbIndex.ts';
-import { currentSnapshotDir, indexRoot } from '../../core/indexing/snapshot.ts';
+import { currentSnapshotDir, FILES, indexRoot, readManifest } from '../../core/indexing/snapshot.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
 import { buildArticle, writeKb } from '../helpers/articles.ts';
+import { graphEmbedder } from '../helpers/graphEmbedder.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 describe('buildIndex', () => {
   let kb: ReturnType<typeof tempDir>;
   let data: ReturnType<typeof tempDir>;
   const embedder = new HashingEmbedder();
-  const build = (extra: { rebuild?: boolean; embedder?: HashingEmbedder; wordVectors?: WordVectors } = {}) =>
+  const build = (extra: { rebuild?: boolean; embedder?: Embedder; wordVectors?: WordVectors } = {}) =>
     buildIndex({ kbDir: kb.dir, dataDir: data.dir, embedder, defaultLang: 'en', ...extra });
 
   beforeEach(() => {
@@ -149,12 +150,41 @@ describe('buildIndex', () => {
     expect(openError?.message).to.match(/hashing-v1-d256.*re-index/);
   });
 
-  it('detects a truncated vector file instead of serving garbage', async () => {
+  for (const [what, of, file] of [
+    ['scan', () => embedder, FILES.scan],
+    ['graph', graphEmbedder, FILES.hnsw],
+  ] as const)
+    it(`detects a truncated vector file (${what}) instead of serving garbage`, async () => {
+      const s = await build({ embedder: of() });
+      const written = path.join(s.snapshotDir!, file);
+      writeFileSync(written, readFileSync(written).subarray(0, 100));
+      let error: Error | undefined;
+      await openSnapshot(s.snapshotDir!, of()).catch((e: Error) => (error = e));
+      expect(error, 'a truncated index must not load').to.be.instanceOf(Error);
+    });
+
+  it("scans the hashing embedder's vectors, and builds a dense model's graph, each named in the manifest", async () => {
+    const scanned = await build();
+    expect((await readManifest(scanned.snapshotDir!)).vectorIndex).to.equal('scan');
+    expect(existsSync(path.join(scanned.snapshotDir!, FILES.scan))).to.equal(true);
+    expect(existsSync(path.join(scanned.snapshotDir!, FILES.hnsw))).to.equal(false);
+    expect((await openSnapshot(scanned.snapshotDir!, embedder)).vectors.kind).to.equal('scan');
+    const dense = graphEmbedder();
+    const graphed = await build({ embedder: dense, rebuild: true });
+    expect((await readManifest(graphed.snapshotDir!)).vectorIndex).to.equal('hnsw');
+    expect(existsSync(path.join(graphed.snapshotDir!, FILES.scan))).to.equal(false);
+    expect((await openSnapshot(graphed.snapshotDir!, dense)).vectors.kind).to.equal('hnswlib');
+  });
+
+  it("counts a snapshot that holds a graph of the hashing embedder's vectors (built before the scan) as stale", async () => {
     const s = await build();
-    const file = path.join(s.snapshotDir!, 'vectors.hnsw');
-    writeFileSync(file, readFileSync(file).subarray(0, 100));
-    let error: Error | undefined;
-    await openSnapshot(s.snapshotDir!, embedder).catch((e: Error) => (error = e));
-    expect(error, 'a truncated graph must not load').to.be.instanceOf(Error);
+    const loaded = await loadKnowledgeBase(kb.dir, { defaultLang: 'en' });
+    expect(await isIndexStale(loaded, data.dir, embedder)).to.equal(false);
+    expect(await isIndexCurrentByStamp(kb.dir, data.dir, embedder)).to.equal(true);
+    const manifestFile = path.join(s.snapshotDir!, FILES.manifest);
+    const { vectorIndex: _kind, ...older } = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(manifestFile, JSON.stringify({ ...older, format: 3 }));
+    expect(await isIndexStale(loaded, data.dir, embedder)).to.equal(true);
+    expect(await isIndexCurrentByStamp(kb.dir, data.dir, embedder)).to.equal(false);
   });
 });

@@ -10,6 +10,7 @@ import {
   readFullTextJson,
   readSnapshot,
   type SnapshotData,
+  vectorIndexOf,
 } from '../../core/indexing/snapshot.ts';
 import { publishSnapshot, SnapshotWriter } from '../../core/indexing/snapshotWriter.ts';
 import { packVectors } from '../../core/indexing/snapshotVectors.ts';
@@ -40,7 +41,7 @@ describe('SnapshotWriter: a snapshot written file by file while a build goes on'
   after(() => dirs.forEach((d) => d.cleanup()));
 
   const graphOf = (from: string) => async (file: string) => {
-    await copyFile(path.join((await currentSnapshotDir(from))!, FILES.hnsw), file);
+    await copyFile(path.join((await currentSnapshotDir(from))!, vectorIndexOf(data.manifest).file), file);
   };
 
   it('writes, in another order (the graph and vectors first, the rest later), the bytes publishSnapshot writes', async () => {
@@ -48,7 +49,7 @@ describe('SnapshotWriter: a snapshot written file by file while a build goes on'
     const inParts = dir();
     const expected = await publishSnapshot(whole, data, graphOf(built));
     const snapshot = await SnapshotWriter.start(inParts);
-    await snapshot.take(FILES.hnsw, graphOf(built));
+    await snapshot.take(vectorIndexOf(data.manifest).file, graphOf(built));
     await snapshot.write(FILES.vectors, packVectors(data.vectors, data.manifest.embedder.dimensions));
     await snapshot.writeData(data);
     const published = await snapshot.publish(data.manifest);

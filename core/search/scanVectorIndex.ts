@@ -1,0 +1,322 @@
+import { promises as fs } from 'node:fs';
+import { IndexMismatchError } from '../errors.ts';
+import type { VectorHit, VectorIndex, VectorItem } from './ports.ts';
+import { VectorScan } from './vectorScan.ts';
+
+/** vectors.scan: this magic, the dimensions and the vector count (u32, little-endian), each vector's scale (f32), then the int8 columns, one per dimension. */
+const MAGIC = 'DFLSCAN1';
+const HEADER_BYTES = 16;
+
+/** A query's integer weights keep Σ|w| × 128 below 2^31, so no dot product overflows int32 (VectorScan.dot). */
+const MAX_WEIGHT_SUM = 2 ** 31 / 128 - 1;
+
+/**
+ * Every vector scanned exactly, for embedders whose query vectors have few
+ * non-zero dimensions (the hashing embedder: a median 44 of 1,024). Each
+ * vector is stored as int8 values with one scale (a fifth of a float32 copy;
+ * an HNSW graph holds the float32 vectors and their links), dimension by
+ * dimension, so a question's cosine with every vector is one pass over each
+ * of its non-zero dimensions' columns (VectorScan). Against hnswlib's graph
+ * this finds the true nearest vectors (the graph misses a few), needs no
+ * graph to build (45 s of CPU at 10k articles, ten minutes at 100k), and
+ * grows linearly per question: it is chosen for the hashing embedder up to
+ * the size a scan holds (see vectorIndexKindFor), the graph for dense ones.
+ */
+export class ScanVectorIndex implements VectorIndex {
+  readonly kind = 'scan';
+
+  /** Rows taken out by `applyDelta`, 1 per row; grown with the rows. */
+  private deleted: Uint8Array;
+  private deletedCount = 0;
+
+  /** Verdicts of filters seen before, by row: 0 not asked yet, 1 accepted, 2 refused (as HnswVectorIndex keeps them). */
+  private readonly verdicts = new WeakMap<(item: VectorItem) => boolean, Uint8Array | null>();
+
+  private readonly dims: Int32Array;
+  private readonly weights: Int32Array;
+  private readonly row: Int8Array;
+
+  private constructor(
+    private scan: VectorScan,
+    /** Per row: its int8 values times this are its unit vector's. */
+    private scales: Float32Array,
+    private readonly items: VectorItem[],
+    readonly dimensions: number,
+    /** Rows filled so far. */
+    private count: number,
+  ) {
+    this.deleted = new Uint8Array(scan.capacity);
+    this.dims = new Int32Array(dimensions);
+    this.weights = new Int32Array(dimensions);
+    this.row = new Int8Array(dimensions);
+  }
+
+  /** An index with room for `items`, filled in label order by `add` (a build's vectors as they are embedded). */
+  static empty(dimensions: number, items: VectorItem[]): ScanVectorIndex {
+    const capacity = Math.max(1, items.length);
+    return new ScanVectorIndex(new VectorScan(dimensions, capacity), new Float32Array(capacity), items, dimensions, 0);
+  }
+
+  static build(dimensions: number, items: VectorItem[], vectors: readonly Float32Array[]): ScanVectorIndex {
+    const index = ScanVectorIndex.empty(dimensions, items);
+    index.add(vectors);
+    return index;
+  }
+
+  /** Append the next vectors (labels `count`, `count + 1`, …), normalised and quantised. */
+  add(vectors: readonly Float32Array[]): void {
+    for (const v of vectors) {
+      if (v.length !== this.dimensions)
+        throw new IndexMismatchError(
+          `vector ${this.count} has ${v.length} dimensions, the index expects ${this.dimensions}`,
+        );
+      if (this.count >= this.scan.capacity) this.grow(this.count + 1);
+      this.scales[this.count] = quantise(v, this.row);
+      this.scan.setRow(this.count++, this.row);
+    }
+  }
+
+  /** Read a file written by `write`; a truncated or foreign file throws, and the caller rebuilds from the KB. */
+  static async read(
+    file: string,
+    dimensions: number,
+    items: VectorItem[] | Promise<VectorItem[]>,
+  ): Promise<ScanVectorIndex> {
+    const handle = await fs.open(file, 'r');
+    try {
+      const header = Buffer.alloc(HEADER_BYTES);
+      await handle.read(header, 0, HEADER_BYTES, 0);
+      const count = header.readUInt32LE(12);
+      const expected = HEADER_BYTES + count * 4 + count * dimensions;
+      const { size } = await handle.stat();
+      if (header.toString('latin1', 0, 8) !== MAGIC || header.readUInt32LE(8) !== dimensions || size !== expected)
+        throw new IndexMismatchError(
+          `vector index ${file} is not a scan of ${dimensions} dimensions (${size} bytes, ${count} vectors)`,
+        );
+      const scan = new VectorScan(dimensions, Math.max(1, count));
+      const scales = new Float32Array(Math.max(1, count));
+      await readFully(handle, new Uint8Array(scales.buffer, 0, count * 4), HEADER_BYTES);
+      for (let d = 0; d < dimensions; d++)
+        await readFully(handle, scan.column(d).subarray(0, count), HEADER_BYTES + count * 4 + d * count);
+      const listed = await items;
+      if (listed.length !== count)
+        throw new IndexMismatchError(
+          `vector index ${file} holds ${count} vectors, its manifest lists ${listed.length}`,
+        );
+      return new ScanVectorIndex(scan, scales, listed, dimensions, count);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async write(file: string): Promise<void> {
+    const handle = await fs.open(file, 'w');
+    try {
+      const header = Buffer.alloc(HEADER_BYTES);
+      header.write(MAGIC, 0, 'latin1');
+      header.writeUInt32LE(this.dimensions, 8);
+      header.writeUInt32LE(this.count, 12);
+      await handle.write(header);
+      await handle.write(new Uint8Array(this.scales.buffer, 0, this.count * 4));
+      // Columns in pieces of about 4 MB: one write per column would be a thousand small writes at a small KB.
+      const perPiece = Math.max(1, Math.floor(4_194_304 / Math.max(1, this.count)));
+      for (let d = 0; d < this.dimensions; d += perPiece) {
+        const n = Math.min(perPiece, this.dimensions - d);
+        const piece = new Int8Array(n * this.count);
+        for (let j = 0; j < n; j++) piece.set(this.scan.column(d + j).subarray(0, this.count), j * this.count);
+        await handle.write(new Uint8Array(piece.buffer));
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  size(): number {
+    return this.count - this.deletedCount;
+  }
+
+  /**
+   * Take out the vectors of `removed` articles and add `items` (labels past
+   * the last one), in place: watch mode's delta (core/indexing/applyDelta.ts).
+   * Taken-out rows stay, marked, until the next full build.
+   */
+  applyDelta(removed: ReadonlySet<string>, items: readonly VectorItem[], vectors: readonly Float32Array[]): void {
+    vectors.forEach((v, i) => {
+      if (v.length !== this.dimensions)
+        throw new IndexMismatchError(
+          `vector for ${items[i]!.articleId} has ${v.length} dimensions, the index expects ${this.dimensions}`,
+        );
+    });
+    if (removed.size)
+      for (let label = 0; label < this.count; label++)
+        if (this.deleted[label] === 0 && removed.has(this.items[label]!.articleId)) {
+          this.deleted[label] = 1;
+          this.deletedCount++;
+        }
+    // Room for this delta and the next few, so a run of edits does not copy the matrix each time.
+    const needed = this.count + items.length;
+    if (needed > this.scan.capacity) this.grow(needed + 1024);
+    items.forEach((item) => this.items.push({ ...item, label: this.items.length }));
+    this.add(vectors);
+  }
+
+  /**
+   * The `k` vectors of highest cosine with `vector` that `filter` accepts,
+   * highest first, ties in label order. The filter is asked only of a vector
+   * that would enter the best k so far.
+   */
+  search(vector: Float32Array, k: number, filter?: (item: VectorItem) => boolean): VectorHit[] {
+    const n = Math.min(k, this.size());
+    if (n === 0) return [];
+    const { dims, weights } = this;
+    let nnz = 0;
+    let norm = 0;
+    let max = 0;
+    let sum = 0;
+    for (let d = 0; d < vector.length; d++) {
+      const x = vector[d]!;
+      if (x === 0) continue;
+      dims[nnz++] = d;
+      norm += x * x;
+      sum += Math.abs(x);
+      if (Math.abs(x) > max) max = Math.abs(x);
+    }
+    let unscale = 0;
+    if (nnz > 0) {
+      const scale = Math.min(32767 / max, (MAX_WEIGHT_SUM - nnz) / sum);
+      for (let j = 0; j < nnz; j++) weights[j] = Math.round(vector[dims[j]!]! * scale);
+      unscale = 1 / (scale * Math.sqrt(norm));
+    }
+    const dots = this.scan.dot(dims, weights, nnz, this.count);
+    const accept = filter ? this.acceptor(filter) : null;
+    const top = new TopK(n);
+    const { deleted, scales, items } = this;
+    for (let r = 0; r < this.count; r++) {
+      if (deleted[r] !== 0) continue;
+      const similarity = dots[r]! * scales[r]! * unscale;
+      if (top.full && similarity <= top.worst) continue;
+      if (accept && !accept(r, items)) continue;
+      top.push(similarity, r);
+    }
+    return top.sorted().map(({ similarity, label }) => ({ item: items[label]!, similarity }));
+  }
+
+  /** `filter` as asked of a row: from its second search on, its verdicts remembered (a filter made for one search costs no array). */
+  private acceptor(filter: (item: VectorItem) => boolean): (row: number, items: VectorItem[]) => boolean {
+    const seen = this.verdicts.get(filter);
+    if (seen === undefined) {
+      this.verdicts.set(filter, null);
+      return (row, items) => filter(items[row]!);
+    }
+    const verdicts = seen ?? new Uint8Array(this.scan.capacity);
+    if (!seen) this.verdicts.set(filter, verdicts);
+    return (row, items) => {
+      // Rows added since (watch mode's delta, past the array) are asked each time.
+      if (row >= verdicts.length) return filter(items[row]!);
+      const v = verdicts[row]!;
+      if (v !== 0) return v === 1;
+      const ok = filter(items[row]!);
+      verdicts[row] = ok ? 1 : 2;
+      return ok;
+    };
+  }
+
+  private grow(capacity: number): void {
+    this.scan = this.scan.grown(capacity);
+    const scales = new Float32Array(this.scan.capacity);
+    scales.set(this.scales.subarray(0, this.count));
+    this.scales = scales;
+    const deleted = new Uint8Array(this.scan.capacity);
+    deleted.set(this.deleted.subarray(0, this.count));
+    this.deleted = deleted;
+  }
+}
+
+/** `v` normalised into int8 values (its largest magnitude at ±127) in `out`; returns the scale that maps them back. */
+function quantise(v: Float32Array, out: Int8Array): number {
+  let norm = 0;
+  let max = 0;
+  for (let d = 0; d < v.length; d++) {
+    const x = v[d]!;
+    norm += x * x;
+    if (Math.abs(x) > max) max = Math.abs(x);
+  }
+  if (max === 0) {
+    out.fill(0);
+    return 0;
+  }
+  const q = 127 / max;
+  for (let d = 0; d < v.length; d++) out[d] = Math.round(v[d]! * q);
+  return max / (127 * Math.sqrt(norm));
+}
+
+async function readFully(handle: fs.FileHandle, into: Uint8Array | Int8Array, position: number): Promise<void> {
+  const bytes = new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
+  let got = 0;
+  while (got < bytes.length) {
+    const { bytesRead } = await handle.read(bytes, got, bytes.length - got, position + got);
+    if (bytesRead === 0) throw new IndexMismatchError('vector index file ends early');
+    got += bytesRead;
+  }
+}
+
+/** The best k (similarity, label) pairs seen, as a heap whose root is the worst kept. */
+class TopK {
+  private readonly sims: Float64Array;
+  private readonly labels: Int32Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.sims = new Float64Array(k);
+    this.labels = new Int32Array(k);
+  }
+
+  get full(): boolean {
+    return this.size === this.k;
+  }
+
+  get worst(): number {
+    return this.sims[0]!;
+  }
+
+  /** Labels come in ascending order, so of two equal similarities the one kept is the earlier: `search` passes only higher ones once full. */
+  push(similarity: number, label: number): void {
+    const { sims, labels } = this;
+    if (this.size < this.k) {
+      let i = this.size++;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!worse(similarity, label, sims[p]!, labels[p]!)) break;
+        sims[i] = sims[p]!;
+        labels[i] = labels[p]!;
+        i = p;
+      }
+      sims[i] = similarity;
+      labels[i] = label;
+      return;
+    }
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.k) break;
+      const r = l + 1;
+      const c = r < this.k && worse(sims[r]!, labels[r]!, sims[l]!, labels[l]!) ? r : l;
+      if (!worse(sims[c]!, labels[c]!, similarity, label)) break;
+      sims[i] = sims[c]!;
+      labels[i] = labels[c]!;
+      i = c;
+    }
+    sims[i] = similarity;
+    labels[i] = label;
+  }
+
+  sorted(): { similarity: number; label: number }[] {
+    const out = Array.from({ length: this.size }, (_, i) => ({ similarity: this.sims[i]!, label: this.labels[i]! }));
+    return out.sort((a, b) => b.similarity - a.similarity || a.label - b.label);
+  }
+}
+
+/** Is (s1, l1) worse than (s2, l2): a lower similarity, or an equal one with a later label? */
+function worse(s1: number, l1: number, s2: number, l2: number): boolean {
+  return s1 < s2 || (s1 === s2 && l1 > l2);
+}
