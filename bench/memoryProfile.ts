@@ -2,9 +2,9 @@ import path from 'node:path';
 import { centroidsOf } from '../core/indexing/kbIndex.ts';
 import { ArticleCentroids } from '../core/search/articleCentroids.ts';
 import { servedArticle } from '../core/articles/servedArticle.ts';
-import { currentSnapshotDir, FILES, readFullTextJson, readSnapshot } from '../core/indexing/snapshot.ts';
+import { currentSnapshotDir, FILES, readFullTextJson, readSnapshot, vectorIndexOf } from '../core/indexing/snapshot.ts';
 import { TermModel, termDocOf } from '../core/answers/lexical/termModel.ts';
-import { HnswVectorIndex } from '../core/search/hnswVectorIndex.ts';
+import { readVectorIndex } from '../core/search/vectorIndexes.ts';
 import { MiniSearchIndex } from '../core/search/miniSearchIndex.ts';
 import { configuredWordVectors } from './wordVectors.ts';
 
@@ -73,8 +73,9 @@ export async function profileMemory(
   mark(
     `term model (${data.termModel ? 'restored' : 'fitted'}: feature space, units, centroids, bags, speller, classifier)`,
   );
-  const graph = await HnswVectorIndex.read(path.join(dir, FILES.hnsw), data.manifest.embedder.dimensions, data.items);
-  mark('hnswlib graph');
+  const { kind, file } = vectorIndexOf(data.manifest);
+  const graph = await readVectorIndex(kind, path.join(dir, file), data.manifest.embedder.dimensions, data.items);
+  mark(kind === 'scan' ? 'vector scan (int8)' : 'hnswlib graph');
   const keep = [fullText, centroids, terms, graph, wordVectors, articles];
   const total = process.memoryUsage();
   rows.push({

@@ -11,12 +11,12 @@ import { TermModel, termDocOf } from '../core/answers/lexical/termModel.ts';
 import { applyDelta, DeltaState } from '../core/indexing/applyDelta.ts';
 import { buildIndex, searchDocumentOf, unitsOf } from '../core/indexing/buildIndex.ts';
 import { openSnapshot } from '../core/indexing/kbIndex.ts';
-import { currentSnapshotDir, readSnapshot, type SnapshotData } from '../core/indexing/snapshot.ts';
+import { currentSnapshotDir, readSnapshot, vectorIndexOf, type SnapshotData } from '../core/indexing/snapshot.ts';
 import { publishSnapshot } from '../core/indexing/snapshotWriter.ts';
 import { readDelta } from '../core/indexing/snapshotDelta.ts';
 import { WatchDeltas } from '../core/indexing/watchDeltas.ts';
 import { HashingEmbedder } from '../core/search/hashingEmbedder.ts';
-import { HnswVectorIndex } from '../core/search/hnswVectorIndex.ts';
+import { buildVectorIndex } from '../core/search/vectorIndexes.ts';
 import { MiniSearchIndex } from '../core/search/miniSearchIndex.ts';
 import { tempDir } from '../test/helpers/tempDir.ts';
 import { writeRealisticKb } from './realisticKb.ts';
@@ -89,8 +89,9 @@ async function profile(options: { articles: number; kb?: string; data?: string; 
         return out;
       });
       const labelled = items.map((item, label) => ({ ...item, label }));
-      const graph = await stage('full: vector graph (hnswlib, one thread)', () =>
-        HnswVectorIndex.build(embedder.dimensions, labelled, vectors),
+      const kind = vectorIndexOf(base.manifest).kind;
+      const graph = await stage(`full: vector index (${kind}, one thread)`, () =>
+        buildVectorIndex(kind, embedder.dimensions, labelled, vectors),
       );
       const fullText = await stage('full: full-text index (MiniSearch)', () =>
         MiniSearchIndex.build(kbRead.articles.map(searchDocumentOf), kbRead.synonyms),
