@@ -191,14 +191,17 @@ export class ScanVectorIndex implements VectorIndex {
     const accept = filter ? this.acceptor(filter) : null;
     const top = new TopK(n);
     const { deleted, scales, items } = this;
+    // Compared before the question's own scale (one positive factor for every row), which is applied to the k kept.
+    let worst = -Infinity;
     for (let r = 0; r < this.count; r++) {
-      if (deleted[r] !== 0) continue;
-      const similarity = dots[r]! * scales[r]! * unscale;
-      if (top.full && similarity <= top.worst) continue;
+      const score = dots[r]! * scales[r]!;
+      // Once k are kept, an equal score loses to the one kept: its label is later.
+      if (score <= worst || deleted[r] !== 0) continue;
       if (accept && !accept(r, items)) continue;
-      top.push(similarity, r);
+      top.push(score, r);
+      if (top.full) worst = top.worst;
     }
-    return top.sorted().map(({ similarity, label }) => ({ item: items[label]!, similarity }));
+    return top.sorted().map(({ similarity, label }) => ({ item: items[label]!, similarity: similarity * unscale }));
   }
 
   /** `filter` as asked of a row: from its second search on, its verdicts remembered (a filter made for one search costs no array). */
