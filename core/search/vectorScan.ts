@@ -159,7 +159,12 @@ export class VectorScan {
   }
 }
 
-/** The kernel's sums, dimension after dimension: the exact integers (every partial sum is below 2^31 by the caller's bound). */
+/**
+ * The kernel's sums in JavaScript: the exact integers (every partial sum is
+ * below 2^31 by the caller's bound, and exact in a double). Four columns per
+ * pass over the sums, like the kernel: a quarter less CPU than one at a time
+ * (70,000 rows, nnz 44: 4.0-4.2 ms against 5.2-5.7 ms per dot).
+ */
 function scanInJavaScript(
   matrix: Int8Array,
   capacity: number,
@@ -169,11 +174,18 @@ function scanInJavaScript(
   acc: Int32Array,
 ): void {
   const count = acc.length;
+  const column = (k: number) => matrix.subarray(dims[k]! * capacity, dims[k]! * capacity + count);
   acc.fill(0);
-  for (let k = 0; k < nnz; k++) {
+  let k = 0;
+  for (; k + 4 <= nnz; k += 4) {
+    const [c0, c1, c2, c3] = [column(k), column(k + 1), column(k + 2), column(k + 3)];
+    const [w0, w1, w2, w3] = [weights[k]!, weights[k + 1]!, weights[k + 2]!, weights[k + 3]!];
+    for (let r = 0; r < count; r++) acc[r] = acc[r]! + w0 * c0[r]! + w1 * c1[r]! + w2 * c2[r]! + w3 * c3[r]!;
+  }
+  for (; k < nnz; k++) {
+    const c = column(k);
     const w = weights[k]!;
-    const at = dims[k]! * capacity;
-    for (let r = 0; r < count; r++) acc[r] = acc[r]! + w * matrix[at + r]!;
+    for (let r = 0; r < count; r++) acc[r] = acc[r]! + w * c[r]!;
   }
 }
 
