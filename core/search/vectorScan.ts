@@ -108,15 +108,17 @@ export class VectorScan {
     const { dimensions, capacity, sums } = this;
     if (!(count >= 0 && count <= capacity)) throw new RangeError(`count ${count} is past the capacity of ${capacity}`);
     if (!(nnz >= 0 && nnz <= dims.length && nnz <= weights.length && nnz <= dimensions))
-      throw new RangeError(`nnz ${nnz} is past the query's ${Math.min(dims.length, weights.length)} entries`);
+      throw new RangeError(
+        `nnz ${nnz} is past the query's ${Math.min(dims.length, weights.length)} entries or the ${dimensions} dimensions`,
+      );
     const acc = sums.subarray(0, count);
     if (nnz === 0 || count === 0) return acc.fill(0);
     for (let k = 0; k < nnz; k++) {
       const d = dims[k]!;
       const w = weights[k]!;
       if (!(d >= 0 && d < dimensions)) throw new RangeError(`query dimension ${d} is outside 0…${dimensions - 1}`);
-      if (!(w >= -32767 && w <= 32767 && Number.isInteger(w)))
-        throw new RangeError(`query weight ${w} is outside ±32767`);
+      // The kernel holds weights as int16: a larger one would be cut, not refused.
+      if (!(w >= -32767 && w <= 32767)) throw new RangeError(`query weight ${w} is outside ±32767`);
     }
     if (!this.run) {
       scanInJavaScript(this.matrix, capacity, dims, weights, nnz, acc);
