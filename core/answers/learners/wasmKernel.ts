@@ -4,7 +4,8 @@
  * each, assembled here by hand: a toolchain for them would be a build step
  * of its own. Each kernel keeps the very order of additions of the
  * JavaScript loop it stands for (see RowMatrix and DenseLogits), and
- * WebAssembly has no fused multiply-add, so their numbers are the same bits.
+ * WebAssembly has no fused multiply-add, so their numbers are the same bits;
+ * VectorScan's integer kernel needs no such care (integer sums are exact).
  */
 export const wasm = {
   get: (local: number) => [0x20, local],
@@ -16,6 +17,10 @@ export const wasm = {
   i32Shl: [0x74],
   i32Ne: [0x47],
   i32Eqz: [0x45],
+  /** i32.load, 4-byte aligned, at the address on the stack plus `offset`. */
+  i32Load: (offset: number) => [0x28, 2, ...leb(offset)],
+  /** select: the first of two values if the i32 on top is not 0, else the second (any type, v128 too). */
+  select: [0x1b],
   f64Add: [0xa0],
   /** f64.store, 8-byte aligned, at the address on the stack plus `offset`. */
   f64Store: (offset: number) => [0x39, 3, offset],
@@ -25,16 +30,25 @@ export const wasm = {
   end: [0x0b],
   brIf: (depth: number) => [0x0d, depth],
   /** v128.load (alignment as a power of two). */
-  load: (align: number, offset: number) => simd(0x00, align, offset),
+  load: (align: number, offset: number) => simd(0x00, align, ...leb(offset)),
   /** v128.load64_splat: one double into both lanes. */
   loadSplat64: (offset: number) => simd(0x0a, 3, offset),
+  /** v128.load8x8_s: eight int8 as the eight int16 lanes (sign-extended). */
+  load8x8s: (offset: number) => simd(0x01, 0, ...leb(offset)),
   /** v128.store, 8-byte aligned. */
-  store: (offset: number) => simd(0x0b, 3, offset),
+  store: (offset: number) => simd(0x0b, 3, ...leb(offset)),
   zero: simd(0x0c, ...new Array<number>(16).fill(0)),
   /** i8x16.shuffle of one vector with itself: its float32 lanes 2 and 3 into lanes 0 and 1. */
   highToLow: simd(0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7),
   /** f64x2.promote_low_f32x4: float32 lanes 0 and 1 as two doubles (exactly). */
   promoteLow: simd(0x5f),
+  /** i8x16.shuffle of two vectors of int16: lanes 0–3 of each, interleaved (a0, b0, a1, b1, …). */
+  interleaveLow16: simd(0x0d, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23),
+  /** The same with lanes 4–7 of each. */
+  interleaveHigh16: simd(0x0d, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31),
+  /** i32x4.dot_i16x8_s: lane i = a[2i]·b[2i] + a[2i+1]·b[2i+1], exact in int32 (but for −32768² twice). */
+  i32x4DotI16x8: simd(0xba),
+  i32x4Add: simd(0xae),
   f64x2Add: simd(0xf0),
   f64x2Mul: simd(0xf2),
   f64x2Lane: (lane: number) => simd(0x21, lane),
