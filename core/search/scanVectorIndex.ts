@@ -53,7 +53,7 @@ export class ScanVectorIndex implements VectorIndex {
 
   /** An index with room for `items`, filled in label order by `add` (a build's vectors as they are embedded). */
   static empty(dimensions: number, items: VectorItem[]): ScanVectorIndex {
-    const capacity = Math.max(1, items.length);
+    const capacity = items.length;
     return new ScanVectorIndex(new VectorScan(dimensions, capacity), new Float32Array(capacity), items, dimensions, 0);
   }
 
@@ -93,11 +93,11 @@ export class ScanVectorIndex implements VectorIndex {
         throw new IndexMismatchError(
           `vector index ${file} is not a scan of ${dimensions} dimensions (${size} bytes, ${count} vectors)`,
         );
-      const scan = new VectorScan(dimensions, Math.max(1, count));
-      const scales = new Float32Array(Math.max(1, count));
+      const scan = new VectorScan(dimensions, count);
+      const scales = new Float32Array(count);
       await readFully(handle, new Uint8Array(scales.buffer, 0, count * 4), HEADER_BYTES);
-      for (let d = 0; d < dimensions; d++)
-        await readFully(handle, scan.column(d).subarray(0, count), HEADER_BYTES + count * 4 + d * count);
+      // The file's columns are the scan's memory when it holds exactly `count` rows: one read.
+      await readFully(handle, scan.bytes().subarray(0, dimensions * count), HEADER_BYTES + count * 4);
       const listed = await items;
       if (listed.length !== count)
         throw new IndexMismatchError(
@@ -118,13 +118,17 @@ export class ScanVectorIndex implements VectorIndex {
       header.writeUInt32LE(this.count, 12);
       await handle.write(header);
       await handle.write(new Uint8Array(this.scales.buffer, 0, this.count * 4));
-      // Columns in pieces of about 4 MB: one write per column would be a thousand small writes at a small KB.
-      const perPiece = Math.max(1, Math.floor(4_194_304 / Math.max(1, this.count)));
-      for (let d = 0; d < this.dimensions; d += perPiece) {
-        const n = Math.min(perPiece, this.dimensions - d);
-        const piece = new Int8Array(n * this.count);
-        for (let j = 0; j < n; j++) piece.set(this.scan.column(d + j).subarray(0, this.count), j * this.count);
-        await handle.write(new Uint8Array(piece.buffer));
+      const whole = this.scan.bytes();
+      if (this.scan.capacity === this.count) await handle.write(whole);
+      else {
+        // Rows to spare (watch mode grew it): each column's first `count` bytes, in pieces of about 4 MB.
+        const perPiece = Math.max(1, Math.floor(4_194_304 / Math.max(1, this.count)));
+        for (let d = 0; d < this.dimensions; d += perPiece) {
+          const n = Math.min(perPiece, this.dimensions - d);
+          const piece = new Int8Array(n * this.count);
+          for (let j = 0; j < n; j++) piece.set(this.scan.column(d + j).subarray(0, this.count), j * this.count);
+          await handle.write(new Uint8Array(piece.buffer));
+        }
       }
     } finally {
       await handle.close();

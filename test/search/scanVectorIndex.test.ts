@@ -140,6 +140,20 @@ describe('ScanVectorIndex: every vector scanned exactly, stored as int8', () => 
       for (const query of queries) expect(read.search(query, 15)).to.deep.equal(index.search(query, 15));
     });
 
+    it('writes an index grown by a delta (rows to spare) as one built with those vectors', async () => {
+      const grown = ScanVectorIndex.build(DIMENSIONS, items.slice(0, 10), vectors.slice(0, 10));
+      grown.applyDelta(
+        new Set(),
+        items.slice(10, 30).map((it) => ({ ...it })),
+        vectors.slice(10, 30),
+      );
+      const built = ScanVectorIndex.build(DIMENSIONS, items.slice(0, 30), vectors.slice(0, 30));
+      const [a, b] = [path.join(dir.dir, 'grown.scan'), path.join(dir.dir, 'built.scan')];
+      await grown.write(a);
+      await built.write(b);
+      expect(readFileSync(a).equals(readFileSync(b))).to.equal(true);
+    });
+
     it('refuses a truncated file, one of other dimensions, and one whose count disagrees with the items', async () => {
       const file = path.join(dir.dir, 'vectors.scan');
       await index.write(file);
