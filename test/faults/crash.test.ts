@@ -133,7 +133,7 @@ describe('crashes', function () {
     first.child.kill('SIGTERM');
     await first.exited;
     const dir = (await currentSnapshotDir(data))!;
-    const graph = path.join(dir, 'vectors.hnsw');
+    const graph = path.join(dir, 'vectors.scan');
     writeFileSync(graph, readFileSync(graph).subarray(0, 1000));
     const server = await startServerProcess({ DATA_DIR: data });
     try {
