@@ -12,6 +12,7 @@ import { TermModel, termDocOf } from '../answers/lexical/termModel.ts';
 import { SynonymTable } from '../search/synonyms.ts';
 import { log } from '../logger.ts';
 import type { BuildStages } from './buildStages.ts';
+import type { FittedTerms } from './termModelThread.ts';
 import { centroidsOf } from './centroidSums.ts';
 import { searchDocumentOf } from './searchDocument.ts';
 import {
@@ -48,6 +49,8 @@ export async function indexFromData(
   beforeGraph?: (index: Omit<KbIndex, 'vectors'>) => void,
   /** A build's stage timings: the full-text index and the term model end here. */
   stages?: BuildStages,
+  /** The term model fitted on another thread (`TermModelThread`): restored from it, else (null) fitted here. */
+  fittedTerms?: Promise<FittedTerms | null>,
 ): Promise<KbIndex> {
   return assemble(
     data,
@@ -57,6 +60,7 @@ export async function indexFromData(
     graph,
     beforeGraph,
     stages,
+    fittedTerms,
   );
 }
 
@@ -69,6 +73,7 @@ async function assemble(
   graph?: HnswVectorIndex | Promise<HnswVectorIndex>,
   beforeGraph?: (index: Omit<KbIndex, 'vectors'>) => void,
   stages?: BuildStages,
+  fittedTerms?: Promise<FittedTerms | null>,
 ): Promise<KbIndex> {
   const { manifest } = data;
   const { embedder } = models;
@@ -87,8 +92,15 @@ async function assemble(
   stages?.end('full-text index');
   const centroids =
     data.centroids ?? ArticleCentroids.from(centroidsOf(data.items, vectorsOf(data), manifest.embedder.dimensions));
-  const terms = termsOf(data, articles, models.wordVectors ?? null, snapshotDir);
-  stages?.end('term model');
+  // Awaited last; a failure meanwhile (while this thread waits for the term model) must not count as unhandled.
+  Promise.resolve(vectors).catch(() => undefined);
+  const fitted = fittedTerms && (await fittedTerms);
+  if (fittedTerms) stages?.end('wait for the term model');
+  // Fitted on another thread: restored, as a warm start restores termmodel.bin (the same model, over the served
+  // articles). Else fitted here.
+  const stored = fitted ? { ...data, termModel: fitted.parts, classifier: fitted.classifier } : data;
+  const terms = termsOf(stored, articles, models.wordVectors ?? null, fitted ? null : snapshotDir);
+  stages?.end(fitted ? 'restore the term model' : 'term model');
   const index = {
     manifest,
     snapshotDir,

@@ -1,0 +1,103 @@
+import { expect } from 'chai';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { encodeClassifier } from '../../core/answers/codecs/classifierCodec.ts';
+import { encodeTermModel } from '../../core/answers/codecs/termModelCodec.ts';
+import { buildIndex, type BuildSummary } from '../../core/indexing/buildIndex.ts';
+import { GloveWordVectors, loadGloveWordVectors } from '../../core/search/gloveWordVectors.ts';
+import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
+import type { WordVectors } from '../../core/search/ports.ts';
+import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
+import { logged } from '../helpers/logged.ts';
+import { tempDir } from '../helpers/tempDir.ts';
+
+const WORKER_FAILED = /fitting the term model on a worker thread failed; fitting it here/;
+
+/** The fixture KB built in memory, its term model fitted on a worker (`worker`) or on the build's thread. */
+function build(wordVectors: WordVectors | null, where: 'worker' | 'here'): Promise<BuildSummary> {
+  return buildIndex({
+    kbDir: FIXTURE_KB,
+    embedder: new HashingEmbedder(),
+    wordVectors,
+    defaultLang: 'en',
+    termWorkerMinArticles: where === 'worker' ? 0 : Infinity,
+  });
+}
+
+/** What a snapshot stores of a build's term model: the model's and its classifier's files. */
+function storedTerms(summary: BuildSummary): Buffer[] {
+  const { terms } = summary.index;
+  return [Buffer.from(encodeTermModel(terms.parts())), Buffer.from(encodeClassifier(terms.saveClassifier()!))];
+}
+
+/** Every article's evidence for each of the KB's titles and questions, as the answer engine reads it. */
+function evidence(summary: BuildSummary): unknown[] {
+  const { terms, articles } = summary.index;
+  return [...articles.values()].flatMap((a) =>
+    [a.title, ...a.questions].map((q) => terms.scoreCandidates(terms.vectorize(q, a.lang), () => true, { all: true })),
+  );
+}
+
+describe('An index build fitting its term model on a worker thread', function () {
+  this.timeout(120_000);
+  let vectors: GloveWordVectors;
+  let here: BuildSummary;
+  before(async () => {
+    vectors = (await loadGloveWordVectors())!;
+    here = await build(vectors, 'here');
+  });
+
+  it('stores the model and classifier fitted on its own thread, and answers the same', async () => {
+    const { value: onWorker, lines } = await logged(() => build(vectors, 'worker'));
+    expect(lines.join('')).to.not.match(WORKER_FAILED);
+    expect(onWorker.stages.map((s) => s.thread)).to.include('term worker');
+    expect(storedTerms(onWorker)).to.deep.equal(storedTerms(here));
+    expect(onWorker.index.terms.wordVectors).to.equal(vectors.id);
+    expect(evidence(onWorker)).to.deep.equal(evidence(here));
+    expect(onWorker.index.manifest.calibration).to.deep.equal(here.index.manifest.calibration);
+  });
+
+  it("shows the worker's fit as its own row, and this thread's wait for it and the restore as stages", async () => {
+    const { stages } = await build(vectors, 'worker');
+    const names = stages.filter((s) => s.thread === 'main').map((s) => s.name);
+    expect(names).to.include.members(['wait for the term model', 'restore the term model']);
+    expect(names).to.not.include('term model');
+    const row = stages.find((s) => s.thread === 'term worker')!;
+    expect(row.name).to.equal('term model');
+    expect(row.wallMs).to.be.above(0);
+    if (process.platform === 'linux') expect(row.cpuMs).to.be.a('number').and.above(0);
+  });
+
+  it('fits the model on its own thread, as before, below the threshold or with word vectors a worker cannot open', async () => {
+    const { id, lang, dimensions } = vectors;
+    const inMemory: WordVectors = {
+      id,
+      lang,
+      dimensions,
+      vector: (w) => vectors.vector(w),
+      weight: (w) => vectors.weight(w),
+    };
+    for (const summary of [here, await build(inMemory, 'worker')]) {
+      expect(summary.stages.map((s) => s.thread)).to.not.include('term worker');
+      expect(summary.stages.map((s) => s.name)).to.include('term model');
+    }
+  });
+
+  it('fits the model on its own thread, with a warning, when the worker fails: the build does not', async () => {
+    // Vectors whose cache file is gone: this thread still reads them (its file stays open), the worker cannot.
+    const dir = tempDir('deflect-term-worker-');
+    try {
+      const copy = path.join(dir.dir, 'glove.bin');
+      await fs.copyFile(vectors.file!, copy);
+      const orphan = GloveWordVectors.fromFile(copy);
+      await fs.rm(copy);
+      const { value: summary, lines } = await logged(() => build(orphan, 'worker'));
+      expect(lines.join('')).to.match(WORKER_FAILED);
+      expect(summary.stages.map((s) => s.thread)).to.not.include('term worker');
+      expect(storedTerms(summary)).to.deep.equal(storedTerms(here));
+      expect(summary.index.manifest.calibration).to.deep.equal(here.index.manifest.calibration);
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
