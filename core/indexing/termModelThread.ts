@@ -59,13 +59,12 @@ export class TermModelThread {
   ) {
     this.fitted = new Promise<FittedTerms>((resolve, reject) => {
       worker.once('message', (result: TermFitResult) => {
-        this.wallMs = performance.now() - this.started;
-        this.cpuMs = result.cpuMs;
         try {
-          resolve({
-            parts: decodeTermModel(result.termModel),
-            classifier: result.classifier ? decodeClassifier(result.classifier) : undefined,
-          });
+          const parts = decodeTermModel(result.termModel);
+          const classifier = result.classifier ? decodeClassifier(result.classifier) : undefined;
+          this.wallMs = performance.now() - this.started;
+          this.cpuMs = result.cpuMs;
+          resolve({ parts, classifier });
         } catch (error) {
           reject(error);
         }
