@@ -70,6 +70,11 @@ export class PhraseClassifier {
     return (this.inputsMemo ??= typeof this.inputsOf === 'function' ? this.inputsOf() : this.inputsOf);
   }
 
+  /** What it is trained on: each unit's input (null for units it does not read), computed now if not yet. */
+  trainingInputs(): readonly (ClassifierInput | null)[] {
+    return this.inputs;
+  }
+
   /** The trained model, to store with the index. */
   save(): SavedClassifier {
     return { fingerprint: (this.fingerprintMemo ??= this.fingerprint()), model: this.model };

@@ -123,7 +123,12 @@ export class TermModel {
   static restore(
     docs: TermDoc[],
     parts: TermModelParts,
-    options: { saved?: SavedClassifier; wordVectors?: WordVectors | null } = {},
+    options: {
+      saved?: SavedClassifier;
+      wordVectors?: WordVectors | null;
+      /** The classifier's inputs as the fit computed them (`classifierInputs`), when known: else computed if needed. */
+      inputs?: (ClassifierInput | null)[];
+    } = {},
   ): TermModel {
     const vectors = options.wordVectors ?? null;
     // Passages' texts are read only to retrain or to leave a unit out: not held (see passageUnitsLazily).
@@ -155,7 +160,10 @@ export class TermModel {
     const classifier =
       parts.classifier === null
         ? null
-        : classifierOf(units, inputs, space, centroids, { saved, trusted: saved?.fingerprint === parts.classifier });
+        : classifierOf(units, options.inputs ?? inputs, space, centroids, {
+            saved,
+            trusted: saved?.fingerprint === parts.classifier,
+          });
     return new TermModel(
       docs.map((d) => d.id),
       units,
@@ -183,6 +191,14 @@ export class TermModel {
   /** The trained classifier, for the index snapshot to store. */
   saveClassifier(): SavedClassifier | null {
     return this.classifier?.save() ?? null;
+  }
+
+  /**
+   * The classifier's training inputs (null when the model has none), for a
+   * model restored on another thread to retrain without computing them again.
+   */
+  classifierInputs(): readonly (ClassifierInput | null)[] | null {
+    return this.classifier?.trainingInputs() ?? null;
   }
 
   /** Id of the word vectors this model reads, or null when it is lexical only. */
