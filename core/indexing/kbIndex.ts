@@ -9,7 +9,7 @@ import { DeferredFullTextIndex, type FullTextSource } from '../search/deferredFu
 import type { Embedder, FullTextIndex, VectorItem, WordVectors } from '../search/ports.ts';
 import type { RetrievalIndex } from '../answers/pipeline/retrieve.ts';
 import { TermModel, termDocOf } from '../answers/lexical/termModel.ts';
-import type { ClassifierInput } from '../answers/learners/softmaxRegression.ts';
+import type { ClassifierTraining } from '../answers/learners/phraseClassifier.ts';
 import { SynonymTable } from '../search/synonyms.ts';
 import { log } from '../logger.ts';
 import type { BuildStages } from './buildStages.ts';
@@ -100,7 +100,7 @@ async function assemble(
   // Fitted on another thread: restored, as a warm start restores termmodel.bin (the same model, over the served
   // articles). Else fitted here.
   const stored = fitted ? { ...data, termModel: fitted.parts, classifier: fitted.classifier } : data;
-  const terms = termsOf(stored, articles, models.wordVectors ?? null, fitted ? null : snapshotDir, fitted?.inputs);
+  const terms = termsOf(stored, articles, models.wordVectors ?? null, fitted ? null : snapshotDir, fitted?.training);
   stages?.end(fitted ? 'restore the term model' : 'term model');
   const index = {
     manifest,
@@ -197,12 +197,16 @@ function termsOf(
   served: readonly Article[],
   wordVectors: WordVectors | null,
   snapshotDir: string | null,
-  /** The classifier's inputs, when the model was fitted on another thread that sent them. */
-  inputs?: (ClassifierInput | null)[],
+  /** What the classifier is retrained from, when the model was fitted on another thread that sent it. */
+  training?: ClassifierTraining,
 ): TermModel {
   if (data.termModel) {
     try {
-      return TermModel.restore(served.map(termDocOf), data.termModel, { saved: data.classifier, wordVectors, inputs });
+      return TermModel.restore(served.map(termDocOf), data.termModel, {
+        saved: data.classifier,
+        wordVectors,
+        training,
+      });
     } catch (error) {
       log.warn('index', 'the stored lexical model does not fit; fitting it from the articles', {
         snapshot: snapshotDir && path.basename(snapshotDir),

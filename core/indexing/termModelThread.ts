@@ -1,10 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import type { Article } from '../articles/types.ts';
 import { decodeClassifier } from '../answers/codecs/classifierCodec.ts';
-import { decodeClassifierInputs } from '../answers/codecs/classifierInputsCodec.ts';
+import { decodeClassifierTraining } from '../answers/codecs/classifierTrainingCodec.ts';
 import { decodeTermModel } from '../answers/codecs/termModelCodec.ts';
-import type { SavedClassifier } from '../answers/learners/phraseClassifier.ts';
-import type { ClassifierInput } from '../answers/learners/softmaxRegression.ts';
+import type { ClassifierTraining, SavedClassifier } from '../answers/learners/phraseClassifier.ts';
 import { termDocOf, type TermDoc, type TermModelParts } from '../answers/lexical/termModel.ts';
 import { GloveWordVectors } from '../search/gloveWordVectors.ts';
 import type { WordVectors } from '../search/ports.ts';
@@ -21,8 +20,8 @@ export interface TermFitRequest {
 export interface TermFitResult {
   termModel: Uint8Array;
   classifier: Uint8Array | null;
-  /** The classifier's training inputs, which calibration retrains it on (classifierInputsCodec.ts). */
-  inputs: Uint8Array | null;
+  /** What calibration retrains the classifier from (classifierTrainingCodec.ts). */
+  training: Uint8Array | null;
   /** The worker thread's own CPU time (null off Linux). */
   cpuMs: number | null;
 }
@@ -31,8 +30,8 @@ export interface TermFitResult {
 export interface FittedTerms {
   parts: TermModelParts;
   classifier: SavedClassifier | undefined;
-  /** The classifier's training inputs as the fit computed them: a restored model need not compute them again. */
-  inputs: (ClassifierInput | null)[] | undefined;
+  /** What the classifier is retrained from, as the fit had it: a restored model need not compute it again. */
+  training: ClassifierTraining | undefined;
 }
 
 /**
@@ -68,10 +67,10 @@ export class TermModelThread {
         try {
           const parts = decodeTermModel(result.termModel);
           const classifier = result.classifier ? decodeClassifier(result.classifier) : undefined;
-          const inputs = result.inputs ? decodeClassifierInputs(result.inputs) : undefined;
+          const training = result.training ? decodeClassifierTraining(result.training) : undefined;
           this.wallMs = performance.now() - this.started;
           this.cpuMs = result.cpuMs;
-          resolve({ parts, classifier, inputs });
+          resolve({ parts, classifier, training });
         } catch (error) {
           reject(error);
         }

@@ -6,7 +6,7 @@
 // compiled server runs it compiled beside its bundle (scripts/compileServer.mjs).
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeClassifier } from '../answers/codecs/classifierCodec.ts';
-import { encodeClassifierInputs } from '../answers/codecs/classifierInputsCodec.ts';
+import { encodeClassifierTraining } from '../answers/codecs/classifierTrainingCodec.ts';
 import { encodeTermModel } from '../answers/codecs/termModelCodec.ts';
 import { TermModel } from '../answers/lexical/termModel.ts';
 import { GloveWordVectors } from '../search/gloveWordVectors.ts';
@@ -22,9 +22,9 @@ const model = TermModel.build(docs, { wordVectors: vectors });
 const termModel = encodeTermModel(model.parts());
 const saved = model.saveClassifier();
 const classifier = saved ? encodeClassifier(saved) : null;
-const fitInputs = model.classifierInputs();
-const inputs = fitInputs ? encodeClassifierInputs(fitInputs) : null;
-const result: TermFitResult = { termModel, classifier, inputs, cpuMs: threadCpuMs() };
+const fitTraining = model.classifierTraining();
+const training = fitTraining ? encodeClassifierTraining(fitTraining) : null;
+const result: TermFitResult = { termModel, classifier, training, cpuMs: threadCpuMs() };
 // Moved, not copied: the encoded model is 150 MB at 10k articles.
-const moved = [termModel, classifier, inputs].flatMap((bytes) => (bytes ? [bytes.buffer] : [])) as ArrayBuffer[];
+const moved = [termModel, classifier, training].flatMap((bytes) => (bytes ? [bytes.buffer] : [])) as ArrayBuffer[];
 parentPort!.postMessage(result, moved);

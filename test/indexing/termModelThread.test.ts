@@ -2,7 +2,10 @@ import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { encodeClassifier } from '../../core/answers/codecs/classifierCodec.ts';
-import { decodeClassifierInputs, encodeClassifierInputs } from '../../core/answers/codecs/classifierInputsCodec.ts';
+import {
+  decodeClassifierTraining,
+  encodeClassifierTraining,
+} from '../../core/answers/codecs/classifierTrainingCodec.ts';
 import { encodeTermModel } from '../../core/answers/codecs/termModelCodec.ts';
 import { buildIndex, type BuildSummary } from '../../core/indexing/buildIndex.ts';
 import { GloveWordVectors, loadGloveWordVectors } from '../../core/search/gloveWordVectors.ts';
@@ -55,20 +58,26 @@ describe('An index build fitting its term model on a worker thread', function ()
     expect(storedTerms(onWorker)).to.deep.equal(storedTerms(here));
     expect(onWorker.index.terms.wordVectors).to.equal(vectors.id);
     expect(evidence(onWorker)).to.deep.equal(evidence(here));
-    // Sent with it, so that calibration retrains the classifier without reading every unit's text again.
-    expect(onWorker.index.terms.classifierInputs()).to.deep.equal(here.index.terms.classifierInputs());
+    // Sent with it, so that calibration retrains the classifier without computing them again.
+    expect(onWorker.index.terms.classifierTraining()).to.deep.equal(here.index.terms.classifierTraining());
     expect(onWorker.index.manifest.calibration).to.deep.equal(here.index.manifest.calibration);
   });
 
-  it("sends the classifier's inputs as they are: none, sparse, or sparse with a dense block", () => {
+  it("sends what the classifier is retrained from as it is: each unit's input (none, sparse, sparse and dense), each article's rivals", () => {
     const inputs = [
       null,
       { ids: Int32Array.of(3, 9), w: Float32Array.of(0.6, 0.8) },
       { ids: Int32Array.of(1), w: Float32Array.of(1), dense: Float32Array.of(0.5, -0.25, 0) },
       { ids: new Int32Array(0), w: new Float32Array(0), dense: Float32Array.of(1, 2, 3) },
     ];
-    expect(decodeClassifierInputs(encodeClassifierInputs(inputs))).to.deep.equal(inputs);
-    expect(decodeClassifierInputs(encodeClassifierInputs([]))).to.deep.equal([]);
+    const rivals = new Map([
+      [0, Int32Array.of(2, 1)],
+      [1, new Int32Array(0)],
+      [2, Int32Array.of(0)],
+    ]);
+    expect(decodeClassifierTraining(encodeClassifierTraining({ inputs, rivals }))).to.deep.equal({ inputs, rivals });
+    const none = { inputs: [], rivals: new Map() };
+    expect(decodeClassifierTraining(encodeClassifierTraining(none))).to.deep.equal(none);
   });
 
   it("shows the worker's fit as its own row, and this thread's wait for it and the restore as stages", async () => {

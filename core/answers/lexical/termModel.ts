@@ -3,7 +3,7 @@ import { words } from '../../text/analyze.ts';
 import { Centroids, type CentroidParts } from './centroids.ts';
 import { Csr } from './csr.ts';
 import { meaningOf, withMeaning } from './meaningFeatures.ts';
-import { PhraseClassifier, type SavedClassifier } from '../learners/phraseClassifier.ts';
+import { PhraseClassifier, type ClassifierTraining, type SavedClassifier } from '../learners/phraseClassifier.ts';
 import { QuestionReader, type QuestionReaderParts, type QuestionVector } from './questionReader.ts';
 import type { ClassifierInput, SparseVector } from '../learners/softmaxRegression.ts';
 import { TermOverlay } from './termOverlay.ts';
@@ -126,8 +126,8 @@ export class TermModel {
     options: {
       saved?: SavedClassifier;
       wordVectors?: WordVectors | null;
-      /** The classifier's inputs as the fit computed them (`classifierInputs`), when known: else computed if needed. */
-      inputs?: (ClassifierInput | null)[];
+      /** What the classifier is retrained from, as the fit had it (`classifierTraining`): else computed if needed. */
+      training?: ClassifierTraining;
     } = {},
   ): TermModel {
     const vectors = options.wordVectors ?? null;
@@ -160,9 +160,10 @@ export class TermModel {
     const classifier =
       parts.classifier === null
         ? null
-        : classifierOf(units, options.inputs ?? inputs, space, centroids, {
+        : classifierOf(units, options.training?.inputs ?? inputs, space, centroids, {
             saved,
             trusted: saved?.fingerprint === parts.classifier,
+            rivalsOf: options.training && new Map(options.training.rivals),
           });
     return new TermModel(
       docs.map((d) => d.id),
@@ -194,11 +195,11 @@ export class TermModel {
   }
 
   /**
-   * The classifier's training inputs (null when the model has none), for a
-   * model restored on another thread to retrain without computing them again.
+   * What the classifier is retrained from (null when the model has none), for
+   * a model restored on another thread to retrain without computing it again.
    */
-  classifierInputs(): readonly (ClassifierInput | null)[] | null {
-    return this.classifier?.trainingInputs() ?? null;
+  classifierTraining(): ClassifierTraining | null {
+    return this.classifier?.training() ?? null;
   }
 
   /** Id of the word vectors this model reads, or null when it is lexical only. */
@@ -335,7 +336,7 @@ function classifierOf(
   inputs: (ClassifierInput | null)[] | (() => (ClassifierInput | null)[]),
   space: TermSpace,
   centroids: Centroids,
-  options: { saved: SavedClassifier | undefined; trusted?: boolean },
+  options: { saved: SavedClassifier | undefined; trusted?: boolean; rivalsOf?: Map<number, Int32Array> },
 ): PhraseClassifier {
   const articles = centroids.sums.length;
   return new PhraseClassifier(inputs, (i) => units[i]!.article, articles, space.size, centroids, options);
