@@ -8,9 +8,11 @@ import {
 } from '../../core/answers/codecs/classifierTrainingCodec.ts';
 import { encodeTermModel } from '../../core/answers/codecs/termModelCodec.ts';
 import { buildIndex, type BuildSummary } from '../../core/indexing/buildIndex.ts';
+import { TERM_WORKER_MIN_ARTICLES } from '../../core/indexing/termModelThread.ts';
 import { GloveWordVectors, loadGloveWordVectors } from '../../core/search/gloveWordVectors.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
 import type { WordVectors } from '../../core/search/ports.ts';
+import { buildArticle, writeKb } from '../helpers/articles.ts';
 import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 import { logged } from '../helpers/logged.ts';
 import { tempDir } from '../helpers/tempDir.ts';
@@ -78,6 +80,38 @@ describe('An index build fitting its term model on a worker thread', function ()
     expect(decodeClassifierTraining(encodeClassifierTraining({ inputs, rivals }))).to.deep.equal({ inputs, rivals });
     const none = { inputs: [], rivals: new Map() };
     expect(decodeClassifierTraining(encodeClassifierTraining(none))).to.deep.equal(none);
+  });
+
+  it('fits on the worker by default from TERM_WORKER_MIN_ARTICLES articles, rivals and all, as on the build’s thread', async () => {
+    const kb = tempDir('deflect-term-worker-kb-');
+    try {
+      const words = ['printer', 'vpn', 'password', 'email', 'laptop', 'badge', 'payroll', 'wifi', 'phone', 'office'];
+      const files: Record<string, string> = {};
+      // Past 200 articles the classifier trains each example against its article's rivals.
+      const count = Math.max(TERM_WORKER_MIN_ARTICLES, 201);
+      for (let i = 0; i < count; i++) {
+        const [a, b] = [words[i % 10]!, words[Math.floor(i / 10) % 10]!];
+        files[`a${i}.md`] = buildArticle({
+          id: `a${i}`,
+          title: `${a} and ${b}, case ${i}`,
+          questions: [`${a} ${b} does not work`, `help with the ${b} ${a} number ${i}`],
+        });
+      }
+      writeKb(kb.dir, files);
+      const options = { kbDir: kb.dir, embedder: new HashingEmbedder(), wordVectors: null, defaultLang: 'en' as const };
+      const [byDefault, onThisThread] = [
+        await buildIndex(options),
+        await buildIndex({ ...options, termWorkerMinArticles: Infinity }),
+      ];
+      expect(byDefault.stages.map((s) => s.thread)).to.include('term worker');
+      expect(storedTerms(byDefault)).to.deep.equal(storedTerms(onThisThread));
+      const training = byDefault.index.terms.classifierTraining()!;
+      expect(training.rivals.size).to.equal(count);
+      expect(training).to.deep.equal(onThisThread.index.terms.classifierTraining());
+      expect(byDefault.index.manifest.calibration).to.deep.equal(onThisThread.index.manifest.calibration);
+    } finally {
+      kb.cleanup();
+    }
   });
 
   it("shows the worker's fit as its own row, and this thread's wait for it and the restore as stages", async () => {
