@@ -20,6 +20,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = path.join(ROOT, 'server/main.ts');
 /** The compiled server, which `npm start` runs. */
 export const SERVER_BUNDLE = path.join(ROOT, 'dist/server/main.mjs');
+/**
+ * Worker threads' entries, compiled beside the bundle under these names: the
+ * server starts them from there (core/indexing/termModelWorkerUrl.mjs), without
+ * tsx, which the sources' bootstraps of the same names register.
+ */
+const WORKERS = { termModelWorker: path.join(ROOT, 'core/indexing/termModelWorker.ts') };
 
 /**
  * Compiles `entry` into `outFile` unless the bundle is current.
@@ -39,7 +45,7 @@ export async function compileServer({ entry = ENTRY, outFile = SERVER_BUNDLE } =
   const entryName = path.basename(outFile, '.mjs');
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: { [entryName]: entry },
+    entryPoints: { ...WORKERS, [entryName]: entry },
     outdir: tmpDir,
     outExtension: { '.js': '.mjs' },
     // What a dynamic import() loads (the bot, e-mail, PostgreSQL, Redis, OpenAI adapters) becomes a chunk of its

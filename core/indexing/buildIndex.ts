@@ -22,6 +22,7 @@ import { StreamedCentroids } from './centroidSums.ts';
 import { indexFromData, type KbIndex } from './kbIndex.ts';
 import { unpackVectors } from './snapshotVectors.ts';
 import { SnapshotWriter } from './snapshotWriter.ts';
+import { TermModelThread } from './termModelThread.ts';
 import { searchDocumentOf } from './searchDocument.ts';
 import {
   currentSnapshotDir,
@@ -50,6 +51,8 @@ export interface BuildOptions {
   onProgress?: (done: number, total: number) => void;
   /** Where the built snapshot is published for every instance (with dataDir; PostgreSQL when shared). */
   publication?: SnapshotPublication;
+  /** Fit the term model on a worker thread from this many articles (`TERM_WORKER_MIN_ARTICLES`; Infinity: never). */
+  termWorkerMinArticles?: number;
 }
 
 export interface BuildSummary {
@@ -100,6 +103,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     else toEmbed.push(i);
   });
   stages.end('read the KB');
+  // The term model reads the articles' texts only: fitted on another core from now, beside the embedding.
+  const termThread = TermModelThread.start(kb.articles, options.wordVectors ?? null, {
+    minArticles: options.termWorkerMinArticles,
+  });
   const files = await buildingFilesFor(options.dataDir);
   const kind = vectorIndexKindFor(options.embedder, items.length);
   const feed = await startVectorFeed(kind, dims, items, files);
@@ -133,6 +140,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       options.onProgress?.(Math.min(start + EMBED_BATCH, toEmbed.length), toEmbed.length);
     }
   } catch (error) {
+    termThread?.stop();
     await feed.abort();
     await removeFiles(files);
     throw error;
@@ -204,6 +212,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
         early?.catch(() => undefined);
       },
       stages,
+      termThread?.fitted,
     );
     if (kind === 'hnsw') stages.end('wait for the graph');
     const graph = index.vectors as StoredVectorIndex;
@@ -225,6 +234,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     index.snapshotDir = moved ? await (await moved).publish(manifest) : null;
     stages.end('write the snapshot');
   } catch (error) {
+    termThread?.stop();
     // The unfinished folder is this process's: no later publish would prune it.
     await early?.then((snapshot) => snapshot.discard()).catch(() => undefined);
     throw error;
@@ -235,6 +245,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   // From the feed's start, during the embedding, to the worker's end: beside the main thread's stages, not after them.
   if (graphInFile && feed.wallMs !== null)
     stages.add({ name: 'vector graph', thread: 'graph worker', wallMs: feed.wallMs, cpuMs: feed.workerCpuMs });
+  if (termThread?.wallMs != null)
+    stages.add({ name: 'term model', thread: 'term worker', wallMs: termThread.wallMs, cpuMs: termThread.cpuMs });
   const currentIds = new Set(kb.articles.map((a) => a.id));
   return {
     articles: kb.articles.length,

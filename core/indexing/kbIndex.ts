@@ -9,9 +9,11 @@ import { DeferredFullTextIndex, type FullTextSource } from '../search/deferredFu
 import type { Embedder, FullTextIndex, VectorItem, WordVectors } from '../search/ports.ts';
 import type { RetrievalIndex } from '../answers/pipeline/retrieve.ts';
 import { TermModel, termDocOf } from '../answers/lexical/termModel.ts';
+import type { ClassifierTraining } from '../answers/learners/phraseClassifier.ts';
 import { SynonymTable } from '../search/synonyms.ts';
 import { log } from '../logger.ts';
 import type { BuildStages } from './buildStages.ts';
+import type { FittedTerms } from './termModelThread.ts';
 import { centroidsOf } from './centroidSums.ts';
 import { searchDocumentOf } from './searchDocument.ts';
 import {
@@ -49,6 +51,8 @@ export async function indexFromData(
   beforeGraph?: (index: Omit<KbIndex, 'vectors'>) => void,
   /** A build's stage timings: the full-text index and the term model end here. */
   stages?: BuildStages,
+  /** The term model fitted on another thread (`TermModelThread`): restored from it, else (null) fitted here. */
+  fittedTerms?: Promise<FittedTerms | null>,
 ): Promise<KbIndex> {
   return assemble(
     data,
@@ -58,6 +62,7 @@ export async function indexFromData(
     graph,
     beforeGraph,
     stages,
+    fittedTerms,
   );
 }
 
@@ -70,6 +75,7 @@ async function assemble(
   graph?: StoredVectorIndex | Promise<StoredVectorIndex>,
   beforeGraph?: (index: Omit<KbIndex, 'vectors'>) => void,
   stages?: BuildStages,
+  fittedTerms?: Promise<FittedTerms | null>,
 ): Promise<KbIndex> {
   const { manifest } = data;
   const { embedder } = models;
@@ -87,8 +93,15 @@ async function assemble(
   stages?.end('full-text index');
   const centroids =
     data.centroids ?? ArticleCentroids.from(centroidsOf(data.items, vectorsOf(data), manifest.embedder.dimensions));
-  const terms = termsOf(data, articles, models.wordVectors ?? null, snapshotDir);
-  stages?.end('term model');
+  // Awaited last; a failure meanwhile (while this thread waits for the term model) must not count as unhandled.
+  Promise.resolve(vectors).catch(() => undefined);
+  const fitted = fittedTerms && (await fittedTerms);
+  if (fittedTerms) stages?.end('wait for the term model');
+  // Fitted on another thread: restored, as a warm start restores termmodel.bin (the same model, over the served
+  // articles). Else fitted here.
+  const stored = fitted ? { ...data, termModel: fitted.parts, classifier: fitted.classifier } : data;
+  const terms = termsOf(stored, articles, models.wordVectors ?? null, fitted ? null : snapshotDir, fitted?.training);
+  stages?.end(fitted ? 'restore the term model' : 'term model');
   const index = {
     manifest,
     snapshotDir,
@@ -184,10 +197,16 @@ function termsOf(
   served: readonly Article[],
   wordVectors: WordVectors | null,
   snapshotDir: string | null,
+  /** What the classifier is retrained from, when the model was fitted on another thread that sent it. */
+  training?: ClassifierTraining,
 ): TermModel {
   if (data.termModel) {
     try {
-      return TermModel.restore(served.map(termDocOf), data.termModel, { saved: data.classifier, wordVectors });
+      return TermModel.restore(served.map(termDocOf), data.termModel, {
+        saved: data.classifier,
+        wordVectors,
+        training,
+      });
     } catch (error) {
       log.warn('index', 'the stored lexical model does not fit; fitting it from the articles', {
         snapshot: snapshotDir && path.basename(snapshotDir),

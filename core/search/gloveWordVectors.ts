@@ -29,6 +29,8 @@ export class GloveWordVectors implements WordVectors {
     ranks: number[],
     sourceSize: number,
     private readonly rows: WordRows,
+    /** The cache file the rows are read from, when they are (`fromFile`): another thread opens the same vectors from it. */
+    readonly file: string | null = null,
   ) {
     words.forEach((w, i) => this.rowOf.set(w, i));
     // Zipf's law from the source's frequency order: p(rank r) ≈ 1 / ((r + 1) · H(size)).
@@ -83,10 +85,10 @@ export class GloveWordVectors implements WordVectors {
     } finally {
       closeSync(fd);
     }
-    return GloveWordVectors.of(header, FileRows.open(file, start, header.dimensions, header.words.length));
+    return GloveWordVectors.of(header, FileRows.open(file, start, header.dimensions, header.words.length), file);
   }
 
-  private static of(header: CacheHeader, rows: WordRows): GloveWordVectors {
+  private static of(header: CacheHeader, rows: WordRows, file: string | null = null): GloveWordVectors {
     return new GloveWordVectors(
       `glove-sg-100d@${header.version}/${header.words.length}`,
       header.dimensions,
@@ -94,6 +96,7 @@ export class GloveWordVectors implements WordVectors {
       header.ranks,
       header.sourceSize,
       rows,
+      file,
     );
   }
 }

@@ -3,6 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { decodeTermModel } from '../../core/answers/codecs/termModelCodec.ts';
+import type { TermFitRequest, TermFitResult } from '../../core/indexing/termModelThread.ts';
 import { compileServer } from '../../scripts/compileServer.mjs';
 import { startServerProcess } from '../helpers/child.ts';
 import { tempDir } from '../helpers/tempDir.ts';
@@ -61,6 +64,34 @@ describe('compileServer (npm start runs the server compiled)', () => {
     } finally {
       rmSync(outDir, { recursive: true, force: true });
       tmp.cleanup();
+    }
+  });
+
+  it("compiles the term model's worker beside the bundle, where the server starts it, and it fits without tsx", async function () {
+    this.timeout(120_000);
+    const outDir = path.join(ROOT, 'dist', `spec-worker-${process.pid}`);
+    try {
+      expect((await compileServer({ outFile: path.join(outDir, 'main.mjs') })).compiled).to.equal(true);
+      const doc = (id: string, title: string) => ({
+        id,
+        lang: 'en' as const,
+        title,
+        questions: [title],
+        passages: [title],
+      });
+      const request: TermFitRequest = {
+        docs: [doc('a', 'reset your password'), doc('b', 'set up the vpn')],
+        wordVectors: null,
+      };
+      // Plain node: this process's tsx does not reach a worker thread, so the compiled worker must not need it.
+      const worker = new Worker(path.join(outDir, 'termModelWorker.mjs'), { workerData: request });
+      const result = await new Promise<TermFitResult>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(decodeTermModel(result.termModel).articles).to.equal(2);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
     }
   });
 });

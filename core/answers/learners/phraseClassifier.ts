@@ -22,6 +22,16 @@ const FULL_SOFTMAX_MAX = 200;
 const SHORTLIST = 40;
 
 /**
+ * What a classifier is retrained from: each unit's input (null for units it
+ * does not read), and each article's rivals (the articles its training
+ * example is compared with, when there are too many articles for all of them).
+ */
+export interface ClassifierTraining {
+  inputs: (ClassifierInput | null)[];
+  rivals: Map<number, Int32Array>;
+}
+
+/**
  * The KB's classifier: which article does a phrasing belong to? Trained on
  * the articles' own phrasings (inputs already projected to what it reads).
  * It can be retrained without some phrasings, for calibration.
@@ -68,6 +78,11 @@ export class PhraseClassifier {
 
   private get inputs(): (ClassifierInput | null)[] {
     return (this.inputsMemo ??= typeof this.inputsOf === 'function' ? this.inputsOf() : this.inputsOf);
+  }
+
+  /** What it is retrained from: its inputs (computed now if not yet) and the rivals known so far. */
+  training(): ClassifierTraining {
+    return { inputs: this.inputs, rivals: this.rivalsOf };
   }
 
   /** The trained model, to store with the index. */

@@ -3,7 +3,7 @@ import { words } from '../../text/analyze.ts';
 import { Centroids, type CentroidParts } from './centroids.ts';
 import { Csr } from './csr.ts';
 import { meaningOf, withMeaning } from './meaningFeatures.ts';
-import { PhraseClassifier, type SavedClassifier } from '../learners/phraseClassifier.ts';
+import { PhraseClassifier, type ClassifierTraining, type SavedClassifier } from '../learners/phraseClassifier.ts';
 import { QuestionReader, type QuestionReaderParts, type QuestionVector } from './questionReader.ts';
 import type { ClassifierInput, SparseVector } from '../learners/softmaxRegression.ts';
 import { TermOverlay } from './termOverlay.ts';
@@ -123,7 +123,12 @@ export class TermModel {
   static restore(
     docs: TermDoc[],
     parts: TermModelParts,
-    options: { saved?: SavedClassifier; wordVectors?: WordVectors | null } = {},
+    options: {
+      saved?: SavedClassifier;
+      wordVectors?: WordVectors | null;
+      /** What the classifier is retrained from, as the fit had it (`classifierTraining`): else computed if needed. */
+      training?: ClassifierTraining;
+    } = {},
   ): TermModel {
     const vectors = options.wordVectors ?? null;
     // Passages' texts are read only to retrain or to leave a unit out: not held (see passageUnitsLazily).
@@ -155,7 +160,11 @@ export class TermModel {
     const classifier =
       parts.classifier === null
         ? null
-        : classifierOf(units, inputs, space, centroids, { saved, trusted: saved?.fingerprint === parts.classifier });
+        : classifierOf(units, options.training?.inputs ?? inputs, space, centroids, {
+            saved,
+            trusted: saved?.fingerprint === parts.classifier,
+            rivalsOf: options.training && new Map(options.training.rivals),
+          });
     return new TermModel(
       docs.map((d) => d.id),
       units,
@@ -183,6 +192,14 @@ export class TermModel {
   /** The trained classifier, for the index snapshot to store. */
   saveClassifier(): SavedClassifier | null {
     return this.classifier?.save() ?? null;
+  }
+
+  /**
+   * What the classifier is retrained from (null when the model has none), for
+   * a model restored on another thread to retrain without computing it again.
+   */
+  classifierTraining(): ClassifierTraining | null {
+    return this.classifier?.training() ?? null;
   }
 
   /** Id of the word vectors this model reads, or null when it is lexical only. */
@@ -319,7 +336,7 @@ function classifierOf(
   inputs: (ClassifierInput | null)[] | (() => (ClassifierInput | null)[]),
   space: TermSpace,
   centroids: Centroids,
-  options: { saved: SavedClassifier | undefined; trusted?: boolean },
+  options: { saved: SavedClassifier | undefined; trusted?: boolean; rivalsOf?: Map<number, Int32Array> },
 ): PhraseClassifier {
   const articles = centroids.sums.length;
   return new PhraseClassifier(inputs, (i) => units[i]!.article, articles, space.size, centroids, options);

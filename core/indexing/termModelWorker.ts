@@ -1,0 +1,30 @@
+// Worker thread of `fitTermModelOnWorker` (termModelThread.ts): fit the KB's
+// term model exactly as `TermModel.build` does on the main thread, and send
+// back its parts and its classifier encoded as a snapshot stores them, for the
+// main thread to restore (as a warm start restores termmodel.bin). Run from
+// the sources through termModelWorker.mjs, which registers tsx first; the
+// compiled server runs it compiled beside its bundle (scripts/compileServer.mjs).
+import { parentPort, workerData } from 'node:worker_threads';
+import { encodeClassifier } from '../answers/codecs/classifierCodec.ts';
+import { encodeClassifierTraining } from '../answers/codecs/classifierTrainingCodec.ts';
+import { encodeTermModel } from '../answers/codecs/termModelCodec.ts';
+import { TermModel } from '../answers/lexical/termModel.ts';
+import { GloveWordVectors } from '../search/gloveWordVectors.ts';
+import { threadCpuMs } from '../threadCpu.ts';
+import type { TermFitRequest, TermFitResult } from './termModelThread.ts';
+
+const { docs, wordVectors } = workerData as TermFitRequest;
+// The same vectors the main thread holds, opened again from their cache file (their rows are read as used).
+const vectors = wordVectors ? GloveWordVectors.fromFile(wordVectors.file) : null;
+if (vectors && vectors.id !== wordVectors!.id)
+  throw new Error(`the word vectors' file holds ${vectors.id}, not ${wordVectors!.id}`);
+const model = TermModel.build(docs, { wordVectors: vectors });
+const termModel = encodeTermModel(model.parts());
+const saved = model.saveClassifier();
+const classifier = saved ? encodeClassifier(saved) : null;
+const fitTraining = model.classifierTraining();
+const training = fitTraining ? encodeClassifierTraining(fitTraining) : null;
+const result: TermFitResult = { termModel, classifier, training, cpuMs: threadCpuMs() };
+// Moved, not copied: the encoded model is 150 MB at 10k articles.
+const moved = [termModel, classifier, training].flatMap((bytes) => (bytes ? [bytes.buffer] : [])) as ArrayBuffer[];
+parentPort!.postMessage(result, moved);
