@@ -189,10 +189,11 @@ export class ScanVectorIndex implements VectorIndex {
    * that would enter the best k so far.
    *
    * Above a few thousand rows, the loop runs on the first rows, whose k-th
-   * best score is a bound below which no later row can enter (the bound
-   * only rises), then only on the rows the kernel finds above it: the same
-   * rows pushed in the same order, so the very same results and filter
-   * calls as the loop over every row, for a fraction of its cost.
+   * best score is a bound at or below which no later row can enter (the
+   * bound only rises), then on spans of rows doubling in length, each only
+   * on the rows the kernel finds above the bound so far: the same rows
+   * pushed in the same order, so the very same results and filter calls as
+   * the loop over every row, for a fraction of its cost.
    */
   search(vector: Float32Array, k: number, filter?: (item: VectorItem) => boolean): VectorHit[] {
     const n = Math.min(k, this.size());
@@ -220,14 +221,17 @@ export class ScanVectorIndex implements VectorIndex {
     const accept = filter ? this.acceptor(filter) : null;
     const top = new TopK(n);
     const { count, walk } = this;
-    const first = count > walk.everyRowUpTo ? Math.min(walk.firstRows, count) : count;
+    const first = count > walk.everyRowUpTo ? Math.max(1, Math.min(walk.firstRows, count)) : count;
     this.keep(top, dots, accept, 0, first, null);
-    if (first < count) {
+    // Then rows first…2·first, 2·first…4·first, …: each span selected above the bound the rows before it gave, about k rows each.
+    for (let from = first; from < count;) {
+      const to = Math.min(count, 2 * from);
       // Float32 scores are within a relative 2^-23 of the exact ones: a bound lowered by 1e-6 drops no row above it.
       const bound = top.full ? top.worst - Math.abs(top.worst) * 1e-6 : -Infinity;
-      const rows = bound > -Infinity ? this.scan.select(first, count, bound, count >> 2) : null;
+      const rows = bound > -Infinity ? this.scan.select(from, to, bound, (to - from) >> 2) : null;
       if (rows) this.keep(top, dots, accept, 0, rows.length, rows);
-      else this.keep(top, dots, accept, first, count, null);
+      else this.keep(top, dots, accept, from, to, null);
+      from = to;
     }
     return top.sorted().map(({ similarity, label }) => ({
       item: this.items[label]!,
