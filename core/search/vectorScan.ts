@@ -1,4 +1,5 @@
-import { kernelInstance, kernelModule, wasm } from '../answers/learners/wasmKernel.ts';
+import { kernelInstance, kernelModule, kernelOn, wasm } from '../answers/learners/wasmKernel.ts';
+import { SELECT_BLOCK, type SelectMemory, selectKernel, selectRows } from './scanSelect.ts';
 
 /** Rows per block: their sums stay in registers while the block meets a group's columns (32 measured no faster). */
 const BLOCK = 16;
@@ -12,6 +13,8 @@ const BLOCK = 16;
 const GROUP = 2;
 /** 32-bit WebAssembly addresses at most 4 GiB; the JavaScript path keeps the same limit so both hold the same KBs. */
 const MAX_BYTES = 2 ** 32;
+/** Rows past `max` a selection may write (the kernel appends a whole block before it checks the count). */
+const SELECT_ROOM = SELECT_BLOCK;
 
 /**
  * A dimension-major int8 matrix in one WebAssembly.Memory, and the exact
@@ -31,7 +34,8 @@ const MAX_BYTES = 2 ** 32;
  * Memory: the matrix (columns of exactly `capacity` bytes, one after
  * another: `bytes()` is the file's image), 16 bytes of slack (the last
  * block of the last column reads up to 15 bytes past it: those rows' sums
- * are never returned), the sums, then the query's table.
+ * are never returned), the sums, the query's table, then per row a float
+ * scale, and room for a selection's rows (`select`) and its count.
  */
 export class VectorScan {
   /** Which code runs: 'wasm-simd' or 'js' (where the runtime has no WebAssembly SIMD, or the caller asked for it). */
@@ -43,6 +47,10 @@ export class VectorScan {
   private readonly tableWeights: Int16Array;
   private readonly run:
     ((table: number, tableEnd: number, blocks: number, sums: number, accumulate: number) => void) | null;
+  private readonly rowScales: Float32Array;
+  private readonly selection: SelectMemory;
+  /** Rows whose sums the last `dot` left (what `select` may read). */
+  private dotted = 0;
 
   constructor(
     readonly dimensions: number,
@@ -56,18 +64,24 @@ export class VectorScan {
     const blocks = Math.ceil(capacity / BLOCK);
     const sumsAt = align16(matrixBytes + BLOCK);
     const tableAt = sumsAt + blocks * BLOCK * 4;
-    const bytes = tableAt + Math.ceil(dimensions / 2) * 32;
+    const scalesAt = align16(tableAt + Math.ceil(dimensions / 2) * 32);
+    const selectedAt = scalesAt + blocks * BLOCK * 4;
+    const resultAt = selectedAt + (blocks * BLOCK + SELECT_ROOM) * 4;
+    const bytes = resultAt + 16;
     if (bytes > MAX_BYTES)
       throw new RangeError(
         `VectorScan of ${capacity} rows × ${dimensions} dimensions needs ${bytes} bytes, past the 4 GiB of 32-bit WebAssembly memory: ` +
-          `fewer rows (at most ${Math.floor((MAX_BYTES - 96 - Math.ceil(dimensions / 2) * 32) / (dimensions + 4))}) or fewer dimensions`,
+          `fewer rows (at most ${Math.floor((MAX_BYTES - 1024 - Math.ceil(dimensions / 2) * 32) / (dimensions + 12))}) or fewer dimensions`,
       );
     const module = (options.kernel ?? true) ? compiledKernel() : null;
+    const selecting = module ? selectKernel() : null;
     let buffer: ArrayBufferLike;
-    if (module) {
+    let select: SelectMemory['run'] = null;
+    if (module && selecting) {
       const instance = kernelInstance<NonNullable<VectorScan['run']>>(module, 'scan', bytes);
       buffer = instance.memory.buffer;
       this.run = instance.run;
+      select = kernelOn(selecting, 'select', instance.memory);
       this.kernel = 'wasm-simd';
     } else {
       buffer = new ArrayBuffer(bytes);
@@ -78,6 +92,19 @@ export class VectorScan {
     this.sums = new Int32Array(buffer, sumsAt, blocks * BLOCK);
     this.table = new Int32Array(buffer, tableAt, Math.ceil(dimensions / 2) * 8);
     this.tableWeights = new Int16Array(buffer, tableAt, Math.ceil(dimensions / 2) * 16);
+    this.rowScales = new Float32Array(buffer, scalesAt, capacity);
+    this.selection = {
+      sums: this.sums,
+      scales: new Float32Array(buffer, scalesAt, blocks * BLOCK),
+      selected: new Int32Array(buffer, selectedAt, blocks * BLOCK + SELECT_ROOM),
+      result: new Int32Array(buffer, resultAt, 1),
+      run: select,
+    };
+  }
+
+  /** Each row's float scale (`capacity` of them), a view on the memory to fill or read: `select`'s scores are the sums times these. */
+  scales(): Float32Array {
+    return this.rowScales;
   }
 
   /** Column d (the d-th value of every row), `capacity` bytes: a view on the memory, for filling or reading. */
@@ -112,6 +139,7 @@ export class VectorScan {
         `nnz ${nnz} is past the query's ${Math.min(dims.length, weights.length)} entries or the ${dimensions} dimensions`,
       );
     const acc = sums.subarray(0, count);
+    this.dotted = count;
     if (nnz === 0 || count === 0) return acc.fill(0);
     for (let k = 0; k < nnz; k++) {
       const d = dims[k]!;
@@ -151,12 +179,28 @@ export class VectorScan {
     return acc;
   }
 
+  /**
+   * After `dot`: the rows r in [from, count) whose score, the float32
+   * product f32(acc[r]) × scales()[r], is above `threshold` (rounded to
+   * float32), in increasing order; null when more than `max` (≤ capacity)
+   * qualify. Float32 rounding puts a score within a relative 2^-23 of the
+   * exact product: a caller that needs every row above an exact bound asks
+   * for a slightly lower one. A view on the memory, valid until the next call.
+   */
+  select(from: number, count: number, threshold: number, max: number): Int32Array | null {
+    if (!(from >= 0 && count <= this.dotted))
+      throw new RangeError(`select reads rows ${from}…${count}, the last dot summed ${this.dotted}`);
+    if (!(max >= 0 && max <= this.capacity)) throw new RangeError(`select's max ${max} is outside 0…${this.capacity}`);
+    return selectRows(this.selection, from, Math.max(from, count), threshold, max);
+  }
+
   /** A copy with room for `capacity` rows (≥ this one's), the rows so far copied (watch mode adds vectors). */
   grown(capacity: number): VectorScan {
     if (!(capacity >= this.capacity))
       throw new RangeError(`a grown VectorScan holds at least ${this.capacity} rows, not ${capacity}`);
     const copy = new VectorScan(this.dimensions, capacity, this.options);
     for (let d = 0; d < this.dimensions; d++) copy.column(d).set(this.column(d));
+    copy.scales().set(this.rowScales);
     return copy;
   }
 }

@@ -176,6 +176,77 @@ describe('ScanVectorIndex: every vector scanned exactly, stored as int8', () => 
   });
 });
 
+describe('ScanVectorIndex: the kernel’s selection gives what the loop over every row gives', () => {
+  /** Vectors with exact duplicates scattered through (ties), and their items; `n` rows. */
+  const made = (n: number) => {
+    const vectors = Array.from({ length: n }, (_, i) => (i % 7 === 3 ? vector(i % 50) : vector(i)));
+    return { vectors, items: () => vectors.map((_, i) => item(i)) };
+  };
+  const queries = [
+    ...Array.from({ length: 25 }, (_, q) => vector(20_000 + q)),
+    vector(7), // a stored vector: its duplicates tie at the top
+    new Float32Array(DIMENSIONS), // a zero question: every score 0
+  ];
+  const walks = [
+    { description: 'the defaults, above their every-row size', rows: 6000, options: {} },
+    { description: 'a bound from the first 64 rows', rows: 3000, options: { everyRowUpTo: 0, firstRows: 64 } },
+    { description: 'a bound from the first 5 rows', rows: 1000, options: { everyRowUpTo: 100, firstRows: 5 } },
+  ];
+
+  for (const { description, rows, options } of walks)
+    describe(`${description} (${rows} rows)`, () => {
+      const { vectors, items } = made(rows);
+      const selecting = ScanVectorIndex.build(DIMENSIONS, items(), vectors, options);
+      const everyRow = ScanVectorIndex.build(DIMENSIONS, items(), vectors, { everyRowUpTo: Infinity });
+
+      it('the same hits, in the same order, with the same similarities to the last bit', () => {
+        for (const query of queries)
+          for (const k of [1, 10, 40, 300]) expect(selecting.search(query, k)).to.deep.equal(everyRow.search(query, k));
+      });
+
+      it('the same hits and the same filter calls under a filter, new or passed again', () => {
+        const remembered = (it: VectorItem) => it.label % 5 !== 1 && it.articleId !== 'a12';
+        for (const query of queries) {
+          const asked: number[][] = [[], []];
+          const hits = [selecting, everyRow].map((index, i) =>
+            index.search(query, 40, (it) => (asked[i]!.push(it.label), it.label % 3 !== 0)),
+          );
+          expect(hits[0]).to.deep.equal(hits[1]);
+          expect(asked[0]).to.deep.equal(asked[1]);
+          expect(selecting.search(query, 40, remembered)).to.deep.equal(everyRow.search(query, 40, remembered));
+        }
+      });
+
+      it('fewer accepted rows than k: every accepted one', () => {
+        const few = (it: VectorItem) => it.label % 997 === 2;
+        for (const query of queries.slice(0, 5)) {
+          const hits = selecting.search(query, 40, few);
+          expect(hits).to.deep.equal(everyRow.search(query, 40, few));
+          expect(hits).to.have.length(Math.ceil((rows - 2) / 997));
+        }
+      });
+
+      it('the same after a delta takes rows out and adds some (watch mode)', () => {
+        const [a, b] = [
+          ScanVectorIndex.build(DIMENSIONS, items(), vectors, options),
+          ScanVectorIndex.build(DIMENSIONS, items(), vectors, { everyRowUpTo: Infinity }),
+        ];
+        const added = Array.from({ length: 300 }, (_, i) => vector(60_000 + i));
+        for (const index of [a, b])
+          index.applyDelta(
+            new Set(['a3', 'a17', 'a20']),
+            added.map((_, i) => ({ ...item(0), articleId: `new${i}` })),
+            added,
+          );
+        for (const query of queries) {
+          const hits = a.search(query, 40);
+          expect(hits).to.deep.equal(b.search(query, 40));
+          expect(hits.some((h) => ['a3', 'a17', 'a20'].includes(h.item.articleId))).to.equal(false);
+        }
+      });
+    });
+});
+
 describe('vectorIndexKindFor', () => {
   it("scans the hashing embedder's sparse questions, and gives a dense model's the graph", () => {
     expect(vectorIndexKindFor(new HashingEmbedder(), 70_000)).to.equal('scan');

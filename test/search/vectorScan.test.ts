@@ -146,3 +146,123 @@ describe('VectorScan: a sparse query’s dot product with every int8 row', () =>
     expect(() => new VectorScan(1024, 5_000_000)).to.throw(RangeError, /4 GiB/);
   });
 });
+
+/** The rows from…count whose float32 score f32(acc) × scale is above the threshold (as a float32): the definition. */
+function above(acc: Int32Array, scales: Float32Array, from: number, count: number, threshold: number): number[] {
+  const rows: number[] = [];
+  for (let r = from; r < count; r++)
+    if (Math.fround(Math.fround(acc[r]!) * scales[r]!) > Math.fround(threshold)) rows.push(r);
+  return rows;
+}
+
+/** The float32 next to `x` (a float32) upward (+1) or downward (−1). */
+function nextFloat32(x: number, direction: 1 | -1): number {
+  const f = new Float32Array([x]);
+  const bits = new Int32Array(f.buffer);
+  if (x === 0) return direction * 2 ** -149;
+  bits[0]! += x > 0 ? direction : -direction;
+  return f[0]!;
+}
+
+/** A filled scan with scales, some of them equal, and a query's sums over its first `count` rows. */
+function scored(kernel: boolean, capacity: number, count: number, seed: number) {
+  const scan = filled(64, capacity, kernel, seed);
+  const next = integers(seed + 1);
+  const scales = scan.scales();
+  // Few distinct scales, and rows repeated below, so some scores tie.
+  for (let r = 0; r < capacity; r++) scales[r] = Math.fround(next(1, 9) / 4096);
+  for (let r = 40; r < capacity; r += 50)
+    scan.setRow(
+      r,
+      Int8Array.from({ length: 64 }, (_, d) => scan.column(d)[3]!),
+    );
+  for (let r = 40; r < capacity; r += 50) scales[r] = scales[3]!;
+  const { dims, weights } = query(64, 12, 3000, seed + 2);
+  const acc = Int32Array.from(scan.dot(dims, weights, 12, count));
+  return { scan, acc, scales };
+}
+
+describe('VectorScan.select: the rows whose float32 score is above a threshold', () => {
+  for (const kernel of [true, false])
+    for (const { capacity, count, from } of [
+      { capacity: 1000, count: 997, from: 0 },
+      { capacity: 1000, count: 1000, from: 21 },
+      { capacity: 300, count: 250, from: 16 },
+      { capacity: 40, count: 13, from: 5 },
+      { capacity: 20, count: 20, from: 20 },
+    ])
+      it(`${kernel ? 'WebAssembly' : 'JavaScript'}: rows ${from}…${count} of ${capacity}, thresholds at, just below and just above scores`, () => {
+        const { scan, acc, scales } = scored(kernel, capacity, count, capacity + from);
+        const scores = Array.from({ length: count - from }, (_, i) =>
+          Math.fround(Math.fround(acc[from + i]!) * scales[from + i]!),
+        ).sort((a, b) => b - a);
+        const thresholds = [-Infinity, 0, Infinity];
+        for (const s of [scores[0], scores[3], scores[Math.floor(scores.length / 2)], scores.at(-1)])
+          if (s !== undefined) thresholds.push(s, nextFloat32(s, -1), nextFloat32(s, 1));
+        for (const t of thresholds) {
+          const want = above(acc, scales, from, count, t);
+          expect([...scan.select(from, count, t, capacity)!], `threshold ${t}`).to.deep.equal(want);
+        }
+      });
+
+  it('keeps every one of tied scores, and none when the threshold is that score', () => {
+    const { scan, acc, scales } = scored(true, 1000, 1000, 3);
+    const tie = Math.fround(Math.fround(acc[3]!) * scales[3]!);
+    const tied = [3, ...Array.from({ length: 20 }, (_, i) => 40 + 50 * i)];
+    const below = [...scan.select(0, 1000, nextFloat32(tie, -1), 1000)!];
+    for (const r of tied) expect(below).to.include(r);
+    expect([...scan.select(0, 1000, tie, 1000)!]).to.not.include.members(tied);
+  });
+
+  it('gives null when more than max rows qualify, the rows when exactly max do', () => {
+    for (const kernel of [true, false]) {
+      const { scan, acc, scales } = scored(kernel, 1000, 997, 11);
+      for (const t of [0, -Infinity]) {
+        const want = above(acc, scales, 0, 997, t);
+        expect([...scan.select(0, 997, t, want.length)!]).to.deep.equal(want);
+        expect(scan.select(0, 997, t, want.length - 1)).to.equal(null);
+        expect(scan.select(0, 997, t, 0)).to.equal(null);
+      }
+      expect([...scan.select(0, 997, Infinity, 0)!]).to.deep.equal([]);
+    }
+  });
+
+  it('gives the same rows in WebAssembly and in JavaScript, query after query', () => {
+    const simd = filled(1024, 3000, true, 5);
+    const plain = new VectorScan(1024, 3000, { kernel: false });
+    plain.bytes().set(simd.bytes());
+    const next = integers(8);
+    for (let r = 0; r < 3000; r++) simd.scales()[r] = next(1, 1000) / 100_000;
+    plain.scales().set(simd.scales());
+    for (let seed = 1; seed <= 12; seed++) {
+      const { dims, weights } = query(1024, 44, 32767, seed);
+      const count = 3000 - seed * 13;
+      const acc = Int32Array.from(simd.dot(dims, weights, 44, count));
+      plain.dot(dims, weights, 44, count);
+      const t = Math.fround(Math.fround(acc[seed]!) * simd.scales()[seed]!);
+      const from = seed * 37;
+      const want = above(acc, simd.scales(), from, count, t);
+      expect([...simd.select(from, count, t, count)!]).to.deep.equal(want);
+      expect([...plain.select(from, count, t, count)!]).to.deep.equal(want);
+    }
+  });
+
+  it('keeps the scales when it grows, and reads only rows the last dot summed', () => {
+    for (const kernel of [true, false]) {
+      const { scan } = scored(kernel, 45, 45, 9);
+      const big = scan.grown(200);
+      expect([...big.scales().subarray(0, 45)]).to.deep.equal([...scan.scales()]);
+      expect(big.scales().length).to.equal(200);
+      expect(
+        big
+          .scales()
+          .subarray(45)
+          .every((v) => v === 0),
+      ).to.equal(true);
+      const { dims, weights } = query(64, 12, 3000, 4);
+      big.dot(dims, weights, 12, 60);
+      expect(() => big.select(0, 61, 0, 200)).to.throw(RangeError, /dot/);
+      expect(() => big.select(0, 60, 0, 201)).to.throw(RangeError, /max/);
+    }
+  });
+});

@@ -17,6 +17,16 @@ export const wasm = {
   i32Shl: [0x74],
   i32Ne: [0x47],
   i32Eqz: [0x45],
+  i32GtU: [0x4b],
+  i32And: [0x71],
+  i32ShrU: [0x76],
+  /** f32.reinterpret_i32: an int's bits as a float. */
+  f32FromBits: [0xbe],
+  /** i32.store, 4-byte aligned, at the address below the value plus `offset`. */
+  i32Store: (offset: number) => [0x36, 2, ...leb(offset)],
+  /** An `if` without results (its `end` closes it); `brIf(n)` inside counts it as one level. */
+  if: [0x04, 0x40],
+  return: [0x0f],
   /** i32.load, 4-byte aligned, at the address on the stack plus `offset`. */
   i32Load: (offset: number) => [0x28, 2, ...leb(offset)],
   /** select: the first of two values if the i32 on top is not 0, else the second (any type, v128 too). */
@@ -49,6 +59,17 @@ export const wasm = {
   /** i32x4.dot_i16x8_s: lane i = a[2i]·b[2i] + a[2i+1]·b[2i+1], exact in int32 (but for −32768² twice). */
   i32x4DotI16x8: simd(0xba),
   i32x4Add: simd(0xae),
+  /** i32x4.bitmask: each lane's sign bit, lane i as bit i. */
+  i32x4Bitmask: simd(0xa4),
+  /** f32x4.convert_i32x4_s: each int32 lane as the nearest float32. */
+  f32x4FromI32x4: simd(0xfa),
+  f32x4Splat: simd(0x13),
+  f32x4Mul: simd(0xe6),
+  /** f32x4.gt: a lane of all ones where a > b (false against NaN). */
+  f32x4Gt: simd(0x44),
+  v128Or: simd(0x50),
+  /** v128.any_true: 1 if any bit is set. */
+  v128AnyTrue: simd(0x53),
   f64x2Add: simd(0xf0),
   f64x2Mul: simd(0xf2),
   f64x2Lane: (lane: number) => simd(0x21, lane),
@@ -91,6 +112,15 @@ export function kernelInstance<F extends (...args: number[]) => void>(
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const instance = new WebAssembly.Instance(module, { m: { m: memory } });
   return { memory, run: instance.exports[name] as F };
+}
+
+/** Another instance of `module` on a memory that exists (kernels sharing one memory: VectorScan's `dot` and `select`). */
+export function kernelOn<F extends (...args: number[]) => void>(
+  module: WebAssembly.Module,
+  name: string,
+  memory: WebAssembly.Memory,
+): F {
+  return new WebAssembly.Instance(module, { m: { m: memory } }).exports[name] as F;
 }
 
 function simd(op: number, ...immediates: number[]): number[] {

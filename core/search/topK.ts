@@ -1,0 +1,60 @@
+/** The best k (similarity, label) pairs seen, as a heap whose root is the worst kept. */
+export class TopK {
+  private readonly sims: Float64Array;
+  private readonly labels: Int32Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.sims = new Float64Array(k);
+    this.labels = new Int32Array(k);
+  }
+
+  get full(): boolean {
+    return this.size === this.k;
+  }
+
+  get worst(): number {
+    return this.sims[0]!;
+  }
+
+  /** Labels come in ascending order, so of two equal similarities the one kept is the earlier: `search` passes only higher ones once full. */
+  push(similarity: number, label: number): void {
+    const { sims, labels } = this;
+    if (this.size < this.k) {
+      let i = this.size++;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!worse(similarity, label, sims[p]!, labels[p]!)) break;
+        sims[i] = sims[p]!;
+        labels[i] = labels[p]!;
+        i = p;
+      }
+      sims[i] = similarity;
+      labels[i] = label;
+      return;
+    }
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.k) break;
+      const r = l + 1;
+      const c = r < this.k && worse(sims[r]!, labels[r]!, sims[l]!, labels[l]!) ? r : l;
+      if (!worse(sims[c]!, labels[c]!, similarity, label)) break;
+      sims[i] = sims[c]!;
+      labels[i] = labels[c]!;
+      i = c;
+    }
+    sims[i] = similarity;
+    labels[i] = label;
+  }
+
+  sorted(): { similarity: number; label: number }[] {
+    const out = Array.from({ length: this.size }, (_, i) => ({ similarity: this.sims[i]!, label: this.labels[i]! }));
+    return out.sort((a, b) => b.similarity - a.similarity || a.label - b.label);
+  }
+}
+
+/** Is (s1, l1) worse than (s2, l2): a lower similarity, or an equal one with a later label? */
+function worse(s1: number, l1: number, s2: number, l2: number): boolean {
+  return s1 < s2 || (s1 === s2 && l1 > l2);
+}
