@@ -4,6 +4,7 @@ import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { IndexMismatchError } from '../errors.ts';
 import { log } from '../logger.ts';
+import { FilterVerdicts } from './filterVerdicts.ts';
 import type { VectorHit, VectorIndex, VectorItem } from './ports.ts';
 
 const { HierarchicalNSW } = hnswlib;
@@ -21,12 +22,8 @@ export class HnswVectorIndex implements VectorIndex {
   /** Labels taken out by `applyDelta`. */
   private readonly deleted = new Set<number>();
 
-  /**
-   * Verdicts of filters seen before, by label (0 not asked yet, 1 accepted, 2
-   * refused). A filter is remembered from its second search on: one made
-   * for a single search (calibration's leave-one-out) costs no array.
-   */
-  private readonly verdicts = new WeakMap<(item: VectorItem) => boolean, Uint8Array | null>();
+  /** Verdicts of filters seen before, by label. */
+  private readonly verdicts = new FilterVerdicts();
 
   /**
    * Per remembered filter, a copy of the graph in which every vector the
@@ -123,7 +120,7 @@ export class HnswVectorIndex implements VectorIndex {
     const n = Math.min(k, this.items.length - this.deleted.size);
     if (n === 0) return [];
     const copy = filter ? this.filteredGraph(filter) : null;
-    const accept = filter && !copy ? this.acceptor(filter) : undefined;
+    const accept = filter && !copy ? this.verdicts.acceptor(filter, this.items, this.items.length) : undefined;
     // The addon takes a plain array; Array.from goes through the iterator and took a tenth of the search.
     const query = new Array<number>(vector.length);
     for (let i = 0; i < vector.length; i++) query[i] = vector[i]!;
@@ -147,7 +144,7 @@ export class HnswVectorIndex implements VectorIndex {
     const known = this.filtered.get(filter);
     if (known !== undefined) return known;
     // From its second search on, as the verdicts: a filter made for one search is not copied for.
-    if (!this.verdicts.has(filter)) return null;
+    if (!this.verdicts.seen(filter)) return null;
     const bytes = this.items.length * this.dimensions * 4;
     let copy: InstanceType<typeof HierarchicalNSW> | null = null;
     const refused: number[] = [];
@@ -174,27 +171,6 @@ export class HnswVectorIndex implements VectorIndex {
     }
     this.filtered.set(filter, copy);
     return copy;
-  }
-
-  /** hnswlib's label filter for `filter`: its remembered verdicts when it searched before. */
-  private acceptor(filter: (item: VectorItem) => boolean): (label: number) => boolean {
-    const items = this.items;
-    const seen = this.verdicts.get(filter);
-    if (seen === undefined) {
-      this.verdicts.set(filter, null);
-      return (label) => filter(items[label]!);
-    }
-    const verdicts = seen ?? new Uint8Array(items.length);
-    if (!seen) this.verdicts.set(filter, verdicts);
-    return (label) => {
-      // Labels added since (watch mode's delta) are asked each time.
-      if (label >= verdicts.length) return filter(items[label]!);
-      const v = verdicts[label]!;
-      if (v !== 0) return v === 1;
-      const ok = filter(items[label]!);
-      verdicts[label] = ok ? 1 : 2;
-      return ok;
-    };
   }
 }
 

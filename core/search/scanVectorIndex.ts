@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { IndexMismatchError } from '../errors.ts';
+import { FilterVerdicts } from './filterVerdicts.ts';
 import type { VectorHit, VectorIndex, VectorItem } from './ports.ts';
 import { TopK } from './topK.ts';
 import { VectorScan } from './vectorScan.ts';
@@ -40,8 +41,8 @@ export class ScanVectorIndex implements VectorIndex {
   private deleted: Uint8Array;
   private deletedCount = 0;
 
-  /** Verdicts of filters seen before, by row: 0 not asked yet, 1 accepted, 2 refused (as HnswVectorIndex keeps them). */
-  private readonly verdicts = new WeakMap<(item: VectorItem) => boolean, Uint8Array | null>();
+  /** Verdicts of filters seen before, by row. */
+  private readonly verdicts = new FilterVerdicts();
 
   private readonly dims: Int32Array;
   private readonly weights: Int32Array;
@@ -218,7 +219,7 @@ export class ScanVectorIndex implements VectorIndex {
       unscale = 1 / (scale * Math.sqrt(norm));
     }
     const dots = this.scan.dot(dims, weights, nnz, this.count);
-    const accept = filter ? this.acceptor(filter) : null;
+    const accept = filter ? this.verdicts.acceptor(filter, this.items, this.scan.capacity) : null;
     const top = new TopK(n);
     const { count, walk } = this;
     const first = count > walk.everyRowUpTo ? Math.max(1, Math.min(walk.firstRows, count)) : count;
@@ -243,12 +244,12 @@ export class ScanVectorIndex implements VectorIndex {
   private keep(
     top: TopK,
     dots: Int32Array,
-    accept: ((row: number, items: VectorItem[]) => boolean) | null,
+    accept: ((row: number) => boolean) | null,
     from: number,
     to: number,
     rows: Int32Array | null,
   ): void {
-    const { deleted, items } = this;
+    const { deleted } = this;
     const scales = this.scan.scales();
     // Compared before the question's own scale (one positive factor for every row), which is applied to the k kept.
     let worst = top.full ? top.worst : -Infinity;
@@ -257,30 +258,10 @@ export class ScanVectorIndex implements VectorIndex {
       const score = dots[r]! * scales[r]!;
       // Once k are kept, an equal score loses to the one kept: its label is later.
       if (score <= worst || deleted[r] !== 0) continue;
-      if (accept && !accept(r, items)) continue;
+      if (accept && !accept(r)) continue;
       top.push(score, r);
       if (top.full) worst = top.worst;
     }
-  }
-
-  /** `filter` as asked of a row: from its second search on, its verdicts remembered (a filter made for one search costs no array). */
-  private acceptor(filter: (item: VectorItem) => boolean): (row: number, items: VectorItem[]) => boolean {
-    const seen = this.verdicts.get(filter);
-    if (seen === undefined) {
-      this.verdicts.set(filter, null);
-      return (row, items) => filter(items[row]!);
-    }
-    const verdicts = seen ?? new Uint8Array(this.scan.capacity);
-    if (!seen) this.verdicts.set(filter, verdicts);
-    return (row, items) => {
-      // Rows added since (watch mode's delta, past the array) are asked each time.
-      if (row >= verdicts.length) return filter(items[row]!);
-      const v = verdicts[row]!;
-      if (v !== 0) return v === 1;
-      const ok = filter(items[row]!);
-      verdicts[row] = ok ? 1 : 2;
-      return ok;
-    };
   }
 
   private grow(capacity: number): void {
