@@ -68,7 +68,7 @@ export async function profileEngineStages(
       model.score(reading, () => true),
     );
     const [vector] = await timed('embedding (hashing embedder)', () => index.embedder.embed([q], 'query', lang));
-    const hits = await timed('vector search (hnswlib, k 40)', () => index.vectors.search(vector!, 40));
+    const hits = await timed(`vector search (${index.vectors.kind}, k 40)`, () => index.vectors.search(vector!, 40));
     // As retrieve() scores them: the candidates only (the embedder's nearest among them).
     if (typeof model.scoreCandidates === 'function') {
       const nearby = hits.map((h) => model.ids.indexOf(h.item.articleId)).filter((a) => a >= 0);

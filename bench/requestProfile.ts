@@ -80,9 +80,12 @@ export async function profileRequest(questions: string[]): Promise<{ stages: Sta
         (_, i) => model.score(readings[i]!, () => true),
       ],
       ['engine: embedding (hashing embedder)', (q, i) => index.embedder.embed([q], 'query', langs[i]!)],
-      ['engine: vector search (hnswlib, k 40, every article)', (_, i) => index.vectors.search(vectors[i]!, 40)],
       [
-        'engine: vector search (hnswlib, k 40, public articles, as a request filters)',
+        `engine: vector search (${index.vectors.kind}, k 40, every article)`,
+        (_, i) => index.vectors.search(vectors[i]!, 40),
+      ],
+      [
+        `engine: vector search (${index.vectors.kind}, k 40, public articles, as a request filters)`,
         (_, i) => index.vectors.search(vectors[i]!, 40, publicOnly),
       ],
       [
