@@ -1,4 +1,4 @@
-// Worker thread of `fitTermModelOnWorker` (termModelThread.ts): fit the KB's
+// Worker thread of `TermModelThread` (termModelThread.ts): fit the KB's
 // term model exactly as `TermModel.build` does on the main thread, and send
 // back its parts and its classifier encoded as a snapshot stores them, for the
 // main thread to restore (as a warm start restores termmodel.bin). Run from
