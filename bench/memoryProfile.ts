@@ -2,7 +2,13 @@ import path from 'node:path';
 import { centroidsOf } from '../core/indexing/kbIndex.ts';
 import { ArticleCentroids } from '../core/search/articleCentroids.ts';
 import { servedArticle } from '../core/articles/servedArticle.ts';
-import { currentSnapshotDir, FILES, readFullTextJson, readSnapshot, vectorIndexOf } from '../core/indexing/snapshot.ts';
+import {
+  currentSnapshotDir,
+  FILES,
+  readFullTextLines,
+  readSnapshot,
+  vectorIndexOf,
+} from '../core/indexing/snapshot.ts';
 import { TermModel, termDocOf } from '../core/answers/lexical/termModel.ts';
 import { readVectorIndex } from '../core/search/vectorIndexes.ts';
 import { MiniSearchIndex } from '../core/search/miniSearchIndex.ts';
@@ -55,7 +61,7 @@ export async function profileMemory(
   mark(
     `snapshot files read (format ${data.manifest.format}: ${data.articles.length} articles, ${data.items.length} items${data.vectors ? ', vectors' : ''})`,
   );
-  const fullText = MiniSearchIndex.fromJSON(await readFullTextJson(dir), data.manifest.synonyms);
+  const fullText = MiniSearchIndex.fromJsonLines(readFullTextLines(dir), data.manifest.synonyms);
   mark('MiniSearch index');
   // Kept sparse, as indexFromData keeps them; the dense ones read are dropped.
   const stored = !!data.centroids;

@@ -18,7 +18,7 @@ import { centroidsOf } from './centroidSums.ts';
 import { searchDocumentOf } from './searchDocument.ts';
 import {
   FILES,
-  readFullTextJson,
+  readFullTextLines,
   readManifest,
   readSnapshot,
   vectorIndexOf,
@@ -164,7 +164,7 @@ function fullTextSource(dir: string, data: StoredSnapshot): FullTextSource {
   const { synonyms } = manifest;
   return {
     snapshot: path.basename(dir),
-    read: async () => MiniSearchIndex.fromJSON(await readFullTextJson(dir), synonyms),
+    read: async () => MiniSearchIndex.fromJsonLines(readFullTextLines(dir), synonyms),
     // Through its JSON, as the build does before writing it: loaded, its terms iterate in that order, which orders
     // each hit's matched terms and ties; built and used directly, they would differ.
     rebuild: async () =>

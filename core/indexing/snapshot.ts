@@ -14,7 +14,7 @@ import type { SavedClassifier } from '../answers/learners/phraseClassifier.ts';
 import type { PublishedSnapshot } from '../storage/ports.ts';
 import { writeFileAtomic } from '../storage/atomicFile.ts';
 import { log } from '../logger.ts';
-import { readJsonText } from './snapshotJson.ts';
+import { readJsonText, readTextLines } from './snapshotJson.ts';
 import { decodeItems, type SnapshotItem } from './snapshotItems.ts';
 import { decodeCentroids, unpackVectors } from './snapshotVectors.ts';
 import type { ArticleCentroids } from '../search/articleCentroids.ts';
@@ -246,6 +246,41 @@ export async function readSnapshot(
  */
 function itemsReader(file: string): () => SnapshotItem[] {
   return () => JSON.parse(readFileSync(file, 'utf8')) as SnapshotItem[];
+}
+
+/**
+ * The snapshot's full-text index (fulltext.json) line by line, read as the
+ * lines are asked for (MiniSearchIndex.fromJsonLines); IndexCorruptError
+ * when it is missing or a read fails.
+ */
+export function* readFullTextLines(dir: string): Generator<string> {
+  const file = path.join(dir, FILES.fullText);
+  let lines: Generator<string>;
+  try {
+    lines = readTextLines(file);
+  } catch (error) {
+    throw unreadableFullText(dir, error);
+  }
+  try {
+    for (;;) {
+      let next: IteratorResult<string>;
+      try {
+        next = lines.next();
+      } catch (error) {
+        throw unreadableFullText(dir, error);
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    lines.return(undefined);
+  }
+}
+
+function unreadableFullText(dir: string, error: unknown): IndexCorruptError {
+  return new IndexCorruptError(`the full-text index of ${dir} is unreadable: ${(error as Error).message}`, {
+    cause: error,
+  });
 }
 
 /** The snapshot's full-text index as MiniSearch's JSON; IndexCorruptError when it is missing or unreadable. */

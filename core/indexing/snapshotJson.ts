@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { closeSync, openSync, readSync, promises as fs } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
 /**
@@ -49,6 +49,40 @@ export async function readJsonText(file: string): Promise<string> {
     return texts.join('');
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * A text file's lines (without their line feeds), read a piece at a time as
+ * they are asked for: a reader that parses each line as it comes never holds
+ * the whole text (see MiniSearchIndex.fromJsonLines). The file is opened
+ * now, so a missing one throws here; it is closed when the lines run out or
+ * the caller stops early.
+ */
+export function readTextLines(file: string): Generator<string> {
+  const fd = openSync(file, 'r');
+  return linesOfFile(fd);
+}
+
+function* linesOfFile(fd: number): Generator<string> {
+  try {
+    const piece = Buffer.allocUnsafeSlow(READ_PIECE);
+    const decoder = new StringDecoder('utf8');
+    let partial = '';
+    for (;;) {
+      const bytesRead = readSync(fd, piece, 0, READ_PIECE, null);
+      const text = partial + (bytesRead ? decoder.write(piece.subarray(0, bytesRead)) : decoder.end());
+      let from = 0;
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', from)) {
+        yield text.slice(from, end);
+        from = end + 1;
+      }
+      partial = text.slice(from);
+      if (!bytesRead) break;
+    }
+    yield partial;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   asciiJson,
@@ -7,6 +7,7 @@ import {
   escapedPieces,
   escapeNonAscii,
   readJsonText,
+  readTextLines,
 } from '../../core/indexing/snapshotJson.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
@@ -44,6 +45,45 @@ describe('snapshot JSON written in pieces', () => {
         writeFileSync(file, content);
         expect(await readJsonText(file)).to.equal(content);
       }
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('reads a file line by line as the lines it holds, lines and UTF-8 characters cut between pieces or not', () => {
+    const dir = tempDir();
+    try {
+      // A line ends exactly at the first piece's end; 'ñ' and '🚀' fall across the next boundaries; a last empty line.
+      const lines = [
+        'x'.repeat((1 << 20) - 1),
+        `${'y'.repeat((1 << 20) - 1)}ñ${'z'.repeat(1 << 20)}🚀é`,
+        '',
+        'end',
+        '',
+      ];
+      for (const content of [lines.join('\n'), 'one line', '']) {
+        const file = path.join(dir.dir, 'lines.txt');
+        writeFileSync(file, content);
+        expect([...readTextLines(file)]).to.deep.equal(content.split('\n'));
+      }
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('opens the file at once (a missing one throws there) and closes it when the reader stops early', () => {
+    const dir = tempDir();
+    try {
+      expect(() => readTextLines(path.join(dir.dir, 'missing.txt'))).to.throw(/ENOENT/);
+      const file = path.join(dir.dir, 'lines.txt');
+      writeFileSync(file, 'a\nb\nc');
+      const open = () => readdirSync('/proc/self/fd').length;
+      const before = open();
+      const lines = readTextLines(file);
+      expect(lines.next().value).to.equal('a');
+      expect(open()).to.equal(before + 1);
+      lines.return(undefined);
+      expect(open()).to.equal(before);
     } finally {
       dir.cleanup();
     }

@@ -57,3 +57,55 @@ describe('MiniSearchIndex: what it stores with each document', () => {
     expect(await hitsOf(MiniSearchIndex.fromJSON(JSON.stringify(older)))).to.deep.equal(hits);
   });
 });
+
+describe('MiniSearchIndex: its stored text, read a line at a time', () => {
+  const oneLine = (index: MiniSearchIndex) => JSON.stringify(JSON.parse(index.toJSON()));
+
+  it("is one JSON text, MiniSearch's own, with each indexed term on a line of its own after the other fields", () => {
+    const text = MiniSearchIndex.build(DOCS).toJSON();
+    const lines = text.split('\n');
+    const parsed = JSON.parse(text) as { index: [string, object][]; documentCount: number };
+    expect(parsed.documentCount).to.equal(DOCS.length);
+    expect(parsed.index.length).to.be.greaterThan(10);
+    expect(lines).to.have.length(parsed.index.length + 2);
+    expect(lines[0]).to.match(/"index":\[$/);
+    expect(lines.slice(1, -1).map((l) => JSON.parse(l.replace(/,$/, '')) as unknown)).to.deep.equal(parsed.index);
+    expect(lines.at(-1)).to.equal(']}');
+  });
+
+  // A loaded index iterates its terms in the stored order, unlike the one built (see kbIndex.ts), so loaded ones compare.
+  it('loads from its lines, given one by one, the index MiniSearch loads from its own JSON on one line', async () => {
+    const built = MiniSearchIndex.build(DOCS);
+    const whole = MiniSearchIndex.fromJsonLines([oneLine(built)]);
+    const byLine = MiniSearchIndex.fromJsonLines(built.toJSON().split('\n'));
+    expect(byLine.toJSON()).to.equal(whole.toJSON());
+    expect(MiniSearchIndex.fromJSON(built.toJSON()).toJSON()).to.equal(whole.toJSON());
+    expect((await hitsOf(byLine)).flat(2).length).to.be.greaterThan(4);
+    expect(await hitsOf(byLine)).to.deep.equal(await hitsOf(whole));
+  });
+
+  it('reads the terms as they come, and throws on a text cut short, closing its source of lines either way', () => {
+    const lines = MiniSearchIndex.build(DOCS).toJSON().split('\n');
+    for (const end of [lines.length, lines.length - 1, 3, 1, 0]) {
+      let read = 0;
+      let closed = false;
+      const source = (function* () {
+        try {
+          for (const line of lines.slice(0, end)) {
+            read++;
+            yield line;
+          }
+          // What follows the last term is not asked for.
+          yield 'not read';
+        } finally {
+          closed = true;
+        }
+      })();
+      const load = () => MiniSearchIndex.fromJsonLines(source);
+      if (end === lines.length) expect(load().count()).to.equal(DOCS.length);
+      else expect(load).to.throw(SyntaxError);
+      expect(read).to.equal(end);
+      expect(closed).to.equal(true);
+    }
+  });
+});
