@@ -30,7 +30,7 @@ describe('searching a long posting list for a few keys (gatherSearched)', () => 
     for (const feature of [0, 1, 2]) {
       const [walked, searched] = [new Int32Array(ROWS), new Int32Array(ROWS)];
       const n = gatherMarked(csr.starts, csr.rows, feature, mask, walked);
-      const m = gatherSearched(csr.starts, csr.rows, feature, mask, searched, keys);
+      const m = gatherSearched(csr.rows, csr.starts[feature]!, csr.starts[feature + 1]!, mask, searched, keys);
       expect(positionsOf(m, searched), `feature ${feature}`).to.deep.equal(positionsOf(n, walked));
     }
   });
@@ -44,7 +44,7 @@ describe('searching a long posting list for a few keys (gatherSearched)', () => 
     for (const feature of [0, 1]) {
       const [walked, searched] = [new Int32Array(ROWS), new Int32Array(ROWS)];
       const n = gatherMarked(csr.starts, csr.rows, feature, mask, walked);
-      const m = gatherSearched(csr.starts, csr.rows, feature, mask, searched, keys, ranges);
+      const m = gatherSearched(csr.rows, csr.starts[feature]!, csr.starts[feature + 1]!, mask, searched, keys, ranges);
       expect(positionsOf(m, searched)).to.deep.equal(positionsOf(n, walked));
       expect(m).to.be.above(feature === 0 ? 20 : 2);
     }

@@ -151,11 +151,22 @@ export function gatherMarked(
   mask: Uint8Array,
   positions: Int32Array,
 ): number {
+  return gatherMarkedIn(rows, starts[feature]!, starts[feature + 1]!, mask, positions);
+}
+
+/** `gatherMarked` over the postings from `from` to `end` (one block of a feature's: see BagPostings). */
+export function gatherMarkedIn(
+  rows: Int32Array | Uint16Array,
+  from: number,
+  end: number,
+  mask: Uint8Array,
+  positions: Int32Array,
+): number {
   // One loop per kind of row array: a 10k snapshot has both (units' rows are 32-bit, articles' 16-bit), and
   // one loop seeing both checks the array's kind at every posting, every question's few hundred thousand.
   return rows instanceof Uint16Array
-    ? gather16(starts, rows, feature, mask, positions)
-    : gather32(starts, rows, feature, mask, positions);
+    ? gather16(rows, from, end, mask, positions)
+    : gather32(rows, from, end, mask, positions);
 }
 
 /**
@@ -183,9 +194,22 @@ export function gatherWithin(
   keys: Int32Array,
   ranges?: Int32Array,
 ): number {
-  return starts[feature + 1]! - starts[feature]! >= SEARCH_RATIO * keys.length
-    ? gatherSearched(starts, rows, feature, mask, positions, keys, ranges)
-    : gatherMarked(starts, rows, feature, mask, positions);
+  return gatherWithinIn(rows, starts[feature]!, starts[feature + 1]!, mask, positions, keys, ranges);
+}
+
+/** `gatherWithin` over the postings from `from` to `end` (one block of a feature's: see BagPostings). */
+export function gatherWithinIn(
+  rows: Int32Array | Uint16Array,
+  from: number,
+  end: number,
+  mask: Uint8Array,
+  positions: Int32Array,
+  keys: Int32Array,
+  ranges?: Int32Array,
+): number {
+  return end - from >= SEARCH_RATIO * keys.length
+    ? gatherSearched(rows, from, end, mask, positions, keys, ranges)
+    : gatherMarkedIn(rows, from, end, mask, positions);
 }
 
 /**
@@ -201,16 +225,15 @@ export function gatherWithin(
  * as much per key at 16–32 postings per key).
  */
 export function gatherSearched(
-  starts: Int32Array,
   rows: Int32Array | Uint16Array,
-  feature: number,
+  from: number,
+  end: number,
   mask: Uint8Array,
   positions: Int32Array,
   keys: Int32Array,
   ranges?: Int32Array,
 ): number {
-  const end = starts[feature + 1]!;
-  let p = starts[feature]!;
+  let p = from;
   let n = 0;
   for (let i = 0; i < keys.length && p < end; i++) {
     const key = keys[i]!;
@@ -227,9 +250,9 @@ export function gatherSearched(
   return n;
 }
 
-function gather16(starts: Int32Array, rows: Uint16Array, feature: number, mask: Uint8Array, positions: Int32Array) {
+function gather16(rows: Uint16Array, from: number, end: number, mask: Uint8Array, positions: Int32Array) {
   let n = 0;
-  for (let p = starts[feature]!, end = starts[feature + 1]!; p < end; p++) {
+  for (let p = from; p < end; p++) {
     positions[n] = p;
     n += mask[rows[p]!]!;
   }
@@ -237,9 +260,9 @@ function gather16(starts: Int32Array, rows: Uint16Array, feature: number, mask: 
 }
 
 /** gather16 for 32-bit rows (the same loop). */
-function gather32(starts: Int32Array, rows: Int32Array, feature: number, mask: Uint8Array, positions: Int32Array) {
+function gather32(rows: Int32Array, from: number, end: number, mask: Uint8Array, positions: Int32Array) {
   let n = 0;
-  for (let p = starts[feature]!, end = starts[feature + 1]!; p < end; p++) {
+  for (let p = from; p < end; p++) {
     positions[n] = p;
     n += mask[rows[p]!]!;
   }

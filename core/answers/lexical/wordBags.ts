@@ -1,5 +1,5 @@
 import { FULL_SCORING_MAX } from './candidates.ts';
-import { Csr, gatherMarked, gatherWithin, longestPostings } from './csr.ts';
+import { Csr, gatherMarkedIn, gatherWithinIn, longestPostings } from './csr.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
 import { WordBagsBuilder } from './wordBagsBuilder.ts';
 
@@ -17,13 +17,26 @@ type CountColumn = Uint8Array | Uint16Array | Float32Array;
  * (below 65,536 articles, and counts are small): half the memory and file of
  * int32 and float32, 69 MB less at 10k articles, for the same numbers.
  * Counts are 8-bit when every one is below 256 (at most 87 at 10k
- * articles): 17 MB less again.
+ * articles): 17 MB less again. Above 65,536 articles the articles stay
+ * 16-bit, in blocks (`blocks`).
  */
 export interface BagPostings {
   starts: Int32Array;
   rows: Int32Array | Uint16Array;
   values: Float32Array | Uint16Array | Uint8Array;
+  /**
+   * With more than 65,536 articles: a feature's postings, in increasing
+   * article order, fall into blocks of 65,536 articles (BLOCK), each row
+   * 16-bit from its block's first article, and `blocks[f · (B − 1) + b − 1]`
+   * is where feature f's block b starts (b from 1, B blocks). At 100k
+   * articles the rows were 690 of the served snapshot's 4,000 MB as int32;
+   * the blocks add 2.4 MB. Absent: one block, rows as they are.
+   */
+  blocks?: Int32Array;
 }
+
+/** Articles per block of `BagPostings.blocks`: what a 16-bit row numbers. */
+export const BLOCK = 0x10000;
 
 /** Fitted bags as flat arrays, for the index snapshot. */
 export interface WordBagParts {
@@ -47,6 +60,18 @@ export class WordBags {
     private readonly weightOf: (feature: number) => number,
   ) {
     this.avgLength = this.lengths.reduce((a, b) => a + b, 0) / Math.max(1, articles) || 1;
+    const features = postings.starts.length - 1;
+    this.blockCount = postings.blocks && features > 0 ? postings.blocks.length / features + 1 : 1;
+  }
+
+  /** Blocks of each feature's postings (see `BagPostings.blocks`): 1 up to 65,536 articles. */
+  private readonly blockCount: number;
+
+  /** Where block `b` of `feature`'s postings starts (`b` = blockCount: where they end). */
+  private edge(feature: number, b: number): number {
+    const { starts, blocks } = this.postings;
+    const inner = this.blockCount - 1;
+    return b === 0 ? starts[feature]! : b > inner ? starts[feature + 1]! : blocks![feature * inner + b - 1]!;
   }
 
   /** The bags saved as `parts` (each article's length, and the postings); `weightOf` is the space's. */
@@ -73,10 +98,13 @@ export class WordBags {
       if (starts[id + 1]! - starts[id]! > maxArticles) continue;
       const w2 = q.w[k]! * q.w[k]!;
       if (!(w2 > 0)) continue;
-      for (let p = starts[id]!; p < starts[id + 1]!; p++) {
-        const a = rows[p]!;
-        if (into[a] === 0) touched[n++] = a;
-        into[a]! += w2;
+      for (let b = 0; b < this.blockCount; b++) {
+        const base = b * BLOCK;
+        for (let p = this.edge(id, b), end = this.edge(id, b + 1); p < end; p++) {
+          const a = base + rows[p]!;
+          if (into[a] === 0) touched[n++] = a;
+          into[a]! += w2;
+        }
       }
     }
     return n;
@@ -139,18 +167,21 @@ export class WordBags {
       const qw = q.w[k]!;
       const n = starts[id + 1]! - starts[id]!;
       const idf = Math.log(1 + (this.articles - n + 0.5) / (n + 0.5)) * this.weightOf(id);
-      for (let p = starts[id]!; p < starts[id + 1]!; p++) {
-        const a = rows[p]!;
-        if (mask && !mask[a]) continue;
-        let tf = values[p]!;
-        let len = this.lengths[a]!;
-        if (minus?.article === a) {
-          tf -= minus.counts.get(id) ?? 0;
-          len -= minusLength;
-          if (tf <= 0) continue;
+      for (let b = 0; b < this.blockCount; b++) {
+        const base = b * BLOCK;
+        for (let p = this.edge(id, b), end = this.edge(id, b + 1); p < end; p++) {
+          const a = base + rows[p]!;
+          if (mask && !mask[a]) continue;
+          let tf = values[p]!;
+          let len = this.lengths[a]!;
+          if (minus?.article === a) {
+            tf -= minus.counts.get(id) ?? 0;
+            len -= minusLength;
+            if (tf <= 0) continue;
+          }
+          coverage[a]! += qw * qw;
+          bm25[a]! += (idf * tf * (BM25.k1 + 1)) / (tf + BM25.k1 * (1 - BM25.b + (BM25.b * len) / this.avgLength));
         }
-        coverage[a]! += qw * qw;
-        bm25[a]! += (idf * tf * (BM25.k1 + 1)) / (tf + BM25.k1 * (1 - BM25.b + (BM25.b * len) / this.avgLength));
       }
     }
   }
@@ -174,6 +205,19 @@ export class WordBags {
     const positions = (this.positionsMemo ??= new Int32Array(longestPostings(starts)));
     const norms = this.lengthNorms();
     const columns = articles ? this.columns() : null;
+    // Each block's view of the mask and its marked articles, numbered from the block's first as its rows are.
+    const masks: Uint8Array[] = [];
+    const keys: Int32Array[] = [];
+    for (let b = 0, i = 0; b < this.blockCount; b++) {
+      const base = b * BLOCK;
+      masks.push(b ? mask.subarray(base) : mask);
+      if (!articles) continue;
+      // The last block takes the rest: the only one when rows are 32-bit (a file from before blocks).
+      let j = b + 1 < this.blockCount ? i : articles.length;
+      while (j < articles.length && articles[j]! < base + BLOCK) j++;
+      keys.push(b ? articles.subarray(i, j).map((a) => a - base) : articles.subarray(i, j));
+      i = j;
+    }
     for (let k = 0; k < q.ids.length; k++) {
       const id = q.ids[k]!;
       const qw = q.w[k]!;
@@ -191,15 +235,20 @@ export class WordBags {
         }
         continue;
       }
-      const marked = articles
-        ? gatherWithin(starts, rows, id, mask, positions, articles)
-        : gatherMarked(starts, rows, id, mask, positions);
-      for (let i = 0; i < marked; i++) {
-        const p = positions[i]!;
-        const a = rows[p]!;
-        const tf = values[p]!;
-        coverage[a]! += qw * qw;
-        bm25[a]! += (idf * tf * (BM25.k1 + 1)) / (tf + norms[a]!);
+      for (let b = 0; b < this.blockCount; b++) {
+        const base = b * BLOCK;
+        const from = this.edge(id, b);
+        const end = this.edge(id, b + 1);
+        const marked = articles
+          ? gatherWithinIn(rows, from, end, masks[b]!, positions, keys[b]!)
+          : gatherMarkedIn(rows, from, end, masks[b]!, positions);
+        for (let i = 0; i < marked; i++) {
+          const p = positions[i]!;
+          const a = base + rows[p]!;
+          const tf = values[p]!;
+          coverage[a]! += qw * qw;
+          bm25[a]! += (idf * tf * (BM25.k1 + 1)) / (tf + norms[a]!);
+        }
       }
     }
   }
@@ -235,7 +284,9 @@ export class WordBags {
             : most <= 0xff
               ? new Uint8Array(this.articles)
               : new Uint16Array(this.articles);
-        for (let p = starts[f]!; p < starts[f + 1]!; p++) column[rows[p]!] = values[p]!;
+        for (let b = 0; b < this.blockCount; b++)
+          for (let p = this.edge(f, b), end = this.edge(f, b + 1); p < end; p++)
+            column[b * BLOCK + rows[p]!] = values[p]!;
         columns.set(f, column);
       }
     return (this.columnsMemo = columns);
@@ -252,13 +303,35 @@ export class WordBags {
   }
 }
 
-/** `postings` with its articles as 16-bit and its counts as 8- or 16-bit integers where every one fits (see `BagPostings`). */
-function narrowed({ starts, rows, values }: BagPostings): BagPostings {
-  return {
-    starts,
-    rows: asUint16(rows) ?? rows,
-    values: asUnsigned(values, Uint8Array, 0xff) ?? asUint16(values) ?? values,
-  };
+/**
+ * `postings` with its articles as 16-bit integers (in blocks above 65,536
+ * articles) and its counts as 8- or 16-bit ones where every one fits (see
+ * `BagPostings`).
+ */
+export function narrowed({ starts, rows, values }: BagPostings): BagPostings {
+  const counts = asUnsigned(values, Uint8Array, 0xff) ?? asUint16(values) ?? values;
+  const short = asUint16(rows);
+  return short ? { starts, rows: short, values: counts } : { starts, ...inBlocks(starts, rows), values: counts };
+}
+
+/** 32-bit rows (in increasing order per feature, as Csr.build adds them) as 16-bit ones in blocks of BLOCK. */
+function inBlocks(starts: Int32Array, rows: Int32Array | Uint16Array): { rows: Uint16Array; blocks: Int32Array } {
+  const features = starts.length - 1;
+  let most = 0;
+  for (let p = 0; p < rows.length; p++) most = Math.max(most, rows[p]!);
+  const inner = Math.floor(most / BLOCK);
+  const blocks = new Int32Array(features * inner);
+  const low = new Uint16Array(rows.length);
+  for (let f = 0; f < features; f++) {
+    let b = 1;
+    for (let p = starts[f]!; p < starts[f + 1]!; p++) {
+      const row = rows[p]!;
+      while (b <= inner && row >= b * BLOCK) blocks[f * inner + b++ - 1] = p;
+      low[p] = row % BLOCK;
+    }
+    while (b <= inner) blocks[f * inner + b++ - 1] = starts[f + 1]!;
+  }
+  return { rows: low, blocks };
 }
 
 /** The same numbers as 16-bit integers, or null when one is not such an integer. */
