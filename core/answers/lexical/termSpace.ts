@@ -62,8 +62,9 @@ export class TermSpace {
     let df = new Float32Array(1024);
     let lastSeen = new Int32Array(1024).fill(-1);
     // Each word's feature ids, numbered on its first use: a KB repeats the same words, and hashing every gram of
-    // every word and looking each up among two million codes was most of the fit's counting (4.0 s of 5.9 at 10k
-    // articles). A text's codes are its words' in turn, so the ids come out as numbered code by code.
+    // every word and looking each up among two million codes cost more than the counting (splitting and fitting
+    // the 10k bench KB: 7.0-7.2 -> 3.1-5.2 s of CPU). A text's codes are its words' in turn, so the ids come out
+    // as numbered code by code.
     const idsOfWord = new Map<Lang, Map<string, Int32Array>>();
     const wordCodes: number[] = [];
     const counts = units.map((u, i) => {
