@@ -128,4 +128,36 @@ describe('value columns of the commonest features (a KB above FULL_SCORING_MAX a
     expect(scored.slice(2)).to.deep.equal([0, 0]);
     expect(scored[0]! + scored[1]!).to.not.equal(0);
   });
+
+  it('sums each article’s matched units in double precision, features in order of first use, as a Map per article did', () => {
+    let seed = 5;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const features = 40;
+    // Units of three articles interleaved, some unmatched, features shared and repeated in random orders.
+    const many = Array.from({ length: 30 }, (_, i) => {
+      const ids = [...new Set(Array.from({ length: 1 + (i % 9) }, () => Math.floor(random() * features)))];
+      return {
+        unit: { article: (i * 7) % 3, matched: i % 4 !== 1 },
+        vector: { ids: Int32Array.from(ids), w: Float32Array.from(ids, () => random() / 3) },
+      };
+    });
+    const built = Centroids.build(
+      features,
+      3,
+      many.map((m) => m.vector),
+      many.map((m) => m.unit),
+    ).parts();
+    const maps = [0, 1, 2].map(() => new Map<number, number>());
+    for (const { unit: u, vector: v } of many)
+      if (u.matched) v.ids.forEach((id, k) => maps[u.article]!.set(id, (maps[u.article]!.get(id) ?? 0) + v.w[k]!));
+    expect([...built.ids]).to.deep.equal(maps.flatMap((m) => [...m.keys()]));
+    expect([...built.w]).to.deep.equal([...Float32Array.from(maps.flatMap((m) => [...m.values()]))]);
+    expect([...built.norms]).to.deep.equal([
+      ...Float32Array.from(maps, (m) => Math.sqrt([...m.values()].reduce((acc, x) => acc + x * x, 0))),
+    ]);
+    const dots = many.map(({ unit: u, vector: v }) =>
+      u.matched ? v.ids.reduce((d, id, k) => d + v.w[k]! * maps[u.article]!.get(id)!, 0) : 0,
+    );
+    expect([...built.unitDots]).to.deep.equal([...Float32Array.from(dots)]);
+  });
 });

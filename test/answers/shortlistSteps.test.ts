@@ -106,4 +106,29 @@ describe('trainSoftmax on shortlists', () => {
     expect(model.weights).to.deep.equal(plainTraining(data, classes, features, maxCells, 3).weights);
     expect(model.weights).not.to.deep.equal(plainTraining(data, classes, features, maxCells, 6).weights);
   });
+
+  it('gives the same bits with shortlists of any length and dense blocks of any size (classes scored four at a time)', () => {
+    for (const dims of [1, 5, 8]) {
+      const data = Array.from({ length: 90 }, (_, i) => {
+        const y = i % classes;
+        const ids = [...new Set(Array.from({ length: 1 + (i % 7) }, () => Math.floor(random() * features)))];
+        const others = Array.from({ length: i % 9 }, (_, k) => (y + 1 + k * 5) % classes);
+        return {
+          x: {
+            ids: Int32Array.from(ids),
+            w: Float32Array.from(ids, () => random()),
+            dense: Float32Array.from({ length: dims }, () => random() - 0.5),
+          },
+          y,
+          // 1 to 9 classes: whole fours and the rest.
+          shortlist: Int32Array.from(new Set([...others, y])),
+        };
+      });
+      const maxCells = 30 * classes;
+      const model = trainSoftmax(data, classes, features, { maxCells });
+      const plain = plainTraining(data, classes, features, maxCells);
+      expect(model.weights).to.deep.equal(plain.weights);
+      expect(model.denseWeights).to.deep.equal(plain.denseWeights);
+    }
+  });
 });

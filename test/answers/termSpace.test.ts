@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { TermSpace } from '../../core/answers/lexical/termSpace.ts';
+import { featureCodes } from '../../core/answers/lexical/textFeatures.ts';
+import { words } from '../../core/text/analyze.ts';
 
 const units = [
   { text: 'Reset your password', lang: 'en' as const, article: 0 },
@@ -31,5 +33,26 @@ describe('TermSpace.fit', () => {
     seen.forEach(([i, pairs]) => expect(pairs).to.deep.equal([...all.counts[i]!]));
     // "password" twice in one unit counts 2.
     expect(Math.max(...seen[1]![1].map(([, c]) => c))).to.be.at.least(2);
+  });
+
+  it('numbers the codes of the texts in order of first use, word by word, with the words given or split from the text', () => {
+    // The same words in both languages (stemmed by each), and words repeated across units and within one.
+    const mixed = [
+      ...units,
+      { text: 'Portal password: contraseña, portal, reset', lang: 'en' as const, article: 2 },
+      { text: 'Contraseña del portal: reset password', lang: 'es' as const, article: 2 },
+    ];
+    const plain: number[] = [];
+    const seen = new Set<number>();
+    for (const u of mixed)
+      for (const code of featureCodes(u.text, u.lang)) if (!seen.has(code) && seen.add(code)) plain.push(code);
+    const fitted = TermSpace.fit(mixed, 3);
+    expect([...fitted.space.parts().codes]).to.deep.equal(plain);
+    const given = TermSpace.fit(
+      mixed.map((u) => ({ ...u, words: words(u.text) })),
+      3,
+    );
+    expect(given.space.parts()).to.deep.equal(fitted.space.parts());
+    expect(given.counts.map((c) => [...c!])).to.deep.equal(fitted.counts.map((c) => [...c!]));
   });
 });

@@ -74,15 +74,16 @@ export class TermModel {
     const vectors = options.wordVectors ?? null;
     const units = unitsOf(docs);
     const bags = WordBags.builder(docs.length);
+    // Each unit's words, split once: the feature space, the speller, the neighbour lookups and the classifier's
+    // meaning all read them.
+    const unitWords = units.map((u) => ({ words: words(u.text), lang: docs[u.article]!.lang }));
     // Only matched units (titles, questions, and passages of articles with few questions) are kept as counts
     // and vectors; every unit's counts pass through the word bags once.
     const { space, counts } = TermSpace.fit(
-      units.map((u) => ({ text: u.text, lang: docs[u.article]!.lang, article: u.article })),
+      units.map((u, i) => ({ text: u.text, lang: unitWords[i]!.lang, article: u.article, words: unitWords[i]!.words })),
       docs.length,
       { keep: (i) => units[i]!.matched, visit: (i, ids, c, n) => bags.add(units[i]!.article, ids, c, n) },
     );
-    // Each unit's words, split once: the speller, the neighbour lookups and the classifier's meaning all read them.
-    const unitWords = units.map((u) => ({ words: words(u.text), lang: docs[u.article]!.lang }));
     const unitVectors = counts.map((c) => c && space.weigh(c));
     const centroids = Centroids.build(space.size, docs.length, unitVectors, units);
     const entries = units.flatMap((u, row) => (u.matched ? [{ row, vector: unitVectors[row]! }] : []));

@@ -14,19 +14,22 @@ export const KIND = { word: 0, char3: 1, char4: 2, char5: 3 } as const;
 
 export function featureCodes(text: string, lang: Lang): number[] {
   const out: number[] = [];
-  for (const w of words(text)) {
-    out.push(withKind(hashString(cachedStem(w, lang), 0x9e3779b9), KIND.word));
-    const padded = ` ${w} `;
-    for (let i = 0; i + 3 <= padded.length; i++) {
-      let h = 0x811c9dc5;
-      for (let j = i; j < i + 5 && j < padded.length; j++) {
-        h = Math.imul(h ^ padded.charCodeAt(j), 0x01000193);
-        const n = j - i + 1;
-        if (n >= 3) out.push(withKind(h, n - 2));
-      }
+  for (const w of words(text)) wordFeatureCodes(w, lang, out);
+  return out;
+}
+
+/** A word's codes (its stem's, then its grams'), appended to `out`: `featureCodes` of a text is its words' in turn. */
+export function wordFeatureCodes(w: string, lang: Lang, out: number[]): void {
+  out.push(withKind(hashString(cachedStem(w, lang), 0x9e3779b9), KIND.word));
+  const padded = ` ${w} `;
+  for (let i = 0; i + 3 <= padded.length; i++) {
+    let h = 0x811c9dc5;
+    for (let j = i; j < i + 5 && j < padded.length; j++) {
+      h = Math.imul(h ^ padded.charCodeAt(j), 0x01000193);
+      const n = j - i + 1;
+      if (n >= 3) out.push(withKind(h, n - 2));
     }
   }
-  return out;
 }
 
 /** The code of a (folded) word: the code of its stem. */
