@@ -1,7 +1,8 @@
 import type { Lang } from '../../contracts/api.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
 import { CodeNumbering, CodeTable } from './codeTable.ts';
-import { CHAR_WEIGHT, featureCodes, featureWeight, KIND, kindOf } from './textFeatures.ts';
+import { words } from '../../text/analyze.ts';
+import { CHAR_WEIGHT, featureCodes, featureCodesOf, featureWeight, KIND, kindOf } from './textFeatures.ts';
 
 /** How often each feature occurs in one text, by feature id. */
 export type FeatureCounts = Map<number, number>;
@@ -121,12 +122,19 @@ export class TermSpace {
    * tf-idf weight of the others, which `weigh` adds to the vector's length.
    */
   count(text: string, lang: Lang): { counts: FeatureCounts; unknownNorm2: number } {
+    return this.countWords(words(text), lang);
+  }
+
+  /** `count` of a text already split into its words (`words(text)`). */
+  countWords(ws: readonly string[], lang: Lang): { counts: FeatureCounts; unknownNorm2: number } {
     const counts: FeatureCounts = new Map();
+    // Keyed by the code as a signed 32-bit number: codes from 2^31 on would be heap numbers, one allocated per key.
     const unknownCounts = new Map<number, number>();
-    for (const code of featureCodes(text, lang)) {
+    codeScratch.length = 0;
+    for (const code of featureCodesOf(ws, lang, codeScratch)) {
       const id = this.codes.get(code);
       if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
-      else unknownCounts.set(code, (unknownCounts.get(code) ?? 0) + 1);
+      else unknownCounts.set(code | 0, (unknownCounts.get(code | 0) ?? 0) + 1);
     }
     let unknownNorm2 = 0;
     for (const [code, c] of unknownCounts)
@@ -144,8 +152,10 @@ export class TermSpace {
     const w = new Float32Array(counts.size);
     let norm = extraNorm;
     let k = 0;
+    // Most questions borrow nothing: no lookup per feature then (a factor of 1 changes no weight).
+    const boosted = boost?.size ? boost : undefined;
     for (const [id, c] of counts) {
-      const f = (1 + Math.log(c)) * this.idf[id]! * this.weightOf(id) * (boost?.get(id) ?? 1);
+      const f = (1 + Math.log(c)) * this.idf[id]! * this.weightOf(id) * (boosted?.get(id) ?? 1);
       ids[k] = id;
       w[k++] = f;
       norm += f * f;
@@ -179,6 +189,9 @@ export class TermSpace {
     return id < this.idf.length ? this.idf[id]! : this.unknownIdf;
   }
 }
+
+/** The codes of the text being counted: one array for every question, not one allocated per question. */
+const codeScratch: number[] = [];
 
 /**
  * One unit's feature counts in flat arrays reused from unit to unit, in

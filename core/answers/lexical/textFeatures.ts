@@ -13,8 +13,16 @@ import { cachedStem } from '../../text/cachedTerms.ts';
 export const KIND = { word: 0, char3: 1, char4: 2, char5: 3 } as const;
 
 export function featureCodes(text: string, lang: Lang): number[] {
-  const out: number[] = [];
-  for (const w of words(text)) {
+  return featureCodesOf(words(text), lang, []);
+}
+
+/**
+ * `featureCodes` of words already split (`words(text)`), appended to `out`:
+ * a question's reader splits its text once for all its stages, and reuses
+ * one array for the codes of every question.
+ */
+export function featureCodesOf(ws: readonly string[], lang: Lang, out: number[]): number[] {
+  for (const w of ws) {
     out.push(withKind(hashString(cachedStem(w, lang), 0x9e3779b9), KIND.word));
     const padded = ` ${w} `;
     for (let i = 0; i + 3 <= padded.length; i++) {
