@@ -175,14 +175,30 @@ export class TermSpace {
     let keep: number[] = [];
     for (let k = 0; k < v.ids.length; k++)
       if (this.kinds[v.ids[k]!] === KIND.word || this.kinds[v.ids[k]!] === KIND.char4) keep.push(k);
-    const weight = (k: number) =>
+    if (keep.length > max)
+      keep = keep.sort((a, b) => this.classifierWeight(v, b) - this.classifierWeight(v, a)).slice(0, max);
+    // Filled in place: every question comes through here, and typed arrays built from callbacks cost more than the sums.
+    const ids = new Int32Array(keep.length);
+    const w = new Float32Array(keep.length);
+    let norm2 = 0;
+    for (let i = 0; i < keep.length; i++) {
+      ids[i] = v.ids[keep[i]!]!;
+      w[i] = this.classifierWeight(v, keep[i]!);
+      // The weight as stored (32-bit) is what the norm sums, as it always did.
+      norm2 += w[i]! * w[i]!;
+    }
+    const norm = Math.sqrt(norm2) || 1;
+    for (let i = 0; i < w.length; i++) w[i]! /= norm;
+    return { ids, w };
+  }
+
+  /** Feature `k` of `v` as the classifier weighs it (see `forClassifier`). */
+  private classifierWeight(v: SparseVector, k: number): number {
+    return (
       v.w[k]! *
       (this.kinds[v.ids[k]!] === KIND.word ? 1 : CLASSIFIER_CHAR_BOOST) *
-      (1 + CLASSIFIER_IDF_FLATTEN / this.idfOf(v.ids[k]!));
-    if (keep.length > max) keep = keep.sort((a, b) => weight(b) - weight(a)).slice(0, max);
-    const w = Float32Array.from(keep, weight);
-    const norm = Math.sqrt(w.reduce((acc, x) => acc + x * x, 0)) || 1;
-    return { ids: Int32Array.from(keep, (k) => v.ids[k]!), w: w.map((x) => x / norm) };
+      (1 + CLASSIFIER_IDF_FLATTEN / this.idfOf(v.ids[k]!))
+    );
   }
 
   private idfOf(id: number): number {
