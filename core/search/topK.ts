@@ -48,9 +48,37 @@ export class TopK {
     labels[i] = label;
   }
 
+  /**
+   * The pairs kept, best first (higher similarity, then the earlier label),
+   * taken off the heap worst first: the heap is empty after. Labels are
+   * unique, so the order is total and the same as sorting them gives;
+   * Array.prototype.sort with a comparator cost a search on a small KB more
+   * than its scan.
+   */
   sorted(): { similarity: number; label: number }[] {
-    const out = Array.from({ length: this.size }, (_, i) => ({ similarity: this.sims[i]!, label: this.labels[i]! }));
-    return out.sort((a, b) => b.similarity - a.similarity || a.label - b.label);
+    const { sims, labels } = this;
+    const out: { similarity: number; label: number }[] = new Array(this.size);
+    while (this.size > 0) {
+      const last = --this.size;
+      out[last] = { similarity: sims[0]!, label: labels[0]! };
+      // The last leaf goes to the root and sinks below every worse pair (the loop of `push`, on a heap of `last`).
+      const similarity = sims[last]!;
+      const label = labels[last]!;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= last) break;
+        const r = l + 1;
+        const c = r < last && worse(sims[r]!, labels[r]!, sims[l]!, labels[l]!) ? r : l;
+        if (!worse(sims[c]!, labels[c]!, similarity, label)) break;
+        sims[i] = sims[c]!;
+        labels[i] = labels[c]!;
+        i = c;
+      }
+      sims[i] = similarity;
+      labels[i] = label;
+    }
+    return out;
   }
 }
 

@@ -77,6 +77,17 @@ describe('chooseLanguage', () => {
     });
   }
 
+  it('reads a word the same the second time, and a KB’s words for that KB only', () => {
+    const clues = { text: 'olvide mi contrasena factura' };
+    const first = chooseLanguage(clues, { articles, defaultLang: 'en' });
+    expect(chooseLanguage(clues, { articles, defaultLang: 'en' }))
+      .to.equal(first)
+      .and.to.equal('es');
+    // Without this KB's articles, "contrasena" and "factura" have no language of their own: one stopword is not sure.
+    expect(chooseLanguage({ ...clues, requested: 'en' }, { defaultLang: 'en' })).to.equal('en');
+    expect(chooseLanguage({ ...clues, requested: 'en' }, { articles, defaultLang: 'en' })).to.equal('es');
+  });
+
   for (const { tag, lang } of [
     { tag: 'es', lang: 'es' },
     { tag: 'es-ES', lang: 'es' },

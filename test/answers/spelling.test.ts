@@ -69,5 +69,21 @@ describe('spelling against the KB’s own words', () => {
     for (const c of cases)
       it(`${c.words.join(' ')} → ${c.expects.join(' ') || 'nothing'} (${c.description})`, () =>
         expect(speller.compounds(c.words, known)).to.deep.equal(c.expects));
+
+    it('remembers each word’s split when given a place to: the same parts again, without trying its cuts', () => {
+      const splits = new Map<string, string[]>();
+      const asked: string[] = [];
+      const counting = (w: string) => (asked.push(w), known(w));
+      const question = ['next', 'payday', 'crdnot'];
+      const first = speller.compounds(question, counting, splits);
+      const askedFirst = asked.length;
+      asked.length = 0;
+      expect(speller.compounds(question, counting, splits)).to.deep.equal(first);
+      expect(first).to.deep.equal(speller.compounds(question, known));
+      expect(first).to.deep.equal(['pay', 'day']);
+      // Only the joined pairs are asked again ("nextpayday", "paydaycrdnot"): no word is cut a second time.
+      expect(asked).to.deep.equal(['nextpayday', 'paydaycrdnot']);
+      expect(askedFirst).to.be.greaterThan(asked.length);
+    });
   });
 });

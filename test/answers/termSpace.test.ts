@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { TermSpace } from '../../core/answers/lexical/termSpace.ts';
-import { featureCodes } from '../../core/answers/lexical/textFeatures.ts';
+import { featureCodes, featureWeight } from '../../core/answers/lexical/textFeatures.ts';
 import { words } from '../../core/text/analyze.ts';
 
 const units = [
@@ -54,5 +54,34 @@ describe('TermSpace.fit', () => {
     );
     expect(given.space.parts()).to.deep.equal(fitted.space.parts());
     expect(given.counts.map((c) => [...c!])).to.deep.equal(fitted.counts.map((c) => [...c!]));
+  });
+});
+
+describe('TermSpace.count', () => {
+  const { space } = TermSpace.fit(units, 2);
+  const cases = [
+    { text: 'Reset my password', description: 'features the KB uses only' },
+    { text: 'Reset my pasword on the zebra portal, zebra!', description: 'features the KB never uses, one twice' },
+    { text: 'Olvidé la contraseña del portal', description: 'another language' },
+  ];
+  for (const c of cases)
+    it(`counts a text split into words as the text itself (${c.description})`, () => {
+      const lang = c.text.startsWith('Olvid') ? 'es' : 'en';
+      const split = space.countWords(words(c.text), lang);
+      const whole = space.count(c.text, lang);
+      expect([...split.counts]).to.deep.equal([...whole.counts]);
+      expect(split.unknownNorm2).to.equal(whole.unknownNorm2);
+    });
+
+  it('lengthens a vector by each feature the KB never uses, once per distinct code, codes from 2^31 on included', () => {
+    const text = 'zebra quokka xylophone quokka';
+    const codes = featureCodes(text, 'en').filter((code) => space.idOf(code) === undefined);
+    expect(codes.some((code) => code >= 2 ** 31)).to.equal(true);
+    const counts = new Map<number, number>();
+    for (const code of codes) counts.set(code, (counts.get(code) ?? 0) + 1);
+    const { unknownIdf } = space.parts();
+    let expected = 0;
+    for (const [code, c] of counts) expected += ((1 + Math.log(c)) * unknownIdf * featureWeight(code)) ** 2;
+    expect(space.count(text, 'en').unknownNorm2).to.equal(expected);
   });
 });

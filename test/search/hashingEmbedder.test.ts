@@ -41,9 +41,20 @@ const TEXTS: { text: string; lang: Lang }[] = [
   { text: 'the a of to', lang: 'en' },
   { text: '', lang: 'es' },
   { text: 'Wi‑Fi 日本語 Ωmega naïve café', lang: 'en' },
+  // Two grams with one hash ("c:fuzx", "c:42ad"): they must still count apart.
+  { text: 'fuzx 42ad fuzx', lang: 'en' },
 ];
 
 describe('HashingEmbedder', () => {
+  it('has a real collision among the texts it checks', () => {
+    const fnv1a = (t: string) => {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
+      return h >>> 0;
+    };
+    expect(fnv1a('c:fuzx')).to.equal(fnv1a('c:42ad'));
+  });
+
   it('gives the hashing trick written out, bit for bit, however often its words were seen before', () => {
     const embedder = new HashingEmbedder(256, 0.5);
     for (const round of [1, 2])

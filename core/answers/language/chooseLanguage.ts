@@ -77,13 +77,33 @@ function sureLanguageOf(
     .normalize('NFC')
     .toLowerCase()
     .match(/[\p{L}\p{N}]+/gu) ?? []) {
-    const folded = fold(raw);
+    const { folded, lang: own } = wordVote(raw);
     if (seen.has(folded)) continue;
     seen.add(folded);
-    const lang = wordLang(raw) ?? (articles ? kbWordLang(folded, articles) : null);
+    const lang = own ?? (articles ? kbWordLang(folded, articles) : null);
     if (lang) votes[lang]++;
   }
   const lang: Lang = votes.es > votes.en ? 'es' : 'en';
   const other: Lang = lang === 'es' ? 'en' : 'es';
   return votes[lang] - votes[other] >= SURE_MARGIN && guess() === lang ? lang : null;
 }
+
+/**
+ * A word as `sureLanguageOf` reads it: folded, and its own vote (Spanish
+ * letters, a stopword of one language), both pure functions of the word.
+ * Remembered, as questions repeat their words: folding each word twice
+ * (Unicode normalisation and a regular expression) was most of choosing a
+ * language. Bounded like the speller's corrections.
+ */
+function wordVote(raw: string): { folded: string; lang: Lang | null } {
+  let vote = wordVotes.get(raw);
+  if (!vote) {
+    if (wordVotes.size >= MAX_REMEMBERED) wordVotes.clear();
+    vote = { folded: fold(raw), lang: wordLang(raw) };
+    wordVotes.set(raw, vote);
+  }
+  return vote;
+}
+
+const wordVotes = new Map<string, { folded: string; lang: Lang | null }>();
+const MAX_REMEMBERED = 50_000;

@@ -28,7 +28,7 @@ export function kbWordLang(word: string, articles: ReadonlyMap<string, Article>)
   let vocabulary = vocabularies.get(articles);
   if (!vocabulary) vocabularies.set(articles, (vocabulary = vocabularyOf(articles)));
   const langs = vocabulary.get(word);
-  return langs?.size === 1 ? [...langs][0]! : null;
+  return langs?.size === 1 ? langs.values().next().value! : null;
 }
 
 function vocabularyOf(articles: ReadonlyMap<string, Article>): Vocabulary {

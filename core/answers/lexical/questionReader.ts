@@ -37,6 +37,11 @@ export class QuestionReader {
     private readonly neighbours: WordNeighbours | null,
   ) {}
 
+  /** Each language's compound splits (see `Speller.compounds`). */
+  private readonly splits = { es: new Map<string, string[]>(), en: new Map<string, string[]>() };
+  /** Each word's borrowed neighbours (see `nearOf`). */
+  private readonly near = new Map<string, [id: number, similarity: number][]>();
+
   /** Learns the KB's vocabulary (for spelling) and its content words' neighbours from its units' words. */
   static fit(
     space: TermSpace,
@@ -62,12 +67,12 @@ export class QuestionReader {
 
   /** A question as a unit vector; words the KB never uses still count in its length, so they dilute every match. */
   read(text: string, lang: Lang, synonymStems: readonly string[] = []): QuestionVector {
-    const { counts, unknownNorm2 } = this.space.count(text, lang);
     const questionWords = words(text);
+    const { counts, unknownNorm2 } = this.space.countWords(questionWords, lang);
     const borrowed = new Borrowed(counts);
     for (const w of questionWords) borrowed.add(this.wordId(this.speller.correct(w), lang), SPELLING_WEIGHT);
-    for (const w of this.speller.compounds(questionWords, (x) => this.wordId(x, lang) !== undefined))
-      borrowed.add(this.wordId(w, lang));
+    const known = (x: string) => this.wordId(x, lang) !== undefined;
+    for (const w of this.speller.compounds(questionWords, known, this.splits[lang])) borrowed.add(this.wordId(w, lang));
     if (this.neighbours && lang === this.vectors!.lang) this.addNeighbours(questionWords, lang, borrowed);
     for (const s of synonymStems) borrowed.add(this.space.idOf(stemCode(s)), SYNONYM_WEIGHT);
     return {
@@ -82,12 +87,30 @@ export class QuestionReader {
    * uses (and cannot spell-correct), only close ones for a word it knows.
    */
   private addNeighbours(questionWords: readonly string[], lang: Lang, borrowed: Borrowed): void {
-    for (const w of questionWords) {
-      if (!isContentWord(w, lang) || this.speller.correct(w) !== null) continue;
+    for (const w of questionWords) for (const [id, similarity] of this.nearOf(w, lang)) borrowed.add(id, similarity);
+  }
+
+  /**
+   * The features a question word borrows from its neighbours, with their
+   * similarities: a pure function of the word for this reader (the
+   * neighbours' language is fixed), remembered as the speller's corrections
+   * are, so a repeated word costs one lookup instead of its checks and a
+   * stem per neighbour.
+   */
+  private nearOf(w: string, lang: Lang): [id: number, similarity: number][] {
+    const remembered = this.near.get(w);
+    if (remembered) return remembered;
+    const found: [number, number][] = [];
+    if (isContentWord(w, lang) && this.speller.correct(w) === null) {
       const min = this.wordId(w, lang) !== undefined ? MEANING.minSimilarityKnown : MEANING.minSimilarity;
-      for (const [near, similarity] of this.neighbours!.of(w))
-        if (similarity >= min) borrowed.add(this.wordId(near, lang), similarity);
+      for (const [near, similarity] of this.neighbours!.of(w)) {
+        const id = similarity >= min ? this.wordId(near, lang) : undefined;
+        if (id !== undefined) found.push([id, similarity]);
+      }
     }
+    if (this.near.size >= MAX_REMEMBERED) this.near.clear();
+    this.near.set(w, found);
+    return found;
   }
 
   /** The feature id of a word (its stem), or undefined when the KB never uses it (or there is no word). */
@@ -95,6 +118,9 @@ export class QuestionReader {
     return word === null ? undefined : this.space.idOf(wordCode(word, lang));
   }
 }
+
+/** Words remembered per reader for splits and neighbours, as the speller bounds its corrections. */
+const MAX_REMEMBERED = 50_000;
 
 /** A question's feature counts, with the KB features it borrowed and their weights. */
 class Borrowed {

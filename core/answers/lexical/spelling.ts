@@ -67,21 +67,27 @@ export class Speller {
    * timezone, "payday" for its "pay day"). `known` says whether the KB uses a
    * word (in any form: the caller compares stems). A word is split only
    * when the KB does not know it, into the first two known parts found.
+   * `splits` remembers each word's split for this one `known` (its owner
+   * keeps one per language): trying every cut of a word the KB does not
+   * know is most of the cost, and questions repeat their words.
    */
-  compounds(ws: readonly string[], known: (word: string) => boolean): string[] {
+  compounds(ws: readonly string[], known: (word: string) => boolean, splits?: Map<string, string[]>): string[] {
     const out: string[] = [];
     for (let i = 0; i + 1 < ws.length; i++) {
       const joined = ws[i]! + ws[i + 1]!;
       if (joined.length >= MIN_LENGTH + 2 && known(joined)) out.push(joined);
     }
     for (const w of ws) {
-      if (w.length < 2 * MIN_PART || /\d/.test(w) || known(w)) continue;
-      for (let k = MIN_PART; k + MIN_PART <= w.length; k++) {
-        if (known(w.slice(0, k)) && known(w.slice(k))) {
-          out.push(w.slice(0, k), w.slice(k));
-          break;
+      if (w.length < 2 * MIN_PART) continue;
+      let parts = splits?.get(w);
+      if (!parts) {
+        parts = split(w, known);
+        if (splits) {
+          if (splits.size >= MAX_REMEMBERED) splits.clear();
+          splits.set(w, parts);
         }
       }
+      out.push(...parts);
     }
     return out;
   }
@@ -133,6 +139,14 @@ export interface SpellerParts {
   counts: Int32Array;
   starts: Int32Array;
   entries: Int32Array;
+}
+
+/** The first two known parts of a word the KB does not know, or none. */
+function split(w: string, known: (word: string) => boolean): string[] {
+  if (/\d/.test(w) || known(w)) return [];
+  for (let k = MIN_PART; k + MIN_PART <= w.length; k++)
+    if (known(w.slice(0, k)) && known(w.slice(k))) return [w.slice(0, k), w.slice(k)];
+  return [];
 }
 
 /** Shorter words have too many neighbours one edit away to guess. */

@@ -2,7 +2,15 @@ import type { Lang } from '../../contracts/api.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
 import { CodeNumbering, CodeTable } from './codeTable.ts';
 import { words } from '../../text/analyze.ts';
-import { CHAR_WEIGHT, featureCodes, featureWeight, KIND, kindOf, wordFeatureCodes } from './textFeatures.ts';
+import {
+  CHAR_WEIGHT,
+  featureCodes,
+  featureCodesOf,
+  featureWeight,
+  KIND,
+  kindOf,
+  wordFeatureCodes,
+} from './textFeatures.ts';
 
 /** How often each feature occurs in one text, by feature id. */
 export type FeatureCounts = Map<number, number>;
@@ -137,12 +145,19 @@ export class TermSpace {
    * tf-idf weight of the others, which `weigh` adds to the vector's length.
    */
   count(text: string, lang: Lang): { counts: FeatureCounts; unknownNorm2: number } {
+    return this.countWords(words(text), lang);
+  }
+
+  /** `count` of a text already split into its words (`words(text)`). */
+  countWords(ws: readonly string[], lang: Lang): { counts: FeatureCounts; unknownNorm2: number } {
     const counts: FeatureCounts = new Map();
+    // Keyed by the code as a signed 32-bit number: codes from 2^31 on would be heap numbers, one allocated per key.
     const unknownCounts = new Map<number, number>();
-    for (const code of featureCodes(text, lang)) {
+    codeScratch.length = 0;
+    for (const code of featureCodesOf(ws, lang, codeScratch)) {
       const id = this.codes.get(code);
       if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
-      else unknownCounts.set(code, (unknownCounts.get(code) ?? 0) + 1);
+      else unknownCounts.set(code | 0, (unknownCounts.get(code | 0) ?? 0) + 1);
     }
     let unknownNorm2 = 0;
     for (const [code, c] of unknownCounts)
@@ -160,8 +175,10 @@ export class TermSpace {
     const w = new Float32Array(counts.size);
     let norm = extraNorm;
     let k = 0;
+    // Most questions borrow nothing: no lookup per feature then (a factor of 1 changes no weight).
+    const boosted = boost?.size ? boost : undefined;
     for (const [id, c] of counts) {
-      const f = (1 + Math.log(c)) * this.idf[id]! * this.weightOf(id) * (boost?.get(id) ?? 1);
+      const f = (1 + Math.log(c)) * this.idf[id]! * this.weightOf(id) * (boosted?.get(id) ?? 1);
       ids[k] = id;
       w[k++] = f;
       norm += f * f;
@@ -181,20 +198,39 @@ export class TermSpace {
     let keep: number[] = [];
     for (let k = 0; k < v.ids.length; k++)
       if (this.kinds[v.ids[k]!] === KIND.word || this.kinds[v.ids[k]!] === KIND.char4) keep.push(k);
-    const weight = (k: number) =>
+    if (keep.length > max)
+      keep = keep.sort((a, b) => this.classifierWeight(v, b) - this.classifierWeight(v, a)).slice(0, max);
+    // Filled in place: every question comes through here, and typed arrays built from callbacks cost more than the sums.
+    const ids = new Int32Array(keep.length);
+    const w = new Float32Array(keep.length);
+    let norm2 = 0;
+    for (let i = 0; i < keep.length; i++) {
+      ids[i] = v.ids[keep[i]!]!;
+      w[i] = this.classifierWeight(v, keep[i]!);
+      // The weight as stored (32-bit) is what the norm sums, as it always did.
+      norm2 += w[i]! * w[i]!;
+    }
+    const norm = Math.sqrt(norm2) || 1;
+    for (let i = 0; i < w.length; i++) w[i]! /= norm;
+    return { ids, w };
+  }
+
+  /** Feature `k` of `v` as the classifier weighs it (see `forClassifier`). */
+  private classifierWeight(v: SparseVector, k: number): number {
+    return (
       v.w[k]! *
       (this.kinds[v.ids[k]!] === KIND.word ? 1 : CLASSIFIER_CHAR_BOOST) *
-      (1 + CLASSIFIER_IDF_FLATTEN / this.idfOf(v.ids[k]!));
-    if (keep.length > max) keep = keep.sort((a, b) => weight(b) - weight(a)).slice(0, max);
-    const w = Float32Array.from(keep, weight);
-    const norm = Math.sqrt(w.reduce((acc, x) => acc + x * x, 0)) || 1;
-    return { ids: Int32Array.from(keep, (k) => v.ids[k]!), w: w.map((x) => x / norm) };
+      (1 + CLASSIFIER_IDF_FLATTEN / this.idfOf(v.ids[k]!))
+    );
   }
 
   private idfOf(id: number): number {
     return id < this.idf.length ? this.idf[id]! : this.unknownIdf;
   }
 }
+
+/** The codes of the text being counted: one array for every question, not one allocated per question. */
+const codeScratch: number[] = [];
 
 /**
  * One unit's feature counts in flat arrays reused from unit to unit, in

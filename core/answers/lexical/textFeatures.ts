@@ -13,8 +13,16 @@ import { cachedStem } from '../../text/cachedTerms.ts';
 export const KIND = { word: 0, char3: 1, char4: 2, char5: 3 } as const;
 
 export function featureCodes(text: string, lang: Lang): number[] {
-  const out: number[] = [];
-  for (const w of words(text)) wordFeatureCodes(w, lang, out);
+  return featureCodesOf(words(text), lang, []);
+}
+
+/**
+ * `featureCodes` of words already split (`words(text)`), appended to `out`:
+ * a question's reader splits its text once for all its stages, and reuses
+ * one array for the codes of every question.
+ */
+export function featureCodesOf(ws: readonly string[], lang: Lang, out: number[]): number[] {
+  for (const w of ws) wordFeatureCodes(w, lang, out);
   return out;
 }
 
