@@ -33,12 +33,18 @@ export class TopK {
       labels[i] = label;
       return;
     }
+    this.sink(similarity, label, this.k);
+  }
+
+  /** Puts (similarity, label) at the root of the heap's first `size` slots and sinks it below every worse pair. */
+  private sink(similarity: number, label: number, size: number): void {
+    const { sims, labels } = this;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
-      if (l >= this.k) break;
+      if (l >= size) break;
       const r = l + 1;
-      const c = r < this.k && worse(sims[r]!, labels[r]!, sims[l]!, labels[l]!) ? r : l;
+      const c = r < size && worse(sims[r]!, labels[r]!, sims[l]!, labels[l]!) ? r : l;
       if (!worse(sims[c]!, labels[c]!, similarity, label)) break;
       sims[i] = sims[c]!;
       labels[i] = labels[c]!;
@@ -61,22 +67,8 @@ export class TopK {
     while (this.size > 0) {
       const last = --this.size;
       out[last] = { similarity: sims[0]!, label: labels[0]! };
-      // The last leaf goes to the root and sinks below every worse pair (the loop of `push`, on a heap of `last`).
-      const similarity = sims[last]!;
-      const label = labels[last]!;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= last) break;
-        const r = l + 1;
-        const c = r < last && worse(sims[r]!, labels[r]!, sims[l]!, labels[l]!) ? r : l;
-        if (!worse(sims[c]!, labels[c]!, similarity, label)) break;
-        sims[i] = sims[c]!;
-        labels[i] = labels[c]!;
-        i = c;
-      }
-      sims[i] = similarity;
-      labels[i] = label;
+      // The last leaf goes to the root and sinks below every worse pair, on a heap of `last`.
+      this.sink(sims[last]!, labels[last]!, last);
     }
     return out;
   }

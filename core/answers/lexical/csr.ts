@@ -79,7 +79,7 @@ export class Csr {
         continue;
       }
       const n = marked
-        ? gatherWithin(starts, rows, id, mask, positions, marked.rows, marked.ranges)
+        ? gatherWithinIn(rows, starts[id]!, starts[id + 1]!, mask, positions, marked.rows, marked.ranges)
         : this.masked(id, mask);
       for (let i = 0; i < n; i++) {
         const p = positions[i]!;
@@ -179,25 +179,13 @@ export function gatherMarkedIn(
 export const SEARCH_RATIO = 16;
 
 /**
- * gatherMarked's positions of `feature`'s marked postings, the same ones in
- * the same order, found by searching when the feature has SEARCH_RATIO
- * postings or more per key (see gatherSearched), else by walking them all.
- * `keys` (increasing): the marked rows, or with `ranges` the keys whose row
- * ranges hold every marked row.
+ * gatherMarked's positions of the marked postings from `from` to `end` (a
+ * feature's, or one block of them: see BagPostings), the same ones in the
+ * same order, found by searching when there are SEARCH_RATIO postings or
+ * more per key (see gatherSearched), else by walking them all. `keys`
+ * (increasing): the marked rows, or with `ranges` the keys whose row ranges
+ * hold every marked row.
  */
-export function gatherWithin(
-  starts: Int32Array,
-  rows: Int32Array | Uint16Array,
-  feature: number,
-  mask: Uint8Array,
-  positions: Int32Array,
-  keys: Int32Array,
-  ranges?: Int32Array,
-): number {
-  return gatherWithinIn(rows, starts[feature]!, starts[feature + 1]!, mask, positions, keys, ranges);
-}
-
-/** `gatherWithin` over the postings from `from` to `end` (one block of a feature's: see BagPostings). */
 export function gatherWithinIn(
   rows: Int32Array | Uint16Array,
   from: number,
