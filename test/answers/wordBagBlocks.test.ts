@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { decodeTermModel, encodeTermModel } from '../../core/answers/codecs/termModelCodec.ts';
 import { decodeBundle } from '../../core/answers/codecs/typedBundle.ts';
 import { TermModel } from '../../core/answers/lexical/termModel.ts';
-import { BLOCK, narrowed, WordBags, type WordBagParts } from '../../core/answers/lexical/wordBags.ts';
+import { BLOCK, narrowed } from '../../core/answers/lexical/bagPostings.ts';
+import { WordBags, type WordBagParts } from '../../core/answers/lexical/wordBags.ts';
 
 // A KB past two blocks of 65,536 articles: features 0–3 in most articles (count columns on a large KB), 4 in about
 // 15 % (searched for the candidates: 16 postings or more per candidate in each block), 5–3,004 rare.

@@ -1,6 +1,6 @@
 import { Csr } from '../lexical/csr.ts';
 import type { TermModelParts } from '../lexical/termModel.ts';
-import type { BagPostings } from '../lexical/wordBags.ts';
+import type { BagPostings } from '../lexical/bagPostings.ts';
 import { arrayOf, bundlePieces, decodeBundle, joinPieces, type BundleArray } from './typedBundle.ts';
 
 /**
