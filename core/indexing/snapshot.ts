@@ -81,7 +81,7 @@ export interface SnapshotData {
   items: SnapshotItem[];
   /** Every item's vector; null when read without them (`readSnapshot`'s `vectors: 'if-needed'`). */
   vectors: Float32Array[] | null;
-  /** The full-text index as MiniSearch's JSON: written by a build; `readSnapshot` leaves it to `readFullTextJson`. */
+  /** The full-text index as MiniSearch's JSON: written by a build; `readSnapshot` leaves it to `readFullTextLines`. */
   fullTextJson: string;
   /** The trained phrase classifier: loading uses it instead of retraining. Absent in older snapshots. */
   classifier?: SavedClassifier;
@@ -181,7 +181,7 @@ export async function readManifest(dir: string): Promise<Manifest> {
 }
 
 /**
- * Read a snapshot's files but the full-text index (`readFullTextJson`); any
+ * Read a snapshot's files but the full-text index (`readFullTextLines`); any
  * missing or unreadable file is IndexCorruptError, except the stored models
  * (classifier, lexical model, centroids), which are fitted again when
  * unreadable, and items.bin, read from items.json then. `vectors: 'if-needed'` skips the vector file when
@@ -251,44 +251,11 @@ function itemsReader(file: string): () => SnapshotItem[] {
 /**
  * The snapshot's full-text index (fulltext.json) line by line, read as the
  * lines are asked for (MiniSearchIndex.fromJsonLines); IndexCorruptError
- * when it is missing or a read fails.
+ * when it is missing or a read fails. Stopping early closes the file.
  */
 export function* readFullTextLines(dir: string): Generator<string> {
-  const file = path.join(dir, FILES.fullText);
-  let lines: Generator<string>;
   try {
-    lines = readTextLines(file);
-  } catch (error) {
-    throw unreadableFullText(dir, error);
-  }
-  try {
-    for (;;) {
-      let next: IteratorResult<string>;
-      try {
-        next = lines.next();
-      } catch (error) {
-        throw unreadableFullText(dir, error);
-      }
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    lines.return(undefined);
-  }
-}
-
-function unreadableFullText(dir: string, error: unknown): IndexCorruptError {
-  return new IndexCorruptError(`the full-text index of ${dir} is unreadable: ${(error as Error).message}`, {
-    cause: error,
-  });
-}
-
-/** The snapshot's full-text index as MiniSearch's JSON; IndexCorruptError when it is missing or unreadable. */
-export async function readFullTextJson(dir: string): Promise<string> {
-  try {
-    // Read and decoded in one call, leaving no 12 MB Buffer (at 10k articles) for the next full GC: read after
-    // "ready", when a server may see none for a long while, such a Buffer stayed in its RSS.
-    return readFileSync(path.join(dir, FILES.fullText), 'utf8');
+    yield* readTextLines(path.join(dir, FILES.fullText));
   } catch (error) {
     throw new IndexCorruptError(`the full-text index of ${dir} is unreadable: ${(error as Error).message}`, {
       cause: error,

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { calibrate, prepareCalibration } from '../../core/answers/pipeline/coverage.ts';
 import { buildIndex, type BuildSummary } from '../../core/indexing/buildIndex.ts';
 import { indexFromData } from '../../core/indexing/kbIndex.ts';
-import { readFullTextJson, readSnapshot } from '../../core/indexing/snapshot.ts';
+import { readFullTextLines, readSnapshot } from '../../core/indexing/snapshot.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
 import { FIXTURE_KB } from '../helpers/fixtureKb.ts';
 import { tempDir } from '../helpers/tempDir.ts';
@@ -40,7 +40,7 @@ describe("An index build's calibration, prepared while the vector graph builds",
     const stored = await readSnapshot(dir);
     const seen: string[] = [];
     const index = await indexFromData(
-      { ...stored, fullTextJson: await readFullTextJson(dir) },
+      { ...stored, fullTextJson: [...readFullTextLines(dir)].join('\n') },
       { embedder, wordVectors: null },
       dir,
       Promise.resolve(built.index.vectors as never),

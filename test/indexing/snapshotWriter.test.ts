@@ -7,7 +7,7 @@ import {
   currentSnapshotDir,
   FILES,
   indexRoot,
-  readFullTextJson,
+  readFullTextLines,
   readSnapshot,
   type SnapshotData,
   vectorIndexOf,
@@ -36,7 +36,7 @@ describe('SnapshotWriter: a snapshot written file by file while a build goes on'
     built = dir();
     const summary = await buildIndex({ kbDir: kb, dataDir: built, embedder: new HashingEmbedder(), defaultLang: 'en' });
     const stored = await readSnapshot(summary.snapshotDir!);
-    data = { ...stored, fullTextJson: await readFullTextJson(summary.snapshotDir!) };
+    data = { ...stored, fullTextJson: [...readFullTextLines(summary.snapshotDir!)].join('\n') };
   });
   after(() => dirs.forEach((d) => d.cleanup()));
 

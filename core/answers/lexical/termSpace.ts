@@ -2,15 +2,7 @@ import type { Lang } from '../../contracts/api.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
 import { CodeNumbering, CodeTable } from './codeTable.ts';
 import { words } from '../../text/analyze.ts';
-import {
-  CHAR_WEIGHT,
-  featureCodes,
-  featureCodesOf,
-  featureWeight,
-  KIND,
-  kindOf,
-  wordFeatureCodes,
-} from './textFeatures.ts';
+import { CHAR_WEIGHT, featureCodesOf, featureWeight, KIND, kindOf, wordFeatureCodes } from './textFeatures.ts';
 
 /** How often each feature occurs in one text, by feature id. */
 export type FeatureCounts = Map<number, number>;
