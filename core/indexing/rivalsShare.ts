@@ -41,7 +41,7 @@ export interface RivalsJob {
   sums: { starts: Int32Array; ids: Int32Array; w: Float32Array };
   /** Each chunk's state: 0 not taken, 1 taken, 2 done. */
   chunks: Int32Array;
-  /** Article a's rivals are lists[a·k ..  a·k + lengths[a]). */
+  /** Article a's rivals are lists[a·k .. a·k + lengths[a]). */
   lists: Int32Array;
   lengths: Int32Array;
   /** Where impactOrdered writes the postings in its order (rows, values; the starts are the postings'). */
@@ -127,7 +127,7 @@ export class SharedRivals implements RivalsHelp {
 export function workOn(control: Int32Array, job: RivalsJob, sums: readonly SparseVector[]): void {
   if (job.exact) {
     if (Atomics.compareExchange(job.chunks, 0, 0, 1) !== 0) return;
-    store(job, allRivals(postingsOf(job), sums, job.k), 0);
+    storeAll(job, allRivals(postingsOf(job), sums, job.k));
     markDone(control, job, 0);
     return;
   }
@@ -172,7 +172,7 @@ function orderedOf(control: Int32Array, job: RivalsJob): Ordered | null {
 /** The fit's thread alone, the helper gone: every chunk not done, and the order first if it was left unfinished. */
 function finishAlone(control: Int32Array, job: RivalsJob, sums: readonly SparseVector[]): void {
   if (job.exact) {
-    store(job, allRivals(postingsOf(job), sums, job.k), 0);
+    storeAll(job, allRivals(postingsOf(job), sums, job.k));
     return;
   }
   const ordered =
@@ -192,10 +192,11 @@ function findChunk(job: RivalsJob, search: ImpactSearch, c: number): void {
   }
 }
 
-function store(job: RivalsJob, lists: Int32Array[], from: number): void {
-  lists.forEach((list, i) => {
-    job.lists.set(list, (from + i) * job.k);
-    job.lengths[from + i] = list.length;
+/** The exact search's lists, every article's. */
+function storeAll(job: RivalsJob, lists: Int32Array[]): void {
+  lists.forEach((list, a) => {
+    job.lists.set(list, a * job.k);
+    job.lengths[a] = list.length;
   });
 }
 
