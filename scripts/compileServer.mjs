@@ -25,7 +25,10 @@ export const SERVER_BUNDLE = path.join(ROOT, 'dist/server/main.mjs');
  * server starts them from there (core/indexing/termModelWorkerUrl.mjs), without
  * tsx, which the sources' bootstraps of the same names register.
  */
-const WORKERS = { termModelWorker: path.join(ROOT, 'core/indexing/termModelWorker.ts') };
+const WORKERS = {
+  termModelWorker: path.join(ROOT, 'core/indexing/termModelWorker.ts'),
+  rivalsWorker: path.join(ROOT, 'core/indexing/rivalsWorker.ts'),
+};
 
 /**
  * Compiles `entry` into `outFile` unless the bundle is current.

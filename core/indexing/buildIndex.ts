@@ -53,6 +53,8 @@ export interface BuildOptions {
   publication?: SnapshotPublication;
   /** Fit the term model on a worker thread from this many articles (`TERM_WORKER_MIN_ARTICLES`; Infinity: never). */
   termWorkerMinArticles?: number;
+  /** A second thread helps that worker find the classifier's rivals from this many articles (`RIVALS_HELPER_MIN_ARTICLES`). */
+  rivalsHelperMinArticles?: number;
 }
 
 export interface BuildSummary {
@@ -106,6 +108,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   // The term model reads the articles' texts only: fitted on another core from now, beside the embedding.
   const termThread = TermModelThread.start(kb.articles, options.wordVectors ?? null, {
     minArticles: options.termWorkerMinArticles,
+    helperMinArticles: options.rivalsHelperMinArticles,
   });
   const files = await buildingFilesFor(options.dataDir);
   const kind = vectorIndexKindFor(options.embedder, items.length);
@@ -247,6 +250,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     stages.add({ name: 'vector graph', thread: 'graph worker', wallMs: feed.wallMs, cpuMs: feed.workerCpuMs });
   if (termThread?.wallMs != null)
     stages.add({ name: 'term model', thread: 'term worker', wallMs: termThread.wallMs, cpuMs: termThread.cpuMs });
+  // Ended by now (its share was done before the fit's end): awaited so that its exit is not left behind.
+  const helper = await termThread?.helperEnded();
+  if (helper) stages.add({ name: "term model's rivals", thread: 'rivals helper', ...helper });
   const currentIds = new Set(kb.articles.map((a) => a.id));
   return {
     articles: kb.articles.length,

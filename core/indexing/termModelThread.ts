@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Article } from '../articles/types.ts';
 import { decodeClassifier } from '../answers/codecs/classifierCodec.ts';
 import { decodeClassifierTraining } from '../answers/codecs/classifierTrainingCodec.ts';
@@ -8,12 +8,15 @@ import { termDocOf, type TermDoc, type TermModelParts } from '../answers/lexical
 import { GloveWordVectors } from '../search/gloveWordVectors.ts';
 import type { WordVectors } from '../search/ports.ts';
 import { log } from '../logger.ts';
-import { termModelWorkerUrl } from './termModelWorkerUrl.mjs';
+import { controlBlock, helperGone } from './rivalsShare.ts';
+import { rivalsWorkerUrl, termModelWorkerUrl } from './termModelWorkerUrl.mjs';
 
 /** What the worker fits the model on: the articles' texts, and where it opens the same word vectors. */
 export interface TermFitRequest {
   docs: TermDoc[];
   wordVectors: { id: string; file: string } | null;
+  /** The rivals' helper thread's shared control block and the port to send it the centroids on (rivalsShare.ts). */
+  rivals?: { control: Int32Array; port: MessagePort } | null;
 }
 
 /** What the worker sends back: the model's parts and its classifier as a snapshot stores them (termmodel.bin, classifier.bin). */
@@ -42,15 +45,23 @@ export interface FittedTerms {
 export const TERM_WORKER_MIN_ARTICLES = 200;
 
 /**
+ * From this many articles a second thread helps the worker find the
+ * classifier's rivals (rivalsShare.ts): below it they cost less than the
+ * helper's start.
+ */
+export const RIVALS_HELPER_MIN_ARTICLES = 2000;
+
+/**
  * The KB's term model fitted on a worker thread (termModelWorker.ts) while
  * the build's thread embeds the articles and builds the full-text index: the
  * model reads the articles' texts only, not their vectors. `fitted` resolves
  * to its parts for the build's thread to restore the model from, or to null
  * when the worker failed (logged): the caller then fits it itself, as
- * without a worker.
+ * without a worker. On a large KB a second thread (rivalsWorker.ts) helps
+ * the worker find the classifier's rivals; when it fails (logged) the worker
+ * finds what it left.
  */
 export class TermModelThread {
-  private readonly started = performance.now();
   private stopped = false;
   /** From the start to the result, once `fitted` resolved to one. */
   wallMs: number | null = null;
@@ -60,7 +71,9 @@ export class TermModelThread {
 
   private constructor(
     private readonly worker: Worker,
+    private readonly helper: Helper | null,
     articles: number,
+    private readonly started: number,
   ) {
     this.fitted = new Promise<FittedTerms>((resolve, reject) => {
       worker.once('message', (result: TermFitResult) => {
@@ -80,8 +93,19 @@ export class TermModelThread {
     }).catch((error: unknown) => {
       if (!this.stopped)
         log.warn('index', 'fitting the term model on a worker thread failed; fitting it here', { articles, error });
+      // Its rivals are not needed any more (its port closed with the worker, it would end by itself).
+      this.stopHelper();
       return null;
     });
+  }
+
+  /**
+   * The rivals' helper's wall (from the start to the end of its share) and
+   * CPU time (null off Linux), once it has ended; null without a helper, or
+   * when it ended without saying them (failed or stopped).
+   */
+  helperEnded(): Promise<{ wallMs: number; cpuMs: number | null } | null> {
+    return this.helper?.ended ?? Promise.resolve(null);
   }
 
   /**
@@ -92,28 +116,100 @@ export class TermModelThread {
   static start(
     articles: readonly Article[],
     wordVectors: WordVectors | null,
-    options: { minArticles?: number } = {},
+    options: {
+      minArticles?: number;
+      helperMinArticles?: number;
+      /** The helper's entry (rivalsWorker.mjs; specs: one that fails). */
+      helperUrl?: URL;
+    } = {},
   ): TermModelThread | null {
     if (articles.length < (options.minArticles ?? TERM_WORKER_MIN_ARTICLES)) return null;
     if (wordVectors && !(wordVectors instanceof GloveWordVectors && wordVectors.file)) return null;
+    const started = performance.now();
+    const helper =
+      articles.length >= (options.helperMinArticles ?? RIVALS_HELPER_MIN_ARTICLES)
+        ? startHelper(articles.length, options.helperUrl ?? rivalsWorkerUrl, started)
+        : null;
     const request: TermFitRequest = {
       // As data: a doc's passages are a getter, which the copy to the worker must not depend on.
       docs: articles.map((a) => ({ ...termDocOf(a) })),
       wordVectors: wordVectors ? { id: wordVectors.id, file: (wordVectors as GloveWordVectors).file! } : null,
+      rivals: helper && { control: helper.control, port: helper.port },
     };
     let worker: Worker;
     try {
-      worker = new Worker(termModelWorkerUrl, { workerData: request });
+      worker = new Worker(termModelWorkerUrl, { workerData: request, transferList: helper ? [helper.port] : [] });
     } catch (error) {
       log.warn('index', "could not start the term model's worker thread; fitting it here", { error });
+      if (helper) stop(helper);
       return null;
     }
-    return new TermModelThread(worker, articles.length);
+    return new TermModelThread(worker, helper, articles.length, started);
   }
 
   /** Stop the worker (a build that failed); `fitted` then resolves to null, without a warning. */
   stop(): void {
     this.stopped = true;
+    this.stopHelper();
     void this.worker.terminate();
   }
+
+  private stopHelper(): void {
+    if (this.helper) stop(this.helper);
+  }
+}
+
+/** The rivals' helper thread, as the thread that started it sees it. */
+interface Helper {
+  worker: Worker;
+  control: Int32Array;
+  /** The fit's end of the port the helper is sent the centroids on. */
+  port: MessagePort;
+  ended: Promise<{ wallMs: number; cpuMs: number | null } | null>;
+  /** Stopped on purpose: its exit is not a failure. */
+  stopped: boolean;
+}
+
+function stop(helper: Helper): void {
+  helper.stopped = true;
+  void helper.worker.terminate();
+}
+
+/**
+ * The rivals' helper thread, started now (its start overlaps the fit's first
+ * stages), or null when it cannot start (logged: the worker then finds the
+ * rivals alone). Whenever it exits, the worker is told it does no more work.
+ */
+function startHelper(articles: number, url: URL, started: number): Helper | null {
+  const control = controlBlock();
+  const { port1, port2 } = new MessageChannel();
+  let worker: Worker;
+  try {
+    worker = new Worker(url, { workerData: { control, port: port2 }, transferList: [port2] });
+  } catch (error) {
+    log.warn('index', "could not start the rivals' helper thread; the term model's worker finds them alone", { error });
+    return null;
+  }
+  let failed = false;
+  let said: { wallMs: number; cpuMs: number | null } | null = null;
+  worker.once('message', ({ cpuMs }: { cpuMs: number | null }) => {
+    said = { wallMs: performance.now() - started, cpuMs };
+  });
+  worker.once('error', (error) => {
+    failed = true;
+    log.warn('index', "the rivals' helper thread failed; the term model's worker finds the rest", { articles, error });
+  });
+  const ended = new Promise<{ wallMs: number; cpuMs: number | null } | null>((resolve) =>
+    worker.once('exit', (code) => {
+      helperGone(control);
+      if (code !== 0 && !failed && !helper.stopped)
+        log.warn('index', "the rivals' helper thread exited; the term model's worker finds the rest", {
+          articles,
+          code,
+        });
+      resolve(said);
+    }),
+  );
+  const helper: Helper = { worker, control, port: port1, ended, stopped: false };
+  return helper;
 }

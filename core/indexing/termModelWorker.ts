@@ -11,14 +11,18 @@ import { encodeTermModel } from '../answers/codecs/termModelCodec.ts';
 import { TermModel } from '../answers/lexical/termModel.ts';
 import { GloveWordVectors } from '../search/gloveWordVectors.ts';
 import { threadCpuMs } from '../threadCpu.ts';
+import { SharedRivals } from './rivalsShare.ts';
 import type { TermFitRequest, TermFitResult } from './termModelThread.ts';
 
-const { docs, wordVectors } = workerData as TermFitRequest;
+const { docs, wordVectors, rivals } = workerData as TermFitRequest;
 // The same vectors the main thread holds, opened again from their cache file (their rows are read as used).
 const vectors = wordVectors ? GloveWordVectors.fromFile(wordVectors.file) : null;
 if (vectors && vectors.id !== wordVectors!.id)
   throw new Error(`the word vectors' file holds ${vectors.id}, not ${wordVectors!.id}`);
-const model = TermModel.build(docs, { wordVectors: vectors });
+const help = rivals ? new SharedRivals(rivals.control, rivals.port) : undefined;
+const model = TermModel.build(docs, { wordVectors: vectors, rivals: help });
+// Closed once the rivals are found; closed here too when the fit never needed them, which ends the helper.
+rivals?.port.close();
 const termModel = encodeTermModel(model.parts());
 const saved = model.saveClassifier();
 const classifier = saved ? encodeClassifier(saved) : null;

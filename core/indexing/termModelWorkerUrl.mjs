@@ -5,3 +5,5 @@
 // the compiled server it is the bundle's folder, where termModelWorker.ts is
 // compiled under that same name (scripts/compileServer.mjs).
 export const termModelWorkerUrl = new URL('./termModelWorker.mjs', import.meta.url);
+/** The rivals' helper thread's entry, beside it in either case (rivalsWorker.mjs, or compiled as rivalsWorker.ts). */
+export const rivalsWorkerUrl = new URL('./rivalsWorker.mjs', import.meta.url);

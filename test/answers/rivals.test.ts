@@ -1,19 +1,8 @@
 import { expect } from 'chai';
 import { allRivals, plainRivals } from '../../core/answers/learners/rivals.ts';
 import type { SparseVector } from '../../core/answers/learners/softmaxRegression.ts';
-import { Csr } from '../../core/answers/lexical/csr.ts';
-
-/** Articles' centroid sums as the classifier sees them: sparse, positive, features in each article's own order. */
-function kb(sums: { ids: number[]; w: number[] }[], features: number): { postings: Csr; sums: SparseVector[] } {
-  const vectors = sums.map((s) => ({ ids: Int32Array.from(s.ids), w: Float32Array.from(s.w) }));
-  return {
-    postings: Csr.build(
-      features,
-      vectors.map((vector, row) => ({ row, vector })),
-    ),
-    sums: vectors,
-  };
-}
+import type { Csr } from '../../core/answers/lexical/csr.ts';
+import { kb } from '../helpers/rivalsKb.ts';
 
 /** A KB drawn from a seeded generator: a few common features most articles share, and rarer ones. */
 function randomKb(articles: number, features: number, seed: number): { postings: Csr; sums: SparseVector[] } {

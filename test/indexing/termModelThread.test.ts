@@ -8,7 +8,9 @@ import {
 } from '../../core/answers/codecs/classifierTrainingCodec.ts';
 import { encodeTermModel } from '../../core/answers/codecs/termModelCodec.ts';
 import { buildIndex, type BuildSummary } from '../../core/indexing/buildIndex.ts';
-import { TERM_WORKER_MIN_ARTICLES } from '../../core/indexing/termModelThread.ts';
+import { TERM_WORKER_MIN_ARTICLES, TermModelThread } from '../../core/indexing/termModelThread.ts';
+import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
+import { TermModel, termDocOf } from '../../core/answers/lexical/termModel.ts';
 import { GloveWordVectors, loadGloveWordVectors } from '../../core/search/gloveWordVectors.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
 import type { WordVectors } from '../../core/search/ports.ts';
@@ -44,13 +46,42 @@ function evidence(summary: BuildSummary): unknown[] {
   );
 }
 
+const RIVALS_KB_ARTICLES = Math.max(TERM_WORKER_MIN_ARTICLES, 201);
+
+/** Articles enough for the worker by default, and past 200: the classifier trains each example against its article's rivals. */
+function writeRivalsKb(dir: string): void {
+  const words = ['printer', 'vpn', 'password', 'email', 'laptop', 'badge', 'payroll', 'wifi', 'phone', 'office'];
+  const files: Record<string, string> = {};
+  for (let i = 0; i < RIVALS_KB_ARTICLES; i++) {
+    const [a, b] = [words[i % 10]!, words[Math.floor(i / 10) % 10]!];
+    files[`a${i}.md`] = buildArticle({
+      id: `a${i}`,
+      title: `${a} and ${b}, case ${i}`,
+      questions: [`${a} ${b} does not work`, `help with the ${b} ${a} number ${i}`],
+    });
+  }
+  writeKb(dir, files);
+}
+
 describe('An index build fitting its term model on a worker thread', function () {
   this.timeout(120_000);
   let vectors: GloveWordVectors;
   let here: BuildSummary;
+  /** A KB past 200 articles, where the classifier trains each example against its article's rivals, built here. */
+  const rivalsKb = tempDir('deflect-term-worker-kb-');
+  let onThisThread: BuildSummary;
   before(async () => {
     vectors = (await loadGloveWordVectors())!;
     here = await build(vectors, 'here');
+    writeRivalsKb(rivalsKb.dir);
+    onThisThread = await buildIndex({ ...rivalsKbOptions(), termWorkerMinArticles: Infinity });
+  });
+  after(() => rivalsKb.cleanup());
+  const rivalsKbOptions = () => ({
+    kbDir: rivalsKb.dir,
+    embedder: new HashingEmbedder(),
+    wordVectors: null,
+    defaultLang: 'en' as const,
   });
 
   it('stores the model and classifier fitted on its own thread, and answers the same', async () => {
@@ -83,35 +114,41 @@ describe('An index build fitting its term model on a worker thread', function ()
   });
 
   it('fits on the worker by default from TERM_WORKER_MIN_ARTICLES articles, rivals and all, as on the build’s thread', async () => {
-    const kb = tempDir('deflect-term-worker-kb-');
-    try {
-      const words = ['printer', 'vpn', 'password', 'email', 'laptop', 'badge', 'payroll', 'wifi', 'phone', 'office'];
-      const files: Record<string, string> = {};
-      // Past 200 articles the classifier trains each example against its article's rivals.
-      const count = Math.max(TERM_WORKER_MIN_ARTICLES, 201);
-      for (let i = 0; i < count; i++) {
-        const [a, b] = [words[i % 10]!, words[Math.floor(i / 10) % 10]!];
-        files[`a${i}.md`] = buildArticle({
-          id: `a${i}`,
-          title: `${a} and ${b}, case ${i}`,
-          questions: [`${a} ${b} does not work`, `help with the ${b} ${a} number ${i}`],
-        });
-      }
-      writeKb(kb.dir, files);
-      const options = { kbDir: kb.dir, embedder: new HashingEmbedder(), wordVectors: null, defaultLang: 'en' as const };
-      const [byDefault, onThisThread] = [
-        await buildIndex(options),
-        await buildIndex({ ...options, termWorkerMinArticles: Infinity }),
-      ];
-      expect(byDefault.stages.map((s) => s.thread)).to.include('term worker');
-      expect(storedTerms(byDefault)).to.deep.equal(storedTerms(onThisThread));
-      const training = byDefault.index.terms.classifierTraining()!;
-      expect(training.rivals.size).to.equal(count);
-      expect(training).to.deep.equal(onThisThread.index.terms.classifierTraining());
-      expect(byDefault.index.manifest.calibration).to.deep.equal(onThisThread.index.manifest.calibration);
-    } finally {
-      kb.cleanup();
-    }
+    const byDefault = await buildIndex(rivalsKbOptions());
+    expect(byDefault.stages.map((s) => s.thread)).to.include('term worker');
+    expect(storedTerms(byDefault)).to.deep.equal(storedTerms(onThisThread));
+    const training = byDefault.index.terms.classifierTraining()!;
+    expect(training.rivals.size).to.equal(RIVALS_KB_ARTICLES);
+    expect(training).to.deep.equal(onThisThread.index.terms.classifierTraining());
+    expect(byDefault.index.manifest.calibration).to.deep.equal(onThisThread.index.manifest.calibration);
+  });
+
+  it('fits the same model when a helper thread finds rivals beside the worker, and shows the helper as its own row', async () => {
+    const { value: helped, lines } = await logged(() =>
+      buildIndex({ ...rivalsKbOptions(), rivalsHelperMinArticles: 0 }),
+    );
+    expect(lines.join('')).to.not.match(/helper thread/);
+    expect(helped.stages.map((s) => s.thread)).to.include.members(['term worker', 'rivals helper']);
+    expect(storedTerms(helped)).to.deep.equal(storedTerms(onThisThread));
+    expect(helped.index.terms.classifierTraining()).to.deep.equal(onThisThread.index.terms.classifierTraining());
+    expect(helped.index.manifest.calibration).to.deep.equal(onThisThread.index.manifest.calibration);
+  });
+
+  it("fits the same model, with a warning, when the rivals' helper fails: the worker finds them itself", async () => {
+    const kb = await loadKnowledgeBase(rivalsKb.dir, { defaultLang: 'en' });
+    const failing = new URL('../fixtures/failingRivalsWorker.mjs', import.meta.url);
+    const { value: fitted, lines } = await logged(async () => {
+      const thread = TermModelThread.start(kb.articles, null, { helperMinArticles: 0, helperUrl: failing })!;
+      return thread.fitted;
+    });
+    expect(lines.join('')).to.match(/the rivals' helper thread failed; the term model's worker finds the rest/);
+    expect(lines.join('')).to.not.match(WORKER_FAILED);
+    const model = TermModel.build(kb.articles.map(termDocOf));
+    expect(Buffer.from(encodeTermModel(fitted!.parts))).to.deep.equal(Buffer.from(encodeTermModel(model.parts())));
+    expect(Buffer.from(encodeClassifier(fitted!.classifier!))).to.deep.equal(
+      Buffer.from(encodeClassifier(model.saveClassifier()!)),
+    );
+    expect(fitted!.training!.rivals).to.deep.equal(model.classifierTraining()!.rivals);
   });
 
   it("shows the worker's fit as its own row, and this thread's wait for it and the restore as stages", async () => {

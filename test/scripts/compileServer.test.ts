@@ -3,11 +3,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { decodeTermModel } from '../../core/answers/codecs/termModelCodec.ts';
+import { classifierRivals } from '../../core/answers/learners/rivals.ts';
+import { controlBlock, SharedRivals } from '../../core/indexing/rivalsShare.ts';
 import type { TermFitRequest, TermFitResult } from '../../core/indexing/termModelThread.ts';
 import { compileServer } from '../../scripts/compileServer.mjs';
 import { startServerProcess } from '../helpers/child.ts';
+import { topicalKb } from '../helpers/rivalsKb.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -90,6 +93,37 @@ describe('compileServer (npm start runs the server compiled)', () => {
         worker.once('error', reject);
       });
       expect(decodeTermModel(result.termModel).articles).to.equal(2);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+
+  it("compiles the rivals' helper beside the bundle: it finds its share without tsx", async function () {
+    this.timeout(120_000);
+    const outDir = path.join(ROOT, 'dist', `spec-rivals-${process.pid}`);
+    try {
+      expect((await compileServer({ outFile: path.join(outDir, 'main.mjs') })).compiled).to.equal(true);
+      const kb = topicalKb(400, 700, 17);
+      const control = controlBlock();
+      const { port1, port2 } = new MessageChannel();
+      const helper = new Worker(path.join(outDir, 'rivalsWorker.mjs'), {
+        workerData: { control, port: port2 },
+        transferList: [port2],
+      });
+      const said = new Promise<{ cpuMs: number | null }>((resolve, reject) => {
+        helper.once('message', resolve);
+        helper.once('error', reject);
+      });
+      const rivals = new SharedRivals(control, port1);
+      rivals.begin(kb.postings, kb.sums, 10);
+      // Its first signal: the postings ordered, or a chunk found.
+      for (let waited = 0; Atomics.load(control, 1) === 0 && waited < 10_000; waited += 20)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(Atomics.load(control, 1)).to.be.above(0);
+      expect(rivals.find(kb.postings, kb.sums, 10).map((r) => [...r])).to.deep.equal(
+        classifierRivals(kb.postings, kb.sums, 10).map((r) => [...r]),
+      );
+      await said;
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }

@@ -39,17 +39,43 @@ export function impactRivals(
 ): Int32Array[] {
   const articles = sums.length;
   if (articles <= k) return sums.map(() => Int32Array.from({ length: articles }, (_, i) => i));
-  if (articles > 2 ** 21) throw new RangeError(`rivals of more than 2^21 articles (${articles})`);
-  const byWeight = impactOrdered(postings);
-  const { starts, rows, values } = byWeight;
-  const row = new Float32Array(articles);
-  const touched = new Int32Array(articles);
-  const scores = new Float32Array(articles);
-  const weightOf = new Float32Array(starts.length - 1);
-  const out: Int32Array[] = [];
-  for (let a = 0; a < articles; a++) {
-    const q = sums[a]!;
-    const least = threshold(byWeight, q, budget.reads);
+  const search = new ImpactSearch(impactOrdered(postings), sums, k, budget);
+  return sums.map((_, a) => search.rivalsOf(a));
+}
+
+/**
+ * `impactRivals`'s search one article at a time, over postings already
+ * ordered by `impactOrdered`: each article's list depends on the article
+ * alone, so threads sharing the order can each take some articles
+ * (core/indexing/rivalsShare.ts) and the lists are the same. Needs more than
+ * k articles.
+ */
+export class ImpactSearch {
+  private readonly row: Float32Array;
+  private readonly touched: Int32Array;
+  private readonly scores: Float32Array;
+  private readonly weightOf: Float32Array;
+
+  constructor(
+    private readonly ordered: Ordered,
+    private readonly sums: readonly SparseVector[],
+    private readonly k: number,
+    private readonly budget: RivalBudget = RIVAL_BUDGET,
+  ) {
+    const articles = sums.length;
+    if (articles > 2 ** 21) throw new RangeError(`rivals of more than 2^21 articles (${articles})`);
+    this.row = new Float32Array(articles);
+    this.touched = new Int32Array(articles);
+    this.scores = new Float32Array(articles);
+    this.weightOf = new Float32Array(ordered.starts.length - 1);
+  }
+
+  /** Article `a`'s rivals: itself and k − 1 others, ascending. */
+  rivalsOf(a: number): Int32Array {
+    const { starts, rows, values } = this.ordered;
+    const { row, touched, budget } = this;
+    const q = this.sums[a]!;
+    const least = threshold(this.ordered, q, budget.reads);
     let n = 0;
     for (let i = 0; i < q.ids.length; i++) {
       const f = q.ids[i]!;
@@ -63,32 +89,42 @@ export function impactRivals(
         row[b]! += term;
       }
     }
-    const candidates = best(touched, n, row, scores, a, budget.pool, k - 1);
+    const candidates = best(touched, n, row, this.scores, a, budget.pool, this.k - 1);
     // best() kept the touched others at the front; the article itself may be among those it dropped.
     for (let i = 0; i < n; i++) row[touched[i]!] = 0;
     row[a] = 0;
-    out.push(closest(sums, a, candidates, weightOf, k));
+    return closest(this.sums, a, candidates, this.weightOf, this.k);
   }
-  return out;
 }
 
 /** Bisection rounds for an article's threshold: within a few per cent of the budget over the range of its products. */
 const ROUNDS = 7;
 
-interface Ordered {
+/** Postings in `impactOrdered`'s order: each feature's by weight, largest first. */
+export interface Ordered {
   starts: Int32Array;
   rows: Int32Array;
   values: Float32Array;
 }
 
-/** Each feature's postings by weight, largest first (ties: the higher row first). */
-function impactOrdered({ starts, rows, values }: Csr): Ordered {
+/**
+ * Each feature's postings by weight, largest first (ties: the higher row
+ * first); into `into` when given (arrays as long as the postings', e.g. on
+ * memory another thread reads).
+ */
+export function impactOrdered(
+  { starts, rows, values }: Csr,
+  into: { rows: Int32Array; values: Float32Array } = {
+    rows: new Int32Array(rows.length),
+    values: new Float32Array(rows.length),
+  },
+): Ordered {
   // A positive float32's bits order as its value does: bits · 2^21 + row is one exact double, sorted natively.
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const keys = new Float64Array(bits.length);
   for (let p = 0; p < bits.length; p++) keys[p] = bits[p]! * 2 ** 21 + rows[p]!;
-  const out = { starts, rows: new Int32Array(rows.length), values: new Float32Array(rows.length) };
-  const asBits = new Uint32Array(out.values.buffer);
+  const out = { starts, rows: into.rows, values: into.values };
+  const asBits = new Uint32Array(out.values.buffer, out.values.byteOffset, out.values.length);
   for (let f = 0; f + 1 < starts.length; f++) {
     const from = starts[f]!;
     const end = starts[f + 1]!;

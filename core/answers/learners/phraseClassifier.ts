@@ -8,7 +8,7 @@ import {
   type SoftmaxModel,
   type SparseVector,
 } from './softmaxRegression.ts';
-import { classifierRivals } from './rivals.ts';
+import { classifierRivals, type RivalsFinder } from './rivals.ts';
 import { DenseLogits } from './denseLogits.ts';
 
 /** A trained classifier and the fingerprint of what it was trained on (see `PhraseClassifier.fingerprint`). */
@@ -20,6 +20,11 @@ export interface SavedClassifier {
 /** Above this many articles the classifier trains on a shortlist of close rivals per phrasing. */
 const FULL_SOFTMAX_MAX = 200;
 const SHORTLIST = 40;
+
+/** How many rivals (itself included) a classifier of `articles` articles trains each article against, or null: all. */
+export function rivalsWanted(articles: number): number | null {
+  return articles > FULL_SOFTMAX_MAX ? SHORTLIST : null;
+}
 
 /**
  * What a classifier is retrained from: each unit's input (null for units it
@@ -39,6 +44,7 @@ export interface ClassifierTraining {
 export class PhraseClassifier {
   private model: SoftmaxModel;
   private readonly rivalsOf: Map<number, Int32Array>;
+  private readonly findRivals: RivalsFinder;
   private inputsMemo: (ClassifierInput | null)[] | null = null;
   private fingerprintMemo: string | null = null;
 
@@ -66,10 +72,13 @@ export class PhraseClassifier {
        * model, which names its fingerprint): used without computing the inputs to check.
        */
       trusted?: boolean;
+      /** Where its rivals are found, if it needs them (classifierRivals by default). */
+      findRivals?: RivalsFinder;
     } = {},
   ) {
     const { without = new Set<number>(), saved, trusted = false } = options;
     this.rivalsOf = options.rivalsOf ?? new Map();
+    this.findRivals = options.findRivals ?? classifierRivals;
     if (saved && !without.size && (trusted || saved.fingerprint === this.fingerprint())) {
       this.model = saved.model;
       this.fingerprintMemo = saved.fingerprint;
@@ -146,10 +155,9 @@ export class PhraseClassifier {
   private train(without: ReadonlySet<number>): SoftmaxModel {
     const rivals = this.rivalsOf;
     // Every article's at once (see classifierRivals: exact up to a cost, then budgeted), shared by the retrainings.
-    if (this.articles > FULL_SOFTMAX_MAX && !rivals.size)
-      classifierRivals(this.centroids.postings, this.centroids.sums, SHORTLIST).forEach((list, a) =>
-        rivals.set(a, list),
-      );
+    const k = rivalsWanted(this.articles);
+    if (k !== null && !rivals.size)
+      this.findRivals(this.centroids.postings, this.centroids.sums, k).forEach((list, a) => rivals.set(a, list));
     const examples = this.inputs.flatMap((x, i) => {
       if (!x || without.has(i)) return [];
       const article = this.articleOf(i);

@@ -10,6 +10,19 @@ import { impactRivals } from './impactRivals.ts';
  */
 const EXACT_PAIRS_PER_ARTICLE = 100_000;
 
+/** How a classifier finds its rivals: `classifierRivals`, or the same lists found with another thread's help. */
+export type RivalsFinder = (postings: Csr, sums: readonly SparseVector[], k: number) => Int32Array[];
+
+/**
+ * Another thread's help with a fit's rivals (core/indexing/rivalsShare.ts):
+ * shown the centroids as soon as they are built, it starts on them while the
+ * fit goes on; `find` then gives the lists `classifierRivals` would.
+ */
+export interface RivalsHelp {
+  begin(postings: Csr, sums: readonly SparseVector[], k: number): void;
+  find: RivalsFinder;
+}
+
 /**
  * The classifier's rivals: `allRivals`'s exact lists while its cost (the
  * pairs of articles sharing each feature, Σ df² / 2) stays within
@@ -17,13 +30,15 @@ const EXACT_PAIRS_PER_ARTICLE = 100_000;
  * cost grows with the KB and not with its square.
  */
 export function classifierRivals(postings: Csr, sums: readonly SparseVector[], k: number): Int32Array[] {
-  const { starts } = postings;
+  return exactRivalsPay(postings, sums.length) ? allRivals(postings, sums, k) : impactRivals(postings, sums, k);
+}
+
+/** Whether `classifierRivals` takes the exact search on these postings of `articles` articles. */
+export function exactRivalsPay({ starts }: Csr, articles: number): boolean {
   let pairs = 0;
   for (let f = 0; f + 1 < starts.length; f++)
     pairs += ((starts[f + 1]! - starts[f]!) * (starts[f + 1]! - starts[f]! - 1)) / 2;
-  return pairs <= EXACT_PAIRS_PER_ARTICLE * sums.length
-    ? allRivals(postings, sums, k)
-    : impactRivals(postings, sums, k);
+  return pairs <= EXACT_PAIRS_PER_ARTICLE * articles;
 }
 
 /** Rivals kept per article beyond the k − 1 needed: room for the final exact scores to reorder them. */

@@ -2,10 +2,16 @@ import type { Lang } from '../../contracts/api.ts';
 import { words } from '../../text/analyze.ts';
 import { Centroids, type CentroidParts } from './centroids.ts';
 import { Csr } from './csr.ts';
-import { meaningOf, withMeaning } from './meaningFeatures.ts';
-import { PhraseClassifier, type ClassifierTraining, type SavedClassifier } from '../learners/phraseClassifier.ts';
+import {
+  rivalsWanted,
+  type ClassifierTraining,
+  type PhraseClassifier,
+  type SavedClassifier,
+} from '../learners/phraseClassifier.ts';
+import type { RivalsHelp } from '../learners/rivals.ts';
 import { QuestionReader, type QuestionReaderParts, type QuestionVector } from './questionReader.ts';
-import type { ClassifierInput, SparseVector } from '../learners/softmaxRegression.ts';
+import type { SparseVector } from '../learners/softmaxRegression.ts';
+import { classifierInput, classifierOf } from './termClassifier.ts';
 import { TermOverlay } from './termOverlay.ts';
 import type { CandidateScores, TermScores } from './termScores.ts';
 import { TermScorer, type Fitted } from './termScoring.ts';
@@ -17,9 +23,6 @@ import type { WordVectors } from '../../search/ports.ts';
 export type { QuestionVector } from './questionReader.ts';
 export type { CandidateScores, TermScores } from './termScores.ts';
 export { termDocOf, type TermDoc, type TermUnit } from './termUnits.ts';
-
-/** The classifier reads a passage's strongest features only: a long section would outweigh every phrasing. */
-const MAX_PASSAGE_FEATURES = 64;
 
 /**
  * A fitted model as flat arrays and word lists, for the index snapshot
@@ -66,10 +69,16 @@ export class TermModel {
   /**
    * `saved`: a classifier stored with the index, used when it was trained on these same docs (else it is retrained).
    * `wordVectors`: pre-trained vectors for the classifier and for bringing in KB words near a question's words (optional).
+   * `rivals`: another thread's help with the classifier's rivals, shown the centroids as soon as they are built.
    */
   static build(
     docs: TermDoc[],
-    options: { classifier?: boolean; saved?: SavedClassifier; wordVectors?: WordVectors | null } = {},
+    options: {
+      classifier?: boolean;
+      saved?: SavedClassifier;
+      wordVectors?: WordVectors | null;
+      rivals?: RivalsHelp;
+    } = {},
   ): TermModel {
     const vectors = options.wordVectors ?? null;
     const units = unitsOf(docs);
@@ -86,6 +95,9 @@ export class TermModel {
     );
     const unitVectors = counts.map((c) => c && space.weigh(c));
     const centroids = Centroids.build(space.size, docs.length, unitVectors, units);
+    const train = options.classifier ?? true;
+    const k = rivalsWanted(docs.length);
+    if (train && !options.saved && k !== null) options.rivals?.begin(centroids.postings, centroids.sums, k);
     const entries = units.flatMap((u, row) => (u.matched ? [{ row, vector: unitVectors[row]! }] : []));
     const fitted: Fitted = {
       space,
@@ -105,8 +117,9 @@ export class TermModel {
         ? classifierInput(space, vectors, u, unitVectors[i]!, unitWords[i]!.words, docs[u.article]!.lang)
         : null,
     );
-    const classifier =
-      (options.classifier ?? true) ? classifierOf(units, inputs, space, centroids, { saved: options.saved }) : null;
+    const classifier = train
+      ? classifierOf(units, inputs, space, centroids, { saved: options.saved, findRivals: options.rivals?.find })
+      : null;
     return new TermModel(
       docs.map((d) => d.id),
       units,
@@ -312,33 +325,4 @@ export class TermModel {
   ): CandidateScores {
     return this.scorer.scoreCandidates(q, allowed, options);
   }
-}
-
-/**
- * A matched unit as the classifier reads it: words and 4-grams (see
- * TermSpace.forClassifier), a long passage's strongest only, with the unit's
- * mean word vector.
- */
-function classifierInput(
-  space: TermSpace,
-  vectors: WordVectors | null,
-  unit: TermUnit,
-  vector: SparseVector,
-  unitWords: readonly string[],
-  lang: Lang,
-): ClassifierInput {
-  const sparse = space.forClassifier(vector, unit.kind === 'passage' ? MAX_PASSAGE_FEATURES : Infinity);
-  return withMeaning(sparse, meaningOf(vectors, unitWords, lang));
-}
-
-/** The classifier over the matched units; a saved one is reused when it was trained on exactly these inputs. */
-function classifierOf(
-  units: readonly TermUnit[],
-  inputs: (ClassifierInput | null)[] | (() => (ClassifierInput | null)[]),
-  space: TermSpace,
-  centroids: Centroids,
-  options: { saved: SavedClassifier | undefined; trusted?: boolean; rivalsOf?: Map<number, Int32Array> },
-): PhraseClassifier {
-  const articles = centroids.sums.length;
-  return new PhraseClassifier(inputs, (i) => units[i]!.article, articles, space.size, centroids, options);
 }
