@@ -7,11 +7,11 @@ import { SynonymTable } from './synonyms.ts';
 interface StoredDoc {
   id: string;
   lang: Lang;
-  title: string;
-  questions: string;
-  headings: string;
-  body: string;
-  tags: string;
+  title: string[];
+  questions: string[];
+  headings: string[];
+  body: string[];
+  tags: string[];
   tagList: string[];
   status: string;
   audience: string;
@@ -178,11 +178,30 @@ function options() {
     fields: FIELDS,
     storeFields: STORE,
     idField: 'id',
-    // Fields arrive already analysed (per article language), space-separated.
-    tokenize: (text: string) => text.split(' '),
+    // Fields arrive already analysed (per article language), as their terms: see passTerms.
+    stringifyField: passTerms,
+    tokenize: takeTerms,
     processTerm: (term: string) => term || null,
-    searchOptions: { boost: BOOST },
+    // A query arrives analysed too, its terms space-separated.
+    searchOptions: { boost: BOOST, tokenize: (text: string) => text.split(' ') },
   };
+}
+
+/**
+ * A field's terms go to MiniSearch as they are: `stringifyField` hands the
+ * array on and `tokenize` takes it back, where joining them with spaces for
+ * `tokenize` to split made a new string of every occurrence, hashed anew by
+ * MiniSearch's maps (the cached terms are the same strings each time, their
+ * hashes kept), and garbage. An empty field is one empty token, as the split
+ * of an empty text was: its length counts 1, as in every snapshot so far.
+ */
+function passTerms(terms: string[]): string {
+  return terms as unknown as string;
+}
+
+function takeTerms(passed: string): string[] {
+  const terms = passed as unknown as string[];
+  return terms.length ? terms : [''];
 }
 
 /** How `toJSON`'s first line ends: the terms follow, one per line, until `INDEX_CLOSES`. */
@@ -214,7 +233,7 @@ function iterable<T>(iterator: Iterator<T>): Iterable<T> {
 }
 
 function toStored(d: SearchDocument): StoredDoc {
-  const a = (text: string) => terms(text, d.lang).join(' ');
+  const a = (text: string) => terms(text, d.lang);
   return {
     id: d.id,
     lang: d.lang,
