@@ -58,6 +58,25 @@ export class MiniSearchIndex implements FullTextIndex {
   }
 
   /**
+   * `build`'s index as its JSON loads it, and that JSON: what a build
+   * writes and then searches (its calibration, an eval). The index built is
+   * not kept: MiniSearch's term tree lists its terms last-first, so the tree
+   * loaded from its JSON holds them in another order, which orders a
+   * search's matched terms and ties (the two write different JSON). The
+   * loaded one is loaded from the object the JSON is written from rather
+   * than from the JSON parsed again: the same index, since that object
+   * holds only strings, numbers and arrays and objects of them, which JSON
+   * writes and reads back as they were.
+   */
+  static buildLoaded(docs: SearchDocument[], synonyms: string[][] = []): { index: MiniSearchIndex; json: string } {
+    const plain = MiniSearchIndex.build(docs, synonyms).ms.toJSON();
+    return {
+      index: new MiniSearchIndex(MiniSearch.loadJS<StoredDoc>(plain, options()), synonyms),
+      json: jsonOf(plain),
+    };
+  }
+
+  /**
    * `build`, a hundred documents at a time with the event loop free between
    * them: a server rebuilding a damaged snapshot file (seconds at 10k
    * articles) keeps answering meanwhile. The same index as `build`.
@@ -113,11 +132,7 @@ export class MiniSearchIndex implements FullTextIndex {
    * terms and ties, as before.
    */
   toJSON(): string {
-    const { index, ...head } = this.ms.toJSON();
-    const lines = [`${JSON.stringify(head).slice(0, -1)},${INDEX_OPENS}`];
-    for (let i = 0; i < index.length; i++) lines.push(JSON.stringify(index[i]) + (i + 1 < index.length ? ',' : ''));
-    lines.push(INDEX_CLOSES);
-    return lines.join('\n');
+    return jsonOf(this.ms.toJSON());
   }
 
   /** Replace or add `docs` and take out `removed`, in place: watch mode's delta (core/indexing/applyDelta.ts). */
@@ -202,6 +217,14 @@ function passTerms(terms: string[]): string {
 function takeTerms(passed: string): string[] {
   const terms = passed as unknown as string[];
   return terms.length ? terms : [''];
+}
+
+/** MiniSearch's plain object as `toJSON`'s text. */
+function jsonOf({ index, ...head }: AsPlainObject): string {
+  const lines = [`${JSON.stringify(head).slice(0, -1)},${INDEX_OPENS}`];
+  for (let i = 0; i < index.length; i++) lines.push(JSON.stringify(index[i]) + (i + 1 < index.length ? ',' : ''));
+  lines.push(INDEX_CLOSES);
+  return lines.join('\n');
 }
 
 /** How `toJSON`'s first line ends: the terms follow, one per line, until `INDEX_CLOSES`. */
