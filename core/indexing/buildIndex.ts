@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Lang } from '../contracts/api.ts';
-import { kbStamp, loadKnowledgeBase, type KnowledgeBase } from '../articles/loadKb.ts';
+import { kbStamp, loadKnowledgeBase } from '../articles/loadKb.ts';
 import type { Article, ArticleProblem } from '../articles/types.ts';
 import { UNCALIBRATED } from '../answers/pipeline/calibration.ts';
 import { calibrate, prepareCalibration, type CalibrationPlan } from '../answers/pipeline/coverage.ts';
@@ -19,7 +19,7 @@ import { log } from '../logger.ts';
 import type { PublishedSnapshot, SnapshotPublication } from '../storage/ports.ts';
 import { BuildStages, type BuildStage } from './buildStages.ts';
 import { StreamedCentroids } from './centroidSums.ts';
-import { indexFromData, type KbIndex } from './kbIndex.ts';
+import { indexFromData, type BuiltSnapshotData, type KbIndex } from './kbIndex.ts';
 import { unpackVectors } from './snapshotVectors.ts';
 import { SnapshotWriter } from './snapshotWriter.ts';
 import { TermModelThread } from './termModelThread.ts';
@@ -32,7 +32,6 @@ import {
   SNAPSHOT_FORMAT,
   vectorIndexOf,
   type Manifest,
-  type SnapshotData,
   type StoredSnapshot,
 } from './snapshot.ts';
 
@@ -178,13 +177,15 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     wordVectors: options.wordVectors?.id ?? null,
     vectorIndex: kind,
   };
-  const data: SnapshotData = {
+  const fullText = MiniSearchIndex.buildLoaded(kb.articles.map(searchDocumentOf), kb.synonyms);
+  const data: BuiltSnapshotData = {
     manifest,
     articles: kb.articles,
     items,
     // In the vector file (files.vectors), which the snapshot takes in.
     vectors: null,
-    fullTextJson: fullTextJsonOf(kb),
+    fullTextJson: fullText.json,
+    fullText: fullText.index,
     // Stored so that loading the snapshot reads them rather than summing every vector again.
     centroids: centroids.finish(),
   };
@@ -299,14 +300,6 @@ async function buildingFilesFor(dataDir: string | undefined): Promise<{ graph: s
 
 async function removeFiles(files: { graph: string; vectors: string }): Promise<void> {
   await Promise.all([fs.rm(files.graph, { force: true }), fs.rm(files.vectors, { force: true })]);
-}
-
-/**
- * The full-text index as MiniSearch's JSON, what the snapshot stores and the build's index loads: the index built
- * here is garbage once this returns, rather than kept beside the one loaded from its JSON.
- */
-function fullTextJsonOf(kb: KnowledgeBase): string {
-  return MiniSearchIndex.build(kb.articles.map(searchDocumentOf), kb.synonyms).toJSON();
 }
 
 async function previousVectors(dataDir: string, embedder: Embedder): Promise<Map<string, Float32Array> | null> {

@@ -41,9 +41,15 @@ export interface IndexModels {
   wordVectors?: WordVectors | null;
 }
 
+/**
+ * A build's snapshot data, with its full-text index already loaded when the build has it: the index its
+ * `fullTextJson` loads (`MiniSearchIndex.buildLoaded`), without that JSON parsed again.
+ */
+export type BuiltSnapshotData = SnapshotData & { fullText?: MiniSearchIndex };
+
 /** Build the in-memory index from a build's snapshot data. */
 export async function indexFromData(
-  data: SnapshotData,
+  data: BuiltSnapshotData,
   models: IndexModels,
   snapshotDir: string | null,
   graph?: StoredVectorIndex | Promise<StoredVectorIndex>,
@@ -58,7 +64,7 @@ export async function indexFromData(
     data,
     models,
     snapshotDir,
-    () => MiniSearchIndex.fromJSON(data.fullTextJson, data.manifest.synonyms),
+    () => data.fullText ?? MiniSearchIndex.fromJSON(data.fullTextJson, data.manifest.synonyms),
     graph,
     beforeGraph,
     stages,

@@ -65,6 +65,9 @@ function logOf(count: number): number {
 interface WordEntry {
   stem: number;
   grams: Int32Array;
+  /** The last text `count` saw the word in, and how many times it was there. */
+  text: number;
+  times: number;
 }
 
 /** Bounds the tables on a stream of queries with an unusual vocabulary; emptied (between two texts) past it. */
@@ -84,6 +87,9 @@ class WordFeatures {
   /** The ids `count` found, in order. */
   order = new Int32Array(1024);
   private size = 0;
+  /** How many texts `count` has counted (each word's `text` names the last one), and the last one's distinct words. */
+  private texts = 0;
+  private readonly distinct: WordEntry[] = [];
   private readonly ids = { stem: new Map<string, number>(), gram: new Map<string, number>() };
   private readonly words = { es: new Map<string, WordEntry>(), en: new Map<string, WordEntry>() };
 
@@ -103,6 +109,8 @@ class WordFeatures {
       entry = {
         stem: isStopword(word, lang) ? -1 : this.id('stem', `w:${cachedStem(word, lang)}`),
         grams: this.gramsOf(word),
+        text: 0,
+        times: 0,
       };
       this.words[lang].set(word, entry);
     }
@@ -111,14 +119,28 @@ class WordFeatures {
 
   /**
    * Counts the words' features in `counts` and lists their ids in `order`, each once in the order it first occurs
-   * (stems before grams); returns how many.
+   * (stems before grams); returns how many. A word repeated in the text counts its features once with its number of
+   * occurrences (a chunk repeats its stopwords and topic words: each repeat was a dozen grams counted again). Only a
+   * word's first occurrence can be a feature's first, so the order is the same as counting every occurrence.
    */
   count(entries: readonly WordEntry[]): number {
-    const { counts } = this;
+    const { counts, distinct } = this;
+    const text = ++this.texts;
+    distinct.length = 0;
+    for (const e of entries) {
+      if (e.text !== text) {
+        e.text = text;
+        e.times = 0;
+        distinct.push(e);
+      }
+      e.times++;
+    }
     let n = 0;
     let order = this.order;
-    const note = (id: number) => {
-      if (counts[id]!++ !== 0) return;
+    const note = (id: number, times: number) => {
+      const before = counts[id]!;
+      counts[id] = before + times;
+      if (before !== 0) return;
       if (n === order.length) {
         const longer = new Int32Array(n * 2);
         longer.set(order);
@@ -126,8 +148,8 @@ class WordFeatures {
       }
       order[n++] = id;
     };
-    for (const e of entries) if (e.stem >= 0) note(e.stem);
-    for (const e of entries) for (let i = 0; i < e.grams.length; i++) note(e.grams[i]!);
+    for (const e of distinct) if (e.stem >= 0) note(e.stem, e.times);
+    for (const e of distinct) for (let i = 0; i < e.grams.length; i++) note(e.grams[i]!, e.times);
     return n;
   }
 

@@ -7,11 +7,11 @@ import { SynonymTable } from './synonyms.ts';
 interface StoredDoc {
   id: string;
   lang: Lang;
-  title: string;
-  questions: string;
-  headings: string;
-  body: string;
-  tags: string;
+  title: string[];
+  questions: string[];
+  headings: string[];
+  body: string[];
+  tags: string[];
   tagList: string[];
   status: string;
   audience: string;
@@ -55,6 +55,25 @@ export class MiniSearchIndex implements FullTextIndex {
     const ms = new MiniSearch<StoredDoc>(options());
     ms.addAll(docs.map(toStored));
     return new MiniSearchIndex(ms, synonyms);
+  }
+
+  /**
+   * `build`'s index as its JSON loads it, and that JSON: what a build
+   * writes and then searches (its calibration, an eval). The index built is
+   * not kept: MiniSearch's term tree lists its terms last-first, so the tree
+   * loaded from its JSON holds them in another order, which orders a
+   * search's matched terms and ties (the two write different JSON). The
+   * loaded one is loaded from the object the JSON is written from rather
+   * than from the JSON parsed again: the same index, since that object
+   * holds only strings, numbers and arrays and objects of them, which JSON
+   * writes and reads back as they were.
+   */
+  static buildLoaded(docs: SearchDocument[], synonyms: string[][] = []): { index: MiniSearchIndex; json: string } {
+    const plain = MiniSearchIndex.build(docs, synonyms).ms.toJSON();
+    return {
+      index: new MiniSearchIndex(MiniSearch.loadJS<StoredDoc>(plain, options()), synonyms),
+      json: jsonOf(plain),
+    };
   }
 
   /**
@@ -113,11 +132,7 @@ export class MiniSearchIndex implements FullTextIndex {
    * terms and ties, as before.
    */
   toJSON(): string {
-    const { index, ...head } = this.ms.toJSON();
-    const lines = [`${JSON.stringify(head).slice(0, -1)},${INDEX_OPENS}`];
-    for (let i = 0; i < index.length; i++) lines.push(JSON.stringify(index[i]) + (i + 1 < index.length ? ',' : ''));
-    lines.push(INDEX_CLOSES);
-    return lines.join('\n');
+    return jsonOf(this.ms.toJSON());
   }
 
   /** Replace or add `docs` and take out `removed`, in place: watch mode's delta (core/indexing/applyDelta.ts). */
@@ -178,11 +193,38 @@ function options() {
     fields: FIELDS,
     storeFields: STORE,
     idField: 'id',
-    // Fields arrive already analysed (per article language), space-separated.
-    tokenize: (text: string) => text.split(' '),
+    // Fields arrive already analysed (per article language), as their terms: see passTerms.
+    stringifyField: passTerms,
+    tokenize: takeTerms,
     processTerm: (term: string) => term || null,
-    searchOptions: { boost: BOOST },
+    // A query arrives analysed too, its terms space-separated.
+    searchOptions: { boost: BOOST, tokenize: (text: string) => text.split(' ') },
   };
+}
+
+/**
+ * A field's terms go to MiniSearch as they are: `stringifyField` hands the
+ * array on and `tokenize` takes it back, where joining them with spaces for
+ * `tokenize` to split made a new string of every occurrence, hashed anew by
+ * MiniSearch's maps (the cached terms are the same strings each time, their
+ * hashes kept), and garbage. An empty field is one empty token, as the split
+ * of an empty text was: its length counts 1, as in every snapshot so far.
+ */
+function passTerms(terms: string[]): string {
+  return terms as unknown as string;
+}
+
+function takeTerms(passed: string): string[] {
+  const terms = passed as unknown as string[];
+  return terms.length ? terms : [''];
+}
+
+/** MiniSearch's plain object as `toJSON`'s text. */
+function jsonOf({ index, ...head }: AsPlainObject): string {
+  const lines = [`${JSON.stringify(head).slice(0, -1)},${INDEX_OPENS}`];
+  for (let i = 0; i < index.length; i++) lines.push(JSON.stringify(index[i]) + (i + 1 < index.length ? ',' : ''));
+  lines.push(INDEX_CLOSES);
+  return lines.join('\n');
 }
 
 /** How `toJSON`'s first line ends: the terms follow, one per line, until `INDEX_CLOSES`. */
@@ -214,7 +256,7 @@ function iterable<T>(iterator: Iterator<T>): Iterable<T> {
 }
 
 function toStored(d: SearchDocument): StoredDoc {
-  const a = (text: string) => terms(text, d.lang).join(' ');
+  const a = (text: string) => terms(text, d.lang);
   return {
     id: d.id,
     lang: d.lang,

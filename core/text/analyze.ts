@@ -10,6 +10,9 @@ import type { Lang } from '../contracts/api.ts';
 
 export const SUPPORTED_LANGS: readonly Lang[] = ['es', 'en'];
 
+/** Text in ASCII only: see `fold` and `words`. */
+const ASCII = /^[\x00-\x7f]*$/;
+
 const stemmers = { es: newStemmer('spanish'), en: newStemmer('english') } as const;
 
 // Spanish stopword list from `stopword` is short; extend it with the function
@@ -117,6 +120,8 @@ const STOP: Record<Lang, Set<string>> = {
 
 /** Lower-case and strip diacritics (ñ folds to n: users often type "contrasena"). */
 export function fold(text: string): string {
+  // ASCII is its own NFKD and holds no marks: most English text, and most Spanish text once folded, skips both passes.
+  if (ASCII.test(text)) return text.toLowerCase();
   return text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
@@ -125,7 +130,9 @@ export function fold(text: string): string {
 
 /** Words of a text, folded, in order (letters and digits; everything else splits). */
 export function words(text: string): string[] {
-  return fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+  const folded = fold(text);
+  // In lower-case ASCII the letters and digits are a–z and 0–9: the same words without Unicode's tables.
+  return (ASCII.test(folded) ? folded.match(/[a-z0-9]+/g) : folded.match(/[\p{L}\p{N}]+/gu)) ?? [];
 }
 
 export function isStopword(word: string, lang: Lang): boolean {

@@ -6,7 +6,8 @@ import { isIndexCurrentByStamp, isIndexStale } from '../../core/indexing/indexSt
 import { loadKnowledgeBase } from '../../core/articles/loadKb.ts';
 import type { Embedder, WordVectors } from '../../core/search/ports.ts';
 import { openSnapshot } from '../../core/indexing/kbIndex.ts';
-import { currentSnapshotDir, FILES, indexRoot, readManifest } from '../../core/indexing/snapshot.ts';
+import { currentSnapshotDir, FILES, indexRoot, readFullTextLines, readManifest } from '../../core/indexing/snapshot.ts';
+import { MiniSearchIndex } from '../../core/search/miniSearchIndex.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
 import { buildArticle, writeKb } from '../helpers/articles.ts';
 import { graphEmbedder } from '../helpers/graphEmbedder.ts';
@@ -61,6 +62,17 @@ describe('buildIndex', () => {
     expect(await isIndexStale(kbNow, data.dir, embedder, vectors)).to.equal(false);
     expect(await isIndexStale(kbNow, data.dir, embedder, { ...vectors, id: 'tiny-v2' })).to.equal(true);
     expect(await isIndexStale(kbNow, data.dir, embedder, null)).to.equal(true);
+  });
+
+  it("searches the full-text index its snapshot's file loads (a served one's), not another", async () => {
+    const s = await build();
+    const served = await openSnapshot(s.snapshotDir!, embedder);
+    const fromFile = MiniSearchIndex.fromJsonLines(readFullTextLines(s.snapshotDir!));
+    expect((s.index.fullText as MiniSearchIndex).toJSON()).to.equal(fromFile.toJSON());
+    const asked = { lang: 'en', limit: 5 } as const;
+    expect(await s.index.fullText.search('vpn client passw', asked)).to.deep.equal(
+      await served.fullText.search('vpn client passw', asked),
+    );
   });
 
   it("knows the index of an unchanged KB folder is current from the files' sizes and times, without reading them", async () => {

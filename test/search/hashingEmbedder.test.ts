@@ -43,6 +43,9 @@ const TEXTS: { text: string; lang: Lang }[] = [
   { text: 'Wi‑Fi 日本語 Ωmega naïve café', lang: 'en' },
   // Two grams with one hash ("c:fuzx", "c:42ad"): they must still count apart.
   { text: 'fuzx 42ad fuzx', lang: 'en' },
+  // Words repeated apart, sharing stems and grams with the words between them: counted once each with their times.
+  { text: 'passwords reset password the passwords, Password resetting the reset', lang: 'en' },
+  { text: 'la contraseña de la cuenta, las contraseñas de las cuentas y la contraseña', lang: 'es' },
 ];
 
 describe('HashingEmbedder', () => {

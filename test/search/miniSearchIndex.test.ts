@@ -56,6 +56,17 @@ describe('MiniSearchIndex: what it stores with each document', () => {
     expect(hits.flat(2).length).to.be.greaterThan(4);
     expect(await hitsOf(MiniSearchIndex.fromJSON(JSON.stringify(older)))).to.deep.equal(hits);
   });
+
+  it('counts an empty field one term long, as every snapshot so far', () => {
+    const json = MiniSearchIndex.build([doc({ id: 'bare', headings: [], tags: [], body: 'the' })]).toJSON();
+    const { fieldLength, fieldIds } = JSON.parse(json) as {
+      fieldLength: Record<string, number[]>;
+      fieldIds: Record<string, number>;
+    };
+    const lengths = fieldLength['0']!;
+    expect([lengths[fieldIds.headings!], lengths[fieldIds.body!]]).to.deep.equal([1, 1]);
+    expect(lengths[fieldIds.title!]).to.equal(2);
+  });
 });
 
 describe('MiniSearchIndex: its stored text, read a line at a time', () => {
@@ -107,5 +118,18 @@ describe('MiniSearchIndex: its stored text, read a line at a time', () => {
       expect(read).to.equal(end);
       expect(closed).to.equal(true);
     }
+  });
+});
+
+describe('MiniSearchIndex.buildLoaded: the index a build searches and the text it writes', () => {
+  it("writes build's text, and is the index that text loads, not the one built (which lists its terms otherwise)", async () => {
+    const built = MiniSearchIndex.build(DOCS);
+    const { index, json } = MiniSearchIndex.buildLoaded(DOCS);
+    const loaded = MiniSearchIndex.fromJSON(json);
+    expect(json).to.equal(built.toJSON());
+    expect(index.toJSON()).to.equal(loaded.toJSON());
+    expect(index.toJSON()).not.to.equal(built.toJSON());
+    expect((await hitsOf(index)).flat(2).length).to.be.greaterThan(4);
+    expect(await hitsOf(index)).to.deep.equal(await hitsOf(loaded));
   });
 });
