@@ -1,11 +1,14 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Lang } from '../contracts/api.ts';
 import { kbStamp, loadKnowledgeBase, type KnowledgeBase } from '../articles/loadKb.ts';
 import type { Article, ArticleProblem } from '../articles/types.ts';
 import { UNCALIBRATED } from '../answers/pipeline/calibration.ts';
-import { calibrate, prepareCalibration, type CalibrationPlan } from '../answers/pipeline/coverage.ts';
+import {
+  calibrate,
+  prepareCalibration,
+  prepareCalibrationBeside,
+  type CalibrationPlan,
+} from '../answers/pipeline/coverage.ts';
 import { IndexMismatchError } from '../errors.ts';
 import {
   buildVectorIndex,
@@ -18,7 +21,9 @@ import type { Embedder, VectorItem, WordVectors } from '../search/ports.ts';
 import { log } from '../logger.ts';
 import type { PublishedSnapshot, SnapshotPublication } from '../storage/ports.ts';
 import { BuildStages, type BuildStage } from './buildStages.ts';
+import { buildingFilesFor, removeFiles } from './buildingFiles.ts';
 import { StreamedCentroids } from './centroidSums.ts';
+import { FoldClassifierThread } from './foldClassifierThread.ts';
 import { indexFromData, type KbIndex } from './kbIndex.ts';
 import { unpackVectors } from './snapshotVectors.ts';
 import { SnapshotWriter } from './snapshotWriter.ts';
@@ -26,7 +31,6 @@ import { TermModelThread } from './termModelThread.ts';
 import { searchDocumentOf } from './searchDocument.ts';
 import {
   currentSnapshotDir,
-  indexRoot,
   FILES,
   readSnapshot,
   SNAPSHOT_FORMAT,
@@ -53,6 +57,8 @@ export interface BuildOptions {
   publication?: SnapshotPublication;
   /** Fit the term model on a worker thread from this many articles (`TERM_WORKER_MIN_ARTICLES`; Infinity: never). */
   termWorkerMinArticles?: number;
+  /** Retrain the calibration folds on two threads from this many articles (FOLD_WORKER_MIN_ARTICLES; Infinity: never). */
+  foldWorkerMinArticles?: number;
 }
 
 export interface BuildSummary {
@@ -107,6 +113,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const termThread = TermModelThread.start(kb.articles, options.wordVectors ?? null, {
     minArticles: options.termWorkerMinArticles,
   });
+  // Started now, it has loaded (tsx and all) by the time the term model is fitted and the folds are retrained.
+  const foldThread = FoldClassifierThread.start(kb.articles.length, { minArticles: options.foldWorkerMinArticles });
   const files = await buildingFilesFor(options.dataDir);
   const kind = vectorIndexKindFor(options.embedder, items.length);
   const feed = await startVectorFeed(kind, dims, items, files);
@@ -141,6 +149,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     }
   } catch (error) {
     termThread?.stop();
+    foldThread?.stop();
     await feed.abort();
     await removeFiles(files);
     throw error;
@@ -185,11 +194,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     // Stored so that loading the snapshot reads them rather than summing every vector again.
     centroids: centroids.finish(),
   };
-  // The calibration's folds retrain the classifier without the vectors: here, while the worker finishes the graph
-  // (at 10k articles this thread used to wait for it idle, then retrain). Then the snapshot's files but the graph,
+  // The calibration's folds retrain the classifier without the vectors: here (the first of several, the others on
+  // the folds' worker), while the worker finishes the graph (at 10k articles this thread used to wait for it idle,
+  // then retrain). Then the snapshot's files but the graph,
   // the vectors and the manifest (the calibration) are written, while the wait goes on: they were on the critical
   // path after the calibration.
-  let plan: CalibrationPlan | undefined;
+  let planning: Promise<CalibrationPlan> | undefined;
   let early: Promise<SnapshotWriter> | undefined;
   let index: KbIndex;
   let graphInFile: boolean;
@@ -202,7 +212,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
         async (g) => g ?? buildVectorIndex(kind, dims, items, unpackVectors(await fs.readFile(files.vectors), dims)),
       ),
       (partial) => {
-        plan = prepareCalibration(partial);
+        planning = foldThread
+          ? prepareCalibrationBeside(partial, foldThread.retrain)
+          : Promise.resolve(prepareCalibration(partial));
+        planning.catch(() => undefined);
         stages.end('calibration folds');
         data.classifier = partial.terms.saveClassifier() ?? undefined;
         // Stored so that loading the snapshot reads it rather than fitting it again (a minute of CPU at 10k articles).
@@ -229,12 +242,15 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       return snapshot;
     });
     moved?.catch(() => undefined);
+    const plan = await planning;
+    if (foldThread) stages.end('wait for the folds');
     manifest.calibration = await calibrate(index, options.defaultLang, plan);
     stages.end('calibration');
     index.snapshotDir = moved ? await (await moved).publish(manifest) : null;
     stages.end('write the snapshot');
   } catch (error) {
     termThread?.stop();
+    foldThread?.stop();
     // The unfinished folder is this process's: no later publish would prune it.
     await early?.then((snapshot) => snapshot.discard()).catch(() => undefined);
     throw error;
@@ -247,6 +263,15 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     stages.add({ name: 'vector graph', thread: 'graph worker', wallMs: feed.wallMs, cpuMs: feed.workerCpuMs });
   if (termThread?.wallMs != null)
     stages.add({ name: 'term model', thread: 'term worker', wallMs: termThread.wallMs, cpuMs: termThread.cpuMs });
+  // Unused (one fold, or a failure) it still waits: ended here.
+  foldThread?.stop();
+  if (foldThread?.wallMs != null)
+    stages.add({
+      name: 'calibration folds',
+      thread: 'fold worker',
+      wallMs: foldThread.wallMs,
+      cpuMs: foldThread.cpuMs,
+    });
   const currentIds = new Set(kb.articles.map((a) => a.id));
   return {
     articles: kb.articles.length,
@@ -271,28 +296,6 @@ export function unitsOf(a: Article): { kind: VectorItem['kind']; text: string }[
   for (const c of a.chunks)
     units.push({ kind: 'chunk', text: [a.title, c.heading, c.text].filter(Boolean).join('\n') });
   return units;
-}
-
-/**
- * Where the build writes its vectors and the worker the graph: beside the snapshots (a crash leaves them for the
- * next publish to prune), else temp files.
- */
-async function buildingFilesFor(dataDir: string | undefined): Promise<{ graph: string; vectors: string }> {
-  const name = `${Date.now()}-${Math.random().toString(36).slice(2)}-${process.pid}`;
-  if (!dataDir)
-    return {
-      graph: path.join(os.tmpdir(), `deflect-graph-${name}.hnsw`),
-      vectors: path.join(os.tmpdir(), `deflect-vectors-${name}.f32`),
-    };
-  await fs.mkdir(indexRoot(dataDir), { recursive: true });
-  return {
-    graph: path.join(indexRoot(dataDir), `.building-graph-${name}`),
-    vectors: path.join(indexRoot(dataDir), `.building-vectors-${name}`),
-  };
-}
-
-async function removeFiles(files: { graph: string; vectors: string }): Promise<void> {
-  await Promise.all([fs.rm(files.graph, { force: true }), fs.rm(files.vectors, { force: true })]);
 }
 
 /**

@@ -3,8 +3,8 @@ import { threadCpuMs } from '../threadCpu.ts';
 /** One stage of an index build: its wall time, and the CPU time of the thread that ran it (null off Linux). */
 export interface BuildStage {
   name: string;
-  /** 'main' for the build's own thread; the workers' threads (the vector graph's, the term model's) run beside it. */
-  thread: 'main' | 'graph worker' | 'term worker';
+  /** 'main' for the build's own thread; the workers' threads (the vector graph's, the term model's, the calibration folds') run beside it. */
+  thread: 'main' | 'graph worker' | 'term worker' | 'fold worker';
   wallMs: number;
   cpuMs: number | null;
 }
