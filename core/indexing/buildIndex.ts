@@ -1,11 +1,14 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Lang } from '../contracts/api.ts';
 import { kbStamp, loadKnowledgeBase } from '../articles/loadKb.ts';
 import type { Article, ArticleProblem } from '../articles/types.ts';
 import { UNCALIBRATED } from '../answers/pipeline/calibration.ts';
-import { calibrate, prepareCalibration, type CalibrationPlan } from '../answers/pipeline/coverage.ts';
+import {
+  calibrate,
+  prepareCalibration,
+  prepareCalibrationBeside,
+  type CalibrationPlan,
+} from '../answers/pipeline/coverage.ts';
 import { IndexMismatchError } from '../errors.ts';
 import {
   buildVectorIndex,
@@ -18,7 +21,9 @@ import type { Embedder, VectorItem, WordVectors } from '../search/ports.ts';
 import { log } from '../logger.ts';
 import type { PublishedSnapshot, SnapshotPublication } from '../storage/ports.ts';
 import { BuildStages, type BuildStage } from './buildStages.ts';
+import { buildingFilesFor, removeFiles } from './buildingFiles.ts';
 import { StreamedCentroids } from './centroidSums.ts';
+import { FoldClassifierThread } from './foldClassifierThread.ts';
 import { indexFromData, type BuiltSnapshotData, type KbIndex } from './kbIndex.ts';
 import { unpackVectors } from './snapshotVectors.ts';
 import { SnapshotWriter } from './snapshotWriter.ts';
@@ -26,7 +31,6 @@ import { TermModelThread } from './termModelThread.ts';
 import { searchDocumentOf } from './searchDocument.ts';
 import {
   currentSnapshotDir,
-  indexRoot,
   FILES,
   readSnapshot,
   SNAPSHOT_FORMAT,
@@ -54,6 +58,8 @@ export interface BuildOptions {
   termWorkerMinArticles?: number;
   /** A second thread helps that worker find the classifier's rivals from this many articles (`RIVALS_HELPER_MIN_ARTICLES`). */
   rivalsHelperMinArticles?: number;
+  /** Retrain the calibration folds on two threads from this many articles (FOLD_WORKER_MIN_ARTICLES; Infinity: never). */
+  foldWorkerMinArticles?: number;
 }
 
 export interface BuildSummary {
@@ -109,6 +115,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     minArticles: options.termWorkerMinArticles,
     helperMinArticles: options.rivalsHelperMinArticles,
   });
+  // Started now, it has loaded (tsx and all) by the time the term model is fitted and the folds are retrained.
+  const foldThread = FoldClassifierThread.start(kb.articles.length, { minArticles: options.foldWorkerMinArticles });
   const files = await buildingFilesFor(options.dataDir);
   const kind = vectorIndexKindFor(options.embedder, items.length);
   const feed = await startVectorFeed(kind, dims, items, files);
@@ -143,6 +151,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     }
   } catch (error) {
     termThread?.stop();
+    foldThread?.stop();
     await feed.abort();
     await removeFiles(files);
     throw error;
@@ -189,14 +198,30 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     // Stored so that loading the snapshot reads them rather than summing every vector again.
     centroids: centroids.finish(),
   };
-  // The calibration's folds retrain the classifier without the vectors: here, while the worker finishes the graph
-  // (at 10k articles this thread used to wait for it idle, then retrain). Then the snapshot's files but the graph,
-  // the vectors and the manifest (the calibration) are written, while the wait goes on: they were on the critical
-  // path after the calibration.
-  let plan: CalibrationPlan | undefined;
-  let early: Promise<SnapshotWriter> | undefined;
+  // The snapshot's files are written while this thread waits: the KB's while the term model is fitted, the vectors
+  // and a worker's vector index once they are there, the term model's during the calibration folds. Written after
+  // the calibration, they were on its critical path (11 s at 100k articles).
+  const writer = options.dataDir ? SnapshotWriter.start(options.dataDir) : undefined;
+  let early = writer?.then(async (snapshot) => (await snapshot.writeKb(data), snapshot));
+  // Awaited below; until then a failure must not count as unhandled.
+  early?.catch(() => undefined);
+  // The vector file moves in with the vector index, synced: a graph's worker wrote the graph, which moves in too.
+  const moveVectors = async (snapshot: SnapshotWriter, putIndex: (file: string) => Promise<void>) => {
+    await snapshot.take(FILES.vectors, (file) => fs.rename(files.vectors, file));
+    await snapshot.take(vectorIndexOf(manifest).file, putIndex);
+    return true;
+  };
+  const movedEarly =
+    writer &&
+    Promise.all([writer, workerGraph]).then(
+      ([snapshot, g]) =>
+        g && moveVectors(snapshot, (file) => (kind === 'hnsw' ? fs.rename(files.graph, file) : g.write(file))),
+    );
+  movedEarly?.catch(() => undefined);
+  // The calibration's folds retrain the classifier without the vectors, while the worker finishes the graph (at 10k
+  // articles this thread used to wait for it idle, then retrain): the first here, the others on the folds' worker.
+  let planning: Promise<CalibrationPlan> | undefined;
   let index: KbIndex;
-  let graphInFile: boolean;
   try {
     index = await indexFromData(
       data,
@@ -206,43 +231,43 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
         async (g) => g ?? buildVectorIndex(kind, dims, items, unpackVectors(await fs.readFile(files.vectors), dims)),
       ),
       (partial) => {
-        plan = prepareCalibration(partial);
-        stages.end('calibration folds');
         data.classifier = partial.terms.saveClassifier() ?? undefined;
         // Stored so that loading the snapshot reads it rather than fitting it again (a minute of CPU at 10k articles).
         data.termModel = partial.terms.parts();
-        if (options.dataDir) early = SnapshotWriter.withData(options.dataDir, data);
-        // Awaited below; until then a failure must not count as unhandled.
+        early = early?.then(async (snapshot) => (await snapshot.writeModels(data), snapshot));
         early?.catch(() => undefined);
+        planning = foldThread
+          ? prepareCalibrationBeside(partial, foldThread.retrain)
+          : Promise.resolve(prepareCalibration(partial));
+        planning.catch(() => undefined);
+        stages.end('calibration folds');
       },
       stages,
       termThread?.fitted,
     );
     if (kind === 'hnsw') stages.end('wait for the graph');
-    const graph = index.vectors as StoredVectorIndex;
-    // Only a graph's worker writes its index to a file: a scan (or a graph built here after the worker failed) is written below.
-    graphInFile = kind === 'hnsw' && (await workerGraph) !== null;
     if (!options.dataDir) await removeFiles(files);
-    // The worker already wrote the graph: its file and the vectors' move in (and are synced) while this thread
-    // calibrates, rather than writing hundreds of megabytes again.
+    // A graph built here after its worker failed is written here; the vectors move in with it.
     const moved = early?.then(async (snapshot) => {
-      await snapshot.take(FILES.vectors, (file) => fs.rename(files.vectors, file));
-      await snapshot.take(vectorIndexOf(manifest).file, (file) =>
-        graphInFile ? fs.rename(files.graph, file) : graph.write(file),
-      );
+      if (!(await movedEarly)) await moveVectors(snapshot, (file) => (index.vectors as StoredVectorIndex).write(file));
       return snapshot;
     });
     moved?.catch(() => undefined);
+    const plan = await planning;
+    if (foldThread) stages.end('wait for the folds');
     manifest.calibration = await calibrate(index, options.defaultLang, plan);
     stages.end('calibration');
     index.snapshotDir = moved ? await (await moved).publish(manifest) : null;
     stages.end('write the snapshot');
   } catch (error) {
     termThread?.stop();
+    foldThread?.stop();
     // The unfinished folder is this process's: no later publish would prune it.
-    await early?.then((snapshot) => snapshot.discard()).catch(() => undefined);
+    await writer?.then((snapshot) => snapshot.discard()).catch(() => undefined);
     throw error;
   }
+  // Only a graph's worker writes its index to a file.
+  const graphInFile = kind === 'hnsw' && (await workerGraph) !== null;
   const { snapshotDir } = index;
   const published = snapshotDir && options.publication ? await options.publication.publish(snapshotDir) : undefined;
   if (published) stages.end('publish');
@@ -254,6 +279,15 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   // Ended by now (its share was done before the fit's end): awaited so that its exit is not left behind.
   const helper = await termThread?.helperEnded();
   if (helper) stages.add({ name: "term model's rivals", thread: 'rivals helper', ...helper });
+  // Unused (one fold, or a failure) it still waits: ended here.
+  foldThread?.stop();
+  if (foldThread?.wallMs != null)
+    stages.add({
+      name: 'calibration folds',
+      thread: 'fold worker',
+      wallMs: foldThread.wallMs,
+      cpuMs: foldThread.cpuMs,
+    });
   const currentIds = new Set(kb.articles.map((a) => a.id));
   return {
     articles: kb.articles.length,
@@ -278,28 +312,6 @@ export function unitsOf(a: Article): { kind: VectorItem['kind']; text: string }[
   for (const c of a.chunks)
     units.push({ kind: 'chunk', text: [a.title, c.heading, c.text].filter(Boolean).join('\n') });
   return units;
-}
-
-/**
- * Where the build writes its vectors and the worker the graph: beside the snapshots (a crash leaves them for the
- * next publish to prune), else temp files.
- */
-async function buildingFilesFor(dataDir: string | undefined): Promise<{ graph: string; vectors: string }> {
-  const name = `${Date.now()}-${Math.random().toString(36).slice(2)}-${process.pid}`;
-  if (!dataDir)
-    return {
-      graph: path.join(os.tmpdir(), `deflect-graph-${name}.hnsw`),
-      vectors: path.join(os.tmpdir(), `deflect-vectors-${name}.f32`),
-    };
-  await fs.mkdir(indexRoot(dataDir), { recursive: true });
-  return {
-    graph: path.join(indexRoot(dataDir), `.building-graph-${name}`),
-    vectors: path.join(indexRoot(dataDir), `.building-vectors-${name}`),
-  };
-}
-
-async function removeFiles(files: { graph: string; vectors: string }): Promise<void> {
-  await Promise.all([fs.rm(files.graph, { force: true }), fs.rm(files.vectors, { force: true })]);
 }
 
 async function previousVectors(dataDir: string, embedder: Embedder): Promise<Map<string, Float32Array> | null> {

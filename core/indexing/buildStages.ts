@@ -5,9 +5,9 @@ export interface BuildStage {
   name: string;
   /**
    * 'main' for the build's own thread; the workers' threads (the vector graph's, the term model's and its rivals'
-   * helper) run beside it.
+   * helper, the calibration folds') run beside it.
    */
-  thread: 'main' | 'graph worker' | 'term worker' | 'rivals helper';
+  thread: 'main' | 'graph worker' | 'term worker' | 'rivals helper' | 'fold worker';
   wallMs: number;
   cpuMs: number | null;
 }

@@ -66,14 +66,27 @@ export class SnapshotWriter {
 
   /** Every file but the manifest, the vectors and the graph. */
   async writeData(data: Omit<SnapshotData, 'manifest' | 'vectors'>): Promise<void> {
+    await this.writeKb(data);
+    await this.writeModels(data);
+  }
+
+  /**
+   * The files of the KB and its vectors' centroids, which a build knows before
+   * its term model is fitted: written while it waits for the model.
+   */
+  async writeKb(data: Pick<SnapshotData, 'articles' | 'items' | 'fullTextJson' | 'centroids'>): Promise<void> {
     // JSON in ASCII, which reads faster (snapshotJson.ts); the chunks without their texts (format 3).
     await this.write(FILES.articles, asciiJsonPieces(data.articles.map(storedArticle)));
     await this.write(FILES.items, asciiJsonPieces(data.items));
     await this.write(FILES.itemsTable, encodeItems(data.items, data.articles));
     await this.write(FILES.fullText, escapedPieces(data.fullTextJson));
+    if (data.centroids) await this.write(FILES.centroids, encodeCentroids(data.centroids));
+  }
+
+  /** The term model and its classifier, when the data has them. */
+  async writeModels(data: Pick<SnapshotData, 'classifier' | 'termModel'>): Promise<void> {
     if (data.classifier) await this.write(FILES.classifier, encodeClassifier(data.classifier));
     if (data.termModel) await this.write(FILES.termModel, termModelPieces(data.termModel));
-    if (data.centroids) await this.write(FILES.centroids, encodeCentroids(data.centroids));
   }
 
   /** Large files go in pieces (text or bytes), so that no file is whole in memory but in its own structures. */

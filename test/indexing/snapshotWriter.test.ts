@@ -60,6 +60,27 @@ describe('SnapshotWriter: a snapshot written file by file while a build goes on'
       expect(readFileSync(path.join(published, f)).equals(readFileSync(path.join(expected, f))), f).to.equal(true);
   });
 
+  it("writes the KB's files before the term model's (a build's while the model is fitted), to the same bytes", async () => {
+    const whole = dir();
+    const inParts = dir();
+    const expected = await publishSnapshot(whole, data, graphOf(built));
+    const snapshot = await SnapshotWriter.start(inParts);
+    await snapshot.writeKb(data);
+    const [building] = readdirSync(indexRoot(inParts)).filter((n) => n.startsWith('.building-'));
+    const written = readdirSync(path.join(indexRoot(inParts), building!)).sort();
+    expect(written).to.deep.equal(
+      [FILES.articles, FILES.items, FILES.itemsTable, FILES.fullText, FILES.centroids].sort(),
+    );
+    await snapshot.take(vectorIndexOf(data.manifest).file, graphOf(built));
+    await snapshot.write(FILES.vectors, packVectors(data.vectors, data.manifest.embedder.dimensions));
+    await snapshot.writeModels(data);
+    const published = await snapshot.publish(data.manifest);
+    const files = readdirSync(expected).sort();
+    expect(readdirSync(published).sort()).to.deep.equal(files);
+    for (const f of files)
+      expect(readFileSync(path.join(published, f)).equals(readFileSync(path.join(expected, f))), f).to.equal(true);
+  });
+
   it('is no snapshot until published: CURRENT stays, and its folder has no manifest', async () => {
     const before = await currentSnapshotDir(built);
     const snapshot = await SnapshotWriter.start(built);

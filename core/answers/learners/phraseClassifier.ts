@@ -37,6 +37,18 @@ export interface ClassifierTraining {
 }
 
 /**
+ * Everything retraining a classifier reads, as data another thread can be
+ * sent (an index build retrains its calibration folds on two threads): its
+ * training, each unit's article, and the model's sizes.
+ */
+export interface ClassifierRetraining {
+  training: ClassifierTraining;
+  articleOf: Int32Array;
+  articles: number;
+  features: number;
+}
+
+/**
  * The KB's classifier: which article does a phrasing belong to? Trained on
  * the articles' own phrasings (inputs already projected to what it reads).
  * It can be retrained without some phrasings, for calibration.
@@ -63,6 +75,8 @@ export class PhraseClassifier {
     options: {
       /** Phrasings to train without. */
       without?: ReadonlySet<number>;
+      /** The model trained without them elsewhere (`PhraseClassifier.retrain`): used instead of training. */
+      trained?: SoftmaxModel;
       /** Rivals depend on the centroids only: shared by every retraining (calibration retrains per fold). */
       rivalsOf?: Map<number, Int32Array>;
       /** A model saved with the index: used instead of training when it was trained on exactly these inputs. */
@@ -79,7 +93,8 @@ export class PhraseClassifier {
     const { without = new Set<number>(), saved, trusted = false } = options;
     this.rivalsOf = options.rivalsOf ?? new Map();
     this.findRivals = options.findRivals ?? classifierRivals;
-    if (saved && !without.size && (trusted || saved.fingerprint === this.fingerprint())) {
+    if (options.trained) this.model = options.trained;
+    else if (saved && !without.size && (trusted || saved.fingerprint === this.fingerprint())) {
       this.model = saved.model;
       this.fingerprintMemo = saved.fingerprint;
     } else this.model = this.train(without);
@@ -132,12 +147,32 @@ export class PhraseClassifier {
     return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
   }
 
-  /** The same classifier, retrained without `units`. */
-  without(units: ReadonlySet<number>): PhraseClassifier {
+  /** The same classifier, retrained without `units` (or `trained`: already retrained so, by `retrain`). */
+  without(units: ReadonlySet<number>, trained?: SoftmaxModel): PhraseClassifier {
     return new PhraseClassifier(() => this.inputs, this.articleOf, this.articles, this.features, this.centroids, {
       without: units,
       rivalsOf: this.rivalsOf,
+      ...(trained ? { trained } : {}),
     });
+  }
+
+  /** What `retrain` reads to retrain it, with every article's rivals found (the centroids are not sent). */
+  retraining(): ClassifierRetraining {
+    this.ensureRivals();
+    const articleOf = Int32Array.from(this.inputs, (_, i) => this.articleOf(i));
+    return { training: this.training(), articleOf, articles: this.articles, features: this.features };
+  }
+
+  /** The model `without(units)` trains, from its `retraining()` alone: on another thread, the same bits. */
+  static retrain(
+    { training, articleOf, articles, features }: ClassifierRetraining,
+    units: ReadonlySet<number>,
+  ): SoftmaxModel {
+    return trainSoftmax(
+      examplesOf(training, (i) => articleOf[i]!, units),
+      articles,
+      features,
+    );
   }
 
   /** The dense block's kernel, made on the first question (the model no longer changes once constructed). */
@@ -153,16 +188,28 @@ export class PhraseClassifier {
   }
 
   private train(without: ReadonlySet<number>): SoftmaxModel {
+    this.ensureRivals();
+    return trainSoftmax(examplesOf(this.training(), this.articleOf, without), this.articles, this.features);
+  }
+
+  /** Every article's at once (see classifierRivals: exact up to a cost, then budgeted), shared by the retrainings. */
+  private ensureRivals(): void {
     const rivals = this.rivalsOf;
-    // Every article's at once (see classifierRivals: exact up to a cost, then budgeted), shared by the retrainings.
     const k = rivalsWanted(this.articles);
     if (k !== null && !rivals.size)
       this.findRivals(this.centroids.postings, this.centroids.sums, k).forEach((list, a) => rivals.set(a, list));
-    const examples = this.inputs.flatMap((x, i) => {
-      if (!x || without.has(i)) return [];
-      const article = this.articleOf(i);
-      return [{ x, y: article, shortlist: rivals.get(article) }];
-    });
-    return trainSoftmax(examples, this.articles, this.features);
   }
+}
+
+/** The training examples: each unit read (but `without`), labelled with its article, with that article's rivals. */
+function examplesOf(
+  { inputs, rivals }: ClassifierTraining,
+  articleOf: (unit: number) => number,
+  without: ReadonlySet<number>,
+): { x: ClassifierInput; y: number; shortlist: Int32Array | undefined }[] {
+  return inputs.flatMap((x, i) => {
+    if (!x || without.has(i)) return [];
+    const article = articleOf(i);
+    return [{ x, y: article, shortlist: rivals.get(article) }];
+  });
 }

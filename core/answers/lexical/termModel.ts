@@ -10,7 +10,7 @@ import {
 } from '../learners/phraseClassifier.ts';
 import type { RivalsHelp } from '../learners/rivals.ts';
 import { QuestionReader, type QuestionReaderParts, type QuestionVector } from './questionReader.ts';
-import type { SparseVector } from '../learners/softmaxRegression.ts';
+import type { SoftmaxModel, SparseVector } from '../learners/softmaxRegression.ts';
 import { classifierInput, classifierOf } from './termClassifier.ts';
 import { TermOverlay } from './termOverlay.ts';
 import type { CandidateScores, TermScores } from './termScores.ts';
@@ -231,12 +231,17 @@ export class TermModel {
   }
 
   /**
-   * The same model with a classifier that never saw `units`: asking those
-   * phrasings then behaves like asking new questions (a classifier scores
-   * its own training examples too well to calibrate on them).
+   * The same model with a classifier that never saw `units` (`trained`: so retrained on another thread): asking
+   * those phrasings then behaves like asking new questions (a classifier scores its own examples too well to calibrate on).
    */
-  withoutUnits(units: ReadonlySet<number>): TermModel {
-    return new TermModel(this.ids, this.units, this.fitted, this.classifier?.without(units) ?? null, this.overlay);
+  withoutUnits(units: ReadonlySet<number>, trained?: SoftmaxModel): TermModel {
+    const classifier = this.classifier?.without(units, trained) ?? null;
+    return new TermModel(this.ids, this.units, this.fitted, classifier, this.overlay);
+  }
+
+  /** What retraining the classifier reads (a ClassifierRetraining), for another thread to retrain it: `trained`. */
+  classifierRetraining() {
+    return this.classifier?.retraining() ?? null;
   }
 
   /**

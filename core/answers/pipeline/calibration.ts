@@ -1,9 +1,10 @@
 import type { Lang } from '../../contracts/api.ts';
 import { fitLogistic, predict } from '../learners/logistic.ts';
-import { probesOf, REWORDINGS, type Probe } from './probes.ts';
+import { calibrationFolds } from './calibrationFolds.ts';
 import { retrieve, type Candidate, type RetrievalIndex } from './retrieve.ts';
 
 export { isDocumentation } from './probes.ts';
+export { calibrationFolds } from './calibrationFolds.ts';
 
 /**
  * How sure the engine may be, learnt from the KB itself. Real help desks have
@@ -90,13 +91,6 @@ const PRIOR_STRENGTH = 5;
  * depending on the draw); docs/quality.md.
  */
 const DOCS_ORPHAN_WEIGHT = 0.35;
-/** About this many questions are asked (fewer on a KB so large that each costs more); more would cost index time without changing the fit much. */
-const TARGET_PROBES = 300;
-const MIN_PROBES = 100;
-/** Phrasings beyond which each question asked costs noticeably more. */
-const LARGE_KB_UNITS = 3000;
-const COSTLY_CLASSIFIER = 30_000;
-const FOLDS = 5;
 const CLARIFY_OPTIONS = 3;
 const MAX_ORPHAN_SCORES = 200;
 /** Candidates kept per probe for the coverage estimate: the decision reads the first three and the best's runner-up. */
@@ -127,39 +121,6 @@ export interface SampleOptions {
   seed?: number;
 }
 
-/**
- * Each fold's held-out probes and the term model that never saw them (a
- * classifier retrained per fold). Reads the articles and the term model
- * only, not the vectors: an index build prepares them while its vector
- * graph is still being built on the other core.
- */
-export function calibrationFolds(
-  index: Pick<RetrievalIndex, 'articles' | 'terms'>,
-  options: SampleOptions,
-): { held: Probe[]; terms: RetrievalIndex['terms'] }[] {
-  const { terms } = index;
-  const { documentation } = options;
-  const rewordings = documentation ? (options.rewordings ?? REWORDINGS) : 1;
-  const probes = probesOf(index, documentation, rewordings, options.seed ?? 0);
-  // Reworded passages need no retraining, and twice as many keep the fit steady.
-  const target = Math.max(
-    MIN_PROBES,
-    Math.round(TARGET_PROBES * (documentation ? 2 * rewordings : 1) * Math.min(1, LARGE_KB_UNITS / terms.units.length)),
-  );
-  const perFold = probes.length / FOLDS;
-  // Each fold retrains the classifier: on a costly KB, two are enough.
-  const maxFolds = terms.classifierCost > COSTLY_CLASSIFIER ? 2 : FOLDS;
-  const folds = Math.min(maxFolds, Math.max(1, Math.ceil(target / Math.max(1, perFold))));
-  return Array.from({ length: folds }, (_, f) => {
-    // Every FOLDS-th probe, at most `target` in all: spread over the whole KB.
-    const fold = probes.filter((_, k) => k % FOLDS === f);
-    const held = fold.filter((_, k) => k % Math.max(1, Math.floor(fold.length / target)) === 0).slice(0, target);
-    // A classifier that never saw the phrasings left out, so asking them is like asking new questions.
-    const leftOut = new Set(held.filter((p) => p.leaveOut).map((p) => p.unit));
-    return { held, terms: held.length && leftOut.size ? terms.withoutUnits(leftOut) : terms };
-  }).filter((f) => f.held.length);
-}
-
 /** Ask the KB its own probes (see Calibration), in the folds of `calibrationFolds` (made here when not given). */
 export async function calibrationSamples(
   index: RetrievalIndex,
@@ -183,6 +144,9 @@ export async function calibrationSamples(
   for (const { held, terms: foldTerms } of folds) {
     const view: RetrievalIndex = foldTerms === terms ? index : { ...index, terms: foldTerms };
     for (const probe of held) {
+      // A turn of the event loop per probe: retrieving never waits on I/O, and an index build writes its snapshot
+      // meanwhile (each file's next piece waits for one; at 100k articles the calibration is 12 s).
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const article = index.articles.get(terms.ids[terms.units[probe.unit]!.article]!)!;
       const lang = article.lang ?? defaultLang;
       const filter = { publishedOnly: true };
