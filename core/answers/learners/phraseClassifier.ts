@@ -10,6 +10,7 @@ import {
 } from './softmaxRegression.ts';
 import { classifierRivals, type RivalsFinder } from './rivals.ts';
 import { DenseLogits } from './denseLogits.ts';
+import { SparseLogits } from './sparseLogits.ts';
 
 /** A trained classifier and the fingerprint of what it was trained on (see `PhraseClassifier.fingerprint`). */
 export interface SavedClassifier {
@@ -175,14 +176,16 @@ export class PhraseClassifier {
     );
   }
 
-  /** The dense block's kernel, made on the first question (the model no longer changes once constructed). */
+  /** The dense block's and the sparse rows' kernels, made on the first question (the model no longer changes once constructed). */
   private denseMemo: DenseLogits | null | undefined;
+  private sparseMemo: SparseLogits | null | undefined;
 
   /** Probability of each article for `q` (projected), over the allowed articles only; into `out` when given. */
   probabilities(q: ClassifierInput, allowed: (article: number) => boolean, out?: Float64Array): Float64Array {
     if (q.dense && this.denseMemo === undefined)
       this.denseMemo = DenseLogits.of(this.model.denseWeights, this.model.classes);
-    const z = logits(this.model, q, out ?? new Float64Array(this.articles), this.denseMemo);
+    if (this.sparseMemo === undefined) this.sparseMemo = SparseLogits.of(this.model);
+    const z = logits(this.model, q, out ?? new Float64Array(this.articles), this.denseMemo, this.sparseMemo);
     softmaxInPlace(z, allowed);
     return z;
   }

@@ -1,5 +1,6 @@
 import { denseDot, softmaxInPlace, stepDense } from './softmaxMath.ts';
 import type { DenseLogits } from './denseLogits.ts';
+import type { SparseLogits } from './sparseLogits.ts';
 import { ShortlistSteps } from './shortlistSteps.ts';
 
 export { softmaxInPlace } from './softmaxMath.ts';
@@ -128,8 +129,16 @@ export function logits(
   out: Float64Array,
   /** The dense block's kernel over this model's weights (a trained model's only: see DenseLogits). */
   kernel?: DenseLogits | null,
+  /** The sparse rows' kernel over this model's weights (a trained model's only: see SparseLogits). */
+  sparse?: SparseLogits | null,
 ): Float64Array {
-  const { classes, rowOf, weights, denseWeights } = model;
+  if (!sparse?.sumsInto(x, out)) sparseLogits(model, x, out);
+  return addDense(model, x, out, kernel);
+}
+
+/** The sparse rows' sums of every class, into `out` (see `logits`). */
+function sparseLogits(model: SoftmaxModel, x: ClassifierInput, out: Float64Array): void {
+  const { classes, rowOf, weights } = model;
   const bases: number[] = [];
   const values: number[] = [];
   for (let k = 0; k < x.ids.length; k++) {
@@ -165,6 +174,16 @@ export function logits(
     for (let j = 0; j < rows; j++) z += weights[bases[j]! + c4]! * values[j]!;
     out[c4] = z;
   }
+}
+
+/** out[c] += class c's dense weights · the input's dense block, for every class (see `logits`). */
+function addDense(
+  model: SoftmaxModel,
+  x: ClassifierInput,
+  out: Float64Array,
+  kernel?: DenseLogits | null,
+): Float64Array {
+  const { classes, denseWeights } = model;
   // A dense block of another length (vectors changed since training) is not this model's input: left out.
   const dense = x.dense;
   if (!dense || denseWeights.length !== dense.length * classes) return out;
