@@ -240,27 +240,17 @@ async function denseScores(
     ? (item: VectorItem) => (!allowed || allowed(item)) && !(item.articleId === leftId && item.text === left.text)
     : (allowed ?? undefined);
   const hits = index.vectors.search(vector!, VECTOR_K, filter);
-  const nonZero = nonZeroOf(vector!);
   for (const hit of hits) {
     const current = out.get(hit.item.articleId);
     if (current) current.nearest = Math.max(current.nearest, hit.similarity);
     else {
-      const c = index.centroids.dot(hit.item.articleId, vector!, nonZero);
+      const c = index.centroids.dot(hit.item.articleId, vector!);
       out.set(hit.item.articleId, {
         nearest: Math.max(0, hit.similarity),
         centroid: c === undefined ? 0 : Math.max(0, c),
       });
     }
   }
-  return out;
-}
-
-/** The dimensions where `v` is not zero, in increasing order. */
-function nonZeroOf(v: Float32Array): Int32Array {
-  let n = 0;
-  for (let i = 0; i < v.length; i++) if (v[i] !== 0) n++;
-  const out = new Int32Array(n);
-  for (let i = 0, j = 0; i < v.length; i++) if (v[i] !== 0) out[j++] = i;
   return out;
 }
 
