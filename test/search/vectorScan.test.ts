@@ -72,6 +72,31 @@ describe('VectorScan: a sparse query’s dot product with every int8 row', () =>
         expect([...acc]).to.deep.equal(expected(scan, dims, weights, c.nnz, c.count));
       });
 
+  it('sums the columns of a weight together, groups of every size against the definition (weights of a few values)', () => {
+    // A hashing question's weights take a few values: the kernel adds each value's columns four at a time, so
+    // groups of 1 to 9 columns (a pass's boundaries), 300 (split at 256) and both signs of a value.
+    const next = integers(3);
+    for (const kernel of [true, false]) {
+      const scan = filled(1024, 300, kernel, 9);
+      for (const [nnz, values] of [
+        [1, [700]],
+        [4, [-700]],
+        [5, [700]],
+        [9, [700, -700]],
+        [13, [5, -3, 32767]],
+        [44, [100, 200, -100]],
+        [59, [451, 902, -451, 225, 1]],
+        [300, [-12000]],
+        [600, [3000, -3000]],
+      ] as const) {
+        const dims = query(1024, nnz, 1, nnz).dims;
+        const weights = Int32Array.from({ length: nnz }, () => values[next(0, values.length - 1)]!);
+        for (const count of [300, 291])
+          expect([...scan.dot(dims, weights, nnz, count)]).to.deep.equal(expected(scan, dims, weights, nnz, count));
+      }
+    }
+  });
+
   it('gives the same integers in WebAssembly and in JavaScript, query after query on one matrix', () => {
     const simd = filled(1024, 1000, true, 5);
     const plain = new VectorScan(1024, 1000, { kernel: false });

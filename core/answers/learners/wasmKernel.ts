@@ -26,6 +26,7 @@ export const wasm = {
   i32Store: (offset: number) => [0x36, 2, ...leb(offset)],
   /** An `if` without results (its `end` closes it); `brIf(n)` inside counts it as one level. */
   if: [0x04, 0x40],
+  else: [0x05],
   return: [0x0f],
   /** i32.load, 4-byte aligned, at the address on the stack plus `offset`. */
   i32Load: (offset: number) => [0x28, 2, ...leb(offset)],
@@ -59,6 +60,13 @@ export const wasm = {
   /** i32x4.dot_i16x8_s: lane i = a[2i]·b[2i] + a[2i+1]·b[2i+1], exact in int32 (but for −32768² twice). */
   i32x4DotI16x8: simd(0xba),
   i32x4Add: simd(0xae),
+  i16x8Splat: simd(0x10),
+  /** i16x8.add: wraps (callers keep their sums within int16). */
+  i16x8Add: simd(0x8e),
+  /** i32x4.extmul_low_i16x8_s: lanes 0–3 of two int16 vectors multiplied into int32, exactly. */
+  i32x4ExtmulLowI16x8: simd(0xbc),
+  /** The same with lanes 4–7. */
+  i32x4ExtmulHighI16x8: simd(0xbd),
   /** i32x4.bitmask: each lane's sign bit, lane i as bit i. */
   i32x4Bitmask: simd(0xa4),
   /** f32x4.convert_i32x4_s: each int32 lane as the nearest float32. */
