@@ -51,6 +51,30 @@ describe('DenseLogits: the classifier’s dense block in a WebAssembly kernel', 
     expect(differs).to.be.above(0);
   });
 
+  it('skips the classes whose dense weights are all zero, with the same bits', () => {
+    // Zero rows (some −0) among the others, an input with negative values (0 × −x is −0), and so few live
+    // classes in one model that none fills a block.
+    for (const zeroes of [(c: number) => c % 3 === 1 || c > 150, (c: number) => c !== 4 && c !== 9]) {
+      const m = model(203, 100);
+      for (let c = 0; c < 203; c++)
+        if (zeroes(c)) for (let d = 0; d < 100; d++) m.denseWeights[c * 100 + d] = d % 2 ? -0 : 0;
+      const kernel = DenseLogits.of(m.denseWeights, 203);
+      const x = input(100);
+      expect([...logits(m, x, new Float64Array(203), kernel)]).to.deep.equal([...logits(m, x, new Float64Array(203))]);
+    }
+  });
+
+  it('leaves an input with a value that is not finite to logits (0 × ∞ is NaN, not +0)', () => {
+    const m = model(16, 4);
+    for (let d = 0; d < 4; d++) m.denseWeights[3 * 4 + d] = 0;
+    const kernel = DenseLogits.of(m.denseWeights, 16)!;
+    const x = { ...input(4), dense: Float32Array.from([0.5, Infinity, -0.25, 1]) };
+    expect(kernel.addTo(x.dense, new Float64Array(16))).to.equal(false);
+    const z = logits(m, x, new Float64Array(16), kernel);
+    expect(z[3]).to.be.NaN;
+    expect([...z]).to.deep.equal([...logits(m, x, new Float64Array(16))]);
+  });
+
   it('is not made for fewer than eight classes or a model without a dense block', () => {
     expect(DenseLogits.of(values(7 * 4, 1), 7)).to.equal(null);
     expect(DenseLogits.of(new Float32Array(0), 50)).to.equal(null);

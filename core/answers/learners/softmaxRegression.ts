@@ -187,10 +187,7 @@ function addDense(
   // A dense block of another length (vectors changed since training) is not this model's input: left out.
   const dense = x.dense;
   if (!dense || denseWeights.length !== dense.length * classes) return out;
-  if (kernel) {
-    kernel.addTo(dense, out);
-    return out;
-  }
+  if (kernel?.addTo(dense, out)) return out;
   const D = dense.length;
   let c = 0;
   for (; c + 3 < classes; c += 4) {
