@@ -4,7 +4,7 @@ import type { Embedder, FullTextIndex, SearchFilter, VectorIndex, VectorItem } f
 import type { ArticleCentroids } from '../../search/articleCentroids.ts';
 import type { SynonymTable } from '../../search/synonyms.ts';
 import { cachedTerms } from '../../text/cachedTerms.ts';
-import type { TermModel } from '../lexical/termModel.ts';
+import type { CandidateScores, TermModel } from '../lexical/termModel.ts';
 
 /** What retrieval needs from a loaded index. */
 export interface RetrievalIndex {
@@ -92,19 +92,43 @@ export async function retrieve(
   const dense = await denseScores(index, question, options, vectorFilter);
   const numberOf = articleNumbers(model);
   const nearby: number[] = [];
-  for (const id of dense.keys()) if (numberOf.has(id)) nearby.push(numberOf.get(id)!);
-  // The embedder's nearest are candidates whatever their words: on a large KB only candidates are scored.
-  const lexical = model.scoreCandidates(q, (a) => allowed[a] === 1, { leaveOut: options.leaveOut, extra: nearby });
+  // Each candidate's dense scores by its number (a string-keyed lookup per candidate was most of the loop below).
+  const slots = denseSlots(model);
+  const found: DenseScores[] = [];
+  for (const [id, d] of dense) {
+    const a = numberOf.get(id);
+    if (a === undefined) continue;
+    nearby.push(a);
+    found.push(d);
+    slots[a] = found.length;
+  }
+  try {
+    // The embedder's nearest are candidates whatever their words: on a large KB only candidates are scored.
+    const lexical = model.scoreCandidates(q, (a) => allowed[a] === 1, { leaveOut: options.leaveOut, extra: nearby });
+    return fused(model, lexical, (a) => (slots[a] ? found[slots[a]! - 1]! : NO_DENSE));
+  } finally {
+    for (const a of nearby) slots[a] = 0;
+  }
+}
+
+interface DenseScores {
+  nearest: number;
+  centroid: number;
+}
+
+const NO_DENSE: DenseScores = { nearest: 0, centroid: 0 };
+
+/** The best MAX_CANDIDATES of the candidates, each scored from its features. */
+function fused(model: TermModel, lexical: CandidateScores, denseOf: (article: number) => DenseScores): Candidate[] {
   const { articles } = lexical;
   let maxBm25 = 0;
   for (const b of lexical.bm25) maxBm25 = Math.max(maxBm25, b);
   // Each candidate's features added in WEIGHTS order from 0, as doubles: the same sum as an object per article.
   const best = new TopCandidates(MAX_CANDIDATES);
-  const noDense = { nearest: 0, centroid: 0 };
   for (let i = 0; i < articles.length; i++) {
     const a = articles[i]!;
     const articleId = model.ids[a]!;
-    const d = dense.get(articleId) ?? noDense;
+    const d = denseOf(a);
     let score = 0;
     score += WEIGHTS.nearest * lexical.nearest[i]!;
     score += WEIGHTS.second * lexical.second[i]!;
@@ -119,7 +143,7 @@ export async function retrieve(
     if (score > 0 && best.admits(score, articleId)) best.offer({ articleId, score, a: i });
   }
   return best.sorted().map(({ articleId, score, a: i }) => {
-    const d = dense.get(articleId) ?? noDense;
+    const d = denseOf(articles[i]!);
     return {
       articleId,
       score,
@@ -138,6 +162,15 @@ export async function retrieve(
 }
 
 const numbersCache = new WeakMap<TermModel, Map<string, number>>();
+const slotsCache = new WeakMap<TermModel, Int32Array>();
+
+/** Per model, article number → 1 + its place among a question's dense scores (0: none); all 0 between questions. */
+function denseSlots(model: TermModel): Int32Array {
+  let slots = slotsCache.get(model);
+  // Made again if the model's articles grew since (all 0 between questions, so nothing is lost).
+  if (!slots || slots.length < model.ids.length) slotsCache.set(model, (slots = new Int32Array(model.ids.length)));
+  return slots;
+}
 
 /** Article id → its number in the model. */
 function articleNumbers(model: TermModel): Map<string, number> {
