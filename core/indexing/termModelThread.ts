@@ -8,6 +8,7 @@ import { termDocOf, type TermDoc, type TermModelParts } from '../answers/lexical
 import { GloveWordVectors } from '../search/gloveWordVectors.ts';
 import type { WordVectors } from '../search/ports.ts';
 import { log } from '../logger.ts';
+import type { FoldClassifierThread } from './foldClassifierThread.ts';
 import { controlBlock, helperGone } from './rivalsShare.ts';
 import { rivalsWorkerUrl, termModelWorkerUrl } from './termModelWorkerUrl.mjs';
 
@@ -17,6 +18,8 @@ export interface TermFitRequest {
   wordVectors: { id: string; file: string } | null;
   /** The rivals' helper thread's shared control block and the port to send it the centroids on (rivalsShare.ts). */
   rivals?: { control: Int32Array; port: MessagePort } | null;
+  /** Where to send the classifier's training as soon as it is known (the folds' worker: `FoldClassifierThread`). */
+  folds?: MessagePort | null;
 }
 
 /** What the worker sends back: the model's parts and its classifier as a snapshot stores them (termmodel.bin, classifier.bin). */
@@ -74,6 +77,7 @@ export class TermModelThread {
     private readonly helper: Helper | null,
     articles: number,
     private readonly started: number,
+    folds: FoldClassifierThread | null,
   ) {
     this.fitted = new Promise<FittedTerms>((resolve, reject) => {
       worker.once('message', (result: TermFitResult) => {
@@ -83,6 +87,8 @@ export class TermModelThread {
           const training = result.training ? decodeClassifierTraining(result.training) : undefined;
           this.wallMs = performance.now() - this.started;
           this.cpuMs = result.cpuMs;
+          // Sent on the folds' port before the result, as soon as the rivals were found.
+          if (training) folds?.trainingArrivedBeside();
           resolve({ parts, classifier, training });
         } catch (error) {
           reject(error);
@@ -116,12 +122,18 @@ export class TermModelThread {
   static start(
     articles: readonly Article[],
     wordVectors: WordVectors | null,
-    options: {
-      minArticles?: number;
-      helperMinArticles?: number;
-      /** The helper's entry (rivalsWorker.mjs; specs: one that fails). */
-      helperUrl?: URL;
-    } = {},
+    options: TermThreadOptions = {},
+  ): TermModelThread | null {
+    const thread = TermModelThread.startWorker(articles, wordVectors, options);
+    // The folds' worker is sent the training by the build's thread then.
+    if (!thread) options.folds?.trainingPort.close();
+    return thread;
+  }
+
+  private static startWorker(
+    articles: readonly Article[],
+    wordVectors: WordVectors | null,
+    options: TermThreadOptions,
   ): TermModelThread | null {
     if (articles.length < (options.minArticles ?? TERM_WORKER_MIN_ARTICLES)) return null;
     if (wordVectors && !(wordVectors instanceof GloveWordVectors && wordVectors.file)) return null;
@@ -135,16 +147,18 @@ export class TermModelThread {
       docs: articles.map((a) => ({ ...termDocOf(a) })),
       wordVectors: wordVectors ? { id: wordVectors.id, file: (wordVectors as GloveWordVectors).file! } : null,
       rivals: helper && { control: helper.control, port: helper.port },
+      folds: options.folds?.trainingPort ?? null,
     };
+    const ports = [helper?.port, options.folds?.trainingPort].filter((p): p is MessagePort => !!p);
     let worker: Worker;
     try {
-      worker = new Worker(termModelWorkerUrl, { workerData: request, transferList: helper ? [helper.port] : [] });
+      worker = new Worker(termModelWorkerUrl, { workerData: request, transferList: ports });
     } catch (error) {
       log.warn('index', "could not start the term model's worker thread; fitting it here", { error });
       if (helper) stop(helper);
       return null;
     }
-    return new TermModelThread(worker, helper, articles.length, started);
+    return new TermModelThread(worker, helper, articles.length, started, options.folds ?? null);
   }
 
   /** Stop the worker (a build that failed); `fitted` then resolves to null, without a warning. */
@@ -157,6 +171,16 @@ export class TermModelThread {
   private stopHelper(): void {
     if (this.helper) stop(this.helper);
   }
+}
+
+/** How `TermModelThread.start` starts its threads. */
+export interface TermThreadOptions {
+  minArticles?: number;
+  helperMinArticles?: number;
+  /** The helper's entry (rivalsWorker.mjs; specs: one that fails). */
+  helperUrl?: URL;
+  /** The folds' worker: sent the classifier's training by the worker (on its `trainingPort`), told when it was. */
+  folds?: FoldClassifierThread | null;
 }
 
 /** The rivals' helper thread, as the thread that started it sees it. */

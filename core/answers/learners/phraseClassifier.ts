@@ -89,6 +89,11 @@ export class PhraseClassifier {
       trusted?: boolean;
       /** Where its rivals are found, if it needs them (classifierRivals by default). */
       findRivals?: RivalsFinder;
+      /**
+       * Told what it trains from (`retraining()`) once its rivals are found, before it trains on everything: an
+       * index build retrains its calibration fold from it on another thread meanwhile.
+       */
+      onTraining?: (retraining: ClassifierRetraining) => void;
     } = {},
   ) {
     const { without = new Set<number>(), saved, trusted = false } = options;
@@ -98,7 +103,7 @@ export class PhraseClassifier {
     else if (saved && !without.size && (trusted || saved.fingerprint === this.fingerprint())) {
       this.model = saved.model;
       this.fingerprintMemo = saved.fingerprint;
-    } else this.model = this.train(without);
+    } else this.model = this.train(without, options.onTraining);
   }
 
   private get inputs(): (ClassifierInput | null)[] {
@@ -190,8 +195,9 @@ export class PhraseClassifier {
     return z;
   }
 
-  private train(without: ReadonlySet<number>): SoftmaxModel {
+  private train(without: ReadonlySet<number>, onTraining?: (retraining: ClassifierRetraining) => void): SoftmaxModel {
     this.ensureRivals();
+    if (!without.size) onTraining?.(this.retraining());
     return trainSoftmax(examplesOf(this.training(), this.articleOf, without), this.articles, this.features);
   }
 

@@ -4,6 +4,7 @@ import { Centroids, type CentroidParts } from './centroids.ts';
 import { Csr } from './csr.ts';
 import {
   rivalsWanted,
+  type ClassifierRetraining,
   type ClassifierTraining,
   type PhraseClassifier,
   type SavedClassifier,
@@ -70,6 +71,7 @@ export class TermModel {
    * `saved`: a classifier stored with the index, used when it was trained on these same docs (else it is retrained).
    * `wordVectors`: pre-trained vectors for the classifier and for bringing in KB words near a question's words (optional).
    * `rivals`: another thread's help with the classifier's rivals, shown the centroids as soon as they are built.
+   * `onTraining`: told what the classifier trains from before it trains (see PhraseClassifier's option).
    */
   static build(
     docs: TermDoc[],
@@ -78,6 +80,7 @@ export class TermModel {
       saved?: SavedClassifier;
       wordVectors?: WordVectors | null;
       rivals?: RivalsHelp;
+      onTraining?: (retraining: ClassifierRetraining) => void;
     } = {},
   ): TermModel {
     const vectors = options.wordVectors ?? null;
@@ -118,7 +121,11 @@ export class TermModel {
         : null,
     );
     const classifier = train
-      ? classifierOf(units, inputs, space, centroids, { saved: options.saved, findRivals: options.rivals?.find })
+      ? classifierOf(units, inputs, space, centroids, {
+          saved: options.saved,
+          findRivals: options.rivals?.find,
+          onTraining: options.onTraining,
+        })
       : null;
     return new TermModel(
       docs.map((d) => d.id),

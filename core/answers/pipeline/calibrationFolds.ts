@@ -4,7 +4,10 @@
  * fit, so that an index build can retrain the folds' classifiers on two
  * threads at once (`prepareCalibration` in coverage.ts).
  */
-import { probesOf, REWORDINGS, type Probe } from './probes.ts';
+import type { Article } from '../../articles/types.ts';
+import type { TermModel } from '../lexical/termModel.ts';
+import { passageUnitsLazily, termDocOf } from '../lexical/termUnits.ts';
+import { probesOf, REWORDINGS, type Probe, type ProbeSource } from './probes.ts';
 import type { SampleOptions } from './calibration.ts';
 import type { RetrievalIndex } from './retrieve.ts';
 
@@ -41,7 +44,7 @@ export function calibrationFolds(
 
 /** What `calibrationFolds` retrains each fold without, before retraining anything: folds with no probe left out. */
 export function calibrationHoldouts(
-  index: Pick<RetrievalIndex, 'articles' | 'terms'>,
+  index: ProbeSource & { terms: Pick<TermModel, 'classifierCost'> },
   options: SampleOptions,
 ): Holdout[] {
   const { terms } = index;
@@ -64,4 +67,21 @@ export function calibrationHoldouts(
     // A classifier that never saw the phrasings left out, so asking them is like asking new questions.
     return { held, leftOut: new Set(held.filter((p) => p.leaveOut).map((p) => p.unit)) };
   }).filter((f) => f.held.length);
+}
+
+/**
+ * `calibrationHoldouts` from the articles alone, before their term model is
+ * fitted: the units such a model has (as `TermModel.restore` reads them from
+ * the same articles), and its classifier's cost as `TermModel.classifierCost`
+ * counts it. An index build sends the units left out to the folds' worker
+ * this early (`FoldClassifierThread.holdOut`), which checks them against the
+ * plan's once the model is there.
+ */
+export function holdoutsBeforeFit(articles: readonly Article[], options: SampleOptions): Holdout[] {
+  const docs = articles.map(termDocOf);
+  const units = passageUnitsLazily(docs);
+  const ids = docs.map((d) => d.id);
+  const classifierCost = units.filter((u) => u.matched).length * ids.length;
+  const byId = new Map(articles.map((a) => [a.id, a]));
+  return calibrationHoldouts({ articles: byId, terms: { ids, units, classifierCost } }, options);
 }

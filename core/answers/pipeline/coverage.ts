@@ -6,6 +6,7 @@
  * questions left out, titles, reworded sentences of documentation) stand in
  * for it, replayed through the engine's own decision.
  */
+import type { Article } from '../../articles/types.ts';
 import type { Lang } from '../../contracts/api.ts';
 import { decideQuestion } from './answerEngine.ts';
 import {
@@ -16,7 +17,7 @@ import {
   type CalibrationSamples,
   type Coverage,
 } from './calibration.ts';
-import { calibrationHoldouts, type Holdout } from './calibrationFolds.ts';
+import { calibrationHoldouts, holdoutsBeforeFit, type Holdout } from './calibrationFolds.ts';
 import { DEFAULT_THRESHOLDS } from './decide.ts';
 import type { TermModel } from '../lexical/termModel.ts';
 import type { SoftmaxModel } from '../learners/softmaxRegression.ts';
@@ -53,9 +54,7 @@ export async function prepareCalibrationBeside(
   const { terms } = index;
   const documentation = isDocumentation([...index.articles.values()]);
   const holdouts = calibrationHoldouts(index, { documentation });
-  const retrained = holdouts.filter((h) => h.leftOut.size);
-  const here = retrained.length > 1 ? retrained[0] : undefined;
-  const others = here ? retrained.slice(1) : retrained;
+  const { here, others } = foldsBeside(holdouts);
   // Sent before this thread starts its own fold: the worker trains meanwhile.
   const leftOut = others.map((h) => h.leftOut);
   const away = leftOut.length ? beside(terms, leftOut) : null;
@@ -63,6 +62,23 @@ export async function prepareCalibrationBeside(
   const models = await away;
   others.forEach((h, k) => foldTerms.set(h, terms.withoutUnits(h.leftOut, models?.[k])));
   return { documentation, folds: holdouts.map((h) => ({ held: h.held, terms: foldTerms.get(h) ?? terms })) };
+}
+
+/**
+ * The units each fold `prepareCalibrationBeside` retrains beside leaves out
+ * (what it asks `beside` for), from the articles alone: an index build
+ * knows them before the term model is fitted.
+ */
+export function leftOutBeside(articles: readonly Article[]): ReadonlySet<number>[] {
+  const holdouts = holdoutsBeforeFit(articles, { documentation: isDocumentation(articles) });
+  return foldsBeside(holdouts).others.map((h) => h.leftOut);
+}
+
+/** Of several folds to retrain, the first is retrained here and the others beside; a single one beside. */
+function foldsBeside(holdouts: Holdout[]): { here: Holdout | undefined; others: Holdout[] } {
+  const retrained = holdouts.filter((h) => h.leftOut.size);
+  const here = retrained.length > 1 ? retrained[0] : undefined;
+  return { here, others: here ? retrained.slice(1) : retrained };
 }
 
 export interface CalibrationPlan {

@@ -4,7 +4,14 @@
  * documentation, sentences of the passages reworded the way users ask.
  */
 import type { Article } from '../../articles/types.ts';
+import type { TermModel } from '../lexical/termModel.ts';
 import type { RetrievalIndex } from './retrieve.ts';
+
+/** What the probes are read from: the articles and the term model's units (not its fit: see `holdoutsBeforeFit`). */
+export interface ProbeSource {
+  articles: RetrievalIndex['articles'];
+  terms: Pick<TermModel, 'ids' | 'units'>;
+}
 
 export interface Probe {
   /** The phrasing or passage it comes from. */
@@ -20,12 +27,7 @@ export interface Probe {
  * What to ask: every listed question, the title of an article listing none;
  * on documentation, reworded sentences of the articles that list none.
  */
-export function probesOf(
-  index: Pick<RetrievalIndex, 'articles' | 'terms'>,
-  documentation: boolean,
-  rewordings: number,
-  seed: number,
-): Probe[] {
+export function probesOf(index: ProbeSource, documentation: boolean, rewordings: number, seed: number): Probe[] {
   const { terms } = index;
   return terms.units.flatMap((u, unit): Probe[] => {
     const a = index.articles.get(terms.ids[u.article]!);
