@@ -35,6 +35,22 @@ describe('searching a long posting list for a few keys (gatherSearched)', () => 
     }
   });
 
+  it('finds each key wherever it falls among the postings skipped 64 at a time, and at the list’s end', () => {
+    // Keys every `gap` rows put each key's first posting at every offset of the last 64 skipped; the last keys
+    // fall within 64 postings of the list's end, and the feature in a third of the rows has runs without a key.
+    for (let gap = 1; gap <= 140; gap += gap < 70 ? 1 : 7) {
+      const keys = Int32Array.from({ length: Math.ceil(ROWS / gap) }, (_, i) => i * gap);
+      const mask = new Uint8Array(ROWS);
+      for (const k of keys) mask[k] = 1;
+      for (const feature of [0, 1]) {
+        const [walked, searched] = [new Int32Array(ROWS), new Int32Array(ROWS)];
+        const n = gatherMarked(csr.starts, csr.rows, feature, mask, walked);
+        const m = gatherSearched(csr.rows, csr.starts[feature]!, csr.starts[feature + 1]!, mask, searched, keys);
+        expect(positionsOf(m, searched), `gap ${gap}, feature ${feature}`).to.deep.equal(positionsOf(n, walked));
+      }
+    }
+  });
+
   it('with ranges, finds the marked rows inside the listed keys’ ranges (units, by their article)', () => {
     // Key a's rows are 5a to 5a + 4 (an article's units); every other row is marked (matched units only).
     const ranges = Int32Array.from({ length: ROWS / 5 + 1 }, (_, a) => 5 * a);
