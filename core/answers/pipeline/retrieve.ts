@@ -81,8 +81,7 @@ export async function retrieve(
     if (filter.publishedOnly !== false && a.status !== 'published') return false;
     if (filter.audiences && !filter.audiences.includes(a.audience)) return false;
     if (filter.langs && !filter.langs.includes(a.lang)) return false;
-    if (filter.tags?.length && !filter.tags.some((t) => a.tags.includes(t))) return false;
-    return !filter.excludeIds?.has(articleId);
+    return !filter.tags?.length || filter.tags.some((t) => a.tags.includes(t));
   };
   const { allowed, vectorFilter } = allowedArticles(index, filter, allowedId);
 
@@ -234,27 +233,42 @@ const MAX_CACHED_FILTERS = 64;
  * Which articles `filter` allows, by article number. Requests repeat a few
  * filters (audience, tags), and checking every article took milliseconds per
  * question on a KB of 10k articles, so the answer is kept per model.
+ * `allowedId` applies the filter's rules but its `excludeIds`, which differ
+ * per call (calibration leaves each probe's own article out: 100 times per
+ * 100k-article build, each checking every article and vector again): those
+ * few are taken out of the cached answer for the rest of the filter.
  */
 function allowedArticles(index: RetrievalIndex, filter: SearchFilter, allowedId: (id: string) => boolean): Allowed {
   const model = index.terms;
-  const key = filter.excludeIds
-    ? null
-    : JSON.stringify([filter.publishedOnly, filter.audiences, filter.langs, filter.tags]);
+  const key = JSON.stringify([filter.publishedOnly, filter.audiences, filter.langs, filter.tags]);
   let cache = allowedCache.get(model);
-  const hit = key === null ? undefined : cache?.get(key);
-  if (hit) return hit;
-  const allowed = new Uint8Array(model.ids.length);
-  let allowedCount = 0;
-  for (let a = 0; a < allowed.length; a++) if (allowedId(model.ids[a]!)) allowedCount += allowed[a] = 1;
-  const all = allowedCount === allowed.length;
-  if (key === null) return { allowed, vectorFilter: all ? null : (item) => allowedId(item.articleId) };
-  const allowedIds = new Set<string>();
-  for (let a = 0; a < allowed.length; a++) if (allowed[a]) allowedIds.add(model.ids[a]!);
-  if (!cache) allowedCache.set(model, (cache = new Map()));
-  if (cache.size >= MAX_CACHED_FILTERS) cache.clear();
-  const entry: Allowed = { allowed, vectorFilter: all ? null : (item) => allowedIds.has(item.articleId) };
-  cache.set(key, entry);
-  return entry;
+  let entry = cache?.get(key);
+  if (!entry) {
+    const allowed = new Uint8Array(model.ids.length);
+    let allowedCount = 0;
+    for (let a = 0; a < allowed.length; a++) if (allowedId(model.ids[a]!)) allowedCount += allowed[a] = 1;
+    const all = allowedCount === allowed.length;
+    const allowedIds = new Set<string>();
+    for (let a = 0; a < allowed.length; a++) if (allowed[a]) allowedIds.add(model.ids[a]!);
+    if (!cache) allowedCache.set(model, (cache = new Map()));
+    if (cache.size >= MAX_CACHED_FILTERS) cache.clear();
+    entry = { allowed, vectorFilter: all ? null : (item) => allowedIds.has(item.articleId) };
+    cache.set(key, entry);
+  }
+  const { excludeIds } = filter;
+  if (!excludeIds?.size) return entry;
+  const numbers = articleNumbers(model);
+  const allowed = entry.allowed.slice();
+  let excluded = 0;
+  for (const id of excludeIds) {
+    const a = numbers.get(id);
+    if (a === undefined || !allowed[a]) continue;
+    allowed[a] = 0;
+    excluded++;
+  }
+  if (!excluded) return entry;
+  const rest = entry.vectorFilter;
+  return { allowed, vectorFilter: (item) => (!rest || rest(item)) && !excludeIds.has(item.articleId) };
 }
 
 /** The embedder's nearest unit vectors per article, and the article centroids of those found. */
