@@ -1,5 +1,5 @@
 import type { ClassifierInput } from './softmaxRegression.ts';
-import { kernelInstance, kernelModule, wasm } from './wasmKernel.ts';
+import { kernelInstance, kernelModule, promotedMulAdd, wasm } from './wasmKernel.ts';
 
 /** Classes per block: four f64x2 sums running side by side, two classes each (as DenseLogits). */
 const BLOCK = 8;
@@ -123,16 +123,7 @@ function kernel(): WebAssembly.Module | null {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
   ];
   const w = wasm;
-  const accumulate = (acc: number, source: number, high: boolean) => [
-    ...w.get(acc),
-    ...w.get(source),
-    ...(high ? [...w.get(source), ...w.highToLow] : []),
-    ...w.promoteLow,
-    ...w.get(M),
-    ...w.f64x2Mul,
-    ...w.f64x2Add,
-    ...w.set(acc),
-  ];
+  const accumulate = (acc: number, source: number, high: boolean) => promotedMulAdd(acc, source, high, M);
   const body = [
     ...w.loop,
     ...w.zero, ...w.set(A0), ...w.zero, ...w.set(A1), ...w.zero, ...w.set(A2), ...w.zero, ...w.set(A3),

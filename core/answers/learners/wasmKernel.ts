@@ -86,6 +86,25 @@ export const wasm = {
 } as const;
 
 /**
+ * `acc += promote(source's low or high two float32 lanes) · m`, all f64x2
+ * locals: the step by which the classifier's kernels (dense and sparse
+ * logits) sum eight classes at a time, exact in doubles.
+ */
+export function promotedMulAdd(acc: number, source: number, high: boolean, m: number): number[] {
+  const w = wasm;
+  return [
+    ...w.get(acc),
+    ...w.get(source),
+    ...(high ? [...w.get(source), ...w.highToLow] : []),
+    ...w.promoteLow,
+    ...w.get(m),
+    ...w.f64x2Mul,
+    ...w.f64x2Add,
+    ...w.set(acc),
+  ];
+}
+
+/**
  * A module that imports its memory as m.m and exports one function `name`
  * taking `params` i32 and returning nothing, with `locals` (count, type)
  * after its parameters; null where this runtime has no WebAssembly SIMD.
