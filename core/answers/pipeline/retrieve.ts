@@ -300,9 +300,3 @@ async function denseScores(
   }
   return out;
 }
-
-export function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
