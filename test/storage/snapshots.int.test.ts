@@ -142,7 +142,8 @@ describeStorageContract('SnapshotPublication (index snapshots)', (pair) => {
     await db.connect();
     try {
       const listeners = `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`;
-      const [first] = await eventually(async () => (await db.query(listeners, [LISTENER_NAME])).rows, {
+      // Its first row, not the rows: an empty list is truthy, and the follower may not have connected yet.
+      const first = await eventually(async () => (await db.query(listeners, [LISTENER_NAME])).rows[0], {
         timeoutMs: 20_000,
         what: 'the follower to listen',
       });
