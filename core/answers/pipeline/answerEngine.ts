@@ -49,7 +49,7 @@ export interface EngineResult {
  */
 export class AnswerEngine {
   constructor(
-    private readonly getIndex: () => EngineIndex,
+    protected readonly getIndex: () => EngineIndex,
     private readonly options: { thresholds?: Thresholds; defaultLang: Lang },
   ) {}
 
