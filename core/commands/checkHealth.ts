@@ -3,6 +3,7 @@ import { DeferredFullTextIndex } from '../search/deferredFullTextIndex.ts';
 import { ResilientFullTextIndex } from '../search/resilientFullTextIndex.ts';
 import { servedCoverage } from '../indexing/indexedSelfService.ts';
 import type { CoreServices } from '../services.ts';
+import { PooledAnswerEngine } from '../answers/threads/pooledAnswerEngine.ts';
 
 /**
  * Liveness and what is being served: the index, its engines, the storage
@@ -10,7 +11,9 @@ import type { CoreServices } from '../services.ts';
  * route is public), the KB's estimated self-service coverage and the live
  * conversations.
  */
-export async function checkHealth(core: Pick<CoreServices, 'index' | 'conversations' | 'storageHealth'>) {
+export async function checkHealth(
+  core: Pick<CoreServices, 'index' | 'conversations' | 'storageHealth'> & Partial<Pick<CoreServices, 'engine'>>,
+) {
   const index = core.index.get();
   const selfService = index.manifest.calibration.selfService;
   const published = [...index.articles.values()].filter((a) => a.status === 'published').length;
@@ -48,6 +51,8 @@ export async function checkHealth(core: Pick<CoreServices, 'index' | 'conversati
     // Figures only, read from the served manifest: no article, no question, nothing computed per request.
     coverage: servedCoverage(index.manifest),
     storage,
+    // ENGINE_THREADS: how many worker threads answer beside the main thread (they start once it is busy); null when none may.
+    engineThreads: core.engine instanceof PooledAnswerEngine ? core.engine.threads.stats() : null,
     // Held in this process's memory; null when they are read from the database on demand (storage.conversations).
     conversations: core.conversations.size(),
   };

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { loadConfig } from '../../core/config/index.ts';
+import { checkHealth } from '../../core/commands/checkHealth.ts';
 import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
 import { EngineThreads } from '../../core/answers/threads/engineThreads.ts';
 import { PooledAnswerEngine } from '../../core/answers/threads/pooledAnswerEngine.ts';
@@ -57,6 +58,7 @@ describe('engine worker threads: questions answered beside the main thread', fun
         );
       }
       expect(engine.threads.answered - before).to.equal(questions.length * 2);
+      expect((await checkHealth(t.core)).engineThreads).to.deep.include({ size: 1, running: 1, ready: 1 });
     });
   });
 
@@ -80,6 +82,7 @@ describe('engine worker threads: questions answered beside the main thread', fun
       const t = await openTestCore({ env: { ENGINE_THREADS: '0' } });
       try {
         expect(t.core.engine).to.not.be.instanceOf(PooledAnswerEngine);
+        expect((await checkHealth(t.core)).engineThreads).to.equal(null);
         expect((await t.core.engine.answer({ question: 'vpn' })).ranked.length).to.be.greaterThan(0);
       } finally {
         await t.close();

@@ -2,14 +2,18 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { decodeTermModel } from '../../core/answers/codecs/termModelCodec.ts';
+import { EngineThreads } from '../../core/answers/threads/engineThreads.ts';
+import { fromWire, workerConfigOf } from '../../core/answers/threads/wire.ts';
 import { classifierRivals } from '../../core/answers/learners/rivals.ts';
 import { controlBlock, SharedRivals } from '../../core/indexing/rivalsShare.ts';
 import type { TermFitRequest, TermFitResult } from '../../core/indexing/termModelThread.ts';
 import { compileServer } from '../../scripts/compileServer.mjs';
 import { startServerProcess } from '../helpers/child.ts';
+import { openTestCore } from '../helpers/core.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { topicalKb } from '../helpers/rivalsKb.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
@@ -125,6 +129,33 @@ describe('compileServer (npm start runs the server compiled)', () => {
       );
       await said;
     } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+  it('compiles the engine worker beside the bundle: it opens a served snapshot and answers without tsx', async function () {
+    this.timeout(120_000);
+    const outDir = path.join(ROOT, 'dist', `spec-engine-${process.pid}`);
+    const t = await openTestCore({ env: { ENGINE_THREADS: '0' } });
+    const threads = new EngineThreads(
+      1,
+      workerConfigOf(t.config),
+      pathToFileURL(path.join(outDir, 'engineWorker.mjs')),
+    );
+    try {
+      expect((await compileServer({ outFile: path.join(outDir, 'main.mjs') })).compiled).to.equal(true);
+      const index = t.core.index.get();
+      threads.serveSnapshot(index.snapshotDir);
+      threads.start();
+      await eventually(() => threads.ready() === 1, {
+        timeoutMs: 60_000,
+        what: 'the compiled worker to open the index',
+      });
+      const question = 'how do I reset my password';
+      const answered = fromWire((await threads.ask({ question }))!, index.articles);
+      expect(answered).to.deep.equal(await t.core.engine.answer({ question }));
+    } finally {
+      await threads.close();
+      await t.close();
       rmSync(outDir, { recursive: true, force: true });
     }
   });

@@ -96,6 +96,11 @@ export class EngineThreads {
     });
   }
 
+  /** For /healthz: threads allowed, running, holding the served index, and questions they answered. */
+  stats(): { size: number; running: number; ready: number; answered: number } {
+    return { size: this.size, running: this.running(), ready: this.ready(), answered: this.answered };
+  }
+
   /** Threads running (started and not stopped). */
   running(): number {
     return this.threads.size;
