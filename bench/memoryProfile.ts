@@ -11,7 +11,12 @@ import {
 } from '../core/indexing/snapshot.ts';
 import { TermModel, termDocOf } from '../core/answers/lexical/termModel.ts';
 import { readVectorIndex } from '../core/search/vectorIndexes.ts';
+import { ScanVectorIndex } from '../core/search/scanVectorIndex.ts';
 import { MiniSearchIndex } from '../core/search/miniSearchIndex.ts';
+import { HashingEmbedder } from '../core/search/hashingEmbedder.ts';
+import { openSnapshot } from '../core/indexing/kbIndex.ts';
+import { SharedFiles, type SnapshotFiles } from '../core/indexing/snapshotFiles.ts';
+import { AnswerEngine } from '../core/answers/pipeline/answerEngine.ts';
 import { configuredWordVectors } from './wordVectors.ts';
 
 /**
@@ -27,27 +32,49 @@ import { configuredWordVectors } from './wordVectors.ts';
  * (heap: JS objects; external: typed arrays and Buffers, outside the heap;
  * RSS also counts native memory such as hnswlib's graph, and what the
  * allocator has not given back yet).
+ *
+ * The binary files are read into shared memory, as `openSnapshot` reads
+ * them; then a second open (`openSnapshot`) is given those files, as a
+ * worker thread is: its row is what a second engine thread's snapshot adds,
+ * and the next what it adds once it answers.
+ * `--unshared` adds a third open that reads its own files, for comparison.
  */
-export async function profileMemory(
-  dataDir: string,
-): Promise<{ step: string; heapMb: number; externalMb: number; rssMb: number; cpuS: number }[]> {
+interface Row {
+  step: string;
+  heapMb: number;
+  externalMb: number;
+  /** Shared memory (the snapshot's files, and the scans' scratch pages in the scan's memory). */
+  sharedMb: number;
+  rssMb: number;
+  cpuS: number;
+}
+
+export async function profileMemory(dataDir: string, options: { unshared?: boolean } = {}): Promise<Row[]> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with node --expose-gc');
   const dir = await currentSnapshotDir(dataDir);
   if (!dir) throw new Error(`no snapshot in ${dataDir}`);
-  const rows: { step: string; heapMb: number; externalMb: number; rssMb: number; cpuS: number }[] = [];
-  let last = process.memoryUsage();
+  const rows: Row[] = [];
+  // Shared memory is in no figure of process.memoryUsage() but RSS: counted apart, each buffer once.
+  const sharedFiles: SnapshotFiles[] = [];
+  const sharedBytes = () =>
+    [...new Set(sharedFiles.flatMap((files) => [...files.values()]))].reduce(
+      (n, held) => n + (held instanceof WebAssembly.Memory ? held.buffer : held).byteLength,
+      0,
+    );
+  let last = { ...process.memoryUsage(), shared: 0 };
   let cpu = process.cpuUsage();
   const mark = (step: string) => {
     // CPU before the GC: what the step itself cost.
     const used = process.cpuUsage(cpu);
     gc();
     gc();
-    const now = process.memoryUsage();
+    const now = { ...process.memoryUsage(), shared: sharedBytes() };
     rows.push({
       step,
       heapMb: (now.heapUsed - last.heapUsed) / 1e6,
       externalMb: (now.external - last.external) / 1e6,
+      sharedMb: (now.shared - last.shared) / 1e6,
       rssMb: (now.rss - last.rss) / 1e6,
       cpuS: (used.user + used.system) / 1e6,
     });
@@ -57,7 +84,9 @@ export async function profileMemory(
   mark('start');
   const wordVectors = await configuredWordVectors();
   mark('word vectors (GloVe, shared by every snapshot)');
-  const data = await readSnapshot(dir, { vectors: 'if-needed' });
+  const shared = new SharedFiles(dir);
+  sharedFiles.push(shared.files);
+  const data = await readSnapshot(dir, { vectors: 'if-needed', files: shared });
   mark(
     `snapshot files read (format ${data.manifest.format}: ${data.articles.length} articles, ${data.items.length} items${data.vectors ? ', vectors' : ''})`,
   );
@@ -80,14 +109,35 @@ export async function profileMemory(
     `term model (${data.termModel ? 'restored' : 'fitted'}: feature space, units, centroids, bags, speller, classifier)`,
   );
   const { kind, file } = vectorIndexOf(data.manifest);
-  const graph = await readVectorIndex(kind, path.join(dir, file), data.manifest.embedder.dimensions, data.items);
+  const { dimensions } = data.manifest.embedder;
+  const graph =
+    kind === 'scan'
+      ? await ScanVectorIndex.fromImage(await shared.scanImage(file, dimensions), file, dimensions, data.items)
+      : await readVectorIndex(kind, path.join(dir, file), dimensions, data.items);
   mark(kind === 'scan' ? 'vector scan (int8)' : 'hnswlib graph');
-  const keep = [fullText, centroids, terms, graph, wordVectors, articles];
+  const keep: unknown[] = [fullText, centroids, terms, graph, wordVectors, articles];
+  const embedder = new HashingEmbedder();
+  const second = await openSnapshot(dir, embedder, wordVectors, { files: shared.files });
+  keep.push(second);
+  sharedFiles.push(second.files!);
+  mark(`second open (openSnapshot) with the first's shared files (${[...shared.files.keys()].join(', ')})`);
+  // What a thread adds once it answers: the classifier's kernels copy its weights into their own memories.
+  const engine = new AnswerEngine(() => second, { defaultLang: 'en' });
+  for (const question of ['I forgot my password', 'the printer does not print', 'como cambio mi contraseña'])
+    await engine.answer({ question });
+  mark("the second open's first answers (its classifier kernels' copies of the weights, the engine's scratch)");
+  if (options.unshared) {
+    const third = await openSnapshot(dir, embedder, wordVectors);
+    keep.push(third);
+    sharedFiles.push(third.files!);
+    mark('third open (openSnapshot) reading its own files');
+  }
   const total = process.memoryUsage();
   rows.push({
     step: 'total',
     heapMb: total.heapUsed / 1e6,
     externalMb: total.external / 1e6,
+    sharedMb: sharedBytes() / 1e6,
     rssMb: total.rss / 1e6,
     cpuS: rows.reduce((sum, r) => sum + r.cpuS, 0),
   });
@@ -96,10 +146,13 @@ export async function profileMemory(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const rows = await profileMemory(process.argv[2] ?? 'data');
-  console.log('| Step | Heap MB | External MB | RSS MB | CPU s |\n|---|---|---|---|---|');
+  const args = process.argv.slice(2);
+  const rows = await profileMemory(args.find((a) => !a.startsWith('--')) ?? 'data', {
+    unshared: args.includes('--unshared'),
+  });
+  console.log('| Step | Heap MB | External MB | Shared MB | RSS MB | CPU s |\n|---|---|---|---|---|---|');
   for (const r of rows)
     console.log(
-      `| ${r.step} | ${r.heapMb.toFixed(0)} | ${r.externalMb.toFixed(0)} | ${r.rssMb.toFixed(0)} | ${r.cpuS.toFixed(2)} |`,
+      `| ${r.step} | ${r.heapMb.toFixed(0)} | ${r.externalMb.toFixed(0)} | ${r.sharedMb.toFixed(0)} | ${r.rssMb.toFixed(0)} | ${r.cpuS.toFixed(2)} |`,
     );
 }

@@ -4,6 +4,7 @@ import type { Article } from '../articles/types.ts';
 import { IndexMismatchError } from '../errors.ts';
 import { ArticleCentroids } from '../search/articleCentroids.ts';
 import { readVectorIndex, type StoredVectorIndex } from '../search/vectorIndexes.ts';
+import { ScanVectorIndex } from '../search/scanVectorIndex.ts';
 import { MiniSearchIndex } from '../search/miniSearchIndex.ts';
 import { DeferredFullTextIndex, type FullTextSource } from '../search/deferredFullTextIndex.ts';
 import type { Embedder, FullTextIndex, VectorItem, WordVectors } from '../search/ports.ts';
@@ -16,6 +17,7 @@ import type { BuildStages } from './buildStages.ts';
 import type { FittedTerms } from './termModelThread.ts';
 import { centroidsOf } from './centroidSums.ts';
 import { searchDocumentOf } from './searchDocument.ts';
+import { SharedFiles, type SnapshotFiles } from './snapshotFiles.ts';
 import {
   FILES,
   readFullTextLines,
@@ -31,6 +33,12 @@ import {
 export interface KbIndex extends RetrievalIndex {
   manifest: Manifest;
   snapshotDir: string | null;
+  /**
+   * The snapshot's binary files as an open read them into shared memory:
+   * `openSnapshot(snapshotDir, …, { files })` in another thread opens the
+   * same snapshot over the same bytes. Absent from a build's index.
+   */
+  readonly files?: SnapshotFiles;
 }
 
 export { centroidsOf } from './centroidSums.ts';
@@ -130,15 +138,22 @@ async function assemble(
  * (the default: a new snapshot while serving, the CLI, the eval) loads it
  * before returning. Either way an unreadable fulltext.json is rebuilt from
  * the articles rather than failing the snapshot.
+ *
+ * The binary files (models, vector scan, items) are read into shared memory
+ * and listed in the index's `files`; given `files` (another open's, posted
+ * from another thread), each file there is taken from it instead of read,
+ * so the stored models and the scan are views on the same memory. A file
+ * not there is read as usual; a damaged one is treated as on disk.
  */
 export async function openSnapshot(
   dir: string,
   embedder: Embedder,
   wordVectors: WordVectors | null = null,
-  options: { fullText?: 'now' | 'later' } = {},
+  options: { fullText?: 'now' | 'later'; files?: SnapshotFiles } = {},
 ): Promise<KbIndex> {
   const manifest = await readManifest(dir);
-  const data = readSnapshot(dir, { vectors: 'if-needed', manifest });
+  const shared = new SharedFiles(dir, options.files);
+  const data = readSnapshot(dir, { vectors: 'if-needed', manifest, files: shared });
   // The graph (300 MB at 10k articles, 1.5 s) loads on libuv's pool from the
   // start, while this thread reads and decodes the rest: started after them,
   // it left the thread idle at the end of a warm start. Only for the
@@ -150,17 +165,16 @@ export async function openSnapshot(
           dir,
           manifest,
           data.then((d) => d.items),
+          shared,
         )
       : undefined;
   // Awaited by indexFromData; until then a failure (or one of readSnapshot's) must not count as unhandled.
   graph?.catch(() => undefined);
   const stored = await data;
   const fullText = new DeferredFullTextIndex(fullTextSource(dir, stored), stored.articles.length);
-  if (options.fullText !== 'later') {
-    const engine = await fullText.load();
-    return assemble(stored, { embedder, wordVectors }, dir, () => engine, graph);
-  }
-  return assemble(stored, { embedder, wordVectors }, dir, () => fullText, graph);
+  const engine = options.fullText !== 'later' ? await fullText.load() : fullText;
+  const index = await assemble(stored, { embedder, wordVectors }, dir, () => engine, graph);
+  return { ...index, files: shared.files };
 }
 
 /** A snapshot's full-text index: its fulltext.json, else the build's documents from its articles. */
@@ -228,14 +242,22 @@ function termsOf(
   return TermModel.build(data.articles.map(termDocOf), { saved: data.classifier, wordVectors });
 }
 
-/** The snapshot's vector index, of the kind its manifest names. */
-function readVectorsOf(
+/**
+ * The snapshot's vector index, of the kind its manifest names; with `shared`,
+ * a scan is read in place from its shared image (a graph is read by hnswlib
+ * from its file either way).
+ */
+async function readVectorsOf(
   dir: string,
   manifest: Manifest,
   items: StoredSnapshot['items'] | Promise<StoredSnapshot['items']>,
+  shared?: SharedFiles,
 ): Promise<StoredVectorIndex> {
   const { kind, file } = vectorIndexOf(manifest);
-  return readVectorIndex(kind, path.join(dir, file), manifest.embedder.dimensions, items);
+  const { dimensions } = manifest.embedder;
+  if (kind === 'scan' && shared)
+    return ScanVectorIndex.fromImage(await shared.scanImage(file, dimensions), path.join(dir, file), dimensions, items);
+  return readVectorIndex(kind, path.join(dir, file), dimensions, items);
 }
 
 function vectorsOf(data: StoredSnapshot): Float32Array[] {

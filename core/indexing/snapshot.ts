@@ -19,6 +19,9 @@ import { decodeItems, type SnapshotItem } from './snapshotItems.ts';
 import { decodeCentroids, unpackVectors } from './snapshotVectors.ts';
 import type { ArticleCentroids } from '../search/articleCentroids.ts';
 import type { VectorIndexKind } from '../search/vectorIndexes.ts';
+import type { SharedFiles } from './snapshotFiles.ts';
+
+export type { SnapshotFiles } from './snapshotFiles.ts';
 
 /**
  * An index snapshot is a folder under DATA_DIR/index, written whole and then
@@ -188,19 +191,22 @@ export async function readManifest(dir: string): Promise<Manifest> {
  * the centroids are stored: serving reads the vectors from the graph, and
  * they are the largest file; it also reads the items from items.bin, whose
  * texts serving does not need. `'always'` (a build reusing vectors) reads
- * items.json whole.
+ * items.json whole. `files`: the binary files come from it (shared memory,
+ * which the decoded models are views on) instead of fs.readFile's Buffers.
  */
 export async function readSnapshot(dir: string): Promise<StoredSnapshot & { vectors: Float32Array[] }>;
 export async function readSnapshot(
   dir: string,
-  options: { vectors: 'always' | 'if-needed'; manifest?: Manifest },
+  options: { vectors: 'always' | 'if-needed'; manifest?: Manifest; files?: SharedFiles },
 ): Promise<StoredSnapshot>;
 export async function readSnapshot(
   dir: string,
-  options: { vectors?: 'always' | 'if-needed'; manifest?: Manifest } = {},
+  options: { vectors?: 'always' | 'if-needed'; manifest?: Manifest; files?: SharedFiles } = {},
 ): Promise<StoredSnapshot> {
   // A caller that read the manifest already passes it: at 10k articles it is 0.9 MB of JSON (each article's hash).
   const manifest = options.manifest ?? (await readManifest(dir));
+  const { files } = options;
+  const read = (file: string): Promise<Uint8Array> => (files ? files.bytes(file) : fs.readFile(path.join(dir, file)));
   try {
     const stored = JSON.parse(await readJsonText(path.join(dir, FILES.articles))) as StoredArticle[];
     const articles = stored.map(articleFromStore);
@@ -208,7 +214,7 @@ export async function readSnapshot(
     const table =
       options.vectors === 'if-needed'
         ? await readOptional(
-            dir,
+            read,
             FILES.itemsTable,
             (bytes) => decodeItems(bytes, articles, itemsReader(itemsJson)),
             'reading items.json instead',
@@ -217,9 +223,11 @@ export async function readSnapshot(
     const items = table ?? (JSON.parse(await readJsonText(itemsJson)) as SnapshotItem[]);
     if (articles.length !== manifest.articleCount || items.length !== manifest.itemCount)
       throw new Error('snapshot files disagree on their sizes');
-    const centroids = await readOptional(dir, FILES.centroids, (bytes) => decodeCentroids(bytes, articles.length));
+    const centroids = await readOptional(read, FILES.centroids, (bytes) => decodeCentroids(bytes, articles.length));
     let vectors: Float32Array[] | null = null;
     if (options.vectors !== 'if-needed' || !centroids) {
+      // Never shared: only an older snapshot's centroids are summed from it, then it is dropped (287 MB at 10k
+      // articles), where shared files live as long as the index that lists them.
       vectors = unpackVectors(await fs.readFile(path.join(dir, FILES.vectors)), manifest.embedder.dimensions);
       if (vectors.length !== items.length) throw new Error('snapshot files disagree on their sizes');
     }
@@ -228,8 +236,8 @@ export async function readSnapshot(
       articles,
       items,
       vectors,
-      classifier: await readOptional(dir, FILES.classifier, decodeClassifier),
-      termModel: await readOptional(dir, FILES.termModel, decodeTermModel),
+      classifier: await readOptional(read, FILES.classifier, decodeClassifier),
+      termModel: await readOptional(read, FILES.termModel, decodeTermModel),
       centroids,
     };
   } catch (error) {
@@ -269,14 +277,14 @@ export function* readFullTextLines(dir: string): Generator<string> {
  * file costs time, not answers.
  */
 async function readOptional<T>(
-  dir: string,
+  read: (file: string) => Promise<Uint8Array>,
   file: string,
-  decode: (bytes: Buffer) => T,
+  decode: (bytes: Uint8Array) => T,
   instead = 'fitting it again',
 ): Promise<T | undefined> {
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(path.join(dir, file));
+    bytes = await read(file);
   } catch {
     return undefined;
   }

@@ -68,18 +68,22 @@ export type GroupRun = (
   flags: number,
 ) => void;
 
-const compiled = new Map<number, WebAssembly.Module | null>();
+const compiled = new Map<string, WebAssembly.Module | null>();
 
-/** The pass kernel for `columns` columns (1–4), compiled once; null where this runtime has no WebAssembly SIMD. */
-export function groupKernel(columns: number): WebAssembly.Module | null {
-  let module = compiled.get(columns);
-  if (module === undefined) compiled.set(columns, (module = groupModule(columns)));
+/**
+ * The pass kernel for `columns` columns (1–4), compiled once; null where this runtime has no WebAssembly SIMD.
+ * `shared`: for a shared memory (a scan read in place from a snapshot's shared file).
+ */
+export function groupKernel(columns: number, shared = false): WebAssembly.Module | null {
+  const key = `${columns}${shared ? 's' : ''}`;
+  let module = compiled.get(key);
+  if (module === undefined) compiled.set(key, (module = groupModule(columns, shared)));
   return module;
 }
 
 /** Kernels for 1 to COLUMNS columns, index n − 1. */
-export function groupKernels(): (WebAssembly.Module | null)[] {
-  return Array.from({ length: COLUMNS }, (_, n) => groupKernel(n + 1));
+export function groupKernels(shared = false): (WebAssembly.Module | null)[] {
+  return Array.from({ length: COLUMNS }, (_, n) => groupKernel(n + 1, shared));
 }
 
 /**
@@ -96,7 +100,7 @@ export function groupKernels(): (WebAssembly.Module | null)[] {
  *       partial += 32; sums += 64
  *     while --blocks ≠ 0
  */
-function groupModule(n: number): WebAssembly.Module | null {
+function groupModule(n: number, shared: boolean): WebAssembly.Module | null {
   const [BLOCKS, PARTIAL, SUMS, WEIGHT, FLAGS] = [4, 5, 6, 7, 8];
   const [FRESH_FLAG, LAST_FLAG, FIRST_FLAG, W, LO, HI, S] = [9, 10, 11, 12, 13, 14, 15];
   const w = wasm;
@@ -141,5 +145,6 @@ function groupModule(n: number): WebAssembly.Module | null {
       [7, w.V128],
     ],
     body,
+    shared,
   );
 }

@@ -77,11 +77,13 @@ export function selectRows(
   return pick(end, count) ? selected.subarray(0, n) : null;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const compiled = new Map<boolean, WebAssembly.Module | null>();
 
-/** The selection kernel, compiled once; null where this runtime has no WebAssembly SIMD. */
-export function selectKernel(): WebAssembly.Module | null {
-  return compiled === undefined ? (compiled = selectModule()) : compiled;
+/** The selection kernel, compiled once (for a shared memory or not); null where this runtime has no WebAssembly SIMD. */
+export function selectKernel(shared = false): WebAssembly.Module | null {
+  let module = compiled.get(shared);
+  if (module === undefined) compiled.set(shared, (module = selectModule(shared)));
+  return module;
 }
 
 /**
@@ -97,7 +99,7 @@ export function selectKernel(): WebAssembly.Module | null {
  *     store(result, (o − out) / 4)
  * Most blocks hold no row above a good threshold: one branch per sixteen rows.
  */
-function selectModule(): WebAssembly.Module | null {
+function selectModule(shared: boolean): WebAssembly.Module | null {
   const [SUMS, SCALES, OUT, BLOCKS, ROW, OUT_MAX, BITS, RESULT, O, MASK, T, X] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
   const w = wasm;
   const four = (f: (i: number) => number[]) => [0, 1, 2, 3].map(f).flat();
@@ -139,5 +141,6 @@ function selectModule(): WebAssembly.Module | null {
       [5, w.V128],
     ],
     body,
+    shared,
   );
 }

@@ -2,12 +2,9 @@ import { promises as fs } from 'node:fs';
 import { IndexMismatchError } from '../errors.ts';
 import { FilterVerdicts } from './filterVerdicts.ts';
 import type { VectorHit, VectorIndex, VectorItem } from './ports.ts';
+import { SCAN_HEADER_BYTES as HEADER_BYTES, SCAN_MAGIC as MAGIC, scanCount, scanOfImage } from './scanImage.ts';
 import { TopK } from './topK.ts';
 import { VectorScan } from './vectorScan.ts';
-
-/** vectors.scan: this magic, the dimensions and the vector count (u32, little-endian), each vector's scale (f32), then the int8 columns, one per dimension. */
-const MAGIC = 'DFLSCAN1';
-const HEADER_BYTES = 16;
 
 /** A query's integer weights keep Σ|w| × 128 below 2^31, so no dot product overflows int32 (VectorScan.dot). */
 const MAX_WEIGHT_SUM = 2 ** 31 / 128 - 1;
@@ -104,15 +101,9 @@ export class ScanVectorIndex implements VectorIndex {
   ): Promise<ScanVectorIndex> {
     const handle = await fs.open(file, 'r');
     try {
-      const header = Buffer.alloc(HEADER_BYTES);
+      const header = new Uint8Array(HEADER_BYTES);
       await handle.read(header, 0, HEADER_BYTES, 0);
-      const count = header.readUInt32LE(12);
-      const expected = HEADER_BYTES + count * 4 + count * dimensions;
-      const { size } = await handle.stat();
-      if (header.toString('latin1', 0, 8) !== MAGIC || header.readUInt32LE(8) !== dimensions || size !== expected)
-        throw new IndexMismatchError(
-          `vector index ${file} is not a scan of ${dimensions} dimensions (${size} bytes, ${count} vectors)`,
-        );
+      const count = scanCount(header, dimensions, (await handle.stat()).size, file);
       const scan = new VectorScan(dimensions, count);
       await readFully(handle, scan.scales(), HEADER_BYTES);
       // The file's columns are the scan's memory when it holds exactly `count` rows: one read.
@@ -126,6 +117,27 @@ export class ScanVectorIndex implements VectorIndex {
     } finally {
       await handle.close();
     }
+  }
+
+  /**
+   * The scan in `image` (scanImage.ts): a shared memory holding the file,
+   * read in place, so threads given the same memory scan the same bytes; or
+   * the file's bytes, copied. A truncated or foreign image throws, as `read`.
+   */
+  static async fromImage(
+    image: WebAssembly.Memory | Uint8Array,
+    name: string,
+    dimensions: number,
+    items: VectorItem[] | Promise<VectorItem[]>,
+    options: ScanSearchOptions = {},
+  ): Promise<ScanVectorIndex> {
+    const scan = scanOfImage(image, dimensions, name);
+    const listed = await items;
+    if (listed.length !== scan.capacity)
+      throw new IndexMismatchError(
+        `vector index ${name} holds ${scan.capacity} vectors, its manifest lists ${listed.length}`,
+      );
+    return new ScanVectorIndex(scan, listed, dimensions, scan.capacity, options);
   }
 
   async write(file: string): Promise<void> {

@@ -8,6 +8,24 @@ const BLOCK = GROUP_BLOCK;
 const MAX_BYTES = 2 ** 32;
 /** Rows past `max` a selection may write (the kernel appends a whole block before it checks the count). */
 const SELECT_ROOM = SELECT_BLOCK;
+/** A WebAssembly page. */
+const PAGE = 65536;
+
+/**
+ * A scan file's image in a shared WebAssembly memory (scanImage.ts): a
+ * VectorScan on it reads the rows and their scales where the file put them,
+ * so every thread holding the memory scans the same bytes. Each scan grows
+ * the memory by its own scratch (sums, partial sums, selection), which no
+ * other scan touches; the image itself is never written (a scan that must
+ * take more rows is `grown` into a memory of its own).
+ */
+export interface ScanImage {
+  memory: WebAssembly.Memory;
+  /** Byte offset of the matrix (columns of exactly `capacity` bytes, 16 bytes of slack after the last). */
+  matrixAt: number;
+  /** Byte offset of the rows' float scales, 4-byte aligned. */
+  scalesAt: number;
+}
 
 /**
  * A dimension-major int8 matrix in one WebAssembly.Memory, and the exact
@@ -26,7 +44,8 @@ const SELECT_ROOM = SELECT_BLOCK;
  * block of the last column reads up to 15 bytes past it: those rows' sums
  * are never returned), the sums, a group's partial int16 column sums, then
  * per row a float scale, and room for a selection's rows (`select`) and its
- * count.
+ * count. On a `ScanImage`, the matrix and scales are the image's, the rest
+ * this scan's own pages of the shared memory.
  */
 export class VectorScan {
   /** Which code runs: 'wasm-simd' or 'js' (where the runtime has no WebAssembly SIMD, or the caller asked for it). */
@@ -45,48 +64,62 @@ export class VectorScan {
   constructor(
     readonly dimensions: number,
     readonly capacity: number,
-    /** kernel false: the JavaScript loop even where WebAssembly SIMD runs (the specs compare the two). */
-    private readonly options: { kernel?: boolean } = {},
+    private readonly options: {
+      /** false: the JavaScript loop even where WebAssembly SIMD runs (the specs compare the two). */
+      kernel?: boolean;
+      /** The rows and scales in place, in a shared memory (see ScanImage); else in a memory of this scan's own. */
+      image?: ScanImage;
+    } = {},
   ) {
     if (!Number.isInteger(dimensions) || dimensions < 1 || !Number.isInteger(capacity) || capacity < 0)
       throw new RangeError(`VectorScan needs whole dimensions ≥ 1 and capacity ≥ 0 (got ${dimensions}, ${capacity})`);
+    const { image } = options;
     const matrixBytes = dimensions * capacity;
     const blocks = Math.ceil(capacity / BLOCK);
-    const sumsAt = align16(matrixBytes + BLOCK);
+    // Own memory: the scratch after the matrix and its slack, the scales among it. On an image: only the scratch.
+    const sumsAt = image ? 0 : align16(matrixBytes + BLOCK);
     const partialAt = sumsAt + blocks * BLOCK * 4;
     const scalesAt = partialAt + blocks * BLOCK * 2;
-    const selectedAt = scalesAt + blocks * BLOCK * 4;
+    const selectedAt = scalesAt + (image ? 0 : blocks * BLOCK * 4);
     const resultAt = selectedAt + (blocks * BLOCK + SELECT_ROOM) * 4;
     const bytes = resultAt + 16;
-    if (bytes > MAX_BYTES)
+    if (!image && bytes > MAX_BYTES)
       throw new RangeError(
         `VectorScan of ${capacity} rows × ${dimensions} dimensions needs ${bytes} bytes, past the 4 GiB of 32-bit WebAssembly memory: ` +
           `fewer rows (at most ${Math.floor((MAX_BYTES - 1024) / (dimensions + 14))}) or fewer dimensions`,
       );
-    const modules = (options.kernel ?? true) ? groupKernels() : [null];
-    const selecting = modules.every((m) => m) ? selectKernel() : null;
+    const modules = (options.kernel ?? true) ? groupKernels(!!image) : [null];
+    const selecting = modules.every((m) => m) ? selectKernel(!!image) : null;
     let buffer: ArrayBufferLike;
+    /** Where the scratch starts in `buffer`: this scan's own pages of a shared image. */
+    let at = 0;
     let select: SelectMemory['run'] = null;
-    this.partialAt = partialAt;
     if (selecting) {
-      const instance = kernelInstance<GroupRun>(modules[0]!, 'pass', bytes);
-      buffer = instance.memory.buffer;
-      this.passes = [instance.run, ...modules.slice(1).map((m) => kernelOn<GroupRun>(m!, 'pass', instance.memory))];
-      select = kernelOn(selecting, 'select', instance.memory);
+      let memory: WebAssembly.Memory;
+      if (image) {
+        memory = image.memory;
+        at = memory.grow(Math.ceil(bytes / PAGE)) * PAGE;
+      } else memory = kernelInstance<GroupRun>(modules[0]!, 'pass', bytes).memory;
+      buffer = memory.buffer;
+      this.passes = modules.map((m) => kernelOn<GroupRun>(m!, 'pass', memory));
+      select = kernelOn(selecting, 'select', memory);
       this.kernel = 'wasm-simd';
     } else {
       buffer = new ArrayBuffer(bytes);
       this.passes = null;
       this.kernel = 'js';
     }
-    this.matrix = new Int8Array(buffer, 0, matrixBytes);
-    this.sums = new Int32Array(buffer, sumsAt, blocks * BLOCK);
-    this.rowScales = new Float32Array(buffer, scalesAt, capacity);
+    const data = image ? image.memory.buffer : buffer;
+    this.partialAt = at + partialAt;
+    this.matrix = new Int8Array(data, image?.matrixAt ?? 0, matrixBytes);
+    this.sums = new Int32Array(buffer, at + sumsAt, blocks * BLOCK);
+    this.rowScales = new Float32Array(data, image?.scalesAt ?? scalesAt, capacity);
     this.selection = {
       sums: this.sums,
-      scales: new Float32Array(buffer, scalesAt, blocks * BLOCK),
-      selected: new Int32Array(buffer, selectedAt, blocks * BLOCK + SELECT_ROOM),
-      result: new Int32Array(buffer, resultAt, 1),
+      // The kernel reads the scales of whole blocks below the count: within `capacity` on an image.
+      scales: image ? this.rowScales : new Float32Array(buffer, scalesAt, blocks * BLOCK),
+      selected: new Int32Array(buffer, at + selectedAt, blocks * BLOCK + SELECT_ROOM),
+      result: new Int32Array(buffer, at + resultAt, 1),
       run: select,
     };
   }
@@ -112,7 +145,7 @@ export class VectorScan {
 
   /** The whole matrix, columns one after another (`dimensions × capacity` bytes): a file is read straight into it and written from it. */
   bytes(): Uint8Array {
-    return new Uint8Array(this.matrix.buffer, 0, this.matrix.length);
+    return new Uint8Array(this.matrix.buffer, this.matrix.byteOffset, this.matrix.length);
   }
 
   /**
@@ -142,7 +175,12 @@ export class VectorScan {
       return acc;
     }
     const blocks = Math.ceil(count / BLOCK);
-    for (const { columns, weight, flags } of groupPasses(dims, weights, nnz, (d) => d * capacity)) {
+    for (const { columns, weight, flags } of groupPasses(
+      dims,
+      weights,
+      nnz,
+      (d) => this.matrix.byteOffset + d * capacity,
+    )) {
       const [c0 = 0, c1 = 0, c2 = 0, c3 = 0] = columns;
       this.passes[columns.length - 1]!(c0, c1, c2, c3, blocks, this.partialAt, sums.byteOffset, weight, flags);
     }
@@ -168,7 +206,8 @@ export class VectorScan {
   grown(capacity: number): VectorScan {
     if (!(capacity >= this.capacity))
       throw new RangeError(`a grown VectorScan holds at least ${this.capacity} rows, not ${capacity}`);
-    const copy = new VectorScan(this.dimensions, capacity, this.options);
+    // In a memory of its own: an image is shared with other threads, and never written.
+    const copy = new VectorScan(this.dimensions, capacity, { kernel: this.options.kernel });
     for (let d = 0; d < this.dimensions; d++) copy.column(d).set(this.column(d));
     copy.scales().set(this.rowScales);
     return copy;

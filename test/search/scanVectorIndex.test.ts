@@ -4,6 +4,7 @@ import path from 'node:path';
 import { IndexMismatchError } from '../../core/errors.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
 import type { VectorHit, VectorItem } from '../../core/search/ports.ts';
+import { readScanImage } from '../../core/search/scanImage.ts';
 import { ScanVectorIndex } from '../../core/search/scanVectorIndex.ts';
 import { vectorIndexKindFor } from '../../core/search/vectorIndexes.ts';
 import { graphEmbedder } from '../helpers/graphEmbedder.ts';
@@ -138,6 +139,30 @@ describe('ScanVectorIndex: every vector scanned exactly, stored as int8', () => 
       await index.write(file);
       const read = await ScanVectorIndex.read(file, DIMENSIONS, Promise.resolve(items));
       for (const query of queries) expect(read.search(query, 15)).to.deep.equal(index.search(query, 15));
+    });
+
+    it('reads in place from a shared image: scans on one memory give the file’s results, and a delta to one leaves the image as it was', async () => {
+      const file = path.join(dir.dir, 'vectors.scan');
+      await index.write(file);
+      const image = await readScanImage(file, DIMENSIONS);
+      // Both walks (the kernel's selection too, from the 33rd row), as another thread's scan on the memory would run.
+      const onImage = () =>
+        ScanVectorIndex.fromImage(
+          image,
+          file,
+          DIMENSIONS,
+          items.map((it) => ({ ...it })),
+          { everyRowUpTo: 64, firstRows: 32 },
+        );
+      const [one, two] = [await onImage(), await onImage()];
+      for (const query of queries) {
+        expect(one.search(query, 15)).to.deep.equal(index.search(query, 15));
+        expect(two.search(query, 15)).to.deep.equal(index.search(query, 15));
+      }
+      one.applyDelta(new Set(['a1']), [item(500)], [vector(500)]);
+      const onDisk = readFileSync(file);
+      expect(Buffer.from(image.buffer, 0, onDisk.length).equals(onDisk)).to.equal(true);
+      for (const query of queries) expect(two.search(query, 15)).to.deep.equal(index.search(query, 15));
     });
 
     it('writes an index grown by a delta (rows to spare) as one built with those vectors', async () => {

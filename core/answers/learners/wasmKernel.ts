@@ -104,16 +104,22 @@ export function promotedMulAdd(acc: number, source: number, high: boolean, m: nu
   ];
 }
 
+/** Pages a shared kernel memory may grow to (4 GiB): a shared memory declares its maximum, and an import must allow it. */
+export const SHARED_MAX_PAGES = 65536;
+
 /**
  * A module that imports its memory as m.m and exports one function `name`
  * taking `params` i32 and returning nothing, with `locals` (count, type)
  * after its parameters; null where this runtime has no WebAssembly SIMD.
+ * `shared`: the memory it imports is a shared one (`sharedKernelMemory`),
+ * which threads hold at once; a module of either kind refuses the other's.
  */
 export function kernelModule(
   name: string,
   params: number,
   locals: [count: number, type: number][],
   body: number[],
+  shared = false,
 ): WebAssembly.Module | null {
   const code = [locals.length, ...locals.flat(), ...body, ...wasm.end];
   const text = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
@@ -121,7 +127,14 @@ export function kernelModule(
   const bytes = Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [1, 0x60, params, ...new Array<number>(params).fill(wasm.I32), 0]),
-    ...section(2, [1, ...text('m'), ...text('m'), 0x02, 0x00, 0x00]), // memory m.m, at least 0 pages
+    // memory m.m, at least 0 pages (shared: flags 3, at most SHARED_MAX_PAGES)
+    ...section(2, [
+      1,
+      ...text('m'),
+      ...text('m'),
+      0x02,
+      ...(shared ? [0x03, 0x00, ...leb(SHARED_MAX_PAGES)] : [0x00, 0x00]),
+    ]),
     ...section(3, [1, 0]),
     ...section(7, [1, ...text(name), 0x00, 0]),
     ...section(10, [1, ...leb(code.length), ...code]),
@@ -139,6 +152,12 @@ export function kernelInstance<F extends (...args: number[]) => void>(
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const instance = new WebAssembly.Instance(module, { m: { m: memory } });
   return { memory, run: instance.exports[name] as F };
+}
+
+/** A shared memory of `bytes` (rounded up to pages) for modules made with `shared`, growable to SHARED_MAX_PAGES. */
+export function sharedKernelMemory(bytes: number): WebAssembly.Memory {
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  return new WebAssembly.Memory({ initial: pages, maximum: SHARED_MAX_PAGES, shared: true });
 }
 
 /** Another instance of `module` on a memory that exists (kernels sharing one memory: VectorScan's `dot` and `select`). */
