@@ -22,7 +22,7 @@ import { openServices, reportsOver, type Services } from './openServices.ts';
 import { thresholdsOf } from './thresholds.ts';
 import { EngineThreads } from './answers/threads/engineThreads.ts';
 import { PooledAnswerEngine } from './answers/threads/pooledAnswerEngine.ts';
-import { workerConfigOf, type SnapshotFiles } from './answers/threads/wire.ts';
+import { workerConfigOf } from './answers/threads/wire.ts';
 import { DeliveryWorker } from './tickets/deliveryWorker.ts';
 import { whatsAppSinkOf } from './whatsapp/whatsAppSink.ts';
 import { mailSinkOf } from './mail/customerMailSink.ts';
@@ -70,7 +70,7 @@ export async function createCore(config: Config): Promise<Core> {
     const engineOptions = { defaultLang: config.defaultLang, thresholds: thresholdsOf(config) };
     // ENGINE_THREADS: worker threads answer beside this one once answering keeps it busy, each on the index served here.
     const threads = config.engineThreads > 0 ? new EngineThreads(config.engineThreads, workerConfigOf(config)) : null;
-    threads?.serveSnapshot(index.snapshotDir, filesOf(index));
+    threads?.serveSnapshot(index.snapshotDir, index.files);
     const engine = threads
       ? new PooledAnswerEngine(() => holder.get(), engineOptions, threads)
       : new AnswerEngine(() => holder.get(), engineOptions);
@@ -95,7 +95,7 @@ export async function createCore(config: Config): Promise<Core> {
         );
       }
       holder.swap(search.wrap(next));
-      threads?.serveSnapshot(next.snapshotDir, filesOf(next));
+      threads?.serveSnapshot(next.snapshotDir, next.files);
       deltas?.rebase(next);
       log.info('index', 'serving a new index snapshot', {
         dir,
@@ -222,9 +222,4 @@ async function loadOrBuildIndex(
     })),
   });
   return summary.index;
-}
-
-/** The served snapshot's binary files in shared memory, for the engine threads (until KbIndex declares them). */
-function filesOf(index: KbIndex): SnapshotFiles | undefined {
-  return (index as { files?: SnapshotFiles }).files;
 }

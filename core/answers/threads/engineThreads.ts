@@ -3,7 +3,8 @@ import { log, loggerSettings } from '../../logger.ts';
 import type { SnapshotDelta } from '../../indexing/snapshotDelta.ts';
 import type { EngineQuery } from '../pipeline/answerEngine.ts';
 import { engineWorkerUrl } from './engineWorkerUrl.mjs';
-import type { FromWorker, SnapshotFiles, ToWorker, WireResult, WorkerConfig, WorkerData } from './wire.ts';
+import type { SnapshotFiles } from '../../indexing/snapshot.ts';
+import type { FromWorker, ToWorker, WireResult, WorkerConfig, WorkerData } from './wire.ts';
 
 /** Questions a thread may hold at once: one answering and one waiting, so it never idles between two. */
 const MAX_IN_FLIGHT = 2;

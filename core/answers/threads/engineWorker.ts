@@ -61,10 +61,8 @@ async function follow(message: Exclude<ToWorker, { type: 'ask' }>): Promise<void
   try {
     if (message.type === 'snapshot') {
       served = null;
-      const index = await openSnapshot(message.dir, embedder, wordVectors, {
-        fullText: 'later',
-        ...(message.files ? { files: message.files } : {}),
-      } as Parameters<typeof openSnapshot>[3]);
+      // Over the main thread's shared memory: the large binary files are not read or held again.
+      const index = await openSnapshot(message.dir, embedder, wordVectors, { fullText: 'later', files: message.files });
       served = withDelta({ base: index, index, generation, state: new DeltaState() }, message.delta);
     } else {
       if (!served) throw new Error('no index to apply the delta to');

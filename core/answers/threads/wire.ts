@@ -1,6 +1,7 @@
 import type { Config } from '../../config/index.ts';
 import type { loggerSettings } from '../../logger.ts';
 import type { SnapshotDelta } from '../../indexing/snapshotDelta.ts';
+import type { SnapshotFiles } from '../../indexing/snapshot.ts';
 import type { Article } from '../../articles/types.ts';
 import type { EngineQuery, EngineResult, RankedArticle } from '../pipeline/answerEngine.ts';
 
@@ -28,9 +29,6 @@ export interface WorkerData {
   /** The main thread's logger settings (level, e-mails masked). */
   logger: ReturnType<typeof loggerSettings>;
 }
-
-/** A snapshot's binary files in shared memory, by file name (until core/indexing/snapshot.ts exports it). */
-export type SnapshotFiles = ReadonlyMap<string, SharedArrayBuffer>;
 
 /** Each index the main thread serves has a generation; a worker answers only on the one it was told last. */
 export type ToWorker =
