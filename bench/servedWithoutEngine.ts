@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -33,11 +34,21 @@ engine.answer = (query) => {
   if (!result) remembered.set(key, (result = answer(query)));
   return result;
 };
-const server = createApp({ core, config }).listen(config.port, config.host, () => {
-  const address = server.address();
-  // The line bench/askCpu.ts waits for, as server/main.ts prints it.
-  process.stdout.write(`served without the engine: ready on http://localhost:${(address as { port: number }).port}\n`);
-});
+// As server/main.ts serves the app, in a checkout that has server/httpServer.ts; else as Express's listen() does.
+const httpServer = (await load('server/httpServer.ts').catch(() => null)) as
+  typeof import('../server/httpServer.ts') | null;
+const app = createApp({ core, config });
+const server = (httpServer ? httpServer.createHttpServer(app) : createServer(app)).listen(
+  config.port,
+  config.host,
+  () => {
+    const address = server.address();
+    // The line bench/askCpu.ts waits for, as server/main.ts prints it.
+    process.stdout.write(
+      `served without the engine: ready on http://localhost:${(address as { port: number }).port}\n`,
+    );
+  },
+);
 process.on('SIGTERM', () => {
   server.close();
   server.closeAllConnections();
