@@ -18,7 +18,7 @@ import { tempDir } from '../test/helpers/tempDir.ts';
  * HTTP stack alone.
  *
  *   npx tsx bench/askCpu.ts [--kb kb-content] [--requests 4000] [--rounds 3] [--baseline DIR] [--cpu-prof DIR]
- *     [--data DIR --kb KB --questions FILE] [--envs 'NAME=VALUE,…;NAME=VALUE,…'] [--ports P,P,…] [--compiled]
+ *     [--data DIR --kb KB --questions FILE] [--envs 'NAME=VALUE,…;NAME=VALUE,…'] [--ports P,P,…] [--compiled | --entry FILE]
  *
  * `--data`: serve that data directory's published index (copied for each
  * server) instead of building one, e.g. the 10k-article KB's; it needs `--kb`,
@@ -29,7 +29,9 @@ import { tempDir } from '../test/helpers/tempDir.ts';
  * a bench/realisticKb.ts question list to ask instead; `--envs`: one server
  * of this checkout per `;`-separated set of settings, side by side;
  * `--compiled`: each checkout's dist/server/main.mjs (`npm run prestart`
- * first), what `npm start` serves, instead of the sources through tsx.
+ * first), what `npm start` serves, instead of the sources through tsx;
+ * `--entry FILE`: that file instead, run in each checkout's folder, e.g.
+ * bench/servedWithoutEngine.ts, the server less the engine's CPU.
  *
  * Besides the whole process, it counts the server's main thread alone (what
  * one event loop can serve is 1 s over it) and this process's own CPU per ask
@@ -80,6 +82,8 @@ export async function benchAskCpu(
     questionsFile?: string;
     /** Run each checkout's compiled server (dist/server/main.mjs, from `npm run prestart`), as `npm start` does. */
     compiled?: boolean;
+    /** Serve this file (through tsx, in each checkout's folder) instead of the server: bench/servedWithoutEngine.ts. */
+    entry?: string;
   } = {},
 ): Promise<CpuResult[]> {
   const { requests = 4000, rounds = 3, checkouts = ['.'] } = options;
@@ -92,7 +96,10 @@ export async function benchAskCpu(
   if (options.dataDir)
     for (const d of data) cpSync(path.join(options.dataDir, 'index'), path.join(d.dir, 'index'), { recursive: true });
   // --cpu-prof: V8 writes each server's profile (open it in Chrome DevTools) when it stops.
-  const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+  const nodeArgs = [
+    ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
+    ...(options.entry ? ['--import', 'tsx'] : []),
+  ];
   const servers: Awaited<ReturnType<typeof startServerProcess>>[] = [];
   try {
     for (const [i, cwd] of checkouts.entries())
@@ -103,7 +110,7 @@ export async function benchAskCpu(
           {
             nodeArgs,
             cwd,
-            entry: options.compiled ? path.join(cwd, 'dist/server/main.mjs') : undefined,
+            entry: options.entry ?? (options.compiled ? path.join(cwd, 'dist/server/main.mjs') : undefined),
           },
         ),
       );
@@ -282,6 +289,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     envs: serverEnvs,
     cpuProfDir: arg('cpu-prof'),
     compiled: process.argv.includes('--compiled'),
+    entry: arg('entry') && path.resolve(arg('entry')!),
     dataDir: arg('data'),
     questionsFile: arg('questions'),
   });

@@ -2,6 +2,7 @@ import { configFromEnv } from '../core/config/index.ts';
 import { createCore } from '../core/createCore.ts';
 import { configureLogger, log } from '../core/logger.ts';
 import { createApp } from './app.ts';
+import { createHttpServer } from './httpServer.ts';
 import { collectGarbage } from './collectGarbage.ts';
 import { capHeapGrowth } from './heapGrowth.ts';
 import { startEmailChannel } from '../email/startEmailChannel.ts';
@@ -16,7 +17,7 @@ const core = await createCore(config).catch((error: Error) => {
 const app = createApp({ core, config });
 // E-mail in (IMAP_URL): the support mailbox is read by this process, beside the HTTP server.
 const email = await startEmailChannel(core, config);
-const server = app.listen(config.port, config.host, () => {
+const server = createHttpServer(app).listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log.info('start', `Deflect is serving on http://localhost:${port}`, {

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { SecurityConfig } from '../../core/config/security.ts';
 import type { CoreServices } from '../../core/services.ts';
@@ -26,12 +26,17 @@ const feedbackSchema = z.strictObject({
   user: userField.optional(),
 });
 
-/** The public conversation routes used by the widget. */
-export function askRoutes(core: CoreServices, security: SecurityConfig): Router {
+/**
+ * The public conversation routes used by the widget. `before` runs ahead of
+ * each handler, on these two routes only (the app's JSON body and rate
+ * limits), so the app can mount them ahead of the routers they would
+ * otherwise have to pass.
+ */
+export function askRoutes(core: CoreServices, security: SecurityConfig, before: RequestHandler[] = []): Router {
   const router = Router();
   const identify = (user: z.infer<typeof userField> | undefined) =>
     verifyUser(user, { secret: security.identitySecret, required: security.identityRequired });
-  router.post('/api/ask', async (req, res) => {
+  router.post('/api/ask', ...before, async (req, res) => {
     const { user, ...body } = validate(askSchema, req.body);
     const asker = identify(user);
     postReply(
@@ -39,7 +44,7 @@ export function askRoutes(core: CoreServices, security: SecurityConfig): Router 
       await askQuestion(core, { ...body, user: asker.user, audiences: asker.audiences, channel: 'widget' }),
     );
   });
-  router.post('/api/feedback', async (req, res) => {
+  router.post('/api/feedback', ...before, async (req, res) => {
     const { user, ...body } = validate(feedbackSchema, req.body);
     const asker = identify(user);
     postReply(res, await giveFeedback(core, { ...body, user: asker.user, audiences: asker.audiences }));

@@ -3,6 +3,7 @@ import type { Router } from 'express';
 import { loadConfig, type Config } from '../../core/config/index.ts';
 import { createCore, type Core } from '../../core/createCore.ts';
 import { createApp, type AppDeps } from '../../server/app.ts';
+import { createHttpServer } from '../../server/httpServer.ts';
 import { FIXTURE_KB } from './fixtureKb.ts';
 import { tempDir } from './tempDir.ts';
 
@@ -36,7 +37,7 @@ export async function startTestServer(
   const core = await createCore(config);
   const deps = { core, config, extraRoutes: opts.extraRoutes?.(core, config) };
   const app = createApp(deps);
-  const server = app.listen(0, '127.0.0.1');
+  const server = createHttpServer(app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
