@@ -6,8 +6,13 @@ import { engineWorkerUrl } from './engineWorkerUrl.mjs';
 import type { SnapshotFiles } from '../../indexing/snapshot.ts';
 import type { FromWorker, ToWorker, WireResult, WorkerConfig, WorkerData } from './wire.ts';
 
-/** Questions a thread may hold at once: one answering and one waiting, so it never idles between two. */
-const MAX_IN_FLIGHT = 2;
+/**
+ * Questions a thread may hold at once before the main thread answers one itself. Deep enough that the thread
+ * does not run dry while the main thread answers (5 ms at 10k articles) or serves HTTP: at 10k on two cores,
+ * saturated, 2 gave 217–222 asks/s, 4 gave 239–269, 8 gave 305–353 and 16 gave 184–231 (the thread alone
+ * then), against 162–209 with no thread (bench/RESULTS.md).
+ */
+const MAX_IN_FLIGHT = 8;
 /** Answering on the main thread for this long within a second starts the threads. */
 const BUSY_MS_PER_SECOND = 250;
 /** A thread that died is replaced after this long, doubling each time up to a minute. */
