@@ -2,6 +2,22 @@ import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
 import { openSnapshot, type KbIndex } from '../../core/indexing/kbIndex.ts';
 import type { SnapshotFiles } from '../../core/indexing/snapshot.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
+import { buildArticle, writeKb } from './articles.ts';
+
+/** Five articles with listed questions, which QUESTIONS ask about (and one they do not). */
+export function writeFiveArticleKb(dir: string): void {
+  writeKb(dir, {
+    'a.md': buildArticle({
+      id: 'a',
+      title: 'Reset your password',
+      questions: ['forgot password', 'locked out of my account', 'password expired'],
+    }),
+    'b.md': buildArticle({ id: 'b', title: 'Set up the VPN', questions: ['vpn setup', 'vpn does not connect'] }),
+    'c.md': buildArticle({ id: 'c', title: 'Clear a printer jam', questions: ['paper jam', 'printer stuck'] }),
+    'd.md': buildArticle({ id: 'd', title: 'Ask for a refund', questions: ['refund my order', 'money back'] }),
+    'e.md': buildArticle({ id: 'e', title: 'Download an invoice', questions: ['get my invoice', 'billing receipt'] }),
+  });
+}
 
 export const QUESTIONS = [
   'I forgot my password',

@@ -1,35 +1,14 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
 import { decodeClassifier, encodeClassifier } from '../../core/answers/codecs/classifierCodec.ts';
 import { TermModel, type TermDoc } from '../../core/answers/lexical/termModel.ts';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
-import { openSnapshot, type KbIndex } from '../../core/indexing/kbIndex.ts';
+import { openSnapshot } from '../../core/indexing/kbIndex.ts';
 import { FILES } from '../../core/indexing/snapshot.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
-import { buildArticle, writeKb } from '../helpers/articles.ts';
+import { answersOf, writeFiveArticleKb } from '../helpers/snapshotAnswers.ts';
 import { tempDir } from '../helpers/tempDir.ts';
-
-const QUESTIONS = [
-  'I forgot my password',
-  'vpn will not connect',
-  'printer is jammed',
-  'how do I get a refund',
-  'where is my invoice',
-  'unrelated weather question',
-];
-
-/** What a user would see, to the last digit. */
-async function answersOf(index: KbIndex): Promise<unknown[]> {
-  const engine = new AnswerEngine(() => index, { defaultLang: 'en' });
-  const out: unknown[] = [];
-  for (const question of QUESTIONS) {
-    const r = await engine.answer({ question });
-    out.push([r.action, r.ranked.map((x) => [x.article.id, x.score, x.confidence])]);
-  }
-  return out;
-}
 
 describe('the phrase classifier stored in the index snapshot', () => {
   let kb: ReturnType<typeof tempDir>;
@@ -39,17 +18,7 @@ describe('the phrase classifier stored in the index snapshot', () => {
   beforeEach(() => {
     kb = tempDir();
     data = tempDir();
-    writeKb(kb.dir, {
-      'a.md': buildArticle({
-        id: 'a',
-        title: 'Reset your password',
-        questions: ['forgot password', 'locked out of my account', 'password expired'],
-      }),
-      'b.md': buildArticle({ id: 'b', title: 'Set up the VPN', questions: ['vpn setup', 'vpn does not connect'] }),
-      'c.md': buildArticle({ id: 'c', title: 'Clear a printer jam', questions: ['paper jam', 'printer stuck'] }),
-      'd.md': buildArticle({ id: 'd', title: 'Ask for a refund', questions: ['refund my order', 'money back'] }),
-      'e.md': buildArticle({ id: 'e', title: 'Download an invoice', questions: ['get my invoice', 'billing receipt'] }),
-    });
+    writeFiveArticleKb(kb.dir);
   });
   afterEach(() => {
     kb.cleanup();

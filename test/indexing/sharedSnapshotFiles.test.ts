@@ -7,9 +7,8 @@ import { openSnapshot, type KbIndex } from '../../core/indexing/kbIndex.ts';
 import { FILES, type SnapshotFiles } from '../../core/indexing/snapshot.ts';
 import { IndexMismatchError } from '../../core/errors.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
-import { buildArticle, writeKb } from '../helpers/articles.ts';
 import { logged } from '../helpers/logged.ts';
-import { answersOf } from '../helpers/snapshotAnswers.ts';
+import { answersOf, writeFiveArticleKb } from '../helpers/snapshotAnswers.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 const BINARY = [FILES.itemsTable, FILES.centroids, FILES.classifier, FILES.termModel];
@@ -31,17 +30,7 @@ describe('a snapshot opened over the shared files of another open (a second engi
   before(async () => {
     kb = tempDir();
     data = tempDir();
-    writeKb(kb.dir, {
-      'a.md': buildArticle({
-        id: 'a',
-        title: 'Reset your password',
-        questions: ['forgot password', 'locked out of my account', 'password expired'],
-      }),
-      'b.md': buildArticle({ id: 'b', title: 'Set up the VPN', questions: ['vpn setup', 'vpn does not connect'] }),
-      'c.md': buildArticle({ id: 'c', title: 'Clear a printer jam', questions: ['paper jam', 'printer stuck'] }),
-      'd.md': buildArticle({ id: 'd', title: 'Ask for a refund', questions: ['refund my order', 'money back'] }),
-      'e.md': buildArticle({ id: 'e', title: 'Download an invoice', questions: ['get my invoice', 'billing receipt'] }),
-    });
+    writeFiveArticleKb(kb.dir);
     dir = (await buildIndex({ kbDir: kb.dir, dataDir: data.dir, embedder, defaultLang: 'en' })).snapshotDir!;
     first = await openSnapshot(dir, embedder);
     expected = await answersOf(first);
