@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { loadConfig } from '../../core/config/index.ts';
 import { checkHealth } from '../../core/commands/checkHealth.ts';
-import { AnswerEngine } from '../../core/answers/pipeline/answerEngine.ts';
+import { AnswerEngine, type EngineQuery } from '../../core/answers/pipeline/answerEngine.ts';
 import { EngineThreads } from '../../core/answers/threads/engineThreads.ts';
 import { PooledAnswerEngine } from '../../core/answers/threads/pooledAnswerEngine.ts';
 import { workerConfigOf } from '../../core/answers/threads/wire.ts';
@@ -100,6 +100,21 @@ describe('engine worker threads: questions answered beside the main thread', fun
         expect(await threads.ask({ question: 'vpn' })).to.equal(null);
         expect(threads.running()).to.equal(0);
         await eventually(() => threads.ready() === 1, { what: 'a new thread' });
+      } finally {
+        await threads.close();
+      }
+    });
+
+    it('leaves a question it cannot hand to its thread (one that cannot be cloned) to the caller, holding nothing', async () => {
+      const threads = fakeThreads({ behaviour: 'slow', articleId: 'vpn', delayMs: 0 });
+      try {
+        threads.serveSnapshot('/snap');
+        threads.start();
+        await eventually(() => threads.ready() === 1, { what: 'the thread to acknowledge the index' });
+        const unclonable = { question: 'vpn', onAnswer: () => undefined } as unknown as EngineQuery;
+        expect(await threads.ask(unclonable)).to.equal(null);
+        expect(await threads.ask({ question: 'vpn' })).to.include({ action: 'answer' });
+        expect(threads.answered).to.equal(1);
       } finally {
         await threads.close();
       }

@@ -187,7 +187,13 @@ class EngineThread {
   ask(id: number, query: EngineQuery): Promise<Extract<FromWorker, { type: 'answer' }> | null> {
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.post({ type: 'ask', id, query });
+      try {
+        this.post({ type: 'ask', id, query });
+      } catch {
+        // A query that cannot be cloned (a caller's object with a function in it): answered by the caller instead.
+        this.pending.delete(id);
+        resolve(null);
+      }
     });
   }
 
