@@ -23,6 +23,23 @@ function fakeThreads(behaviour: { behaviour: 'die' | 'slow'; articleId?: string;
   return new EngineThreads(1, { ...CONFIG, ...behaviour } as typeof CONFIG, FAKE_WORKER);
 }
 
+/** `fakeThreads(behaviour)` serving `dir`, started and holding it, for `use`; closed afterwards. */
+async function withFakeThreads(
+  behaviour: Parameters<typeof fakeThreads>[0],
+  dir: string,
+  use: (threads: EngineThreads) => Promise<void>,
+): Promise<void> {
+  const threads = fakeThreads(behaviour);
+  try {
+    threads.serveSnapshot(dir);
+    threads.start();
+    await eventually(() => threads.ready() === 1, { what: 'the thread to acknowledge the index' });
+    await use(threads);
+  } finally {
+    await threads.close();
+  }
+}
+
 describe('engine worker threads: questions answered beside the main thread', function () {
   this.timeout(120_000);
 
@@ -92,40 +109,24 @@ describe('engine worker threads: questions answered beside the main thread', fun
 
   describe('when a thread cannot answer', () => {
     it('answers a question on the main thread when its thread dies, and replaces the thread', async () => {
-      const threads = fakeThreads({ behaviour: 'die' });
-      try {
-        threads.serveSnapshot('/nowhere');
-        threads.start();
-        await eventually(() => threads.ready() === 1, { what: 'the thread to acknowledge the index' });
+      await withFakeThreads({ behaviour: 'die' }, '/nowhere', async (threads) => {
         expect(await threads.ask({ question: 'vpn' })).to.equal(null);
         expect(threads.running()).to.equal(0);
         await eventually(() => threads.ready() === 1, { what: 'a new thread' });
-      } finally {
-        await threads.close();
-      }
+      });
     });
 
     it('leaves a question it cannot hand to its thread (one that cannot be cloned) to the caller, holding nothing', async () => {
-      const threads = fakeThreads({ behaviour: 'slow', articleId: 'vpn', delayMs: 0 });
-      try {
-        threads.serveSnapshot('/snap');
-        threads.start();
-        await eventually(() => threads.ready() === 1, { what: 'the thread to acknowledge the index' });
+      await withFakeThreads({ behaviour: 'slow', articleId: 'vpn', delayMs: 0 }, '/snap', async (threads) => {
         const unclonable = { question: 'vpn', onAnswer: () => undefined } as unknown as EngineQuery;
         expect(await threads.ask(unclonable)).to.equal(null);
         expect(await threads.ask({ question: 'vpn' })).to.include({ action: 'answer' });
         expect(threads.answered).to.equal(1);
-      } finally {
-        await threads.close();
-      }
+      });
     });
 
     it('does not use an answer made on an index the main thread no longer serves', async () => {
-      const threads = fakeThreads({ behaviour: 'slow', articleId: 'vpn', delayMs: 200 });
-      try {
-        threads.serveSnapshot('/snap-1');
-        threads.start();
-        await eventually(() => threads.ready() === 1, { what: 'the thread to acknowledge the index' });
+      await withFakeThreads({ behaviour: 'slow', articleId: 'vpn', delayMs: 200 }, '/snap-1', async (threads) => {
         const kept = threads.ask({ question: 'vpn' });
         expect(await kept).to.include({ action: 'answer' });
         const stale = threads.ask({ question: 'vpn' });
@@ -133,9 +134,7 @@ describe('engine worker threads: questions answered beside the main thread', fun
         expect(threads.ask({ question: 'vpn' }), 'none holds the new index yet').to.equal(null);
         expect(await stale).to.equal(null);
         expect(threads.answered).to.equal(1);
-      } finally {
-        await threads.close();
-      }
+      });
     });
 
     it('maps a thread’s answer to the served articles, and answers here when one of them is not served', async () => {
@@ -143,19 +142,17 @@ describe('engine worker threads: questions answered beside the main thread', fun
       try {
         t = await openTestCore({ env: { ENGINE_THREADS: '0' } });
         const index = t.core.index;
-        const threads = fakeThreads({ behaviour: 'slow', articleId: 'no-such-article', delayMs: 0 });
-        const engine = new PooledAnswerEngine(() => index.get(), { defaultLang: 'en' }, threads);
-        try {
-          threads.serveSnapshot('/snap');
-          threads.start();
-          await eventually(() => threads.ready() === 1, { what: 'the thread to acknowledge the index' });
-          const answered = await engine.answer({ question: 'how do I reset my password' });
-          expect(answered.ranked.every((r) => index.get().articles.get(r.article.id) === r.article)).to.equal(true);
-          expect(answered.ranked.map((r) => r.article.id)).to.not.include('no-such-article');
-          expect(threads.answered).to.equal(1);
-        } finally {
-          await threads.close();
-        }
+        await withFakeThreads(
+          { behaviour: 'slow', articleId: 'no-such-article', delayMs: 0 },
+          '/snap',
+          async (threads) => {
+            const engine = new PooledAnswerEngine(() => index.get(), { defaultLang: 'en' }, threads);
+            const answered = await engine.answer({ question: 'how do I reset my password' });
+            expect(answered.ranked.every((r) => index.get().articles.get(r.article.id) === r.article)).to.equal(true);
+            expect(answered.ranked.map((r) => r.article.id)).to.not.include('no-such-article');
+            expect(threads.answered).to.equal(1);
+          },
+        );
       } finally {
         await t?.close();
       }
