@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { loadConfig } from '../../core/config/index.ts';
 import { checkHealth } from '../../core/commands/checkHealth.ts';
 import { AnswerEngine, type EngineQuery } from '../../core/answers/pipeline/answerEngine.ts';
-import { EngineThreads } from '../../core/answers/threads/engineThreads.ts';
+import { EngineThreads, type ThreadTiming } from '../../core/answers/threads/engineThreads.ts';
 import { PooledAnswerEngine } from '../../core/answers/threads/pooledAnswerEngine.ts';
 import { workerConfigOf } from '../../core/answers/threads/wire.ts';
 import { WatchDeltas } from '../../core/indexing/watchDeltas.ts';
@@ -19,17 +19,21 @@ const FAKE_WORKER = new URL('../fixtures/fakeEngineWorker.mjs', import.meta.url)
 const CONFIG = workerConfigOf(loadConfig({}));
 
 /** Threads over the stand-in worker (test/fixtures/fakeEngineWorker.mjs), behaving as `behaviour` says. */
-function fakeThreads(behaviour: { behaviour: 'die' | 'slow'; articleId?: string; delayMs?: number }): EngineThreads {
-  return new EngineThreads(1, { ...CONFIG, ...behaviour } as typeof CONFIG, FAKE_WORKER);
+function fakeThreads(
+  behaviour: { behaviour: 'die' | 'slow' | 'hang'; articleId?: string; delayMs?: number },
+  timing?: ThreadTiming,
+): EngineThreads {
+  return new EngineThreads(1, { ...CONFIG, ...behaviour } as typeof CONFIG, FAKE_WORKER, timing);
 }
 
-/** `fakeThreads(behaviour)` serving `dir`, started and holding it, for `use`; closed afterwards. */
+/** `fakeThreads(behaviour, timing)` serving `dir`, started and holding it, for `use`; closed afterwards. */
 async function withFakeThreads(
   behaviour: Parameters<typeof fakeThreads>[0],
   dir: string,
   use: (threads: EngineThreads) => Promise<void>,
+  timing?: ThreadTiming,
 ): Promise<void> {
-  const threads = fakeThreads(behaviour);
+  const threads = fakeThreads(behaviour, timing);
   try {
     threads.serveSnapshot(dir);
     threads.start();
@@ -135,6 +139,58 @@ describe('engine worker threads: questions answered beside the main thread', fun
         expect(await stale).to.equal(null);
         expect(threads.answered).to.equal(1);
       });
+    });
+
+    it('hands back at once the questions a thread holds when a new index is served, not after the thread’s answer', async () => {
+      await withFakeThreads({ behaviour: 'slow', articleId: 'vpn', delayMs: 60_000 }, '/snap-1', async (threads) => {
+        const held = threads.ask({ question: 'vpn' });
+        threads.serveSnapshot('/snap-2');
+        const late = new Promise((resolve) => setTimeout(() => resolve('still held'), 2000).unref());
+        expect(await Promise.race([held, late])).to.equal(null);
+      });
+    });
+
+    it('answers here a question its thread sits on, gives that thread no more, and replaces it if it stays silent', async () => {
+      const timing = { askMs: 200, hungMs: 600, firstRestartMs: 50, ranWellMs: 60_000 };
+      await withFakeThreads(
+        { behaviour: 'hang' },
+        '/snap',
+        async (threads) => {
+          const asked = performance.now();
+          expect(await threads.ask({ question: 'vpn' })).to.equal(null);
+          expect(performance.now() - asked).to.be.within(150, 2000);
+          expect(threads.ask({ question: 'vpn' }), 'a stalled thread is given nothing').to.equal(null);
+          await eventually(() => threads.stats().replaced === 1 && threads.ready() === 1, {
+            what: 'the silent thread replaced',
+          });
+          expect(threads.running()).to.equal(1);
+        },
+        timing,
+      );
+    });
+
+    it('waits longer before each replacement in a crash loop, but not after a thread that had run well', async () => {
+      const deaths = async (ranWellMs: number) => {
+        let delay = 0;
+        const timing = { askMs: 5000, hungMs: 30_000, firstRestartMs: 20, ranWellMs };
+        await withFakeThreads(
+          { behaviour: 'die' },
+          '/snap',
+          async (threads) => {
+            for (let died = 1; died <= 3; died++) {
+              expect(await threads.ask({ question: 'vpn' })).to.equal(null);
+              await eventually(() => threads.stats().replaced === died && threads.ready() === 1, {
+                what: `replacement ${died}`,
+              });
+            }
+            delay = threads.restartDelayMs;
+          },
+          timing,
+        );
+        return delay;
+      };
+      expect(await deaths(3_600_000), 'a crash loop: 20, 40, 80 ms, then 160').to.equal(160);
+      expect(await deaths(0), 'each had run well: 20 ms each time, then 40').to.equal(40);
     });
 
     it('maps a thread’s answer to the served articles, and answers here when one of them is not served', async () => {

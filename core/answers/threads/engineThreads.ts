@@ -15,8 +15,22 @@ import type { FromWorker, ToWorker, WireResult, WorkerConfig, WorkerData } from 
 const MAX_IN_FLIGHT = 8;
 /** Answering on the main thread for this long within a second starts the threads. */
 const BUSY_MS_PER_SECOND = 250;
-/** A thread that died is replaced after this long, doubling each time up to a minute. */
-const FIRST_RESTART_MS = 1000;
+
+/** How long things may take: the defaults below, shorter in specs. */
+export interface ThreadTiming {
+  /**
+   * How long a question waits for its thread: past this the caller answers it here. A thread holds at most
+   * MAX_IN_FLIGHT questions of 5–25 ms (10k–100k articles), so a thread this late is stuck, not busy.
+   */
+  askMs: number;
+  /** A thread that let a question time out and has said nothing for this long is stopped and replaced. */
+  hungMs: number;
+  /** A thread that died is replaced after this long, doubling each time up to a minute… */
+  firstRestartMs: number;
+  /** …unless it had run this long: then it is no crash loop, and its replacement waits `firstRestartMs` again. */
+  ranWellMs: number;
+}
+const TIMING: ThreadTiming = { askMs: 5000, hungMs: 30_000, firstRestartMs: 1000, ranWellMs: 60_000 };
 
 /** The index the main thread serves, as a thread is told of it: a snapshot folder and the last delta on it. */
 interface Served {
@@ -41,27 +55,47 @@ export class EngineThreads {
   private closed = false;
   private busyMs = 0;
   private windowStart = 0;
-  private restartMs = FIRST_RESTART_MS;
+  private restartMs: number;
   private nextId = 0;
   /** Questions a thread answered (its answer used). */
   answered = 0;
+  /** Threads that died or hung and were replaced (or are waiting to be). */
+  replaced = 0;
 
   constructor(
     readonly size: number,
     private readonly config: WorkerConfig,
     private readonly url: URL = engineWorkerUrl,
-  ) {}
-
-  /** A new snapshot is served here: the threads open it (until they have, questions are answered here). */
-  serveSnapshot(dir: string | null, files?: SnapshotFiles): void {
-    this.served = { generation: this.served.generation + 1, dir, files };
-    for (const t of this.threads) t.open(this.served);
+    private readonly timing: ThreadTiming = TIMING,
+  ) {
+    this.restartMs = timing.firstRestartMs;
   }
 
-  /** A delta on the served snapshot is served here. */
+  /** How long the next replacement of a thread that dies will wait. */
+  get restartDelayMs(): number {
+    return this.restartMs;
+  }
+
+  /**
+   * A new snapshot is served here: the threads open it (until they have, questions are answered here). The
+   * questions they hold are answered here at once: made on the old index, their answers could not be used, and
+   * at 100k articles a thread's open keeps them waiting for seconds.
+   */
+  serveSnapshot(dir: string | null, files?: SnapshotFiles): void {
+    this.served = { generation: this.served.generation + 1, dir, files };
+    for (const t of this.threads) {
+      t.settleAll();
+      t.open(this.served);
+    }
+  }
+
+  /** A delta on the served snapshot is served here (the questions the threads hold: as serveSnapshot). */
   serveDelta(delta: SnapshotDelta): void {
     this.served = { ...this.served, generation: this.served.generation + 1, delta };
-    for (const t of this.threads) t.post({ type: 'delta', generation: this.served.generation, delta });
+    for (const t of this.threads) {
+      t.settleAll();
+      t.post({ type: 'delta', generation: this.served.generation, delta });
+    }
   }
 
   /** The main thread spent `ms` answering: past a quarter of a second in a second, the threads start. */
@@ -88,6 +122,7 @@ export class EngineThreads {
     for (const t of this.threads)
       if (
         t.generation === this.served.generation &&
+        !t.stalled &&
         t.inFlight < MAX_IN_FLIGHT &&
         (!best || t.inFlight < best.inFlight)
       )
@@ -102,9 +137,10 @@ export class EngineThreads {
     });
   }
 
-  /** For /healthz: threads allowed, running, holding the served index, and questions they answered. */
-  stats(): { size: number; running: number; ready: number; answered: number } {
-    return { size: this.size, running: this.running(), ready: this.ready(), answered: this.answered };
+  /** For /healthz: threads allowed, running, holding the served index, questions they answered, threads replaced. */
+  stats(): { size: number; running: number; ready: number; answered: number; replaced: number } {
+    const { size, answered, replaced } = this;
+    return { size, running: this.running(), ready: this.ready(), answered, replaced };
   }
 
   /** Threads running (started and not stopped). */
@@ -125,9 +161,12 @@ export class EngineThreads {
 
   private spawn(): void {
     if (this.closed) return;
-    const thread = new EngineThread(this.url, this.config, (error) => {
+    const thread = new EngineThread(this.url, this.config, this.timing, (error) => {
       this.threads.delete(thread);
       if (this.closed) return;
+      this.replaced++;
+      // A crash a day after the last one waits a second, not the minute a crash loop earned.
+      if (thread.age() >= this.timing.ranWellMs) this.restartMs = this.timing.firstRestartMs;
       log.warn('index', 'an engine worker thread stopped; answering on the main thread until it is replaced', {
         error: error.message,
         restartMs: this.restartMs,
@@ -147,8 +186,16 @@ class EngineThread {
   private readonly pending = new Map<number, (answer: Extract<FromWorker, { type: 'answer' }> | null) => void>();
   private readonly worker: Worker;
   private stopped = false;
+  private readonly born = performance.now();
+  /** Set while a question of its timed out and it has not said anything since: it is given no questions. */
+  private hungTimer: NodeJS.Timeout | null = null;
 
-  constructor(url: URL, config: WorkerConfig, onDeath: (error: Error) => void) {
+  constructor(
+    url: URL,
+    config: WorkerConfig,
+    private readonly timing: ThreadTiming,
+    onDeath: (error: Error) => void,
+  ) {
     const workerData: WorkerData = { config, logger: loggerSettings() };
     this.worker = new Worker(url, { workerData });
     // An idle thread must not keep the process alive (a server's close, a CLI's end).
@@ -159,14 +206,28 @@ class EngineThread {
       this.stopped = true;
       this.generation = -1;
       this.settleAll();
+      this.clearStall();
       onDeath(error);
     };
+    this.die = die;
     this.worker.on('error', die);
     this.worker.on('exit', (code) => die(new Error(`exited with code ${code}`)));
   }
 
+  private readonly die: (error: Error) => void;
+
   get inFlight(): number {
     return this.pending.size;
+  }
+
+  /** A question of its timed out and it has said nothing since. */
+  get stalled(): boolean {
+    return this.hungTimer !== null;
+  }
+
+  /** Milliseconds since it was started. */
+  age(): number {
+    return performance.now() - this.born;
   }
 
   open(served: Served): void {
@@ -186,13 +247,24 @@ class EngineThread {
 
   ask(id: number, query: EngineQuery): Promise<Extract<FromWorker, { type: 'answer' }> | null> {
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
+      const timer = setTimeout(() => {
+        if (this.pending.get(id) !== settle) return;
+        this.pending.delete(id);
+        resolve(null);
+        this.stall();
+      }, this.timing.askMs);
+      timer.unref();
+      const settle = (answer: Extract<FromWorker, { type: 'answer' }> | null) => {
+        clearTimeout(timer);
+        resolve(answer);
+      };
+      this.pending.set(id, settle);
       try {
         this.post({ type: 'ask', id, query });
       } catch {
         // A query that cannot be cloned (a caller's object with a function in it): answered by the caller instead.
         this.pending.delete(id);
-        resolve(null);
+        settle(null);
       }
     });
   }
@@ -200,10 +272,42 @@ class EngineThread {
   async stop(): Promise<void> {
     this.stopped = true;
     this.settleAll();
+    this.clearStall();
     await this.worker.terminate();
   }
 
+  /** Questions still held are answered by the caller, on the main thread. */
+  settleAll(): void {
+    for (const settle of this.pending.values()) settle(null);
+    this.pending.clear();
+  }
+
+  /**
+   * A question timed out: no more questions until the thread says something; if it stays silent, it is stuck
+   * (a loop that never ends, say) and is stopped, which replaces it.
+   */
+  private stall(): void {
+    if (this.hungTimer || this.stopped) return;
+    log.warn('index', 'an engine worker thread did not answer in time; answering on the main thread', {
+      askMs: this.timing.askMs,
+    });
+    this.hungTimer = setTimeout(() => {
+      this.hungTimer = null;
+      log.warn('index', 'an engine worker thread stayed silent; replacing it', { hungMs: this.timing.hungMs });
+      this.die(new Error(`silent for ${this.timing.hungMs} ms after a question timed out`));
+      void this.worker.terminate();
+    }, this.timing.hungMs);
+    this.hungTimer.unref();
+  }
+
+  private clearStall(): void {
+    if (this.hungTimer) clearTimeout(this.hungTimer);
+    this.hungTimer = null;
+  }
+
   private receive(message: FromWorker): void {
+    // Anything it says shows it is not stuck.
+    this.clearStall();
     if (message.type === 'index') {
       if (message.error) {
         this.generation = -1;
@@ -213,14 +317,8 @@ class EngineThread {
       } else this.generation = message.generation;
       return;
     }
-    const resolve = this.pending.get(message.id);
+    const settle = this.pending.get(message.id);
     this.pending.delete(message.id);
-    resolve?.(message.type === 'answer' ? message : null);
-  }
-
-  /** Questions still held are answered by the caller, on the main thread. */
-  private settleAll(): void {
-    for (const resolve of this.pending.values()) resolve(null);
-    this.pending.clear();
+    settle?.(message.type === 'answer' ? message : null);
   }
 }
