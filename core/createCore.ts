@@ -70,7 +70,7 @@ export async function createCore(config: Config): Promise<Core> {
     const engineOptions = { defaultLang: config.defaultLang, thresholds: thresholdsOf(config) };
     // ENGINE_THREADS: worker threads answer beside this one once answering keeps it busy, each on the index served here.
     const threads = config.engineThreads > 0 ? new EngineThreads(config.engineThreads, workerConfigOf(config)) : null;
-    threads?.serveSnapshot(index.snapshotDir, index.files);
+    threads?.serveSnapshot(index.snapshotDir, index.files, () => index.terms.sharedColumns());
     const engine = threads
       ? new PooledAnswerEngine(() => holder.get(), engineOptions, threads)
       : new AnswerEngine(() => holder.get(), engineOptions);
@@ -95,7 +95,7 @@ export async function createCore(config: Config): Promise<Core> {
         );
       }
       holder.swap(search.wrap(next));
-      threads?.serveSnapshot(next.snapshotDir, next.files);
+      threads?.serveSnapshot(next.snapshotDir, next.files, () => next.terms.sharedColumns());
       deltas?.rebase(next);
       log.info('index', 'serving a new index snapshot', {
         dir,

@@ -122,6 +122,30 @@ describe('value columns of the commonest features (a KB above FULL_SCORING_MAX a
     expect([...columned]).to.deep.equal([...gathered]);
   });
 
+  it('hands its columns, in shared memory, to a copy of the same centroids, which reads them instead of its own', () => {
+    const [first, copy] = [0, 1].map(() => Centroids.build(2010, articles, vectors, unitList));
+    const columns = first!.sharedColumns();
+    expect(columns.size).to.be.above(0);
+    for (const column of columns.values()) expect(column.buffer).to.be.instanceOf(SharedArrayBuffer);
+    copy!.useColumns(columns);
+    const candidates = Int32Array.from({ length: 600 }, (_, i) => 3 * i + 2);
+    const scored = (c: Centroids) => {
+      const mask = new Uint8Array(articles);
+      for (const a of candidates) mask[a] = 1;
+      const out = new Float32Array(candidates.length);
+      c.scoreCandidates(q, candidates, mask, new Float32Array(articles), out);
+      return [...out];
+    };
+    expect(scored(copy!)).to.deep.equal(scored(first!));
+    // The copy reads the first's memory: a change there is a change in what the copy scores.
+    columns.get(3)!.fill(0);
+    expect(scored(copy!)).to.not.deep.equal(scored(centroids));
+    expect(scored(copy!)).to.deep.equal(scored(first!));
+    expect(() =>
+      Centroids.build(2010, articles, vectors, unitList).useColumns(new Map([[3, new Float32Array(9)]])),
+    ).to.throw(/other centroids/);
+  });
+
   it('leaves a candidate past the centroids (an article watch mode added) at 0, as the postings do', () => {
     const candidates = Int32Array.of(5, 17, articles, articles + 3);
     const scored = scoredAt(candidates, articles + 4);

@@ -192,6 +192,30 @@ for (const [postings, spike] of [
       expect(candidates.filter((a) => b[a]! > 0).length).to.be.above(500);
     });
 
+    it('hands its columns, in shared memory, to a copy of the same bags, which reads them instead of its own', () => {
+      const weightOf = (id: number) => 1 + (id % 7) / 10;
+      const [first, copy] = [0, 1].map(() => WordBags.restore(bags.parts(), weightOf));
+      const columns = first!.sharedColumns();
+      expect(columns.size).to.be.above(0);
+      for (const column of columns.values()) expect(column.buffer).to.be.instanceOf(SharedArrayBuffer);
+      copy!.useColumns(columns);
+      const candidates = Int32Array.from({ length: 600 }, (_, i) => 3 * i + 1);
+      const scored = (b: WordBags) => {
+        const [c, s] = [new Float32Array(articles), new Float32Array(articles)];
+        b.scoreMasked(q, new Uint8Array(articles), c, s, undefined, candidates);
+        return [...s];
+      };
+      expect(scored(copy!)).to.deep.equal(scored(first!));
+      // The copy reads the first's memory: a change there is a change in what the copy scores.
+      const before = scored(copy!);
+      columns.get(3)!.fill(0);
+      expect(scored(copy!)).to.not.deep.equal(before);
+      expect(scored(copy!)).to.deep.equal(scored(first!));
+      expect(() => WordBags.restore(bags.parts(), weightOf).useColumns(new Map([[3, new Uint8Array(9)]]))).to.throw(
+        /other bags/,
+      );
+    });
+
     it('leaves out a candidate past the bags (an article watch mode added), as the postings do', () => {
       const candidates = Int32Array.of(5, 17, articles, articles + 3);
       const mask = new Uint8Array(articles + 4);

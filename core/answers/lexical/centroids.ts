@@ -167,7 +167,7 @@ export class Centroids {
    * centroids, on a KB above FULL_SCORING_MAX (none below), made on first
    * use. At 10k articles a question's words of that kind are about 60 % of
    * the centroid postings its candidates' walk reads (every one, to find the
-   * tenth that are candidates); their columns are read at the ~1,000
+   * few that are candidates); their columns are read at the
    * candidates only. About 180 columns of 40,000 bytes (7.2 MB) at 10k
    * articles; each share point lower adds more bytes for less.
    */
@@ -175,6 +175,20 @@ export class Centroids {
     const articles = this.norms.length;
     return (this.columnsMemo ??=
       articles > FULL_SCORING_MAX ? valueColumns(this.postings, articles, COLUMN_SHARE * articles) : new Map());
+  }
+
+  /** The value columns, made now if not yet (in shared memory), for another thread's copy of these centroids (`useColumns`). */
+  sharedColumns(): ReadonlyMap<number, Float32Array> {
+    return this.columns();
+  }
+
+  /** Another thread's columns of these same centroids (`sharedColumns`), read instead of making its own. */
+  useColumns(columns: ReadonlyMap<number, Float32Array>): void {
+    if (this.columnsMemo) return;
+    const features = this.postings.starts.length - 1;
+    for (const [f, column] of columns)
+      if (f >= features || column.length !== this.norms.length) throw new Error('value columns of other centroids');
+    this.columnsMemo = new Map(columns);
   }
 
   /** Cosine between two articles' centroids (by number). */

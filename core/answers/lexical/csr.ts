@@ -104,14 +104,15 @@ export class Csr {
 /**
  * The values of each feature with more than `minPostings` postings, as a
  * column over every row (0 where the feature is absent), for
- * `accumulateMasked`'s `marked`: 4 bytes per row and feature.
+ * `accumulateMasked`'s `marked`: 4 bytes per row and feature, in shared
+ * memory (engine threads read the main thread's: TermModel.sharedColumns).
  */
 export function valueColumns(csr: Csr, rowCount: number, minPostings: number): Map<number, Float32Array> {
   const { starts, rows, values } = csr;
   const columns = new Map<number, Float32Array>();
   for (let f = 0; f + 1 < starts.length; f++) {
     if (starts[f + 1]! - starts[f]! <= minPostings) continue;
-    const column = new Float32Array(rowCount);
+    const column = new Float32Array(new SharedArrayBuffer(4 * rowCount));
     for (let p = starts[f]!; p < starts[f + 1]!; p++) column[rows[p]!] = values[p]!;
     columns.set(f, column);
   }

@@ -10,7 +10,7 @@ const BM25 = { k1: 1.2, b: 0.75 };
 const COLUMN_SHARE = 0.3;
 
 /** A feature's count in every article (0 where its bag lacks it), as narrow as its counts allow. */
-type CountColumn = Uint8Array | Uint16Array | Float32Array;
+export type CountColumn = Uint8Array | Uint16Array | Float32Array;
 
 /** Fitted bags as flat arrays, for the index snapshot. */
 export interface WordBagParts {
@@ -235,8 +235,8 @@ export class WordBags {
    * Count columns of the features in more than COLUMN_SHARE of the articles,
    * on a KB above FULL_SCORING_MAX (none below), made on first use. At 10k
    * articles a question's words of that kind are about 80 % of the bag
-   * postings its candidates' walk reads (every one, to find the tenth that
-   * are candidates); their columns are read at the ~1,000 candidates only.
+   * postings its candidates' walk reads (every one, to find the few that
+   * are candidates); their columns are read at the candidates only.
    * About 1,180 columns of 10,000 bytes (12 MB) at 10k articles; a lower
    * share would add more bytes than it saves CPU (a column read at every
    * candidate costs about as much as the gather of a feature in a tenth).
@@ -252,18 +252,34 @@ export class WordBags {
         for (let p = starts[f]!; p < starts[f + 1]!; p++) most = Math.max(most, values[p]!);
         // A column holds the very counts the postings do: bytes when they are small integers (8-bit postings'
         // always are; those were float32 columns, four times the bytes, until this was checked).
+        // In shared memory: engine threads read the main thread's columns (`sharedColumns`).
+        const n = this.articles;
         const column: CountColumn =
           values instanceof Float32Array
-            ? new Float32Array(this.articles)
+            ? new Float32Array(new SharedArrayBuffer(4 * n))
             : most <= 0xff
-              ? new Uint8Array(this.articles)
-              : new Uint16Array(this.articles);
+              ? new Uint8Array(new SharedArrayBuffer(n))
+              : new Uint16Array(new SharedArrayBuffer(2 * n));
         for (let b = 0; b < this.blockCount; b++)
           for (let p = this.edge(f, b), end = this.edge(f, b + 1); p < end; p++)
             column[b * BLOCK + rows[p]!] = values[p]!;
         columns.set(f, column);
       }
     return (this.columnsMemo = columns);
+  }
+
+  /** The count columns, made now if not yet (in shared memory), for another thread's copy of these bags (`useColumns`). */
+  sharedColumns(): ReadonlyMap<number, CountColumn> {
+    return this.columns();
+  }
+
+  /** Another thread's columns of these same bags (`sharedColumns`), read instead of making its own. */
+  useColumns(columns: ReadonlyMap<number, CountColumn>): void {
+    if (this.columnsMemo) return;
+    const features = this.postings.starts.length - 1;
+    for (const [f, column] of columns)
+      if (f >= features || column.length !== this.articles) throw new Error('count columns of other bags');
+    this.columnsMemo = new Map(columns);
   }
   private lengthNormsMemo: Float64Array | null = null;
 

@@ -4,6 +4,7 @@ import type { SnapshotDelta } from '../../indexing/snapshotDelta.ts';
 import type { EngineQuery } from '../pipeline/answerEngine.ts';
 import { engineWorkerUrl } from './engineWorkerUrl.mjs';
 import type { SnapshotFiles } from '../../indexing/snapshot.ts';
+import type { SharedColumns } from '../lexical/termModel.ts';
 import type { FromWorker, ToWorker, WireResult, WorkerConfig, WorkerData } from './wire.ts';
 
 /**
@@ -37,6 +38,8 @@ interface Served {
   generation: number;
   dir: string | null;
   files?: SnapshotFiles;
+  /** The main thread's columns of the snapshot's term model (made at the first call), for a thread opening it. */
+  columns?: () => SharedColumns;
   delta?: SnapshotDelta;
 }
 
@@ -81,8 +84,8 @@ export class EngineThreads {
    * questions they hold are answered here at once: made on the old index, their answers could not be used, and
    * at 100k articles a thread's open keeps them waiting for seconds.
    */
-  serveSnapshot(dir: string | null, files?: SnapshotFiles): void {
-    this.served = { generation: this.served.generation + 1, dir, files };
+  serveSnapshot(dir: string | null, files?: SnapshotFiles, columns?: () => SharedColumns): void {
+    this.served = { generation: this.served.generation + 1, dir, files, columns };
     for (const t of this.threads) {
       t.settleAll();
       t.open(this.served);
@@ -237,6 +240,8 @@ class EngineThread {
       generation: served.generation,
       dir: served.dir,
       files: served.files,
+      // Made here on the first thread's open (the main thread's own first answers make them anyway), then shared.
+      columns: served.columns?.(),
       delta: served.delta,
     });
   }

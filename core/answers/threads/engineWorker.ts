@@ -63,6 +63,8 @@ async function follow(message: Exclude<ToWorker, { type: 'ask' }>): Promise<void
       served = null;
       // Over the main thread's shared memory: the large binary files are not read or held again.
       const index = await openSnapshot(message.dir, embedder, wordVectors, { fullText: 'later', files: message.files });
+      // The main thread's columns of this model, instead of this thread's own (188 MB at 100k articles).
+      if (message.columns) index.terms.useColumns(message.columns);
       served = withDelta({ base: index, index, generation, state: new DeltaState() }, message.delta);
     } else {
       if (!served) throw new Error('no index to apply the delta to');

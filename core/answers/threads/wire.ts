@@ -2,6 +2,7 @@ import type { Config } from '../../config/index.ts';
 import type { loggerSettings } from '../../logger.ts';
 import type { SnapshotDelta } from '../../indexing/snapshotDelta.ts';
 import type { SnapshotFiles } from '../../indexing/snapshot.ts';
+import type { SharedColumns } from '../lexical/termModel.ts';
 import type { Article } from '../../articles/types.ts';
 import type { EngineQuery, EngineResult, RankedArticle } from '../pipeline/answerEngine.ts';
 
@@ -33,7 +34,14 @@ export interface WorkerData {
 /** Each index the main thread serves has a generation; a worker answers only on the one it was told last. */
 export type ToWorker =
   /** Open `dir` (with `files` shared), then apply `delta` when there is one. */
-  | { type: 'snapshot'; generation: number; dir: string; files?: SnapshotFiles; delta?: SnapshotDelta }
+  | {
+      type: 'snapshot';
+      generation: number;
+      dir: string;
+      files?: SnapshotFiles;
+      columns?: SharedColumns;
+      delta?: SnapshotDelta;
+    }
   | { type: 'delta'; generation: number; delta: SnapshotDelta }
   | { type: 'ask'; id: number; query: EngineQuery };
 
