@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { centroidsOf } from '../core/indexing/kbIndex.ts';
 import { ArticleCentroids } from '../core/search/articleCentroids.ts';
-import { servedArticle } from '../core/articles/servedArticle.ts';
+import { dropBodies, servedArticle } from '../core/articles/servedArticle.ts';
 import {
   currentSnapshotDir,
   FILES,
@@ -116,11 +116,19 @@ export async function profileMemory(dataDir: string, options: { unshared?: boole
       : await readVectorIndex(kind, path.join(dir, file), dimensions, data.items);
   mark(kind === 'scan' ? 'vector scan (int8)' : 'hnswlib graph');
   const keep: unknown[] = [fullText, centroids, terms, graph, wordVectors, articles];
+  // Made by its first answers; made here, so the second open's rows below are what a thread adds.
+  const columns = terms.sharedColumns();
+  mark("the term model's columns of the commonest features (its first answers make them; shared with threads)");
   const embedder = new HashingEmbedder();
-  const second = await openSnapshot(dir, embedder, wordVectors, { files: shared.files });
+  const second = await openSnapshot(dir, embedder, wordVectors, { files: shared.files, fullText: 'later' });
+  // As an engine thread is given them: the first's columns.
+  second.terms.useColumns(columns);
+  dropBodies(second.articles.values());
   keep.push(second);
   sharedFiles.push(second.files!);
-  mark(`second open (openSnapshot) with the first's shared files (${[...shared.files.keys()].join(', ')})`);
+  mark(
+    `second open (openSnapshot), as a thread opens it: without the full-text index or the articles' bodies, with the first's columns and shared files (${[...shared.files.keys()].join(', ')})`,
+  );
   // What a thread adds once it answers: the classifier's kernels copy its weights into their own memories.
   const engine = new AnswerEngine(() => second, { defaultLang: 'en' });
   for (const question of ['I forgot my password', 'the printer does not print', 'como cambio mi contraseña'])

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { dropBodies } from '../../core/articles/servedArticle.ts';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
 import { openSnapshot, type KbIndex } from '../../core/indexing/kbIndex.ts';
 import { FILES, type SnapshotFiles } from '../../core/indexing/snapshot.ts';
@@ -68,6 +69,16 @@ describe('a snapshot opened over the shared files of another open (a second engi
     const second = await openSnapshot(dir, embedder, null, { files: first.files });
     expect(await answersOf(second)).to.deep.equal(expected);
     for (const name of [...BINARY, FILES.scan]) expect(second.files!.get(name), name).to.equal(first.files!.get(name));
+  });
+
+  it('answers exactly as the first without its articles’ bodies (as an engine thread holds it), a chunk’s text then refused', async () => {
+    const second = await openSnapshot(dir, embedder, null, { files: first.files });
+    dropBodies(second.articles.values());
+    expect(await answersOf(second)).to.deep.equal(expected);
+    const article = second.articles.get('a')!;
+    expect(article.body).to.equal('');
+    expect(first.articles.get('a')!.body).to.not.equal('');
+    expect(() => article.chunks[0]!.text).to.throw(/article a was let go of/);
   });
 
   it('answers exactly as the first in another thread the files are posted to, sharing the scan’s memory', async () => {

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEmbedder, createWordVectors, initEmbedder } from '../../engineModels.ts';
+import { dropBodies } from '../../articles/servedArticle.ts';
 import { applyDelta, DeltaState } from '../../indexing/applyDelta.ts';
 import { openSnapshot, type KbIndex } from '../../indexing/kbIndex.ts';
 import type { SnapshotDelta } from '../../indexing/snapshotDelta.ts';
@@ -65,6 +66,8 @@ async function follow(message: Exclude<ToWorker, { type: 'ask' }>): Promise<void
       const index = await openSnapshot(message.dir, embedder, wordVectors, { fullText: 'later', files: message.files });
       // The main thread's columns of this model, instead of this thread's own (188 MB at 100k articles).
       if (message.columns) index.terms.useColumns(message.columns);
+      // Answers go back as article ids, presented from the main thread's articles: their bodies are not needed here.
+      dropBodies(index.articles.values());
       served = withDelta({ base: index, index, generation, state: new DeltaState() }, message.delta);
     } else {
       if (!served) throw new Error('no index to apply the delta to');
