@@ -8,8 +8,14 @@ import type { WordBags } from './wordBags.ts';
  * scoring everything (every evaluation KB is far below it).
  */
 export const FULL_SCORING_MAX = 2000;
-/** Candidates by the rare words a question shares with them. */
-export const OVERLAP_CANDIDATES = 1000;
+/**
+ * Candidates by the rare words a question shares with them. 300 rather than 1,000: on the bench's KBs
+ * (bench/kbQuality.ts) every acc@1, answered and offered figure was the same at 10k and 100k articles, no
+ * question's action changed (4,000 at 10k, 2,000 at 100k) and 1 and 3 best articles did, for about a sixth
+ * less CPU per question; at 150 an action changed, at 60 five did. The walks read the same postings whatever
+ * the candidates, so fewer saves what is summed and searched per candidate.
+ */
+export const OVERLAP_CANDIDATES = 300;
 /** A word (or 4-gram) is rare when at most this share of the articles contain it. */
 export const RARE_SHARE = 0.1;
 /** Candidates by the classifier's probability (computed over every article anyway: its softmax needs them all). */
