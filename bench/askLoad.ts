@@ -25,6 +25,8 @@ export interface LoadResult {
   requestsSent: number;
   requestsAnswered: number;
   eventsCounted: number;
+  /** /healthz's engineThreads after the runs: threads running and the asks they answered (null: ENGINE_THREADS=0). */
+  threads: { running: number; answered: number } | null;
 }
 
 /**
@@ -84,6 +86,9 @@ export async function benchAskLoad(articles: number | 'sample', seconds = 10, ra
         duration: Math.max(3, seconds / 2),
         connections: 10,
       });
+      const threads = (
+        (await (await fetch(`${server.url}/healthz`)).json()) as { engineThreads: LoadResult['threads'] }
+      ).engineThreads;
       const rssMb = Number(readFileSync(`/proc/${server.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
       // Requests cut off in flight when a run's time is up may or may not have reached the engine:
       // no event may be missing for an answered one, and none may exist beyond what was sent.
@@ -103,6 +108,7 @@ export async function benchAskLoad(articles: number | 'sample', seconds = 10, ra
         requestsSent,
         requestsAnswered,
         eventsCounted,
+        threads: threads && { running: threads.running, answered: threads.answered },
         engine: await benchEngine(data.dir, questions),
       };
     } finally {

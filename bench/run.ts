@@ -106,6 +106,12 @@ for (const n of ['sample' as const, ...sizes]) {
     `${r.health.rps.toFixed(0)} req/s, p99 ${r.health.p99} ms (ask/healthz throughput ${(r.max.rps / r.health.rps).toFixed(2)})`,
   );
   row(
+    `engine worker threads, ${k}`,
+    r.threads
+      ? `${r.threads.running} running; answered ${r.threads.answered} of the ${r.requestsAnswered} asks answered`
+      : 'none (ENGINE_THREADS=0)',
+  );
+  row(
     `events after the runs, ${k}`,
     `${r.eventsCounted} events for ${r.requestsAnswered} answered of ${r.requestsSent} sent`,
     'none lost',
