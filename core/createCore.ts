@@ -1,8 +1,9 @@
 import type { Config } from './config/index.ts';
 import { AnswerEngine } from './answers/pipeline/answerEngine.ts';
 import { createGenerativeFallback } from './answers/generative/createGenerativeFallback.ts';
-import { loadKnowledgeBase } from './articles/loadKb.ts';
+import { countArticleFiles, loadKnowledgeBase } from './articles/loadKb.ts';
 import { buildIndex } from './indexing/buildIndex.ts';
+import { BUILD_CHILD_MIN_ARTICLES, buildInChild } from './indexing/child/buildInChild.ts';
 import { isIndexCurrentByStamp, isIndexStale } from './indexing/indexStaleness.ts';
 import { DeltaFollower } from './indexing/deltaFollower.ts';
 import { deferredLoadsSettled, openSnapshot, startDeferredLoads, type KbIndex } from './indexing/kbIndex.ts';
@@ -203,14 +204,20 @@ async function loadOrBuildIndex(
     }
   }
   log.info('index', dir ? 'index is out of date; rebuilding' : 'no index yet; building', { kbDir: config.kbDir });
-  const summary = await buildIndex({
-    kbDir: config.kbDir,
-    dataDir: config.dataDir,
-    embedder,
-    wordVectors,
-    defaultLang: config.defaultLang,
-    rebuild: !!dir && !stale,
-  });
+  const rebuild = !!dir && !stale;
+  // A large KB is built in a child process, and its snapshot opened as on a warm start: the build's peak memory
+  // leaves with the child.
+  const inChild = (await countArticleFiles(config.kbDir)) >= BUILD_CHILD_MIN_ARTICLES;
+  const summary = inChild
+    ? await buildInChild(config, { rebuild })
+    : await buildIndex({
+        kbDir: config.kbDir,
+        dataDir: config.dataDir,
+        embedder,
+        wordVectors,
+        defaultLang: config.defaultLang,
+        rebuild,
+      });
   for (const p of summary.problems) log.warn('kb', `${p.file}:${p.line} ${p.message}`, { severity: p.severity });
   log.info('index', 'index ready', {
     articles: summary.articles,
@@ -223,6 +230,9 @@ async function loadOrBuildIndex(
       wallMs: Math.round(s.wallMs),
       cpuMs: s.cpuMs,
     })),
+    builtIn: inChild ? 'a child process' : 'this process',
   });
-  return summary.index;
+  return 'index' in summary
+    ? summary.index
+    : await openSnapshot(summary.snapshotDir, embedder, wordVectors, { fullText: 'later' });
 }

@@ -21,9 +21,9 @@ const ENTRY = path.join(ROOT, 'server/main.ts');
 /** The compiled server, which `npm start` runs. */
 export const SERVER_BUNDLE = path.join(ROOT, 'dist/server/main.mjs');
 /**
- * Worker threads' entries, compiled beside the bundle under these names: the
+ * Worker threads' (and the child index build's) entries, compiled beside the bundle under these names: the
  * server starts them from there (core/indexing/termModelWorkerUrl.mjs,
- * foldClassifierWorkerUrl.mjs, core/answers/threads/engineWorkerUrl.mjs), without tsx, which the sources' bootstraps
+ * foldClassifierWorkerUrl.mjs, core/answers/threads/engineWorkerUrl.mjs, core/indexing/child/indexChildUrl.mjs), without tsx, which the sources' bootstraps
  * of the same names register.
  */
 const WORKERS = {
@@ -31,6 +31,7 @@ const WORKERS = {
   rivalsWorker: path.join(ROOT, 'core/indexing/rivalsWorker.ts'),
   foldClassifierWorker: path.join(ROOT, 'core/indexing/foldClassifierWorker.ts'),
   engineWorker: path.join(ROOT, 'core/answers/threads/engineWorker.ts'),
+  indexChild: path.join(ROOT, 'core/indexing/child/indexChild.ts'),
 };
 
 /**

@@ -115,6 +115,11 @@ export async function kbStamp(root: string): Promise<string> {
   return hash.digest('hex').slice(0, 32);
 }
 
+/** How many article files `loadKnowledgeBase` would read (none is read). */
+export async function countArticleFiles(root: string): Promise<number> {
+  return (await listMarkdown(root, '')).length;
+}
+
 async function listMarkdown(root: string, rel: string): Promise<string[]> {
   const out: string[] = [];
   const entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });

@@ -8,7 +8,10 @@ import { decodeTermModel } from '../../core/answers/codecs/termModelCodec.ts';
 import { EngineThreads } from '../../core/answers/threads/engineThreads.ts';
 import { fromWire, workerConfigOf } from '../../core/answers/threads/wire.ts';
 import { classifierRivals } from '../../core/answers/learners/rivals.ts';
+import { loadConfig } from '../../core/config/index.ts';
+import { buildInChild } from '../../core/indexing/child/buildInChild.ts';
 import { controlBlock, SharedRivals } from '../../core/indexing/rivalsShare.ts';
+import { currentSnapshotDir } from '../../core/indexing/snapshot.ts';
 import type { TermFitRequest, TermFitResult } from '../../core/indexing/termModelThread.ts';
 import { compileServer } from '../../scripts/compileServer.mjs';
 import { startServerProcess } from '../helpers/child.ts';
@@ -129,6 +132,28 @@ describe('compileServer (npm start runs the server compiled)', () => {
       );
       await said;
     } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+  it('compiles the child index build beside the bundle: it builds and publishes a snapshot without tsx', async function () {
+    this.timeout(120_000);
+    const outDir = path.join(ROOT, 'dist', `spec-child-${process.pid}`);
+    const data = tempDir();
+    try {
+      expect((await compileServer({ outFile: path.join(outDir, 'main.mjs') })).compiled).to.equal(true);
+      const config = loadConfig({
+        KB_DIR: path.join(ROOT, 'test/fixtures/kb'),
+        DATA_DIR: data.dir,
+        WORD_VECTORS: 'off',
+      });
+      const built = await buildInChild(config, {
+        rebuild: false,
+        entry: pathToFileURL(path.join(outDir, 'indexChild.mjs')),
+      });
+      expect(built.snapshotDir).to.equal(await currentSnapshotDir(data.dir));
+      expect(built.articles).to.be.above(0);
+    } finally {
+      data.cleanup();
       rmSync(outDir, { recursive: true, force: true });
     }
   });
