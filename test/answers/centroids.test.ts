@@ -143,7 +143,7 @@ describe('value columns of the commonest features (a KB above FULL_SCORING_MAX a
     expect(scored(copy!)).to.deep.equal(scored(first!));
     expect(() =>
       Centroids.build(2010, articles, vectors, unitList).useColumns(new Map([[3, new Float32Array(9)]])),
-    ).to.throw(/other centroids/);
+    ).to.throw(/value columns of other postings/);
   });
 
   it('leaves a candidate past the centroids (an article watch mode added) at 0, as the postings do', () => {

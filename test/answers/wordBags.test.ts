@@ -212,7 +212,7 @@ for (const [postings, spike] of [
       expect(scored(copy!)).to.not.deep.equal(before);
       expect(scored(copy!)).to.deep.equal(scored(first!));
       expect(() => WordBags.restore(bags.parts(), weightOf).useColumns(new Map([[3, new Uint8Array(9)]]))).to.throw(
-        /other bags/,
+        /count columns of other postings/,
       );
     });
 

@@ -1,5 +1,5 @@
 import { FULL_SCORING_MAX } from './candidates.ts';
-import { Csr, valueColumns } from './csr.ts';
+import { Csr, takenColumns, valueColumns } from './csr.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
 
 /** On a KB above FULL_SCORING_MAX articles, a feature in more than this share of the centroids gets a value column (see `columns`). */
@@ -184,11 +184,7 @@ export class Centroids {
 
   /** Another thread's columns of these same centroids (`sharedColumns`), read instead of making its own. */
   useColumns(columns: ReadonlyMap<number, Float32Array>): void {
-    if (this.columnsMemo) return;
-    const features = this.postings.starts.length - 1;
-    for (const [f, column] of columns)
-      if (f >= features || column.length !== this.norms.length) throw new Error('value columns of other centroids');
-    this.columnsMemo = new Map(columns);
+    this.columnsMemo ??= takenColumns(columns, this.postings.starts, this.norms.length, 'value columns');
   }
 
   /** Cosine between two articles' centroids (by number). */

@@ -119,6 +119,21 @@ export function valueColumns(csr: Csr, rowCount: number, minPostings: number): M
   return columns;
 }
 
+/**
+ * Columns made by another thread's copy of the same postings (over `starts`, `rows` rows each), to read
+ * instead of making them again: refused when one is not such a column (another snapshot's, say).
+ */
+export function takenColumns<C extends { length: number }>(
+  columns: ReadonlyMap<number, C>,
+  starts: Int32Array,
+  rows: number,
+  what: string,
+): Map<number, C> {
+  for (const [f, column] of columns)
+    if (f + 1 >= starts.length || column.length !== rows) throw new Error(`${what} of other postings`);
+  return new Map(columns);
+}
+
 /** out[row] += w · column[row] at each of `rows` (increasing) the column reaches; one past it has no postings either. */
 function addColumn(column: Float32Array, w: number, rows: Int32Array, out: Float32Array): void {
   // Watch mode's added rows come last (numbers past the fitted ones): the loop stops before them, without a branch per row.

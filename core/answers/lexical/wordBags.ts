@@ -1,5 +1,5 @@
 import { FULL_SCORING_MAX } from './candidates.ts';
-import { Csr, gatherMarkedIn, gatherWithinIn, longestPostings } from './csr.ts';
+import { Csr, gatherMarkedIn, gatherWithinIn, longestPostings, takenColumns } from './csr.ts';
 import type { SparseVector } from '../learners/softmaxRegression.ts';
 import { WordBagsBuilder } from './wordBagsBuilder.ts';
 import { BLOCK, narrowed, type BagPostings } from './bagPostings.ts';
@@ -275,11 +275,7 @@ export class WordBags {
 
   /** Another thread's columns of these same bags (`sharedColumns`), read instead of making its own. */
   useColumns(columns: ReadonlyMap<number, CountColumn>): void {
-    if (this.columnsMemo) return;
-    const features = this.postings.starts.length - 1;
-    for (const [f, column] of columns)
-      if (f >= features || column.length !== this.articles) throw new Error('count columns of other bags');
-    this.columnsMemo = new Map(columns);
+    this.columnsMemo ??= takenColumns(columns, this.postings.starts, this.articles, 'count columns');
   }
   private lengthNormsMemo: Float64Array | null = null;
 
