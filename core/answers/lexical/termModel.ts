@@ -15,10 +15,10 @@ import type { SoftmaxModel, SparseVector } from '../learners/softmaxRegression.t
 import { classifierInput, classifierOf } from './termClassifier.ts';
 import { TermOverlay } from './termOverlay.ts';
 import type { CandidateScores, TermScores } from './termScores.ts';
-import { TermScorer, type Fitted } from './termScoring.ts';
+import { sharedColumnsOf, TermScorer, useSharedColumns, type Fitted, type SharedColumns } from './termScoring.ts';
 import { TermSpace, type TermSpaceParts } from './termSpace.ts';
 import { passageUnitsLazily, unitFlags, unitsOf, type TermDoc, type TermUnit } from './termUnits.ts';
-import { WordBags, type CountColumn, type WordBagParts } from './wordBags.ts';
+import { WordBags, type WordBagParts } from './wordBags.ts';
 import type { WordVectors } from '../../search/ports.ts';
 
 export type { QuestionVector } from './questionReader.ts';
@@ -43,12 +43,6 @@ export interface TermModelParts {
   bags: WordBagParts;
   /** Fingerprint of the classifier fitted with it, or null when the model has none. */
   classifier: string | null;
-}
-
-/** A model's columns in shared memory (TermModel.sharedColumns), posted to an engine thread with its snapshot. */
-export interface SharedColumns {
-  bags: ReadonlyMap<number, CountColumn>;
-  centroids: ReadonlyMap<number, Float32Array>;
 }
 
 /**
@@ -299,19 +293,14 @@ export class TermModel {
     return new TermModel(ids, this.units, fitted, this.classifier, overlay);
   }
 
-  /**
-   * The columns a large KB's first answers make (the bags' counts and the centroids' values of the commonest
-   * features: 188 MB at 100k articles), made now if not yet, in shared memory: an engine thread's copy of this
-   * model reads them (`useColumns`) instead of making its own.
-   */
+  /** Its columns in shared memory, made if not yet, for an engine thread's copy (`sharedColumnsOf`). */
   sharedColumns(): SharedColumns {
-    return { bags: this.fitted.bags.sharedColumns(), centroids: this.fitted.centroids.sharedColumns() };
+    return sharedColumnsOf(this.fitted);
   }
 
   /** The columns of this same model made on another thread (`sharedColumns`); before its first answer. */
   useColumns(columns: SharedColumns): void {
-    this.fitted.bags.useColumns(columns.bags);
-    this.fitted.centroids.useColumns(columns.centroids);
+    useSharedColumns(this.fitted, columns);
   }
 
   /** Cosine between two articles' centroids: near 1 for near-duplicates (the same how-to per platform). */

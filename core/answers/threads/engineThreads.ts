@@ -4,7 +4,7 @@ import type { SnapshotDelta } from '../../indexing/snapshotDelta.ts';
 import type { EngineQuery } from '../pipeline/answerEngine.ts';
 import { engineWorkerUrl } from './engineWorkerUrl.mjs';
 import type { SnapshotFiles } from '../../indexing/snapshot.ts';
-import type { SharedColumns } from '../lexical/termModel.ts';
+import type { SharedColumns } from '../lexical/termScoring.ts';
 import type { FromWorker, ToWorker, WireResult, WorkerConfig, WorkerData } from './wire.ts';
 
 /**

@@ -2,7 +2,7 @@ import type { Config } from '../../config/index.ts';
 import type { loggerSettings } from '../../logger.ts';
 import type { SnapshotDelta } from '../../indexing/snapshotDelta.ts';
 import type { SnapshotFiles } from '../../indexing/snapshot.ts';
-import type { SharedColumns } from '../lexical/termModel.ts';
+import type { SharedColumns } from '../lexical/termScoring.ts';
 import type { Article } from '../../articles/types.ts';
 import type { EngineQuery, EngineResult, RankedArticle } from '../pipeline/answerEngine.ts';
 
