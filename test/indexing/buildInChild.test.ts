@@ -1,9 +1,12 @@
 import { expect } from 'chai';
+import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../core/config/index.ts';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
 import { buildInChild } from '../../core/indexing/child/buildInChild.ts';
+import { indexChildUrl } from '../../core/indexing/child/indexChildUrl.mjs';
 import { openSnapshot } from '../../core/indexing/kbIndex.ts';
 import { currentSnapshotDir } from '../../core/indexing/snapshot.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
@@ -40,6 +43,23 @@ describe('a server’s first index build in a child process (a large KB’s)', f
       kb.cleanup();
       inChild.cleanup();
       here.cleanup();
+    }
+  });
+
+  it('stops when its server goes away (the channel to it closes) instead of publishing behind its back', async () => {
+    const [kb, data] = [tempDir(), tempDir()];
+    try {
+      writeFiveArticleKb(kb.dir);
+      const config = loadConfig({ KB_DIR: kb.dir, DATA_DIR: data.dir, WORD_VECTORS: 'off' });
+      const child = fork(fileURLToPath(indexChildUrl), [], { stdio: 'ignore', serialization: 'advanced' });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.send({ config, rebuild: false, logger: { level: 'error', redactEmails: false } });
+      child.disconnect();
+      expect(await exited).to.equal(1);
+      expect(await currentSnapshotDir(data.dir).catch(() => null)).to.equal(null);
+    } finally {
+      kb.cleanup();
+      data.cleanup();
     }
   });
 

@@ -9,10 +9,16 @@ import type { ChildBuilt, ChildRequest } from './buildInChild.ts';
  * peak memory goes with it.
  */
 
+// A server that stops (or dies) while its child builds takes the build with it: nothing publishes behind its back.
+// (Gone already, while this module loaded: the same.)
+if (!process.connected) process.exit(1);
+process.once('disconnect', () => process.exit(1));
 process.once('message', (request: ChildRequest) => {
+  const reply = (message: ChildBuilt, code: number) =>
+    process.send!(message, (error) => process.exit(error ? 1 : code));
   void build(request).then(
-    (built) => process.send!(built, () => process.exit(0)),
-    (error: Error) => process.send!({ error: error.message } satisfies ChildBuilt, () => process.exit(1)),
+    (built) => reply(built, 0),
+    (error: Error) => reply({ error: error.message }, 1),
   );
 });
 
