@@ -277,6 +277,7 @@ export class WordBags {
   useColumns(columns: ReadonlyMap<number, CountColumn>): void {
     this.columnsMemo ??= takenColumns(columns, this.postings.starts, this.articles, 'count columns');
   }
+
   private lengthNormsMemo: Float64Array | null = null;
 
   /** Each article's BM25 length term, `k1 · (1 − b + b · length / average length)`, computed on first use. */
