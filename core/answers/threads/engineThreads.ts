@@ -197,27 +197,26 @@ class EngineThread {
     url: URL,
     config: WorkerConfig,
     private readonly timing: ThreadTiming,
-    onDeath: (error: Error) => void,
+    private readonly onDeath: (error: Error) => void,
   ) {
     const workerData: WorkerData = { config, logger: loggerSettings() };
     this.worker = new Worker(url, { workerData });
     // An idle thread must not keep the process alive (a server's close, a CLI's end).
     this.worker.unref();
     this.worker.on('message', (message: FromWorker) => this.receive(message));
-    const die = (error: Error) => {
-      if (this.stopped) return;
-      this.stopped = true;
-      this.generation = -1;
-      this.settleAll();
-      this.clearStall();
-      onDeath(error);
-    };
-    this.die = die;
-    this.worker.on('error', die);
-    this.worker.on('exit', (code) => die(new Error(`exited with code ${code}`)));
+    this.worker.on('error', (error) => this.die(error));
+    this.worker.on('exit', (code) => this.die(new Error(`exited with code ${code}`)));
   }
 
-  private readonly die: (error: Error) => void;
+  /** It stopped (or is stopped as stuck): its questions go back to the caller, and the owner replaces it. */
+  private die(error: Error): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.generation = -1;
+    this.settleAll();
+    this.clearStall();
+    this.onDeath(error);
+  }
 
   get inFlight(): number {
     return this.pending.size;
