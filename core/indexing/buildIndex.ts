@@ -25,7 +25,7 @@ import { BuildStages, type BuildStage } from './buildStages.ts';
 import { buildingFilesFor, removeFiles } from './buildingFiles.ts';
 import { StreamedCentroids } from './centroidSums.ts';
 import { FoldClassifierThread } from './foldClassifierThread.ts';
-import { indexFromData, type BuiltSnapshotData, type KbIndex } from './kbIndex.ts';
+import { indexFromData, type KbIndex } from './kbIndex.ts';
 import { unpackVectors } from './snapshotVectors.ts';
 import { SnapshotWriter } from './snapshotWriter.ts';
 import { TermModelThread } from './termModelThread.ts';
@@ -37,6 +37,7 @@ import {
   SNAPSHOT_FORMAT,
   vectorIndexOf,
   type Manifest,
+  type SnapshotData,
   type StoredSnapshot,
 } from './snapshot.ts';
 
@@ -192,15 +193,13 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     wordVectors: options.wordVectors?.id ?? null,
     vectorIndex: kind,
   };
-  const fullText = MiniSearchIndex.buildLoaded(kb.articles.map(searchDocumentOf), kb.synonyms);
-  const data: BuiltSnapshotData = {
+  const data: SnapshotData = {
     manifest,
     articles: kb.articles,
     items,
     // In the vector file (files.vectors), which the snapshot takes in.
     vectors: null,
-    fullTextJson: fullText.json,
-    fullText: fullText.index,
+    fullTextJson: MiniSearchIndex.buildJson(kb.articles.map(searchDocumentOf), kb.synonyms),
     // Stored so that loading the snapshot reads them rather than summing every vector again.
     centroids: centroids.finish(),
   };

@@ -49,15 +49,9 @@ export interface IndexModels {
   wordVectors?: WordVectors | null;
 }
 
-/**
- * A build's snapshot data, with its full-text index already loaded when the build has it: the index its
- * `fullTextJson` loads (`MiniSearchIndex.buildLoaded`), without that JSON parsed again.
- */
-export type BuiltSnapshotData = SnapshotData & { fullText?: MiniSearchIndex };
-
 /** Build the in-memory index from a build's snapshot data. */
 export async function indexFromData(
-  data: BuiltSnapshotData,
+  data: SnapshotData,
   models: IndexModels,
   snapshotDir: string | null,
   graph?: StoredVectorIndex | Promise<StoredVectorIndex>,
@@ -72,7 +66,8 @@ export async function indexFromData(
     data,
     models,
     snapshotDir,
-    () => data.fullText ?? MiniSearchIndex.fromJSON(data.fullTextJson, data.manifest.synonyms),
+    // Loaded from its JSON at the first search (a build's own index is never searched), as a warm start loads it.
+    () => new DeferredFullTextIndex(builtFullTextSource(data), data.articles.length),
     graph,
     beforeGraph,
     stages,
@@ -179,12 +174,29 @@ export async function openSnapshot(
 
 /** A snapshot's full-text index: its fulltext.json, else the build's documents from its articles. */
 function fullTextSource(dir: string, data: StoredSnapshot): FullTextSource {
+  return sourceOf(
+    path.basename(dir),
+    (synonyms) => MiniSearchIndex.fromJsonLines(readFullTextLines(dir), synonyms),
+    data,
+  );
+}
+
+/** A build's full-text index: the JSON it writes (`fullTextJson`), read from the text rather than the file. */
+function builtFullTextSource(data: SnapshotData): FullTextSource {
+  return sourceOf('the build', (synonyms) => MiniSearchIndex.fromJSON(data.fullTextJson, synonyms), data);
+}
+
+/** The full-text index `read` (from fulltext.json's text), else rebuilt from the articles. */
+function sourceOf(
+  snapshot: string,
+  read: (synonyms: string[][]) => MiniSearchIndex,
+  { articles, manifest }: Pick<StoredSnapshot, 'articles' | 'manifest'>,
+): FullTextSource {
   // The articles and synonyms only: the rest of what was read (decoded models, items) must not outlive the start.
-  const { articles, manifest } = data;
   const { synonyms } = manifest;
   return {
-    snapshot: path.basename(dir),
-    read: async () => MiniSearchIndex.fromJsonLines(readFullTextLines(dir), synonyms),
+    snapshot,
+    read: async () => read(synonyms),
     // Through its JSON, as the build does before writing it: loaded, its terms iterate in that order, which orders
     // each hit's matched terms and ties; built and used directly, they would differ.
     rebuild: async () =>

@@ -8,6 +8,7 @@ import type { Embedder, WordVectors } from '../../core/search/ports.ts';
 import { openSnapshot } from '../../core/indexing/kbIndex.ts';
 import { currentSnapshotDir, FILES, indexRoot, readFullTextLines, readManifest } from '../../core/indexing/snapshot.ts';
 import { MiniSearchIndex } from '../../core/search/miniSearchIndex.ts';
+import type { DeferredFullTextIndex } from '../../core/search/deferredFullTextIndex.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
 import { buildArticle, writeKb } from '../helpers/articles.ts';
 import { graphEmbedder } from '../helpers/graphEmbedder.ts';
@@ -64,11 +65,14 @@ describe('buildIndex', () => {
     expect(await isIndexStale(kbNow, data.dir, embedder, null)).to.equal(true);
   });
 
-  it("searches the full-text index its snapshot's file loads (a served one's), not another", async () => {
+  it("searches the full-text index its snapshot's file loads (a served one's), not another, loaded when first searched", async () => {
     const s = await build();
     const served = await openSnapshot(s.snapshotDir!, embedder);
     const fromFile = MiniSearchIndex.fromJsonLines(readFullTextLines(s.snapshotDir!));
-    expect((s.index.fullText as MiniSearchIndex).toJSON()).to.equal(fromFile.toJSON());
+    const own = s.index.fullText as DeferredFullTextIndex;
+    expect(own.state()).to.equal('waiting');
+    expect((await own.load()).toJSON()).to.equal(fromFile.toJSON());
+    expect(own.state()).to.equal('ready');
     const asked = { lang: 'en', limit: 5 } as const;
     expect(await s.index.fullText.search('vpn client passw', asked)).to.deep.equal(
       await served.fullText.search('vpn client passw', asked),

@@ -121,15 +121,13 @@ describe('MiniSearchIndex: its stored text, read a line at a time', () => {
   });
 });
 
-describe('MiniSearchIndex.buildLoaded: the index a build searches and the text it writes', () => {
-  it("writes build's text, and is the index that text loads, not the one built (which lists its terms otherwise)", async () => {
+describe('MiniSearchIndex.buildJson: the text a build writes', () => {
+  it("is the built index's text, and loads an index that lists its terms otherwise (the one a build serves)", async () => {
     const built = MiniSearchIndex.build(DOCS);
-    const { index, json } = MiniSearchIndex.buildLoaded(DOCS);
+    const json = MiniSearchIndex.buildJson(DOCS);
     const loaded = MiniSearchIndex.fromJSON(json);
     expect(json).to.equal(built.toJSON());
-    expect(index.toJSON()).to.equal(loaded.toJSON());
-    expect(index.toJSON()).not.to.equal(built.toJSON());
-    expect((await hitsOf(index)).flat(2).length).to.be.greaterThan(4);
-    expect(await hitsOf(index)).to.deep.equal(await hitsOf(loaded));
+    expect(loaded.toJSON()).not.to.equal(built.toJSON());
+    expect((await hitsOf(loaded)).flat(2).length).to.be.greaterThan(4);
   });
 });
