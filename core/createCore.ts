@@ -22,6 +22,7 @@ import { IndexHolder, type CoreServices } from './services.ts';
 import { openServices, reportsOver, type Services } from './openServices.ts';
 import { thresholdsOf } from './thresholds.ts';
 import { EngineThreads } from './answers/threads/engineThreads.ts';
+import { warmUp } from './answers/pipeline/warmUp.ts';
 import { PooledAnswerEngine } from './answers/threads/pooledAnswerEngine.ts';
 import { workerConfigOf } from './answers/threads/wire.ts';
 import { DeliveryWorker } from './tickets/deliveryWorker.ts';
@@ -63,6 +64,8 @@ export async function createCore(config: Config): Promise<Core> {
     const embedder = await initEmbedder(createEmbedder(config));
     const wordVectors = await createWordVectors(config);
     const index = await loadOrBuildIndex(config, embedder, wordVectors, stores.snapshots);
+    // Its first answer, made now, is not the first asker's (1.5 s at 100k articles).
+    await warmUp(index, config.defaultLang);
     // MEILI_HOST set: full-text search through Meilisearch, the in-process index behind it.
     const search = await openSearchBackend(config.backends.meili, embedder, index);
     const { events, tickets, facts, conversations } = stores;
@@ -87,6 +90,7 @@ export async function createCore(config: Config): Promise<Core> {
     const stopFollowing = stores.snapshots.follow(index.snapshotDir, async (dir) => {
       const loading = performance.now();
       const next = await openSnapshot(dir, embedder, wordVectors);
+      await warmUp(next, config.defaultLang);
       // Published by an indexer run with another WORD_VECTORS (or without the package): its calibration fits another model.
       if (!calibratedWith(next.manifest, wordVectors)) {
         log.warn(

@@ -7,6 +7,7 @@ import type { SnapshotDelta } from '../../indexing/snapshotDelta.ts';
 import { configureLogger } from '../../logger.ts';
 import { thresholdsOf } from '../../thresholds.ts';
 import { AnswerEngine } from '../pipeline/answerEngine.ts';
+import { warmUp } from '../pipeline/warmUp.ts';
 import { toWire, type FromWorker, type ToWorker, type WorkerData } from './wire.ts';
 
 /*
@@ -73,6 +74,8 @@ async function follow(message: Exclude<ToWorker, { type: 'ask' }>): Promise<void
       if (!served) throw new Error('no index to apply the delta to');
       served = withDelta({ ...served, generation }, message.delta);
     }
+    // Before it says so: no question comes until then, and its first answer would keep the ones it was handed waiting.
+    await warmUp(served.index, config.defaultLang);
     post({ type: 'index', generation });
   } catch (error) {
     served = null;
