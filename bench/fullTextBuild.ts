@@ -47,21 +47,15 @@ const docs = kb.articles.map(searchDocumentOf);
 step('documents');
 let json: string;
 let index: { toJSON(): string; count(): number };
-// Each version as its build does it: since 2026-12-07 (later that day) only the JSON, the index loaded when searched.
-const versions = MiniSearchIndex as unknown as {
-  buildJson?: (d: typeof docs, s: string[][]) => string;
+// The build of the morning of 2026-12-07 (a worktree of it): the index loaded from the object its JSON is written from.
+const older = MiniSearchIndex as unknown as {
   buildLoaded?: (d: typeof docs, s: string[][]) => { index: typeof index; json: string };
 };
-if (versions.buildJson) {
-  json = versions.buildJson(docs, kb.synonyms);
-  step('build and its JSON');
-  index = MiniSearchIndex.fromJSON(json, kb.synonyms);
-  step('load (at the first search)');
-} else if (versions.buildLoaded) {
-  // Earlier on 2026-12-07: the index as its JSON loads it, from the object that JSON is written from.
-  ({ index, json } = versions.buildLoaded(docs, kb.synonyms));
+if (older.buildLoaded) {
+  ({ index, json } = older.buildLoaded(docs, kb.synonyms));
   step('build, its JSON and the index loaded');
 } else {
+  // Before it and since: built, its JSON written; a build loads the index from that JSON at its first search.
   const built = MiniSearchIndex.build(docs, kb.synonyms);
   step('build');
   json = built.toJSON();

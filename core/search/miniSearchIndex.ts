@@ -58,20 +58,6 @@ export class MiniSearchIndex implements FullTextIndex {
   }
 
   /**
-   * `build`'s JSON: what a build writes. The index a build serves is not
-   * the one built but the one this text loads (a `DeferredFullTextIndex`
-   * over it, loaded at its first search, as a warm start loads the file):
-   * MiniSearch's term tree lists its terms last-first, so the tree loaded
-   * from its JSON holds them in another order, which orders a search's
-   * matched terms and ties. Loading it during the build as well, for
-   * nothing there searches, cost 3 s of CPU and held ~500 MB until the
-   * build's end at 100k articles.
-   */
-  static buildJson(docs: SearchDocument[], synonyms: string[][] = []): string {
-    return jsonOf(MiniSearchIndex.build(docs, synonyms).ms.toJSON());
-  }
-
-  /**
    * `build`, a hundred documents at a time with the event loop free between
    * them: a server rebuilding a damaged snapshot file (seconds at 10k
    * articles) keeps answering meanwhile. The same index as `build`.
