@@ -59,6 +59,18 @@ describe('article centroids', () => {
     expect(centroids.cosine(0, 1)).to.be.within(0, 1);
     expect(centroids.cosine(0, 1)).to.equal(centroids.cosine(1, 0));
   });
+
+  it('restored from their parts, give each article’s sum, cosines and scores as built', () => {
+    const restored = Centroids.restore(centroids.parts());
+    expect(restored.articles).to.equal(2);
+    for (const a of [0, 1]) {
+      expect([...restored.sum(a).ids]).to.deep.equal([...centroids.sum(a).ids]);
+      expect([...restored.sum(a).w]).to.deep.equal([...centroids.sum(a).w]);
+      expect(restored.sums[a]).to.deep.equal(restored.sum(a));
+    }
+    expect(restored.cosine(0, 1)).to.equal(centroids.cosine(0, 1));
+    expect(scores(restored)).to.deep.equal(scores(centroids));
+  });
 });
 
 describe('value columns of the commonest features (a KB above FULL_SCORING_MAX articles)', () => {
@@ -183,5 +195,26 @@ describe('value columns of the commonest features (a KB above FULL_SCORING_MAX a
       u.matched ? v.ids.reduce((d, id, k) => d + v.w[k]! * maps[u.article]!.get(id)!, 0) : 0,
     );
     expect([...built.unitDots]).to.deep.equal([...Float32Array.from(dots)]);
+  });
+
+  it('holds every article’s sum, however many, article after article', () => {
+    // 600 articles of up to 12 features: past the first thousand entries the sums are kept in.
+    const articles = 600;
+    const many = Array.from({ length: articles }, (_, a) => {
+      const ids = Array.from({ length: 1 + (a % 12) }, (_, k) => (a * 7 + k * 13) % 97);
+      return { ids: Int32Array.from(ids), w: Float32Array.from(ids, (id, k) => (id + k + 1) / 100) };
+    });
+    const built = Centroids.build(
+      97,
+      articles,
+      many,
+      many.map((_, a) => ({ article: a, matched: true })),
+    );
+    expect(built.articles).to.equal(articles);
+    many.forEach((v, a) => {
+      expect([...built.sum(a).ids]).to.deep.equal([...v.ids]);
+      expect([...built.sum(a).w]).to.deep.equal([...v.w]);
+    });
+    expect(built.parts().ids).to.have.length(many.reduce((n, v) => n + v.ids.length, 0));
   });
 });

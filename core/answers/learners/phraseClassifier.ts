@@ -72,7 +72,7 @@ export class PhraseClassifier {
     /** How many articles it tells apart: the model's at its training (watch mode may add articles it never saw). */
     readonly articles: number,
     private readonly features: number,
-    private readonly centroids: { postings: Csr; sums: SparseVector[] },
+    private readonly centroids: { postings: Csr; sums: readonly SparseVector[] },
     options: {
       /** Phrasings to train without. */
       without?: ReadonlySet<number>;

@@ -35,6 +35,6 @@ export function classifierOf(
   centroids: Centroids,
   options: ConstructorParameters<typeof PhraseClassifier>[5],
 ): PhraseClassifier {
-  const articles = centroids.sums.length;
+  const articles = centroids.articles;
   return new PhraseClassifier(inputs, (i) => units[i]!.article, articles, space.size, centroids, options);
 }

@@ -321,7 +321,8 @@ export class TermModel {
 
   /** A base article's centroid sum and its norm. */
   private baseSum(a: number): { sum: SparseVector; norm: number } {
-    const sum = this.fitted.centroids.sums[a] ?? { ids: new Int32Array(0), w: new Float32Array(0) };
+    const { centroids } = this.fitted;
+    const sum = a < centroids.articles ? centroids.sum(a) : { ids: new Int32Array(0), w: new Float32Array(0) };
     return { sum, norm: Math.sqrt(sum.w.reduce((acc, x) => acc + x * x, 0)) };
   }
 
