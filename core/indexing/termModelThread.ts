@@ -4,7 +4,7 @@ import { decodeClassifier } from '../answers/codecs/classifierCodec.ts';
 import { decodeClassifierTraining } from '../answers/codecs/classifierTrainingCodec.ts';
 import { decodeTermModel } from '../answers/codecs/termModelCodec.ts';
 import type { ClassifierTraining, SavedClassifier } from '../answers/learners/phraseClassifier.ts';
-import { termDocOf, type TermDoc, type TermModelParts } from '../answers/lexical/termModel.ts';
+import { plainTermDoc, termDocOf, type TermDoc, type TermModelParts } from '../answers/lexical/termModel.ts';
 import { GloveWordVectors } from '../search/gloveWordVectors.ts';
 import type { WordVectors } from '../search/ports.ts';
 import { log } from '../logger.ts';
@@ -143,8 +143,7 @@ export class TermModelThread {
         ? startHelper(articles.length, options.helperUrl ?? rivalsWorkerUrl, started)
         : null;
     const request: TermFitRequest = {
-      // As data: a doc's passages are a getter, which the copy to the worker must not depend on.
-      docs: articles.map((a) => ({ ...termDocOf(a) })),
+      docs: articles.map((a) => plainTermDoc(termDocOf(a))),
       wordVectors: wordVectors ? { id: wordVectors.id, file: (wordVectors as GloveWordVectors).file! } : null,
       rivals: helper && { control: helper.control, port: helper.port },
       folds: options.folds?.trainingPort ?? null,

@@ -23,7 +23,7 @@ import type { WordVectors } from '../../search/ports.ts';
 
 export type { QuestionVector } from './questionReader.ts';
 export type { CandidateScores, TermScores } from './termScores.ts';
-export { termDocOf, type TermDoc, type TermUnit } from './termUnits.ts';
+export { plainTermDoc, termDocOf, type TermDoc, type TermUnit } from './termUnits.ts';
 
 /**
  * A fitted model as flat arrays and word lists, for the index snapshot
