@@ -108,6 +108,51 @@ export function* asciiJsonPieces(values: readonly unknown[]): Generator<string> 
   }
 }
 
+/**
+ * `asciiJsonPieces` with each element on a line of its own: "[", then the
+ * elements one per line (each but the last followed by a comma), then "]".
+ * Still one JSON text, JSON.stringify's with line feeds between elements (a
+ * serialised element holds none), which a reader can parse a line at a time
+ * (`readJsonArrayLines`) and so let go of part of each element before the
+ * next is read.
+ */
+export function* asciiJsonLines(values: readonly unknown[]): Generator<string> {
+  if (!values.length) {
+    yield '[]';
+    return;
+  }
+  for (let i = 0; i < values.length; i += ELEMENTS_PER_PIECE) {
+    const end = Math.min(values.length, i + ELEMENTS_PER_PIECE);
+    // As in an array, a value JSON drops (undefined, a function) is null.
+    const lines = values.slice(i, end).map((v) => JSON.stringify(v) ?? 'null');
+    yield escapeNonAscii(`${i ? ',\n' : '[\n'}${lines.join(',\n')}${end === values.length ? '\n]' : ''}`);
+  }
+}
+
+/**
+ * A JSON array's elements, each given to `each` as it is parsed: from a file
+ * written by `asciiJsonLines` a line at a time, so the whole text is never
+ * held; any other JSON array (a file written before, on one line) is parsed
+ * whole, then handed over element by element.
+ */
+export function readJsonArrayLines<T>(file: string, each: (value: T) => T = (value) => value): T[] {
+  const lines = readTextLines(file);
+  const first = lines.next();
+  if (first.done || first.value !== '[') {
+    const text = first.done ? '' : [first.value, ...lines].join('\n');
+    return (JSON.parse(text) as T[]).map(each);
+  }
+  const out: T[] = [];
+  for (const line of lines) {
+    if (line === ']') {
+      lines.return(undefined);
+      return out;
+    }
+    out.push(each(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as T));
+  }
+  throw new SyntaxError(`${file} ends before its closing bracket`);
+}
+
 /** `escapeNonAscii(json)` in pieces of at most a million characters (every escape is of one UTF-16 unit, so any cut will do). */
 export function* escapedPieces(json: string): Generator<string> {
   const PIECE = 1 << 20;

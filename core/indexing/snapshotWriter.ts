@@ -6,7 +6,7 @@ import { encodeClassifier } from '../answers/codecs/classifierCodec.ts';
 import { termModelPieces } from '../answers/codecs/termModelCodec.ts';
 import { fsyncDir, fsyncFile } from '../storage/atomicFile.ts';
 import { FILES, indexRoot, switchCurrent, vectorIndexOf, type Manifest, type SnapshotData } from './snapshot.ts';
-import { asciiJsonPieces, escapedPieces } from './snapshotJson.ts';
+import { asciiJsonLines, asciiJsonPieces, escapedPieces } from './snapshotJson.ts';
 import { encodeItems } from './snapshotItems.ts';
 import { encodeCentroids, packVectors } from './snapshotVectors.ts';
 
@@ -75,8 +75,9 @@ export class SnapshotWriter {
    * its term model is fitted: written while it waits for the model.
    */
   async writeKb(data: Pick<SnapshotData, 'articles' | 'items' | 'fullTextJson' | 'centroids'>): Promise<void> {
-    // JSON in ASCII, which reads faster (snapshotJson.ts); the chunks without their texts (format 3).
-    await this.write(FILES.articles, asciiJsonPieces(data.articles.map(storedArticle)));
+    // JSON in ASCII, which reads faster (snapshotJson.ts); the chunks without their texts (format 3); an article a
+    // line, which a reader parses one at a time (an engine thread, leaving out each body as it comes).
+    await this.write(FILES.articles, asciiJsonLines(data.articles.map(storedArticle)));
     await this.write(FILES.items, asciiJsonPieces(data.items));
     await this.write(FILES.itemsTable, encodeItems(data.items, data.articles));
     await this.write(FILES.fullText, escapedPieces(data.fullTextJson));

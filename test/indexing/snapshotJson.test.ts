@@ -3,9 +3,11 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   asciiJson,
+  asciiJsonLines,
   asciiJsonPieces,
   escapedPieces,
   escapeNonAscii,
+  readJsonArrayLines,
   readJsonText,
   readTextLines,
 } from '../../core/indexing/snapshotJson.ts';
@@ -26,6 +28,55 @@ describe('snapshot JSON written in pieces', () => {
       expect(pieces.join('')).to.equal(asciiJson(values));
       expect(pieces.length).to.equal(Math.max(1, Math.ceil(length / 256)));
     });
+
+  for (const length of [0, 1, 256, 700])
+    it(`writes an element a line, one JSON text with asciiJson's values, read back a line at a time: ${length} elements`, () => {
+      const values = Array.from({ length }, (_, i) => element(i));
+      const text = [...asciiJsonLines(values)].join('');
+      expect(JSON.parse(text)).to.deep.equal(JSON.parse(asciiJson(values)));
+      expect(text).to.match(/^[\x00-\x7f]*$/);
+      if (length) expect(text.split('\n')).to.have.length(length + 2);
+      const dir = tempDir();
+      try {
+        const file = path.join(dir.dir, 'articles.json');
+        writeFileSync(file, text);
+        const seen: unknown[] = [];
+        const read = readJsonArrayLines(file, (v) => (seen.push(v), v));
+        expect(read).to.deep.equal(JSON.parse(text));
+        expect(seen).to.deep.equal(read);
+      } finally {
+        dir.cleanup();
+      }
+    });
+
+  it('reads an array written on one line (before the line layout) whole, each element handed over the same', () => {
+    const dir = tempDir();
+    try {
+      const values = Array.from({ length: 300 }, (_, i) => element(i));
+      const file = path.join(dir.dir, 'articles.json');
+      writeFileSync(file, [...asciiJsonPieces(values)].join(''));
+      expect(readJsonArrayLines(file, (v) => ({ v }))).to.deep.equal(
+        JSON.parse(asciiJson(values)).map((v: unknown) => ({ v })),
+      );
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('refuses a file of lines cut before its closing bracket, and one that does not exist', () => {
+    const dir = tempDir();
+    try {
+      const file = path.join(dir.dir, 'articles.json');
+      const text = [...asciiJsonLines([1, 2, 3].map(element))].join('');
+      writeFileSync(file, text.slice(0, text.lastIndexOf('\n')));
+      expect(() => readJsonArrayLines(file)).to.throw(SyntaxError, /closing bracket/);
+      writeFileSync(file, text.slice(0, text.length - 10));
+      expect(() => readJsonArrayLines(file)).to.throw(SyntaxError);
+      expect(() => readJsonArrayLines(path.join(dir.dir, 'none.json'))).to.throw(/ENOENT/);
+    } finally {
+      dir.cleanup();
+    }
+  });
 
   it('escapes a long text in pieces to what escapeNonAscii gives, a pair of surrogates cut or not', () => {
     const json = JSON.stringify('x'.repeat((1 << 20) - 1) + '🚀é' + 'y'.repeat(1 << 20) + 'ñ');
