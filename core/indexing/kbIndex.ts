@@ -139,16 +139,23 @@ async function assemble(
  * from another thread), each file there is taken from it instead of read,
  * so the stored models and the scan are views on the same memory. A file
  * not there is read as usual; a damaged one is treated as on disk.
+ *
+ * `bodies: false` (an engine thread, which answers without them) reads every
+ * article's body as empty, each let go of as its article is parsed: nothing
+ * is fitted from them (a lexical model that must be throws
+ * `BodiesLeftOutError`), and its full-text index is for later, never loaded.
  */
 export async function openSnapshot(
   dir: string,
   embedder: Embedder,
   wordVectors: WordVectors | null = null,
-  options: { fullText?: 'now' | 'later'; files?: SnapshotFiles } = {},
+  options: { fullText?: 'now' | 'later'; files?: SnapshotFiles; bodies?: boolean } = {},
 ): Promise<KbIndex> {
+  if (options.bodies === false && options.fullText !== 'later')
+    throw new Error('an index opened without bodies has no full-text index to load now');
   const manifest = await readManifest(dir);
   const shared = new SharedFiles(dir, options.files);
-  const data = readSnapshot(dir, { vectors: 'if-needed', manifest, files: shared });
+  const data = readSnapshot(dir, { vectors: 'if-needed', manifest, files: shared, bodies: options.bodies });
   // The graph (300 MB at 10k articles, 1.5 s) loads on libuv's pool from the
   // start, while this thread reads and decodes the rest: started after them,
   // it left the thread idle at the end of a warm start. Only for the
@@ -251,7 +258,19 @@ function termsOf(
       format: data.manifest.format,
       hint: '`npm run index` writes the current format, which loads without fitting',
     });
+  if (data.bodiesLeftOut) throw new BodiesLeftOutError(snapshotDir);
   return TermModel.build(data.articles.map(termDocOf), { saved: data.classifier, wordVectors });
+}
+
+/**
+ * An index opened without its articles' bodies (`openSnapshot`'s `bodies: false`) whose lexical model must be
+ * fitted from them: the stored one does not fit. Open it with them.
+ */
+export class BodiesLeftOutError extends Error {
+  override name = 'BodiesLeftOutError';
+  constructor(snapshotDir: string | null) {
+    super(`the lexical model of ${snapshotDir ?? 'this index'} must be fitted from the articles' bodies, left out`);
+  }
 }
 
 /**

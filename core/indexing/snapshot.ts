@@ -14,7 +14,7 @@ import type { SavedClassifier } from '../answers/learners/phraseClassifier.ts';
 import type { PublishedSnapshot } from '../storage/ports.ts';
 import { writeFileAtomic } from '../storage/atomicFile.ts';
 import { log } from '../logger.ts';
-import { readJsonText, readTextLines } from './snapshotJson.ts';
+import { readJsonArrayLines, readJsonText, readTextLines } from './snapshotJson.ts';
 import { decodeItems, type SnapshotItem } from './snapshotItems.ts';
 import { decodeCentroids, unpackVectors } from './snapshotVectors.ts';
 import type { ArticleCentroids } from '../search/articleCentroids.ts';
@@ -95,7 +95,10 @@ export interface SnapshotData {
 }
 
 /** A snapshot as `readSnapshot` reads it: every file but the full-text index, which serving loads after it is ready. */
-export type StoredSnapshot = Omit<SnapshotData, 'fullTextJson'>;
+export type StoredSnapshot = Omit<SnapshotData, 'fullTextJson'> & {
+  /** Read with `bodies: false`: every article's body is empty, so nothing can be fitted or indexed from them. */
+  bodiesLeftOut?: true;
+};
 
 export class IndexCorruptError extends DeflectError {
   override name = 'IndexCorruptError';
@@ -193,23 +196,29 @@ export async function readManifest(dir: string): Promise<Manifest> {
  * texts serving does not need. `'always'` (a build reusing vectors) reads
  * items.json whole. `files`: the binary files come from it (shared memory,
  * which the decoded models are views on) instead of fs.readFile's Buffers.
+ * `bodies: false`: every article's body is read as empty (`bodiesLeftOut`),
+ * for an engine thread, which answers without them.
  */
 export async function readSnapshot(dir: string): Promise<StoredSnapshot & { vectors: Float32Array[] }>;
 export async function readSnapshot(
   dir: string,
-  options: { vectors: 'always' | 'if-needed'; manifest?: Manifest; files?: SharedFiles },
+  options: { vectors: 'always' | 'if-needed'; manifest?: Manifest; files?: SharedFiles; bodies?: boolean },
 ): Promise<StoredSnapshot>;
 export async function readSnapshot(
   dir: string,
-  options: { vectors?: 'always' | 'if-needed'; manifest?: Manifest; files?: SharedFiles } = {},
+  options: { vectors?: 'always' | 'if-needed'; manifest?: Manifest; files?: SharedFiles; bodies?: boolean } = {},
 ): Promise<StoredSnapshot> {
   // A caller that read the manifest already passes it: at 10k articles it is 0.9 MB of JSON (each article's hash).
   const manifest = options.manifest ?? (await readManifest(dir));
   const { files } = options;
   const read = (file: string): Promise<Uint8Array> => (files ? files.bytes(file) : fs.readFile(path.join(dir, file)));
   try {
-    const stored = JSON.parse(await readJsonText(path.join(dir, FILES.articles))) as StoredArticle[];
-    const articles = stored.map(articleFromStore);
+    // An article at a time: without its body, when left out, the body is garbage before the next is read.
+    const leaveOut = options.bodies === false;
+    const articles = readJsonArrayLines<StoredArticle>(path.join(dir, FILES.articles), (a) => {
+      if (leaveOut) a.body = '';
+      return a;
+    }).map(articleFromStore);
     const itemsJson = path.join(dir, FILES.items);
     const table =
       options.vectors === 'if-needed'
@@ -232,6 +241,7 @@ export async function readSnapshot(
       if (vectors.length !== items.length) throw new Error('snapshot files disagree on their sizes');
     }
     return {
+      ...(leaveOut && { bodiesLeftOut: true as const }),
       manifest,
       articles,
       items,

@@ -6,13 +6,18 @@ import { checkHealth } from '../../core/commands/checkHealth.ts';
 import { AnswerEngine, type EngineQuery } from '../../core/answers/pipeline/answerEngine.ts';
 import { EngineThreads, type ThreadTiming } from '../../core/answers/threads/engineThreads.ts';
 import { PooledAnswerEngine } from '../../core/answers/threads/pooledAnswerEngine.ts';
-import { workerConfigOf } from '../../core/answers/threads/wire.ts';
+import { toWire, workerConfigOf } from '../../core/answers/threads/wire.ts';
+import { buildIndex } from '../../core/indexing/buildIndex.ts';
+import { openSnapshot } from '../../core/indexing/kbIndex.ts';
+import { FILES } from '../../core/indexing/snapshot.ts';
 import { WatchDeltas } from '../../core/indexing/watchDeltas.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
 import { thresholdsOf } from '../../core/thresholds.ts';
 import { buildArticle, writeKb } from '../helpers/articles.ts';
 import { openTestCore, type TestCore } from '../helpers/core.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { logged } from '../helpers/logged.ts';
+import { QUESTIONS, writeFiveArticleKb } from '../helpers/snapshotAnswers.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 const FAKE_WORKER = new URL('../fixtures/fakeEngineWorker.mjs', import.meta.url);
@@ -267,6 +272,36 @@ describe('engine worker threads: questions answered beside the main thread', fun
       expect(loadConfig({}).engineThreads).to.be.within(0, 3);
       expect(() => loadConfig({ ENGINE_THREADS: 'many' })).to.throw(/ENGINE_THREADS/);
       expect(() => loadConfig({ ENGINE_THREADS: '-1' })).to.throw(/ENGINE_THREADS/);
+    });
+  });
+
+  describe('over a stored lexical model that does not fit (a damaged file)', () => {
+    it('fits it on the thread from the bodies, read again for it, and answers as the main thread does', async () => {
+      const kb = tempDir();
+      const data = tempDir();
+      const threads = new EngineThreads(1, workerConfigOf(loadConfig({ WORD_VECTORS: 'off' })));
+      try {
+        writeFiveArticleKb(kb.dir);
+        const embedder = new HashingEmbedder();
+        const dir = (await buildIndex({ kbDir: kb.dir, dataDir: data.dir, embedder, defaultLang: 'en' })).snapshotDir!;
+        const files = new Map((await openSnapshot(dir, embedder)).files);
+        const damaged = new SharedArrayBuffer(40);
+        new Uint8Array(damaged).set(new Uint8Array(files.get(FILES.termModel) as SharedArrayBuffer, 0, 40));
+        files.set(FILES.termModel, damaged);
+        const { value: here } = await logged(() => openSnapshot(dir, embedder, null, { files }));
+        const engine = new AnswerEngine(() => here, { defaultLang: 'en', thresholds: thresholdsOf(loadConfig({})) });
+        await logged(async () => {
+          threads.serveSnapshot(dir, files);
+          threads.start();
+          await eventually(() => threads.ready() === 1, { timeoutMs: 60_000, what: 'the thread to open the index' });
+        });
+        for (const question of QUESTIONS)
+          expect(await threads.ask({ question }), question).to.deep.equal(toWire(await engine.answer({ question })));
+      } finally {
+        await threads.close();
+        kb.cleanup();
+        data.cleanup();
+      }
     });
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { dropBodies } from '../../core/articles/servedArticle.ts';
 import { buildIndex } from '../../core/indexing/buildIndex.ts';
-import { openSnapshot, type KbIndex } from '../../core/indexing/kbIndex.ts';
+import { BodiesLeftOutError, openSnapshot, type KbIndex } from '../../core/indexing/kbIndex.ts';
 import { FILES, type SnapshotFiles } from '../../core/indexing/snapshot.ts';
 import { IndexMismatchError } from '../../core/errors.ts';
 import { HashingEmbedder } from '../../core/search/hashingEmbedder.ts';
@@ -79,6 +79,29 @@ describe('a snapshot opened over the shared files of another open (a second engi
     expect(article.body).to.equal('');
     expect(first.articles.get('a')!.body).to.not.equal('');
     expect(() => article.chunks[0]!.text).to.throw(/article a was let go of/);
+  });
+
+  it('answers exactly as the first opened without its articles’ bodies, each left out as it is read', async () => {
+    const second = await openSnapshot(dir, embedder, null, { files: first.files, fullText: 'later', bodies: false });
+    expect([...second.articles.values()].map((a) => a.body)).to.deep.equal([...first.articles.keys()].map(() => ''));
+    expect(await answersOf(second)).to.deep.equal(expected);
+  });
+
+  it('opened without bodies, refuses to fit a model from them (a damaged stored one), or to load its full text now', async () => {
+    const damaged = new SharedArrayBuffer(40);
+    new Uint8Array(damaged).set(new Uint8Array(first.files!.get(FILES.termModel) as SharedArrayBuffer, 0, 40));
+    const files = filesWith({ [FILES.termModel]: damaged });
+    const { value } = await logged(() =>
+      openSnapshot(dir, embedder, null, { files, fullText: 'later', bodies: false }).then(
+        () => expect.fail('fitted a model from empty bodies'),
+        (error: unknown) => error,
+      ),
+    );
+    expect(value).to.be.instanceOf(BodiesLeftOutError);
+    await openSnapshot(dir, embedder, null, { files: first.files, bodies: false }).then(
+      () => expect.fail('loaded a full-text index without bodies'),
+      (error: unknown) => expect((error as Error).message).to.match(/no full-text index to load now/),
+    );
   });
 
   it('answers exactly as the first in another thread the files are posted to, sharing the scan’s memory', async () => {

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createEmbedder, createWordVectors, initEmbedder } from '../../engineModels.ts';
 import { dropBodies } from '../../articles/servedArticle.ts';
 import { applyDelta, DeltaState } from '../../indexing/applyDelta.ts';
-import { openSnapshot, type KbIndex } from '../../indexing/kbIndex.ts';
+import { BodiesLeftOutError, openSnapshot, type KbIndex } from '../../indexing/kbIndex.ts';
 import type { SnapshotDelta } from '../../indexing/snapshotDelta.ts';
 import { configureLogger } from '../../logger.ts';
 import { thresholdsOf } from '../../thresholds.ts';
@@ -63,11 +63,18 @@ async function follow(message: Exclude<ToWorker, { type: 'ask' }>): Promise<void
   try {
     if (message.type === 'snapshot') {
       served = null;
-      // Over the main thread's shared memory: the large binary files are not read or held again.
-      const index = await openSnapshot(message.dir, embedder, wordVectors, { fullText: 'later', files: message.files });
+      // Over the main thread's shared memory: the large binary files are not read or held again. Without the
+      // articles' bodies, each let go of as it is read (answers go back as article ids, presented from the main
+      // thread's articles): read and let go of afterwards, they left ~150 MB of holes in the heap at 100k articles.
+      const open = (bodies: boolean) =>
+        openSnapshot(message.dir, embedder, wordVectors, { fullText: 'later', files: message.files, bodies });
+      // A stored model that does not fit is fitted from the bodies, as the main thread fitted it.
+      const index = await open(false).catch((error) =>
+        error instanceof BodiesLeftOutError ? open(true) : Promise.reject(error),
+      );
       // The main thread's columns of this model, instead of this thread's own (188 MB at 100k articles).
       if (message.columns) index.terms.useColumns(message.columns);
-      // Answers go back as article ids, presented from the main thread's articles: their bodies are not needed here.
+      // A chunk's text asked for here throws, instead of reading an empty body.
       dropBodies(index.articles.values());
       served = withDelta({ base: index, index, generation, state: new DeltaState() }, message.delta);
     } else {
