@@ -52,7 +52,7 @@ describe('TermModel', () => {
   });
 
   it('scores a phrasing left out as if the KB did not have it', () => {
-    const unit = model.units.findIndex((u) => u.text === 'set a new PIN');
+    const unit = Array.from(model.units).findIndex((u) => u.text === 'set a new PIN');
     const q = model.vectorize('set a new PIN', 'en');
     const withIt = model.score(q, everything);
     const without = model.score(q, everything, unit);

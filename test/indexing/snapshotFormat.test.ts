@@ -157,8 +157,8 @@ describe('the index snapshot format', function () {
 
   it('restores the lexical model without holding its passages: each is read from its article when asked', async () => {
     const { index } = await openCopy(() => undefined);
-    const passages = index.terms.units.filter((u) => u.kind === 'passage');
-    const builtPassages = built.index.terms.units.filter((u) => u.kind === 'passage');
+    const passages = Array.from(index.terms.units).filter((u) => u.kind === 'passage');
+    const builtPassages = Array.from(built.index.terms.units).filter((u) => u.kind === 'passage');
     expect(passages.length).to.be.greaterThan(10);
     expect(passages.some((u) => Object.hasOwn(u, 'text'))).to.equal(false);
     expect(passages.map((u) => [u.article, u.text, u.matched])).to.deep.equal(

@@ -29,12 +29,13 @@ export function classifierInput(
 
 /** The classifier over the matched units; a saved one is reused when it was trained on exactly these inputs. */
 export function classifierOf(
-  units: readonly TermUnit[],
+  /** Each unit's article. */
+  article: Int32Array,
   inputs: (ClassifierInput | null)[] | (() => (ClassifierInput | null)[]),
   space: TermSpace,
   centroids: Centroids,
   options: ConstructorParameters<typeof PhraseClassifier>[5],
 ): PhraseClassifier {
   const articles = centroids.articles;
-  return new PhraseClassifier(inputs, (i) => units[i]!.article, articles, space.size, centroids, options);
+  return new PhraseClassifier(inputs, (i) => article[i]!, articles, space.size, centroids, options);
 }

@@ -17,13 +17,13 @@ import { TermOverlay } from './termOverlay.ts';
 import type { CandidateScores, TermScores } from './termScores.ts';
 import { sharedColumnsOf, TermScorer, useSharedColumns, type Fitted, type SharedColumns } from './termScoring.ts';
 import { TermSpace, type TermSpaceParts } from './termSpace.ts';
-import { passageUnitsLazily, unitFlags, unitsOf, type TermDoc, type TermUnit } from './termUnits.ts';
+import { passageUnitsLazily, unitFlags, unitsOf, type TermDoc, type UnitList } from './termUnits.ts';
 import { WordBags, type WordBagParts } from './wordBags.ts';
 import type { WordVectors } from '../../search/ports.ts';
 
 export type { QuestionVector } from './questionReader.ts';
 export type { CandidateScores, TermScores } from './termScores.ts';
-export { plainTermDoc, termDocOf, type TermDoc, type TermUnit } from './termUnits.ts';
+export { plainTermDoc, termDocOf, type TermDoc, type TermUnit, type UnitList } from './termUnits.ts';
 
 /**
  * A fitted model as flat arrays and word lists, for the index snapshot
@@ -56,7 +56,7 @@ export interface TermModelParts {
 export class TermModel {
   private constructor(
     readonly ids: string[],
-    readonly units: TermUnit[],
+    readonly units: UnitList,
     private readonly fitted: Fitted,
     private readonly classifier: PhraseClassifier | null,
     /** Articles added or edited since it was fitted (watch mode's delta; see `withArticles`). */
@@ -107,7 +107,7 @@ export class TermModel {
       reader: QuestionReader.fit(space, unitWords, vectors),
       // Not the fit's counts (a Map per matched unit, 150 MB at 10k articles): as in a restored model, the few
       // units calibration leaves out are counted again, to the same counts.
-      units: { postings: Csr.build(space.size, entries), ...unitFlags(units), counts: units.map(() => null) },
+      units: { postings: Csr.build(space.size, entries), ...unitFlags(units) },
       centroids,
       // Bound, not an arrow: one made here would keep this function's context (every unit's words and vectors,
       // over 100 MB at 10k articles) for as long as the bags live.
@@ -121,7 +121,7 @@ export class TermModel {
         : null,
     );
     const classifier = train
-      ? classifierOf(units, inputs, space, centroids, {
+      ? classifierOf(fitted.units.article, inputs, space, centroids, {
           saved: options.saved,
           findRivals: options.rivals?.find,
           onTraining: options.onTraining,
@@ -163,7 +163,7 @@ export class TermModel {
     const fitted: Fitted = {
       space,
       reader: QuestionReader.restore(space, parts.reader, vectors),
-      units: { postings: parts.unitPostings, ...unitFlags(units), counts: units.map(() => null) },
+      units: { postings: parts.unitPostings, ...unitFlags(units) },
       centroids,
       bags: WordBags.restore(parts.bags, (id) => space.weightOf(id)),
       numbers: new Map(docs.map((d, k) => [d.id, k])),
@@ -171,7 +171,7 @@ export class TermModel {
     };
     // Computed only if the classifier is retrained: the same inputs `build` gave it, from the units' text.
     const inputs = () =>
-      units.map((u) => {
+      Array.from(units, (u) => {
         if (!u.matched) return null;
         const lang = docs[u.article]!.lang;
         const vector = space.weigh(space.count(u.text, lang).counts);
@@ -181,7 +181,7 @@ export class TermModel {
     const classifier =
       parts.classifier === null
         ? null
-        : classifierOf(units, options.training?.inputs ?? inputs, space, centroids, {
+        : classifierOf(fitted.units.article, options.training?.inputs ?? inputs, space, centroids, {
             saved,
             trusted: saved?.fingerprint === parts.classifier,
             rivalsOf: options.training && new Map(options.training.rivals),
@@ -234,7 +234,9 @@ export class TermModel {
 
   /** Phrasings × articles: what one training of the classifier costs, roughly. */
   get classifierCost(): number {
-    return this.units.filter((u) => u.matched).length * this.ids.length;
+    let matched = 0;
+    for (const u of this.units) if (u.matched) matched++;
+    return matched * this.ids.length;
   }
 
   /**

@@ -15,20 +15,19 @@ import {
   type TermScores,
 } from './termScores.ts';
 import type { FeatureCounts, TermSpace } from './termSpace.ts';
-import type { TermUnit } from './termUnits.ts';
+import type { UnitList } from './termUnits.ts';
 import type { CountColumn, WordBags } from './wordBags.ts';
 
 /**
- * The matched units by feature, with each unit's article, its matched flag
- * and its feature counts. The article and flag are flat arrays because
- * `score` reads them for every unit of the KB per question.
+ * The matched units by feature, with each unit's article and its matched
+ * flag, flat arrays because `score` reads them for every unit of the KB per
+ * question. A unit's feature counts are not kept: the few a question leaves
+ * out are counted again from their text (`countsOf`).
  */
 export interface UnitIndex {
   postings: Csr;
   article: Int32Array;
   matched: Uint8Array;
-  /** Feature counts of the matched units (null for the others: `countsOf` reads them again). */
-  counts: (FeatureCounts | null)[];
 }
 
 /** Everything fitted on the KB's text; shared by a model and its copies without some units. */
@@ -79,7 +78,7 @@ export class TermScorer {
   constructor(
     /** Articles scored: the fitted ones and watch mode's added ones. */
     private readonly articles: number,
-    private readonly units: readonly TermUnit[],
+    private readonly units: UnitList,
     private readonly fitted: Fitted,
     private readonly classifier: PhraseClassifier | null,
     private readonly overlay: TermOverlay | null,
@@ -141,7 +140,8 @@ export class TermScorer {
       for (const a of articles) for (let u = unitStarts[a]!; u < unitStarts[a + 1]!; u++) s.unitMask[u] = matched[u]!;
       units.postings.accumulateMasked(q, s.unitMask, s.sims, { rows: articles, ranges: unitStarts });
       this.nearestUnits(s.sims, unitStarts, out, leaveOut);
-      const left = leaveOut === undefined ? undefined : { unit: leaveOut, ...this.units[leaveOut]! };
+      const unit = leaveOut === undefined ? undefined : this.units.at(leaveOut)!;
+      const left = unit && { unit: leaveOut!, article: unit.article, matched: unit.matched };
       centroids.scoreCandidates(
         q,
         articles,
@@ -184,16 +184,16 @@ export class TermScorer {
   private unitStarts(): Int32Array {
     if (this.fitted.unitStarts) return this.fitted.unitStarts;
     const starts = new Int32Array(this.articles + 1);
-    for (const u of this.units) starts[u.article + 1]!++;
+    for (const a of this.fitted.units.article) starts[a + 1]!++;
     for (let a = 0; a < this.articles; a++) starts[a + 1]! += starts[a]!;
     return (this.fitted.unitStarts = starts);
   }
 
   /** A unit's feature counts: kept for matched units, counted again from its text for the others (the same counts). */
   private countsOf(unit: number): FeatureCounts {
-    const { units, space, langs } = this.fitted;
-    const u = this.units[unit]!;
-    return units.counts[unit] ?? space.count(u.text, langs[u.article]!).counts;
+    const { space, langs } = this.fitted;
+    const u = this.units.at(unit)!;
+    return space.count(u.text, langs[u.article]!).counts;
   }
 
   /** Each candidate's best and second-best cosine over its matched units (`sims`), skipping the unit left out. */

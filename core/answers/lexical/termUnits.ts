@@ -42,23 +42,77 @@ export function unitsOf(docs: readonly TermDoc[]): TermUnit[] {
   });
 }
 
+/** A model's units by number: `unitsOf`'s array, or `passageUnitsLazily`'s table. */
+export interface UnitList extends Iterable<TermUnit> {
+  readonly length: number;
+  at(unit: number): TermUnit | undefined;
+}
+
 /**
  * The same units as `unitsOf`, but a passage's text is read from its
  * document when asked for, not held: a restored model (`TermModel.restore`)
  * reads them only to retrain its classifier or to leave a unit out
  * (calibration), and at 10k articles they were 10 MB of joined strings.
  */
-export function passageUnitsLazily(docs: readonly TermDoc[]): TermUnit[] {
-  return docs.flatMap((d, article): TermUnit[] => {
-    const matchPassages = d.questions.length < MIN_QUESTIONS;
-    const words = d.passageWords ?? d.passages.map((p) => !!p.trim());
-    const units: TermUnit[] = [
-      { article, kind: 'title', text: d.title, matched: true },
-      ...d.questions.map((q): TermUnit => ({ article, kind: 'question', text: q, matched: true })),
-    ];
-    words.forEach((has, k) => has && units.push(new PassageUnit(article, d, k, matchPassages)));
-    return units;
-  });
+export function passageUnitsLazily(docs: readonly TermDoc[]): UnitTable {
+  return new UnitTable(docs);
+}
+
+const KINDS = ['title', 'question', 'passage'] as const;
+
+/**
+ * Units as columns (article, kind, which question or passage, matched), a
+ * unit made when asked for: a restored model reads them on rare paths, and
+ * an object per unit held ~50 MB at 100k articles (700,000 units), in the
+ * main thread and in every engine thread.
+ */
+export class UnitTable implements UnitList {
+  readonly article: Int32Array;
+  readonly matched: Uint8Array;
+  private readonly kinds: Uint8Array;
+  /** A question's index in its doc's questions, a passage's in its passages. */
+  private readonly slots: Int32Array;
+
+  constructor(private readonly docs: readonly TermDoc[]) {
+    const words = docs.map((d) => d.passageWords ?? d.passages.map((p) => !!p.trim()));
+    let length = 0;
+    docs.forEach((d, a) => (length += 1 + d.questions.length + words[a]!.filter(Boolean).length));
+    this.article = new Int32Array(length);
+    this.matched = new Uint8Array(length);
+    this.kinds = new Uint8Array(length);
+    this.slots = new Int32Array(length);
+    let i = 0;
+    const add = (article: number, kind: number, slot: number, matched: boolean) => {
+      this.article[i] = article;
+      this.kinds[i] = kind;
+      this.slots[i] = slot;
+      this.matched[i++] = matched ? 1 : 0;
+    };
+    docs.forEach((d, a) => {
+      add(a, 0, 0, true);
+      d.questions.forEach((_, k) => add(a, 1, k, true));
+      const matchPassages = d.questions.length < MIN_QUESTIONS;
+      words[a]!.forEach((has, k) => has && add(a, 2, k, matchPassages));
+    });
+  }
+
+  get length(): number {
+    return this.article.length;
+  }
+
+  at(unit: number): TermUnit | undefined {
+    if (!(unit >= 0 && unit < this.length)) return undefined;
+    const article = this.article[unit]!;
+    const doc = this.docs[article]!;
+    const kind = KINDS[this.kinds[unit]!]!;
+    const matched = this.matched[unit] === 1;
+    if (kind === 'passage') return new PassageUnit(article, doc, this.slots[unit]!, matched);
+    return { article, kind, text: kind === 'title' ? doc.title : doc.questions[this.slots[unit]!]!, matched };
+  }
+
+  *[Symbol.iterator](): Iterator<TermUnit> {
+    for (let i = 0; i < this.length; i++) yield this.at(i)!;
+  }
 }
 
 /** A passage unit whose text is its document's k-th passage, read when asked for. */
@@ -77,7 +131,8 @@ class PassageUnit implements TermUnit {
 }
 
 /** Each unit's article and matched flag as flat arrays: `score` reads them for every unit of the KB per question. */
-export function unitFlags(units: readonly TermUnit[]): { article: Int32Array; matched: Uint8Array } {
+export function unitFlags(units: UnitList): { article: Int32Array; matched: Uint8Array } {
+  if (units instanceof UnitTable) return { article: units.article, matched: units.matched };
   return {
     article: Int32Array.from(units, (u) => u.article),
     matched: Uint8Array.from(units, (u) => (u.matched ? 1 : 0)),

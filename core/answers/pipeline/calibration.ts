@@ -147,7 +147,7 @@ export async function calibrationSamples(
       // A turn of the event loop per probe: retrieving never waits on I/O, and an index build writes its snapshot
       // meanwhile (each file's next piece waits for one; at 100k articles the calibration is 12 s).
       await new Promise<void>((resolve) => setImmediate(resolve));
-      const article = index.articles.get(terms.ids[terms.units[probe.unit]!.article]!)!;
+      const article = index.articles.get(terms.ids[terms.units.at(probe.unit)!.article]!)!;
       const lang = article.lang ?? defaultLang;
       const filter = { publishedOnly: true };
       const leaveOut = probe.leaveOut ? probe.unit : undefined;

@@ -81,7 +81,7 @@ export function holdoutsBeforeFit(articles: readonly Article[], options: SampleO
   const docs = articles.map(termDocOf);
   const units = passageUnitsLazily(docs);
   const ids = docs.map((d) => d.id);
-  const classifierCost = units.filter((u) => u.matched).length * ids.length;
+  const classifierCost = units.matched.reduce((n, m) => n + m, 0) * ids.length;
   const byId = new Map(articles.map((a) => [a.id, a]));
   return calibrationHoldouts({ articles: byId, terms: { ids, units, classifierCost } }, options);
 }

@@ -29,7 +29,7 @@ export interface Probe {
  */
 export function probesOf(index: ProbeSource, documentation: boolean, rewordings: number, seed: number): Probe[] {
   const { terms } = index;
-  return terms.units.flatMap((u, unit): Probe[] => {
+  return Array.from(terms.units).flatMap((u, unit): Probe[] => {
     const a = index.articles.get(terms.ids[u.article]!);
     if (!a || a.status !== 'published') return [];
     if (u.kind === 'question') return [{ unit, text: u.text, leaveOut: true, weight: 1 }];

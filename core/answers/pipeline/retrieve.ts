@@ -281,7 +281,7 @@ async function denseScores(
   const out = new Map<string, { nearest: number; centroid: number }>();
   if (!WEIGHTS.dense && !WEIGHTS.denseCentroid) return out;
   const [vector] = await index.embedder.embed([question], 'query', options.lang);
-  const left = options.leaveOut === undefined ? undefined : index.terms.units[options.leaveOut];
+  const left = options.leaveOut === undefined ? undefined : index.terms.units.at(options.leaveOut);
   const leftId = left && index.terms.ids[left.article];
   const filter = left
     ? (item: VectorItem) => (!allowed || allowed(item)) && !(item.articleId === leftId && item.text === left.text)
