@@ -14,7 +14,7 @@ import type { SavedClassifier } from '../answers/learners/phraseClassifier.ts';
 import type { PublishedSnapshot } from '../storage/ports.ts';
 import { writeFileAtomic } from '../storage/atomicFile.ts';
 import { log } from '../logger.ts';
-import { readJsonArrayLines, readJsonText, readTextLines } from './snapshotJson.ts';
+import { readJsonArray, readJsonText, readTextLines } from './snapshotJson.ts';
 import { decodeItems, type SnapshotItem } from './snapshotItems.ts';
 import { decodeCentroids, unpackVectors } from './snapshotVectors.ts';
 import type { ArticleCentroids } from '../search/articleCentroids.ts';
@@ -215,10 +215,10 @@ export async function readSnapshot(
   try {
     // An article at a time: without its body, when left out, the body is garbage before the next is read.
     const leaveOut = options.bodies === false;
-    const articles = readJsonArrayLines<StoredArticle>(path.join(dir, FILES.articles), (a) => {
+    const articles = await readJsonArray(path.join(dir, FILES.articles), (a: StoredArticle) => {
       if (leaveOut) a.body = '';
-      return a;
-    }).map(articleFromStore);
+      return articleFromStore(a);
+    });
     const itemsJson = path.join(dir, FILES.items);
     const table =
       options.vectors === 'if-needed'

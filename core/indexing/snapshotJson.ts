@@ -95,54 +95,43 @@ const ELEMENTS_PER_PIECE = 256;
  * MB at 10k articles) without the whole text, its escaped copy and its
  * bytes in memory at once. Each piece is a slice of the array serialised by
  * JSON.stringify, brackets taken off, so the text is JSON.stringify's.
- */
-export function* asciiJsonPieces(values: readonly unknown[]): Generator<string> {
-  if (!values.length) {
-    yield '[]';
-    return;
-  }
-  for (let i = 0; i < values.length; i += ELEMENTS_PER_PIECE) {
-    const end = Math.min(values.length, i + ELEMENTS_PER_PIECE);
-    const inner = JSON.stringify(values.slice(i, end)).slice(1, -1);
-    yield escapeNonAscii(`${i ? ',' : '['}${inner}${end === values.length ? ']' : ''}`);
-  }
-}
-
-/**
- * `asciiJsonPieces` with each element on a line of its own: "[", then the
- * elements one per line (each but the last followed by a comma), then "]".
- * Still one JSON text, JSON.stringify's with line feeds between elements (a
- * serialised element holds none), which a reader can parse a line at a time
- * (`readJsonArrayLines`) and so let go of part of each element before the
+ *
+ * `lines`: each element on a line of its own ("[", the elements one per
+ * line, each but the last followed by a comma, then "]"): still one JSON
+ * text, JSON.stringify's with line feeds between elements (a serialised
+ * element holds none), which a reader can parse a line at a time
+ * (`readJsonArray`) and so let go of part of each element before the
  * next is read.
  */
-export function* asciiJsonLines(values: readonly unknown[]): Generator<string> {
+export function* asciiJsonPieces(values: readonly unknown[], options: { lines?: boolean } = {}): Generator<string> {
   if (!values.length) {
     yield '[]';
     return;
   }
+  const [open, between, close] = options.lines ? ['[\n', ',\n', '\n]'] : ['[', ',', ']'];
   for (let i = 0; i < values.length; i += ELEMENTS_PER_PIECE) {
     const end = Math.min(values.length, i + ELEMENTS_PER_PIECE);
-    // As in an array, a value JSON drops (undefined, a function) is null.
-    const lines = values.slice(i, end).map((v) => JSON.stringify(v) ?? 'null');
-    yield escapeNonAscii(`${i ? ',\n' : '[\n'}${lines.join(',\n')}${end === values.length ? '\n]' : ''}`);
+    const slice = values.slice(i, end);
+    // Element by element, a value JSON drops (undefined, a function) is null, as in an array.
+    const inner = options.lines
+      ? slice.map((v) => JSON.stringify(v) ?? 'null').join(between)
+      : JSON.stringify(slice).slice(1, -1);
+    yield escapeNonAscii(`${i ? between : open}${inner}${end === values.length ? close : ''}`);
   }
 }
 
 /**
- * A JSON array's elements, each given to `each` as it is parsed: from a file
- * written by `asciiJsonLines` a line at a time, so the whole text is never
- * held; any other JSON array (a file written before, on one line) is parsed
- * whole, then handed over element by element.
+ * A JSON array's elements, each given to `each` as it is parsed, and what
+ * it returns: from a file written by `asciiJsonPieces(…, { lines: true })`
+ * a line at a time, so the whole text is never held; any other JSON array
+ * (a file written before, on one line) is read and parsed whole, as it was.
  */
-export function readJsonArrayLines<T>(file: string, each: (value: T) => T = (value) => value): T[] {
+export async function readJsonArray<T, U = T>(file: string, each: (value: T) => U): Promise<U[]> {
+  // Told apart by its first line, "[": a one-line file read as lines would be joined a piece at a time.
+  if (!(await startsWith(file, '[\n'))) return (JSON.parse(await readJsonText(file)) as T[]).map(each);
   const lines = readTextLines(file);
-  const first = lines.next();
-  if (first.done || first.value !== '[') {
-    const text = first.done ? '' : [first.value, ...lines].join('\n');
-    return (JSON.parse(text) as T[]).map(each);
-  }
-  const out: T[] = [];
+  lines.next();
+  const out: U[] = [];
   for (const line of lines) {
     if (line === ']') {
       lines.return(undefined);
@@ -151,6 +140,17 @@ export function readJsonArrayLines<T>(file: string, each: (value: T) => T = (val
     out.push(each(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as T));
   }
   throw new SyntaxError(`${file} ends before its closing bracket`);
+}
+
+async function startsWith(file: string, prefix: string): Promise<boolean> {
+  const handle = await fs.open(file);
+  try {
+    const head = Buffer.alloc(prefix.length);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return head.subarray(0, bytesRead).toString('latin1') === prefix;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** `escapeNonAscii(json)` in pieces of at most a million characters (every escape is of one UTF-16 unit, so any cut will do). */

@@ -6,7 +6,7 @@ import { encodeClassifier } from '../answers/codecs/classifierCodec.ts';
 import { termModelPieces } from '../answers/codecs/termModelCodec.ts';
 import { fsyncDir, fsyncFile } from '../storage/atomicFile.ts';
 import { FILES, indexRoot, switchCurrent, vectorIndexOf, type Manifest, type SnapshotData } from './snapshot.ts';
-import { asciiJsonLines, asciiJsonPieces, escapedPieces } from './snapshotJson.ts';
+import { asciiJsonPieces, escapedPieces } from './snapshotJson.ts';
 import { encodeItems } from './snapshotItems.ts';
 import { encodeCentroids, packVectors } from './snapshotVectors.ts';
 
@@ -77,7 +77,7 @@ export class SnapshotWriter {
   async writeKb(data: Pick<SnapshotData, 'articles' | 'items' | 'fullTextJson' | 'centroids'>): Promise<void> {
     // JSON in ASCII, which reads faster (snapshotJson.ts); the chunks without their texts (format 3); an article a
     // line, which a reader parses one at a time (an engine thread, leaving out each body as it comes).
-    await this.write(FILES.articles, asciiJsonLines(data.articles.map(storedArticle)));
+    await this.write(FILES.articles, asciiJsonPieces(data.articles.map(storedArticle), { lines: true }));
     await this.write(FILES.items, asciiJsonPieces(data.items));
     await this.write(FILES.itemsTable, encodeItems(data.items, data.articles));
     await this.write(FILES.fullText, escapedPieces(data.fullTextJson));

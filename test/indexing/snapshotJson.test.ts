@@ -3,11 +3,10 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   asciiJson,
-  asciiJsonLines,
   asciiJsonPieces,
   escapedPieces,
   escapeNonAscii,
-  readJsonArrayLines,
+  readJsonArray,
   readJsonText,
   readTextLines,
 } from '../../core/indexing/snapshotJson.ts';
@@ -30,9 +29,9 @@ describe('snapshot JSON written in pieces', () => {
     });
 
   for (const length of [0, 1, 256, 700])
-    it(`writes an element a line, one JSON text with asciiJson's values, read back a line at a time: ${length} elements`, () => {
+    it(`writes an element a line, one JSON text with asciiJson's values, read back a line at a time: ${length} elements`, async () => {
       const values = Array.from({ length }, (_, i) => element(i));
-      const text = [...asciiJsonLines(values)].join('');
+      const text = [...asciiJsonPieces(values, { lines: true })].join('');
       expect(JSON.parse(text)).to.deep.equal(JSON.parse(asciiJson(values)));
       expect(text).to.match(/^[\x00-\x7f]*$/);
       if (length) expect(text.split('\n')).to.have.length(length + 2);
@@ -41,7 +40,7 @@ describe('snapshot JSON written in pieces', () => {
         const file = path.join(dir.dir, 'articles.json');
         writeFileSync(file, text);
         const seen: unknown[] = [];
-        const read = readJsonArrayLines(file, (v) => (seen.push(v), v));
+        const read = await readJsonArray(file, (v) => (seen.push(v), v));
         expect(read).to.deep.equal(JSON.parse(text));
         expect(seen).to.deep.equal(read);
       } finally {
@@ -49,13 +48,13 @@ describe('snapshot JSON written in pieces', () => {
       }
     });
 
-  it('reads an array written on one line (before the line layout) whole, each element handed over the same', () => {
+  it('reads an array written on one line (before the line layout) whole, each element handed over the same', async () => {
     const dir = tempDir();
     try {
       const values = Array.from({ length: 300 }, (_, i) => element(i));
       const file = path.join(dir.dir, 'articles.json');
       writeFileSync(file, [...asciiJsonPieces(values)].join(''));
-      expect(readJsonArrayLines(file, (v) => ({ v }))).to.deep.equal(
+      expect(await readJsonArray(file, (v) => ({ v }))).to.deep.equal(
         JSON.parse(asciiJson(values)).map((v: unknown) => ({ v })),
       );
     } finally {
@@ -63,16 +62,24 @@ describe('snapshot JSON written in pieces', () => {
     }
   });
 
-  it('refuses a file of lines cut before its closing bracket, and one that does not exist', () => {
+  it('refuses a file of lines cut before its closing bracket, and one that does not exist', async () => {
     const dir = tempDir();
     try {
       const file = path.join(dir.dir, 'articles.json');
-      const text = [...asciiJsonLines([1, 2, 3].map(element))].join('');
+      const text = [...asciiJsonPieces([1, 2, 3].map(element), { lines: true })].join('');
       writeFileSync(file, text.slice(0, text.lastIndexOf('\n')));
-      expect(() => readJsonArrayLines(file)).to.throw(SyntaxError, /closing bracket/);
+      const refused = (f: string) =>
+        readJsonArray(f, (v) => v).then(
+          () => expect.fail('read'),
+          (e: unknown) => e,
+        );
+      expect(await refused(file))
+        .to.be.instanceOf(SyntaxError)
+        .with.property('message')
+        .match(/closing bracket/);
       writeFileSync(file, text.slice(0, text.length - 10));
-      expect(() => readJsonArrayLines(file)).to.throw(SyntaxError);
-      expect(() => readJsonArrayLines(path.join(dir.dir, 'none.json'))).to.throw(/ENOENT/);
+      expect(await refused(file)).to.be.instanceOf(SyntaxError);
+      expect(await refused(path.join(dir.dir, 'none.json'))).to.have.property('code', 'ENOENT');
     } finally {
       dir.cleanup();
     }
