@@ -8,6 +8,7 @@ import type { StoredArticle } from '../articles/servedArticle.ts';
 import type { Embedder } from '../search/ports.ts';
 import { unitsOf } from './buildIndex.ts';
 import { currentSnapshotDir, FILES, readManifest } from './snapshot.ts';
+import { readJsonArray } from './snapshotJson.ts';
 import { removeDelta, writeDelta, type SnapshotDelta } from './snapshotDelta.ts';
 
 /** One added or edited article of the delta, with its units and their vectors. */
@@ -61,9 +62,9 @@ export class WatchDeltas {
   }): Promise<WatchDeltas> {
     const dir = await currentSnapshotDir(options.dataDir);
     if (!dir) throw new Error('watch mode needs a published snapshot to start from');
-    // Only each article's file and id: the chunks, listed without their texts since format 3, are not read.
-    const articles = JSON.parse(await fs.readFile(path.join(dir, FILES.articles), 'utf8')) as StoredArticle[];
-    const deltas = new WatchDeltas(options, new Map(articles.map((a) => [a.file, a.id])));
+    // Only each article's file and id, kept as each article is parsed (a line at a time: see readJsonArray).
+    const files = await readJsonArray(path.join(dir, FILES.articles), (a: StoredArticle) => [a.file, a.id] as const);
+    const deltas = new WatchDeltas(options, new Map(files));
     await deltas.rebase();
     return deltas;
   }
