@@ -69,6 +69,8 @@ describe('article centroids', () => {
       expect(restored.sums[a]).to.deep.equal(restored.sum(a));
     }
     expect(restored.cosine(0, 1)).to.equal(centroids.cosine(0, 1));
+    // An article past them (one watch mode added) has an empty sum.
+    expect([...restored.sum(2).ids]).to.deep.equal([]);
     expect(scores(restored)).to.deep.equal(scores(centroids));
   });
 });

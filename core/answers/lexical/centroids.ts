@@ -42,9 +42,10 @@ export class Centroids {
     return this.norms.length;
   }
 
-  /** Article a's sum: also what the classifier picks an article's rivals by. */
+  /** Article a's sum: also what the classifier picks an article's rivals by. Empty past them (one watch mode added). */
   sum(a: number): SparseVector {
     const { starts, ids, w } = this.flat;
+    if (!(a >= 0 && a < this.articles)) return { ids: new Int32Array(0), w: new Float32Array(0) };
     return { ids: ids.subarray(starts[a]!, starts[a + 1]!), w: w.subarray(starts[a]!, starts[a + 1]!) };
   }
 

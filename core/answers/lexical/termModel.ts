@@ -234,9 +234,7 @@ export class TermModel {
 
   /** Phrasings × articles: what one training of the classifier costs, roughly. */
   get classifierCost(): number {
-    let matched = 0;
-    for (const u of this.units) if (u.matched) matched++;
-    return matched * this.ids.length;
+    return unitFlags(this.units).matched.reduce((n, m) => n + m, 0) * this.ids.length;
   }
 
   /**
@@ -323,8 +321,7 @@ export class TermModel {
 
   /** A base article's centroid sum and its norm. */
   private baseSum(a: number): { sum: SparseVector; norm: number } {
-    const { centroids } = this.fitted;
-    const sum = a < centroids.articles ? centroids.sum(a) : { ids: new Int32Array(0), w: new Float32Array(0) };
+    const sum = this.fitted.centroids.sum(a);
     return { sum, norm: Math.sqrt(sum.w.reduce((acc, x) => acc + x * x, 0)) };
   }
 
