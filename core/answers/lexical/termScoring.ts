@@ -189,7 +189,7 @@ export class TermScorer {
     return (this.fitted.unitStarts = starts);
   }
 
-  /** A unit's feature counts: kept for matched units, counted again from its text for the others (the same counts). */
+  /** A unit's feature counts, counted again from its text: the counts the fit had (none are kept). */
   private countsOf(unit: number): FeatureCounts {
     const { space, langs } = this.fitted;
     const u = this.units.at(unit)!;
