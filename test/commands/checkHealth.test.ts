@@ -54,3 +54,28 @@ describe('/healthz: the estimated self-service coverage', function () {
     expect(health.coverage).to.equal(null);
   });
 });
+
+describe('/healthz: the published articles', function () {
+  this.timeout(60_000);
+  let index: KbIndex;
+  before(async () => {
+    index = (
+      await buildIndex({ kbDir: 'test/fixtures/kb', embedder: new HashingEmbedder(), wordVectors: null, defaultLang: 'en' })
+    ).index;
+  });
+
+  it('counts the published articles of the index served, and of the next one (a delta makes a new map)', async () => {
+    const published = [...index.articles.values()].filter((a) => a.status === 'published');
+    expect(published.length).to.be.greaterThan(1);
+    expect((await checkHealth(coreServing(index))).published).to.equal(published.length);
+    // Asked again: the same count (remembered for this map).
+    expect((await checkHealth(coreServing(index))).published).to.equal(published.length);
+    // The next index: one article unpublished, one removed, as watch mode's delta gives them (a new map).
+    const articles = new Map(index.articles);
+    articles.set(published[0]!.id, { ...published[0]!, status: 'draft' });
+    articles.delete(published[1]!.id);
+    const next = { ...index, articles } as KbIndex;
+    expect((await checkHealth(coreServing(next))).published).to.equal(published.length - 2);
+    expect((await checkHealth(coreServing(index))).published).to.equal(published.length);
+  });
+});
