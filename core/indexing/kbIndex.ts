@@ -141,9 +141,10 @@ async function assemble(
  * not there is read as usual; a damaged one is treated as on disk.
  *
  * `bodies: false` (an engine thread, which answers without them) reads every
- * article's body as empty, each let go of as its article is parsed: nothing
- * is fitted from them (a lexical model that must be throws
- * `BodiesLeftOutError`), and its full-text index is for later, never loaded.
+ * article's body, headings and links as empty, each let go of as its article
+ * is parsed: nothing is fitted from them (a lexical model that must be
+ * throws `BodiesLeftOutError`), and its full-text index is for later, never
+ * loaded.
  */
 export async function openSnapshot(
   dir: string,

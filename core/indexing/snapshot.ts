@@ -96,7 +96,7 @@ export interface SnapshotData {
 
 /** A snapshot as `readSnapshot` reads it: every file but the full-text index, which serving loads after it is ready. */
 export type StoredSnapshot = Omit<SnapshotData, 'fullTextJson'> & {
-  /** Read with `bodies: false`: every article's body is empty, so nothing can be fitted or indexed from them. */
+  /** Read with `bodies: false`: every article's body (and headings, links) is empty, so nothing can be fitted or indexed from them. */
   bodiesLeftOut?: true;
 };
 
@@ -196,8 +196,8 @@ export async function readManifest(dir: string): Promise<Manifest> {
  * texts serving does not need. `'always'` (a build reusing vectors) reads
  * items.json whole. `files`: the binary files come from it (shared memory,
  * which the decoded models are views on) instead of fs.readFile's Buffers.
- * `bodies: false`: every article's body is read as empty (`bodiesLeftOut`),
- * for an engine thread, which answers without them.
+ * `bodies: false`: every article's body, headings and links are read as
+ * empty (`bodiesLeftOut`), for an engine thread, which answers without them.
  */
 export async function readSnapshot(dir: string): Promise<StoredSnapshot & { vectors: Float32Array[] }>;
 export async function readSnapshot(
@@ -216,7 +216,15 @@ export async function readSnapshot(
     // An article at a time: without its body, when left out, the body is garbage before the next is read.
     const leaveOut = options.bodies === false;
     const articles = await readJsonArray(path.join(dir, FILES.articles), (a: StoredArticle) => {
-      if (leaveOut) a.body = '';
+      if (leaveOut) {
+        // Nor its headings and links, which only the full-text index and the pages read (25 MB at 100k articles).
+        a.body = '';
+        a.headings = [];
+        a.links = [];
+      }
+      // The manifest's string for its hash, not a second copy (64 characters an article, 8 MB at 100k, per thread).
+      const known = manifest.hashes[a.id];
+      if (known === a.hash) a.hash = known;
       return articleFromStore(a);
     });
     const itemsJson = path.join(dir, FILES.items);

@@ -81,9 +81,16 @@ describe('a snapshot opened over the shared files of another open (a second engi
     expect(() => article.chunks[0]!.text).to.throw(/article a was let go of/);
   });
 
-  it('answers exactly as the first opened without its articles’ bodies, each left out as it is read', async () => {
+  it('answers exactly as the first opened without its articles’ bodies, headings and links, each left out as it is read', async () => {
     const second = await openSnapshot(dir, embedder, null, { files: first.files, fullText: 'later', bodies: false });
     expect([...second.articles.values()].map((a) => a.body)).to.deep.equal([...first.articles.keys()].map(() => ''));
+    // Nor their headings and links (the full-text index's and the pages'); the rest as read.
+    for (const a of second.articles.values()) {
+      expect([a.headings, a.links]).to.deep.equal([[], []]);
+      const { body: _b, headings: _h, links: _l, chunks: _c, ...rest } = first.articles.get(a.id)!;
+      expect(a).to.deep.include(rest);
+    }
+    expect([...first.articles.values()].some((a) => a.headings.length)).to.equal(true);
     expect(await answersOf(second)).to.deep.equal(expected);
   });
 
