@@ -119,12 +119,12 @@ export class EventLog implements EventStore {
       .sort();
   }
 
-  /** Every event between two ISO times (inclusive from, exclusive to), oldest first. */
+  /** Every event between two ISO times (inclusive from, exclusive to), oldest first, a day's file read a piece at a time. */
   async *read(from?: string, to?: string): AsyncGenerator<DeflectEvent> {
     for (const day of await this.days()) {
       if (from && day < from.slice(0, 10)) continue;
       if (to && day > to.slice(0, 10)) continue;
-      for (const event of await this.readDay(day)) {
+      for await (const event of this.eventsOf(day)) {
         if (from && event.at < from) continue;
         if (to && event.at >= to) continue;
         yield event;
@@ -133,17 +133,26 @@ export class EventLog implements EventStore {
   }
 
   async readDay(day: string): Promise<DeflectEvent[]> {
-    const text = await fs.readFile(this.fileOf(day), 'utf8').catch(() => '');
     const out: DeflectEvent[] = [];
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      try {
-        out.push(JSON.parse(line) as DeflectEvent);
-      } catch {
-        // A line torn by a crash was never acknowledged: skip it.
-      }
-    }
+    for await (const event of this.eventsOf(day)) out.push(event);
     return out;
+  }
+
+  /** A day's events in order (none when it has no file). */
+  private async *eventsOf(day: string): AsyncGenerator<DeflectEvent> {
+    const handle = await fs.open(this.fileOf(day)).catch(() => null);
+    if (!handle) return;
+    try {
+      for await (const line of linesOf(handle)) {
+        try {
+          yield JSON.parse(line) as DeflectEvent;
+        } catch {
+          // A line torn by a crash was never acknowledged: skip it.
+        }
+      }
+    } finally {
+      await handle.close();
+    }
   }
 
   /**
@@ -174,4 +183,35 @@ export class EventLog implements EventStore {
     if (this.open?.day === day) await this.closeFile();
     await fs.rm(this.fileOf(day), { force: true });
   }
+}
+
+/** Bytes read from a day's file at a time. */
+const READ_PIECE = 1 << 20;
+
+/**
+ * The non-empty lines of an open file, read a piece at a time, each decoded
+ * from its own bytes. A day's file decoded whole became one two-byte string
+ * as soon as any line had a character outside ASCII (every Spanish
+ * question), and the array of all its events was parsed before the first
+ * was used: a server replaying a day of 110,000 events (73 MB) spent 1.6 s
+ * and a second of collection on it, against 0.7 s a line at a time. A line
+ * feed is never part of a multi-byte character, so a line's bytes are whole
+ * characters.
+ */
+async function* linesOf(handle: fs.FileHandle): AsyncGenerator<string> {
+  let rest: Buffer = Buffer.alloc(0);
+  for (;;) {
+    const piece = Buffer.allocUnsafe(READ_PIECE);
+    const { bytesRead } = await handle.read(piece, 0, READ_PIECE, null);
+    const bytes = rest.length ? Buffer.concat([rest, piece.subarray(0, bytesRead)]) : piece.subarray(0, bytesRead);
+    let from = 0;
+    for (let end = bytes.indexOf(10); end >= 0; end = bytes.indexOf(10, from)) {
+      if (end > from) yield bytes.toString('utf8', from, end);
+      from = end + 1;
+    }
+    rest = bytes.subarray(from);
+    if (!bytesRead) break;
+  }
+  // The last line has no line feed only when a crash tore it (or the file is not ours): handed over all the same.
+  if (rest.length) yield rest.toString('utf8');
 }
