@@ -64,8 +64,9 @@ async function follow(message: Exclude<ToWorker, { type: 'ask' }>): Promise<void
     if (message.type === 'snapshot') {
       served = null;
       // Over the main thread's shared memory: the large binary files are not read or held again. Without the
-      // articles' bodies (nor headings and links), each let go of as it is read (answers go back as article ids, presented from the main
-      // thread's articles): read and let go of afterwards, they left ~150 MB of holes in the heap at 100k articles.
+      // articles' bodies, headings and links, each let go of as it is read (answers go back as article ids, presented
+      // from the main thread's articles): read and let go of afterwards, they left ~150 MB of holes in the heap at
+      // 100k articles.
       const open = (bodies: boolean) =>
         openSnapshot(message.dir, embedder, wordVectors, { fullText: 'later', files: message.files, bodies });
       // A stored model that does not fit is fitted from the bodies, as the main thread fitted it.
