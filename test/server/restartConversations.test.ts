@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import { postJson, startTestServer } from '../helpers/server.ts';
+import { tempDir } from '../helpers/tempDir.ts';
+
+describe('a conversation across a server restart', function () {
+  this.timeout(60_000);
+
+  it('continues where it stopped: a ticket opened right after the restart carries the turns and the "No" before it', async () => {
+    const data = tempDir();
+    try {
+      const before = await startTestServer({ env: { DATA_DIR: data.dir } });
+      const ask = await postJson(`${before.url}/api/ask`, { question: 'how do I set up the VPN?' });
+      const cid = ask.body.conversationId;
+      await postJson(`${before.url}/api/feedback`, { conversationId: cid, articleId: 'vpn-setup-en', helpful: false });
+      await before.close();
+
+      const after = await startTestServer({ env: { DATA_DIR: data.dir } });
+      try {
+        // Not waiting for anything: the ticket's request waits for the replay itself.
+        const [ticket, fresh] = await Promise.all([
+          postJson(`${after.url}/api/tickets`, { conversationId: cid, email: 'ana@example.com', name: 'Ana' }),
+          postJson(`${after.url}/api/ask`, { question: 'olvidé mi contraseña' }),
+        ]);
+        expect(ticket.status).to.equal(201);
+        const t = await after.deps.tickets.get(ticket.body.id);
+        expect(t.transcript.map((x) => x.role)).to.deep.equal(['user', 'bot', 'user', 'bot']);
+        expect(t.transcript[0]!.text).to.equal('how do I set up the VPN?');
+        expect(t.reason).to.equal('not_helpful');
+        expect(fresh.status).to.equal(200);
+        expect(fresh.body.answer.articleId).to.equal('reset-password');
+        // A follow-up in the conversation begun after the restart continues it.
+        const next = await postJson(`${after.url}/api/ask`, {
+          question: 'and the VPN?',
+          conversationId: fresh.body.conversationId,
+        });
+        expect(next.body.conversationId).to.equal(fresh.body.conversationId);
+        expect((await after.core.conversations.get(fresh.body.conversationId))?.turns).to.have.length(4);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      data.cleanup();
+    }
+  });
+});
