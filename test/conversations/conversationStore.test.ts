@@ -71,6 +71,41 @@ async function settled(p: Promise<unknown>): Promise<boolean> {
 const texts = (turns: { role: string; text: string }[] | undefined) =>
   (turns ?? []).filter((t) => t.role === 'user').map((t) => t.text);
 
+describe('ConversationStore: what a conversation remembers', () => {
+  const shown = (...ids: string[]) => ids.map((articleId) => ({ articleId, confidence: 0.5 }));
+
+  it('keeps every article shown once, in the order first shown, with its title and the verdict given on it', async () => {
+    const store = new ConversationStore();
+    await store.apply({ ...question('c1', 'vpn'), shown: shown('vpn', 'vpn-mac') }, titleOf);
+    await store.apply(
+      {
+        id: 'f1',
+        at: new Date().toISOString(),
+        type: 'feedback',
+        conversationId: 'c1',
+        channel: 'widget',
+        lang: 'en',
+        articleId: 'vpn-mac',
+        helpful: false,
+        next: 'suggestions',
+        shown: shown('vpn-linux', 'vpn-linux'),
+        reply: 'Maybe one of these?',
+      },
+      titleOf,
+    );
+    await store.apply({ ...question('c1', 'vpn on linux'), shown: shown('vpn-mac', 'vpn-linux', 'proxy') }, titleOf);
+    const c = await store.get('c1');
+    expect(c?.shown).to.deep.equal([
+      { articleId: 'vpn', confidence: 0.5, title: 'Title of vpn' },
+      { articleId: 'vpn-mac', confidence: 0.5, title: 'Title of vpn-mac', helpful: false },
+      { articleId: 'vpn-linux', confidence: 0.5, title: 'Title of vpn-linux' },
+      { articleId: 'proxy', confidence: 0.5, title: 'Title of proxy' },
+    ]);
+    expect(texts(c?.turns)).to.deep.equal(['vpn', '👎', 'vpn on linux']);
+    expect(c?.lastQuestion).to.equal('vpn on linux');
+  });
+});
+
 describe('ConversationStore: the replay of recent conversations at start', () => {
   it('continues a conversation from the log after a restart, with its turns and what it showed', async () => {
     const log = slowLog([question('c1', 'vpn down'), question('c1', 'still down'), question('c2', 'printer')]);
