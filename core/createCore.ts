@@ -51,8 +51,8 @@ export interface Core extends CoreServices {
 
 /**
  * Open everything the transports need: lock the data directory, open the
- * stores, load the index — building it first when it is missing, stale or
- * unreadable — and start replaying recent conversations.
+ * stores, replay recent conversations, and load the index — building it
+ * first when it is missing, stale or unreadable.
  */
 export async function createCore(config: Config): Promise<Core> {
   // DATABASE_URL and REDIS_URL set: the instances share the stores, and each its own DATA_DIR with no lock.
@@ -69,17 +69,7 @@ export async function createCore(config: Config): Promise<Core> {
     // MEILI_HOST set: full-text search through Meilisearch, the in-process index behind it.
     const search = await openSearchBackend(config.backends.meili, embedder, index);
     const { events, tickets, facts, conversations } = stores;
-    // In the background: a conversation begun now needs none of it, and one continued waits for it (ConversationStore).
-    const replay = performance.now();
-    // A replay that fails is logged by the store, which serves what it folded.
-    conversations
-      .restore(events, (id) => index.articles.get(id)?.title ?? id)
-      .then(
-        (n) =>
-          n &&
-          log.info('start', 'recent conversations replayed', { events: n, ms: Math.round(performance.now() - replay) }),
-        () => {},
-      );
+    await conversations.restore(events, (id) => index.articles.get(id)?.title ?? id);
     const holder = new IndexHolder(search.wrap(index));
     const engineOptions = { defaultLang: config.defaultLang, thresholds: thresholdsOf(config) };
     // ENGINE_THREADS: worker threads answer beside this one once answering keeps it busy, each on the index served here.
@@ -142,8 +132,6 @@ export async function createCore(config: Config): Promise<Core> {
       await mailWorker?.close();
       await whatsAppWorker?.close();
       await stopMaintenance();
-      // Before the stores close: the replay may still be reading the event log.
-      await conversations.restored();
       await stopFollowing();
       deltas?.stop();
       await threads?.close();

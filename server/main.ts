@@ -27,9 +27,8 @@ const server = createHttpServer(app).listen(config.port, config.host, () => {
   });
   // A line for people and for scripts that wait for readiness.
   process.stdout.write(`Deflect ready on http://localhost:${port}\n`);
-  // Serving: keep the heap near what it holds (see heapGrowth.ts; not during the start, which it slowed), once the
-  // conversations' replay is done: it too builds what all stays alive (a busy day's, 0.7 s later under the cap).
-  void core.conversations.restored().then(capHeapGrowth);
+  // Serving: keep the heap near what it holds (see heapGrowth.ts; not during the start, which it slowed).
+  capHeapGrowth();
   // Then what the start left for later (the full-text index): the first search loads it, and waits for it; else it
   // loads ten seconds after "ready". Not at once: its half second of parsing (seconds on a busy machine) would hold
   // up the asks that arrive right after a restart, which do not need it.

@@ -3,34 +3,16 @@ import type { Channel, Lang, UserIdentity } from '../contracts/api.ts';
 import type { ConversationRepository, EventStore } from '../storage/ports.ts';
 import { isConversationStep, type DeflectEvent, type Shown } from '../events/types.ts';
 import type { Conversation, Turn } from './types.ts';
-import { log } from '../logger.ts';
 
 const MAX_TURNS = 200;
+
 /**
  * Live conversations, in memory. The event log is the durable record: every
  * change arrives here as an event after it was persisted, and at start the
  * recent days of the log are replayed, so a restart loses no transcript.
- *
- * The replay runs while the server already serves (a busy day's events took
- * 1.3–1.8 s of a 10k-article start). Meanwhile a conversation begun here
- * (`open` without an id) is served at once: the log cannot hold it. Any other
- * id waits for the replay, so it is continued with every turn it had, and an
- * event applied meanwhile is folded once, after the ones before it.
  */
 export class ConversationStore implements ConversationRepository {
   private readonly byId = new Map<string, Conversation>();
-  /** The replay, while it runs (it never rejects: a failed one is logged and the store serves what it folded). */
-  private restoring: Promise<void> | null = null;
-  /** Conversations begun during the replay: `apply` folds their events at once, and the replay skips any it reads. */
-  private readonly fresh = new Set<string>();
-  /**
-   * Events the replay folded: one appended after it began, and read by it
-   * before its `apply` came, is not folded again (a busy day's 110k ids, a
-   * few MB, held only while the replay runs).
-   */
-  private readonly replayed = new Set<string>();
-  /** `apply` calls waiting for the replay; the sets are emptied once the last one is done. */
-  private waiting = 0;
 
   constructor(
     private readonly options: { ttlMs: number; maxConversations: number } = {
@@ -39,45 +21,18 @@ export class ConversationStore implements ConversationRepository {
     },
   ) {}
 
-  /**
-   * Replay the last days of events; resolves with how many were folded. The
-   * store serves at once: what needs the replay waits for it.
-   */
-  restore(events: EventStore, titleOf: (articleId: string) => string): Promise<number> {
+  /** Replay the last days of events. */
+  async restore(events: EventStore, titleOf: (articleId: string) => string): Promise<number> {
     const since = new Date(Date.now() - this.options.ttlMs).toISOString();
-    const replay = (async () => {
-      let n = 0;
-      for await (const e of events.read(since)) {
-        if (this.fresh.has(e.conversationId)) continue;
-        this.replayed.add(e.id);
-        this.fold(e, titleOf);
-        n++;
-      }
-      return n;
-    })();
-    const done: Promise<void> = replay.then(
-      () => {},
-      (error: unknown) =>
-        log.error('conversations', 'the replay of recent conversations stopped; those not yet read start afresh', {
-          error,
-        }),
-    );
-    this.restoring = done;
-    // Registered first, so it runs before any `apply` waiting on `done` goes on.
-    void done.then(() => {
-      if (this.restoring === done) this.restoring = null;
-      this.forgetIds();
-    });
-    return replay;
-  }
-
-  /** Resolves once the replay is done (at once when none runs). */
-  async restored(): Promise<void> {
-    await this.restoring;
+    let n = 0;
+    for await (const e of events.read(since)) {
+      this.fold(e, titleOf);
+      n++;
+    }
+    return n;
   }
 
   async get(id: string): Promise<Conversation | undefined> {
-    if (!this.fresh.has(id)) await this.restoring;
     return this.byId.get(id);
   }
 
@@ -86,7 +41,7 @@ export class ConversationStore implements ConversationRepository {
     id: string | undefined,
     init: { channel: Channel; lang: Lang; user?: UserIdentity },
   ): Promise<Conversation> {
-    const existing = id ? await this.get(id) : undefined;
+    const existing = id ? this.byId.get(id) : undefined;
     if (existing) {
       if (init.user && !existing.user) existing.user = init.user;
       return existing;
@@ -104,29 +59,12 @@ export class ConversationStore implements ConversationRepository {
       lastRanked: [],
       lastUnanswered: false,
     };
-    if (!id && this.restoring) this.fresh.add(c.id);
     return c;
   }
 
   /** Fold a persisted event into its conversation. `titleOf` names articles for transcripts. */
   async apply(e: DeflectEvent, titleOf: (articleId: string) => string): Promise<void> {
-    if (!this.restoring || this.fresh.has(e.conversationId)) return this.fold(e, titleOf);
-    this.waiting++;
-    try {
-      await this.restoring;
-      // Appended before the replay read that far: folded by it already, in its place.
-      if (!this.replayed.has(e.id)) this.fold(e, titleOf);
-    } finally {
-      this.waiting--;
-      this.forgetIds();
-    }
-  }
-
-  /** Once the replay is done and no `apply` waits for it, the ids kept to fold each event once are not needed. */
-  private forgetIds(): void {
-    if (this.restoring || this.waiting) return;
-    this.fresh.clear();
-    this.replayed.clear();
+    this.fold(e, titleOf);
   }
 
   private fold(e: DeflectEvent, titleOf: (articleId: string) => string): void {
@@ -156,35 +94,18 @@ export class ConversationStore implements ConversationRepository {
       c.lastQuestion = e.question;
       c.lastRanked = e.ranked;
       c.lastUnanswered = e.action === 'ticket';
-      this.addShown(c, e.shown, titleOf);
+      addShown(c, e.shown, titleOf);
     } else if (e.type === 'feedback') {
       addTurns(c, { role: 'user', text: e.helpful ? '👍' : '👎', at: e.at }, { role: 'bot', text: e.reply, at: e.at });
       const s = c.shown.find((x) => x.articleId === e.articleId);
       if (s) s.helpful = e.helpful;
-      this.addShown(c, e.shown, titleOf);
+      addShown(c, e.shown, titleOf);
     }
     if (c.turns.length > MAX_TURNS) c.turns.splice(0, c.turns.length - MAX_TURNS);
   }
 
-  /**
-   * The articles of `shown` not yet in the conversation's, added as a new
-   * array of just the size it needs, each a plain object of three fields:
-   * pushed into the empty array, spread from the event's, they held 1,729
-   * bytes a one-question conversation with the turns' array, 1,264 now
-   * (100,000 replayed conversations: 173 -> 126 MB of heap).
-   */
-  private addShown(c: Conversation, shown: Shown[], titleOf: (articleId: string) => string): void {
-    const added: Conversation['shown'] = [];
-    for (const s of shown)
-      if (!c.shown.some((x) => x.articleId === s.articleId) && !added.some((x) => x.articleId === s.articleId))
-        added.push({ articleId: s.articleId, confidence: s.confidence, title: titleOf(s.articleId) });
-    if (added.length) c.shown = c.shown.concat(added);
-  }
-
   /** Forget personal data of conversations matching a predicate. */
   async eraseUser(match: (c: Conversation) => boolean): Promise<number> {
-    // After the replay: what it folds was read from the log as it was before the erasure.
-    await this.restoring;
     let n = 0;
     for (const c of this.byId.values()) {
       if (!match(c)) continue;
@@ -194,7 +115,6 @@ export class ConversationStore implements ConversationRepository {
     return n;
   }
 
-  /** Conversations held now (during the replay: those folded so far). */
   size(): number {
     return this.byId.size;
   }
@@ -215,4 +135,19 @@ export class ConversationStore implements ConversationRepository {
 function addTurns(c: Conversation, user: Turn, bot: Turn): void {
   if (c.turns.length) c.turns.push(user, bot);
   else c.turns = [user, bot];
+}
+
+/**
+ * The articles of `shown` not yet in the conversation's, added as a new
+ * array of just the size it needs, each a plain object of three fields:
+ * pushed into the empty array, spread from the event's, they held 1,729
+ * bytes a one-question conversation with the turns' array, 1,264 now
+ * (100,000 replayed conversations: 173 -> 126 MB of heap).
+ */
+function addShown(c: Conversation, shown: Shown[], titleOf: (articleId: string) => string): void {
+  const added: Conversation['shown'] = [];
+  for (const s of shown)
+    if (!c.shown.some((x) => x.articleId === s.articleId) && !added.some((x) => x.articleId === s.articleId))
+      added.push({ articleId: s.articleId, confidence: s.confidence, title: titleOf(s.articleId) });
+  if (added.length) c.shown = c.shown.concat(added);
 }

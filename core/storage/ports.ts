@@ -92,14 +92,8 @@ export type CsatFigures = Pick<ReportFigures, 'csat'>;
 
 /** Live conversations: what askQuestion, giveFeedback and openTicket continue. */
 export interface ConversationRepository {
-  /**
-   * Get ready to serve: the embedded store replays the recent events (its
-   * methods wait for that where they need it), resolving with how many; a
-   * shared one reads them on demand.
-   */
+  /** Get ready to serve: the embedded store replays the recent events; a shared one reads them on demand. */
   restore(events: EventStore, titleOf: (articleId: string) => string): Promise<number>;
-  /** Resolves once `restore`'s replay is done, or stopped on an error it logged. */
-  restored(): Promise<void>;
   get(id: string): Promise<Conversation | undefined>;
   /** The conversation with this id, or a new one (not stored until its first event is applied). */
   open(id: string | undefined, init: { channel: Channel; lang: Lang; user?: UserIdentity }): Promise<Conversation>;

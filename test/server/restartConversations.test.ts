@@ -16,7 +16,6 @@ describe('a conversation across a server restart', function () {
 
       const after = await startTestServer({ env: { DATA_DIR: data.dir } });
       try {
-        // Not waiting for anything: the ticket's request waits for the replay itself.
         const [ticket, fresh] = await Promise.all([
           postJson(`${after.url}/api/tickets`, { conversationId: cid, email: 'ana@example.com', name: 'Ana' }),
           postJson(`${after.url}/api/ask`, { question: 'olvidé mi contraseña' }),

@@ -24,8 +24,6 @@ export class EventSourcedConversations implements ConversationRepository {
     return 0;
   }
 
-  async restored(): Promise<void> {}
-
   async get(id: string): Promise<Conversation | undefined> {
     return (await this.load(id)).get(id);
   }
