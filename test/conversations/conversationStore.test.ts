@@ -2,25 +2,17 @@ import { expect } from 'chai';
 import { ConversationStore } from '../../core/conversations/conversationStore.ts';
 import type { DeflectEvent, QuestionEvent } from '../../core/events/types.ts';
 import type { EventStore } from '../../core/storage/ports.ts';
+import { asked } from '../reports/builders.ts';
 
 const titleOf = (id: string) => `Title of ${id}`;
 
 let seq = 0;
+/** A question event as the log holds it (builders.ts's, with an id): answered with "vpn", shown and ranked first. */
 function question(conversationId: string, text: string, at = new Date().toISOString()): QuestionEvent {
   return {
     id: `e${++seq}`,
-    at,
-    type: 'question',
-    conversationId,
-    channel: 'widget',
-    lang: 'en',
-    question: text,
-    action: 'answer',
-    articleId: 'vpn',
-    shown: [{ articleId: 'vpn', confidence: 0.9 }],
-    ranked: [{ articleId: 'vpn', confidence: 0.9 }],
-    reply: `answer to ${text}`,
-  };
+    ...asked(at, { conversationId, question: text, articleId: 'vpn', reply: `answer to ${text}` }),
+  } as QuestionEvent;
 }
 
 /** An event log holding `events`, read as the real one is: those from a time on, oldest first. */
@@ -78,16 +70,15 @@ describe('ConversationStore: the replay of recent conversations at start', () =>
     const c1 = await store.get('c1');
     expect(texts(c1?.turns)).to.deep.equal(['vpn down', 'still down']);
     expect(c1?.lastQuestion).to.equal('still down');
-    expect(c1?.shown).to.deep.equal([{ articleId: 'vpn', confidence: 0.9, title: 'Title of vpn' }]);
+    expect(c1?.shown).to.deep.equal([{ articleId: 'vpn', confidence: 0.98, title: 'Title of vpn' }]);
     expect(store.size()).to.equal(2);
   });
 
   it('leaves out events older than the conversations are kept', async () => {
     const old = new Date(Date.now() - 3 * 86_400_000).toISOString();
     const store = new ConversationStore();
-    expect(await store.restore(logOf([question('old', 'ancient', old), question('c1', 'recent')]), titleOf)).to.equal(
-      1,
-    );
+    const replayed = await store.restore(logOf([question('old', 'ancient', old), question('c1', 'recent')]), titleOf);
+    expect(replayed).to.equal(1);
     expect(await store.get('old')).to.equal(undefined);
     expect(texts((await store.get('c1'))?.turns)).to.deep.equal(['recent']);
   });

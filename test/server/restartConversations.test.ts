@@ -16,23 +16,20 @@ describe('a conversation across a server restart', function () {
 
       const after = await startTestServer({ env: { DATA_DIR: data.dir } });
       try {
-        const [ticket, fresh] = await Promise.all([
-          postJson(`${after.url}/api/tickets`, { conversationId: cid, email: 'ana@example.com', name: 'Ana' }),
-          postJson(`${after.url}/api/ask`, { question: 'olvidé mi contraseña' }),
-        ]);
+        const ticket = await postJson(`${after.url}/api/tickets`, {
+          conversationId: cid,
+          email: 'ana@example.com',
+          name: 'Ana',
+        });
         expect(ticket.status).to.equal(201);
         const t = await after.deps.tickets.get(ticket.body.id);
         expect(t.transcript.map((x) => x.role)).to.deep.equal(['user', 'bot', 'user', 'bot']);
         expect(t.transcript[0]!.text).to.equal('how do I set up the VPN?');
         expect(t.reason).to.equal('not_helpful');
-        expect(fresh.status).to.equal(200);
+        // And a conversation begun after the restart goes on as any other.
+        const fresh = await postJson(`${after.url}/api/ask`, { question: 'olvidé mi contraseña' });
         expect(fresh.body.answer.articleId).to.equal('reset-password');
-        // A follow-up in the conversation begun after the restart continues it.
-        const next = await postJson(`${after.url}/api/ask`, {
-          question: 'and the VPN?',
-          conversationId: fresh.body.conversationId,
-        });
-        expect(next.body.conversationId).to.equal(fresh.body.conversationId);
+        await postJson(`${after.url}/api/ask`, { question: 'and the VPN?', conversationId: fresh.body.conversationId });
         expect((await after.core.conversations.get(fresh.body.conversationId))?.turns).to.have.length(4);
       } finally {
         await after.close();
