@@ -184,31 +184,31 @@ export async function openSnapshot(
 function fullTextSource(dir: string, data: StoredSnapshot): FullTextSource {
   return sourceOf(
     path.basename(dir),
-    (synonyms) => MiniSearchIndex.fromJsonLines(readFullTextLines(dir), synonyms),
+    (synonyms) => MiniSearchIndex.fromJsonLinesInSlices(readFullTextLines(dir), synonyms),
     data,
   );
 }
 
 /** A build's full-text index: the JSON it writes (`fullTextJson`), read from the text rather than the file. */
 function builtFullTextSource(data: SnapshotData): FullTextSource {
-  return sourceOf('the build', (synonyms) => MiniSearchIndex.fromJSON(data.fullTextJson, synonyms), data);
+  return sourceOf('the build', (synonyms) => MiniSearchIndex.fromJSONInSlices(data.fullTextJson, synonyms), data);
 }
 
 /** The full-text index `read` (from fulltext.json's text), else rebuilt from the articles. */
 function sourceOf(
   snapshot: string,
-  read: (synonyms: string[][]) => MiniSearchIndex,
+  read: (synonyms: string[][]) => Promise<MiniSearchIndex>,
   { articles, manifest }: Pick<StoredSnapshot, 'articles' | 'manifest'>,
 ): FullTextSource {
   // The articles and synonyms only: the rest of what was read (decoded models, items) must not outlive the start.
   const { synonyms } = manifest;
   return {
     snapshot,
-    read: async () => read(synonyms),
+    read: () => read(synonyms),
     // Through its JSON, as the build does before writing it: loaded, its terms iterate in that order, which orders
     // each hit's matched terms and ties; built and used directly, they would differ.
     rebuild: async () =>
-      MiniSearchIndex.fromJSON(
+      MiniSearchIndex.fromJSONInSlices(
         (await MiniSearchIndex.buildInSlices(articles.map(searchDocumentOf), synonyms)).toJSON(),
         synonyms,
       ),

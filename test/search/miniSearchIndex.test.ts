@@ -95,29 +95,51 @@ describe('MiniSearchIndex: its stored text, read a line at a time', () => {
     expect(await hitsOf(byLine)).to.deep.equal(await hitsOf(whole));
   });
 
-  it('reads the terms as they come, and throws on a text cut short, closing its source of lines either way', () => {
-    const lines = MiniSearchIndex.build(DOCS).toJSON().split('\n');
-    for (const end of [lines.length, lines.length - 1, 3, 1, 0]) {
-      let read = 0;
-      let closed = false;
-      const source = (function* () {
-        try {
-          for (const line of lines.slice(0, end)) {
-            read++;
-            yield line;
+  for (const [way, load] of [
+    ['at once', (lines: Iterable<string>) => Promise.resolve().then(() => MiniSearchIndex.fromJsonLines(lines))],
+    ['in slices', (lines: Iterable<string>) => MiniSearchIndex.fromJsonLinesInSlices(lines)],
+  ] as const)
+    it(`reads the terms as they come, and throws on a text cut short, closing its source of lines either way (${way})`, async () => {
+      const lines = MiniSearchIndex.build(DOCS).toJSON().split('\n');
+      for (const end of [lines.length, lines.length - 1, 3, 1, 0]) {
+        let read = 0;
+        let closed = false;
+        const source = (function* () {
+          try {
+            for (const line of lines.slice(0, end)) {
+              read++;
+              yield line;
+            }
+            // What follows the last term is not asked for.
+            yield 'not read';
+          } finally {
+            closed = true;
           }
-          // What follows the last term is not asked for.
-          yield 'not read';
-        } finally {
-          closed = true;
-        }
-      })();
-      const load = () => MiniSearchIndex.fromJsonLines(source);
-      if (end === lines.length) expect(load().count()).to.equal(DOCS.length);
-      else expect(load).to.throw(SyntaxError);
-      expect(read).to.equal(end);
-      expect(closed).to.equal(true);
-    }
+        })();
+        const loaded = await load(source).catch((error: Error) => error);
+        if (end === lines.length) expect((loaded as MiniSearchIndex).count()).to.equal(DOCS.length);
+        else expect(loaded).to.be.instanceOf(SyntaxError);
+        expect(read).to.equal(end);
+        expect(closed).to.equal(true);
+      }
+    });
+
+  it('loads in slices the very index it loads at once, letting timers run between the slices', async () => {
+    // Past a thousand terms, and a thousand postings of a term, MiniSearch's loader lets the event loop go.
+    const many = Array.from({ length: 1200 }, (_, i) =>
+      doc({ id: `printer-${i}`, title: `Printer ${i} jams`, body: `Model x${i} feeds paper twice.` }),
+    );
+    const text = MiniSearchIndex.build(many).toJSON();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const sliced = await MiniSearchIndex.fromJSONInSlices(text).finally(() => clearInterval(timer));
+    expect(ticks).to.be.greaterThan(1);
+    const whole = MiniSearchIndex.fromJSON(text);
+    expect(sliced.toJSON()).to.equal(whole.toJSON());
+    expect(await sliced.search('printer jams paper', { lang: 'en', limit: 5 })).to.have.length(5);
+    expect(await sliced.search('printer jams paper', { lang: 'en', limit: 5 })).to.deep.equal(
+      await whole.search('printer jams paper', { lang: 'en', limit: 5 }),
+    );
   });
 });
 
