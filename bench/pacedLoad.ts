@@ -3,6 +3,8 @@ import http from 'node:http';
 export interface PacedResult {
   /** Each answered request's latency in ms, from the time it was due to be sent (a request kept waiting for a free connection counts its wait). */
   times: number[];
+  /** When each of `times`' requests was due, in the same order (`due` is in the order they were sent). */
+  timesDue: number[];
   /** When each request was due, in ms from the start: i × 1000 / rate, evenly spaced. */
   due: number[];
   /** When each request was handed to its connection, in ms from the start. */
@@ -43,6 +45,7 @@ export async function pacedLoad(options: {
   const start = performance.now();
   const result: PacedResult = {
     times: [],
+    timesDue: [],
     due: [],
     sent: [],
     ok: 0,
@@ -71,6 +74,7 @@ export async function pacedLoad(options: {
               if (res.statusCode! >= 200 && res.statusCode! < 300) result.ok++;
               else result.non2xx++;
               result.times.push(performance.now() - start - due);
+              result.timesDue.push(due);
               resolve();
             });
           },

@@ -17,13 +17,21 @@ import { cpuOf } from './warmStart.ts';
  * was due), then `GET /healthz` saturated beside it. The server appends its
  * events to DATA_DIR: give it a copy of a shared snapshot.
  *
- *   KB_DIR=… DATA_DIR=… npx tsx bench/servedLoad.ts --questions kb.questions.json [--rate 100] [--seconds 30] [--port 0]
+ *   KB_DIR=… DATA_DIR=… npx tsx bench/servedLoad.ts --questions kb.questions.json [--rate 100] [--seconds 30] [--port 0] [--from-ready]
+ *
+ * `--from-ready`: no search and no warm-up; the asks start as soon as the
+ * server says it is ready, as after a restart at a busy hour, and the
+ * latency is also printed for each 5 s of the run (by when each ask was
+ * due). The server loads its full-text index 10 s after "ready" (what the
+ * warm-up's search does at once): a run of 30 s or more covers it.
  */
 export async function measureServedLoad(options: {
   env: Record<string, string>;
   questions: string[];
   rate: number;
   seconds: number;
+  /** Ask from "ready" on, without the search and the warm-up. */
+  fromReady?: boolean;
 }) {
   const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
   const started = performance.now();
@@ -39,22 +47,24 @@ export async function measureServedLoad(options: {
   const { questions } = options;
   const body = (i: number) => JSON.stringify({ question: questions[(i * 7919) % questions.length]! });
   try {
-    const search = await fetch(`${server.url}/api/search?q=${encodeURIComponent(questions[0]!)}`);
-    if (!search.ok) throw new Error(`/api/search answered ${search.status}`);
-    let w = 0;
-    await autocannon({
-      url: server.url,
-      duration: 3,
-      connections: 10,
-      requests: [
-        {
-          method: 'POST',
-          path: '/api/ask',
-          headers: { 'content-type': 'application/json' },
-          setupRequest: (req) => ({ ...req, body: body(w++) }),
-        },
-      ],
-    });
+    if (!options.fromReady) {
+      const search = await fetch(`${server.url}/api/search?q=${encodeURIComponent(questions[0]!)}`);
+      if (!search.ok) throw new Error(`/api/search answered ${search.status}`);
+      let w = 0;
+      await autocannon({
+        url: server.url,
+        duration: 3,
+        connections: 10,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/ask',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req) => ({ ...req, body: body(w++) }),
+          },
+        ],
+      });
+    }
     const cpuBefore = cpuOf(server.child.pid!);
     const paced = await pacedLoad({
       url: server.url,
@@ -80,6 +90,7 @@ export async function measureServedLoad(options: {
       p95: q(0.95),
       p99: q(0.99),
       max: q(1),
+      windows: windowsOf(paced.timesDue, paced.times, 5000),
       askCpuSeconds,
       health: { rps: health.requests.average, p99: health.latency.p99 },
       rssMb: statusMb(server.child.pid!, 'VmRSS'),
@@ -90,6 +101,17 @@ export async function measureServedLoad(options: {
     server.child.kill('SIGTERM');
     await server.exited;
   }
+}
+
+/** The latency of the asks due in each `ms` of the run: how many, p50, p95 and max (ms). */
+function windowsOf(due: number[], times: number[], ms: number) {
+  const windows: number[][] = [];
+  due.forEach((d, i) => (windows[Math.floor(d / ms)] ??= []).push(times[i]!));
+  return [...windows.entries()].map(([w, t = []]) => {
+    t.sort((a, b) => a - b);
+    const q = (p: number) => Math.round(t[Math.min(t.length - 1, Math.floor(p * t.length))]! * 10) / 10;
+    return { fromSeconds: (w * ms) / 1000, asks: t.length, p50: q(0.5), p95: q(0.95), max: q(1) };
+  });
 }
 
 /** A /proc/PID/status field given in kB (VmRSS, VmHWM), in MB. */
@@ -118,6 +140,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     questions,
     rate: Number(arg('rate', '100')),
     seconds: Number(arg('seconds', '30')),
+    fromReady: process.argv.includes('--from-ready'),
   });
   console.log(
     `ready after ${r.start.wallSeconds.toFixed(1)} s wall, ${r.start.cpuSeconds.toFixed(1)} s CPU, peak RSS ${r.start.peakRssMb.toFixed(0)} MB`,
@@ -129,4 +152,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       `GET /healthz beside it ${r.health.rps.toFixed(0)} req/s, p99 ${r.health.p99} ms; RSS ${r.rssMb.toFixed(0)} MB (peak ${r.peakRssMb.toFixed(0)}) ` +
       `(load average ${loadBefore} before, ${load()} after)`,
   );
+  if (process.argv.includes('--from-ready'))
+    for (const w of r.windows)
+      console.log(`  asks due from ${w.fromSeconds} s: ${w.asks}, p50 ${w.p50} ms, p95 ${w.p95} ms, max ${w.max} ms`);
 }
