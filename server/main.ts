@@ -27,15 +27,18 @@ const server = createHttpServer(app).listen(config.port, config.host, () => {
   });
   // A line for people and for scripts that wait for readiness.
   process.stdout.write(`Deflect ready on http://localhost:${port}\n`);
-  // Serving: keep the heap near what it holds (see heapGrowth.ts; not during the start, which it slowed).
-  capHeapGrowth();
   // Then what the start left for later (the full-text index): the first search loads it, and waits for it; else it
-  // loads ten seconds after "ready". Not at once: its half second of parsing (seconds on a busy machine) would hold
-  // up the asks that arrive right after a restart, which do not need it.
+  // loads ten seconds after "ready". Not at once: its parsing would compete with the asks that arrive right after a
+  // restart, which do not need it.
   setTimeout(() => core.startDeferredLoads(), 10_000).unref();
-  // Once it is in, whoever loaded it, one full collection: what loading it left behind (tens of MB at 10k articles)
-  // is freed now, and V8's memory reducer, which such a collection schedules, compacts the heap when the server idles.
-  void core.deferredLoadsSettled().then(collectGarbage);
+  // Once it is in, whoever loaded it, keep the heap near what it holds from then on (see heapGrowth.ts; not during
+  // the start or the load, which it slowed with a full collection every 10 % of growth), and one full collection now:
+  // what loading it left behind is freed, and V8's memory reducer, which such a collection schedules, compacts the
+  // heap when the server idles.
+  void core.deferredLoadsSettled().then(() => {
+    capHeapGrowth();
+    collectGarbage();
+  });
 });
 
 let closing = false;
