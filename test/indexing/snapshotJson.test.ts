@@ -85,6 +85,30 @@ describe('snapshot JSON written in pieces', () => {
     }
   });
 
+  it('lets the event loop go while it reads a long array a line at a time: a server reads a new snapshot while it answers', async () => {
+    const dir = tempDir();
+    try {
+      const file = path.join(dir.dir, 'articles.json');
+      const values = Array.from({ length: 2000 }, (_, i) => element(i));
+      writeFileSync(file, [...asciiJsonPieces(values, { lines: true })].join(''));
+      // Set by a callback queued at the first element: without a break in the reading it runs only after the last.
+      let ran = false;
+      const seen: boolean[] = [];
+      const read = await readJsonArray(file, (v: unknown) => {
+        if (!seen.length) setImmediate(() => (ran = true));
+        // About 30 ms of parsing in all, past the reader's slice.
+        for (const until = performance.now() + 0.015; performance.now() < until; );
+        seen.push(ran);
+        return v;
+      });
+      expect(read).to.deep.equal(JSON.parse(JSON.stringify(values)));
+      expect(seen.indexOf(true)).to.be.greaterThan(0);
+      expect(seen.at(-1)).to.equal(true);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
   it('escapes a long text in pieces to what escapeNonAscii gives, a pair of surrogates cut or not', () => {
     const json = JSON.stringify('x'.repeat((1 << 20) - 1) + '🚀é' + 'y'.repeat(1 << 20) + 'ñ');
     const pieces = [...escapedPieces(json)];
