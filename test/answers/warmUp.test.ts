@@ -31,6 +31,17 @@ describe('warmUp: an index answers a first question before it is served', () => 
     expect(await answersOf(warmed)).to.deep.equal(await answersOf(await openSnapshot(dir, embedder)));
   });
 
+  it('lets the event loop go between its steps: a server warms a newly published index up while it answers', async () => {
+    const index = await openSnapshot(dir, embedder);
+    let ran = false;
+    setImmediate(() => (ran = true));
+    const warming = warmUp(index, 'en');
+    // Answering alone awaits nothing that waits for the event loop: a callback queued before it would run after it.
+    expect(ran).to.equal(false);
+    await warming;
+    expect(ran).to.equal(true);
+  });
+
   it('only logs a failure to answer: the index is served, and its first question answers or fails as it would have', async () => {
     const broken = { articles: new Map([['a', { title: 'Reset your password' }]]) } as unknown as EngineIndex;
     const { lines } = await logged(() => warmUp(broken, 'en'));
