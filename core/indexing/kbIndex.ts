@@ -204,7 +204,8 @@ function sourceOf(
   const { synonyms } = manifest;
   return {
     snapshot,
-    read: () => read(synonyms),
+    // A rejection, also when the file cannot even be opened (read's lines throw at once then).
+    read: async () => read(synonyms),
     // Through its JSON, as the build does before writing it: loaded, its terms iterate in that order, which orders
     // each hit's matched terms and ties; built and used directly, they would differ.
     rebuild: async () =>

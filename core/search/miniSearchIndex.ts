@@ -91,7 +91,12 @@ export class MiniSearchIndex implements FullTextIndex {
    * own JSON, is parsed whole as before. A text cut short throws.
    */
   static fromJsonLines(lines: Iterable<string>, synonyms: string[][] = []): MiniSearchIndex {
-    return new MiniSearchIndex(loadLines(lines, (js) => MiniSearch.loadJS<StoredDoc>(js, options())), synonyms);
+    const { js, close } = plainObjectOf(lines);
+    try {
+      return new MiniSearchIndex(MiniSearch.loadJS<StoredDoc>(js, options()), synonyms);
+    } finally {
+      close();
+    }
   }
 
   /**
@@ -102,10 +107,12 @@ export class MiniSearchIndex implements FullTextIndex {
    * load (0.6 s at 10k articles, 11–13 s at 100k on a 2-core machine).
    */
   static async fromJsonLinesInSlices(lines: Iterable<string>, synonyms: string[][] = []): Promise<MiniSearchIndex> {
-    return new MiniSearchIndex(
-      await loadLines(lines, (js) => MiniSearch.loadJSAsync<StoredDoc>(js, options())),
-      synonyms,
-    );
+    const { js, close } = plainObjectOf(lines);
+    try {
+      return new MiniSearchIndex(await MiniSearch.loadJSAsync<StoredDoc>(js, options()), synonyms);
+    } finally {
+      close();
+    }
   }
 
   /**
@@ -205,36 +212,28 @@ function takeTerms(passed: string): string[] {
 }
 
 /**
- * MiniSearch's index from `toJSON`'s lines through `load` (its loadJS or loadJSAsync), each term parsed as
- * `load` comes to it; a text of one line, MiniSearch's own JSON, is parsed whole. A text cut short throws.
+ * MiniSearch's plain object from `toJSON`'s lines, its `index` a generator
+ * that parses each term's line as a loader comes to it (MiniSearch's loadJS
+ * and loadJSAsync only iterate it); a text of one line, MiniSearch's own
+ * JSON, is parsed whole. `close` lets go of the lines: whatever follows the
+ * last term is not read, and a file being read is closed, also when a line
+ * failed. A text cut short throws, here or as the loader reads it.
  */
-function loadLines<R extends MiniSearch<StoredDoc> | Promise<MiniSearch<StoredDoc>>>(
-  lines: Iterable<string>,
-  load: (js: AsPlainObject) => R,
-): R {
+function plainObjectOf(lines: Iterable<string>): { js: AsPlainObject; close: () => void } {
   const rest = lines[Symbol.iterator]();
-  // Whatever follows the last term is not read, and a file being read is closed even when a line failed.
   const close = () => void rest.return?.(undefined);
-  let loaded: R;
   try {
     const first = rest.next();
     if (first.done) throw new SyntaxError('the full-text index is empty');
-    let js: AsPlainObject;
-    if (first.value.endsWith(INDEX_OPENS)) {
-      js = JSON.parse(`${first.value}${INDEX_CLOSES}`) as AsPlainObject;
-      // MiniSearch's loaders only iterate its `index` (for…of), so a generator stands in for the array.
-      js.index = termLines(rest) as unknown as AsPlainObject['index'];
-    } else js = JSON.parse([first.value, ...iterable(rest)].join('\n')) as AsPlainObject;
-    loaded = load(js);
+    if (!first.value.endsWith(INDEX_OPENS))
+      return { js: JSON.parse([first.value, ...iterable(rest)].join('\n')) as AsPlainObject, close };
+    const js = JSON.parse(`${first.value}${INDEX_CLOSES}`) as AsPlainObject;
+    js.index = termLines(rest) as unknown as AsPlainObject['index'];
+    return { js, close };
   } catch (error) {
     close();
     throw error;
   }
-  if (!(loaded instanceof Promise)) {
-    close();
-    return loaded;
-  }
-  return loaded.finally(close) as R;
 }
 
 /** MiniSearch's plain object as `toJSON`'s text. */

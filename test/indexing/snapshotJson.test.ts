@@ -97,7 +97,7 @@ describe('snapshot JSON written in pieces', () => {
       const read = await readJsonArray(file, (v: unknown) => {
         if (!seen.length) setImmediate(() => (ran = true));
         // About 30 ms of parsing in all, past the reader's slice.
-        for (const until = performance.now() + 0.015; performance.now() < until; );
+        for (const until = performance.now() + 0.015; performance.now() < until;);
         seen.push(ran);
         return v;
       });
